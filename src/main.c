@@ -1,0 +1,22 @@
+/*
+ * hanoinet - the node of the UN Convention against Cybercrime's 24/7 and
+ * mutual legal assistance network. main() only dispatches: each command
+ * lives in src/cli/ and is one row of this table (after git's builtin/).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const struct hn_cmd commands[] = {
+	{ "version", cmd_version, "print the version" },
+	{ NULL, NULL, NULL }
+};
+
+int
+main(int argc, char **argv)
+{
+	if (argc >= 2 && (strcmp(argv[1], "--version") == 0))
+		return cmd_version(argc - 1, argv + 1);
+	return hn_cli_dispatch("", commands, argc - 1, argv + 1);
+}
