@@ -1,0 +1,60 @@
+/*
+ * db.h - the node's SQLite database: open, migrations, transactions.
+ *
+ * SQL lives only in src/store/. One database per node, WAL mode,
+ * synchronous=FULL (an acknowledged commit survives power loss), foreign
+ * keys on, a busy timeout so that readers never see SQLITE_BUSY.
+ *
+ * Migrations: each table family (store/<family>.c) exports a NULL-terminated
+ * array of struct hn_migration; db.c lists the arrays in order. Each
+ * migration has a unique name ("0001-ledger") recorded in the table
+ * `migrations` when applied; pending ones run at open, each in its own
+ * transaction, so that adding a family never renumbers another's.
+ *
+ * Threads: a struct hn_db is used by one thread at a time (SQLite's
+ * serialized mode guards the handle; callers keep a transaction on one
+ * thread). Open one hn_db per thread that needs its own reads.
+ */
+#ifndef HN_STORE_DB_H
+#define HN_STORE_DB_H
+
+#include <sqlite3.h>
+
+#include "util/err.h"
+
+struct hn_migration {
+	const char *name;
+	const char *sql; /* one or more statements */
+};
+
+struct hn_db;
+
+/* Opens (creating if needed) the database at path and applies migrations. */
+int hn_db_open(struct hn_db **out, const char *path, struct hn_error *err);
+/* Closes cleanly (checkpoints the WAL). NULL is a no-op. */
+void hn_db_close(struct hn_db *db);
+
+/* The raw handle, for src/store/ files only. */
+sqlite3 *hn_db_sqlite(struct hn_db *db);
+
+/*
+ * Returns a cached prepared statement for `sql` (keyed by the pointer, so
+ * pass string literals), reset and with bindings cleared. Do not finalize it.
+ */
+int hn_db_stmt(struct hn_db *db, sqlite3_stmt **st, const char *sql);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK. Commit is durable on return. */
+int hn_db_begin(struct hn_db *db);
+int hn_db_commit(struct hn_db *db);
+int hn_db_rollback(struct hn_db *db);
+
+/* Executes SQL without results (several statements allowed). */
+int hn_db_exec(struct hn_db *db, const char *sql);
+
+/* Maps a SQLite result code to HN_E* (SQLITE_DONE/ROW/OK -> 0). */
+int hn_db_err(int rc);
+
+/* The last SQLite error message of this connection (for logs only). */
+const char *hn_db_errmsg(struct hn_db *db);
+
+#endif
