@@ -86,6 +86,8 @@ hn_db_stmt(struct hn_db *db, sqlite3_stmt **st, const char *sql)
 		db->cache[i].sql = sql;
 		db->cache[i].st = *st;
 	} else {
+		sqlite3_finalize(*st);
+		*st = NULL;
 		return HN_EINTERNAL; /* raise STMT_CACHE */
 	}
 	return 0;
