@@ -62,6 +62,32 @@ write_all(int fd, const void *data, size_t len)
 }
 
 int
+hn_fd_write_all(int fd, const void *data, size_t len)
+{
+	return write_all(fd, data, len);
+}
+
+ssize_t
+hn_fd_read_full(int fd, void *data, size_t len)
+{
+	char *p = data;
+	size_t got = 0;
+	ssize_t n;
+
+	while (got < len) {
+		n = read(fd, p + got, len - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return HN_EIO;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
+int
 hn_fsync_parent(const char *path)
 {
 	char tmp[PATH_MAX];

@@ -27,6 +27,15 @@ int hn_file_write_atomic(const char *path, const void *data, size_t len,
 /* fsync()s the directory that contains `path`. */
 int hn_fsync_parent(const char *path);
 
+/* write(2) until all of len is written (EINTR retried); HN_EIO otherwise. */
+int hn_fd_write_all(int fd, const void *data, size_t len);
+
+/*
+ * read(2) until len bytes or end of file (EINTR retried): returns the number
+ * of bytes read (< len only at end of file) or HN_EIO.
+ */
+ssize_t hn_fd_read_full(int fd, void *data, size_t len);
+
 /* mkdir -p with `mode` for the directories it creates. */
 int hn_mkdirs(const char *path, mode_t mode);
 
