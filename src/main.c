@@ -10,6 +10,7 @@
 
 static const struct hn_cmd commands[] = {
 	{ "version", cmd_version, "print the version" },
+	{ "registry", cmd_registry, "the depositary's tools: keys, signed directory" },
 	{ NULL, NULL, NULL }
 };
 

@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
+static int vfail(int status, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
 static int
 vfail(int status, const char *fmt, va_list ap)
 {

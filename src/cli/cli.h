@@ -26,5 +26,6 @@ int hn_cli_dispatch(const char *group, const struct hn_cmd *table, int argc,
     char **argv);
 
 int cmd_version(int argc, char **argv);
+int cmd_registry(int argc, char **argv);
 
 #endif
