@@ -11,6 +11,9 @@
 static const struct hn_cmd commands[] = {
 	{ "version", cmd_version, "print the version" },
 	{ "registry", cmd_registry, "the depositary's tools: keys, signed directory" },
+	{ "parties", cmd_parties, "the register: status, between, summary" },
+	{ "request", cmd_request, "requests: validate" },
+	{ "demo", cmd_demo, "the main job (for now: the register's status)" },
 	{ NULL, NULL, NULL }
 };
 

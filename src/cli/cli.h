@@ -27,5 +27,16 @@ int hn_cli_dispatch(const char *group, const struct hn_cmd *table, int argc,
 
 int cmd_version(int argc, char **argv);
 int cmd_registry(int argc, char **argv);
+int cmd_parties(int argc, char **argv);
+int cmd_request(int argc, char **argv);
+int cmd_request_validate(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+
+struct hn_register;
+/*
+ * Loads the register at `path` (NULL: the embedded data/parties.json) into
+ * *out. On failure prints one line on stderr and returns 2.
+ */
+int hn_cli_register_load(const char *path, struct hn_register **out);
 
 #endif

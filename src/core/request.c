@@ -1,0 +1,587 @@
+#include "core/request.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/date.h"
+#include "util/json.h"
+
+#define TEXT HN_REQUEST_MAX_TEXT
+#define SHORT 1024
+#define ITEMS HN_REQUEST_MAX_ITEMS
+#define END { NULL, 0, false, 0, NULL, NULL, NULL }
+
+/* Fields every kind has (the header of a request). */
+#define HEAD(art)                                                           \
+	{ "kind", HN_FT_KIND, true, 32, NULL, NULL, "the request kind" },   \
+	{ "from", HN_FT_PARTY, true, 3, art, NULL,                          \
+	    "the requesting party (ISO 3166-1 alpha-3)" },                  \
+	{ "to", HN_FT_PARTY, true, 3, art, NULL,                            \
+	    "the requested party (ISO 3166-1 alpha-3)" },                   \
+	{ "legal_basis", HN_FT_BASIS, false, 16, NULL, NULL,                \
+	    "unccc (default), budapest, bilateral or reciprocity" }
+
+/*
+ * Fields every kind may have at the end. Art. 40: the requested party
+ * executes "taking account of deadlines the requester explains", so a
+ * stated deadline needs its reason.
+ */
+#define TAIL                                                                \
+	{ "reference", HN_FT_TEXT, false, 128, NULL, NULL,                  \
+	    "the requester's own file number" },                            \
+	{ "deadline", HN_FT_TIME, false, 20, "40", NULL,                    \
+	    "execute by this time (UTC), if the requester needs it" },      \
+	{ "deadline_reason", HN_FT_TEXT, false, TEXT, "40", NULL,           \
+	    "why the deadline matters (required with a deadline)" }
+
+/* Art. 42 (c): the data to preserve and how it relates to the offence. */
+static const struct hn_field items_42[] = {
+	{ "description", HN_FT_TEXT, true, TEXT, "42 (c)", NULL,
+	    "the stored data to preserve" },
+	{ "relation_to_offence", HN_FT_TEXT, true, TEXT, "42 (c)", NULL,
+	    "how the data relates to the offence" },
+	END
+};
+
+static const struct hn_field items_43[] = {
+	{ "description", HN_FT_TEXT, true, TEXT, "43", NULL,
+	    "the preserved traffic data concerned" },
+	{ "relation_to_offence", HN_FT_TEXT, true, TEXT, "43", NULL,
+	    "how the data relates to the offence" },
+	END
+};
+
+static const struct hn_field items_44[] = {
+	{ "description", HN_FT_TEXT, true, TEXT, "44", NULL,
+	    "the stored data to search, seize or disclose" },
+	{ "relation_to_offence", HN_FT_TEXT, true, TEXT, "44", NULL,
+	    "how the data relates to the offence" },
+	END
+};
+
+static const struct hn_field items_41[] = {
+	{ "description", HN_FT_TEXT, true, TEXT, "41", NULL,
+	    "the data needed to avert the emergency" },
+	{ "relation_to_offence", HN_FT_TEXT, false, TEXT, "41", NULL,
+	    "how the data relates to the emergency or an offence" },
+	END
+};
+
+/* Art. 42 (a)-(g): the fields of a preservation request (fixed names). */
+static const struct hn_field f_preservation[] = {
+	HEAD("42"),
+	{ "requesting_authority", HN_FT_TEXT, true, SHORT, "42 (a)", NULL,
+	    "the authority seeking preservation" },
+	{ "offence", HN_FT_TEXT, true, TEXT, "42 (b)", NULL,
+	    "the offence under investigation or prosecution" },
+	{ "proceedings", HN_FT_TEXT, true, TEXT, "42 (b)", NULL,
+	    "the criminal proceedings concerned" },
+	{ "facts", HN_FT_TEXT, true, TEXT, "42 (b)", NULL,
+	    "a brief summary of the related facts" },
+	{ "data", HN_FT_ITEMS, true, ITEMS, "42 (c)", items_42,
+	    "the stored data to preserve" },
+	{ "custodian", HN_FT_TEXT, false, TEXT, "42 (d)", NULL,
+	    "what is known of the custodian (custodian or system_location)" },
+	{ "system_location", HN_FT_TEXT, false, TEXT, "42 (d)", NULL,
+	    "the location of the computer system" },
+	{ "necessity", HN_FT_TEXT, true, TEXT, "42 (e)", NULL,
+	    "why preservation is necessary" },
+	{ "mla_to_follow", HN_FT_TRUE, true, 0, "42 (f)", NULL,
+	    "a mutual assistance request will follow (must be true)" },
+	{ "confidential", HN_FT_BOOL, false, 0, "42 (g)", NULL,
+	    "keep the request confidential; do not notify the user" },
+	TAIL,
+	END
+};
+
+/* Art. 43: expedited disclosure of preserved traffic data. */
+static const struct hn_field f_traffic[] = {
+	HEAD("43"),
+	{ "requesting_authority", HN_FT_TEXT, true, SHORT, "43", NULL,
+	    "the authority requesting disclosure" },
+	{ "preservation_reference", HN_FT_TEXT, false, 128, "43", NULL,
+	    "the preservation request this follows" },
+	{ "offence", HN_FT_TEXT, true, TEXT, "43", NULL,
+	    "the offence under investigation" },
+	{ "facts", HN_FT_TEXT, true, TEXT, "43", NULL,
+	    "a brief summary of the facts" },
+	{ "data", HN_FT_ITEMS, true, ITEMS, "43", items_43,
+	    "the preserved traffic data concerned" },
+	{ "purpose", HN_FT_TEXT, true, TEXT, "43", NULL,
+	    "identify the service providers and the path of the "
+	    "communication" },
+	{ "confidential", HN_FT_BOOL, false, 0, "40", NULL,
+	    "keep the request confidential" },
+	TAIL,
+	END
+};
+
+/* Art. 44 (content per art. 40 (a)-(g)): stored data. */
+static const struct hn_field f_stored[] = {
+	HEAD("44"),
+	{ "requesting_authority", HN_FT_TEXT, true, SHORT, "40 (a)", NULL,
+	    "the authority making the request" },
+	{ "offence", HN_FT_TEXT, true, TEXT, "40 (b)", NULL,
+	    "the offence concerned" },
+	{ "proceedings", HN_FT_TEXT, true, TEXT, "40 (b)", NULL,
+	    "subject and nature of the proceedings, and who conducts them" },
+	{ "facts", HN_FT_TEXT, true, TEXT, "40 (c)", NULL,
+	    "a summary of the relevant facts" },
+	{ "assistance_sought", HN_FT_TEXT, true, TEXT, "40 (d)", NULL,
+	    "search, access, seizure or disclosure sought" },
+	{ "procedure", HN_FT_TEXT, false, TEXT, "40 (d)", NULL,
+	    "any particular procedure wished" },
+	{ "persons", HN_FT_TEXT, false, TEXT, "40 (e)", NULL,
+	    "identity, location and nationality of any person concerned" },
+	{ "purpose", HN_FT_TEXT, true, TEXT, "40 (f)", NULL,
+	    "the purpose of the evidence, information or action" },
+	{ "period", HN_FT_TEXT, false, SHORT, "40 (g)", NULL,
+	    "the period concerned by the data" },
+	{ "data", HN_FT_ITEMS, true, ITEMS, "44", items_44,
+	    "the stored data sought" },
+	{ "custodian", HN_FT_TEXT, false, TEXT, "44", NULL,
+	    "what is known of the custodian" },
+	{ "system_location", HN_FT_TEXT, false, TEXT, "44", NULL,
+	    "the location of the computer system" },
+	{ "preservation_reference", HN_FT_TEXT, false, 128, "44", NULL,
+	    "the preservation request (art. 42) this follows" },
+	{ "expedited", HN_FT_BOOL, false, 0, "44", NULL,
+	    "the data is at risk of loss or modification" },
+	{ "confidential", HN_FT_BOOL, false, 0, "40", NULL,
+	    "keep the request confidential" },
+	TAIL,
+	END
+};
+
+/* Arts. 45 and 46 also state the collection period and why it is needed. */
+#define COLLECTION(art)                                                     \
+	HEAD(art),                                                          \
+	{ "requesting_authority", HN_FT_TEXT, true, SHORT, "40 (a)", NULL,  \
+	    "the authority making the request" },                           \
+	{ "offence", HN_FT_TEXT, true, TEXT, "40 (b)", NULL,                \
+	    "the offence concerned" },                                      \
+	{ "proceedings", HN_FT_TEXT, true, TEXT, "40 (b)", NULL,            \
+	    "subject and nature of the proceedings, and who conducts them" }, \
+	{ "facts", HN_FT_TEXT, true, TEXT, "40 (c)", NULL,                  \
+	    "a summary of the relevant facts" },                            \
+	{ "target", HN_FT_TEXT, true, TEXT, art, NULL,                      \
+	    "the communications, accounts or identifiers concerned" },      \
+	{ "persons", HN_FT_TEXT, false, TEXT, "40 (e)", NULL,               \
+	    "identity, location and nationality of any person concerned" }, \
+	{ "purpose", HN_FT_TEXT, true, TEXT, "40 (f)", NULL,                \
+	    "the purpose of the collection" },                              \
+	{ "period", HN_FT_TEXT, true, SHORT, art, NULL,                     \
+	    "the period of collection" },                                   \
+	{ "necessity", HN_FT_TEXT, true, TEXT, art, NULL,                   \
+	    "why the collection is needed" },                               \
+	{ "custodian", HN_FT_TEXT, false, TEXT, art, NULL,                  \
+	    "the service provider concerned" },                             \
+	{ "confidential", HN_FT_BOOL, false, 0, "40", NULL,                 \
+	    "keep the request confidential" },                              \
+	TAIL,                                                               \
+	END
+
+static const struct hn_field f_realtime[] = { COLLECTION("45") };
+static const struct hn_field f_interception[] = { COLLECTION("46") };
+
+/* Art. 41: data to avert a significant and imminent risk to life or
+ * safety, through the 24/7 network. */
+static const struct hn_field f_emergency[] = {
+	HEAD("41"),
+	{ "requesting_authority", HN_FT_TEXT, true, SHORT, "41", NULL,
+	    "the authority making the request" },
+	{ "emergency", HN_FT_TEXT, true, TEXT, "41", NULL,
+	    "the significant and imminent risk to the life or safety of a "
+	    "person" },
+	{ "facts", HN_FT_TEXT, true, TEXT, "41", NULL,
+	    "a summary of the facts" },
+	{ "data", HN_FT_ITEMS, true, ITEMS, "41", items_41,
+	    "the data needed to avert the emergency" },
+	{ "offence", HN_FT_TEXT, false, TEXT, "41", NULL,
+	    "the offence concerned, if any" },
+	{ "custodian", HN_FT_TEXT, false, TEXT, "41", NULL,
+	    "what is known of the custodian" },
+	{ "system_location", HN_FT_TEXT, false, TEXT, "41", NULL,
+	    "the location of the computer system" },
+	{ "confidential", HN_FT_BOOL, false, 0, "40", NULL,
+	    "keep the request confidential" },
+	TAIL,
+	END
+};
+
+/* Art. 40 (a)-(g): any other mutual legal assistance. */
+static const struct hn_field f_mla[] = {
+	HEAD("40"),
+	{ "requesting_authority", HN_FT_TEXT, true, SHORT, "40 (a)", NULL,
+	    "the authority making the request" },
+	{ "proceedings", HN_FT_TEXT, true, TEXT, "40 (b)", NULL,
+	    "subject and nature of the proceedings, and who conducts them" },
+	{ "offence", HN_FT_TEXT, false, TEXT, "40 (b)", NULL,
+	    "the offence concerned" },
+	{ "facts", HN_FT_TEXT, true, TEXT, "40 (c)", NULL,
+	    "a summary of the relevant facts" },
+	{ "assistance_sought", HN_FT_TEXT, true, TEXT, "40 (d)", NULL,
+	    "the assistance sought" },
+	{ "procedure", HN_FT_TEXT, false, TEXT, "40 (d)", NULL,
+	    "any particular procedure wished" },
+	{ "persons", HN_FT_TEXT, false, TEXT, "40 (e)", NULL,
+	    "identity, location and nationality of any person concerned" },
+	{ "purpose", HN_FT_TEXT, true, TEXT, "40 (f)", NULL,
+	    "the purpose of the evidence, information or action" },
+	{ "period", HN_FT_TEXT, false, SHORT, "40 (g)", NULL,
+	    "for electronic data, the period concerned" },
+	{ "confidential", HN_FT_BOOL, false, 0, "40", NULL,
+	    "keep the request confidential" },
+	TAIL,
+	END
+};
+
+const struct hn_kind hn_kinds[] = {
+	{ "preservation", "42", "Expedited preservation of stored data",
+	    f_preservation, true, true, false, true },
+	{ "traffic_disclosure", "43",
+	    "Expedited disclosure of preserved traffic data", f_traffic,
+	    false, true, false, false },
+	{ "stored_data", "44", "Mutual assistance: stored electronic data",
+	    f_stored, false, false, false, false },
+	{ "realtime_traffic", "45", "Real-time collection of traffic data",
+	    f_realtime, false, false, false, false },
+	{ "interception", "46", "Interception of content data",
+	    f_interception, false, false, false, false },
+	{ "emergency", "41", "Data to avert an emergency (24/7 network)",
+	    f_emergency, false, true, true, false },
+	{ "mla", "40", "Mutual legal assistance (any other)", f_mla, false,
+	    false, false, false },
+	{ NULL, NULL, NULL, NULL, false, false, false, false }
+};
+
+static const char *const ftype_names[] = { "text", "party", "bool", "true",
+	"legal_basis", "kind", "time", "list" };
+
+const struct hn_kind *
+hn_kind_find(const char *name)
+{
+	const struct hn_kind *k;
+
+	for (k = hn_kinds; name != NULL && k->name != NULL; k++)
+		if (strcmp(k->name, name) == 0)
+			return k;
+	return NULL;
+}
+
+static const struct hn_field *
+field_in(const struct hn_field *fs, const char *name)
+{
+	for (; fs->name != NULL; fs++)
+		if (strcmp(fs->name, name) == 0)
+			return fs;
+	return NULL;
+}
+
+const struct hn_field *
+hn_kind_field(const struct hn_kind *k, const char *name)
+{
+	return k != NULL && name != NULL ? field_in(k->fields, name) : NULL;
+}
+
+void
+hn_problems_init(struct hn_problems *ps)
+{
+	memset(ps, 0, sizeof(*ps));
+}
+
+void
+hn_problems_add(struct hn_problems *ps, const char *field,
+    const char *article, const char *fmt, ...)
+{
+	struct hn_problem *p;
+	va_list ap;
+
+	if (ps->n >= HN_PROBLEMS_MAX) {
+		ps->truncated = true;
+		return;
+	}
+	p = &ps->p[ps->n++];
+	snprintf(p->field, sizeof(p->field), "%s", field);
+	snprintf(p->article, sizeof(p->article), "%s",
+	    article != NULL ? article : "");
+	va_start(ap, fmt);
+	vsnprintf(p->message, sizeof(p->message), fmt, ap);
+	va_end(ap);
+}
+
+void
+hn_problem_format(const struct hn_problem *p, char *buf, size_t n)
+{
+	if (p->article[0] != '\0')
+		snprintf(buf, n, "%s: %s (art. %s)", p->field, p->message,
+		    p->article);
+	else
+		snprintf(buf, n, "%s: %s", p->field, p->message);
+}
+
+static bool
+blank(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+			return false;
+	return true;
+}
+
+static bool
+party_code(const char *s)
+{
+	return s != NULL && strlen(s) == 3 && s[0] >= 'A' && s[0] <= 'Z' &&
+	    s[1] >= 'A' && s[1] <= 'Z' && s[2] >= 'A' && s[2] <= 'Z';
+}
+
+static void check_object(const json_t *obj, const struct hn_field *fs,
+    const char *prefix, struct hn_problems *ps);
+
+static void
+check_field(const json_t *v, const struct hn_field *f, const char *path,
+    struct hn_problems *ps)
+{
+	const char *s = json_string_value(v);
+	enum hn_basis b;
+	int64_t t;
+	char sub[HN_PROBLEM_FIELD_MAX];
+	const json_t *e;
+	size_t i;
+
+	switch (f->type) {
+	case HN_FT_TEXT:
+		if (s == NULL)
+			hn_problems_add(ps, path, f->article, "must be a string");
+		else if (json_string_length(v) > f->max)
+			hn_problems_add(ps, path, f->article,
+			    "longer than %zu bytes", f->max);
+		else if (blank(s) && f->required)
+			hn_problems_add(ps, path, f->article, "required");
+		break;
+	case HN_FT_PARTY:
+		if (!party_code(s))
+			hn_problems_add(ps, path, f->article,
+			    "must be three capital letters, e.g. VNM");
+		break;
+	case HN_FT_BOOL:
+		if (!json_is_boolean(v))
+			hn_problems_add(ps, path, f->article,
+			    "must be true or false");
+		break;
+	case HN_FT_TRUE:
+		if (!json_is_true(v))
+			hn_problems_add(ps, path, f->article, "must be true");
+		break;
+	case HN_FT_BASIS:
+		if (hn_basis_parse(s, &b) != 0)
+			hn_problems_add(ps, path, f->article, "must be unccc, "
+			    "budapest, bilateral or reciprocity");
+		break;
+	case HN_FT_KIND:
+		if (hn_kind_find(s) == NULL)
+			hn_problems_add(ps, path, f->article, "unknown kind");
+		break;
+	case HN_FT_TIME:
+		if (hn_time_parse(s, &t) != 0)
+			hn_problems_add(ps, path, f->article,
+			    "must be a UTC time YYYY-MM-DDTHH:MM:SSZ");
+		break;
+	case HN_FT_ITEMS:
+		if (!json_is_array(v)) {
+			hn_problems_add(ps, path, f->article,
+			    "must be a list");
+			break;
+		}
+		if (json_array_size(v) == 0 && f->required)
+			hn_problems_add(ps, path, f->article, "required");
+		if (json_array_size(v) > f->max) {
+			hn_problems_add(ps, path, f->article,
+			    "more than %zu entries", f->max);
+			break;
+		}
+		json_array_foreach(v, i, e) {
+			/* Paths are short: table names, indexes < 256. */
+			if (snprintf(sub, sizeof(sub), "%s[%zu]", path, i) >=
+			    (int)sizeof(sub))
+				sub[sizeof(sub) - 1] = '\0';
+			if (!json_is_object(e))
+				hn_problems_add(ps, sub, f->article,
+				    "must be an object");
+			else
+				check_object(e, f->items, sub, ps);
+		}
+		break;
+	}
+}
+
+static void
+check_object(const json_t *obj, const struct hn_field *fs, const char *prefix,
+    struct hn_problems *ps)
+{
+	const struct hn_field *f;
+	const char *key;
+	const json_t *v;
+	char path[HN_PROBLEM_FIELD_MAX];
+
+	for (f = fs; f->name != NULL; f++) {
+		snprintf(path, sizeof(path), "%s%s%s", prefix,
+		    *prefix ? "." : "", f->name);
+		v = json_object_get(obj, f->name);
+		if (v == NULL || json_is_null(v)) {
+			if (f->required)
+				hn_problems_add(ps, path, f->article,
+				    "required");
+			continue;
+		}
+		check_field(v, f, path, ps);
+	}
+	/* A typo must not pass: every member must be a known field. */
+	json_object_foreach((json_t *)obj, key, v) {
+		if (field_in(fs, key) != NULL)
+			continue;
+		snprintf(path, sizeof(path), "%s%s%.64s", prefix,
+		    *prefix ? "." : "", key);
+		hn_problems_add(ps, path, NULL, "unknown field");
+	}
+}
+
+static bool
+present(const json_t *req, const char *name)
+{
+	const json_t *v = json_object_get(req, name);
+
+	return v != NULL && !json_is_null(v);
+}
+
+int
+hn_request_validate(const json_t *req, struct hn_problems *out)
+{
+	const struct hn_kind *k;
+	const json_t *kv;
+	size_t before = out->n;
+
+	if (!json_is_object(req)) {
+		hn_problems_add(out, "(document)", NULL,
+		    "not a JSON object");
+		return HN_EVALIDATE;
+	}
+	kv = json_object_get(req, "kind");
+	if (kv == NULL || json_is_null(kv)) {
+		hn_problems_add(out, "kind", NULL, "required");
+		return HN_EVALIDATE;
+	}
+	if ((k = hn_kind_find(json_string_value(kv))) == NULL) {
+		hn_problems_add(out, "kind", NULL, "unknown kind (preservation, "
+		    "traffic_disclosure, stored_data, realtime_traffic, "
+		    "interception, emergency or mla)");
+		return HN_EVALIDATE;
+	}
+	check_object(req, k->fields, "", out);
+	/* Art. 42 (d): the custodian or the location of the system. */
+	if (k->custodian_or_location && !present(req, "custodian") &&
+	    !present(req, "system_location"))
+		hn_problems_add(out, "custodian", "42 (d)",
+		    "custodian or system_location required");
+	/* Art. 40: a stated deadline comes with its reason. */
+	if (present(req, "deadline") && !present(req, "deadline_reason"))
+		hn_problems_add(out, "deadline_reason", "40",
+		    "required when a deadline is stated");
+	return out->n > before || out->truncated ? HN_EVALIDATE : 0;
+}
+
+int
+hn_request_parse(const char *text, size_t len, json_t **out,
+    struct hn_problems *problems)
+{
+	struct hn_error err;
+	json_t *req;
+
+	*out = NULL;
+	hn_error_clear(&err);
+	req = hn_json_parse(text, len, HN_REQUEST_MAX_BYTES,
+	    HN_REQUEST_MAX_DEPTH, &err);
+	if (req == NULL) {
+		hn_problems_add(problems, "(document)", NULL, "%s",
+		    err.message);
+		return HN_EVALIDATE;
+	}
+	if (hn_request_validate(req, problems) != 0) {
+		json_decref(req);
+		return HN_EVALIDATE;
+	}
+	*out = req;
+	return 0;
+}
+
+int
+hn_request_basis(const json_t *req, enum hn_basis *out)
+{
+	const json_t *v = json_object_get(req, "legal_basis");
+
+	if (v == NULL || json_is_null(v)) {
+		*out = HN_BASIS_UNCCC;
+		return 0;
+	}
+	return hn_basis_parse(json_string_value(v), out);
+}
+
+static json_t *
+fields_json(const struct hn_field *fs)
+{
+	json_t *arr = json_array(), *o;
+	const struct hn_field *f;
+
+	if (arr == NULL)
+		return NULL;
+	for (f = fs; f->name != NULL; f++) {
+		o = json_pack("{s:s, s:s, s:b, s:I, s:s?, s:s?}", "name",
+		    f->name, "type", ftype_names[f->type], "required",
+		    f->required, "max", (json_int_t)f->max, "article",
+		    f->article, "help", f->help);
+		if (o == NULL || json_array_append_new(arr, o) != 0)
+			goto fail;
+		if (f->items != NULL &&
+		    json_object_set_new(o, "items", fields_json(f->items)) != 0)
+			goto fail;
+	}
+	return arr;
+fail:
+	json_decref(arr);
+	return NULL;
+}
+
+json_t *
+hn_kinds_json(void)
+{
+	const struct hn_kind *k;
+	json_t *root, *kinds, *o, *one_of;
+
+	root = json_pack("{s:{s:I, s:I, s:i, s:i}, s:[]}", "limits",
+	    "request_bytes", (json_int_t)HN_REQUEST_MAX_BYTES, "text_bytes",
+	    (json_int_t)HN_REQUEST_MAX_TEXT, "depth", HN_REQUEST_MAX_DEPTH,
+	    "items", HN_REQUEST_MAX_ITEMS, "kinds");
+	if (root == NULL)
+		return NULL;
+	kinds = json_object_get(root, "kinds");
+	for (k = hn_kinds; k->name != NULL; k++) {
+		one_of = k->custodian_or_location ?
+		    json_pack("[[s, s]]", "custodian", "system_location") :
+		    json_array();
+		o = json_pack("{s:s, s:s, s:s, s:b, s:b, s:b, s:o*, s:o*}",
+		    "name", k->name, "article", k->article, "title", k->title,
+		    "via_247", k->via_247, "emergency", k->emergency,
+		    "preservation", k->preservation, "one_of", one_of,
+		    "fields", fields_json(k->fields));
+		if (o == NULL || json_object_get(o, "fields") == NULL ||
+		    json_object_get(o, "one_of") == NULL ||
+		    json_array_append_new(kinds, o) != 0) {
+			json_decref(o);
+			json_decref(root);
+			return NULL;
+		}
+	}
+	return root;
+}

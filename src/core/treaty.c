@@ -1,0 +1,564 @@
+#include "core/treaty.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/date.h"
+#include "util/json.h"
+
+/*
+ * Entry-into-force rules, one row per instrument. Adding an instrument is
+ * adding a row (and its name to the enum).
+ */
+static const struct hn_instrument_rule rules[HN_INSTR_COUNT_] = {
+	/*
+	 * UN Convention against Cybercrime. Art. 65: in force on the 90th
+	 * day after the 40th instrument; for a party depositing later, the
+	 * 30th day after its deposit or the general date, whichever is later;
+	 * an instrument of a regional economic integration organisation does
+	 * not count in addition to those of its members. Art. 67: a
+	 * denunciation takes effect one year after receipt.
+	 */
+	{ HN_INSTR_UNCCC, "unccc", "the UN Convention", 40, false,
+	    { HN_PERIOD_DAYS, 90 }, { HN_PERIOD_DAYS, 30 },
+	    { HN_PERIOD_YEARS, 1 }, "65", "67" },
+	/*
+	 * Budapest Convention. Art. 36(3): in force on the first day of the
+	 * month following three months after the fifth instrument (the
+	 * condition on Council of Europe members is not modelled); arts.
+	 * 36(4), 37(2): the same period after a later deposit or accession.
+	 * Art. 47(2): a denunciation takes effect on the first day of the
+	 * month following three months after receipt.
+	 */
+	{ HN_INSTR_BUDAPEST, "budapest", "the Budapest Convention", 5, false,
+	    { HN_PERIOD_MONTHS_THEN_1ST, 3 }, { HN_PERIOD_MONTHS_THEN_1ST, 3 },
+	    { HN_PERIOD_MONTHS_THEN_1ST, 3 }, "36, 37", "47" },
+};
+
+static const char *const basis_names[HN_BASIS_COUNT_] = { "unccc",
+	"budapest", "bilateral", "reciprocity" };
+
+/* Art. 64 (UNCCC), arts. 36, 37 (Budapest): the kinds of instrument. */
+static const char *const event_names[HN_EV_COUNT_] = { "signature",
+	"ratification", "acceptance", "approval", "accession",
+	"denunciation" };
+
+const struct hn_instrument_rule *
+hn_instrument_rule(enum hn_instrument id)
+{
+	if ((unsigned)id >= HN_INSTR_COUNT_)
+		return NULL;
+	return &rules[id];
+}
+
+int32_t
+hn_period_apply(struct hn_period p, int32_t date)
+{
+	switch (p.unit) {
+	case HN_PERIOD_DAYS:
+		return hn_date_add_days(date, p.n);
+	case HN_PERIOD_YEARS:
+		return hn_date_add_years(date, p.n);
+	case HN_PERIOD_MONTHS_THEN_1ST:
+		return hn_date_first_of_next_month(
+		    hn_date_add_months(date, p.n));
+	}
+	return HN_DATE_NONE;
+}
+
+const char *
+hn_instrument_name(enum hn_instrument id)
+{
+	const struct hn_instrument_rule *r = hn_instrument_rule(id);
+
+	return r != NULL ? r->code : "?";
+}
+
+int
+hn_instrument_parse(const char *s, enum hn_instrument *out)
+{
+	int i;
+
+	for (i = 0; s != NULL && i < HN_INSTR_COUNT_; i++)
+		if (strcmp(s, rules[i].code) == 0) {
+			*out = (enum hn_instrument)i;
+			return 0;
+		}
+	return HN_EINVAL;
+}
+
+const char *
+hn_basis_name(enum hn_basis b)
+{
+	return (unsigned)b < HN_BASIS_COUNT_ ? basis_names[b] : "?";
+}
+
+int
+hn_basis_parse(const char *s, enum hn_basis *out)
+{
+	int i;
+
+	for (i = 0; s != NULL && i < HN_BASIS_COUNT_; i++)
+		if (strcmp(s, basis_names[i]) == 0) {
+			*out = (enum hn_basis)i;
+			return 0;
+		}
+	return HN_EINVAL;
+}
+
+const char *
+hn_event_type_name(enum hn_event_type t)
+{
+	return (unsigned)t < HN_EV_COUNT_ ? event_names[t] : "?";
+}
+
+static bool
+is_instrument(enum hn_event_type t)
+{
+	return t == HN_EV_RATIFICATION || t == HN_EV_ACCEPTANCE ||
+	    t == HN_EV_APPROVAL || t == HN_EV_ACCESSION;
+}
+
+static bool
+valid_code(const char *s)
+{
+	return s != NULL && strlen(s) == HN_PARTY_CODE_LEN && s[0] >= 'A' &&
+	    s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z' && s[2] >= 'A' &&
+	    s[2] <= 'Z';
+}
+
+void
+hn_register_free(struct hn_register *reg)
+{
+	size_t i;
+
+	if (reg == NULL)
+		return;
+	for (i = 0; i < reg->nparties; i++)
+		free(reg->parties[i].events);
+	free(reg->parties);
+	free(reg);
+}
+
+/* "parties[3] (FRA)" or "parties[3]" while the code is not known. */
+static void
+label(char *buf, size_t n, size_t i, const char *code)
+{
+	if (valid_code(code))
+		snprintf(buf, n, "parties[%zu] (%s)", i, code);
+	else
+		snprintf(buf, n, "parties[%zu]", i);
+}
+
+static int
+load_event(const json_t *je, struct hn_event *ev, const char *where,
+    size_t j, struct hn_error *err)
+{
+	const json_t *v;
+	const char *s;
+	char f[HN_ERR_FIELD_MAX];
+	int i;
+
+	snprintf(f, sizeof(f), "%s.events[%zu]", where, j);
+	if (!json_is_object(je))
+		return hn_error_set(err, HN_EINVAL, f, NULL, "not an object");
+	snprintf(f, sizeof(f), "%s.events[%zu].type", where, j);
+	if ((s = hn_json_str(je, "type")) == NULL)
+		return hn_error_set(err, HN_EINVAL, f, NULL,
+		    "required string missing");
+	for (i = 0; i < HN_EV_COUNT_; i++)
+		if (strcmp(s, event_names[i]) == 0)
+			break;
+	if (i == HN_EV_COUNT_)
+		return hn_error_set(err, HN_EINVAL, f, NULL,
+		    "unknown event type (signature, ratification, acceptance, "
+		    "approval, accession or denunciation)");
+	ev->type = (enum hn_event_type)i;
+	ev->date = HN_DATE_NONE;
+	v = json_object_get(je, "date");
+	snprintf(f, sizeof(f), "%s.events[%zu].date", where, j);
+	if (v != NULL && !json_is_null(v) &&
+	    (!json_is_string(v) || hn_date_parse(json_string_value(v),
+	    &ev->date) != 0))
+		return hn_error_set(err, HN_EINVAL, f, NULL,
+		    "not a date YYYY-MM-DD");
+	ev->confirmed = true;
+	v = json_object_get(je, "confirmed");
+	snprintf(f, sizeof(f), "%s.events[%zu].confirmed", where, j);
+	if (v != NULL && !json_is_boolean(v))
+		return hn_error_set(err, HN_EINVAL, f, NULL,
+		    "not a boolean");
+	if (v != NULL)
+		ev->confirmed = json_is_true(v);
+	return 0;
+}
+
+static int
+load_party(const json_t *jp, size_t i, struct hn_party *p,
+    struct hn_error *err)
+{
+	const json_t *events, *v;
+	const char *s, *code;
+	char where[48], f[HN_ERR_FIELD_MAX];
+	size_t j;
+	int r;
+
+	code = hn_json_str(jp, "code");
+	label(where, sizeof(where), i, code);
+	if (!json_is_object(jp))
+		return hn_error_set(err, HN_EINVAL, where, NULL,
+		    "not an object");
+	snprintf(f, sizeof(f), "%s.code", where);
+	if (!valid_code(code))
+		return hn_error_set(err, HN_EINVAL, f, NULL,
+		    "not three capital letters (ISO 3166-1 alpha-3)");
+	memcpy(p->code, code, HN_PARTY_CODE_LEN + 1);
+	snprintf(f, sizeof(f), "%s.name", where);
+	if ((s = hn_json_str(jp, "name")) == NULL || *s == '\0')
+		return hn_error_set(err, HN_EINVAL, f, NULL,
+		    "required string missing");
+	if (strlen(s) >= sizeof(p->name))
+		return hn_error_set(err, HN_ETOOBIG, f, NULL,
+		    "longer than %zu bytes", sizeof(p->name) - 1);
+	snprintf(p->name, sizeof(p->name), "%s", s);
+	snprintf(f, sizeof(f), "%s.kind", where);
+	s = hn_json_str(jp, "kind");
+	if (s != NULL && strcmp(s, "state") == 0)
+		p->kind = HN_PARTY_STATE;
+	else if (s != NULL && strcmp(s, "reio") == 0)
+		p->kind = HN_PARTY_REIO;
+	else
+		return hn_error_set(err, HN_EINVAL, f, NULL,
+		    "must be \"state\" or \"reio\"");
+	snprintf(f, sizeof(f), "%s.events", where);
+	events = json_object_get(jp, "events");
+	if (events == NULL)
+		return 0;
+	if (!json_is_array(events))
+		return hn_error_set(err, HN_EINVAL, f, NULL, "not an array");
+	if (json_array_size(events) > HN_REGISTER_MAX_EVENTS)
+		return hn_error_set(err, HN_ETOOBIG, f, NULL,
+		    "more than %d events", HN_REGISTER_MAX_EVENTS);
+	if (json_array_size(events) == 0)
+		return 0;
+	p->events = calloc(json_array_size(events), sizeof(*p->events));
+	if (p->events == NULL)
+		return hn_error_set(err, HN_ENOMEM, f, NULL, "out of memory");
+	json_array_foreach(events, j, v) {
+		if ((r = load_event(v, &p->events[j], where, j, err)) != 0)
+			return r;
+		p->nevents++;
+	}
+	return 0;
+}
+
+static int
+cmp_date(const void *a, const void *b)
+{
+	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int32_t
+earliest(int32_t cur, int32_t d)
+{
+	if (d == HN_DATE_NONE)
+		return cur;
+	return cur == HN_DATE_NONE || d < cur ? d : cur;
+}
+
+/* Computes every party's dates under the register's instrument rule. */
+static int
+compute(struct hn_register *reg, struct hn_error *err)
+{
+	const struct hn_instrument_rule *rule = &rules[reg->instrument];
+	struct hn_party *p;
+	int32_t *dates = NULL, own;
+	size_t i, j, n = 0;
+
+	if (reg->nparties > 0 &&
+	    (dates = calloc(reg->nparties, sizeof(*dates))) == NULL)
+		return hn_error_set(err, HN_ENOMEM, NULL, NULL,
+		    "out of memory");
+	for (i = 0; i < reg->nparties; i++) {
+		p = &reg->parties[i];
+		p->signed_on = p->deposited = p->denounced = HN_DATE_NONE;
+		p->in_force_from = p->denunciation_effective = HN_DATE_NONE;
+		p->instrument = -1;
+		for (j = 0; j < p->nevents; j++) {
+			const struct hn_event *e = &p->events[j];
+
+			if (e->type == HN_EV_SIGNATURE) {
+				p->has_signature = true;
+				p->signed_on = earliest(p->signed_on, e->date);
+			} else if (e->type == HN_EV_DENUNCIATION) {
+				p->denounced = earliest(p->denounced, e->date);
+			} else if (is_instrument(e->type) &&
+			    e->date != HN_DATE_NONE &&
+			    (p->deposited == HN_DATE_NONE ||
+			    e->date < p->deposited)) {
+				/* An undated instrument has no legal effect. */
+				p->deposited = e->date;
+				p->instrument = (int)e->type;
+			}
+		}
+		if (p->has_signature)
+			reg->signatories++;
+		/* UNCCC art. 65: a reio's instrument does not count. */
+		if (p->deposited != HN_DATE_NONE &&
+		    (p->kind == HN_PARTY_STATE || rule->reio_counts))
+			dates[n++] = p->deposited;
+		if (p->denounced != HN_DATE_NONE)
+			p->denunciation_effective = hn_period_apply(
+			    rule->denunciation, p->denounced);
+	}
+	reg->instruments = n;
+	reg->threshold_date = reg->entry_into_force = HN_DATE_NONE;
+	if (n >= rule->threshold) {
+		/* Several deposits on one day: the date is what matters. */
+		qsort(dates, n, sizeof(*dates), cmp_date);
+		reg->threshold_date = dates[rule->threshold - 1];
+		reg->entry_into_force = hn_period_apply(rule->general,
+		    reg->threshold_date);
+	}
+	free(dates);
+	if (reg->entry_into_force == HN_DATE_NONE)
+		return 0;
+	for (i = 0; i < reg->nparties; i++) {
+		p = &reg->parties[i];
+		if (p->deposited == HN_DATE_NONE)
+			continue;
+		/* Art. 65: before or on the 40th: the general date; later:
+		 * 30 days after deposit or the general date, the later. */
+		if (p->deposited <= reg->threshold_date) {
+			p->in_force_from = reg->entry_into_force;
+		} else {
+			own = hn_period_apply(rule->party, p->deposited);
+			p->in_force_from = own > reg->entry_into_force ?
+			    own : reg->entry_into_force;
+		}
+	}
+	return 0;
+}
+
+int
+hn_register_load(const char *json, size_t len, struct hn_register **out,
+    struct hn_error *err)
+{
+	struct hn_register *reg = NULL;
+	json_t *root = NULL, *parties, *jp;
+	const json_t *v;
+	size_t i, k;
+	int r = 0;
+
+	*out = NULL;
+	root = hn_json_parse(json, len, HN_REGISTER_MAX_BYTES,
+	    HN_JSON_MAX_DEPTH, err);
+	if (root == NULL)
+		return err != NULL ? err->code : HN_EPARSE;
+	if (!json_is_object(root)) {
+		r = hn_error_set(err, HN_EINVAL, "(root)", NULL,
+		    "not a JSON object");
+		goto out;
+	}
+	if ((reg = calloc(1, sizeof(*reg))) == NULL) {
+		r = hn_error_set(err, HN_ENOMEM, NULL, NULL, "out of memory");
+		goto out;
+	}
+	reg->instrument = HN_INSTR_UNCCC;
+	v = json_object_get(root, "instrument");
+	if (v != NULL && hn_instrument_parse(json_string_value(v),
+	    &reg->instrument) != 0) {
+		r = hn_error_set(err, HN_EINVAL, "instrument", NULL,
+		    "must be \"unccc\" or \"budapest\"");
+		goto out;
+	}
+	parties = json_object_get(root, "parties");
+	if (!json_is_array(parties)) {
+		r = hn_error_set(err, HN_EINVAL, "parties", NULL,
+		    "required array missing");
+		goto out;
+	}
+	if (json_array_size(parties) > HN_REGISTER_MAX_PARTIES) {
+		r = hn_error_set(err, HN_ETOOBIG, "parties", NULL,
+		    "more than %d parties", HN_REGISTER_MAX_PARTIES);
+		goto out;
+	}
+	if (json_array_size(parties) > 0 &&
+	    (reg->parties = calloc(json_array_size(parties),
+	    sizeof(*reg->parties))) == NULL) {
+		r = hn_error_set(err, HN_ENOMEM, NULL, NULL, "out of memory");
+		goto out;
+	}
+	json_array_foreach(parties, i, jp) {
+		/* Counted first, so that hn_register_free sees its events. */
+		reg->nparties++;
+		if ((r = load_party(jp, i, &reg->parties[i], err)) != 0)
+			goto out;
+		for (k = 0; k < i; k++)
+			if (strcmp(reg->parties[k].code,
+			    reg->parties[i].code) == 0) {
+				char f[64];
+
+				snprintf(f, sizeof(f), "parties[%zu] (%s).code",
+				    i, reg->parties[i].code);
+				r = hn_error_set(err, HN_EINVAL, f, NULL,
+				    "duplicate of parties[%zu]", k);
+				goto out;
+			}
+	}
+	if ((r = compute(reg, err)) != 0)
+		goto out;
+	*out = reg;
+	reg = NULL; /* transferred */
+out:
+	hn_register_free(reg);
+	json_decref(root);
+	return r;
+}
+
+const struct hn_party *
+hn_register_find(const struct hn_register *reg, const char *code)
+{
+	size_t i;
+
+	if (reg == NULL || code == NULL)
+		return NULL;
+	for (i = 0; i < reg->nparties; i++)
+		if (strcmp(reg->parties[i].code, code) == 0)
+			return &reg->parties[i];
+	return NULL;
+}
+
+bool
+hn_party_in_force(const struct hn_party *p, int32_t date)
+{
+	/* Art. 65 from its entry into force; art. 67: no longer in force
+	 * from the day its denunciation takes effect. */
+	return p != NULL && p->in_force_from != HN_DATE_NONE &&
+	    date >= p->in_force_from &&
+	    (p->denunciation_effective == HN_DATE_NONE ||
+	    date < p->denunciation_effective);
+}
+
+/* Why `code` is not in force on `date`, or NULL if it is. */
+static void
+party_reason(const struct hn_register *reg, const char *code, int32_t date,
+    char *buf, size_t n)
+{
+	const struct hn_instrument_rule *rule = &rules[reg->instrument];
+	const struct hn_party *p = hn_register_find(reg, code);
+	char d[HN_DATE_STRLEN];
+
+	buf[0] = '\0';
+	if (p == NULL) {
+		snprintf(buf, n, "%s is not in the register", code);
+	} else if (p->deposited == HN_DATE_NONE) {
+		snprintf(buf, n, "%s has deposited no instrument (art. %s)",
+		    code, rule->art_entry);
+	} else if (date < p->in_force_from) {
+		hn_date_format(p->in_force_from, d);
+		snprintf(buf, n, "it enters into force for %s on %s (art. %s)",
+		    code, d, rule->art_entry);
+	} else if (p->denunciation_effective != HN_DATE_NONE &&
+	    date >= p->denunciation_effective) {
+		hn_date_format(p->denunciation_effective, d);
+		snprintf(buf, n, "the denunciation by %s took effect on %s "
+		    "(art. %s)", code, d, rule->art_denunciation);
+	}
+}
+
+int
+hn_register_between(const struct hn_register *reg, const char *a,
+    const char *b, int32_t date, char *reason, size_t reasonlen)
+{
+	const struct hn_instrument_rule *rule = &rules[reg->instrument];
+	char d[HN_DATE_STRLEN], d2[HN_DATE_STRLEN], why[160], who[32];
+	bool ok;
+
+	hn_date_format(date, d);
+	why[0] = '\0';
+	if (reg->entry_into_force == HN_DATE_NONE) {
+		snprintf(why, sizeof(why), "fewer than %zu instruments "
+		    "deposited (art. %s)", rule->threshold, rule->art_entry);
+	} else if (date < reg->entry_into_force) {
+		hn_date_format(reg->entry_into_force, d2);
+		snprintf(why, sizeof(why), "it enters into force on %s "
+		    "(art. %s)", d2, rule->art_entry);
+	} else {
+		party_reason(reg, a, date, why, sizeof(why));
+		if (why[0] == '\0')
+			party_reason(reg, b, date, why, sizeof(why));
+	}
+	ok = why[0] == '\0';
+	/* "between VNM and FRA", or "for VNM" when asked about one party. */
+	if (strcmp(a, b) == 0)
+		snprintf(who, sizeof(who), "for %.3s", a);
+	else
+		snprintf(who, sizeof(who), "between %.3s and %.3s", a, b);
+	if (ok)
+		snprintf(reason, reasonlen, "%s (%s) is in force %s on %s "
+		    "(art. %s)", rule->title, rule->code, who, d,
+		    rule->art_entry);
+	else
+		snprintf(reason, reasonlen, "%s (%s) is not in force %s on "
+		    "%s: %s", rule->title, rule->code, who, d, why);
+	return ok ? 1 : 0;
+}
+
+static bool
+declared(const char *const *list, size_t n, const char *code)
+{
+	size_t i;
+
+	for (i = 0; list != NULL && i < n; i++)
+		if (list[i] != NULL && strcmp(list[i], code) == 0)
+			return true;
+	return false;
+}
+
+int
+hn_treaty_gate(const struct hn_register *const *regs, size_t nregs,
+    const struct hn_partners *partners, const char *a, const char *b,
+    int32_t date, enum hn_basis basis, char *reason, size_t reasonlen)
+{
+	const struct hn_instrument_rule *rule;
+	enum hn_instrument want;
+	size_t i;
+	bool ok;
+
+	switch (basis) {
+	case HN_BASIS_UNCCC:
+	case HN_BASIS_BUDAPEST:
+		want = basis == HN_BASIS_UNCCC ? HN_INSTR_UNCCC :
+		    HN_INSTR_BUDAPEST;
+		for (i = 0; i < nregs; i++)
+			if (regs[i] != NULL && regs[i]->instrument == want)
+				return hn_register_between(regs[i], a, b,
+				    date, reason, reasonlen) == 1 ? 0 :
+				    HN_EDENIED;
+		rule = &rules[want];
+		snprintf(reason, reasonlen, "%s (%s) cannot be relied on "
+		    "between %s and %s: no register of it is configured",
+		    rule->title, rule->code, a, b);
+		return HN_EDENIED;
+	case HN_BASIS_BILATERAL:
+	case HN_BASIS_RECIPROCITY:
+		ok = basis == HN_BASIS_BILATERAL ?
+		    partners != NULL && declared(partners->bilateral,
+		    partners->nbilateral, b) :
+		    partners != NULL && declared(partners->reciprocity,
+		    partners->nreciprocity, b);
+		snprintf(reason, reasonlen, "%s (%s) with %s is %sdeclared in "
+		    "the configuration of %s's node",
+		    basis == HN_BASIS_BILATERAL ? "a bilateral treaty" :
+		    "reciprocity", hn_basis_name(basis), b, ok ? "" : "not ",
+		    a);
+		return ok ? 0 : HN_EDENIED;
+	default:
+		snprintf(reason, reasonlen, "unknown legal basis");
+		return HN_EDENIED;
+	}
+}
