@@ -180,7 +180,7 @@ hn_time_of_date(int32_t date)
 }
 
 int
-hn_time_parse(const char *s, int64_t *out)
+hn_datetime_parse(const char *s, int64_t *out)
 {
 	int32_t date;
 	int hh, mi, ss;
@@ -199,7 +199,7 @@ hn_time_parse(const char *s, int64_t *out)
 }
 
 void
-hn_time_format(int64_t t, char out[HN_TIME_STRLEN])
+hn_datetime_format(int64_t t, char out[HN_TIME_STRLEN])
 {
 	int32_t date = hn_date_of_time(t);
 	int64_t s = t - hn_time_of_date(date);

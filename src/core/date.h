@@ -53,8 +53,9 @@ int32_t hn_date_first_of_next_month(int32_t date);
 int32_t hn_date_of_time(int64_t t);
 int64_t hn_time_of_date(int32_t date);
 
-/* Strict "YYYY-MM-DDTHH:MM:SSZ" (UTC only, no fractions). */
-int hn_time_parse(const char *s, int64_t *out);
-void hn_time_format(int64_t t, char out[HN_TIME_STRLEN]);
+/* Strict "YYYY-MM-DDTHH:MM:SSZ" (UTC only, no fractions), the same form as
+ * fed/timefmt.h uses on the wire (core cannot call up into fed/). */
+int hn_datetime_parse(const char *s, int64_t *out);
+void hn_datetime_format(int64_t t, char out[HN_TIME_STRLEN]);
 
 #endif

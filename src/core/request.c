@@ -385,7 +385,7 @@ check_field(const json_t *v, const struct hn_field *f, const char *path,
 			hn_problems_add(ps, path, f->article, "unknown kind");
 		break;
 	case HN_FT_TIME:
-		if (hn_time_parse(s, &t) != 0)
+		if (hn_datetime_parse(s, &t) != 0)
 			hn_problems_add(ps, path, f->article,
 			    "must be a UTC time YYYY-MM-DDTHH:MM:SSZ");
 		break;

@@ -152,20 +152,20 @@ test_time(void **state)
 	int64_t t = 7;
 	size_t i;
 
-	assert_int_equal(hn_time_parse("1970-01-01T00:00:00Z", &t), 0);
+	assert_int_equal(hn_datetime_parse("1970-01-01T00:00:00Z", &t), 0);
 	assert_int_equal(t, 0);
-	assert_int_equal(hn_time_parse("2026-11-23T16:35:01Z", &t), 0);
+	assert_int_equal(hn_datetime_parse("2026-11-23T16:35:01Z", &t), 0);
 	assert_int_equal(t, 1795451701);
-	hn_time_format(t, buf);
+	hn_datetime_format(t, buf);
 	assert_string_equal(buf, "2026-11-23T16:35:01Z");
 	assert_int_equal(hn_date_of_time(t), D("2026-11-23"));
 	assert_int_equal(hn_date_of_time(-1), D("1969-12-31"));
 	assert_int_equal(hn_time_of_date(D("2026-11-23")), 1795392000);
-	hn_time_format(-1, buf);
+	hn_datetime_format(-1, buf);
 	assert_string_equal(buf, "1969-12-31T23:59:59Z");
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		t = 7;
-		assert_int_equal(hn_time_parse(bad[i], &t), HN_EPARSE);
+		assert_int_equal(hn_datetime_parse(bad[i], &t), HN_EPARSE);
 		assert_int_equal(t, 7);
 	}
 }
