@@ -1,5 +1,7 @@
 #include "store/db.h"
 
+#include "store/ledger.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +23,7 @@ static const struct hn_migration core_migrations[] = {
 
 static const struct hn_migration *const families[] = {
 	core_migrations,
+	hn_ledger_migrations,
 	NULL
 };
 

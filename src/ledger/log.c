@@ -1,0 +1,602 @@
+#include "ledger/log.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto/sign.h"
+#include "ledger/checkpoint.h"
+#include "ledger/note.h"
+#include "store/ledger.h"
+
+#define HL HN_MERKLE_HASH_LEN
+#define LEVELS 8 /* 256^8 = 2^64 */
+#define CACHE 8  /* tiles kept for proofs */
+
+/* The right edge of the tree: the partial tile of every level. */
+struct edge {
+	uint8_t part[LEVELS][HN_TILE_WIDTH][HL];
+	uint64_t size;
+};
+
+struct tile_cache {
+	int used;
+	unsigned level;
+	uint64_t idx;
+	uint8_t h[HN_TILE_BYTES];
+};
+
+struct hn_ledger {
+	struct hn_db *db;
+	char origin[HN_ORIGIN_MAX + 1];
+	struct hn_note_signer signer;
+	int can_sign;
+	int stale;
+	struct hn_sha256 sha;
+	struct edge e;
+	struct tile_cache cache[CACHE];
+	unsigned cache_next;
+};
+
+/* Hashes in row L (tree level 8L) of a tree of size n. */
+static uint64_t
+row_len(uint64_t n, unsigned L)
+{
+	return 8 * L >= 64 ? 0 : n >> (8 * L);
+}
+
+/* Full tiles at tile level L. */
+static uint64_t
+full_tiles(uint64_t n, unsigned L)
+{
+	return 8 * (L + 1) >= 64 ? 0 : n >> (8 * (L + 1));
+}
+
+typedef int (*tile_fn)(void *arg, unsigned level, uint64_t idx,
+    const uint8_t *hashes);
+
+/*
+ * Adds a leaf hash to the right edge; on_tile is called for every tile that
+ * becomes full (bottom first).
+ */
+static int
+edge_add(struct edge *e, struct hn_sha256 *h, const uint8_t leaf[HL],
+    tile_fn on_tile, void *arg)
+{
+	uint8_t cur[HL];
+	uint64_t pos = e->size;
+	unsigned L;
+	int r;
+
+	memcpy(cur, leaf, HL);
+	for (L = 0; L < LEVELS; L++) {
+		unsigned w = (unsigned)(pos & 255);
+		memcpy(e->part[L][w], cur, HL);
+		if (w != 255)
+			break;
+		if ((r = on_tile(arg, L, pos >> 8,
+		    (const uint8_t *)e->part[L])) != 0)
+			return r;
+		hn_merkle_root_of(h, (const uint8_t (*)[HL])e->part[L], 256,
+		    cur);
+		pos >>= 8;
+	}
+	e->size++;
+	return 0;
+}
+
+static void
+cache_clear(struct hn_ledger *l)
+{
+	unsigned i;
+
+	for (i = 0; i < CACHE; i++)
+		l->cache[i].used = 0;
+}
+
+static int
+get_tile(struct hn_ledger *l, unsigned L, uint64_t idx, const uint8_t **out)
+{
+	struct tile_cache *c;
+	unsigned i;
+	int r;
+
+	for (i = 0; i < CACHE; i++) {
+		c = &l->cache[i];
+		if (c->used && c->level == L && c->idx == idx) {
+			*out = c->h;
+			return 0;
+		}
+	}
+	c = &l->cache[l->cache_next];
+	l->cache_next = (l->cache_next + 1) % CACHE;
+	c->used = 0;
+	if ((r = hn_store_ledger_get_tile(l->db, L, idx, c->h)) != 0)
+		return r == HN_ENOTFOUND ? HN_EVERIFY : r;
+	c->used = 1;
+	c->level = L;
+	c->idx = idx;
+	*out = c->h;
+	return 0;
+}
+
+/* hn_merkle_get_fn over tiles in storage and the in-memory edge. */
+static int
+ledger_get(void *arg, unsigned level, uint64_t index, uint8_t out[HL])
+{
+	struct hn_ledger *l = arg;
+	const uint8_t *hashes;
+	unsigned L = level / 8, rr = level % 8;
+	uint64_t p0, tile, off, count = UINT64_C(1) << rr;
+	int r;
+
+	if (level >= 64 || index >= (l->e.size >> level))
+		return HN_ERANGE;
+	p0 = index << rr;
+	tile = p0 >> 8;
+	off = p0 & 255;
+	if (tile < full_tiles(l->e.size, L)) {
+		if ((r = get_tile(l, L, tile, &hashes)) != 0)
+			return r;
+		hashes += off * HL;
+	} else {
+		if (off + count > (row_len(l->e.size, L) & 255))
+			return HN_EINTERNAL;
+		hashes = l->e.part[L][off];
+	}
+	hn_merkle_root_of(&l->sha, (const uint8_t (*)[HL])hashes, count, out);
+	return 0;
+}
+
+struct load_ctx {
+	struct hn_ledger *l;
+	uint64_t next;
+};
+
+static int
+load_leaf(void *arg, uint64_t idx, const void *entry, size_t len)
+{
+	struct load_ctx *c = arg;
+
+	if (idx != c->next)
+		return HN_EVERIFY; /* a gap in the entries */
+	hn_merkle_leaf_hash(&c->l->sha, entry, len,
+	    c->l->e.part[0][idx & 255]);
+	c->next++;
+	return 0;
+}
+
+/* Recomputes the right edge from storage. */
+static int
+load(struct hn_ledger *l, struct hn_error *err)
+{
+	struct load_ctx lc;
+	const uint8_t *t;
+	uint64_t size, have, row, base, j;
+	unsigned L, w;
+	int r;
+
+	cache_clear(l);
+	l->stale = 1;
+	if ((r = hn_store_ledger_size(l->db, &size)) != 0)
+		return hn_error_set(err, r, NULL, NULL,
+		    "cannot read the ledger size: %s", hn_db_errmsg(l->db));
+	memset(&l->e, 0, sizeof(l->e));
+	l->e.size = size;
+	for (L = 0; L < LEVELS; L++) {
+		if ((r = hn_store_ledger_tiles(l->db, L, &have)) != 0)
+			return hn_error_set(err, r, NULL, NULL,
+			    "cannot read the ledger tiles: %s",
+			    hn_db_errmsg(l->db));
+		if (have != full_tiles(size, L))
+			return hn_error_set(err, HN_EVERIFY, "ledger", NULL,
+			    "ledger storage inconsistent: %" PRIu64 " entries "
+			    "need %" PRIu64 " full tiles at level %u, found %"
+			    PRIu64, size, full_tiles(size, L), L, have);
+		row = row_len(size, L);
+		w = (unsigned)(row & 255);
+		base = row - w;
+		if (w == 0)
+			continue;
+		if (L == 0) {
+			lc.l = l;
+			lc.next = base;
+			r = hn_store_ledger_scan(l->db, base, base + w,
+			    load_leaf, &lc);
+			if (r == 0 && lc.next != base + w)
+				r = HN_EVERIFY;
+			if (r != 0)
+				return hn_error_set(err, r, "ledger", NULL,
+				    "cannot read ledger entries %" PRIu64
+				    "..%" PRIu64, base, base + w - 1);
+			continue;
+		}
+		for (j = 0; j < w; j++) {
+			if ((r = get_tile(l, L - 1, base + j, &t)) != 0)
+				return hn_error_set(err, r, "ledger", NULL,
+				    "cannot read tile %u/%" PRIu64, L - 1,
+				    base + j);
+			hn_merkle_root_of(&l->sha, (const uint8_t (*)[HL])t,
+			    256, l->e.part[L][j]);
+		}
+	}
+	l->stale = 0;
+	return 0;
+}
+
+/* Makes the in-memory state match storage (see log.h). */
+static int
+sync_state(struct hn_ledger *l)
+{
+	uint64_t size;
+	int r;
+
+	if (!l->stale) {
+		if ((r = hn_store_ledger_size(l->db, &size)) != 0)
+			return r;
+		if (size == l->e.size)
+			return 0;
+	}
+	return load(l, NULL);
+}
+
+static void
+on_rollback(void *arg)
+{
+	((struct hn_ledger *)arg)->stale = 1;
+}
+
+/* Checks the tree against the last checkpoint this node signed. */
+static int
+check_last_checkpoint(struct hn_ledger *l, struct hn_error *err)
+{
+	uint8_t root[HL], want[HL];
+	uint64_t size;
+	int r;
+
+	r = hn_store_ledger_last_checkpoint(l->db, &size, want, NULL);
+	if (r == HN_ENOTFOUND)
+		return 0;
+	if (r != 0)
+		return hn_error_set(err, r, NULL, NULL,
+		    "cannot read the last checkpoint: %s", hn_db_errmsg(l->db));
+	if (size > l->e.size)
+		return hn_error_set(err, HN_EVERIFY, "ledger", NULL,
+		    "the ledger has %" PRIu64 " entries but a checkpoint of "
+		    "size %" PRIu64 " was signed: entries were lost",
+		    l->e.size, size);
+	if ((r = hn_merkle_root(ledger_get, l, &l->sha, size, root)) != 0)
+		return hn_error_set(err, r, "ledger", NULL,
+		    "cannot compute the root at %" PRIu64, size);
+	if (hn_memeq_ct(root, want, HL) != 0)
+		return hn_error_set(err, HN_EVERIFY, "ledger", NULL,
+		    "the tree at size %" PRIu64 " no longer matches the "
+		    "checkpoint signed for it: the log was rewritten", size);
+	return 0;
+}
+
+int
+hn_ledger_open(struct hn_ledger **out, struct hn_db *db, const char *origin,
+    const uint8_t sk[64], const char *key_name, struct hn_error *err)
+{
+	struct hn_ledger *l = NULL;
+	size_t ol;
+	int r;
+
+	*out = NULL;
+	ol = origin != NULL ? strlen(origin) : 0;
+	if (ol == 0 || ol > HN_ORIGIN_MAX || strchr(origin, '\n') != NULL)
+		return hn_error_set(err, HN_EINVAL, "origin", NULL,
+		    "the log origin must be one non-empty line of at most %d "
+		    "bytes", HN_ORIGIN_MAX);
+	if ((l = calloc(1, sizeof(*l))) == NULL)
+		return hn_error_set(err, HN_ENOMEM, NULL, NULL, "out of memory");
+	l->db = db;
+	memcpy(l->origin, origin, ol + 1);
+	if ((r = hn_sha256_init(&l->sha)) != 0) {
+		hn_error_set(err, r, NULL, NULL, "cannot initialise SHA-256");
+		goto fail;
+	}
+	if (sk != NULL) {
+		if ((r = hn_note_signer_from_sk(&l->signer,
+		    key_name != NULL ? key_name : origin, HN_NOTE_ED25519, sk,
+		    err)) != 0)
+			goto fail;
+		l->can_sign = 1;
+	}
+	if ((r = load(l, err)) != 0 || (r = check_last_checkpoint(l, err)))
+		goto fail;
+	hn_store_ledger_on_rollback(db, on_rollback, l);
+	*out = l;
+	return 0;
+fail:
+	hn_ledger_free(l);
+	return r;
+}
+
+void
+hn_ledger_free(struct hn_ledger *l)
+{
+	if (l == NULL)
+		return;
+	if (l->sha.ctx != NULL) {
+		hn_store_ledger_on_rollback(l->db, NULL, NULL);
+		hn_sha256_release(&l->sha);
+	}
+	hn_note_signer_wipe(&l->signer);
+	free(l);
+}
+
+const char *
+hn_ledger_origin(const struct hn_ledger *l)
+{
+	return l->origin;
+}
+
+static int
+put_tile(void *arg, unsigned level, uint64_t idx, const uint8_t *hashes)
+{
+	return hn_store_ledger_put_tile(arg, level, idx, hashes);
+}
+
+int
+hn_ledger_append(struct hn_ledger *l, const void *entry, size_t len,
+    uint64_t *index)
+{
+	uint8_t leaf[HL];
+	int own, r;
+
+	if (len > HN_LEDGER_ENTRY_MAX)
+		return HN_ETOOBIG;
+	if (len > 0 && entry == NULL)
+		return HN_EINVAL;
+	own = !hn_store_in_transaction(l->db);
+	if (own && (r = hn_db_begin(l->db)) != 0)
+		return r;
+	if ((r = sync_state(l)) != 0)
+		goto out;
+	hn_merkle_leaf_hash(&l->sha, entry, len, leaf);
+	*index = l->e.size;
+	if ((r = hn_store_ledger_put_entry(l->db, l->e.size, entry, len)) ||
+	    (r = edge_add(&l->e, &l->sha, leaf, put_tile, l->db)) != 0)
+		goto out;
+	if (own)
+		r = hn_db_commit(l->db);
+out:
+	if (r != 0) {
+		l->stale = 1;
+		if (own)
+			(void)hn_db_rollback(l->db);
+	}
+	return r;
+}
+
+int
+hn_ledger_rollback(struct hn_ledger *l)
+{
+	return load(l, NULL);
+}
+
+uint64_t
+hn_ledger_size(struct hn_ledger *l)
+{
+	(void)sync_state(l);
+	return l->e.size;
+}
+
+int
+hn_ledger_root(struct hn_ledger *l, uint64_t size, uint8_t root[32])
+{
+	int r;
+
+	if ((r = sync_state(l)) != 0)
+		return r;
+	if (size > l->e.size)
+		return HN_ERANGE;
+	return hn_merkle_root(ledger_get, l, &l->sha, size, root);
+}
+
+int
+hn_ledger_checkpoint(struct hn_ledger *l, struct hn_buf *signed_note)
+{
+	struct hn_buf body = HN_BUF_INIT(HN_NOTE_MAX);
+	struct hn_buf note = HN_BUF_INIT(HN_NOTE_MAX);
+	struct hn_checkpoint c;
+	int r;
+
+	if (!l->can_sign)
+		return HN_EDENIED;
+	if (hn_store_in_transaction(l->db))
+		return HN_ESTATE;
+	if ((r = sync_state(l)) != 0)
+		return r;
+	memset(&c, 0, sizeof(c));
+	memcpy(c.origin, l->origin, sizeof(c.origin));
+	c.size = l->e.size;
+	if ((r = hn_merkle_root(ledger_get, l, &l->sha, c.size, c.root)) ||
+	    (r = hn_checkpoint_format(&c, &body)) != 0 ||
+	    (r = hn_note_sign(&note, body.data, body.len, &l->signer, 1,
+	    NULL)) != 0 ||
+	    (r = hn_store_ledger_put_checkpoint(l->db, c.size, c.root,
+	    note.data, note.len)) != 0)
+		goto out;
+	r = hn_buf_add(signed_note, note.data, note.len);
+out:
+	hn_buf_release(&body);
+	hn_buf_release(&note);
+	return r;
+}
+
+int
+hn_ledger_inclusion(struct hn_ledger *l, uint64_t index, uint64_t size,
+    uint8_t (*proof)[32], size_t *n)
+{
+	int r;
+
+	*n = 0;
+	if ((r = sync_state(l)) != 0)
+		return r;
+	if (size > l->e.size || index >= size)
+		return HN_ERANGE;
+	return hn_merkle_inclusion_proof(ledger_get, l, &l->sha, index, size,
+	    proof, HN_MERKLE_PROOF_MAX, n);
+}
+
+int
+hn_ledger_consistency(struct hn_ledger *l, uint64_t size1, uint64_t size2,
+    uint8_t (*proof)[32], size_t *n)
+{
+	int r;
+
+	*n = 0;
+	if ((r = sync_state(l)) != 0)
+		return r;
+	if (size2 > l->e.size || size1 == 0 || size1 > size2)
+		return HN_ERANGE;
+	return hn_merkle_consistency_proof(ledger_get, l, &l->sha, size1,
+	    size2, proof, HN_MERKLE_PROOF_MAX, n);
+}
+
+int
+hn_ledger_entry(struct hn_ledger *l, uint64_t index, struct hn_buf *out)
+{
+	return hn_store_ledger_get_entry(l->db, index, out);
+}
+
+static int
+bundle_add(void *arg, uint64_t idx, const void *entry, size_t len)
+{
+	uint8_t pre[2];
+	int r;
+
+	if (len > HN_LEDGER_ENTRY_MAX)
+		return HN_ETOOBIG;
+	pre[0] = (uint8_t)(len >> 8);
+	pre[1] = (uint8_t)len;
+	if ((r = hn_buf_add(arg, pre, 2)) != 0)
+		return r;
+	return hn_buf_add(arg, entry, len);
+}
+
+int
+hn_ledger_tile(struct hn_ledger *l, int level, uint64_t index, int width,
+    struct hn_buf *out)
+{
+	const uint8_t *t;
+	uint64_t start, row;
+	unsigned L;
+	int r;
+
+	if (width < 1 || width > HN_TILE_WIDTH || level < HN_TILE_ENTRIES ||
+	    level >= LEVELS || index > (UINT64_MAX >> 8) - 1)
+		return HN_EINVAL;
+	if ((r = sync_state(l)) != 0)
+		return r;
+	L = level == HN_TILE_ENTRIES ? 0 : (unsigned)level;
+	row = row_len(l->e.size, L);
+	start = index * 256;
+	if (start + (uint64_t)width > row)
+		return HN_ENOTFOUND;
+	if (level == HN_TILE_ENTRIES)
+		return hn_store_ledger_scan(l->db, start, start + width,
+		    bundle_add, out);
+	if (index < full_tiles(l->e.size, L)) {
+		if ((r = get_tile(l, L, index, &t)) != 0)
+			return r;
+		return hn_buf_add(out, t, (size_t)width * HL);
+	}
+	return hn_buf_add(out, l->e.part[L], (size_t)width * HL);
+}
+
+struct audit {
+	struct hn_ledger *l;
+	struct edge e;
+	uint64_t next;
+	uint8_t tile[HN_TILE_BYTES];
+	struct hn_error *err;
+};
+
+static int
+audit_tile(void *arg, unsigned level, uint64_t idx, const uint8_t *hashes)
+{
+	struct audit *a = arg;
+	int r;
+
+	if ((r = hn_store_ledger_get_tile(a->l->db, level, idx, a->tile)) != 0)
+		return hn_error_set(a->err, r == HN_ENOTFOUND ? HN_EVERIFY : r,
+		    "ledger", NULL, "tile %u/%" PRIu64 " is missing", level,
+		    idx);
+	if (memcmp(a->tile, hashes, HN_TILE_BYTES) != 0)
+		return hn_error_set(a->err, HN_EVERIFY, "ledger", NULL,
+		    "tile %u/%" PRIu64 " does not match the entries", level,
+		    idx);
+	return 0;
+}
+
+static int
+audit_leaf(void *arg, uint64_t idx, const void *entry, size_t len)
+{
+	struct audit *a = arg;
+	uint8_t leaf[HL];
+
+	if (idx != a->next)
+		return hn_error_set(a->err, HN_EVERIFY, "ledger", NULL,
+		    "entry %" PRIu64 " is missing", a->next);
+	hn_merkle_leaf_hash(&a->l->sha, entry, len, leaf);
+	a->next++;
+	return edge_add(&a->e, &a->l->sha, leaf, audit_tile, a);
+}
+
+static int
+audit_checkpoint(void *arg, uint64_t size, const uint8_t root[32])
+{
+	struct audit *a = arg;
+	uint8_t got[HL];
+	int r;
+
+	if (size > a->l->e.size)
+		return hn_error_set(a->err, HN_EVERIFY, "ledger", NULL,
+		    "checkpoint %" PRIu64 " is beyond the %" PRIu64
+		    " entries", size, a->l->e.size);
+	if ((r = hn_merkle_root(ledger_get, a->l, &a->l->sha, size, got)))
+		return hn_error_set(a->err, r, "ledger", NULL,
+		    "cannot compute the root at %" PRIu64, size);
+	if (memcmp(got, root, HL) != 0)
+		return hn_error_set(a->err, HN_EVERIFY, "ledger", NULL,
+		    "the tree at %" PRIu64 " does not match its signed "
+		    "checkpoint", size);
+	return 0;
+}
+
+int
+hn_ledger_audit(struct hn_ledger *l, struct hn_error *err)
+{
+	struct audit *a;
+	unsigned L;
+	int r;
+
+	hn_error_clear(err);
+	if ((r = load(l, err)) != 0)
+		return r;
+	if ((a = calloc(1, sizeof(*a))) == NULL)
+		return hn_error_set(err, HN_ENOMEM, NULL, NULL, "out of memory");
+	a->l = l;
+	a->err = err;
+	r = hn_store_ledger_scan(l->db, 0, l->e.size, audit_leaf, a);
+	if (r == 0 && a->next != l->e.size)
+		r = hn_error_set(err, HN_EVERIFY, "ledger", NULL,
+		    "entries end at %" PRIu64 ", expected %" PRIu64, a->next,
+		    l->e.size);
+	for (L = 0; r == 0 && L < LEVELS; L++)
+		if (memcmp(a->e.part[L], l->e.part[L],
+		    (size_t)(row_len(l->e.size, L) & 255) * HL) != 0)
+			r = hn_error_set(err, HN_EVERIFY, "ledger", NULL,
+			    "partial tile at level %u differs", L);
+	if (r == 0)
+		r = hn_store_ledger_scan_checkpoints(l->db, audit_checkpoint, a);
+	if (r != 0 && err != NULL && err->code == 0)
+		hn_error_set(err, r, "ledger", NULL, "audit failed: %s",
+		    hn_strerror(r));
+	free(a);
+	return r;
+}

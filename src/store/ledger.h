@@ -1,0 +1,69 @@
+/*
+ * store/ledger.h - the SQL of the audit ledger (used by ledger/log.c only).
+ *
+ * Tables (migration family "ledger"):
+ *   ledger_entries(idx, entry)          one row per leaf, idx from 0
+ *   ledger_tiles(level, idx, hashes)    full tlog tiles only (256 hashes,
+ *                                       8192 bytes), written in the same
+ *                                       transaction as the entry that
+ *                                       completes them
+ *   ledger_checkpoints(size, root, note) every checkpoint the node signed
+ *   ledger_witness(origin, size, root, note) the last checkpoint of each
+ *                                       peer log this node cosigned
+ * All functions return 0 or a negative HN_E*; HN_ENOTFOUND when a row is
+ * absent.
+ */
+#ifndef HN_STORE_LEDGER_H
+#define HN_STORE_LEDGER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/db.h"
+#include "util/buf.h"
+
+#define HN_TILE_BYTES 8192
+
+extern const struct hn_migration hn_ledger_migrations[];
+
+/* Number of entries: max(idx) + 1, or 0. */
+int hn_store_ledger_size(struct hn_db *db, uint64_t *size);
+int hn_store_ledger_put_entry(struct hn_db *db, uint64_t idx,
+    const void *entry, size_t len);
+/* Appends the entry to out. */
+int hn_store_ledger_get_entry(struct hn_db *db, uint64_t idx,
+    struct hn_buf *out);
+/* Calls fn for each entry with lo <= idx < hi in order; stops on non-zero. */
+int hn_store_ledger_scan(struct hn_db *db, uint64_t lo, uint64_t hi,
+    int (*fn)(void *arg, uint64_t idx, const void *entry, size_t len),
+    void *arg);
+
+int hn_store_ledger_put_tile(struct hn_db *db, unsigned level, uint64_t idx,
+    const uint8_t hashes[HN_TILE_BYTES]);
+int hn_store_ledger_get_tile(struct hn_db *db, unsigned level, uint64_t idx,
+    uint8_t hashes[HN_TILE_BYTES]);
+/* Number of full tiles at level: max(idx) + 1, or 0. */
+int hn_store_ledger_tiles(struct hn_db *db, unsigned level, uint64_t *n);
+
+/* Records a signed checkpoint (a second one of the same size is ignored). */
+int hn_store_ledger_put_checkpoint(struct hn_db *db, uint64_t size,
+    const uint8_t root[32], const char *note, size_t len);
+/* The largest checkpoint recorded (note appended to out if not NULL). */
+int hn_store_ledger_last_checkpoint(struct hn_db *db, uint64_t *size,
+    uint8_t root[32], struct hn_buf *note);
+/* Calls fn for every recorded checkpoint in size order. */
+int hn_store_ledger_scan_checkpoints(struct hn_db *db,
+    int (*fn)(void *arg, uint64_t size, const uint8_t root[32]), void *arg);
+
+int hn_store_witness_get(struct hn_db *db, const char *origin,
+    uint64_t *size, uint8_t root[32]);
+int hn_store_witness_put(struct hn_db *db, const char *origin, uint64_t size,
+    const uint8_t root[32], const char *note, size_t len);
+
+/* Registers fn to run when a transaction of this connection rolls back. */
+void hn_store_ledger_on_rollback(struct hn_db *db, void (*fn)(void *),
+    void *arg);
+/* 1 inside an open transaction. */
+int hn_store_in_transaction(struct hn_db *db);
+
+#endif

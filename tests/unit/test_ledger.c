@@ -1,0 +1,502 @@
+/*
+ * Unit tests for src/ledger/log (+ store/ledger): appends in transactions,
+ * roots and proofs against an in-memory tree, tiles and entry bundles,
+ * rollback safety, reopening, signed checkpoints, tampering detected at
+ * open and by the audit, and crash safety (a child killed with SIGKILL in
+ * the middle of a batch; every committed entry survives).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "crypto/sign.h"
+#include "ledger/checkpoint.h"
+#include "ledger/log.h"
+#include "ledger/merkle.h"
+#include "ledger/note.h"
+#include "store/db.h"
+#include "util/buf.h"
+#include "util/err.h"
+
+#define HL HN_MERKLE_HASH_LEN
+#define N 70000 /* 273 full level-0 tiles, 1 full level-1 tile, level 2 */
+
+static char dir[256];
+static char dbpath[300];
+static uint8_t sk[64], pk[32];
+static struct hn_sha256 sha;
+static uint8_t (*leaves)[HL];
+
+static void
+entry_of(uint64_t i, char *buf, size_t *len)
+{
+	int n = snprintf(buf, 64, "{\"event\":\"test\",\"i\":%llu}",
+	    (unsigned long long)i);
+	*len = (size_t)n;
+}
+
+static int
+setup(void **state)
+{
+	char tmpl[] = "/tmp/hn-ledger-XXXXXX";
+	uint64_t i;
+
+	if (mkdtemp(tmpl) == NULL)
+		return -1;
+	snprintf(dir, sizeof(dir), "%s", tmpl);
+	snprintf(dbpath, sizeof(dbpath), "%s/hanoinet.db", dir);
+	if (hn_crypto_init() != 0 || hn_sha256_init(&sha) != 0)
+		return -1;
+	hn_ed25519_keypair(pk, sk);
+	if ((leaves = malloc((size_t)N * HL)) == NULL)
+		return -1;
+	for (i = 0; i < N; i++) {
+		char e[64];
+		size_t len;
+		entry_of(i, e, &len);
+		hn_merkle_leaf_hash(&sha, e, len, leaves[i]);
+	}
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	char cmd[400];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		return -1;
+	free(leaves);
+	hn_sha256_release(&sha);
+	return 0;
+}
+
+static void
+fresh(struct hn_db **db, struct hn_ledger **l, const char *path)
+{
+	struct hn_error err;
+	char side[400];
+
+	unlink(path);
+	snprintf(side, sizeof(side), "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof(side), "%s-shm", path);
+	unlink(side);
+	assert_int_equal(hn_db_open(db, path, &err), 0);
+	assert_int_equal(hn_ledger_open(l, *db, "hanoinet.example/VNM", sk,
+	    NULL, &err), 0);
+}
+
+static void
+append_range(struct hn_db *db, struct hn_ledger *l, uint64_t lo, uint64_t hi)
+{
+	uint64_t i, idx;
+
+	assert_int_equal(hn_db_begin(db), 0);
+	for (i = lo; i < hi; i++) {
+		char e[64];
+		size_t len;
+		entry_of(i, e, &len);
+		assert_int_equal(hn_ledger_append(l, e, len, &idx), 0);
+		assert_true(idx == i);
+	}
+	assert_int_equal(hn_db_commit(db), 0);
+}
+
+/* Checks roots, proofs and tiles of the stored log against memory. */
+static void
+check_against_memory(struct hn_ledger *l, uint64_t size)
+{
+	static const uint64_t sizes[] = { 1, 2, 3, 255, 256, 257, 511, 512,
+		1000, 65535, 65536, 65537, 69999, 70000 };
+	uint8_t root[HL], want[HL], proof[HN_MERKLE_PROOF_MAX][HL];
+	struct hn_merkle_mem t;
+	size_t i, j, n;
+
+	assert_true(hn_ledger_size(l) == size);
+	assert_int_equal(hn_merkle_mem_build(&t, &sha,
+	    (const uint8_t (*)[HL])leaves, size), 0);
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		uint64_t s = sizes[i], idx[4];
+		if (s > size)
+			continue;
+		hn_merkle_root_of(&sha, (const uint8_t (*)[HL])leaves, s, want);
+		assert_int_equal(hn_ledger_root(l, s, root), 0);
+		assert_memory_equal(root, want, HL);
+		idx[0] = 0;
+		idx[1] = s - 1;
+		idx[2] = s / 2;
+		idx[3] = (s * 7) / 9;
+		for (j = 0; j < 4; j++) {
+			assert_int_equal(hn_ledger_inclusion(l, idx[j], s, proof,
+			    &n), 0);
+			assert_int_equal(hn_merkle_verify_inclusion(&sha, idx[j],
+			    s, leaves[idx[j]], (const uint8_t (*)[HL])proof, n,
+			    want, HL), 0);
+		}
+		for (j = 0; j < i; j++) {
+			uint8_t r1[HL];
+			uint64_t s1 = sizes[j];
+			hn_merkle_root_of(&sha, (const uint8_t (*)[HL])leaves,
+			    s1, r1);
+			assert_int_equal(hn_ledger_consistency(l, s1, s, proof,
+			    &n), 0);
+			assert_int_equal(hn_merkle_verify_consistency(&sha, s1,
+			    s, r1, HL, want, HL, (const uint8_t (*)[HL])proof,
+			    n), 0);
+		}
+	}
+	hn_merkle_root_of(&sha, (const uint8_t (*)[HL])leaves, size, want);
+	assert_int_equal(hn_ledger_root(l, size, root), 0);
+	assert_memory_equal(root, want, HL);
+	assert_int_equal(hn_ledger_root(l, size + 1, root), HN_ERANGE);
+	assert_int_equal(hn_ledger_inclusion(l, size, size, proof, &n),
+	    HN_ERANGE);
+	assert_int_equal(hn_ledger_inclusion(l, 0, size + 1, proof, &n),
+	    HN_ERANGE);
+	assert_int_equal(hn_ledger_consistency(l, 0, size, proof, &n),
+	    HN_ERANGE);
+	assert_int_equal(hn_ledger_consistency(l, 1, size + 1, proof, &n),
+	    HN_ERANGE);
+	hn_merkle_mem_release(&t);
+}
+
+static void
+test_append_proofs_tiles(void **state)
+{
+	struct hn_db *db = NULL;
+	struct hn_ledger *l = NULL;
+	struct hn_buf b = HN_BUF_INIT(1 << 20);
+	struct hn_merkle_mem t;
+	struct hn_error err;
+	uint64_t idx;
+
+	fresh(&db, &l, dbpath);
+	assert_true(hn_ledger_size(l) == 0);
+	/* outside a transaction, an append commits on its own */
+	{
+		char e[64];
+		size_t len;
+		entry_of(0, e, &len);
+		assert_int_equal(hn_ledger_append(l, e, len, &idx), 0);
+		assert_true(idx == 0);
+	}
+	append_range(db, l, 1, 300);
+	check_against_memory(l, 300);
+	append_range(db, l, 300, N);
+	check_against_memory(l, N);
+
+	/* tiles: level 0 = leaf hashes, level 1 = roots of level-0 tiles */
+	assert_int_equal(hn_merkle_mem_build(&t, &sha,
+	    (const uint8_t (*)[HL])leaves, N), 0);
+	assert_int_equal(hn_ledger_tile(l, 0, 5, 256, &b), 0);
+	assert_int_equal(b.len, 8192);
+	assert_memory_equal(b.data, leaves[5 * 256], 8192);
+	hn_buf_reset(&b);
+	assert_int_equal(hn_ledger_tile(l, 0, 273, 112, &b), 0); /* partial */
+	assert_memory_equal(b.data, leaves[273 * 256], 112 * HL);
+	hn_buf_reset(&b);
+	assert_int_equal(hn_ledger_tile(l, 0, 273, 113, &b), HN_ENOTFOUND);
+	assert_int_equal(hn_ledger_tile(l, 0, 273, 256, &b), HN_ENOTFOUND);
+	assert_int_equal(hn_ledger_tile(l, 0, 5, 10, &b), 0); /* old partial */
+	assert_memory_equal(b.data, leaves[5 * 256], 10 * HL);
+	hn_buf_reset(&b);
+	assert_int_equal(hn_ledger_tile(l, 1, 0, 256, &b), 0);
+	assert_memory_equal(b.data, t.level[8][0], 8192);
+	hn_buf_reset(&b);
+	assert_int_equal(hn_ledger_tile(l, 1, 1, 17, &b), 0);
+	assert_memory_equal(b.data, t.level[8][256], 17 * HL);
+	hn_buf_reset(&b);
+	assert_int_equal(hn_ledger_tile(l, 2, 0, 1, &b), 0);
+	assert_memory_equal(b.data, t.level[16][0], HL);
+	hn_buf_reset(&b);
+	assert_int_equal(hn_ledger_tile(l, 2, 0, 2, &b), HN_ENOTFOUND);
+	assert_int_equal(hn_ledger_tile(l, 3, 0, 1, &b), HN_ENOTFOUND);
+	assert_int_equal(hn_ledger_tile(l, 0, 0, 0, &b), HN_EINVAL);
+	assert_int_equal(hn_ledger_tile(l, 0, 0, 257, &b), HN_EINVAL);
+	assert_int_equal(hn_ledger_tile(l, 8, 0, 1, &b), HN_EINVAL);
+	assert_int_equal(hn_ledger_tile(l, -2, 0, 1, &b), HN_EINVAL);
+	/* entry bundle: uint16 length-prefixed entries */
+	assert_int_equal(hn_ledger_tile(l, HN_TILE_ENTRIES, 2, 256, &b), 0);
+	{
+		size_t off = 0, i;
+		for (i = 0; i < 256; i++) {
+			char e[64];
+			size_t len, got;
+			uint8_t lh[HL];
+			entry_of(512 + i, e, &len);
+			got = (size_t)((uint8_t)b.data[off] << 8 |
+			    (uint8_t)b.data[off + 1]);
+			assert_int_equal(got, len);
+			assert_memory_equal(b.data + off + 2, e, len);
+			hn_merkle_leaf_hash(&sha, b.data + off + 2, got, lh);
+			assert_memory_equal(lh, leaves[512 + i], HL);
+			off += 2 + len;
+		}
+		assert_int_equal(off, b.len);
+	}
+	hn_buf_reset(&b);
+	assert_int_equal(hn_ledger_entry(l, 12345, &b), 0);
+	{
+		char e[64];
+		size_t len;
+		entry_of(12345, e, &len);
+		assert_int_equal(b.len, len);
+		assert_memory_equal(b.data, e, len);
+	}
+	assert_int_equal(hn_ledger_entry(l, N, &b), HN_ENOTFOUND);
+	assert_int_equal(hn_ledger_audit(l, &err), 0);
+	/* too big an entry */
+	{
+		char *big = calloc(1, HN_LEDGER_ENTRY_MAX + 1);
+		assert_non_null(big);
+		assert_int_equal(hn_ledger_append(l, big, HN_LEDGER_ENTRY_MAX + 1,
+		    &idx), HN_ETOOBIG);
+		assert_int_equal(hn_ledger_append(l, big, HN_LEDGER_ENTRY_MAX,
+		    &idx), 0);
+		assert_true(idx == N);
+		free(big);
+	}
+	hn_merkle_mem_release(&t);
+	hn_buf_release(&b);
+	hn_ledger_free(l);
+	hn_db_close(db);
+}
+
+static void
+test_reopen_and_rollback(void **state)
+{
+	struct hn_db *db = NULL, *db2 = NULL;
+	struct hn_ledger *l = NULL, *l2 = NULL;
+	struct hn_error err;
+	uint8_t root[HL], want[HL];
+	uint64_t idx;
+
+	fresh(&db, &l, dbpath);
+	append_range(db, l, 0, 1000);
+	hn_ledger_free(l);
+	hn_db_close(db);
+
+	assert_int_equal(hn_db_open(&db, dbpath, &err), 0);
+	assert_int_equal(hn_ledger_open(&l, db, "hanoinet.example/VNM", NULL,
+	    NULL, &err), 0);
+	check_against_memory(l, 1000);
+
+	/* a rolled-back append leaves no trace */
+	assert_int_equal(hn_db_begin(db), 0);
+	assert_int_equal(hn_ledger_append(l, "junk", 4, &idx), 0);
+	assert_true(idx == 1000);
+	assert_true(hn_ledger_size(l) == 1001);
+	assert_int_equal(hn_db_rollback(db), 0);
+	assert_true(hn_ledger_size(l) == 1000);
+	check_against_memory(l, 1000);
+
+	/*
+	 * Rolled back across a tile boundary, then another connection
+	 * appends the same number of entries: the state must be the other
+	 * connection's, never the rolled-back one.
+	 */
+	assert_int_equal(hn_db_begin(db), 0);
+	{
+		uint64_t i;
+		for (i = 0; i < 100; i++)
+			assert_int_equal(hn_ledger_append(l, "junk", 4, &idx),
+			    0);
+	}
+	assert_int_equal(hn_db_rollback(db), 0);
+	assert_int_equal(hn_db_open(&db2, dbpath, &err), 0);
+	assert_int_equal(hn_ledger_open(&l2, db2, "hanoinet.example/VNM", NULL,
+	    NULL, &err), 0);
+	append_range(db2, l2, 1000, 1100);
+	check_against_memory(l, 1100);
+	/* and appends continue correctly from the first connection */
+	append_range(db, l, 1100, 1300);
+	check_against_memory(l2, 1300);
+	hn_merkle_root_of(&sha, (const uint8_t (*)[HL])leaves, 1300, want);
+	assert_int_equal(hn_ledger_root(l, 1300, root), 0);
+	assert_memory_equal(root, want, HL);
+	/* explicit hn_ledger_rollback also works */
+	assert_int_equal(hn_ledger_rollback(l), 0);
+	assert_true(hn_ledger_size(l) == 1300);
+	assert_int_equal(hn_ledger_audit(l, &err), 0);
+	hn_ledger_free(l2);
+	hn_db_close(db2);
+	hn_ledger_free(l);
+	hn_db_close(db);
+}
+
+static void
+test_checkpoint_and_tamper(void **state)
+{
+	struct hn_db *db = NULL;
+	struct hn_ledger *l = NULL, *ro = NULL;
+	struct hn_buf note = HN_BUF_INIT(8192);
+	struct hn_note_signer s;
+	struct hn_note_verifier v;
+	struct hn_checkpoint c;
+	struct hn_error err;
+	uint8_t want[HL];
+	char sql[256];
+
+	fresh(&db, &l, dbpath);
+	assert_int_equal(hn_ledger_checkpoint(l, &note), 0); /* empty log */
+	append_range(db, l, 0, 600);
+	assert_int_equal(hn_note_signer_from_sk(&s, "hanoinet.example/VNM",
+	    HN_NOTE_ED25519, sk, NULL), 0);
+	hn_note_signer_verifier(&s, &v);
+	hn_buf_reset(&note);
+	assert_int_equal(hn_ledger_checkpoint(l, &note), 0);
+	assert_int_equal(hn_checkpoint_open(&c, note.data, note.len, &v, 1,
+	    "hanoinet.example/VNM", &err), 0);
+	assert_true(c.size == 600);
+	hn_merkle_root_of(&sha, (const uint8_t (*)[HL])leaves, 600, want);
+	assert_memory_equal(c.root, want, HL);
+	/* never inside a transaction; never by a read-only log */
+	assert_int_equal(hn_db_begin(db), 0);
+	assert_int_equal(hn_ledger_checkpoint(l, &note), HN_ESTATE);
+	assert_int_equal(hn_db_rollback(db), 0);
+	assert_int_equal(hn_ledger_open(&ro, db, "hanoinet.example/VNM", NULL,
+	    NULL, &err), 0);
+	assert_int_equal(hn_ledger_checkpoint(ro, &note), HN_EDENIED);
+	hn_ledger_free(ro);
+	hn_ledger_free(l);
+
+	/* rewrite one entry behind the log's back: open and audit refuse */
+	snprintf(sql, sizeof(sql),
+	    "UPDATE ledger_entries SET entry = 'forged' WHERE idx = 7");
+	assert_int_equal(hn_db_exec(db, sql), 0);
+	assert_int_equal(hn_ledger_open(&l, db, "hanoinet.example/VNM", sk,
+	    NULL, &err), 0); /* 7 is in a full tile: caught by the audit */
+	assert_int_equal(hn_ledger_audit(l, &err), HN_EVERIFY);
+	hn_ledger_free(l);
+	assert_int_equal(hn_db_exec(db, "UPDATE ledger_entries SET entry = "
+	    "'forged' WHERE idx = 599"), 0);
+	assert_int_equal(hn_ledger_open(&l, db, "hanoinet.example/VNM", sk,
+	    NULL, &err), HN_EVERIFY); /* the signed checkpoint no longer holds */
+	/* truncation: entries lost after a checkpoint */
+	assert_int_equal(hn_db_exec(db, "DELETE FROM ledger_entries WHERE "
+	    "idx >= 590"), 0);
+	assert_int_equal(hn_ledger_open(&l, db, "hanoinet.example/VNM", sk,
+	    NULL, &err), HN_EVERIFY);
+	/* a missing tile */
+	assert_int_equal(hn_db_exec(db, "DELETE FROM ledger_tiles"), 0);
+	assert_int_equal(hn_ledger_open(&l, db, "hanoinet.example/VNM", sk,
+	    NULL, &err), HN_EVERIFY);
+	/* bad origin */
+	assert_int_equal(hn_ledger_open(&l, db, "", sk, NULL, &err), HN_EINVAL);
+	assert_int_equal(hn_ledger_open(&l, db, "a\nb", sk, NULL, &err),
+	    HN_EINVAL);
+	hn_note_signer_wipe(&s);
+	hn_buf_release(&note);
+	hn_db_close(db);
+}
+
+#define BATCH 1000
+
+/* The child: appends batches forever, reporting each committed count. */
+static void
+child(int fd)
+{
+	struct hn_db *db = NULL;
+	struct hn_ledger *l = NULL;
+	uint64_t i = 0, idx;
+
+	if (hn_db_open(&db, dbpath, NULL) != 0 ||
+	    hn_ledger_open(&l, db, "hanoinet.example/VNM", sk, NULL, NULL) !=
+	    0)
+		_exit(3);
+	i = hn_ledger_size(l);
+	for (;;) {
+		uint64_t end = i + BATCH;
+		if (end > N)
+			_exit(0);
+		if (hn_db_begin(db) != 0)
+			_exit(4);
+		for (; i < end; i++) {
+			char e[64];
+			size_t len;
+			entry_of(i, e, &len);
+			if (hn_ledger_append(l, e, len, &idx) != 0 || idx != i)
+				_exit(5);
+		}
+		if (hn_db_commit(db) != 0)
+			_exit(6);
+		if (write(fd, &i, sizeof(i)) != sizeof(i))
+			_exit(7);
+	}
+}
+
+static void
+test_crash_safety(void **state)
+{
+	char path[320];
+	struct hn_db *db = NULL;
+	struct hn_ledger *l = NULL;
+	struct hn_error err;
+	uint64_t committed = 0, got, size, start = 0;
+	int fds[2], status, round;
+
+	snprintf(path, sizeof(path), "%s", dbpath);
+	fresh(&db, &l, path);
+	hn_ledger_free(l);
+	hn_db_close(db);
+	for (round = 0; round < 3; round++) {
+		pid_t pid;
+		assert_int_equal(pipe(fds), 0);
+		pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			close(fds[0]);
+			child(fds[1]);
+		}
+		close(fds[1]);
+		/* kill it in the middle of a later batch */
+		while (read(fds[0], &got, sizeof(got)) == sizeof(got)) {
+			committed = got;
+			if (committed >= start + 5 * BATCH) {
+				usleep(2000 + round * 1500);
+				break;
+			}
+		}
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		close(fds[0]);
+		assert_true(WIFSIGNALED(status) || WEXITSTATUS(status) == 0);
+
+		assert_int_equal(hn_db_open(&db, path, &err), 0);
+		assert_int_equal(hn_ledger_open(&l, db, "hanoinet.example/VNM",
+		    sk, NULL, &err), 0);
+		size = hn_ledger_size(l);
+		/* every acknowledged batch is there; never half a batch */
+		assert_true(size >= committed);
+		assert_true(size % BATCH == 0);
+		assert_int_equal(hn_ledger_audit(l, &err), 0);
+		check_against_memory(l, size);
+		hn_ledger_free(l);
+		hn_db_close(db);
+		/* the next child continues from what is stored */
+		start = committed = size;
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_append_proofs_tiles),
+		cmocka_unit_test(test_reopen_and_rollback),
+		cmocka_unit_test(test_checkpoint_and_tamper),
+		cmocka_unit_test(test_crash_safety),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
