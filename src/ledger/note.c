@@ -382,7 +382,7 @@ parse_hex_id(const char *s, size_t len, uint32_t *id)
 	return 0;
 }
 
-/* Splits "name+hex+b64" into its three parts. */
+/* Splits "name+hex+b64" (base64 may itself contain '+'). */
 static int
 split3(const char *s, size_t len, size_t *p1, size_t *p2)
 {
@@ -391,8 +391,6 @@ split3(const char *s, size_t len, size_t *p1, size_t *p2)
 	if ((a = memchr(s, '+', len)) == NULL)
 		return HN_EPARSE;
 	if ((b = memchr(a + 1, '+', len - (size_t)(a + 1 - s))) == NULL)
-		return HN_EPARSE;
-	if (memchr(b + 1, '+', len - (size_t)(b + 1 - s)) != NULL)
 		return HN_EPARSE;
 	*p1 = (size_t)(a - s);
 	*p2 = (size_t)(b - s);
