@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/fed.h"
+
 #define STMT_CACHE 64
 
 struct hn_db {
@@ -24,6 +26,7 @@ static const struct hn_migration core_migrations[] = {
 static const struct hn_migration *const families[] = {
 	core_migrations,
 	hn_ledger_migrations,
+	hn_fed_migrations,
 	NULL
 };
 

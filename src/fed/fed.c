@@ -1,0 +1,908 @@
+#include "fed/fed.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "crypto/sha256.h"
+#include "crypto/sign.h"
+#include "fed/peer.h"
+#include "fed/timefmt.h"
+#include "store/fed.h"
+#include "util/encode.h"
+#include "util/json.h"
+#include "util/log.h"
+
+#define DUE_BATCH 64
+#define MAX_PEERS 64
+
+struct peer_slot {
+	char code[4];
+	char url[HN_DIR_URL_MAX + 1];
+	struct hn_peer *p;
+};
+
+struct hn_fed {
+	struct hn_fed_config cfg;
+	struct hn_fed_env env;
+	uint8_t sk[HN_ED25519_SK_LEN];
+
+	pthread_rwlock_t dir_lock;
+	struct hn_directory *dir; /* held copy, or NULL */
+
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int kicked, stopping, started;
+	pthread_t worker;
+
+	struct peer_slot peers[MAX_PEERS]; /* worker thread only */
+	size_t npeers;
+
+	pthread_mutex_t stats_mu;
+	struct hn_fed_stats stats;
+};
+
+/* Error text for logs and the outbox row: truncation is acceptable. */
+static void msgf(char *out, size_t n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+msgf(char *out, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vsnprintf(out, n, fmt, ap) < 0)
+		out[0] = '\0';
+	va_end(ap);
+}
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+#define STAT_INC(f, field) do { \
+	pthread_mutex_lock(&(f)->stats_mu); \
+	(f)->stats.field++; \
+	pthread_mutex_unlock(&(f)->stats_mu); \
+} while (0)
+
+int
+hn_fed_open(struct hn_fed **out, const struct hn_fed_config *cfg,
+    const struct hn_fed_env *env, struct hn_error *err)
+{
+	struct hn_fed *f;
+	struct hn_error e2;
+	int r;
+
+	*out = NULL;
+	if (cfg->party == NULL || cfg->sk == NULL ||
+	    cfg->registry_key == NULL || cfg->directory_path == NULL)
+		return hn_error_set(err, HN_EINVAL, NULL, NULL,
+		    "party, signing key, registry key and directory path are "
+		    "required");
+	if ((f = calloc(1, sizeof(*f))) == NULL)
+		return hn_error_set(err, HN_ENOMEM, NULL, NULL,
+		    "out of memory");
+	f->cfg = *cfg;
+	f->env = *env;
+	memcpy(f->sk, cfg->sk, sizeof(f->sk));
+	f->cfg.sk = NULL;
+	if (f->cfg.retry_base_ms <= 0)
+		f->cfg.retry_base_ms = 500;
+	if (f->cfg.retry_max_ms <= 0)
+		f->cfg.retry_max_ms = 60000;
+	if (f->cfg.timeout_ms <= 0)
+		f->cfg.timeout_ms = 10000;
+	if (f->cfg.time_window_s <= 0)
+		f->cfg.time_window_s = 600;
+	if (f->cfg.future_skew_s <= 0)
+		f->cfg.future_skew_s = 300;
+	if (f->cfg.directory_refresh_ms <= 0)
+		f->cfg.directory_refresh_ms = 60000;
+	pthread_rwlock_init(&f->dir_lock, NULL);
+	pthread_mutex_init(&f->mu, NULL);
+	pthread_cond_init(&f->cv, NULL);
+	pthread_mutex_init(&f->stats_mu, NULL);
+	r = hn_directory_load(cfg->directory_path, cfg->registry_key,
+	    (int64_t)time(NULL), &f->dir, &e2);
+	if (r == HN_ESTATE)
+		hn_log(HN_LOG_WARN, "directory.expired", "path=%s",
+		    cfg->directory_path);
+	else if (r < 0 && r != HN_ENOTFOUND)
+		hn_log(HN_LOG_WARN, "directory.unusable", "path=%s error=\"%s\"",
+		    cfg->directory_path, e2.message);
+	else if (r == 0)
+		hn_log(HN_LOG_INFO, "directory.loaded", "serial=%llu parties=%zu",
+		    (unsigned long long)f->dir->serial, f->dir->nparties);
+	*out = f;
+	return 0;
+}
+
+static void *worker_main(void *arg);
+
+int
+hn_fed_start(struct hn_fed *f, struct hn_error *err)
+{
+	if (pthread_create(&f->worker, NULL, worker_main, f) != 0)
+		return hn_error_set(err, HN_EINTERNAL, NULL, NULL,
+		    "cannot start the delivery worker");
+	f->started = 1;
+	return 0;
+}
+
+void
+hn_fed_close(struct hn_fed *f)
+{
+	size_t i;
+
+	if (f == NULL)
+		return;
+	if (f->started) {
+		pthread_mutex_lock(&f->mu);
+		f->stopping = 1;
+		pthread_cond_broadcast(&f->cv);
+		pthread_mutex_unlock(&f->mu);
+		pthread_join(f->worker, NULL);
+	}
+	for (i = 0; i < f->npeers; i++)
+		hn_peer_free(f->peers[i].p);
+	hn_directory_free(f->dir);
+	pthread_rwlock_destroy(&f->dir_lock);
+	pthread_mutex_destroy(&f->mu);
+	pthread_cond_destroy(&f->cv);
+	pthread_mutex_destroy(&f->stats_mu);
+	hn_wipe(f->sk, sizeof(f->sk));
+	free(f);
+}
+
+void
+hn_fed_kick(struct hn_fed *f)
+{
+	pthread_mutex_lock(&f->mu);
+	f->kicked = 1;
+	pthread_cond_signal(&f->cv);
+	pthread_mutex_unlock(&f->mu);
+}
+
+void
+hn_fed_stats(struct hn_fed *f, struct hn_fed_stats *out)
+{
+	pthread_mutex_lock(&f->stats_mu);
+	*out = f->stats;
+	pthread_mutex_unlock(&f->stats_mu);
+}
+
+/* ---- the directory ---- */
+
+int
+hn_fed_directory_offer(struct hn_fed *f, const char *data, size_t len,
+    int64_t now, struct hn_error *err)
+{
+	struct hn_directory *d = NULL;
+	int r;
+
+	pthread_rwlock_wrlock(&f->dir_lock);
+	r = hn_directory_update(f->cfg.directory_path, data, len,
+	    f->cfg.registry_key, now, &d, err);
+	if (r == 0) {
+		if (f->dir == NULL || f->dir->serial != d->serial)
+			hn_log(HN_LOG_INFO, "directory.accepted",
+			    "serial=%llu parties=%zu",
+			    (unsigned long long)d->serial, d->nparties);
+		hn_directory_free(f->dir);
+		f->dir = d;
+	} else {
+		hn_log(HN_LOG_WARN, "directory.refused", "error=%s field=%s "
+		    "message=\"%s\"", hn_errcode(r), err ? err->field : "",
+		    err ? err->message : "");
+	}
+	pthread_rwlock_unlock(&f->dir_lock);
+	return r;
+}
+
+int
+hn_fed_directory_raw(struct hn_fed *f, struct hn_buf *out)
+{
+	int r = HN_ENOTFOUND;
+
+	pthread_rwlock_rdlock(&f->dir_lock);
+	if (f->dir != NULL)
+		r = hn_buf_add(out, f->dir->raw, f->dir->raw_len);
+	pthread_rwlock_unlock(&f->dir_lock);
+	return r;
+}
+
+void
+hn_fed_directory_info(struct hn_fed *f, uint64_t *serial,
+    int64_t *expires_at, size_t *nparties)
+{
+	pthread_rwlock_rdlock(&f->dir_lock);
+	*serial = f->dir ? f->dir->serial : 0;
+	*expires_at = f->dir ? f->dir->expires_at : 0;
+	*nparties = f->dir ? f->dir->nparties : 0;
+	pthread_rwlock_unlock(&f->dir_lock);
+}
+
+/* ---- queueing (sender side, inside the caller's transaction) ---- */
+
+static int
+ledger_event(struct hn_fed *f, struct hn_db *db, json_t *ev, uint64_t *index)
+{
+	char *s;
+	int r;
+
+	if (ev == NULL || (s = hn_json_dump(ev)) == NULL) {
+		json_decref(ev);
+		return HN_ENOMEM;
+	}
+	json_decref(ev);
+	r = f->env.ledger_append(f->env.ctx, db, s, strlen(s), index);
+	free(s);
+	return r;
+}
+
+int
+hn_fed_queue(struct hn_fed *f, struct hn_db *db, const char *recipient,
+    const char *kind, const char *in_reply_to, const char *request_id,
+    const json_t *body, int64_t now, char msg_id[HN_MSGID_LEN + 1],
+    struct hn_error *err)
+{
+	const struct hn_msg_kind *k;
+	char *text = NULL;
+	uint64_t index;
+	int r;
+
+	if ((k = hn_msg_kind_find(kind)) == NULL)
+		return hn_error_set(err, HN_EINVAL, "kind", NULL,
+		    "unknown message kind");
+	if (recipient == NULL || strlen(recipient) != 3 ||
+	    strcmp(recipient, f->cfg.party) == 0)
+		return hn_error_set(err, HN_EINVAL, "to", NULL,
+		    "the recipient must be another party");
+	if (k->needs_reply_to && (in_reply_to == NULL || !*in_reply_to))
+		return hn_error_set(err, HN_EINVAL, "in_reply_to", NULL,
+		    "a %s must name what it answers", kind);
+	if (!json_is_object(body) || (text = hn_json_dump(body)) == NULL)
+		return hn_error_set(err, HN_EINVAL, "body", NULL,
+		    "body must be a JSON object");
+	if (strlen(text) > HN_ENV_MAX - 1024) {
+		r = hn_error_set(err, HN_ETOOBIG, "body", NULL,
+		    "message body too large");
+		goto out;
+	}
+	hn_msgid_new(msg_id);
+	if ((r = hn_fedstore_outbox_add(db, msg_id, recipient, kind,
+	    in_reply_to, request_id, text, now)) < 0) {
+		hn_error_set(err, r, NULL, NULL, "cannot queue the message");
+		goto out;
+	}
+	if ((r = ledger_event(f, db, json_pack("{s:s, s:s, s:s, s:s, s:s}",
+	    "event", "message.queued", "id", msg_id, "to", recipient,
+	    "kind", kind, "request", request_id ? request_id : ""),
+	    &index)) < 0) {
+		hn_error_set(err, r, NULL, NULL, "cannot log the message");
+		goto out;
+	}
+	r = 0;
+out:
+	free(text);
+	return r;
+}
+
+/* ---- the inbox (receiver side) ---- */
+
+static int
+reject(struct hn_fed *f, int *status, const char **ctype, struct hn_buf *resp,
+    int http, const char *code, const char *sender, const char *id,
+    const char *msg)
+{
+	json_t *j;
+	char *s;
+	int r;
+
+	STAT_INC(f, inbox_rejected);
+	hn_log(HN_LOG_WARN, "inbox.rejected", "reason=%s sender=%s id=%s "
+	    "message=\"%s\"", code, sender ? sender : "-", id ? id : "-", msg);
+	*status = http;
+	*ctype = "application/json";
+	j = json_pack("{s:s, s:s}", "error", code, "message", msg);
+	if (j == NULL || (s = json_dumps(j, JSON_COMPACT)) == NULL) {
+		json_decref(j);
+		return HN_ENOMEM;
+	}
+	hn_buf_reset(resp);
+	r = hn_buf_adds(resp, s);
+	free(s);
+	json_decref(j);
+	return r;
+}
+
+struct inbox_job {
+	struct hn_fed *f;
+	const struct hn_envelope *e;
+	int64_t received_ms;
+	uint64_t index;
+};
+
+static int
+inbox_store(struct hn_db *db, void *arg, struct hn_error *err)
+{
+	struct inbox_job *j = arg;
+	struct hn_fed *f = j->f;
+	const struct hn_envelope *e = j->e;
+	uint8_t h[HN_SHA256_LEN];
+	char hex[hn_hex_len(HN_SHA256_LEN)];
+	int r;
+
+	hn_sha256(e->raw, e->raw_len, h);
+	hn_hex_encode(hex, h, sizeof(h));
+	if ((r = ledger_event(f, db, json_pack("{s:s, s:s, s:s, s:s, s:s, "
+	    "s:s}", "event", "message.received", "id", e->id, "from",
+	    e->sender, "kind", e->kind, "in_reply_to", e->in_reply_to,
+	    "envelope_sha256", hex), &j->index)) < 0)
+		return hn_error_set(err, r, NULL, NULL,
+		    "cannot append to the ledger");
+	if ((r = hn_fedstore_inbox_add(db, e->sender, e->id, e->kind,
+	    e->in_reply_to, e->raw, e->raw_len, j->received_ms,
+	    (int64_t)j->index)) < 0)
+		return hn_error_set(err, r, NULL, NULL,
+		    r == HN_EEXIST ? "duplicate" : "cannot store");
+	if (f->env.deliver != NULL &&
+	    (r = f->env.deliver(f->env.ctx, db, e, j->index, err)) < 0)
+		return r;
+	return 0;
+}
+
+struct receipt_job {
+	const char *sender, *id;
+	const char *receipt;
+	size_t len;
+};
+
+static int
+receipt_store(struct hn_db *db, void *arg, struct hn_error *err)
+{
+	struct receipt_job *j = arg;
+	int r;
+
+	r = hn_fedstore_inbox_set_receipt(db, j->sender, j->id, j->receipt,
+	    j->len);
+	if (r == HN_EEXIST)
+		return 0; /* a concurrent duplicate stored its receipt first */
+	return r < 0 ? hn_error_set(err, r, NULL, NULL, "cannot store") : 0;
+}
+
+/*
+ * The receipt for a stored message: the one already given, or a new one
+ * (signed now, with a checkpoint covering its index) stored once.
+ */
+static int
+receipt_for(struct hn_fed *f, const char *sender, const char *id,
+    struct hn_buf *resp)
+{
+	struct hn_buf cp = HN_BUF_INIT(HN_CHECKPOINT_MAX);
+	struct hn_inbox_row row;
+	struct receipt_job rj;
+	struct hn_db *db = NULL;
+	struct hn_error err;
+	int r;
+
+	memset(&row, 0, sizeof(row));
+	if ((r = f->env.reader(f->env.ctx, &db)) < 0)
+		goto out;
+	r = hn_fedstore_inbox_get(db, sender, id, &row);
+	f->env.release(f->env.ctx, db);
+	if (r < 0)
+		goto out;
+	if (row.receipt == NULL) {
+		if ((r = f->env.checkpoint(f->env.ctx, &cp)) < 0)
+			goto out;
+		hn_buf_reset(resp);
+		if ((r = hn_receipt_seal(resp, id, sender, f->cfg.party,
+		    row.received_ms / 1000, (uint64_t)row.ledger_index, cp.data,
+		    f->sk, &err)) < 0)
+			goto out;
+		rj.sender = sender;
+		rj.id = id;
+		rj.receipt = resp->data;
+		rj.len = resp->len;
+		if ((r = f->env.write(f->env.ctx, receipt_store, &rj, &err)) <
+		    0)
+			goto out;
+		hn_inbox_row_release(&row);
+		/* Read back: a concurrent duplicate may have stored first. */
+		if ((r = f->env.reader(f->env.ctx, &db)) < 0)
+			goto out;
+		r = hn_fedstore_inbox_get(db, sender, id, &row);
+		f->env.release(f->env.ctx, db);
+		if (r < 0 || row.receipt == NULL) {
+			r = r < 0 ? r : HN_EINTERNAL;
+			goto out;
+		}
+	}
+	hn_buf_reset(resp);
+	r = hn_buf_add(resp, row.receipt, row.receipt_len);
+out:
+	hn_inbox_row_release(&row);
+	hn_buf_release(&cp);
+	return r;
+}
+
+int
+hn_fed_inbox(struct hn_fed *f, const char *body, size_t len,
+    const uint8_t *peer_fp, int64_t now, int *status, const char **ctype,
+    struct hn_buf *resp)
+{
+	const struct hn_dir_party *p;
+	struct hn_envelope *e = NULL;
+	const struct hn_msg_kind *k;
+	struct hn_inbox_row row;
+	struct inbox_job job;
+	struct hn_signed so;
+	struct hn_error err;
+	struct hn_db *db = NULL;
+	char reason[512], sender[HN_SIGNER_MAX + 1] = "";
+	const char *basis;
+	int r, dup = 0;
+
+	memset(&row, 0, sizeof(row));
+	pthread_rwlock_rdlock(&f->dir_lock);
+	if (f->dir == NULL || now >= f->dir->expires_at) {
+		r = reject(f, status, ctype, resp, 503, "stale_directory", NULL,
+		    NULL, f->dir == NULL ? "this node holds no directory" :
+		    "this node's directory has expired");
+		goto out;
+	}
+	if (hn_signed_parse(&so, body, len, HN_ENV_MAX, &err) < 0 ||
+	    strcmp(so.type, HN_SIGNED_ENVELOPE) != 0) {
+		r = reject(f, status, ctype, resp, 400, "malformed", NULL, NULL,
+		    "not a signed envelope");
+		goto out;
+	}
+	memcpy(sender, so.signer, sizeof(sender));
+	if ((p = hn_directory_find(f->dir, so.signer)) == NULL) {
+		r = reject(f, status, ctype, resp, 403, "unknown_sender",
+		    sender, NULL, "the sender is not in the directory");
+		goto out;
+	}
+	if (peer_fp == NULL ||
+	    hn_memeq_ct(peer_fp, p->tls_sha256, HN_SHA256_LEN) != 0) {
+		r = reject(f, status, ctype, resp, 403, "certificate_mismatch",
+		    sender, NULL, "the TLS client certificate is not the "
+		    "sender's certificate in the directory");
+		goto out;
+	}
+	if ((r = hn_envelope_open_pk(&e, body, len, p->pk, &err)) < 0) {
+		if (r == HN_EVERIFY)
+			r = reject(f, status, ctype, resp, 403,
+			    "bad_signature", sender, NULL,
+			    "the signature does not verify under the sender's "
+			    "key");
+		else
+			r = reject(f, status, ctype, resp, 400, "malformed",
+			    sender, NULL, err.message);
+		goto out;
+	}
+	pthread_rwlock_unlock(&f->dir_lock);
+	p = NULL; /* not valid without the lock */
+	if (strcmp(e->recipient, f->cfg.party) != 0) {
+		r = reject(f, status, ctype, resp, 400, "wrong_recipient",
+		    sender, e->id, "this node is not the recipient");
+		goto out_unlocked;
+	}
+	/* Dedup before the time window: a retried message gets the
+	 * original receipt however late it arrives. */
+	if ((r = f->env.reader(f->env.ctx, &db)) < 0)
+		goto out_unlocked;
+	r = hn_fedstore_inbox_get(db, e->sender, e->id, &row);
+	f->env.release(f->env.ctx, db);
+	if (r == 0)
+		dup = 1;
+	else if (r != HN_ENOTFOUND)
+		goto out_unlocked;
+	if (!dup) {
+		if (e->time < now - f->cfg.time_window_s ||
+		    e->time > now + f->cfg.future_skew_s) {
+			r = reject(f, status, ctype, resp, 400, "stale_time",
+			    sender, e->id, "the message time is outside the "
+			    "accepted window");
+			goto out_unlocked;
+		}
+		k = hn_msg_kind_find(e->kind);
+		if (k != NULL && k->is_request) {
+			basis = hn_json_str(e->body, "legal_basis");
+			if (basis == NULL)
+				basis = "unccc";
+			reason[0] = '\0';
+			if (f->env.gate(f->env.ctx, f->cfg.party, e->sender,
+			    e->time, basis, reason, sizeof(reason)) != 0) {
+				r = reject(f, status, ctype, resp, 403,
+				    "not_in_force", sender, e->id, reason);
+				goto out_unlocked;
+			}
+		}
+		job.f = f;
+		job.e = e;
+		job.received_ms = now * 1000;
+		r = f->env.write(f->env.ctx, inbox_store, &job, &err);
+		if (r == HN_EEXIST) {
+			dup = 1; /* a concurrent copy won */
+		} else if (r < 0) {
+			hn_log(HN_LOG_ERROR, "inbox.store_failed", "sender=%s "
+			    "id=%s error=\"%s\"", e->sender, e->id,
+			    err.message);
+			goto out_unlocked;
+		} else {
+			STAT_INC(f, inbox_accepted);
+			hn_log(HN_LOG_INFO, "inbox.accepted", "sender=%s id=%s "
+			    "kind=%s index=%llu", e->sender, e->id, e->kind,
+			    (unsigned long long)job.index);
+		}
+	}
+	if (dup) {
+		STAT_INC(f, inbox_duplicates);
+		hn_log(HN_LOG_INFO, "inbox.duplicate", "sender=%s id=%s",
+		    e->sender, e->id);
+	}
+	if ((r = receipt_for(f, e->sender, e->id, resp)) < 0) {
+		hn_log(HN_LOG_ERROR, "inbox.receipt_failed", "sender=%s id=%s "
+		    "error=%s", e->sender, e->id, hn_errcode(r));
+		goto out_unlocked;
+	}
+	*status = 200;
+	*ctype = "application/vnd.hanoinet.receipt";
+	r = 0;
+	goto out_unlocked;
+out:
+	pthread_rwlock_unlock(&f->dir_lock);
+out_unlocked:
+	hn_inbox_row_release(&row);
+	hn_envelope_free(e);
+	return r;
+}
+
+/* ---- the delivery worker (sender side) ---- */
+
+static struct hn_peer *
+peer_for(struct hn_fed *f, const struct hn_dir_party *p, struct hn_error *err)
+{
+	struct peer_slot *s = NULL;
+	size_t i;
+
+	for (i = 0; i < f->npeers; i++)
+		if (strcmp(f->peers[i].code, p->code) == 0)
+			s = &f->peers[i];
+	if (s != NULL && strcmp(s->url, p->node_url) != 0) {
+		hn_peer_free(s->p); /* the node moved */
+		s->p = NULL;
+	}
+	if (s == NULL) {
+		if (f->npeers == MAX_PEERS) {
+			hn_peer_free(f->peers[0].p);
+			memmove(&f->peers[0], &f->peers[1],
+			    (MAX_PEERS - 1) * sizeof(f->peers[0]));
+			f->npeers--;
+		}
+		s = &f->peers[f->npeers++];
+		memset(s, 0, sizeof(*s));
+		memcpy(s->code, p->code, 4);
+	}
+	if (s->p == NULL) {
+		memcpy(s->url, p->node_url, strlen(p->node_url) + 1);
+		if (hn_peer_new(&s->p, p->node_url, p->tls_sha256,
+		    f->cfg.tls_cert, f->cfg.tls_key, err) < 0)
+			return NULL;
+	} else {
+		hn_peer_set_pin(s->p, p->tls_sha256);
+	}
+	return s->p;
+}
+
+struct mark_job {
+	const char *msg_id;
+	int status, attempts;
+	int64_t next_ms;
+	const char *error;
+};
+
+static int
+mark_store(struct hn_db *db, void *arg, struct hn_error *err)
+{
+	struct mark_job *j = arg;
+
+	return hn_fedstore_outbox_mark(db, j->msg_id, j->status, j->attempts,
+	    j->next_ms, j->error);
+}
+
+struct delivered_job {
+	struct hn_fed *f;
+	const struct hn_receipt *rc;
+	int64_t now_ms;
+};
+
+static int
+delivered_store(struct hn_db *db, void *arg, struct hn_error *err)
+{
+	struct delivered_job *j = arg;
+	struct hn_fed *f = j->f;
+	uint64_t index;
+	int r;
+
+	if ((r = hn_fedstore_outbox_delivered(db, j->rc->message_id,
+	    j->rc->raw, j->rc->raw_len, (int64_t)j->rc->ledger_index,
+	    j->now_ms)) < 0)
+		return r;
+	if ((r = ledger_event(f, db, json_pack("{s:s, s:s, s:s, s:I}",
+	    "event", "message.delivered", "id", j->rc->message_id, "to",
+	    j->rc->recipient, "their_index",
+	    (json_int_t)j->rc->ledger_index), &index)) < 0)
+		return r;
+	if (f->env.delivered != NULL)
+		return f->env.delivered(f->env.ctx, db, j->rc->message_id,
+		    j->rc, err);
+	return 0;
+}
+
+static long
+backoff_ms(struct hn_fed *f, int attempts)
+{
+	double d = (double)f->cfg.retry_base_ms;
+	int i;
+
+	for (i = 1; i < attempts && d < (double)f->cfg.retry_max_ms; i++)
+		d *= 2;
+	if (d > (double)f->cfg.retry_max_ms)
+		d = (double)f->cfg.retry_max_ms;
+	/* +-50 % jitter so that many senders do not retry in step. */
+	d = d * (0.5 + (double)hn_random_uniform(1000) / 1000.0);
+	return d < 1 ? 1 : (long)d;
+}
+
+/* One delivery attempt of one row; records the outcome. */
+static void
+deliver_one(struct hn_fed *f, struct hn_outbox_row *row)
+{
+	struct hn_buf env = HN_BUF_INIT(HN_ENV_MAX);
+	struct hn_buf resp = HN_BUF_INIT(HN_RECEIPT_MAX);
+	struct hn_receipt *rc = NULL;
+	const struct hn_dir_party *p;
+	struct hn_error err, werr;
+	struct hn_peer *peer;
+	struct mark_job mj;
+	struct delivered_job dj;
+	char msg[HN_OUT_ERROR_MAX] = "";
+	uint8_t pk[HN_ED25519_PK_LEN];
+	json_t *body = NULL;
+	long status = 0;
+	int final = 0, r;
+
+	hn_error_clear(&err);
+	STAT_INC(f, out_attempts);
+	if ((body = hn_json_parse(row->body, strlen(row->body), HN_ENV_MAX,
+	    HN_ENV_DEPTH, &err)) == NULL) {
+		msgf(msg, sizeof(msg), "stored body unreadable: %s",
+		    err.message);
+		final = 1;
+		goto done;
+	}
+	if ((r = hn_envelope_seal(&env, row->msg_id, f->cfg.party,
+	    row->recipient, row->kind, (int64_t)time(NULL),
+	    row->in_reply_to, body, f->sk, &err)) < 0) {
+		msgf(msg, sizeof(msg), "cannot seal: %s", err.message);
+		final = 1;
+		goto done;
+	}
+	pthread_rwlock_rdlock(&f->dir_lock);
+	p = hn_directory_find(f->dir, row->recipient);
+	if (f->dir == NULL || p == NULL) {
+		pthread_rwlock_unlock(&f->dir_lock);
+		msgf(msg, sizeof(msg), "%s is not in the directory held",
+		    row->recipient);
+		goto done;
+	}
+	memcpy(pk, p->pk, sizeof(pk));
+	peer = peer_for(f, p, &err);
+	pthread_rwlock_unlock(&f->dir_lock);
+	if (peer == NULL) {
+		msgf(msg, sizeof(msg), "%s", err.message);
+		goto done;
+	}
+	r = hn_peer_request(peer, "POST", "/v1/inbox",
+	    "application/vnd.hanoinet.envelope", env.data, env.len,
+	    f->cfg.timeout_ms, &status, &resp, &err);
+	if (r < 0) {
+		msgf(msg, sizeof(msg), "%s", err.message);
+		goto done;
+	}
+	if (status == 200) {
+		if (hn_receipt_open(&rc, resp.data, resp.len, NULL, pk,
+		    &err) < 0 || strcmp(rc->message_id, row->msg_id) != 0 ||
+		    strcmp(rc->recipient, row->recipient) != 0 ||
+		    strcmp(rc->sender, f->cfg.party) != 0) {
+			msgf(msg, sizeof(msg), "receipt does not verify: %s",
+			    rc == NULL ? err.message : "wrong message");
+			goto done;
+		}
+		dj.f = f;
+		dj.rc = rc;
+		dj.now_ms = now_ms();
+		if ((r = f->env.write(f->env.ctx, delivered_store, &dj,
+		    &werr)) < 0) {
+			msgf(msg, sizeof(msg), "cannot store the receipt");
+			goto done;
+		}
+		STAT_INC(f, out_delivered);
+		hn_log(HN_LOG_INFO, "outbox.delivered", "id=%s to=%s kind=%s "
+		    "attempts=%d their_index=%llu", row->msg_id, row->recipient,
+		    row->kind, row->attempts + 1,
+		    (unsigned long long)rc->ledger_index);
+		goto out;
+	}
+	{
+		json_t *j = hn_json_parse(resp.data ? resp.data : "", resp.len,
+		    HN_RECEIPT_MAX, 4, NULL);
+		const char *code = j ? hn_json_str(j, "error") : NULL;
+		const char *m = j ? hn_json_str(j, "message") : NULL;
+
+		msgf(msg, sizeof(msg), "HTTP %ld %s: %s", status,
+		    code ? code : "", m ? m : "");
+		/* A definite refusal will not change by retrying; a busy or
+		 * confused receiver (5xx, 429, stale directory) may. */
+		if (status >= 400 && status < 500 && status != 429 &&
+		    !(code && strcmp(code, "stale_directory") == 0))
+			final = 1;
+		json_decref(j);
+	}
+done:
+	mj.msg_id = row->msg_id;
+	mj.attempts = row->attempts + 1;
+	if (final || (f->cfg.max_attempts > 0 &&
+	    mj.attempts >= f->cfg.max_attempts)) {
+		mj.status = HN_OUT_FAILED;
+		mj.next_ms = 0;
+		STAT_INC(f, out_failed);
+		hn_log(HN_LOG_WARN, "outbox.failed", "id=%s to=%s attempts=%d "
+		    "error=\"%s\"", row->msg_id, row->recipient, mj.attempts,
+		    msg);
+	} else {
+		mj.status = HN_OUT_DELIVERING;
+		mj.next_ms = now_ms() + backoff_ms(f, mj.attempts);
+		hn_log(HN_LOG_INFO, "outbox.retry", "id=%s to=%s attempts=%d "
+		    "in_ms=%lld error=\"%s\"", row->msg_id, row->recipient,
+		    mj.attempts, (long long)(mj.next_ms - now_ms()), msg);
+	}
+	mj.error = msg;
+	if (f->env.write(f->env.ctx, mark_store, &mj, &werr) < 0)
+		hn_log(HN_LOG_ERROR, "outbox.mark_failed", "id=%s", row->msg_id);
+out:
+	json_decref(body);
+	hn_receipt_free(rc);
+	hn_buf_release(&env);
+	hn_buf_release(&resp);
+}
+
+/* A recipient that just failed is skipped for the rest of the batch so
+ * that one dead peer does not stall the others behind its timeouts. */
+static int
+in_list(char (*codes)[4], size_t n, const char *c)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(codes[i], c) == 0)
+			return 1;
+	return 0;
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct hn_fed *f = arg;
+	struct hn_outbox_row rows[DUE_BATCH];
+	char down[DUE_BATCH][4];
+	struct hn_db *db = NULL;
+	struct timespec ts;
+	int64_t next, now, wait;
+	size_t n, i, ndown;
+	int r;
+
+	if (f->env.reader(f->env.ctx, &db) == 0) {
+		/* Rows a crash left "delivering" are simply due again. */
+		f->env.release(f->env.ctx, db);
+	}
+	for (;;) {
+		pthread_mutex_lock(&f->mu);
+		if (f->stopping) {
+			pthread_mutex_unlock(&f->mu);
+			break;
+		}
+		f->kicked = 0;
+		pthread_mutex_unlock(&f->mu);
+
+		n = 0;
+		now = now_ms();
+		if ((r = f->env.reader(f->env.ctx, &db)) == 0) {
+			r = hn_fedstore_outbox_due(db, now, rows, DUE_BATCH,
+			    &n);
+			f->env.release(f->env.ctx, db);
+		}
+		ndown = 0;
+		for (i = 0; i < n; i++) {
+			pthread_mutex_lock(&f->mu);
+			if (f->stopping) {
+				pthread_mutex_unlock(&f->mu);
+				break;
+			}
+			pthread_mutex_unlock(&f->mu);
+			if (!in_list(down, ndown, rows[i].recipient)) {
+				int64_t before = rows[i].attempts;
+				struct hn_outbox_row chk;
+
+				deliver_one(f, &rows[i]);
+				/* Did it fail? Then skip this peer for now. */
+				if (f->env.reader(f->env.ctx, &db) == 0) {
+					if (hn_fedstore_outbox_get(db,
+					    rows[i].msg_id, &chk) == 0) {
+						if (chk.status != HN_OUT_DELIVERED &&
+						    chk.attempts > before)
+							memcpy(down[ndown++],
+							    rows[i].recipient, 4);
+						hn_outbox_row_release(&chk);
+					}
+					f->env.release(f->env.ctx, db);
+				}
+			}
+		}
+		for (i = 0; i < n; i++)
+			hn_outbox_row_release(&rows[i]);
+		if (n == DUE_BATCH && ndown == 0)
+			continue; /* more are due right now */
+
+		next = INT64_MAX;
+		if (f->env.reader(f->env.ctx, &db) == 0) {
+			next = hn_fedstore_outbox_next(db);
+			f->env.release(f->env.ctx, db);
+		}
+		now = now_ms();
+		wait = next == INT64_MAX ? 1000 : next - now;
+		if (wait > 1000)
+			wait = 1000; /* also picks up rows queued elsewhere */
+		if (wait <= 0 && ndown == 0)
+			continue;
+		if (wait <= 0)
+			wait = 10;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += wait / 1000;
+		ts.tv_nsec += (wait % 1000) * 1000000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		pthread_mutex_lock(&f->mu);
+		while (!f->kicked && !f->stopping) {
+			if (pthread_cond_timedwait(&f->cv, &f->mu, &ts) ==
+			    ETIMEDOUT)
+				break;
+		}
+		pthread_mutex_unlock(&f->mu);
+	}
+	return NULL;
+}
+
+int
+hn_fed_witness_round(struct hn_fed *f, int64_t now)
+{
+	(void)f;
+	(void)now;
+	return HN_ENOTFOUND; /* see witness.c when the ledger lands */
+}

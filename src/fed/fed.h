@@ -1,0 +1,137 @@
+/*
+ * fed.h - the federation runtime of a node: the directory it holds, the
+ * inbox (POST /v1/inbox), the outbox delivery worker, and witnessing.
+ *
+ * The runtime does not know the node's storage, ledger or register
+ * directly: the node gives it a struct hn_fed_env of functions (ports) that
+ * run a durable transaction, append to the ledger inside it, make a signed
+ * checkpoint, apply the treaty gate, and store an accepted message in the
+ * node's own tables. So the rules here are tested with a plain database,
+ * and the node binds them to its group-commit writer and ledger
+ * (docs/protocol.md, sections 5 and 6).
+ *
+ * Threads: hn_fed_inbox and hn_fed_* accessors are thread-safe; the worker
+ * threads start with hn_fed_start and stop with hn_fed_stop.
+ */
+#ifndef HN_FED_FED_H
+#define HN_FED_FED_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fed/directory.h"
+#include "fed/envelope.h"
+#include "store/db.h"
+#include "util/buf.h"
+#include "util/err.h"
+
+typedef int (*hn_fed_job)(struct hn_db *db, void *arg, struct hn_error *err);
+
+struct hn_fed_env {
+	void *ctx;
+	/* Runs job(db, arg, err) in one durable transaction; returns its
+	 * result once committed (0) or rolled back. */
+	int (*write)(void *ctx, hn_fed_job job, void *arg,
+	    struct hn_error *err);
+	/* Borrows / returns a reader connection. */
+	int (*reader)(void *ctx, struct hn_db **db);
+	void (*release)(void *ctx, struct hn_db *db);
+	/* Appends a ledger entry inside the running write transaction. */
+	int (*ledger_append)(void *ctx, struct hn_db *db, const void *entry,
+	    size_t len, uint64_t *index);
+	/* Appends a signed checkpoint covering every committed entry. */
+	int (*checkpoint)(void *ctx, struct hn_buf *out);
+	/* Treaty gate for an incoming request (0 or HN_EDENIED + reason);
+	 * basis is the request's legal_basis ("unccc" when absent). */
+	int (*gate)(void *ctx, const char *us, const char *them, int64_t when,
+	    const char *basis, char *reason, size_t reasonlen);
+	/* Optional: stores an accepted message in the node's own tables,
+	 * inside the running write transaction. */
+	int (*deliver)(void *ctx, struct hn_db *db,
+	    const struct hn_envelope *e, uint64_t ledger_index,
+	    struct hn_error *err);
+	/* Optional: a message we sent was receipted (inside a transaction). */
+	int (*delivered)(void *ctx, struct hn_db *db, const char *msg_id,
+	    const struct hn_receipt *rc, struct hn_error *err);
+};
+
+struct hn_fed_config {
+	const char *party;            /* our party code */
+	const uint8_t *sk;            /* our Ed25519 secret key (copied) */
+	const char *registry_key;     /* pinned registry verifier key */
+	const char *directory_path;   /* the held copy (DIR/directory.signed) */
+	const char *registry_url;     /* optional: GET {url}/v1/directory */
+	const char *tls_cert, *tls_key; /* PEM files: our client identity */
+	long retry_base_ms;           /* first retry delay (default 500) */
+	long retry_max_ms;            /* cap of the backoff (default 60000) */
+	long max_attempts;            /* 0: retry until delivered */
+	long timeout_ms;              /* per HTTP request (default 10000) */
+	long time_window_s;           /* inbox: past window (default 600) */
+	long future_skew_s;           /* inbox: future tolerance (default 300) */
+	long witness_interval_ms;     /* 0: no witness thread */
+	long directory_refresh_ms;    /* registry poll (default 60000) */
+};
+
+struct hn_fed;
+
+/*
+ * Loads the held directory (a missing or expired one is not an error: the
+ * inbox answers stale_directory until a good one arrives). The env and
+ * config strings must outlive the runtime.
+ */
+int hn_fed_open(struct hn_fed **out, const struct hn_fed_config *cfg,
+    const struct hn_fed_env *env, struct hn_error *err)
+    __attribute__((warn_unused_result));
+/* Starts the delivery (and witness / directory) threads. */
+int hn_fed_start(struct hn_fed *f, struct hn_error *err)
+    __attribute__((warn_unused_result));
+/* Stops the threads (in-flight deliveries finish or time out), frees. */
+void hn_fed_close(struct hn_fed *f);
+
+/* Wakes the delivery worker (after a transaction that queued messages). */
+void hn_fed_kick(struct hn_fed *f);
+
+/* Offers a signed directory (from the registry or a file): verified,
+ * compared with the held one, kept if newer (hn_directory_update). */
+int hn_fed_directory_offer(struct hn_fed *f, const char *data, size_t len,
+    int64_t now, struct hn_error *err) __attribute__((warn_unused_result));
+/* Appends the held signed directory to out (HN_ENOTFOUND if none). */
+int hn_fed_directory_raw(struct hn_fed *f, struct hn_buf *out);
+/* Serial and expiry of the held directory (0 if none). */
+void hn_fed_directory_info(struct hn_fed *f, uint64_t *serial,
+    int64_t *expires_at, size_t *nparties);
+
+/*
+ * Queues a message INSIDE the caller's write transaction (call it from the
+ * job that writes the request row and its ledger entry): an outbox row
+ * and a ledger entry "message.queued". *msg_id receives the new id.
+ * Then call hn_fed_kick after the commit.
+ */
+int hn_fed_queue(struct hn_fed *f, struct hn_db *db, const char *recipient,
+    const char *kind, const char *in_reply_to, const char *request_id,
+    const json_t *body, int64_t now_ms, char msg_id[HN_MSGID_LEN + 1],
+    struct hn_error *err) __attribute__((warn_unused_result));
+
+/*
+ * POST /v1/inbox. body/len: the signed envelope; peer_fp: SHA-256 of the
+ * client certificate (NULL if none). Sets *status, *ctype and the response
+ * body (a signed receipt, or a JSON error {"error","message"} whose code is
+ * one of docs/protocol.md section 5). Never fails for bad input: only
+ * HN_ENOMEM-like internal errors are returned (the caller answers 500).
+ */
+int hn_fed_inbox(struct hn_fed *f, const char *body, size_t len,
+    const uint8_t *peer_fp, int64_t now, int *status, const char **ctype,
+    struct hn_buf *resp);
+
+/* Counters for /metrics and the API. */
+struct hn_fed_stats {
+	uint64_t inbox_accepted, inbox_duplicates, inbox_rejected;
+	uint64_t out_attempts, out_delivered, out_failed;
+	uint64_t witness_alerts, witness_cosigned;
+};
+void hn_fed_stats(struct hn_fed *f, struct hn_fed_stats *out);
+
+/* Runs one witnessing round now (fetch, check, cosign every peer). */
+int hn_fed_witness_round(struct hn_fed *f, int64_t now);
+
+#endif
