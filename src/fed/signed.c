@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "crypto/sha256.h"
+#include "ledger/note.h"
 #include "util/encode.h"
 
 #define SIG_B64_LEN 88 /* base64 of 64 bytes, padded */
@@ -144,98 +145,66 @@ out:
 	return r;
 }
 
-static void
-key_id(uint8_t id[4], const char *name, const uint8_t pk[HN_ED25519_PK_LEN])
+/*
+ * The key encodings are the ledger's (ledger/note.h); these wrappers only
+ * restrict them to Ed25519 note keys (type 0x01) with ASCII names that fit
+ * a signed object's header.
+ */
+static int
+name_out(const char *nm, char *name, struct hn_error *err)
 {
-	struct hn_buf m = HN_BUF_INIT(HN_SIGNER_MAX + 64);
-	uint8_t h[HN_SHA256_LEN];
-
-	/* Sizes are bounded by the callers (name checked), so these fit. */
-	(void)hn_buf_adds(&m, name);
-	(void)hn_buf_add(&m, "\n\x01", 2);
-	(void)hn_buf_add(&m, pk, HN_ED25519_PK_LEN);
-	hn_sha256(m.data, m.len, h);
-	memcpy(id, h, 4);
-	hn_buf_release(&m);
+	if (!hn_signer_valid(nm, strlen(nm)))
+		return hn_error_set(err, HN_EPARSE, "key", NULL,
+		    "key name must be printable ASCII of at most %d bytes",
+		    HN_SIGNER_MAX);
+	if (name != NULL)
+		memcpy(name, nm, strlen(nm) + 1);
+	return 0;
 }
 
 int
 hn_vkey_format(char *out, size_t outsz, const char *name,
     const uint8_t pk[HN_ED25519_PK_LEN])
 {
-	uint8_t id[4], raw[1 + HN_ED25519_PK_LEN];
-	char hex[hn_hex_len(4)], b64[hn_b64_len(sizeof(raw))];
-	int n;
+	struct hn_note_verifier v;
+	struct hn_buf b = HN_BUF_INIT(HN_VKEY_MAX);
+	int r;
 
 	if (!hn_signer_valid(name, strlen(name)))
 		return HN_EINVAL;
-	key_id(id, name, pk);
-	hn_hex_encode(hex, id, 4);
-	raw[0] = 0x01;
-	memcpy(raw + 1, pk, HN_ED25519_PK_LEN);
-	hn_b64_encode(b64, raw, sizeof(raw));
-	n = snprintf(out, outsz, "%s+%s+%s", name, hex, b64);
-	if (n < 0 || (size_t)n >= outsz)
-		return HN_ETOOBIG;
-	return 0;
-}
-
-/* Splits "NAME+HEX8+B64" and checks the key ID against the key. */
-static int
-parse_key_parts(const char *s, size_t len, char *name, uint8_t raw[33],
-    struct hn_error *err)
-{
-	const char *p1, *p2;
-	uint8_t id[4];
-	size_t nlen;
-
-	/* Names and hex have no '+'; base64 may. */
-	if ((p1 = memchr(s, '+', len)) == NULL ||
-	    (p2 = memchr(p1 + 1, '+', len - (size_t)(p1 + 1 - s))) == NULL)
-		return hn_error_set(err, HN_EPARSE, "key", NULL,
-		    "key is not NAME+ID+KEY");
-	nlen = (size_t)(p1 - s);
-	if (!hn_signer_valid(s, nlen))
-		return hn_error_set(err, HN_EPARSE, "key", NULL,
-		    "bad key name");
-	if (p2 - p1 - 1 != 8 ||
-	    hn_hex_decode(id, sizeof(id), p1 + 1, 8) != 4)
-		return hn_error_set(err, HN_EPARSE, "key", NULL,
-		    "key ID is not 8 hex digits");
-	if (hn_b64_decode(raw, 33, p2 + 1, len - (size_t)(p2 + 1 - s)) != 33 ||
-	    raw[0] != 0x01)
-		return hn_error_set(err, HN_EPARSE, "key", NULL,
-		    "key is not an Ed25519 key (0x01 || 32 bytes)");
-	memcpy(name, s, nlen);
-	name[nlen] = '\0';
-	return (int)nlen; /* offset of the '+' before the key ID */
+	memset(&v, 0, sizeof(v));
+	memcpy(v.name, name, strlen(name) + 1);
+	v.type = HN_NOTE_ED25519;
+	memcpy(v.pk, pk, HN_ED25519_PK_LEN);
+	v.key_id = hn_note_key_id(v.name, v.type, v.pk);
+	if ((r = hn_note_verifier_format(&v, &b)) == 0) {
+		if (b.len >= outsz)
+			r = HN_ETOOBIG;
+		else
+			memcpy(out, b.data, b.len + 1);
+	}
+	hn_buf_release(&b);
+	return r;
 }
 
 int
 hn_vkey_parse(const char *vkey, char *name, uint8_t pk[HN_ED25519_PK_LEN],
     struct hn_error *err)
 {
-	char nm[HN_SIGNER_MAX + 1];
-	uint8_t raw[33], id[4], want[4];
-	size_t len = strlen(vkey);
-	const char *p1;
+	struct hn_note_verifier v;
 	int r;
 
-	if (len > HN_VKEY_MAX)
+	if (strlen(vkey) > HN_VKEY_MAX)
 		return hn_error_set(err, HN_ETOOBIG, "key", NULL,
 		    "verifier key too long");
-	if ((r = parse_key_parts(vkey, len, nm, raw, err)) < 0)
+	if ((r = hn_note_verifier_parse(&v, vkey, strlen(vkey), err)) < 0)
 		return r;
-	p1 = vkey + r;
-	if (hn_hex_decode(id, sizeof(id), p1 + 1, 8) != 4)
-		return hn_error_set(err, HN_EPARSE, "key", NULL, "bad key ID");
-	key_id(want, nm, raw + 1);
-	if (memcmp(id, want, 4) != 0)
-		return hn_error_set(err, HN_EVERIFY, "key", NULL,
-		    "key ID does not match the key");
-	memcpy(pk, raw + 1, HN_ED25519_PK_LEN);
-	if (name != NULL)
-		memcpy(name, nm, strlen(nm) + 1);
+	if (v.type != HN_NOTE_ED25519)
+		return hn_error_set(err, HN_EPARSE, "key", NULL,
+		    "not an Ed25519 note key (type 0x01)");
+	if ((r = name_out(v.name, name, err)) < 0)
+		return r;
+	memcpy(pk, v.pk, HN_ED25519_PK_LEN);
 	return 0;
 }
 
@@ -244,41 +213,25 @@ hn_skey_parse(const char *line, size_t len, char *name,
     uint8_t sk[HN_ED25519_SK_LEN], uint8_t pk[HN_ED25519_PK_LEN],
     struct hn_error *err)
 {
-	static const char pfx[] = "PRIVATE+KEY+";
-	char nm[HN_SIGNER_MAX + 1];
-	uint8_t raw[33], id[4], want[4];
-	const char *p1;
+	struct hn_note_signer s;
 	int r;
 
 	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 		len--;
-	if (len > HN_VKEY_MAX + sizeof(pfx) || len < sizeof(pfx) ||
-	    memcmp(line, pfx, sizeof(pfx) - 1) != 0)
-		return hn_error_set(err, HN_EPARSE, "key", NULL,
-		    "not a PRIVATE+KEY+ line");
-	line += sizeof(pfx) - 1;
-	len -= sizeof(pfx) - 1;
-	if ((r = parse_key_parts(line, len, nm, raw, err)) < 0)
+	if ((r = hn_note_signer_parse(&s, line, len, err)) < 0)
 		goto out;
-	p1 = line + r;
-	hn_ed25519_from_seed(pk, sk, raw + 1);
-	if (hn_hex_decode(id, sizeof(id), p1 + 1, 8) != 4) {
-		r = hn_error_set(err, HN_EPARSE, "key", NULL, "bad key ID");
+	if (s.type != HN_NOTE_ED25519) {
+		r = hn_error_set(err, HN_EPARSE, "key", NULL,
+		    "not an Ed25519 note key (type 0x01)");
 		goto out;
 	}
-	key_id(want, nm, pk);
-	if (memcmp(id, want, 4) != 0) {
-		r = hn_error_set(err, HN_EVERIFY, "key", NULL,
-		    "key ID does not match the key");
+	if ((r = name_out(s.name, name, err)) < 0)
 		goto out;
-	}
-	if (name != NULL)
-		memcpy(name, nm, strlen(nm) + 1);
+	memcpy(sk, s.sk, HN_ED25519_SK_LEN);
+	memcpy(pk, s.pk, HN_ED25519_PK_LEN);
 	r = 0;
 out:
-	hn_wipe(raw, sizeof(raw));
-	if (r < 0)
-		hn_wipe(sk, HN_ED25519_SK_LEN);
+	hn_note_signer_wipe(&s);
 	return r;
 }
 
@@ -286,22 +239,18 @@ int
 hn_skey_format(struct hn_buf *out, const char *name,
     const uint8_t seed[HN_ED25519_SEED_LEN])
 {
-	uint8_t pk[HN_ED25519_PK_LEN], sk[HN_ED25519_SK_LEN], id[4];
-	uint8_t raw[1 + HN_ED25519_SEED_LEN];
-	char hex[hn_hex_len(4)], b64[hn_b64_len(sizeof(raw))];
+	uint8_t pk[HN_ED25519_PK_LEN], sk[HN_ED25519_SK_LEN];
+	struct hn_note_signer s;
 	int r;
 
 	if (!hn_signer_valid(name, strlen(name)))
 		return HN_EINVAL;
 	hn_ed25519_from_seed(pk, sk, seed);
-	key_id(id, name, pk);
-	hn_hex_encode(hex, id, 4);
-	raw[0] = 0x01;
-	memcpy(raw + 1, seed, HN_ED25519_SEED_LEN);
-	hn_b64_encode(b64, raw, sizeof(raw));
-	r = hn_buf_addf(out, "PRIVATE+KEY+%s+%s+%s\n", name, hex, b64);
+	memset(&s, 0, sizeof(s));
+	if ((r = hn_note_signer_from_sk(&s, name, HN_NOTE_ED25519, sk,
+	    NULL)) == 0 && (r = hn_note_signer_format(&s, out)) == 0)
+		r = hn_buf_add(out, "\n", 1);
+	hn_note_signer_wipe(&s);
 	hn_wipe(sk, sizeof(sk));
-	hn_wipe(raw, sizeof(raw));
-	hn_wipe(b64, sizeof(b64));
 	return r;
 }
