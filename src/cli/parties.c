@@ -136,8 +136,11 @@ cmd_status(int argc, char **argv)
 	printf("  signed:                 %s%s\n", show(p->signed_on, d1),
 	    p->has_signature && p->signed_on == HN_DATE_NONE ?
 	    " (date not recorded)" : "");
-	printf("  instrument deposited:   %s %s\n", instr ? instr : "none",
-	    instr ? show(p->deposited, d1) : "");
+	if (instr != NULL)
+		printf("  instrument deposited:   %s %s\n", instr,
+		    show(p->deposited, d1));
+	else
+		printf("  instrument deposited:   none with a date\n");
 	printf("  in force from:          %s\n", show(p->in_force_from, d1));
 	printf("  denunciation effective: %s\n",
 	    show(p->denunciation_effective, d1));

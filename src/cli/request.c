@@ -10,6 +10,8 @@
 static const struct hn_cmd request_cmds[] = {
 	{ "validate", cmd_request_validate,
 	    "FILE: check a request against its kind's articles" },
+	{ "kinds", cmd_request_kinds,
+	    "print the request kinds table as JSON (as GET /v1/kinds)" },
 	{ NULL, NULL, NULL }
 };
 

@@ -109,7 +109,8 @@ check "shipped AZE" 0 '{"code":"AZE","signed":"2025-10-25","instrument":null,"de
 check "shipped between" 0 '{"a":"VNM","b":"FRA","on":"2026-11-23","basis":"unccc","in_force":false,"reason":"the UN Convention (unccc) is not in force between VNM and FRA on 2026-11-23: fewer than 40 instruments deposited (art. 65)"}' \
 	"$HN_BIN" parties between VNM FRA --on 2026-11-23 --json
 check "demo" 0 '*' "$HN_BIN" demo
-grep -q "NOT yet in force" <("$HN_BIN" demo) || { echo "FAIL demo text"; fails=$((fails + 1)); }
+"$HN_BIN" demo >"$T/demo.txt"
+grep -q "NOT yet in force" "$T/demo.txt" || { echo "FAIL demo text"; fails=$((fails + 1)); }
 
 # Errors: one line on stderr, exit 2.
 echo '{"parties": [{"code": "FRA", "name": "F", "kind": "state", "events": [{"type": "signature", "date": "2026-02-30"}]}]}' >"$T/bad.json"
@@ -149,6 +150,9 @@ check "validate too large" 1 '(document): larger than 1048576 bytes' "$HN_BIN" r
 check "validate stdin" 0 'ok' "$HN_BIN" request validate - <"$T/pres.json"
 check_err "validate missing file" "$HN_BIN" request validate "$T/nope.json"
 check_err "validate usage" "$HN_BIN" request validate
+check "request kinds" 0 '*' "$HN_BIN" request kinds
+"$HN_BIN" request kinds >"$T/kinds.json"
+grep -q '"name": "relation_to_offence"' "$T/kinds.json" || { echo "FAIL request kinds content"; fails=$((fails + 1)); }
 check_err "request unknown subcommand" "$HN_BIN" request frobnicate
 
 if [ "$fails" -ne 0 ]; then
