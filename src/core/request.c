@@ -291,6 +291,14 @@ hn_problems_init(struct hn_problems *ps)
 	memset(ps, 0, sizeof(*ps));
 }
 
+static void
+sanitize(char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+}
+
 void
 hn_problems_add(struct hn_problems *ps, const char *field,
     const char *article, const char *fmt, ...)
@@ -309,6 +317,9 @@ hn_problems_add(struct hn_problems *ps, const char *field,
 	va_start(ap, fmt);
 	vsnprintf(p->message, sizeof(p->message), fmt, ap);
 	va_end(ap);
+	/* One problem is one line: no control characters from the input. */
+	sanitize(p->field);
+	sanitize(p->message);
 }
 
 void
@@ -485,6 +496,12 @@ hn_request_validate(const json_t *req, struct hn_problems *out)
 	    !present(req, "system_location"))
 		hn_problems_add(out, "custodian", "42 (d)",
 		    "custodian or system_location required");
+	/* Cooperation is between two parties. */
+	if (party_code(hn_json_str(req, "from")) &&
+	    party_code(hn_json_str(req, "to")) &&
+	    strcmp(hn_json_str(req, "from"), hn_json_str(req, "to")) == 0)
+		hn_problems_add(out, "to", k->article,
+		    "must differ from `from`");
 	/* Art. 40: a stated deadline comes with its reason. */
 	if (present(req, "deadline") && !present(req, "deadline_reason"))
 		hn_problems_add(out, "deadline_reason", "40",

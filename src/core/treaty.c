@@ -351,13 +351,17 @@ hn_register_load(const char *json, size_t len, struct hn_register **out,
 	json_t *root = NULL, *parties, *jp;
 	const json_t *v;
 	size_t i, k;
+	struct hn_error local;
 	int r = 0;
 
 	*out = NULL;
+	if (err == NULL)
+		err = &local;
+	hn_error_clear(err);
 	root = hn_json_parse(json, len, HN_REGISTER_MAX_BYTES,
 	    HN_JSON_MAX_DEPTH, err);
 	if (root == NULL)
-		return err != NULL ? err->code : HN_EPARSE;
+		return err->code;
 	if (!json_is_object(root)) {
 		r = hn_error_set(err, HN_EINVAL, "(root)", NULL,
 		    "not a JSON object");

@@ -264,6 +264,8 @@ test_preservation_rules(void **state)
 		    "must be three capital letters, e.g. VNM", "42" },
 		{ "{\"to\":12}", "to",
 		    "must be three capital letters, e.g. VNM", "42" },
+		{ "{\"to\":\"VNM\"}", "to", "must differ from `from`", "42" },
+		{ "{\"x\\ny\":1}", "x?y", "unknown field", "" },
 		{ "{\"offence\":42}", "offence", "must be a string", "42 (b)" },
 		{ "{\"facts\":\"\"}", "facts", "required", "42 (b)" },
 		{ "{\"custodain\":\"typo\"}", "custodain", "unknown field",
