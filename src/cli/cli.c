@@ -45,10 +45,11 @@ hn_cli_dispatch(const char *group, const struct hn_cmd *table, int argc,
     char **argv)
 {
 	const struct hn_cmd *c;
+	const char *sp = *group != '\0' ? " " : "";
 
 	if (argc < 1 || strcmp(argv[0], "--help") == 0 ||
 	    strcmp(argv[0], "-h") == 0 || strcmp(argv[0], "help") == 0) {
-		printf("usage: hanoinet %s <command> [options]\n\n", group);
+		printf("usage: hanoinet%s%s <command> [options]\n\n", sp, group);
 		for (c = table; c->name != NULL; c++)
 			printf("  %-14s %s\n", c->name, c->summary);
 		return argc < 1 ? 2 : 0;
@@ -56,8 +57,8 @@ hn_cli_dispatch(const char *group, const struct hn_cmd *table, int argc,
 	for (c = table; c->name != NULL; c++)
 		if (strcmp(c->name, argv[0]) == 0)
 			return c->run(argc, argv);
-	return hn_cli_usage("%s: unknown command '%s' (try 'hanoinet %s help')",
-	    group, argv[0], group);
+	return hn_cli_usage("unknown command '%s%s%s' (try 'hanoinet%s%s help')",
+	    group, sp, argv[0], sp, group);
 }
 
 int
