@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/date.h"
+#include "core/lifecycle.h"
 #include "util/json.h"
 
 #define TEXT HN_REQUEST_MAX_TEXT
@@ -570,16 +571,61 @@ fail:
 	return NULL;
 }
 
+static json_t *
+transitions_json(const struct hn_kind *k)
+{
+	const struct hn_transition *t[HN_ST_COUNT_];
+	json_t *arr = json_array(), *o, *needs;
+	size_t i, n;
+	int side, st;
+
+	for (side = 0; arr != NULL && side < 2; side++)
+		for (st = 0; st < HN_ST_COUNT_; st++) {
+			n = hn_transitions_from(k, side, st, t, HN_ST_COUNT_);
+			for (i = 0; i < n && i < HN_ST_COUNT_; i++) {
+				needs = json_array();
+				if (needs != NULL &&
+				    (t[i]->needs & HN_NEED_SUPERVISOR))
+					json_array_append_new(needs,
+					    json_string("supervisor"));
+				if (needs != NULL &&
+				    (t[i]->needs & HN_NEED_GROUNDS))
+					json_array_append_new(needs,
+					    json_string("grounds"));
+				if (needs != NULL &&
+				    (t[i]->needs & HN_NEED_REASON))
+					json_array_append_new(needs,
+					    json_string("reason"));
+				o = json_pack("{s:s, s:s, s:s, s:s, s:o*}",
+				    "side", hn_side_name(side), "from",
+				    hn_state_name(t[i]->from), "to",
+				    hn_state_name(t[i]->to), "article",
+				    t[i]->article, "needs", needs);
+				if (o == NULL ||
+				    json_object_get(o, "needs") == NULL ||
+				    json_array_append_new(arr, o) != 0) {
+					json_decref(o);
+					json_decref(arr);
+					return NULL;
+				}
+			}
+		}
+	return arr;
+}
+
 json_t *
 hn_kinds_json(void)
 {
 	const struct hn_kind *k;
-	json_t *root, *kinds, *o, *one_of;
+	const struct hn_ground *g;
+	json_t *root, *kinds, *o, *one_of, *arr;
+	int st;
 
-	root = json_pack("{s:{s:I, s:I, s:i, s:i}, s:[]}", "limits",
-	    "request_bytes", (json_int_t)HN_REQUEST_MAX_BYTES, "text_bytes",
-	    (json_int_t)HN_REQUEST_MAX_TEXT, "depth", HN_REQUEST_MAX_DEPTH,
-	    "items", HN_REQUEST_MAX_ITEMS, "kinds");
+	root = json_pack("{s:{s:I, s:I, s:i, s:i}, s:[], s:[], s:[]}",
+	    "limits", "request_bytes", (json_int_t)HN_REQUEST_MAX_BYTES,
+	    "text_bytes", (json_int_t)HN_REQUEST_MAX_TEXT, "depth",
+	    HN_REQUEST_MAX_DEPTH, "items", HN_REQUEST_MAX_ITEMS, "kinds",
+	    "states", "grounds");
 	if (root == NULL)
 		return NULL;
 	kinds = json_object_get(root, "kinds");
@@ -587,18 +633,68 @@ hn_kinds_json(void)
 		one_of = k->custodian_or_location ?
 		    json_pack("[[s, s]]", "custodian", "system_location") :
 		    json_array();
-		o = json_pack("{s:s, s:s, s:s, s:b, s:b, s:b, s:o*, s:o*}",
-		    "name", k->name, "article", k->article, "title", k->title,
-		    "via_247", k->via_247, "emergency", k->emergency,
+		o = json_pack("{s:s, s:s, s:s, s:b, s:b, s:b, s:o*, s:o*, "
+		    "s:o*}", "name", k->name, "article", k->article, "title",
+		    k->title, "via_247", k->via_247, "emergency", k->emergency,
 		    "preservation", k->preservation, "one_of", one_of,
-		    "fields", fields_json(k->fields));
+		    "fields", fields_json(k->fields), "transitions",
+		    transitions_json(k));
 		if (o == NULL || json_object_get(o, "fields") == NULL ||
 		    json_object_get(o, "one_of") == NULL ||
-		    json_array_append_new(kinds, o) != 0) {
-			json_decref(o);
-			json_decref(root);
-			return NULL;
-		}
+		    json_object_get(o, "transitions") == NULL ||
+		    json_array_append_new(kinds, o) != 0)
+			goto fail;
+	}
+	arr = json_object_get(root, "states");
+	for (st = 0; st < HN_ST_COUNT_; st++)
+		if (json_array_append_new(arr,
+		    json_string(hn_state_name(st))) != 0)
+			goto fail;
+	arr = json_object_get(root, "grounds");
+	for (g = hn_grounds; g->code != NULL; g++) {
+		o = json_pack("{s:s, s:s, s:s, s:b}", "code", g->code,
+		    "article", g->article, "text", g->text,
+		    "preservation_only", g->preservation_only);
+		if (o == NULL || json_array_append_new(arr, o) != 0)
+			goto fail;
 	}
 	return root;
+fail:
+	json_decref(root);
+	return NULL;
+}
+
+int
+hn_request_gate(const json_t *req, const struct hn_register *const *regs,
+    size_t nregs, const struct hn_partners *partners, const char *self,
+    int32_t date, char *reason, size_t reasonlen)
+{
+	const char *from = hn_json_str(req, "from"), *to = hn_json_str(req,
+	    "to"), *other;
+	enum hn_basis basis;
+
+	if (hn_request_basis(req, &basis) != 0) {
+		snprintf(reason, reasonlen, "invalid legal_basis");
+		return HN_EINVAL;
+	}
+	if (self == NULL || from == NULL || to == NULL ||
+	    (strcmp(self, from) != 0 && strcmp(self, to) != 0)) {
+		snprintf(reason, reasonlen, "this node's party is neither "
+		    "the requesting nor the requested party");
+		return HN_EINVAL;
+	}
+	other = strcmp(self, to) == 0 ? from : to;
+	return hn_treaty_gate(regs, nregs, partners, self, other, date,
+	    basis, reason, reasonlen);
+}
+
+int
+hn_request_deadline(const json_t *req, int64_t *out)
+{
+	const json_t *v = json_object_get(req, "deadline");
+
+	if (v == NULL || json_is_null(v))
+		return HN_ENOTFOUND;
+	return hn_datetime_parse(json_string_value(v), out) == 0 ? 0 :
+	    HN_EINVAL;
 }

@@ -18,6 +18,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/treaty.h"
 #include "util/err.h"
@@ -125,9 +126,29 @@ int hn_request_basis(const json_t *req, enum hn_basis *out);
  *  "kinds": [{"name", "article", "title", "via_247", "emergency",
  *             "preservation", "one_of": [["custodian", "system_location"]],
  *             "fields": [{"name", "type", "required", "max", "article",
- *                         "help", "items": [...]}]}]}
+ *                         "help", "items": [...]}],
+ *             "transitions": [{"side", "from", "to", "article",
+ *                              "needs": ["supervisor"|"grounds"|"reason"]}]}],
+ *  "states": ["draft", ...],
+ *  "grounds": [{"code", "article", "text", "preservation_only"}]}
+ * (lifecycle.h explains states, transitions and grounds.)
  * A new reference; NULL on ENOMEM.
  */
 json_t *hn_kinds_json(void);
+
+/*
+ * The treaty gate for a parsed, valid request: this node's party `self` is
+ * its `from` or its `to`; the other one and the request's legal_basis go to
+ * hn_treaty_gate() (treaty.h). Returns 0 if allowed, HN_EDENIED with a
+ * reason naming the basis, HN_EINVAL if self is neither party or the basis
+ * is invalid (reason says so).
+ */
+int hn_request_gate(const json_t *req, const struct hn_register *const *regs,
+    size_t nregs, const struct hn_partners *partners, const char *self,
+    int32_t date, char *reason, size_t reasonlen);
+
+/* The stated "deadline" (art. 40) as Unix seconds; HN_ENOTFOUND if absent,
+ * HN_EINVAL if malformed. */
+int hn_request_deadline(const json_t *req, int64_t *out);
 
 #endif

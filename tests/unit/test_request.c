@@ -474,7 +474,72 @@ test_kinds_json(void **state)
 	assert_true(saw);
 	assert_int_equal(json_array_size(json_object_get(json_array_get(kinds,
 	    0), "one_of")), 1);
+	/* the lifecycle travels with the kinds (the console's buttons) */
+	k = json_array_get(kinds, 5);
+	assert_string_equal(json_string_value(json_object_get(k, "name")),
+	    "emergency");
+	saw = false;
+	json_array_foreach(json_object_get(k, "transitions"), i, f) {
+		if (strcmp(json_string_value(json_object_get(f, "to")),
+		    "approved") == 0) {
+			saw = true;
+			assert_string_equal(json_string_value(json_array_get(
+			    json_object_get(f, "needs"), 0)), "supervisor");
+		}
+	}
+	assert_true(saw);
+	assert_int_equal(json_array_size(json_object_get(j, "states")), 17);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(
+	    json_object_get(j, "grounds"), 0), "code")), "non_conformity");
 	json_decref(j);
+}
+
+static void
+test_gate_and_deadline(void **state)
+{
+	static const char *reg_doc = "{\"instrument\":\"budapest\","
+	    "\"parties\":[{\"code\":\"VNM\",\"name\":\"V\",\"kind\":"
+	    "\"state\"},{\"code\":\"FRA\",\"name\":\"F\",\"kind\":"
+	    "\"state\"}]}";
+	static const char *const bil[] = { "FRA" };
+	struct hn_partners partners = { bil, 1, NULL, 0 };
+	struct hn_register *reg = NULL;
+	const struct hn_register *regs[1];
+	struct hn_error err;
+	json_t *req = parse(preservation_doc);
+	char why[256];
+	int64_t t;
+
+	assert_int_equal(hn_register_load(reg_doc, strlen(reg_doc), &reg,
+	    &err), 0);
+	regs[0] = reg;
+	/* received by FRA: the other party is VNM */
+	assert_int_equal(hn_request_gate(req, regs, 1, &partners, "FRA",
+	    20780, why, sizeof(why)), HN_EDENIED);
+	assert_string_equal(why, "the UN Convention (unccc) cannot be relied "
+	    "on between FRA and VNM: no register of it is configured");
+	json_object_set_new(req, "legal_basis", json_string("budapest"));
+	assert_int_equal(hn_request_gate(req, regs, 1, &partners, "VNM",
+	    20780, why, sizeof(why)), HN_EDENIED);
+	assert_non_null(strstr(why, "fewer than 5 instruments"));
+	json_object_set_new(req, "legal_basis", json_string("bilateral"));
+	assert_int_equal(hn_request_gate(req, regs, 1, &partners, "VNM",
+	    20780, why, sizeof(why)), 0);
+	assert_int_equal(hn_request_gate(req, regs, 1, &partners, "DEU",
+	    20780, why, sizeof(why)), HN_EINVAL);
+	json_object_set_new(req, "legal_basis", json_string("whim"));
+	assert_int_equal(hn_request_gate(req, regs, 1, &partners, "VNM",
+	    20780, why, sizeof(why)), HN_EINVAL);
+	/* the stated deadline */
+	assert_int_equal(hn_request_deadline(req, &t), HN_ENOTFOUND);
+	json_object_set_new(req, "deadline",
+	    json_string("2026-11-23T00:00:00Z"));
+	assert_int_equal(hn_request_deadline(req, &t), 0);
+	assert_int_equal(t, 1795392000);
+	json_object_set_new(req, "deadline", json_string("soon"));
+	assert_int_equal(hn_request_deadline(req, &t), HN_EINVAL);
+	json_decref(req);
+	hn_register_free(reg);
 }
 
 int
@@ -491,6 +556,7 @@ main(void)
 		cmocka_unit_test(test_problem_list),
 		cmocka_unit_test(test_format),
 		cmocka_unit_test(test_kinds_json),
+		cmocka_unit_test(test_gate_and_deadline),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
