@@ -10,6 +10,7 @@
 
 #include "crypto/sha256.h"
 #include "crypto/sign.h"
+#include "fed/fed_int.h"
 #include "fed/peer.h"
 #include "fed/timefmt.h"
 #include "store/fed.h"
@@ -18,33 +19,6 @@
 #include "util/log.h"
 
 #define DUE_BATCH 64
-#define MAX_PEERS 64
-
-struct peer_slot {
-	char code[4];
-	char url[HN_DIR_URL_MAX + 1];
-	struct hn_peer *p;
-};
-
-struct hn_fed {
-	struct hn_fed_config cfg;
-	struct hn_fed_env env;
-	uint8_t sk[HN_ED25519_SK_LEN];
-
-	pthread_rwlock_t dir_lock;
-	struct hn_directory *dir; /* held copy, or NULL */
-
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	int kicked, stopping, started;
-	pthread_t worker;
-
-	struct peer_slot peers[MAX_PEERS]; /* worker thread only */
-	size_t npeers;
-
-	pthread_mutex_t stats_mu;
-	struct hn_fed_stats stats;
-};
 
 /* Error text for logs and the outbox row: truncation is acceptable. */
 static void msgf(char *out, size_t n, const char *fmt, ...)
@@ -61,8 +35,8 @@ msgf(char *out, size_t n, const char *fmt, ...)
 	va_end(ap);
 }
 
-static int64_t
-now_ms(void)
+int64_t
+hn_fed_now_ms(void)
 {
 	struct timespec ts;
 
@@ -70,11 +44,6 @@ now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-#define STAT_INC(f, field) do { \
-	pthread_mutex_lock(&(f)->stats_mu); \
-	(f)->stats.field++; \
-	pthread_mutex_unlock(&(f)->stats_mu); \
-} while (0)
 
 int
 hn_fed_open(struct hn_fed **out, const struct hn_fed_config *cfg,
@@ -97,6 +66,14 @@ hn_fed_open(struct hn_fed **out, const struct hn_fed_config *cfg,
 	f->env = *env;
 	memcpy(f->sk, cfg->sk, sizeof(f->sk));
 	f->cfg.sk = NULL;
+	if (cfg->key_name != NULL) {
+		if (strlen(cfg->key_name) > HN_SIGNER_MAX) {
+			free(f);
+			return hn_error_set(err, HN_EINVAL, "key_name", NULL,
+			    "key name too long");
+		}
+		memcpy(f->key_name, cfg->key_name, strlen(cfg->key_name) + 1);
+	}
 	if (f->cfg.retry_base_ms <= 0)
 		f->cfg.retry_base_ms = 500;
 	if (f->cfg.retry_max_ms <= 0)
@@ -137,6 +114,13 @@ hn_fed_start(struct hn_fed *f, struct hn_error *err)
 		return hn_error_set(err, HN_EINTERNAL, NULL, NULL,
 		    "cannot start the delivery worker");
 	f->started = 1;
+	if (f->cfg.witness_interval_ms > 0) {
+		if (pthread_create(&f->witness, NULL, hn_fed_witness_main, f)
+		    != 0)
+			hn_log(HN_LOG_ERROR, "witness.not_started", "%s", "");
+		else
+			f->witness_started = 1;
+	}
 	return 0;
 }
 
@@ -153,9 +137,13 @@ hn_fed_close(struct hn_fed *f)
 		pthread_cond_broadcast(&f->cv);
 		pthread_mutex_unlock(&f->mu);
 		pthread_join(f->worker, NULL);
+		if (f->witness_started)
+			pthread_join(f->witness, NULL);
 	}
 	for (i = 0; i < f->npeers; i++)
 		hn_peer_free(f->peers[i].p);
+	for (i = 0; i < f->nwpeers; i++)
+		hn_peer_free(f->wpeers[i].p);
 	hn_directory_free(f->dir);
 	pthread_rwlock_destroy(&f->dir_lock);
 	pthread_mutex_destroy(&f->mu);
@@ -170,7 +158,7 @@ hn_fed_kick(struct hn_fed *f)
 {
 	pthread_mutex_lock(&f->mu);
 	f->kicked = 1;
-	pthread_cond_signal(&f->cv);
+	pthread_cond_broadcast(&f->cv); /* the witness waits on it too */
 	pthread_mutex_unlock(&f->mu);
 }
 
@@ -573,27 +561,28 @@ out_unlocked:
 
 /* ---- the delivery worker (sender side) ---- */
 
-static struct hn_peer *
-peer_for(struct hn_fed *f, const struct hn_dir_party *p, struct hn_error *err)
+struct hn_peer *
+hn_fed_peer_for(struct hn_fed *f, struct peer_slot *slots, size_t *n,
+    const struct hn_dir_party *p, struct hn_error *err)
 {
 	struct peer_slot *s = NULL;
 	size_t i;
 
-	for (i = 0; i < f->npeers; i++)
-		if (strcmp(f->peers[i].code, p->code) == 0)
-			s = &f->peers[i];
+	for (i = 0; i < *n; i++)
+		if (strcmp(slots[i].code, p->code) == 0)
+			s = &slots[i];
 	if (s != NULL && strcmp(s->url, p->node_url) != 0) {
 		hn_peer_free(s->p); /* the node moved */
 		s->p = NULL;
 	}
 	if (s == NULL) {
-		if (f->npeers == MAX_PEERS) {
-			hn_peer_free(f->peers[0].p);
-			memmove(&f->peers[0], &f->peers[1],
-			    (MAX_PEERS - 1) * sizeof(f->peers[0]));
-			f->npeers--;
+		if (*n == MAX_PEERS) {
+			hn_peer_free(slots[0].p);
+			memmove(&slots[0], &slots[1],
+			    (MAX_PEERS - 1) * sizeof(slots[0]));
+			(*n)--;
 		}
-		s = &f->peers[f->npeers++];
+		s = &slots[(*n)++];
 		memset(s, 0, sizeof(*s));
 		memcpy(s->code, p->code, 4);
 	}
@@ -711,7 +700,7 @@ deliver_one(struct hn_fed *f, struct hn_outbox_row *row)
 		goto done;
 	}
 	memcpy(pk, p->pk, sizeof(pk));
-	peer = peer_for(f, p, &err);
+	peer = hn_fed_peer_for(f, f->peers, &f->npeers, p, &err);
 	pthread_rwlock_unlock(&f->dir_lock);
 	if (peer == NULL) {
 		msgf(msg, sizeof(msg), "%s", err.message);
@@ -735,7 +724,7 @@ deliver_one(struct hn_fed *f, struct hn_outbox_row *row)
 		}
 		dj.f = f;
 		dj.rc = rc;
-		dj.now_ms = now_ms();
+		dj.now_ms = hn_fed_now_ms();
 		if ((r = f->env.write(f->env.ctx, delivered_store, &dj,
 		    &werr)) < 0) {
 			msgf(msg, sizeof(msg), "cannot store the receipt");
@@ -776,10 +765,10 @@ done:
 		    msg);
 	} else {
 		mj.status = HN_OUT_DELIVERING;
-		mj.next_ms = now_ms() + backoff_ms(f, mj.attempts);
+		mj.next_ms = hn_fed_now_ms() + backoff_ms(f, mj.attempts);
 		hn_log(HN_LOG_INFO, "outbox.retry", "id=%s to=%s attempts=%d "
 		    "in_ms=%lld error=\"%s\"", row->msg_id, row->recipient,
-		    mj.attempts, (long long)(mj.next_ms - now_ms()), msg);
+		    mj.attempts, (long long)(mj.next_ms - hn_fed_now_ms()), msg);
 	}
 	mj.error = msg;
 	if (f->env.write(f->env.ctx, mark_store, &mj, &werr) < 0)
@@ -830,7 +819,7 @@ worker_main(void *arg)
 		pthread_mutex_unlock(&f->mu);
 
 		n = 0;
-		now = now_ms();
+		now = hn_fed_now_ms();
 		if ((r = f->env.reader(f->env.ctx, &db)) == 0) {
 			r = hn_fedstore_outbox_due(db, now, rows, DUE_BATCH,
 			    &n);
@@ -873,7 +862,7 @@ worker_main(void *arg)
 			next = hn_fedstore_outbox_next(db);
 			f->env.release(f->env.ctx, db);
 		}
-		now = now_ms();
+		now = hn_fed_now_ms();
 		wait = next == INT64_MAX ? 1000 : next - now;
 		if (wait > 1000)
 			wait = 1000; /* also picks up rows queued elsewhere */
@@ -897,12 +886,4 @@ worker_main(void *arg)
 		pthread_mutex_unlock(&f->mu);
 	}
 	return NULL;
-}
-
-int
-hn_fed_witness_round(struct hn_fed *f, int64_t now)
-{
-	(void)f;
-	(void)now;
-	return HN_ENOTFOUND; /* see witness.c when the ledger lands */
 }

@@ -69,6 +69,8 @@ struct hn_fed_config {
 	long time_window_s;           /* inbox: past window (default 600) */
 	long future_skew_s;           /* inbox: future tolerance (default 300) */
 	long witness_interval_ms;     /* 0: no witness thread */
+	const char *key_name;         /* our signing key's note name (the
+	                                 name in our directory entry) */
 	long directory_refresh_ms;    /* registry poll (default 60000) */
 };
 
@@ -131,7 +133,34 @@ struct hn_fed_stats {
 };
 void hn_fed_stats(struct hn_fed *f, struct hn_fed_stats *out);
 
-/* Runs one witnessing round now (fetch, check, cosign every peer). */
+/*
+ * Witnessing (docs/protocol.md section 6). Checks a peer's signed
+ * checkpoint (note) against the last one this node saw of that peer, with
+ * `proof` the consistency proof from the held size (none when nothing is
+ * held or the size is unchanged), and if it is consistent cosigns it (C2SP
+ * tlog-cosignature with our key), stores the new state and the
+ * cosignature, and appends the cosigned note to out. A bad signature, a
+ * smaller tree or an inconsistent one raises an alert (stored, logged,
+ * counted) and returns HN_EVERIFY / HN_ESTATE.
+ */
+int hn_fed_witness_check(struct hn_fed *f, const char *peer,
+    const char *note, size_t len, const uint8_t (*proof)[32], size_t nproof,
+    int64_t now, struct hn_buf *out, struct hn_error *err)
+    __attribute__((warn_unused_result));
+/* The tree size of the peer's last checkpoint seen (0 if none). */
+uint64_t hn_fed_witness_held(struct hn_fed *f, const char *peer);
+
+/*
+ * POST /v1/log/cosignature: a peer returns one of OUR checkpoints with its
+ * cosignature. Our own signature and the peer's cosignature (the peer is
+ * the directory entry of the TLS client certificate) must verify; the
+ * cosignature is stored. Sets *status and a JSON response.
+ */
+int hn_fed_cosig_receive(struct hn_fed *f, const char *body, size_t len,
+    const uint8_t *peer_fp, int64_t now, int *status, struct hn_buf *resp);
+
+/* Runs one witnessing round now: fetch, check, cosign every peer, and
+ * return the cosignature to the peer. Returns the number of alerts. */
 int hn_fed_witness_round(struct hn_fed *f, int64_t now);
 
 #endif

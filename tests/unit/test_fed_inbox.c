@@ -21,6 +21,8 @@
 #include "fed/signed.h"
 #include "store/db.h"
 #include "store/fed.h"
+#include "ledger/log.h"
+#include "ledger/checkpoint.h"
 #include "util/encode.h"
 #include "util/json.h"
 
@@ -185,6 +187,7 @@ setup(void **state)
 	cfg.sk = fra.sk;
 	cfg.registry_key = reg.vkey;
 	cfg.directory_path = T.dirpath;
+	cfg.key_name = "node/FRA";
 	assert_int_equal(hn_fed_open(&F, &cfg, &env, &err), 0);
 	signed_dir(&b, now - 60, 30);
 	assert_int_equal(hn_fed_directory_offer(F, b.data, b.len, now, &err),
@@ -418,6 +421,85 @@ test_queue(void **state)
 	json_decref(body);
 }
 
+/* A VNM log with n entries ("e0", "e1", ...; prefix changes the entries
+ * to make a fork); returns its signed checkpoint and, optionally, the
+ * consistency proof from size m. */
+static void
+vnm_log(int n, const char *prefix, int m, struct hn_buf *cp,
+    uint8_t (*proof)[32], size_t *np)
+{
+	struct hn_ledger *l = NULL;
+	struct hn_db *db = NULL;
+	struct hn_error err;
+	char path[128], e[32];
+	uint64_t idx;
+	int i;
+
+	snprintf(path, sizeof(path), "%s/vnm-%s-%d.db", T.tmp, prefix, n);
+	assert_int_equal(hn_db_open(&db, path, &err), 0);
+	assert_int_equal(hn_ledger_open(&l, db, "hanoinet/VNM", vnm.sk,
+	    "node/VNM", &err), 0);
+	for (i = 0; i < n; i++) {
+		snprintf(e, sizeof(e), "%s%d", i < 2 ? "e" : prefix, i);
+		assert_int_equal(hn_ledger_append(l, e, strlen(e), &idx), 0);
+	}
+	hn_buf_reset(cp);
+	assert_int_equal(hn_ledger_checkpoint(l, cp), 0);
+	if (proof != NULL)
+		assert_int_equal(hn_ledger_consistency(l, (uint64_t)m,
+		    (uint64_t)n, proof, np), 0);
+	hn_ledger_free(l);
+	hn_db_close(db);
+}
+
+static void
+test_witness(void **state)
+{
+	struct hn_buf cp = HN_BUF_INIT(HN_NOTE_MAX), out = HN_BUF_INIT(HN_NOTE_MAX);
+	struct hn_buf resp = HN_BUF_INIT(4096), cos = HN_BUF_INIT(4096);
+	uint8_t proof[HN_MERKLE_PROOF_MAX][32];
+	struct hn_fed_stats s0, s1;
+	struct hn_error err;
+	int64_t now = (int64_t)time(NULL);
+	size_t np = 0;
+
+	hn_fed_stats(F, &s0);
+	assert_int_equal(hn_fed_witness_held(F, "VNM"), 0);
+	vnm_log(3, "a", 0, &cp, NULL, NULL);
+	assert_int_equal(hn_fed_witness_check(F, "VNM", cp.data, cp.len, NULL,
+	    0, now, &out, &err), 0);
+	assert_int_equal(hn_fed_witness_held(F, "VNM"), 3);
+	assert_non_null(strstr(out.data, "\xe2\x80\x94 node/FRA "));
+	/* Grown consistently: cosigned with the proof. */
+	vnm_log(5, "a", 3, &cp, proof, &np);
+	hn_buf_reset(&out);
+	assert_int_equal(hn_fed_witness_check(F, "VNM", cp.data, cp.len,
+	    (const uint8_t (*)[32])proof, np, now, &out, &err), 0);
+	assert_int_equal(hn_fed_witness_held(F, "VNM"), 5);
+	/* A fork (same first 2 entries, other history): alert, state kept. */
+	vnm_log(7, "b", 5, &cp, proof, &np);
+	hn_buf_reset(&out);
+	assert_true(hn_fed_witness_check(F, "VNM", cp.data, cp.len,
+	    (const uint8_t (*)[32])proof, np, now, &out, &err) < 0);
+	assert_int_equal(hn_fed_witness_held(F, "VNM"), 5);
+	/* Smaller tree than seen: alert. Forged (tampered) checkpoint: alert. */
+	vnm_log(4, "a", 0, &cp, NULL, NULL);
+	assert_true(hn_fed_witness_check(F, "VNM", cp.data, cp.len, NULL, 0,
+	    now, &out, &err) < 0);
+	cp.data[cp.len - 5] ^= 1;
+	assert_true(hn_fed_witness_check(F, "VNM", cp.data, cp.len, NULL, 0,
+	    now, &out, &err) < 0);
+	hn_fed_stats(F, &s1);
+	assert_int_equal(s1.witness_alerts - s0.witness_alerts, 3);
+	assert_int_equal(s1.witness_cosigned - s0.witness_cosigned, 2);
+	assert_int_equal(hn_fedstore_cosig_list(T.db, "VNM", 10, &cos), 0);
+	assert_non_null(strstr(cos.data, "VNM 5 FRA "));
+	hn_buf_release(&cp);
+	hn_buf_release(&out);
+	hn_buf_release(&resp);
+	hn_buf_release(&cos);
+}
+
 int
 main(void)
 {
@@ -425,6 +507,7 @@ main(void)
 		cmocka_unit_test(test_accept_and_dedup),
 		cmocka_unit_test(test_rejections),
 		cmocka_unit_test(test_queue),
+		cmocka_unit_test(test_witness),
 		cmocka_unit_test(test_stale_directory),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,0 +1,63 @@
+/*
+ * fed_int.h - the federation runtime's private state, shared by fed.c
+ * (directory, inbox, outbox) and witness.c. Not for use outside src/fed/.
+ */
+#ifndef HN_FED_FED_INT_H
+#define HN_FED_FED_INT_H
+
+#include <pthread.h>
+
+#include "fed/fed.h"
+#include "fed/peer.h"
+
+#define MAX_PEERS 64
+
+struct peer_slot {
+	char code[4];
+	char url[HN_DIR_URL_MAX + 1];
+	struct hn_peer *p;
+};
+
+struct hn_fed {
+	struct hn_fed_config cfg;
+	struct hn_fed_env env;
+	uint8_t sk[HN_ED25519_SK_LEN];
+
+	pthread_rwlock_t dir_lock;
+	struct hn_directory *dir; /* held copy, or NULL */
+
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int kicked, stopping, started;
+	pthread_t worker;
+
+	struct peer_slot peers[MAX_PEERS]; /* worker thread only */
+	size_t npeers;
+
+	pthread_mutex_t stats_mu;
+	struct hn_fed_stats stats;
+
+	/* witnessing (witness.c) */
+	pthread_t witness;
+	int witness_started;
+	struct peer_slot wpeers[MAX_PEERS]; /* witness thread only */
+	size_t nwpeers;
+	char key_name[HN_SIGNER_MAX + 1];
+};
+
+
+/* The cached client for a directory entry among a thread's slots. Called
+ * with the directory lock held. */
+struct hn_peer *hn_fed_peer_for(struct hn_fed *f, struct peer_slot *slots,
+    size_t *n, const struct hn_dir_party *p, struct hn_error *err);
+
+void *hn_fed_witness_main(void *arg);
+int64_t hn_fed_now_ms(void);
+
+#define STAT_INC(f, field) do { \
+	pthread_mutex_lock(&(f)->stats_mu); \
+	(f)->stats.field++; \
+	pthread_mutex_unlock(&(f)->stats_mu); \
+} while (0)
+
+#endif
