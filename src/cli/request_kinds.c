@@ -1,13 +1,56 @@
 /*
- * hanoinet request kinds: the request kinds table as JSON, the same
- * document a node serves at GET /v1/kinds.
+ * hanoinet request kinds [--markdown]: the request kinds table as JSON, the
+ * same document a node serves at GET /v1/kinds; --markdown prints the
+ * tables of docs/requests.md (a unit test keeps the two in step).
  */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli/cli.h"
 #include "core/request.h"
+
+static const char *const type_names[] = { "text", "party", "bool", "true",
+	"legal_basis", "kind", "time", "list" };
+
+static void
+row(const char *prefix, const struct hn_field *f)
+{
+	char max[32] = "";
+
+	if (f->type == HN_FT_TEXT || f->type == HN_FT_ITEMS)
+		snprintf(max, sizeof(max), "%zu", f->max);
+	printf("| `%s%s` | %s | %s | %s | %s | %s |\n", prefix, f->name,
+	    type_names[f->type], f->required ? "yes" : "no", max,
+	    f->article ? f->article : "", f->help ? f->help : "");
+}
+
+static void
+markdown(void)
+{
+	const struct hn_kind *k;
+	const struct hn_field *f, *g;
+	char prefix[64];
+
+	for (k = hn_kinds; k->name != NULL; k++) {
+		printf("### `%s` (art. %s): %s\n\n", k->name, k->article,
+		    k->title);
+		printf("| field | type | required | max | article | meaning |\n"
+		    "|---|---|---|---|---|---|\n");
+		for (f = k->fields; f->name != NULL; f++) {
+			row("", f);
+			snprintf(prefix, sizeof(prefix), "%.40s[].", f->name);
+			for (g = f->items; g != NULL && g->name != NULL; g++)
+				row(prefix, g);
+		}
+		if (k->custodian_or_location)
+			printf("\nAt least one of `custodian` or "
+			    "`system_location` (art. 42 (d)); a missing pair "
+			    "is reported as `custodian`.\n");
+		printf("\n");
+	}
+}
 
 int
 cmd_request_kinds(int argc, char **argv)
@@ -15,8 +58,13 @@ cmd_request_kinds(int argc, char **argv)
 	json_t *k;
 	char *s;
 
+	if (argc == 2 && strcmp(argv[1], "--markdown") == 0) {
+		markdown();
+		return 0;
+	}
 	if (argc != 1)
-		return hn_cli_usage("usage: hanoinet request kinds");
+		return hn_cli_usage("usage: hanoinet request kinds "
+		    "[--markdown]");
 	if ((k = hn_kinds_json()) == NULL)
 		return hn_cli_fail(2, "out of memory");
 	s = json_dumps(k, JSON_INDENT(1));

@@ -153,6 +153,10 @@ check_err "validate usage" "$HN_BIN" request validate
 check "request kinds" 0 '*' "$HN_BIN" request kinds
 "$HN_BIN" request kinds >"$T/kinds.json"
 grep -q '"name": "relation_to_offence"' "$T/kinds.json" || { echo "FAIL request kinds content"; fails=$((fails + 1)); }
+# docs/requests.md holds exactly the generated tables
+"$HN_BIN" request kinds --markdown >"$T/kinds.md"
+awk '/^### `/{on=1} /^## Lifecycle/{on=0} on' "$HN_SRC/docs/requests.md" >"$T/kinds-doc.md"
+cmp -s "$T/kinds.md" "$T/kinds-doc.md" || { echo "FAIL docs/requests.md differs from 'hanoinet request kinds --markdown'"; fails=$((fails + 1)); }
 check_err "request unknown subcommand" "$HN_BIN" request frobnicate
 
 if [ "$fails" -ne 0 ]; then

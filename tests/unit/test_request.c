@@ -10,6 +10,7 @@
 
 #include "core/request.h"
 #include "util/buf.h"
+#include "util/file.h"
 
 /* The preservation request of issue 2, field names fixed by art. 42. */
 static const char *preservation_doc =
@@ -494,6 +495,42 @@ test_kinds_json(void **state)
 	json_decref(j);
 }
 
+/* docs/requests.md lists every field of every kind as the table has it. */
+static void
+test_docs_in_sync(void **state)
+{
+	static const char *const tn[] = { "text", "party", "bool", "true",
+		"legal_basis", "kind", "time", "list" };
+	struct hn_buf doc = HN_BUF_INIT(1u << 20);
+	const struct hn_kind *k;
+	const struct hn_field *f;
+	const char *src = getenv("HN_SRC"), *sect, *next;
+	char path[4096], row[256];
+
+	if (src == NULL)
+		skip();
+	snprintf(path, sizeof(path), "%s/docs/requests.md", src);
+	assert_int_equal(hn_file_read(path, &doc), 0);
+	for (k = hn_kinds; k->name != NULL; k++) {
+		snprintf(row, sizeof(row), "### `%s` (art. %s)", k->name,
+		    k->article);
+		if ((sect = strstr(doc.data, row)) == NULL)
+			fail_msg("docs/requests.md lacks \"%s\"", row);
+		next = strstr(sect + 1, "\n### ");
+		for (f = k->fields; f->name != NULL; f++) {
+			snprintf(row, sizeof(row), "| `%s` | %s | %s |",
+			    f->name, tn[f->type], f->required ? "yes" : "no");
+			const char *at = strstr(sect, row);
+
+			if (at == NULL || (next != NULL && at > next))
+				fail_msg("docs/requests.md, %s: no row \"%s\" "
+				    "(regenerate with `hanoinet request kinds --markdown`)",
+				    k->name, row);
+		}
+	}
+	hn_buf_release(&doc);
+}
+
 static void
 test_gate_and_deadline(void **state)
 {
@@ -557,6 +594,7 @@ main(void)
 		cmocka_unit_test(test_format),
 		cmocka_unit_test(test_kinds_json),
 		cmocka_unit_test(test_gate_and_deadline),
+		cmocka_unit_test(test_docs_in_sync),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
