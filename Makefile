@@ -4,7 +4,9 @@
 #                 AddressSanitizer + UndefinedBehaviorSanitizer
 #   make demo     the main job: a registry and nodes on loopback
 #   make bench    every benchmark in bench/ (make bench-NAME for one)
-#   make fuzz     libFuzzer targets in fuzz/ (FUZZ_SECONDS each, default 60)
+#   make fuzz     libFuzzer targets in fuzz/ (FUZZ_SECONDS each, default 60);
+#                 seeds in fuzz/corpus/ stay as committed, new inputs go to
+#                 build-fuzz/corpus/, crashes to build-fuzz/
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 60
 CTEST_ARGS ?=
@@ -44,8 +46,9 @@ fuzz: deps
 	@cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DHN_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	@cmake --build build-fuzz -j $(JOBS)
 	@set -e; for f in build-fuzz/fuzz_*; do n=$$(basename $$f); \
-	  mkdir -p fuzz/corpus/$$n; echo "== $$n ($(FUZZ_SECONDS)s)"; \
-	  $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 fuzz/corpus/$$n 2>&1 | tail -n 12; done
+	  mkdir -p fuzz/corpus/$$n build-fuzz/corpus/$$n; echo "== $$n ($(FUZZ_SECONDS)s)"; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	    -artifact_prefix=build-fuzz/ build-fuzz/corpus/$$n fuzz/corpus/$$n 2>&1 | tail -n 12; done
 
 format:
 	clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c' 'bench/*.c' 'fuzz/*.c')
