@@ -1,0 +1,143 @@
+// Inbox and outbox: requests sorted by urgency (overdue, due soon, ok; the
+// earliest deadline first), each with a live countdown; filters by kind,
+// party, state and due level, kept in the address (#/inbox?kind=...).
+import {h, mount, append} from '../dom.js';
+import {t, tOr, fmtDateTime} from '../i18n.js';
+import {get, qs, listOf} from '../api.js';
+import {errorText} from '../app.js';
+import {nextDeadline, levelOf, urgencyCompare, countdown, levelBadge} from '../deadline.js';
+
+const PAGE = 200;
+const MAX_PAGES = 25;
+
+/* incoming or outgoing, from the node's own word or by our party code. */
+export function direction(r, party) {
+	const d = r.direction || r.side || r.role;
+	if (d === 'in' || d === 'incoming' || d === 'inbound' || d === 'requested' || d === 'received')
+		return 'in';
+	if (d === 'out' || d === 'outgoing' || d === 'outbound' || d === 'requesting' || d === 'sent')
+		return 'out';
+	if (party && r.to === party && r.from !== party)
+		return 'in';
+	return 'out';
+}
+
+export function counterpart(r, party) {
+	return direction(r, party) === 'in' ? r.from : r.to;
+}
+
+/* Every request the node lists (bounded: MAX_PAGES pages of PAGE). */
+export async function fetchAll(filters) {
+	const out = [];
+	let cursor = null;
+	for (let i = 0; i < MAX_PAGES; i++) {
+		const q = {...filters, limit: PAGE};
+		if (cursor !== null)
+			Object.assign(q, cursor);
+		const d = await get(`/v1/requests${qs(q)}`);
+		const items = listOf(d, 'requests');
+		out.push(...items);
+		if (d && d.next_cursor)
+			cursor = {cursor: d.next_cursor};
+		else if (d && d.next)
+			cursor = typeof d.next === 'object' ? d.next : {cursor: d.next};
+		else if (d && typeof d.total === 'number' && out.length < d.total && items.length)
+			cursor = {offset: out.length};
+		else
+			break;
+	}
+	return out;
+}
+
+export function kindLabel(k) { return tOr(`kind.${k}`, k); }
+export function stateLabel(s) { return tOr(`state.${s}`, s); }
+
+export async function render(ctx, main, {page, query}) {
+	const dir = page === 'inbox' ? 'in' : 'out';
+	const filters = {kind: query.get('kind') || '', party: query.get('party') || '',
+		state: query.get('state') || '', due: query.get('due') || ''};
+	let all = [];
+	let loadError = null;
+	try {
+		all = (await fetchAll({})).filter(r => direction(r, ctx.party()) === dir);
+	} catch (e) {
+		if (e.status === 401)
+			throw e;
+		loadError = e;
+	}
+	const kinds = [...new Set(all.map(r => r.kind))].sort();
+	const parties = [...new Set(all.map(r => counterpart(r, ctx.party())).filter(Boolean))].sort();
+	const states = [...new Set(all.map(r => r.state))].sort();
+	let kindNames = [];
+	try { kindNames = (await ctx.loadKinds()).kinds.map(k => k.name); } catch (e) { /* list anyway */ }
+
+	const sel = (name, values, label, fmt) => h('div', {class: 'field inline'},
+		h('label', {for: `f-${name}`}, label),
+		h('select', {id: `f-${name}`, name, onchange: apply},
+			h('option', {value: ''}, t('filter.all')),
+			values.map(v => h('option', {value: v, selected: filters[name] === v}, fmt ? fmt(v) : v))));
+	function apply() {
+		const q = {};
+		for (const n of ['kind', 'party', 'state', 'due']) {
+			const v = document.getElementById(`f-${n}`).value;
+			if (v)
+				q[n] = v;
+		}
+		history.replaceState(null, '', `#/${page}${qs(q)}`);
+		draw(q);
+	}
+
+	const tbody = h('tbody');
+	const count = h('p', {class: 'count', role: 'status'});
+	function draw(f) {
+		const now = Date.now();
+		const rows = all.filter(r =>
+			(!f.kind || r.kind === f.kind) &&
+			(!f.party || counterpart(r, ctx.party()) === f.party) &&
+			(!f.state || r.state === f.state) &&
+			(!f.due || levelOf(nextDeadline(r), now) === f.due)).sort((a, b) => urgencyCompare(a, b, now));
+		count.textContent = t('list.count', {n: rows.length});
+		mount(tbody, rows.length ? rows.map(r => {
+			const dl = nextDeadline(r);
+			const lv = levelOf(dl, now);
+			return h('tr', {class: `row level-${lv}`, 'data-id': r.id},
+				h('td', {'data-label': t('list.urgency')}, levelBadge(lv)),
+				h('td', {'data-label': t('list.deadline')}, dl ? [countdown(dl), h('br'),
+					h('small', {}, tOr(`deadline.${dl.name}`, dl.name))] : t('deadline.none')),
+				h('td', {'data-label': t('list.kind')}, h('a', {href: `#/request/${encodeURIComponent(r.id)}`,
+					class: 'rowlink'}, kindLabel(r.kind))),
+				h('td', {'data-label': t('list.party')}, counterpart(r, ctx.party()) || '—'),
+				h('td', {'data-label': t('list.state')}, h('span', {class: `state state-${r.state}`}, stateLabel(r.state))),
+				h('td', {'data-label': t('list.reference'), class: 'mono'}, String(r.id).slice(0, 12)),
+				h('td', {'data-label': t('list.created')}, fmtDateTime(r.created_at || r.created || r.received_at)));
+		}) : h('tr', {}, h('td', {colspan: 7, class: 'empty'}, t(dir === 'in' ? 'list.empty_in' : 'list.empty_out'))));
+	}
+
+	append(main, 
+		h('h1', {}, t(dir === 'in' ? 'list.inbox_title' : 'list.outbox_title')),
+		loadError ? h('p', {class: 'notice error', role: 'alert'}, errorText(loadError)) : null,
+		h('form', {class: 'filters', role: 'search', 'aria-label': t('filter.title'), onsubmit: e => e.preventDefault()},
+			sel('kind', [...new Set([...kindNames, ...kinds])], t('list.kind'), kindLabel),
+			sel('party', parties, t('list.party')),
+			sel('state', states, t('list.state'), stateLabel),
+			sel('due', ['overdue', 'due_soon', 'ok'], t('list.urgency'), v => t(`level.${v}`))),
+		count,
+		h('div', {class: 'table-wrap'}, h('table', {class: 'requests responsive', id: `${page}-table`},
+			h('caption', {class: 'sr-only'}, t(dir === 'in' ? 'list.inbox_title' : 'list.outbox_title')),
+			h('thead', {}, h('tr', {}, ['urgency', 'deadline', 'kind', 'party', 'state', 'reference', 'created']
+				.map(c => h('th', {scope: 'col'}, t(`list.${c}`))))),
+			tbody)));
+	draw(filters);
+	// Refresh from the node every 30 s so new arrivals show up.
+	const timer = setInterval(async () => {
+		try {
+			const fresh = (await fetchAll({})).filter(r => direction(r, ctx.party()) === dir);
+			all.splice(0, all.length, ...fresh);
+			const q = {};
+			for (const n of ['kind', 'party', 'state', 'due'])
+				q[n] = document.getElementById(`f-${n}`)?.value || '';
+			draw(q);
+		} catch (e) { /* next time */ }
+	}, 30000);
+	return () => clearInterval(timer);
+}
