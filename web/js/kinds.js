@@ -144,6 +144,8 @@ function normKind(k, name, limits) {
 		article: String(k.article || ''),
 		emergency: !!(k.emergency || k.needs_approval),
 		via247: !!k.via_247,
+		/* [{side: requesting|requested, from, to, article, needs: [grounds, reason]}] */
+		transitions: Array.isArray(k.transitions) ? k.transitions : null,
 		preservation: !!k.preservation,
 		title: k.title,
 		fields,
@@ -163,7 +165,9 @@ export function normaliseKinds(data) {
 		list = data.kinds.map(k => normKind(k, k.name, limits));
 	else if (data && data.kinds && typeof data.kinds === 'object')
 		list = Object.entries(data.kinds).map(([n, k]) => normKind(k, n, limits));
-	return {kinds: list, limits};
+	// Grounds for refusal (art. 40) with their articles: [{code, article, preservation_only}]
+	const grounds = data && Array.isArray(data.grounds) ? data.grounds : null;
+	return {kinds: list, limits, grounds, states: data && data.states};
 }
 
 function isEmpty(v) {

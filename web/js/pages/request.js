@@ -36,14 +36,26 @@ const NEXT_OUT = {
 };
 const PRESERVATION_ONLY = new Set(['preserved', 'extended', 'released', 'expired']);
 
+// Steps that the node takes by itself (delivery) or through its own button
+// (a supervisor's approval), never offered as a transition here.
+const AUTOMATIC = new Set(['sent', 'delivered', 'approved', 'awaiting_approval']);
+
+/* [{to, needs: [...], article}] the officer may choose now. */
 function allowed(req, dir, kinds) {
 	const a = req.allowed_transitions || req.transitions_allowed || req.next_states || req.actions;
 	if (Array.isArray(a))
-		return a.map(x => (typeof x === 'string' ? x : x.to || x.state || x.name)).filter(Boolean);
+		return a.map(x => (typeof x === 'string' ? {to: x, needs: []} : {to: x.to || x.state || x.name, needs: x.needs || [], article: x.article}))
+			.filter(x => x.to && !AUTOMATIC.has(x.to));
 	const kind = kinds && kinds.kinds.find(k => k.name === req.kind);
+	if (kind && kind.transitions) {
+		const side = dir === 'in' ? 'requested' : 'requesting';
+		return kind.transitions.filter(x => x.side === side && x.from === req.state && !AUTOMATIC.has(x.to))
+			.map(x => ({to: x.to, needs: x.needs || [], article: x.article}));
+	}
 	const pres = kind ? kind.preservation : req.kind === 'preservation';
 	return ((dir === 'in' ? NEXT : NEXT_OUT)[req.state] || [])
-		.filter(s => pres ? !(s === 'executed' || s === 'partially_executed') : !PRESERVATION_ONLY.has(s));
+		.filter(s => pres ? !(s === 'executed' || s === 'partially_executed') : !PRESERVATION_ONLY.has(s))
+		.map(to => ({to, needs: to === 'refused' ? ['grounds', 'reason'] : to === 'postponed' ? ['reason'] : []}));
 }
 
 /* Everything that happened to the request, oldest first. */
@@ -127,8 +139,8 @@ export async function render(ctx, main, {args}) {
 				approvable ? h('button', {type: 'button', id: 'approve', onclick: () => approve()}, t('action.approve')) : null,
 				req.state === 'awaiting_approval' && !approvable ? h('p', {class: 'notice warn'}, t('request.waiting_supervisor')) : null,
 				actions.length ? h('div', {class: 'buttons'}, actions.map(a => h('button', {type: 'button',
-					class: a === 'refused' || a === 'withdrawn' ? 'danger' : '', id: `act-${a}`,
-					onclick: () => actionForm(a)}, tOr(`action.${a}`, stateLabel(a))))) :
+					class: a.to === 'refused' || a.to === 'withdrawn' ? 'danger' : '', id: `act-${a.to}`,
+					onclick: () => actionForm(a)}, tOr(`action.${a.to}`, stateLabel(a.to))))) :
 					(!approvable ? h('p', {}, t('request.no_actions')) : null),
 				h('div', {id: 'action-form'})),
 			h('section', {'aria-labelledby': 'h-content'},
@@ -202,14 +214,19 @@ export async function render(ctx, main, {args}) {
 	}
 
 	let kindOf = null;
-	function actionForm(to) {
+	function actionForm(act) {
+		const to = act.to;
 		const slot = document.getElementById('action-form');
 		const reason = h('textarea', {id: 'action-reason', rows: 3});
 		const err = h('p', {class: 'field-error', role: 'alert', hidden: true});
-		const grounds = to === 'refused' ? h('fieldset', {class: 'grounds'},
+		const needs = act.needs || [];
+		const list = kinds && kinds.grounds ? kinds.grounds.filter(g => !g.preservation_only || (kindOf && kindOf.preservation))
+			: [...REFUSAL_GROUNDS, ...(kindOf && kindOf.preservation ? PRESERVATION_GROUNDS : [])].map(code => ({code, article: '40'}));
+		const grounds = needs.includes('grounds') || to === 'refused' ? h('fieldset', {class: 'grounds'},
 			h('legend', {}, t('action.grounds'), ' ', h('span', {class: 'art'}, articleText('40'))),
-			[...REFUSAL_GROUNDS, ...(kindOf && kindOf.preservation ? PRESERVATION_GROUNDS : [])].map(g => h('label', {class: 'check'}, h('input', {type: 'checkbox', name: 'ground', value: g}), ' ', t(`ground.${g}`)))) : null;
-		const needsReason = to === 'refused' || to === 'more_info' || to === 'postponed';
+			list.map(g => h('label', {class: 'check'}, h('input', {type: 'checkbox', name: 'ground', value: g.code}), ' ',
+				tOr(`ground.${g.code}`, g.text || g.code), ' ', h('span', {class: 'art'}, articleText(g.article))))) : null;
+		const needsReason = needs.includes('reason') || needs.includes('grounds') || to === 'refused' || to === 'postponed';
 		mount(slot, h('form', {class: 'card', id: 'transition-form', onsubmit: async e => {
 			e.preventDefault();
 			const g = grounds ? [...grounds.querySelectorAll('input:checked')].map(x => x.value) : undefined;
@@ -236,7 +253,7 @@ export async function render(ctx, main, {args}) {
 				err.hidden = false;
 			}
 		}},
-		h('h3', {}, tOr(`action.${to}`, stateLabel(to))),
+		h('h3', {}, tOr(`action.${to}`, stateLabel(to)), act.article ? h('span', {class: 'art'}, ' ', articleText(act.article)) : null),
 		grounds,
 		h('div', {class: 'field'}, h('label', {for: 'action-reason'}, needsReason ? t('action.reason_required') : t('action.note')), reason),
 		err,
