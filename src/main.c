@@ -14,6 +14,7 @@ static const struct hn_cmd commands[] = {
 	{ "parties", cmd_parties, "the register: status, between, summary" },
 	{ "request", cmd_request, "requests: validate" },
 	{ "demo", cmd_demo, "the main job (for now: the register's status)" },
+	{ "evidence", cmd_evidence, "add, list, get, export and verify evidence" },
 	{ NULL, NULL, NULL }
 };
 

@@ -39,5 +39,6 @@ struct hn_register;
  * *out. On failure prints one line on stderr and returns 2.
  */
 int hn_cli_register_load(const char *path, struct hn_register **out);
+int cmd_evidence(int argc, char **argv);
 
 #endif

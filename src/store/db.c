@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "store/fed.h"
+#include "store/evidence.h"
 
 #define STMT_CACHE 64
 
@@ -27,6 +28,7 @@ static const struct hn_migration *const families[] = {
 	core_migrations,
 	hn_ledger_migrations,
 	hn_fed_migrations,
+	hn_evidence_migrations,
 	NULL
 };
 

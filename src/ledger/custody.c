@@ -1,0 +1,214 @@
+#include "ledger/custody.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "util/json.h"
+
+void
+hn_time_rfc3339(char out[21], int64_t t)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm) != 20)
+		snprintf(out, 21, "1970-01-01T00:00:00Z");
+}
+
+int
+hn_custody_log(struct hn_custody *c, json_t *entry, int64_t *index)
+{
+	uint64_t idx = 0;
+	char *s = NULL;
+	int r;
+
+	*index = -1;
+	if (c->sink.append == NULL)
+		return 0;
+	if (json_object_set_new(entry, "node", json_string(c->node)) != 0)
+		return HN_ENOMEM;
+	if ((s = hn_json_dump(entry)) == NULL)
+		return HN_ENOMEM;
+	r = c->sink.append(c->sink.ctx, s, strlen(s), &idx);
+	free(s);
+	if (r == 0)
+		*index = (int64_t)idx;
+	return r;
+}
+
+static int
+set(json_t *o, const char *k, json_t *v)
+{
+	return v == NULL || json_object_set_new(o, k, v) != 0 ? HN_ENOMEM : 0;
+}
+
+int
+hn_custody_event_tx(struct hn_custody *c, const struct hn_evidence_item *it,
+    const char *action, int64_t at, const char *actor, const char *reason,
+    json_t *detail, struct hn_error *err)
+{
+	struct hn_custody_event ev;
+	char ts[21];
+	char *d = NULL;
+	json_t *e = NULL;
+	int r;
+
+	if (hn_custody_action_valid(action) != 0)
+		return hn_error_set(err, HN_EINVAL, "action", NULL,
+		    "unknown custody action %s", action);
+	if (reason == NULL)
+		reason = "";
+	hn_time_rfc3339(ts, at);
+	memset(&ev, 0, sizeof(ev));
+	ev.item_id = it->id;
+	snprintf(ev.action, sizeof(ev.action), "%s", action);
+	ev.at = at;
+	if (strlen(actor) >= sizeof(ev.actor) ||
+	    strlen(reason) >= sizeof(ev.reason))
+		return hn_error_set(err, HN_ETOOBIG, "reason", NULL,
+		    "actor or reason too long");
+	snprintf(ev.actor, sizeof(ev.actor), "%s", actor);
+	snprintf(ev.reason, sizeof(ev.reason), "%s", reason);
+	if (detail != NULL) {
+		if ((d = hn_json_dump(detail)) == NULL)
+			return HN_ENOMEM;
+		if (strlen(d) >= sizeof(ev.detail)) {
+			r = hn_error_set(err, HN_ETOOBIG, "detail", NULL,
+			    "custody detail too long");
+			goto out;
+		}
+		snprintf(ev.detail, sizeof(ev.detail), "%s", d);
+	}
+	if ((e = json_object()) == NULL) {
+		r = HN_ENOMEM;
+		goto out;
+	}
+	if ((r = set(e, "type", json_string("evidence.custody"))) != 0 ||
+	    (r = set(e, "action", json_string(action))) != 0 ||
+	    (r = set(e, "item", json_integer(it->id))) != 0 ||
+	    (r = set(e, "request", json_string(it->request_id))) != 0 ||
+	    (r = set(e, "name", json_string(it->name))) != 0 ||
+	    (r = set(e, "sha256", json_string(it->sha256))) != 0 ||
+	    (r = set(e, "size", json_integer((json_int_t)it->size))) != 0 ||
+	    (r = set(e, "actor", json_string(actor))) != 0 ||
+	    (r = set(e, "at", json_string(ts))) != 0)
+		goto out;
+	if (reason[0] != '\0' &&
+	    (r = set(e, "reason", json_string(reason))) != 0)
+		goto out;
+	if (detail != NULL &&
+	    (r = set(e, "detail", json_deep_copy(detail))) != 0)
+		goto out;
+	if ((r = hn_custody_log(c, e, &ev.ledger_index)) != 0) {
+		r = hn_error_set(err, r, NULL, NULL,
+		    "cannot append the custody event to the ledger");
+		goto out;
+	}
+	if ((r = hn_custody_insert(c->db, &ev)) != 0)
+		r = hn_error_set(err, r, NULL, NULL,
+		    "cannot store the custody event: %s", hn_db_errmsg(c->db));
+out:
+	free(d);
+	json_decref(e);
+	return r;
+}
+
+int
+hn_custody_event(struct hn_custody *c, const struct hn_evidence_item *it,
+    const char *action, int64_t at, const char *actor, const char *reason,
+    json_t *detail, struct hn_error *err)
+{
+	int r;
+
+	if ((r = hn_db_begin(c->db)) != 0)
+		return hn_error_set(err, r, NULL, NULL, "cannot begin: %s",
+		    hn_db_errmsg(c->db));
+	r = hn_custody_event_tx(c, it, action, at, actor, reason, detail, err);
+	if (r == 0 && (r = hn_db_commit(c->db)) != 0)
+		hn_error_set(err, r, NULL, NULL, "cannot commit: %s",
+		    hn_db_errmsg(c->db));
+	if (r != 0)
+		hn_db_rollback(c->db);
+	return r;
+}
+
+int
+hn_custody_add_item(struct hn_custody *c,
+    const struct hn_intake_result *res, const char *request_id,
+    const char *name, const char *description, const char *actor,
+    int64_t at, const char *sealed_for_hex, struct hn_evidence_item *it,
+    struct hn_error *err)
+{
+	json_t *d = NULL, *s = NULL;
+	int r;
+
+	memset(it, 0, sizeof(*it));
+	if (request_id == NULL || request_id[0] == '\0' ||
+	    strlen(request_id) > HN_EV_REQUEST_MAX)
+		return hn_error_set(err, HN_EINVAL, "request", NULL,
+		    "a request id of 1 to %d bytes is required",
+		    HN_EV_REQUEST_MAX);
+	if (description == NULL)
+		description = "";
+	if (strlen(description) > HN_EV_TEXT_MAX)
+		return hn_error_set(err, HN_ETOOBIG, "description", NULL,
+		    "description longer than %d bytes", HN_EV_TEXT_MAX);
+	if (strlen(actor) > HN_EV_WHO_MAX)
+		return hn_error_set(err, HN_ETOOBIG, "actor", NULL,
+		    "actor name too long");
+	snprintf(it->request_id, sizeof(it->request_id), "%s", request_id);
+	hn_evidence_safe_name(it->name, name);
+	snprintf(it->description, sizeof(it->description), "%s", description);
+	snprintf(it->sha256, sizeof(it->sha256), "%s", res->addr);
+	snprintf(it->sha1, sizeof(it->sha1), "%s", res->sha1);
+	snprintf(it->md5, sizeof(it->md5), "%s", res->md5);
+	it->size = res->size;
+	it->added_at = at;
+	snprintf(it->added_by, sizeof(it->added_by), "%s", actor);
+
+	if ((d = json_object()) == NULL || (s = json_object()) == NULL) {
+		r = HN_ENOMEM;
+		goto out;
+	}
+	if ((res->sha1[0] != '\0' &&
+	    (r = set(d, "sha1", json_string(res->sha1))) != 0) ||
+	    (res->md5[0] != '\0' &&
+	    (r = set(d, "md5", json_string(res->md5))) != 0))
+		goto out;
+	if ((r = set(s, "object", json_string(res->addr))) != 0 ||
+	    (r = set(s, "cipher",
+	    json_string("xchacha20poly1305-secretstream"))) != 0 ||
+	    (r = set(s, "sealed_for", json_string(sealed_for_hex))) != 0 ||
+	    (r = set(s, "existing_object", json_boolean(res->existed))) != 0)
+		goto out;
+	if ((r = hn_db_begin(c->db)) != 0) {
+		r = hn_error_set(err, r, NULL, NULL, "cannot begin: %s",
+		    hn_db_errmsg(c->db));
+		goto out;
+	}
+	r = hn_evidence_insert(c->db, it);
+	if (r == HN_EEXIST)
+		r = hn_error_set(err, r, "name", NULL,
+		    "request %s already has an item named %s", request_id,
+		    it->name);
+	else if (r != 0)
+		r = hn_error_set(err, r, NULL, NULL, "cannot store the item: %s",
+		    hn_db_errmsg(c->db));
+	if (r == 0)
+		r = hn_custody_event_tx(c, it, "intake", at, actor, "",
+		    json_object_size(d) > 0 ? d : NULL, err);
+	if (r == 0)
+		r = hn_custody_event_tx(c, it, "seal", at, actor, "", s, err);
+	if (r == 0 && (r = hn_db_commit(c->db)) != 0)
+		hn_error_set(err, r, NULL, NULL, "cannot commit: %s",
+		    hn_db_errmsg(c->db));
+	if (r != 0)
+		hn_db_rollback(c->db);
+out:
+	json_decref(d);
+	json_decref(s);
+	return r;
+}

@@ -1,0 +1,85 @@
+/*
+ * custody.h - evidence with its chain of custody: every step (intake,
+ * seal, transfer out, received, verified, opened, exported, deleted) is a
+ * row in evidence_custody AND an entry in the node's audit log, committed
+ * in one transaction, so that the custody history cannot be rewritten
+ * without the signed checkpoints showing it.
+ *
+ * The audit log is reached through struct hn_custody_sink (append one
+ * entry inside the open transaction, return its index), so this module
+ * does not depend on how the log is opened; a NULL append records the
+ * event in the database only (ledger_index -1).
+ *
+ * Ledger entries are compact JSON objects with sorted keys:
+ *   {"action":"intake","actor":"alice","at":"2026-11-23T17:00:00Z",
+ *    "item":1,"name":"disk.img","node":"...","request":"...","sha256":"...",
+ *    "size":123,"type":"evidence.custody", ...}
+ * and, for an export, {"type":"evidence.export","manifest_sha256":"...",
+ * "request":"...","items":[...],...} (bundle.h).
+ */
+#ifndef HN_LEDGER_CUSTODY_H
+#define HN_LEDGER_CUSTODY_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/db.h"
+#include "store/evidence.h"
+#include "store/intake.h"
+#include "util/err.h"
+
+struct hn_custody_sink {
+	/* appends entry to the log inside the caller's transaction */
+	int (*append)(void *ctx, const void *entry, size_t len,
+	    uint64_t *index);
+	void *ctx;
+};
+
+struct hn_custody {
+	struct hn_db *db;
+	const char *node; /* this node's name */
+	struct hn_custody_sink sink;
+};
+
+/* RFC 3339 UTC ("2026-11-23T17:00:00Z") of t into out[21]. */
+void hn_time_rfc3339(char out[21], int64_t t);
+
+/*
+ * Appends the ledger entry `entry` (a JSON object; "type", "node" are
+ * added) through the sink, if any. *index = -1 without a sink. Must be
+ * called inside a transaction.
+ */
+int hn_custody_log(struct hn_custody *c, json_t *entry, int64_t *index)
+    __attribute__((warn_unused_result));
+
+/*
+ * Records one custody event inside the caller's transaction: ledger entry
+ * (action, item, request, name, sha256, size, actor, at, reason, detail)
+ * then the evidence_custody row with its index.
+ */
+int hn_custody_event_tx(struct hn_custody *c,
+    const struct hn_evidence_item *it, const char *action, int64_t at,
+    const char *actor, const char *reason, json_t *detail,
+    struct hn_error *err) __attribute__((warn_unused_result));
+
+/* The same in its own transaction. */
+int hn_custody_event(struct hn_custody *c, const struct hn_evidence_item *it,
+    const char *action, int64_t at, const char *actor, const char *reason,
+    json_t *detail, struct hn_error *err)
+    __attribute__((warn_unused_result));
+
+/*
+ * Registers a finished intake as an item of request_id, in one
+ * transaction: the item row, an "intake" event (who, when, SHA-256, SHA-1
+ * and MD5 when computed, size) and a "seal" event (object address, sealed
+ * for which node key, chunk size). it receives the stored item.
+ * HN_EEXIST (err says so) if the request already has an item named name.
+ */
+int hn_custody_add_item(struct hn_custody *c,
+    const struct hn_intake_result *res, const char *request_id,
+    const char *name, const char *description, const char *actor,
+    int64_t at, const char *sealed_for_hex, struct hn_evidence_item *it,
+    struct hn_error *err) __attribute__((warn_unused_result));
+
+#endif

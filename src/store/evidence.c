@@ -1,0 +1,387 @@
+#include "store/evidence.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/err.h"
+
+const struct hn_migration hn_evidence_migrations[] = {
+	{ "0100-evidence",
+	  "CREATE TABLE evidence_item ("
+	  " id INTEGER PRIMARY KEY,"
+	  " request_id TEXT NOT NULL,"
+	  " name TEXT NOT NULL,"
+	  " description TEXT NOT NULL DEFAULT '',"
+	  " sha256 TEXT NOT NULL CHECK (length(sha256) = 64),"
+	  " sha1 TEXT NOT NULL DEFAULT '',"
+	  " md5 TEXT NOT NULL DEFAULT '',"
+	  " size INTEGER NOT NULL CHECK (size >= 0),"
+	  " added_at INTEGER NOT NULL,"
+	  " added_by TEXT NOT NULL,"
+	  /* art. 36: who sent it, under which conditions, onward consent */
+	  " origin TEXT NOT NULL DEFAULT '',"
+	  " conditions TEXT NOT NULL DEFAULT '',"
+	  " onward_consent TEXT NOT NULL DEFAULT '',"
+	  " retention_until INTEGER NOT NULL DEFAULT 0,"
+	  " deleted_at INTEGER NOT NULL DEFAULT 0,"
+	  " UNIQUE (request_id, name));"
+	  "CREATE INDEX evidence_item_sha256 ON evidence_item(sha256);"
+	  "CREATE TABLE evidence_custody ("
+	  " id INTEGER PRIMARY KEY,"
+	  " item_id INTEGER NOT NULL REFERENCES evidence_item(id),"
+	  " action TEXT NOT NULL,"
+	  " at INTEGER NOT NULL,"
+	  " actor TEXT NOT NULL,"
+	  " reason TEXT NOT NULL DEFAULT '',"
+	  " detail TEXT NOT NULL DEFAULT '',"
+	  " ledger_index INTEGER NOT NULL DEFAULT -1);"
+	  "CREATE INDEX evidence_custody_item ON evidence_custody(item_id, id);"
+	  /* transfers over federation (the wire part comes with src/fed/) */
+	  "CREATE TABLE evidence_transfer ("
+	  " id INTEGER PRIMARY KEY,"
+	  " item_id INTEGER NOT NULL REFERENCES evidence_item(id),"
+	  " direction TEXT NOT NULL CHECK (direction IN ('out', 'in')),"
+	  " peer TEXT NOT NULL,"
+	  " conditions TEXT NOT NULL DEFAULT '',"
+	  " sent_bytes INTEGER NOT NULL DEFAULT 0,"
+	  " state TEXT NOT NULL DEFAULT 'pending',"
+	  " created_at INTEGER NOT NULL,"
+	  " acked_at INTEGER NOT NULL DEFAULT 0);" },
+	{ NULL, NULL }
+};
+
+static const char *const actions[] = {
+	"intake", "seal", "transfer_out", "received", "verified", "opened",
+	"exported", "deleted", NULL
+};
+
+int
+hn_custody_action_valid(const char *action)
+{
+	int i;
+
+	for (i = 0; actions[i] != NULL; i++)
+		if (strcmp(actions[i], action) == 0)
+			return 0;
+	return HN_EINVAL;
+}
+
+void
+hn_evidence_safe_name(char out[HN_EV_NAME_MAX + 1], const char *in)
+{
+	const char *base = strrchr(in, '/');
+	size_t i, n = 0;
+	char c;
+
+	base = base != NULL ? base + 1 : in;
+	for (i = 0; base[i] != '\0' && n < HN_EV_NAME_MAX; i++) {
+		c = base[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-' ||
+		    c == ' ' || c == '+'))
+			c = '_';
+		if (n == 0 && c == '.')
+			c = '_';
+		out[n++] = c;
+	}
+	while (n > 0 && out[n - 1] == ' ')
+		n--;
+	if (n == 0)
+		out[n++] = '_';
+	out[n] = '\0';
+}
+
+static int
+fits(const char *s, size_t max)
+{
+	return s != NULL && strnlen(s, max + 1) <= max;
+}
+
+static void
+col(char *dst, size_t max, sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	snprintf(dst, max + 1, "%s", t != NULL ? (const char *)t : "");
+}
+
+#define ITEM_COLS "id, request_id, name, description, sha256, sha1, md5, " \
+	"size, added_at, added_by, origin, conditions, onward_consent, " \
+	"retention_until, deleted_at"
+
+static void
+item_row(sqlite3_stmt *st, struct hn_evidence_item *it)
+{
+	memset(it, 0, sizeof(*it));
+	it->id = sqlite3_column_int64(st, 0);
+	col(it->request_id, HN_EV_REQUEST_MAX, st, 1);
+	col(it->name, HN_EV_NAME_MAX, st, 2);
+	col(it->description, HN_EV_TEXT_MAX, st, 3);
+	col(it->sha256, 64, st, 4);
+	col(it->sha1, 40, st, 5);
+	col(it->md5, 32, st, 6);
+	it->size = (uint64_t)sqlite3_column_int64(st, 7);
+	it->added_at = sqlite3_column_int64(st, 8);
+	col(it->added_by, HN_EV_WHO_MAX, st, 9);
+	col(it->origin, HN_EV_WHO_MAX, st, 10);
+	col(it->conditions, HN_EV_TEXT_MAX, st, 11);
+	col(it->onward_consent, HN_EV_TEXT_MAX, st, 12);
+	it->retention_until = sqlite3_column_int64(st, 13);
+	it->deleted_at = sqlite3_column_int64(st, 14);
+}
+
+int
+hn_evidence_insert(struct hn_db *db, struct hn_evidence_item *it)
+{
+	static const char sql[] = "INSERT INTO evidence_item (request_id, "
+	    "name, description, sha256, sha1, md5, size, added_at, added_by, "
+	    "origin, conditions, onward_consent, retention_until) VALUES "
+	    "(?,?,?,?,?,?,?,?,?,?,?,?,?)";
+	sqlite3_stmt *st;
+	int r;
+
+	if (!fits(it->request_id, HN_EV_REQUEST_MAX) || it->request_id[0] == '\0' ||
+	    !fits(it->name, HN_EV_NAME_MAX) || it->name[0] == '\0' ||
+	    strlen(it->sha256) != 64 || it->size > (uint64_t)INT64_MAX)
+		return HN_EINVAL;
+	if ((r = hn_db_stmt(db, &st, sql)) != 0)
+		return r;
+	sqlite3_bind_text(st, 1, it->request_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, it->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, it->description, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, it->sha256, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, it->sha1, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, it->md5, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 7, (int64_t)it->size);
+	sqlite3_bind_int64(st, 8, it->added_at);
+	sqlite3_bind_text(st, 9, it->added_by, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 10, it->origin, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 11, it->conditions, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 12, it->onward_consent, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 13, it->retention_until);
+	r = hn_db_err(sqlite3_step(st));
+	sqlite3_reset(st);
+	if (r != 0)
+		return r;
+	it->id = sqlite3_last_insert_rowid(hn_db_sqlite(db));
+	return 0;
+}
+
+int
+hn_evidence_get(struct hn_db *db, int64_t id, struct hn_evidence_item *it)
+{
+	static const char sql[] = "SELECT " ITEM_COLS
+	    " FROM evidence_item WHERE id = ?";
+	sqlite3_stmt *st;
+	int r, rc;
+
+	if ((r = hn_db_stmt(db, &st, sql)) != 0)
+		return r;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		item_row(st, it);
+	r = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? HN_ENOTFOUND :
+	    hn_db_err(rc);
+	sqlite3_reset(st);
+	return r;
+}
+
+int
+hn_evidence_list(struct hn_db *db, const char *request_id,
+    struct hn_evidence_item **items, size_t *n)
+{
+	static const char sql[] = "SELECT " ITEM_COLS
+	    " FROM evidence_item WHERE request_id = ? ORDER BY id";
+	struct hn_evidence_item *v = NULL, *nv;
+	size_t cap = 0, len = 0;
+	sqlite3_stmt *st;
+	int r, rc;
+
+	*items = NULL;
+	*n = 0;
+	if ((r = hn_db_stmt(db, &st, sql)) != 0)
+		return r;
+	sqlite3_bind_text(st, 1, request_id, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (len == HN_EV_LIST_MAX) {
+			r = HN_ETOOBIG;
+			goto out;
+		}
+		if (len == cap) {
+			cap = cap ? 2 * cap : 8;
+			if ((nv = realloc(v, cap * sizeof(*v))) == NULL) {
+				r = HN_ENOMEM;
+				goto out;
+			}
+			v = nv;
+		}
+		item_row(st, &v[len++]);
+	}
+	r = hn_db_err(rc);
+out:
+	sqlite3_reset(st);
+	if (r != 0) {
+		free(v);
+		return r;
+	}
+	*items = v;
+	*n = len;
+	return 0;
+}
+
+int
+hn_evidence_object_refs(struct hn_db *db, const char *sha256,
+    int64_t except_id, int64_t *count)
+{
+	static const char sql[] = "SELECT count(*) FROM evidence_item WHERE "
+	    "sha256 = ? AND id != ? AND deleted_at = 0";
+	sqlite3_stmt *st;
+	int r, rc;
+
+	if ((r = hn_db_stmt(db, &st, sql)) != 0)
+		return r;
+	sqlite3_bind_text(st, 1, sha256, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, except_id);
+	rc = sqlite3_step(st);
+	*count = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	r = rc == SQLITE_ROW ? 0 : hn_db_err(rc) ? hn_db_err(rc) : HN_EDB;
+	sqlite3_reset(st);
+	return r;
+}
+
+static int
+update(struct hn_db *db, const char *sql, int64_t id, int64_t v,
+    const char *s)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	if ((r = hn_db_stmt(db, &st, sql)) != 0)
+		return r;
+	if (s != NULL)
+		sqlite3_bind_text(st, 1, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(st, 1, v);
+	sqlite3_bind_int64(st, 2, id);
+	r = hn_db_err(sqlite3_step(st));
+	sqlite3_reset(st);
+	if (r == 0 && sqlite3_changes(hn_db_sqlite(db)) != 1)
+		r = HN_ENOTFOUND;
+	return r;
+}
+
+int
+hn_evidence_mark_deleted(struct hn_db *db, int64_t id, int64_t at)
+{
+	static const char sql[] = "UPDATE evidence_item SET deleted_at = ? "
+	    "WHERE id = ?";
+
+	return update(db, sql, id, at, NULL);
+}
+
+int
+hn_evidence_set_consent(struct hn_db *db, int64_t id, const char *consent)
+{
+	static const char sql[] = "UPDATE evidence_item SET onward_consent = ? "
+	    "WHERE id = ?";
+
+	if (!fits(consent, HN_EV_TEXT_MAX))
+		return HN_ETOOBIG;
+	return update(db, sql, id, 0, consent);
+}
+
+int
+hn_evidence_onward_allowed(const struct hn_evidence_item *it)
+{
+	/* art. 36: onward transfer of received data needs the sender's
+	 * prior authorisation; our own evidence follows our own law */
+	if (it->deleted_at != 0)
+		return HN_EDENIED;
+	if (it->origin[0] == '\0')
+		return 0;
+	return it->onward_consent[0] != '\0' ? 0 : HN_EDENIED;
+}
+
+int
+hn_custody_insert(struct hn_db *db, struct hn_custody_event *ev)
+{
+	static const char sql[] = "INSERT INTO evidence_custody (item_id, "
+	    "action, at, actor, reason, detail, ledger_index) VALUES "
+	    "(?,?,?,?,?,?,?)";
+	sqlite3_stmt *st;
+	int r;
+
+	if (hn_custody_action_valid(ev->action) != 0 ||
+	    !fits(ev->actor, HN_EV_WHO_MAX) || !fits(ev->reason, HN_EV_TEXT_MAX) ||
+	    !fits(ev->detail, HN_EV_TEXT_MAX))
+		return HN_EINVAL;
+	if ((r = hn_db_stmt(db, &st, sql)) != 0)
+		return r;
+	sqlite3_bind_int64(st, 1, ev->item_id);
+	sqlite3_bind_text(st, 2, ev->action, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, ev->at);
+	sqlite3_bind_text(st, 4, ev->actor, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, ev->reason, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, ev->detail, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 7, ev->ledger_index);
+	r = hn_db_err(sqlite3_step(st));
+	sqlite3_reset(st);
+	if (r == 0)
+		ev->id = sqlite3_last_insert_rowid(hn_db_sqlite(db));
+	return r;
+}
+
+int
+hn_custody_list(struct hn_db *db, int64_t item_id,
+    struct hn_custody_event **evs, size_t *n)
+{
+	static const char sql[] = "SELECT id, item_id, action, at, actor, "
+	    "reason, detail, ledger_index FROM evidence_custody WHERE "
+	    "item_id = ? ORDER BY id";
+	struct hn_custody_event *v = NULL, *nv, *e;
+	size_t cap = 0, len = 0;
+	sqlite3_stmt *st;
+	int r, rc;
+
+	*evs = NULL;
+	*n = 0;
+	if ((r = hn_db_stmt(db, &st, sql)) != 0)
+		return r;
+	sqlite3_bind_int64(st, 1, item_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (len == HN_EV_LIST_MAX) {
+			r = HN_ETOOBIG;
+			goto out;
+		}
+		if (len == cap) {
+			cap = cap ? 2 * cap : 8;
+			if ((nv = realloc(v, cap * sizeof(*v))) == NULL) {
+				r = HN_ENOMEM;
+				goto out;
+			}
+			v = nv;
+		}
+		e = &v[len++];
+		memset(e, 0, sizeof(*e));
+		e->id = sqlite3_column_int64(st, 0);
+		e->item_id = sqlite3_column_int64(st, 1);
+		col(e->action, HN_EV_ACTION_MAX, st, 2);
+		e->at = sqlite3_column_int64(st, 3);
+		col(e->actor, HN_EV_WHO_MAX, st, 4);
+		col(e->reason, HN_EV_TEXT_MAX, st, 5);
+		col(e->detail, HN_EV_TEXT_MAX, st, 6);
+		e->ledger_index = sqlite3_column_int64(st, 7);
+	}
+	r = hn_db_err(rc);
+out:
+	sqlite3_reset(st);
+	if (r != 0) {
+		free(v);
+		return r;
+	}
+	*evs = v;
+	*n = len;
+	return 0;
+}
