@@ -27,6 +27,11 @@
 #include "crypto/sha256.h"
 #include "crypto/sign.h"
 #include "ledger/bundle.h"
+#include "ledger/bundle_proof.h"
+#include "ledger/checkpoint.h"
+#include "ledger/log.h"
+#include "ledger/merkle.h"
+#include "ledger/note.h"
 #include "ledger/custody.h"
 #include "store/blob.h"
 #include "store/db.h"
@@ -47,6 +52,7 @@ struct node {
 	uint8_t sk[64];
 	struct hn_seal_keys keys;
 	struct hn_db *db;
+	struct hn_ledger *ledger;
 	struct hn_custody custody;
 };
 
@@ -67,71 +73,98 @@ default_actor(void)
 }
 
 /*
- * DIR/signing.key: "PRIVATE+KEY+" name "+" hex(key ID) "+"
- * base64(0x01 || seed) (a C2SP note private key).
+ * DIR/signing.key: the node's C2SP note private key
+ * (PRIVATE+KEY+name+keyid+base64(0x01 || seed), ledger/note.h).
  */
 static int
 load_key(struct node *n, struct hn_error *err)
 {
 	struct hn_buf b = HN_BUF_INIT(KEYFILE_MAX);
-	char path[1100], *s, *name, *id, *key, *end;
-	uint8_t raw[33], pk[32], h[32];
-	struct hn_buf kid = HN_BUF_INIT(NAME_MAX_ + 40);
-	char idhex[9];
-	ssize_t got;
+	struct hn_note_signer s;
+	char path[1100];
 	int r;
 
+	memset(&s, 0, sizeof(s));
 	snprintf(path, sizeof(path), "%s/signing.key", n->dir);
 	if ((r = hn_file_read(path, &b)) != 0) {
 		r = hn_error_set(err, r, NULL, NULL, "cannot read %s: %s", path,
 		    hn_strerror(r));
 		goto out;
 	}
-	s = b.data;
-	while (b.len > 0 && (s[b.len - 1] == '\n' || s[b.len - 1] == '\r'))
-		s[--b.len] = '\0';
-	r = hn_error_set(err, HN_EPARSE, NULL, NULL,
-	    "%s: not a PRIVATE+KEY+name+id+key line", path);
-	if (strncmp(s, "PRIVATE+KEY+", 12) != 0)
-		goto out;
-	name = s + 12;
-	if ((key = strrchr(name, '+')) == NULL)
-		goto out;
-	*key++ = '\0';
-	if ((id = strrchr(name, '+')) == NULL)
-		goto out;
-	*id++ = '\0';
-	if (name[0] == '\0' || strlen(name) >= sizeof(n->name) ||
-	    strlen(id) != 8)
-		goto out;
-	end = key + strlen(key);
-	got = hn_b64_decode(raw, sizeof(raw), key, (size_t)(end - key));
-	if (got != 33 || raw[0] != 0x01)
-		goto out;
-	hn_ed25519_from_seed(pk, n->sk, raw + 1);
-	/* the key ID must match: SHA-256(name || "\n" || 0x01 || pk)[:4] */
-	if (hn_buf_adds(&kid, name) != 0 || hn_buf_add(&kid, "\n\x01", 2) != 0 ||
-	    hn_buf_add(&kid, pk, 32) != 0)
-		goto out;
-	hn_sha256(kid.data, kid.len, h);
-	hn_hex_encode(idhex, h, 4);
-	if (strcasecmp(idhex, id) != 0) {
-		r = hn_error_set(err, HN_EVERIFY, NULL, NULL,
-		    "%s: the key ID does not match the key", path);
+	if ((r = hn_note_signer_parse(&s, b.data, b.len, err)) != 0 ||
+	    s.type != HN_NOTE_ED25519) {
+		r = hn_error_set(err, r ? r : HN_EPARSE, NULL, NULL,
+		    "%s: not an Ed25519 note private key", path);
 		goto out;
 	}
-	snprintf(n->name, sizeof(n->name), "%s", name);
+	if (strlen(s.name) >= sizeof(n->name)) {
+		r = hn_error_set(err, HN_ETOOBIG, NULL, NULL, "key name too long");
+		goto out;
+	}
+	snprintf(n->name, sizeof(n->name), "%s", s.name);
+	memcpy(n->sk, s.sk, sizeof(n->sk));
 	r = hn_seal_keys_from_ed25519(&n->keys, n->sk);
 out:
-	hn_wipe(raw, sizeof(raw));
+	hn_note_signer_wipe(&s);
 	hn_buf_release_secret(&b);
-	hn_buf_release(&kid);
+	return r;
+}
+
+/* The audit log: custody entries are appended in the caller's transaction. */
+static int
+sink_append(void *ctx, const void *entry, size_t len, uint64_t *index)
+{
+	return hn_ledger_append(ctx, entry, len, index);
+}
+
+/*
+ * The export's tlog-proof: a fresh checkpoint signed by the node, and the
+ * inclusion proof of the export entry in that checkpoint's tree.
+ */
+static int
+prove(void *ctx, uint64_t index, const void *entry, size_t len,
+    struct hn_buf *out, struct hn_error *err)
+{
+	struct hn_ledger *l = ctx;
+	struct hn_buf note = HN_BUF_INIT(HN_NOTE_MAX);
+	struct hn_note parsed;
+	struct hn_checkpoint cp;
+	uint8_t (*proof)[32] = NULL;
+	size_t np = 0;
+	int r;
+
+	memset(&parsed, 0, sizeof(parsed));
+	if ((r = hn_ledger_checkpoint(l, &note)) != 0) {
+		r = hn_error_set(err, r, NULL, NULL, "cannot sign a checkpoint");
+		goto out;
+	}
+	if ((r = hn_note_parse(&parsed, note.data, note.len, err)) != 0 ||
+	    (r = hn_checkpoint_parse(&cp, parsed.text, parsed.text_len,
+	    err)) != 0)
+		goto out;
+	if ((proof = calloc(HN_MERKLE_PROOF_MAX, 32)) == NULL) {
+		r = HN_ENOMEM;
+		goto out;
+	}
+	if ((r = hn_ledger_inclusion(l, index, cp.size, proof, &np)) != 0) {
+		r = hn_error_set(err, r, NULL, NULL,
+		    "cannot prove ledger entry %llu", (unsigned long long)index);
+		goto out;
+	}
+	r = hn_tlogproof_format(out, entry, len, index,
+	    (const uint8_t(*)[32])proof, np, note.data, note.len);
+out:
+	free(proof);
+	hn_note_release(&parsed);
+	hn_buf_release(&note);
 	return r;
 }
 
 static void
 node_close(struct node *n)
 {
+	hn_ledger_free(n->ledger);
+	n->ledger = NULL;
 	hn_db_close(n->db);
 	n->db = NULL;
 	hn_wipe(n->sk, sizeof(n->sk));
@@ -166,10 +199,16 @@ node_open(struct node *n, const char *dir)
 		node_close(n);
 		return hn_cli_fail(2, "cannot create %s", n->blobs);
 	}
+	/* the node's audit log: origin and key name are the node's name */
+	if ((r = hn_ledger_open(&n->ledger, n->db, n->name, n->sk, n->name,
+	    &err)) != 0) {
+		node_close(n);
+		return hn_cli_fail(1, "audit log: %s", err.message);
+	}
 	n->custody.db = n->db;
 	n->custody.node = n->name;
-	/* the audit log joins here once the node's ledger is available */
-	n->custody.sink.append = NULL;
+	n->custody.sink.append = sink_append;
+	n->custody.sink.ctx = n->ledger;
 	return 0;
 }
 
@@ -494,6 +533,8 @@ cmd_evidence_export(int argc, char **argv)
 	x.keys = &n.keys;
 	x.node_name = n.name;
 	x.sk = n.sk;
+	x.prove = prove;
+	x.prove_ctx = n.ledger;
 	hn_error_clear(&err);
 	rc = hn_bundle_export(&n.custody, &x, &sum, &err);
 	node_close(&n);

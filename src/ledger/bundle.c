@@ -555,9 +555,17 @@ hn_bundle_export(struct hn_custody *c, const struct hn_bundle_export *x,
 			goto out;
 		}
 	}
-	entry = json_pack("{s:s,s:s,s:s,s:s,s:s,s:O}", "type",
+	/* the entry names the files while it stays well under the ledger's
+	 * entry limit; the manifest's hash covers them in any case */
+	entry = json_pack("{s:s,s:s,s:s,s:s,s:s,s:I}", "type",
 	    "evidence.export", "request", x->request_id, "manifest_sha256",
-	    sum->manifest_sha256, "actor", x->actor, "at", ts, "items", names);
+	    sum->manifest_sha256, "actor", x->actor, "at", ts, "files",
+	    (json_int_t)sum->files);
+	if (entry != NULL && sum->files <= 100 &&
+	    json_object_set(entry, "items", names) != 0) {
+		r = HN_ENOMEM;
+		goto out;
+	}
 	if (entry == NULL || (x->reason != NULL && x->reason[0] != '\0' &&
 	    json_object_set_new(entry, "reason", json_string(x->reason)) != 0)) {
 		r = HN_ENOMEM;
@@ -904,25 +912,45 @@ first_principal(const char *t, char *out, size_t max)
 	return 0;
 }
 
+/* The raw key of "ssh-ed25519 BASE64". */
+static int
+parse_pinned(const char *pinned, uint8_t pk[32])
+{
+	struct hn_buf line = HN_BUF_INIT(1024);
+	int r;
+
+	if ((r = hn_buf_addf(&line, "pinned %s\n", pinned)) == 0)
+		r = hn_ssh_allowed_signer(line.data, line.len, "pinned",
+		    HN_BUNDLE_NS, pk);
+	hn_buf_release(&line);
+	return r;
+}
+
+/*
+ * Checks the SSH signature. trusted_out gets the node key the rest of the
+ * checks trust (the pinned key, else the one in allowed_signers), even
+ * when the signature fails, so that the ledger proof is still checked.
+ */
 static void
 check_signature(const char *dir, const struct hn_buf *man,
-    const char *pinned, const char *principal_in, uint8_t signer_out[32],
+    const char *pinned, const char *principal_in, uint8_t trusted_out[32],
     char *principal_out, size_t pmax, struct report *rp)
 {
-	struct hn_buf as, sig, pk = HN_BUF_INIT(256), want = HN_BUF_INIT(256);
-	uint8_t key[32], signer[32];
+	struct hn_buf as, sig, pk = HN_BUF_INIT(256);
+	uint8_t key[32], signer[32], trusted[32];
 	char principal[256];
 	int r;
 
-	memset(signer_out, 0, 32);
+	memset(trusted_out, 0, 32);
 	principal_out[0] = '\0';
+	hn_buf_init(&sig, HN_SSHSIG_MAX);
+	if (pinned != NULL && parse_pinned(pinned, trusted) != 0) {
+		say(rp, 0, "the pinned key is not \"ssh-ed25519 BASE64\"");
+		pinned = NULL;
+		memset(trusted, 0, 32);
+	}
 	if (read_small(dir, "allowed_signers", 1 << 16, &as) != 0) {
 		say(rp, 0, "allowed_signers: missing or unreadable");
-		hn_buf_release(&as);
-		return;
-	}
-	if (read_small(dir, "manifest.hashdeep.sig", HN_SSHSIG_MAX, &sig) != 0) {
-		say(rp, 0, "manifest.hashdeep.sig: missing or unreadable");
 		goto out;
 	}
 	if (principal_in != NULL)
@@ -938,40 +966,41 @@ check_signature(const char *dir, const struct hn_buf *man,
 		    "namespace %s", principal, HN_BUNDLE_NS);
 		goto out;
 	}
+	if (pinned == NULL)
+		memcpy(trusted, key, 32);
+	memcpy(trusted_out, trusted, 32);
+	if (hn_ssh_pubkey_format(&pk, key) != 0)
+		goto out;
+	if (pinned != NULL && hn_memeq_ct(key, trusted, 32) != 0)
+		say(rp, 0, "allowed_signers: %s's key %s is not the pinned key",
+		    principal, pk.data);
+	if (read_small(dir, "manifest.hashdeep.sig", HN_SSHSIG_MAX, &sig) != 0) {
+		say(rp, 0, "manifest.hashdeep.sig: missing or unreadable");
+		goto out;
+	}
 	r = hn_sshsig_verify(sig.data, sig.len, man->data, man->len,
 	    HN_BUNDLE_NS, signer);
 	if (r == HN_EPARSE) {
 		say(rp, 0, "manifest.hashdeep.sig: not an SSH signature");
 		goto out;
 	}
-	if (r != 0 || hn_memeq_ct(signer, key, 32) != 0) {
-		say(rp, 0, "manifest.hashdeep.sig: does not verify for %s: the "
-		    "manifest or the signature was altered", principal);
+	if (r != 0 || hn_memeq_ct(signer, trusted, 32) != 0) {
+		say(rp, 0, "manifest.hashdeep.sig: does not verify for %s%s: the "
+		    "manifest or the signature was altered", principal,
+		    pinned != NULL ? " with the pinned key" : "");
 		goto out;
 	}
-	if (hn_ssh_pubkey_format(&pk, key) != 0)
-		goto out;
-	if (pinned != NULL) {
-		if (strncmp(pinned, pk.data, pk.len) != 0 ||
-		    (pinned[pk.len] != '\0' && pinned[pk.len] != ' ' &&
-		    pinned[pk.len] != '\n')) {
-			say(rp, 0, "manifest.hashdeep.sig: signed by %s, not by "
-			    "the pinned key", pk.data);
-			goto out;
-		}
+	if (pinned != NULL)
 		say(rp, 1, "manifest.hashdeep.sig: good signature by %s "
 		    "(pinned key)", principal);
-	} else {
+	else
 		say(rp, 1, "manifest.hashdeep.sig: good signature by %s with the "
 		    "key in allowed_signers (%s); compare it with the key the "
 		    "node publishes", principal, pk.data);
-	}
-	memcpy(signer_out, key, 32);
 out:
 	hn_buf_release(&as);
 	hn_buf_release(&sig);
 	hn_buf_release(&pk);
-	hn_buf_release(&want);
 }
 
 static const char *

@@ -15,9 +15,9 @@
  * SHA-256 out of it (the extra data is only trusted once the inclusion
  * proof and the checkpoint signature bind it to the log).
  *
- * The verifier is self-contained (offline, no database): RFC 9162
- * inclusion verification and Ed25519 note signatures (key ID =
- * SHA-256(name || "\n" || 0x01 || public key)[:4]).
+ * The verifier is offline (no database): the checkpoint's signed note
+ * (ledger/checkpoint.h, ledger/note.h) and RFC 9162 inclusion
+ * (ledger/merkle.h).
  */
 #ifndef HN_LEDGER_BUNDLE_PROOF_H
 #define HN_LEDGER_BUNDLE_PROOF_H
@@ -47,10 +47,5 @@ int hn_tlogproof_format(struct hn_buf *out, const void *entry, size_t len,
 int hn_tlogproof_verify(const char *p, size_t len, const char *name,
     const uint8_t pk[32], struct hn_buf *entry, uint64_t *index,
     uint64_t *size, struct hn_error *err) __attribute__((warn_unused_result));
-
-/* RFC 9162 2.1.3.2: 0 if proof links leaf at index to root of size. */
-int hn_tlogproof_inclusion(uint64_t index, uint64_t size,
-    const uint8_t leaf[32], const uint8_t (*proof)[32], size_t n,
-    const uint8_t root[32]) __attribute__((warn_unused_result));
 
 #endif
