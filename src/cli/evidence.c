@@ -42,7 +42,7 @@
 #include "util/file.h"
 
 #define KEYFILE_MAX 1024
-#define NAME_MAX_ 256
+#define NAME_MAX_ (HN_NOTE_NAME_MAX + 1)
 
 /* The node: its data directory, keys and database. */
 struct node {
