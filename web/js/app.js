@@ -181,6 +181,8 @@ async function route() {
 			return;
 		if (e && e.status === 401)
 			return; /* the unauthorized handler takes over */
+		if (!(e && e.status))
+			console.error(e); /* a bug of the console itself: keep it visible to developers */
 		main.append(h('p', {class: 'notice error', role: 'alert'}, errorText(e)));
 	} finally {
 		main.removeAttribute('aria-busy');

@@ -22,11 +22,12 @@ export function h(tag, attrs, ...children) {
 		else
 			el.setAttribute(k, v === true ? '' : String(v));
 	}
-	append(el, children);
+	append(el, ...children);
 	return el;
 }
 
-export function append(el, children) {
+/* Append children (nodes, strings, arrays; null/false skipped). */
+export function append(el, ...children) {
 	for (const c of children.flat(Infinity)) {
 		if (c === undefined || c === null || c === false)
 			continue;
@@ -44,5 +45,5 @@ export function clear(el) {
 /* Replace the contents of el with children. */
 export function mount(el, ...children) {
 	clear(el);
-	return append(el, children);
+	return append(el, ...children);
 }
