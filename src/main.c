@@ -13,6 +13,7 @@ static const struct hn_cmd commands[] = {
 	{ "registry", cmd_registry, "the depositary's tools: keys, signed directory" },
 	{ "parties", cmd_parties, "the register: status, between, summary" },
 	{ "request", cmd_request, "requests: validate" },
+	{ "log", cmd_log, "audit log: checkpoint, prove, verify; merkle, notes" },
 	{ "demo", cmd_demo, "the main job (for now: the register's status)" },
 	{ "evidence", cmd_evidence, "add, list, get, export and verify evidence" },
 	{ NULL, NULL, NULL }

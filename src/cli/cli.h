@@ -32,6 +32,7 @@ int cmd_request(int argc, char **argv);
 int cmd_request_validate(int argc, char **argv);
 int cmd_request_kinds(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_log(int argc, char **argv);
 
 struct hn_register;
 /*

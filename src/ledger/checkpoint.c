@@ -200,11 +200,15 @@ hn_witness_cosign(const char *msg, size_t len,
 	int r;
 
 	memset(&n, 0, sizeof(n));
+	/* Whatever is not a valid signed checkpoint does not verify. */
 	if ((r = hn_note_parse(&n, msg, len, err)) != 0)
-		return r;
-	if ((r = hn_note_verify(&n, log_key, 1, NULL, err)) != 0 ||
-	    (r = hn_checkpoint_parse(&c, n.text, n.text_len, err)) != 0)
+		return HN_EVERIFY;
+	if ((r = hn_note_verify(&n, log_key, 1, NULL, err)) != 0)
 		goto out;
+	if ((r = hn_checkpoint_parse(&c, n.text, n.text_len, err)) != 0) {
+		r = HN_EVERIFY;
+		goto out;
+	}
 	if (origin != NULL && strcmp(c.origin, origin) != 0) {
 		r = hn_error_set(err, HN_EVERIFY, "origin", NULL,
 		    "checkpoint origin is '%s', expected '%s'", c.origin,

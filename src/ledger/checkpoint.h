@@ -79,8 +79,9 @@ struct hn_witness_state {
  * proof from last->size to the new size; none needed when last->size is 0 or
  * equal), then appends the witness's cosignature (time now) and writes the
  * whole cosigned note to out and the new state to *last. HN_EVERIFY for a
- * bad signature or an inconsistent tree (then *last is unchanged),
- * HN_ESTATE if the checkpoint is older than *last.
+ * note or checkpoint that does not parse, a bad signature or an
+ * inconsistent tree (then *last is unchanged), HN_ESTATE if the checkpoint
+ * is older than *last.
  */
 int hn_witness_cosign(const char *msg, size_t len,
     const struct hn_note_verifier *log_key, const char *origin,

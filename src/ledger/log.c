@@ -13,9 +13,15 @@
 #define LEVELS 8 /* 256^8 = 2^64 */
 #define CACHE 8  /* tiles kept for proofs */
 
+/*
+ * A tile's nodes: row k (0..8) has 256 >> k hashes at node offset
+ * 512 - (512 >> k); row 0 is the tlog tile, row 8 (node 510) its root.
+ */
+#define ROW(k) (512u - (512u >> (k)))
+
 /* The right edge of the tree: the partial tile of every level. */
 struct edge {
-	uint8_t part[LEVELS][HN_TILE_WIDTH][HL];
+	uint8_t t[LEVELS][HN_TILE_NODES][HL];
 	uint64_t size;
 };
 
@@ -23,7 +29,7 @@ struct tile_cache {
 	int used;
 	unsigned level;
 	uint64_t idx;
-	uint8_t h[HN_TILE_BYTES];
+	uint8_t n[HN_TILE_NODES][HL];
 };
 
 struct hn_ledger {
@@ -53,11 +59,24 @@ full_tiles(uint64_t n, unsigned L)
 }
 
 typedef int (*tile_fn)(void *arg, unsigned level, uint64_t idx,
-    const uint8_t *hashes);
+    const uint8_t *nodes);
+
+/* Puts hash at position w of row 0 of tile t and completes its parents. */
+static void
+tile_put(uint8_t (*t)[HL], struct hn_sha256 *h, unsigned w,
+    const uint8_t hash[HL])
+{
+	unsigned k;
+
+	memcpy(t[w], hash, HL);
+	for (k = 0; k < 8 && (w & 1); k++, w >>= 1)
+		hn_merkle_node_hash(h, t[ROW(k) + w - 1], t[ROW(k) + w],
+		    t[ROW(k + 1) + (w >> 1)]);
+}
 
 /*
  * Adds a leaf hash to the right edge; on_tile is called for every tile that
- * becomes full (bottom first).
+ * becomes full (bottom first). About one node hash per leaf.
  */
 static int
 edge_add(struct edge *e, struct hn_sha256 *h, const uint8_t leaf[HL],
@@ -71,14 +90,13 @@ edge_add(struct edge *e, struct hn_sha256 *h, const uint8_t leaf[HL],
 	memcpy(cur, leaf, HL);
 	for (L = 0; L < LEVELS; L++) {
 		unsigned w = (unsigned)(pos & 255);
-		memcpy(e->part[L][w], cur, HL);
+		tile_put(e->t[L], h, w, cur);
 		if (w != 255)
 			break;
 		if ((r = on_tile(arg, L, pos >> 8,
-		    (const uint8_t *)e->part[L])) != 0)
+		    (const uint8_t *)e->t[L])) != 0)
 			return r;
-		hn_merkle_root_of(h, (const uint8_t (*)[HL])e->part[L], 256,
-		    cur);
+		memcpy(cur, e->t[L][ROW(8)], HL);
 		pos >>= 8;
 	}
 	e->size++;
@@ -95,7 +113,8 @@ cache_clear(struct hn_ledger *l)
 }
 
 static int
-get_tile(struct hn_ledger *l, unsigned L, uint64_t idx, const uint8_t **out)
+get_tile(struct hn_ledger *l, unsigned L, uint64_t idx,
+    const uint8_t (**out)[HL])
 {
 	struct tile_cache *c;
 	unsigned i;
@@ -104,47 +123,47 @@ get_tile(struct hn_ledger *l, unsigned L, uint64_t idx, const uint8_t **out)
 	for (i = 0; i < CACHE; i++) {
 		c = &l->cache[i];
 		if (c->used && c->level == L && c->idx == idx) {
-			*out = c->h;
+			*out = (const uint8_t (*)[HL])c->n;
 			return 0;
 		}
 	}
 	c = &l->cache[l->cache_next];
 	l->cache_next = (l->cache_next + 1) % CACHE;
 	c->used = 0;
-	if ((r = hn_store_ledger_get_tile(l->db, L, idx, c->h)) != 0)
+	if ((r = hn_store_ledger_get_tile(l->db, L, idx,
+	    (uint8_t *)c->n)) != 0)
 		return r == HN_ENOTFOUND ? HN_EVERIFY : r;
 	c->used = 1;
 	c->level = L;
 	c->idx = idx;
-	*out = c->h;
+	*out = (const uint8_t (*)[HL])c->n;
 	return 0;
 }
 
-/* hn_merkle_get_fn over tiles in storage and the in-memory edge. */
+/*
+ * hn_merkle_get_fn over tiles in storage and the in-memory edge: every
+ * perfect subtree is a stored node, so this never hashes.
+ */
 static int
 ledger_get(void *arg, unsigned level, uint64_t index, uint8_t out[HL])
 {
 	struct hn_ledger *l = arg;
-	const uint8_t *hashes;
-	unsigned L = level / 8, rr = level % 8;
-	uint64_t p0, tile, off, count = UINT64_C(1) << rr;
+	const uint8_t (*nodes)[HL];
+	unsigned L = level / 8, k = level % 8;
+	uint64_t tile, off;
 	int r;
 
 	if (level >= 64 || index >= (l->e.size >> level))
 		return HN_ERANGE;
-	p0 = index << rr;
-	tile = p0 >> 8;
-	off = p0 & 255;
+	tile = index >> (8 - k);
+	off = index & ((256u >> k) - 1);
 	if (tile < full_tiles(l->e.size, L)) {
-		if ((r = get_tile(l, L, tile, &hashes)) != 0)
+		if ((r = get_tile(l, L, tile, &nodes)) != 0)
 			return r;
-		hashes += off * HL;
 	} else {
-		if (off + count > (row_len(l->e.size, L) & 255))
-			return HN_EINTERNAL;
-		hashes = l->e.part[L][off];
+		nodes = (const uint8_t (*)[HL])l->e.t[L];
 	}
-	hn_merkle_root_of(&l->sha, (const uint8_t (*)[HL])hashes, count, out);
+	memcpy(out, nodes[ROW(k) + off], HL);
 	return 0;
 }
 
@@ -157,11 +176,12 @@ static int
 load_leaf(void *arg, uint64_t idx, const void *entry, size_t len)
 {
 	struct load_ctx *c = arg;
+	uint8_t leaf[HL];
 
 	if (idx != c->next)
 		return HN_EVERIFY; /* a gap in the entries */
-	hn_merkle_leaf_hash(&c->l->sha, entry, len,
-	    c->l->e.part[0][idx & 255]);
+	hn_merkle_leaf_hash(&c->l->sha, entry, len, leaf);
+	tile_put(c->l->e.t[0], &c->l->sha, (unsigned)(idx & 255), leaf);
 	c->next++;
 	return 0;
 }
@@ -171,7 +191,7 @@ static int
 load(struct hn_ledger *l, struct hn_error *err)
 {
 	struct load_ctx lc;
-	const uint8_t *t;
+	const uint8_t (*t)[HL];
 	uint64_t size, have, row, base, j;
 	unsigned L, w;
 	int r;
@@ -216,8 +236,7 @@ load(struct hn_ledger *l, struct hn_error *err)
 				return hn_error_set(err, r, "ledger", NULL,
 				    "cannot read tile %u/%" PRIu64, L - 1,
 				    base + j);
-			hn_merkle_root_of(&l->sha, (const uint8_t (*)[HL])t,
-			    256, l->e.part[L][j]);
+			tile_put(l->e.t[L], &l->sha, (unsigned)j, t[ROW(8)]);
 		}
 	}
 	l->stale = 0;
@@ -334,9 +353,9 @@ hn_ledger_origin(const struct hn_ledger *l)
 }
 
 static int
-put_tile(void *arg, unsigned level, uint64_t idx, const uint8_t *hashes)
+put_tile(void *arg, unsigned level, uint64_t idx, const uint8_t *nodes)
 {
-	return hn_store_ledger_put_tile(arg, level, idx, hashes);
+	return hn_store_ledger_put_tile(arg, level, idx, nodes);
 }
 
 int
@@ -387,13 +406,14 @@ hn_ledger_size(struct hn_ledger *l)
 int
 hn_ledger_root(struct hn_ledger *l, uint64_t size, uint8_t root[32])
 {
-	int r;
+	int began, r;
 
-	if ((r = sync_state(l)) != 0)
-		return r;
-	if (size > l->e.size)
-		return HN_ERANGE;
-	return hn_merkle_root(ledger_get, l, &l->sha, size, root);
+	began = hn_store_read_begin(l->db);
+	if ((r = sync_state(l)) == 0)
+		r = size > l->e.size ? HN_ERANGE :
+		    hn_merkle_root(ledger_get, l, &l->sha, size, root);
+	hn_store_read_end(l->db, began);
+	return r;
 }
 
 int
@@ -428,33 +448,44 @@ out:
 }
 
 int
+hn_ledger_last_checkpoint(struct hn_ledger *l, struct hn_buf *note)
+{
+	uint8_t root[HL];
+	uint64_t size;
+
+	return hn_store_ledger_last_checkpoint(l->db, &size, root, note);
+}
+
+int
 hn_ledger_inclusion(struct hn_ledger *l, uint64_t index, uint64_t size,
     uint8_t (*proof)[32], size_t *n)
 {
-	int r;
+	int began, r;
 
 	*n = 0;
-	if ((r = sync_state(l)) != 0)
-		return r;
-	if (size > l->e.size || index >= size)
-		return HN_ERANGE;
-	return hn_merkle_inclusion_proof(ledger_get, l, &l->sha, index, size,
-	    proof, HN_MERKLE_PROOF_MAX, n);
+	began = hn_store_read_begin(l->db);
+	if ((r = sync_state(l)) == 0)
+		r = size > l->e.size || index >= size ? HN_ERANGE :
+		    hn_merkle_inclusion_proof(ledger_get, l, &l->sha, index,
+		    size, proof, HN_MERKLE_PROOF_MAX, n);
+	hn_store_read_end(l->db, began);
+	return r;
 }
 
 int
 hn_ledger_consistency(struct hn_ledger *l, uint64_t size1, uint64_t size2,
     uint8_t (*proof)[32], size_t *n)
 {
-	int r;
+	int began, r;
 
 	*n = 0;
-	if ((r = sync_state(l)) != 0)
-		return r;
-	if (size2 > l->e.size || size1 == 0 || size1 > size2)
-		return HN_ERANGE;
-	return hn_merkle_consistency_proof(ledger_get, l, &l->sha, size1,
-	    size2, proof, HN_MERKLE_PROOF_MAX, n);
+	began = hn_store_read_begin(l->db);
+	if ((r = sync_state(l)) == 0)
+		r = size2 > l->e.size || size1 == 0 || size1 > size2 ?
+		    HN_ERANGE : hn_merkle_consistency_proof(ledger_get, l,
+		    &l->sha, size1, size2, proof, HN_MERKLE_PROOF_MAX, n);
+	hn_store_read_end(l->db, began);
+	return r;
 }
 
 int
@@ -478,18 +509,15 @@ bundle_add(void *arg, uint64_t idx, const void *entry, size_t len)
 	return hn_buf_add(arg, entry, len);
 }
 
-int
-hn_ledger_tile(struct hn_ledger *l, int level, uint64_t index, int width,
+static int
+tile_locked(struct hn_ledger *l, int level, uint64_t index, int width,
     struct hn_buf *out)
 {
-	const uint8_t *t;
+	const uint8_t (*t)[HL];
 	uint64_t start, row;
 	unsigned L;
 	int r;
 
-	if (width < 1 || width > HN_TILE_WIDTH || level < HN_TILE_ENTRIES ||
-	    level >= LEVELS || index > (UINT64_MAX >> 8) - 1)
-		return HN_EINVAL;
 	if ((r = sync_state(l)) != 0)
 		return r;
 	L = level == HN_TILE_ENTRIES ? 0 : (unsigned)level;
@@ -505,19 +533,34 @@ hn_ledger_tile(struct hn_ledger *l, int level, uint64_t index, int width,
 			return r;
 		return hn_buf_add(out, t, (size_t)width * HL);
 	}
-	return hn_buf_add(out, l->e.part[L], (size_t)width * HL);
+	return hn_buf_add(out, l->e.t[L], (size_t)width * HL);
+}
+
+int
+hn_ledger_tile(struct hn_ledger *l, int level, uint64_t index, int width,
+    struct hn_buf *out)
+{
+	int began, r;
+
+	if (width < 1 || width > HN_TILE_WIDTH || level < HN_TILE_ENTRIES ||
+	    level >= LEVELS || index > (UINT64_MAX >> 8) - 1)
+		return HN_EINVAL;
+	began = hn_store_read_begin(l->db);
+	r = tile_locked(l, level, index, width, out);
+	hn_store_read_end(l->db, began);
+	return r;
 }
 
 struct audit {
 	struct hn_ledger *l;
 	struct edge e;
 	uint64_t next;
-	uint8_t tile[HN_TILE_BYTES];
+	uint8_t tile[HN_TILE_NODES_BYTES];
 	struct hn_error *err;
 };
 
 static int
-audit_tile(void *arg, unsigned level, uint64_t idx, const uint8_t *hashes)
+audit_tile(void *arg, unsigned level, uint64_t idx, const uint8_t *nodes)
 {
 	struct audit *a = arg;
 	int r;
@@ -526,7 +569,7 @@ audit_tile(void *arg, unsigned level, uint64_t idx, const uint8_t *hashes)
 		return hn_error_set(a->err, r == HN_ENOTFOUND ? HN_EVERIFY : r,
 		    "ledger", NULL, "tile %u/%" PRIu64 " is missing", level,
 		    idx);
-	if (memcmp(a->tile, hashes, HN_TILE_BYTES) != 0)
+	if (memcmp(a->tile, nodes, HN_TILE_NODES_BYTES) != 0)
 		return hn_error_set(a->err, HN_EVERIFY, "ledger", NULL,
 		    "tile %u/%" PRIu64 " does not match the entries", level,
 		    idx);
@@ -588,7 +631,7 @@ hn_ledger_audit(struct hn_ledger *l, struct hn_error *err)
 		    "entries end at %" PRIu64 ", expected %" PRIu64, a->next,
 		    l->e.size);
 	for (L = 0; r == 0 && L < LEVELS; L++)
-		if (memcmp(a->e.part[L], l->e.part[L],
+		if (memcmp(a->e.t[L], l->e.t[L],
 		    (size_t)(row_len(l->e.size, L) & 255) * HL) != 0)
 			r = hn_error_set(err, HN_EVERIFY, "ledger", NULL,
 			    "partial tile at level %u differs", L);

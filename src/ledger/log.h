@@ -84,6 +84,10 @@ int hn_ledger_root(struct hn_ledger *l, uint64_t size, uint8_t root[32]);
  */
 int hn_ledger_checkpoint(struct hn_ledger *l, struct hn_buf *signed_note);
 
+/* Appends the last checkpoint recorded by hn_ledger_checkpoint to note
+ * (HN_ENOTFOUND if none). */
+int hn_ledger_last_checkpoint(struct hn_ledger *l, struct hn_buf *note);
+
 /*
  * Proofs into proof[0..*n); proof must have room for HN_MERKLE_PROOF_MAX
  * hashes. Inclusion: index < size <= current size. Consistency:

@@ -25,8 +25,25 @@ const struct hn_migration hn_ledger_migrations[] = {
 	    " note TEXT NOT NULL,"
 	    " updated_at TEXT NOT NULL"
 	    "  DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));" },
+	/*
+	 * Tiles keep all 511 nodes (proofs never hash) in a rowid table
+	 * (16 KiB rows are slow in a WITHOUT ROWID b-tree). A log made under
+	 * 0001 with 256+ entries no longer opens (its tiles are gone); none
+	 * was deployed.
+	 */
+	{ "0002-ledger-tile-nodes",
+	    "DROP TABLE ledger_tiles;"
+	    "CREATE TABLE ledger_tiles ("
+	    " id INTEGER PRIMARY KEY,"
+	    " level INTEGER NOT NULL CHECK (level BETWEEN 0 AND 7),"
+	    " idx INTEGER NOT NULL CHECK (idx >= 0 AND idx < 72057594037927936),"
+	    " nodes BLOB NOT NULL CHECK (length(nodes) = 16352),"
+	    " CHECK (id = level * 72057594037927936 + idx));" },
 	{ NULL, NULL }
 };
+
+/* Tiles are keyed by one rowid (8 KiB+ rows do not suit WITHOUT ROWID). */
+#define TILE_ID(level, idx) (((uint64_t)(level) << 56) + (idx))
 
 static int
 step_done(sqlite3_stmt *st)
@@ -136,19 +153,22 @@ hn_store_ledger_scan(struct hn_db *db, uint64_t lo, uint64_t hi,
 
 int
 hn_store_ledger_put_tile(struct hn_db *db, unsigned level, uint64_t idx,
-    const uint8_t hashes[HN_TILE_BYTES])
+    const uint8_t nodes[HN_TILE_NODES_BYTES])
 {
 	sqlite3_stmt *st;
 	int r;
 
 	if (idx > INT64_MAX)
 		return HN_ERANGE;
-	if ((r = hn_db_stmt(db, &st,
-	    "INSERT INTO ledger_tiles(level, idx, hashes) VALUES (?, ?, ?)")))
+	if (level > 7 || idx >= TILE_ID(1, 0))
+		return HN_ERANGE;
+	if ((r = hn_db_stmt(db, &st, "INSERT INTO ledger_tiles(id, level, "
+	    "idx, nodes) VALUES (?, ?, ?, ?)")))
 		return r;
-	sqlite3_bind_int(st, 1, (int)level);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)idx);
-	sqlite3_bind_blob(st, 3, hashes, HN_TILE_BYTES, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)TILE_ID(level, idx));
+	sqlite3_bind_int(st, 2, (int)level);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)idx);
+	sqlite3_bind_blob(st, 4, nodes, HN_TILE_NODES_BYTES, SQLITE_STATIC);
 	r = step_done(st);
 	sqlite3_reset(st);
 	return r;
@@ -156,21 +176,21 @@ hn_store_ledger_put_tile(struct hn_db *db, unsigned level, uint64_t idx,
 
 int
 hn_store_ledger_get_tile(struct hn_db *db, unsigned level, uint64_t idx,
-    uint8_t hashes[HN_TILE_BYTES])
+    uint8_t nodes[HN_TILE_NODES_BYTES])
 {
 	sqlite3_stmt *st;
 	int r, rc;
 
-	if (idx > INT64_MAX)
+	if (level > 7 || idx >= TILE_ID(1, 0))
 		return HN_ENOTFOUND;
-	if ((r = hn_db_stmt(db, &st, "SELECT hashes FROM ledger_tiles "
-	    "WHERE level = ? AND idx = ?")))
+	if ((r = hn_db_stmt(db, &st,
+	    "SELECT nodes FROM ledger_tiles WHERE id = ?")))
 		return r;
-	sqlite3_bind_int(st, 1, (int)level);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)idx);
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)TILE_ID(level, idx));
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == HN_TILE_BYTES) {
-		memcpy(hashes, sqlite3_column_blob(st, 0), HN_TILE_BYTES);
+	if (rc == SQLITE_ROW &&
+	    sqlite3_column_bytes(st, 0) == HN_TILE_NODES_BYTES) {
+		memcpy(nodes, sqlite3_column_blob(st, 0), HN_TILE_NODES_BYTES);
 		r = 0;
 	} else if (rc == SQLITE_ROW) {
 		r = HN_EVERIFY; /* a tile of the wrong size: corrupted */
@@ -189,10 +209,14 @@ hn_store_ledger_tiles(struct hn_db *db, unsigned level, uint64_t *n)
 	sqlite3_stmt *st;
 	int r;
 
-	if ((r = hn_db_stmt(db, &st,
-	    "SELECT max(idx) FROM ledger_tiles WHERE level = ?")))
+	if (level > 7)
+		return HN_ERANGE;
+	if ((r = hn_db_stmt(db, &st, "SELECT max(id) - ? FROM ledger_tiles "
+	    "WHERE id >= ? AND id < ?")))
 		return r;
-	sqlite3_bind_int(st, 1, (int)level);
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)TILE_ID(level, 0));
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)TILE_ID(level, 0));
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)TILE_ID(level + 1, 0));
 	return max_plus_one(st, n);
 }
 
@@ -322,6 +346,21 @@ void
 hn_store_ledger_on_rollback(struct hn_db *db, void (*fn)(void *), void *arg)
 {
 	sqlite3_rollback_hook(hn_db_sqlite(db), fn, arg);
+}
+
+int
+hn_store_read_begin(struct hn_db *db)
+{
+	if (!sqlite3_get_autocommit(hn_db_sqlite(db)))
+		return 0;
+	return hn_db_exec(db, "BEGIN DEFERRED") == 0 ? 1 : 0;
+}
+
+void
+hn_store_read_end(struct hn_db *db, int began)
+{
+	if (began)
+		(void)hn_db_exec(db, "COMMIT");
 }
 
 int

@@ -3,10 +3,12 @@
  *
  * Tables (migration family "ledger"):
  *   ledger_entries(idx, entry)          one row per leaf, idx from 0
- *   ledger_tiles(level, idx, hashes)    full tlog tiles only (256 hashes,
- *                                       8192 bytes), written in the same
- *                                       transaction as the entry that
- *                                       completes them
+ *   ledger_tiles(id, level, idx, nodes) full tlog tiles only, written in
+ *                                       the same transaction as the entry
+ *                                       that completes them: all 511 nodes
+ *                                       of the tile's 8 levels (the tlog
+ *                                       tile = the first 256), so a proof
+ *                                       reads hashes and never recomputes
  *   ledger_checkpoints(size, root, note) every checkpoint the node signed
  *   ledger_witness(origin, size, root, note) the last checkpoint of each
  *                                       peer log this node cosigned
@@ -22,7 +24,9 @@
 #include "store/db.h"
 #include "util/buf.h"
 
-#define HN_TILE_BYTES 8192
+#define HN_TILE_BYTES 8192        /* a tlog tile: 256 hashes */
+#define HN_TILE_NODES 511         /* 256 + 128 + ... + 1 */
+#define HN_TILE_NODES_BYTES (HN_TILE_NODES * 32)
 
 extern const struct hn_migration hn_ledger_migrations[];
 
@@ -39,9 +43,9 @@ int hn_store_ledger_scan(struct hn_db *db, uint64_t lo, uint64_t hi,
     void *arg);
 
 int hn_store_ledger_put_tile(struct hn_db *db, unsigned level, uint64_t idx,
-    const uint8_t hashes[HN_TILE_BYTES]);
+    const uint8_t nodes[HN_TILE_NODES_BYTES]);
 int hn_store_ledger_get_tile(struct hn_db *db, unsigned level, uint64_t idx,
-    uint8_t hashes[HN_TILE_BYTES]);
+    uint8_t nodes[HN_TILE_NODES_BYTES]);
 /* Number of full tiles at level: max(idx) + 1, or 0. */
 int hn_store_ledger_tiles(struct hn_db *db, unsigned level, uint64_t *n);
 
@@ -63,6 +67,14 @@ int hn_store_witness_put(struct hn_db *db, const char *origin, uint64_t size,
 /* Registers fn to run when a transaction of this connection rolls back. */
 void hn_store_ledger_on_rollback(struct hn_db *db, void (*fn)(void *),
     void *arg);
+/*
+ * A read transaction around several reads (one snapshot, and no lock
+ * round-trip per statement): returns 1 if it began one (pass that to
+ * hn_store_read_end), 0 if the caller's transaction is already open.
+ */
+int hn_store_read_begin(struct hn_db *db);
+void hn_store_read_end(struct hn_db *db, int began);
+
 /* 1 inside an open transaction. */
 int hn_store_in_transaction(struct hn_db *db);
 

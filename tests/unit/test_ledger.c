@@ -22,6 +22,7 @@
 #include "ledger/log.h"
 #include "ledger/merkle.h"
 #include "ledger/note.h"
+#include "ledger/tile.h"
 #include "store/db.h"
 #include "util/buf.h"
 #include "util/err.h"
@@ -400,6 +401,157 @@ test_checkpoint_and_tamper(void **state)
 	hn_db_close(db);
 }
 
+static void
+test_tile_paths(void **state)
+{
+	static const struct {
+		int level;
+		uint64_t index;
+		int width;
+		const char *path;
+	} t[] = {
+		{ 0, 0, 256, "tile/0/000" },
+		{ 0, 1234067, 256, "tile/0/x001/x234/067" },
+		{ 1, 1000, 17, "tile/1/x001/000.p/17" },
+		{ 7, 999, 255, "tile/7/999.p/255" },
+		{ HN_TILE_ENTRIES_LEVEL, 5, 1, "tile/entries/005.p/1" },
+		{ 2, UINT64_MAX, 256,
+		    "tile/2/x018/x446/x744/x073/x709/x551/615" },
+	};
+	static const char *bad[] = { "", "tile/", "tile/8/000", "tile/0/00",
+		"tile/0/0000", "tile/0/x000/001", "tile/0/001/002",
+		"tile/0/x1/002", "tile/0/000.p/0", "tile/0/000.p/256",
+		"tile/0/000.p/017", "tile/0/000.p/", "tile/0/000.q/1",
+		"tile/0/000/", "tile/-1/000", "tile/00/000", "tile/entries",
+		"tile/0/x018/x446/x744/x073/x709/x551/616",
+		"tile/0/x001/x002/x003/x004/x005/x006/x007/008", "Tile/0/000" };
+	char buf[HN_TILE_PATH_MAX];
+	uint64_t idx;
+	int level, width;
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		assert_int_equal(hn_tile_path(buf, sizeof(buf), t[i].level,
+		    t[i].index, t[i].width), 0);
+		assert_string_equal(buf, t[i].path);
+		assert_int_equal(hn_tile_parse(buf, &level, &idx, &width), 0);
+		assert_int_equal(level, t[i].level);
+		assert_true(idx == t[i].index);
+		assert_int_equal(width, t[i].width);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (hn_tile_parse(bad[i], &level, &idx, &width) == 0)
+			fail_msg("accepted tile path '%s'", bad[i]);
+	assert_int_equal(hn_tile_path(buf, 8, 0, 1234067, 256), HN_ETOOBIG);
+	assert_int_equal(hn_tile_path(buf, sizeof(buf), 8, 0, 256), HN_EINVAL);
+	assert_int_equal(hn_tile_path(buf, sizeof(buf), 0, 0, 0), HN_EINVAL);
+	/* the spec's example: a tree of 70,000 leaves */
+	assert_int_equal(hn_tile_width(70000, 0, 272), 256);
+	assert_int_equal(hn_tile_width(70000, 0, 273), 112);
+	assert_int_equal(hn_tile_width(70000, 0, 274), 0);
+	assert_int_equal(hn_tile_width(70000, 1, 0), 256);
+	assert_int_equal(hn_tile_width(70000, 1, 1), 17);
+	assert_int_equal(hn_tile_width(70000, 2, 0), 1);
+	assert_int_equal(hn_tile_width(70000, 3, 0), 0);
+	assert_int_equal(hn_tile_width(256, 1, 0), 1);
+	{
+		static const uint8_t bundle[] = { 0, 2, 'h', 'i', 0, 0, 0, 1,
+			'x', 0 };
+		const uint8_t *e;
+		size_t off = 0, len;
+		assert_int_equal(hn_tile_bundle_next(bundle, 8, &off, &e, &len),
+		    1);
+		assert_int_equal(len, 2);
+		assert_int_equal(hn_tile_bundle_next(bundle, 8, &off, &e, &len),
+		    1);
+		assert_int_equal(len, 0);
+		assert_int_equal(hn_tile_bundle_next(bundle, 8, &off, &e, &len),
+		    HN_EPARSE);
+		off = 6;
+		assert_int_equal(hn_tile_bundle_next(bundle, 9, &off, &e, &len),
+		    1);
+		assert_int_equal(hn_tile_bundle_next(bundle, 9, &off, &e, &len),
+		    0);
+		off = 8;
+		assert_int_equal(hn_tile_bundle_next(bundle, 10, &off, &e, &len),
+		    HN_EPARSE);
+	}
+}
+
+/* A tile client's view: roots and proofs from tiles alone. */
+static int
+read_ledger_tile(void *arg, int level, uint64_t index, int width,
+    struct hn_buf *out)
+{
+	return hn_ledger_tile(arg, level, index, width, out);
+}
+
+static int
+read_lying_tile(void *arg, int level, uint64_t index, int width,
+    struct hn_buf *out)
+{
+	int r = hn_ledger_tile(arg, level, index, width, out);
+
+	if (r == 0 && level == 0 && index == 3)
+		out->data[100] ^= 1;
+	return r;
+}
+
+static void
+test_tile_reader(void **state)
+{
+	struct hn_db *db = NULL;
+	struct hn_ledger *l = NULL;
+	struct hn_tile_reader tr;
+	uint8_t root[HL], want[HL], p1[HN_MERKLE_PROOF_MAX][HL];
+	uint8_t p2[HN_MERKLE_PROOF_MAX][HL];
+	static const uint64_t sizes[] = { 1, 255, 256, 257, 1000, 65536,
+		70000 };
+	size_t i, n1, n2;
+
+	fresh(&db, &l, dbpath);
+	append_range(db, l, 0, N);
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		uint64_t s = sizes[i];
+		memset(&tr, 0, sizeof(tr));
+		tr.read = read_ledger_tile;
+		tr.arg = l;
+		tr.size = s;
+		tr.h = &sha;
+		assert_int_equal(hn_merkle_root(hn_tile_get, &tr, &sha, s, root),
+		    0);
+		hn_merkle_root_of(&sha, (const uint8_t (*)[HL])leaves, s, want);
+		assert_memory_equal(root, want, HL);
+		assert_int_equal(hn_merkle_inclusion_proof(hn_tile_get, &tr,
+		    &sha, s / 3, s, p1, HN_MERKLE_PROOF_MAX, &n1), 0);
+		assert_int_equal(hn_ledger_inclusion(l, s / 3, s, p2, &n2), 0);
+		assert_int_equal(n1, n2);
+		assert_memory_equal(p1, p2, n1 * HL);
+		if (s > 1) {
+			assert_int_equal(hn_merkle_consistency_proof(hn_tile_get,
+			    &tr, &sha, s / 2, s, p1, HN_MERKLE_PROOF_MAX, &n1),
+			    0);
+			assert_int_equal(hn_ledger_consistency(l, s / 2, s, p2,
+			    &n2), 0);
+			assert_int_equal(n1, n2);
+			assert_memory_equal(p1, p2, n1 * HL);
+		}
+	}
+	/* a server that lies about one tile: the proof fails to verify */
+	memset(&tr, 0, sizeof(tr));
+	tr.read = read_lying_tile;
+	tr.arg = l;
+	tr.size = N;
+	tr.h = &sha;
+	hn_merkle_root_of(&sha, (const uint8_t (*)[HL])leaves, N, want);
+	assert_int_equal(hn_merkle_inclusion_proof(hn_tile_get, &tr, &sha,
+	    3 * 256 + 7, N, p1, HN_MERKLE_PROOF_MAX, &n1), 0);
+	assert_int_not_equal(hn_merkle_verify_inclusion(&sha, 3 * 256 + 7, N,
+	    leaves[3 * 256 + 7], (const uint8_t (*)[HL])p1, n1, want, HL), 0);
+	hn_ledger_free(l);
+	hn_db_close(db);
+}
+
 #define BATCH 1000
 
 /* The child: appends batches forever, reporting each committed count. */
@@ -495,6 +647,8 @@ main(void)
 		cmocka_unit_test(test_append_proofs_tiles),
 		cmocka_unit_test(test_reopen_and_rollback),
 		cmocka_unit_test(test_checkpoint_and_tamper),
+		cmocka_unit_test(test_tile_paths),
+		cmocka_unit_test(test_tile_reader),
 		cmocka_unit_test(test_crash_safety),
 	};
 

@@ -501,8 +501,14 @@ test_cosignature(void **state)
 	assert_int_not_equal(hn_witness_cosign(cp[9].data, cp[9].len, &witv,
 	    NULL, &st, NULL, 0, &wit, 1, &out, &err), 0);
 	cp[10].data[22] ^= 1;
-	assert_int_not_equal(hn_witness_cosign(cp[10].data, cp[10].len, &logv,
-	    NULL, &st, NULL, 0, &wit, 1, &out, &err), 0);
+	assert_int_equal(hn_witness_cosign(cp[10].data, cp[10].len, &logv,
+	    NULL, &st, NULL, 0, &wit, 1, &out, &err), HN_EVERIFY);
+	/* a malformed signature line (bad base64) is HN_EVERIFY too */
+	cp[11].data[cp[11].len - 5] = '!';
+	assert_int_equal(hn_witness_cosign(cp[11].data, cp[11].len, &logv,
+	    NULL, &st, NULL, 0, &wit, 1, &out, &err), HN_EVERIFY);
+	assert_int_equal(hn_witness_cosign("junk", 4, &logv, NULL, &st, NULL,
+	    0, &wit, 1, &out, &err), HN_EVERIFY);
 	/* a plain Ed25519 key cannot cosign; timestamps >= 2^63 refused */
 	assert_int_equal(hn_note_signer_generate(&wrongtype, "w",
 	    HN_NOTE_ED25519, NULL), 0);
