@@ -16,6 +16,8 @@ static const struct hn_cmd commands[] = {
 	{ "log", cmd_log, "audit log: checkpoint, prove, verify; merkle, notes" },
 	{ "demo", cmd_demo, "the main job (for now: the register's status)" },
 	{ "evidence", cmd_evidence, "add, list, get, export and verify evidence" },
+	{ "init", cmd_init, "create a node's data directory" },
+	{ "serve", cmd_serve, "run the node (HTTPS API)" },
 	{ NULL, NULL, NULL }
 };
 

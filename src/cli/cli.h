@@ -41,5 +41,7 @@ struct hn_register;
  */
 int hn_cli_register_load(const char *path, struct hn_register **out);
 int cmd_evidence(int argc, char **argv);
+int cmd_init(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 #endif

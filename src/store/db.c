@@ -7,6 +7,7 @@
 
 #include "store/fed.h"
 #include "store/evidence.h"
+#include "store/accounts.h"
 
 #define STMT_CACHE 64
 
@@ -29,6 +30,7 @@ static const struct hn_migration *const families[] = {
 	hn_ledger_migrations,
 	hn_fed_migrations,
 	hn_evidence_migrations,
+	hn_accounts_migrations,
 	NULL
 };
 

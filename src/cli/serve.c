@@ -1,0 +1,165 @@
+/*
+ * hanoinet serve [-c FILE | --dir DIR] [--listen ADDR:PORT]
+ *     [--port-file FILE] [--print-routes]
+ * Runs the node until SIGTERM or SIGINT, then stops accepting, lets
+ * in-flight requests finish and closes the database cleanly.
+ */
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "crypto/sign.h"
+#include "net/http.h"
+#include "net/node.h"
+#include "net/routes.h"
+#include "util/buf.h"
+#include "util/file.h"
+#include "util/log.h"
+
+#define USAGE "usage: hanoinet serve [-c FILE | --dir DIR] " \
+	"[--listen ADDR:PORT] [--port-file FILE] [--print-routes]"
+
+static void
+print_routes(void)
+{
+	const struct hn_route *rt;
+	unsigned b;
+
+	/* one line per route: METHOD PATTERN ROLE,ROLE,... (for tests) */
+	for (rt = hn_routes; rt->method != NULL; rt++) {
+		printf("%s %s ", rt->method, rt->pattern);
+		for (b = 1; b <= HN_ROLE_PEER; b <<= 1) {
+			if (!(rt->roles & b))
+				continue;
+			printf("%s%s", b == 1 || !(rt->roles & (b - 1)) ? "" :
+			    ",", b == HN_ROLE_PUBLIC ? "public" :
+			    b == HN_ROLE_PEER ? "peer" : hn_role_name(b));
+		}
+		printf("\n");
+	}
+}
+
+int
+cmd_serve(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "dir", required_argument, NULL, 'd' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "port-file", required_argument, NULL, 'P' },
+		{ "print-routes", no_argument, NULL, 'R' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *conf = NULL, *dir = NULL, *listen = NULL, *portfile = NULL;
+	struct hn_buf key = HN_BUF_INIT(1 << 16), crt = HN_BUF_INIT(1 << 16);
+	struct hn_http_config hc;
+	struct hn_http *http = NULL;
+	struct hn_node *node = NULL;
+	struct hn_error e;
+	struct timespec ts;
+	char path[PATH_MAX], num[16];
+	sigset_t set;
+	unsigned port = 0;
+	long x;
+	int c, sig, status = 1;
+
+	hn_error_clear(&e);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "c:d:l:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': conf = optarg; break;
+		case 'd': dir = optarg; break;
+		case 'l': listen = optarg; break;
+		case 'P': portfile = optarg; break;
+		case 'R': print_routes(); return 0;
+		case 'h': printf("%s\n", USAGE); return 0;
+		default: return hn_cli_usage(USAGE);
+		}
+	}
+	if (optind != argc || (conf != NULL && dir != NULL))
+		return hn_cli_usage(USAGE);
+	if (conf == NULL) {
+		if (snprintf(path, sizeof(path), "%s/hanoinet.conf",
+		    dir ? dir : ".") >= (int)sizeof(path))
+			return hn_cli_usage("path too long");
+		conf = path;
+	}
+	if (hn_crypto_init() != 0)
+		return hn_cli_fail(1, "cannot initialise libsodium");
+
+	/* Signals are taken by sigwait in this thread only: block them
+	 * before any thread starts so that every thread inherits the mask. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (hn_node_open(&node, conf, &e) != 0) {
+		hn_cli_fail(1, "%s", e.message);
+		goto out;
+	}
+	memset(&hc, 0, sizeof(hc));
+	hc.listen = listen ? listen : hn_conf_get(&node->conf, "listen");
+	hc.body_max = node->body_max;
+	if (hn_conf_int(&node->conf, "max_connections", 1, 10000, &x, &e) != 0)
+		goto conferr;
+	hc.max_connections = (unsigned)x;
+	if (hn_conf_int(&node->conf, "max_connections_per_ip", 1, 10000, &x,
+	    &e) != 0)
+		goto conferr;
+	hc.max_per_ip = (unsigned)x;
+	if (hn_conf_int(&node->conf, "timeout", 1, 3600, &x, &e) != 0)
+		goto conferr;
+	hc.timeout_s = (unsigned)x;
+	if (hn_conf_path(&node->conf, "tls.key", path, sizeof(path)) != 0 ||
+	    hn_file_read(path, &key) != 0 ||
+	    hn_conf_path(&node->conf, "tls.crt", path, sizeof(path)) != 0 ||
+	    hn_file_read(path, &crt) != 0) {
+		hn_cli_fail(1, "cannot read the TLS key and certificate in %s",
+		    node->conf.dir);
+		goto out;
+	}
+	hc.tls_key_pem = key.data;
+	hc.tls_cert_pem = crt.data;
+	if (hn_http_start(&http, node, &hc, &port, &e) != 0) {
+		hn_cli_fail(1, "%s", e.message);
+		goto out;
+	}
+	hn_log(HN_LOG_INFO, "serve.listening", "party=%s listen=%s port=%u "
+	    "pid=%ld", node->party, hc.listen, port, (long)getpid());
+	if (portfile != NULL) {
+		snprintf(num, sizeof(num), "%u\n", port);
+		if (hn_file_write_atomic(portfile, num, strlen(num), 0644) != 0) {
+			hn_cli_fail(1, "cannot write %s", portfile);
+			goto out;
+		}
+	}
+	for (;;) {
+		ts.tv_sec = 60;
+		ts.tv_nsec = 0;
+		sig = sigtimedwait(&set, NULL, &ts);
+		if (sig == SIGTERM || sig == SIGINT)
+			break;
+		hn_node_tick(node, (int64_t)time(NULL));
+	}
+	hn_log(HN_LOG_INFO, "serve.stopping", "signal=%d", sig);
+	status = 0;
+	goto out;
+conferr:
+	hn_cli_fail(1, "%s", e.message);
+out:
+	hn_http_stop(http);     /* in-flight requests finish first */
+	hn_node_close(node);    /* then the writer drains and the DB closes */
+	if (status == 0)
+		hn_log(HN_LOG_INFO, "serve.stopped", "clean=1");
+	hn_buf_release_secret(&key);
+	hn_buf_release(&crt);
+	return status;
+}

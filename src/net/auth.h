@@ -1,0 +1,32 @@
+/*
+ * auth.h - account and session policy shared by the API and the command
+ * line: name and role rules, password hashing, session tokens, lock-out.
+ */
+#ifndef HN_NET_AUTH_H
+#define HN_NET_AUTH_H
+
+#include <stdint.h>
+
+#include "store/accounts.h"
+#include "util/err.h"
+
+#define HN_TOKEN_LEN 43 /* base64url (no padding) of 32 random bytes */
+#define HN_GENERATED_PASSWORD_LEN 24
+
+/*
+ * Checks name ([a-z0-9._-], 1..63, starting with a letter or digit), role
+ * (an account role) and password (HN_PASSWORD_MIN..HN_PASSWORD_MAX bytes;
+ * NULL: a random one is generated into `generated`, which must hold
+ * HN_GENERATED_PASSWORD_LEN + 1 bytes), and fills a with the Argon2id hash.
+ * Slow (the hash): never call it on the writer thread.
+ */
+int hn_account_prepare(struct hn_account *a, const char *name,
+    const char *role, const char *password, const char *lang,
+    char *generated, int64_t now, struct hn_error *err)
+    __attribute__((warn_unused_result));
+
+/* A fresh token (NUL-terminated) and its SHA-256 (what is stored). */
+void hn_session_token(char token[HN_TOKEN_LEN + 1],
+    uint8_t hash[HN_TOKEN_HASH_LEN]);
+
+#endif

@@ -1,0 +1,745 @@
+#include "net/http.h"
+
+#include <arpa/inet.h>
+#include <gnutls/gnutls.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "crypto/sha256.h"
+#include "crypto/sign.h"
+#include "crypto/x509.h"
+#include "net/node.h"
+#include "net/routes.h"
+#include "store/store.h"
+#include "util/json.h"
+#include "util/log.h"
+
+/* TLS 1.2 and 1.3 only, AEAD ciphers only, forward secrecy only. */
+#define TLS_PRIORITIES "SECURE256:+SECURE128:-VERS-ALL:+VERS-TLS1.3:" \
+	"+VERS-TLS1.2:-CIPHER-ALL:+AES-256-GCM:+AES-128-GCM:" \
+	"+CHACHA20-POLY1305:-RSA:-DHE-RSA:-SHA1"
+
+#define HEADER_MEMORY (64 * 1024) /* per connection: request line + headers */
+#define TOKEN_LEN 43              /* base64url of 32 bytes, no padding */
+
+struct hn_http {
+	struct MHD_Daemon *d;
+	struct hn_node *node;
+	size_t body_max;
+};
+
+struct reqstate {
+	struct hn_req r;
+	struct hn_http *h;
+	struct hn_db *db; /* borrowed reader, if any */
+	struct hn_buf body;
+	int ready; /* the route and the caller are checked */
+	int responded;
+};
+
+/* ---- metrics: HTTP latency histogram (Prometheus) ---- */
+
+static const double buckets[] = { 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+	0.1, 0.25, 0.5, 1, 2.5, 5, 10 };
+#define NBUCKETS (sizeof(buckets) / sizeof(buckets[0]))
+static atomic_ullong hist[NBUCKETS + 1];
+static atomic_ullong hist_count;
+static atomic_ullong hist_sum_us;
+static atomic_ullong status_class[6];
+
+static double
+mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+observe(double secs, int status)
+{
+	size_t i;
+
+	for (i = 0; i < NBUCKETS && secs > buckets[i]; i++)
+		;
+	atomic_fetch_add(&hist[i], 1);
+	atomic_fetch_add(&hist_count, 1);
+	atomic_fetch_add(&hist_sum_us, (unsigned long long)(secs * 1e6));
+	if (status >= 100 && status < 600)
+		atomic_fetch_add(&status_class[status / 100], 1);
+}
+
+int
+hn_http_metrics(struct hn_buf *out)
+{
+	unsigned long long cum = 0;
+	size_t i;
+	int r = 0;
+
+	r |= hn_buf_adds(out, "# HELP hanoinet_http_request_duration_seconds "
+	    "Time from request arrival to response.\n"
+	    "# TYPE hanoinet_http_request_duration_seconds histogram\n");
+	for (i = 0; i <= NBUCKETS; i++) {
+		cum += atomic_load(&hist[i]);
+		if (i < NBUCKETS)
+			r |= hn_buf_addf(out, "hanoinet_http_request_duration_"
+			    "seconds_bucket{le=\"%g\"} %llu\n", buckets[i], cum);
+		else
+			r |= hn_buf_addf(out, "hanoinet_http_request_duration_"
+			    "seconds_bucket{le=\"+Inf\"} %llu\n", cum);
+	}
+	r |= hn_buf_addf(out, "hanoinet_http_request_duration_seconds_sum "
+	    "%.6f\nhanoinet_http_request_duration_seconds_count %llu\n",
+	    (double)atomic_load(&hist_sum_us) / 1e6,
+	    atomic_load(&hist_count));
+	r |= hn_buf_adds(out, "# HELP hanoinet_http_responses_total "
+	    "Responses by status class.\n"
+	    "# TYPE hanoinet_http_responses_total counter\n");
+	for (i = 1; i < 6; i++)
+		r |= hn_buf_addf(out, "hanoinet_http_responses_total{code=\""
+		    "%zuxx\"} %llu\n", i, atomic_load(&status_class[i]));
+	return r ? HN_ETOOBIG : 0;
+}
+
+/* ---- roles ---- */
+
+static const struct {
+	const char *name;
+	unsigned bit;
+} role_names[] = {
+	{ "duty_officer", HN_ROLE_DUTY_OFFICER },
+	{ "central_authority", HN_ROLE_CENTRAL_AUTHORITY },
+	{ "supervisor", HN_ROLE_SUPERVISOR },
+	{ "auditor", HN_ROLE_AUDITOR },
+	{ "admin", HN_ROLE_ADMIN },
+	{ NULL, 0 }
+};
+
+unsigned
+hn_role_bit(const char *name)
+{
+	int i;
+
+	for (i = 0; name != NULL && role_names[i].name != NULL; i++)
+		if (strcmp(role_names[i].name, name) == 0)
+			return role_names[i].bit;
+	return 0;
+}
+
+const char *
+hn_role_name(unsigned bit)
+{
+	int i;
+
+	for (i = 0; role_names[i].name != NULL; i++)
+		if (role_names[i].bit == bit)
+			return role_names[i].name;
+	return NULL;
+}
+
+/* ---- request helpers ---- */
+
+const char *
+hn_req_param(const struct hn_req *r, const char *name)
+{
+	int i;
+
+	for (i = 0; i < r->nparams; i++)
+		if (strcmp(r->param_names[i], name) == 0)
+			return r->params[i];
+	return "";
+}
+
+const char *
+hn_req_query(const struct hn_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn_, MHD_GET_ARGUMENT_KIND,
+	    name);
+}
+
+const char *
+hn_req_header(const struct hn_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn_, MHD_HEADER_KIND, name);
+}
+
+int
+hn_req_json(struct hn_req *r, json_t **out)
+{
+	struct hn_error e;
+	json_t *v;
+
+	hn_error_clear(&e);
+	*out = NULL;
+	if (r->body_len == 0)
+		return hn_resp_error(r, 400, "validation_failed", NULL, NULL,
+		    "a JSON body is required"), HN_EINVAL;
+	v = hn_json_parse(r->body, r->body_len, r->body_len,
+	    HN_JSON_MAX_DEPTH, &e);
+	if (v == NULL) {
+		hn_resp_error(r, e.code == HN_ETOOBIG ? 413 : 400,
+		    e.code == HN_ETOOBIG ? "too_large" : "malformed_json",
+		    NULL, NULL, "%s", e.message);
+		return e.code ? e.code : HN_EPARSE;
+	}
+	if (!json_is_object(v)) {
+		json_decref(v);
+		hn_resp_error(r, 400, "malformed_json", NULL, NULL,
+		    "the body must be a JSON object");
+		return HN_EPARSE;
+	}
+	*out = v;
+	return 0;
+}
+
+int
+hn_req_db(struct hn_req *r, struct hn_db **db)
+{
+	struct reqstate *s = (struct reqstate *)r;
+	struct hn_error e;
+	int rc;
+
+	if (s->db == NULL &&
+	    (rc = hn_store_reader(r->node->store, &s->db, &e)) != 0) {
+		hn_log(HN_LOG_ERROR, "store.reader_failed", "msg=\"%s\"",
+		    e.message);
+		return rc;
+	}
+	*db = s->db;
+	return 0;
+}
+
+/* ---- responses ---- */
+
+int
+hn_resp_raw(struct hn_req *r, int status, const char *ctype,
+    const void *data, size_t len)
+{
+	hn_buf_reset(&r->out);
+	r->status = status;
+	r->ctype = ctype;
+	if (hn_buf_add(&r->out, data, len) != 0) {
+		r->status = 500;
+		r->ctype = "application/json";
+		hn_buf_reset(&r->out);
+		hn_buf_adds(&r->out, "{\"error\":\"internal\",\"message\":"
+		    "\"response too large\"}");
+		return HN_ETOOBIG;
+	}
+	return 0;
+}
+
+int
+hn_resp_json(struct hn_req *r, int status, json_t *v)
+{
+	char *s;
+	int rc;
+
+	if (v == NULL || (s = json_dumps(v, JSON_COMPACT)) == NULL) {
+		json_decref(v);
+		return hn_resp_error(r, 500, "internal", NULL, NULL,
+		    "internal error"), HN_ENOMEM;
+	}
+	json_decref(v);
+	rc = hn_resp_raw(r, status, "application/json", s, strlen(s));
+	free(s);
+	return rc;
+}
+
+int
+hn_resp_error(struct hn_req *r, int status, const char *code,
+    const char *field, const char *article, const char *fmt, ...)
+{
+	char msg[HN_ERR_MESSAGE_MAX];
+	json_t *o;
+	va_list ap;
+	char *s;
+	int rc;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	o = json_pack("{s:s, s:s}", "error", code, "message", msg);
+	if (o != NULL && field != NULL && *field)
+		json_object_set_new(o, "field", json_string(field));
+	if (o != NULL && article != NULL && *article)
+		json_object_set_new(o, "article", json_string(article));
+	if (o == NULL || (s = json_dumps(o, JSON_COMPACT)) == NULL) {
+		json_decref(o);
+		return hn_resp_raw(r, 500, "application/json",
+		    "{\"error\":\"internal\"}", 20);
+	}
+	json_decref(o);
+	rc = hn_resp_raw(r, status, "application/json", s, strlen(s));
+	free(s);
+	return rc;
+}
+
+int
+hn_resp_err(struct hn_req *r, const struct hn_error *e)
+{
+	int code = e != NULL ? e->code : HN_EINTERNAL;
+	const char *field = e != NULL ? e->field : NULL;
+	const char *art = e != NULL ? e->article : NULL;
+	const char *msg = e != NULL && e->message[0] ? e->message :
+	    hn_strerror(code);
+
+	switch (code) {
+	case HN_EINVAL:
+	case HN_EVALIDATE:
+	case HN_ERANGE:
+		return hn_resp_error(r, 400, "validation_failed", field, art,
+		    "%s", msg);
+	case HN_EPARSE:
+		return hn_resp_error(r, 400, "malformed_json", field, art,
+		    "%s", msg);
+	case HN_ENOTFOUND:
+		return hn_resp_error(r, 404, "not_found", field, art, "%s",
+		    msg);
+	case HN_EDENIED:
+		return hn_resp_error(r, 403, "forbidden", field, art, "%s",
+		    msg);
+	case HN_EEXIST:
+		return hn_resp_error(r, 409, "conflict", field, art, "%s", msg);
+	case HN_ESTATE:
+		return hn_resp_error(r, 409, "illegal_transition", field, art,
+		    "%s", msg);
+	case HN_ETOOBIG:
+		return hn_resp_error(r, 413, "too_large", field, art, "%s",
+		    msg);
+	case HN_EBUSY:
+		return hn_resp_error(r, 503, "unavailable", NULL, NULL,
+		    "the node is busy; try again");
+	case HN_EVERIFY:
+		return hn_resp_error(r, 400, "verification_failed", field, art,
+		    "%s", msg);
+	default:
+		hn_log(HN_LOG_ERROR, "http.internal_error",
+		    "method=%s path=\"%s\" code=%d msg=\"%s\"", r->method,
+		    r->path, code, msg);
+		return hn_resp_error(r, 500, "internal", NULL, NULL,
+		    "internal error");
+	}
+}
+
+int
+hn_resp_header(struct hn_req *r, const char *name, const char *value)
+{
+	if (r->nheaders >= HN_RESP_HEADERS_MAX ||
+	    strlen(name) >= sizeof(r->hname[0]) ||
+	    strlen(value) >= sizeof(r->hvalue[0]))
+		return HN_ETOOBIG;
+	snprintf(r->hname[r->nheaders], sizeof(r->hname[0]), "%s", name);
+	snprintf(r->hvalue[r->nheaders], sizeof(r->hvalue[0]), "%s", value);
+	r->nheaders++;
+	return 0;
+}
+
+void
+hn_time_rfc3339(int64_t t, char out[21])
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+
+	gmtime_r(&tt, &tm);
+	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* ---- authentication ---- */
+
+/* The session token from "Authorization: Bearer T" or cookie hn_session. */
+static const char *
+find_token(struct hn_req *r)
+{
+	const char *v;
+
+	v = MHD_lookup_connection_value(r->conn_, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_AUTHORIZATION);
+	if (v != NULL && strncmp(v, "Bearer ", 7) == 0)
+		return v + 7;
+	return MHD_lookup_connection_value(r->conn_, MHD_COOKIE_KIND,
+	    "hn_session");
+}
+
+static int
+token_ok(const char *t)
+{
+	size_t i;
+
+	for (i = 0; t[i]; i++)
+		if (i >= TOKEN_LEN || !((t[i] >= 'a' && t[i] <= 'z') ||
+		    (t[i] >= 'A' && t[i] <= 'Z') || (t[i] >= '0' &&
+		    t[i] <= '9') || t[i] == '-' || t[i] == '_'))
+			return 0;
+	return i == TOKEN_LEN;
+}
+
+/* 0: authenticated or no token; HN_EDENIED: a token that is not valid. */
+static int
+authenticate(struct reqstate *s)
+{
+	struct hn_req *r = &s->r;
+	struct hn_account a;
+	struct hn_db *db;
+	const char *t;
+	int rc;
+
+	if ((t = find_token(r)) == NULL)
+		return 0;
+	if (!token_ok(t))
+		return HN_EDENIED;
+	hn_sha256(t, TOKEN_LEN, r->session_hash);
+	if ((rc = hn_req_db(r, &db)) != 0)
+		return rc;
+	rc = hn_sessions_lookup(db, r->session_hash, r->now, &a, NULL);
+	if (rc == HN_ENOTFOUND)
+		return HN_EDENIED;
+	if (rc != 0)
+		return rc;
+	if (a.disabled || hn_role_bit(a.role) == 0)
+		return HN_EDENIED;
+	r->has_session = 1;
+	r->who.account_id = a.id;
+	snprintf(r->who.name, sizeof(r->who.name), "%s", a.name);
+	snprintf(r->who.lang, sizeof(r->who.lang), "%s", a.lang);
+	r->who.role = hn_role_bit(a.role);
+	return 0;
+}
+
+static void
+peer_certificate(struct hn_req *r)
+{
+	const union MHD_ConnectionInfo *ci;
+	const gnutls_datum_t *certs;
+	unsigned n = 0;
+
+	ci = MHD_get_connection_info(r->conn_,
+	    MHD_CONNECTION_INFO_GNUTLS_SESSION);
+	if (ci == NULL || ci->tls_session == NULL)
+		return;
+	certs = gnutls_certificate_get_peers(
+	    (gnutls_session_t)ci->tls_session, &n);
+	if (certs == NULL || n == 0 || certs[0].size == 0)
+		return;
+	hn_x509_fingerprint_der(certs[0].data, certs[0].size, r->peer_fp);
+	r->has_peer = 1;
+}
+
+/* ---- the connection handler ---- */
+
+static enum MHD_Result
+send_response(struct reqstate *s, struct MHD_Connection *c)
+{
+	struct hn_req *r = &s->r;
+	struct MHD_Response *resp;
+	enum MHD_Result ok;
+	size_t len;
+	char *data;
+	int i;
+
+	if (r->status == 0)
+		hn_resp_error(r, 500, "internal", NULL, NULL, "internal error");
+	data = hn_buf_detach(&r->out, &len);
+	resp = MHD_create_response_from_buffer(len, data ? data : (char *)"",
+	    data ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+	if (resp == NULL) {
+		free(data);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    r->ctype ? r->ctype : "application/json");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+	    "no-store");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "Strict-Transport-Security",
+	    "max-age=31536000");
+	for (i = 0; i < r->nheaders; i++)
+		MHD_add_response_header(resp, r->hname[i], r->hvalue[i]);
+	ok = MHD_queue_response(c, (unsigned)r->status, resp);
+	MHD_destroy_response(resp);
+	s->responded = 1;
+	return ok;
+}
+
+/* Checks the route and the caller once the headers are in. */
+static void
+admit(struct reqstate *s, const char *method, const char *url)
+{
+	struct hn_req *r = &s->r;
+	const char *cl;
+	int known = 0, rc;
+	unsigned roles;
+
+	r->route = hn_route_match(method, url, r, &known);
+	if (r->route == NULL) {
+		if (known)
+			hn_resp_error(r, 405, "method_not_allowed", NULL, NULL,
+			    "%s is not allowed on this path", method);
+		else
+			hn_resp_error(r, 404, "not_found", NULL, NULL,
+			    "no such endpoint");
+		return;
+	}
+	roles = r->route->roles;
+	peer_certificate(r);
+	rc = authenticate(s);
+	if (rc != 0 && rc != HN_EDENIED) {
+		struct hn_error e = { .code = rc };
+
+		hn_resp_err(r, &e);
+		return;
+	}
+	if (!(roles & HN_ROLE_PUBLIC)) {
+		if (rc == HN_EDENIED) {
+			hn_resp_error(r, 401, "unauthenticated", NULL, NULL,
+			    "the session is invalid or has expired");
+			return;
+		}
+		if (!(r->who.role & roles) &&
+		    !((roles & HN_ROLE_PEER) && r->has_peer)) {
+			if (r->who.role == 0)
+				hn_resp_error(r, 401, "unauthenticated", NULL,
+				    NULL, "log in first");
+			else
+				hn_resp_error(r, 403, "forbidden", NULL, NULL,
+				    "the role %s may not use this endpoint",
+				    hn_role_name(r->who.role));
+			return;
+		}
+	}
+	cl = MHD_lookup_connection_value(r->conn_, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_LENGTH);
+	s->body.max = r->route->body_max ? r->route->body_max :
+	    s->h->body_max;
+	if (cl != NULL && strtoull(cl, NULL, 10) > s->body.max) {
+		hn_resp_error(r, 413, "too_large", NULL, NULL,
+		    "the body is larger than %zu bytes", s->body.max);
+		return;
+	}
+	s->ready = 1;
+}
+
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *c, const char *url,
+    const char *method, const char *version, const char *upload_data,
+    size_t *upload_size, void **con_cls)
+{
+	struct hn_http *h = cls;
+	struct reqstate *s = *con_cls;
+	struct hn_req *r;
+
+	if (s == NULL) {
+		if ((s = calloc(1, sizeof(*s))) == NULL)
+			return MHD_NO;
+		r = &s->r;
+		s->h = h;
+		r->node = h->node;
+		r->conn_ = c;
+		r->method = method;
+		r->path = url;
+		r->now = (int64_t)time(NULL);
+		r->t0_ = mono();
+		hn_buf_init(&r->out, 64U << 20);
+		hn_buf_init(&s->body, h->body_max);
+		*con_cls = s;
+		admit(s, method, url);
+		if (!s->ready)
+			return send_response(s, c);
+		return MHD_YES;
+	}
+	r = &s->r;
+	if (s->responded) {
+		/* an error was already queued; discard what still comes */
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (*upload_size != 0) {
+		if (!r->oversize_ &&
+		    hn_buf_add(&s->body, upload_data, *upload_size) != 0)
+			r->oversize_ = 1;
+		if (r->oversize_) {
+			r->discarded_ += *upload_size;
+			if (r->discarded_ > 4 * s->body.max + (1 << 20))
+				return MHD_NO; /* stop reading: close */
+		}
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (r->oversize_) {
+		hn_resp_error(r, 413, "too_large", NULL, NULL,
+		    "the body is larger than %zu bytes", s->body.max);
+		return send_response(s, c);
+	}
+	r->body = s->body.data ? s->body.data : "";
+	r->body_len = s->body.len;
+	if (r->route->fn(r) != 0 && r->status == 0)
+		hn_resp_error(r, 500, "internal", NULL, NULL, "internal error");
+	if (s->db != NULL) {
+		hn_store_release(h->node->store, s->db);
+		s->db = NULL;
+	}
+	return send_response(s, c);
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct hn_http *h = cls;
+	struct reqstate *s = *con_cls;
+
+	if (s == NULL)
+		return;
+	observe(mono() - s->r.t0_, s->r.status);
+	if (s->r.status >= 500 || toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
+		hn_log(HN_LOG_INFO, "http.request", "method=%s path=\"%s\" "
+		    "status=%d ms=%.1f term=%d", s->r.method, s->r.path,
+		    s->r.status, (mono() - s->r.t0_) * 1e3, (int)toe);
+	else
+		hn_log(HN_LOG_DEBUG, "http.request", "method=%s path=\"%s\" "
+		    "status=%d ms=%.1f account=%s", s->r.method, s->r.path,
+		    s->r.status, (mono() - s->r.t0_) * 1e3, s->r.who.name);
+	if (s->db != NULL)
+		hn_store_release(h->node->store, s->db);
+	hn_buf_release(&s->body);
+	hn_buf_release(&s->r.out);
+	hn_wipe(s->r.session_hash, sizeof(s->r.session_hash));
+	free(s);
+	*con_cls = NULL;
+}
+
+static void
+mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[512];
+	size_t n;
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = strlen(msg);
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+		msg[--n] = '\0';
+	for (n = 0; msg[n]; n++)
+		if (msg[n] == '"')
+			msg[n] = '\'';
+	hn_log(HN_LOG_DEBUG, "http.mhd", "msg=\"%s\"", msg);
+}
+
+static int
+parse_listen(const char *s, struct sockaddr_storage *ss, int *v6)
+{
+	struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
+	char host[128];
+	const char *colon, *p;
+	char *end;
+	long port;
+	size_t hl;
+
+	memset(ss, 0, sizeof(*ss));
+	if (*s == '[') {
+		if ((p = strchr(s, ']')) == NULL || p[1] != ':')
+			return HN_EINVAL;
+		hl = (size_t)(p - s - 1);
+		if (hl >= sizeof(host))
+			return HN_EINVAL;
+		memcpy(host, s + 1, hl);
+		host[hl] = '\0';
+		colon = p + 1;
+	} else {
+		if ((colon = strrchr(s, ':')) == NULL)
+			return HN_EINVAL;
+		hl = (size_t)(colon - s);
+		if (hl >= sizeof(host))
+			return HN_EINVAL;
+		memcpy(host, s, hl);
+		host[hl] = '\0';
+	}
+	port = strtol(colon + 1, &end, 10);
+	if (*end != '\0' || port < 0 || port > 65535 || colon[1] == '\0')
+		return HN_EINVAL;
+	if (strcmp(host, "localhost") == 0)
+		snprintf(host, sizeof(host), "127.0.0.1");
+	if (inet_pton(AF_INET, host, &a4->sin_addr) == 1) {
+		a4->sin_family = AF_INET;
+		a4->sin_port = htons((uint16_t)port);
+		*v6 = 0;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, host, &a6->sin6_addr) == 1) {
+		a6->sin6_family = AF_INET6;
+		a6->sin6_port = htons((uint16_t)port);
+		*v6 = 1;
+		return 0;
+	}
+	return HN_EINVAL;
+}
+
+int
+hn_http_start(struct hn_http **out, struct hn_node *node,
+    const struct hn_http_config *cfg, unsigned *port, struct hn_error *err)
+{
+	struct sockaddr_storage ss;
+	const union MHD_DaemonInfo *di;
+	struct hn_http *h;
+	unsigned flags;
+	int v6;
+
+	*out = NULL;
+	if (parse_listen(cfg->listen, &ss, &v6) != 0)
+		return hn_error_set(err, HN_EINVAL, "listen", NULL,
+		    "cannot parse listen address '%s' (ADDR:PORT)",
+		    cfg->listen);
+	if ((h = calloc(1, sizeof(*h))) == NULL)
+		return hn_error_set(err, HN_ENOMEM, NULL, NULL, "out of memory");
+	h->node = node;
+	h->body_max = cfg->body_max ? cfg->body_max : HN_DEFAULT_BODY_MAX;
+	flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
+	    MHD_USE_TLS | MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
+	h->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, h,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	    MHD_OPTION_HTTPS_MEM_KEY, cfg->tls_key_pem,
+	    MHD_OPTION_HTTPS_MEM_CERT, cfg->tls_cert_pem,
+	    /* asking for (not requiring) a client certificate: a trust list
+	     * makes libmicrohttpd send a CertificateRequest. Peers are pinned
+	     * by fingerprint, not by this list. */
+	    MHD_OPTION_HTTPS_MEM_TRUST, cfg->tls_cert_pem,
+	    MHD_OPTION_HTTPS_PRIORITIES, TLS_PRIORITIES,
+	    MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_per_ip,
+	    MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_s,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HEADER_MEMORY,
+	    MHD_OPTION_THREAD_STACK_SIZE, (size_t)(1U << 20),
+	    MHD_OPTION_LISTEN_BACKLOG_SIZE, 128U,
+	    MHD_OPTION_STRICT_FOR_CLIENT, 1,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
+	    MHD_OPTION_END);
+	if (h->d == NULL) {
+		free(h);
+		return hn_error_set(err, HN_ENET, "listen", NULL,
+		    "cannot listen on %s (in use, or bad TLS key?)",
+		    cfg->listen);
+	}
+	di = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
+	if (port != NULL)
+		*port = di != NULL ? di->port : 0;
+	*out = h;
+	return 0;
+}
+
+void
+hn_http_stop(struct hn_http *h)
+{
+	if (h == NULL)
+		return;
+	MHD_stop_daemon(h->d);
+	free(h);
+}

@@ -1,0 +1,172 @@
+/*
+ * http.h - the node's HTTPS server (libmicrohttpd + GnuTLS) and the contract
+ * every API handler follows.
+ *
+ * A handler is one row of the route table (net/routes.c):
+ *
+ *	static int
+ *	api_thing_get(struct hn_req *r)
+ *	{
+ *		const char *id = hn_req_param(r, "id");
+ *		...
+ *		return hn_resp_json(r, 200, json_pack("{s:s}", "id", id));
+ *	}
+ *
+ * Before the handler runs, the server has matched the route, authenticated
+ * the caller (session cookie `hn_session` or `Authorization: Bearer`),
+ * checked the route's roles, and read the body within the route's limit.
+ * The handler sets exactly one response with the hn_resp_* helpers and
+ * returns what they return (0, or a negative HN_E* if even the response
+ * could not be built; the server then answers 500). Errors are JSON:
+ *   {"error": "validation_failed", "message": "...", "field": "...",
+ *    "article": "42 (c)"}
+ * with a 4xx status; a 5xx never carries internal detail (it is logged).
+ *
+ * Threads: one thread per connection; a handler may block (e.g. on the
+ * group commit in store/store.h). Handlers must be thread-safe.
+ */
+#ifndef HN_NET_HTTP_H
+#define HN_NET_HTTP_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/accounts.h"
+#include "util/buf.h"
+#include "util/err.h"
+
+struct hn_node;
+struct hn_route;
+struct hn_db;
+
+/* Roles (account roles, and two pseudo-roles for routes). */
+enum {
+	HN_ROLE_DUTY_OFFICER = 1 << 0,      /* 24/7 point of contact, art. 41 */
+	HN_ROLE_CENTRAL_AUTHORITY = 1 << 1, /* mutual legal assistance, art. 40 */
+	HN_ROLE_SUPERVISOR = 1 << 2,        /* approves emergency requests */
+	HN_ROLE_AUDITOR = 1 << 3,           /* read-only, sees the ledger */
+	HN_ROLE_ADMIN = 1 << 4,             /* accounts and configuration */
+	HN_ROLE_PUBLIC = 1 << 5, /* route: no session needed */
+	HN_ROLE_PEER = 1 << 6    /* route: a node with a TLS client certificate;
+	                            the handler must check its pinned
+	                            fingerprint (r->peer_fp) */
+};
+#define HN_ROLES_OFFICERS \
+	(HN_ROLE_DUTY_OFFICER | HN_ROLE_CENTRAL_AUTHORITY | HN_ROLE_SUPERVISOR)
+#define HN_ROLES_READERS (HN_ROLES_OFFICERS | HN_ROLE_AUDITOR)
+#define HN_ROLES_USERS (HN_ROLES_READERS | HN_ROLE_ADMIN)
+
+/* "duty_officer" -> HN_ROLE_DUTY_OFFICER; 0 if unknown (account roles only). */
+unsigned hn_role_bit(const char *name);
+/* HN_ROLE_DUTY_OFFICER -> "duty_officer"; NULL if not exactly one role. */
+const char *hn_role_name(unsigned bit);
+
+#define HN_ROUTE_PARAMS_MAX 4
+#define HN_PARAM_MAX 256
+#define HN_RESP_HEADERS_MAX 6
+
+struct hn_principal {
+	int64_t account_id;                  /* 0: no session */
+	char name[HN_ACCOUNT_NAME_MAX];
+	unsigned role;                       /* one HN_ROLE_* bit, or 0 */
+	char lang[HN_LANG_MAX];
+};
+
+struct hn_req {
+	struct hn_node *node;
+	const struct hn_route *route;
+	const char *method;
+	const char *path;
+	/* path parameters, by name from the pattern ("{id}"; "*" for a tail) */
+	const char *param_names[HN_ROUTE_PARAMS_MAX];
+	char params[HN_ROUTE_PARAMS_MAX][HN_PARAM_MAX];
+	int nparams;
+	/* the body (NUL-terminated), at most the route's limit */
+	const char *body;
+	size_t body_len;
+	struct hn_principal who;
+	int has_peer;                        /* a TLS client certificate */
+	uint8_t peer_fp[32];                 /* SHA-256 of its DER */
+	int64_t now;                         /* Unix seconds at arrival */
+	uint8_t session_hash[32];            /* of the token used, if any */
+	int has_session;
+
+	/* response (set by hn_resp_*) */
+	int status;
+	struct hn_buf out;
+	const char *ctype;
+	char hname[HN_RESP_HEADERS_MAX][32];
+	char hvalue[HN_RESP_HEADERS_MAX][320];
+	int nheaders;
+
+	char pnames_[HN_ROUTE_PARAMS_MAX][32]; /* private */
+	void *conn_; /* private: the MHD connection */
+	double t0_;  /* private: arrival (monotonic seconds) */
+	int oversize_;
+	size_t discarded_;
+};
+
+typedef int (*hn_handler)(struct hn_req *r);
+
+/* A path parameter by name ("id"), or "" if the route has none. */
+const char *hn_req_param(const struct hn_req *r, const char *name);
+/* A query argument (URL-decoded) or NULL. */
+const char *hn_req_query(const struct hn_req *r, const char *name);
+/* A request header or NULL. */
+const char *hn_req_header(const struct hn_req *r, const char *name);
+/*
+ * Parses the body as a JSON object (size and depth limits). On failure sets
+ * a 400 (or 413) response and returns the error; the handler then returns.
+ */
+int hn_req_json(struct hn_req *r, json_t **out);
+/* A reader connection for the duration of the handler (borrowed from the
+ * pool, given back automatically after the handler returns). */
+int hn_req_db(struct hn_req *r, struct hn_db **db);
+
+/* Responds with v (a reference is stolen; NULL -> 500). */
+int hn_resp_json(struct hn_req *r, int status, json_t *v);
+/* Responds with a JSON error. field/article may be NULL. */
+int hn_resp_error(struct hn_req *r, int status, const char *code,
+    const char *field, const char *article, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+/*
+ * Responds with an error derived from e->code: validation 400, not found
+ * 404, denied 403, exists 409, illegal state 409, too big 413, busy 503,
+ * anything else 500 with a generic message (the detail is logged).
+ */
+int hn_resp_err(struct hn_req *r, const struct hn_error *e);
+/* Responds with bytes (copied) of a content type. */
+int hn_resp_raw(struct hn_req *r, int status, const char *ctype,
+    const void *data, size_t len);
+/* Adds a response header (e.g. Set-Cookie); at most HN_RESP_HEADERS_MAX. */
+int hn_resp_header(struct hn_req *r, const char *name, const char *value);
+
+/* Formats Unix seconds as RFC 3339 UTC ("2026-11-23T16:28:57Z"). */
+void hn_time_rfc3339(int64_t t, char out[21]);
+
+/* ---- the server ---- */
+
+struct hn_http_config {
+	const char *listen;        /* "127.0.0.1:8247", "[::1]:0" */
+	const char *tls_key_pem;   /* kept alive until hn_http_stop */
+	const char *tls_cert_pem;
+	size_t body_max;           /* default body limit (1 MiB) */
+	unsigned max_connections;  /* total */
+	unsigned max_per_ip;
+	unsigned timeout_s;        /* idle connection timeout */
+};
+
+struct hn_http;
+
+/* Starts serving; the bound port is in *port (useful with port 0). */
+int hn_http_start(struct hn_http **out, struct hn_node *node,
+    const struct hn_http_config *cfg, unsigned *port, struct hn_error *err)
+    __attribute__((warn_unused_result));
+/* Stops accepting, lets in-flight requests finish, frees. NULL ok. */
+void hn_http_stop(struct hn_http *h);
+
+/* Latency histogram etc. in Prometheus text format (for /metrics). */
+int hn_http_metrics(struct hn_buf *out);
+
+#endif

@@ -1,0 +1,342 @@
+#include "net/node.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "crypto/x509.h"
+#include "store/accounts.h"
+#include "store/store.h"
+#include "util/asset.h"
+#include "util/buf.h"
+#include "util/file.h"
+#include "util/json.h"
+#include "util/log.h"
+
+/* The configuration keys: adding a setting = adding a row. */
+static const struct {
+	const char *key;
+	const char *def;  /* NULL: no default (must be set or is optional) */
+	const char *help; /* written as a comment by `hanoinet init` */
+} keys[] = {
+	{ "party", NULL, "this node's party (ISO 3166-1 alpha-3, EUU for the EU)" },
+	{ "name", "localhost", "node name: certificate CN and URL host" },
+	{ "listen", HN_DEFAULT_LISTEN, "address:port of the HTTPS API ([::1]:8247 for IPv6)" },
+	{ "role", "node", "node | registry" },
+	{ "register", "", "register of parties (JSON); empty: the one built in" },
+	{ "log_level", "info", "debug | info | warn | error" },
+	{ "body_limit", "1048576", "largest request body in bytes (per-route limits may be lower)" },
+	{ "max_connections", "256", "simultaneous connections" },
+	{ "max_connections_per_ip", "128", "simultaneous connections from one address" },
+	{ "timeout", "30", "idle connection timeout, seconds" },
+	{ "readers", "8", "database reader connections" },
+	{ "session_hours", "12", "lifetime of a login session" },
+	{ "max_failed_logins", "5", "failed logins in a row before a lock-out" },
+	{ "lockout_minutes", "15", "length of a lock-out" },
+	{ NULL, NULL, NULL }
+};
+
+static int
+key_index(const char *k)
+{
+	int i;
+
+	for (i = 0; keys[i].key != NULL; i++)
+		if (strcmp(keys[i].key, k) == 0)
+			return i;
+	return -1;
+}
+
+static char *
+trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' ||
+	    e[-1] == '\n'))
+		*--e = '\0';
+	return s;
+}
+
+int
+hn_conf_load(struct hn_conf *c, const char *path, struct hn_error *err)
+{
+	struct hn_buf b = HN_BUF_INIT(1 << 16);
+	char *line, *next, *eq, *k, *v, *slash;
+	int r, lineno = 0, i;
+
+	memset(c, 0, sizeof(*c));
+	if (snprintf(c->path, sizeof(c->path), "%s", path) >=
+	    (int)sizeof(c->path))
+		return hn_error_set(err, HN_ETOOBIG, NULL, NULL,
+		    "path too long");
+	if (realpath(path, c->dir) == NULL) {
+		return hn_error_set(err, errno == ENOENT ? HN_ENOTFOUND :
+		    HN_EIO, NULL, NULL, "cannot read %s: %s", path,
+		    strerror(errno));
+	}
+	if ((slash = strrchr(c->dir, '/')) != NULL)
+		*(slash == c->dir ? slash + 1 : slash) = '\0';
+	if ((r = hn_file_read(path, &b)) != 0) {
+		hn_buf_release(&b);
+		return hn_error_set(err, r, NULL, NULL, "cannot read %s: %s",
+		    path, hn_strerror(r));
+	}
+	for (line = b.data; line != NULL && *line; line = next) {
+		lineno++;
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		k = trim(line);
+		if (*k == '\0' || *k == '#')
+			continue;
+		if ((eq = strchr(k, '=')) == NULL) {
+			r = hn_error_set(err, HN_EPARSE, NULL, NULL,
+			    "%s:%d: expected key = value", path, lineno);
+			goto out;
+		}
+		*eq = '\0';
+		k = trim(k);
+		v = trim(eq + 1);
+		if (key_index(k) < 0) {
+			r = hn_error_set(err, HN_EINVAL, k, NULL,
+			    "%s:%d: unknown setting '%s'", path, lineno, k);
+			goto out;
+		}
+		for (i = 0; i < c->n; i++)
+			if (strcmp(c->key[i], k) == 0)
+				break;
+		if (i == c->n && c->n == HN_CONF_MAX_ENTRIES) {
+			r = hn_error_set(err, HN_ETOOBIG, NULL, NULL,
+			    "%s: too many settings", path);
+			goto out;
+		}
+		if (strlen(v) >= HN_CONF_VALUE_MAX) {
+			r = hn_error_set(err, HN_ETOOBIG, k, NULL,
+			    "%s:%d: value too long", path, lineno);
+			goto out;
+		}
+		snprintf(c->key[i], sizeof(c->key[i]), "%s", k);
+		snprintf(c->value[i], sizeof(c->value[i]), "%s", v);
+		if (i == c->n)
+			c->n++;
+	}
+	r = 0;
+out:
+	hn_buf_release(&b);
+	return r;
+}
+
+const char *
+hn_conf_get(const struct hn_conf *c, const char *key)
+{
+	int i;
+
+	for (i = 0; i < c->n; i++)
+		if (strcmp(c->key[i], key) == 0)
+			return c->value[i];
+	i = key_index(key);
+	return i >= 0 ? keys[i].def : NULL;
+}
+
+int
+hn_conf_int(const struct hn_conf *c, const char *key, long min, long max,
+    long *out, struct hn_error *err)
+{
+	const char *v = hn_conf_get(c, key);
+	char *end;
+	long n;
+
+	if (v == NULL || *v == '\0')
+		return hn_error_set(err, HN_EINVAL, key, NULL,
+		    "setting '%s' is missing", key);
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno != 0 || *end != '\0' || n < min || n > max)
+		return hn_error_set(err, HN_ERANGE, key, NULL,
+		    "setting '%s' must be a number from %ld to %ld", key, min,
+		    max);
+	*out = n;
+	return 0;
+}
+
+int
+hn_conf_path(const struct hn_conf *c, const char *file, char *out, size_t max)
+{
+	int n = snprintf(out, max, "%s/%s", c->dir, file);
+
+	return n < 0 || (size_t)n >= max ? HN_ETOOBIG : 0;
+}
+
+int
+hn_conf_write_default(const char *path, const char *party, const char *name,
+    struct hn_error *err)
+{
+	struct hn_buf b = HN_BUF_INIT(1 << 16);
+	int i, r = 0;
+
+	r |= hn_buf_adds(&b, "# hanoinet node configuration (key = value).\n"
+	    "# See hanoinet(1). Unknown keys are errors.\n\n");
+	for (i = 0; keys[i].key != NULL && r == 0; i++) {
+		r |= hn_buf_addf(&b, "# %s\n", keys[i].help);
+		if (strcmp(keys[i].key, "party") == 0)
+			r |= hn_buf_addf(&b, "party = %s\n\n", party);
+		else if (strcmp(keys[i].key, "name") == 0)
+			r |= hn_buf_addf(&b, "name = %s\n\n", name);
+		else
+			r |= hn_buf_addf(&b, "#%s = %s\n\n", keys[i].key,
+			    keys[i].def ? keys[i].def : "");
+	}
+	if (r == 0)
+		r = hn_file_write_atomic(path, b.data, b.len, 0600);
+	hn_buf_release(&b);
+	if (r != 0)
+		return hn_error_set(err, r < 0 ? r : HN_EIO, NULL, NULL,
+		    "cannot write %s", path);
+	return 0;
+}
+
+static int
+load_register(struct hn_node *n, struct hn_error *err)
+{
+	const char *path = hn_conf_get(&n->conf, "register");
+	const struct hn_asset *a;
+	struct hn_buf b = HN_BUF_INIT(16 << 20);
+	int r;
+
+	if (path != NULL && *path) {
+		if ((r = hn_file_read(path, &b)) != 0) {
+			hn_buf_release(&b);
+			return hn_error_set(err, r, "register", NULL,
+			    "cannot read the register %s: %s", path,
+			    hn_strerror(r));
+		}
+		n->parties = hn_json_parse(b.data, b.len, b.max,
+		    HN_JSON_MAX_DEPTH, err);
+		hn_buf_release(&b);
+	} else {
+		if ((a = hn_asset_find("data/parties.json")) == NULL)
+			return hn_error_set(err, HN_EINTERNAL, NULL, NULL,
+			    "no built-in register");
+		n->parties = hn_json_parse((const char *)a->data, a->len,
+		    a->len, HN_JSON_MAX_DEPTH, err);
+	}
+	if (n->parties == NULL)
+		return err ? err->code : HN_EPARSE;
+	if (!json_is_array(json_object_get(n->parties, "parties")))
+		return hn_error_set(err, HN_EPARSE, "register", NULL,
+		    "the register has no \"parties\" array");
+	return 0;
+}
+
+static int
+valid_party(const char *p)
+{
+	int i;
+
+	for (i = 0; i < 3; i++)
+		if (!isupper((unsigned char)p[i]))
+			return 0;
+	return p[3] == '\0';
+}
+
+int
+hn_node_open(struct hn_node **out, const char *conf_path,
+    struct hn_error *err)
+{
+	struct hn_node *n = NULL;
+	struct hn_buf crt = HN_BUF_INIT(1 << 16);
+	char path[PATH_MAX];
+	const char *v;
+	long x;
+	int r;
+
+	*out = NULL;
+	if ((n = calloc(1, sizeof(*n))) == NULL)
+		return hn_error_set(err, HN_ENOMEM, NULL, NULL, "out of memory");
+	if ((r = hn_conf_load(&n->conf, conf_path, err)) != 0)
+		goto out;
+	v = hn_conf_get(&n->conf, "party");
+	if (v == NULL || !valid_party(v)) {
+		r = hn_error_set(err, HN_EINVAL, "party", NULL,
+		    "%s: 'party' must be a 3-letter code", conf_path);
+		goto out;
+	}
+	snprintf(n->party, sizeof(n->party), "%s", v);
+	snprintf(n->name, sizeof(n->name), "%s", hn_conf_get(&n->conf, "name"));
+	v = hn_conf_get(&n->conf, "log_level");
+	hn_log_set_level(strcmp(v, "debug") == 0 ? HN_LOG_DEBUG :
+	    strcmp(v, "warn") == 0 ? HN_LOG_WARN :
+	    strcmp(v, "error") == 0 ? HN_LOG_ERROR : HN_LOG_INFO);
+	if ((r = hn_conf_int(&n->conf, "body_limit", 1024, 64L << 20, &x,
+	    err)) != 0)
+		goto out;
+	n->body_max = (size_t)x;
+	if ((r = hn_conf_int(&n->conf, "session_hours", 1, 24 * 30, &x,
+	    err)) != 0)
+		goto out;
+	n->session_ttl = x * 3600;
+	if ((r = hn_conf_int(&n->conf, "max_failed_logins", 1, 1000, &x,
+	    err)) != 0)
+		goto out;
+	n->max_failed_logins = (int)x;
+	if ((r = hn_conf_int(&n->conf, "lockout_minutes", 1, 24 * 60, &x,
+	    err)) != 0)
+		goto out;
+	n->lockout_s = x * 60;
+	if ((r = hn_conf_int(&n->conf, "readers", 1, HN_STORE_READERS_MAX, &x,
+	    err)) != 0)
+		goto out;
+	if ((r = hn_conf_path(&n->conf, "hanoinet.db", path,
+	    sizeof(path))) != 0 ||
+	    (r = hn_store_open(&n->store, path, (int)x, err)) != 0)
+		goto out;
+	if ((r = load_register(n, err)) != 0)
+		goto out;
+	if ((r = hn_conf_path(&n->conf, "tls.crt", path, sizeof(path))) != 0 ||
+	    (r = hn_file_read(path, &crt)) != 0 ||
+	    (r = hn_x509_fingerprint_pem(crt.data, crt.len, n->tls_fp)) != 0) {
+		hn_error_set(err, r, NULL, NULL, "cannot read %s/tls.crt",
+		    n->conf.dir);
+		goto out;
+	}
+	n->started = (int64_t)time(NULL);
+	*out = n;
+	n = NULL;
+	r = 0;
+out:
+	hn_buf_release(&crt);
+	hn_node_close(n);
+	return r;
+}
+
+void
+hn_node_close(struct hn_node *n)
+{
+	if (n == NULL)
+		return;
+	hn_store_close(n->store);
+	json_decref(n->parties);
+	free(n);
+}
+
+static int
+purge_job(struct hn_db *db, void *arg, struct hn_error *err)
+{
+	return hn_sessions_purge(db, *(int64_t *)arg);
+}
+
+void
+hn_node_tick(struct hn_node *n, int64_t now)
+{
+	struct hn_error e;
+
+	if (hn_store_write(n->store, purge_job, &now, &e) != 0)
+		hn_log(HN_LOG_WARN, "sessions.purge_failed", "msg=\"%s\"",
+		    e.message);
+}

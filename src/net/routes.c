@@ -1,0 +1,144 @@
+#include "net/routes.h"
+
+#include <string.h>
+
+#define KiB 1024
+
+/*
+ * The API. Keep rows grouped by resource and in the order of docs/api.yaml.
+ * roles: who may call (HN_ROLE_PUBLIC: anyone; HN_ROLE_PEER: another node
+ * over mutual TLS, its pin checked by the handler). body_max 0 = default.
+ */
+const struct hn_route hn_routes[] = {
+	/* health, metrics, the API description */
+	{ "GET", "/healthz", HN_ROLE_PUBLIC, 0, hn_api_healthz,
+	  "liveness and readiness" },
+	{ "GET", "/metrics", HN_ROLE_ADMIN | HN_ROLE_AUDITOR, 0, hn_api_metrics,
+	  "Prometheus metrics" },
+	{ "GET", "/v1/openapi.yaml", HN_ROLE_PUBLIC, 0, hn_api_openapi,
+	  "this API (OpenAPI 3.1)" },
+	{ "GET", "/v1/node", HN_ROLE_PUBLIC, 0, hn_api_node,
+	  "this node: party, name, TLS fingerprint (and the caller's)" },
+
+	/* sessions and accounts */
+	{ "POST", "/v1/session", HN_ROLE_PUBLIC, 4 * KiB, hn_api_session_login,
+	  "log in" },
+	{ "GET", "/v1/session", HN_ROLES_USERS, 0, hn_api_session_get,
+	  "who am I" },
+	{ "DELETE", "/v1/session", HN_ROLES_USERS, 0, hn_api_session_logout,
+	  "log out" },
+	{ "GET", "/v1/accounts", HN_ROLE_ADMIN, 0, hn_api_accounts_list,
+	  "list accounts" },
+	{ "POST", "/v1/accounts", HN_ROLE_ADMIN, 4 * KiB,
+	  hn_api_accounts_create, "create an account" },
+
+	{ NULL, NULL, 0, 0, NULL, NULL }
+};
+
+/* Matches one pattern; fills r's params on success. */
+static int
+match(const char *pat, const char *path, struct hn_req *r)
+{
+	const char *pe, *se;
+	size_t pl, sl;
+	int n = 0;
+
+	while (*pat && *path) {
+		if (*pat != '/' || *path != '/')
+			return 0;
+		pat++;
+		path++;
+		pe = strchr(pat, '/');
+		pl = pe ? (size_t)(pe - pat) : strlen(pat);
+		se = strchr(path, '/');
+		sl = se ? (size_t)(se - path) : strlen(path);
+		if (pl == 1 && pat[0] == '*' && pe == NULL) {
+			sl = strlen(path);
+			if (sl == 0 || sl >= HN_PARAM_MAX ||
+			    n >= HN_ROUTE_PARAMS_MAX)
+				return 0;
+			if (r != NULL) {
+				r->param_names[n] = "*";
+				memcpy(r->params[n], path, sl + 1);
+			}
+			n++;
+			if (r != NULL)
+				r->nparams = n;
+			return 1;
+		}
+		if (pl >= 2 && pat[0] == '{' && pat[pl - 1] == '}') {
+			if (sl == 0 || sl >= HN_PARAM_MAX ||
+			    n >= HN_ROUTE_PARAMS_MAX)
+				return 0;
+			if (r != NULL) {
+				/* the name lives in the pattern: "{id}" */
+				r->param_names[n] = NULL;
+				memcpy(r->params[n], path, sl);
+				r->params[n][sl] = '\0';
+			}
+			n++;
+		} else if (pl != sl || memcmp(pat, path, pl) != 0) {
+			return 0;
+		}
+		pat += pl;
+		path += sl;
+	}
+	if (*pat != '\0' || *path != '\0')
+		return 0;
+	if (r != NULL)
+		r->nparams = n;
+	return 1;
+}
+
+/* Parameter names point into a static table filled from the patterns. */
+static const char *
+param_name(const char *pat, int idx, char *buf, size_t max)
+{
+	const char *p = pat, *e;
+	int i = 0;
+	size_t l;
+
+	while ((p = strchr(p, '{')) != NULL) {
+		if ((e = strchr(p, '}')) == NULL)
+			return NULL;
+		if (i++ == idx) {
+			l = (size_t)(e - p - 1);
+			if (l >= max)
+				return NULL;
+			memcpy(buf, p + 1, l);
+			buf[l] = '\0';
+			return buf;
+		}
+		p = e;
+	}
+	return NULL;
+}
+
+const struct hn_route *
+hn_route_match(const char *method, const char *path, struct hn_req *r,
+    int *path_known)
+{
+	const struct hn_route *rt;
+	int j;
+
+	*path_known = 0;
+	for (rt = hn_routes; rt->method != NULL; rt++) {
+		if (!match(rt->pattern, path, NULL))
+			continue;
+		if (strcmp(rt->method, method) != 0) {
+			*path_known = 1;
+			continue;
+		}
+		match(rt->pattern, path, r);
+		for (j = 0; j < r->nparams; j++) {
+			if (r->param_names[j] != NULL)
+				continue; /* "*" */
+			r->param_names[j] = param_name(rt->pattern, j,
+			    r->pnames_[j], sizeof(r->pnames_[j]));
+			if (r->param_names[j] == NULL)
+				r->param_names[j] = "";
+		}
+		return rt;
+	}
+	return NULL;
+}

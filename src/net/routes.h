@@ -1,0 +1,48 @@
+/*
+ * routes.h - THE route table of the node's HTTP API (after Redis's command
+ * table): method, path pattern, allowed roles, body limit, handler. Adding
+ * an endpoint = adding a row in routes.c (and documenting it in
+ * docs/api.yaml). Handlers live in net/api_<resource>.c.
+ *
+ * Patterns are literal segments and "{name}" segments (one path segment,
+ * 1..255 characters, URL-safe); a final "*" matches the rest of the path
+ * (one or more segments) into parameter "*".
+ */
+#ifndef HN_NET_ROUTES_H
+#define HN_NET_ROUTES_H
+
+#include <stddef.h>
+
+#include "net/http.h"
+
+struct hn_route {
+	const char *method;  /* "GET", "POST", "DELETE", "PUT" */
+	const char *pattern; /* "/v1/requests/{id}/transitions" */
+	unsigned roles;      /* HN_ROLE_* bits allowed */
+	size_t body_max;     /* 0: the configured default (1 MiB) */
+	hn_handler fn;
+	const char *summary;
+};
+
+extern const struct hn_route hn_routes[]; /* ends with a NULL method */
+
+/*
+ * Finds the route for method + path (query string already removed) and
+ * fills r->params. Returns NULL and sets *path_known when the path matches
+ * some route but not with this method (405).
+ */
+const struct hn_route *hn_route_match(const char *method, const char *path,
+    struct hn_req *r, int *path_known);
+
+/* Handlers (one group per file net/api_<resource>.c). */
+int hn_api_healthz(struct hn_req *r);
+int hn_api_metrics(struct hn_req *r);
+int hn_api_openapi(struct hn_req *r);
+int hn_api_node(struct hn_req *r);
+int hn_api_session_login(struct hn_req *r);
+int hn_api_session_logout(struct hn_req *r);
+int hn_api_session_get(struct hn_req *r);
+int hn_api_accounts_list(struct hn_req *r);
+int hn_api_accounts_create(struct hn_req *r);
+
+#endif

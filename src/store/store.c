@@ -1,0 +1,283 @@
+#include "store/store.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/log.h"
+
+struct job {
+	hn_write_fn fn;
+	void *arg;
+	struct hn_error *err;
+	int result;
+	int done;
+	struct job *next;
+};
+
+struct hn_store {
+	char *path;
+	struct hn_db *wdb;
+	pthread_t thread;
+	int started;
+	pthread_mutex_t mu;
+	pthread_cond_t work;  /* writer: jobs queued or stop */
+	pthread_cond_t done;  /* callers: a batch finished */
+	struct job *head, *tail;
+	int stopping;
+	void (*rollback_fn)(void *);
+	void *rollback_ctx;
+	struct hn_store_stats stats;
+
+	/* reader pool */
+	pthread_mutex_t rmu;
+	pthread_cond_t rcv;
+	struct hn_db *free_readers[HN_STORE_READERS_MAX];
+	int nfree, nopen, maxreaders;
+};
+
+static void
+rolled_back(struct hn_store *s)
+{
+	if (s->rollback_fn != NULL)
+		s->rollback_fn(s->rollback_ctx);
+}
+
+static int
+savepoint(struct hn_db *db, const char *sql)
+{
+	return hn_db_exec(db, sql);
+}
+
+/* Runs one batch in one transaction; returns the number of failed jobs. */
+static int
+run_batch(struct hn_store *s, struct job *batch, int n)
+{
+	struct job *j;
+	int r, any_rollback = 0, failed = 0;
+
+	r = hn_db_begin(s->wdb);
+	if (r != 0) {
+		hn_log(HN_LOG_ERROR, "store.begin_failed", "msg=\"%s\"",
+		    hn_db_errmsg(s->wdb));
+		for (j = batch; j != NULL; j = j->next)
+			j->result = r;
+		return n;
+	}
+	for (j = batch; j != NULL; j = j->next) {
+		if ((r = savepoint(s->wdb, "SAVEPOINT job")) != 0) {
+			j->result = r;
+			continue;
+		}
+		j->result = j->fn(s->wdb, j->arg, j->err);
+		if (j->result != 0) {
+			savepoint(s->wdb, "ROLLBACK TO job");
+			any_rollback = 1;
+			failed++;
+		}
+		savepoint(s->wdb, "RELEASE job");
+	}
+	if ((r = hn_db_commit(s->wdb)) != 0) {
+		hn_log(HN_LOG_ERROR, "store.commit_failed", "jobs=%d msg=\"%s\"",
+		    n, hn_db_errmsg(s->wdb));
+		hn_db_rollback(s->wdb);
+		for (j = batch; j != NULL; j = j->next) {
+			if (j->result == 0) {
+				failed++;
+				j->result = r;
+				hn_error_set(j->err, r, NULL, NULL,
+				    "the database could not commit");
+			}
+		}
+		any_rollback = 1;
+	}
+	if (any_rollback)
+		rolled_back(s);
+	return failed;
+}
+
+static void *
+writer(void *arg)
+{
+	struct hn_store *s = arg;
+	struct job *batch, *j, *last;
+	int n, failed;
+
+	pthread_mutex_lock(&s->mu);
+	for (;;) {
+		while (s->head == NULL && !s->stopping)
+			pthread_cond_wait(&s->work, &s->mu);
+		if (s->head == NULL && s->stopping)
+			break;
+		/* take up to HN_STORE_BATCH_MAX jobs */
+		batch = s->head;
+		for (n = 1, last = batch; last->next != NULL &&
+		    n < HN_STORE_BATCH_MAX; n++)
+			last = last->next;
+		s->head = last->next;
+		if (s->head == NULL)
+			s->tail = NULL;
+		last->next = NULL;
+		pthread_mutex_unlock(&s->mu);
+
+		failed = run_batch(s, batch, n);
+
+		pthread_mutex_lock(&s->mu);
+		s->stats.batches++;
+		s->stats.jobs += (uint64_t)n;
+		s->stats.failed += (uint64_t)failed;
+		if ((uint64_t)n > s->stats.max_batch)
+			s->stats.max_batch = (uint64_t)n;
+		for (j = batch; j != NULL; j = j->next)
+			j->done = 1;
+		pthread_cond_broadcast(&s->done);
+	}
+	pthread_mutex_unlock(&s->mu);
+	return NULL;
+}
+
+int
+hn_store_open(struct hn_store **out, const char *path, int readers,
+    struct hn_error *err)
+{
+	struct hn_store *s;
+	int r;
+
+	*out = NULL;
+	if ((s = calloc(1, sizeof(*s))) == NULL ||
+	    (s->path = strdup(path)) == NULL) {
+		free(s);
+		return hn_error_set(err, HN_ENOMEM, NULL, NULL, "out of memory");
+	}
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->work, NULL);
+	pthread_cond_init(&s->done, NULL);
+	pthread_mutex_init(&s->rmu, NULL);
+	pthread_cond_init(&s->rcv, NULL);
+	s->maxreaders = readers < 1 ? 1 : readers > HN_STORE_READERS_MAX ?
+	    HN_STORE_READERS_MAX : readers;
+	if ((r = hn_db_open(&s->wdb, path, err)) != 0) {
+		hn_store_close(s);
+		return r;
+	}
+	if (pthread_create(&s->thread, NULL, writer, s) != 0) {
+		hn_store_close(s);
+		return hn_error_set(err, HN_ENOMEM, NULL, NULL,
+		    "cannot start the writer thread");
+	}
+	s->started = 1;
+	*out = s;
+	return 0;
+}
+
+void
+hn_store_close(struct hn_store *s)
+{
+	int i;
+
+	if (s == NULL)
+		return;
+	if (s->started) {
+		pthread_mutex_lock(&s->mu);
+		s->stopping = 1;
+		pthread_cond_signal(&s->work);
+		pthread_mutex_unlock(&s->mu);
+		pthread_join(s->thread, NULL);
+	}
+	for (i = 0; i < s->nfree; i++)
+		hn_db_close(s->free_readers[i]);
+	hn_db_close(s->wdb);
+	pthread_mutex_destroy(&s->mu);
+	pthread_cond_destroy(&s->work);
+	pthread_cond_destroy(&s->done);
+	pthread_mutex_destroy(&s->rmu);
+	pthread_cond_destroy(&s->rcv);
+	free(s->path);
+	free(s);
+}
+
+int
+hn_store_write(struct hn_store *s, hn_write_fn fn, void *arg,
+    struct hn_error *err)
+{
+	struct job j = { fn, arg, err, 0, 0, NULL };
+
+	pthread_mutex_lock(&s->mu);
+	if (s->stopping) {
+		pthread_mutex_unlock(&s->mu);
+		return hn_error_set(err, HN_EBUSY, NULL, NULL,
+		    "the store is shutting down");
+	}
+	if (s->tail != NULL)
+		s->tail->next = &j;
+	else
+		s->head = &j;
+	s->tail = &j;
+	pthread_cond_signal(&s->work);
+	while (!j.done)
+		pthread_cond_wait(&s->done, &s->mu);
+	pthread_mutex_unlock(&s->mu);
+	return j.result;
+}
+
+struct hn_db *
+hn_store_writer_db(struct hn_store *s)
+{
+	return s->wdb;
+}
+
+void
+hn_store_on_rollback(struct hn_store *s, void (*fn)(void *), void *ctx)
+{
+	s->rollback_fn = fn;
+	s->rollback_ctx = ctx;
+}
+
+int
+hn_store_reader(struct hn_store *s, struct hn_db **db, struct hn_error *err)
+{
+	int r;
+
+	*db = NULL;
+	pthread_mutex_lock(&s->rmu);
+	while (s->nfree == 0 && s->nopen >= s->maxreaders)
+		pthread_cond_wait(&s->rcv, &s->rmu);
+	if (s->nfree > 0) {
+		*db = s->free_readers[--s->nfree];
+		pthread_mutex_unlock(&s->rmu);
+		return 0;
+	}
+	s->nopen++;
+	pthread_mutex_unlock(&s->rmu);
+	if ((r = hn_db_open(db, s->path, err)) != 0) {
+		pthread_mutex_lock(&s->rmu);
+		s->nopen--;
+		pthread_cond_signal(&s->rcv);
+		pthread_mutex_unlock(&s->rmu);
+		return r;
+	}
+	hn_db_exec(*db, "PRAGMA cache_size=-512; PRAGMA query_only=1");
+	return 0;
+}
+
+void
+hn_store_release(struct hn_store *s, struct hn_db *db)
+{
+	if (db == NULL)
+		return;
+	/* a reader must never be returned inside a transaction */
+	if (!sqlite3_get_autocommit(hn_db_sqlite(db)))
+		hn_db_rollback(db);
+	pthread_mutex_lock(&s->rmu);
+	s->free_readers[s->nfree++] = db;
+	pthread_cond_signal(&s->rcv);
+	pthread_mutex_unlock(&s->rmu);
+}
+
+void
+hn_store_stats(struct hn_store *s, struct hn_store_stats *out)
+{
+	pthread_mutex_lock(&s->mu);
+	*out = s->stats;
+	pthread_mutex_unlock(&s->mu);
+}

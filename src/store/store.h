@@ -1,0 +1,81 @@
+/*
+ * store.h - the node's storage service: one writer thread with group commit
+ * and a pool of reader connections (SQLite WAL lets readers run beside the
+ * writer).
+ *
+ * Group commit: hn_store_write() queues a job and blocks. The writer thread
+ * takes every queued job (up to HN_STORE_BATCH_MAX), opens one BEGIN
+ * IMMEDIATE transaction, runs each job inside its own SAVEPOINT (a failing
+ * job is rolled back alone and gets its own error), then COMMITs once - one
+ * fsync for the whole batch - and only then wakes the waiting callers. So a
+ * write is acknowledged only after it is durable, and throughput is not
+ * capped at one fsync per request.
+ *
+ * A job function runs on the writer thread with the write connection; it
+ * must only touch the database through that connection and must not block
+ * on anything else. Everything a logical change writes (row, ledger entry,
+ * outbox row) goes in ONE job, so it commits or vanishes as a whole.
+ */
+#ifndef HN_STORE_STORE_H
+#define HN_STORE_STORE_H
+
+#include <stdint.h>
+
+#include "store/db.h"
+#include "util/err.h"
+
+#define HN_STORE_BATCH_MAX 256
+#define HN_STORE_READERS_MAX 16
+
+struct hn_store;
+
+typedef int (*hn_write_fn)(struct hn_db *db, void *arg, struct hn_error *err);
+
+/*
+ * Opens the database at `path` (migrations applied) for the writer and up
+ * to `readers` reader connections (opened lazily) and starts the writer
+ * thread.
+ */
+int hn_store_open(struct hn_store **out, const char *path, int readers,
+    struct hn_error *err) __attribute__((warn_unused_result));
+
+/* Drains the queue, stops the writer, closes every connection. NULL ok. */
+void hn_store_close(struct hn_store *s);
+
+/*
+ * Runs fn(db, arg, err) in the next group-committed transaction and returns
+ * its result once the transaction is durable (0) or rolled back (fn's error,
+ * or HN_EDB/HN_EIO if the commit itself failed: then no job of the batch
+ * took effect). Thread-safe; blocks the caller.
+ */
+int hn_store_write(struct hn_store *s, hn_write_fn fn, void *arg,
+    struct hn_error *err);
+
+/*
+ * The write connection, for setup before any job is submitted (e.g. opening
+ * the ledger on it) and for nothing else afterwards.
+ */
+struct hn_db *hn_store_writer_db(struct hn_store *s);
+
+/*
+ * Called on the writer thread after any rollback (a job's savepoint or a
+ * failed commit), so that in-memory state tied to the write connection (the
+ * ledger's cached tree size) can be reloaded from the database.
+ */
+void hn_store_on_rollback(struct hn_store *s, void (*fn)(void *), void *ctx);
+
+/* Borrows a reader connection (blocks while all are in use); give it back
+ * with hn_store_release. */
+int hn_store_reader(struct hn_store *s, struct hn_db **db,
+    struct hn_error *err) __attribute__((warn_unused_result));
+void hn_store_release(struct hn_store *s, struct hn_db *db);
+
+struct hn_store_stats {
+	uint64_t batches;   /* transactions committed */
+	uint64_t jobs;      /* jobs run */
+	uint64_t failed;    /* jobs that returned an error */
+	uint64_t max_batch; /* largest batch so far */
+};
+void hn_store_stats(struct hn_store *s, struct hn_store_stats *out);
+
+#endif
