@@ -63,7 +63,9 @@ code=$(curl -sS --cacert "$CA" -o /dev/null -w '%{http_code}' -b "hn_session=$ct
 ok "session cookie Secure; HttpOnly; SameSite=Strict"
 
 # forged, truncated, garbage tokens
-api GET /v1/session "" "${TOKEN%?}A"
+last=${TOKEN: -1}
+[ "$last" = A ] && repl=B || repl=A
+api GET /v1/session "" "${TOKEN%?}$repl"
 expect 401 "forged token"
 api GET /v1/session "" "${TOKEN:0:20}"
 expect 401 "truncated token"
