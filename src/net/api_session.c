@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/date.h"
 #include "crypto/password.h"
 #include "crypto/sign.h"
 #include "net/auth.h"
@@ -71,7 +72,7 @@ hn_api_session_login(struct hn_req *r)
 	struct hn_db *db;
 	json_t *body = NULL;
 	const char *name, *pw;
-	char token[HN_TOKEN_LEN + 1], exp[21];
+	char token[HN_TOKEN_LEN + 1], exp[HN_TIME_STRLEN];
 	int rc, found;
 
 	memset(&j, 0, sizeof(j));
@@ -141,7 +142,7 @@ hn_api_session_login(struct hn_req *r)
 	}
 	hn_log(HN_LOG_INFO, "session.login", "account=%s role=%s", a.name,
 	    a.role);
-	hn_time_rfc3339(j.expires, exp);
+	hn_datetime_format(j.expires, exp);
 	cookie(r, token, r->node->session_ttl);
 	rc = hn_resp_json(r, 201, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}",
 	    "token", token, "name", a.name, "role", a.role, "lang", a.lang,

@@ -343,16 +343,6 @@ hn_resp_header(struct hn_req *r, const char *name, const char *value)
 	return 0;
 }
 
-void
-hn_time_rfc3339(int64_t t, char out[21])
-{
-	struct tm tm;
-	time_t tt = (time_t)t;
-
-	gmtime_r(&tt, &tm);
-	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 /* ---- authentication ---- */
 
 /* The session token from "Authorization: Bearer T" or cookie hn_session. */

@@ -142,9 +142,6 @@ int hn_resp_raw(struct hn_req *r, int status, const char *ctype,
 /* Adds a response header (e.g. Set-Cookie); at most HN_RESP_HEADERS_MAX. */
 int hn_resp_header(struct hn_req *r, const char *name, const char *value);
 
-/* Formats Unix seconds as RFC 3339 UTC ("2026-11-23T16:28:57Z"). */
-void hn_time_rfc3339(int64_t t, char out[21]);
-
 /* ---- the server ---- */
 
 struct hn_http_config {
