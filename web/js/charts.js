@@ -2,7 +2,7 @@
 // inline style, so everything is SVG attributes and CSS classes). Each chart
 // comes with the same numbers as a table for screen readers and keyboards.
 import {h} from './dom.js';
-import {fmtNumber} from './i18n.js';
+import {fmtNumber, t} from './i18n.js';
 
 export const PALETTE = ['#1f5fa8', '#b35900', '#2e7d32', '#8e24aa', '#c62828', '#00838f', '#5d4037', '#455a64'];
 
@@ -12,23 +12,24 @@ function table(caption, head, rows) {
 			h('tbody', {}, rows.map(r => h('tr', {}, r.map((c, i) => (i === 0 ? h('th', {scope: 'row'}, c) : h('td', {}, c))))))));
 }
 
-/* Horizontal bars: items [{label, value}], fmt(value) -> text. */
+/* Horizontal bars, each with its label above it (long, translated labels
+ * never get cut): items [{label, value}], fmt(value) -> text. */
 export function bars(title, items, opts = {}) {
 	const fmt = opts.fmt || (v => fmtNumber(v));
-	const W = 640, row = 28, left = 170, right = 90;
-	const H = Math.max(1, items.length) * row + 10;
+	const W = 640, row = 40, right = 110;
+	const H = Math.max(1, items.length) * row + 6;
 	const max = Math.max(1, ...items.map(i => i.value));
 	const svg = h('svg:svg', {viewBox: `0 0 ${W} ${H}`, class: 'chart', role: 'img', 'aria-label': title, width: '100%'},
 		items.map((it, i) => {
-			const y = 5 + i * row;
-			const w = Math.max(it.value > 0 ? 2 : 0, (W - left - right) * it.value / max);
+			const y = 4 + i * row;
+			const w = Math.max(it.value > 0 ? 2 : 0, (W - right) * it.value / max);
 			return h('svg:g', {},
-				h('svg:text', {x: left - 8, y: y + row / 2 + 5, 'text-anchor': 'end', class: 'chart-label'}, it.label),
-				h('svg:rect', {x: left, y: y + 4, width: w, height: row - 8, fill: it.color || opts.color || PALETTE[0], rx: 2}),
-				h('svg:text', {x: left + w + 6, y: y + row / 2 + 5, class: 'chart-value'}, fmt(it.value)));
+				h('svg:text', {x: 0, y: y + 13, class: 'chart-label'}, it.label),
+				h('svg:rect', {x: 0, y: y + 18, width: w, height: 16, fill: it.color || opts.color || PALETTE[0], rx: 2}),
+				h('svg:text', {x: w + 6, y: y + 31, class: 'chart-value'}, fmt(it.value)));
 		}));
 	return h('figure', {class: 'chart-fig'}, h('figcaption', {}, title), svg,
-		table(opts.tableLabel || title, [opts.labelHead || '', opts.valueHead || ''], items.map(i => [i.label, fmt(i.value)])));
+		table(opts.tableLabel || t('stats.as_table'), [opts.labelHead || '', opts.valueHead || ''], items.map(i => [i.label, fmt(i.value)])));
 }
 
 /* Stacked columns: buckets [label], series [{name, values[]}]. */
@@ -61,6 +62,6 @@ export function columns(title, buckets, series, opts = {}) {
 		h('svg:svg', {width: 12, height: 12, 'aria-hidden': 'true'}, h('svg:rect', {width: 12, height: 12, fill: PALETTE[si % PALETTE.length]})), ' ', s.name)));
 	return h('figure', {class: 'chart-fig'}, h('figcaption', {}, title),
 		h('svg:svg', {viewBox: `0 0 ${W} ${H}`, class: 'chart', role: 'img', 'aria-label': title, width: '100%'}, g), legend,
-		table(opts.tableLabel || title, [opts.bucketHead || '', ...series.map(s => s.name)],
+		table(opts.tableLabel || t('stats.as_table'), [opts.bucketHead || '', ...series.map(s => s.name)],
 			buckets.map((b, i) => [b, ...series.map(s => fmtNumber(s.values[i] || 0))])));
 }
