@@ -167,6 +167,20 @@ await H.step('the browser Merkle code reproduces the RFC 6962 small-tree hashes'
 	}
 });
 
+await H.step('the browser checks C2SP checkpoint signatures (Ed25519, WebCrypto); forged ones fail', async () => {
+	const vkey = 'astra+cad5a3d2+AZJqeuyE/GnknsCNh1eCtDtwdAwKBddOlS8M2eI1Jt4b';
+	for (let n = 0; n < 16; n++) {
+		const text = fs.readFileSync(path.join(SHARED, 'testdata', 'c2sp-log', `checkpoint.${n}`), 'utf8');
+		assert(await merkle.verifyNote(text, vkey), `checkpoint.${n} verifies`);
+		const tampered = text.replace(/\n(\d+)\n/, (m, d) => `\n${Number(d) + 1}\n`);
+		assert(!(await merkle.verifyNote(tampered, vkey)), `checkpoint.${n} with another size fails`);
+	}
+	const text = fs.readFileSync(path.join(SHARED, 'testdata', 'c2sp-log', 'checkpoint.5'), 'utf8');
+	assert(!(await merkle.verifyNote(text, 'astra+cad5a3d3+AZJqeuyE/GnknsCNh1eCtDtwdAwKBddOlS8M2eI1Jt4b')), 'wrong key id');
+	assert(!(await merkle.verifyNote(text, 'other+cad5a3d2+AZJqeuyE/GnknsCNh1eCtDtwdAwKBddOlS8M2eI1Jt4b')), 'wrong name');
+	assert(!(await merkle.verifyNote(text, 'astra+cad5a3d2+AZJqeuyE')), 'malformed key');
+});
+
 await H.step('a C2SP checkpoint parses (origin, size, root, signatures)', async () => {
 	const text = fs.readFileSync(path.join(SHARED, 'testdata', 'c2sp-log', 'checkpoint.3'), 'utf8');
 	const cp = merkle.parseCheckpoint(text);

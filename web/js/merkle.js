@@ -145,3 +145,46 @@ export function parseCheckpoint(text) {
 	}
 	return {origin: body[0], size: BigInt(body[1]), root, extensions: body.slice(3, -1), signatures, text};
 }
+
+/* A verifier key "name+hexkeyid+base64(0x01 || Ed25519 public key)"
+ * (c2sp.org/signed-note, Go's x/mod/sumdb/note) -> {name, keyId, pub}. */
+export function parseVerifierKey(vkey) {
+	const m = /^([^+\s]+)\+([0-9a-f]{8})\+([A-Za-z0-9+/=]+)$/.exec(String(vkey || '').trim());
+	if (!m)
+		return null;
+	const raw = b64ToBytes(m[3]);
+	if (!raw || raw.length !== 33 || raw[0] !== 1)
+		return null;
+	return {name: m[1], keyId: m[2], pub: raw.slice(1)};
+}
+
+/* true when the signed note carries a valid Ed25519 signature by vkey: the
+ * signature line names the key, its 4-byte key ID matches, and the
+ * signature verifies over the note's text (everything up to the blank line,
+ * final newline included). WebCrypto Ed25519 (Chromium, Firefox, Node). */
+export async function verifyNote(text, vkey) {
+	const k = parseVerifierKey(vkey);
+	if (!k || typeof text !== 'string')
+		return false;
+	const sep = text.indexOf('\n\n');
+	if (sep < 0)
+		return false;
+	const msg = new TextEncoder().encode(text.slice(0, sep + 1));
+	let key;
+	try {
+		key = await crypto.subtle.importKey('raw', k.pub, {name: 'Ed25519'}, false, ['verify']);
+	} catch (e) {
+		return false; /* a browser without Ed25519 in WebCrypto */
+	}
+	for (const l of text.slice(sep + 2).split('\n')) {
+		const m = /^\u2014 (\S+) (\S+)$/.exec(l);
+		if (!m || m[1] !== k.name)
+			continue;
+		const raw = b64ToBytes(m[2]);
+		if (!raw || raw.length !== 4 + 64 || toHex(raw.slice(0, 4)) !== k.keyId)
+			continue;
+		if (await crypto.subtle.verify({name: 'Ed25519'}, key, raw.slice(4), msg))
+			return true;
+	}
+	return false;
+}

@@ -5,7 +5,7 @@
 import {h, mount, append} from '../dom.js';
 import {t, fmtDateTime, fmtNumber} from '../i18n.js';
 import {get, listOf} from '../api.js';
-import {parseCheckpoint, verifyInclusion, leafHash, decodeHash, b64ToBytes, toHex} from '../merkle.js';
+import {parseCheckpoint, verifyInclusion, verifyNote, parseVerifierKey, leafHash, decodeHash, b64ToBytes, toHex} from '../merkle.js';
 import {errorText} from '../app.js';
 
 async function fetchCheckpoint() {
@@ -64,6 +64,32 @@ export async function render(ctx, main, {query}) {
 			return;
 		mount(cpBox, h('p', {class: 'notice error'}, errorText(e)));
 	}
+	// The signature check: against a verifier key the auditor trusts (given
+	// out of band, e.g. from the signed directory); prefilled with the key
+	// the node states about itself, which only proves self-consistency.
+	let nodeKey = '';
+	try {
+		const n = await get('/v1/node');
+		nodeKey = n.vkey || n.verifier_key || n.log_vkey || n.note_vkey || '';
+	} catch (e) { /* not offered */ }
+	const vkey = h('input', {id: 'vkey', class: 'mono', value: query.get('vkey') || nodeKey, size: 60, spellcheck: 'false'});
+	const sigResult = h('p', {id: 'sig-result', role: 'status', 'aria-live': 'polite'});
+	async function checkSig(e) {
+		if (e)
+			e.preventDefault();
+		if (!info || !info.cp) {
+			sigResult.textContent = t('audit.no_checkpoint');
+			return;
+		}
+		if (!parseVerifierKey(vkey.value)) {
+			sigResult.className = 'notice error';
+			sigResult.textContent = t('audit.bad_vkey');
+			return;
+		}
+		const ok = await verifyNote(info.text, vkey.value);
+		sigResult.className = ok ? 'notice ok' : 'notice error';
+		sigResult.textContent = ok ? t('audit.sig_ok', {key: vkey.value.split('+').slice(0, 2).join('+')}) : t('audit.sig_bad');
+	}
 	if (info) {
 		const cp = info.cp;
 		const sigs = cp ? cp.signatures : [];
@@ -80,7 +106,12 @@ export async function render(ctx, main, {query}) {
 			cos.length ? h('ul', {class: 'cosigs', id: 'cosignatures'}, cos.map(c => h('li', {},
 				h('strong', {}, c.name), c.time ? ` — ${fmtDateTime(c.time)}` : '', c.keyId ? h('span', {class: 'mono'}, ` ${c.keyId}`) : null)))
 				: h('p', {id: 'cosignatures'}, t('audit.no_cosignatures')),
-			cp ? h('details', {}, h('summary', {}, t('audit.show_note')), h('pre', {class: 'note'}, info.text)) : null);
+			cp ? h('details', {}, h('summary', {}, t('audit.show_note')), h('pre', {class: 'note'}, info.text)) : null,
+			cp ? h('form', {class: 'inline-form', onsubmit: checkSig},
+				h('div', {class: 'field inline wide'}, h('label', {for: 'vkey'}, t('audit.vkey')), vkey),
+				h('button', {type: 'submit', id: 'sig-check'}, t('audit.check_sig'))) : null,
+			cp ? h('p', {class: 'hint'}, t('audit.vkey_hint')) : null,
+			sigResult);
 	}
 
 	async function check(e) {
@@ -121,4 +152,6 @@ export async function render(ctx, main, {query}) {
 			result));
 	if (query.get('index'))
 		check();
+	if (vkey.value && info && info.cp)
+		checkSig();
 }
