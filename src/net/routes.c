@@ -32,6 +32,12 @@ const struct hn_route hn_routes[] = {
 	{ "POST", "/v1/accounts", HN_ROLE_ADMIN, 4 * KiB,
 	  hn_api_accounts_create, "create an account" },
 
+	/* the officers' console (web/, embedded; docs/console.md) */
+	{ "GET", "/", HN_ROLE_PUBLIC, 0, hn_api_web_index,
+	  "the console (web/index.html)" },
+	{ "GET", "/web/*", HN_ROLE_PUBLIC, 0, hn_api_web_asset,
+	  "the console's files (HTML, CSS, ES modules, translations)" },
+
 	{ NULL, NULL, 0, 0, NULL, NULL }
 };
 

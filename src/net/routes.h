@@ -44,5 +44,7 @@ int hn_api_session_logout(struct hn_req *r);
 int hn_api_session_get(struct hn_req *r);
 int hn_api_accounts_list(struct hn_req *r);
 int hn_api_accounts_create(struct hn_req *r);
+int hn_api_web_index(struct hn_req *r);
+int hn_api_web_asset(struct hn_req *r);
 
 #endif
