@@ -440,8 +440,7 @@ hn_fed_inbox(struct hn_fed *f, const char *body, size_t len,
 	struct hn_error err;
 	struct hn_db *db = NULL;
 	char reason[512], sender[HN_SIGNER_MAX + 1] = "";
-	const char *basis;
-	int r, dup = 0;
+	int r, gr, dup = 0;
 
 	memset(&row, 0, sizeof(row));
 	pthread_rwlock_rdlock(&f->dir_lock);
@@ -508,14 +507,27 @@ hn_fed_inbox(struct hn_fed *f, const char *body, size_t len,
 		}
 		k = hn_msg_kind_find(e->kind);
 		if (k != NULL && k->is_request) {
-			basis = hn_json_str(e->body, "legal_basis");
-			if (basis == NULL)
-				basis = "unccc";
+			const char *from = hn_json_str(e->body, "from");
+			const char *to = hn_json_str(e->body, "to");
+
+			if ((from != NULL && strcmp(from, e->sender) != 0) ||
+			    (to != NULL && strcmp(to, e->recipient) != 0)) {
+				r = reject(f, status, ctype, resp, 400,
+				    "malformed", sender, e->id, "the request's "
+				    "from/to are not the envelope's sender/"
+				    "recipient");
+				goto out_unlocked;
+			}
 			reason[0] = '\0';
-			if (f->env.gate(f->env.ctx, f->cfg.party, e->sender,
-			    e->time, basis, reason, sizeof(reason)) != 0) {
+			gr = f->env.gate(f->env.ctx, f->cfg.party, e->sender,
+			    e->time, e->body, reason, sizeof(reason));
+			if (gr == HN_EDENIED) {
 				r = reject(f, status, ctype, resp, 403,
 				    "not_in_force", sender, e->id, reason);
+				goto out_unlocked;
+			} else if (gr != 0) {
+				r = reject(f, status, ctype, resp, 400,
+				    "invalid_request", sender, e->id, reason);
 				goto out_unlocked;
 			}
 		}

@@ -41,10 +41,12 @@ struct hn_fed_env {
 	    size_t len, uint64_t *index);
 	/* Appends a signed checkpoint covering every committed entry. */
 	int (*checkpoint)(void *ctx, struct hn_buf *out);
-	/* Treaty gate for an incoming request (0 or HN_EDENIED + reason);
-	 * basis is the request's legal_basis ("unccc" when absent). */
+	/* Checks an incoming request (the envelope body of a request kind):
+	 * 0 if valid and allowed; HN_EDENIED + reason naming the legal basis
+	 * when the treaty gate refuses (core's hn_request_gate); HN_EINVAL +
+	 * reason when the request is not valid. */
 	int (*gate)(void *ctx, const char *us, const char *them, int64_t when,
-	    const char *basis, char *reason, size_t reasonlen);
+	    const json_t *request, char *reason, size_t reasonlen);
 	/* Optional: stores an accepted message in the node's own tables,
 	 * inside the running write transaction. */
 	int (*deliver)(void *ctx, struct hn_db *db,

@@ -105,9 +105,17 @@ t_checkpoint(void *ctx, struct hn_buf *out)
 
 static int
 t_gate(void *ctx, const char *us, const char *them, int64_t when,
-    const char *basis, char *reason, size_t len)
+    const json_t *req, char *reason, size_t len)
 {
 	struct tenv *t = ctx;
+	const char *basis = hn_json_str(req, "legal_basis");
+
+	if (basis == NULL)
+		basis = "unccc";
+	if (hn_json_str(req, "invalid") != NULL) {
+		snprintf(reason, len, "offence: missing (art. 42 (b))");
+		return HN_EINVAL;
+	}
 
 	snprintf(reason, len, "the UN Convention (%s) is %sin force between "
 	    "%s and %s", basis, t->deny ? "not " : "", us, them);
@@ -335,7 +343,37 @@ test_rejections(void **state)
 	seal(&b, vnm.sk, "VNM", "FRA", "mla", NULL, now, id);
 	expect(b.data, b.len, fp_vnm, 403, "not in force between FRA and VNM");
 	/* ... but a message about a request is not a request */
+	seal(&b, vnm.sk, "VNM", "FRA", "acknowledgement", "req-9", now, id);
+	{
+		struct hn_buf resp = HN_BUF_INIT(65536);
+		const char *ct;
+		int st;
+
+		assert_int_equal(hn_fed_inbox(F, b.data, b.len, fp_vnm, now,
+		    &st, &ct, &resp), 0);
+		assert_int_equal(st, 200);
+		hn_buf_release(&resp);
+	}
 	T.deny = 0;
+	/* an invalid request; from/to not matching the envelope */
+	{
+		json_t *body = json_pack("{s:s}", "invalid", "yes");
+		struct hn_error err;
+
+		hn_msgid_new(id);
+		hn_buf_reset(&b);
+		assert_int_equal(hn_envelope_seal(&b, id, "VNM", "FRA", "mla",
+		    now, NULL, body, vnm.sk, &err), 0);
+		expect(b.data, b.len, fp_vnm, 400, "invalid_request");
+		json_decref(body);
+		body = json_pack("{s:s, s:s}", "from", "DEU", "to", "FRA");
+		hn_msgid_new(id);
+		hn_buf_reset(&b);
+		assert_int_equal(hn_envelope_seal(&b, id, "VNM", "FRA", "mla",
+		    now, NULL, body, vnm.sk, &err), 0);
+		expect(b.data, b.len, fp_vnm, 400, "malformed");
+		json_decref(body);
+	}
 	hn_buf_release(&b);
 }
 
