@@ -10,6 +10,7 @@
 
 static const struct hn_cmd commands[] = {
 	{ "version", cmd_version, "print the version" },
+	{ "message", cmd_message, "seal or open a signed envelope by hand" },
 	{ "registry", cmd_registry, "the depositary's tools: keys, signed directory" },
 	{ "parties", cmd_parties, "the register: status, between, summary" },
 	{ "request", cmd_request, "requests: validate" },

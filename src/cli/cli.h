@@ -27,6 +27,7 @@ int hn_cli_dispatch(const char *group, const struct hn_cmd *table, int argc,
 
 int cmd_version(int argc, char **argv);
 int cmd_registry(int argc, char **argv);
+int cmd_message(int argc, char **argv);
 int cmd_parties(int argc, char **argv);
 int cmd_request(int argc, char **argv);
 int cmd_request_validate(int argc, char **argv);

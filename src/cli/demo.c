@@ -1,66 +1,808 @@
 /*
- * hanoinet demo: for now, the register's status (the federation issue
- * turns this into a local network of nodes).
+ * hanoinet demo [--nodes N] [--base-port P] [--dir DIR] [--info FILE]
+ *               [--scenario-only | --exit-after SECONDS] [--status]
+ *
+ * A registry and N nodes (default 3) on loopback, each a `hanoinet serve`
+ * child process with its own keys, TLS certificate and database under a
+ * temporary directory; a signed directory of the nodes; demo accounts;
+ * and a SIMULATED register in which the UN Convention is in force for
+ * every party (it is not in force yet in reality: the output and the
+ * nodes' /v1/federation say so). Then a short scenario: a preservation
+ * request from the first node to the second, acknowledged, then a
+ * follow-up mutual legal assistance request. Prints the URLs and logins
+ * and runs until Ctrl-C, which stops every node cleanly.
+ *
+ *   --status         only print the real register's status (no network)
+ *   --scenario-only  stop after the scenario (exit 0 if it completed)
+ *   --exit-after S   stop S seconds after the scenario
+ *   --info FILE      write URLs, CA files and logins as JSON (for tests)
+ *   --base-port P    registry on P, nodes on P+1..P+N (default: free ports)
+ *   --dir DIR        keep everything in DIR (default: a temporary directory
+ *                    removed at the end)
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "core/date.h"
 #include "core/treaty.h"
+#include "crypto/sign.h"
+#include "crypto/x509.h"
+#include "fed/directory.h"
+#include "fed/nodekey.h"
+#include "fed/peer.h"
+#include "fed/signed.h"
+#include "util/asset.h"
+#include "util/buf.h"
+#include "util/encode.h"
+#include "util/file.h"
+#include "util/json.h"
+#include "util/log.h"
 
-int
-cmd_demo(int argc, char **argv)
+#define MAX_NODES 10
+#define DEMO_PASSWORD "hanoinet-demo"
+#define LABEL "SIMULATED register: the UN Convention is NOT in force yet; " \
+	"this demo pretends every party ratified on 2025-11-03"
+
+static const char *codes[MAX_NODES] = { "VNM", "FRA", "BRA", "ZAF", "NGA",
+	"EGY", "CHN", "GBR", "PHL", "THA" };
+
+static const struct {
+	const char *name, *role;
+} demo_accounts[] = {
+	{ "duty", "duty_officer" },
+	{ "central", "central_authority" },
+	{ "supervisor", "supervisor" },
+	{ "auditor", "auditor" },
+};
+#define NACCOUNTS (sizeof(demo_accounts) / sizeof(demo_accounts[0]))
+
+struct proc {
+	char code[4];
+	char dir[PATH_MAX];
+	unsigned port;
+	char url[64];
+	char admin_pw[128];
+	pid_t pid;
+	uint8_t fp[32];
+};
+
+static volatile sig_atomic_t stop_flag;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+/* The old `hanoinet demo`: the real register's status. */
+static int
+print_status(void)
 {
 	struct hn_register *reg = NULL;
 	const struct hn_instrument_rule *rule;
-	const struct hn_party *p;
-	char d[HN_DATE_STRLEN], today[HN_DATE_STRLEN];
-	size_t i, undated = 0;
+	char today[HN_DATE_STRLEN];
 	int r;
 
 	if ((r = hn_cli_register_load(NULL, &reg)) != 0)
 		return r;
 	rule = hn_instrument_rule(reg->instrument);
 	hn_date_format(hn_date_of_time((int64_t)time(NULL)), today);
-	printf("hanoinet demo - the register of parties as shipped "
-	    "(data/parties.json), on %s\n\n", today);
-	printf("%s (%s): %zu parties in the register, %zu signatories\n",
-	    rule->title, rule->code, reg->nparties, reg->signatories);
-	printf("instruments deposited that count: %zu of the %zu needed "
-	    "(art. %s)\n", reg->instruments, rule->threshold, rule->art_entry);
+	printf("In reality (the register as shipped, data/parties.json, on "
+	    "%s):\n", today);
+	printf("  %s (%s): %zu parties in the register, %zu signatories, "
+	    "%zu of the %zu instruments needed (art. %s)\n", rule->title,
+	    rule->code, reg->nparties, reg->signatories, reg->instruments,
+	    rule->threshold, rule->art_entry);
 	if (reg->entry_into_force == HN_DATE_NONE)
-		printf("=> %s is NOT yet in force: requests rely on the "
-		    "Budapest Convention, bilateral treaties or reciprocity "
-		    "(legal_basis).\n", rule->title);
-	else
-		printf("=> entry into force: %s\n",
-		    (hn_date_format(reg->entry_into_force, d), d));
-	printf("\ninstruments of ratification, acceptance, approval or "
-	    "accession:\n");
-	for (i = 0; i < reg->nparties; i++) {
-		p = &reg->parties[i];
-		for (size_t j = 0; j < p->nevents; j++) {
-			const struct hn_event *e = &p->events[j];
-
-			if (e->type == HN_EV_SIGNATURE ||
-			    e->type == HN_EV_DENUNCIATION)
-				continue;
-			hn_date_format(e->date, d);
-			printf("  %s %-28s %-13s %s%s\n", p->code, p->name,
-			    hn_event_type_name(e->type),
-			    e->date == HN_DATE_NONE ? "no date" : d,
-			    e->date == HN_DATE_NONE ?
-			    " (no legal effect until deposited)" :
-			    !e->confirmed ? " (unconfirmed)" : "");
-			if (e->date == HN_DATE_NONE)
-				undated++;
-		}
-	}
-	if (undated == 0 && reg->instruments == 0)
-		printf("  (none)\n");
-	printf("\nTry: hanoinet parties summary | hanoinet parties status VNM "
-	    "| hanoinet parties between VNM FRA --basis unccc\n");
+		printf("  => %s is NOT yet in force.\n", rule->title);
 	hn_register_free(reg);
 	return 0;
+}
+
+static unsigned
+free_port(void)
+{
+	struct sockaddr_in a;
+	socklen_t l = sizeof(a);
+	unsigned port = 0;
+	int s;
+
+	if ((s = socket(AF_INET, SOCK_STREAM, 0)) < 0)
+		return 0;
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(s, (struct sockaddr *)&a, sizeof(a)) == 0 &&
+	    getsockname(s, (struct sockaddr *)&a, &l) == 0)
+		port = ntohs(a.sin_port);
+	close(s);
+	return port;
+}
+
+/* Runs `hanoinet ARGS...` (this very binary); stdout to out (if not NULL)
+ * or to the file `log`. Returns the exit status, -1 if it did not run. */
+static int
+run_self(char *const args[], struct hn_buf *out, const char *log)
+{
+	int pfd[2] = { -1, -1 }, st = -1, fd;
+	char buf[4096];
+	ssize_t n;
+	pid_t pid;
+
+	if (out != NULL && pipe(pfd) != 0)
+		return -1;
+	if ((pid = fork()) < 0)
+		return -1;
+	if (pid == 0) {
+		if (out != NULL) {
+			dup2(pfd[1], 1);
+			close(pfd[0]);
+			close(pfd[1]);
+		}
+		if (log != NULL && (fd = open(log, O_WRONLY | O_CREAT |
+		    O_APPEND, 0644)) >= 0) {
+			if (out == NULL)
+				dup2(fd, 1);
+			dup2(fd, 2);
+			close(fd);
+		}
+		execv("/proc/self/exe", args);
+		_exit(127);
+	}
+	if (out != NULL) {
+		close(pfd[1]);
+		while ((n = read(pfd[0], buf, sizeof(buf))) > 0)
+			if (hn_buf_add(out, buf, (size_t)n) != 0)
+				break;
+		close(pfd[0]);
+	}
+	if (waitpid(pid, &st, 0) != pid)
+		return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static pid_t
+spawn_serve(struct proc *p)
+{
+	char listen[64], portfile[PATH_MAX + 8], log[PATH_MAX + 16];
+	char *args[] = { "hanoinet", "serve", "--dir", p->dir, "--listen",
+		listen, "--port-file", portfile, NULL };
+	pid_t pid;
+	int fd;
+
+	snprintf(listen, sizeof(listen), "127.0.0.1:%u", p->port);
+	if (snprintf(portfile, sizeof(portfile), "%s/port", p->dir) >=
+	    (int)sizeof(portfile) ||
+	    snprintf(log, sizeof(log), "%s/serve.log", p->dir) >=
+	    (int)sizeof(log))
+		return -1;
+	unlink(portfile);
+	if ((pid = fork()) < 0)
+		return -1;
+	if (pid == 0) {
+		/* The children ignore Ctrl-C on the terminal: the demo stops
+		 * them in order with SIGTERM. */
+		setpgid(0, 0);
+		if ((fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644)) >= 0) {
+			dup2(fd, 2);
+			close(fd);
+		}
+		execv("/proc/self/exe", args);
+		_exit(127);
+	}
+	return pid;
+}
+
+static int
+wait_port(struct proc *p, int seconds)
+{
+	char path[PATH_MAX + 8];
+	struct stat st;
+	int i, status;
+
+	snprintf(path, sizeof(path), "%s/port", p->dir);
+	for (i = 0; i < seconds * 20; i++) {
+		if (stat(path, &st) == 0 && st.st_size > 0)
+			return 0;
+		if (waitpid(p->pid, &status, WNOHANG) == p->pid) {
+			p->pid = 0;
+			return -1;
+		}
+		usleep(50000);
+	}
+	return -1;
+}
+
+static void
+stop_all(struct proc *ps, size_t n)
+{
+	size_t i;
+	int k, st, alive;
+
+	for (i = 0; i < n; i++)
+		if (ps[i].pid > 0)
+			kill(ps[i].pid, SIGTERM);
+	for (k = 0; k < 100; k++) {
+		alive = 0;
+		for (i = 0; i < n; i++) {
+			if (ps[i].pid <= 0)
+				continue;
+			if (waitpid(ps[i].pid, &st, WNOHANG) == ps[i].pid)
+				ps[i].pid = 0;
+			else
+				alive = 1;
+		}
+		if (!alive)
+			return;
+		usleep(100000);
+	}
+	for (i = 0; i < n; i++)
+		if (ps[i].pid > 0) {
+			kill(ps[i].pid, SIGKILL);
+			waitpid(ps[i].pid, &st, 0);
+			ps[i].pid = 0;
+		}
+}
+
+static int
+append_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "a");
+	int r;
+
+	if (f == NULL)
+		return -1;
+	r = fputs(text, f) < 0 ? -1 : 0;
+	if (fclose(f) != 0)
+		r = -1;
+	return r;
+}
+
+/* The simulated register: the shipped one, every party ratified on
+ * 2025-11-03 (so in force for all from 2026-02-01, art. 65). */
+static int
+write_register(const char *path)
+{
+	const struct hn_asset *a = hn_asset_find("data/parties.json");
+	json_t *reg = NULL, *p, *ev;
+	char *s = NULL;
+	size_t i;
+	int r = -1;
+
+	if (a == NULL || (reg = hn_json_parse((const char *)a->data, a->len,
+	    a->len, HN_JSON_MAX_DEPTH, NULL)) == NULL)
+		return -1;
+	json_array_foreach(json_object_get(reg, "parties"), i, p) {
+		json_t *keep = json_array(), *e;
+		size_t j;
+
+		json_array_foreach(json_object_get(p, "events"), j, e)
+			if (strcmp(hn_json_str(e, "type") ? hn_json_str(e,
+			    "type") : "", "signature") == 0)
+				json_array_append(keep, e);
+		ev = json_pack("{s:s, s:s, s:b, s:s}", "type", "ratification",
+		    "date", "2025-11-03", "confirmed", 1, "note",
+		    "SIMULATED for hanoinet demo");
+		json_array_append_new(keep, ev);
+		json_object_set_new(p, "events", keep);
+	}
+	json_object_set_new(reg, "title", json_string(LABEL));
+	if ((s = json_dumps(reg, JSON_INDENT(1))) != NULL &&
+	    hn_file_write_atomic(path, s, strlen(s), 0644) == 0)
+		r = 0;
+	free(s);
+	json_decref(reg);
+	return r;
+}
+
+/* A node's data directory, configuration and directory entry. */
+static int
+make_node(struct proc *p, const char *base, const char *code,
+    const char *regvkey, const char *regpath, const char *registry_url,
+    json_t *parties)
+{
+	struct hn_buf out = HN_BUF_INIT(1 << 16), crt = HN_BUF_INIT(1 << 16);
+	char *args[] = { "hanoinet", "init", "--party", (char *)code, "--dir",
+		p->dir, NULL };
+	char path[PATH_MAX + 32], conf[4096], name[64], keyname[HN_SIGNER_MAX + 1];
+	char vkey[HN_VKEY_MAX + 1], hex[hn_hex_len(32)], *pw;
+	uint8_t sk[HN_ED25519_SK_LEN];
+	int r = -1, n;
+
+	memcpy(p->code, code, 4);
+	if (snprintf(p->dir, sizeof(p->dir), "%s/%s", base, code) >=
+	    (int)sizeof(p->dir))
+		goto out;
+	if (run_self(args, &out, NULL) != 0 || out.data == NULL ||
+	    (pw = strstr(out.data, "password: ")) == NULL)
+		goto out;
+	pw += strlen("password: ");
+	n = (int)strcspn(pw, "\n");
+	if (n <= 0 || n >= (int)sizeof(p->admin_pw))
+		goto out;
+	memcpy(p->admin_pw, pw, (size_t)n);
+	p->admin_pw[n] = '\0';
+	snprintf(p->url, sizeof(p->url), "https://127.0.0.1:%u", p->port);
+	n = snprintf(conf, sizeof(conf),
+	    "\n# hanoinet demo\nregister = %s\nregister_label = %s\n"
+	    "registry_key = %s\n%s%s%s"
+	    "retry_base_ms = 200\nretry_max_ms = 5000\n%s",
+	    regpath, LABEL, regvkey, registry_url ? "registry_url = " : "",
+	    registry_url ? registry_url : "", registry_url ? "\n" : "",
+	    parties == NULL ? "role = registry\nwitness_interval_s = 0\n" :
+	    "witness_interval_s = 10\n");
+	snprintf(path, sizeof(path), "%s/hanoinet.conf", p->dir);
+	if (n < 0 || n >= (int)sizeof(conf) || append_file(path, conf) != 0)
+		goto out;
+	snprintf(path, sizeof(path), "%s/tls.crt", p->dir);
+	if (hn_file_read(path, &crt) != 0 ||
+	    hn_x509_fingerprint_pem(crt.data, crt.len, p->fp) != 0)
+		goto out;
+	if (parties != NULL) {
+		snprintf(path, sizeof(path), "%s/signing.key", p->dir);
+		snprintf(name, sizeof(name), "hanoinet/%s", code);
+		if (hn_nodekey_load(path, name, sk, keyname, vkey, NULL) != 0)
+			goto out;
+		hn_wipe(sk, sizeof(sk));
+		hn_hex_encode(hex, p->fp, 32);
+		json_array_append_new(parties, json_pack("{s:s, s:s, s:s, s:s, "
+		    "s:{s:s, s:s, s:s}, s:{s:s, s:s}, s:[s, s], s:{s:s}}",
+		    "code", code, "node_url", p->url, "tls_sha256", hex,
+		    "signing_key", vkey, "contact_24_7", "name",
+		    "24/7 point of contact (demo)", "phone", "+00 0000 0000",
+		    "hours", "24/7", "central_authority", "name",
+		    "Central authority (demo)", "email", "ca@example.invalid",
+		    "languages", "en", "fr", "register", "unccc",
+		    "party (SIMULATED)"));
+	}
+	r = 0;
+out:
+	hn_buf_release(&out);
+	hn_buf_release(&crt);
+	return r;
+}
+
+/* ---- a small client of the nodes' API ---- */
+
+static int
+call(struct proc *p, const char *token, const char *method,
+    const char *path, json_t *body, long *status, json_t **resp)
+{
+	struct hn_buf b = HN_BUF_INIT(1 << 20);
+	struct hn_peer *c = NULL;
+	struct hn_error err;
+	char *s = NULL;
+	int r;
+
+	*resp = NULL;
+	if ((r = hn_peer_new(&c, p->url, p->fp, NULL, NULL, &err)) != 0)
+		goto out;
+	if (token != NULL && (r = hn_peer_set_bearer(c, token)) != 0)
+		goto out;
+	if (body != NULL && (s = json_dumps(body, JSON_COMPACT)) == NULL) {
+		r = HN_ENOMEM;
+		goto out;
+	}
+	if ((r = hn_peer_request(c, method, path, "application/json", s,
+	    s ? strlen(s) : 0, 30000, status, &b, &err)) != 0)
+		goto out;
+	*resp = hn_json_parse(b.data ? b.data : "", b.len, b.max, 64, NULL);
+out:
+	free(s);
+	json_decref(body);
+	hn_peer_free(c);
+	hn_buf_release(&b);
+	return r;
+}
+
+static char *
+login(struct proc *p, const char *name, const char *pw)
+{
+	json_t *o = NULL;
+	char *tok = NULL;
+	long st = 0;
+
+	if (call(p, NULL, "POST", "/v1/session", json_pack("{s:s, s:s}",
+	    "name", name, "password", pw), &st, &o) == 0 && st == 201 &&
+	    hn_json_str(o, "token") != NULL)
+		tok = strdup(hn_json_str(o, "token"));
+	json_decref(o);
+	return tok;
+}
+
+static int
+make_accounts(struct proc *p)
+{
+	char *admin = login(p, "admin", p->admin_pw);
+	json_t *o = NULL;
+	long st = 0;
+	size_t i;
+	int r = 0;
+
+	if (admin == NULL)
+		return -1;
+	for (i = 0; i < NACCOUNTS && r == 0; i++) {
+		if (call(p, admin, "POST", "/v1/accounts", json_pack(
+		    "{s:s, s:s, s:s}", "name", demo_accounts[i].name, "role",
+		    demo_accounts[i].role, "password", DEMO_PASSWORD), &st,
+		    &o) != 0 || (st != 201 && st != 409))
+			r = -1;
+		json_decref(o);
+		o = NULL;
+	}
+	free(admin);
+	return r;
+}
+
+/* Sends a message through `from`'s API as `user`; waits for delivery. */
+static int
+send_wait(struct proc *from, const char *user, const char *to,
+    const char *kind, const char *reply, json_t *body, char id[33],
+    int seconds)
+{
+	char *tok = login(from, user, DEMO_PASSWORD), path[128];
+	json_t *o = NULL, *req;
+	const char *s;
+	long st = 0;
+	int i, r = -1;
+
+	if (tok == NULL) {
+		json_decref(body);
+		return -1;
+	}
+	req = json_pack("{s:s, s:s, s:o}", "to", to, "kind", kind, "body",
+	    body);
+	if (reply != NULL)
+		json_object_set_new(req, "in_reply_to", json_string(reply));
+	if (call(from, tok, "POST", "/v1/messages", req, &st, &o) != 0 ||
+	    st != 201 || (s = hn_json_str(o, "id")) == NULL ||
+	    strlen(s) != 32) {
+		fprintf(stderr, "  could not send the %s (HTTP %ld)\n", kind,
+		    st);
+		goto out;
+	}
+	memcpy(id, s, 33);
+	printf("  %s %s -> %s: queued as message %s (ledger index %lld on "
+	    "%s)\n", kind, from->code, to, id,
+	    (long long)json_integer_value(json_object_get(o,
+	    "ledger_index")), from->code);
+	snprintf(path, sizeof(path), "/v1/messages/%s", id);
+	for (i = 0; i < seconds * 10 && !stop_flag; i++) {
+		json_decref(o);
+		o = NULL;
+		if (call(from, tok, "GET", path, NULL, &st, &o) == 0 &&
+		    st == 200 && (s = hn_json_str(o, "status")) != NULL &&
+		    strcmp(s, "delivered") == 0) {
+			printf("  delivered to %s: signed receipt, %s's ledger "
+			    "index %lld\n", to, to, (long long)
+			    json_integer_value(json_object_get(o,
+			    "their_ledger_index")));
+			r = 0;
+			goto out;
+		}
+		usleep(100000);
+	}
+	fprintf(stderr, "  the %s was not delivered in %d s\n", kind, seconds);
+out:
+	json_decref(o);
+	free(tok);
+	return r;
+}
+
+static int
+scenario(struct proc *a, struct proc *b)
+{
+	char pres[33], ack[33], mla[33];
+	json_t *req;
+
+	printf("\nScenario (UN Convention, SIMULATED register):\n");
+	req = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:[{s:s, s:s}], "
+	    "s:s, s:s, s:b}", "kind", "preservation", "from", a->code, "to",
+	    b->code, "requesting_authority", "Cyber crime unit (demo)",
+	    "offence", "Fraud by means of a computer system (art. 13)",
+	    "proceedings", "Investigation 2026/123 (demo)", "facts",
+	    "Phishing site hosted by a provider in the requested State",
+	    "data", "description", "Subscriber and traffic data of the "
+	    "hosting account", "relation_to_offence", "Hosts the phishing "
+	    "site", "custodian", "Example Hosting Ltd (demo)", "necessity",
+	    "Logs are deleted after 30 days", "mla_to_follow", 1);
+	printf("1. %s asks %s to preserve stored data (art. 42)\n", a->code,
+	    b->code);
+	if (send_wait(a, "duty", b->code, "preservation", NULL, req, pres,
+	    30) != 0)
+		return -1;
+	printf("2. %s acknowledges\n", b->code);
+	if (send_wait(b, "duty", a->code, "acknowledgement", pres, json_pack(
+	    "{s:s}", "note", "Data preserved for 60 days (art. 42)"), ack,
+	    30) != 0)
+		return -1;
+	printf("3. %s follows up with a mutual legal assistance request "
+	    "(art. 40)\n", a->code);
+	req = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+	    "kind", "mla", "from", a->code, "to", b->code,
+	    "requesting_authority", "Central authority (demo)", "proceedings",
+	    "Investigation 2026/123 (demo)", "facts", "See the preservation "
+	    "request", "assistance_sought", "Disclosure of the preserved data",
+	    "purpose", "Evidence for the prosecution", "reference", pres);
+	if (send_wait(a, "central", b->code, "mla", pres, req, mla, 30) != 0)
+		return -1;
+	printf("Scenario complete.\n");
+	return 0;
+}
+
+static int
+write_info(const char *path, struct proc *ps, size_t n, const char *base)
+{
+	json_t *o, *nodes, *accs;
+	char ca[PATH_MAX + 16], *s;
+	size_t i, j;
+	int r;
+
+	nodes = json_array();
+	for (i = 1; i < n; i++) {
+		accs = json_array();
+		json_array_append_new(accs, json_pack("{s:s, s:s, s:s}", "name",
+		    "admin", "password", ps[i].admin_pw, "role", "admin"));
+		for (j = 0; j < NACCOUNTS; j++)
+			json_array_append_new(accs, json_pack("{s:s, s:s, s:s}",
+			    "name", demo_accounts[j].name, "password",
+			    DEMO_PASSWORD, "role", demo_accounts[j].role));
+		snprintf(ca, sizeof(ca), "%s/tls.crt", ps[i].dir);
+		json_array_append_new(nodes, json_pack("{s:s, s:s, s:i, s:s, "
+		    "s:s, s:o}", "party", ps[i].code, "url", ps[i].url, "port",
+		    (int)ps[i].port, "ca", ca, "dir", ps[i].dir, "accounts",
+		    accs));
+	}
+	snprintf(ca, sizeof(ca), "%s/tls.crt", ps[0].dir);
+	o = json_pack("{s:s, s:{s:s, s:i, s:s}, s:o, s:b, s:s, s:s}", "dir",
+	    base, "registry", "url", ps[0].url, "port", (int)ps[0].port, "ca",
+	    ca, "nodes", nodes, "simulated_register", 1, "register_label",
+	    LABEL, "password", DEMO_PASSWORD);
+	if (o == NULL || (s = json_dumps(o, JSON_INDENT(2))) == NULL) {
+		json_decref(o);
+		return -1;
+	}
+	r = hn_file_write_atomic(path, s, strlen(s), 0600);
+	free(s);
+	json_decref(o);
+	return r;
+}
+
+#define USAGE "usage: hanoinet demo [--nodes N] [--base-port P] [--dir DIR] " \
+	"[--info FILE] [--scenario-only | --exit-after SECONDS] [--status]"
+
+int
+cmd_demo(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "nodes", 1, NULL, 'n' }, { "base-port", 1, NULL, 'p' },
+		{ "dir", 1, NULL, 'd' }, { "info", 1, NULL, 'i' },
+		{ "scenario-only", 0, NULL, 's' },
+		{ "exit-after", 1, NULL, 'x' }, { "status", 0, NULL, 'S' },
+		{ "help", 0, NULL, 'h' }, { NULL, 0, NULL, 0 } };
+	struct proc ps[MAX_NODES + 1];
+	struct hn_buf sdir = HN_BUF_INIT(HN_DIR_MAX);
+	const char *dir = NULL, *info = NULL;
+	char base[PATH_MAX], regpath[PATH_MAX + 32], regkey[PATH_MAX + 32];
+	char regvkey[HN_VKEY_MAX + 1], path[PATH_MAX + 32], *desc = NULL;
+	uint8_t rsk[HN_ED25519_SK_LEN], rpk[HN_ED25519_PK_LEN];
+	uint8_t seed[HN_ED25519_SEED_LEN];
+	struct hn_buf keyline = HN_BUF_INIT(1024);
+	struct sigaction sa;
+	json_t *parties = NULL, *d = NULL;
+	long nodes = 3, baseport = 0, exit_after = -1;
+	size_t np = 0, i;
+	int c, st = 1, temp = 0, only = 0;
+	char *end;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			nodes = strtol(optarg, &end, 10);
+			if (*end != '\0' || nodes < 2 || nodes > MAX_NODES)
+				return hn_cli_usage("demo: --nodes is 2 to %d",
+				    MAX_NODES);
+			break;
+		case 'p':
+			baseport = strtol(optarg, &end, 10);
+			if (*end != '\0' || baseport < 1024 ||
+			    baseport > 65535 - MAX_NODES)
+				return hn_cli_usage("demo: --base-port is 1024 "
+				    "to %d", 65535 - MAX_NODES);
+			break;
+		case 'd': dir = optarg; break;
+		case 'i': info = optarg; break;
+		case 's': only = 1; break;
+		case 'x':
+			exit_after = strtol(optarg, &end, 10);
+			if (*end != '\0' || exit_after < 0 ||
+			    exit_after > 86400)
+				return hn_cli_usage("demo: --exit-after is 0 to "
+				    "86400 seconds");
+			break;
+		case 'S': return print_status();
+		case 'h': printf("%s\n", USAGE); return 0;
+		default: return hn_cli_usage(USAGE);
+		}
+	}
+	if (optind != argc)
+		return hn_cli_usage(USAGE);
+	if (hn_crypto_init() != 0 || hn_peer_global_init() != 0)
+		return hn_cli_fail(1, "cannot initialise the crypto libraries");
+	memset(ps, 0, sizeof(ps));
+	hn_log_set_level(HN_LOG_WARN);
+
+	printf("hanoinet demo: a registry and %ld nodes on loopback\n\n",
+	    nodes);
+	if (print_status() != 0)
+		return 1;
+	printf("\n*** This demo uses a SIMULATED register in which the UN "
+	    "Convention is in force\n*** for every party (ratified "
+	    "2025-11-03, in force from 2026-02-01). It is NOT\n*** the real "
+	    "register. Each node shows this label at /v1/federation.\n\n");
+
+	if (dir != NULL) {
+		if (hn_mkdirs(dir, 0700) != 0 || realpath(dir, base) == NULL)
+			return hn_cli_fail(1, "cannot create %s", dir);
+	} else {
+		snprintf(base, sizeof(base), "%s/hanoinet-demo.XXXXXX",
+		    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+		if (mkdtemp(base) == NULL)
+			return hn_cli_fail(1, "cannot create a temporary "
+			    "directory");
+		temp = 1;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	/* The registry's key, the simulated register. */
+	snprintf(regpath, sizeof(regpath), "%s/register-SIMULATED.json", base);
+	snprintf(regkey, sizeof(regkey), "%s/registry.key", base);
+	hn_random(seed, sizeof(seed));
+	hn_ed25519_from_seed(rpk, rsk, seed);
+	if (write_register(regpath) != 0 ||
+	    hn_skey_format(&keyline, "registry.demo", seed) != 0 ||
+	    hn_file_write_atomic(regkey, keyline.data, keyline.len, 0600) != 0 ||
+	    hn_vkey_format(regvkey, sizeof(regvkey), "registry.demo", rpk) != 0) {
+		hn_cli_fail(1, "cannot write the registry key or register");
+		goto out;
+	}
+	hn_wipe(seed, sizeof(seed));
+
+	/* Ports, data directories, entries. ps[0] is the registry. */
+	for (i = 0; i <= (size_t)nodes; i++) {
+		ps[i].port = baseport ? (unsigned)(baseport + (long)i) :
+		    free_port();
+		if (ps[i].port == 0) {
+			hn_cli_fail(1, "no free port");
+			goto out;
+		}
+	}
+	parties = json_array();
+	snprintf(ps[0].url, sizeof(ps[0].url), "https://127.0.0.1:%u",
+	    ps[0].port);
+	if (make_node(&ps[0], base, "UNR", regvkey, regpath, NULL, NULL) != 0) {
+		hn_cli_fail(1, "cannot set up the registry in %s", base);
+		goto out;
+	}
+	np = 1;
+	for (i = 1; i <= (size_t)nodes; i++, np++) {
+		if (make_node(&ps[i], base, codes[i - 1], regvkey, regpath,
+		    ps[0].url, parties) != 0) {
+			hn_cli_fail(1, "cannot set up node %s in %s",
+			    codes[i - 1], base);
+			goto out;
+		}
+	}
+	/* The signed directory, installed in every data directory (the
+	 * nodes also fetch it from the registry). */
+	d = json_pack("{s:i, s:i, s:O}", "serial", 1, "valid_days", 30,
+	    "parties", parties);
+	if (d == NULL || (desc = json_dumps(d, JSON_COMPACT)) == NULL ||
+	    hn_directory_sign(&sdir, desc, strlen(desc), "registry.demo", rsk,
+	    (int64_t)time(NULL), NULL) != 0) {
+		hn_cli_fail(1, "cannot sign the directory");
+		goto out;
+	}
+	for (i = 0; i < np; i++) {
+		snprintf(path, sizeof(path), "%s/directory.signed", ps[i].dir);
+		if (hn_file_write_atomic(path, sdir.data, sdir.len, 0644) != 0) {
+			hn_cli_fail(1, "cannot write %s", path);
+			goto out;
+		}
+	}
+	/* Start everything. */
+	for (i = 0; i < np; i++)
+		if ((ps[i].pid = spawn_serve(&ps[i])) < 0) {
+			hn_cli_fail(1, "cannot start %s", ps[i].code);
+			goto out;
+		}
+	for (i = 0; i < np; i++)
+		if (wait_port(&ps[i], 20) != 0) {
+			hn_cli_fail(1, "%s did not start (see %s/serve.log)",
+			    ps[i].code, ps[i].dir);
+			goto out;
+		}
+	for (i = 1; i < np; i++)
+		if (make_accounts(&ps[i]) != 0) {
+			hn_cli_fail(1, "cannot create the demo accounts on %s",
+			    ps[i].code);
+			goto out;
+		}
+	printf("Registry (depositary): %s  (GET /v1/directory; pinned key "
+	    "%s)\n", ps[0].url, regvkey);
+	printf("Nodes:\n");
+	for (i = 1; i < np; i++)
+		printf("  %s  %s   CA: %s/tls.crt   admin password: %s\n",
+		    ps[i].code, ps[i].url, ps[i].dir, ps[i].admin_pw);
+	printf("Logins on every node (password \"%s\"): duty (24/7 duty "
+	    "officer), central (central authority), supervisor, auditor\n",
+	    DEMO_PASSWORD);
+	printf("Try: curl --cacert %s/tls.crt %s/v1/federation\n", ps[1].dir,
+	    ps[1].url);
+	if (info != NULL && write_info(info, ps, np, base) != 0) {
+		hn_cli_fail(1, "cannot write %s", info);
+		goto out;
+	}
+	if (info != NULL)
+		printf("URLs and logins written to %s\n", info);
+	fflush(stdout);
+
+	if (scenario(&ps[1], &ps[2]) != 0) {
+		hn_cli_fail(1, "the scenario did not complete (logs in %s)",
+		    base);
+		temp = 0; /* keep the logs */
+		goto out;
+	}
+	fflush(stdout);
+	if (!only) {
+		if (exit_after < 0)
+			printf("\nRunning. Press Ctrl-C to stop every node.\n");
+		fflush(stdout);
+		for (i = 0; !stop_flag && (exit_after < 0 ||
+		    (long)i < exit_after * 10); i++)
+			usleep(100000);
+	}
+	st = 0;
+out:
+	printf("\nStopping %zu processes...\n", np);
+	stop_all(ps, np);
+	printf("Stopped.%s%s\n", temp && st == 0 ? "" : " Files kept in ",
+	    temp && st == 0 ? "" : base);
+	if (temp && st == 0) {
+		char *rm[] = { "rm", "-rf", base, NULL };
+		pid_t pid = fork();
+
+		if (pid == 0) {
+			execvp("rm", rm);
+			_exit(127);
+		}
+		if (pid > 0)
+			waitpid(pid, NULL, 0);
+	}
+	hn_wipe(rsk, sizeof(rsk));
+	hn_buf_release_secret(&keyline);
+	hn_buf_release(&sdir);
+	free(desc);
+	json_decref(d);
+	json_decref(parties);
+	return st;
 }

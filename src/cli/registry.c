@@ -8,16 +8,22 @@
  * Exit status: 0 ok, 1 does not verify / invalid, 2 usage or unreadable.
  */
 #include <getopt.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "cli/cli.h"
 #include "crypto/sign.h"
+#include "crypto/x509.h"
 #include "fed/directory.h"
+#include "fed/nodekey.h"
 #include "fed/signed.h"
 #include "fed/timefmt.h"
+#include "net/node.h"
+#include "util/encode.h"
 #include "util/file.h"
+#include "util/json.h"
 
 static int
 registry_keygen(int argc, char **argv)
@@ -234,7 +240,93 @@ out:
 	return st;
 }
 
+/*
+ * registry entry --dir DIR --url URL [--languages en,fr]: the directory
+ * entry of a node (what its operator sends the depositary): party, URL,
+ * TLS fingerprint, signing key (created in DIR/signing.key if missing),
+ * placeholder contacts to fill in. JSON on stdout.
+ */
+static int
+registry_entry(int argc, char **argv)
+{
+	static const struct option opts[] = { { "dir", 1, NULL, 'd' },
+		{ "url", 1, NULL, 'u' }, { "languages", 1, NULL, 'l' },
+		{ NULL, 0, NULL, 0 } };
+	struct hn_buf crt = HN_BUF_INIT(1 << 16);
+	uint8_t sk[HN_ED25519_SK_LEN], fp[32];
+	const char *dir = NULL, *url = NULL, *langs = "en";
+	char path[4096], name[HN_SIGNER_MAX + 1], vkey[HN_VKEY_MAX + 1];
+	char keyname[HN_SIGNER_MAX + 1], hex[hn_hex_len(32)], lb[256], *p, *e;
+	struct hn_conf conf;
+	struct hn_error err;
+	json_t *o = NULL, *la;
+	char *s = NULL;
+	int c, st = 2;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'd')
+			dir = optarg;
+		else if (c == 'u')
+			url = optarg;
+		else if (c == 'l')
+			langs = optarg;
+		else
+			return hn_cli_usage("usage: hanoinet registry entry --dir"
+			    " DIR --url URL [--languages en,fr]");
+	}
+	if (dir == NULL || url == NULL || optind != argc ||
+	    strlen(langs) >= sizeof(lb))
+		return hn_cli_usage("usage: hanoinet registry entry --dir DIR "
+		    "--url URL [--languages en,fr]");
+	if (hn_crypto_init() < 0)
+		return hn_cli_fail(2, "cannot initialise libsodium");
+	if (snprintf(path, sizeof(path), "%s/hanoinet.conf", dir) >=
+	    (int)sizeof(path) || hn_conf_load(&conf, path, &err) != 0)
+		return hn_cli_fail(2, "registry entry: cannot read %s", path);
+	if (hn_conf_path(&conf, "tls.crt", path, sizeof(path)) != 0 ||
+	    hn_file_read(path, &crt) != 0 ||
+	    hn_x509_fingerprint_pem(crt.data, crt.len, fp) != 0) {
+		st = hn_cli_fail(2, "registry entry: cannot read %s", path);
+		goto out;
+	}
+	hn_hex_encode(hex, fp, 32);
+	if (hn_conf_path(&conf, "signing.key", path, sizeof(path)) != 0 ||
+	    snprintf(name, sizeof(name), "hanoinet/%s",
+	    hn_conf_get(&conf, "party")) >= (int)sizeof(name) ||
+	    hn_nodekey_load(path, name, sk, keyname, vkey, &err) != 0) {
+		st = hn_cli_fail(2, "registry entry: signing key: %s",
+		    err.message);
+		goto out;
+	}
+	hn_wipe(sk, sizeof(sk));
+	la = json_array();
+	memcpy(lb, langs, strlen(langs) + 1);
+	for (p = lb; p != NULL && *p != '\0'; p = e) {
+		if ((e = strchr(p, ',')) != NULL)
+			*e++ = '\0';
+		json_array_append_new(la, json_string(p));
+	}
+	o = json_pack("{s:s, s:s, s:s, s:s, s:{s:s}, s:{s:s}, s:o}", "code",
+	    hn_conf_get(&conf, "party"), "node_url", url, "tls_sha256", hex,
+	    "signing_key", vkey, "contact_24_7", "name", "24/7 point of contact",
+	    "central_authority", "name", "central authority", "languages", la);
+	if (o == NULL || (s = json_dumps(o, JSON_INDENT(1) |
+	    JSON_PRESERVE_ORDER)) == NULL) {
+		st = hn_cli_fail(2, "registry entry: out of memory");
+		goto out;
+	}
+	printf("%s\n", s);
+	st = 0;
+out:
+	free(s);
+	json_decref(o);
+	hn_buf_release(&crt);
+	return st;
+}
+
 static const struct hn_cmd registry_cmds[] = {
+	{ "entry", registry_entry, "print a node's directory entry" },
 	{ "keygen", registry_keygen, "make a registry signing key" },
 	{ "sign", registry_sign, "sign a directory description" },
 	{ "verify", registry_verify, "verify a signed directory" },

@@ -13,6 +13,7 @@
 
 #include "cli/cli.h"
 #include "crypto/sign.h"
+#include "net/fednode.h"
 #include "net/http.h"
 #include "net/node.h"
 #include "net/routes.h"
@@ -128,6 +129,10 @@ cmd_serve(int argc, char **argv)
 	}
 	hc.tls_key_pem = key.data;
 	hc.tls_cert_pem = crt.data;
+	if (hn_fednode_start(node, &e) != 0) {
+		hn_cli_fail(1, "federation: %s", e.message);
+		goto out;
+	}
 	if (hn_http_start(&http, node, &hc, &port, &e) != 0) {
 		hn_cli_fail(1, "%s", e.message);
 		goto out;
@@ -156,6 +161,7 @@ conferr:
 	hn_cli_fail(1, "%s", e.message);
 out:
 	hn_http_stop(http);     /* in-flight requests finish first */
+	hn_fednode_stop(node);  /* then deliveries stop */
 	hn_node_close(node);    /* then the writer drains and the DB closes */
 	if (status == 0)
 		hn_log(HN_LOG_INFO, "serve.stopped", "clean=1");

@@ -66,6 +66,11 @@ hn_fed_open(struct hn_fed **out, const struct hn_fed_config *cfg,
 	f->env = *env;
 	memcpy(f->sk, cfg->sk, sizeof(f->sk));
 	f->cfg.sk = NULL;
+	if (cfg->registry_pin != NULL) {
+		memcpy(f->registry_pin, cfg->registry_pin, 32);
+		f->has_registry_pin = 1;
+	}
+	f->cfg.registry_pin = NULL;
 	if (cfg->key_name != NULL) {
 		if (strlen(cfg->key_name) > HN_SIGNER_MAX) {
 			free(f);
@@ -108,12 +113,100 @@ hn_fed_open(struct hn_fed **out, const struct hn_fed_config *cfg,
 static void *worker_main(void *arg);
 
 int
+hn_fed_directory_fetch(struct hn_fed *f, int64_t now, struct hn_error *err)
+{
+	struct hn_buf b = HN_BUF_INIT(HN_DIR_MAX);
+	struct hn_peer *p = NULL;
+	long status = 0;
+	int r;
+
+	if (f->cfg.registry_url == NULL || f->cfg.registry_url[0] == '\0')
+		return hn_error_set(err, HN_ENOTFOUND, "registry_url", NULL,
+		    "no registry URL configured");
+	if ((r = hn_peer_new(&p, f->cfg.registry_url,
+	    f->has_registry_pin ? f->registry_pin : NULL, f->cfg.tls_cert,
+	    f->cfg.tls_key, err)) < 0)
+		goto out;
+	if ((r = hn_peer_request(p, "GET", "/v1/directory", NULL, NULL, 0,
+	    f->cfg.timeout_ms, &status, &b, err)) < 0)
+		goto out;
+	if (status != 200) {
+		r = hn_error_set(err, HN_ENET, "registry_url", NULL,
+		    "the registry answered HTTP %ld", status);
+		goto out;
+	}
+	r = hn_fed_directory_offer(f, b.data, b.len, now, err);
+out:
+	hn_peer_free(p);
+	hn_buf_release(&b);
+	return r;
+}
+
+static void *
+dir_main(void *arg)
+{
+	struct hn_fed *f = arg;
+	struct hn_error err;
+	struct timespec ts;
+	long wait;
+	int r;
+
+	for (;;) {
+		r = hn_fed_directory_fetch(f, (int64_t)time(NULL), &err);
+		if (r < 0 && r != HN_ESTATE)
+			hn_log(HN_LOG_WARN, "directory.fetch_failed", "url=%s "
+			    "error=\"%s\"", f->cfg.registry_url, err.message);
+		/* Until a first directory is held, try again soon. */
+		wait = r < 0 && f->dir == NULL ? 1000 :
+		    f->cfg.directory_refresh_ms;
+		pthread_mutex_lock(&f->mu);
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += wait / 1000;
+		ts.tv_nsec += (wait % 1000) * 1000000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		while (!f->stopping &&
+		    pthread_cond_timedwait(&f->cv, &f->mu, &ts) == 0)
+			;
+		if (f->stopping) {
+			pthread_mutex_unlock(&f->mu);
+			break;
+		}
+		pthread_mutex_unlock(&f->mu);
+	}
+	return NULL;
+}
+
+int
 hn_fed_start(struct hn_fed *f, struct hn_error *err)
 {
-	if (pthread_create(&f->worker, NULL, worker_main, f) != 0)
-		return hn_error_set(err, HN_EINTERNAL, NULL, NULL,
-		    "cannot start the delivery worker");
+	int i;
+
+	f->nworkers = f->cfg.workers > 0 ? (int)f->cfg.workers : 4;
+	if (f->nworkers > 64)
+		f->nworkers = 64;
+	if ((f->workers = calloc((size_t)f->nworkers,
+	    sizeof(*f->workers))) == NULL)
+		return hn_error_set(err, HN_ENOMEM, NULL, NULL,
+		    "out of memory");
 	f->started = 1;
+	for (i = 0; i < f->nworkers; i++) {
+		f->workers[i].f = f;
+		f->workers[i].k = i;
+		if (pthread_create(&f->workers[i].th, NULL, worker_main,
+		    &f->workers[i]) != 0)
+			return hn_error_set(err, HN_EINTERNAL, NULL, NULL,
+			    "cannot start the delivery workers");
+		f->workers[i].started = 1;
+	}
+	if (f->cfg.registry_url != NULL && f->cfg.registry_url[0] != '\0') {
+		if (pthread_create(&f->dirthread, NULL, dir_main, f) != 0)
+			hn_log(HN_LOG_ERROR, "directory.not_started", "%s", "");
+		else
+			f->dir_started = 1;
+	}
 	if (f->cfg.witness_interval_ms > 0) {
 		if (pthread_create(&f->witness, NULL, hn_fed_witness_main, f)
 		    != 0)
@@ -136,12 +229,21 @@ hn_fed_close(struct hn_fed *f)
 		f->stopping = 1;
 		pthread_cond_broadcast(&f->cv);
 		pthread_mutex_unlock(&f->mu);
-		pthread_join(f->worker, NULL);
+		for (i = 0; i < (size_t)f->nworkers; i++)
+			if (f->workers[i].started)
+				pthread_join(f->workers[i].th, NULL);
 		if (f->witness_started)
 			pthread_join(f->witness, NULL);
+		if (f->dir_started)
+			pthread_join(f->dirthread, NULL);
 	}
-	for (i = 0; i < f->npeers; i++)
-		hn_peer_free(f->peers[i].p);
+	for (i = 0; f->workers != NULL && i < (size_t)f->nworkers; i++) {
+		size_t j;
+
+		for (j = 0; j < f->workers[i].npeers; j++)
+			hn_peer_free(f->workers[i].peers[j].p);
+	}
+	free(f->workers);
 	for (i = 0; i < f->nwpeers; i++)
 		hn_peer_free(f->wpeers[i].p);
 	hn_directory_free(f->dir);
@@ -157,7 +259,7 @@ void
 hn_fed_kick(struct hn_fed *f)
 {
 	pthread_mutex_lock(&f->mu);
-	f->kicked = 1;
+	f->kicks++;
 	pthread_cond_broadcast(&f->cv); /* the witness waits on it too */
 	pthread_mutex_unlock(&f->mu);
 }
@@ -243,7 +345,7 @@ int
 hn_fed_queue(struct hn_fed *f, struct hn_db *db, const char *recipient,
     const char *kind, const char *in_reply_to, const char *request_id,
     const json_t *body, int64_t now, char msg_id[HN_MSGID_LEN + 1],
-    struct hn_error *err)
+    uint64_t *index_out, struct hn_error *err)
 {
 	const struct hn_msg_kind *k;
 	char *text = NULL;
@@ -281,6 +383,8 @@ hn_fed_queue(struct hn_fed *f, struct hn_db *db, const char *recipient,
 		hn_error_set(err, r, NULL, NULL, "cannot log the message");
 		goto out;
 	}
+	if (index_out != NULL)
+		*index_out = index;
 	r = 0;
 out:
 	free(text);
@@ -393,7 +497,8 @@ receipt_for(struct hn_fed *f, const char *sender, const char *id,
 	if (r < 0)
 		goto out;
 	if (row.receipt == NULL) {
-		if ((r = f->env.checkpoint(f->env.ctx, &cp)) < 0)
+		if ((r = f->env.checkpoint(f->env.ctx,
+		    (uint64_t)row.ledger_index + 1, &cp)) < 0)
 			goto out;
 		hn_buf_reset(resp);
 		if ((r = hn_receipt_seal(resp, id, sender, f->cfg.party,
@@ -544,6 +649,8 @@ hn_fed_inbox(struct hn_fed *f, const char *body, size_t len,
 			goto out_unlocked;
 		} else {
 			STAT_INC(f, inbox_accepted);
+			if (f->env.accepted != NULL)
+				f->env.accepted(f->env.ctx, e, job.index);
 			hn_log(HN_LOG_INFO, "inbox.accepted", "sender=%s id=%s "
 			    "kind=%s index=%llu", e->sender, e->id, e->kind,
 			    (unsigned long long)job.index);
@@ -671,8 +778,9 @@ backoff_ms(struct hn_fed *f, int attempts)
 
 /* One delivery attempt of one row; records the outcome. */
 static void
-deliver_one(struct hn_fed *f, struct hn_outbox_row *row)
+deliver_one(struct hn_fed_worker *w, struct hn_outbox_row *row)
 {
+	struct hn_fed *f = w->f;
 	struct hn_buf env = HN_BUF_INIT(HN_ENV_MAX);
 	struct hn_buf resp = HN_BUF_INIT(HN_RECEIPT_MAX);
 	struct hn_receipt *rc = NULL;
@@ -712,7 +820,7 @@ deliver_one(struct hn_fed *f, struct hn_outbox_row *row)
 		goto done;
 	}
 	memcpy(pk, p->pk, sizeof(pk));
-	peer = hn_fed_peer_for(f, f->peers, &f->npeers, p, &err);
+	peer = hn_fed_peer_for(f, w->peers, &w->npeers, p, &err);
 	pthread_rwlock_unlock(&f->dir_lock);
 	if (peer == NULL) {
 		msgf(msg, sizeof(msg), "%s", err.message);
@@ -808,7 +916,9 @@ in_list(char (*codes)[4], size_t n, const char *c)
 static void *
 worker_main(void *arg)
 {
-	struct hn_fed *f = arg;
+	struct hn_fed_worker *w = arg;
+	struct hn_fed *f = w->f;
+	unsigned long seen;
 	struct hn_outbox_row rows[DUE_BATCH];
 	char down[DUE_BATCH][4];
 	struct hn_db *db = NULL;
@@ -827,14 +937,14 @@ worker_main(void *arg)
 			pthread_mutex_unlock(&f->mu);
 			break;
 		}
-		f->kicked = 0;
+		seen = f->kicks;
 		pthread_mutex_unlock(&f->mu);
 
 		n = 0;
 		now = hn_fed_now_ms();
 		if ((r = f->env.reader(f->env.ctx, &db)) == 0) {
-			r = hn_fedstore_outbox_due(db, now, rows, DUE_BATCH,
-			    &n);
+			r = hn_fedstore_outbox_due(db, now, f->nworkers, w->k,
+			    rows, DUE_BATCH, &n);
 			f->env.release(f->env.ctx, db);
 		}
 		ndown = 0;
@@ -849,7 +959,7 @@ worker_main(void *arg)
 				int64_t before = rows[i].attempts;
 				struct hn_outbox_row chk;
 
-				deliver_one(f, &rows[i]);
+				deliver_one(w, &rows[i]);
 				/* Did it fail? Then skip this peer for now. */
 				if (f->env.reader(f->env.ctx, &db) == 0) {
 					if (hn_fedstore_outbox_get(db,
@@ -871,7 +981,7 @@ worker_main(void *arg)
 
 		next = INT64_MAX;
 		if (f->env.reader(f->env.ctx, &db) == 0) {
-			next = hn_fedstore_outbox_next(db);
+			next = hn_fedstore_outbox_next(db, f->nworkers, w->k);
 			f->env.release(f->env.ctx, db);
 		}
 		now = hn_fed_now_ms();
@@ -890,7 +1000,7 @@ worker_main(void *arg)
 			ts.tv_nsec -= 1000000000;
 		}
 		pthread_mutex_lock(&f->mu);
-		while (!f->kicked && !f->stopping) {
+		while (f->kicks == seen && !f->stopping) {
 			if (pthread_cond_timedwait(&f->cv, &f->mu, &ts) ==
 			    ETIMEDOUT)
 				break;

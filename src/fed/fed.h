@@ -39,8 +39,9 @@ struct hn_fed_env {
 	/* Appends a ledger entry inside the running write transaction. */
 	int (*ledger_append)(void *ctx, struct hn_db *db, const void *entry,
 	    size_t len, uint64_t *index);
-	/* Appends a signed checkpoint covering every committed entry. */
-	int (*checkpoint)(void *ctx, struct hn_buf *out);
+	/* Appends a signed checkpoint of at least min_size entries (a cached
+	 * one may do; 0: a fresh one of every committed entry). */
+	int (*checkpoint)(void *ctx, uint64_t min_size, struct hn_buf *out);
 	/* Checks an incoming request (the envelope body of a request kind):
 	 * 0 if valid and allowed; HN_EDENIED + reason naming the legal basis
 	 * when the treaty gate refuses (core's hn_request_gate); HN_EINVAL +
@@ -52,6 +53,10 @@ struct hn_fed_env {
 	int (*deliver)(void *ctx, struct hn_db *db,
 	    const struct hn_envelope *e, uint64_t ledger_index,
 	    struct hn_error *err);
+	/* Optional: told after a received message was committed (metrics,
+	 * benchmarks). Must not block. */
+	void (*accepted)(void *ctx, const struct hn_envelope *e,
+	    uint64_t ledger_index);
 	/* Optional: a message we sent was receipted (inside a transaction). */
 	int (*delivered)(void *ctx, struct hn_db *db, const char *msg_id,
 	    const struct hn_receipt *rc, struct hn_error *err);
@@ -63,10 +68,16 @@ struct hn_fed_config {
 	const char *registry_key;     /* pinned registry verifier key */
 	const char *directory_path;   /* the held copy (DIR/directory.signed) */
 	const char *registry_url;     /* optional: GET {url}/v1/directory */
+	const uint8_t *registry_pin;  /* optional: the registry's TLS
+	                                 certificate SHA-256 (the content is
+	                                 signed either way) */
 	const char *tls_cert, *tls_key; /* PEM files: our client identity */
 	long retry_base_ms;           /* first retry delay (default 500) */
 	long retry_max_ms;            /* cap of the backoff (default 60000) */
 	long max_attempts;            /* 0: retry until delivered */
+	long workers;                 /* delivery threads (default 4): their
+	                                 requests overlap, so both sides'
+	                                 group commits batch them */
 	long timeout_ms;              /* per HTTP request (default 10000) */
 	long time_window_s;           /* inbox: past window (default 600) */
 	long future_skew_s;           /* inbox: future tolerance (default 300) */
@@ -99,6 +110,9 @@ void hn_fed_kick(struct hn_fed *f);
  * compared with the held one, kept if newer (hn_directory_update). */
 int hn_fed_directory_offer(struct hn_fed *f, const char *data, size_t len,
     int64_t now, struct hn_error *err) __attribute__((warn_unused_result));
+/* Fetches the directory from the registry now and offers it. */
+int hn_fed_directory_fetch(struct hn_fed *f, int64_t now,
+    struct hn_error *err) __attribute__((warn_unused_result));
 /* Appends the held signed directory to out (HN_ENOTFOUND if none). */
 int hn_fed_directory_raw(struct hn_fed *f, struct hn_buf *out);
 /* Serial and expiry of the held directory (0 if none). */
@@ -108,13 +122,15 @@ void hn_fed_directory_info(struct hn_fed *f, uint64_t *serial,
 /*
  * Queues a message INSIDE the caller's write transaction (call it from the
  * job that writes the request row and its ledger entry): an outbox row
- * and a ledger entry "message.queued". *msg_id receives the new id.
+ * and a ledger entry "message.queued". msg_id receives the new id, *index
+ * (may be NULL) the ledger index.
  * Then call hn_fed_kick after the commit.
  */
 int hn_fed_queue(struct hn_fed *f, struct hn_db *db, const char *recipient,
     const char *kind, const char *in_reply_to, const char *request_id,
     const json_t *body, int64_t now_ms, char msg_id[HN_MSGID_LEN + 1],
-    struct hn_error *err) __attribute__((warn_unused_result));
+    uint64_t *index, struct hn_error *err)
+    __attribute__((warn_unused_result));
 
 /*
  * POST /v1/inbox. body/len: the signed envelope; peer_fp: SHA-256 of the

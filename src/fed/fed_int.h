@@ -18,6 +18,15 @@ struct peer_slot {
 	struct hn_peer *p;
 };
 
+struct hn_fed_worker {
+	struct hn_fed *f;
+	int k;                              /* takes rows with seq % n == k */
+	pthread_t th;
+	int started;
+	struct peer_slot peers[MAX_PEERS];  /* this thread's clients */
+	size_t npeers;
+};
+
 struct hn_fed {
 	struct hn_fed_config cfg;
 	struct hn_fed_env env;
@@ -28,11 +37,10 @@ struct hn_fed {
 
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	int kicked, stopping, started;
-	pthread_t worker;
-
-	struct peer_slot peers[MAX_PEERS]; /* worker thread only */
-	size_t npeers;
+	unsigned long kicks;                /* bumped by hn_fed_kick */
+	int stopping, started;
+	struct hn_fed_worker *workers;      /* delivery threads */
+	int nworkers;
 
 	pthread_mutex_t stats_mu;
 	struct hn_fed_stats stats;
@@ -43,6 +51,12 @@ struct hn_fed {
 	struct peer_slot wpeers[MAX_PEERS]; /* witness thread only */
 	size_t nwpeers;
 	char key_name[HN_SIGNER_MAX + 1];
+
+	/* directory refresh from the registry */
+	pthread_t dirthread;
+	int dir_started;
+	uint8_t registry_pin[32];
+	int has_registry_pin;
 };
 
 

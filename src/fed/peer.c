@@ -19,6 +19,7 @@ struct hn_peer {
 	struct hn_buf *resp;
 	int too_big;
 	char errbuf[CURL_ERROR_SIZE];
+	char *auth;        /* "Authorization: Bearer ..." or NULL */
 };
 
 int
@@ -119,7 +120,31 @@ hn_peer_free(struct hn_peer *p)
 	free(p->base);
 	free(p->cert);
 	free(p->key);
+	if (p->auth != NULL) {
+		hn_wipe(p->auth, strlen(p->auth));
+		free(p->auth);
+	}
 	free(p);
+}
+
+int
+hn_peer_set_bearer(struct hn_peer *p, const char *token)
+{
+	size_t n;
+
+	if (p->auth != NULL) {
+		hn_wipe(p->auth, strlen(p->auth));
+		free(p->auth);
+		p->auth = NULL;
+	}
+	if (token == NULL)
+		return 0;
+	n = strlen(token) + 32;
+	if ((p->auth = malloc(n)) == NULL)
+		return HN_ENOMEM;
+	if (snprintf(p->auth, n, "Authorization: Bearer %s", token) >= (int)n)
+		return HN_EINTERNAL;
+	return 0;
 }
 
 void
@@ -139,7 +164,7 @@ hn_peer_request(struct hn_peer *p, const char *method, const char *path,
     const char *ctype, const void *body, size_t len, long timeout_ms,
     long *status, struct hn_buf *resp, struct hn_error *err)
 {
-	struct curl_slist *hdrs = NULL;
+	struct curl_slist *hdrs = NULL, *t;
 	char url[1024], ct[160];
 	CURLcode rc;
 	int n, r;
@@ -177,24 +202,31 @@ hn_peer_request(struct hn_peer *p, const char *method, const char *path,
 		curl_easy_setopt(p->h, CURLOPT_SSLCERT, p->cert);
 		curl_easy_setopt(p->h, CURLOPT_SSLKEY, p->key);
 	}
+	if (p->auth != NULL &&
+	    (hdrs = curl_slist_append(hdrs, p->auth)) == NULL)
+		return hn_error_set(err, HN_ENOMEM, NULL, NULL,
+		    "out of memory");
 	if (strcmp(method, "POST") == 0) {
 		n = snprintf(ct, sizeof(ct), "Content-Type: %s",
 		    ctype ? ctype : "application/octet-stream");
-		if (n < 0 || (size_t)n >= sizeof(ct))
+		if (n < 0 || (size_t)n >= sizeof(ct) ||
+		    (t = curl_slist_append(hdrs, ct)) == NULL) {
+			curl_slist_free_all(hdrs);
 			return hn_error_set(err, HN_EINVAL, NULL, NULL,
-			    "content type too long");
-		if ((hdrs = curl_slist_append(hdrs, ct)) == NULL)
-			return hn_error_set(err, HN_ENOMEM, NULL, NULL,
-			    "out of memory");
-		curl_easy_setopt(p->h, CURLOPT_HTTPHEADER, hdrs);
+			    "content type too long or out of memory");
+		}
+		hdrs = t;
 		curl_easy_setopt(p->h, CURLOPT_POST, 1L);
 		curl_easy_setopt(p->h, CURLOPT_POSTFIELDS, body);
 		curl_easy_setopt(p->h, CURLOPT_POSTFIELDSIZE_LARGE,
 		    (curl_off_t)len);
 	} else if (strcmp(method, "GET") != 0) {
+		curl_slist_free_all(hdrs);
 		return hn_error_set(err, HN_EINVAL, NULL, NULL,
 		    "unsupported method");
 	}
+	if (hdrs != NULL)
+		curl_easy_setopt(p->h, CURLOPT_HTTPHEADER, hdrs);
 	rc = curl_easy_perform(p->h);
 	curl_slist_free_all(hdrs);
 	curl_easy_setopt(p->h, CURLOPT_HTTPHEADER, NULL);

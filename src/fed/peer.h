@@ -34,6 +34,10 @@ int hn_peer_new(struct hn_peer **out, const char *base_url,
     struct hn_error *err) __attribute__((warn_unused_result));
 void hn_peer_free(struct hn_peer *p);
 
+/* Sends "Authorization: Bearer TOKEN" from now on (NULL: stop). For
+ * clients of a node's own API (hanoinet demo, benchmarks). */
+int hn_peer_set_bearer(struct hn_peer *p, const char *token);
+
 /* Changes the pin (a new directory); drops the connection if it changed. */
 void hn_peer_set_pin(struct hn_peer *p, const uint8_t pin[32]);
 

@@ -1,5 +1,6 @@
 #include "net/metrics.h"
 
+#include "net/fednode.h"
 #include "net/http.h"
 #include "net/node.h"
 #include "store/store.h"
@@ -31,5 +32,6 @@ hn_metrics_write(struct hn_node *n, struct hn_db *db, int64_t now,
 	r |= hn_buf_addf(out, "# HELP hanoinet_uptime_seconds Since start.\n"
 	    "# TYPE hanoinet_uptime_seconds gauge\n"
 	    "hanoinet_uptime_seconds %lld\n", (long long)(now - n->started));
+	r |= hn_fednode_metrics(n, db, out);
 	return r ? HN_ETOOBIG : 0;
 }

@@ -36,6 +36,22 @@ static const struct {
 	{ "session_hours", "12", "lifetime of a login session" },
 	{ "max_failed_logins", "5", "failed logins in a row before a lock-out" },
 	{ "lockout_minutes", "15", "length of a lock-out" },
+	/* the federation (net/fednode.h, docs/protocol.md) */
+	{ "registry_key", "", "the registry's verifier key (pinned); required to exchange messages" },
+	{ "registry_url", "", "https:// URL of the registry to fetch the signed directory from (empty: use DIR/directory.signed only)" },
+	{ "registry_tls_sha256", "", "SHA-256 of the registry's TLS certificate (optional pin)" },
+	{ "retry_base_ms", "500", "first delivery retry delay (doubles up to retry_max_ms, +-50% jitter)" },
+	{ "retry_max_ms", "60000", "longest delay between delivery attempts" },
+	{ "max_attempts", "0", "delivery attempts before a message is marked failed (0: until delivered)" },
+	{ "delivery_workers", "4", "delivery threads (their requests overlap and batch)" },
+	{ "peer_timeout_ms", "10000", "timeout of one request to another node" },
+	{ "inbox_window_s", "600", "accept messages signed at most this long ago" },
+	{ "inbox_skew_s", "300", "accept messages signed at most this far in the future" },
+	{ "witness_interval_s", "60", "how often to fetch and cosign the peers' checkpoints (0: never)" },
+	{ "directory_refresh_s", "300", "how often to fetch the directory from registry_url" },
+	{ "bilateral", "", "parties with which a bilateral treaty is a legal basis (comma-separated codes)" },
+	{ "reciprocity", "", "parties with which reciprocity is declared (comma-separated codes)" },
+	{ "register_label", "", "shown with the register (e.g. that a demo's register is simulated)" },
 	{ NULL, NULL, NULL }
 };
 

@@ -22,6 +22,7 @@
 
 struct hn_store;
 struct hn_http;
+struct hn_fednode;
 
 #define HN_CONF_MAX_ENTRIES 64
 #define HN_CONF_VALUE_MAX 512
@@ -64,6 +65,7 @@ struct hn_node {
 	int64_t lockout_s;
 	int64_t started;
 	uint8_t tls_fp[32];        /* SHA-256 of our certificate */
+	struct hn_fednode *fed;    /* the federation (net/fednode.h) */
 };
 
 /*

@@ -38,6 +38,30 @@ const struct hn_route hn_routes[] = {
 	{ "GET", "/web/*", HN_ROLE_PUBLIC, 0, hn_api_web_asset,
 	  "the console's files (HTML, CSS, ES modules, translations)" },
 
+	/* the federation (net/api_fed.c, docs/protocol.md) */
+	{ "POST", "/v1/inbox", HN_ROLE_PEER, (1024 + 5) * KiB, hn_api_inbox,
+	  "another node delivers a signed message" },
+	{ "GET", "/v1/directory", HN_ROLE_PUBLIC, 0, hn_api_directory,
+	  "the signed directory this node holds" },
+	{ "GET", "/v1/federation", HN_ROLE_PUBLIC, 0, hn_api_federation,
+	  "this node's federation state: keys, directory, register label" },
+	{ "POST", "/v1/messages", HN_ROLES_OFFICERS, (1024 + 4) * KiB,
+	  hn_api_messages_create, "send a message to another node" },
+	{ "GET", "/v1/messages", HN_ROLES_READERS, 0, hn_api_messages_list,
+	  "messages sent (with delivery status) or received" },
+	{ "GET", "/v1/messages/{id}", HN_ROLES_READERS, 0,
+	  hn_api_messages_get, "the delivery status of a message sent" },
+	{ "GET", "/v1/log/checkpoint", HN_ROLE_PUBLIC | HN_ROLE_PEER, 0,
+	  hn_api_log_checkpoint, "the latest signed checkpoint of the ledger" },
+	{ "GET", "/v1/log/consistency", HN_ROLE_PUBLIC | HN_ROLE_PEER, 0,
+	  hn_api_log_consistency, "a consistency proof between two sizes" },
+	{ "POST", "/v1/log/cosignature", HN_ROLE_PEER, 64 * KiB,
+	  hn_api_log_cosignature, "a witness returns our checkpoint cosigned" },
+	{ "GET", "/v1/log/cosignatures", HN_ROLE_PUBLIC, 0,
+	  hn_api_log_cosignatures, "the cosignatures this node holds" },
+	{ "GET", "/v1/witness", HN_ROLES_READERS, 0, hn_api_witness,
+	  "witnessing alerts" },
+
 	{ NULL, NULL, 0, 0, NULL, NULL }
 };
 

@@ -46,5 +46,16 @@ int hn_api_accounts_list(struct hn_req *r);
 int hn_api_accounts_create(struct hn_req *r);
 int hn_api_web_index(struct hn_req *r);
 int hn_api_web_asset(struct hn_req *r);
+int hn_api_inbox(struct hn_req *r);
+int hn_api_directory(struct hn_req *r);
+int hn_api_federation(struct hn_req *r);
+int hn_api_messages_create(struct hn_req *r);
+int hn_api_messages_list(struct hn_req *r);
+int hn_api_messages_get(struct hn_req *r);
+int hn_api_log_checkpoint(struct hn_req *r);
+int hn_api_log_consistency(struct hn_req *r);
+int hn_api_log_cosignature(struct hn_req *r);
+int hn_api_log_cosignatures(struct hn_req *r);
+int hn_api_witness(struct hn_req *r);
 
 #endif

@@ -196,7 +196,7 @@ static int
 outbox_rows(sqlite3_stmt *st, struct hn_outbox_row *rows, size_t max,
     size_t *n)
 {
-	int rc, r = 0;
+	int rc = SQLITE_DONE, r = 0;
 
 	*n = 0;
 	while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -215,31 +215,35 @@ outbox_rows(sqlite3_stmt *st, struct hn_outbox_row *rows, size_t max,
 }
 
 int
-hn_fedstore_outbox_due(struct hn_db *db, int64_t now_ms,
-    struct hn_outbox_row *rows, size_t max, size_t *n)
+hn_fedstore_outbox_due(struct hn_db *db, int64_t now_ms, int nparts,
+    int part, struct hn_outbox_row *rows, size_t max, size_t *n)
 {
 	sqlite3_stmt *st;
 	int r;
 
 	*n = 0;
 	if ((r = hn_db_stmt(db, &st, "SELECT " OUT_COLS " FROM fed_outbox "
-	    "WHERE status IN (0, 1) AND next_ms <= ? ORDER BY next_ms, seq "
-	    "LIMIT ?")) < 0)
+	    "WHERE status IN (0, 1) AND next_ms <= ? AND seq % ? = ? ORDER BY "
+	    "next_ms, seq LIMIT ?")) < 0)
 		return r;
 	sqlite3_bind_int64(st, 1, now_ms);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+	sqlite3_bind_int(st, 2, nparts > 0 ? nparts : 1);
+	sqlite3_bind_int(st, 3, nparts > 0 ? part : 0);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)max);
 	return outbox_rows(st, rows, max, n);
 }
 
 int64_t
-hn_fedstore_outbox_next(struct hn_db *db)
+hn_fedstore_outbox_next(struct hn_db *db, int nparts, int part)
 {
 	sqlite3_stmt *st;
 	int64_t v = INT64_MAX;
 
 	if (hn_db_stmt(db, &st, "SELECT min(next_ms) FROM fed_outbox WHERE "
-	    "status IN (0, 1)") < 0)
+	    "status IN (0, 1) AND seq % ? = ?") < 0)
 		return v;
+	sqlite3_bind_int(st, 1, nparts > 0 ? nparts : 1);
+	sqlite3_bind_int(st, 2, nparts > 0 ? part : 0);
 	if (sqlite3_step(st) == SQLITE_ROW &&
 	    sqlite3_column_type(st, 0) != SQLITE_NULL)
 		v = sqlite3_column_int64(st, 0);

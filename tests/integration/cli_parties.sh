@@ -108,8 +108,8 @@ check "shipped AZE" 0 '{"code":"AZE","signed":"2025-10-25","instrument":null,"de
 	"$HN_BIN" parties status AZE --json
 check "shipped between" 0 '{"a":"VNM","b":"FRA","on":"2026-11-23","basis":"unccc","in_force":false,"reason":"the UN Convention (unccc) is not in force between VNM and FRA on 2026-11-23: fewer than 40 instruments deposited (art. 65)"}' \
 	"$HN_BIN" parties between VNM FRA --on 2026-11-23 --json
-check "demo" 0 '*' "$HN_BIN" demo
-"$HN_BIN" demo >"$T/demo.txt"
+check "demo" 0 '*' "$HN_BIN" demo --status
+"$HN_BIN" demo --status >"$T/demo.txt"
 grep -q "NOT yet in force" "$T/demo.txt" || { echo "FAIL demo text"; fails=$((fails + 1)); }
 
 # Errors: one line on stderr, exit 2.

@@ -95,7 +95,7 @@ t_append(void *ctx, struct hn_db *db, const void *e, size_t len,
 }
 
 static int
-t_checkpoint(void *ctx, struct hn_buf *out)
+t_checkpoint(void *ctx, uint64_t min_size, struct hn_buf *out)
 {
 	struct tenv *t = ctx;
 
@@ -170,7 +170,7 @@ setup(void **state)
 {
 	struct hn_fed_config cfg;
 	struct hn_fed_env env = { &T, t_write, t_reader, t_release, t_append,
-		t_checkpoint, t_gate, NULL, NULL };
+		t_checkpoint, t_gate, NULL, NULL, NULL };
 	struct hn_buf b = HN_BUF_INIT(HN_DIR_MAX);
 	struct hn_error err;
 	int64_t now = (int64_t)time(NULL);
@@ -412,7 +412,7 @@ queue_job(struct hn_db *db, void *arg, struct hn_error *err)
 	int r;
 
 	r = hn_fed_queue(F, db, "VNM", "acknowledgement", "req-1", "req-1",
-	    body, 1000, id, err);
+	    body, 1000, id, NULL, err);
 	json_decref(body);
 	return r;
 }
@@ -451,11 +451,11 @@ test_queue(void **state)
 	assert_int_equal(c[HN_OUT_QUEUED], 1);
 	/* Invalid: to ourselves, unknown kind, reply without reference. */
 	assert_int_equal(hn_fed_queue(F, T.db, "FRA", "mla", NULL, NULL, body,
-	    0, id2, &err), HN_EINVAL);
+	    0, id2, NULL, &err), HN_EINVAL);
 	assert_int_equal(hn_fed_queue(F, T.db, "VNM", "gossip", NULL, NULL,
-	    body, 0, id2, &err), HN_EINVAL);
+	    body, 0, id2, NULL, &err), HN_EINVAL);
 	assert_int_equal(hn_fed_queue(F, T.db, "VNM", "refusal", NULL, NULL,
-	    body, 0, id2, &err), HN_EINVAL);
+	    body, 0, id2, NULL, &err), HN_EINVAL);
 	json_decref(body);
 }
 

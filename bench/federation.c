@@ -1,0 +1,533 @@
+/*
+ * bench/federation: two nodes on loopback in one process (the real node
+ * server, store, ledger and federation runtime; each node its own data
+ * directory and database), VNM sending preservation requests to FRA.
+ *
+ *   plain    a plain HTTPS POST round trip to FRA's server over a kept-alive
+ *            mutual-TLS connection (the baseline, measured in the same run)
+ *   e2e      submit on VNM (the one-transaction queueing of POST
+ *            /v1/messages) to stored on FRA (its inbox transaction
+ *            committed), one message at a time: p50, p99
+ *   burst    BENCH_BURST messages submitted by 8 threads at once: msgs/s
+ *            until the last is stored on FRA; lost and duplicated counted
+ *            from FRA's inbox
+ *
+ * Last line: BENCH federation ratio=R p50_ms=A p99_ms=B msgs_per_s=C
+ * lost=L duplicated=D, R = plain p50 / e2e p50 (the goal is R >= 0.33).
+ * Environment: BENCH_SEQ (default 200), BENCH_BURST (default 1000).
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "crypto/sign.h"
+#include "crypto/x509.h"
+#include "fed/directory.h"
+#include "fed/envelope.h"
+#include "fed/fed.h"
+#include "fed/nodekey.h"
+#include "fed/peer.h"
+#include "net/fednode.h"
+#include "net/http.h"
+#include "net/node.h"
+#include "store/fed.h"
+#include "store/store.h"
+#include "util/asset.h"
+#include "util/encode.h"
+#include "util/file.h"
+#include "util/json.h"
+#include "util/log.h"
+
+#define MAXMSG 20000
+
+struct bnode {
+	const char *code;
+	char dir[512], conf[600], url[64];
+	unsigned port;
+	uint8_t fp[32];
+	struct hn_node *n;
+	struct hn_http *http;
+	struct hn_buf key, crt;
+};
+
+static struct {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	char ids[MAXMSG][33];
+	double sent[MAXMSG], arrived[MAXMSG];
+	int nids;
+	long calls, unique;
+	char early[MAXMSG][33];   /* seen before submit() recorded them */
+	double early_t[MAXMSG];
+	int nearly;
+} T;
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+observer(void *ctx, const char *sender, const char *id)
+{
+	double t = now_s();
+	int i;
+
+	(void)ctx;
+	(void)sender;
+	pthread_mutex_lock(&T.mu);
+	T.calls++;
+	for (i = T.nids - 1; i >= 0; i--)
+		if (strcmp(T.ids[i], id) == 0) {
+			if (T.arrived[i] == 0) {
+				T.arrived[i] = t;
+				T.unique++;
+			}
+			break;
+		}
+	if (i < 0 && T.nearly < MAXMSG) {
+		memcpy(T.early[T.nearly], id, 33);
+		T.early_t[T.nearly++] = t;
+	}
+	pthread_cond_broadcast(&T.cv);
+	pthread_mutex_unlock(&T.mu);
+}
+
+static unsigned
+free_port(void)
+{
+	struct sockaddr_in a;
+	socklen_t l = sizeof(a);
+	unsigned port = 0;
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (s >= 0 && bind(s, (struct sockaddr *)&a, sizeof(a)) == 0 &&
+	    getsockname(s, (struct sockaddr *)&a, &l) == 0)
+		port = ntohs(a.sin_port);
+	if (s >= 0)
+		close(s);
+	return port;
+}
+
+static void
+die(const char *what)
+{
+	fprintf(stderr, "bench_federation: %s\n", what);
+	exit(1);
+}
+
+/* The register with every party in force (as in hanoinet demo). */
+static void
+write_register(const char *path)
+{
+	const struct hn_asset *a = hn_asset_find("data/parties.json");
+	json_t *reg, *p;
+	char *s;
+	size_t i;
+
+	if (a == NULL || (reg = hn_json_parse((const char *)a->data, a->len,
+	    a->len, HN_JSON_MAX_DEPTH, NULL)) == NULL)
+		die("register");
+	json_array_foreach(json_object_get(reg, "parties"), i, p)
+		json_object_set_new(p, "events", json_pack("[{s:s, s:s}]",
+		    "type", "ratification", "date", "2025-11-03"));
+	s = json_dumps(reg, JSON_COMPACT);
+	if (s == NULL || hn_file_write_atomic(path, s, strlen(s), 0644) != 0)
+		die("write register");
+	free(s);
+	json_decref(reg);
+}
+
+static void
+setup(struct bnode *b, const char *base, const char *regpath,
+    const char *regvkey, json_t *parties)
+{
+	char *args[] = { "init", "--party", (char *)b->code, "--dir", b->dir,
+		NULL };
+	char line[2048], name[64], keyname[HN_SIGNER_MAX + 1];
+	char vkey[HN_VKEY_MAX + 1], hex[hn_hex_len(32)], path[700];
+	uint8_t sk[HN_ED25519_SK_LEN];
+	FILE *f;
+	int out;
+
+	snprintf(b->dir, sizeof(b->dir), "%s/%s", base, b->code);
+	fflush(stdout);
+	out = dup(1);
+	if (freopen("/dev/null", "w", stdout) == NULL)
+		die("stdout");
+	if (cmd_init(5, args) != 0)
+		die("init");
+	fflush(stdout);
+	dup2(out, 1);
+	close(out);
+	b->port = free_port();
+	snprintf(b->url, sizeof(b->url), "https://127.0.0.1:%u", b->port);
+	snprintf(b->conf, sizeof(b->conf), "%s/hanoinet.conf", b->dir);
+	snprintf(line, sizeof(line), "listen = 127.0.0.1:%u\nregister = %s\n"
+	    "registry_key = %s\nwitness_interval_s = 0\nretry_base_ms = 50\n"
+	    "retry_max_ms = 1000\nlog_level = error\nreaders = 8\n"
+	    "delivery_workers = %d\n", b->port, regpath, regvkey,
+	    getenv("BENCH_WORKERS") ? atoi(getenv("BENCH_WORKERS")) : 4); /* check-style: allow */
+	if ((f = fopen(b->conf, "a")) == NULL || fputs(line, f) < 0 ||
+	    fclose(f) != 0)
+		die("conf");
+	hn_buf_init(&b->crt, 1 << 16);
+	hn_buf_init(&b->key, 1 << 16);
+	snprintf(path, sizeof(path), "%s/tls.crt", b->dir);
+	if (hn_file_read(path, &b->crt) != 0 ||
+	    hn_x509_fingerprint_pem(b->crt.data, b->crt.len, b->fp) != 0)
+		die("tls.crt");
+	snprintf(path, sizeof(path), "%s/tls.key", b->dir);
+	if (hn_file_read(path, &b->key) != 0)
+		die("tls.key");
+	snprintf(path, sizeof(path), "%s/signing.key", b->dir);
+	snprintf(name, sizeof(name), "hanoinet/%s", b->code);
+	if (hn_nodekey_load(path, name, sk, keyname, vkey, NULL) != 0)
+		die("signing key");
+	hn_wipe(sk, sizeof(sk));
+	hn_hex_encode(hex, b->fp, 32);
+	json_array_append_new(parties, json_pack("{s:s, s:s, s:s, s:s, s:{}, "
+	    "s:{}, s:[s]}", "code", b->code, "node_url", b->url, "tls_sha256",
+	    hex, "signing_key", vkey, "contact_24_7", "central_authority",
+	    "languages", "en"));
+}
+
+static void
+start(struct bnode *b)
+{
+	struct hn_http_config hc;
+	struct hn_error e;
+	unsigned port;
+	char listen[64];
+
+	if (hn_node_open(&b->n, b->conf, &e) != 0 ||
+	    hn_fednode_start(b->n, &e) != 0) {
+		fprintf(stderr, "%s\n", e.message);
+		die("node");
+	}
+	snprintf(listen, sizeof(listen), "127.0.0.1:%u", b->port);
+	memset(&hc, 0, sizeof(hc));
+	hc.listen = listen;
+	hc.tls_key_pem = b->key.data;
+	hc.tls_cert_pem = b->crt.data;
+	hc.body_max = 1 << 20;
+	hc.max_connections = 256;
+	hc.max_per_ip = 256;
+	hc.timeout_s = 30;
+	if (hn_http_start(&b->http, b->n, &hc, &port, &e) != 0) {
+		fprintf(stderr, "%s\n", e.message);
+		die("http");
+	}
+}
+
+struct qjob {
+	struct hn_fed *f;
+	json_t *body;
+	char id[33];
+};
+
+static int
+queue_job(struct hn_db *db, void *arg, struct hn_error *err)
+{
+	struct qjob *q = arg;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return hn_fed_queue(q->f, db, "FRA", "preservation", NULL, NULL,
+	    q->body, (int64_t)ts.tv_sec * 1000, q->id, NULL, err);
+}
+
+static json_t *
+request(void)
+{
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:[{s:s, s:s}], "
+	    "s:s, s:s, s:b}", "kind", "preservation", "from", "VNM", "to",
+	    "FRA", "requesting_authority", "Cyber unit", "offence", "Fraud",
+	    "proceedings", "Case 1", "facts", "Phishing", "data",
+	    "description", "Logs", "relation_to_offence", "Hosting",
+	    "custodian", "Host Ltd", "necessity", "Deleted in 30 days",
+	    "mla_to_follow", 1);
+}
+
+/* Queues one message; registers its id before the worker can deliver it
+ * (the id is known only after the commit, so the observer may run first:
+ * it then finds no id and the arrival is looked up again below). */
+static int
+submit(struct bnode *a, json_t *body)
+{
+	struct qjob q;
+	struct hn_error e;
+	double t0 = now_s();
+	int i, k;
+
+	q.f = hn_fednode_fed(a->n);
+	q.body = body;
+	if (hn_store_write(a->n->store, queue_job, &q, &e) != 0)
+		die("queue");
+	pthread_mutex_lock(&T.mu);
+	if (T.nids >= MAXMSG) {
+		pthread_mutex_unlock(&T.mu);
+		die("too many messages");
+	}
+	i = T.nids++;
+	memcpy(T.ids[i], q.id, 33);
+	T.sent[i] = t0;
+	for (k = 0; k < T.nearly; k++)
+		if (strcmp(T.early[k], q.id) == 0 && T.arrived[i] == 0) {
+			T.arrived[i] = T.early_t[k];
+			T.unique++;
+		}
+	pthread_mutex_unlock(&T.mu);
+	hn_fed_kick(q.f);
+	return i;
+}
+
+static int
+cmpd(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+static double
+pct(double *v, int n, double p)
+{
+	int i = (int)(p * (n - 1) + 0.5);
+
+	return v[i < n ? i : n - 1];
+}
+
+struct burst_arg {
+	struct bnode *a;
+	int count;
+};
+
+static void *
+burst_thread(void *arg)
+{
+	struct burst_arg *ba = arg;
+	json_t *body = request();
+	int i;
+
+	for (i = 0; i < ba->count; i++)
+		submit(ba->a, body);
+	json_decref(body);
+	return NULL;
+}
+
+/* The observer may have seen an id before submit() recorded it; those
+ * are matched here against FRA's inbox. */
+static void
+rescan(struct bnode *b)
+{
+	struct hn_inbox_row row;
+	struct hn_db *db;
+	int i;
+
+	if (hn_store_reader(b->n->store, &db, NULL) != 0)
+		return;
+	pthread_mutex_lock(&T.mu);
+	for (i = 0; i < T.nids; i++)
+		if (T.arrived[i] == 0 &&
+		    hn_fedstore_inbox_get(db, "VNM", T.ids[i], &row) == 0) {
+			T.arrived[i] = now_s();
+			T.unique++;
+			hn_inbox_row_release(&row);
+		}
+	pthread_mutex_unlock(&T.mu);
+	hn_store_release(b->n->store, db);
+}
+
+int
+main(void)
+{
+	struct bnode a = { .code = "VNM" }, b = { .code = "FRA" };
+	struct hn_buf sd = HN_BUF_INIT(HN_DIR_MAX), resp = HN_BUF_INIT(65536);
+	uint8_t rsk[HN_ED25519_SK_LEN], rpk[HN_ED25519_PK_LEN];
+	char base[] = "/tmp/hn-bench-fed-XXXXXX", regpath[600], path[700];
+	char regvkey[HN_VKEY_MAX + 1], *desc;
+	int nseq = getenv("BENCH_SEQ") ? atoi(getenv("BENCH_SEQ")) : 200; /* check-style: allow */
+	int nburst = getenv("BENCH_BURST") ? atoi(getenv("BENCH_BURST")) : 1000; /* check-style: allow */
+	double *plain, *e2e, t0, tlast, rate, p50p, p50e, p99e;
+	struct burst_arg ba[8];
+	pthread_t th[8];
+	struct hn_peer *peer = NULL;
+	struct hn_error e;
+	struct timespec ts;
+	json_t *parties, *d, *body;
+	int64_t stored = 0;
+	long st, lost, dup;
+	int i, k, first, nplain = 500;
+	struct hn_db *db;
+
+	if (nseq < 10 || nseq > 5000 || nburst < 10 || nburst > 10000)
+		die("BENCH_SEQ 10..5000, BENCH_BURST 10..10000");
+	if (hn_crypto_init() != 0 || hn_peer_global_init() != 0)
+		die("init");
+	pthread_mutex_init(&T.mu, NULL);
+	pthread_cond_init(&T.cv, NULL);
+	hn_log_set_level(HN_LOG_ERROR);
+	if (mkdtemp(base) == NULL)
+		die("mkdtemp");
+	snprintf(regpath, sizeof(regpath), "%s/register.json", base);
+	write_register(regpath);
+	hn_ed25519_keypair(rpk, rsk);
+	if (hn_vkey_format(regvkey, sizeof(regvkey), "registry.bench", rpk))
+		die("vkey");
+	parties = json_array();
+	setup(&a, base, regpath, regvkey, parties);
+	setup(&b, base, regpath, regvkey, parties);
+	d = json_pack("{s:i, s:i, s:o}", "serial", 1, "valid_days", 1,
+	    "parties", parties);
+	desc = json_dumps(d, JSON_COMPACT);
+	if (desc == NULL || hn_directory_sign(&sd, desc, strlen(desc),
+	    "registry.bench", rsk, (int64_t)time(NULL), &e) != 0)
+		die("directory");
+	snprintf(path, sizeof(path), "%s/directory.signed", a.dir);
+	if (hn_file_write_atomic(path, sd.data, sd.len, 0644) != 0)
+		die("directory a");
+	snprintf(path, sizeof(path), "%s/directory.signed", b.dir);
+	if (hn_file_write_atomic(path, sd.data, sd.len, 0644) != 0)
+		die("directory b");
+	start(&a);
+	start(&b);
+	hn_fednode_observe(b.n, observer, NULL);
+
+	/* Baseline: plain HTTPS POSTs to FRA over one kept-alive mutual-TLS
+	 * connection (the same server; the body is refused before any
+	 * storage). */
+	snprintf(path, sizeof(path), "%s/tls.crt", a.dir);
+	snprintf(regpath, sizeof(regpath), "%s/tls.key", a.dir);
+	if (hn_peer_new(&peer, b.url, b.fp, path, regpath, &e) != 0)
+		die("peer");
+	plain = calloc((size_t)nplain, sizeof(double));
+	for (i = 0; i < nplain + 20; i++) {
+		hn_buf_reset(&resp);
+		t0 = now_s();
+		if (hn_peer_request(peer, "POST", "/v1/inbox", "text/plain",
+		    "x", 1, 10000, &st, &resp, &e) != 0)
+			die(e.message);
+		if (i >= 20)
+			plain[i - 20] = (now_s() - t0) * 1000;
+	}
+	qsort(plain, (size_t)nplain, sizeof(double), cmpd);
+	p50p = pct(plain, nplain, 0.5);
+
+	/* End to end, one at a time (a few to warm up the connection). */
+	body = request();
+	e2e = calloc((size_t)nseq, sizeof(double));
+	for (k = 0; k < nseq + 5; k++) {
+		i = submit(&a, body);
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += 10;
+		pthread_mutex_lock(&T.mu);
+		while (T.arrived[i] == 0)
+			if (pthread_cond_timedwait(&T.cv, &T.mu, &ts) != 0)
+				break;
+		pthread_mutex_unlock(&T.mu);
+		if (T.arrived[i] == 0)
+			rescan(&b);
+		if (T.arrived[i] == 0)
+			die("a message was not stored within 10 s");
+		if (k >= 5)
+			e2e[k - 5] = (T.arrived[i] - T.sent[i]) * 1000;
+	}
+	json_decref(body);
+	qsort(e2e, (size_t)nseq, sizeof(double), cmpd);
+	p50e = pct(e2e, nseq, 0.5);
+	p99e = pct(e2e, nseq, 0.99);
+
+	/* Burst: nburst messages from 8 threads. */
+	first = T.nids;
+	t0 = now_s();
+	for (i = 0; i < 8; i++) {
+		ba[i].a = &a;
+		ba[i].count = nburst / 8 + (i < nburst % 8);
+		pthread_create(&th[i], NULL, burst_thread, &ba[i]);
+	}
+	for (i = 0; i < 8; i++)
+		pthread_join(th[i], NULL);
+	for (k = 0; k < 600; k++) {
+		pthread_mutex_lock(&T.mu);
+		st = T.unique;
+		pthread_mutex_unlock(&T.mu);
+		if (st >= T.nids)
+			break;
+		if (k % 10 == 9)
+			rescan(&b);
+		usleep(100000);
+	}
+	rescan(&b);
+	tlast = t0;
+	for (i = first; i < T.nids; i++)
+		if (T.arrived[i] > tlast)
+			tlast = T.arrived[i];
+	rate = (double)nburst / (tlast - t0);
+
+	/* Lost: sent but not in FRA's inbox; duplicated: more rows than
+	 * messages, or a message committed twice. */
+	if (hn_store_reader(b.n->store, &db, NULL) == 0) {
+		(void)hn_fedstore_inbox_count(db, "VNM", &stored);
+		hn_store_release(b.n->store, db);
+	}
+	lost = T.nids - T.unique;
+	dup = (long)stored - T.unique + (T.calls - T.unique > 0 ?
+	    T.calls - T.unique : 0);
+	if (dup < 0)
+		dup = 0;
+
+	printf("plain HTTPS POST round trip (mutual TLS, kept alive): p50 "
+	    "%.3f ms p99 %.3f ms (%d)\n", p50p, pct(plain, nplain, 0.99),
+	    nplain);
+	printf("end to end, submit on VNM to stored on FRA: p50 %.3f ms p99 "
+	    "%.3f ms (%d, one at a time)\n", p50e, p99e, nseq);
+	printf("burst of %d from 8 threads: %.0f msgs/s, stored %lld, "
+	    "lost %ld, duplicated %ld\n", nburst, rate, (long long)stored,
+	    lost, dup);
+	printf("machine: %ld cpus; storage: %s (SQLite WAL, synchronous=FULL)"
+	    "\n", sysconf(_SC_NPROCESSORS_ONLN), base);
+
+	hn_peer_free(peer);
+	hn_http_stop(a.http);
+	hn_http_stop(b.http);
+	hn_fednode_stop(a.n);
+	hn_fednode_stop(b.n);
+	hn_node_close(a.n);
+	hn_node_close(b.n);
+	{
+		char cmd[700];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", base);
+		if (system(cmd) != 0)
+			fprintf(stderr, "could not remove %s\n", base);
+	}
+	printf("BENCH federation ratio=%.2f p50_ms=%.3f p99_ms=%.3f "
+	    "msgs_per_s=%.0f lost=%ld duplicated=%ld\n", p50p / p50e, p50e,
+	    p99e, rate, lost, dup);
+	free(plain);
+	free(e2e);
+	free(desc);
+	json_decref(d);
+	hn_buf_release(&sd);
+	hn_buf_release(&resp);
+	hn_buf_release(&a.key);
+	hn_buf_release(&a.crt);
+	hn_buf_release(&b.key);
+	hn_buf_release(&b.crt);
+	return 0;
+}

@@ -1,0 +1,189 @@
+/*
+ * hanoinet message - build and check signed envelopes by hand (for other
+ * implementations, debugging and the fault tests; nodes sign their own):
+ *   message seal --key SIGNING.KEY --from CODE --to CODE --kind KIND
+ *                [--in-reply-to REF] [--id HEX32] [--time TIME] BODY.json
+ *   message open --directory FILE --vkey REGISTRY-VKEY|@FILE ENVELOPE
+ * Exit status: 0 ok, 1 invalid / does not verify, 2 usage or unreadable.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "crypto/sign.h"
+#include "fed/directory.h"
+#include "fed/envelope.h"
+#include "fed/signed.h"
+#include "fed/timefmt.h"
+#include "util/file.h"
+#include "util/json.h"
+
+static int
+message_seal(int argc, char **argv)
+{
+	static const struct option opts[] = { { "key", 1, NULL, 'k' },
+		{ "from", 1, NULL, 'f' }, { "to", 1, NULL, 't' },
+		{ "kind", 1, NULL, 'K' }, { "in-reply-to", 1, NULL, 'r' },
+		{ "id", 1, NULL, 'i' }, { "time", 1, NULL, 'T' },
+		{ NULL, 0, NULL, 0 } };
+	struct hn_buf kb = HN_BUF_INIT(4096), bb = HN_BUF_INIT(HN_ENV_MAX);
+	struct hn_buf out = HN_BUF_INIT(HN_ENV_MAX + 4096);
+	const char *key = NULL, *from = NULL, *to = NULL, *kind = NULL;
+	const char *reply = NULL, *id = NULL, *ts = NULL;
+	uint8_t sk[HN_ED25519_SK_LEN], pk[HN_ED25519_PK_LEN];
+	char name[HN_SIGNER_MAX + 1], idbuf[HN_MSGID_LEN + 1];
+	struct hn_error err;
+	json_t *body = NULL;
+	int64_t t = (int64_t)time(NULL);
+	int c, st = 2;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'k': key = optarg; break;
+		case 'f': from = optarg; break;
+		case 't': to = optarg; break;
+		case 'K': kind = optarg; break;
+		case 'r': reply = optarg; break;
+		case 'i': id = optarg; break;
+		case 'T': ts = optarg; break;
+		default: goto usage;
+		}
+	}
+	if (key == NULL || from == NULL || to == NULL || kind == NULL ||
+	    optind != argc - 1)
+		goto usage;
+	if (ts != NULL && hn_time_parse(ts, &t) != 0)
+		return hn_cli_usage("message seal: --time wants "
+		    "YYYY-MM-DDTHH:MM:SSZ");
+	if (hn_crypto_init() != 0)
+		return hn_cli_fail(2, "cannot initialise libsodium");
+	if (hn_file_read(key, &kb) != 0 ||
+	    hn_skey_parse(kb.data, kb.len, name, sk, pk, &err) != 0) {
+		st = hn_cli_fail(2, "message seal: cannot read the key %s", key);
+		goto out;
+	}
+	if (hn_file_read(argv[optind], &bb) != 0 ||
+	    (body = hn_json_parse(bb.data, bb.len, HN_ENV_MAX, HN_ENV_DEPTH,
+	    &err)) == NULL) {
+		st = hn_cli_fail(2, "message seal: cannot read %s as JSON",
+		    argv[optind]);
+		goto out;
+	}
+	if (id == NULL) {
+		hn_msgid_new(idbuf);
+		id = idbuf;
+	}
+	if (hn_envelope_seal(&out, id, from, to, kind, t, reply, body, sk,
+	    &err) != 0) {
+		st = hn_cli_fail(1, "message seal: %s: %s", err.field,
+		    err.message);
+		goto out;
+	}
+	if (fwrite(out.data, 1, out.len, stdout) != out.len) {
+		st = hn_cli_fail(2, "message seal: write error");
+		goto out;
+	}
+	st = 0;
+out:
+	hn_wipe(sk, sizeof(sk));
+	hn_buf_release_secret(&kb);
+	hn_buf_release(&bb);
+	hn_buf_release(&out);
+	json_decref(body);
+	return st;
+usage:
+	return hn_cli_usage("usage: hanoinet message seal --key FILE --from "
+	    "CODE --to CODE --kind KIND [--in-reply-to REF] [--id HEX] "
+	    "[--time TIME] BODY.json");
+}
+
+static int
+message_open(int argc, char **argv)
+{
+	static const struct option opts[] = { { "directory", 1, NULL, 'd' },
+		{ "vkey", 1, NULL, 'v' }, { NULL, 0, NULL, 0 } };
+	struct hn_buf db = HN_BUF_INIT(HN_DIR_MAX), eb = HN_BUF_INIT(HN_ENV_MAX),
+	    vb = HN_BUF_INIT(HN_VKEY_MAX + 2);
+	const char *dpath = NULL, *vk = NULL;
+	struct hn_directory *d = NULL;
+	struct hn_envelope *e = NULL;
+	char vkey[HN_VKEY_MAX + 1], ts[HN_TIME_LEN + 1], *body = NULL;
+	struct hn_error err;
+	int c, st = 2;
+	size_t n;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'd')
+			dpath = optarg;
+		else if (c == 'v')
+			vk = optarg;
+		else
+			goto usage;
+	}
+	if (dpath == NULL || vk == NULL || optind != argc - 1)
+		goto usage;
+	if (vk[0] == '@') {
+		if (hn_file_read(vk + 1, &vb) != 0)
+			return hn_cli_usage("message open: cannot read %s",
+			    vk + 1);
+		n = vb.len;
+		while (n > 0 && (vb.data[n - 1] == '\n'))
+			n--;
+		vb.data[n] = '\0';
+		vk = vb.data;
+	}
+	if (strlen(vk) > HN_VKEY_MAX)
+		goto usage;
+	memcpy(vkey, vk, strlen(vk) + 1);
+	if (hn_crypto_init() != 0)
+		return hn_cli_fail(2, "cannot initialise libsodium");
+	if (hn_file_read(dpath, &db) != 0 || hn_file_read(argv[optind],
+	    &eb) != 0) {
+		st = hn_cli_fail(2, "message open: cannot read the input");
+		goto out;
+	}
+	if (hn_directory_open(&d, db.data, db.len, vkey, (int64_t)time(NULL),
+	    &err) != 0) {
+		st = hn_cli_fail(1, "message open: directory: %s", err.message);
+		goto out;
+	}
+	if (hn_envelope_open(&e, eb.data, eb.len, d, &err) != 0) {
+		st = hn_cli_fail(1, "message open: %s: %s", err.field,
+		    err.message);
+		goto out;
+	}
+	hn_time_format(ts, e->time);
+	body = hn_json_dump(e->body);
+	printf("ok id=%s from=%s to=%s kind=%s time=%s in_reply_to=%s\n%s\n",
+	    e->id, e->sender, e->recipient, e->kind, ts, e->in_reply_to,
+	    body ? body : "");
+	st = 0;
+out:
+	free(body);
+	hn_envelope_free(e);
+	hn_directory_free(d);
+	hn_buf_release(&db);
+	hn_buf_release(&eb);
+	hn_buf_release(&vb);
+	return st;
+usage:
+	return hn_cli_usage("usage: hanoinet message open --directory FILE "
+	    "--vkey VKEY|@FILE ENVELOPE");
+}
+
+static const struct hn_cmd message_cmds[] = {
+	{ "seal", message_seal, "sign an envelope by hand" },
+	{ "open", message_open, "verify and show an envelope" },
+	{ NULL, NULL, NULL }
+};
+
+int
+cmd_message(int argc, char **argv)
+{
+	return hn_cli_dispatch("message", message_cmds, argc - 1, argv + 1);
+}

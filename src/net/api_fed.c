@@ -1,0 +1,871 @@
+/*
+ * api_fed.c - the federation bound to the node (net/fednode.h) and its
+ * HTTP handlers.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/date.h"
+#include "core/request.h"
+#include "core/treaty.h"
+#include "crypto/sign.h"
+#include "fed/fed.h"
+#include "fed/nodekey.h"
+#include "fed/signed.h"
+#include "fed/timefmt.h"
+#include "ledger/log.h"
+#include "ledger/note.h"
+#include "net/fednode.h"
+#include "net/http.h"
+#include "net/node.h"
+#include "net/routes.h"
+#include "store/fed.h"
+#include "store/store.h"
+#include "util/encode.h"
+#include "util/file.h"
+#include "util/json.h"
+#include "util/log.h"
+
+#define MAX_PARTNERS 64
+#define LIST_MAX 200
+
+struct hn_fednode {
+	struct hn_node *n;
+	struct hn_fed *fed;
+	struct hn_ledger *wl;        /* on the writer connection */
+	struct hn_db *cpdb;          /* checkpoints and proofs */
+	struct hn_ledger *cpl;
+	pthread_mutex_t cpmu;
+	struct hn_buf lastcp;        /* cached signed checkpoint */
+	uint64_t lastcp_size;
+	struct hn_register *reg;
+	char partners_buf[2][HN_CONF_VALUE_MAX];
+	const char *bilateral[MAX_PARTNERS], *reciprocity[MAX_PARTNERS];
+	struct hn_partners partners;
+	uint8_t sk[HN_ED25519_SK_LEN];
+	char key_name[HN_SIGNER_MAX + 1];
+	char vkey[HN_VKEY_MAX + 1];
+	char dirpath[4096], crt[4096], key[4096];
+	uint8_t regpin[32];
+	int has_regpin;
+	void (*observer)(void *, const char *, const char *);
+	void *observer_ctx;
+};
+
+/* ---- the ports (struct hn_fed_env) ---- */
+
+static int
+p_write(void *ctx, hn_fed_job job, void *arg, struct hn_error *err)
+{
+	struct hn_fednode *fn = ctx;
+
+	return hn_store_write(fn->n->store, job, arg, err);
+}
+
+static int
+p_reader(void *ctx, struct hn_db **db)
+{
+	struct hn_fednode *fn = ctx;
+
+	return hn_store_reader(fn->n->store, db, NULL);
+}
+
+static void
+p_release(void *ctx, struct hn_db *db)
+{
+	struct hn_fednode *fn = ctx;
+
+	hn_store_release(fn->n->store, db);
+}
+
+static int
+p_append(void *ctx, struct hn_db *db, const void *entry, size_t len,
+    uint64_t *index)
+{
+	struct hn_fednode *fn = ctx;
+
+	(void)db; /* the writer connection, which fn->wl is opened on */
+	return hn_ledger_append(fn->wl, entry, len, index);
+}
+
+static int
+p_checkpoint(void *ctx, uint64_t min_size, struct hn_buf *out)
+{
+	struct hn_fednode *fn = ctx;
+	int r = 0;
+
+	pthread_mutex_lock(&fn->cpmu);
+	if (min_size == 0 || fn->lastcp.len == 0 ||
+	    fn->lastcp_size < min_size) {
+		hn_buf_reset(&fn->lastcp);
+		if ((r = hn_ledger_checkpoint(fn->cpl, &fn->lastcp)) == 0)
+			fn->lastcp_size = hn_ledger_size(fn->cpl);
+		else
+			hn_buf_reset(&fn->lastcp);
+	}
+	if (r == 0 && fn->lastcp_size < min_size)
+		r = HN_ESTATE; /* not committed yet: cannot happen */
+	if (r == 0)
+		r = hn_buf_add(out, fn->lastcp.data, fn->lastcp.len);
+	pthread_mutex_unlock(&fn->cpmu);
+	return r;
+}
+
+static int
+p_gate(void *ctx, const char *us, const char *them, int64_t when,
+    const json_t *req, char *reason, size_t len)
+{
+	struct hn_fednode *fn = ctx;
+	const struct hn_register *regs[1];
+	struct hn_problems ps;
+
+	hn_problems_init(&ps);
+	if (hn_request_validate(req, &ps) != 0) {
+		if (ps.n > 0)
+			hn_problem_format(&ps.p[0], reason, len);
+		else
+			snprintf(reason, len, "the request is not valid");
+		return HN_EINVAL;
+	}
+	regs[0] = fn->reg;
+	/* 0, HN_EDENIED (the reason names the basis) or HN_EINVAL */
+	return hn_request_gate(req, regs, fn->reg ? 1 : 0, &fn->partners, us,
+	    hn_date_of_time(when), reason, len);
+}
+
+static void
+p_accepted(void *ctx, const struct hn_envelope *e, uint64_t index)
+{
+	struct hn_fednode *fn = ctx;
+
+	(void)index;
+	if (fn->observer != NULL)
+		fn->observer(fn->observer_ctx, e->sender, e->id);
+}
+
+void
+hn_fednode_observe(struct hn_node *n, void (*fn)(void *ctx,
+    const char *sender, const char *msg_id), void *ctx)
+{
+	if (n->fed == NULL)
+		return;
+	n->fed->observer_ctx = ctx;
+	n->fed->observer = fn;
+}
+
+static void
+on_rollback(void *ctx)
+{
+	struct hn_fednode *fn = ctx;
+
+	(void)hn_ledger_rollback(fn->wl);
+}
+
+/* ---- start / stop ---- */
+
+static int
+split_codes(char *buf, const char *v, const char **out, size_t *n)
+{
+	char *p, *e;
+
+	*n = 0;
+	if (v == NULL)
+		return 0;
+	if (strlen(v) >= HN_CONF_VALUE_MAX)
+		return HN_ETOOBIG;
+	memcpy(buf, v, strlen(v) + 1);
+	for (p = buf; *p != '\0' && *n < MAX_PARTNERS; p = e) {
+		while (*p == ' ' || *p == ',')
+			p++;
+		if (*p == '\0')
+			break;
+		e = p;
+		while (*e != '\0' && *e != ',' && *e != ' ')
+			e++;
+		if (*e != '\0')
+			*e++ = '\0';
+		out[(*n)++] = p;
+	}
+	return 0;
+}
+
+/* Reads DIR/signing.key, creating it on first start. */
+static int
+signing_key(struct hn_fednode *fn, struct hn_error *err)
+{
+	char path[4096], name[HN_SIGNER_MAX + 1];
+	int r;
+
+	if ((r = hn_conf_path(&fn->n->conf, "signing.key", path,
+	    sizeof(path))) != 0 ||
+	    snprintf(name, sizeof(name), "hanoinet/%s", fn->n->party) >=
+	    (int)sizeof(name))
+		return hn_error_set(err, HN_ETOOBIG, NULL, NULL,
+		    "path too long");
+	return hn_nodekey_load(path, name, fn->sk, fn->key_name, fn->vkey,
+	    err);
+}
+
+static long
+conf_long(struct hn_node *n, const char *key, long def, long min, long max)
+{
+	struct hn_error e;
+	const char *v = hn_conf_get(&n->conf, key);
+	long x;
+
+	if (v == NULL || *v == '\0')
+		return def;
+	if (hn_conf_int(&n->conf, key, min, max, &x, &e) != 0) {
+		hn_log(HN_LOG_WARN, "fed.config", "key=%s message=\"%s\"", key,
+		    e.message);
+		return def;
+	}
+	return x;
+}
+
+int
+hn_fednode_start(struct hn_node *n, struct hn_error *err)
+{
+	struct hn_fednode *fn = NULL;
+	struct hn_fed_config cfg;
+	struct hn_fed_env env;
+	char path[4096], *regtext = NULL;
+	const char *v;
+	size_t nb = 0, nr = 0;
+	int r;
+
+	if ((fn = calloc(1, sizeof(*fn))) == NULL)
+		return hn_error_set(err, HN_ENOMEM, NULL, NULL,
+		    "out of memory");
+	fn->n = n;
+	pthread_mutex_init(&fn->cpmu, NULL);
+	hn_buf_init(&fn->lastcp, 65536);
+	if ((r = signing_key(fn, err)) != 0)
+		goto out;
+	/* The audit ledger: appends on the writer connection (inside the
+	 * jobs), checkpoints and proofs on a connection of their own. */
+	if ((r = hn_ledger_open(&fn->wl, hn_store_writer_db(n->store),
+	    fn->key_name, fn->sk, fn->key_name, err)) != 0)
+		goto out;
+	hn_store_on_rollback(n->store, on_rollback, fn);
+	if ((r = hn_conf_path(&n->conf, "hanoinet.db", path,
+	    sizeof(path))) != 0 ||
+	    (r = hn_db_open(&fn->cpdb, path, err)) != 0 ||
+	    (r = hn_ledger_open(&fn->cpl, fn->cpdb, fn->key_name, fn->sk,
+	    fn->key_name, err)) != 0)
+		goto out;
+	/* The register and the partners the treaty gate consults. */
+	if ((regtext = hn_json_dump(n->parties)) == NULL ||
+	    (r = hn_register_load(regtext, strlen(regtext), &fn->reg, err)) !=
+	    0) {
+		r = r ? r : HN_ENOMEM;
+		goto out;
+	}
+	if ((r = split_codes(fn->partners_buf[0], hn_conf_get(&n->conf,
+	    "bilateral"), fn->bilateral, &nb)) != 0 ||
+	    (r = split_codes(fn->partners_buf[1], hn_conf_get(&n->conf,
+	    "reciprocity"), fn->reciprocity, &nr)) != 0) {
+		hn_error_set(err, r, "bilateral", NULL, "too many partners");
+		goto out;
+	}
+	fn->partners.bilateral = fn->bilateral;
+	fn->partners.nbilateral = nb;
+	fn->partners.reciprocity = fn->reciprocity;
+	fn->partners.nreciprocity = nr;
+
+	if ((r = hn_conf_path(&n->conf, "directory.signed", fn->dirpath,
+	    sizeof(fn->dirpath))) != 0 ||
+	    (r = hn_conf_path(&n->conf, "tls.crt", fn->crt,
+	    sizeof(fn->crt))) != 0 ||
+	    (r = hn_conf_path(&n->conf, "tls.key", fn->key,
+	    sizeof(fn->key))) != 0) {
+		hn_error_set(err, r, NULL, NULL, "path too long");
+		goto out;
+	}
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.party = n->party;
+	cfg.sk = fn->sk;
+	cfg.key_name = fn->key_name;
+	cfg.registry_key = hn_conf_get(&n->conf, "registry_key");
+	if (cfg.registry_key == NULL || cfg.registry_key[0] == '\0') {
+		/* No federation without a pinned registry: say so once. */
+		hn_log(HN_LOG_WARN, "fed.disabled", "reason=\"no registry_key "
+		    "in %s\"", n->conf.path);
+		cfg.registry_key = "none+00000000+AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+	}
+	cfg.directory_path = fn->dirpath;
+	cfg.registry_url = hn_conf_get(&n->conf, "registry_url");
+	v = hn_conf_get(&n->conf, "registry_tls_sha256");
+	if (v != NULL && *v != '\0') {
+		if (strlen(v) != 64 ||
+		    hn_hex_decode(fn->regpin, 32, v, 64) != 32) {
+			r = hn_error_set(err, HN_EINVAL, "registry_tls_sha256",
+			    NULL, "must be 64 hex digits");
+			goto out;
+		}
+		cfg.registry_pin = fn->regpin;
+	}
+	cfg.tls_cert = fn->crt;
+	cfg.tls_key = fn->key;
+	cfg.retry_base_ms = conf_long(n, "retry_base_ms", 500, 1, 3600000);
+	cfg.retry_max_ms = conf_long(n, "retry_max_ms", 60000, 1, 86400000);
+	cfg.max_attempts = conf_long(n, "max_attempts", 0, 0, 1000000);
+	cfg.workers = conf_long(n, "delivery_workers", 4, 1, 64);
+	cfg.timeout_ms = conf_long(n, "peer_timeout_ms", 10000, 100, 600000);
+	cfg.time_window_s = conf_long(n, "inbox_window_s", 600, 1, 86400 * 30);
+	cfg.future_skew_s = conf_long(n, "inbox_skew_s", 300, 1, 86400);
+	cfg.witness_interval_ms = 1000 * conf_long(n, "witness_interval_s",
+	    60, 0, 86400);
+	cfg.directory_refresh_ms = 1000 * conf_long(n, "directory_refresh_s",
+	    300, 1, 86400 * 7);
+	memset(&env, 0, sizeof(env));
+	env.ctx = fn;
+	env.write = p_write;
+	env.reader = p_reader;
+	env.release = p_release;
+	env.ledger_append = p_append;
+	env.checkpoint = p_checkpoint;
+	env.gate = p_gate;
+	env.accepted = p_accepted;
+	if ((r = hn_fed_open(&fn->fed, &cfg, &env, err)) != 0 ||
+	    (r = hn_fed_start(fn->fed, err)) != 0)
+		goto out;
+	n->fed = fn;
+	hn_log(HN_LOG_INFO, "fed.started", "party=%s key=%s", n->party,
+	    fn->vkey);
+	fn = NULL;
+	r = 0;
+out:
+	free(regtext);
+	if (fn != NULL) {
+		n->fed = fn;
+		hn_fednode_stop(n);
+	}
+	return r;
+}
+
+void
+hn_fednode_stop(struct hn_node *n)
+{
+	struct hn_fednode *fn = n ? n->fed : NULL;
+
+	if (fn == NULL)
+		return;
+	hn_fed_close(fn->fed);
+	hn_ledger_free(fn->cpl);
+	hn_db_close(fn->cpdb);
+	/* The writer ledger is freed after the store's writer stopped (in
+	 * hn_node_close); freeing it here is safe because no job runs once
+	 * the HTTP server and the workers are stopped. */
+	hn_ledger_free(fn->wl);
+	hn_register_free(fn->reg);
+	hn_buf_release(&fn->lastcp);
+	pthread_mutex_destroy(&fn->cpmu);
+	hn_wipe(fn->sk, sizeof(fn->sk));
+	free(fn);
+	n->fed = NULL;
+}
+
+struct hn_fed *
+hn_fednode_fed(struct hn_node *n)
+{
+	return n != NULL && n->fed != NULL ? n->fed->fed : NULL;
+}
+
+/* ---- handlers ---- */
+
+static struct hn_fed *
+fed_of(struct hn_req *r)
+{
+	return hn_fednode_fed(r->node);
+}
+
+#define NEED_FED(r, f) do { \
+	if (((f) = fed_of(r)) == NULL) \
+		return hn_resp_error((r), 503, "federation_disabled", NULL, \
+		    NULL, "the federation is not running on this node"); \
+} while (0)
+
+/* POST /v1/inbox (peer): docs/protocol.md section 5. */
+int
+hn_api_inbox(struct hn_req *r)
+{
+	struct hn_buf resp = HN_BUF_INIT(1 << 16);
+	const char *ct = "application/json";
+	struct hn_fed *f;
+	int st = 500, rc;
+
+	NEED_FED(r, f);
+	if (hn_fed_inbox(f, r->body ? r->body : "", r->body_len,
+	    r->has_peer ? r->peer_fp : NULL, r->now, &st, &ct, &resp) != 0) {
+		hn_buf_release(&resp);
+		return hn_resp_error(r, 500, "internal", NULL, NULL,
+		    "the message could not be processed");
+	}
+	rc = hn_resp_raw(r, st, ct, resp.data ? resp.data : "", resp.len);
+	hn_buf_release(&resp);
+	return rc;
+}
+
+/* GET /v1/directory: the signed directory this node holds (a registry
+ * serves the one it publishes). */
+int
+hn_api_directory(struct hn_req *r)
+{
+	struct hn_buf b = HN_BUF_INIT(HN_DIR_MAX);
+	struct hn_fed *f;
+	int rc;
+
+	NEED_FED(r, f);
+	if (hn_fed_directory_raw(f, &b) != 0) {
+		hn_buf_release(&b);
+		return hn_resp_error(r, 404, "not_found", NULL, NULL,
+		    "this node holds no directory");
+	}
+	rc = hn_resp_raw(r, 200, "text/plain; charset=utf-8", b.data, b.len);
+	hn_buf_release(&b);
+	return rc;
+}
+
+/* GET /v1/federation: party, keys, directory, register label, counters. */
+int
+hn_api_federation(struct hn_req *r)
+{
+	struct hn_fednode *fn = r->node->fed;
+	struct hn_fed_stats st;
+	char ts[HN_TIME_LEN + 1] = "";
+	const char *label;
+	uint64_t serial = 0;
+	int64_t exp = 0;
+	size_t np = 0;
+	json_t *o;
+
+	if (fn == NULL)
+		return hn_resp_error(r, 503, "federation_disabled", NULL, NULL,
+		    "the federation is not running on this node");
+	hn_fed_directory_info(fn->fed, &serial, &exp, &np);
+	if (exp > 0)
+		hn_time_format(ts, exp);
+	hn_fed_stats(fn->fed, &st);
+	label = hn_conf_get(&r->node->conf, "register_label");
+	o = json_pack("{s:s, s:s, s:s, s:s, s:{s:I, s:s, s:I}, s:s*, "
+	    "s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}}",
+	    "party", r->node->party, "role", hn_conf_get(&r->node->conf, "role"),
+	    "signing_key", fn->vkey, "key_name", fn->key_name,
+	    "directory", "serial", (json_int_t)serial, "expires_at", ts,
+	    "parties", (json_int_t)np,
+	    "register_label", label && *label ? label : NULL,
+	    "counters", "inbox_accepted", (json_int_t)st.inbox_accepted,
+	    "inbox_duplicates", (json_int_t)st.inbox_duplicates,
+	    "inbox_rejected", (json_int_t)st.inbox_rejected,
+	    "out_attempts", (json_int_t)st.out_attempts,
+	    "out_delivered", (json_int_t)st.out_delivered,
+	    "out_failed", (json_int_t)st.out_failed,
+	    "witness_cosigned", (json_int_t)st.witness_cosigned,
+	    "witness_alerts", (json_int_t)st.witness_alerts);
+	return hn_resp_json(r, 200, o);
+}
+
+struct send_job {
+	struct hn_fed *f;
+	const char *to, *kind, *reply, *request;
+	const json_t *body;
+	char id[HN_MSGID_LEN + 1];
+	uint64_t index;
+	int64_t now_ms;
+};
+
+static int
+send_job(struct hn_db *db, void *arg, struct hn_error *err)
+{
+	struct send_job *j = arg;
+
+	return hn_fed_queue(j->f, db, j->to, j->kind, j->reply, j->request,
+	    j->body, j->now_ms, j->id, &j->index, err);
+}
+
+/*
+ * POST /v1/messages {to, kind, in_reply_to?, request_id?, body}: queues a
+ * message (outbox row + ledger entry in one transaction) -> 201 {id,
+ * status, ledger_index}.
+ */
+int
+hn_api_messages_create(struct hn_req *r)
+{
+	struct send_job j;
+	struct hn_error e;
+	struct hn_fed *f;
+	json_t *in = NULL, *o;
+	int rc;
+
+	NEED_FED(r, f);
+	if ((rc = hn_req_json(r, &in)) != 0)
+		return rc;
+	memset(&j, 0, sizeof(j));
+	j.f = f;
+	j.to = hn_json_str(in, "to");
+	j.kind = hn_json_str(in, "kind");
+	j.reply = hn_json_str(in, "in_reply_to");
+	j.request = hn_json_str(in, "request_id");
+	j.body = json_object_get(in, "body");
+	j.now_ms = (int64_t)r->now * 1000;
+	hn_error_clear(&e);
+	if (j.to == NULL || j.kind == NULL || !json_is_object(j.body)) {
+		json_decref(in);
+		return hn_resp_error(r, 400, "validation_failed", "body", NULL,
+		    "to, kind and body (an object) are required");
+	}
+	if ((j.reply != NULL && strlen(j.reply) > HN_REF_MAX) ||
+	    (j.request != NULL && strlen(j.request) > HN_REF_MAX)) {
+		json_decref(in);
+		return hn_resp_error(r, 400, "validation_failed",
+		    "in_reply_to", NULL, "references are at most %d bytes",
+		    HN_REF_MAX);
+	}
+	rc = hn_store_write(r->node->store, send_job, &j, &e);
+	json_decref(in);
+	if (rc != 0) {
+		if (e.code == 0)
+			e.code = rc;
+		return hn_resp_err(r, &e);
+	}
+	hn_fed_kick(f);
+	o = json_pack("{s:s, s:s, s:I}", "id", j.id, "status", "queued",
+	    "ledger_index", (json_int_t)j.index);
+	return hn_resp_json(r, 201, o);
+}
+
+static json_t *
+outbox_json(const struct hn_outbox_row *o)
+{
+	json_t *j;
+
+	j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:I, s:I, s:s}",
+	    "id", o->msg_id, "to", o->recipient, "kind", o->kind,
+	    "in_reply_to", o->in_reply_to, "request_id", o->request_id,
+	    "status", hn_out_status_name(o->status), "attempts", o->attempts,
+	    "created_ms", (json_int_t)o->created_ms,
+	    "next_attempt_ms", (json_int_t)o->next_ms,
+	    "last_error", o->last_error);
+	if (j != NULL && o->status == HN_OUT_DELIVERED) {
+		json_object_set_new(j, "delivered_ms",
+		    json_integer(o->delivered_ms));
+		json_object_set_new(j, "their_ledger_index",
+		    json_integer(o->receipt_index));
+		if (o->receipt != NULL)
+			json_object_set_new(j, "receipt",
+			    json_string(o->receipt));
+	}
+	return j;
+}
+
+/* GET /v1/messages/{id}: the delivery status of a message we sent. */
+int
+hn_api_messages_get(struct hn_req *r)
+{
+	struct hn_outbox_row o;
+	struct hn_db *db = NULL;
+	int rc;
+
+	if (!hn_msgid_valid(hn_req_param(r, "id")))
+		return hn_resp_error(r, 404, "not_found", "id", NULL,
+		    "no such message");
+	if ((rc = hn_req_db(r, &db)) != 0)
+		return hn_resp_error(r, 503, "busy", NULL, NULL, "try again");
+	rc = hn_fedstore_outbox_get(db, hn_req_param(r, "id"), &o);
+	if (rc == HN_ENOTFOUND)
+		return hn_resp_error(r, 404, "not_found", "id", NULL,
+		    "no such message");
+	if (rc != 0)
+		return hn_resp_error(r, 500, "internal", NULL, NULL,
+		    "cannot read");
+	rc = hn_resp_json(r, 200, outbox_json(&o));
+	hn_outbox_row_release(&o);
+	return rc;
+}
+
+/*
+ * GET /v1/messages?box=out|in[&request_id=][&before=SEQ][&limit=N]: the
+ * messages sent (with their delivery status) or received, newest first,
+ * plus the counts by status.
+ */
+int
+hn_api_messages_list(struct hn_req *r)
+{
+	const char *box = hn_req_query(r, "box"), *q;
+	struct hn_outbox_row *rows = NULL;
+	struct hn_inbox_row *in = NULL;
+	struct hn_db *db = NULL;
+	int64_t before = 0, counts[4];
+	size_t n = 0, i, limit = 50;
+	json_t *arr = NULL, *o = NULL;
+	int rc, inbox;
+
+	inbox = box != NULL && strcmp(box, "in") == 0;
+	if ((q = hn_req_query(r, "before")) != NULL)
+		before = strtoll(q, NULL, 10);
+	if ((q = hn_req_query(r, "limit")) != NULL) {
+		limit = (size_t)strtoul(q, NULL, 10);
+		if (limit < 1 || limit > LIST_MAX)
+			limit = 50;
+	}
+	if ((rc = hn_req_db(r, &db)) != 0)
+		return hn_resp_error(r, 503, "busy", NULL, NULL, "try again");
+	if ((arr = json_array()) == NULL)
+		return hn_resp_json(r, 500, NULL);
+	if (inbox) {
+		if ((in = calloc(limit, sizeof(*in))) == NULL ||
+		    hn_fedstore_inbox_list(db, before, in, limit, &n) != 0)
+			goto fail;
+		for (i = 0; i < n; i++) {
+			struct hn_signed so;
+			json_t *m = json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, "
+			    "s:I, s:b}", "seq", (json_int_t)in[i].seq, "id",
+			    in[i].msg_id, "from", in[i].sender, "kind",
+			    in[i].kind, "in_reply_to", in[i].in_reply_to,
+			    "received_ms", (json_int_t)in[i].received_ms,
+			    "ledger_index", (json_int_t)in[i].ledger_index,
+			    "receipted", in[i].receipt != NULL);
+
+			if (m != NULL && hn_signed_parse(&so, in[i].envelope,
+			    in[i].envelope_len, HN_ENV_MAX, NULL) == 0) {
+				json_t *p = hn_json_parse(so.payload,
+				    so.payload_len, HN_ENV_MAX, HN_ENV_DEPTH,
+				    NULL);
+				if (p != NULL) {
+					json_object_set(m, "body",
+					    json_object_get(p, "body"));
+					json_decref(p);
+				}
+			}
+			json_array_append_new(arr, m);
+		}
+	} else {
+		if ((rows = calloc(limit, sizeof(*rows))) == NULL ||
+		    hn_fedstore_outbox_list(db, hn_req_query(r, "request_id"),
+		    before, rows, limit, &n) != 0)
+			goto fail;
+		for (i = 0; i < n; i++) {
+			json_t *m = outbox_json(&rows[i]);
+
+			if (m != NULL) {
+				json_object_set_new(m, "seq",
+				    json_integer(rows[i].seq));
+				json_object_del(m, "receipt");
+			}
+			json_array_append_new(arr, m);
+		}
+	}
+	if (hn_fedstore_outbox_counts(db, counts) != 0)
+		goto fail;
+	o = json_pack("{s:s, s:o, s:{s:I, s:I, s:I, s:I}}", "box",
+	    inbox ? "in" : "out", "messages", arr, "outbox", "queued",
+	    (json_int_t)counts[0], "delivering", (json_int_t)counts[1],
+	    "delivered", (json_int_t)counts[2], "failed",
+	    (json_int_t)counts[3]);
+	arr = NULL;
+	if (inbox) {
+		int64_t total = 0;
+
+		if (o != NULL && hn_fedstore_inbox_count(db, NULL, &total) == 0)
+			json_object_set_new(o, "inbox_total",
+			    json_integer(total));
+	}
+	rc = hn_resp_json(r, 200, o);
+	goto out;
+fail:
+	rc = hn_resp_error(r, 500, "internal", NULL, NULL, "cannot read");
+out:
+	for (i = 0; rows != NULL && i < n; i++)
+		hn_outbox_row_release(&rows[i]);
+	for (i = 0; in != NULL && i < n; i++)
+		hn_inbox_row_release(&in[i]);
+	free(rows);
+	free(in);
+	json_decref(arr);
+	return rc;
+}
+
+/* GET /v1/log/checkpoint: our latest signed checkpoint (witnesses fetch
+ * it). */
+int
+hn_api_log_checkpoint(struct hn_req *r)
+{
+	struct hn_fednode *fn = r->node->fed;
+	struct hn_buf b = HN_BUF_INIT(65536);
+	int rc;
+
+	if (fn == NULL)
+		return hn_resp_error(r, 503, "federation_disabled", NULL, NULL,
+		    "no ledger");
+	if (p_checkpoint(fn, 0, &b) != 0) {
+		hn_buf_release(&b);
+		return hn_resp_error(r, 500, "internal", NULL, NULL,
+		    "cannot make a checkpoint");
+	}
+	rc = hn_resp_raw(r, 200, "text/plain; charset=utf-8", b.data, b.len);
+	hn_buf_release(&b);
+	return rc;
+}
+
+/* GET /v1/log/consistency?from=M&to=N: one base64 hash per line. */
+int
+hn_api_log_consistency(struct hn_req *r)
+{
+	struct hn_fednode *fn = r->node->fed;
+	uint8_t proof[HN_MERKLE_PROOF_MAX][32];
+	struct hn_buf b = HN_BUF_INIT(8192);
+	char b64[hn_b64_len(32)], *end;
+	const char *a = hn_req_query(r, "from"), *z = hn_req_query(r, "to");
+	unsigned long long m, n2;
+	size_t np = 0, i;
+	int rc;
+
+	if (fn == NULL)
+		return hn_resp_error(r, 503, "federation_disabled", NULL, NULL,
+		    "no ledger");
+	if (a == NULL || z == NULL)
+		return hn_resp_error(r, 400, "validation_failed", "from", NULL,
+		    "from and to are required");
+	m = strtoull(a, &end, 10);
+	if (*end != '\0')
+		return hn_resp_error(r, 400, "validation_failed", "from", NULL,
+		    "not a number");
+	n2 = strtoull(z, &end, 10);
+	if (*end != '\0')
+		return hn_resp_error(r, 400, "validation_failed", "to", NULL,
+		    "not a number");
+	pthread_mutex_lock(&fn->cpmu);
+	rc = hn_ledger_consistency(fn->cpl, m, n2, proof, &np);
+	pthread_mutex_unlock(&fn->cpmu);
+	if (rc != 0)
+		return hn_resp_error(r, 400, "out_of_range", "to", NULL,
+		    "0 < from <= to <= the log size");
+	for (i = 0; i < np; i++) {
+		hn_b64_encode(b64, proof[i], 32);
+		if (hn_buf_addf(&b, "%s\n", b64) != 0)
+			break;
+	}
+	rc = hn_resp_raw(r, 200, "text/plain; charset=utf-8",
+	    b.data ? b.data : "", b.len);
+	hn_buf_release(&b);
+	return rc;
+}
+
+/* POST /v1/log/cosignature (peer): a witness returns our checkpoint
+ * cosigned. */
+int
+hn_api_log_cosignature(struct hn_req *r)
+{
+	struct hn_buf resp = HN_BUF_INIT(4096);
+	struct hn_fed *f;
+	int st = 500, rc;
+
+	NEED_FED(r, f);
+	if (hn_fed_cosig_receive(f, r->body ? r->body : "", r->body_len,
+	    r->has_peer ? r->peer_fp : NULL, r->now, &st, &resp) != 0 &&
+	    st == 500) {
+		hn_buf_release(&resp);
+		return hn_resp_error(r, 500, "internal", NULL, NULL,
+		    "cannot store");
+	}
+	rc = hn_resp_raw(r, st, "application/json", resp.data ? resp.data :
+	    "{}", resp.data ? resp.len : 2);
+	hn_buf_release(&resp);
+	return rc;
+}
+
+/*
+ * GET /v1/log/cosignatures[?peer=CODE]: the cosignatures this node holds,
+ * one per line "LOG SIZE WITNESS SIGNATURE-LINE": made by us on peers'
+ * checkpoints (LOG = the peer) and by peers on ours (LOG = our party).
+ */
+int
+hn_api_log_cosignatures(struct hn_req *r)
+{
+	struct hn_buf b = HN_BUF_INIT(1 << 20);
+	struct hn_db *db = NULL;
+	const char *peer = hn_req_query(r, "peer");
+	int rc;
+
+	if (peer != NULL && strlen(peer) != 3)
+		return hn_resp_error(r, 400, "validation_failed", "peer", NULL,
+		    "a party code");
+	if ((rc = hn_req_db(r, &db)) != 0)
+		return hn_resp_error(r, 503, "busy", NULL, NULL, "try again");
+	if (hn_fedstore_cosig_list(db, peer, 1000, &b) != 0) {
+		hn_buf_release(&b);
+		return hn_resp_error(r, 500, "internal", NULL, NULL,
+		    "cannot read");
+	}
+	rc = hn_resp_raw(r, 200, "text/plain; charset=utf-8",
+	    b.data ? b.data : "", b.len);
+	hn_buf_release(&b);
+	return rc;
+}
+
+/* GET /v1/witness: alerts (inconsistent checkpoints) and the last
+ * checkpoint seen of each peer. */
+int
+hn_api_witness(struct hn_req *r)
+{
+	struct hn_buf b = HN_BUF_INIT(1 << 20);
+	struct hn_db *db = NULL;
+	json_t *alerts = NULL, *o;
+	int64_t count = 0;
+	int rc;
+
+	if ((rc = hn_req_db(r, &db)) != 0)
+		return hn_resp_error(r, 503, "busy", NULL, NULL, "try again");
+	if (hn_fedstore_alert_list(db, 100, &b, &count) != 0 ||
+	    (alerts = hn_json_parse(b.data, b.len, b.max, 4, NULL)) == NULL) {
+		hn_buf_release(&b);
+		return hn_resp_error(r, 500, "internal", NULL, NULL,
+		    "cannot read");
+	}
+	hn_buf_release(&b);
+	o = json_pack("{s:I, s:o}", "alert_count", (json_int_t)count,
+	    "alerts", alerts);
+	return hn_resp_json(r, 200, o);
+}
+
+int
+hn_fednode_metrics(struct hn_node *n, struct hn_db *db, struct hn_buf *out)
+{
+	struct hn_fed_stats st;
+	int64_t c[4];
+	int r;
+
+	if (n->fed == NULL)
+		return 0;
+	hn_fed_stats(n->fed->fed, &st);
+	if (hn_fedstore_outbox_counts(db, c) != 0)
+		memset(c, 0, sizeof(c));
+	r = hn_buf_addf(out,
+	    "# TYPE hanoinet_outbox_messages gauge\n"
+	    "hanoinet_outbox_messages{status=\"queued\"} %lld\n"
+	    "hanoinet_outbox_messages{status=\"delivering\"} %lld\n"
+	    "hanoinet_outbox_messages{status=\"delivered\"} %lld\n"
+	    "hanoinet_outbox_messages{status=\"failed\"} %lld\n"
+	    "# TYPE hanoinet_inbox_total counter\n"
+	    "hanoinet_inbox_total{outcome=\"accepted\"} %llu\n"
+	    "hanoinet_inbox_total{outcome=\"duplicate\"} %llu\n"
+	    "hanoinet_inbox_total{outcome=\"rejected\"} %llu\n"
+	    "# TYPE hanoinet_delivery_attempts_total counter\n"
+	    "hanoinet_delivery_attempts_total %llu\n"
+	    "# TYPE hanoinet_witness_cosigned_total counter\n"
+	    "hanoinet_witness_cosigned_total %llu\n"
+	    "# TYPE hanoinet_witness_alerts_total counter\n"
+	    "hanoinet_witness_alerts_total %llu\n",
+	    (long long)c[0], (long long)c[1], (long long)c[2], (long long)c[3],
+	    (unsigned long long)st.inbox_accepted,
+	    (unsigned long long)st.inbox_duplicates,
+	    (unsigned long long)st.inbox_rejected,
+	    (unsigned long long)st.out_attempts,
+	    (unsigned long long)st.witness_cosigned,
+	    (unsigned long long)st.witness_alerts);
+	return r;
+}

@@ -1,0 +1,247 @@
+# Helpers for federation tests: a registry key, nodes with a signed
+# directory, a simulated register. Source after lib/node.sh.
+#   fed_setup CODE...      init one node per code (dirs $HN_T/CODE), ports,
+#                          entries, a signed directory copied to each node
+#   fed_start CODE         serve it (PIDS[CODE], URLS[CODE])
+#   fed_stop CODE, fed_kill CODE
+#   fed_api CODE METHOD PATH [BODY]   as that node's officer (STATUS, BODY)
+# Every wait is bounded; lib/node.sh kills every server on exit.
+
+declare -A PORTS PIDS URLS ADMINPW OFFICERPW OTOKEN
+
+# A free loopback port (the kernel's choice; a race with another test is
+# possible but unlikely, and fed_start fails loudly if it happens).
+fed_port() {
+	python3 -c 'import socket
+s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# The simulated register: every party of the shipped register has
+# ratified on 2025-11-03, so the UN Convention is in force for all of them
+# from 2026-02-01 (art. 65). Arguments: codes to leave without an instrument.
+fed_register() {
+	python3 - "$HN_SRC/data/parties.json" "$@" >"$HN_T/register.json" <<'PY'
+import json, sys
+reg = json.load(open(sys.argv[1]))
+skip = set(sys.argv[2:])
+for p in reg["parties"]:
+    p["events"] = [e for e in p["events"] if e["type"] == "signature"]
+    if p["code"] not in skip:
+        p["events"].append({"type": "ratification", "date": "2025-11-03",
+                            "confirmed": True})
+print(json.dumps(reg))
+PY
+}
+
+fed_setup() {
+	local c d
+	[ -s "$HN_T/register.json" ] || fed_register
+	REGVKEY=$("$HN_BIN" registry keygen --name registry.test --key "$HN_T/registry.key")
+	for c in "$@"; do
+		d="$HN_T/$c"
+		hn_init "$d" "$c"
+		ADMINPW[$c]=$ADMIN_PW
+		PORTS[$c]=$(fed_port)
+		URLS[$c]="https://127.0.0.1:${PORTS[$c]}"
+		cat >>"$d/hanoinet.conf" <<CONF
+registry_key = $REGVKEY
+register = $HN_T/register.json
+witness_interval_s = ${FED_WITNESS:-0}
+retry_base_ms = ${FED_RETRY_BASE:-100}
+retry_max_ms = ${FED_RETRY_MAX:-1000}
+peer_timeout_ms = 5000
+register_label = SIMULATED register (test)
+CONF
+		"$HN_BIN" registry entry --dir "$d" --url "${URLS[$c]}" >"$HN_T/$c.entry" ||
+		    fail "registry entry $c"
+	done
+	fed_sign 1 "$@"
+}
+
+# fed_sign SERIAL CODE...: signs a directory of those nodes (valid 30 days
+# unless FED_VALID_DAYS) and installs it in each node's data directory.
+fed_sign() {
+	local serial=$1 c
+	shift
+	python3 - "$serial" "${FED_VALID_DAYS:-30}" "$@" >"$HN_T/desc.json" <<PY
+import json, sys
+serial, days, codes = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3:]
+parties = [json.load(open("$HN_T/%s.entry" % c)) for c in codes]
+print(json.dumps({"serial": serial, "valid_days": days, "parties": parties}))
+PY
+	"$HN_BIN" registry sign --key "$HN_T/registry.key" --out "$HN_T/directory.signed" \
+	    "$HN_T/desc.json" || fail "registry sign"
+	for c in "$@"; do
+		cp "$HN_T/directory.signed" "$HN_T/$c/directory.signed"
+	done
+}
+
+fed_start() {
+	local c=$1 d="$HN_T/$1" i
+	rm -f "$d/port"
+	"$HN_BIN" serve --dir "$d" --listen "127.0.0.1:${PORTS[$c]}" \
+	    --port-file "$d/port" 2>>"$d/serve.log" &
+	PIDS[$c]=$!
+	HN_PIDS+=("${PIDS[$c]}")
+	for i in $(seq 1 150); do
+		if [ -s "$d/port" ]; then
+			[ -n "${OTOKEN[$c]:-}" ] || fed_officer "$c"
+			return 0
+		fi
+		kill -0 "${PIDS[$c]}" 2>/dev/null || { tail -5 "$d/serve.log" >&2; fail "serve $c died"; }
+		sleep 0.1
+	done
+	fail "serve $c did not start"
+}
+
+fed_stop() { hn_stop "${PIDS[$1]}"; }
+fed_kill() { kill -9 "${PIDS[$1]}" 2>/dev/null || true; wait "${PIDS[$1]}" 2>/dev/null || true; }
+
+# fed_officer CODE: creates (once) and logs in a duty officer on CODE.
+fed_officer() {
+	local c=$1 tok
+	URL=${URLS[$c]}; CA="$HN_T/$c/tls.crt"
+	if [ -z "${OFFICERPW[$c]:-}" ]; then
+		TOKEN=$(login admin "${ADMINPW[$c]}")
+		OFFICERPW[$c]=$(add_account officer duty_officer)
+	fi
+	OTOKEN[$c]=$(login officer "${OFFICERPW[$c]}")
+}
+
+fed_api() {
+	local c=$1
+	shift
+	URL=${URLS[$c]}; CA="$HN_T/$c/tls.crt"
+	[ -n "${OTOKEN[$c]:-}" ] || fed_officer "$c"
+	api "$1" "$2" "${3:-}" "${OTOKEN[$c]}"
+}
+
+# fed_send FROM TO KIND [IN_REPLY_TO] [BODY]: queues a message; sets MSGID.
+fed_send() {
+	local from=$1 to=$2 kind=$3 reply=${4:-} body=${5:-}
+	[ -n "$body" ] || body=$(fed_request "$kind" "$from" "$to")
+	if [ -n "$reply" ]; then
+		fed_api "$from" POST /v1/messages "{\"to\":\"$to\",\"kind\":\"$kind\",\"in_reply_to\":\"$reply\",\"body\":$body}"
+	else
+		fed_api "$from" POST /v1/messages "{\"to\":\"$to\",\"kind\":\"$kind\",\"body\":$body}"
+	fi
+	expect 201 "send $kind $from->$to"
+	MSGID=$(jget id)
+}
+
+# A valid request body of a kind (preservation, mla) or {} for messages.
+fed_request() {
+	case $1 in
+	preservation) printf '{"kind":"preservation","from":"%s","to":"%s","requesting_authority":"A","offence":"O","proceedings":"P","facts":"F","data":[{"description":"D","relation_to_offence":"R"}],"custodian":"C","necessity":"N","mla_to_follow":true}' "$2" "$3" ;;
+	mla) printf '{"kind":"mla","from":"%s","to":"%s","requesting_authority":"A","proceedings":"P","facts":"F","assistance_sought":"S","purpose":"U"}' "$2" "$3" ;;
+	*) printf '{"note":"n"}' ;;
+	esac
+}
+
+# fed_wait_status FROM MSGID STATUS [SECONDS]: polls the delivery status.
+fed_wait_status() {
+	local i n=$(( ${4:-20} * 10 ))
+	for i in $(seq 1 "$n"); do
+		fed_api "$1" GET "/v1/messages/$2"
+		[ "$STATUS" = 200 ] && [ "$(jget status)" = "$3" ] && return 0
+		sleep 0.1
+	done
+	fail "message $2 on $1 not $3 within ${4:-20}s: $BODY"
+}
+
+# fed_inbox_total CODE: sets TOTAL, the number of messages CODE stored.
+fed_inbox_total() {
+	fed_api "$1" GET "/v1/messages?box=in&limit=1"
+	expect 200 "inbox of $1"
+	TOTAL=$(jget inbox_total)
+}
+
+# fed_send_many FROM TO N OUTFILE: queues N acknowledgement messages over
+# one kept-alive connection; writes their ids, one per line.
+fed_send_many() {
+	local from=$1
+	[ -n "${OTOKEN[$from]:-}" ] || fed_officer "$from"
+	python3 - "${URLS[$from]}" "$HN_T/$from/tls.crt" "${OTOKEN[$from]}" "$2" "$3" >"$4" <<'PY' ||
+import http.client, json, ssl, sys, urllib.parse
+url, ca, tok, to, n = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
+u = urllib.parse.urlparse(url)
+ctx = ssl.create_default_context(cafile=ca)
+ctx.check_hostname = False
+c = http.client.HTTPSConnection(u.hostname, u.port, context=ctx, timeout=30)
+for i in range(n):
+    body = json.dumps({"to": to, "kind": "status_update", "in_reply_to": "req-%d" % i,
+                       "body": {"n": i}})
+    c.request("POST", "/v1/messages", body, {"Authorization": "Bearer " + tok,
+              "Content-Type": "application/json"})
+    r = c.getresponse(); d = r.read()
+    if r.status != 201:
+        sys.exit("send %d: %d %s" % (i, r.status, d))
+    print(json.loads(d)["id"])
+PY
+	fail "fed_send_many"
+}
+
+# fed_log_size CODE: sets SIZE, the size of CODE's latest checkpoint.
+fed_log_size() {
+	SIZE=$(curl -sS --max-time 10 --cacert "$HN_T/$1/tls.crt" \
+	    "${URLS[$1]}/v1/log/checkpoint" | sed -n 2p)
+}
+
+# fed_outbox CODE: sets DELIVERED, FAILED, PENDING (queued + delivering).
+fed_outbox() {
+	fed_api "$1" GET "/v1/messages?limit=1"
+	[ "$STATUS" = 200 ] || { DELIVERED=-1; return 0; }
+	DELIVERED=$(jget outbox.delivered)
+	FAILED=$(jget outbox.failed)
+	PENDING=$(( $(jget outbox.queued) + $(jget outbox.delivering) ))
+}
+
+# fed_wait_delivered CODE N SECONDS
+fed_wait_delivered() {
+	local i
+	for i in $(seq 1 $(( $3 * 2 ))); do
+		fed_outbox "$1"
+		[ "$DELIVERED" = "$2" ] && return 0
+		sleep 0.5
+	done
+	fail "$1 delivered $DELIVERED of $2 in $3 s (failed $FAILED, pending $PENDING)"
+}
+
+# fed_inbox_ids CODE OUTFILE: every message id CODE stored, sorted.
+fed_inbox_ids() {
+	local c=$1
+	[ -n "${OTOKEN[$c]:-}" ] || fed_officer "$c"
+	python3 - "${URLS[$c]}" "$HN_T/$c/tls.crt" "${OTOKEN[$c]}" <<'PY' | sort >"$2"
+import http.client, json, ssl, sys, urllib.parse
+url, ca, tok = sys.argv[1:4]
+u = urllib.parse.urlparse(url)
+ctx = ssl.create_default_context(cafile=ca); ctx.check_hostname = False
+c = http.client.HTTPSConnection(u.hostname, u.port, context=ctx, timeout=30)
+before = 0
+while True:
+    c.request("GET", "/v1/messages?box=in&limit=200&before=%d" % before,
+              headers={"Authorization": "Bearer " + tok})
+    r = c.getresponse(); d = json.loads(r.read())
+    if not d["messages"]:
+        break
+    for m in d["messages"]:
+        print(m["id"])
+    before = d["messages"][-1]["seq"]
+PY
+}
+
+# fed_check_exactly_once FROM TO IDSFILE N: everything sent was stored
+# once by TO, nothing else; both ledgers have exactly the entries expected.
+fed_check_exactly_once() {
+	local n=$4
+	fed_inbox_ids "$2" "$HN_T/stored.ids"
+	sort "$3" >"$HN_T/sent.sorted"
+	[ "$(wc -l <"$HN_T/stored.ids")" = "$n" ] || fail "$2 stored $(wc -l <"$HN_T/stored.ids") messages, want $n"
+	[ -z "$(uniq -d "$HN_T/stored.ids")" ] || fail "duplicates stored"
+	cmp -s "$HN_T/sent.sorted" "$HN_T/stored.ids" || { diff "$HN_T/sent.sorted" "$HN_T/stored.ids" | head -5 >&2; fail "stored ids differ from sent ids"; }
+	fed_log_size "$2"
+	[ "$SIZE" = "$n" ] || fail "$2's ledger has $SIZE entries, want $n (one per message)"
+	fed_log_size "$1"
+	[ "$SIZE" = "$(( 2 * n ))" ] || fail "$1's ledger has $SIZE entries, want $(( 2 * n )) (queued + delivered)"
+	ok "$n sent, $n stored once, ledgers $n and $(( 2 * n ))"
+}
