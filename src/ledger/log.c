@@ -265,6 +265,51 @@ on_rollback(void *arg)
 	((struct hn_ledger *)arg)->stale = 1;
 }
 
+struct tail_ctx {
+	struct hn_sha256 *h;
+	const uint8_t (*tile)[HL];
+	uint64_t base;
+	int bad;
+};
+
+static int
+tail_leaf(void *arg, uint64_t idx, const void *entry, size_t len)
+{
+	struct tail_ctx *c = arg;
+	uint8_t leaf[HL];
+
+	hn_merkle_leaf_hash(c->h, entry, len, leaf);
+	if (memcmp(leaf, c->tile[idx - c->base], HL) != 0)
+		c->bad = 1;
+	return 0;
+}
+
+/* The last full level-0 tile must hash the entries it covers. */
+static int
+check_last_tile(struct hn_ledger *l, struct hn_error *err)
+{
+	struct tail_ctx c;
+	uint64_t n = full_tiles(l->e.size, 0);
+	int r;
+
+	if (n == 0)
+		return 0;
+	if ((r = get_tile(l, 0, n - 1, &c.tile)) != 0)
+		return hn_error_set(err, r, "ledger", NULL,
+		    "cannot read tile 0/%" PRIu64, n - 1);
+	c.h = &l->sha;
+	c.base = (n - 1) * 256;
+	c.bad = 0;
+	if ((r = hn_store_ledger_scan(l->db, c.base, c.base + 256, tail_leaf,
+	    &c)) != 0)
+		return hn_error_set(err, r, "ledger", NULL,
+		    "cannot read the last entries");
+	if (c.bad)
+		return hn_error_set(err, HN_EVERIFY, "ledger", NULL,
+		    "tile 0/%" PRIu64 " does not match its entries", n - 1);
+	return 0;
+}
+
 /* Checks the tree against the last checkpoint this node signed. */
 static int
 check_last_checkpoint(struct hn_ledger *l, struct hn_error *err)
@@ -323,7 +368,8 @@ hn_ledger_open(struct hn_ledger **out, struct hn_db *db, const char *origin,
 			goto fail;
 		l->can_sign = 1;
 	}
-	if ((r = load(l, err)) != 0 || (r = check_last_checkpoint(l, err)))
+	if ((r = load(l, err)) != 0 || (r = check_last_tile(l, err)) != 0 ||
+	    (r = check_last_checkpoint(l, err)) != 0)
 		goto fail;
 	hn_store_ledger_on_rollback(db, on_rollback, l);
 	*out = l;

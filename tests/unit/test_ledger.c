@@ -376,9 +376,14 @@ test_checkpoint_and_tamper(void **state)
 	    "UPDATE ledger_entries SET entry = 'forged' WHERE idx = 7");
 	assert_int_equal(hn_db_exec(db, sql), 0);
 	assert_int_equal(hn_ledger_open(&l, db, "hanoinet.example/VNM", sk,
-	    NULL, &err), 0); /* 7 is in a full tile: caught by the audit */
+	    NULL, &err), 0); /* 7 is in an old full tile: caught by the audit */
 	assert_int_equal(hn_ledger_audit(l, &err), HN_EVERIFY);
 	hn_ledger_free(l);
+	/* in the last full tile: caught at open */
+	assert_int_equal(hn_db_exec(db, "UPDATE ledger_entries SET entry = "
+	    "'forged' WHERE idx = 300"), 0);
+	assert_int_equal(hn_ledger_open(&l, db, "hanoinet.example/VNM", sk,
+	    NULL, &err), HN_EVERIFY);
 	assert_int_equal(hn_db_exec(db, "UPDATE ledger_entries SET entry = "
 	    "'forged' WHERE idx = 599"), 0);
 	assert_int_equal(hn_ledger_open(&l, db, "hanoinet.example/VNM", sk,
