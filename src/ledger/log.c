@@ -418,21 +418,12 @@ hn_ledger_append(struct hn_ledger *l, const void *entry, size_t len,
 	own = !hn_store_in_transaction(l->db);
 	if (own && (r = hn_db_begin(l->db)) != 0)
 		return r;
-	if (l->stale && (r = load(l, NULL)) != 0)
+	if ((r = sync_state(l)) != 0)
 		goto out;
 	hn_merkle_leaf_hash(&l->sha, entry, len, leaf);
-	/*
-	 * The insert checks the stored size itself: if another connection
-	 * appended, or a savepoint was rolled back, reload and retry once.
-	 */
-	r = hn_store_ledger_append_entry(l->db, l->e.size, entry, len);
-	if (r == HN_ESTATE) {
-		if ((r = load(l, NULL)) != 0)
-			goto out;
-		r = hn_store_ledger_append_entry(l->db, l->e.size, entry, len);
-	}
 	*index = l->e.size;
-	if (r != 0 || (r = edge_add(&l->e, &l->sha, leaf, put_tile, l->db)))
+	if ((r = hn_store_ledger_put_entry(l->db, l->e.size, entry, len)) ||
+	    (r = edge_add(&l->e, &l->sha, leaf, put_tile, l->db)) != 0)
 		goto out;
 	if (own)
 		r = hn_db_commit(l->db);

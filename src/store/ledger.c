@@ -100,28 +100,6 @@ hn_store_ledger_put_entry(struct hn_db *db, uint64_t idx, const void *entry,
 }
 
 int
-hn_store_ledger_append_entry(struct hn_db *db, uint64_t idx,
-    const void *entry, size_t len)
-{
-	sqlite3_stmt *st;
-	int r;
-
-	if (idx > INT64_MAX || len > 65535)
-		return HN_ERANGE;
-	if ((r = hn_db_stmt(db, &st, "INSERT INTO ledger_entries(idx, entry) "
-	    "SELECT ?1, ?2 WHERE coalesce((SELECT max(idx) FROM "
-	    "ledger_entries), -1) = ?1 - 1")))
-		return r;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)idx);
-	sqlite3_bind_blob(st, 2, len ? entry : "", (int)len, SQLITE_STATIC);
-	if ((r = step_done(st)) == 0 &&
-	    sqlite3_changes(hn_db_sqlite(db)) != 1)
-		r = HN_ESTATE;
-	sqlite3_reset(st);
-	return r;
-}
-
-int
 hn_store_ledger_get_entry(struct hn_db *db, uint64_t idx, struct hn_buf *out)
 {
 	sqlite3_stmt *st;

@@ -34,12 +34,6 @@ extern const struct hn_migration hn_ledger_migrations[];
 int hn_store_ledger_size(struct hn_db *db, uint64_t *size);
 int hn_store_ledger_put_entry(struct hn_db *db, uint64_t idx,
     const void *entry, size_t len);
-/*
- * Inserts entry idx only if the table holds exactly idx entries (one
- * statement: the append and its check). HN_ESTATE otherwise.
- */
-int hn_store_ledger_append_entry(struct hn_db *db, uint64_t idx,
-    const void *entry, size_t len);
 /* Appends the entry to out. */
 int hn_store_ledger_get_entry(struct hn_db *db, uint64_t idx,
     struct hn_buf *out);
