@@ -325,9 +325,32 @@ test_reopen_and_rollback(void **state)
 	hn_merkle_root_of(&sha, (const uint8_t (*)[HL])leaves, 1300, want);
 	assert_int_equal(hn_ledger_root(l, 1300, root), 0);
 	assert_memory_equal(root, want, HL);
+	/*
+	 * The node's group commit (store/store.c): each job in a SAVEPOINT,
+	 * a failed job rolled back alone (ROLLBACK TO fires no hook), the
+	 * next job appends in the same transaction.
+	 */
+	assert_int_equal(hn_db_begin(db), 0);
+	assert_int_equal(hn_db_exec(db, "SAVEPOINT job"), 0);
+	assert_int_equal(hn_ledger_append(l, "failed job", 10, &idx), 0);
+	assert_true(idx == 1300);
+	assert_int_equal(hn_db_exec(db, "ROLLBACK TO job"), 0);
+	assert_int_equal(hn_db_exec(db, "RELEASE job"), 0);
+	assert_int_equal(hn_db_exec(db, "SAVEPOINT job"), 0);
+	{
+		char e[64];
+		size_t len;
+		entry_of(1300, e, &len);
+		assert_int_equal(hn_ledger_append(l, e, len, &idx), 0);
+		assert_true(idx == 1300);
+	}
+	assert_int_equal(hn_db_exec(db, "RELEASE job"), 0);
+	assert_int_equal(hn_db_commit(db), 0);
+	check_against_memory(l, 1301);
+	check_against_memory(l2, 1301);
 	/* explicit hn_ledger_rollback also works */
 	assert_int_equal(hn_ledger_rollback(l), 0);
-	assert_true(hn_ledger_size(l) == 1300);
+	assert_true(hn_ledger_size(l) == 1301);
 	assert_int_equal(hn_ledger_audit(l, &err), 0);
 	hn_ledger_free(l2);
 	hn_db_close(db2);
