@@ -186,9 +186,9 @@ load_leaf(void *arg, uint64_t idx, const void *entry, size_t len)
 	return 0;
 }
 
-/* Recomputes the right edge from storage. */
+/* Recomputes the right edge from storage (call inside a transaction). */
 static int
-load(struct hn_ledger *l, struct hn_error *err)
+load_locked(struct hn_ledger *l, struct hn_error *err)
 {
 	struct load_ctx lc;
 	const uint8_t (*t)[HL];
@@ -243,6 +243,18 @@ load(struct hn_ledger *l, struct hn_error *err)
 	return 0;
 }
 
+/* Recomputes the right edge from one snapshot of storage. */
+static int
+load(struct hn_ledger *l, struct hn_error *err)
+{
+	int began, r;
+
+	began = hn_store_read_begin(l->db);
+	r = load_locked(l, err);
+	hn_store_read_end(l->db, began);
+	return r;
+}
+
 /* Makes the in-memory state match storage (see log.h). */
 static int
 sync_state(struct hn_ledger *l)
@@ -269,6 +281,7 @@ struct tail_ctx {
 	struct hn_sha256 *h;
 	const uint8_t (*tile)[HL];
 	uint64_t base;
+	unsigned count;
 	int bad;
 };
 
@@ -279,8 +292,10 @@ tail_leaf(void *arg, uint64_t idx, const void *entry, size_t len)
 	uint8_t leaf[HL];
 
 	hn_merkle_leaf_hash(c->h, entry, len, leaf);
-	if (memcmp(leaf, c->tile[idx - c->base], HL) != 0)
+	if (idx != c->base + c->count ||
+	    memcmp(leaf, c->tile[idx - c->base], HL) != 0)
 		c->bad = 1;
+	c->count++;
 	return 0;
 }
 
@@ -299,12 +314,13 @@ check_last_tile(struct hn_ledger *l, struct hn_error *err)
 		    "cannot read tile 0/%" PRIu64, n - 1);
 	c.h = &l->sha;
 	c.base = (n - 1) * 256;
+	c.count = 0;
 	c.bad = 0;
 	if ((r = hn_store_ledger_scan(l->db, c.base, c.base + 256, tail_leaf,
 	    &c)) != 0)
 		return hn_error_set(err, r, "ledger", NULL,
 		    "cannot read the last entries");
-	if (c.bad)
+	if (c.bad || c.count != 256)
 		return hn_error_set(err, HN_EVERIFY, "ledger", NULL,
 		    "tile 0/%" PRIu64 " does not match its entries", n - 1);
 	return 0;
