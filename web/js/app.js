@@ -32,10 +32,8 @@ export const ctx = {
 		return this.kinds;
 	},
 	async loadParties() {
-		if (!this.parties) {
-			const d = await get('/v1/parties');
-			this.parties = {list: listOf(d, 'parties'), meta: Array.isArray(d) ? {} : d};
-		}
+		if (!this.parties)
+			this.parties = await fetchParties();
 		return this.parties;
 	},
 	go(hash) {
@@ -49,6 +47,36 @@ export const ctx = {
 	},
 	refreshShell() { shell(); },
 };
+
+/* The register from the node (GET /v1/parties); a node without that route
+ * yet: the parties of the signed directory it holds (GET /v1/directory),
+ * each with its register entry. Either way, a simulated register (the
+ * demo's) is labelled: GET /v1/federation says so in register_label. */
+async function fetchParties() {
+	let fed = null;
+	try { fed = await get('/v1/federation'); } catch (e) { fed = null; }
+	const label = fed && fed.register_label;
+	try {
+		const d = await get('/v1/parties');
+		const meta = Array.isArray(d) ? {} : {...d};
+		if (label)
+			Object.assign(meta, {simulated: true, label});
+		return {list: listOf(d, 'parties'), meta};
+	} catch (e) {
+		if (e.status !== 404)
+			throw e;
+	}
+	const d = await get('/v1/directory');
+	const text = (d && d.text) || '';
+	const dir = JSON.parse(text.slice(text.indexOf('\n') + 1));
+	const list = (dir.parties || []).map(p => {
+		const reg = p.register && (p.register.unccc || p.register.budapest);
+		return {code: p.code, name: p.name || '', kind: p.kind || 'state',
+			in_force: typeof reg === 'string' ? /party/i.test(reg) : null, register_text: reg || null,
+			languages: p.languages};
+	});
+	return {list, meta: {simulated: !!label, label, source: 'directory'}};
+}
 
 /* The account's own record of the session, whatever the node calls it. */
 export function normaliseSession(d) {

@@ -9,7 +9,9 @@ const SOON_MS = 6 * 3600 * 1000; /* used only when the node gives no level */
 const RANK = {overdue: 0, due_soon: 1, ok: 2, none: 3};
 
 export function deadlinesOf(req) {
-	let d = req.deadlines || req.deadline || [];
+	let d = req.deadlines || [];
+	if ((!Array.isArray(d) || !d.length) && req.next_due)
+		d = [{name: 'next', due: req.next_due, level: req.due_level}];
 	if (!Array.isArray(d))
 		d = typeof d === 'object' ? Object.entries(d).map(([name, v]) =>
 			(typeof v === 'object' ? {name, ...v} : {name, due: v})) : [];

@@ -1,27 +1,32 @@
-// upload.js - evidence upload in chunks, resumable: the node keeps what it
-// has received; after an interruption (network, closed tab, expired session)
-// choosing the same file again continues from the node's offset. XHR is used
-// for the chunks because fetch() reports no upload progress.
-//
-// Protocol (docs/api.yaml, evidence section):
-//   POST /v1/evidence {request, name, size, description} -> {id, offset, chunk_size?}
-//   GET  /v1/evidence/uploads/{id}                       -> {offset, size, complete}
-//   PUT  /v1/evidence/uploads/{id}  Content-Range: bytes A-B/TOTAL, body = the chunk
-//        -> {offset, complete, sha256?}
+// upload.js - evidence upload in chunks, resumable (docs/api.yaml, evidence):
+//   POST /v1/evidence {request, name, description}  -> {upload, offset, chunk_size, put_max}
+//   PUT  /v1/evidence/uploads/{id}?offset=N  (bytes) -> {offset, durable}
+//   GET  /v1/evidence/uploads/{id}                   -> {offset}  (where to go on)
+//   POST /v1/evidence/uploads/{id}/finish            -> {item, sha256, size}
+// The node hashes and encrypts as the bytes arrive. The upload id is kept in
+// localStorage under the file's name, size and date, so that after an
+// interruption (network, closed tab, expired session) choosing the same
+// file again continues from the node's offset. XHR is used for the pieces
+// because fetch() reports no upload progress.
 
-const CHUNK_DEFAULT = 512 * 1024;
+const PIECE_DEFAULT = 1024 * 1024;
+const PIECE_MAX = 8 * 1024 * 1024;
 
 function resumeKey(reqId, file) {
 	return `hn.upload.${reqId}.${file.name}.${file.size}.${file.lastModified}`;
 }
 
-function xhrPut(url, blob, headers, onProgress, signal) {
+function fail(status, body) {
+	return Object.assign(new Error((body && body.message) || `HTTP ${status}`),
+		{status, code: (body && body.error) || (status ? `http_${status}` : 'network'), body});
+}
+
+function xhrPut(url, blob, onProgress, signal) {
 	return new Promise((resolve, reject) => {
 		const x = new XMLHttpRequest();
 		x.open('PUT', url);
 		x.withCredentials = true;
-		for (const [k, v] of Object.entries(headers))
-			x.setRequestHeader(k, v);
+		x.setRequestHeader('Content-Type', 'application/octet-stream');
 		x.upload.onprogress = e => onProgress(e.loaded);
 		x.onload = () => {
 			let body = null;
@@ -31,11 +36,10 @@ function xhrPut(url, blob, headers, onProgress, signal) {
 			if (x.status >= 200 && x.status < 300)
 				resolve(body || {});
 			else
-				reject(Object.assign(new Error((body && body.message) || `HTTP ${x.status}`),
-					{status: x.status, code: (body && body.error) || `http_${x.status}`, body}));
+				reject(fail(x.status, body));
 		};
-		x.onerror = () => reject(Object.assign(new Error('network'), {status: 0, code: 'network'}));
-		x.onabort = () => reject(Object.assign(new Error('aborted'), {status: 0, code: 'aborted'}));
+		x.onerror = () => reject(fail(0, {error: 'network'}));
+		x.onabort = () => reject(fail(0, {error: 'aborted'}));
 		if (signal)
 			signal.addEventListener('abort', () => x.abort(), {once: true});
 		x.send(blob);
@@ -51,16 +55,17 @@ async function json(method, url, body) {
 	if (r.status === 401)
 		window.dispatchEvent(new CustomEvent('hn:unauthorized', {detail: {path: url}}));
 	if (!r.ok)
-		throw Object.assign(new Error((d && d.message) || `HTTP ${r.status}`), {status: r.status, code: (d && d.error) || `http_${r.status}`, body: d});
+		throw fail(r.status, d);
 	return d || {};
 }
 
-/* Upload file for request reqId; onProgress(sent, total, resumedFrom). */
+/* Upload file for request reqId; onProgress(sent, total, resumedFrom).
+ * Resolves with the node's evidence item {item, sha256, size, ...}. */
 export async function uploadEvidence(reqId, file, description, onProgress, signal) {
 	const key = resumeKey(reqId, file);
 	let id = null;
 	let offset = 0;
-	let chunk = CHUNK_DEFAULT;
+	let piece = PIECE_DEFAULT;
 	let resumedFrom = 0;
 	try { id = localStorage.getItem(key); } catch (e) { id = null; }
 	if (id) {
@@ -68,37 +73,36 @@ export async function uploadEvidence(reqId, file, description, onProgress, signa
 			const s = await json('GET', `/v1/evidence/uploads/${encodeURIComponent(id)}`);
 			offset = Number(s.offset || 0);
 			resumedFrom = offset;
-			if (s.complete)
-				return {id, offset, complete: true, resumedFrom, ...s};
+			if (s.put_max)
+				piece = Math.min(Number(s.put_max), PIECE_MAX);
 		} catch (e) {
-			id = null;
+			if (e.status === 401)
+				throw e;
+			id = null; /* gone (finished or cancelled): start again */
 		}
 	}
 	if (!id) {
-		const c = await json('POST', '/v1/evidence', {request: reqId, name: file.name, size: file.size,
+		const c = await json('POST', '/v1/evidence', {request: reqId, name: file.name,
 			description: description || undefined});
-		id = c.upload_id || c.id;
+		id = c.upload || c.upload_id || c.id;
 		offset = Number(c.offset || 0);
-		if (c.chunk_size)
-			chunk = Math.min(Number(c.chunk_size), 8 * 1024 * 1024);
+		if (c.put_max)
+			piece = Math.min(Number(c.put_max), PIECE_MAX);
 		try { localStorage.setItem(key, id); } catch (e) { /* resume lasts for this page only */ }
 	}
+	const url = `/v1/evidence/uploads/${encodeURIComponent(id)}`;
 	onProgress(offset, file.size, resumedFrom);
-	let last = {};
-	if (file.size === 0)
-		last = await xhrPut(`/v1/evidence/uploads/${encodeURIComponent(id)}`, new Blob([]),
-			{'Content-Range': 'bytes */0'}, () => {}, signal);
 	while (offset < file.size) {
-		const end = Math.min(offset + chunk, file.size);
 		const start = offset;
-		last = await xhrPut(`/v1/evidence/uploads/${encodeURIComponent(id)}`, file.slice(start, end),
-			{'Content-Range': `bytes ${start}-${end - 1}/${file.size}`},
+		const end = Math.min(start + piece, file.size);
+		const r = await xhrPut(`${url}?offset=${start}`, file.slice(start, end),
 			n => onProgress(start + n, file.size, resumedFrom), signal);
-		offset = Number(last.offset ?? end);
+		offset = Number(r.offset ?? end);
 		if (offset <= start)
-			throw Object.assign(new Error('no_progress'), {code: 'upload_stalled'});
+			throw fail(0, {error: 'upload_stalled'});
 		onProgress(offset, file.size, resumedFrom);
 	}
+	const item = await json('POST', `${url}/finish`);
 	try { localStorage.removeItem(key); } catch (e) { /* ignore */ }
-	return {id, offset, resumedFrom, ...last};
+	return {...item, resumedFrom};
 }

@@ -12,7 +12,18 @@ async function fetchCheckpoint() {
 	const d = await get('/v1/log/checkpoint');
 	const text = typeof d === 'string' ? d : d.text || d.checkpoint || d.note || '';
 	const cp = parseCheckpoint(text);
-	const cos = listOf(d && d.cosignatures ? d.cosignatures : [], 'cosignatures');
+	let cos = listOf(d && d.cosignatures ? d.cosignatures : [], 'cosignatures');
+	if (!cos.length) {
+		// GET /v1/log/cosignatures: one per line "LOG SIZE WITNESS SIGNATURE-LINE"
+		try {
+			const c = await get('/v1/log/cosignatures');
+			const lines = String((c && c.text) || '').split('\n').filter(Boolean);
+			cos = lines.map(l => {
+				const [log, size, witness] = l.split(' ');
+				return {name: witness, log, size};
+			}).filter(x => x.name);
+		} catch (e) { /* none */ }
+	}
 	return {raw: d, text, cp, cosignatures: cos};
 }
 
@@ -69,8 +80,8 @@ export async function render(ctx, main, {query}) {
 	// the node states about itself, which only proves self-consistency.
 	let nodeKey = '';
 	try {
-		const n = await get('/v1/node');
-		nodeKey = n.vkey || n.verifier_key || n.log_vkey || n.note_vkey || '';
+		const n = await get('/v1/federation');
+		nodeKey = n.signing_key || n.vkey || n.verifier_key || '';
 	} catch (e) { /* not offered */ }
 	const vkey = h('input', {id: 'vkey', class: 'mono', value: query.get('vkey') || nodeKey, size: 60, spellcheck: 'false'});
 	const sigResult = h('p', {id: 'sig-result', role: 'status', 'aria-live': 'polite'});
@@ -93,8 +104,10 @@ export async function render(ctx, main, {query}) {
 	if (info) {
 		const cp = info.cp;
 		const sigs = cp ? cp.signatures : [];
-		const cos = info.cosignatures.length ? info.cosignatures.map(c => ({name: c.name || c.witness || c.origin || c.key_name || '?',
-			time: c.time || c.timestamp || c.at, keyId: c.key_id || c.keyId || ''})) : sigs.slice(1).map(s => ({name: s.name, keyId: s.keyId}));
+		// Cosignatures of OUR log (the node also keeps those it made of others).
+		const ours = info.cosignatures.filter(c => !c.log || !cp || c.log === cp.origin);
+		const cos = ours.length ? ours.map(c => ({name: c.name || c.witness || c.origin || c.key_name || '?',
+			time: c.time || c.timestamp || c.at, keyId: c.key_id || c.keyId || '', size: c.size})) : sigs.slice(1).map(s => ({name: s.name, keyId: s.keyId}));
 		mount(cpBox,
 			cp ? h('dl', {class: 'kv', id: 'checkpoint'},
 				h('dt', {}, t('audit.origin')), h('dd', {class: 'mono'}, cp.origin),
@@ -104,7 +117,7 @@ export async function render(ctx, main, {query}) {
 				h('p', {class: 'notice warn'}, t('audit.no_checkpoint')),
 			h('h2', {}, t('audit.cosignatures')),
 			cos.length ? h('ul', {class: 'cosigs', id: 'cosignatures'}, cos.map(c => h('li', {},
-				h('strong', {}, c.name), c.time ? ` — ${fmtDateTime(c.time)}` : '', c.keyId ? h('span', {class: 'mono'}, ` ${c.keyId}`) : null)))
+				h('strong', {}, c.name), c.size ? ` — ${t('audit.cosigned_size', {size: c.size})}` : '', c.time ? ` — ${fmtDateTime(c.time)}` : '', c.keyId ? h('span', {class: 'mono'}, ` ${c.keyId}`) : null)))
 				: h('p', {id: 'cosignatures'}, t('audit.no_cosignatures')),
 			cp ? h('details', {}, h('summary', {}, t('audit.show_note')), h('pre', {class: 'note'}, info.text)) : null,
 			cp ? h('form', {class: 'inline-form', onsubmit: checkSig},
@@ -137,7 +150,9 @@ export async function render(ctx, main, {query}) {
 				: h('div', {class: 'notice error', id: 'proof-bad'}, h('p', {}, h('strong', {}, t('audit.proof_bad', {index: v}))),
 					h('p', {}, t(`audit.reason.${r.reason}`))));
 		} catch (x) {
-			if (x.status !== 401)
+			if (x.status === 404 && /endpoint/.test(x.message || ''))
+				mount(result, h('p', {class: 'notice warn', id: 'proof-unavailable'}, t('audit.no_proofs')));
+			else if (x.status !== 401)
 				mount(result, h('p', {class: 'notice error'}, errorText(x)));
 		}
 	}

@@ -5,7 +5,7 @@
 // lost connection or an expired session never loses the officer's work.
 import {h, mount, append} from '../dom.js';
 import {t, tOr, fmtDateTime} from '../i18n.js';
-import {post} from '../api.js';
+import {createRequest} from '../backend.js';
 import {validate} from '../kinds.js';
 import {errorText} from '../app.js';
 import {kindLabel} from './requests.js';
@@ -232,7 +232,7 @@ function form(ctx, main, kind, parties) {
 		summary.hidden = true;
 		submit.disabled = true;
 		try {
-			const r = await post('/v1/requests', clean(body));
+			const r = await createRequest(ctx, clean(body), kind);
 			dropDraft(ctx, kind.name);
 			const id = r && (r.id || (r.request && r.request.id));
 			ctx.notice = {kind: 'ok', text: kind.emergency ? t('compose.awaiting_approval') :
@@ -241,7 +241,13 @@ function form(ctx, main, kind, parties) {
 		} catch (err) {
 			if (err.status === 401)
 				return; /* draft is saved; sign in brings us back here */
-			if (err.field) {
+			const problems = err.body && Array.isArray(err.body.problems) ? err.body.problems : null;
+			if (problems && problems.length) {
+				// Every problem the node found, each at its field.
+				for (const p of problems)
+					serverErrors.set(p.field, {text: serverFieldText({...err, body: {}, message: p.message}), article: p.article});
+				showSummary(check().byPath);
+			} else if (err.field) {
 				serverErrors.set(err.field, {text: serverFieldText(err), article: err.article});
 				const m = check().byPath;
 				showSummary(m);

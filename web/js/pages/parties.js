@@ -83,6 +83,7 @@ export async function render(ctx, main, {query}) {
 	append(main, h('h1', {}, t('parties.title')),
 		loadError ? h('p', {class: 'notice error', role: 'alert'}, errorText(loadError)) : null,
 		isSimulated(meta) ? h('p', {class: 'notice warn simulated', id: 'simulated-register'}, t('parties.simulated')) : null,
+		meta && meta.source === 'directory' ? h('p', {class: 'notice info'}, t('parties.from_directory')) : null,
 		h('p', {class: 'lead'}, t('parties.lead', {party: us || '—'})),
 		h('form', {class: 'filters', role: 'search', onsubmit: e => e.preventDefault()},
 			h('div', {class: 'field inline'}, h('label', {for: 'party-filter'}, t('parties.filter')), q),

@@ -4,7 +4,8 @@
 // (upload with a progress bar, resumable; download).
 import {h, mount} from '../dom.js';
 import {t, tOr, fmtDateTime, fmtNumber, toDate} from '../i18n.js';
-import {get, post, listOf} from '../api.js';
+import {get, post, qs, listOf} from '../api.js';
+import {getRequest, transition} from '../backend.js';
 import {deadlinesOf, levelOf, countdown, levelBadge} from '../deadline.js';
 import {errorText} from '../app.js';
 import {kindLabel, stateLabel, direction, counterpart} from './requests.js';
@@ -42,7 +43,7 @@ const AUTOMATIC = new Set(['sent', 'delivered', 'approved', 'awaiting_approval']
 
 /* [{to, needs: [...], article}] the officer may choose now. */
 function allowed(req, dir, kinds) {
-	const a = req.allowed_transitions || req.transitions_allowed || req.next_states || req.actions;
+	const a = req.transitions || req.allowed_transitions || req.transitions_allowed || req.next_states || req.actions;
 	if (Array.isArray(a))
 		return a.map(x => (typeof x === 'string' ? {to: x, needs: []} : {to: x.to || x.state || x.name, needs: x.needs || [], article: x.article}))
 			.filter(x => x.to && !AUTOMATIC.has(x.to));
@@ -101,18 +102,21 @@ export async function render(ctx, main, {args}) {
 	try { kinds = await ctx.loadKinds(); } catch (e) { kinds = null; }
 	let stop = false;
 
+	let current = null;
+	let evidence = null;
 	async function load() {
-		const d = await get(`/v1/requests/${encodeURIComponent(id)}`);
-		return d.request ? {...d.request, ...d, request: undefined} : d;
+		current = await getRequest(ctx, id);
+		return current;
 	}
 
 	async function draw(req) {
 		const dir = direction(req, ctx.party());
 		const kind = kinds && kinds.kinds.find(k => k.name === req.kind);
 		kindOf = kind || null;
-		const body = req.body || req.fields || req.content || req;
-		const skip = new Set(['id', 'kind', 'state', 'history', 'messages', 'custody', 'deadlines', 'evidence',
-			'allowed_transitions', 'direction', 'created_at', 'updated_at', 'ledger_index', 'body', 'from', 'to']);
+		const body = req.body || req.fields || req.content || (req.direction ? {} : req);
+		const skip = new Set(['id', 'kind', 'state', 'history', 'transitions', 'side', 'next_due', 'created_by', 'received_at', 'legal_basis', 'messages', 'custody', 'deadlines', 'evidence',
+			'allowed_transitions', 'direction', 'created_at', 'updated_at', 'ledger_index', 'body', 'from', 'to',
+			'in_reply_to', 'delivery', 'attempts', 'acknowledged_at', 'executed_at', 'preserved_at']);
 		const dls = deadlinesOf(req).sort((a, b) => a.due - b.due);
 		const actions = allowed(req, dir, kinds);
 		const approvable = req.state === 'awaiting_approval' && ctx.session &&
@@ -164,7 +168,7 @@ export async function render(ctx, main, {args}) {
 	}
 
 	function evidenceSection(req) {
-		const items = listOf(req.evidence || [], 'evidence');
+		const items = evidence || listOf(req.evidence || [], 'evidence');
 		const file = h('input', {type: 'file', id: 'evidence-file'});
 		const desc = h('input', {id: 'evidence-desc', maxlength: 4096});
 		const bar = h('progress', {id: 'evidence-progress', max: 100, value: 0, hidden: true});
@@ -188,6 +192,7 @@ export async function render(ctx, main, {args}) {
 				});
 				bar.value = 100;
 				pct.textContent = t('evidence.done', {sha: r.sha256 || ''});
+				evidence = await loadEvidence();
 				refresh();
 			} catch (err) {
 				pct.textContent = t('evidence.failed', {error: errorText(err)});
@@ -207,8 +212,8 @@ export async function render(ctx, main, {args}) {
 					h('td', {'data-label': t('evidence.name')}, ev.name || ev.filename || ev.id),
 					h('td', {'data-label': t('evidence.size')}, fmtNumber(Number(ev.size || 0))),
 					h('td', {'data-label': t('evidence.sha256'), class: 'mono hash'}, ev.sha256 || '—'),
-					h('td', {'data-label': t('evidence.download')}, h('a', {href: ev.download || ev.url ||
-						`/v1/evidence/${encodeURIComponent(ev.id)}/content`, download: ev.name || ''}, t('evidence.download'))))))) :
+					h('td', {'data-label': t('evidence.download')}, ev.download || ev.url ? h('a', {href: ev.download || ev.url,
+						download: ev.name || ''}, t('evidence.download')) : h('span', {class: 'unknown'}, t('evidence.no_download')))))) ) :
 				h('p', {}, t('evidence.none')),
 			form);
 	}
@@ -242,8 +247,7 @@ export async function render(ctx, main, {args}) {
 				return;
 			}
 			try {
-				const r = await post(`/v1/requests/${encodeURIComponent(id)}/transitions`,
-					{to, reason: reason.value.trim() || undefined, grounds: g});
+				const r = await transition(ctx, current, {to, reason: reason.value.trim() || undefined, grounds: g});
 				ctx.notice = {kind: 'ok', text: t('action.done', {state: stateLabel(to), index: r && (r.ledger_index ?? r.index ?? '—')})};
 				refresh(true);
 			} catch (x) {
@@ -289,6 +293,15 @@ export async function render(ctx, main, {args}) {
 		}
 	}
 
+	async function loadEvidence() {
+		try {
+			const d = await get(`/v1/evidence${qs({request: id})}`);
+			return listOf(d, 'items').filter(x => !x.deleted);
+		} catch (e) {
+			return null; /* no evidence API on this node */
+		}
+	}
+	evidence = await loadEvidence();
 	await draw(await load());
 	const timer = setInterval(() => {
 		// Refresh in the background unless the officer is typing in a form.

@@ -3,12 +3,10 @@
 // party, state and due level, kept in the address (#/inbox?kind=...).
 import {h, mount, append} from '../dom.js';
 import {t, tOr, fmtDateTime} from '../i18n.js';
-import {get, qs, listOf} from '../api.js';
+import {qs} from '../api.js';
+import {listRequests} from '../backend.js';
 import {errorText} from '../app.js';
 import {nextDeadline, levelOf, urgencyCompare, countdown, levelBadge} from '../deadline.js';
-
-const PAGE = 200;
-const MAX_PAGES = 25;
 
 /* incoming or outgoing, from the node's own word or by our party code. */
 export function direction(r, party) {
@@ -26,29 +24,6 @@ export function counterpart(r, party) {
 	return direction(r, party) === 'in' ? r.from : r.to;
 }
 
-/* Every request the node lists (bounded: MAX_PAGES pages of PAGE). */
-export async function fetchAll(filters) {
-	const out = [];
-	let cursor = null;
-	for (let i = 0; i < MAX_PAGES; i++) {
-		const q = {...filters, limit: PAGE};
-		if (cursor !== null)
-			Object.assign(q, cursor);
-		const d = await get(`/v1/requests${qs(q)}`);
-		const items = listOf(d, 'requests');
-		out.push(...items);
-		if (d && d.next_cursor)
-			cursor = {cursor: d.next_cursor};
-		else if (d && d.next)
-			cursor = typeof d.next === 'object' ? d.next : {cursor: d.next};
-		else if (d && typeof d.total === 'number' && out.length < d.total && items.length)
-			cursor = {offset: out.length};
-		else
-			break;
-	}
-	return out;
-}
-
 export function kindLabel(k) { return tOr(`kind.${k}`, k); }
 export function stateLabel(s) { return tOr(`state.${s}`, s); }
 
@@ -59,7 +34,7 @@ export async function render(ctx, main, {page, query}) {
 	let all = [];
 	let loadError = null;
 	try {
-		all = (await fetchAll({})).filter(r => direction(r, ctx.party()) === dir);
+		all = (await listRequests(ctx)).filter(r => direction(r, ctx.party()) === dir);
 	} catch (e) {
 		if (e.status === 401)
 			throw e;
@@ -131,7 +106,7 @@ export async function render(ctx, main, {page, query}) {
 	// Refresh from the node every 30 s so new arrivals show up.
 	const timer = setInterval(async () => {
 		try {
-			const fresh = (await fetchAll({})).filter(r => direction(r, ctx.party()) === dir);
+			const fresh = (await listRequests(ctx)).filter(r => direction(r, ctx.party()) === dir);
 			all.splice(0, all.length, ...fresh);
 			const q = {};
 			for (const n of ['kind', 'party', 'state', 'due'])
