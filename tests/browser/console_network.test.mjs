@@ -1,0 +1,256 @@
+// ctest-labels: browser;slow
+// Two nodes of `hanoinet demo` (a registry, VNM and FRA, on loopback, a
+// SIMULATED register): a failed validation shows the field and its article;
+// a duty officer on VNM composes and sends a preservation request; it
+// arrives in FRA's inbox; FRA's officer acknowledges it; VNM sees the
+// acknowledgement; the simulated register is labelled; the audit page
+// checks the checkpoint's signature in the browser (and an inclusion proof
+// when the node serves proofs); evidence upload when the node has the
+// evidence API; Arabic right to left on a laptop and a phone. Screenshots
+// of the main pages are taken on the way.
+import {Harness, signIn, assert, sleep, LAPTOP, PHONE} from './lib/harness.mjs';
+
+const H = new Harness('console_network', {timeoutMs: 540000});
+const PW = 'hanoinet-demo';
+let demo, A, B, ctxA, ctxB, pa, pb, reqId;
+
+async function settled(page) {
+	await page.waitForSelector('main h1');
+	await page.waitForFunction(() => !document.getElementById('main').hasAttribute('aria-busy'));
+}
+
+await H.step('hanoinet demo starts a registry and two nodes, and runs its scenario', async () => {
+	demo = await H.startDemo(2, 480);
+	[A, B] = demo.nodes.map(n => ({...n, ca: n.caPem}));
+	assert(A.party === 'VNM' && B.party === 'FRA', `parties ${A.party} ${B.party}`);
+	assert(/SIMULATED register/.test(demo.output), 'the demo says its register is simulated');
+}, 150000);
+
+// The console builds its forms from the node's table of kinds.
+if ((await H.api(A, 'GET', '/v1/kinds')).status === 404) {
+	H.skip('the rest of the file', 'the node has no GET /v1/kinds (request API) yet');
+	await H.finish();
+}
+
+await H.step('a failed validation shows the field and its article', async () => {
+	ctxA = await H.browser(LAPTOP);
+	pa = await ctxA.newPage();
+	await pa.goto(A.url + '/');
+	await signIn(pa, 'duty', PW);
+	await pa.waitForSelector('#inbox-table');
+	await pa.click('#nav-compose');
+	await pa.waitForSelector('#kind-preservation');
+	await H.screenshot(pa, 'compose-kinds');
+	await pa.click('#kind-preservation');
+	await pa.waitForSelector('#compose-form');
+	// As you type: touch a field and leave it empty.
+	await pa.fill('#fld-requesting_authority', 'x');
+	await pa.fill('#fld-requesting_authority', '');
+	const e1 = await pa.textContent('#fld-requesting_authority-err');
+	assert(/Required/.test(e1) && /art\. 42 \(a\)/.test(e1), `requesting_authority error: ${e1}`);
+	assert(await pa.getAttribute('#fld-requesting_authority', 'aria-invalid') === 'true', 'aria-invalid');
+	// On sending: every problem, each at its field with its article.
+	await pa.click('#send');
+	await pa.waitForSelector('#error-summary:not([hidden])');
+	const e2 = await pa.textContent('#fld-data-0-relation_to_offence-err');
+	assert(/art\. 42 \(c\)/.test(e2), `nested field error: ${e2}`);
+	const e3 = await pa.textContent('#fld-custodian-err');
+	assert(/art\. 42 \(d\)/.test(e3), `custodian or location: ${e3}`);
+	const e4 = await pa.textContent('#fld-mla_to_follow-err');
+	assert(/art\. 42 \(f\)/.test(e4), `mla_to_follow: ${e4}`);
+	const summary = await pa.textContent('#error-summary');
+	assert(/Requesting authority/.test(summary) && /42 \(e\)/.test(summary), `summary: ${summary}`);
+	await H.screenshot(pa, 'compose-validation');
+});
+
+await H.step('the draft survives a reload (saved as the officer types)', async () => {
+	await pa.fill('#fld-requesting_authority', 'Cyber crime unit, Ha Noi');
+	await pa.reload();
+	await pa.waitForSelector('#compose-form');
+	assert(await pa.inputValue('#fld-requesting_authority') === 'Cyber crime unit, Ha Noi', 'draft restored');
+	assert(/restored/.test(await pa.textContent('#draft-status')), 'says it was restored');
+});
+
+await H.step('VNM composes and sends a preservation request to FRA', async () => {
+	await pa.selectOption('#fld-to', 'FRA');
+	await pa.fill('#fld-offence', 'Fraud by means of a computer system (art. 13)');
+	await pa.fill('#fld-proceedings', 'Investigation 2026/777, Ha Noi prosecutor');
+	await pa.fill('#fld-facts', 'A phishing site hosted in the requested State collects bank credentials.');
+	await pa.fill('#fld-data-0-description', 'Subscriber data and access logs of the hosting account');
+	await pa.fill('#fld-data-0-relation_to_offence', 'The account hosts the phishing site');
+	await pa.fill('#fld-custodian', 'Example Hosting SAS');
+	await pa.fill('#fld-necessity', 'The provider deletes access logs after 30 days');
+	await pa.check('#fld-mla_to_follow');
+	assert(await pa.isHidden('#fld-custodian-err'), 'no error left at custodian');
+	await pa.click('#send');
+	await pa.waitForURL(/#\/request\//);
+	reqId = decodeURIComponent(pa.url().split('#/request/')[1]);
+	await pa.waitForSelector('#request-state');
+	const note = await pa.textContent('main .notice');
+	assert(/ledger entry \d+/.test(note), `notice names the ledger entry: ${note}`);
+	// Delivered within a few seconds (the node's delivery worker).
+	for (let i = 0; i < 40; i++) {
+		await pa.reload();
+		await pa.waitForSelector('#request-state');
+		if (/Delivered/.test(await pa.textContent('#request-state')))
+			break;
+		await sleep(500);
+	}
+	assert(/Delivered/.test(await pa.textContent('#request-state')), 'delivered to FRA');
+}, 60000);
+
+await H.step('the request arrives in FRA\'s inbox, sorted by urgency with a countdown', async () => {
+	ctxB = await H.browser(LAPTOP);
+	pb = await ctxB.newPage();
+	await pb.goto(B.url + '/');
+	await signIn(pb, 'duty', PW);
+	await pb.waitForSelector('#inbox-table');
+	const row = pb.locator(`#inbox-table tr[data-id="${reqId}"]`);
+	for (let i = 0; i < 30 && !(await row.count()); i++) {
+		await sleep(500);
+		await pb.reload();
+		await pb.waitForSelector('#inbox-table');
+	}
+	assert(await row.count() === 1, 'the new request is in the inbox');
+	const text = await row.textContent();
+	assert(/Expedited preservation/.test(text) && /VNM/.test(text) && /Received/.test(text), `row: ${text}`);
+	assert(/Due in \d+h/.test(text) || /Due in/.test(text), `countdown: ${text}`);
+	const first = await pb.getAttribute('#inbox-table tbody tr:first-child', 'data-id');
+	assert(first === reqId, 'the newest unacknowledged request is first (most urgent)');
+	await H.screenshot(pb, 'inbox');
+});
+
+await H.step('FRA acknowledges it; the timeline shows the step', async () => {
+	await pb.click(`#inbox-table tr[data-id="${reqId}"] a.rowlink`);
+	await pb.waitForSelector('#act-acknowledged');
+	await H.screenshot(pb, 'request-received');
+	await pb.click('#act-acknowledged');
+	await pb.fill('#action-reason', 'Data preserved for 60 days (art. 42)');
+	await pb.click('#action-confirm');
+	await pb.waitForFunction(() => /Acknowledged/.test(document.getElementById('request-state')?.textContent || ''));
+	const tl = await pb.textContent('#timeline');
+	assert(/Acknowledgement/.test(tl), `timeline: ${tl}`);
+	assert(/ledger #\d+/.test(tl), 'ledger index in the timeline');
+	await H.screenshot(pb, 'request');
+});
+
+await H.step('VNM sees the acknowledgement', async () => {
+	let state = '';
+	for (let i = 0; i < 40; i++) {
+		await pa.reload();
+		await pa.waitForSelector('#request-state');
+		state = await pa.textContent('#request-state');
+		if (/Acknowledged/.test(state))
+			break;
+		await sleep(500);
+	}
+	assert(/Acknowledged/.test(state), `state on VNM: ${state}`);
+	await pa.click('#nav-outbox');
+	await pa.waitForSelector(`#outbox-table tr[data-id="${reqId}"]`);
+	await H.screenshot(pa, 'outbox');
+}, 60000);
+
+await H.step('the parties page labels the simulated register', async () => {
+	await pb.click('#nav-parties');
+	await pb.waitForSelector('#parties-table');
+	const label = await pb.textContent('#simulated-register');
+	assert(/SIMULATED/.test(label), `label: ${label}`);
+	assert(/VNM/.test(await pb.textContent('#parties-table')), 'VNM listed');
+	await H.screenshot(pb, 'parties');
+});
+
+let proofIndex = null;
+await H.step('the audit page checks the checkpoint signature in the browser', async () => {
+	await pb.click('#nav-audit');
+	await settled(pb);
+	await pb.waitForSelector('#checkpoint');
+	await pb.waitForFunction(() => /verified|NOT/.test(document.getElementById('sig-result')?.textContent || ''));
+	const r = await pb.textContent('#sig-result');
+	assert(/Signature verified/.test(r), `signature: ${r}`);
+	// A forged key must not verify.
+	await pb.fill('#vkey', 'hanoinet/FRA+00000000+AfU0k4Op1AqCRLPa3t+3bkED0GaZQBVW2SosSAGyhQKs');
+	await pb.click('#sig-check');
+	await pb.waitForFunction(() => /NOT/.test(document.getElementById('sig-result').textContent));
+	const size = Number((await pb.textContent('#checkpoint-size')).replace(/\D/g, ''));
+	assert(size >= 2, `log size ${size}`);
+	proofIndex = size - 1;
+	await H.screenshot(pb, 'audit');
+});
+
+{
+	const probe = await H.api(B, 'GET', `/v1/log/proof/${proofIndex ?? 0}`);
+	if (probe.status === 404 && /endpoint/.test(probe.text))
+		H.skip('a ledger proof is checked in the browser', 'the node has no GET /v1/log/proof/{index} yet');
+	else
+		await H.step('a ledger proof is checked in the browser', async () => {
+			await pb.fill('#proof-index', String(proofIndex));
+			await pb.click('#proof-check');
+			await pb.waitForSelector('#proof-ok, #proof-bad, #proof-unavailable');
+			assert(await pb.locator('#proof-ok').count() === 1, await pb.textContent('#proof-result'));
+			await H.screenshot(pb, 'audit-proof');
+		});
+}
+
+{
+	const probe = await H.api(B, 'POST', '/v1/evidence', {});
+	if (probe.status === 404 && /endpoint/.test(probe.text))
+		H.skip('evidence upload shows its progress', 'the node has no evidence API (POST /v1/evidence) yet');
+	else
+		await H.step('evidence upload shows its progress', async () => {
+			await pb.goto(`${B.url}/#/request/${encodeURIComponent(reqId)}`);
+			await pb.waitForSelector('#evidence-file');
+			await pb.setInputFiles('#evidence-file', {name: 'access-log.txt', mimeType: 'text/plain',
+				buffer: Buffer.alloc(3 * 1024 * 1024, 'log line\n')});
+			await pb.click('#evidence-upload');
+			await pb.waitForFunction(() => Number(document.getElementById('evidence-progress').value) > 0);
+			await pb.waitForFunction(() => /SHA-256/.test(document.getElementById('evidence-status').textContent), null, {timeout: 60000});
+			await H.screenshot(pb, 'evidence');
+		}, 90000);
+}
+
+await H.step('statistics draw as SVG charts', async () => {
+	await pb.click('#nav-stats');
+	await settled(pb);
+	assert(await pb.locator('svg.chart').count() >= 3, 'charts');
+	const total = await pb.textContent('#stat-total');
+	assert(Number(total.replace(/\D/g, '')) >= 3, `requests counted: ${total}`);
+	await H.screenshot(pb, 'stats');
+});
+
+await H.step('Arabic: right to left, on a laptop and on a phone', async () => {
+	await pb.click('#nav-inbox');
+	await pb.waitForSelector('#inbox-table');
+	await pb.selectOption('#lang', 'ar');
+	await pb.waitForFunction(() => document.documentElement.dir === 'rtl' && document.querySelector('#inbox-table') &&
+		!document.getElementById('main').hasAttribute('aria-busy'));
+	const row = await pb.locator(`#inbox-table tr[data-id="${reqId}"]`).textContent();
+	assert(/[\u0600-\u06ff]/.test(row), `row in Arabic: ${row}`);
+	const firstCell = await pb.locator('#inbox-table thead th').first().boundingBox();
+	assert(firstCell.x > LAPTOP.width / 2, `first column on the right (x=${firstCell.x})`);
+	await H.screenshot(pb, 'inbox-ar');
+	await pb.goto(`${B.url}/#/request/${encodeURIComponent(reqId)}`);
+	await pb.waitForSelector('#request-state');
+	await H.screenshot(pb, 'request-ar');
+	const ctxP = await H.browser(PHONE);
+	const pp = await ctxP.newPage();
+	await pp.goto(B.url + '/');
+	await signIn(pp, 'duty', PW);
+	await pp.waitForSelector('#inbox-table');
+	await pp.selectOption('#lang', 'ar');
+	await pp.waitForFunction(() => document.documentElement.dir === 'rtl' && document.querySelector('#inbox-table tbody tr') &&
+		!document.getElementById('main').hasAttribute('aria-busy'));
+	const overflow = await pp.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+	assert(overflow <= 1, `no sideways scrolling on a phone (${overflow}px)`);
+	await H.screenshot(pp, 'inbox-ar-phone');
+	await pp.goto(`${B.url}/#/request/${encodeURIComponent(reqId)}`);
+	await pp.waitForSelector('#request-state');
+	await H.screenshot(pp, 'request-ar-phone');
+	await ctxP.close();
+});
+
+await H.step('no script errors on the way', async () => {
+	const errs = H.consoleErrors.filter(e => !/Failed to load resource/.test(e));
+	assert(errs.length === 0, errs.join(' | '));
+});
+
+await H.finish();

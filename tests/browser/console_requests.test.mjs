@@ -1,0 +1,185 @@
+// ctest-labels: browser;slow
+// The console on one `hanoinet serve` node with the node's request API:
+// compose and send (draft, then queued) with validation as you type, every
+// problem at its field with its article; the draft kept across an expired
+// session; an emergency request waits for a supervisor, who approves it;
+// an incoming request (registered with `hanoinet request receive`) shows in
+// the inbox with its countdown and is acknowledged; the audit page checks
+// the request's ledger entries with an inclusion proof computed in the
+// browser; statistics.
+import fs from 'node:fs';
+import path from 'node:path';
+import {execFileSync} from 'node:child_process';
+import {Harness, BIN, signIn, assert, sleep, LAPTOP} from './lib/harness.mjs';
+
+const H = new Harness('console_requests', {timeoutMs: 420000});
+let node, pw, spw, ctx, page, outId, inId;
+
+const probe = async () => {
+	node = H.initNode('VNM');
+	await H.startNode(node);
+	const r = await H.api(node, 'GET', '/v1/kinds');
+	return r.status === 200;
+};
+
+if (!(await probe())) {
+	H.skip('the whole file', 'the node has no request API (GET /v1/kinds) yet');
+	await H.finish();
+}
+
+async function fillPreservation(p, to) {
+	await p.selectOption('#fld-to', to);
+	await p.fill('#fld-requesting_authority', 'Cyber crime unit, Ha Noi');
+	await p.fill('#fld-offence', 'Illegal access (art. 7)');
+	await p.fill('#fld-proceedings', 'Investigation 2026/31');
+	await p.fill('#fld-facts', 'An intrusion into a ministry mail server from hosts in the requested State.');
+	await p.fill('#fld-data-0-description', 'Connection logs of two virtual servers');
+	await p.fill('#fld-data-0-relation_to_offence', 'The intrusion came from these servers');
+	await p.fill('#fld-system_location', 'A data centre near Lyon');
+	await p.fill('#fld-necessity', 'Logs are rotated after 14 days');
+	await p.check('#fld-mla_to_follow');
+}
+
+await H.step('sign in; the compose form shows each field with its article', async () => {
+	pw = await H.addAccount(node, 'duty1', 'duty_officer');
+	spw = await H.addAccount(node, 'super1', 'supervisor');
+	ctx = await H.browser(LAPTOP);
+	page = await ctx.newPage();
+	await page.goto(node.url + '/');
+	await signIn(page, 'duty1', pw);
+	await page.waitForSelector('#inbox-table');
+	await page.goto(`${node.url}/#/compose/preservation`);
+	await page.waitForSelector('#compose-form');
+	for (const [f, a] of [['requesting_authority', '42 (a)'], ['offence', '42 (b)'], ['necessity', '42 (e)'],
+		['mla_to_follow', '42 (f)'], ['confidential', '42 (g)']])
+		assert((await page.textContent(`#fld-${f}-art`)).includes(a), `${f} shows art. ${a}`);
+});
+
+await H.step('a failed validation shows the field and the article', async () => {
+	await page.fill('#fld-offence', 'x');
+	await page.fill('#fld-offence', '   ');
+	const e = await page.textContent('#fld-offence-err');
+	assert(/Required/.test(e) && /42 \(b\)/.test(e), `offence: ${e}`);
+	await page.click('#send');
+	await page.waitForSelector('#error-summary:not([hidden])');
+	assert(/42 \(c\)/.test(await page.textContent('#fld-data-0-description-err')), 'data[0].description');
+	// A link in the summary moves the focus to its field.
+	await page.click('#error-summary a[data-goto="necessity"]');
+	assert(await page.evaluate(() => document.activeElement.id) === 'fld-necessity', 'focus moved to the field');
+});
+
+await H.step('an expired session does not lose the draft', async () => {
+	await fillPreservation(page, 'FRA');
+	await ctx.clearCookies();
+	await page.click('#send');
+	await page.waitForSelector('#signin-submit');
+	assert(/expired/i.test(await page.textContent('main .notice')), 'expiry notice');
+	await signIn(page, 'duty1', pw);
+	await page.waitForSelector('#compose-form');
+	assert(await page.inputValue('#fld-facts') === 'An intrusion into a ministry mail server from hosts in the requested State.',
+		'the draft is back');
+	assert(await page.isChecked('#fld-mla_to_follow'), 'checkbox kept');
+});
+
+await H.step('send: the node records it, its ledger entry is named, it is queued', async () => {
+	await page.click('#send');
+	await page.waitForURL(/#\/request\//);
+	outId = decodeURIComponent(page.url().split('#/request/')[1]);
+	await page.waitForSelector('#request-state');
+	assert(/Queued|Sent|Delivered/.test(await page.textContent('#request-state')), 'queued');
+	assert(/ledger entry \d+/.test(await page.textContent('main .notice')), 'ledger entry named');
+	const tl = await page.textContent('#timeline');
+	assert(/ledger #\d+/.test(tl), `timeline: ${tl}`);
+	await page.click('#nav-outbox');
+	await page.waitForSelector(`#outbox-table tr[data-id="${outId}"]`);
+});
+
+await H.step('an emergency request waits for a supervisor, who approves it', async () => {
+	await page.goto(`${node.url}/#/compose/emergency`);
+	await page.waitForSelector('#compose-form');
+	assert(/supervisor/.test(await page.textContent('#send')), 'the button says it goes to a supervisor');
+	await page.selectOption('#fld-to', 'FRA');
+	await page.fill('#fld-requesting_authority', 'Cyber crime unit, Ha Noi');
+	await page.fill('#fld-emergency', 'A kidnapping victim is held; the kidnapper uses this account');
+	await page.fill('#fld-facts', 'Ransom demands sent from the account since this morning');
+	await page.fill('#fld-data-0-description', 'Last login IP addresses of the account');
+	await page.click('#send');
+	await page.waitForURL(/#\/request\//);
+	const id = decodeURIComponent(page.url().split('#/request/')[1]);
+	await page.waitForSelector('#request-state');
+	assert(/Awaiting approval/.test(await page.textContent('#request-state')), 'awaiting approval');
+	const c2 = await H.browser(LAPTOP);
+	const p2 = await c2.newPage();
+	await p2.goto(`${node.url}/#/request/${id}`);
+	await signIn(p2, 'super1', spw);
+	await p2.waitForSelector('#approve');
+	await p2.click('#approve');
+	await p2.waitForFunction(() => /Approved|Queued/.test(document.getElementById('request-state')?.textContent || ''));
+	await c2.close();
+});
+
+await H.step('an incoming request is in the inbox with its countdown, and is acknowledged', async () => {
+	const doc = path.join(H.tmp, 'in.json');
+	fs.writeFileSync(doc, JSON.stringify({kind: 'preservation', from: 'FRA', to: 'VNM',
+		requesting_authority: 'OFAC, Nanterre', offence: 'Fraud (art. 13)', proceedings: 'Enquête 2026/55',
+		facts: 'Fake shop hosted in Viet Nam', data: [{description: 'Hosting account records', relation_to_offence: 'Hosts the shop'}],
+		custodian: 'Example Hosting JSC', necessity: 'Short log retention', mla_to_follow: true}));
+	const out = execFileSync(BIN, ['request', 'receive', '--dir', node.dir, doc], {encoding: 'utf8'});
+	inId = out.split(/\s+/)[1];
+	await page.goto(`${node.url}/#/inbox`);
+	await page.waitForSelector(`#inbox-table tr[data-id="${inId}"]`);
+	const row = await page.textContent(`#inbox-table tr[data-id="${inId}"]`);
+	assert(/Due in/.test(row) && /FRA/.test(row), `row: ${row}`);
+	await H.screenshot(page, 'inbox');
+	await page.click(`#inbox-table tr[data-id="${inId}"] a.rowlink`);
+	await page.waitForSelector('#act-acknowledged');
+	assert(/Acknowledge/.test(await page.textContent('#h-deadlines + ul')), 'the acknowledgement deadline is shown');
+	await H.screenshot(page, 'request-received');
+	await page.click('#act-acknowledged');
+	await page.click('#action-confirm');
+	await page.waitForFunction(() => /Acknowledged/.test(document.getElementById('request-state')?.textContent || ''));
+	// Refusal needs grounds and reasons (art. 40).
+	await page.click('#act-refused');
+	await page.click('#action-confirm');
+	assert(/ground/.test(await page.textContent('#transition-form .field-error')), 'a refusal needs a ground');
+	await page.click('#transition-form button.secondary');
+	await page.click('#act-preserved');
+	await page.click('#action-confirm');
+	await page.waitForFunction(() => /Preserved/.test(document.getElementById('request-state')?.textContent || ''));
+	assert(/End of preservation/.test(await page.textContent('#h-deadlines + ul')), 'the 60-day clock');
+	await page.evaluate(() => window.scrollTo(0, 0));
+	await H.screenshot(page, 'request');
+});
+
+await H.step('the audit page proves a ledger entry in the browser', async () => {
+	const r = await H.api(node, 'GET', `/v1/requests/${inId}`, undefined, (await H.api(node, 'POST', '/v1/session',
+		{name: 'duty1', password: pw})).json.token);
+	const idx = r.json.ledger_index;
+	await page.goto(`${node.url}/#/audit?index=${idx}`);
+	await page.waitForSelector('#proof-ok, #proof-bad, #proof-unavailable', {timeout: 20000});
+	const ok = await page.locator('#proof-ok').count();
+	assert(ok === 1, await page.textContent('#proof-result'));
+	const t = await page.textContent('#proof-ok');
+	assert(/Checked against the root of the signed checkpoint/.test(t) && /bytes were hashed here/.test(t), t);
+	await page.locator('#proof-result').scrollIntoViewIfNeeded();
+	await H.screenshot(page, 'audit');
+	// A tampered index (past the end) is refused in words.
+	await page.fill('#proof-index', '999999');
+	await page.click('#proof-check');
+	await page.waitForFunction(() => !/Checking/.test(document.getElementById('proof-result').textContent));
+	assert(await page.locator('#proof-ok').count() === 0, 'no proof for an entry that does not exist');
+});
+
+await H.step('statistics count the requests', async () => {
+	await page.goto(`${node.url}/#/stats`);
+	await page.waitForSelector('#stat-total');
+	assert(Number((await page.textContent('#stat-total')).replace(/\D/g, '')) === 3, 'three requests');
+	await H.screenshot(page, 'stats');
+});
+
+await H.step('no script errors on the way', async () => {
+	const errs = H.consoleErrors.filter(e => !/Failed to load resource/.test(e));
+	assert(errs.length === 0, errs.join(' | '));
+});
+
+await H.finish();
