@@ -15,6 +15,7 @@
 #include "fed/timefmt.h"
 #include "store/fed.h"
 #include "util/encode.h"
+#include "util/file.h"
 #include "util/json.h"
 #include "util/log.h"
 
@@ -284,6 +285,19 @@ hn_fed_directory_offer(struct hn_fed *f, const char *data, size_t len,
 	pthread_rwlock_wrlock(&f->dir_lock);
 	r = hn_directory_update(f->cfg.directory_path, data, len,
 	    f->cfg.registry_key, now, &d, err);
+	if (r == 0 && f->dir != NULL && d->serial < f->dir->serial) {
+		/* The file held was lost or replaced: memory still knows. */
+		r = hn_error_set(err, HN_ESTATE, "serial", NULL,
+		    "directory serial %llu is older than the held serial %llu",
+		    (unsigned long long)d->serial,
+		    (unsigned long long)f->dir->serial);
+		if (hn_file_write_atomic(f->cfg.directory_path, f->dir->raw,
+		    f->dir->raw_len, 0644) != 0)
+			hn_log(HN_LOG_ERROR, "directory.rewrite_failed", "%s",
+			    "");
+		hn_directory_free(d);
+		d = NULL;
+	}
 	if (r == 0) {
 		if (f->dir == NULL || f->dir->serial != d->serial)
 			hn_log(HN_LOG_INFO, "directory.accepted",

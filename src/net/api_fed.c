@@ -692,7 +692,7 @@ out:
 /* GET /v1/log/checkpoint: our latest signed checkpoint (witnesses fetch
  * it). */
 int
-hn_api_log_checkpoint(struct hn_req *r)
+hn_api_fed_checkpoint(struct hn_req *r)
 {
 	struct hn_fednode *fn = r->node->fed;
 	struct hn_buf b = HN_BUF_INIT(65536);
@@ -713,7 +713,7 @@ hn_api_log_checkpoint(struct hn_req *r)
 
 /* GET /v1/log/consistency?from=M&to=N: one base64 hash per line. */
 int
-hn_api_log_consistency(struct hn_req *r)
+hn_api_fed_consistency(struct hn_req *r)
 {
 	struct hn_fednode *fn = r->node->fed;
 	uint8_t proof[HN_MERKLE_PROOF_MAX][32];
@@ -758,7 +758,7 @@ hn_api_log_consistency(struct hn_req *r)
 /* POST /v1/log/cosignature (peer): a witness returns our checkpoint
  * cosigned. */
 int
-hn_api_log_cosignature(struct hn_req *r)
+hn_api_fed_cosignature(struct hn_req *r)
 {
 	struct hn_buf resp = HN_BUF_INIT(4096);
 	struct hn_fed *f;
@@ -784,7 +784,7 @@ hn_api_log_cosignature(struct hn_req *r)
  * checkpoints (LOG = the peer) and by peers on ours (LOG = our party).
  */
 int
-hn_api_log_cosignatures(struct hn_req *r)
+hn_api_fed_cosignatures(struct hn_req *r)
 {
 	struct hn_buf b = HN_BUF_INIT(1 << 20);
 	struct hn_db *db = NULL;

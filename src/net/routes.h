@@ -52,10 +52,10 @@ int hn_api_federation(struct hn_req *r);
 int hn_api_messages_create(struct hn_req *r);
 int hn_api_messages_list(struct hn_req *r);
 int hn_api_messages_get(struct hn_req *r);
-int hn_api_log_checkpoint(struct hn_req *r);
-int hn_api_log_consistency(struct hn_req *r);
-int hn_api_log_cosignature(struct hn_req *r);
-int hn_api_log_cosignatures(struct hn_req *r);
+int hn_api_fed_checkpoint(struct hn_req *r);
+int hn_api_fed_consistency(struct hn_req *r);
+int hn_api_fed_cosignature(struct hn_req *r);
+int hn_api_fed_cosignatures(struct hn_req *r);
 int hn_api_witness(struct hn_req *r);
 
 #endif
