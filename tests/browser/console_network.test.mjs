@@ -196,16 +196,48 @@ await H.step('the audit page checks the checkpoint signature in the browser', as
 	if (probe.status === 404 && /endpoint/.test(probe.text))
 		H.skip('evidence upload shows its progress', 'the node has no evidence API (POST /v1/evidence) yet');
 	else
-		await H.step('evidence upload shows its progress', async () => {
+		await H.step('evidence upload shows its progress, resumes after an interruption, and is listed with its SHA-256', async () => {
+			const {createHash} = await import('node:crypto');
+			const data = Buffer.alloc(5 * 1024 * 1024 + 123);
+			for (let i = 0; i < data.length; i++)
+				data[i] = (i * 31 + (i >> 10)) & 0xff;
+			const sha = createHash('sha256').update(data).digest('hex');
+			// A file on disk: the same file chosen again has the same date,
+			// which is how the console recognises an upload to resume.
+			const {writeFileSync} = await import('node:fs');
+			const file = `${H.tmp}/access-log.bin`;
+			writeFileSync(file, data);
 			await pb.goto(`${B.url}/#/request/${encodeURIComponent(reqId)}`);
 			await pb.waitForSelector('#evidence-file');
-			await pb.setInputFiles('#evidence-file', {name: 'access-log.txt', mimeType: 'text/plain',
-				buffer: Buffer.alloc(3 * 1024 * 1024, 'log line\n')});
+			// The link drops during the third piece.
+			let puts = 0;
+			await pb.route('**/v1/evidence/uploads/**', route => {
+				if (route.request().method() === 'PUT' && ++puts === 3)
+					return route.abort('connectionreset');
+				return route.continue();
+			});
+			await pb.setInputFiles('#evidence-file', file);
 			await pb.click('#evidence-upload');
-			await pb.waitForFunction(() => Number(document.getElementById('evidence-progress').value) > 0);
+			await pb.waitForFunction(() => /stopped/.test(document.getElementById('evidence-status').textContent), null, {timeout: 30000});
+			const part = Number(await pb.getAttribute('#evidence-progress', 'value'));
+			assert(part > 0 && part < 100, `progress stopped part way (${part}%)`);
+			await H.screenshot(pb, 'evidence-interrupted');
+			await pb.unroute('**/v1/evidence/uploads/**');
+			// The same file again: it continues where it stopped.
+			await pb.setInputFiles('#evidence-file', file);
+			await pb.click('#evidence-upload');
+			await pb.waitForFunction(() => /Resumed at byte/.test(document.getElementById('evidence-status').textContent) ||
+				/SHA-256/.test(document.getElementById('evidence-status').textContent));
+			const resumedText = await pb.textContent('#evidence-status');
 			await pb.waitForFunction(() => /SHA-256/.test(document.getElementById('evidence-status').textContent), null, {timeout: 60000});
+			const status = await pb.textContent('#evidence-status');
+			assert(/Resumed at byte [1-9]/.test(resumedText) || /Resumed at byte [1-9]/.test(status), `resumed: ${resumedText}`);
+			assert(status.includes(sha), `the node's SHA-256 is the file's: ${status}`);
+			await pb.waitForSelector('#evidence-table');
+			assert((await pb.textContent('#evidence-table')).includes(sha), 'listed with its hash');
+			await pb.locator('#h-evidence').scrollIntoViewIfNeeded();
 			await H.screenshot(pb, 'evidence');
-		}, 90000);
+				}, 90000);
 }
 
 await H.step('statistics draw as SVG charts', async () => {

@@ -170,6 +170,22 @@ await H.step('the audit page proves a ledger entry in the browser', async () => 
 	assert(await page.locator('#proof-ok').count() === 0, 'no proof for an entry that does not exist');
 });
 
+await H.step('the parties page: the register, filterable, in force with us today', async () => {
+	await page.goto(`${node.url}/#/parties`);
+	await page.waitForSelector('#parties-table');
+	const n = await page.locator('#parties-table tbody tr').count();
+	assert(n > 60, `${n} parties`);
+	await page.fill('#party-filter', 'viet');
+	await page.waitForFunction(() => document.querySelectorAll('#parties-table tbody tr').length === 1);
+	assert(/VNM/.test(await page.textContent('#parties-table tbody')), 'found Viet Nam');
+	await page.fill('#party-filter', '');
+	await page.check('#party-inforce');
+	// The Convention is not in force for anyone yet (real register).
+	await page.waitForFunction(() => /No party matches/.test(document.querySelector('#parties-table tbody').textContent));
+	await page.uncheck('#party-inforce');
+	await H.screenshot(page, 'parties');
+});
+
 await H.step('statistics count the requests', async () => {
 	await page.goto(`${node.url}/#/stats`);
 	await page.waitForSelector('#stat-total');

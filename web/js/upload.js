@@ -59,6 +59,14 @@ async function json(method, url, body) {
 	return d || {};
 }
 
+/* Pieces of about 1 MiB (at least one of the node's durable chunks, at
+ * most what it takes in one PUT): a steady progress bar, little to resend. */
+function pieceSize(u) {
+	const chunk = Number(u.chunk_size) || 0;
+	const max = Math.min(Number(u.put_max) || PIECE_MAX, PIECE_MAX);
+	return Math.max(1, Math.min(max, Math.max(chunk, PIECE_DEFAULT)));
+}
+
 /* Upload file for request reqId; onProgress(sent, total, resumedFrom).
  * Resolves with the node's evidence item {item, sha256, size, ...}. */
 export async function uploadEvidence(reqId, file, description, onProgress, signal) {
@@ -73,8 +81,7 @@ export async function uploadEvidence(reqId, file, description, onProgress, signa
 			const s = await json('GET', `/v1/evidence/uploads/${encodeURIComponent(id)}`);
 			offset = Number(s.offset || 0);
 			resumedFrom = offset;
-			if (s.put_max)
-				piece = Math.min(Number(s.put_max), PIECE_MAX);
+			piece = pieceSize(s);
 		} catch (e) {
 			if (e.status === 401)
 				throw e;
@@ -86,8 +93,7 @@ export async function uploadEvidence(reqId, file, description, onProgress, signa
 			description: description || undefined});
 		id = c.upload || c.upload_id || c.id;
 		offset = Number(c.offset || 0);
-		if (c.put_max)
-			piece = Math.min(Number(c.put_max), PIECE_MAX);
+		piece = pieceSize(c);
 		try { localStorage.setItem(key, id); } catch (e) { /* resume lasts for this page only */ }
 	}
 	const url = `/v1/evidence/uploads/${encodeURIComponent(id)}`;

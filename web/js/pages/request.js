@@ -104,6 +104,7 @@ export async function render(ctx, main, {args}) {
 
 	let current = null;
 	let evidence = null;
+	let lastUpload = '';
 	async function load() {
 		current = await getRequest(ctx, id);
 		return current;
@@ -172,7 +173,7 @@ export async function render(ctx, main, {args}) {
 		const file = h('input', {type: 'file', id: 'evidence-file'});
 		const desc = h('input', {id: 'evidence-desc', maxlength: 4096});
 		const bar = h('progress', {id: 'evidence-progress', max: 100, value: 0, hidden: true});
-		const pct = h('span', {id: 'evidence-status', role: 'status', 'aria-live': 'polite'});
+		const pct = h('span', {id: 'evidence-status', role: 'status', 'aria-live': 'polite'}, lastUpload);
 		const btn = h('button', {type: 'submit', id: 'evidence-upload'}, t('evidence.upload'));
 		const form = h('form', {class: 'upload', onsubmit: async e => {
 			e.preventDefault();
@@ -191,7 +192,9 @@ export async function render(ctx, main, {args}) {
 						t('evidence.progress', {pct: p, sent: fmtNumber(sent), total: fmtNumber(total)});
 				});
 				bar.value = 100;
-				pct.textContent = t('evidence.done', {sha: r.sha256 || ''});
+				pct.textContent = t('evidence.done', {sha: r.sha256 || ''}) +
+					(r.resumedFrom ? ` ${t('evidence.resumed', {from: fmtNumber(r.resumedFrom)})}` : '');
+				lastUpload = pct.textContent; /* kept across the redraw below */
 				evidence = await loadEvidence();
 				refresh();
 			} catch (err) {
