@@ -156,7 +156,7 @@ await H.step('the parties page labels the simulated register', async () => {
 	const label = await pb.textContent('#simulated-register');
 	assert(/SIMULATED/.test(label), `label: ${label}`);
 	assert(/VNM/.test(await pb.textContent('#parties-table')), 'VNM listed');
-	await H.screenshot(pb, 'parties');
+	await H.screenshot(pb, 'parties-demo');
 });
 
 let proofIndex = null;
@@ -167,6 +167,7 @@ await H.step('the audit page checks the checkpoint signature in the browser', as
 	await pb.waitForFunction(() => /verified|NOT/.test(document.getElementById('sig-result')?.textContent || ''));
 	const r = await pb.textContent('#sig-result');
 	assert(/Signature verified/.test(r), `signature: ${r}`);
+	await H.screenshot(pb, 'audit');
 	// A forged key must not verify.
 	await pb.fill('#vkey', 'hanoinet/FRA+00000000+AfU0k4Op1AqCRLPa3t+3bkED0GaZQBVW2SosSAGyhQKs');
 	await pb.click('#sig-check');
@@ -174,7 +175,6 @@ await H.step('the audit page checks the checkpoint signature in the browser', as
 	const size = Number((await pb.textContent('#checkpoint-size')).replace(/\D/g, ''));
 	assert(size >= 2, `log size ${size}`);
 	proofIndex = size - 1;
-	await H.screenshot(pb, 'audit');
 });
 
 {
@@ -187,6 +187,7 @@ await H.step('the audit page checks the checkpoint signature in the browser', as
 			await pb.click('#proof-check');
 			await pb.waitForSelector('#proof-ok, #proof-bad, #proof-unavailable');
 			assert(await pb.locator('#proof-ok').count() === 1, await pb.textContent('#proof-result'));
+			await pb.locator('#proof-result').scrollIntoViewIfNeeded();
 			await H.screenshot(pb, 'audit-proof');
 		});
 }

@@ -130,11 +130,11 @@ await H.step('an incoming request is in the inbox with its countdown, and is ack
 	await page.waitForSelector(`#inbox-table tr[data-id="${inId}"]`);
 	const row = await page.textContent(`#inbox-table tr[data-id="${inId}"]`);
 	assert(/Due in/.test(row) && /FRA/.test(row), `row: ${row}`);
-	await H.screenshot(page, 'inbox');
+	await H.screenshot(page, 'inbox-countdown');
 	await page.click(`#inbox-table tr[data-id="${inId}"] a.rowlink`);
 	await page.waitForSelector('#act-acknowledged');
 	assert(/Acknowledge/.test(await page.textContent('#h-deadlines + ul')), 'the acknowledgement deadline is shown');
-	await H.screenshot(page, 'request-received');
+	await H.screenshot(page, 'request-incoming');
 	await page.click('#act-acknowledged');
 	await page.click('#action-confirm');
 	await page.waitForFunction(() => /Acknowledged/.test(document.getElementById('request-state')?.textContent || ''));
@@ -148,7 +148,7 @@ await H.step('an incoming request is in the inbox with its countdown, and is ack
 	await page.waitForFunction(() => /Preserved/.test(document.getElementById('request-state')?.textContent || ''));
 	assert(/End of preservation/.test(await page.textContent('#h-deadlines + ul')), 'the 60-day clock');
 	await page.evaluate(() => window.scrollTo(0, 0));
-	await H.screenshot(page, 'request');
+	await H.screenshot(page, 'request-preserved');
 });
 
 await H.step('the audit page proves a ledger entry in the browser', async () => {
@@ -162,7 +162,7 @@ await H.step('the audit page proves a ledger entry in the browser', async () => 
 	const t = await page.textContent('#proof-ok');
 	assert(/Checked against the root of the signed checkpoint/.test(t) && /bytes were hashed here/.test(t), t);
 	await page.locator('#proof-result').scrollIntoViewIfNeeded();
-	await H.screenshot(page, 'audit');
+	await H.screenshot(page, 'audit-proof-node');
 	// A tampered index (past the end) is refused in words.
 	await page.fill('#proof-index', '999999');
 	await page.click('#proof-check');
@@ -190,7 +190,7 @@ await H.step('statistics count the requests', async () => {
 	await page.goto(`${node.url}/#/stats`);
 	await page.waitForSelector('#stat-total');
 	assert(Number((await page.textContent('#stat-total')).replace(/\D/g, '')) === 3, 'three requests');
-	await H.screenshot(page, 'stats');
+	await H.screenshot(page, 'stats-node');
 });
 
 await H.step('no script errors on the way', async () => {

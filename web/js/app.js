@@ -104,17 +104,16 @@ export function saveSession(s) {
 	} catch (e) { /* private mode */ }
 }
 
-/* Keep the language choice per user. The account's own language (the
- * "lang" the node keeps per account, set when the account is created) is
- * the starting point; a choice made here is stored on the account when the
- * node offers a way to change it (PATCH /v1/session {"lang"}), and always in
- * this browser's localStorage under the user's name, which wins over the
- * account's default on the next sign-in in this browser. */
+/* Keep the language choice per user: on the account (PATCH /v1/session
+ * {"lang"}), so that it follows the officer to any browser; the account's
+ * language is then what a sign-in starts with. A node without that route
+ * (404/405, remembered in this browser) keeps the choice in localStorage
+ * under the user's name instead. */
 export async function chooseLanguage(code) {
 	const s = ctx.session;
 	remember(s && s.username, code);
 	await setLanguage(code);
-	if (!s || sessionStorage.getItem('hn.lang.server') === 'no')
+	if (!s || localStorage.getItem('hn.lang.server') === 'no')
 		return;
 	try {
 		await api('PATCH', '/v1/session', {lang: code}, {noAuthRedirect: true});
@@ -122,19 +121,21 @@ export async function chooseLanguage(code) {
 		saveSession(s);
 	} catch (e) {
 		if (e.status === 404 || e.status === 405)
-			try { sessionStorage.setItem('hn.lang.server', 'no'); } catch (x) { /* ignore */ }
+			try { localStorage.setItem('hn.lang.server', 'no'); } catch (x) { /* ignore */ }
 	}
 }
 
-/* The language for a signed-in user: their choice in this browser, else
- * their account's language, else what the browser prefers. */
+/* The language for a signed-in user: the account's (when the node keeps
+ * it), else their choice in this browser, else the browser's preference. */
 export function userLanguage(s) {
+	let mine = null, serverKeeps = true;
 	try {
-		const mine = localStorage.getItem(`hn.lang.user.${s.username}`);
-		if (mine)
-			return mine;
+		mine = localStorage.getItem(`hn.lang.user.${s.username}`);
+		serverKeeps = localStorage.getItem('hn.lang.server') !== 'no';
 	} catch (e) { /* storage disabled */ }
-	return s.language || preferred(null);
+	if (serverKeeps && s.language)
+		return s.language;
+	return mine || s.language || preferred(null);
 }
 
 function shell() {
