@@ -19,6 +19,9 @@ static const struct hn_cmd commands[] = {
 	{ "evidence", cmd_evidence, "add, list, get, export and verify evidence" },
 	{ "init", cmd_init, "create a node's data directory" },
 	{ "serve", cmd_serve, "run the node (HTTPS API)" },
+	{ "login", cmd_login, "log in to a node (keeps the session token)" },
+	{ "logout", cmd_logout, "end the session" },
+	{ "account", cmd_account, "accounts of a local node (add)" },
 	{ NULL, NULL, NULL }
 };
 

@@ -32,6 +32,15 @@ int cmd_parties(int argc, char **argv);
 int cmd_request(int argc, char **argv);
 int cmd_request_validate(int argc, char **argv);
 int cmd_request_kinds(int argc, char **argv);
+int cmd_request_create(int argc, char **argv);
+int cmd_request_list(int argc, char **argv);
+int cmd_request_show(int argc, char **argv);
+int cmd_request_transition(int argc, char **argv);
+int cmd_request_approve(int argc, char **argv);
+int cmd_request_receive(int argc, char **argv);
+int cmd_login(int argc, char **argv);
+int cmd_logout(int argc, char **argv);
+int cmd_account(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_log(int argc, char **argv);
 

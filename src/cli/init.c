@@ -96,7 +96,14 @@ cmd_init(int argc, char **argv)
 		goto out;
 	}
 
-	/* evidence blobs live here (later) */
+	/* the node's Ed25519 signing key (audit log, federation) */
+	if (path_in(path, sizeof(path), dir, "signing.key") != 0 ||
+	    hn_node_keygen(path, party, &e) != 0) {
+		hn_cli_fail(1, "%s", e.message);
+		goto out;
+	}
+
+	/* evidence blobs live here */
 	if (path_in(path, sizeof(path), dir, "blobs") != 0 ||
 	    hn_mkdirs(path, 0700) != 0) {
 		hn_cli_fail(1, "cannot create %s", path);

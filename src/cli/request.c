@@ -12,6 +12,15 @@ static const struct hn_cmd request_cmds[] = {
 	    "FILE: check a request against its kind's articles" },
 	{ "kinds", cmd_request_kinds,
 	    "print the request kinds table as JSON (as GET /v1/kinds)" },
+	{ "create", cmd_request_create, "FILE: create a request on the node" },
+	{ "list", cmd_request_list, "list requests (--kind --party --state "
+	    "--due ...)" },
+	{ "show", cmd_request_show, "ID: a request with deadlines and history" },
+	{ "transition", cmd_request_transition,
+	    "ID STATE [--reason T] [--ground G]: move a request" },
+	{ "approve", cmd_request_approve, "ID: approve an emergency request" },
+	{ "receive", cmd_request_receive,
+	    "--dir DIR FILE: register a request received in writing" },
 	{ NULL, NULL, NULL }
 };
 

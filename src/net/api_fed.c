@@ -35,12 +35,6 @@
 struct hn_fednode {
 	struct hn_node *n;
 	struct hn_fed *fed;
-	struct hn_ledger *wl;        /* on the writer connection */
-	struct hn_db *cpdb;          /* checkpoints and proofs */
-	struct hn_ledger *cpl;
-	pthread_mutex_t cpmu;
-	struct hn_buf lastcp;        /* cached signed checkpoint */
-	uint64_t lastcp_size;
 	struct hn_register *reg;
 	char partners_buf[2][HN_CONF_VALUE_MAX];
 	const char *bilateral[MAX_PARTNERS], *reciprocity[MAX_PARTNERS];
@@ -87,31 +81,19 @@ p_append(void *ctx, struct hn_db *db, const void *entry, size_t len,
 {
 	struct hn_fednode *fn = ctx;
 
-	(void)db; /* the writer connection, which fn->wl is opened on */
-	return hn_ledger_append(fn->wl, entry, len, index);
+	(void)db; /* the writer connection, which the node's ledger is on */
+	return hn_ledger_append(fn->n->ledger, entry, len, index);
 }
 
 static int
 p_checkpoint(void *ctx, uint64_t min_size, struct hn_buf *out)
 {
 	struct hn_fednode *fn = ctx;
-	int r = 0;
 
-	pthread_mutex_lock(&fn->cpmu);
-	if (min_size == 0 || fn->lastcp.len == 0 ||
-	    fn->lastcp_size < min_size) {
-		hn_buf_reset(&fn->lastcp);
-		if ((r = hn_ledger_checkpoint(fn->cpl, &fn->lastcp)) == 0)
-			fn->lastcp_size = hn_ledger_size(fn->cpl);
-		else
-			hn_buf_reset(&fn->lastcp);
-	}
-	if (r == 0 && fn->lastcp_size < min_size)
-		r = HN_ESTATE; /* not committed yet: cannot happen */
-	if (r == 0)
-		r = hn_buf_add(out, fn->lastcp.data, fn->lastcp.len);
-	pthread_mutex_unlock(&fn->cpmu);
-	return r;
+	/* the node signs a fresh checkpoint whenever the log grew, so it
+	 * covers every committed entry (min_size included) */
+	(void)min_size;
+	return hn_node_checkpoint(fn->n, out, NULL);
 }
 
 static int
@@ -156,14 +138,6 @@ hn_fednode_observe(struct hn_node *n, void (*fn)(void *ctx,
 	n->fed->observer = fn;
 }
 
-static void
-on_rollback(void *ctx)
-{
-	struct hn_fednode *fn = ctx;
-
-	(void)hn_ledger_rollback(fn->wl);
-}
-
 /* ---- start / stop ---- */
 
 static int
@@ -192,23 +166,6 @@ split_codes(char *buf, const char *v, const char **out, size_t *n)
 	return 0;
 }
 
-/* Reads DIR/signing.key, creating it on first start. */
-static int
-signing_key(struct hn_fednode *fn, struct hn_error *err)
-{
-	char path[4096], name[HN_SIGNER_MAX + 1];
-	int r;
-
-	if ((r = hn_conf_path(&fn->n->conf, "signing.key", path,
-	    sizeof(path))) != 0 ||
-	    snprintf(name, sizeof(name), "hanoinet/%s", fn->n->party) >=
-	    (int)sizeof(name))
-		return hn_error_set(err, HN_ETOOBIG, NULL, NULL,
-		    "path too long");
-	return hn_nodekey_load(path, name, fn->sk, fn->key_name, fn->vkey,
-	    err);
-}
-
 static long
 conf_long(struct hn_node *n, const char *key, long def, long min, long max)
 {
@@ -232,31 +189,19 @@ hn_fednode_start(struct hn_node *n, struct hn_error *err)
 	struct hn_fednode *fn = NULL;
 	struct hn_fed_config cfg;
 	struct hn_fed_env env;
-	char path[4096], *regtext = NULL;
+	char *regtext = NULL;
 	const char *v;
 	size_t nb = 0, nr = 0;
-	int r;
+	int r = 0;
 
 	if ((fn = calloc(1, sizeof(*fn))) == NULL)
 		return hn_error_set(err, HN_ENOMEM, NULL, NULL,
 		    "out of memory");
 	fn->n = n;
-	pthread_mutex_init(&fn->cpmu, NULL);
-	hn_buf_init(&fn->lastcp, 65536);
-	if ((r = signing_key(fn, err)) != 0)
-		goto out;
-	/* The audit ledger: appends on the writer connection (inside the
-	 * jobs), checkpoints and proofs on a connection of their own. */
-	if ((r = hn_ledger_open(&fn->wl, hn_store_writer_db(n->store),
-	    fn->key_name, fn->sk, fn->key_name, err)) != 0)
-		goto out;
-	hn_store_on_rollback(n->store, on_rollback, fn);
-	if ((r = hn_conf_path(&n->conf, "hanoinet.db", path,
-	    sizeof(path))) != 0 ||
-	    (r = hn_db_open(&fn->cpdb, path, err)) != 0 ||
-	    (r = hn_ledger_open(&fn->cpl, fn->cpdb, fn->key_name, fn->sk,
-	    fn->key_name, err)) != 0)
-		goto out;
+	/* the node's keys and audit log (net/node.c owns them) */
+	memcpy(fn->sk, n->sk, sizeof(fn->sk));
+	snprintf(fn->key_name, sizeof(fn->key_name), "%s", n->key_name);
+	snprintf(fn->vkey, sizeof(fn->vkey), "%s", n->vkey);
 	/* The register and the partners the treaty gate consults. */
 	if ((regtext = hn_json_dump(n->parties)) == NULL ||
 	    (r = hn_register_load(regtext, strlen(regtext), &fn->reg, err)) !=
@@ -355,15 +300,7 @@ hn_fednode_stop(struct hn_node *n)
 	if (fn == NULL)
 		return;
 	hn_fed_close(fn->fed);
-	hn_ledger_free(fn->cpl);
-	hn_db_close(fn->cpdb);
-	/* The writer ledger is freed after the store's writer stopped (in
-	 * hn_node_close); freeing it here is safe because no job runs once
-	 * the HTTP server and the workers are stopped. */
-	hn_ledger_free(fn->wl);
 	hn_register_free(fn->reg);
-	hn_buf_release(&fn->lastcp);
-	pthread_mutex_destroy(&fn->cpmu);
 	hn_wipe(fn->sk, sizeof(fn->sk));
 	free(fn);
 	n->fed = NULL;
@@ -686,72 +623,6 @@ out:
 	free(rows);
 	free(in);
 	json_decref(arr);
-	return rc;
-}
-
-/* GET /v1/log/checkpoint: our latest signed checkpoint (witnesses fetch
- * it). */
-int
-hn_api_fed_checkpoint(struct hn_req *r)
-{
-	struct hn_fednode *fn = r->node->fed;
-	struct hn_buf b = HN_BUF_INIT(65536);
-	int rc;
-
-	if (fn == NULL)
-		return hn_resp_error(r, 503, "federation_disabled", NULL, NULL,
-		    "no ledger");
-	if (p_checkpoint(fn, 0, &b) != 0) {
-		hn_buf_release(&b);
-		return hn_resp_error(r, 500, "internal", NULL, NULL,
-		    "cannot make a checkpoint");
-	}
-	rc = hn_resp_raw(r, 200, "text/plain; charset=utf-8", b.data, b.len);
-	hn_buf_release(&b);
-	return rc;
-}
-
-/* GET /v1/log/consistency?from=M&to=N: one base64 hash per line. */
-int
-hn_api_fed_consistency(struct hn_req *r)
-{
-	struct hn_fednode *fn = r->node->fed;
-	uint8_t proof[HN_MERKLE_PROOF_MAX][32];
-	struct hn_buf b = HN_BUF_INIT(8192);
-	char b64[hn_b64_len(32)], *end;
-	const char *a = hn_req_query(r, "from"), *z = hn_req_query(r, "to");
-	unsigned long long m, n2;
-	size_t np = 0, i;
-	int rc;
-
-	if (fn == NULL)
-		return hn_resp_error(r, 503, "federation_disabled", NULL, NULL,
-		    "no ledger");
-	if (a == NULL || z == NULL)
-		return hn_resp_error(r, 400, "validation_failed", "from", NULL,
-		    "from and to are required");
-	m = strtoull(a, &end, 10);
-	if (*end != '\0')
-		return hn_resp_error(r, 400, "validation_failed", "from", NULL,
-		    "not a number");
-	n2 = strtoull(z, &end, 10);
-	if (*end != '\0')
-		return hn_resp_error(r, 400, "validation_failed", "to", NULL,
-		    "not a number");
-	pthread_mutex_lock(&fn->cpmu);
-	rc = hn_ledger_consistency(fn->cpl, m, n2, proof, &np);
-	pthread_mutex_unlock(&fn->cpmu);
-	if (rc != 0)
-		return hn_resp_error(r, 400, "out_of_range", "to", NULL,
-		    "0 < from <= to <= the log size");
-	for (i = 0; i < np; i++) {
-		hn_b64_encode(b64, proof[i], 32);
-		if (hn_buf_addf(&b, "%s\n", b64) != 0)
-			break;
-	}
-	rc = hn_resp_raw(r, 200, "text/plain; charset=utf-8",
-	    b.data ? b.data : "", b.len);
-	hn_buf_release(&b);
 	return rc;
 }
 

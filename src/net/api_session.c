@@ -186,3 +186,49 @@ hn_api_session_logout(struct hn_req *r)
 	cookie(r, "", 0);
 	return hn_resp_raw(r, 204, "application/json", "", 0);
 }
+
+struct lang_job {
+	int64_t account;
+	const char *lang;
+};
+
+static int
+lang_job(struct hn_db *db, void *arg, struct hn_error *err)
+{
+	struct lang_job *j = arg;
+
+	return hn_accounts_set_lang(db, j->account, j->lang);
+}
+
+/* PATCH /v1/session {"lang"}: the account's console language. */
+int
+hn_api_session_patch(struct hn_req *r)
+{
+	struct lang_job j;
+	struct hn_error e;
+	json_t *body = NULL;
+	int rc;
+
+	hn_error_clear(&e);
+	if (hn_req_json(r, &body) != 0)
+		return 0;
+	j.account = r->who.account_id;
+	j.lang = hn_json_str(body, "lang");
+	if (j.lang == NULL || !hn_lang_valid(j.lang)) {
+		rc = hn_resp_error(r, 400, "validation_failed", "lang", NULL,
+		    "lang must be one of ar en es fr ru zh");
+		goto out;
+	}
+	if ((rc = hn_store_write(r->node->store, lang_job, &j, &e)) != 0) {
+		if (e.code == 0)
+			e.code = rc;
+		rc = hn_resp_err(r, &e);
+		goto out;
+	}
+	rc = hn_resp_json(r, 200, json_pack("{s:s, s:s, s:s, s:s}", "name",
+	    r->who.name, "role", hn_role_name(r->who.role), "lang", j.lang,
+	    "party", r->node->party));
+out:
+	json_decref(body);
+	return rc;
+}

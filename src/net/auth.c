@@ -27,8 +27,8 @@ valid_name(const char *s)
 	return 1;
 }
 
-static int
-valid_lang(const char *s)
+int
+hn_lang_valid(const char *s)
 {
 	static const char *const langs[] = { "ar", "en", "es", "fr", "ru",
 		"zh", NULL };
@@ -58,7 +58,7 @@ hn_account_prepare(struct hn_account *a, const char *name, const char *role,
 		    "supervisor, auditor or admin");
 	if (lang == NULL)
 		lang = "en";
-	if (!valid_lang(lang))
+	if (!hn_lang_valid(lang))
 		return hn_error_set(err, HN_EINVAL, "lang", NULL,
 		    "lang must be one of ar en es fr ru zh");
 	if (password == NULL) {

@@ -25,6 +25,9 @@ int hn_account_prepare(struct hn_account *a, const char *name,
     char *generated, int64_t now, struct hn_error *err)
     __attribute__((warn_unused_result));
 
+/* One of the Convention's six languages: ar en es fr ru zh. */
+int hn_lang_valid(const char *s);
+
 /* A fresh token (NUL-terminated) and its SHA-256 (what is stored). */
 void hn_session_token(char token[HN_TOKEN_LEN + 1],
     uint8_t hash[HN_TOKEN_HASH_LEN]);

@@ -481,6 +481,12 @@ admit(struct reqstate *s, const char *method, const char *url)
 	roles = r->route->roles;
 	peer_certificate(r);
 	rc = authenticate(s);
+	/* do not hold a reader while the body arrives or a write waits for
+	 * its group commit: handlers borrow one again when they read */
+	if (s->db != NULL) {
+		hn_store_release(s->h->node->store, s->db);
+		s->db = NULL;
+	}
 	if (rc != 0 && rc != HN_EDENIED) {
 		struct hn_error e = { .code = rc };
 

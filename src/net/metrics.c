@@ -1,7 +1,12 @@
 #include "net/metrics.h"
 
 #include "net/fednode.h"
+#include <jansson.h>
+#include <pthread.h>
+
+#include "ledger/log.h"
 #include "net/http.h"
+#include "store/requests.h"
 #include "net/node.h"
 #include "store/store.h"
 
@@ -10,7 +15,33 @@ hn_metrics_write(struct hn_node *n, struct hn_db *db, int64_t now,
     struct hn_buf *out)
 {
 	struct hn_store_stats st;
+	json_t *counts = NULL, *states;
+	const char *kind, *state;
+	json_t *v;
+	int64_t overdue = 0;
+	uint64_t size;
 	int r = 0;
+
+	if ((r = hn_requests_counts(db, now, &counts, &overdue)) != 0)
+		return r;
+	r |= hn_buf_adds(out, "# HELP hanoinet_requests Requests by kind and "
+	    "state.\n# TYPE hanoinet_requests gauge\n");
+	json_object_foreach(counts, kind, states) {
+		json_object_foreach(states, state, v)
+			r |= hn_buf_addf(out, "hanoinet_requests{kind=\"%s\","
+			    "state=\"%s\"} %lld\n", kind, state,
+			    (long long)json_integer_value(v));
+	}
+	json_decref(counts);
+	r |= hn_buf_addf(out, "# HELP hanoinet_requests_overdue Open requests "
+	    "past a deadline.\n# TYPE hanoinet_requests_overdue gauge\n"
+	    "hanoinet_requests_overdue %lld\n", (long long)overdue);
+	pthread_mutex_lock(&n->ledger_mu);
+	size = hn_ledger_size(n->ledger_ro);
+	pthread_mutex_unlock(&n->ledger_mu);
+	r |= hn_buf_addf(out, "# HELP hanoinet_ledger_entries Entries in the "
+	    "audit log.\n# TYPE hanoinet_ledger_entries gauge\n"
+	    "hanoinet_ledger_entries %llu\n", (unsigned long long)size);
 
 	hn_store_stats(n->store, &st);
 	r |= hn_http_metrics(out);

@@ -7,7 +7,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/treaty.h"
+#include "crypto/sign.h"
 #include "crypto/x509.h"
+#include "ledger/log.h"
+#include "fed/nodekey.h"
+#include "ledger/note.h"
 #include "store/accounts.h"
 #include "store/store.h"
 #include "util/asset.h"
@@ -52,6 +57,9 @@ static const struct {
 	{ "bilateral", "", "parties with which a bilateral treaty is a legal basis (comma-separated codes)" },
 	{ "reciprocity", "", "parties with which reciprocity is declared (comma-separated codes)" },
 	{ "register_label", "", "shown with the register (e.g. that a demo's register is simulated)" },
+	{ "ack_target_hours", "24", "art. 41: acknowledge requests received through the 24/7 network within" },
+	{ "ack_target_emergency_minutes", "60", "art. 41: acknowledge emergency requests within" },
+	{ "due_soon_hours", "6", "a deadline is due soon this long before it (or a quarter of its span)" },
 	{ NULL, NULL, NULL }
 };
 
@@ -247,6 +255,132 @@ load_register(struct hn_node *n, struct hn_error *err)
 	if (!json_is_array(json_object_get(n->parties, "parties")))
 		return hn_error_set(err, HN_EPARSE, "register", NULL,
 		    "the register has no \"parties\" array");
+	{
+		char *text = json_dumps(n->parties, JSON_COMPACT);
+		int r2;
+
+		if (text == NULL)
+			return hn_error_set(err, HN_ENOMEM, NULL, NULL,
+			    "out of memory");
+		r2 = hn_register_load(text, strlen(text), &n->reg, err);
+		free(text);
+		if (r2 != 0)
+			return r2;
+	}
+	return 0;
+}
+
+/* DIR/signing.key (created by init; created here if missing, e.g. for a
+ * data directory made before keys were part of init). */
+static int
+load_key(struct hn_node *n, struct hn_error *err)
+{
+	char path[PATH_MAX], name[32];
+	int r;
+
+	if ((r = hn_conf_path(&n->conf, "signing.key", path,
+	    sizeof(path))) != 0)
+		return hn_error_set(err, r, NULL, NULL, "path too long");
+	snprintf(name, sizeof(name), "hanoinet/%.3s", n->party);
+	return hn_nodekey_load(path, name, n->sk, n->key_name, n->vkey, err);
+}
+
+int
+hn_node_keygen(const char *path, const char *party, struct hn_error *err)
+{
+	struct hn_buf b = HN_BUF_INIT(4096);
+	struct hn_note_signer s;
+	char name[32];
+	int r;
+
+	memset(&s, 0, sizeof(s));
+	snprintf(name, sizeof(name), "hanoinet/%.3s", party);
+	if ((r = hn_note_signer_generate(&s, name, HN_NOTE_ED25519, err)) != 0)
+		goto out;
+	if ((r = hn_note_signer_format(&s, &b)) != 0 ||
+	    (r = hn_buf_adds(&b, "\n")) != 0 ||
+	    (r = hn_file_write_atomic(path, b.data, b.len, 0600)) != 0) {
+		r = hn_error_set(err, r, NULL, NULL, "cannot write %s", path);
+		goto out;
+	}
+out:
+	hn_note_signer_wipe(&s);
+	hn_buf_release_secret(&b);
+	return r;
+}
+
+static void
+ledger_rolled_back(void *ctx)
+{
+	struct hn_node *n = ctx;
+
+	if (n->ledger != NULL && hn_ledger_rollback(n->ledger) != 0)
+		hn_log(HN_LOG_ERROR, "ledger.reload_failed", "after=rollback");
+}
+
+static int
+open_ledger(struct hn_node *n, struct hn_error *err)
+{
+	char path[PATH_MAX];
+	int r;
+
+	if ((r = hn_ledger_open(&n->ledger, hn_store_writer_db(n->store),
+	    n->key_name, n->sk, n->key_name, err)) != 0)
+		return r;
+	hn_store_on_rollback(n->store, ledger_rolled_back, n);
+	if ((r = hn_conf_path(&n->conf, "hanoinet.db", path,
+	    sizeof(path))) != 0 ||
+	    (r = hn_db_open(&n->ledger_db, path, err)) != 0)
+		return r;
+	hn_db_exec(n->ledger_db, "PRAGMA cache_size=-512");
+	if ((r = hn_ledger_open(&n->ledger_ro, n->ledger_db, n->key_name,
+	    n->sk, n->key_name, err)) != 0)
+		return r;
+	pthread_mutex_init(&n->ledger_mu, NULL);
+	hn_buf_init(&n->lastcp, 1 << 16);
+	return 0;
+}
+
+int
+hn_node_checkpoint(struct hn_node *n, struct hn_buf *out,
+    struct hn_error *err)
+{
+	uint64_t size;
+	int r = 0;
+
+	pthread_mutex_lock(&n->ledger_mu);
+	size = hn_ledger_size(n->ledger_ro);
+	if (n->lastcp.len == 0 || size > n->lastcp_size) {
+		hn_buf_reset(&n->lastcp);
+		if ((r = hn_ledger_checkpoint(n->ledger_ro, &n->lastcp)) == 0)
+			n->lastcp_size = size;
+		else
+			hn_buf_reset(&n->lastcp);
+	}
+	if (r == 0)
+		r = hn_buf_add(out, n->lastcp.data, n->lastcp.len);
+	pthread_mutex_unlock(&n->ledger_mu);
+	if (r != 0)
+		return hn_error_set(err, r, NULL, NULL,
+		    "cannot sign a checkpoint: %s", hn_strerror(r));
+	return 0;
+}
+
+int
+hn_node_ledger_append(struct hn_node *n, const json_t *entry,
+    uint64_t *index, struct hn_error *err)
+{
+	char *text;
+	int r;
+
+	if ((text = json_dumps(entry, JSON_COMPACT | JSON_SORT_KEYS)) == NULL)
+		return hn_error_set(err, HN_ENOMEM, NULL, NULL,
+		    "out of memory");
+	r = hn_ledger_append(n->ledger, text, strlen(text), index);
+	free(text);
+	if (r != 0)
+		return hn_error_set(err, r, NULL, NULL,
+		    "cannot append to the audit log: %s", hn_strerror(r));
 	return 0;
 }
 
@@ -314,6 +448,20 @@ hn_node_open(struct hn_node **out, const char *conf_path,
 		goto out;
 	if ((r = load_register(n, err)) != 0)
 		goto out;
+	if ((r = load_key(n, err)) != 0 || (r = open_ledger(n, err)) != 0)
+		goto out;
+	if ((r = hn_conf_int(&n->conf, "ack_target_hours", 1, 24 * 365, &x,
+	    err)) != 0)
+		goto out;
+	n->ack_target = x * 3600;
+	if ((r = hn_conf_int(&n->conf, "ack_target_emergency_minutes", 1,
+	    24 * 60 * 30, &x, err)) != 0)
+		goto out;
+	n->ack_target_emergency = x * 60;
+	if ((r = hn_conf_int(&n->conf, "due_soon_hours", 0, 24 * 365, &x,
+	    err)) != 0)
+		goto out;
+	n->due_soon = x * 3600;
 	if ((r = hn_conf_path(&n->conf, "tls.crt", path, sizeof(path))) != 0 ||
 	    (r = hn_file_read(path, &crt)) != 0 ||
 	    (r = hn_x509_fingerprint_pem(crt.data, crt.len, n->tls_fp)) != 0) {
@@ -336,8 +484,18 @@ hn_node_close(struct hn_node *n)
 {
 	if (n == NULL)
 		return;
+	hn_store_stop(n->store); /* the writer is stopped: no more jobs */
+	hn_ledger_free(n->ledger);
+	if (n->ledger_ro != NULL) {
+		pthread_mutex_destroy(&n->ledger_mu);
+		hn_buf_release(&n->lastcp);
+	}
+	hn_ledger_free(n->ledger_ro);
+	hn_db_close(n->ledger_db);
 	hn_store_close(n->store);
+	hn_register_free(n->reg);
 	json_decref(n->parties);
+	hn_wipe(n->sk, sizeof(n->sk));
 	free(n);
 }
 

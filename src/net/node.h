@@ -15,14 +15,21 @@
 
 #include <jansson.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fed/signed.h"
+#include "util/buf.h"
 #include "util/err.h"
 
 struct hn_store;
 struct hn_http;
 struct hn_fednode;
+struct hn_ledger;
+struct hn_db;
+struct hn_register;
+struct hn_request_row;
 
 #define HN_CONF_MAX_ENTRIES 64
 #define HN_CONF_VALUE_MAX 512
@@ -53,6 +60,22 @@ int hn_conf_write_default(const char *path, const char *party,
 int hn_conf_path(const struct hn_conf *c, const char *file, char *out,
     size_t max);
 
+/*
+ * Hooks for other areas (federation): called on the writer thread INSIDE
+ * the transaction of every request change, after the row and its ledger
+ * entry are written; a non-zero return rolls the change back and is
+ * answered to the client (e.g. HN_EDENIED from the treaty gate when a
+ * request is queued for sending). after_commit runs after a successful
+ * commit, outside the transaction (e.g. to wake the delivery worker).
+ */
+struct hn_node_hooks {
+	void *ctx;
+	int (*request_changed)(void *ctx, struct hn_db *db,
+	    const struct hn_request_row *rq, const char *from_state,
+	    const json_t *payload, int64_t now, struct hn_error *err);
+	void (*after_commit)(void *ctx);
+};
+
 struct hn_node {
 	struct hn_conf conf;
 	char party[8];             /* ISO 3166-1 alpha-3 (or EUU) */
@@ -66,7 +89,48 @@ struct hn_node {
 	int64_t started;
 	uint8_t tls_fp[32];        /* SHA-256 of our certificate */
 	struct hn_fednode *fed;    /* the federation (net/fednode.h) */
+
+	/* The audit log (the node owns it; federation and evidence use it).
+	 * `ledger` is bound to the writer connection: use it only inside
+	 * hn_store_write/hn_store_call jobs. `ledger_ro` is on its own
+	 * connection (it sees committed entries only): checkpoints, proofs,
+	 * tiles; hold ledger_mu while using it. */
+	struct hn_ledger *ledger;
+	struct hn_ledger *ledger_ro;
+	struct hn_db *ledger_db;
+	pthread_mutex_t ledger_mu;
+	struct hn_buf lastcp;          /* last signed checkpoint (ledger_mu) */
+	uint64_t lastcp_size;
+	uint8_t sk[64];                /* Ed25519 (seed || pk), wiped at close */
+	char key_name[HN_SIGNER_MAX + 1]; /* "hanoinet/VNM": log origin */
+	char vkey[HN_VKEY_MAX + 1];    /* our C2SP verifier key */
+
+	struct hn_register *reg;       /* the register (core/treaty.h) */
+	int64_t ack_target, ack_target_emergency, due_soon; /* deadlines */
+	struct hn_node_hooks hooks;
 };
+
+/*
+ * Appends a ledger entry (compact JSON of `entry`, which is not stolen)
+ * inside the running write job; *index gets its index. Writer thread only.
+ */
+int hn_node_ledger_append(struct hn_node *n, const json_t *entry,
+    uint64_t *index, struct hn_error *err);
+
+/*
+ * Appends to out a signed checkpoint covering every committed entry (a
+ * fresh one if the log grew since the last one). Thread-safe; never call
+ * it from inside a write job.
+ */
+int hn_node_checkpoint(struct hn_node *n, struct hn_buf *out,
+    struct hn_error *err);
+
+/*
+ * Writes the signing key file `path` (0600) for the log origin / key name
+ * "hanoinet/PARTY" (C2SP note private key, ledger/note.h).
+ */
+int hn_node_keygen(const char *path, const char *party,
+    struct hn_error *err) __attribute__((warn_unused_result));
 
 /*
  * Loads the configuration at conf_path, opens the store and the register.

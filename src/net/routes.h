@@ -16,7 +16,7 @@
 #include "net/http.h"
 
 struct hn_route {
-	const char *method;  /* "GET", "POST", "DELETE", "PUT" */
+	const char *method;  /* "GET", "POST", "DELETE", "PUT", "PATCH" */
 	const char *pattern; /* "/v1/requests/{id}/transitions" */
 	unsigned roles;      /* HN_ROLE_* bits allowed */
 	size_t body_max;     /* 0: the configured default (1 MiB) */
@@ -42,6 +42,7 @@ int hn_api_node(struct hn_req *r);
 int hn_api_session_login(struct hn_req *r);
 int hn_api_session_logout(struct hn_req *r);
 int hn_api_session_get(struct hn_req *r);
+int hn_api_session_patch(struct hn_req *r);
 int hn_api_accounts_list(struct hn_req *r);
 int hn_api_accounts_create(struct hn_req *r);
 int hn_api_web_index(struct hn_req *r);
@@ -52,10 +53,20 @@ int hn_api_federation(struct hn_req *r);
 int hn_api_messages_create(struct hn_req *r);
 int hn_api_messages_list(struct hn_req *r);
 int hn_api_messages_get(struct hn_req *r);
-int hn_api_fed_checkpoint(struct hn_req *r);
-int hn_api_fed_consistency(struct hn_req *r);
 int hn_api_fed_cosignature(struct hn_req *r);
 int hn_api_fed_cosignatures(struct hn_req *r);
 int hn_api_witness(struct hn_req *r);
+int hn_api_requests_create(struct hn_req *r);
+int hn_api_requests_list(struct hn_req *r);
+int hn_api_requests_get(struct hn_req *r);
+int hn_api_requests_transition(struct hn_req *r);
+int hn_api_requests_approve(struct hn_req *r);
+int hn_api_kinds(struct hn_req *r);
+int hn_api_parties(struct hn_req *r);
+int hn_api_party(struct hn_req *r);
+int hn_api_log_checkpoint(struct hn_req *r);
+int hn_api_log_consistency(struct hn_req *r);
+int hn_api_log_proof(struct hn_req *r);
+int hn_api_log_tile(struct hn_req *r);
 
 #endif

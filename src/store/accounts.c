@@ -165,6 +165,20 @@ hn_accounts_set_password(struct hn_db *db, int64_t id, const char *hash)
 }
 
 int
+hn_accounts_set_lang(struct hn_db *db, int64_t id, const char *lang)
+{
+	static const char sql[] = "UPDATE accounts SET lang = ? WHERE id = ?";
+	sqlite3_stmt *st;
+	int r;
+
+	if ((r = hn_db_stmt(db, &st, sql)) != 0)
+		return r;
+	sqlite3_bind_text(st, 1, lang, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, id);
+	return step_done(st);
+}
+
+int
 hn_accounts_count(struct hn_db *db, int64_t *n)
 {
 	static const char sql[] = "SELECT count(*) FROM accounts";

@@ -41,6 +41,7 @@ int hn_accounts_insert(struct hn_db *db, const struct hn_account *a,
 int hn_accounts_set_failed(struct hn_db *db, int64_t id, int failed,
     int64_t locked_until);
 int hn_accounts_set_password(struct hn_db *db, int64_t id, const char *hash);
+int hn_accounts_set_lang(struct hn_db *db, int64_t id, const char *lang);
 int hn_accounts_count(struct hn_db *db, int64_t *n);
 /* [{"name","role","lang","disabled","locked_until","created_at"}], no hashes */
 int hn_accounts_list(struct hn_db *db, json_t **out);

@@ -8,6 +8,7 @@
 #include "store/fed.h"
 #include "store/evidence.h"
 #include "store/accounts.h"
+#include "store/requests.h"
 
 #define STMT_CACHE 64
 
@@ -31,6 +32,7 @@ static const struct hn_migration *const families[] = {
 	hn_fed_migrations,
 	hn_evidence_migrations,
 	hn_accounts_migrations,
+	hn_requests_migrations,
 	NULL
 };
 

@@ -12,6 +12,7 @@ struct job {
 	struct hn_error *err;
 	int result;
 	int done;
+	int notx; /* run outside a transaction, alone */
 	struct job *next;
 };
 
@@ -109,10 +110,10 @@ writer(void *arg)
 			pthread_cond_wait(&s->work, &s->mu);
 		if (s->head == NULL && s->stopping)
 			break;
-		/* take up to HN_STORE_BATCH_MAX jobs */
+		/* take up to HN_STORE_BATCH_MAX jobs, a call alone */
 		batch = s->head;
-		for (n = 1, last = batch; last->next != NULL &&
-		    n < HN_STORE_BATCH_MAX; n++)
+		for (n = 1, last = batch; !batch->notx && last->next != NULL &&
+		    !last->next->notx && n < HN_STORE_BATCH_MAX; n++)
 			last = last->next;
 		s->head = last->next;
 		if (s->head == NULL)
@@ -120,7 +121,12 @@ writer(void *arg)
 		last->next = NULL;
 		pthread_mutex_unlock(&s->mu);
 
-		failed = run_batch(s, batch, n);
+		if (batch->notx) {
+			batch->result = batch->fn(s->wdb, batch->arg, batch->err);
+			failed = batch->result != 0;
+		} else {
+			failed = run_batch(s, batch, n);
+		}
 
 		pthread_mutex_lock(&s->mu);
 		s->stats.batches++;
@@ -160,6 +166,12 @@ hn_store_open(struct hn_store **out, const char *path, int readers,
 		hn_store_close(s);
 		return r;
 	}
+	/* a small node: 1 MiB of page cache for the writer (the working set
+	 * of appends is the tail of a few B-trees) */
+	hn_db_exec(s->wdb, "PRAGMA cache_size=-1024");
+	/* WAL checkpoints run beside the writer (hn_store_checkpoint), not
+	 * inside a commit that clients wait for */
+	hn_db_exec(s->wdb, "PRAGMA wal_autocheckpoint=0");
 	if (pthread_create(&s->thread, NULL, writer, s) != 0) {
 		hn_store_close(s);
 		return hn_error_set(err, HN_ENOMEM, NULL, NULL,
@@ -171,19 +183,26 @@ hn_store_open(struct hn_store **out, const char *path, int readers,
 }
 
 void
+hn_store_stop(struct hn_store *s)
+{
+	if (s == NULL || !s->started)
+		return;
+	pthread_mutex_lock(&s->mu);
+	s->stopping = 1;
+	pthread_cond_signal(&s->work);
+	pthread_mutex_unlock(&s->mu);
+	pthread_join(s->thread, NULL);
+	s->started = 0;
+}
+
+void
 hn_store_close(struct hn_store *s)
 {
 	int i;
 
 	if (s == NULL)
 		return;
-	if (s->started) {
-		pthread_mutex_lock(&s->mu);
-		s->stopping = 1;
-		pthread_cond_signal(&s->work);
-		pthread_mutex_unlock(&s->mu);
-		pthread_join(s->thread, NULL);
-	}
+	hn_store_stop(s);
 	for (i = 0; i < s->nfree; i++)
 		hn_db_close(s->free_readers[i]);
 	hn_db_close(s->wdb);
@@ -196,11 +215,11 @@ hn_store_close(struct hn_store *s)
 	free(s);
 }
 
-int
-hn_store_write(struct hn_store *s, hn_write_fn fn, void *arg,
-    struct hn_error *err)
+static int
+submit(struct hn_store *s, hn_write_fn fn, void *arg, struct hn_error *err,
+    int notx)
 {
-	struct job j = { fn, arg, err, 0, 0, NULL };
+	struct job j = { fn, arg, err, 0, 0, notx, NULL };
 
 	pthread_mutex_lock(&s->mu);
 	if (s->stopping) {
@@ -218,6 +237,20 @@ hn_store_write(struct hn_store *s, hn_write_fn fn, void *arg,
 		pthread_cond_wait(&s->done, &s->mu);
 	pthread_mutex_unlock(&s->mu);
 	return j.result;
+}
+
+int
+hn_store_write(struct hn_store *s, hn_write_fn fn, void *arg,
+    struct hn_error *err)
+{
+	return submit(s, fn, arg, err, 0);
+}
+
+int
+hn_store_call(struct hn_store *s, hn_write_fn fn, void *arg,
+    struct hn_error *err)
+{
+	return submit(s, fn, arg, err, 1);
 }
 
 struct hn_db *
@@ -272,6 +305,21 @@ hn_store_release(struct hn_store *s, struct hn_db *db)
 	s->free_readers[s->nfree++] = db;
 	pthread_cond_signal(&s->rcv);
 	pthread_mutex_unlock(&s->rmu);
+}
+
+int
+hn_store_checkpoint(struct hn_store *s)
+{
+	struct hn_db *db;
+	int r;
+
+	if ((r = hn_store_reader(s, &db, NULL)) != 0)
+		return r;
+	/* PASSIVE: copies what no reader still needs, never blocks writers */
+	r = hn_db_err(sqlite3_wal_checkpoint_v2(hn_db_sqlite(db), NULL,
+	    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL));
+	hn_store_release(s, db);
+	return r;
 }
 
 void

@@ -39,7 +39,10 @@ typedef int (*hn_write_fn)(struct hn_db *db, void *arg, struct hn_error *err);
 int hn_store_open(struct hn_store **out, const char *path, int readers,
     struct hn_error *err) __attribute__((warn_unused_result));
 
-/* Drains the queue, stops the writer, closes every connection. NULL ok. */
+/* Drains the queue and stops the writer thread (idempotent); connections
+ * stay open, so state bound to them can be freed before hn_store_close. */
+void hn_store_stop(struct hn_store *s);
+/* Stops (if needed) and closes every connection. NULL ok. */
 void hn_store_close(struct hn_store *s);
 
 /*
@@ -49,6 +52,14 @@ void hn_store_close(struct hn_store *s);
  * took effect). Thread-safe; blocks the caller.
  */
 int hn_store_write(struct hn_store *s, hn_write_fn fn, void *arg,
+    struct hn_error *err);
+
+/*
+ * Runs fn(db, arg, err) on the writer thread OUTSIDE any transaction (for
+ * work that must see only committed data, e.g. signing a ledger checkpoint)
+ * and returns its result. Thread-safe; blocks the caller.
+ */
+int hn_store_call(struct hn_store *s, hn_write_fn fn, void *arg,
     struct hn_error *err);
 
 /*
@@ -69,6 +80,14 @@ void hn_store_on_rollback(struct hn_store *s, void (*fn)(void *), void *ctx);
 int hn_store_reader(struct hn_store *s, struct hn_db **db,
     struct hn_error *err) __attribute__((warn_unused_result));
 void hn_store_release(struct hn_store *s, struct hn_db *db);
+
+/*
+ * Copies the WAL back into the database (PASSIVE: never blocks the writer
+ * or readers). The writer does not checkpoint by itself, so that no commit
+ * a client waits for pays for it: call this periodically (serve does,
+ * every 2 s).
+ */
+int hn_store_checkpoint(struct hn_store *s);
 
 struct hn_store_stats {
 	uint64_t batches;   /* transactions committed */

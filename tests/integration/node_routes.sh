@@ -47,7 +47,7 @@ n=0
 while read -r method pattern roles; do
 	path=$(printf '%s' "$pattern" | sed -e 's/{[a-z_]*}/1/g' -e 's/\*$/0\/0/')
 	body=""
-	case "$method" in POST|PUT) body='{}' ;; esac
+	case "$method" in POST|PUT|PATCH) body='{}' ;; esac
 	for who in anonymous duty_officer central_authority supervisor auditor admin; do
 		if [ "$who" = anonymous ]; then t=""; else t=${TOK[$who]}; fi
 		api "$method" "$path" "$body" "$t"

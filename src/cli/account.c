@@ -1,0 +1,81 @@
+/*
+ * hanoinet account add --dir DIR NAME ROLE [--lang L]: creates an account
+ * directly in the node's database (the local administrator's way, for the
+ * first accounts and the demo) and prints its password once. The running
+ * node sees it at once (SQLite WAL). Over the API: POST /v1/accounts.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "crypto/sign.h"
+#include "net/auth.h"
+#include "store/accounts.h"
+#include "store/db.h"
+
+static int
+account_add(int argc, char **argv)
+{
+	char generated[HN_GENERATED_PASSWORD_LEN + 1], path[PATH_MAX];
+	const char *dir = ".", *lang = "en", *pos[2] = { NULL, NULL };
+	struct hn_account a;
+	struct hn_error e;
+	struct hn_db *db = NULL;
+	int i, np = 0, r;
+
+	hn_error_clear(&e);
+	memset(&a, 0, sizeof(a));
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--dir") == 0 && i + 1 < argc)
+			dir = argv[++i];
+		else if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc)
+			lang = argv[++i];
+		else if (argv[i][0] != '-' && np < 2)
+			pos[np++] = argv[i];
+		else
+			np = 3;
+	}
+	if (np != 2)
+		return hn_cli_usage("usage: hanoinet account add --dir DIR "
+		    "NAME ROLE [--lang ar|en|es|fr|ru|zh]");
+	if (hn_crypto_init() != 0)
+		return hn_cli_fail(1, "cannot initialise libsodium");
+	if (snprintf(path, sizeof(path), "%s/hanoinet.db", dir) >=
+	    (int)sizeof(path))
+		return hn_cli_usage("path too long");
+	if (hn_account_prepare(&a, pos[0], pos[1], NULL, lang, generated,
+	    (int64_t)time(NULL), &e) != 0) {
+		r = hn_cli_usage("%s", e.message);
+		goto out;
+	}
+	if (hn_db_open(&db, path, &e) != 0) {
+		r = hn_cli_fail(1, "%s", e.message);
+		goto out;
+	}
+	if ((r = hn_accounts_insert(db, &a, NULL)) != 0) {
+		r = hn_cli_fail(1, r == HN_EEXIST ? "account %s exists" :
+		    "cannot create account %s", a.name);
+		goto out;
+	}
+	printf("account: %s\nrole: %s\npassword: %s\n", a.name, a.role,
+	    generated);
+	r = 0;
+out:
+	hn_db_close(db);
+	hn_wipe(generated, sizeof(generated));
+	hn_wipe(&a, sizeof(a));
+	return r;
+}
+
+static const struct hn_cmd account_cmds[] = {
+	{ "add", account_add, "create an account in a local data directory" },
+	{ NULL, NULL, NULL }
+};
+
+int
+cmd_account(int argc, char **argv)
+{
+	return hn_cli_dispatch("account", account_cmds, argc - 1, argv + 1);
+}

@@ -1,0 +1,44 @@
+/*
+ * node_client.h - what the client commands share: the --node/--cacert/--dir
+ * options, the session token file, printing an error answer.
+ *
+ * The token lives in $XDG_CONFIG_HOME/hanoinet/session-<hash of URL>
+ * (default ~/.config/hanoinet/), mode 0600, one per node.
+ */
+#ifndef HN_CLI_NODE_CLIENT_H
+#define HN_CLI_NODE_CLIENT_H
+
+#include <jansson.h>
+
+#include "net/client.h"
+
+#define HN_DEFAULT_NODE "https://127.0.0.1:8247"
+
+struct hn_cli_node {
+	const char *node;   /* --node URL */
+	const char *cacert; /* --cacert FILE */
+	const char *dir;    /* --dir DIR: cacert DIR/tls.crt by default */
+};
+
+/* Takes --node/--cacert/--dir (and their VALUE) out of argv; returns the
+ * new argc, or -1 for a missing value. */
+int hn_cli_node_opts(struct hn_cli_node *o, int argc, char **argv);
+
+/* The session file path for the node URL. */
+int hn_cli_session_path(const char *url, char *out, size_t max);
+
+/* Opens a client with the stored session (if any; need_session: fail
+ * with a hint to log in first when there is none). Prints on failure. */
+int hn_cli_connect(struct hn_client *cl, const struct hn_cli_node *o,
+    int need_session);
+
+/*
+ * Calls the node; on success (2xx) *out is the parsed JSON answer (NULL
+ * for an empty body). Otherwise prints the error answer (error, message,
+ * field, article, problems) and returns the exit status (1; 2 when the
+ * node could not be reached).
+ */
+int hn_cli_call(struct hn_client *cl, const char *method, const char *path,
+    const char *body, json_t **out);
+
+#endif

@@ -1,0 +1,75 @@
+/*
+ * requests.h - the node's request service: creating, receiving and moving
+ * requests through their lifecycle, applying core/'s rules (kinds,
+ * transitions, deadlines) and writing each change as ONE unit: the row,
+ * its history event and its ledger entry (+ whatever the hooks add, e.g.
+ * the outbox row), inside the caller's write job (store/store.h).
+ *
+ * Ledger entries are compact JSON with sorted keys, e.g.
+ *   {"actor":"alice","at":"2026-11-23T17:00:00Z","body_sha256":"...",
+ *    "from":"VNM","id":"...","kind":"preservation","side":"requesting",
+ *    "state":"draft","to":"FRA","type":"request.created"}
+ *   {"actor":"bob","at":"...","from":"draft","grounds":[...],"id":"...",
+ *    "payload_sha256":"...","to":"awaiting_approval",
+ *    "type":"request.transition"}
+ * The request document itself is not in the log (it may be confidential,
+ * art. 42 (g)); its SHA-256 is, so the log commits to it.
+ */
+#ifndef HN_NET_REQUESTS_H
+#define HN_NET_REQUESTS_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "core/lifecycle.h"
+#include "store/requests.h"
+#include "util/err.h"
+
+struct hn_node;
+struct hn_db;
+
+/*
+ * Creates an outgoing request (requesting side, state draft) from a
+ * validated document whose "from" is this node's party. Inside a write
+ * job. On success `out` holds the new row (release it).
+ */
+int hn_rq_create(struct hn_node *n, struct hn_db *db, const json_t *doc,
+    const char *actor, int64_t now, struct hn_request_row *out,
+    struct hn_error *err);
+
+/*
+ * Stores an incoming request (requested side, state received) that
+ * arrived from party doc.from in message `remote_id` (for federation's
+ * deliver port). Validates the document; HN_EEXIST if that message was
+ * stored already. Inside a write job.
+ */
+int hn_rq_receive(struct hn_node *n, struct hn_db *db, const json_t *doc,
+    const char *remote_id, int64_t now, struct hn_request_row *out,
+    struct hn_error *err);
+
+/*
+ * Moves request `id` to state `to` if core's lifecycle allows it for the
+ * request's kind and side with `args` (HN_ESTATE: not allowed from the
+ * current state; HN_EDENIED: needs a supervisor; HN_EINVAL: grounds or
+ * reason missing; HN_ENOTFOUND). payload (may be NULL) is recorded in the
+ * history. Inside a write job.
+ */
+int hn_rq_transition(struct hn_node *n, struct hn_db *db, const char *id,
+    const char *to, const struct hn_transition_args *args,
+    const json_t *payload, const char *actor, int64_t now,
+    struct hn_request_row *out, struct hn_error *err);
+
+/* The full view of a request for the API: row, document, deadlines
+ * (computed at `now`), history (if events != NULL: stolen) and the
+ * transitions allowed from its state. */
+json_t *hn_rq_view(struct hn_node *n, const struct hn_request_row *r,
+    json_t *events, int64_t now);
+
+/* Replaces the integer Unix times of known keys in o (recursively) with
+ * RFC 3339 strings. */
+void hn_rq_times(json_t *o);
+
+/* A syntactically valid request id (32 lowercase hex digits). */
+int hn_rq_id_valid(const char *id);
+
+#endif

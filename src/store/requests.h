@@ -1,0 +1,86 @@
+/*
+ * requests.h - the requests family: one row per request (outgoing on the
+ * requesting side, incoming on the requested side) and its history of
+ * transitions. SQL only; the rules (kinds, lifecycle, deadlines) are in
+ * core/ and applied by net/requests.c.
+ *
+ * Times are Unix seconds; HN_RQ_NONE (INT64_MIN) is stored as NULL.
+ * Due-level filters use two columns computed at every change:
+ * next_due (the earliest deadline that applies) and soon_at (when it
+ * becomes due soon), so a list by level is one indexed query.
+ */
+#ifndef HN_STORE_REQUESTS_H
+#define HN_STORE_REQUESTS_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "store/db.h"
+
+extern const struct hn_migration hn_requests_migrations[];
+
+#define HN_RQ_NONE INT64_MIN
+#define HN_REQUEST_ID_LEN 32 /* 16 random bytes, hex */
+
+struct hn_request_row {
+	char id[HN_REQUEST_ID_LEN + 1];
+	char kind[32];
+	char side[12];          /* "requesting" | "requested" */
+	char from[4], to[4];
+	char state[24];
+	char legal_basis[16];
+	char created_by[64];    /* account, or the sending party for incoming */
+	char remote_id[80];     /* incoming: the message id it arrived in */
+	char *body;             /* the request document (JSON text), owned */
+	int64_t created_at, updated_at;
+	int64_t received_at, preserved_at;
+	int64_t followup_received_at, followup_decided_at;
+	int64_t stated_deadline;
+	int64_t next_due, soon_at;
+	uint64_t ledger_index;  /* of the last change */
+};
+
+void hn_request_row_init(struct hn_request_row *r);
+void hn_request_row_release(struct hn_request_row *r);
+
+/* HN_EEXIST if the id is taken. */
+int hn_requests_insert(struct hn_db *db, const struct hn_request_row *r);
+/* HN_ENOTFOUND if absent. r->body is allocated (release the row). */
+int hn_requests_get(struct hn_db *db, const char *id,
+    struct hn_request_row *r);
+/* Writes the mutable fields (state, times, next_due, soon_at, index). */
+int hn_requests_update(struct hn_db *db, const struct hn_request_row *r);
+
+int hn_requests_event_add(struct hn_db *db, const char *id, int64_t at,
+    const char *actor, const char *from, const char *to,
+    const char *payload, uint64_t ledger_index);
+/* [{"at","actor","from","to","payload"?,"ledger_index"}] oldest first. */
+int hn_requests_events(struct hn_db *db, const char *id, json_t **out);
+
+enum hn_rq_level { HN_RQ_ANY = -1, HN_RQ_OK, HN_RQ_DUE_SOON, HN_RQ_OVERDUE };
+
+struct hn_request_filter {
+	const char *kind;   /* NULL: any */
+	const char *party;  /* from or to; NULL: any */
+	const char *state;
+	const char *side;
+	int level;          /* enum hn_rq_level */
+	int64_t now;
+	int limit;          /* 1..500 */
+	int64_t before;     /* cursor: rows stored before this one (0: none) */
+};
+
+/*
+ * Appends the matching rows to `items` as summary objects {id, kind, side,
+ * from, to, state, legal_basis, created_at, updated_at, next_due,
+ * ledger_index} (times as Unix seconds), newest stored first. *more = 1 if
+ * there are further rows; then *cursor is f->before for the next page.
+ */
+int hn_requests_list(struct hn_db *db, const struct hn_request_filter *f,
+    json_t *items, int *more, int64_t *cursor);
+
+/* {"KIND": {"STATE": n}} over all requests; *overdue = open past due. */
+int hn_requests_counts(struct hn_db *db, int64_t now, json_t **out,
+    int64_t *overdue);
+
+#endif

@@ -1,0 +1,159 @@
+#!/usr/bin/env python3
+"""lifecycle.py URL CA TOKENS.json HN_BIN DIR: every legal and every illegal
+transition of every kind, on both sides, through the node's API.
+
+For each kind and side, the states reachable from the initial state are
+walked (breadth first, with the transition table the node itself serves at
+GET /v1/kinds). In each reachable state, one request tries every state that
+is NOT a legal next state (409 illegal_transition, state unchanged), then a
+fresh request per legal next state takes it (200, the new state, a new
+ledger index). Needs (supervisor, grounds, reason) are met by the caller's
+role and body; a supervisor-only transition is also tried by a duty officer
+(403). Incoming requests are registered with `hanoinet request receive`."""
+import http.client
+import json
+import ssl
+import subprocess
+import sys
+from collections import deque
+
+url, ca, tokens_file, hn_bin, node_dir = sys.argv[1:6]
+TOK = json.load(open(tokens_file))
+host, port = url.replace("https://", "").split(":")
+ctx = ssl.create_default_context(cafile=ca)
+conn = http.client.HTTPSConnection(host, int(port), context=ctx, timeout=60)
+KINDS_FILE = "/dev/null"
+
+
+def call(method, path, body=None, role="duty_officer"):
+    h = {"Authorization": "Bearer " + TOK[role]}
+    data = None
+    if body is not None:
+        data = json.dumps(body)
+        h["Content-Type"] = "application/json"
+    conn.request(method, path, body=data, headers=h)
+    r = conn.getresponse()
+    raw = r.read()
+    return r.status, (json.loads(raw) if raw else None)
+
+
+def fail(msg):
+    print("FAIL: " + msg)
+    sys.exit(1)
+
+
+st, kinds = call("GET", "/v1/kinds")
+assert st == 200
+ALL = kinds["states"]
+GROUND = kinds["grounds"][0]["code"]
+sys.path.insert(0, sys.argv[0].rsplit("/", 1)[0])
+json.dump(kinds, open(node_dir + "/kinds.json", "w"))
+
+
+def mkdoc(kind, frm, to):
+    out = subprocess.run([sys.executable, sys.argv[0].rsplit("/", 1)[0] + "/mkrequest.py",
+                          node_dir + "/kinds.json", kind, frm, to],
+                         check=True, capture_output=True, text=True).stdout
+    return json.loads(out)
+
+
+def new_request(kind, side):
+    if side == "requesting":
+        st, r = call("POST", "/v1/requests", mkdoc(kind, "VNM", "FRA"))
+        if st != 201:
+            fail("create %s: %s %s" % (kind, st, r))
+        return r["id"]
+    doc = mkdoc(kind, "FRA", "VNM")
+    p = subprocess.run([hn_bin, "request", "receive", "--dir", node_dir, "-"],
+                       input=json.dumps(doc), capture_output=True, text=True)
+    if p.returncode != 0:
+        fail("receive %s: %s" % (kind, p.stderr))
+    return p.stdout.split()[1]
+
+
+def body_for(t):
+    b = {"to": t["to"]}
+    needs = t.get("needs", [])
+    if "grounds" in needs:
+        g = GROUND
+        if any(x.get("preservation_only") for x in kinds["grounds"]):
+            g = next(x["code"] for x in kinds["grounds"]
+                     if not x.get("preservation_only"))
+        b["grounds"] = [g]
+    if "grounds" in needs or "reason" in needs:
+        b["reason"] = "the test's reason"
+    return b
+
+
+def role_for(t):
+    return "supervisor" if "supervisor" in t.get("needs", []) else "duty_officer"
+
+
+def move(rid, t):
+    st, r = call("POST", "/v1/requests/%s/transitions" % rid, body_for(t), role_for(t))
+    if st != 200 or r["state"] != t["to"]:
+        fail("%s -> %s: %s %s" % (t["from"], t["to"], st, r))
+    return r
+
+
+legal = illegal = 0
+last_index = -1
+for k in kinds["kinds"]:
+    for side, initial in (("requesting", "draft"), ("requested", "received")):
+        table = [t for t in k["transitions"] if t["side"] == side]
+        nexts = {}
+        for t in table:
+            nexts.setdefault(t["from"], []).append(t)
+        # shortest path to each reachable state
+        path = {initial: []}
+        q = deque([initial])
+        while q:
+            s = q.popleft()
+            for t in nexts.get(s, []):
+                if t["to"] not in path:
+                    path[t["to"]] = path[s] + [t]
+                    q.append(t["to"])
+        for s, steps in path.items():
+            rid = new_request(k["name"], side)
+            for t in steps:
+                move(rid, t)
+            # the view lists exactly the legal next states
+            st, view = call("GET", "/v1/requests/" + rid)
+            got = sorted(x["to"] for x in view["transitions"])
+            want = sorted(t["to"] for t in nexts.get(s, []))
+            if got != want:
+                fail("%s %s in %s: view offers %s, table %s" % (k["name"], side, s, got, want))
+            ok_to = {t["to"] for t in nexts.get(s, [])}
+            for to in ALL:
+                if to in ok_to:
+                    continue
+                st, r = call("POST", "/v1/requests/%s/transitions" % rid,
+                             {"to": to, "reason": "r", "grounds": [GROUND]}, "supervisor")
+                if st != 409 or r["error"] != "illegal_transition":
+                    fail("%s %s %s -> %s accepted or odd: %s %s" % (k["name"], side, s, to, st, r))
+                illegal += 1
+            st, r = call("GET", "/v1/requests/" + rid)
+            if r["state"] != s:
+                fail("an illegal transition changed the state")
+            for t in nexts.get(s, []):
+                rid2 = new_request(k["name"], side)
+                for u in steps:
+                    move(rid2, u)
+                if "supervisor" in t.get("needs", []):
+                    st, r = call("POST", "/v1/requests/%s/transitions" % rid2, body_for(t), "duty_officer")
+                    if st != 403:
+                        fail("%s -> %s without a supervisor: %s %s" % (s, t["to"], st, r))
+                if "grounds" in t.get("needs", []) or "reason" in t.get("needs", []):
+                    st, r = call("POST", "/v1/requests/%s/transitions" % rid2, {"to": t["to"]}, role_for(t))
+                    if st != 400:
+                        fail("%s -> %s without grounds/reason: %s %s" % (s, t["to"], st, r))
+                r = move(rid2, t)
+                if r["ledger_index"] <= last_index or r.get("from_state") != s:
+                    fail("ledger index or from_state: %s" % r)
+                last_index = r["ledger_index"]
+                st, v = call("GET", "/v1/requests/" + rid2)
+                h = v["history"]
+                if h[-1]["to"] != t["to"] or h[-1]["ledger_index"] != r["ledger_index"]:
+                    fail("history: %s" % h[-1])
+                legal += 1
+print("legal=%d illegal=%d" % (legal, illegal))
