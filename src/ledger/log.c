@@ -421,26 +421,39 @@ put_tile(void *arg, unsigned level, uint64_t idx, const uint8_t *nodes)
 }
 
 int
-hn_ledger_append(struct hn_ledger *l, const void *entry, size_t len,
-    uint64_t *index)
+hn_ledger_append_many(struct hn_ledger *l, const void *const *entries,
+    const size_t *lens, size_t n, uint64_t *first)
 {
 	uint8_t leaf[HL];
+	size_t k;
 	int own, r;
 
-	if (len > HN_LEDGER_ENTRY_MAX)
-		return HN_ETOOBIG;
-	if (len > 0 && entry == NULL)
-		return HN_EINVAL;
+	for (k = 0; k < n; k++) {
+		if (lens[k] > HN_LEDGER_ENTRY_MAX)
+			return HN_ETOOBIG;
+		if (lens[k] > 0 && entries[k] == NULL)
+			return HN_EINVAL;
+	}
 	own = !hn_store_in_transaction(l->db);
 	if (own && (r = hn_db_begin(l->db)) != 0)
 		return r;
+	/*
+	 * One size check for the whole batch: nothing else runs on this
+	 * connection during the call, so no rollback can intervene.
+	 */
 	if ((r = sync_state(l)) != 0)
 		goto out;
-	hn_merkle_leaf_hash(&l->sha, entry, len, leaf);
-	*index = l->e.size;
-	if ((r = hn_store_ledger_put_entry(l->db, l->e.size, entry, len)) ||
-	    (r = edge_add(&l->e, &l->sha, leaf, put_tile, l->db)) != 0)
+	*first = l->e.size;
+	if ((r = hn_store_ledger_put_entries(l->db, l->e.size, entries, lens,
+	    n)) != 0)
 		goto out;
+	for (k = 0; k < n; k++) {
+		hn_merkle_leaf_hash(&l->sha, lens[k] ? entries[k] : "",
+		    lens[k], leaf);
+		if ((r = edge_add(&l->e, &l->sha, leaf, put_tile,
+		    l->db)) != 0)
+			goto out;
+	}
 	if (own)
 		r = hn_db_commit(l->db);
 out:
@@ -450,6 +463,13 @@ out:
 			(void)hn_db_rollback(l->db);
 	}
 	return r;
+}
+
+int
+hn_ledger_append(struct hn_ledger *l, const void *entry, size_t len,
+    uint64_t *index)
+{
+	return hn_ledger_append_many(l, &entry, &len, 1, index);
 }
 
 int

@@ -68,6 +68,17 @@ void hn_ledger_free(struct hn_ledger *l);
  */
 int hn_ledger_append(struct hn_ledger *l, const void *entry, size_t len,
     uint64_t *index) __attribute__((warn_unused_result));
+/*
+ * Appends entries[0..n) (lens[k] bytes each) as hn_ledger_append does, in
+ * order and all in the caller's transaction (or one of its own); *first
+ * gets the index of the first (the current size when n is 0). Cheaper per
+ * entry than n single appends: one size check and 16 rows per INSERT. A
+ * bad length fails before anything is written (HN_ETOOBIG, HN_EINVAL); on
+ * any other failure the caller must roll back.
+ */
+int hn_ledger_append_many(struct hn_ledger *l, const void *const *entries,
+    const size_t *lens, size_t n, uint64_t *first)
+    __attribute__((warn_unused_result));
 /* Recomputes the in-memory state from storage (after hn_db_rollback). */
 int hn_ledger_rollback(struct hn_ledger *l);
 

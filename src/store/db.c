@@ -209,7 +209,15 @@ hn_db_open(struct hn_db **out, const char *path, struct hn_error *err)
 		return r;
 	}
 	sqlite3_busy_timeout(db->h, 10000);
-	if ((r = hn_db_exec(db, "PRAGMA journal_mode=WAL; "
+	/*
+	 * page_size only takes effect on a new, empty database, and must come
+	 * before WAL is enabled (an existing database keeps its size). 16 KiB
+	 * pages: a ledger tile row (16,352 bytes) fits in about one page
+	 * instead of a chain of five, and the WAL writes fewer frames (two
+	 * write calls each) per byte; small commits measured no slower.
+	 */
+	if ((r = hn_db_exec(db, "PRAGMA page_size=16384; "
+	    "PRAGMA journal_mode=WAL; "
 	    "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
 	    "PRAGMA wal_autocheckpoint=4000;")) != 0) {
 		hn_error_set(err, r, NULL, NULL, "cannot configure %s: %s",

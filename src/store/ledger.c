@@ -99,6 +99,48 @@ hn_store_ledger_put_entry(struct hn_db *db, uint64_t idx, const void *entry,
 	return r;
 }
 
+/* Rows per multi-row INSERT of hn_store_ledger_put_entries. */
+#define PUT_ROWS 16
+#define V2 "(?, ?), (?, ?)"
+#define V8 V2 ", " V2 ", " V2 ", " V2
+
+int
+hn_store_ledger_put_entries(struct hn_db *db, uint64_t first,
+    const void *const *entries, const size_t *lens, size_t n)
+{
+	sqlite3_stmt *st = NULL;
+	size_t i = 0, k;
+	int r;
+
+	if (first > INT64_MAX || n > (size_t)(INT64_MAX - first))
+		return HN_ERANGE;
+	for (k = 0; k < n; k++)
+		if (lens[k] > 65535 || (lens[k] > 0 && entries[k] == NULL))
+			return HN_ERANGE;
+	/* 16 rows per statement: one statement run instead of 16. */
+	if (n >= PUT_ROWS && (r = hn_db_stmt(db, &st, "INSERT INTO "
+	    "ledger_entries(idx, entry) VALUES " V8 ", " V8)) != 0)
+		return r;
+	for (; n - i >= PUT_ROWS; i += PUT_ROWS) {
+		for (k = 0; k < PUT_ROWS; k++) {
+			sqlite3_bind_int64(st, (int)(2 * k + 1),
+			    (sqlite3_int64)(first + i + k));
+			sqlite3_bind_blob(st, (int)(2 * k + 2), lens[i + k] ?
+			    entries[i + k] : "", (int)lens[i + k],
+			    SQLITE_STATIC);
+		}
+		r = step_done(st);
+		sqlite3_reset(st);
+		if (r != 0)
+			return r;
+	}
+	for (; i < n; i++)
+		if ((r = hn_store_ledger_put_entry(db, first + i, entries[i],
+		    lens[i])) != 0)
+			return r;
+	return 0;
+}
+
 int
 hn_store_ledger_get_entry(struct hn_db *db, uint64_t idx, struct hn_buf *out)
 {

@@ -34,6 +34,9 @@ extern const struct hn_migration hn_ledger_migrations[];
 int hn_store_ledger_size(struct hn_db *db, uint64_t *size);
 int hn_store_ledger_put_entry(struct hn_db *db, uint64_t idx,
     const void *entry, size_t len);
+/* Inserts entries[0..n) (lens[k] bytes each) at idx first, first + 1, ... */
+int hn_store_ledger_put_entries(struct hn_db *db, uint64_t first,
+    const void *const *entries, const size_t *lens, size_t n);
 /* Appends the entry to out. */
 int hn_store_ledger_get_entry(struct hn_db *db, uint64_t idx,
     struct hn_buf *out);

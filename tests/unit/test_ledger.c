@@ -583,6 +583,111 @@ test_tile_reader(void **state)
 #define BATCH 1000
 
 /* The child: appends batches forever, reporting each committed count. */
+/* Appends entries lo..hi-1 with hn_ledger_append_many, n per call. */
+static void
+append_many_range(struct hn_ledger *l, uint64_t lo, uint64_t hi, size_t n)
+{
+	static char e[300][64];
+	const void *ents[300];
+	size_t lens[300], k, m;
+	uint64_t i, first;
+
+	assert_true(n <= 300);
+	for (i = lo; i < hi; i += m) {
+		m = hi - i < n ? (size_t)(hi - i) : n;
+		for (k = 0; k < m; k++) {
+			entry_of(i + k, e[k], &lens[k]);
+			ents[k] = e[k];
+		}
+		assert_int_equal(hn_ledger_append_many(l, ents, lens, m,
+		    &first), 0);
+		assert_true(first == i);
+	}
+}
+
+static void
+test_append_many(void **state)
+{
+	static const size_t chunks[] = { 1, 15, 16, 17, 31, 33, 250, 256, 300 };
+	struct hn_db *db = NULL;
+	struct hn_ledger *l = NULL;
+	struct hn_error err;
+	const void *ents[3];
+	size_t lens[3], c;
+	uint64_t i = 0, first;
+	char path[320], e[64];
+	static char big[HN_LEDGER_ENTRY_MAX + 1];
+
+	snprintf(path, sizeof(path), "%s/many.db", dir);
+	fresh(&db, &l, path);
+	/* batches of every size around the 16-row INSERT and tile edges,
+	 * interleaved with single appends, in transactions */
+	for (c = 0; i < 5000; c = (c + 1) % (sizeof(chunks) /
+	    sizeof(chunks[0]))) {
+		uint64_t end = i + 3 * chunks[c] < 5000 ? i + 3 * chunks[c] :
+		    5000;
+		assert_int_equal(hn_db_begin(db), 0);
+		append_many_range(l, i, end, chunks[c]);
+		assert_int_equal(hn_db_commit(db), 0);
+		i = end;
+		if (i < 5000) {
+			append_range(db, l, i, i + 1);
+			i++;
+		}
+	}
+	check_against_memory(l, 5000);
+	assert_int_equal(hn_ledger_audit(l, &err), 0);
+
+	/* outside a transaction a batch commits on its own; n = 0 is a no-op */
+	append_many_range(l, 5000, 5290, 290);
+	assert_int_equal(hn_ledger_append_many(l, ents, lens, 0, &first), 0);
+	assert_true(first == 5290);
+	check_against_memory(l, 5290);
+
+	/* a bad entry anywhere in the batch: nothing is written */
+	entry_of(5290, e, &lens[0]);
+	ents[0] = e;
+	ents[1] = big;
+	lens[1] = sizeof(big);
+	ents[2] = e;
+	lens[2] = lens[0];
+	assert_int_equal(hn_ledger_append_many(l, ents, lens, 3, &first),
+	    HN_ETOOBIG);
+	ents[1] = NULL;
+	lens[1] = 1;
+	assert_int_equal(hn_ledger_append_many(l, ents, lens, 3, &first),
+	    HN_EINVAL);
+	assert_true(hn_ledger_size(l) == 5290);
+
+	/* a batch rolled back to a SAVEPOINT (crossing a tile boundary) and
+	 * a whole rolled-back transaction leave no trace */
+	assert_int_equal(hn_db_begin(db), 0);
+	assert_int_equal(hn_db_exec(db, "SAVEPOINT job"), 0);
+	append_many_range(l, 5290, 5590, 300);
+	assert_true(hn_ledger_size(l) == 5590);
+	assert_int_equal(hn_db_exec(db, "ROLLBACK TO job"), 0);
+	assert_int_equal(hn_db_exec(db, "RELEASE job"), 0);
+	append_many_range(l, 5290, 5300, 10);
+	assert_int_equal(hn_db_commit(db), 0);
+	assert_int_equal(hn_db_begin(db), 0);
+	append_many_range(l, 5300, 5600, 300);
+	assert_int_equal(hn_db_rollback(db), 0);
+	assert_true(hn_ledger_size(l) == 5300);
+	append_many_range(l, 5300, 5400, 64);
+	check_against_memory(l, 5400);
+	assert_int_equal(hn_ledger_audit(l, &err), 0);
+
+	/* and the stored log reopens to the same tree */
+	hn_ledger_free(l);
+	hn_db_close(db);
+	assert_int_equal(hn_db_open(&db, path, &err), 0);
+	assert_int_equal(hn_ledger_open(&l, db, "hanoinet.example/VNM", sk,
+	    NULL, &err), 0);
+	check_against_memory(l, 5400);
+	hn_ledger_free(l);
+	hn_db_close(db);
+}
+
 static void
 child(int fd)
 {
@@ -601,6 +706,21 @@ child(int fd)
 			_exit(0);
 		if (hn_db_begin(db) != 0)
 			_exit(4);
+		/* odd batches through hn_ledger_append_many, 37 at a time */
+		while ((end / BATCH) % 2 == 1 && i < end) {
+			static char e[37][64];
+			const void *ents[37];
+			size_t lens[37], k, m;
+			m = end - i < 37 ? (size_t)(end - i) : 37;
+			for (k = 0; k < m; k++) {
+				entry_of(i + k, e[k], &lens[k]);
+				ents[k] = e[k];
+			}
+			if (hn_ledger_append_many(l, ents, lens, m, &idx) != 0 ||
+			    idx != i)
+				_exit(5);
+			i += m;
+		}
 		for (; i < end; i++) {
 			char e[64];
 			size_t len;
@@ -677,6 +797,7 @@ main(void)
 		cmocka_unit_test(test_checkpoint_and_tamper),
 		cmocka_unit_test(test_tile_paths),
 		cmocka_unit_test(test_tile_reader),
+		cmocka_unit_test(test_append_many),
 		cmocka_unit_test(test_crash_safety),
 	};
 
