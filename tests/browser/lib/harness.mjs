@@ -38,8 +38,22 @@ export class Harness {
 			this.failed++;
 			this.finish();
 		}, timeoutMs);
-		for (const sig of ['SIGINT', 'SIGTERM'])
+		for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'])
 			process.on(sig, () => { this.failed++; this.finish(); });
+		process.on('uncaughtException', e => {
+			console.log(`not ok - ${name}: ${e && e.stack ? e.stack : e}`);
+			this.failed++;
+			this.finish();
+		});
+		// Whatever happens (even a closed stdout), nothing we started
+		// outlives us: a synchronous kill on exit.
+		process.on('exit', () => {
+			for (const p of this.procs)
+				if (p.exitCode === null && p.signalCode === null)
+					try { p.kill('SIGKILL'); } catch (e) { /* gone */ }
+			if (this.demo)
+				try { process.kill(-this.demo.pid, 'SIGKILL'); } catch (e) { /* gone */ }
+		});
 	}
 
 	/* One named check, bounded in time; a failure is counted, not thrown. */
@@ -77,7 +91,7 @@ export class Harness {
 		const out = path.join(this.tmp, 'demo.out');
 		const fd = fs.openSync(out, 'a');
 		const p = spawn(BIN, ['demo', '--nodes', String(nodes), '--info', info, '--dir', path.join(this.tmp, 'demo'),
-			'--exit-after', String(seconds)], {stdio: ['ignore', fd, fd]});
+			'--exit-after', String(seconds)], {stdio: ['ignore', fd, fd], detached: true /* own process group: its nodes die with it */});
 		this.procs.push(p);
 		this.demo = p;
 		for (let i = 0; i < 1200; i++) {
@@ -213,6 +227,8 @@ export class Harness {
 		for (const p of this.procs)
 			if (p.exitCode === null)
 				p.kill('SIGKILL');
+		if (this.demo)
+			try { process.kill(-this.demo.pid, 'SIGKILL'); } catch (e) { /* the group is gone: good */ }
 		fs.rmSync(this.tmp, {recursive: true, force: true});
 		if (this.skipped)
 			console.log(`# ${this.skipped} skipped (see SKIP lines)`);
