@@ -113,7 +113,9 @@ hn_date_format(int32_t date, char out[HN_DATE_STRLEN])
 		snprintf(out, HN_DATE_STRLEN, "?");
 		return;
 	}
-	snprintf(out, HN_DATE_STRLEN, "%04d-%02d-%02d", y, m, d);
+	/* the modulos tell the compiler the output fits (y, m, d are in range) */
+	snprintf(out, HN_DATE_STRLEN, "%04u-%02u-%02u", (unsigned)y % 10000u,
+	    (unsigned)m % 100u, (unsigned)d % 100u);
 }
 
 int32_t
