@@ -2,27 +2,18 @@
 
 #include <string.h>
 
+#include <openssl/evp.h>
 #include <sodium.h>
 
 #include "util/err.h"
 
-typedef crypto_secretstream_xchacha20poly1305_state ss_state;
-
-_Static_assert(sizeof(ss_state) <= sizeof(((struct hn_seal_enc *)0)->state),
-    "secretstream state does not fit");
-_Static_assert(crypto_secretstream_xchacha20poly1305_ABYTES == HN_SEAL_ABYTES,
-    "ABYTES");
-_Static_assert(crypto_secretstream_xchacha20poly1305_HEADERBYTES == 24,
-    "HEADERBYTES");
 _Static_assert(crypto_box_SEALBYTES + HN_SEAL_KEY_LEN == 80, "SEALBYTES");
-_Static_assert(crypto_secretstream_xchacha20poly1305_KEYBYTES ==
-    HN_SEAL_KEY_LEN, "KEYBYTES");
 
 #define OFF_CHUNK 8
 #define OFF_RCPT 12
 #define OFF_WRAP 44
-#define OFF_SS 124
 #define AD_LEN 12 /* magic + chunk size, authenticated by the first chunk */
+#define TAG_LEN 16
 
 static void
 put32(uint8_t *p, uint32_t v)
@@ -38,6 +29,18 @@ get32(const uint8_t *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
 	    (uint32_t)p[2] << 8 | p[3];
+}
+
+/* STREAM nonce: BE64(counter) || 00 00 00 || last. */
+static void
+nonce(uint8_t n[12], uint64_t counter, int last)
+{
+	int i;
+
+	for (i = 0; i < 8; i++)
+		n[i] = (uint8_t)(counter >> (56 - 8 * i));
+	n[8] = n[9] = n[10] = 0;
+	n[11] = last ? 1 : 0;
 }
 
 int
@@ -72,8 +75,8 @@ wrap_key(uint8_t wrapped[80], const uint8_t key[HN_SEAL_KEY_LEN],
 }
 
 static int
-unwrap_key(uint8_t key[HN_SEAL_KEY_LEN], const uint8_t header[HN_SEAL_HEADER_LEN],
-    const struct hn_seal_keys *k)
+unwrap_key(uint8_t key[HN_SEAL_KEY_LEN],
+    const uint8_t header[HN_SEAL_HEADER_LEN], const struct hn_seal_keys *k)
 {
 	if (sodium_memcmp(header + OFF_RCPT, k->ed_pk, 32) != 0)
 		return HN_EVERIFY;
@@ -81,6 +84,22 @@ unwrap_key(uint8_t key[HN_SEAL_KEY_LEN], const uint8_t header[HN_SEAL_HEADER_LEN
 	    k->x_sk) != 0)
 		return HN_EVERIFY;
 	return 0;
+}
+
+static void *
+new_ctx(int enc, const uint8_t key[HN_SEAL_KEY_LEN])
+{
+	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+
+	if (c == NULL)
+		return NULL;
+	if (EVP_CipherInit_ex(c, EVP_aes_256_gcm(), NULL, NULL, NULL, enc) != 1 ||
+	    EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_IVLEN, 12, NULL) != 1 ||
+	    EVP_CipherInit_ex(c, NULL, NULL, key, NULL, enc) != 1) {
+		EVP_CIPHER_CTX_free(c);
+		return NULL;
+	}
+	return c;
 }
 
 int
@@ -105,7 +124,6 @@ int
 hn_seal_enc_init(struct hn_seal_enc *e, uint8_t header[HN_SEAL_HEADER_LEN],
     const uint8_t recipient_ed_pk[32], uint32_t chunk)
 {
-	uint8_t key[HN_SEAL_KEY_LEN];
 	int r;
 
 	memset(e, 0, sizeof(*e));
@@ -114,18 +132,16 @@ hn_seal_enc_init(struct hn_seal_enc *e, uint8_t header[HN_SEAL_HEADER_LEN],
 	memcpy(header, HN_SEAL_MAGIC, 8);
 	put32(header + OFF_CHUNK, chunk);
 	memcpy(header + OFF_RCPT, recipient_ed_pk, 32);
-	crypto_secretstream_xchacha20poly1305_keygen(key);
-	if ((r = wrap_key(header + OFF_WRAP, key, recipient_ed_pk)) != 0)
+	randombytes_buf(e->key, sizeof(e->key));
+	if ((r = wrap_key(header + OFF_WRAP, e->key, recipient_ed_pk)) != 0)
 		goto out;
-	if (crypto_secretstream_xchacha20poly1305_init_push(
-	    (ss_state *)(void *)e->state, header + OFF_SS, key) != 0) {
+	if ((e->ctx = new_ctx(1, e->key)) == NULL) {
 		r = HN_ECRYPTO;
 		goto out;
 	}
 	e->chunk = chunk;
 	r = 0;
 out:
-	sodium_memzero(key, sizeof(key));
 	if (r != 0)
 		hn_seal_enc_wipe(e);
 	return r;
@@ -135,27 +151,28 @@ int
 hn_seal_enc_chunk(struct hn_seal_enc *e, uint8_t *out, const uint8_t *in,
     size_t n, int final)
 {
-	static const uint8_t zero = 0;
-	uint8_t ad[AD_LEN];
-	const uint8_t *adp = NULL;
-	size_t adlen = 0;
+	uint8_t iv[12], ad[AD_LEN];
+	int len = 0;
 
-	if (e->done || e->chunk == 0)
+	if (e->done || e->chunk == 0 || e->ctx == NULL)
 		return HN_ESTATE;
 	if (final ? n >= e->chunk : n != e->chunk)
 		return HN_EINVAL;
+	nonce(iv, e->nchunks, final);
+	if (EVP_EncryptInit_ex(e->ctx, NULL, NULL, NULL, iv) != 1)
+		return HN_ECRYPTO;
 	if (e->nchunks == 0) {
 		memcpy(ad, HN_SEAL_MAGIC, 8);
 		put32(ad + 8, e->chunk);
-		adp = ad;
-		adlen = AD_LEN;
+		if (EVP_EncryptUpdate(e->ctx, NULL, &len, ad, AD_LEN) != 1)
+			return HN_ECRYPTO;
 	}
-	if (in == NULL)
-		in = &zero;
-	if (crypto_secretstream_xchacha20poly1305_push(
-	    (ss_state *)(void *)e->state, out, NULL, in, n, adp, adlen,
-	    final ? crypto_secretstream_xchacha20poly1305_TAG_FINAL :
-	    crypto_secretstream_xchacha20poly1305_TAG_MESSAGE) != 0)
+	if (n > 0 && (EVP_EncryptUpdate(e->ctx, out, &len, in, (int)n) != 1 ||
+	    (size_t)len != n))
+		return HN_ECRYPTO;
+	if (EVP_EncryptFinal_ex(e->ctx, out + n, &len) != 1 ||
+	    EVP_CIPHER_CTX_ctrl(e->ctx, EVP_CTRL_GCM_GET_TAG, TAG_LEN,
+	    out + n) != 1)
 		return HN_ECRYPTO;
 	e->nchunks++;
 	if (final)
@@ -166,6 +183,8 @@ hn_seal_enc_chunk(struct hn_seal_enc *e, uint8_t *out, const uint8_t *in,
 void
 hn_seal_enc_wipe(struct hn_seal_enc *e)
 {
+	if (e->ctx != NULL)
+		EVP_CIPHER_CTX_free(e->ctx);
 	sodium_memzero(e, sizeof(*e));
 }
 
@@ -173,24 +192,21 @@ int
 hn_seal_dec_init(struct hn_seal_dec *d,
     const uint8_t header[HN_SEAL_HEADER_LEN], const struct hn_seal_keys *k)
 {
-	uint8_t key[HN_SEAL_KEY_LEN];
 	uint32_t chunk;
 	int r;
 
 	memset(d, 0, sizeof(*d));
 	if ((r = hn_seal_header_parse(header, &chunk, NULL)) != 0)
 		return r;
-	if ((r = unwrap_key(key, header, k)) != 0)
+	if ((r = unwrap_key(d->key, header, k)) != 0)
 		goto out;
-	if (crypto_secretstream_xchacha20poly1305_init_pull(
-	    (ss_state *)(void *)d->state, header + OFF_SS, key) != 0) {
-		r = HN_EVERIFY;
+	if ((d->ctx = new_ctx(0, d->key)) == NULL) {
+		r = HN_ECRYPTO;
 		goto out;
 	}
 	d->chunk = chunk;
 	r = 0;
 out:
-	sodium_memzero(key, sizeof(key));
 	if (r != 0)
 		hn_seal_dec_wipe(d);
 	return r;
@@ -200,39 +216,44 @@ int
 hn_seal_dec_chunk(struct hn_seal_dec *d, uint8_t *out, size_t *outlen,
     const uint8_t *in, size_t inlen, int *final)
 {
-	uint8_t ad[AD_LEN];
-	const uint8_t *adp = NULL;
-	size_t adlen = 0;
-	unsigned long long mlen = 0;
-	unsigned char tag = 0;
+	uint8_t iv[12], ad[AD_LEN], tag[TAG_LEN];
+	size_t n;
+	int len = 0, last;
 
 	*outlen = 0;
 	*final = 0;
-	if (d->done || d->chunk == 0)
+	if (d->done || d->chunk == 0 || d->ctx == NULL)
 		return HN_ESTATE;
 	if (inlen < HN_SEAL_ABYTES || inlen > (size_t)d->chunk + HN_SEAL_ABYTES)
 		return HN_EVERIFY;
+	n = inlen - HN_SEAL_ABYTES;
+	last = n < d->chunk; /* a full chunk is never the last one */
+	nonce(iv, d->nchunks, last);
+	memcpy(tag, in + n, TAG_LEN);
+	if (EVP_DecryptInit_ex(d->ctx, NULL, NULL, NULL, iv) != 1)
+		return HN_ECRYPTO;
 	if (d->nchunks == 0) {
 		memcpy(ad, HN_SEAL_MAGIC, 8);
 		put32(ad + 8, d->chunk);
-		adp = ad;
-		adlen = AD_LEN;
+		if (EVP_DecryptUpdate(d->ctx, NULL, &len, ad, AD_LEN) != 1)
+			return HN_ECRYPTO;
 	}
-	if (crypto_secretstream_xchacha20poly1305_pull(
-	    (ss_state *)(void *)d->state, out, &mlen, &tag, in, inlen, adp,
-	    adlen) != 0)
+	if (n > 0 && (EVP_DecryptUpdate(d->ctx, out, &len, in, (int)n) != 1 ||
+	    (size_t)len != n))
 		return HN_EVERIFY;
-	if (tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL) {
-		if (mlen >= d->chunk)
-			return HN_EVERIFY;
-		d->done = 1;
-		*final = 1;
-	} else if (tag != crypto_secretstream_xchacha20poly1305_TAG_MESSAGE ||
-	    mlen != d->chunk) {
+	if (EVP_CIPHER_CTX_ctrl(d->ctx, EVP_CTRL_GCM_SET_TAG, TAG_LEN,
+	    tag) != 1)
+		return HN_ECRYPTO;
+	if (EVP_DecryptFinal_ex(d->ctx, out + n, &len) != 1) {
+		sodium_memzero(out, n); /* never hand out unauthenticated data */
 		return HN_EVERIFY;
 	}
 	d->nchunks++;
-	*outlen = (size_t)mlen;
+	if (last) {
+		d->done = 1;
+		*final = 1;
+	}
+	*outlen = n;
 	return 0;
 }
 
@@ -242,8 +263,11 @@ hn_seal_dec_to_enc(struct hn_seal_enc *e, const struct hn_seal_dec *d)
 	if (d->done || d->chunk == 0)
 		return HN_ESTATE;
 	memset(e, 0, sizeof(*e));
-	/* push and pull evolve the state identically (same nonce, same rekey) */
-	memcpy(e->state, d->state, sizeof(e->state));
+	memcpy(e->key, d->key, sizeof(e->key));
+	if ((e->ctx = new_ctx(1, e->key)) == NULL) {
+		hn_seal_enc_wipe(e);
+		return HN_ECRYPTO;
+	}
 	e->chunk = d->chunk;
 	e->nchunks = d->nchunks;
 	return 0;
@@ -252,6 +276,8 @@ hn_seal_dec_to_enc(struct hn_seal_enc *e, const struct hn_seal_dec *d)
 void
 hn_seal_dec_wipe(struct hn_seal_dec *d)
 {
+	if (d->ctx != NULL)
+		EVP_CIPHER_CTX_free(d->ctx);
 	sodium_memzero(d, sizeof(*d));
 }
 

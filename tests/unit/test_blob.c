@@ -268,9 +268,9 @@ test_damage(void **state)
 	expect_bad(f, a.addr, "chunk 4");
 	damage(f, a.addr, 0, 0, size, 0);
 	/* truncated: at a chunk boundary (no final chunk), inside one, header */
-	damage(f, a.addr, 0, 0, HN_SEAL_HEADER_LEN + 2 * (CH + 17), 0);
+	damage(f, a.addr, 0, 0, HN_SEAL_HEADER_LEN + 2 * (CH + HN_SEAL_ABYTES), 0);
 	expect_bad(f, a.addr, "truncated");
-	damage(f, a.addr, 0, 0, HN_SEAL_HEADER_LEN + 2 * (CH + 17) - 3, 0);
+	damage(f, a.addr, 0, 0, HN_SEAL_HEADER_LEN + 2 * (CH + HN_SEAL_ABYTES) - 3, 0);
 	expect_bad(f, a.addr, "does not authenticate");
 	damage(f, a.addr, 0, 0, 100, 0);
 	expect_bad(f, a.addr, "truncated");
@@ -359,7 +359,7 @@ test_resume(void **state)
 	/* a damaged chunk in the staging file: resume before it */
 	fd = open(part, O_RDWR);
 	assert_true(fd >= 0);
-	assert_int_equal(pwrite(fd, "Z", 1, HN_SEAL_HEADER_LEN + 6 * (CH + 17) + 9),
+	assert_int_equal(pwrite(fd, "Z", 1, HN_SEAL_HEADER_LEN + 6 * (CH + HN_SEAL_ABYTES) + 9),
 	    1);
 	close(fd);
 	assert_int_equal(hn_intake_begin(&in, f->root, &f->k, CH, 0, "up-1", &at,
