@@ -4,6 +4,8 @@
  * check of an export.
  *
  *   add FILE... --request ID [--description TEXT] [--by WHO] [--sha1] [--md5]
+ *   add FILE... --request ID --url https://HOST:PORT --token-file F
+ *       [--cacert PEM] [--description TEXT]     (through a node's API)
  *   list --request ID
  *   get --request ID --name NAME --out FILE [--by WHO] [--reason WHY]
  *   export --request ID --out OUT [--by WHO] [--reason WHY]
@@ -37,9 +39,11 @@
 #include "store/db.h"
 #include "store/evidence.h"
 #include "store/intake.h"
+#include "net/upload.h"
 #include "util/buf.h"
 #include "util/encode.h"
 #include "util/file.h"
+#include "util/json.h"
 
 #define KEYFILE_MAX 1024
 #define NAME_MAX_ (HN_NOTE_NAME_MAX + 1)
@@ -332,6 +336,95 @@ add_one(struct node *n, const char *file, const char *request,
 	return 0;
 }
 
+/* Reads a bearer token (first line) from path. */
+static int
+read_token(const char *path, char *out, size_t max)
+{
+	struct hn_buf b = HN_BUF_INIT(4096);
+	size_t n;
+	int r;
+
+	if ((r = hn_file_read(path, &b)) != 0) {
+		hn_buf_release(&b);
+		return r;
+	}
+	n = strcspn(b.data, "\r\n");
+	if (n == 0 || n >= max) {
+		hn_buf_release_secret(&b);
+		return HN_EPARSE;
+	}
+	memcpy(out, b.data, n);
+	out[n] = '\0';
+	hn_buf_release_secret(&b);
+	return 0;
+}
+
+static int
+add_remote(const char *url, const char *token_file, const char *cacert,
+    const char *request, const char *desc, int argc, char **argv, int first)
+{
+	struct hn_upload_opts o;
+	struct progress pr;
+	struct hn_error err;
+	struct stat st;
+	char token[1024];
+	json_t *item = NULL;
+	const char *t = getenv("HANOINET_TOKEN");
+	int i, r = 0, rc;
+
+	if (token_file != NULL) {
+		if (read_token(token_file, token, sizeof(token)) != 0)
+			return hn_cli_fail(2, "cannot read a token from %s",
+			    token_file);
+	} else if (t != NULL && t[0] != '\0' && strlen(t) < sizeof(token)) {
+		snprintf(token, sizeof(token), "%s", t);
+	} else {
+		return hn_cli_usage("--url needs --token-file FILE or "
+		    "$HANOINET_TOKEN (from POST /v1/session)");
+	}
+	memset(&o, 0, sizeof(o));
+	o.url = url;
+	o.token = token;
+	o.cacert = cacert;
+	o.request = request;
+	o.description = desc;
+	o.progress = progress_cb;
+	o.arg = &pr;
+	t = getenv("HN_TEST_UPLOAD_FAIL_AFTER"); /* tests: drop once */
+	if (t != NULL)
+		o.fail_after = (unsigned)strtoul(t, NULL, 10);
+	for (i = first; i < argc; i++) {
+		memset(&pr, 0, sizeof(pr));
+		pr.name = strrchr(argv[i], '/') ? strrchr(argv[i], '/') + 1 :
+		    argv[i];
+		pr.total = stat(argv[i], &st) == 0 ? (uint64_t)st.st_size : 0;
+		pr.tty = isatty(STDERR_FILENO);
+		clock_gettime(CLOCK_MONOTONIC, &pr.start);
+		pr.last = pr.start;
+		hn_error_clear(&err);
+		rc = hn_upload_file(&o, argv[i], &item, &err);
+		if (rc != 0) {
+			rc = hn_cli_fail(rc == HN_ENOTFOUND || rc == HN_EINVAL ? 2 :
+			    1, "%s: %s", argv[i], err.message);
+			if (r == 0)
+				r = rc;
+			continue;
+		}
+		progress_draw(&pr, pr.total, 1);
+		printf("%s  %s  %lld bytes  item %lld%s\n",
+		    hn_json_str(item, "sha256") ? hn_json_str(item, "sha256") : "",
+		    hn_json_str(item, "name") ? hn_json_str(item, "name") : "",
+		    (long long)json_integer_value(json_object_get(item, "size")),
+		    (long long)json_integer_value(json_object_get(item, "item")),
+		    json_is_true(json_object_get(item, "existed")) ?
+		    "  (object already stored)" : "");
+		json_decref(item);
+		item = NULL;
+	}
+	hn_wipe(token, sizeof(token));
+	return r;
+}
+
 static int
 cmd_evidence_add(int argc, char **argv)
 {
@@ -342,8 +435,12 @@ cmd_evidence_add(int argc, char **argv)
 		{ "by", required_argument, NULL, 'b' },
 		{ "sha1", no_argument, NULL, '1' },
 		{ "md5", no_argument, NULL, '5' },
+		{ "url", required_argument, NULL, 'u' },
+		{ "token-file", required_argument, NULL, 't' },
+		{ "cacert", required_argument, NULL, 'c' },
 		{ NULL, 0, NULL, 0 }
 	};
+	const char *url = NULL, *token_file = NULL, *cacert = NULL;
 	const char *request = NULL, *desc = "", *dir = default_dir();
 	const char *actor = default_actor();
 	unsigned flags = 0;
@@ -359,6 +456,9 @@ cmd_evidence_add(int argc, char **argv)
 		case 'b': actor = optarg; break;
 		case '1': flags |= HN_INTAKE_SHA1; break;
 		case '5': flags |= HN_INTAKE_MD5; break;
+		case 'u': url = optarg; break;
+		case 't': token_file = optarg; break;
+		case 'c': cacert = optarg; break;
 		default:
 			return hn_cli_usage("usage: hanoinet evidence add FILE... "
 			    "--request ID [--description TEXT] [--dir DIR]");
@@ -367,6 +467,9 @@ cmd_evidence_add(int argc, char **argv)
 	if (request == NULL || optind >= argc)
 		return hn_cli_usage("usage: hanoinet evidence add FILE... "
 		    "--request ID [--description TEXT] [--dir DIR]");
+	if (url != NULL)
+		return add_remote(url, token_file, cacert, request, desc, argc,
+		    argv, optind);
 	if ((rc = node_open(&n, dir)) != 0)
 		return rc;
 	for (i = optind; i < argc; i++) {

@@ -135,12 +135,11 @@ hn_custody_event(struct hn_custody *c, const struct hn_evidence_item *it,
 	return r;
 }
 
-int
-hn_custody_add_item(struct hn_custody *c,
-    const struct hn_intake_result *res, const char *request_id,
-    const char *name, const char *description, const char *actor,
-    int64_t at, const char *sealed_for_hex, struct hn_evidence_item *it,
-    struct hn_error *err)
+static int
+add_item(struct hn_custody *c, const struct hn_intake_result *res,
+    const char *request_id, const char *name, const char *description,
+    const char *actor, int64_t at, const char *sealed_for_hex,
+    struct hn_evidence_item *it, int own_tx, struct hn_error *err)
 {
 	json_t *d = NULL, *s = NULL;
 	int r;
@@ -179,12 +178,11 @@ hn_custody_add_item(struct hn_custody *c,
 	    (r = set(d, "md5", json_string(res->md5))) != 0))
 		goto out;
 	if ((r = set(s, "object", json_string(res->addr))) != 0 ||
-	    (r = set(s, "cipher",
-	    json_string("xchacha20poly1305-secretstream"))) != 0 ||
+	    (r = set(s, "cipher", json_string("aes-256-gcm-stream"))) != 0 ||
 	    (r = set(s, "sealed_for", json_string(sealed_for_hex))) != 0 ||
 	    (r = set(s, "existing_object", json_boolean(res->existed))) != 0)
 		goto out;
-	if ((r = hn_db_begin(c->db)) != 0) {
+	if (own_tx && (r = hn_db_begin(c->db)) != 0) {
 		r = hn_error_set(err, r, NULL, NULL, "cannot begin: %s",
 		    hn_db_errmsg(c->db));
 		goto out;
@@ -202,13 +200,37 @@ hn_custody_add_item(struct hn_custody *c,
 		    json_object_size(d) > 0 ? d : NULL, err);
 	if (r == 0)
 		r = hn_custody_event_tx(c, it, "seal", at, actor, "", s, err);
-	if (r == 0 && (r = hn_db_commit(c->db)) != 0)
-		hn_error_set(err, r, NULL, NULL, "cannot commit: %s",
-		    hn_db_errmsg(c->db));
-	if (r != 0)
-		hn_db_rollback(c->db);
+	if (own_tx) {
+		if (r == 0 && (r = hn_db_commit(c->db)) != 0)
+			hn_error_set(err, r, NULL, NULL, "cannot commit: %s",
+			    hn_db_errmsg(c->db));
+		if (r != 0)
+			hn_db_rollback(c->db);
+	}
 out:
 	json_decref(d);
 	json_decref(s);
 	return r;
+}
+
+int
+hn_custody_add_item(struct hn_custody *c,
+    const struct hn_intake_result *res, const char *request_id,
+    const char *name, const char *description, const char *actor,
+    int64_t at, const char *sealed_for_hex, struct hn_evidence_item *it,
+    struct hn_error *err)
+{
+	return add_item(c, res, request_id, name, description, actor, at,
+	    sealed_for_hex, it, 1, err);
+}
+
+int
+hn_custody_add_item_tx(struct hn_custody *c,
+    const struct hn_intake_result *res, const char *request_id,
+    const char *name, const char *description, const char *actor,
+    int64_t at, const char *sealed_for_hex, struct hn_evidence_item *it,
+    struct hn_error *err)
+{
+	return add_item(c, res, request_id, name, description, actor, at,
+	    sealed_for_hex, it, 0, err);
 }

@@ -81,5 +81,11 @@ int hn_custody_add_item(struct hn_custody *c,
     const char *name, const char *description, const char *actor,
     int64_t at, const char *sealed_for_hex, struct hn_evidence_item *it,
     struct hn_error *err) __attribute__((warn_unused_result));
+/* The same inside the caller's transaction (e.g. a store/store.h job). */
+int hn_custody_add_item_tx(struct hn_custody *c,
+    const struct hn_intake_result *res, const char *request_id,
+    const char *name, const char *description, const char *actor,
+    int64_t at, const char *sealed_for_hex, struct hn_evidence_item *it,
+    struct hn_error *err) __attribute__((warn_unused_result));
 
 #endif

@@ -86,6 +86,21 @@ const struct hn_route hn_routes[] = {
 	  hn_api_fed_cosignatures, "the cosignatures this node holds" },
 	{ "GET", "/v1/witness", HN_ROLES_READERS, 0, hn_api_witness,
 	  "witnessing alerts" },
+	/* evidence: chunked, resumable uploads (docs/evidence.md) */
+	{ "POST", "/v1/evidence", HN_ROLES_OFFICERS, 8 * KiB,
+	  hn_api_evidence_create, "start an evidence upload" },
+	{ "GET", "/v1/evidence", HN_ROLES_READERS, 0, hn_api_evidence_list,
+	  "a request's evidence (?request=ID)" },
+	{ "GET", "/v1/evidence/uploads/{id}", HN_ROLES_OFFICERS, 0,
+	  hn_api_evidence_upload_get, "where an upload stands (resume)" },
+	{ "PUT", "/v1/evidence/uploads/{id}", HN_ROLES_OFFICERS,
+	  8 * 1024 * KiB, hn_api_evidence_upload_put,
+	  "append bytes at ?offset=N" },
+	{ "POST", "/v1/evidence/uploads/{id}/finish", HN_ROLES_OFFICERS,
+	  4 * KiB, hn_api_evidence_upload_finish,
+	  "finish: hash, seal, store, custody" },
+	{ "DELETE", "/v1/evidence/uploads/{id}", HN_ROLES_OFFICERS, 0,
+	  hn_api_evidence_upload_cancel, "cancel an upload" },
 
 	{ NULL, NULL, 0, 0, NULL, NULL }
 };

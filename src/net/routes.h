@@ -68,5 +68,11 @@ int hn_api_log_checkpoint(struct hn_req *r);
 int hn_api_log_consistency(struct hn_req *r);
 int hn_api_log_proof(struct hn_req *r);
 int hn_api_log_tile(struct hn_req *r);
+int hn_api_evidence_create(struct hn_req *r);
+int hn_api_evidence_list(struct hn_req *r);
+int hn_api_evidence_upload_get(struct hn_req *r);
+int hn_api_evidence_upload_put(struct hn_req *r);
+int hn_api_evidence_upload_finish(struct hn_req *r);
+int hn_api_evidence_upload_cancel(struct hn_req *r);
 
 #endif

@@ -48,6 +48,14 @@ const struct hn_migration hn_evidence_migrations[] = {
 	  " state TEXT NOT NULL DEFAULT 'pending',"
 	  " created_at INTEGER NOT NULL,"
 	  " acked_at INTEGER NOT NULL DEFAULT 0);" },
+	{ "0101-evidence-uploads",
+	  "CREATE TABLE evidence_upload ("
+	  " id TEXT PRIMARY KEY,"
+	  " request_id TEXT NOT NULL,"
+	  " name TEXT NOT NULL,"
+	  " description TEXT NOT NULL DEFAULT '',"
+	  " created_by TEXT NOT NULL,"
+	  " created_at INTEGER NOT NULL);" },
 	{ NULL, NULL }
 };
 
@@ -384,4 +392,74 @@ out:
 	*evs = v;
 	*n = len;
 	return 0;
+}
+
+int
+hn_upload_insert(struct hn_db *db, const struct hn_upload *u)
+{
+	static const char sql[] = "INSERT INTO evidence_upload (id, "
+	    "request_id, name, description, created_by, created_at) VALUES "
+	    "(?,?,?,?,?,?)";
+	sqlite3_stmt *st;
+	int r;
+
+	if (!fits(u->id, 64) || u->id[0] == '\0' ||
+	    !fits(u->request_id, HN_EV_REQUEST_MAX) ||
+	    !fits(u->name, HN_EV_NAME_MAX) ||
+	    !fits(u->description, HN_EV_TEXT_MAX) ||
+	    !fits(u->created_by, HN_EV_WHO_MAX))
+		return HN_EINVAL;
+	if ((r = hn_db_stmt(db, &st, sql)) != 0)
+		return r;
+	sqlite3_bind_text(st, 1, u->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, u->request_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, u->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, u->description, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, u->created_by, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, u->created_at);
+	r = hn_db_err(sqlite3_step(st));
+	sqlite3_reset(st);
+	return r;
+}
+
+int
+hn_upload_get(struct hn_db *db, const char *id, struct hn_upload *u)
+{
+	static const char sql[] = "SELECT id, request_id, name, description, "
+	    "created_by, created_at FROM evidence_upload WHERE id = ?";
+	sqlite3_stmt *st;
+	int r, rc;
+
+	if ((r = hn_db_stmt(db, &st, sql)) != 0)
+		return r;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		memset(u, 0, sizeof(*u));
+		col(u->id, 64, st, 0);
+		col(u->request_id, HN_EV_REQUEST_MAX, st, 1);
+		col(u->name, HN_EV_NAME_MAX, st, 2);
+		col(u->description, HN_EV_TEXT_MAX, st, 3);
+		col(u->created_by, HN_EV_WHO_MAX, st, 4);
+		u->created_at = sqlite3_column_int64(st, 5);
+	}
+	r = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? HN_ENOTFOUND :
+	    hn_db_err(rc);
+	sqlite3_reset(st);
+	return r;
+}
+
+int
+hn_upload_delete(struct hn_db *db, const char *id)
+{
+	static const char sql[] = "DELETE FROM evidence_upload WHERE id = ?";
+	sqlite3_stmt *st;
+	int r;
+
+	if ((r = hn_db_stmt(db, &st, sql)) != 0)
+		return r;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	r = hn_db_err(sqlite3_step(st));
+	sqlite3_reset(st);
+	return r;
 }

@@ -97,6 +97,27 @@ int hn_evidence_set_consent(struct hn_db *db, int64_t id, const char *consent)
 /* Art. 36: 0 if it may be sent to another State, HN_EDENIED if not. */
 int hn_evidence_onward_allowed(const struct hn_evidence_item *it);
 
+/*
+ * A resumable upload in progress (the API's POST /v1/evidence): what the
+ * item will be once finished. The bytes are in DIR/blobs/uploads/ID.part.
+ */
+struct hn_upload {
+	char id[65];
+	char request_id[HN_EV_REQUEST_MAX + 1];
+	char name[HN_EV_NAME_MAX + 1];
+	char description[HN_EV_TEXT_MAX + 1];
+	char created_by[HN_EV_WHO_MAX + 1];
+	int64_t created_at;
+};
+
+int hn_upload_insert(struct hn_db *db, const struct hn_upload *u)
+    __attribute__((warn_unused_result));
+/* HN_ENOTFOUND if there is no such upload. */
+int hn_upload_get(struct hn_db *db, const char *id, struct hn_upload *u)
+    __attribute__((warn_unused_result));
+int hn_upload_delete(struct hn_db *db, const char *id)
+    __attribute__((warn_unused_result));
+
 int hn_custody_insert(struct hn_db *db, struct hn_custody_event *ev)
     __attribute__((warn_unused_result));
 /* An item's events, oldest first (allocated; at most HN_EV_LIST_MAX). */
