@@ -10,6 +10,13 @@
  *   get --request ID --name NAME --out FILE [--by WHO] [--reason WHY]
  *   export --request ID --out OUT [--by WHO] [--reason WHY]
  *   verify OUT [--key "ssh-ed25519 BASE64"] [--name NODE]
+ *   seal-for --request ID --name NAME --recipient VKEY --out FILE
+ *       [--conditions TEXT]
+ *   receive FILE --request ID --name NAME --sha256 HEX --from NODE
+ *       [--conditions TEXT]
+ *   consent --request ID --name NAME --ref TEXT
+ *   retain --request ID --name NAME --until YYYY-MM-DD
+ *   delete --request ID --name NAME --reason WHY
  *
  * Exit status: 0 success, 1 a negative answer (verification failed,
  * damaged object, nothing to export), 2 usage error or unreadable input.
@@ -693,6 +700,440 @@ cmd_evidence_verify(int argc, char **argv)
 	return 0;
 }
 
+/* --- transfer (art. 36), retention ---------------------------------------- */
+
+/* The live item NAME of REQUEST, or a message and exit status 1. */
+static int
+find_item(struct node *n, const char *request, const char *name,
+    struct hn_evidence_item *out)
+{
+	struct hn_evidence_item *items = NULL;
+	size_t cnt = 0, i;
+	int rc;
+
+	if ((rc = hn_evidence_list(n->db, request, &items, &cnt)) != 0)
+		return hn_cli_fail(1, "cannot list: %s", hn_strerror(rc));
+	for (i = 0; i < cnt; i++) {
+		if (strcmp(items[i].name, name) == 0 && items[i].deleted_at == 0) {
+			*out = items[i];
+			free(items);
+			return 0;
+		}
+	}
+	free(items);
+	return hn_cli_fail(1, "request %s has no item %s", request, name);
+}
+
+static int
+transfer_job(struct node *n, const struct hn_evidence_item *it,
+    const char *action, const char *direction, const char *peer,
+    const char *conditions, const char *actor, const char *why, json_t *d,
+    struct hn_error *err)
+{
+	int64_t now = (int64_t)time(NULL);
+	int r;
+
+	if ((r = hn_db_begin(n->db)) != 0)
+		return hn_error_set(err, r, NULL, NULL, "cannot begin");
+	r = hn_custody_event_tx(&n->custody, it, action, now, actor, why, d,
+	    err);
+	if (r == 0 && direction != NULL &&
+	    (r = hn_transfer_insert(n->db, it->id, direction, peer, conditions,
+	    now)) != 0)
+		hn_error_set(err, r, NULL, NULL, "cannot record the transfer");
+	if (r == 0 && (r = hn_db_commit(n->db)) != 0)
+		hn_error_set(err, r, NULL, NULL, "cannot commit");
+	if (r != 0)
+		hn_db_rollback(n->db);
+	return r;
+}
+
+/*
+ * seal-for --request ID --name NAME --recipient VKEY --out FILE
+ *   [--conditions TEXT] [--by WHO] [--reason WHY]
+ * The item sealed to another node's key (what the federation sends),
+ * refused for received data without the sender's recorded authorisation
+ * (art. 36).
+ */
+static int
+cmd_evidence_seal_for(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "request", required_argument, NULL, 'r' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "recipient", required_argument, NULL, 'k' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "conditions", required_argument, NULL, 'C' },
+		{ "dir", required_argument, NULL, 'd' },
+		{ "by", required_argument, NULL, 'b' },
+		{ "reason", required_argument, NULL, 'y' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *request = NULL, *name = NULL, *vkey = NULL, *out = NULL;
+	const char *cond = "", *dir = default_dir(), *actor = default_actor();
+	const char *why = "";
+	struct hn_note_verifier v;
+	struct hn_evidence_item it;
+	struct hn_error err;
+	char tmp[4200];
+	json_t *d = NULL;
+	struct node n;
+	int c, rc, fd;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "r:n:k:o:C:d:b:y:", opts,
+	    NULL)) != -1) {
+		switch (c) {
+		case 'r': request = optarg; break;
+		case 'n': name = optarg; break;
+		case 'k': vkey = optarg; break;
+		case 'o': out = optarg; break;
+		case 'C': cond = optarg; break;
+		case 'd': dir = optarg; break;
+		case 'b': actor = optarg; break;
+		case 'y': why = optarg; break;
+		default: goto usage;
+		}
+	}
+	if (request == NULL || name == NULL || vkey == NULL || out == NULL)
+		goto usage;
+	hn_error_clear(&err);
+	if (hn_note_verifier_parse(&v, vkey, strlen(vkey), &err) != 0 ||
+	    v.type != HN_NOTE_ED25519)
+		return hn_cli_usage("--recipient: not a node's verifier key "
+		    "(name+keyid+base64)");
+	if ((rc = node_open(&n, dir)) != 0)
+		return rc;
+	if ((rc = find_item(&n, request, name, &it)) != 0)
+		goto done;
+	if (hn_evidence_onward_allowed(&it) != 0) {
+		/* art. 36: no onward transfer without the sender's consent */
+		rc = hn_cli_fail(1, "art. 36: %s was received from %s; sending it "
+		    "on needs that State's authorisation (record it with "
+		    "'hanoinet evidence consent')", it.name, it.origin);
+		goto done;
+	}
+	snprintf(tmp, sizeof(tmp), "%s.partial", out);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0600)) < 0) {
+		rc = hn_cli_fail(2, "%s: %s", tmp, strerror(errno));
+		goto done;
+	}
+	rc = hn_blob_export_sealed(n.blobs, it.sha256, &n.keys, v.pk, fd, &err);
+	if (rc == 0 && fsync(fd) != 0)
+		rc = hn_error_set(&err, HN_EIO, NULL, NULL, "cannot sync %s", tmp);
+	close(fd);
+	if (rc == 0 && rename(tmp, out) != 0)
+		rc = hn_error_set(&err, HN_EIO, NULL, NULL, "cannot rename %s",
+		    tmp);
+	if (rc != 0) {
+		unlink(tmp);
+		rc = hn_cli_fail(1, "%s", err.message);
+		goto done;
+	}
+	d = json_pack("{s:s,s:s,s:s}", "recipient", v.name, "conditions", cond,
+	    "sealed_for", vkey);
+	if ((rc = transfer_job(&n, &it, "transfer_out", "out", v.name, cond,
+	    actor, why, d, &err)) != 0) {
+		unlink(out);
+		rc = hn_cli_fail(1, "%s", err.message);
+		goto done;
+	}
+	printf("%s sealed for %s: %s (sha256 %s)\n", it.name, v.name, out,
+	    it.sha256);
+	rc = 0;
+done:
+	json_decref(d);
+	node_close(&n);
+	return rc;
+usage:
+	return hn_cli_usage("usage: hanoinet evidence seal-for --request ID "
+	    "--name NAME --recipient VKEY --out FILE [--conditions TEXT]");
+}
+
+/*
+ * receive FILE --request ID --name NAME --sha256 HEX --from NODE
+ *   [--conditions TEXT] [--by WHO]
+ * Stores a stream sealed for this node after checking every chunk and the
+ * SHA-256 the sender announced; records who sent it and its conditions.
+ */
+static int
+cmd_evidence_receive(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "request", required_argument, NULL, 'r' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "sha256", required_argument, NULL, 's' },
+		{ "from", required_argument, NULL, 'f' },
+		{ "conditions", required_argument, NULL, 'C' },
+		{ "dir", required_argument, NULL, 'd' },
+		{ "by", required_argument, NULL, 'b' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *request = NULL, *name = NULL, *sha = NULL, *from = NULL;
+	const char *cond = "", *dir = default_dir(), *actor = default_actor();
+	struct hn_intake_result res;
+	struct hn_evidence_item it;
+	struct hn_error err;
+	int64_t now = (int64_t)time(NULL);
+	char pkhex[65];
+	json_t *d = NULL;
+	struct node n;
+	int c, rc, fd, existed = 0;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "r:n:s:f:C:d:b:", opts,
+	    NULL)) != -1) {
+		switch (c) {
+		case 'r': request = optarg; break;
+		case 'n': name = optarg; break;
+		case 's': sha = optarg; break;
+		case 'f': from = optarg; break;
+		case 'C': cond = optarg; break;
+		case 'd': dir = optarg; break;
+		case 'b': actor = optarg; break;
+		default: goto usage;
+		}
+	}
+	if (optind != argc - 1 || request == NULL || name == NULL ||
+	    sha == NULL || from == NULL || hn_blob_addr_valid(sha) != 0 ||
+	    strlen(from) > HN_EV_WHO_MAX || strlen(cond) > HN_EV_TEXT_MAX)
+		goto usage;
+	if ((fd = open(argv[optind], O_RDONLY | O_CLOEXEC)) < 0)
+		return hn_cli_fail(2, "%s: %s", argv[optind], strerror(errno));
+	if ((rc = node_open(&n, dir)) != 0) {
+		close(fd);
+		return rc;
+	}
+	hn_error_clear(&err);
+	memset(&res, 0, sizeof(res));
+	rc = hn_blob_receive_sealed(n.blobs, sha, &n.keys, fd, &res.size,
+	    &existed, &err);
+	close(fd);
+	if (rc != 0) {
+		rc = hn_cli_fail(1, "refused: %s", err.message);
+		goto done;
+	}
+	snprintf(res.addr, sizeof(res.addr), "%s", sha);
+	res.existed = existed;
+	hn_hex_encode(pkhex, n.keys.ed_pk, 32);
+	memset(&it, 0, sizeof(it));
+	if ((rc = hn_db_begin(n.db)) != 0) {
+		rc = hn_cli_fail(1, "cannot begin");
+		goto done;
+	}
+	rc = hn_custody_add_item_tx(&n.custody, &res, request, name, "", actor,
+	    now, pkhex, &it, &err);
+	if (rc == 0) {
+		/* art. 36: who sent it and under which conditions */
+		snprintf(it.origin, sizeof(it.origin), "%s", from);
+		snprintf(it.conditions, sizeof(it.conditions), "%s", cond);
+		rc = hn_evidence_set_origin(n.db, it.id, from, cond);
+	}
+	d = json_pack("{s:s,s:s}", "from", from, "conditions", cond);
+	if (rc == 0)
+		rc = hn_custody_event_tx(&n.custody, &it, "received", now, actor,
+		    "", d, &err);
+	if (rc == 0)
+		rc = hn_custody_event_tx(&n.custody, &it, "verified", now, actor,
+		    "SHA-256 matches the sender's", NULL, &err);
+	if (rc == 0)
+		rc = hn_transfer_insert(n.db, it.id, "in", from, cond, now);
+	if (rc == 0)
+		rc = hn_db_commit(n.db);
+	if (rc != 0) {
+		hn_db_rollback(n.db);
+		rc = hn_cli_fail(1, "%s", err.message[0] ? err.message :
+		    hn_strerror(rc));
+		goto done;
+	}
+	printf("%s  %s  %llu bytes  item %lld  received from %s\n", sha, it.name,
+	    (unsigned long long)res.size, (long long)it.id, from);
+	rc = 0;
+done:
+	json_decref(d);
+	node_close(&n);
+	return rc;
+usage:
+	return hn_cli_usage("usage: hanoinet evidence receive FILE --request ID "
+	    "--name NAME --sha256 HEX --from NODE [--conditions TEXT]");
+}
+
+/* consent --request ID --name NAME --ref TEXT: the sender's authorisation. */
+static int
+cmd_evidence_consent(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "request", required_argument, NULL, 'r' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "ref", required_argument, NULL, 'f' },
+		{ "dir", required_argument, NULL, 'd' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *request = NULL, *name = NULL, *ref = NULL;
+	const char *dir = default_dir();
+	struct hn_evidence_item it;
+	struct node n;
+	int c, rc;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "r:n:f:d:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r': request = optarg; break;
+		case 'n': name = optarg; break;
+		case 'f': ref = optarg; break;
+		case 'd': dir = optarg; break;
+		default: goto usage;
+		}
+	}
+	if (request == NULL || name == NULL || ref == NULL || ref[0] == '\0' ||
+	    strlen(ref) > HN_EV_TEXT_MAX)
+		goto usage;
+	if ((rc = node_open(&n, dir)) != 0)
+		return rc;
+	if ((rc = find_item(&n, request, name, &it)) == 0 &&
+	    (rc = hn_evidence_set_consent(n.db, it.id, ref)) != 0)
+		rc = hn_cli_fail(1, "cannot record: %s", hn_strerror(rc));
+	node_close(&n);
+	return rc;
+usage:
+	return hn_cli_usage("usage: hanoinet evidence consent --request ID "
+	    "--name NAME --ref TEXT");
+}
+
+/* YYYY-MM-DD (UTC midnight) to seconds; -1 if malformed. */
+static int64_t
+parse_day(const char *s)
+{
+	struct tm tm;
+	char *end;
+
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(s, "%Y-%m-%d", &tm);
+	if (end == NULL || *end != '\0')
+		return -1;
+	return (int64_t)timegm(&tm);
+}
+
+/* retain --request ID --name NAME --until YYYY-MM-DD */
+static int
+cmd_evidence_retain(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "request", required_argument, NULL, 'r' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "until", required_argument, NULL, 'u' },
+		{ "dir", required_argument, NULL, 'd' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *request = NULL, *name = NULL, *until = NULL;
+	const char *dir = default_dir();
+	struct hn_evidence_item it;
+	struct node n;
+	int64_t t;
+	int c, rc;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "r:n:u:d:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r': request = optarg; break;
+		case 'n': name = optarg; break;
+		case 'u': until = optarg; break;
+		case 'd': dir = optarg; break;
+		default: goto usage;
+		}
+	}
+	if (request == NULL || name == NULL || until == NULL ||
+	    (t = parse_day(until)) < 0)
+		goto usage;
+	if ((rc = node_open(&n, dir)) != 0)
+		return rc;
+	if ((rc = find_item(&n, request, name, &it)) == 0 &&
+	    (rc = hn_evidence_set_retention(n.db, it.id, t)) != 0)
+		rc = hn_cli_fail(1, "cannot record: %s", hn_strerror(rc));
+	node_close(&n);
+	return rc;
+usage:
+	return hn_cli_usage("usage: hanoinet evidence retain --request ID "
+	    "--name NAME --until YYYY-MM-DD");
+}
+
+/*
+ * delete --request ID --name NAME --reason WHY: only once its retention
+ * period has ended; the object goes (unless another item uses the same
+ * content), the row, its hash and its custody history stay.
+ */
+static int
+cmd_evidence_delete(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "request", required_argument, NULL, 'r' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "reason", required_argument, NULL, 'y' },
+		{ "dir", required_argument, NULL, 'd' },
+		{ "by", required_argument, NULL, 'b' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *request = NULL, *name = NULL, *why = NULL;
+	const char *dir = default_dir(), *actor = default_actor();
+	struct hn_evidence_item it;
+	struct hn_error err;
+	char path[HN_BLOB_PATH_MAX];
+	int64_t now = (int64_t)time(NULL), refs = 0;
+	struct node n;
+	int c, rc;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "r:n:y:d:b:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r': request = optarg; break;
+		case 'n': name = optarg; break;
+		case 'y': why = optarg; break;
+		case 'd': dir = optarg; break;
+		case 'b': actor = optarg; break;
+		default: goto usage;
+		}
+	}
+	if (request == NULL || name == NULL || why == NULL || why[0] == '\0')
+		goto usage;
+	if ((rc = node_open(&n, dir)) != 0)
+		return rc;
+	if ((rc = find_item(&n, request, name, &it)) != 0)
+		goto done;
+	if (it.retention_until == 0 || it.retention_until > now) {
+		rc = hn_cli_fail(1, "%s is under retention%s: it is deleted only "
+		    "once its retention period ends", it.name,
+		    it.retention_until == 0 ? " (no end set: 'hanoinet evidence "
+		    "retain')" : "");
+		goto done;
+	}
+	hn_error_clear(&err);
+	if ((rc = hn_db_begin(n.db)) != 0 ||
+	    (rc = hn_custody_event_tx(&n.custody, &it, "deleted", now, actor,
+	    why, NULL, &err)) != 0 ||
+	    (rc = hn_evidence_mark_deleted(n.db, it.id, now)) != 0 ||
+	    (rc = hn_evidence_object_refs(n.db, it.sha256, it.id, &refs)) != 0 ||
+	    (rc = hn_db_commit(n.db)) != 0) {
+		hn_db_rollback(n.db);
+		rc = hn_cli_fail(1, "cannot delete: %s", err.message[0] ?
+		    err.message : hn_strerror(rc));
+		goto done;
+	}
+	/* the record is durable; now the content (if nothing else uses it) */
+	if (refs == 0 && hn_blob_path(path, sizeof(path), n.blobs,
+	    it.sha256) == 0 && unlink(path) == 0)
+		(void)hn_fsync_parent(path);
+	printf("%s deleted (SHA-256 %s kept in the record)\n", it.name,
+	    it.sha256);
+	rc = 0;
+done:
+	node_close(&n);
+	return rc;
+usage:
+	return hn_cli_usage("usage: hanoinet evidence delete --request ID "
+	    "--name NAME --reason WHY");
+}
+
 int
 cmd_evidence(int argc, char **argv)
 {
@@ -704,6 +1145,16 @@ cmd_evidence(int argc, char **argv)
 		{ "export", cmd_evidence_export, "write a verifiable bundle for "
 		    "courts (files, hashdeep, CASE, SSH signature, proof)" },
 		{ "verify", cmd_evidence_verify, "check an exported bundle offline" },
+		{ "seal-for", cmd_evidence_seal_for, "seal an item for another "
+		    "node (transfer; art. 36 checked)" },
+		{ "receive", cmd_evidence_receive, "store an item sealed for this "
+		    "node after checking it" },
+		{ "consent", cmd_evidence_consent, "record the sender's "
+		    "authorisation of an onward transfer (art. 36)" },
+		{ "retain", cmd_evidence_retain, "set the end of an item's "
+		    "retention period" },
+		{ "delete", cmd_evidence_delete, "delete an item's content after "
+		    "its retention (the hash stays)" },
 		{ NULL, NULL, NULL }
 	};
 

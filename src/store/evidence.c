@@ -301,6 +301,65 @@ hn_evidence_set_consent(struct hn_db *db, int64_t id, const char *consent)
 }
 
 int
+hn_evidence_set_origin(struct hn_db *db, int64_t id, const char *origin,
+    const char *conditions)
+{
+	static const char sql[] = "UPDATE evidence_item SET origin = ?, "
+	    "conditions = ? WHERE id = ?";
+	sqlite3_stmt *st;
+	int r;
+
+	if (!fits(origin, HN_EV_WHO_MAX) || !fits(conditions, HN_EV_TEXT_MAX))
+		return HN_ETOOBIG;
+	if ((r = hn_db_stmt(db, &st, sql)) != 0)
+		return r;
+	sqlite3_bind_text(st, 1, origin, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, conditions, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, id);
+	r = hn_db_err(sqlite3_step(st));
+	sqlite3_reset(st);
+	if (r == 0 && sqlite3_changes(hn_db_sqlite(db)) != 1)
+		r = HN_ENOTFOUND;
+	return r;
+}
+
+int
+hn_evidence_set_retention(struct hn_db *db, int64_t id, int64_t until)
+{
+	static const char sql[] = "UPDATE evidence_item SET retention_until = ? "
+	    "WHERE id = ?";
+
+	return update(db, sql, id, until, NULL);
+}
+
+int
+hn_transfer_insert(struct hn_db *db, int64_t item_id, const char *direction,
+    const char *peer, const char *conditions, int64_t at)
+{
+	static const char sql[] = "INSERT INTO evidence_transfer (item_id, "
+	    "direction, peer, conditions, state, created_at) VALUES "
+	    "(?,?,?,?,?,?)";
+	sqlite3_stmt *st;
+	int r;
+
+	if ((strcmp(direction, "out") != 0 && strcmp(direction, "in") != 0) ||
+	    !fits(peer, HN_EV_WHO_MAX) || !fits(conditions, HN_EV_TEXT_MAX))
+		return HN_EINVAL;
+	if ((r = hn_db_stmt(db, &st, sql)) != 0)
+		return r;
+	sqlite3_bind_int64(st, 1, item_id);
+	sqlite3_bind_text(st, 2, direction, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, peer, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, conditions, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, strcmp(direction, "in") == 0 ? "verified" :
+	    "sealed", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, at);
+	r = hn_db_err(sqlite3_step(st));
+	sqlite3_reset(st);
+	return r;
+}
+
+int
 hn_evidence_onward_allowed(const struct hn_evidence_item *it)
 {
 	/* art. 36: onward transfer of received data needs the sender's

@@ -94,6 +94,22 @@ int hn_evidence_mark_deleted(struct hn_db *db, int64_t id, int64_t at)
 int hn_evidence_set_consent(struct hn_db *db, int64_t id, const char *consent)
     __attribute__((warn_unused_result));
 
+/* Art. 36: records who sent a received item and the sender's conditions. */
+int hn_evidence_set_origin(struct hn_db *db, int64_t id, const char *origin,
+    const char *conditions) __attribute__((warn_unused_result));
+
+/* Sets the end of the retention period (0: none). */
+int hn_evidence_set_retention(struct hn_db *db, int64_t id, int64_t until)
+    __attribute__((warn_unused_result));
+
+/*
+ * Records a transfer of item_id to or from `peer` (direction "out" or
+ * "in") with the art. 36 conditions that travel with it.
+ */
+int hn_transfer_insert(struct hn_db *db, int64_t item_id,
+    const char *direction, const char *peer, const char *conditions,
+    int64_t at) __attribute__((warn_unused_result));
+
 /* Art. 36: 0 if it may be sent to another State, HN_EDENIED if not. */
 int hn_evidence_onward_allowed(const struct hn_evidence_item *it);
 
