@@ -123,8 +123,11 @@ await H.step('an expired session sends the officer to sign in, then back', async
 	await ctx.clearCookies(); /* the node no longer knows us: as after expiry */
 	await page.goto(`${node.url}/#/outbox`); /* its first API call answers 401 */
 	await page.waitForSelector('#signin-submit');
-	const note = await page.textContent('main .notice');
-	assert(/expired/i.test(note), `expiry notice: ${note}`);
+	const note = await page.waitForFunction(() => {
+		const n = document.querySelector('main .notice');
+		return n && /expired/i.test(n.textContent) && n.textContent;
+	}, undefined, {timeout: 10000}).then(x => x.jsonValue()).catch(() => null);
+	assert(note, `expiry notice: ${note}`);
 	await signIn(page, 'duty1', pw);
 	await page.waitForSelector('#outbox-table');
 });

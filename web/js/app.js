@@ -178,6 +178,7 @@ function parseHash() {
 }
 
 let routing = 0;
+let signinNotice = null;
 async function route() {
 	const my = ++routing;
 	const r = parseHash();
@@ -200,8 +201,16 @@ async function route() {
 		if (my !== routing)
 			return;
 		mount(main);
-		const notice = ctx.notice;
+		let notice = ctx.notice;
 		ctx.notice = null;
+		/* The sign-in page keeps its reason (expired, signed out) across
+		 * re-renders: a second 401 or a language change routes again. */
+		if (r.page !== 'signin')
+			signinNotice = null;
+		else if (notice)
+			signinNotice = notice;
+		else
+			notice = signinNotice;
 		if (notice)
 			main.append(h('p', {class: `notice ${notice.kind}`, role: 'status'}, notice.text));
 		ctx.cleanup = await mod.render(ctx, main, {page: r.page, args: r.args, query: r.query}) || null;
