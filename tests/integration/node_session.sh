@@ -128,6 +128,14 @@ expect 200 metrics
 printf '%s\n' "$BODY" | grep -q '^hanoinet_http_request_duration_seconds_bucket{le="+Inf"}' || fail "metrics: $BODY"
 ok "openapi and metrics"
 
+# idle memory (not under the sanitizers, whose shadow memory dominates)
+if [ -z "${ASAN_OPTIONS:-}" ]; then
+	sleep 3 # the node trims its heap every 2 s
+	rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$PID/status")
+	[ "$rss" -lt 20480 ] || fail "idle RSS ${rss} kB >= 20 MB"
+	ok "idle RSS ${rss} kB < 20 MB"
+fi
+
 hn_stop "$PID"
 grep -q 'event=serve.stopped clean=1' "$N/serve.log" || fail "no clean stop"
 ! grep -q "$ADMIN_PW" "$N/serve.log" || fail "password in the log"
