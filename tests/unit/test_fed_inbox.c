@@ -524,7 +524,8 @@ test_witness(void **state)
 	vnm_log(4, "a", 0, &cp, NULL, NULL);
 	assert_true(hn_fed_witness_check(F, "VNM", cp.data, cp.len, NULL, 0,
 	    now, &out, &err) < 0);
-	cp.data[cp.len - 5] ^= 1;
+	/* another valid base64 character in the signature: always a real change */
+	cp.data[cp.len - 5] = cp.data[cp.len - 5] == 'A' ? 'B' : 'A';
 	assert_true(hn_fed_witness_check(F, "VNM", cp.data, cp.len, NULL, 0,
 	    now, &out, &err) < 0);
 	hn_fed_stats(F, &s1);
