@@ -21,6 +21,7 @@
 #include "net/fednode.h"
 #include "net/http.h"
 #include "net/node.h"
+#include "net/requests.h"
 #include "net/routes.h"
 #include "store/fed.h"
 #include "store/store.h"
@@ -116,6 +117,178 @@ p_gate(void *ctx, const char *us, const char *them, int64_t when,
 	/* 0, HN_EDENIED (the reason names the basis) or HN_EINVAL */
 	return hn_request_gate(req, regs, fn->reg ? 1 : 0, &fn->partners, us,
 	    hn_date_of_time(when), reason, len);
+}
+
+/*
+ * Requests and the network (docs/protocol.md section 4):
+ * - an outgoing request reaching state `queued` is queued for its
+ *   recipient (request_id = ours), in the transaction of that change;
+ * - on the requested side, each answer state sends the matching message
+ *   back, in reply to the message the request arrived in (remote_id);
+ * - a withdrawal on the requesting side is sent in reply to the message
+ *   that carried the request;
+ * - a receipt for a request moves it queued -> sent -> delivered;
+ * - an incoming request is stored by the node (hn_rq_receive, state
+ *   received); an incoming withdrawal moves the requested request to
+ *   withdrawn. Other messages stay in the inbox (GET /v1/messages?box=in).
+ */
+static const struct {
+	const char *state, *kind;
+} answers[] = {
+	{ "acknowledged", "acknowledgement" },
+	{ "executed", "response" },
+	{ "partially_executed", "response" },
+	{ "refused", "refusal" },
+	{ "postponed", "postponement" },
+	{ "preserved", "status_update" },
+	{ "extended", "preservation_extension" },
+	{ "expired", "status_update" },
+	{ "released", "release" },
+};
+
+/* The id of the message that carried our request `id` (outbox). */
+static int
+request_message(struct hn_db *db, const char *id, char out[33])
+{
+	struct hn_outbox_row rows[1];
+	size_t n = 0;
+	int r;
+
+	if ((r = hn_fedstore_outbox_list(db, id, 0, rows, 1, &n)) != 0)
+		return r;
+	if (n == 0)
+		return HN_ENOTFOUND;
+	/* the newest row for the request is the request itself unless a
+	 * withdrawal followed; both name the request's message in turn */
+	memcpy(out, rows[0].kind[0] != '\0' && strcmp(rows[0].kind,
+	    "withdrawal") == 0 ? rows[0].in_reply_to : rows[0].msg_id, 33);
+	out[32] = '\0';
+	hn_outbox_row_release(&rows[0]);
+	return 0;
+}
+
+static int
+p_request_changed(void *ctx, struct hn_db *db, const struct hn_request_row *rq,
+    const char *from_state, const json_t *payload, int64_t now,
+    struct hn_error *err)
+{
+	struct hn_fednode *fn = ctx;
+	const char *kind = NULL;
+	char id[HN_MSGID_LEN + 1], ref[33];
+	json_t *doc = NULL, *body = NULL;
+	size_t i;
+	int r = 0;
+
+	(void)from_state;
+	if (fn->fed == NULL)
+		return 0;
+	if (strcmp(rq->side, "requesting") == 0) {
+		if (strcmp(rq->state, "queued") == 0) {
+			if (rq->body == NULL || (doc = hn_json_parse(rq->body,
+			    strlen(rq->body), HN_ENV_MAX, HN_ENV_DEPTH,
+			    err)) == NULL)
+				return HN_EINVAL;
+			r = hn_fed_queue(fn->fed, db, rq->to, rq->kind, NULL,
+			    rq->id, doc, now * 1000, id, NULL, err);
+			json_decref(doc);
+			return r;
+		}
+		if (strcmp(rq->state, "withdrawn") == 0 &&
+		    request_message(db, rq->id, ref) == 0) {
+			body = json_pack("{s:s}", "request", rq->id);
+			if (payload != NULL)
+				json_object_set(body, "payload",
+				    (json_t *)payload);
+			r = hn_fed_queue(fn->fed, db, rq->to, "withdrawal", ref,
+			    rq->id, body, now * 1000, id, NULL, err);
+			json_decref(body);
+		}
+		return r;
+	}
+	/* requested side: answer the requester */
+	for (i = 0; i < sizeof(answers) / sizeof(answers[0]); i++)
+		if (strcmp(answers[i].state, rq->state) == 0)
+			kind = answers[i].kind;
+	if (kind == NULL || rq->remote_id[0] == '\0')
+		return 0;
+	body = json_pack("{s:s}", "state", rq->state);
+	if (strcmp(rq->state, "executed") == 0 ||
+	    strcmp(rq->state, "partially_executed") == 0)
+		json_object_set_new(body, "outcome", json_string(rq->state));
+	if (payload != NULL)
+		json_object_set(body, "payload", (json_t *)payload);
+	r = hn_fed_queue(fn->fed, db, rq->from, kind, rq->remote_id, rq->id,
+	    body, now * 1000, id, NULL, err);
+	json_decref(body);
+	return r;
+}
+
+static void
+p_after_commit(void *ctx)
+{
+	struct hn_fednode *fn = ctx;
+
+	if (fn->fed != NULL)
+		hn_fed_kick(fn->fed);
+}
+
+/* A received message, inside its inbox transaction. */
+static int
+p_deliver(void *ctx, struct hn_db *db, const struct hn_envelope *e,
+    uint64_t index, struct hn_error *err)
+{
+	struct hn_fednode *fn = ctx;
+	const struct hn_msg_kind *k = hn_msg_kind_find(e->kind);
+	struct hn_request_row row;
+	int r;
+
+	(void)index;
+	hn_request_row_init(&row);
+	if (k != NULL && k->is_request) {
+		r = hn_rq_receive(fn->n, db, e->body, e->id, e->time, &row,
+		    err);
+		hn_request_row_release(&row);
+		return r;
+	}
+	/* other messages stay in the inbox, linked by in_reply_to */
+	return 0;
+}
+
+/* A receipt for a message we sent (inside its transaction). */
+static int
+p_delivered(void *ctx, struct hn_db *db, const char *msg_id,
+    const struct hn_receipt *rc, struct hn_error *err)
+{
+	struct hn_fednode *fn = ctx;
+	struct hn_outbox_row o;
+	struct hn_request_row row;
+	struct hn_transition_args args;
+	int r;
+
+	(void)rc;
+	if (hn_fedstore_outbox_get(db, msg_id, &o) != 0)
+		return 0;
+	r = 0;
+	if (o.request_id[0] != '\0' && hn_msg_kind_find(o.kind) != NULL &&
+	    hn_msg_kind_find(o.kind)->is_request) {
+		memset(&args, 0, sizeof(args));
+		hn_request_row_init(&row);
+		r = hn_rq_transition(fn->n, db, o.request_id, "sent", &args,
+		    NULL, "federation", (int64_t)time(NULL), &row, err);
+		hn_request_row_release(&row);
+		if (r == 0) {
+			hn_request_row_init(&row);
+			r = hn_rq_transition(fn->n, db, o.request_id,
+			    "delivered", &args, NULL, "federation",
+			    (int64_t)time(NULL), &row, err);
+			hn_request_row_release(&row);
+		}
+		/* a request withdrawn meanwhile stays withdrawn */
+		if (r == HN_ESTATE)
+			r = 0;
+	}
+	hn_outbox_row_release(&o);
+	return r;
 }
 
 static void
@@ -275,10 +448,15 @@ hn_fednode_start(struct hn_node *n, struct hn_error *err)
 	env.checkpoint = p_checkpoint;
 	env.gate = p_gate;
 	env.accepted = p_accepted;
+	env.deliver = p_deliver;
+	env.delivered = p_delivered;
 	if ((r = hn_fed_open(&fn->fed, &cfg, &env, err)) != 0 ||
 	    (r = hn_fed_start(fn->fed, err)) != 0)
 		goto out;
 	n->fed = fn;
+	n->hooks.ctx = fn;
+	n->hooks.request_changed = p_request_changed;
+	n->hooks.after_commit = p_after_commit;
 	hn_log(HN_LOG_INFO, "fed.started", "party=%s key=%s", n->party,
 	    fn->vkey);
 	fn = NULL;
