@@ -449,57 +449,117 @@ make_accounts(struct proc *p)
 	return r;
 }
 
-/* Sends a message through `from`'s API as `user`; waits for delivery. */
+/* Waits (bounded) until request `id` on p reaches `state`. */
 static int
-send_wait(struct proc *from, const char *user, const char *to,
-    const char *kind, const char *reply, json_t *body, char id[33],
+rq_wait(struct proc *p, const char *tok, const char *id, const char *state,
     int seconds)
 {
-	char *tok = login(from, user, DEMO_PASSWORD), path[128];
-	json_t *o = NULL, *req;
+	char path[128];
+	json_t *o = NULL;
 	const char *s;
 	long st = 0;
 	int i, r = -1;
 
+	snprintf(path, sizeof(path), "/v1/requests/%s", id);
+	for (i = 0; i < seconds * 10 && !stop_flag && r != 0; i++) {
+		if (call(p, tok, "GET", path, NULL, &st, &o) == 0 &&
+		    st == 200 && (s = hn_json_str(o, "state")) != NULL &&
+		    strcmp(s, state) == 0)
+			r = 0;
+		else
+			usleep(100000);
+		json_decref(o);
+		o = NULL;
+	}
+	if (r != 0)
+		fprintf(stderr, "  request %s on %s did not reach %s in %d s\n",
+		    id, p->code, state, seconds);
+	return r;
+}
+
+/* A request through `from`'s API as `user`: created, queued, delivered. */
+static int
+rq_send(struct proc *from, struct proc *to, const char *user, json_t *doc,
+    char id[33])
+{
+	char *tok = login(from, user, DEMO_PASSWORD), path[128];
+	json_t *o = NULL;
+	const char *s;
+	long st = 0;
+	int r = -1;
+
 	if (tok == NULL) {
-		json_decref(body);
+		json_decref(doc);
 		return -1;
 	}
-	req = json_pack("{s:s, s:s, s:o}", "to", to, "kind", kind, "body",
-	    body);
-	if (reply != NULL)
-		json_object_set_new(req, "in_reply_to", json_string(reply));
-	if (call(from, tok, "POST", "/v1/messages", req, &st, &o) != 0 ||
+	if (call(from, tok, "POST", "/v1/requests", doc, &st, &o) != 0 ||
 	    st != 201 || (s = hn_json_str(o, "id")) == NULL ||
 	    strlen(s) != 32) {
-		fprintf(stderr, "  could not send the %s (HTTP %ld)\n", kind,
+		fprintf(stderr, "  could not create the request (HTTP %ld)\n",
 		    st);
 		goto out;
 	}
 	memcpy(id, s, 33);
-	printf("  %s %s -> %s: queued as message %s (ledger index %lld on "
-	    "%s)\n", kind, from->code, to, id,
-	    (long long)json_integer_value(json_object_get(o,
-	    "ledger_index")), from->code);
-	snprintf(path, sizeof(path), "/v1/messages/%s", id);
-	for (i = 0; i < seconds * 10 && !stop_flag; i++) {
-		json_decref(o);
-		o = NULL;
-		if (call(from, tok, "GET", path, NULL, &st, &o) == 0 &&
-		    st == 200 && (s = hn_json_str(o, "status")) != NULL &&
-		    strcmp(s, "delivered") == 0) {
-			printf("  delivered to %s: signed receipt, %s's ledger "
-			    "index %lld\n", to, to, (long long)
-			    json_integer_value(json_object_get(o,
-			    "their_ledger_index")));
-			r = 0;
-			goto out;
-		}
-		usleep(100000);
+	json_decref(o);
+	o = NULL;
+	snprintf(path, sizeof(path), "/v1/requests/%s/transitions", id);
+	if (call(from, tok, "POST", path, json_pack("{s:s}", "to", "queued"),
+	    &st, &o) != 0 || st != 200) {
+		fprintf(stderr, "  could not send request %s (HTTP %ld)\n", id,
+		    st);
+		goto out;
 	}
-	fprintf(stderr, "  the %s was not delivered in %d s\n", kind, seconds);
+	printf("  request %s queued on %s (ledger index %lld)\n", id,
+	    from->code, (long long)json_integer_value(json_object_get(o,
+	    "ledger_index")));
+	if (rq_wait(from, tok, id, "delivered", 30) != 0)
+		goto out;
+	json_decref(o);
+	o = NULL;
+	snprintf(path, sizeof(path), "/v1/messages/%s", id);
+	if (call(from, tok, "GET", path, NULL, &st, &o) == 0 && st == 200)
+		printf("  delivered to %s: signed receipt, %s's ledger index "
+		    "%lld; the request has the same id there\n", to->code,
+		    to->code, (long long)json_integer_value(json_object_get(o,
+		    "their_ledger_index")));
+	r = 0;
 out:
 	json_decref(o);
+	free(tok);
+	return r;
+}
+
+/* `user` on p moves request id to `state`; waits until `other` sees it. */
+static int
+rq_answer(struct proc *p, struct proc *other, const char *user,
+    const char *id, const char *state, const char *reason)
+{
+	char *tok = login(p, user, DEMO_PASSWORD), *otok = NULL, path[128];
+	json_t *o = NULL;
+	long st = 0;
+	int r = -1;
+
+	if (tok == NULL)
+		return -1;
+	snprintf(path, sizeof(path), "/v1/requests/%s/transitions", id);
+	if (call(p, tok, "POST", path, json_pack("{s:s, s:s}", "to", state,
+	    "reason", reason), &st, &o) != 0 || st != 200) {
+		fprintf(stderr, "  %s could not move %s to %s (HTTP %ld)\n",
+		    p->code, id, state, st);
+		goto out;
+	}
+	printf("  %s: %s (ledger index %lld on %s)\n", p->code, state,
+	    (long long)json_integer_value(json_object_get(o, "ledger_index")),
+	    p->code);
+	if ((otok = login(other, user, DEMO_PASSWORD)) == NULL ||
+	    rq_wait(other, otok, id, state, 30) != 0)
+		goto out;
+	printf("  %s sees it: the request is %s there too\n", other->code,
+	    state);
+	r = 0;
+out:
+	json_decref(o);
+	free(otok);
 	free(tok);
 	return r;
 }
@@ -507,7 +567,7 @@ out:
 static int
 scenario(struct proc *a, struct proc *b)
 {
-	char pres[33], ack[33], mla[33];
+	char pres[33], mla[33];
 	json_t *req;
 
 	printf("\nScenario (UN Convention, SIMULATED register):\n");
@@ -523,13 +583,14 @@ scenario(struct proc *a, struct proc *b)
 	    "Logs are deleted after 30 days", "mla_to_follow", 1);
 	printf("1. %s asks %s to preserve stored data (art. 42)\n", a->code,
 	    b->code);
-	if (send_wait(a, "duty", b->code, "preservation", NULL, req, pres,
-	    30) != 0)
+	if (rq_send(a, b, "duty", req, pres) != 0)
 		return -1;
-	printf("2. %s acknowledges\n", b->code);
-	if (send_wait(b, "duty", a->code, "acknowledgement", pres, json_pack(
-	    "{s:s}", "note", "Data preserved for 60 days (art. 42)"), ack,
-	    30) != 0)
+	printf("2. %s acknowledges and preserves the data (art. 42)\n",
+	    b->code);
+	if (rq_answer(b, a, "duty", pres, "acknowledged",
+	    "Received by the 24/7 point of contact") != 0 ||
+	    rq_answer(b, a, "duty", pres, "preserved",
+	    "Data preserved for 60 days (art. 42)") != 0)
 		return -1;
 	printf("3. %s follows up with a mutual legal assistance request "
 	    "(art. 40)\n", a->code);
@@ -539,7 +600,7 @@ scenario(struct proc *a, struct proc *b)
 	    "Investigation 2026/123 (demo)", "facts", "See the preservation "
 	    "request", "assistance_sought", "Disclosure of the preserved data",
 	    "purpose", "Evidence for the prosecution", "reference", pres);
-	if (send_wait(a, "central", b->code, "mla", pres, req, mla, 30) != 0)
+	if (rq_send(a, b, "central", req, mla) != 0)
 		return -1;
 	printf("Scenario complete.\n");
 	return 0;

@@ -36,6 +36,12 @@ static const struct hn_transition table[] = {
 	{ REQING, HN_ST_QUEUED, HN_ST_WITHDRAWN, 0, 0, "40" },
 	{ REQING, HN_ST_SENT, HN_ST_WITHDRAWN, 0, 0, "40" },
 	{ REQING, HN_ST_DELIVERED, HN_ST_WITHDRAWN, 0, 0, "40" },
+	/* ... and while the requested State's answer is still open (the
+	 * requesting side mirrors that answer: hn_answer_applies). */
+	{ REQING, HN_ST_ACKNOWLEDGED, HN_ST_WITHDRAWN, 0, 0, "40" },
+	{ REQING, HN_ST_POSTPONED, HN_ST_WITHDRAWN, 0, 0, "40" },
+	{ REQING, HN_ST_PRESERVED, HN_ST_WITHDRAWN, PRES, 0, "40" },
+	{ REQING, HN_ST_EXTENDED, HN_ST_WITHDRAWN, PRES, 0, "40" },
 
 	/* The requested side (art. 40: execute, refuse on the listed
 	 * grounds with reasons, or postpone with reasons). */
@@ -179,6 +185,43 @@ hn_state_terminal(const struct hn_kind *k, enum hn_side side,
     enum hn_state s)
 {
 	return hn_transitions_from(k, side, s, NULL, 0) == 0;
+}
+
+bool
+hn_answer_applies(const struct hn_kind *k, enum hn_state from,
+    enum hn_state to)
+{
+	bool seen[HN_ST_COUNT_] = { false };
+	enum hn_state queue[HN_ST_COUNT_];
+	size_t head = 0, tail = 0, i;
+
+	if (k == NULL || (unsigned)to >= HN_ST_COUNT_ || to < HN_ST_RECEIVED ||
+	    to == HN_ST_WITHDRAWN)
+		return false;
+	if (from == HN_ST_QUEUED || from == HN_ST_SENT ||
+	    from == HN_ST_DELIVERED)
+		from = HN_ST_RECEIVED; /* the requested side starts there */
+	else if ((unsigned)from >= HN_ST_COUNT_ || from < HN_ST_RECEIVED ||
+	    from == HN_ST_WITHDRAWN)
+		return false; /* not sent yet, or withdrawn by us */
+	/* breadth-first over the requested side's table: an answer that
+	 * arrives after a later one (or after a lost one) is still placed */
+	seen[from] = true;
+	queue[tail++] = from;
+	while (head < tail) {
+		enum hn_state s = queue[head++];
+
+		for (i = 0; i < NTABLE; i++) {
+			if (table[i].side != REQED || table[i].from != s ||
+			    !applies(&table[i], k) || seen[table[i].to])
+				continue;
+			if (table[i].to == to)
+				return true;
+			seen[table[i].to] = true;
+			queue[tail++] = table[i].to;
+		}
+	}
+	return false;
 }
 
 const struct hn_ground *

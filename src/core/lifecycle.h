@@ -7,8 +7,9 @@
  *
  * The requesting side:  draft -> queued -> sent -> delivered; an emergency
  *   request (art. 41) goes draft -> awaiting_approval -> approved -> queued
- *   (a supervisor approves). The requester may withdraw it at any point
- *   before it is answered (-> withdrawn).
+ *   (a supervisor approves). Then it follows the requested State's answers
+ *   (hn_answer_applies). The requester may withdraw it at any point while
+ *   it is open (-> withdrawn).
  * The requested side:   received -> acknowledged -> executed |
  *   partially_executed | refused | postponed; postponed -> executed |
  *   partially_executed | refused; withdrawn by the requester while open.
@@ -65,6 +66,18 @@ enum hn_state hn_state_initial(enum hn_side side);
 /* No transition leaves this state for this kind and side. */
 bool hn_state_terminal(const struct hn_kind *k, enum hn_side side,
     enum hn_state s);
+
+/*
+ * The requesting side mirrors the requested State's answers (federation:
+ * an acknowledgement, refusal, response... names the state the request
+ * reached there). True if a request in state `from` on the requesting
+ * side moves to answer state `to`: `to` is a requested-side state other
+ * than withdrawn, reachable from `from` (queued, sent and delivered count
+ * as received) in the requested side's table. False for a stale or
+ * repeated answer, an answer to a request not sent, or one withdrawn.
+ */
+bool hn_answer_applies(const struct hn_kind *k, enum hn_state from,
+    enum hn_state to);
 
 /* What a transition needs besides being in the table. */
 #define HN_NEED_SUPERVISOR 0x1 /* the actor is a supervisor (emergency) */

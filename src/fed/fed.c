@@ -384,7 +384,11 @@ hn_fed_queue(struct hn_fed *f, struct hn_db *db, const char *recipient,
 		    "message body too large");
 		goto out;
 	}
-	hn_msgid_new(msg_id);
+	/* a request keeps one id on both nodes: its message's id */
+	if (k->is_request && request_id != NULL && hn_msgid_valid(request_id))
+		memcpy(msg_id, request_id, HN_MSGID_LEN + 1);
+	else
+		hn_msgid_new(msg_id);
 	if ((r = hn_fedstore_outbox_add(db, msg_id, recipient, kind,
 	    in_reply_to, request_id, text, now)) < 0) {
 		hn_error_set(err, r, NULL, NULL, "cannot queue the message");

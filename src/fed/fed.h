@@ -122,8 +122,10 @@ void hn_fed_directory_info(struct hn_fed *f, uint64_t *serial,
 /*
  * Queues a message INSIDE the caller's write transaction (call it from the
  * job that writes the request row and its ledger entry): an outbox row
- * and a ledger entry "message.queued". msg_id receives the new id, *index
- * (may be NULL) the ledger index.
+ * and a ledger entry "message.queued". msg_id receives the new id (for a
+ * request kind with a valid request_id: the request's own id, so that a
+ * request keeps one id on both nodes), *index (may be NULL) the ledger
+ * index.
  * Then call hn_fed_kick after the commit.
  */
 int hn_fed_queue(struct hn_fed *f, struct hn_db *db, const char *recipient,

@@ -120,17 +120,20 @@ p_gate(void *ctx, const char *us, const char *them, int64_t when,
 }
 
 /*
- * Requests and the network (docs/protocol.md section 4):
+ * Requests and the network (docs/protocol.md section 4). A request keeps
+ * one id on both nodes: the message that carries it has the request's id
+ * as its message id, and every answer or withdrawal names it in
+ * in_reply_to.
  * - an outgoing request reaching state `queued` is queued for its
- *   recipient (request_id = ours), in the transaction of that change;
+ *   recipient, in the transaction of that change; a withdrawal after that
+ *   is sent too;
  * - on the requested side, each answer state sends the matching message
- *   back, in reply to the message the request arrived in (remote_id);
- * - a withdrawal on the requesting side is sent in reply to the message
- *   that carried the request;
+ *   back (its body names the state reached);
  * - a receipt for a request moves it queued -> sent -> delivered;
  * - an incoming request is stored by the node (hn_rq_receive, state
- *   received); an incoming withdrawal moves the requested request to
- *   withdrawn. Other messages stay in the inbox (GET /v1/messages?box=in).
+ *   received); an incoming withdrawal withdraws it; an incoming answer
+ *   moves the requester's request (hn_rq_answer). Every message also
+ *   stays in the inbox (GET /v1/messages?box=in).
  */
 static const struct {
 	const char *state, *kind;
@@ -146,79 +149,52 @@ static const struct {
 	{ "released", "release" },
 };
 
-/* The id of the message that carried our request `id` (outbox). */
-static int
-request_message(struct hn_db *db, const char *id, char out[33])
-{
-	struct hn_outbox_row rows[1];
-	size_t n = 0;
-	int r;
-
-	if ((r = hn_fedstore_outbox_list(db, id, 0, rows, 1, &n)) != 0)
-		return r;
-	if (n == 0)
-		return HN_ENOTFOUND;
-	/* the newest row for the request is the request itself unless a
-	 * withdrawal followed; both name the request's message in turn */
-	memcpy(out, rows[0].kind[0] != '\0' && strcmp(rows[0].kind,
-	    "withdrawal") == 0 ? rows[0].in_reply_to : rows[0].msg_id, 33);
-	out[32] = '\0';
-	hn_outbox_row_release(&rows[0]);
-	return 0;
-}
-
 static int
 p_request_changed(void *ctx, struct hn_db *db, const struct hn_request_row *rq,
     const char *from_state, const json_t *payload, int64_t now,
     struct hn_error *err)
 {
 	struct hn_fednode *fn = ctx;
-	const char *kind = NULL;
-	char id[HN_MSGID_LEN + 1], ref[33];
-	json_t *doc = NULL, *body = NULL;
+	const char *kind = NULL, *to = rq->from, *ref = rq->id;
+	char id[HN_MSGID_LEN + 1];
+	json_t *body = NULL;
 	size_t i;
-	int r = 0;
+	int r;
 
-	(void)from_state;
-	if (fn->fed == NULL)
+	if (fn->fed == NULL || from_state == NULL)
 		return 0;
 	if (strcmp(rq->side, "requesting") == 0) {
 		if (strcmp(rq->state, "queued") == 0) {
-			if (rq->body == NULL || (doc = hn_json_parse(rq->body,
+			if (rq->body == NULL || (body = hn_json_parse(rq->body,
 			    strlen(rq->body), HN_ENV_MAX, HN_ENV_DEPTH,
 			    err)) == NULL)
 				return HN_EINVAL;
 			r = hn_fed_queue(fn->fed, db, rq->to, rq->kind, NULL,
-			    rq->id, doc, now * 1000, id, NULL, err);
-			json_decref(doc);
-			return r;
-		}
-		if (strcmp(rq->state, "withdrawn") == 0 &&
-		    request_message(db, rq->id, ref) == 0) {
-			body = json_pack("{s:s}", "request", rq->id);
-			if (payload != NULL)
-				json_object_set(body, "payload",
-				    (json_t *)payload);
-			r = hn_fed_queue(fn->fed, db, rq->to, "withdrawal", ref,
 			    rq->id, body, now * 1000, id, NULL, err);
 			json_decref(body);
+			return r;
 		}
-		return r;
+		/* withdrawn before it was queued: nothing went out */
+		if (strcmp(rq->state, "withdrawn") != 0 ||
+		    strcmp(from_state, "draft") == 0 ||
+		    strcmp(from_state, "awaiting_approval") == 0 ||
+		    strcmp(from_state, "approved") == 0)
+			return 0;
+		kind = "withdrawal";
+		to = rq->to;
+	} else {
+		for (i = 0; i < sizeof(answers) / sizeof(answers[0]); i++)
+			if (strcmp(answers[i].state, rq->state) == 0)
+				kind = answers[i].kind;
+		if (kind == NULL || rq->remote_id[0] == '\0')
+			return 0; /* not an answer, or not from the network */
+		ref = rq->remote_id;
 	}
-	/* requested side: answer the requester */
-	for (i = 0; i < sizeof(answers) / sizeof(answers[0]); i++)
-		if (strcmp(answers[i].state, rq->state) == 0)
-			kind = answers[i].kind;
-	if (kind == NULL || rq->remote_id[0] == '\0')
-		return 0;
-	body = json_pack("{s:s}", "state", rq->state);
-	if (strcmp(rq->state, "executed") == 0 ||
-	    strcmp(rq->state, "partially_executed") == 0)
-		json_object_set_new(body, "outcome", json_string(rq->state));
-	if (payload != NULL)
+	body = json_pack("{s:s, s:s}", "request", rq->id, "state", rq->state);
+	if (body != NULL && payload != NULL)
 		json_object_set(body, "payload", (json_t *)payload);
-	r = hn_fed_queue(fn->fed, db, rq->from, kind, rq->remote_id, rq->id,
-	    body, now * 1000, id, NULL, err);
+	r = hn_fed_queue(fn->fed, db, to, kind, ref, rq->id, body, now * 1000,
+	    id, NULL, err);
 	json_decref(body);
 	return r;
 }
@@ -232,7 +208,12 @@ p_after_commit(void *ctx)
 		hn_fed_kick(fn->fed);
 }
 
-/* A received message, inside its inbox transaction. */
+/*
+ * A received message, inside its inbox transaction. A request is stored;
+ * a withdrawal or an answer moves the request it names. One that names no
+ * request of ours, or changes nothing (stale, repeated), only stays in the
+ * inbox: the sender has its receipt either way.
+ */
 static int
 p_deliver(void *ctx, struct hn_db *db, const struct hn_envelope *e,
     uint64_t index, struct hn_error *err)
@@ -240,18 +221,39 @@ p_deliver(void *ctx, struct hn_db *db, const struct hn_envelope *e,
 	struct hn_fednode *fn = ctx;
 	const struct hn_msg_kind *k = hn_msg_kind_find(e->kind);
 	struct hn_request_row row;
+	const char *state;
+	int64_t now = (int64_t)time(NULL);
 	int r;
 
 	(void)index;
 	hn_request_row_init(&row);
 	if (k != NULL && k->is_request) {
-		r = hn_rq_receive(fn->n, db, e->body, e->id, e->time, &row,
-		    err);
+		r = hn_rq_receive(fn->n, db, e->body, e->id, now, &row, err);
+	} else if (strcmp(e->kind, "withdrawal") == 0) {
+		r = hn_requests_get(db, e->in_reply_to, &row);
+		if (r == 0 && (strcmp(row.side, "requested") != 0 ||
+		    strcmp(row.from, e->sender) != 0))
+			r = HN_EDENIED;
 		hn_request_row_release(&row);
-		return r;
+		hn_request_row_init(&row);
+		if (r == 0)
+			r = hn_rq_transition(fn->n, db, e->in_reply_to,
+			    "withdrawn", NULL, json_object_get(e->body,
+			    "payload"), e->sender, now, &row, err);
+	} else if ((state = hn_json_str(e->body, "state")) != NULL) {
+		r = hn_rq_answer(fn->n, db, e->in_reply_to, e->sender, state,
+		    json_object_get(e->body, "payload"), now, &row, err);
+	} else {
+		r = 0;
 	}
-	/* other messages stay in the inbox, linked by in_reply_to */
-	return 0;
+	hn_request_row_release(&row);
+	if (r == HN_ENOTFOUND || r == HN_EDENIED || r == HN_ESTATE) {
+		hn_log(HN_LOG_INFO, "inbox.unapplied", "sender=%s id=%s "
+		    "kind=%s request=%s reason=%s", e->sender, e->id, e->kind,
+		    e->in_reply_to, hn_errcode(r));
+		return 0;
+	}
+	return r;
 }
 
 /* A receipt for a message we sent (inside its transaction). */

@@ -167,7 +167,7 @@ hooks(struct hn_node *n, struct hn_db *db, const struct hn_request_row *r,
 
 static int
 insert(struct hn_node *n, struct hn_db *db, const json_t *doc,
-    const char *side, const char *state, const char *actor,
+    const char *id, const char *side, const char *state, const char *actor,
     const char *remote_id, int64_t now, struct hn_request_row *r,
     struct hn_error *err)
 {
@@ -177,7 +177,10 @@ insert(struct hn_node *n, struct hn_db *db, const json_t *doc,
 	int rc;
 
 	hn_request_row_init(r);
-	new_id(r->id);
+	if (id != NULL)
+		snprintf(r->id, sizeof(r->id), "%s", id);
+	else
+		new_id(r->id);
 	snprintf(r->kind, sizeof(r->kind), "%s", jstr(doc, "kind"));
 	snprintf(r->side, sizeof(r->side), "%s", side);
 	snprintf(r->from, sizeof(r->from), "%s", jstr(doc, "from"));
@@ -225,7 +228,7 @@ hn_rq_create(struct hn_node *n, struct hn_db *db, const json_t *doc,
     const char *actor, int64_t now, struct hn_request_row *out,
     struct hn_error *err)
 {
-	return insert(n, db, doc, "requesting",
+	return insert(n, db, doc, NULL, "requesting",
 	    hn_state_name(hn_state_initial(HN_SIDE_REQUESTING)), actor, NULL,
 	    now, out, err);
 }
@@ -245,42 +248,30 @@ hn_rq_receive(struct hn_node *n, struct hn_db *db, const json_t *doc,
 	if (strcmp(jstr(doc, "to"), n->party) != 0)
 		return hn_error_set(err, HN_EINVAL, "to", NULL,
 		    "the request is not addressed to %s", n->party);
-	return insert(n, db, doc, "requested",
+	/* one id on both nodes: the message that carried it (fed) */
+	return insert(n, db, doc, remote_id != NULL &&
+	    hn_rq_id_valid(remote_id) ? remote_id : NULL, "requested",
 	    hn_state_name(hn_state_initial(HN_SIDE_REQUESTED)),
 	    jstr(doc, "from"), remote_id, now, out, err);
 }
 
-int
-hn_rq_transition(struct hn_node *n, struct hn_db *db, const char *id,
-    const char *to, const struct hn_transition_args *args,
+/* Moves the loaded request r to state `to` (checked by the caller): the
+ * row, its history event, its ledger entry, then the hooks. */
+static int
+apply(struct hn_node *n, struct hn_db *db, struct hn_request_row *r,
+    enum hn_state to, const struct hn_transition_args *args,
     const json_t *payload, const char *actor, int64_t now,
-    struct hn_request_row *r, struct hn_error *err)
+    struct hn_error *err)
 {
-	const struct hn_kind *k;
-	enum hn_state from_st, to_st;
-	enum hn_side side;
 	char from_state[24], at[HN_TIME_STRLEN], hash[65], *ptext = NULL;
 	json_t *e, *g;
 	size_t i;
 	int rc;
 
-	if ((rc = hn_requests_get(db, id, r)) != 0)
-		return hn_error_set(err, rc, NULL, NULL, rc == HN_ENOTFOUND ?
-		    "no such request" : "cannot read the request");
-	if ((k = hn_kind_find(r->kind)) == NULL ||
-	    hn_side_parse(r->side, &side) != 0 ||
-	    hn_state_parse(r->state, &from_st) != 0)
-		return hn_error_set(err, HN_EINTERNAL, NULL, NULL,
-		    "stored request %s is inconsistent", id);
-	if (hn_state_parse(to, &to_st) != 0)
-		return hn_error_set(err, HN_EINVAL, "to", NULL,
-		    "unknown state '%s'", to);
-	if ((rc = hn_transition_check(k, side, from_st, to_st, args, err)) != 0)
-		return rc;
 	snprintf(from_state, sizeof(from_state), "%s", r->state);
-	snprintf(r->state, sizeof(r->state), "%s", hn_state_name(to_st));
+	snprintf(r->state, sizeof(r->state), "%s", hn_state_name(to));
 	r->updated_at = now;
-	if (to_st == HN_ST_PRESERVED && r->preserved_at == HN_RQ_NONE)
+	if (to == HN_ST_PRESERVED && r->preserved_at == HN_RQ_NONE)
 		r->preserved_at = now; /* art. 42: the 60 days start here */
 	schedule(n, r, now);
 
@@ -317,6 +308,67 @@ hn_rq_transition(struct hn_node *n, struct hn_db *db, const char *id,
 out:
 	free(ptext);
 	return rc;
+}
+
+/* Loads request id into r with its kind, side and state. */
+static int
+load(struct hn_db *db, const char *id, struct hn_request_row *r,
+    const struct hn_kind **k, enum hn_side *side, enum hn_state *st,
+    struct hn_error *err)
+{
+	int rc;
+
+	if ((rc = hn_requests_get(db, id, r)) != 0)
+		return hn_error_set(err, rc, NULL, NULL, rc == HN_ENOTFOUND ?
+		    "no such request" : "cannot read the request");
+	if ((*k = hn_kind_find(r->kind)) == NULL ||
+	    hn_side_parse(r->side, side) != 0 ||
+	    hn_state_parse(r->state, st) != 0)
+		return hn_error_set(err, HN_EINTERNAL, NULL, NULL,
+		    "stored request %s is inconsistent", id);
+	return 0;
+}
+
+int
+hn_rq_transition(struct hn_node *n, struct hn_db *db, const char *id,
+    const char *to, const struct hn_transition_args *args,
+    const json_t *payload, const char *actor, int64_t now,
+    struct hn_request_row *r, struct hn_error *err)
+{
+	const struct hn_kind *k;
+	enum hn_state from_st, to_st;
+	enum hn_side side;
+	int rc;
+
+	if ((rc = load(db, id, r, &k, &side, &from_st, err)) != 0)
+		return rc;
+	if (hn_state_parse(to, &to_st) != 0)
+		return hn_error_set(err, HN_EINVAL, "to", NULL,
+		    "unknown state '%s'", to);
+	if ((rc = hn_transition_check(k, side, from_st, to_st, args, err)) != 0)
+		return rc;
+	return apply(n, db, r, to_st, args, payload, actor, now, err);
+}
+
+int
+hn_rq_answer(struct hn_node *n, struct hn_db *db, const char *id,
+    const char *party, const char *state, const json_t *payload, int64_t now,
+    struct hn_request_row *r, struct hn_error *err)
+{
+	const struct hn_kind *k;
+	enum hn_state from_st, to_st;
+	enum hn_side side;
+	int rc;
+
+	if ((rc = load(db, id, r, &k, &side, &from_st, err)) != 0)
+		return rc;
+	if (side != HN_SIDE_REQUESTING || strcmp(r->to, party) != 0)
+		return hn_error_set(err, HN_EDENIED, NULL, NULL,
+		    "request %s was not sent to %s", id, party);
+	if (hn_state_parse(state, &to_st) != 0 ||
+	    !hn_answer_applies(k, from_st, to_st))
+		return HN_ESTATE;
+	return apply(n, db, r, to_st, NULL, payload, party, now, err);
 }
 
 static const char *const time_keys[] = { "created_at", "updated_at",

@@ -40,8 +40,10 @@ int hn_rq_create(struct hn_node *n, struct hn_db *db, const json_t *doc,
 /*
  * Stores an incoming request (requested side, state received) that
  * arrived from party doc.from in message `remote_id` (for federation's
- * deliver port). Validates the document; HN_EEXIST if that message was
- * stored already. Inside a write job.
+ * deliver port). A request keeps one id on both nodes: the message id
+ * (= the sender's request id) becomes its id when it is a valid request
+ * id, else a new one is drawn. Validates the document; HN_EEXIST if that
+ * id is stored already. Inside a write job.
  */
 int hn_rq_receive(struct hn_node *n, struct hn_db *db, const json_t *doc,
     const char *remote_id, int64_t now, struct hn_request_row *out,
@@ -57,6 +59,18 @@ int hn_rq_receive(struct hn_node *n, struct hn_db *db, const json_t *doc,
 int hn_rq_transition(struct hn_node *n, struct hn_db *db, const char *id,
     const char *to, const struct hn_transition_args *args,
     const json_t *payload, const char *actor, int64_t now,
+    struct hn_request_row *out, struct hn_error *err);
+
+/*
+ * The requested State (`party`) answered our request `id` with `state`
+ * (federation: an acknowledgement, refusal, response...). Applies it as
+ * core's hn_answer_applies says, with actor `party`; HN_ESTATE when the
+ * answer changes nothing (stale, repeated or out of the kind's rules),
+ * HN_EDENIED when the request is not ours or was not sent to `party`,
+ * HN_ENOTFOUND. Inside a write job.
+ */
+int hn_rq_answer(struct hn_node *n, struct hn_db *db, const char *id,
+    const char *party, const char *state, const json_t *payload, int64_t now,
     struct hn_request_row *out, struct hn_error *err);
 
 /* The full view of a request for the API: row, document, deadlines

@@ -129,7 +129,7 @@ await H.step('FRA acknowledges it; the timeline shows the step', async () => {
 	await pb.click('#action-confirm');
 	await pb.waitForFunction(() => /Acknowledged/.test(document.getElementById('request-state')?.textContent || ''));
 	const tl = await pb.textContent('#timeline');
-	assert(/Acknowledgement/.test(tl), `timeline: ${tl}`);
+	assert(/Received → Acknowledged/.test(tl), `timeline: ${tl}`);
 	assert(/ledger #\d+/.test(tl), 'ledger index in the timeline');
 	await H.screenshot(pb, 'request');
 });
@@ -145,6 +145,8 @@ await H.step('VNM sees the acknowledgement', async () => {
 		await sleep(500);
 	}
 	assert(/Acknowledged/.test(state), `state on VNM: ${state}`);
+	const tl = await pa.textContent('#timeline');
+	assert(/Delivered → Acknowledged\s*FRA/.test(tl), `VNM's timeline names FRA's answer: ${tl}`);
 	await pa.click('#nav-outbox');
 	await pa.waitForSelector(`#outbox-table tr[data-id="${reqId}"]`);
 	await H.screenshot(pa, 'outbox');

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# The node's requests over the network: a preservation request created on
-# VNM and queued is delivered to FRA (VNM: queued -> sent -> delivered; FRA:
-# a requested-side request in state received); FRA acknowledges and the
-# acknowledgement reaches VNM; then a follow-up MLA request.
+# The node's requests over the network, with one id on both nodes: a
+# preservation request created on VNM and queued is delivered to FRA (VNM:
+# queued -> sent -> delivered; FRA: the same id, requested side, received);
+# FRA's answers move VNM's request (acknowledged, preserved); stale,
+# repeated, illegal and misdirected answers change nothing but stay in the
+# inbox; a withdrawal on VNM withdraws FRA's copy; a withdrawal of an
+# answered request changes nothing; a follow-up MLA request.
 . "$HN_SRC/tests/integration/lib/node.sh"
 . "$HN_SRC/tests/integration/lib/fed.sh"
 
@@ -21,41 +24,103 @@ rq_wait() {
 	fail "request $2 on $1 not $3: $BODY"
 }
 
-fed_api VNM POST /v1/requests "$(fed_request preservation VNM FRA)"
-expect 201 "create"
-P=$(jget id)
-fed_api VNM POST "/v1/requests/$P/transitions" '{"to":"queued"}'
-expect 200 "queue"
+# rq_state CODE ID: sets ST to the request's state now.
+rq_state() {
+	fed_api "$1" GET "/v1/requests/$2"
+	expect 200 "request $2 on $1"
+	ST=$(jget state)
+}
+
+# inbox_has CODE MSGID: the message is in CODE's inbox (bounded wait).
+inbox_has() {
+	local i
+	for i in $(seq 1 150); do
+		fed_api "$1" GET "/v1/messages?box=in&limit=50"
+		grep -q "\"$2\"" <<<"$BODY" && return 0
+		sleep 0.1
+	done
+	fail "message $2 not in $1's inbox: $BODY"
+}
+
+# queue CODE KIND TO: creates and queues a request; sets RQ.
+queue() {
+	fed_api "$1" POST /v1/requests "$(fed_request "$2" "$1" "$3")"
+	expect 201 "create $2"
+	RQ=$(jget id)
+	fed_api "$1" POST "/v1/requests/$RQ/transitions" '{"to":"queued"}'
+	expect 200 "queue $2"
+}
+
+queue VNM preservation FRA
+P=$RQ
 rq_wait VNM "$P" delivered
 ok "VNM: preservation queued, sent, delivered"
 
-fed_api FRA GET "/v1/requests?side=requested"
-expect 200 "FRA list"
-[ "$(jget requests.0.state)" = received ] || fail "FRA: $BODY"
-[ "$(jget requests.0.kind)" = preservation ] || fail "FRA kind: $BODY"
-R=$(jget requests.0.id)
-ok "FRA: the request arrived as received"
-
-fed_api FRA POST "/v1/requests/$R/transitions" '{"to":"acknowledged"}'
-expect 200 "acknowledge"
-for i in $(seq 1 150); do
-	fed_api VNM GET "/v1/messages?box=in"
-	[ "$(jget messages.0.kind 2>/dev/null)" = acknowledgement ] && break
-	sleep 0.1
-done
-[ "$(jget messages.0.kind)" = acknowledgement ] || fail "no acknowledgement on VNM: $BODY"
+rq_wait FRA "$P" received
+[ "$(jget side)" = requested ] || fail "FRA side: $BODY"
+[ "$(jget kind)" = preservation ] || fail "FRA kind: $BODY"
+[ "$(jget from)" = VNM ] || fail "FRA from: $BODY"
 fed_api VNM GET "/v1/messages?request_id=$P"
-MSG=$(jget messages.0.id)
-fed_api VNM GET "/v1/messages?box=in"
-[ "$(jget messages.0.in_reply_to)" = "$MSG" ] || fail "acknowledgement not linked to $MSG: $BODY"
-ok "FRA acknowledged; VNM has the acknowledgement, in reply to its request's message"
+[ "$(jget messages.0.id)" = "$P" ] || fail "the request's message id is not its id: $BODY"
+ok "FRA holds the request under the same id ($P), state received"
 
-fed_api VNM POST /v1/requests "$(fed_request mla VNM FRA)"
-expect 201 "create mla"
-M=$(jget id)
-fed_api VNM POST "/v1/requests/$M/transitions" '{"to":"queued"}'
-expect 200 "queue mla"
+fed_api FRA POST "/v1/requests/$P/transitions" '{"to":"acknowledged"}'
+expect 200 "acknowledge"
+rq_wait VNM "$P" acknowledged
+grep -q '"actor":"FRA"' <<<"$BODY" || fail "VNM history does not name FRA: $BODY"
+fed_api FRA POST "/v1/requests/$P/transitions" '{"to":"preserved","reason":"kept 60 days"}'
+expect 200 "preserve"
+rq_wait VNM "$P" preserved
+[ -n "$(jget preserved_at)" ] || fail "no preserved_at on VNM: $BODY"
+ok "FRA's acknowledgement and preservation move VNM's request"
+
+# Stale, repeated, illegal for the kind, misdirected: nothing moves.
+fed_send FRA VNM acknowledgement "$P" "{\"request\":\"$P\",\"state\":\"acknowledged\"}"
+inbox_has VNM "$MSGID"
+fed_send FRA VNM response "$P" "{\"request\":\"$P\",\"state\":\"executed\"}"
+inbox_has VNM "$MSGID"
+fed_send FRA VNM status_update "$P" "{\"request\":\"$P\",\"state\":\"sent\"}"
+inbox_has VNM "$MSGID"
+rq_state VNM "$P"
+[ "$ST" = preserved ] || fail "a stale or illegal answer moved VNM to $ST"
+fed_send VNM FRA refusal "$P" "{\"request\":\"$P\",\"state\":\"refused\"}"
+inbox_has FRA "$MSGID"
+rq_state FRA "$P"
+[ "$ST" = preserved ] || fail "the requester answered its own request: FRA $ST"
+fed_send FRA VNM acknowledgement 0123456789abcdef0123456789abcdef '{"state":"acknowledged"}'
+inbox_has VNM "$MSGID"
+ok "stale, repeated, illegal and misdirected answers are kept in the inbox, change nothing"
+
+# Withdrawal: a second preservation request, withdrawn once delivered.
+queue VNM preservation FRA
+W=$RQ
+rq_wait VNM "$W" delivered
+rq_wait FRA "$W" received
+fed_api VNM POST "/v1/requests/$W/transitions" '{"to":"withdrawn","reason":"no longer needed"}'
+expect 200 "withdraw"
+rq_wait FRA "$W" withdrawn
+grep -q '"actor":"VNM"' <<<"$BODY" || fail "FRA history does not name VNM: $BODY"
+ok "a withdrawal on VNM withdraws FRA's copy"
+
+# A withdrawal of a request FRA already answered (released) changes nothing
+# there; a draft withdrawn sends nothing.
+fed_api FRA POST "/v1/requests/$P/transitions" '{"to":"released"}'
+expect 200 "release"
+rq_wait VNM "$P" released
+fed_send VNM FRA withdrawal "$P" "{\"request\":\"$P\"}"
+inbox_has FRA "$MSGID"
+rq_state FRA "$P"
+[ "$ST" = released ] || fail "withdrawal after release moved FRA to $ST"
+fed_api VNM POST /v1/requests "$(fed_request preservation VNM FRA)"
+D=$(jget id)
+fed_api VNM POST "/v1/requests/$D/transitions" '{"to":"withdrawn"}'
+expect 200 "withdraw draft"
+fed_api VNM GET "/v1/messages?request_id=$D"
+[ "$(jget messages.0.id 2>/dev/null)" = "" ] || fail "a withdrawn draft sent a message: $BODY"
+ok "late withdrawals change nothing; a withdrawn draft sends nothing"
+
+queue VNM mla FRA
+M=$RQ
 rq_wait VNM "$M" delivered
-fed_api FRA GET "/v1/requests?side=requested&kind=mla"
-[ "$(jget requests.0.state)" = received ] || fail "FRA mla: $BODY"
-ok "follow-up MLA request delivered"
+rq_wait FRA "$M" received
+ok "follow-up MLA request delivered under the same id"

@@ -20,6 +20,11 @@ static const char *const req_emergency[] = { "draft>awaiting_approval",
 	"sent>delivered", "draft>withdrawn", "awaiting_approval>withdrawn",
 	"approved>withdrawn", "queued>withdrawn", "sent>withdrawn",
 	"delivered>withdrawn", NULL };
+/* The requester withdraws while the answer is open (mirrored states). */
+static const char *const req_open[] = { "acknowledged>withdrawn",
+	"postponed>withdrawn", NULL };
+static const char *const req_open_preservation[] = {
+	"preserved>withdrawn", "extended>withdrawn", NULL };
 static const char *const ed_plain[] = { "received>acknowledged",
 	"acknowledged>executed", "acknowledged>partially_executed",
 	"acknowledged>refused", "acknowledged>postponed",
@@ -71,7 +76,12 @@ test_matrix(void **state)
 			for (from = 0; from < HN_ST_COUNT_; from++) {
 				nwant = 0;
 				for (to = 0; to < HN_ST_COUNT_; to++) {
-					bool ok = listed(want, from, to);
+					bool ok = listed(want, from, to) ||
+					    (side == HN_SIDE_REQUESTING &&
+					    (listed(req_open, from, to) ||
+					    (k->preservation && listed(
+					    req_open_preservation, from,
+					    to))));
 
 					nwant += ok;
 					r = hn_transition_check(k, side, from,
@@ -106,13 +116,54 @@ test_matrix(void **state)
 				while (n-- > 0) {
 					assert_int_equal(out[n]->from, from);
 					assert_true(listed(want, from,
-					    out[n]->to));
+					    out[n]->to) || out[n]->to ==
+					    HN_ST_WITHDRAWN);
 				}
 				assert_int_equal(hn_state_terminal(k, side,
 				    from), nwant == 0);
 			}
 		}
 	assert_int_equal(checked, 7 * 2 * HN_ST_COUNT_ * HN_ST_COUNT_);
+}
+
+/* The requesting side follows the requested State's answers. */
+static void
+test_answers(void **state)
+{
+	const struct hn_kind *p = hn_kind_find("preservation");
+	const struct hn_kind *m = hn_kind_find("mla");
+
+	(void)state;
+	assert_non_null(p);
+	assert_non_null(m);
+	/* in order */
+	assert_true(hn_answer_applies(p, HN_ST_DELIVERED, HN_ST_ACKNOWLEDGED));
+	assert_true(hn_answer_applies(p, HN_ST_ACKNOWLEDGED,
+	    HN_ST_PRESERVED));
+	assert_true(hn_answer_applies(p, HN_ST_PRESERVED, HN_ST_RELEASED));
+	/* the answer overtook the receipt, or one was lost: still placed */
+	assert_true(hn_answer_applies(p, HN_ST_QUEUED, HN_ST_ACKNOWLEDGED));
+	assert_true(hn_answer_applies(p, HN_ST_SENT, HN_ST_PRESERVED));
+	assert_true(hn_answer_applies(m, HN_ST_DELIVERED, HN_ST_EXECUTED));
+	/* stale, repeated, or out of the kind's rules */
+	assert_false(hn_answer_applies(p, HN_ST_PRESERVED,
+	    HN_ST_ACKNOWLEDGED));
+	assert_false(hn_answer_applies(p, HN_ST_ACKNOWLEDGED,
+	    HN_ST_ACKNOWLEDGED));
+	assert_false(hn_answer_applies(p, HN_ST_RELEASED, HN_ST_EXTENDED));
+	assert_false(hn_answer_applies(p, HN_ST_DELIVERED, HN_ST_EXECUTED));
+	assert_false(hn_answer_applies(m, HN_ST_DELIVERED, HN_ST_PRESERVED));
+	/* not sent yet, withdrawn by us, or not an answer state */
+	assert_false(hn_answer_applies(p, HN_ST_DRAFT, HN_ST_ACKNOWLEDGED));
+	assert_false(hn_answer_applies(p, HN_ST_WITHDRAWN,
+	    HN_ST_ACKNOWLEDGED));
+	assert_false(hn_answer_applies(p, HN_ST_DELIVERED, HN_ST_WITHDRAWN));
+	assert_false(hn_answer_applies(p, HN_ST_DELIVERED, HN_ST_SENT));
+	assert_false(hn_answer_applies(p, HN_ST_DELIVERED, HN_ST_RECEIVED));
+	assert_false(hn_answer_applies(p, HN_ST_DELIVERED,
+	    (enum hn_state)99));
+	assert_false(hn_answer_applies(NULL, HN_ST_DELIVERED,
+	    HN_ST_ACKNOWLEDGED));
 }
 
 static void
@@ -249,6 +300,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_matrix),
+		cmocka_unit_test(test_answers),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_illegal_message),
 		cmocka_unit_test(test_supervisor),

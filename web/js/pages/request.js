@@ -18,45 +18,15 @@ export const REFUSAL_GROUNDS = ['non_conformity', 'sovereignty_security_public_o
 	'contrary_to_legal_system', 'discrimination'];
 const PRESERVATION_GROUNDS = ['dual_criminality_reservation'];
 
-// What the requested side may do next, when the node does not list the
-// allowed transitions itself (lifecycle in docs/requests.md).
-const NEXT = {
-	received: ['acknowledged', 'withdrawn'],
-	acknowledged: ['preserved', 'executed', 'partially_executed', 'postponed', 'refused', 'withdrawn'],
-	postponed: ['preserved', 'executed', 'partially_executed', 'refused', 'withdrawn'],
-	preserved: ['extended', 'released', 'expired', 'withdrawn'],
-	extended: ['released', 'expired', 'withdrawn'],
-};
-const NEXT_OUT = {
-	draft: ['queued', 'withdrawn'],
-	awaiting_approval: ['withdrawn'],
-	approved: ['queued', 'withdrawn'],
-	queued: ['withdrawn'],
-	sent: ['withdrawn'],
-	delivered: ['withdrawn'],
-};
-const PRESERVATION_ONLY = new Set(['preserved', 'extended', 'released', 'expired']);
-
 // Steps that the node takes by itself (delivery) or through its own button
 // (a supervisor's approval), never offered as a transition here.
 const AUTOMATIC = new Set(['sent', 'delivered', 'approved', 'awaiting_approval']);
 
-/* [{to, needs: [...], article}] the officer may choose now. */
-function allowed(req, dir, kinds) {
-	const a = req.transitions || req.allowed_transitions || req.transitions_allowed || req.next_states || req.actions;
-	if (Array.isArray(a))
-		return a.map(x => (typeof x === 'string' ? {to: x, needs: []} : {to: x.to || x.state || x.name, needs: x.needs || [], article: x.article}))
-			.filter(x => x.to && !AUTOMATIC.has(x.to));
-	const kind = kinds && kinds.kinds.find(k => k.name === req.kind);
-	if (kind && kind.transitions) {
-		const side = dir === 'in' ? 'requested' : 'requesting';
-		return kind.transitions.filter(x => x.side === side && x.from === req.state && !AUTOMATIC.has(x.to))
-			.map(x => ({to: x.to, needs: x.needs || [], article: x.article}));
-	}
-	const pres = kind ? kind.preservation : req.kind === 'preservation';
-	return ((dir === 'in' ? NEXT : NEXT_OUT)[req.state] || [])
-		.filter(s => pres ? !(s === 'executed' || s === 'partially_executed') : !PRESERVATION_ONLY.has(s))
-		.map(to => ({to, needs: to === 'refused' ? ['grounds', 'reason'] : to === 'postponed' ? ['reason'] : []}));
+/* [{to, needs: [...], article}] the officer may choose now: the node lists
+ * them (core's lifecycle, docs/requests.md). */
+function allowed(req) {
+	return (req.transitions || []).map(x => ({to: x.to, needs: x.needs || [], article: x.article}))
+		.filter(x => x.to && !AUTOMATIC.has(x.to));
 }
 
 /* Everything that happened to the request, oldest first. */
@@ -119,7 +89,7 @@ export async function render(ctx, main, {args}) {
 			'allowed_transitions', 'direction', 'created_at', 'updated_at', 'ledger_index', 'body', 'from', 'to',
 			'in_reply_to', 'delivery', 'attempts', 'acknowledged_at', 'executed_at', 'preserved_at']);
 		const dls = deadlinesOf(req).sort((a, b) => a.due - b.due);
-		const actions = allowed(req, dir, kinds);
+		const actions = allowed(req);
 		const approvable = req.state === 'awaiting_approval' && ctx.session &&
 			(ctx.session.roles || [ctx.session.role]).some(r => r === 'supervisor' || r === 'admin');
 		mount(box,

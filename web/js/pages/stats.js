@@ -8,7 +8,7 @@ import {errorText} from '../app.js';
 import {bars, columns} from '../charts.js';
 import {nextDeadline, levelOf} from '../deadline.js';
 import {kindLabel, counterpart, direction} from './requests.js';
-import {listRequests, backendMode} from '../backend.js';
+import {listRequests} from '../backend.js';
 
 const WEEKS = 12;
 const MAX_DETAILS = 150;
@@ -50,7 +50,7 @@ export async function render(ctx, main) {
 	const now = Date.now();
 	const created = r => toDate(r.created_at || r.created || r.received_at);
 	// Histories: from the list when it carries them, else fetched (bounded).
-	const needDetail = (await backendMode().catch(() => 'messages')) !== 'requests' ? [] : all.filter(r => !r.history && direction(r, ctx.party()) === 'in')
+	const needDetail = all.filter(r => !r.history && direction(r, ctx.party()) === 'in')
 		.sort((a, b) => (created(b) || 0) - (created(a) || 0)).slice(0, MAX_DETAILS);
 	for (const r of needDetail) {
 		try {
