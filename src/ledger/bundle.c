@@ -696,6 +696,11 @@ parse_manifest(const char *m, size_t len, struct mentry **out, size_t *n,
 
 	*out = NULL;
 	*n = 0;
+	if (len > HN_BUNDLE_MANIFEST_MAX) {
+		say(rp, 0, "manifest.hashdeep: larger than %u bytes",
+		    HN_BUNDLE_MANIFEST_MAX);
+		return HN_ETOOBIG;
+	}
 	if (len < strlen(MANIFEST_HEAD1 MANIFEST_HEAD2) ||
 	    memcmp(m, MANIFEST_HEAD1 MANIFEST_HEAD2,
 	    strlen(MANIFEST_HEAD1 MANIFEST_HEAD2)) != 0) {
@@ -778,6 +783,24 @@ parse_manifest(const char *m, size_t len, struct mentry **out, size_t *n,
 	*out = v;
 	*n = cnt;
 	return ok ? 0 : HN_EPARSE;
+}
+
+int
+hn_bundle_manifest_check(const char *m, size_t len, size_t *nfiles,
+    struct hn_buf *report, int *problems)
+{
+	struct report rp = { report, 0 };
+	struct mentry *v = NULL;
+	size_t n = 0;
+	int r;
+
+	r = parse_manifest(m, len, &v, &n, &rp);
+	free(v);
+	if (nfiles != NULL)
+		*nfiles = n;
+	if (problems != NULL)
+		*problems = rp.problems;
+	return r;
 }
 
 static int

@@ -89,4 +89,16 @@ int hn_bundle_verify(const char *dir, const char *pinned_key,
     const char *principal, struct hn_buf *report, int *problems)
     __attribute__((warn_unused_result));
 
+/*
+ * The manifest parser hn_bundle_verify uses, on its own (fuzz target,
+ * tools): a hashdeep sha256 manifest as export writes it, at most
+ * HN_BUNDLE_MANIFEST_MAX bytes (HN_ETOOBIG beyond, nothing parsed) and
+ * HN_BUNDLE_FILES_MAX files; lines "size,sha256,./NAME" with a decimal
+ * size, 64 lower-case hex digits, a name of at most HN_EV_NAME_MAX bytes
+ * without '/', each name once. One "FAIL" line per problem is appended to
+ * report; 0 if the manifest is well formed, HN_EPARSE if not.
+ */
+int hn_bundle_manifest_check(const char *m, size_t len, size_t *nfiles,
+    struct hn_buf *report, int *problems) __attribute__((warn_unused_result));
+
 #endif

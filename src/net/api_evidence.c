@@ -531,6 +531,35 @@ hn_api_evidence_upload_cancel(struct hn_req *r)
 
 /* --- GET /v1/evidence?request=ID ---------------------------------------- */
 
+/* An item's custody events [{action, at, actor, reason, ledger_index}]. */
+static json_t *
+custody_json(struct hn_db *db, int64_t item)
+{
+	struct hn_custody_event *evs = NULL;
+	json_t *a = json_array(), *o;
+	size_t n = 0, i;
+	char ts[21];
+
+	if (a == NULL || hn_custody_list(db, item, &evs, &n) != 0)
+		return a;
+	for (i = 0; i < n; i++) {
+		hn_time_rfc3339(ts, evs[i].at);
+		o = json_pack("{s:s,s:s,s:s,s:s,s:I}", "action", evs[i].action,
+		    "at", ts, "actor", evs[i].actor, "reason", evs[i].reason,
+		    "ledger_index", (json_int_t)evs[i].ledger_index);
+		if (o != NULL && evs[i].detail[0] != '\0') {
+			json_t *d = hn_json_parse(evs[i].detail,
+			    strlen(evs[i].detail), HN_EV_TEXT_MAX, 4, NULL);
+
+			if (d != NULL)
+				json_object_set_new(o, "detail", d);
+		}
+		json_array_append_new(a, o);
+	}
+	free(evs);
+	return a;
+}
+
 int
 hn_api_evidence_list(struct hn_req *r)
 {
@@ -555,15 +584,264 @@ hn_api_evidence_list(struct hn_req *r)
 		return fail_with(r, &e, HN_ENOMEM);
 	}
 	for (i = 0; i < n; i++) {
+		json_t *o;
+
 		hn_time_rfc3339(ts, items[i].added_at);
-		json_array_append_new(list, json_pack("{s:I,s:s,s:s,s:I,s:s,s:s,"
-		    "s:s,s:b}", "item", (json_int_t)items[i].id, "name",
-		    items[i].name, "sha256", items[i].sha256, "size",
+		o = json_pack("{s:I,s:s,s:s,s:I,s:s,s:s,s:s,s:b,s:s,s:s,s:b}",
+		    "item", (json_int_t)items[i].id, "name", items[i].name,
+		    "sha256", items[i].sha256, "size",
 		    (json_int_t)items[i].size, "added_at", ts, "added_by",
 		    items[i].added_by, "description", items[i].description,
-		    "deleted", items[i].deleted_at != 0));
+		    "deleted", items[i].deleted_at != 0, "origin",
+		    items[i].origin, "conditions", items[i].conditions,
+		    "onward_consent", items[i].onward_consent[0] != '\0');
+		if (o != NULL)
+			json_object_set_new(o, "custody",
+			    custody_json(db, items[i].id));
+		json_array_append_new(list, o);
 	}
 	free(items);
 	return hn_resp_json(r, 200, json_pack("{s:s,s:o}", "request", req,
 	    "items", list));
+}
+
+/* --- GET /v1/evidence/{id}/content?reason=WHY --------------------------- */
+
+#define DOWNLOADS_MAX 16
+
+static struct {
+	pthread_mutex_t mu;
+	int n;
+} downloads = { PTHREAD_MUTEX_INITIALIZER, 0 };
+
+/*
+ * A download in progress. `cur` holds the piece being sent (a copy);
+ * `la` points at the next piece inside the reader (the look-ahead, valid
+ * until the next hn_blob_read). A piece is sent only once the read after
+ * it succeeded, and the read that returns the final piece also checks the
+ * SHA-256 against the address: so the last bytes of a damaged, truncated
+ * or swapped object are never sent, and the client sees the connection
+ * close before Content-Length.
+ */
+struct download {
+	struct hn_blob_reader *rd;
+	uint8_t *cur;
+	size_t cur_len, cur_off;
+	const uint8_t *la;
+	ssize_t la_len; /* > 0 a piece, 0 the verified end */
+	int64_t item;
+	char addr[65];
+	char who[HN_ACCOUNT_NAME_MAX];
+	uint64_t sent;
+};
+
+static void
+download_free(void *ctx)
+{
+	struct download *d = ctx;
+
+	if (d == NULL)
+		return;
+	hn_blob_close(d->rd);
+	if (d->cur != NULL) {
+		hn_wipe(d->cur, HN_SEAL_CHUNK_MAX);
+		free(d->cur);
+	}
+	free(d);
+	pthread_mutex_lock(&downloads.mu);
+	downloads.n--;
+	pthread_mutex_unlock(&downloads.mu);
+}
+
+static ssize_t
+download_read(void *ctx, uint8_t *buf, size_t max)
+{
+	struct download *d = ctx;
+	struct hn_error e;
+	size_t n;
+
+	hn_error_clear(&e);
+	if (d->cur_off == d->cur_len) {
+		if (d->la_len == 0)
+			return 0; /* verified end */
+		memcpy(d->cur, d->la, (size_t)d->la_len);
+		d->cur_len = (size_t)d->la_len;
+		d->cur_off = 0;
+		d->la_len = hn_blob_read(d->rd, &d->la, &e);
+		if (d->la_len < 0) {
+			hn_log(HN_LOG_ERROR, "evidence.download_failed",
+			    "item=%lld object=%s by=%s sent=%llu msg=\"%s\"",
+			    (long long)d->item, d->addr, d->who,
+			    (unsigned long long)d->sent, e.message);
+			return d->la_len;
+		}
+	}
+	n = d->cur_len - d->cur_off;
+	if (n > max)
+		n = max;
+	memcpy(buf, d->cur + d->cur_off, n);
+	d->cur_off += n;
+	d->sent += n;
+	return (ssize_t)n;
+}
+
+struct opened_job {
+	const struct hn_evidence_item *it;
+	const char *actor, *reason;
+	int64_t at;
+};
+
+static int
+opened_job(struct hn_db *db, void *arg, struct hn_error *err)
+{
+	struct opened_job *j = arg;
+	struct hn_custody c;
+	json_t *d;
+	int r;
+
+	custody_of(&c, db);
+	if ((d = json_pack("{s:s}", "via", "api download")) == NULL)
+		return HN_ENOMEM;
+	r = hn_custody_event_tx(&c, j->it, "opened", j->at, j->actor,
+	    j->reason, d, err);
+	json_decref(d);
+	return r;
+}
+
+/* The item named by the path's {id}, or a 404 response (nonzero). */
+static int
+load_item(struct hn_req *r, struct hn_evidence_item *it)
+{
+	const char *id = hn_req_param(r, "id");
+	struct hn_error e;
+	struct hn_db *db;
+	char *end = NULL;
+	long long v;
+	int rc;
+
+	hn_error_clear(&e);
+	errno = 0;
+	v = strtoll(id, &end, 10);
+	if (id[0] < '1' || id[0] > '9' || *end != '\0' || errno != 0) {
+		hn_resp_error(r, 404, "not_found", "id", NULL,
+		    "no such evidence item");
+		return HN_ENOTFOUND;
+	}
+	if ((rc = hn_req_db(r, &db)) != 0 ||
+	    (rc = hn_evidence_get(db, (int64_t)v, it)) != 0) {
+		if (rc == HN_ENOTFOUND)
+			hn_resp_error(r, 404, "not_found", "id", NULL,
+			    "no such evidence item");
+		else
+			fail_with(r, &e, rc);
+		return rc;
+	}
+	return 0;
+}
+
+int
+hn_api_evidence_content(struct hn_req *r)
+{
+	const char *reason = hn_req_query(r, "reason");
+	struct hn_evidence_item it;
+	struct download *d = NULL;
+	struct opened_job j;
+	struct hn_stream st;
+	struct hn_error e;
+	char hv[300];
+	ssize_t n;
+	int rc;
+
+	hn_error_clear(&e);
+	if (reason == NULL)
+		reason = "";
+	if (strlen(reason) > HN_EV_TEXT_MAX)
+		return hn_resp_error(r, 413, "too_large", "reason", NULL,
+		    "reason longer than %d bytes", HN_EV_TEXT_MAX);
+	if (load_item(r, &it) != 0)
+		return 0;
+	if (it.deleted_at != 0)
+		return hn_resp_error(r, 410, "gone", "id", NULL,
+		    "item %lld was deleted when its retention ended (its "
+		    "SHA-256 and custody stay)", (long long)it.id);
+	if ((rc = ev_setup(r->node, &e)) != 0)
+		return hn_resp_error(r, 503, "unavailable", NULL, NULL, "%s",
+		    e.message);
+	pthread_mutex_lock(&downloads.mu);
+	if (downloads.n >= DOWNLOADS_MAX) {
+		pthread_mutex_unlock(&downloads.mu);
+		return hn_resp_error(r, 503, "unavailable", NULL, NULL,
+		    "too many downloads in progress; try again");
+	}
+	downloads.n++;
+	pthread_mutex_unlock(&downloads.mu);
+	if ((d = calloc(1, sizeof(*d))) == NULL ||
+	    (d->cur = malloc(HN_SEAL_CHUNK_MAX)) == NULL) {
+		if (d == NULL) {
+			pthread_mutex_lock(&downloads.mu);
+			downloads.n--;
+			pthread_mutex_unlock(&downloads.mu);
+		}
+		download_free(d);
+		return hn_resp_error(r, 503, "unavailable", NULL, NULL,
+		    "out of memory; try again");
+	}
+	d->item = it.id;
+	snprintf(d->addr, sizeof(d->addr), "%s", it.sha256);
+	snprintf(d->who, sizeof(d->who), "%s", r->who.name);
+	/* the first piece and the look-ahead before anything is promised:
+	 * an object that fails this early gets a clean error */
+	if ((rc = hn_blob_open(&d->rd, ev.blobs, it.sha256, &ev.keys,
+	    &e)) != 0 || (n = hn_blob_read(d->rd, &d->la, &e)) < 0) {
+		rc = rc ? rc : HN_EVERIFY;
+		goto damaged;
+	}
+	d->la_len = n;
+	if (n > 0) {
+		if ((size_t)n > HN_SEAL_CHUNK_MAX) {
+			rc = hn_error_set(&e, HN_EINTERNAL, NULL, NULL,
+			    "piece too large");
+			goto damaged;
+		}
+		memcpy(d->cur, d->la, (size_t)n);
+		d->cur_len = (size_t)n;
+		if ((n = hn_blob_read(d->rd, &d->la, &e)) < 0) {
+			rc = (int)n;
+			goto damaged;
+		}
+		d->la_len = n;
+	}
+	memset(&j, 0, sizeof(j));
+	j.it = &it;
+	j.actor = r->who.name;
+	j.reason = reason;
+	j.at = r->now;
+	if ((rc = hn_store_write(r->node->store, opened_job, &j, &e)) != 0) {
+		download_free(d);
+		return fail_with(r, &e, rc);
+	}
+	hn_log(HN_LOG_INFO, "evidence.opened", "item=%lld request=%s "
+	    "sha256=%s by=%s via=api", (long long)it.id, it.request_id,
+	    it.sha256, r->who.name);
+	snprintf(hv, sizeof(hv), "attachment; filename=\"%s\"", it.name);
+	hn_resp_header(r, "Content-Disposition", hv);
+	hn_resp_header(r, "X-Content-SHA256", it.sha256);
+	memset(&st, 0, sizeof(st));
+	st.read = download_read;
+	st.free = download_free;
+	st.ctx = d;
+	st.size = it.size;
+	return hn_resp_stream(r, 200, "application/octet-stream", &st);
+damaged:
+	hn_log(HN_LOG_ERROR, "evidence.download_failed", "item=%lld object=%s "
+	    "by=%s sent=0 msg=\"%s\"", (long long)it.id, it.sha256,
+	    r->who.name, e.message);
+	download_free(d);
+	if (rc == HN_ENOTFOUND)
+		return hn_resp_error(r, 500, "evidence_missing", NULL, NULL,
+		    "the stored object of item %lld is missing",
+		    (long long)it.id);
+	return hn_resp_error(r, 500, "evidence_damaged", NULL, NULL,
+	    "the stored object of item %lld does not verify; nothing was "
+	    "served: %s", (long long)it.id, e.message);
 }

@@ -219,10 +219,16 @@ hn_req_db(struct hn_req *r, struct hn_db **db)
 
 /* ---- responses ---- */
 
+static void stream_free(void *cls);
+
 int
 hn_resp_raw(struct hn_req *r, int status, const char *ctype,
     const void *data, size_t len)
 {
+	if (r->stream_ != NULL) {
+		stream_free(r->stream_);
+		r->stream_ = NULL;
+	}
 	hn_buf_reset(&r->out);
 	r->status = status;
 	r->ctype = ctype;
@@ -328,6 +334,56 @@ hn_resp_err(struct hn_req *r, const struct hn_error *e)
 		return hn_resp_error(r, 500, "internal", NULL, NULL,
 		    "internal error");
 	}
+}
+
+int
+hn_resp_stream(struct hn_req *r, int status, const char *ctype,
+    const struct hn_stream *st)
+{
+	struct hn_stream *c;
+
+	if ((c = malloc(sizeof(*c))) == NULL) {
+		if (st->free != NULL)
+			st->free(st->ctx);
+		return hn_resp_error(r, 500, "internal", NULL, NULL,
+		    "internal error"), HN_ENOMEM;
+	}
+	*c = *st;
+	if (r->stream_ != NULL) {
+		if (r->stream_->free != NULL)
+			r->stream_->free(r->stream_->ctx);
+		free(r->stream_);
+	}
+	r->stream_ = c;
+	hn_buf_reset(&r->out);
+	r->status = status;
+	r->ctype = ctype;
+	return 0;
+}
+
+static ssize_t
+stream_reader(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct hn_stream *st = cls;
+	ssize_t n;
+
+	(void)pos;
+	n = st->read(st->ctx, (uint8_t *)buf, max);
+	if (n > 0)
+		return n;
+	if (n == 0)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	return MHD_CONTENT_READER_END_WITH_ERROR;
+}
+
+static void
+stream_free(void *cls)
+{
+	struct hn_stream *st = cls;
+
+	if (st->free != NULL)
+		st->free(st->ctx);
+	free(st);
 }
 
 int
@@ -437,12 +493,25 @@ send_response(struct reqstate *s, struct MHD_Connection *c)
 
 	if (r->status == 0)
 		hn_resp_error(r, 500, "internal", NULL, NULL, "internal error");
-	data = hn_buf_detach(&r->out, &len);
-	resp = MHD_create_response_from_buffer(len, data ? data : (char *)"",
-	    data ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
-	if (resp == NULL) {
-		free(data);
-		return MHD_NO;
+	if (r->stream_ != NULL) {
+		/* the response owns the stream from here on */
+		resp = MHD_create_response_from_callback(r->stream_->size,
+		    64 * 1024, stream_reader, r->stream_, stream_free);
+		if (resp == NULL) {
+			stream_free(r->stream_);
+			r->stream_ = NULL;
+			return MHD_NO;
+		}
+		r->stream_ = NULL;
+	} else {
+		data = hn_buf_detach(&r->out, &len);
+		resp = MHD_create_response_from_buffer(len,
+		    data ? data : (char *)"",
+		    data ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+		if (resp == NULL) {
+			free(data);
+			return MHD_NO;
+		}
 	}
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 	    r->ctype ? r->ctype : "application/json");
@@ -607,6 +676,10 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		hn_store_release(h->node->store, s->db);
 	hn_buf_release(&s->body);
 	hn_buf_release(&s->r.out);
+	if (s->r.stream_ != NULL) {
+		stream_free(s->r.stream_);
+		s->r.stream_ = NULL;
+	}
 	hn_wipe(s->r.session_hash, sizeof(s->r.session_hash));
 	free(s);
 	*con_cls = NULL;

@@ -31,6 +31,7 @@
 #include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "store/accounts.h"
 #include "util/buf.h"
@@ -100,6 +101,9 @@ struct hn_req {
 	char hvalue[HN_RESP_HEADERS_MAX][320];
 	int nheaders;
 
+	/* a streamed response (hn_resp_stream) instead of `out` */
+	struct hn_stream *stream_;
+
 	char pnames_[HN_ROUTE_PARAMS_MAX][32]; /* private */
 	void *conn_; /* private: the MHD connection */
 	double t0_;  /* private: arrival (monotonic seconds) */
@@ -139,6 +143,29 @@ int hn_resp_err(struct hn_req *r, const struct hn_error *e);
 /* Responds with bytes (copied) of a content type. */
 int hn_resp_raw(struct hn_req *r, int status, const char *ctype,
     const void *data, size_t len);
+/*
+ * A streamed response body (downloads of any size in bounded memory).
+ * read() fills up to max bytes of buf and returns how many (> 0), 0 at
+ * the (verified) end, or a negative HN_E* code: the connection is then
+ * closed before the announced length, so a client never takes a cut
+ * stream for a whole one. free() runs once when the response is done
+ * (complete, failed or abandoned by the client); it may be NULL.
+ */
+struct hn_stream {
+	ssize_t (*read)(void *ctx, uint8_t *buf, size_t max);
+	void (*free)(void *ctx);
+	void *ctx;
+	uint64_t size; /* the exact body length (Content-Length) */
+};
+
+/*
+ * Responds with status and a streamed body of s->size bytes. Takes
+ * ownership of s->ctx (free is called even if the response cannot be
+ * queued). Headers added with hn_resp_header are sent too.
+ */
+int hn_resp_stream(struct hn_req *r, int status, const char *ctype,
+    const struct hn_stream *s);
+
 /* Adds a response header (e.g. Set-Cookie); at most HN_RESP_HEADERS_MAX. */
 int hn_resp_header(struct hn_req *r, const char *name, const char *value);
 

@@ -101,6 +101,10 @@ const struct hn_route hn_routes[] = {
 	  "finish: hash, seal, store, custody" },
 	{ "DELETE", "/v1/evidence/uploads/{id}", HN_ROLES_OFFICERS, 0,
 	  hn_api_evidence_upload_cancel, "cancel an upload" },
+	/* officers only: auditors check hashes and custody, not content */
+	{ "GET", "/v1/evidence/{id}/content", HN_ROLES_OFFICERS, 0,
+	  hn_api_evidence_content,
+	  "an item's content, verified as it streams (custody: opened)" },
 
 	{ NULL, NULL, 0, 0, NULL, NULL }
 };

@@ -74,5 +74,6 @@ int hn_api_evidence_upload_get(struct hn_req *r);
 int hn_api_evidence_upload_put(struct hn_req *r);
 int hn_api_evidence_upload_finish(struct hn_req *r);
 int hn_api_evidence_upload_cancel(struct hn_req *r);
+int hn_api_evidence_content(struct hn_req *r);
 
 #endif
