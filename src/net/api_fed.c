@@ -199,6 +199,33 @@ p_request_changed(void *ctx, struct hn_db *db, const struct hn_request_row *rq,
 	return r;
 }
 
+static int
+p_request_note(void *ctx, struct hn_db *db, const struct hn_request_row *rq,
+    const char *kind, const json_t *payload, int64_t now,
+    struct hn_error *err)
+{
+	struct hn_fednode *fn = ctx;
+	int ours = strcmp(rq->side, "requesting") == 0;
+	char id[HN_MSGID_LEN + 1];
+	json_t *body;
+	int r;
+
+	if (fn->fed == NULL)
+		return hn_error_set(err, HN_ESTATE, NULL, NULL,
+		    "this node is not on the network");
+	if (ours ? (strcmp(rq->state, "draft") == 0 ||
+	    strcmp(rq->state, "awaiting_approval") == 0 ||
+	    strcmp(rq->state, "approved") == 0) : rq->remote_id[0] == '\0')
+		return hn_error_set(err, HN_ESTATE, "state", "40",
+		    "request %s has not gone over the network", rq->id);
+	body = json_pack("{s:s, s:O}", "request", rq->id, "payload", payload);
+	r = hn_fed_queue(fn->fed, db, ours ? rq->to : rq->from, kind,
+	    ours ? rq->id : rq->remote_id, rq->id, body, now * 1000, id, NULL,
+	    err);
+	json_decref(body);
+	return r;
+}
+
 static void
 p_after_commit(void *ctx)
 {
@@ -240,6 +267,10 @@ p_deliver(void *ctx, struct hn_db *db, const struct hn_envelope *e,
 			r = hn_rq_transition(fn->n, db, e->in_reply_to,
 			    "withdrawn", NULL, json_object_get(e->body,
 			    "payload"), e->sender, now, &row, err);
+	} else if (strcmp(e->kind, "more_information") == 0) {
+		r = hn_rq_note(fn->n, db, e->in_reply_to, e->sender, e->sender,
+		    e->kind, (state = hn_json_str(json_object_get(e->body,
+		    "payload"), "text")) != NULL ? state : "", now, &row, err);
 	} else if ((state = hn_json_str(e->body, "state")) != NULL) {
 		r = hn_rq_answer(fn->n, db, e->in_reply_to, e->sender, state,
 		    json_object_get(e->body, "payload"), now, &row, err);
@@ -459,6 +490,7 @@ hn_fednode_start(struct hn_node *n, struct hn_error *err)
 	n->hooks.ctx = fn;
 	n->hooks.request_changed = p_request_changed;
 	n->hooks.after_commit = p_after_commit;
+	n->hooks.request_note = p_request_note;
 	hn_log(HN_LOG_INFO, "fed.started", "party=%s key=%s", n->party,
 	    fn->vkey);
 	fn = NULL;

@@ -377,3 +377,73 @@ hn_api_requests_approve(struct hn_req *r)
 	json_decref(body);
 	return rc;
 }
+
+struct note_job {
+	struct hn_node *node;
+	const char *id, *kind, *text, *actor;
+	int64_t now;
+	struct hn_request_row row;
+};
+
+static int
+note_job(struct hn_db *db, void *arg, struct hn_error *err)
+{
+	struct note_job *j = arg;
+
+	hn_request_row_release(&j->row);
+	return hn_rq_note(j->node, db, j->id, j->actor, NULL, j->kind, j->text,
+	    j->now, &j->row, err);
+}
+
+/* POST /v1/requests/{id}/messages {"kind": "more_information", "text"} */
+int
+hn_api_requests_message(struct hn_req *r)
+{
+	struct note_job j;
+	struct hn_error e;
+	json_t *body = NULL;
+	const char *id = hn_req_param(r, "id");
+	int rc;
+
+	memset(&j, 0, sizeof(j));
+	hn_request_row_init(&j.row);
+	hn_error_clear(&e);
+	if (!hn_rq_id_valid(id))
+		return hn_resp_error(r, 404, "not_found", "id", NULL,
+		    "no such request");
+	if (hn_req_json(r, &body) != 0)
+		return 0;
+	j.kind = hn_json_str(body, "kind");
+	j.text = hn_json_str(body, "text");
+	if (j.kind == NULL || strcmp(j.kind, "more_information") != 0)
+		rc = hn_resp_error(r, 400, "validation_failed", "kind", "40",
+		    "\"kind\": \"more_information\" is the message a request "
+		    "takes besides its transitions");
+	else if (j.text == NULL || *j.text == '\0' ||
+	    strlen(j.text) > HN_REQUEST_MAX_TEXT)
+		rc = hn_resp_error(r, 400, "validation_failed", "text", "40",
+		    "\"text\": what is asked or supplied, 1 to %u bytes",
+		    HN_REQUEST_MAX_TEXT);
+	else {
+		j.node = r->node;
+		j.id = id;
+		j.actor = r->who.name;
+		j.now = r->now;
+		if ((rc = hn_store_write(r->node->store, note_job, &j, &e)) !=
+		    0) {
+			rc = fail(r, rc, &e);
+		} else {
+			committed(r->node);
+			hn_log(HN_LOG_INFO, "request.message", "id=%s kind=%s "
+			    "index=%llu account=%s", j.row.id, j.kind,
+			    (unsigned long long)j.row.ledger_index,
+			    r->who.name);
+			rc = hn_resp_json(r, 201, json_pack("{s:s, s:s, s:I}",
+			    "id", j.row.id, "kind", j.kind, "ledger_index",
+			    (json_int_t)j.row.ledger_index));
+		}
+	}
+	hn_request_row_release(&j.row);
+	json_decref(body);
+	return rc;
+}

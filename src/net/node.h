@@ -74,6 +74,11 @@ struct hn_node_hooks {
 	    const struct hn_request_row *rq, const char *from_state,
 	    const json_t *payload, int64_t now, struct hn_error *err);
 	void (*after_commit)(void *ctx);
+	/* A message about a request that changes no state (hn_rq_note),
+	 * to be sent to the other State inside the same transaction. */
+	int (*request_note)(void *ctx, struct hn_db *db,
+	    const struct hn_request_row *rq, const char *kind,
+	    const json_t *payload, int64_t now, struct hn_error *err);
 };
 
 struct hn_node {

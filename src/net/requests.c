@@ -371,6 +371,58 @@ hn_rq_answer(struct hn_node *n, struct hn_db *db, const char *id,
 	return apply(n, db, r, to_st, NULL, payload, party, now, err);
 }
 
+int
+hn_rq_note(struct hn_node *n, struct hn_db *db, const char *id,
+    const char *actor, const char *party, const char *kind, const char *text,
+    int64_t now, struct hn_request_row *r, struct hn_error *err)
+{
+	const struct hn_kind *k;
+	enum hn_state st;
+	enum hn_side side;
+	char at[HN_TIME_STRLEN], hash[65], *ptext = NULL;
+	json_t *payload;
+	int rc;
+
+	if ((rc = load(db, id, r, &k, &side, &st, err)) != 0)
+		return rc;
+	if (party != NULL && strcmp(side == HN_SIDE_REQUESTING ? r->to :
+	    r->from, party) != 0)
+		return hn_error_set(err, HN_EDENIED, NULL, NULL,
+		    "request %s is not between us and %s", id, party);
+	if (party == NULL && n->hooks.request_note == NULL)
+		return hn_error_set(err, HN_ESTATE, NULL, NULL,
+		    "this node is not on the network");
+	payload = json_pack("{s:s, s:s}", "message", kind, "text", text);
+	if (payload == NULL || (ptext = json_dumps(payload, JSON_COMPACT |
+	    JSON_SORT_KEYS)) == NULL) {
+		rc = hn_error_set(err, HN_ENOMEM, NULL, NULL, "out of memory");
+		goto out;
+	}
+	hn_datetime_format(now, at);
+	sha256_hex(ptext, hash);
+	if ((rc = append_entry(n, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}",
+	    "type", "request.message", "id", r->id, "message", kind, "actor",
+	    actor, "at", at, "payload_sha256", hash), &r->ledger_index,
+	    err)) != 0)
+		goto out;
+	r->updated_at = now;
+	if ((rc = hn_requests_update(db, r)) != 0 ||
+	    (rc = hn_requests_event_add(db, r->id, now, actor, r->state,
+	    r->state, ptext, r->ledger_index)) != 0) {
+		rc = hn_error_set(err, rc, NULL, NULL,
+		    "cannot store the message");
+		goto out;
+	}
+	/* ours: it goes to the other State in this transaction */
+	if (party == NULL)
+		rc = n->hooks.request_note(n->hooks.ctx, db, r, kind, payload,
+		    now, err);
+out:
+	json_decref(payload);
+	free(ptext);
+	return rc;
+}
+
 static const char *const time_keys[] = { "created_at", "updated_at",
 	"next_due", "at", "received_at", "preserved_at", "due",
 	"stated_deadline", NULL };

@@ -73,6 +73,20 @@ int hn_rq_answer(struct hn_node *n, struct hn_db *db, const char *id,
     const char *party, const char *state, const json_t *payload, int64_t now,
     struct hn_request_row *out, struct hn_error *err);
 
+/*
+ * A message about request `id` that changes no state: `kind` (e.g.
+ * "more_information", art. 40: consultation) with `text`, kept in the
+ * history (payload {"message": kind, "text": text}) and the ledger. From
+ * us (party NULL, actor our account): also sent to the other State in the
+ * same transaction (hooks.request_note; HN_ESTATE when it cannot go: not
+ * on the network, or not sent yet). From the network (party = the sender,
+ * actor the same): HN_EDENIED unless the request is between us and party.
+ * HN_ENOTFOUND. Inside a write job.
+ */
+int hn_rq_note(struct hn_node *n, struct hn_db *db, const char *id,
+    const char *actor, const char *party, const char *kind, const char *text,
+    int64_t now, struct hn_request_row *out, struct hn_error *err);
+
 /* The full view of a request for the API: row, document, deadlines
  * (computed at `now`), history (if events != NULL: stolen) and the
  * transitions allowed from its state. */

@@ -48,6 +48,9 @@ const struct hn_route hn_routes[] = {
 	  hn_api_requests_get, "a request with its deadlines and history" },
 	{ "POST", "/v1/requests/{id}/transitions", HN_ROLES_OFFICERS, 128 * KiB,
 	  hn_api_requests_transition, "move a request to another state" },
+	{ "POST", "/v1/requests/{id}/messages", HN_ROLES_OFFICERS, 128 * KiB,
+	  hn_api_requests_message, "ask for or supply more information "
+	  "(art. 40)" },
 	{ "POST", "/v1/requests/{id}/approve", HN_ROLE_SUPERVISOR, 128 * KiB,
 	  hn_api_requests_approve, "approve an emergency request (art. 41)" },
 	{ "GET", "/v1/kinds", HN_ROLE_PUBLIC, 0, hn_api_kinds,

@@ -61,6 +61,7 @@ int hn_api_requests_list(struct hn_req *r);
 int hn_api_requests_get(struct hn_req *r);
 int hn_api_requests_transition(struct hn_req *r);
 int hn_api_requests_approve(struct hn_req *r);
+int hn_api_requests_message(struct hn_req *r);
 int hn_api_kinds(struct hn_req *r);
 int hn_api_parties(struct hn_req *r);
 int hn_api_party(struct hn_req *r);

@@ -152,6 +152,28 @@ await H.step('VNM sees the acknowledgement', async () => {
 	await H.screenshot(pa, 'outbox');
 }, 60000);
 
+await H.step('FRA asks for more information (art. 40); VNM reads it in its timeline', async () => {
+	await pb.click('#act-more_information');
+	await pb.click('#action-confirm');
+	assert(await pb.isVisible('#transition-form .field-error'), 'an empty question is refused in the form');
+	await pb.fill('#action-reason', 'Which hosting account names exactly?');
+	await pb.click('#action-confirm');
+	await pb.waitForFunction(() => /Sent to the other State/.test(document.querySelector('main .notice')?.textContent || ''));
+	assert(/Acknowledged/.test(await pb.textContent('#request-state')), 'no state change on FRA');
+	let tl = '';
+	await pa.goto(`${A.url}/#/request/${reqId}`);
+	for (let i = 0; i < 40; i++) {
+		await pa.reload();
+		await pa.waitForSelector('#timeline');
+		tl = await pa.textContent('#timeline');
+		if (/Which hosting account names exactly\?/.test(tl))
+			break;
+		await sleep(500);
+	}
+	assert(/More information\s*FRA\s*Which hosting account names exactly\?/.test(tl), `VNM's timeline: ${tl}`);
+	assert(/Acknowledged/.test(await pa.textContent('#request-state')), 'no state change on VNM');
+}, 60000);
+
 await H.step('the parties page labels the simulated register', async () => {
 	await pb.click('#nav-parties');
 	await pb.waitForSelector('#parties-table');

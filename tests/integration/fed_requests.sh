@@ -74,6 +74,43 @@ rq_wait VNM "$P" preserved
 [ -n "$(jget preserved_at)" ] || fail "no preserved_at on VNM: $BODY"
 ok "FRA's acknowledgement and preservation move VNM's request"
 
+# More information (art. 40 consultation): asked by FRA, supplied by VNM;
+# each lands in the other side's history, no state moves.
+fed_api FRA POST "/v1/requests/$P/messages" '{"kind":"more_information","text":"Which account names exactly?"}'
+expect 201 "ask for more information"
+for i in $(seq 1 150); do
+	fed_api VNM GET "/v1/requests/$P"
+	grep -q 'Which account names exactly' <<<"$BODY" && break
+	sleep 0.1
+done
+python3 -c '
+import json, sys
+h = json.loads(sys.argv[1])["history"]
+assert any(e["actor"] == "FRA" and e.get("payload", {}).get("message") == "more_information"
+           and e["from"] == e["to"] == "preserved" and e["ledger_index"] >= 0 for e in h), h
+' "$BODY" || fail "the question did not reach VNM as FRA's: $BODY"
+[ "$(jget state)" = preserved ] || fail "a question moved VNM's request: $BODY"
+fed_api VNM POST "/v1/requests/$P/messages" '{"kind":"more_information","text":"Accounts phish-1 and phish-2"}'
+expect 201 "supply more information"
+for i in $(seq 1 150); do
+	fed_api FRA GET "/v1/requests/$P"
+	grep -q 'Accounts phish-1 and phish-2' <<<"$BODY" && break
+	sleep 0.1
+done
+grep -q 'Accounts phish-1 and phish-2' <<<"$BODY" || fail "the answer did not reach FRA: $BODY"
+fed_api FRA POST "/v1/requests/$P/messages" '{"kind":"refusal","text":"x"}'
+expect 400 "a message kind other than more_information"
+[ "$(jget field)" = kind ] || fail "field: $BODY"
+fed_api FRA POST "/v1/requests/$P/messages" '{"kind":"more_information","text":""}'
+expect 400 "empty text"
+[ "$(jget field)" = text ] || fail "field: $BODY"
+fed_api VNM POST /v1/requests "$(fed_request mla VNM FRA)"
+fed_api VNM POST "/v1/requests/$(jget id)/messages" '{"kind":"more_information","text":"too early"}'
+expect 409 "a draft has not gone over the network"
+fed_api VNM POST "/v1/requests/0123456789abcdef0123456789abcdef/messages" '{"kind":"more_information","text":"x"}'
+expect 404 "unknown request"
+ok "more information asked and supplied across nodes; wrong kind, empty text, draft and unknown request refused"
+
 # Stale, repeated, illegal for the kind, misdirected: nothing moves.
 fed_send FRA VNM acknowledgement "$P" "{\"request\":\"$P\",\"state\":\"acknowledged\"}"
 inbox_has VNM "$MSGID"

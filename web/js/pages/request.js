@@ -36,12 +36,12 @@ function timeline(req) {
 		for (const e of src || [])
 			ev.push({
 				at: toDate(e.at || e.time || e.created_at || e.timestamp),
-				type: e.type || e.event || e.kind || type,
+				type: (e.payload && e.payload.message) || e.type || e.event || e.kind || type,
 				from: e.from_state || e.from,
 				to: e.to_state || e.to || e.state,
 				actor: e.actor || e.by || e.account || e.user || e.node,
 				index: e.ledger_index ?? e.index ?? e.ledger,
-				note: e.reason || e.note || e.message || e.text,
+				note: e.reason || e.note || e.message || e.text || (e.payload && (e.payload.text || e.payload.reason)),
 				group: type,
 			});
 	};
@@ -90,6 +90,9 @@ export async function render(ctx, main, {args}) {
 			'in_reply_to', 'delivery', 'attempts', 'acknowledged_at', 'executed_at', 'preserved_at']);
 		const dls = deadlinesOf(req).sort((a, b) => a.due - b.due);
 		const actions = allowed(req);
+		// art. 40 consultation: once the request went over the network
+		if (dir === 'in' || !['draft', 'awaiting_approval', 'approved', 'withdrawn'].includes(req.state))
+			actions.push({to: 'more_information', message: true, needs: ['reason'], article: '40'});
 		const approvable = req.state === 'awaiting_approval' && ctx.session &&
 			(ctx.session.roles || [ctx.session.role]).some(r => r === 'supervisor' || r === 'admin');
 		mount(box,
@@ -114,7 +117,7 @@ export async function render(ctx, main, {args}) {
 				approvable ? h('button', {type: 'button', id: 'approve', onclick: () => approve()}, t('action.approve')) : null,
 				req.state === 'awaiting_approval' && !approvable ? h('p', {class: 'notice warn'}, t('request.waiting_supervisor')) : null,
 				actions.length ? h('div', {class: 'buttons'}, actions.map(a => h('button', {type: 'button',
-					class: a.to === 'refused' || a.to === 'withdrawn' ? 'danger' : '', id: `act-${a.to}`,
+					class: a.to === 'refused' || a.to === 'withdrawn' ? 'danger' : a.message ? 'secondary' : '', id: `act-${a.to}`,
 					onclick: () => actionForm(a)}, tOr(`action.${a.to}`, stateLabel(a.to))))) :
 					(!approvable ? h('p', {}, t('request.no_actions')) : null),
 				h('div', {id: 'action-form'})),
@@ -131,7 +134,7 @@ export async function render(ctx, main, {args}) {
 				h('ol', {class: 'timeline', id: 'timeline'}, timeline(req).map(e => h('li', {class: `ev ev-${e.group}`},
 					h('time', {datetime: e.at ? e.at.toISOString() : ''}, fmtDateTime(e.at)),
 					h('span', {class: 'ev-type'}, tOr(`event.${e.type}`, e.type)),
-					e.to ? h('span', {}, e.from ? `${stateLabel(e.from)} → ${stateLabel(e.to)}` : stateLabel(e.to)) : null,
+					e.to && e.to !== e.from ? h('span', {}, e.from ? `${stateLabel(e.from)} → ${stateLabel(e.to)}` : stateLabel(e.to)) : null,
 					e.actor ? h('span', {class: 'actor'}, e.actor) : null,
 					e.note ? h('span', {class: 'note'}, e.note) : null,
 					e.index !== undefined && e.index !== null ? h('a', {class: 'ledger', href: `#/audit?index=${e.index}`,
@@ -220,6 +223,12 @@ export async function render(ctx, main, {args}) {
 				return;
 			}
 			try {
+				if (act.message) {
+					const r = await post(`/v1/requests/${encodeURIComponent(id)}/messages`, {kind: to, text: reason.value.trim()});
+					ctx.notice = {kind: 'ok', text: t('action.message_sent', {index: r.ledger_index})};
+					refresh(true);
+					return;
+				}
 				const r = await transition(ctx, current, {to, reason: reason.value.trim() || undefined, grounds: g});
 				ctx.notice = {kind: 'ok', text: t('action.done', {state: stateLabel(to), index: r && (r.ledger_index ?? r.index ?? '—')})};
 				refresh(true);
@@ -232,7 +241,8 @@ export async function render(ctx, main, {args}) {
 		}},
 		h('h3', {}, tOr(`action.${to}`, stateLabel(to)), act.article ? h('span', {class: 'art'}, ' ', articleText(act.article)) : null),
 		grounds,
-		h('div', {class: 'field'}, h('label', {for: 'action-reason'}, needsReason ? t('action.reason_required') : t('action.note')), reason),
+		h('div', {class: 'field'}, h('label', {for: 'action-reason'}, act.message ? t('action.message_text') :
+			needsReason ? t('action.reason_required') : t('action.note')), reason),
 		err,
 		h('div', {class: 'actions'}, h('button', {type: 'submit', id: 'action-confirm'}, t('action.confirm')),
 			h('button', {type: 'button', class: 'secondary', onclick: () => mount(slot)}, t('action.cancel')))));
