@@ -119,7 +119,7 @@ cmd_request_list(int argc, char **argv)
 	memset(&cl, 0, sizeof(cl));
 	argc = hn_cli_node_opts(&o, argc, argv);
 	js = argc > 0 && has_flag(&argc, argv, "--json");
-	for (i = 1; i < argc; i++) {
+	for (i = 1; i < argc; i += 2) { /* --filter VALUE pairs */
 		for (j = 0; filters[j] != NULL; j++)
 			if (strncmp(argv[i], "--", 2) == 0 &&
 			    strcmp(argv[i] + 2, filters[j]) == 0)
@@ -130,7 +130,6 @@ cmd_request_list(int argc, char **argv)
 			    "[--kind K] [--party P] [--state S] [--side S] "
 			    "[--due ok|due_soon|overdue] [--limit N] [--cursor C]"
 			    " [--json]");
-		i++;
 	}
 	snprintf(path, sizeof(path), "/v1/requests%s", q);
 	if ((r = hn_cli_connect(&cl, &o, 1)) != 0)

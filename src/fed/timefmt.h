@@ -1,7 +1,8 @@
 /*
  * timefmt.h - the one timestamp form on the wire: RFC 3339 in UTC with
  * seconds, "2026-11-23T16:40:05Z" (exactly 20 bytes, no fractions, no
- * offsets), so that equal instants have equal bytes.
+ * offsets), so that equal instants have equal bytes. The same form as
+ * core/date.h hn_datetime_parse (which this calls).
  */
 #ifndef HN_FED_TIMEFMT_H
 #define HN_FED_TIMEFMT_H
