@@ -95,6 +95,9 @@ hn_fed_open(struct hn_fed **out, const struct hn_fed_config *cfg,
 	pthread_rwlock_init(&f->dir_lock, NULL);
 	pthread_mutex_init(&f->mu, NULL);
 	pthread_cond_init(&f->cv, NULL);
+	pthread_cond_init(&f->wcv, NULL);
+	pthread_cond_init(&f->mcv, NULL);
+	pthread_cond_init(&f->roomcv, NULL);
 	pthread_mutex_init(&f->stats_mu, NULL);
 	r = hn_directory_load(cfg->directory_path, cfg->registry_key,
 	    (int64_t)time(NULL), &f->dir, &e2);
@@ -112,6 +115,7 @@ hn_fed_open(struct hn_fed **out, const struct hn_fed_config *cfg,
 }
 
 static void *worker_main(void *arg);
+static void *marker_main(void *arg);
 
 int
 hn_fed_directory_fetch(struct hn_fed *f, int64_t now, struct hn_error *err)
@@ -189,10 +193,24 @@ hn_fed_start(struct hn_fed *f, struct hn_error *err)
 	if (f->nworkers > 64)
 		f->nworkers = 64;
 	if ((f->workers = calloc((size_t)f->nworkers,
-	    sizeof(*f->workers))) == NULL)
+	    sizeof(*f->workers))) == NULL ||
+	    (f->inflight = calloc((size_t)f->nworkers + HN_FED_MARKS_MAX,
+	    sizeof(*f->inflight))) == NULL)
 		return hn_error_set(err, HN_ENOMEM, NULL, NULL,
 		    "out of memory");
+	for (i = 0; i < f->nworkers; i++) {
+		f->workers[i].ndue = (size_t)f->nworkers + HN_FED_MARKS_MAX +
+		    DUE_BATCH;
+		if ((f->workers[i].due = calloc(f->workers[i].ndue,
+		    sizeof(*f->workers[i].due))) == NULL)
+			return hn_error_set(err, HN_ENOMEM, NULL, NULL,
+			    "out of memory");
+	}
 	f->started = 1;
+	if (pthread_create(&f->marker, NULL, marker_main, f) != 0)
+		return hn_error_set(err, HN_EINTERNAL, NULL, NULL,
+		    "cannot start the delivery threads");
+	f->marker_started = 1;
 	for (i = 0; i < f->nworkers; i++) {
 		f->workers[i].f = f;
 		f->workers[i].k = i;
@@ -229,10 +247,18 @@ hn_fed_close(struct hn_fed *f)
 		pthread_mutex_lock(&f->mu);
 		f->stopping = 1;
 		pthread_cond_broadcast(&f->cv);
+		pthread_cond_broadcast(&f->wcv);
 		pthread_mutex_unlock(&f->mu);
 		for (i = 0; i < (size_t)f->nworkers; i++)
 			if (f->workers[i].started)
 				pthread_join(f->workers[i].th, NULL);
+		/* then the receipts they handed over are recorded */
+		pthread_mutex_lock(&f->mu);
+		f->workers_done = 1;
+		pthread_cond_signal(&f->mcv);
+		pthread_mutex_unlock(&f->mu);
+		if (f->marker_started)
+			pthread_join(f->marker, NULL);
 		if (f->witness_started)
 			pthread_join(f->witness, NULL);
 		if (f->dir_started)
@@ -243,14 +269,21 @@ hn_fed_close(struct hn_fed *f)
 
 		for (j = 0; j < f->workers[i].npeers; j++)
 			hn_peer_free(f->workers[i].peers[j].p);
+		free(f->workers[i].due);
 	}
+	for (i = 0; i < f->nmarks; i++)
+		hn_receipt_free(f->marks[i].rc);
 	free(f->workers);
+	free(f->inflight);
 	for (i = 0; i < f->nwpeers; i++)
 		hn_peer_free(f->wpeers[i].p);
 	hn_directory_free(f->dir);
 	pthread_rwlock_destroy(&f->dir_lock);
 	pthread_mutex_destroy(&f->mu);
 	pthread_cond_destroy(&f->cv);
+	pthread_cond_destroy(&f->wcv);
+	pthread_cond_destroy(&f->mcv);
+	pthread_cond_destroy(&f->roomcv);
 	pthread_mutex_destroy(&f->stats_mu);
 	hn_wipe(f->sk, sizeof(f->sk));
 	free(f);
@@ -261,7 +294,7 @@ hn_fed_kick(struct hn_fed *f)
 {
 	pthread_mutex_lock(&f->mu);
 	f->kicks++;
-	pthread_cond_broadcast(&f->cv); /* the witness waits on it too */
+	pthread_cond_signal(&f->wcv); /* one idle delivery thread */
 	pthread_mutex_unlock(&f->mu);
 }
 
@@ -442,6 +475,7 @@ struct inbox_job {
 	const struct hn_envelope *e;
 	int64_t received_ms;
 	uint64_t index;
+	struct hn_buf *receipt; /* signed in the transaction, or left empty */
 };
 
 static int
@@ -450,6 +484,7 @@ inbox_store(struct hn_db *db, void *arg, struct hn_error *err)
 	struct inbox_job *j = arg;
 	struct hn_fed *f = j->f;
 	const struct hn_envelope *e = j->e;
+	struct hn_buf cp = HN_BUF_INIT(HN_CHECKPOINT_MAX);
 	uint8_t h[HN_SHA256_LEN];
 	char hex[hn_hex_len(HN_SHA256_LEN)];
 	int r;
@@ -470,7 +505,22 @@ inbox_store(struct hn_db *db, void *arg, struct hn_error *err)
 	if (f->env.deliver != NULL &&
 	    (r = f->env.deliver(f->env.ctx, db, e, j->index, err)) < 0)
 		return r;
-	return 0;
+	if (f->env.checkpoint_pending == NULL)
+		return 0; /* receipted after the commit (receipt_for) */
+	/* The receipt in this same transaction: its checkpoint covers the
+	 * entry above and is recorded here; the caller gives the receipt out
+	 * only once the transaction committed. */
+	hn_buf_reset(j->receipt);
+	if ((r = f->env.checkpoint_pending(f->env.ctx, db, &cp)) < 0 ||
+	    (r = hn_receipt_seal(j->receipt, e->id, e->sender, f->cfg.party,
+	    j->received_ms / 1000, j->index, cp.data, f->sk, err)) < 0 ||
+	    (r = hn_fedstore_inbox_set_receipt(db, e->sender, e->id,
+	    j->receipt->data, j->receipt->len)) < 0) {
+		hn_buf_reset(j->receipt);
+		hn_error_set(err, r, NULL, NULL, "cannot sign the receipt");
+	}
+	hn_buf_release(&cp);
+	return r < 0 ? r : 0;
 }
 
 struct receipt_job {
@@ -657,7 +707,11 @@ hn_fed_inbox(struct hn_fed *f, const char *body, size_t len,
 		job.f = f;
 		job.e = e;
 		job.received_ms = now * 1000;
+		job.receipt = resp;
+		hn_buf_reset(resp);
 		r = f->env.write(f->env.ctx, inbox_store, &job, &err);
+		if (r < 0)
+			hn_buf_reset(resp); /* not committed: never given out */
 		if (r == HN_EEXIST) {
 			dup = 1; /* a concurrent copy won */
 		} else if (r < 0) {
@@ -679,7 +733,9 @@ hn_fed_inbox(struct hn_fed *f, const char *body, size_t len,
 		hn_log(HN_LOG_INFO, "inbox.duplicate", "sender=%s id=%s",
 		    e->sender, e->id);
 	}
-	if ((r = receipt_for(f, e->sender, e->id, resp)) < 0) {
+	if (!dup && resp->len > 0) {
+		/* signed and stored with the message; the commit is done */
+	} else if ((r = receipt_for(f, e->sender, e->id, resp)) < 0) {
 		hn_log(HN_LOG_ERROR, "inbox.receipt_failed", "sender=%s id=%s "
 		    "error=%s", e->sender, e->id, hn_errcode(r));
 		goto out_unlocked;
@@ -734,6 +790,52 @@ hn_fed_peer_for(struct hn_fed *f, struct peer_slot *slots, size_t *n,
 	return s->p;
 }
 
+/*
+ * Any delivery thread delivers any due row. It claims the row's id in
+ * f->inflight (under f->mu) so that no other thread sends it meanwhile,
+ * reads the row, signs the envelope and POSTs it over its own kept-alive
+ * connection to the recipient. A verified receipt goes to the marker
+ * thread, which records the receipts that arrived meanwhile in ONE
+ * transaction (so a delivery thread goes on with the next row instead of
+ * waiting for a commit per receipt); the row stays claimed until its
+ * receipt is committed. A crash before that loses nothing: the row is due
+ * again and the recipient answers the resend with the original receipt.
+ */
+
+/* Called with f->mu held. */
+static int
+inflight_has(struct hn_fed *f, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < f->ninflight; i++)
+		if (strcmp(f->inflight[i], id) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+inflight_remove(struct hn_fed *f, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < f->ninflight; i++)
+		if (strcmp(f->inflight[i], id) == 0) {
+			memmove(f->inflight[i], f->inflight[f->ninflight - 1],
+			    sizeof(f->inflight[i]));
+			f->ninflight--;
+			return;
+		}
+}
+
+static void
+release_claim(struct hn_fed *f, const char *id)
+{
+	pthread_mutex_lock(&f->mu);
+	inflight_remove(f, id);
+	pthread_mutex_unlock(&f->mu);
+}
+
 struct mark_job {
 	const char *msg_id;
 	int status, attempts;
@@ -746,36 +848,50 @@ mark_store(struct hn_db *db, void *arg, struct hn_error *err)
 {
 	struct mark_job *j = arg;
 
+	(void)err;
 	return hn_fedstore_outbox_mark(db, j->msg_id, j->status, j->attempts,
 	    j->next_ms, j->error);
 }
 
-struct delivered_job {
-	struct hn_fed *f;
-	const struct hn_receipt *rc;
-	int64_t now_ms;
-};
-
+/* Records one receipt: the outbox row, a ledger entry, the node's hook. */
 static int
-delivered_store(struct hn_db *db, void *arg, struct hn_error *err)
+delivered_one(struct hn_fed *f, struct hn_db *db, const struct fed_mark *m,
+    struct hn_error *err)
 {
-	struct delivered_job *j = arg;
-	struct hn_fed *f = j->f;
 	uint64_t index;
 	int r;
 
-	if ((r = hn_fedstore_outbox_delivered(db, j->rc->message_id,
-	    j->rc->raw, j->rc->raw_len, (int64_t)j->rc->ledger_index,
-	    j->now_ms)) < 0)
+	if ((r = hn_fedstore_outbox_delivered(db, m->rc->message_id,
+	    m->rc->raw, m->rc->raw_len, (int64_t)m->rc->ledger_index,
+	    m->now_ms)) < 0)
 		return r;
 	if ((r = ledger_event(f, db, json_pack("{s:s, s:s, s:s, s:I}",
-	    "event", "message.delivered", "id", j->rc->message_id, "to",
-	    j->rc->recipient, "their_index",
-	    (json_int_t)j->rc->ledger_index), &index)) < 0)
+	    "event", "message.delivered", "id", m->rc->message_id, "to",
+	    m->rc->recipient, "their_index",
+	    (json_int_t)m->rc->ledger_index), &index)) < 0)
 		return r;
 	if (f->env.delivered != NULL)
-		return f->env.delivered(f->env.ctx, db, j->rc->message_id,
-		    j->rc, err);
+		return f->env.delivered(f->env.ctx, db, m->rc->message_id,
+		    m->rc, err);
+	return 0;
+}
+
+struct marks_job {
+	struct hn_fed *f;
+	const struct fed_mark *m;
+	size_t n;
+};
+
+static int
+marks_store(struct hn_db *db, void *arg, struct hn_error *err)
+{
+	struct marks_job *j = arg;
+	size_t i;
+	int r;
+
+	for (i = 0; i < j->n; i++)
+		if ((r = delivered_one(j->f, db, &j->m[i], err)) < 0)
+			return r;
 	return 0;
 }
 
@@ -794,8 +910,122 @@ backoff_ms(struct hn_fed *f, int attempts)
 	return d < 1 ? 1 : (long)d;
 }
 
-/* One delivery attempt of one row; records the outcome. */
+/* Records a failed attempt: retry later, or failed for good. */
 static void
+record_failure(struct hn_fed *f, const char *msg_id, const char *recipient,
+    int attempts, int final, const char *msg)
+{
+	struct hn_error werr;
+	struct mark_job mj;
+
+	mj.msg_id = msg_id;
+	mj.attempts = attempts;
+	if (final || (f->cfg.max_attempts > 0 &&
+	    mj.attempts >= f->cfg.max_attempts)) {
+		mj.status = HN_OUT_FAILED;
+		mj.next_ms = 0;
+		STAT_INC(f, out_failed);
+		hn_log(HN_LOG_WARN, "outbox.failed", "id=%s to=%s attempts=%d "
+		    "error=\"%s\"", msg_id, recipient, mj.attempts, msg);
+	} else {
+		mj.status = HN_OUT_DELIVERING;
+		mj.next_ms = hn_fed_now_ms() + backoff_ms(f, mj.attempts);
+		hn_log(HN_LOG_INFO, "outbox.retry", "id=%s to=%s attempts=%d "
+		    "in_ms=%lld error=\"%s\"", msg_id, recipient, mj.attempts,
+		    (long long)(mj.next_ms - hn_fed_now_ms()), msg);
+	}
+	mj.error = msg;
+	if (f->env.write(f->env.ctx, mark_store, &mj, &werr) < 0)
+		hn_log(HN_LOG_ERROR, "outbox.mark_failed", "id=%s", msg_id);
+}
+
+/* Records receipts (marker thread): all in one transaction, or one by one
+ * if that fails; then releases their claims. */
+static void
+record_marks(struct hn_fed *f, struct fed_mark *m, size_t n)
+{
+	struct hn_error err;
+	struct marks_job mj;
+	size_t i;
+	int r = 0;
+
+	mj.f = f;
+	mj.m = m;
+	mj.n = n;
+	if (n > 1)
+		r = f->env.write(f->env.ctx, marks_store, &mj, &err);
+	for (i = 0; i < n; i++) {
+		if (n == 1 || r < 0) {
+			mj.m = &m[i];
+			mj.n = 1;
+			if (f->env.write(f->env.ctx, marks_store, &mj,
+			    &err) < 0) {
+				record_failure(f, m[i].rc->message_id,
+				    m[i].rc->recipient, m[i].attempts, 0,
+				    "cannot store the receipt");
+				continue;
+			}
+		}
+		STAT_INC(f, out_delivered);
+		hn_log(HN_LOG_INFO, "outbox.delivered", "id=%s to=%s "
+		    "attempts=%d their_index=%llu", m[i].rc->message_id,
+		    m[i].rc->recipient, m[i].attempts,
+		    (unsigned long long)m[i].rc->ledger_index);
+	}
+	pthread_mutex_lock(&f->mu);
+	for (i = 0; i < n; i++)
+		inflight_remove(f, m[i].rc->message_id);
+	pthread_mutex_unlock(&f->mu);
+	for (i = 0; i < n; i++)
+		hn_receipt_free(m[i].rc);
+}
+
+static void *
+marker_main(void *arg)
+{
+	struct hn_fed *f = arg;
+	struct fed_mark batch[HN_FED_MARKS_MAX];
+	size_t n;
+
+	pthread_mutex_lock(&f->mu);
+	for (;;) {
+		while (f->nmarks == 0 && !f->workers_done)
+			pthread_cond_wait(&f->mcv, &f->mu);
+		if (f->nmarks == 0)
+			break; /* the delivery threads are gone */
+		n = f->nmarks;
+		memcpy(batch, f->marks, n * sizeof(batch[0]));
+		f->nmarks = 0;
+		pthread_cond_broadcast(&f->roomcv);
+		pthread_mutex_unlock(&f->mu);
+		record_marks(f, batch, n);
+		pthread_mutex_lock(&f->mu);
+	}
+	pthread_mutex_unlock(&f->mu);
+	return NULL;
+}
+
+/* Hands a verified receipt (ownership included) to the marker thread. */
+static void
+queue_mark(struct hn_fed *f, struct hn_receipt *rc, int attempts)
+{
+	pthread_mutex_lock(&f->mu);
+	while (f->nmarks == HN_FED_MARKS_MAX)
+		pthread_cond_wait(&f->roomcv, &f->mu);
+	f->marks[f->nmarks].rc = rc;
+	f->marks[f->nmarks].attempts = attempts;
+	f->marks[f->nmarks].now_ms = hn_fed_now_ms();
+	f->nmarks++;
+	pthread_cond_signal(&f->mcv);
+	pthread_mutex_unlock(&f->mu);
+}
+
+enum { OUT_DELIVERED, OUT_RETRY, OUT_FAILED };
+
+/* One delivery attempt of one claimed row; records the outcome (a
+ * receipt through the marker thread, which releases the claim; anything
+ * else here, releasing the claim). */
+static int
 deliver_one(struct hn_fed_worker *w, struct hn_outbox_row *row)
 {
 	struct hn_fed *f = w->f;
@@ -803,15 +1033,13 @@ deliver_one(struct hn_fed_worker *w, struct hn_outbox_row *row)
 	struct hn_buf resp = HN_BUF_INIT(HN_RECEIPT_MAX);
 	struct hn_receipt *rc = NULL;
 	const struct hn_dir_party *p;
-	struct hn_error err, werr;
+	struct hn_error err;
 	struct hn_peer *peer;
-	struct mark_job mj;
-	struct delivered_job dj;
 	char msg[HN_OUT_ERROR_MAX] = "";
 	uint8_t pk[HN_ED25519_PK_LEN];
 	json_t *body = NULL;
 	long status = 0;
-	int final = 0, r;
+	int final = 0, r, outcome = OUT_RETRY;
 
 	hn_error_clear(&err);
 	STAT_INC(f, out_attempts);
@@ -860,19 +1088,9 @@ deliver_one(struct hn_fed_worker *w, struct hn_outbox_row *row)
 			    rc == NULL ? err.message : "wrong message");
 			goto done;
 		}
-		dj.f = f;
-		dj.rc = rc;
-		dj.now_ms = hn_fed_now_ms();
-		if ((r = f->env.write(f->env.ctx, delivered_store, &dj,
-		    &werr)) < 0) {
-			msgf(msg, sizeof(msg), "cannot store the receipt");
-			goto done;
-		}
-		STAT_INC(f, out_delivered);
-		hn_log(HN_LOG_INFO, "outbox.delivered", "id=%s to=%s kind=%s "
-		    "attempts=%d their_index=%llu", row->msg_id, row->recipient,
-		    row->kind, row->attempts + 1,
-		    (unsigned long long)rc->ledger_index);
+		queue_mark(f, rc, row->attempts + 1);
+		rc = NULL;
+		outcome = OUT_DELIVERED;
 		goto out;
 	}
 	{
@@ -891,35 +1109,49 @@ deliver_one(struct hn_fed_worker *w, struct hn_outbox_row *row)
 		json_decref(j);
 	}
 done:
-	mj.msg_id = row->msg_id;
-	mj.attempts = row->attempts + 1;
-	if (final || (f->cfg.max_attempts > 0 &&
-	    mj.attempts >= f->cfg.max_attempts)) {
-		mj.status = HN_OUT_FAILED;
-		mj.next_ms = 0;
-		STAT_INC(f, out_failed);
-		hn_log(HN_LOG_WARN, "outbox.failed", "id=%s to=%s attempts=%d "
-		    "error=\"%s\"", row->msg_id, row->recipient, mj.attempts,
-		    msg);
-	} else {
-		mj.status = HN_OUT_DELIVERING;
-		mj.next_ms = hn_fed_now_ms() + backoff_ms(f, mj.attempts);
-		hn_log(HN_LOG_INFO, "outbox.retry", "id=%s to=%s attempts=%d "
-		    "in_ms=%lld error=\"%s\"", row->msg_id, row->recipient,
-		    mj.attempts, (long long)(mj.next_ms - hn_fed_now_ms()), msg);
-	}
-	mj.error = msg;
-	if (f->env.write(f->env.ctx, mark_store, &mj, &werr) < 0)
-		hn_log(HN_LOG_ERROR, "outbox.mark_failed", "id=%s", row->msg_id);
+	record_failure(f, row->msg_id, row->recipient, row->attempts + 1,
+	    final, msg);
+	release_claim(f, row->msg_id);
+	outcome = final ? OUT_FAILED : OUT_RETRY;
 out:
 	json_decref(body);
 	hn_receipt_free(rc);
 	hn_buf_release(&env);
 	hn_buf_release(&resp);
+	return outcome;
 }
 
-/* A recipient that just failed is skipped for the rest of the batch so
- * that one dead peer does not stall the others behind its timeouts. */
+/* Reads and delivers a claimed row (released here if there is nothing to
+ * do any more). */
+static int
+deliver_claimed(struct hn_fed_worker *w, const char *msg_id)
+{
+	struct hn_fed *f = w->f;
+	struct hn_outbox_row row;
+	struct hn_db *db = NULL;
+	int r;
+
+	if ((r = f->env.reader(f->env.ctx, &db)) == 0) {
+		r = hn_fedstore_outbox_get(db, msg_id, &row);
+		f->env.release(f->env.ctx, db);
+	}
+	if (r < 0) {
+		release_claim(f, msg_id);
+		return OUT_RETRY;
+	}
+	if (row.status == HN_OUT_DELIVERED || row.status == HN_OUT_FAILED) {
+		hn_outbox_row_release(&row);
+		release_claim(f, msg_id);
+		return OUT_DELIVERED; /* settled meanwhile */
+	}
+	r = deliver_one(w, &row);
+	hn_outbox_row_release(&row);
+	return r;
+}
+
+/* A recipient that just failed is skipped by this thread until it next
+ * sleeps, so that one dead peer does not stall the others behind its
+ * timeouts. */
 static int
 in_list(char (*codes)[4], size_t n, const char *c)
 {
@@ -936,19 +1168,15 @@ worker_main(void *arg)
 {
 	struct hn_fed_worker *w = arg;
 	struct hn_fed *f = w->f;
-	unsigned long seen;
-	struct hn_outbox_row rows[DUE_BATCH];
-	char down[DUE_BATCH][4];
+	struct hn_outbox_due *due = w->due;
+	char down[DUE_BATCH][4], id[HN_MSGID_LEN + 1];
 	struct hn_db *db = NULL;
 	struct timespec ts;
+	unsigned long seen;
 	int64_t next, now, wait;
-	size_t n, i, ndown;
-	int r;
+	size_t n, i, limit, ndown = 0;
+	int picked, more, skipped;
 
-	if (f->env.reader(f->env.ctx, &db) == 0) {
-		/* Rows a crash left "delivering" are simply due again. */
-		f->env.release(f->env.ctx, db);
-	}
 	for (;;) {
 		pthread_mutex_lock(&f->mu);
 		if (f->stopping) {
@@ -956,60 +1184,71 @@ worker_main(void *arg)
 			break;
 		}
 		seen = f->kicks;
+		/* every claimed row may still be due: look past them */
+		limit = f->ninflight + DUE_BATCH;
 		pthread_mutex_unlock(&f->mu);
+		if (limit > w->ndue)
+			limit = w->ndue;
 
 		n = 0;
 		now = hn_fed_now_ms();
-		if ((r = f->env.reader(f->env.ctx, &db)) == 0) {
-			r = hn_fedstore_outbox_due(db, now, f->nworkers, w->k,
-			    rows, DUE_BATCH, &n);
+		if (f->env.reader(f->env.ctx, &db) == 0) {
+			if (hn_fedstore_outbox_due_ids(db, now, due, limit,
+			    &n) < 0)
+				n = 0;
 			f->env.release(f->env.ctx, db);
+		}
+		picked = -1;
+		more = skipped = 0;
+		pthread_mutex_lock(&f->mu);
+		for (i = 0; i < n && !more; i++) {
+			if (inflight_has(f, due[i].msg_id))
+				continue;
+			if (in_list(down, ndown, due[i].recipient)) {
+				skipped = 1;
+				continue;
+			}
+			if (picked < 0)
+				picked = (int)i;
+			else
+				more = 1;
+		}
+		if (picked >= 0) {
+			memcpy(f->inflight[f->ninflight++], due[picked].msg_id,
+			    sizeof(id));
+			memcpy(id, due[picked].msg_id, sizeof(id));
+		}
+		if (more)
+			pthread_cond_signal(&f->wcv); /* another thread */
+		pthread_mutex_unlock(&f->mu);
+		if (picked >= 0) {
+			if (deliver_claimed(w, id) == OUT_RETRY &&
+			    ndown < DUE_BATCH &&
+			    !in_list(down, ndown, due[picked].recipient))
+				memcpy(down[ndown++], due[picked].recipient, 4);
+			continue;
+		}
+
+		/* Nothing to take: sleep until kicked, until the next row is
+		 * due, or 1 s (rows queued by another process). */
+		if (skipped) {
+			wait = 10; /* retry the skipped peers soon */
+		} else if (n > 0) {
+			wait = 1000; /* all taken; a kick brings new ones */
+		} else {
+			next = INT64_MAX;
+			if (f->env.reader(f->env.ctx, &db) == 0) {
+				next = hn_fedstore_outbox_next(db, 1, 0);
+				f->env.release(f->env.ctx, db);
+			}
+			wait = next == INT64_MAX ? 1000 :
+			    next - hn_fed_now_ms();
+			if (wait > 1000)
+				wait = 1000;
+			if (wait <= 0)
+				continue;
 		}
 		ndown = 0;
-		for (i = 0; i < n; i++) {
-			pthread_mutex_lock(&f->mu);
-			if (f->stopping) {
-				pthread_mutex_unlock(&f->mu);
-				break;
-			}
-			pthread_mutex_unlock(&f->mu);
-			if (!in_list(down, ndown, rows[i].recipient)) {
-				int64_t before = rows[i].attempts;
-				struct hn_outbox_row chk;
-
-				deliver_one(w, &rows[i]);
-				/* Did it fail? Then skip this peer for now. */
-				if (f->env.reader(f->env.ctx, &db) == 0) {
-					if (hn_fedstore_outbox_get(db,
-					    rows[i].msg_id, &chk) == 0) {
-						if (chk.status != HN_OUT_DELIVERED &&
-						    chk.attempts > before)
-							memcpy(down[ndown++],
-							    rows[i].recipient, 4);
-						hn_outbox_row_release(&chk);
-					}
-					f->env.release(f->env.ctx, db);
-				}
-			}
-		}
-		for (i = 0; i < n; i++)
-			hn_outbox_row_release(&rows[i]);
-		if (n == DUE_BATCH && ndown == 0)
-			continue; /* more are due right now */
-
-		next = INT64_MAX;
-		if (f->env.reader(f->env.ctx, &db) == 0) {
-			next = hn_fedstore_outbox_next(db, f->nworkers, w->k);
-			f->env.release(f->env.ctx, db);
-		}
-		now = hn_fed_now_ms();
-		wait = next == INT64_MAX ? 1000 : next - now;
-		if (wait > 1000)
-			wait = 1000; /* also picks up rows queued elsewhere */
-		if (wait <= 0 && ndown == 0)
-			continue;
-		if (wait <= 0)
-			wait = 10;
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_sec += wait / 1000;
 		ts.tv_nsec += (wait % 1000) * 1000000;
@@ -1019,7 +1258,7 @@ worker_main(void *arg)
 		}
 		pthread_mutex_lock(&f->mu);
 		while (f->kicks == seen && !f->stopping) {
-			if (pthread_cond_timedwait(&f->cv, &f->mu, &ts) ==
+			if (pthread_cond_timedwait(&f->wcv, &f->mu, &ts) ==
 			    ETIMEDOUT)
 				break;
 		}

@@ -60,6 +60,16 @@ struct hn_fed_env {
 	/* Optional: a message we sent was receipted (inside a transaction). */
 	int (*delivered)(void *ctx, struct hn_db *db, const char *msg_id,
 	    const struct hn_receipt *rc, struct hn_error *err);
+	/* Optional: appends a signed checkpoint of the log as the running
+	 * write transaction leaves it (recorded in that transaction;
+	 * ledger/log.h hn_ledger_checkpoint_pending). With it, an accepted
+	 * message's receipt is signed and stored in the transaction that
+	 * stores the message (one commit per message, and the receipt is
+	 * given out only after that commit); without it, the receipt is
+	 * made after the commit with `checkpoint` and stored in a second
+	 * transaction. */
+	int (*checkpoint_pending)(void *ctx, struct hn_db *db,
+	    struct hn_buf *out);
 };
 
 struct hn_fed_config {

@@ -9,8 +9,17 @@
 
 #include "fed/fed.h"
 #include "fed/peer.h"
+#include "store/fed.h"
 
 #define MAX_PEERS 64
+#define HN_FED_MARKS_MAX 256 /* receipts waiting for the marker thread */
+
+/* A verified receipt waiting to be recorded (fed.c, marker thread). */
+struct fed_mark {
+	struct hn_receipt *rc;  /* owned */
+	int attempts;           /* the row's attempts, this one included */
+	int64_t now_ms;
+};
 
 struct peer_slot {
 	char code[4];
@@ -20,11 +29,13 @@ struct peer_slot {
 
 struct hn_fed_worker {
 	struct hn_fed *f;
-	int k;                              /* takes rows with seq % n == k */
+	int k;
 	pthread_t th;
 	int started;
 	struct peer_slot peers[MAX_PEERS];  /* this thread's clients */
 	size_t npeers;
+	struct hn_outbox_due *due;          /* scan buffer */
+	size_t ndue;
 };
 
 struct hn_fed {
@@ -36,11 +47,20 @@ struct hn_fed {
 	struct hn_directory *dir; /* held copy, or NULL */
 
 	pthread_mutex_t mu;
-	pthread_cond_t cv;
+	pthread_cond_t cv;                  /* witness, directory: stop */
 	unsigned long kicks;                /* bumped by hn_fed_kick */
 	int stopping, started;
 	struct hn_fed_worker *workers;      /* delivery threads */
 	int nworkers;
+	pthread_cond_t wcv;                 /* idle delivery threads */
+	char (*inflight)[HN_MSGID_LEN + 1]; /* rows claimed (mu) */
+	size_t ninflight;
+	struct fed_mark marks[HN_FED_MARKS_MAX]; /* for the marker (mu) */
+	size_t nmarks;
+	pthread_cond_t mcv;                 /* the marker: marks queued */
+	pthread_cond_t roomcv;              /* delivery threads: room */
+	pthread_t marker;
+	int marker_started, workers_done;
 
 	pthread_mutex_t stats_mu;
 	struct hn_fed_stats stats;

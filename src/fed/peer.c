@@ -216,6 +216,15 @@ hn_peer_request(struct hn_peer *p, const char *method, const char *path,
 			    "content type too long or out of memory");
 		}
 		hdrs = t;
+		/* No "Expect: 100-continue" (curl adds it above 1 KiB): it
+		 * costs a round trip per request, and the receiver reads any
+		 * body up to its limit anyway. */
+		if ((t = curl_slist_append(hdrs, "Expect:")) == NULL) {
+			curl_slist_free_all(hdrs);
+			return hn_error_set(err, HN_ENOMEM, NULL, NULL,
+			    "out of memory");
+		}
+		hdrs = t;
 		curl_easy_setopt(p->h, CURLOPT_POST, 1L);
 		curl_easy_setopt(p->h, CURLOPT_POSTFIELDS, body);
 		curl_easy_setopt(p->h, CURLOPT_POSTFIELDSIZE_LARGE,

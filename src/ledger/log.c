@@ -498,18 +498,15 @@ hn_ledger_root(struct hn_ledger *l, uint64_t size, uint8_t root[32])
 	return r;
 }
 
-int
-hn_ledger_checkpoint(struct hn_ledger *l, struct hn_buf *signed_note)
+/* Signs and records the checkpoint of the current size (see log.h). */
+static int
+checkpoint(struct hn_ledger *l, struct hn_buf *signed_note)
 {
 	struct hn_buf body = HN_BUF_INIT(HN_NOTE_MAX);
 	struct hn_buf note = HN_BUF_INIT(HN_NOTE_MAX);
 	struct hn_checkpoint c;
 	int r;
 
-	if (!l->can_sign)
-		return HN_EDENIED;
-	if (hn_store_in_transaction(l->db))
-		return HN_ESTATE;
 	if ((r = sync_state(l)) != 0)
 		return r;
 	memset(&c, 0, sizeof(c));
@@ -527,6 +524,26 @@ out:
 	hn_buf_release(&body);
 	hn_buf_release(&note);
 	return r;
+}
+
+int
+hn_ledger_checkpoint(struct hn_ledger *l, struct hn_buf *signed_note)
+{
+	if (!l->can_sign)
+		return HN_EDENIED;
+	if (hn_store_in_transaction(l->db))
+		return HN_ESTATE;
+	return checkpoint(l, signed_note);
+}
+
+int
+hn_ledger_checkpoint_pending(struct hn_ledger *l, struct hn_buf *signed_note)
+{
+	if (!l->can_sign)
+		return HN_EDENIED;
+	if (!hn_store_in_transaction(l->db))
+		return HN_ESTATE;
+	return checkpoint(l, signed_note);
 }
 
 int

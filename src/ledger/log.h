@@ -95,6 +95,18 @@ int hn_ledger_root(struct hn_ledger *l, uint64_t size, uint8_t root[32]);
  */
 int hn_ledger_checkpoint(struct hn_ledger *l, struct hn_buf *signed_note);
 
+/*
+ * The same INSIDE the caller's open transaction (HN_ESTATE outside): the
+ * checkpoint covers the entries this transaction appended and is recorded
+ * in it, so the note and the entries it covers commit or vanish together.
+ * The caller MUST NOT let the note out of the process (reply, log, file)
+ * unless that transaction committed: a note of a rolled-back tree would
+ * look like a fork once the log grows differently. Used for a receipt
+ * stored in the transaction that stores the message (fed/fed.c).
+ */
+int hn_ledger_checkpoint_pending(struct hn_ledger *l,
+    struct hn_buf *signed_note);
+
 /* Appends the last checkpoint recorded by hn_ledger_checkpoint to note
  * (HN_ENOTFOUND if none). */
 int hn_ledger_last_checkpoint(struct hn_ledger *l, struct hn_buf *note);

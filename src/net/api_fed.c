@@ -98,6 +98,15 @@ p_checkpoint(void *ctx, uint64_t min_size, struct hn_buf *out)
 }
 
 static int
+p_checkpoint_pending(void *ctx, struct hn_db *db, struct hn_buf *out)
+{
+	struct hn_fednode *fn = ctx;
+
+	(void)db; /* the writer connection, which the node's ledger is on */
+	return hn_ledger_checkpoint_pending(fn->n->ledger, out);
+}
+
+static int
 p_gate(void *ctx, const char *us, const char *them, int64_t when,
     const json_t *req, char *reason, size_t len)
 {
@@ -479,6 +488,7 @@ hn_fednode_start(struct hn_node *n, struct hn_error *err)
 	env.release = p_release;
 	env.ledger_append = p_append;
 	env.checkpoint = p_checkpoint;
+	env.checkpoint_pending = p_checkpoint_pending;
 	env.gate = p_gate;
 	env.accepted = p_accepted;
 	env.deliver = p_deliver;

@@ -233,6 +233,31 @@ hn_fedstore_outbox_due(struct hn_db *db, int64_t now_ms, int nparts,
 	return outbox_rows(st, rows, max, n);
 }
 
+int
+hn_fedstore_outbox_due_ids(struct hn_db *db, int64_t now_ms,
+    struct hn_outbox_due *due, size_t max, size_t *n)
+{
+	sqlite3_stmt *st;
+	int r, rc = SQLITE_DONE;
+
+	*n = 0;
+	if ((r = hn_db_stmt(db, &st, "SELECT msg_id, recipient FROM fed_outbox "
+	    "WHERE status IN (0, 1) AND next_ms <= ? ORDER BY next_ms, seq "
+	    "LIMIT ?")) < 0)
+		return r;
+	sqlite3_bind_int64(st, 1, now_ms);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+	while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		col_text(st, 0, due[*n].msg_id, sizeof(due[*n].msg_id));
+		col_text(st, 1, due[*n].recipient, sizeof(due[*n].recipient));
+		(*n)++;
+	}
+	if (*n < max && rc != SQLITE_DONE)
+		r = HN_EDB;
+	sqlite3_reset(st);
+	return r;
+}
+
 int64_t
 hn_fedstore_outbox_next(struct hn_db *db, int nparts, int part)
 {

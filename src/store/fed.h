@@ -63,6 +63,17 @@ int hn_fedstore_outbox_due(struct hn_db *db, int64_t now_ms, int nparts,
 /* The earliest next_ms of an undelivered row of the part, or INT64_MAX. */
 int64_t hn_fedstore_outbox_next(struct hn_db *db, int nparts, int part);
 
+/* A due row's key, without its body (the delivery threads claim rows by
+ * id and then read the one they deliver). */
+struct hn_outbox_due {
+	char msg_id[33];
+	char recipient[4];
+};
+/* Up to `max` rows due at now_ms (queued or delivering, next_ms <= now),
+ * oldest first (next_ms, seq), into due[0..*n). */
+int hn_fedstore_outbox_due_ids(struct hn_db *db, int64_t now_ms,
+    struct hn_outbox_due *due, size_t max, size_t *n);
+
 /* Records an attempt: new status, attempts, next_ms, last error. */
 int hn_fedstore_outbox_mark(struct hn_db *db, const char *msg_id, int status,
     int attempts, int64_t next_ms, const char *last_error);

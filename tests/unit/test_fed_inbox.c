@@ -40,6 +40,8 @@ struct tenv {
 	pthread_mutex_t mu;
 	uint64_t ledger;     /* entries appended (committed or not) */
 	int deny;            /* gate refuses */
+	int cp_fail;         /* checkpoint_pending fails */
+	int cp_pending;      /* checkpoint_pending calls */
 	char tmp[64];
 	char dirpath[96];
 	char dbpath[96];
@@ -100,6 +102,20 @@ t_checkpoint(void *ctx, uint64_t min_size, struct hn_buf *out)
 	struct tenv *t = ctx;
 
 	return hn_buf_addf(out, "test/FRA\n%llu\nAAAA\n\n— test/FRA x\n",
+	    (unsigned long long)t->ledger);
+}
+
+/* The checkpoint inside the write transaction (the node's default). */
+static int
+t_checkpoint_pending(void *ctx, struct hn_db *db, struct hn_buf *out)
+{
+	struct tenv *t = ctx;
+
+	(void)db;
+	t->cp_pending++;
+	if (t->cp_fail)
+		return HN_EIO;
+	return hn_buf_addf(out, "test/FRA\n%llu\nAAAA\n\n— test/FRA y\n",
 	    (unsigned long long)t->ledger);
 }
 
@@ -170,7 +186,7 @@ setup(void **state)
 {
 	struct hn_fed_config cfg;
 	struct hn_fed_env env = { &T, t_write, t_reader, t_release, t_append,
-		t_checkpoint, t_gate, NULL, NULL, NULL };
+		t_checkpoint, t_gate, NULL, NULL, NULL, t_checkpoint_pending };
 	struct hn_buf b = HN_BUF_INIT(HN_DIR_MAX);
 	struct hn_error err;
 	int64_t now = (int64_t)time(NULL);
@@ -292,11 +308,85 @@ test_accept_and_dedup(void **state)
 	assert_int_equal(r1.len, r2.len);
 	assert_memory_equal(r1.data, r2.data, r1.len);
 	assert_int_equal(stored(), n0 + 1);
+	/* The receipt was made once, in the storing transaction. */
+	assert_int_equal(T.cp_pending, 1);
 	/* A replay far outside the time window still gets the receipt. */
 	hn_buf_reset(&r2);
 	assert_int_equal(hn_fed_inbox(F, b.data, b.len, fp_vnm,
 	    (int64_t)time(NULL) + 86400, &st, &ct, &r2), 0);
 	assert_int_equal(st, 200);
+	assert_memory_equal(r1.data, r2.data, r1.len);
+	hn_buf_release(&b);
+	hn_buf_release(&r1);
+	hn_buf_release(&r2);
+}
+
+/*
+ * The receipt is signed inside the transaction that stores the message:
+ * if that fails, nothing is stored, no receipt goes out, and the retry is
+ * processed afresh. A row stored without a receipt (by a node before this
+ * change) is receipted when its duplicate arrives.
+ */
+static void
+test_receipt_in_transaction(void **state)
+{
+	struct hn_buf b = HN_BUF_INIT(HN_ENV_MAX);
+	struct hn_buf r1 = HN_BUF_INIT(65536), r2 = HN_BUF_INIT(65536);
+	struct hn_receipt *rc = NULL;
+	struct hn_inbox_row row;
+	struct hn_error err;
+	const char *ct;
+	char id[33];
+	int st = 0;
+	int64_t n0 = stored();
+	uint64_t l0 = T.ledger;
+
+	seal(&b, vnm.sk, "VNM", "FRA", "preservation", NULL,
+	    (int64_t)time(NULL), id);
+	T.cp_fail = 1;
+	assert_true(hn_fed_inbox(F, b.data, b.len, fp_vnm,
+	    (int64_t)time(NULL), &st, &ct, &r1) < 0);
+	assert_int_not_equal(st, 200);
+	assert_int_equal(stored(), n0);
+	assert_int_equal(T.ledger, l0);
+	T.cp_fail = 0;
+	hn_buf_reset(&r1);
+	assert_int_equal(hn_fed_inbox(F, b.data, b.len, fp_vnm,
+	    (int64_t)time(NULL), &st, &ct, &r1), 0);
+	assert_int_equal(st, 200);
+	assert_int_equal(stored(), n0 + 1);
+	assert_int_equal(hn_fedstore_inbox_get(T.db, "VNM", id, &row), 0);
+	assert_non_null(row.receipt);
+	assert_int_equal(row.receipt_len, r1.len);
+	assert_memory_equal(row.receipt, r1.data, r1.len);
+	hn_inbox_row_release(&row);
+
+	/* A row without a receipt: its duplicate gets one, made once. */
+	hn_msgid_new(id);
+	assert_int_equal(hn_fedstore_inbox_add(T.db, "VNM", id,
+	    "preservation", "", "x", 1, (int64_t)time(NULL) * 1000, 7), 0);
+	hn_buf_reset(&b);
+	{
+		json_t *body = json_pack("{s:s}", "offence", "fraud");
+
+		assert_int_equal(hn_envelope_seal(&b, id, "VNM", "FRA",
+		    "preservation", (int64_t)time(NULL), NULL, body, vnm.sk,
+		    &err), 0);
+		json_decref(body);
+	}
+	hn_buf_reset(&r1);
+	assert_int_equal(hn_fed_inbox(F, b.data, b.len, fp_vnm,
+	    (int64_t)time(NULL), &st, &ct, &r1), 0);
+	assert_int_equal(st, 200);
+	assert_int_equal(hn_receipt_open(&rc, r1.data, r1.len, NULL, fra.pk,
+	    &err), 0);
+	assert_string_equal(rc->message_id, id);
+	assert_int_equal(rc->ledger_index, 7);
+	hn_receipt_free(rc);
+	assert_int_equal(hn_fed_inbox(F, b.data, b.len, fp_vnm,
+	    (int64_t)time(NULL), &st, &ct, &r2), 0);
+	assert_int_equal(st, 200);
+	assert_int_equal(r1.len, r2.len);
 	assert_memory_equal(r1.data, r2.data, r1.len);
 	hn_buf_release(&b);
 	hn_buf_release(&r1);
@@ -544,6 +634,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_accept_and_dedup),
+		cmocka_unit_test(test_receipt_in_transaction),
 		cmocka_unit_test(test_rejections),
 		cmocka_unit_test(test_queue),
 		cmocka_unit_test(test_witness),

@@ -388,6 +388,32 @@ test_checkpoint_and_tamper(void **state)
 	assert_int_equal(hn_db_begin(db), 0);
 	assert_int_equal(hn_ledger_checkpoint(l, &note), HN_ESTATE);
 	assert_int_equal(hn_db_rollback(db), 0);
+	/* the pending variant: only inside one, covering its entries, and
+	 * recorded with them (a rollback takes both away) */
+	assert_int_equal(hn_ledger_checkpoint_pending(l, &note), HN_ESTATE);
+	{
+		uint64_t idx;
+		uint8_t lr[HL];
+
+		assert_int_equal(hn_db_begin(db), 0);
+		assert_int_equal(hn_ledger_append(l, "pending", 7, &idx), 0);
+		assert_true(idx == 600);
+		hn_buf_reset(&note);
+		assert_int_equal(hn_ledger_checkpoint_pending(l, &note), 0);
+		assert_int_equal(hn_checkpoint_open(&c, note.data, note.len,
+		    &v, 1, "hanoinet.example/VNM", &err), 0);
+		assert_true(c.size == 601);
+		assert_int_equal(hn_ledger_root(l, 601, lr), 0);
+		assert_memory_equal(c.root, lr, HL);
+		assert_int_equal(hn_db_rollback(db), 0);
+		assert_int_equal(hn_ledger_rollback(l), 0);
+		assert_true(hn_ledger_size(l) == 600);
+		hn_buf_reset(&note);
+		assert_int_equal(hn_ledger_last_checkpoint(l, &note), 0);
+		assert_int_equal(hn_checkpoint_open(&c, note.data, note.len,
+		    &v, 1, "hanoinet.example/VNM", &err), 0);
+		assert_true(c.size == 600); /* the pending one is gone */
+	}
 	assert_int_equal(hn_ledger_open(&ro, db, "hanoinet.example/VNM", NULL,
 	    NULL, &err), 0);
 	assert_int_equal(hn_ledger_checkpoint(ro, &note), HN_EDENIED);
