@@ -296,6 +296,21 @@ p_deliver(void *ctx, struct hn_db *db, const struct hn_envelope *e,
 	return r;
 }
 
+static int
+resend_withdrawal(struct hn_fednode *fn, struct hn_db *db,
+    const struct hn_request_row *rq, struct hn_error *err)
+{
+	char id[HN_MSGID_LEN + 1];
+	json_t *body = json_pack("{s:s, s:s}", "request", rq->id, "state",
+	    rq->state);
+	int r;
+
+	r = hn_fed_queue(fn->fed, db, rq->to, "withdrawal", rq->id, rq->id,
+	    body, (int64_t)time(NULL) * 1000, id, NULL, err);
+	json_decref(body);
+	return r;
+}
+
 /* A receipt for a message we sent (inside its transaction). */
 static int
 p_delivered(void *ctx, struct hn_db *db, const char *msg_id,
@@ -325,9 +340,20 @@ p_delivered(void *ctx, struct hn_db *db, const char *msg_id,
 			    (int64_t)time(NULL), &row, err);
 			hn_request_row_release(&row);
 		}
-		/* a request withdrawn meanwhile stays withdrawn */
-		if (r == HN_ESTATE)
-			r = 0;
+		/* A request withdrawn meanwhile stays withdrawn. Its
+		 * withdrawal may have reached the other node before the
+		 * request did (delivery threads do not keep an order) and
+		 * been set aside there: send it again, now that the request
+		 * is there (a second one changes nothing). */
+		if (r == HN_ESTATE) {
+			hn_request_row_init(&row);
+			r = hn_requests_get(db, o.request_id, &row);
+			if (r == 0 && strcmp(row.state, "withdrawn") == 0)
+				r = resend_withdrawal(fn, db, &row, err);
+			else if (r == 0 || r == HN_ENOTFOUND)
+				r = 0;
+			hn_request_row_release(&row);
+		}
 	}
 	hn_outbox_row_release(&o);
 	return r;

@@ -156,6 +156,19 @@ fed_api VNM GET "/v1/messages?request_id=$D"
 [ "$(jget messages.0.id 2>/dev/null)" = "" ] || fail "a withdrawn draft sent a message: $BODY"
 ok "late withdrawals change nothing; a withdrawn draft sends nothing"
 
+# Sent and withdrawn while FRA is down: the request and its withdrawal
+# reach FRA later, in either order; FRA's copy ends withdrawn.
+fed_stop FRA
+queue VNM preservation FRA
+X=$RQ
+fed_api VNM POST "/v1/requests/$X/transitions" '{"to":"withdrawn"}'
+expect 200 "withdraw before delivery"
+fed_start FRA
+rq_wait FRA "$X" withdrawn
+rq_state VNM "$X"
+[ "$ST" = withdrawn ] || fail "VNM: $ST"
+ok "a request withdrawn before it was delivered ends withdrawn on both nodes"
+
 queue VNM mla FRA
 M=$RQ
 rq_wait VNM "$M" delivered
