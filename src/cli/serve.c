@@ -171,6 +171,7 @@ conferr:
 	hn_cli_fail(1, "%s", e.message);
 out:
 	hn_http_stop(http);     /* in-flight requests finish first */
+	hn_evxfer_stop();       /* evidence transfers stop (resumable) */
 	hn_fednode_stop(node);  /* then deliveries stop */
 	hn_node_close(node);    /* then the writer drains and the DB closes */
 	if (status == 0)

@@ -32,7 +32,9 @@ type_valid(const char *s, size_t len)
 	    (len == strlen(HN_SIGNED_ENVELOPE) &&
 	    memcmp(s, HN_SIGNED_ENVELOPE, len) == 0) ||
 	    (len == strlen(HN_SIGNED_RECEIPT) &&
-	    memcmp(s, HN_SIGNED_RECEIPT, len) == 0);
+	    memcmp(s, HN_SIGNED_RECEIPT, len) == 0) ||
+	    (len == strlen(HN_SIGNED_EVIDENCE) &&
+	    memcmp(s, HN_SIGNED_EVIDENCE, len) == 0);
 }
 
 int

@@ -34,6 +34,7 @@
 #define HN_SIGNED_DIRECTORY "hanoinet-directory-v1"
 #define HN_SIGNED_ENVELOPE "hanoinet-envelope-v1"
 #define HN_SIGNED_RECEIPT "hanoinet-receipt-v1"
+#define HN_SIGNED_EVIDENCE "hanoinet-evidence-v1" /* fed/evwire.h */
 
 #define HN_SIGNER_MAX 128   /* bytes of a signer / key name */
 #define HN_VKEY_MAX 256     /* bytes of a verifier key string */

@@ -148,6 +148,7 @@ action_title(const char *a)
 		{ "intake", "Intake (fingerprinted on arrival)" },
 		{ "seal", "Sealed (encrypted at rest)" },
 		{ "transfer_out", "Transfer to the requesting State" },
+		{ "acknowledged", "Receipt acknowledged by the requesting State" },
 		{ "received", "Received from the sending State" },
 		{ "verified", "Verified" },
 		{ "opened", "Opened" },

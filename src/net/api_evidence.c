@@ -31,6 +31,7 @@
 #include "ledger/custody.h"
 #include "ledger/log.h"
 #include "ledger/note.h"
+#include "net/evidence_int.h"
 #include "net/http.h"
 #include "net/node.h"
 #include "net/routes.h"
@@ -844,4 +845,42 @@ damaged:
 	return hn_resp_error(r, 500, "evidence_damaged", NULL, NULL,
 	    "the stored object of item %lld does not verify; nothing was "
 	    "served: %s", (long long)it.id, e.message);
+}
+
+/* --- shared with net/api_evxfer.c (net/evidence_int.h) ------------------ */
+
+int
+hn_ev_setup(struct hn_node *n, struct hn_error *err)
+{
+	return ev_setup(n, err);
+}
+
+const struct hn_seal_keys *
+hn_ev_keys(void)
+{
+	return &ev.keys;
+}
+
+const char *
+hn_ev_blobs(void)
+{
+	return ev.blobs;
+}
+
+void
+hn_ev_custody(struct hn_custody *c, struct hn_db *db)
+{
+	custody_of(c, db);
+}
+
+int
+hn_ev_load_item(struct hn_req *r, struct hn_evidence_item *it)
+{
+	return load_item(r, it);
+}
+
+int
+hn_ev_name_taken(struct hn_req *r, const char *request, const char *name)
+{
+	return name_taken(r, request, name);
 }

@@ -75,6 +75,14 @@ int hn_api_evidence_upload_get(struct hn_req *r);
 int hn_api_evidence_upload_put(struct hn_req *r);
 int hn_api_evidence_upload_finish(struct hn_req *r);
 int hn_api_evidence_upload_cancel(struct hn_req *r);
+int hn_api_evidence_transfer(struct hn_req *r);
+int hn_api_evidence_transfers(struct hn_req *r);
+int hn_api_evxfer_offer(struct hn_req *r);
+int hn_api_evxfer_chunk(struct hn_req *r);
+int hn_api_evxfer_finish(struct hn_req *r);
+/* Stops the evidence transfer threads (after the HTTP server stopped,
+ * before the node closes); interrupted transfers resume when asked. */
+void hn_evxfer_stop(void);
 int hn_api_evidence_content(struct hn_req *r);
 
 #endif

@@ -510,3 +510,41 @@ out:
 		unlink(tmp);
 	return rc;
 }
+
+int
+hn_blob_adopt_sealed(const char *root, const char *expected_addr,
+    const struct hn_seal_keys *k, const char *path, uint64_t *size,
+    int *existed, struct hn_error *err)
+{
+	struct hn_blob_reader *r = NULL;
+	const uint8_t *p;
+	ssize_t n;
+	int fd, rc;
+
+	*existed = 0;
+	if (hn_blob_addr_valid(expected_addr) != 0)
+		return hn_error_set(err, HN_EINVAL, "address", NULL,
+		    "not an object address");
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return hn_error_set(err, HN_EIO, NULL, NULL, "cannot open the "
+		    "staged stream");
+	if ((rc = reader_from_fd(&r, fd, expected_addr, k, err)) != 0)
+		return rc;
+	for (;;) {
+		n = hn_blob_read(r, &p, err);
+		if (n < 0) {
+			rc = (int)n;
+			goto out;
+		}
+		if (n == 0)
+			break;
+	}
+	if (size != NULL)
+		*size = r->pos;
+	hn_blob_close(r);
+	r = NULL;
+	rc = hn_blob_commit(root, path, expected_addr, k, existed, err);
+out:
+	hn_blob_close(r);
+	return rc;
+}

@@ -114,4 +114,15 @@ int hn_blob_receive_sealed(const char *root, const char *expected_addr,
     const struct hn_seal_keys *k, int fd, uint64_t *size, int *existed,
     struct hn_error *err) __attribute__((warn_unused_result));
 
+/*
+ * The same for a sealed stream already staged in the file `path` (on the
+ * same file system as root, e.g. ROOT/incoming/): every chunk and the
+ * SHA-256 are checked, then the file becomes object expected_addr (link,
+ * never replace) and `path` is removed. On HN_EVERIFY nothing is stored
+ * and `path` is left for the caller.
+ */
+int hn_blob_adopt_sealed(const char *root, const char *expected_addr,
+    const struct hn_seal_keys *k, const char *path, uint64_t *size,
+    int *existed, struct hn_error *err) __attribute__((warn_unused_result));
+
 #endif

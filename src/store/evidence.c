@@ -56,12 +56,41 @@ const struct hn_migration hn_evidence_migrations[] = {
 	  " description TEXT NOT NULL DEFAULT '',"
 	  " created_by TEXT NOT NULL,"
 	  " created_at INTEGER NOT NULL);" },
+	/* transfers over the federation channel (store/evxfer.h) */
+	{ "0102-evidence-transfer-wire",
+	  "ALTER TABLE evidence_transfer ADD COLUMN xfer TEXT NOT NULL "
+	  " DEFAULT '';"
+	  "ALTER TABLE evidence_transfer ADD COLUMN total INTEGER NOT NULL "
+	  " DEFAULT 0;"
+	  "ALTER TABLE evidence_transfer ADD COLUMN error TEXT NOT NULL "
+	  " DEFAULT '';"
+	  "ALTER TABLE evidence_transfer ADD COLUMN their_index INTEGER "
+	  " NOT NULL DEFAULT -1;"
+	  "ALTER TABLE evidence_transfer ADD COLUMN receipt TEXT NOT NULL "
+	  " DEFAULT '';"
+	  "CREATE INDEX evidence_transfer_item ON evidence_transfer(item_id);"
+	  "CREATE TABLE evidence_incoming ("
+	  " sender TEXT NOT NULL,"
+	  " xfer TEXT NOT NULL,"
+	  " request_id TEXT NOT NULL,"
+	  " name TEXT NOT NULL,"
+	  " description TEXT NOT NULL DEFAULT '',"
+	  " sha256 TEXT NOT NULL CHECK (length(sha256) = 64),"
+	  " size INTEGER NOT NULL CHECK (size >= 0),"
+	  " sealed_size INTEGER NOT NULL CHECK (sealed_size >= 0),"
+	  " conditions TEXT NOT NULL DEFAULT '',"
+	  " state TEXT NOT NULL,"
+	  " error TEXT NOT NULL DEFAULT '',"
+	  " item_id INTEGER NOT NULL DEFAULT 0,"
+	  " receipt TEXT NOT NULL DEFAULT '',"
+	  " created_at INTEGER NOT NULL,"
+	  " PRIMARY KEY (sender, xfer));" },
 	{ NULL, NULL }
 };
 
 static const char *const actions[] = {
-	"intake", "seal", "transfer_out", "received", "verified", "opened",
-	"exported", "deleted", NULL
+	"intake", "seal", "transfer_out", "acknowledged", "received",
+	"verified", "opened", "exported", "deleted", NULL
 };
 
 int

@@ -62,8 +62,8 @@ struct hn_custody_event {
 };
 
 /*
- * 0 if action is one of: intake seal transfer_out received verified opened
- * exported deleted.
+ * 0 if action is one of: intake seal transfer_out acknowledged received
+ * verified opened exported deleted.
  */
 int hn_custody_action_valid(const char *action);
 

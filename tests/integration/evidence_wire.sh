@@ -1,0 +1,241 @@
+#!/usr/bin/env bash
+# Evidence transfer between real nodes over the federation channel
+# (docs/protocol.md section 7): VNM (the requested side) sends an item to
+# FRA sealed for FRA's key, in signed pieces over mutual TLS; FRA verifies
+# every chunk and the SHA-256 before it stores and receipts; custody on
+# both sides. Interrupted transfers resume from what FRA holds (sender
+# stopped; receiver killed); a tampered piece, another node's certificate
+# and an unknown signer are refused; a wrong announced hash is refused
+# before any acknowledgement; FRA refuses to send the item on to DEU
+# without VNM's recorded authorisation (art. 36).
+. "$HN_SRC/tests/integration/lib/node.sh"
+. "$HN_SRC/tests/integration/lib/fed.sh"
+
+fed_setup VNM FRA DEU
+fed_start VNM
+fed_start FRA
+fed_start DEU
+
+S="$HN_T/src"
+mkdir -p "$S"
+head -c $((3 * 1048576 + 5)) /dev/urandom >"$S/logs.tar"
+head -c $((3 * 1048576 + 77)) /dev/urandom >"$S/resume.img"
+head -c $((2 * 1048576 + 1)) /dev/urandom >"$S/killed.img"
+head -c 70000 /dev/urandom >"$S/small.bin"
+head -c 100000 /dev/urandom >"$S/wrong.bin"
+printf '%s\n' "${OTOKEN[VNM]}" >"$HN_T/vnm.token"
+"$HN_BIN" evidence add --url "${URLS[VNM]}" --cacert "$HN_T/VNM/tls.crt" \
+	--token-file "$HN_T/vnm.token" --request REQ-W \
+	"$S/logs.tar" "$S/resume.img" "$S/killed.img" "$S/small.bin" "$S/wrong.bin" >/dev/null \
+	|| fail "upload on VNM"
+fed_api VNM GET "/v1/evidence?request=REQ-W"
+VLIST=$BODY
+id_in() { python3 -c 'import json,sys
+for it in json.loads(sys.argv[1])["items"]:
+    if it["name"] == sys.argv[2]: print(it["item"])' "$1" "$2"; }
+LOGS=$(id_in "$VLIST" logs.tar); RES=$(id_in "$VLIST" resume.img)
+KIL=$(id_in "$VLIST" killed.img); SMALL=$(id_in "$VLIST" small.bin)
+WRONG=$(id_in "$VLIST" wrong.bin)
+
+# xfer_state CODE ITEM: sets XSTATE, XSENT, XID, XERR (latest outgoing)
+xfer_state() {
+	fed_api "$1" GET "/v1/evidence/$2/transfers"
+	expect 200 "transfers of $2 on $1"
+	read -r XSTATE XSENT XID XERR < <(python3 -c 'import json,sys
+t=[x for x in json.loads(sys.argv[1])["transfers"] if x["direction"]=="out"]
+x=t[-1] if t else {"state":"none","sent":0,"transfer":"-","error":""}
+print(x["state"], x["sent"], x["transfer"], x["error"].replace(" ","_") or "-")' "$BODY")
+}
+# wait_state CODE ITEM STATE [SECONDS]
+wait_state() {
+	local i
+	for i in $(seq 1 $(( ${4:-60} * 10 ))); do
+		xfer_state "$1" "$2"
+		[ "$XSTATE" = "$3" ] && return 0
+		case "$XSTATE" in failed|interrupted|acknowledged)
+			[ "$XSTATE" != "$3" ] && fail "item $2 on $1: $XSTATE, not $3 ($XERR)" ;;
+		esac
+		sleep 0.1
+	done
+	fail "item $2 on $1 not $3 within ${4:-60}s (state $XSTATE, sent $XSENT)"
+}
+# item_on CODE NAME: sets ITEM (id on CODE, or empty), IJSON
+item_on() {
+	fed_api "$1" GET "/v1/evidence?request=REQ-W"
+	ITEM=$(id_in "$BODY" "$2")
+	IJSON=$(python3 -c 'import json,sys
+for it in json.loads(sys.argv[1])["items"]:
+    if it["name"] == sys.argv[2]: print(json.dumps(it))' "$BODY" "$2")
+}
+download() { # download CODE ITEM OUT
+	curl -sSf --max-time 60 --cacert "$HN_T/$1/tls.crt" -H "Authorization: Bearer ${OTOKEN[$1]}" \
+		-o "$3" "${URLS[$1]}/v1/evidence/$2/content?reason=test" || fail "download $2 from $1"
+}
+
+# --- happy path --------------------------------------------------------
+fed_api VNM POST "/v1/evidence/$LOGS/transfer" '{"to":"FRA","conditions":"use only in case 2026/117","reason":"executing the MLA request"}'
+expect 202 "transfer logs.tar"
+wait_state VNM "$LOGS" acknowledged
+item_on FRA logs.tar
+[ -n "$ITEM" ] || fail "FRA has no logs.tar"
+python3 - "$IJSON" "$(sha256sum "$S/logs.tar" | cut -c1-64)" <<'PY' || fail "FRA's item: $IJSON"
+import json, sys
+it = json.loads(sys.argv[1])
+assert it["sha256"] == sys.argv[2], it
+assert it["origin"] == "VNM" and it["conditions"] == "use only in case 2026/117", it
+acts = [c["action"] for c in it["custody"]]
+assert acts == ["intake", "seal", "received", "verified"], acts
+assert all(c["ledger_index"] >= 0 for c in it["custody"]), it
+PY
+download FRA "$ITEM" "$HN_T/got"
+cmp "$HN_T/got" "$S/logs.tar" || fail "content on FRA"
+fed_api VNM GET "/v1/evidence?request=REQ-W"
+python3 - "$BODY" "$LOGS" <<'PY' || fail "VNM custody: $BODY"
+import json, sys
+it = [i for i in json.loads(sys.argv[1])["items"] if i["item"] == int(sys.argv[2])][0]
+acts = [c["action"] for c in it["custody"]]
+assert acts[-2:] == ["transfer_out", "acknowledged"], acts
+ack = it["custody"][-1]
+assert ack["detail"]["their_ledger_index"] >= 0 and ack["detail"]["recipient"] == "FRA", ack
+assert it["custody"][-2]["detail"]["conditions"] == "use only in case 2026/117"
+PY
+fed_api VNM GET "/v1/evidence/$LOGS/transfers"
+grep -q '"their_ledger_index": *[0-9]' <<<"$BODY" || fail "their index: $BODY"
+ok "3 MiB item sent VNM -> FRA, verified, receipted; custody on both sides; content identical"
+
+# a second request for the same item and peer is answered from the record
+fed_api VNM POST "/v1/evidence/$LOGS/transfer" '{"to":"FRA"}'
+expect 200 "again"
+[ "$(jget state)" = acknowledged ] || fail "again: $BODY"
+
+# --- interrupted (sender stops), then resumed -----------------------------
+fed_stop VNM
+HN_TEST_XFER_STOP_AFTER=3 HN_TEST_XFER_DUMP="$HN_T/dump" fed_start VNM
+mkdir -p "$HN_T/dump"
+fed_api VNM POST "/v1/evidence/$RES/transfer" '{"to":"FRA","conditions":"c2"}'
+expect 202 "transfer resume.img"
+wait_state VNM "$RES" interrupted
+[ "$XSENT" = $((3 * 524288)) ] || fail "sent before the stop: $XSENT"
+RXID=$XID
+ls "$HN_T/dump/chunk-0" >/dev/null || fail "no dump"
+fed_stop VNM
+fed_start VNM
+fed_api VNM POST "/v1/evidence/$RES/transfer" '{"to":"FRA"}'
+expect 202 "resume"
+[ "$(jget transfer)" = "$RXID" ] || fail "a resumed transfer keeps its id: $BODY"
+wait_state VNM "$RES" acknowledged
+grep -q "event=evidence.transfer_resume transfer=$RXID to=FRA offset=1572864" "$HN_T/VNM/serve.log" \
+	|| fail "VNM did not resume at 1572864: $(grep transfer_resume "$HN_T/VNM/serve.log")"
+grep -q "event=evidence.incoming_resume sender=VNM transfer=$RXID offset=1572864" "$HN_T/FRA/serve.log" \
+	|| fail "FRA did not report 1572864"
+item_on FRA resume.img
+download FRA "$ITEM" "$HN_T/got"
+cmp "$HN_T/got" "$S/resume.img" || fail "resumed content"
+ok "interrupted after 3 pieces, resumed at byte 1572864 (the recipient's count), content identical"
+
+# --- the receiver is killed mid-transfer -----------------------------------
+fed_stop VNM
+HN_TEST_XFER_DELAY_MS=250 fed_start VNM
+fed_api VNM POST "/v1/evidence/$KIL/transfer" '{"to":"FRA"}'
+expect 202 "transfer killed.img"
+for i in $(seq 1 100); do xfer_state VNM "$KIL"; [ "$XSENT" -ge 1048576 ] && break; sleep 0.1; done
+[ "$XSENT" -ge 1048576 ] || fail "no progress: $XSENT"
+fed_kill FRA
+sleep 1
+fed_start FRA
+wait_state VNM "$KIL" acknowledged 90
+item_on FRA killed.img
+download FRA "$ITEM" "$HN_T/got"
+cmp "$HN_T/got" "$S/killed.img" || fail "content after the receiver's crash"
+grep -q "event=evidence.incoming_resume sender=VNM" "$HN_T/FRA/serve.log" || fail "FRA did not resume"
+ok "the recipient was killed mid-transfer; the sender resumed from what it held"
+fed_stop VNM
+fed_start VNM
+
+# --- forged, tampered and misdirected pieces -------------------------------
+# peer_post CERTDIR FILE PATH: posts a signed object to FRA with CERTDIR's TLS identity
+peer_post() {
+	STATUS=$(curl -sS --max-time 30 --cacert "$HN_T/FRA/tls.crt" --cert "$1/tls.crt" --key "$1/tls.key" \
+		-o "$HN_T/resp" -w '%{http_code}' -H 'Content-Type: application/vnd.hanoinet.evidence' \
+		--data-binary "@$2" "${URLS[FRA]}$3") || STATUS=000
+	BODY=$(cat "$HN_T/resp")
+}
+C0="$HN_T/dump/chunk-0"
+peer_post "$HN_T/VNM" "$C0" "/v1/evidence/incoming/$RXID"
+expect 409 "a replayed piece of a finished transfer"
+python3 - "$C0" "$HN_T/tampered" <<'PY'
+import sys
+b = bytearray(open(sys.argv[1], "rb").read())
+i = b.index(b'"data":"') + 200
+b[i] = ord("A") if b[i] != ord("A") else ord("B")
+open(sys.argv[2], "wb").write(b)
+PY
+peer_post "$HN_T/VNM" "$HN_T/tampered" "/v1/evidence/incoming/$RXID"
+expect 403 "tampered piece"
+[ "$(jget error)" = bad_signature ] || fail "tampered: $BODY"
+peer_post "$HN_T/DEU" "$C0" "/v1/evidence/incoming/$RXID"
+expect 403 "VNM's piece over DEU's connection"
+[ "$(jget error)" = certificate_mismatch ] || fail "wrong cert: $BODY"
+sed '1s/^hanoinet-evidence-v1 VNM /hanoinet-evidence-v1 ZZZ /' "$C0" >"$HN_T/unknown"
+peer_post "$HN_T/VNM" "$HN_T/unknown" "/v1/evidence/incoming/$RXID"
+expect 403 "unknown signer"
+[ "$(jget error)" = unknown_sender ] || fail "unknown signer: $BODY"
+sed '1s/^hanoinet-evidence-v1 VNM /hanoinet-evidence-v1 DEU /' "$C0" >"$HN_T/relabelled"
+peer_post "$HN_T/DEU" "$HN_T/relabelled" "/v1/evidence/incoming/$RXID"
+expect 403 "VNM's piece relabelled as DEU's"
+[ "$(jget error)" = bad_signature ] || fail "relabelled: $BODY"
+peer_post "$HN_T/VNM" "$C0" "/v1/inbox"
+[ "$STATUS" = 400 ] || fail "an evidence object accepted as an envelope: $STATUS $BODY"
+STATUS=$(curl -sS --max-time 30 --cacert "$HN_T/FRA/tls.crt" -o "$HN_T/resp" -w '%{http_code}' \
+	--data-binary "@$C0" "${URLS[FRA]}/v1/evidence/incoming/$RXID") || STATUS=000
+[ "$STATUS" = 401 ] || fail "no client certificate: $STATUS"
+ok "replayed 409, tampered 403 bad_signature, other node's certificate 403, unknown signer 403, relabelled 403, not an envelope, no certificate 401"
+
+# --- a wrong announced hash: refused before any acknowledgement ------------
+fed_stop VNM
+HN_TEST_XFER_WRONG_SHA=1 fed_start VNM
+fed_api VNM POST "/v1/evidence/$WRONG/transfer" '{"to":"FRA"}'
+expect 202 "transfer wrong.bin"
+wait_state VNM "$WRONG" failed
+case "$XERR" in *verification_failed*) ;; *) fail "failure reason: $XERR" ;; esac
+item_on FRA wrong.bin
+[ -z "$ITEM" ] || fail "FRA stored an item whose hash did not match"
+grep -q "event=evidence.incoming_refused sender=VNM" "$HN_T/FRA/serve.log" || fail "refusal not logged"
+fed_api VNM GET "/v1/evidence?request=REQ-W"
+python3 - "$BODY" "$WRONG" <<'PY' || fail "VNM recorded an acknowledgement: $BODY"
+import json, sys
+it = [i for i in json.loads(sys.argv[1])["items"] if i["item"] == int(sys.argv[2])][0]
+acts = [c["action"] for c in it["custody"]]
+assert "transfer_out" in acts and "acknowledged" not in acts, acts
+PY
+ok "a wrong announced SHA-256: FRA refuses before any receipt, stores nothing; VNM records no acknowledgement"
+fed_stop VNM
+fed_start VNM
+
+# --- art. 36: no onward transfer without the sender's authorisation --------
+item_on FRA logs.tar
+FLOGS=$ITEM
+fed_api FRA POST "/v1/evidence/$FLOGS/transfer" '{"to":"DEU"}'
+expect 403 "onward transfer without consent"
+[ "$(jget article)" = 36 ] || fail "article: $BODY"
+grep -q "art. 36" <<<"$BODY" || fail "reason: $BODY"
+"$HN_BIN" evidence consent --dir "$HN_T/FRA" --request REQ-W --name logs.tar \
+	--ref "VNM letter 2026-11-20" >/dev/null || fail "consent"
+fed_api FRA POST "/v1/evidence/$FLOGS/transfer" '{"to":"DEU","conditions":"as VNM allowed"}'
+expect 202 "onward transfer with consent"
+wait_state FRA "$FLOGS" acknowledged
+item_on DEU logs.tar
+[ "$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["origin"])' "$IJSON")" = FRA ] || fail "DEU origin: $IJSON"
+ok "art. 36: FRA refuses to send VNM's item to DEU (403, art. 36) until the authorisation is recorded"
+
+# the small item: one piece, and a transfer to an unknown party or to ourselves is refused
+fed_api VNM POST "/v1/evidence/$SMALL/transfer" '{"to":"ZZZ"}'
+expect 400 "unknown party"
+fed_api VNM POST "/v1/evidence/$SMALL/transfer" '{"to":"VNM"}'
+expect 400 "ourselves"
+fed_api VNM POST "/v1/evidence/$SMALL/transfer" '{"to":"FRA"}'
+expect 202 "small"
+wait_state VNM "$SMALL" acknowledged
+ok "a one-piece item; unknown party and self refused"
+
+for c in VNM FRA DEU; do fed_stop "$c"; done
