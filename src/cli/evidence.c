@@ -14,6 +14,8 @@
  *       [--conditions TEXT]
  *   receive FILE --request ID --name NAME --sha256 HEX --from NODE
  *       [--conditions TEXT]
+ *   send --item ID --to PARTY --url https://HOST:PORT [--token-file F]
+ *       [--cacert PEM] [--conditions TEXT] [--reason WHY] [--wait S]
  *   consent --request ID --name NAME --ref TEXT
  *   retain --request ID --name NAME --until YYYY-MM-DD
  *   delete --request ID --name NAME --reason WHY
@@ -46,6 +48,7 @@
 #include "store/db.h"
 #include "store/evidence.h"
 #include "store/intake.h"
+#include "net/client.h"
 #include "net/upload.h"
 #include "util/buf.h"
 #include "util/encode.h"
@@ -1134,6 +1137,160 @@ usage:
 	    "--name NAME --reason WHY");
 }
 
+/*
+ * send --item ID --to PARTY --url https://HOST:PORT [--token-file F]
+ *   [--cacert PEM] [--conditions TEXT] [--reason WHY] [--wait SECONDS]
+ * Asks a running node to send an item to another node over the
+ * federation channel (POST /v1/evidence/ID/transfer) and, unless --wait 0,
+ * follows it until the recipient's receipt (exit 0), a refusal (exit 1),
+ * or an interruption (exit 1: running it again resumes the transfer).
+ */
+static int
+cmd_evidence_send(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "item", required_argument, NULL, 'i' },
+		{ "to", required_argument, NULL, 't' },
+		{ "url", required_argument, NULL, 'u' },
+		{ "token-file", required_argument, NULL, 'T' },
+		{ "cacert", required_argument, NULL, 'c' },
+		{ "conditions", required_argument, NULL, 'C' },
+		{ "reason", required_argument, NULL, 'y' },
+		{ "wait", required_argument, NULL, 'w' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *item = NULL, *to = NULL, *url = NULL, *tf = NULL;
+	const char *cacert = NULL, *cond = NULL, *why = NULL, *t;
+	struct hn_buf resp = HN_BUF_INIT(1u << 20);
+	struct hn_client cl;
+	struct hn_error err;
+	char token[1024], path[128], xfer[64] = "", *body = NULL;
+	long wait_s = 3600, st = 0, i;
+	json_t *in = NULL, *j = NULL;
+	int c, rc = 1, open_ = 0;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "i:t:u:T:c:C:y:w:", opts,
+	    NULL)) != -1) {
+		switch (c) {
+		case 'i': item = optarg; break;
+		case 't': to = optarg; break;
+		case 'u': url = optarg; break;
+		case 'T': tf = optarg; break;
+		case 'c': cacert = optarg; break;
+		case 'C': cond = optarg; break;
+		case 'y': why = optarg; break;
+		case 'w': wait_s = strtol(optarg, NULL, 10); break;
+		default: goto usage;
+		}
+	}
+	if (item == NULL || to == NULL || url == NULL || optind != argc ||
+	    strspn(item, "0123456789") != strlen(item) || item[0] == '\0' ||
+	    strlen(item) > 18 || wait_s < 0 || wait_s > 86400 * 7)
+		goto usage;
+	t = getenv("HANOINET_TOKEN");
+	if (tf != NULL) {
+		if (read_token(tf, token, sizeof(token)) != 0)
+			return hn_cli_fail(2, "cannot read a token from %s", tf);
+	} else if (t != NULL && t[0] != '\0' && strlen(t) < sizeof(token)) {
+		snprintf(token, sizeof(token), "%s", t);
+	} else {
+		return hn_cli_usage("send needs --token-file FILE or "
+		    "$HANOINET_TOKEN (from POST /v1/session)");
+	}
+	hn_error_clear(&err);
+	if (hn_client_init(&cl, url, cacert, token, &err) != 0) {
+		hn_wipe(token, sizeof(token));
+		return hn_cli_fail(2, "%s", err.message);
+	}
+	open_ = 1;
+	hn_wipe(token, sizeof(token));
+	if ((in = json_pack("{s:s}", "to", to)) == NULL ||
+	    (cond != NULL && json_object_set_new(in, "conditions",
+	    json_string(cond)) != 0) || (why != NULL &&
+	    json_object_set_new(in, "reason", json_string(why)) != 0) ||
+	    (body = json_dumps(in, JSON_COMPACT)) == NULL) {
+		rc = hn_cli_fail(2, "out of memory");
+		goto done;
+	}
+	snprintf(path, sizeof(path), "/v1/evidence/%s/transfer", item);
+	if (hn_client_call(&cl, "POST", path, body, &st, &resp, &err) != 0) {
+		rc = hn_cli_fail(2, "%s", err.message);
+		goto done;
+	}
+	j = hn_json_parse(resp.data ? resp.data : "", resp.len, resp.max, 8,
+	    NULL);
+	if (st != 200 && st != 202) {
+		rc = hn_cli_fail(1, "refused (%ld %s): %s", st,
+		    hn_json_str(j, "error") ? hn_json_str(j, "error") : "",
+		    hn_json_str(j, "message") ? hn_json_str(j, "message") : "");
+		goto done;
+	}
+	snprintf(xfer, sizeof(xfer), "%s", hn_json_str(j, "transfer") ?
+	    hn_json_str(j, "transfer") : "");
+	printf("item %s to %s: transfer %s %s\n", item, to, xfer,
+	    hn_json_str(j, "state") ? hn_json_str(j, "state") : "");
+	if (wait_s == 0) {
+		rc = 0;
+		goto done;
+	}
+	snprintf(path, sizeof(path), "/v1/evidence/%s/transfers", item);
+	for (i = 0; i < wait_s * 4; i++) {
+		json_t *a, *x;
+		size_t k;
+		const char *state = "";
+
+		json_decref(j);
+		j = NULL;
+		hn_buf_reset(&resp);
+		if (hn_client_call(&cl, "GET", path, NULL, &st, &resp,
+		    &err) == 0 && st == 200 &&
+		    (j = hn_json_parse(resp.data, resp.len, resp.max, 8,
+		    NULL)) != NULL) {
+			a = json_object_get(j, "transfers");
+			json_array_foreach(a, k, x) {
+				if (strcmp(hn_json_str(x, "transfer") ?
+				    hn_json_str(x, "transfer") : "", xfer) != 0)
+					continue;
+				state = hn_json_str(x, "state");
+				if (state != NULL &&
+				    strcmp(state, "acknowledged") == 0) {
+					printf("acknowledged by %s: every chunk and "
+					    "the SHA-256 verified, their ledger "
+					    "index %lld\n", to, (long long)
+					    json_integer_value(json_object_get(x,
+					    "their_ledger_index")));
+					rc = 0;
+					goto done;
+				}
+				if (state != NULL && (strcmp(state, "failed") ==
+				    0 || strcmp(state, "interrupted") == 0)) {
+					rc = hn_cli_fail(1, "transfer %s %s: %s%s",
+					    xfer, state, hn_json_str(x, "error"),
+					    strcmp(state, "interrupted") == 0 ?
+					    " (run again to resume)" : "");
+					goto done;
+				}
+			}
+		}
+		usleep(250000);
+	}
+	rc = hn_cli_fail(1, "transfer %s still sending after %ld s", xfer,
+	    wait_s);
+done:
+	json_decref(j);
+	json_decref(in);
+	free(body);
+	hn_buf_release(&resp);
+	if (open_)
+		hn_client_release(&cl);
+	return rc;
+usage:
+	return hn_cli_usage("usage: hanoinet evidence send --item ID --to PARTY "
+	    "--url https://HOST:PORT [--token-file FILE] [--cacert PEM] "
+	    "[--conditions TEXT] [--reason WHY] [--wait SECONDS]");
+}
+
 int
 cmd_evidence(int argc, char **argv)
 {
@@ -1149,6 +1306,8 @@ cmd_evidence(int argc, char **argv)
 		    "node (transfer; art. 36 checked)" },
 		{ "receive", cmd_evidence_receive, "store an item sealed for this "
 		    "node after checking it" },
+		{ "send", cmd_evidence_send, "send an item to another node "
+		    "through a running node (resumable; art. 36 checked)" },
 		{ "consent", cmd_evidence_consent, "record the sender's "
 		    "authorisation of an onward transfer (art. 36)" },
 		{ "retain", cmd_evidence_retain, "set the end of an item's "

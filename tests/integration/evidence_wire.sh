@@ -233,9 +233,16 @@ fed_api VNM POST "/v1/evidence/$SMALL/transfer" '{"to":"ZZZ"}'
 expect 400 "unknown party"
 fed_api VNM POST "/v1/evidence/$SMALL/transfer" '{"to":"VNM"}'
 expect 400 "ourselves"
-fed_api VNM POST "/v1/evidence/$SMALL/transfer" '{"to":"FRA"}'
-expect 202 "small"
+out=$("$HN_BIN" evidence send --url "${URLS[VNM]}" --cacert "$HN_T/VNM/tls.crt" \
+	--token-file "$HN_T/vnm.token" --item "$SMALL" --to FRA --reason "CLI" --wait 60) \
+	|| fail "evidence send: $out"
+grep -q "acknowledged by FRA" <<<"$out" || fail "send printed: $out"
 wait_state VNM "$SMALL" acknowledged
-ok "a one-piece item; unknown party and self refused"
+item_on FRA resume.img
+"$HN_BIN" evidence send --url "${URLS[FRA]}" --cacert "$HN_T/FRA/tls.crt" \
+	--token-file <(printf '%s\n' "${OTOKEN[FRA]}") --item "$ITEM" --to VNM 2>"$HN_T/e" \
+	&& fail "CLI onward transfer without consent"
+grep -q "art. 36" "$HN_T/e" || fail "CLI art. 36: $(cat "$HN_T/e")"
+ok "a one-piece item with 'hanoinet evidence send'; unknown party, self and (CLI) art. 36 refused"
 
 for c in VNM FRA DEU; do fed_stop "$c"; done
