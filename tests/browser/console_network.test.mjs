@@ -221,7 +221,7 @@ await H.step('the audit page checks the checkpoint signature in the browser', as
 	if (probe.status === 404 && /endpoint/.test(probe.text))
 		H.skip('evidence upload shows its progress', 'the node has no evidence API (POST /v1/evidence) yet');
 	else
-		await H.step('evidence upload shows its progress, resumes after an interruption, and is listed with its SHA-256', async () => {
+		await H.step('evidence upload shows its progress, resumes after an interruption, is listed with its SHA-256, downloads, and its custody (opened) shows in the timeline with ledger indexes', async () => {
 			const {createHash} = await import('node:crypto');
 			const data = Buffer.alloc(5 * 1024 * 1024 + 123);
 			for (let i = 0; i < data.length; i++)
@@ -262,6 +262,23 @@ await H.step('the audit page checks the checkpoint signature in the browser', as
 			assert((await pb.textContent('#evidence-table')).includes(sha), 'listed with its hash');
 			await pb.locator('#h-evidence').scrollIntoViewIfNeeded();
 			await H.screenshot(pb, 'evidence');
+			// Download: the node streams it verified and records who opened
+			// it; the custody event shows in the timeline with its ledger index.
+			const {readFileSync} = await import('node:fs');
+			const link = pb.locator('#evidence-table tr', {hasText: sha}).locator('a[id^="evidence-download-"]');
+			assert(await link.count() === 1, 'a download link for the item');
+			const [dl] = await Promise.all([pb.waitForEvent('download', {timeout: 30000}), link.click()]);
+			assert(dl.suggestedFilename() === 'access-log.bin', `file name: ${dl.suggestedFilename()}`);
+			const got = readFileSync(await dl.path());
+			assert(got.length === data.length && createHash('sha256').update(got).digest('hex') === sha,
+				'the downloaded file is the uploaded one');
+			await pb.waitForSelector('#timeline li[data-action="opened"] a.ledger', {timeout: 30000});
+			const opened = await pb.textContent('#timeline li[data-action="opened"]');
+			assert(/access-log\.bin/.test(opened) && /#\d+|\d/.test(opened), `custody in the timeline: ${opened}`);
+			for (const action of ['intake', 'seal'])
+				assert(await pb.locator(`#timeline li[data-action="${action}"] a.ledger`).count() === 1, `custody ${action} in the timeline`);
+			await pb.locator('#timeline li[data-action="opened"]').scrollIntoViewIfNeeded();
+			await H.screenshot(pb, 'evidence-custody');
 				}, 90000);
 }
 

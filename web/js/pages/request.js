@@ -29,8 +29,9 @@ function allowed(req) {
 		.filter(x => x.to && !AUTOMATIC.has(x.to));
 }
 
-/* Everything that happened to the request, oldest first. */
-function timeline(req) {
+/* Everything that happened to the request, oldest first: its history,
+ * messages, and the custody events of its evidence (GET /v1/evidence). */
+function timeline(req, items) {
 	const ev = [];
 	const push = (src, type) => {
 		for (const e of src || [])
@@ -48,6 +49,17 @@ function timeline(req) {
 	push(req.history, 'transition');
 	push(req.messages, 'message');
 	push(req.custody, 'custody');
+	for (const it of items || [])
+		for (const c of it.custody || [])
+			ev.push({
+				at: toDate(c.at),
+				type: c.action,
+				actor: c.actor,
+				index: c.ledger_index >= 0 ? c.ledger_index : undefined,
+				note: c.reason ? `${it.name}: ${c.reason}` : it.name,
+				group: 'custody',
+				item: it.item,
+			});
 	ev.sort((a, b) => (a.at || 0) - (b.at || 0));
 	return ev;
 }
@@ -131,7 +143,8 @@ export async function render(ctx, main, {args}) {
 			evidenceSection(req),
 			h('section', {'aria-labelledby': 'h-timeline'},
 				h('h2', {id: 'h-timeline'}, t('request.timeline')),
-				h('ol', {class: 'timeline', id: 'timeline'}, timeline(req).map(e => h('li', {class: `ev ev-${e.group}`},
+				h('ol', {class: 'timeline', id: 'timeline'}, timeline(req, evidence).map(e => h('li', {class: `ev ev-${e.group}`,
+					'data-action': e.group === 'custody' ? e.type : null, 'data-item': e.item ?? null},
 					h('time', {datetime: e.at ? e.at.toISOString() : ''}, fmtDateTime(e.at)),
 					h('span', {class: 'ev-type'}, tOr(`event.${e.type}`, e.type)),
 					e.to && e.to !== e.from ? h('span', {}, e.from ? `${stateLabel(e.from)} → ${stateLabel(e.to)}` : stateLabel(e.to)) : null,
@@ -139,6 +152,19 @@ export async function render(ctx, main, {args}) {
 					e.note ? h('span', {class: 'note'}, e.note) : null,
 					e.index !== undefined && e.index !== null ? h('a', {class: 'ledger', href: `#/audit?index=${e.index}`,
 						title: t('request.check_proof')}, t('request.ledger_entry', {index: e.index})) : null)))));
+	}
+
+	/* GET /v1/evidence/{item}/content: streamed and verified by the node,
+	 * which records who opened it (custody "opened"). */
+	function evidenceLink(ev) {
+		const href = ev.item !== undefined ? `/v1/evidence/${encodeURIComponent(ev.item)}/content` : ev.download || ev.url;
+		if (!href)
+			return h('span', {class: 'unknown'}, t('evidence.no_download'));
+		const a = h('a', {href, download: ev.name || '', id: ev.item !== undefined ? `evidence-download-${ev.item}` : null,
+			class: 'button', title: ev.sha256 ? `SHA-256 ${ev.sha256}` : null}, t('evidence.download'));
+		/* the custody event appears in the timeline once the node logged it */
+		a.addEventListener('click', () => setTimeout(() => { if (!stop) refresh(false); }, 1500));
+		return a;
 	}
 
 	function evidenceSection(req) {
@@ -188,8 +214,7 @@ export async function render(ctx, main, {args}) {
 					h('td', {'data-label': t('evidence.name')}, ev.name || ev.filename || ev.id),
 					h('td', {'data-label': t('evidence.size')}, fmtNumber(Number(ev.size || 0))),
 					h('td', {'data-label': t('evidence.sha256'), class: 'mono hash'}, ev.sha256 || '—'),
-					h('td', {'data-label': t('evidence.download')}, ev.download || ev.url ? h('a', {href: ev.download || ev.url,
-						download: ev.name || ''}, t('evidence.download')) : h('span', {class: 'unknown'}, t('evidence.no_download')))))) ) :
+					h('td', {'data-label': t('evidence.download')}, evidenceLink(ev))))) ) :
 				h('p', {}, t('evidence.none')),
 			form);
 	}
@@ -263,8 +288,11 @@ export async function render(ctx, main, {args}) {
 	async function refresh(withNotice) {
 		try {
 			const req = await load();
+			const fresh = await loadEvidence();
 			if (stop)
 				return;
+			if (fresh)
+				evidence = fresh;
 			await draw(req);
 			if (withNotice && ctx.notice) {
 				box.prepend(h('p', {class: `notice ${ctx.notice.kind}`, role: 'status'}, ctx.notice.text));
