@@ -51,6 +51,7 @@
 #include "store/blob.h"
 #include "store/evidence.h"
 #include "store/evxfer.h"
+#include "store/requests.h"
 #include "store/store.h"
 #include "util/encode.h"
 #include "util/file.h"
@@ -66,6 +67,29 @@ static const char *
 msg_of(const struct hn_error *e, int rc)
 {
 	return e->message[0] != '\0' ? e->message : hn_strerror(rc);
+}
+
+/*
+ * The request's other party, if this node holds the request (one id on
+ * both nodes): into other[4]; "" when the request is not known here.
+ */
+static int
+counterpart(struct hn_req *r, const char *request_id, char other[4])
+{
+	struct hn_request_row rq;
+	struct hn_db *db;
+	int rc;
+
+	other[0] = '\0';
+	if ((rc = hn_req_db(r, &db)) != 0)
+		return rc;
+	hn_request_row_init(&rq);
+	rc = hn_requests_get(db, request_id, &rq);
+	if (rc == 0)
+		snprintf(other, 4, "%s", strcmp(rq.from, r->node->party) == 0 ?
+		    rq.to : rq.from);
+	hn_request_row_release(&rq);
+	return rc == HN_ENOTFOUND ? 0 : rc;
 }
 
 /* ====================================================================== */
@@ -241,6 +265,21 @@ hn_api_evxfer_offer(struct hn_req *r)
 		goto fail;
 	rc = get_in(r, t.sender, t.xfer, &have);
 	if (rc == HN_ENOTFOUND) {
+		char other[4];
+
+		/* evidence for a request we hold comes only from its other
+		 * party */
+		if ((rc = counterpart(r, t.request_id, other)) != 0)
+			goto fail;
+		if (other[0] != '\0' && strcmp(other, t.sender) != 0) {
+			hn_log(HN_LOG_WARN, "evidence.wire_rejected", "reason="
+			    "not_a_party sender=%s request=%s", t.sender,
+			    t.request_id);
+			rc = hn_resp_error(r, 403, "forbidden", "request", NULL,
+			    "%s is not a party to request %s", t.sender,
+			    t.request_id);
+			goto out;
+		}
 		if (hn_ev_name_taken(r, t.request_id, t.name) != 0) {
 			rc = 0;
 			goto out;
@@ -1261,6 +1300,20 @@ hn_api_evidence_transfer(struct hn_req *r)
 		    "that State's authorisation, which is not recorded",
 		    it.name, it.origin);
 		goto out;
+	}
+	{
+		char other[4];
+
+		/* a request this node holds: its evidence goes to the other
+		 * party of that request (one request id on both nodes) */
+		if ((rc = counterpart(r, it.request_id, other)) != 0)
+			goto fail;
+		if (other[0] != '\0' && strcmp(other, to) != 0) {
+			rc = hn_resp_error(r, 400, "validation_failed", "to",
+			    NULL, "request %s is with %s: its evidence goes to "
+			    "%s, not %s", it.request_id, other, other, to);
+			goto out;
+		}
 	}
 	if ((rc = hn_ev_setup(r->node, &e)) != 0) {
 		rc = hn_resp_error(r, 503, "unavailable", NULL, NULL, "%s",

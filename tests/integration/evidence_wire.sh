@@ -212,6 +212,46 @@ ok "a wrong announced SHA-256: FRA refuses before any receipt, stores nothing; V
 fed_stop VNM
 fed_start VNM
 
+# --- a request known on both nodes (one id): evidence goes to its other party
+fed_api FRA POST /v1/requests "$(fed_request mla FRA VNM)"
+expect 201 "FRA creates an MLA request"
+RQ=$(jget id)
+fed_api FRA POST "/v1/requests/$RQ/transitions" '{"to":"queued"}'
+expect 200 "queue it"
+for i in $(seq 1 150); do
+	fed_api VNM GET "/v1/requests/$RQ"
+	[ "$STATUS" = 200 ] && [ "$(jget side)" = requested ] && break
+	sleep 0.1
+done
+[ "$(jget side)" = requested ] || fail "VNM did not receive request $RQ: $BODY"
+printf 'executed: account records\n' >"$S/answer.txt"
+"$HN_BIN" evidence add --url "${URLS[VNM]}" --cacert "$HN_T/VNM/tls.crt" \
+	--token-file "$HN_T/vnm.token" --request "$RQ" "$S/answer.txt" >/dev/null || fail "upload the answer"
+fed_api VNM GET "/v1/evidence?request=$RQ"
+ANS=$(id_in "$BODY" answer.txt)
+fed_api VNM POST "/v1/evidence/$ANS/transfer" '{"to":"DEU"}'
+expect 400 "evidence of FRA's request sent to DEU"
+grep -q "goes to FRA" <<<"$BODY" || fail "reason: $BODY"
+fed_api VNM POST "/v1/evidence/$ANS/transfer" '{"to":"FRA","reason":"answer to the MLA request"}'
+expect 202 "the answer to FRA"
+wait_state VNM "$ANS" acknowledged
+fed_api FRA GET "/v1/evidence?request=$RQ"
+[ -n "$(id_in "$BODY" answer.txt)" ] || fail "FRA: the item is not on request $RQ: $BODY"
+# DEU is no party to it: FRA refuses evidence for it from DEU
+printf 'not yours\n' >"$S/intruder.txt"
+printf '%s\n' "${OTOKEN[DEU]}" >"$HN_T/deu.token"
+"$HN_BIN" evidence add --url "${URLS[DEU]}" --cacert "$HN_T/DEU/tls.crt" \
+	--token-file "$HN_T/deu.token" --request "$RQ" "$S/intruder.txt" >/dev/null || fail "upload on DEU"
+fed_api DEU GET "/v1/evidence?request=$RQ"
+INTR=$(id_in "$BODY" intruder.txt)
+fed_api DEU POST "/v1/evidence/$INTR/transfer" '{"to":"FRA"}'
+expect 202 "DEU tries"
+wait_state DEU "$INTR" failed
+case "$XERR" in *403*forbidden*) ;; *) fail "DEU's failure: $XERR" ;; esac
+fed_api FRA GET "/v1/evidence?request=$RQ"
+[ -z "$(id_in "$BODY" intruder.txt)" ] || fail "FRA took evidence for its request from DEU"
+ok "request $RQ (one id on both nodes): its evidence goes to FRA only; FRA refuses evidence for it from DEU"
+
 # --- art. 36: no onward transfer without the sender's authorisation --------
 item_on FRA logs.tar
 FLOGS=$ITEM
