@@ -146,6 +146,7 @@ cmd_serve(int argc, char **argv)
 	}
 	hn_log(HN_LOG_INFO, "serve.listening", "party=%s listen=%s port=%u "
 	    "pid=%ld", node->party, hc.listen, port, (long)getpid());
+	hn_evxfer_resume(node, (int64_t)time(NULL));
 	if (portfile != NULL) {
 		snprintf(num, sizeof(num), "%u\n", port);
 		if (hn_file_write_atomic(portfile, num, strlen(num), 0644) != 0) {
@@ -163,6 +164,8 @@ cmd_serve(int argc, char **argv)
 		malloc_trim(0); /* give freed memory back after a burst */
 		if (ticks % 30 == 0)
 			hn_node_tick(node, (int64_t)time(NULL));
+		if (ticks % 30 == 29)
+			hn_evxfer_resume(node, (int64_t)time(NULL));
 	}
 	hn_log(HN_LOG_INFO, "serve.stopping", "signal=%d", sig);
 	status = 0;

@@ -1438,6 +1438,83 @@ out:
 	return rc;
 }
 
+void
+hn_evxfer_resume(struct hn_node *n, int64_t now)
+{
+	struct hn_fed *f = hn_fednode_fed(n);
+	struct hn_xfer_out *v = NULL;
+	struct sender **ss = NULL;
+	struct hn_db *db = NULL;
+	struct hn_error e;
+	const char *crt, *key;
+	char path[HN_BLOB_PATH_MAX];
+	struct stat sb;
+	size_t cnt = 0, i, k = 0;
+
+	hn_error_clear(&e);
+	if (f == NULL || hn_ev_setup(n, &e) != 0 ||
+	    hn_store_reader(n->store, &db, NULL) != 0)
+		return;
+	if (hn_xfer_out_pending(db, &v, &cnt) != 0 || cnt == 0 ||
+	    (ss = calloc(cnt, sizeof(*ss))) == NULL)
+		goto out;
+	hn_fed_tls_files(f, &crt, &key);
+	for (i = 0; i < cnt; i++) {
+		struct sender *s;
+
+		if (active(v[i].xfer, NULL) || strlen(v[i].peer) != 3 ||
+		    (s = calloc(1, sizeof(*s))) == NULL)
+			continue;
+		s->n = n;
+		s->f = f;
+		snprintf(s->xfer, sizeof(s->xfer), "%s", v[i].xfer);
+		memcpy(s->to, v[i].peer, 4);
+		if (hn_evidence_get(db, v[i].item_id, &s->it) != 0 ||
+		    s->it.deleted_at != 0 ||
+		    hn_evidence_onward_allowed(&s->it) != 0 ||
+		    hn_fed_party_copy(f, s->to, now, &s->peer) != 0 ||
+		    hn_blob_path(path, sizeof(path), hn_ev_blobs(),
+		    s->it.sha256) != 0 || stat(path, &sb) != 0 ||
+		    (uint64_t)sb.st_size != v[i].total) {
+			free(s);
+			continue;
+		}
+		s->total = v[i].total;
+		s->sent = v[i].sent;
+		snprintf(s->it.conditions, sizeof(s->it.conditions), "%s",
+		    v[i].conditions);
+		ss[k++] = s;
+	}
+out:
+	hn_store_release(n->store, db);
+	for (i = 0; i < k; i++) {
+		struct sender *s = ss[i];
+		struct out_state_job j;
+
+		memset(&j, 0, sizeof(j));
+		j.xfer = s->xfer;
+		j.state = "sending";
+		j.error = "";
+		j.sent = s->sent;
+		j.their_index = -1;
+		if (hn_store_write(n->store, out_state_job, &j, &e) != 0) {
+			free(s);
+			continue;
+		}
+		if (hn_peer_new(&s->pc, s->peer.node_url, s->peer.tls_sha256,
+		    crt, key, &e) != 0 || start(s) != 0) {
+			hn_peer_free(s->pc);
+			free(s);
+			continue;
+		}
+		hn_log(HN_LOG_INFO, "evidence.transfer_started", "transfer=%s "
+		    "item=%lld to=%s by=node resume=1", s->xfer,
+		    (long long)s->it.id, s->to);
+	}
+	free(ss);
+	free(v);
+}
+
 /* GET /v1/evidence/{id}/transfers: an item's transfers, in and out. */
 int
 hn_api_evidence_transfers(struct hn_req *r)

@@ -210,6 +210,44 @@ out:
 	return 0;
 }
 
+int
+hn_xfer_out_pending(struct hn_db *db, struct hn_xfer_out **out, size_t *n)
+{
+	static const char sql[] = "SELECT " OUT_COLS " FROM evidence_transfer "
+	    "WHERE direction = 'out' AND xfer != '' AND state IN ('sending', "
+	    "'interrupted') ORDER BY id LIMIT 64";
+	struct hn_xfer_out *v = NULL, *nv;
+	size_t cap = 0, len = 0;
+	sqlite3_stmt *st;
+	int r, rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((r = hn_db_stmt(db, &st, sql)) != 0)
+		return r;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (len == cap) {
+			cap = cap ? 2 * cap : 4;
+			if ((nv = realloc(v, cap * sizeof(*v))) == NULL) {
+				r = HN_ENOMEM;
+				goto out;
+			}
+			v = nv;
+		}
+		out_row(st, &v[len++]);
+	}
+	r = hn_db_err(rc);
+out:
+	sqlite3_reset(st);
+	if (r != 0) {
+		free(v);
+		return r;
+	}
+	*out = v;
+	*n = len;
+	return 0;
+}
+
 #define IN_COLS "sender, xfer, request_id, name, description, sha256, size, " \
 	"sealed_size, conditions, state, error, item_id, created_at"
 

@@ -68,6 +68,11 @@ int hn_xfer_out_update(struct hn_db *db, const char *xfer,
 int hn_xfer_list(struct hn_db *db, int64_t item_id, struct hn_xfer_out **v,
     size_t *n) __attribute__((warn_unused_result));
 
+/* Wire transfers left sending or interrupted (at most 64, oldest first;
+ * allocated): what a node resumes at start and every minute. */
+int hn_xfer_out_pending(struct hn_db *db, struct hn_xfer_out **v,
+    size_t *n) __attribute__((warn_unused_result));
+
 struct hn_xfer_in {
 	char sender[8];
 	char xfer[HN_XFER_ID_LEN + 1];

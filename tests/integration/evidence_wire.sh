@@ -4,7 +4,7 @@
 # FRA sealed for FRA's key, in signed pieces over mutual TLS; FRA verifies
 # every chunk and the SHA-256 before it stores and receipts; custody on
 # both sides. Interrupted transfers resume from what FRA holds (sender
-# stopped; receiver killed); a tampered piece, another node's certificate
+# stopped, sender killed, receiver killed); a tampered piece, another node's certificate
 # and an unknown signer are refused; a wrong announced hash is refused
 # before any acknowledgement; FRA refuses to send the item on to DEU
 # without VNM's recorded authorisation (art. 36).
@@ -21,12 +21,13 @@ mkdir -p "$S"
 head -c $((3 * 1048576 + 5)) /dev/urandom >"$S/logs.tar"
 head -c $((3 * 1048576 + 77)) /dev/urandom >"$S/resume.img"
 head -c $((2 * 1048576 + 1)) /dev/urandom >"$S/killed.img"
+head -c $((2 * 1048576 + 3)) /dev/urandom >"$S/crash.img"
 head -c 70000 /dev/urandom >"$S/small.bin"
 head -c 100000 /dev/urandom >"$S/wrong.bin"
 printf '%s\n' "${OTOKEN[VNM]}" >"$HN_T/vnm.token"
 "$HN_BIN" evidence add --url "${URLS[VNM]}" --cacert "$HN_T/VNM/tls.crt" \
 	--token-file "$HN_T/vnm.token" --request REQ-W \
-	"$S/logs.tar" "$S/resume.img" "$S/killed.img" "$S/small.bin" "$S/wrong.bin" >/dev/null \
+	"$S/logs.tar" "$S/resume.img" "$S/killed.img" "$S/crash.img" "$S/small.bin" "$S/wrong.bin" >/dev/null \
 	|| fail "upload on VNM"
 fed_api VNM GET "/v1/evidence?request=REQ-W"
 VLIST=$BODY
@@ -35,6 +36,7 @@ for it in json.loads(sys.argv[1])["items"]:
     if it["name"] == sys.argv[2]: print(it["item"])' "$1" "$2"; }
 LOGS=$(id_in "$VLIST" logs.tar); RES=$(id_in "$VLIST" resume.img)
 KIL=$(id_in "$VLIST" killed.img); SMALL=$(id_in "$VLIST" small.bin)
+CRASH=$(id_in "$VLIST" crash.img)
 WRONG=$(id_in "$VLIST" wrong.bin)
 
 # xfer_state CODE ITEM: sets XSTATE, XSENT, XID, XERR (latest outgoing)
@@ -119,11 +121,11 @@ wait_state VNM "$RES" interrupted
 RXID=$XID
 ls "$HN_T/dump/chunk-0" >/dev/null || fail "no dump"
 fed_stop VNM
-fed_start VNM
-fed_api VNM POST "/v1/evidence/$RES/transfer" '{"to":"FRA"}'
-expect 202 "resume"
-[ "$(jget transfer)" = "$RXID" ] || fail "a resumed transfer keeps its id: $BODY"
+fed_start VNM   # resumes what was left interrupted, by itself
 wait_state VNM "$RES" acknowledged
+fed_api VNM POST "/v1/evidence/$RES/transfer" '{"to":"FRA"}'
+expect 200 "asked again once acknowledged"
+[ "$(jget transfer)" = "$RXID" ] || fail "a resumed transfer keeps its id: $BODY"
 grep -q "event=evidence.transfer_resume transfer=$RXID to=FRA offset=1572864" "$HN_T/VNM/serve.log" \
 	|| fail "VNM did not resume at 1572864: $(grep transfer_resume "$HN_T/VNM/serve.log")"
 grep -q "event=evidence.incoming_resume sender=VNM transfer=$RXID offset=1572864" "$HN_T/FRA/serve.log" \
@@ -131,7 +133,25 @@ grep -q "event=evidence.incoming_resume sender=VNM transfer=$RXID offset=1572864
 item_on FRA resume.img
 download FRA "$ITEM" "$HN_T/got"
 cmp "$HN_T/got" "$S/resume.img" || fail "resumed content"
-ok "interrupted after 3 pieces, resumed at byte 1572864 (the recipient's count), content identical"
+ok "interrupted after 3 pieces, resumed at byte 1572864 (the recipient's count) when the node restarted, content identical"
+
+# --- the sender is killed mid-transfer: it resumes when it starts again ----
+fed_stop VNM
+HN_TEST_XFER_DELAY_MS=250 fed_start VNM
+fed_api VNM POST "/v1/evidence/$CRASH/transfer" '{"to":"FRA"}'
+expect 202 "transfer crash.img"
+CXID=$(jget transfer)
+for i in $(seq 1 100); do xfer_state VNM "$CRASH"; [ "$XSENT" -ge 1048576 ] && break; sleep 0.1; done
+[ "$XSENT" -ge 1048576 ] || fail "no progress: $XSENT"
+fed_kill VNM
+fed_start VNM
+wait_state VNM "$CRASH" acknowledged 90
+grep -q "event=evidence.incoming_resume sender=VNM transfer=$CXID offset=[1-9]" "$HN_T/FRA/serve.log" \
+	|| fail "FRA was not asked to resume $CXID"
+item_on FRA crash.img
+download FRA "$ITEM" "$HN_T/got"
+cmp "$HN_T/got" "$S/crash.img" || fail "content after the sender's crash"
+ok "the sender was killed mid-transfer; started again, it resumed from what the recipient held"
 
 # --- the receiver is killed mid-transfer -----------------------------------
 fed_stop VNM
