@@ -21,6 +21,7 @@
 #include "store/blob.h"
 #include "store/intake.h"
 #include "util/encode.h"
+#include "util/file.h"
 #include "util/err.h"
 
 #define CH 64
@@ -432,6 +433,74 @@ test_transfer(void **state)
 	hn_wipe(sk, sizeof(sk));
 }
 
+/* A stream staged piece by piece (the wire's receiver) becomes the object
+ * only if every chunk and the SHA-256 check. */
+static void
+test_adopt(void **state)
+{
+	struct fx *f = *state;
+	struct hn_seal_keys rk;
+	struct hn_intake_result res;
+	struct hn_error err;
+	uint8_t buf[9 * CH + 5], pk[32], sk[64];
+	char rroot[160], inc[200], part[260], other[65];
+	struct stat st;
+	uint64_t size = 0;
+	int fd, existed = 0;
+
+	hn_ed25519_keypair(pk, sk);
+	assert_int_equal(hn_seal_keys_from_ed25519(&rk, sk), 0);
+	snprintf(rroot, sizeof(rroot), "%s/recipient", f->dir);
+	snprintf(inc, sizeof(inc), "%s/incoming", rroot);
+	assert_int_equal(hn_mkdirs(inc, 0700), 0);
+	snprintf(part, sizeof(part), "%s/VNM-x.part", inc);
+	fill(buf, sizeof(buf), 5);
+	ingest(f, buf, sizeof(buf), CH, &res);
+	fd = open(part, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(hn_blob_export_sealed(f->root, res.addr, &f->k, rk.ed_pk,
+	    fd, &err), 0);
+	/* another address than announced: refused, nothing stored, the
+	 * staged file is the caller's */
+	memset(other, 'b', 64);
+	other[64] = '\0';
+	assert_int_equal(hn_blob_adopt_sealed(rroot, other, &rk, part, &size,
+	    &existed, &err), HN_EVERIFY);
+	assert_int_equal(hn_blob_exists(rroot, other), HN_ENOTFOUND);
+	assert_int_equal(stat(part, &st), 0);
+	/* the sender's keys cannot open it */
+	assert_int_equal(hn_blob_adopt_sealed(rroot, res.addr, &f->k, part,
+	    &size, &existed, &err), HN_EVERIFY);
+	/* a flipped bit */
+	assert_int_equal(pwrite(fd, "\x01", 1, 300), 1);
+	assert_int_equal(hn_blob_adopt_sealed(rroot, res.addr, &rk, part, &size,
+	    &existed, &err), HN_EVERIFY);
+	assert_int_equal(hn_blob_exists(rroot, res.addr), HN_ENOTFOUND);
+	/* truncated */
+	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+	assert_int_equal(ftruncate(fd, 0), 0);
+	assert_int_equal(hn_blob_export_sealed(f->root, res.addr, &f->k, rk.ed_pk,
+	    fd, &err), 0);
+	assert_int_equal(fstat(fd, &st), 0);
+	assert_int_equal(ftruncate(fd, st.st_size - CH - 16), 0);
+	assert_int_equal(hn_blob_adopt_sealed(rroot, res.addr, &rk, part, &size,
+	    &existed, &err), HN_EVERIFY);
+	/* whole and right: it becomes the object, the staged file goes */
+	assert_int_equal(ftruncate(fd, 0), 0);
+	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+	assert_int_equal(hn_blob_export_sealed(f->root, res.addr, &f->k, rk.ed_pk,
+	    fd, &err), 0);
+	close(fd);
+	assert_int_equal(hn_blob_adopt_sealed(rroot, res.addr, &rk, part, &size,
+	    &existed, &err), 0);
+	assert_int_equal(size, sizeof(buf));
+	assert_int_equal(existed, 0);
+	assert_int_equal(stat(part, &st), -1);
+	assert_int_equal(hn_blob_verify(rroot, res.addr, &rk, NULL, &err), 0);
+	hn_seal_keys_wipe(&rk);
+	hn_wipe(sk, sizeof(sk));
+}
+
 int
 main(void)
 {
@@ -445,6 +514,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_resume, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_transfer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_adopt, setup, teardown),
 	};
 
 	if (hn_crypto_init() != 0)
