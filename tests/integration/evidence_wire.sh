@@ -137,7 +137,7 @@ ok "interrupted after 3 pieces, resumed at byte 1572864 (the recipient's count) 
 
 # --- the sender is killed mid-transfer: it resumes when it starts again ----
 fed_stop VNM
-HN_TEST_XFER_DELAY_MS=250 fed_start VNM
+HN_TEST_XFER_DELAY_MS=700 fed_start VNM
 fed_api VNM POST "/v1/evidence/$CRASH/transfer" '{"to":"FRA"}'
 expect 202 "transfer crash.img"
 CXID=$(jget transfer)
@@ -155,7 +155,7 @@ ok "the sender was killed mid-transfer; started again, it resumed from what the 
 
 # --- the receiver is killed mid-transfer -----------------------------------
 fed_stop VNM
-HN_TEST_XFER_DELAY_MS=250 fed_start VNM
+HN_TEST_XFER_DELAY_MS=700 fed_start VNM
 fed_api VNM POST "/v1/evidence/$KIL/transfer" '{"to":"FRA"}'
 expect 202 "transfer killed.img"
 for i in $(seq 1 100); do xfer_state VNM "$KIL"; [ "$XSENT" -ge 1048576 ] && break; sleep 0.1; done
@@ -167,7 +167,9 @@ wait_state VNM "$KIL" acknowledged 90
 item_on FRA killed.img
 download FRA "$ITEM" "$HN_T/got"
 cmp "$HN_T/got" "$S/killed.img" || fail "content after the receiver's crash"
-grep -q "event=evidence.incoming_resume sender=VNM" "$HN_T/FRA/serve.log" || fail "FRA did not resume"
+KXID=$XID
+grep -q "event=evidence.incoming_resume sender=VNM transfer=$KXID offset=[1-9]" "$HN_T/FRA/serve.log" \
+	|| fail "FRA was not asked to resume $KXID"
 ok "the recipient was killed mid-transfer; the sender resumed from what it held"
 fed_stop VNM
 fed_start VNM
