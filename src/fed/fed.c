@@ -20,6 +20,9 @@
 #include "util/log.h"
 
 #define DUE_BATCH 64
+/* Claims: one row per delivery thread, plus the receipts queued for the
+ * marker and the batch it is recording. */
+#define INFLIGHT_MAX(f) ((size_t)(f)->nworkers + 2 * HN_FED_MARKS_MAX)
 
 /* Error text for logs and the outbox row: truncation is acceptable. */
 static void msgf(char *out, size_t n, const char *fmt, ...)
@@ -194,13 +197,12 @@ hn_fed_start(struct hn_fed *f, struct hn_error *err)
 		f->nworkers = 64;
 	if ((f->workers = calloc((size_t)f->nworkers,
 	    sizeof(*f->workers))) == NULL ||
-	    (f->inflight = calloc((size_t)f->nworkers + HN_FED_MARKS_MAX,
-	    sizeof(*f->inflight))) == NULL)
+	    (f->inflight = calloc(INFLIGHT_MAX(f), sizeof(*f->inflight))) ==
+	    NULL)
 		return hn_error_set(err, HN_ENOMEM, NULL, NULL,
 		    "out of memory");
 	for (i = 0; i < f->nworkers; i++) {
-		f->workers[i].ndue = (size_t)f->nworkers + HN_FED_MARKS_MAX +
-		    DUE_BATCH;
+		f->workers[i].ndue = INFLIGHT_MAX(f) + DUE_BATCH;
 		if ((f->workers[i].due = calloc(f->workers[i].ndue,
 		    sizeof(*f->workers[i].due))) == NULL)
 			return hn_error_set(err, HN_ENOMEM, NULL, NULL,
@@ -973,6 +975,10 @@ record_marks(struct hn_fed *f, struct fed_mark *m, size_t n)
 		    (unsigned long long)m[i].rc->ledger_index);
 	}
 	pthread_mutex_lock(&f->mu);
+	if (f->ninflight >= INFLIGHT_MAX(f)) {
+		f->kicks++; /* threads waiting for room */
+		pthread_cond_broadcast(&f->wcv);
+	}
 	for (i = 0; i < n; i++)
 		inflight_remove(f, m[i].rc->message_id);
 	pthread_mutex_unlock(&f->mu);
@@ -1201,7 +1207,10 @@ worker_main(void *arg)
 		picked = -1;
 		more = skipped = 0;
 		pthread_mutex_lock(&f->mu);
-		for (i = 0; i < n && !more; i++) {
+		/* (full: every claim is a row being sent or a receipt
+		 * being recorded; wait for them) */
+		for (i = 0; i < n && !more &&
+		    f->ninflight < INFLIGHT_MAX(f); i++) {
 			if (inflight_has(f, due[i].msg_id))
 				continue;
 			if (in_list(down, ndown, due[i].recipient)) {
