@@ -4,19 +4,31 @@
  * directory and database), VNM sending preservation requests to FRA.
  *
  *   plain    a plain HTTPS POST round trip to FRA's server over a kept-alive
- *            mutual-TLS connection (the baseline, measured in the same run)
+ *            mutual-TLS connection, with a body as large as a real envelope
+ *            (refused before any storage): the baseline, same run
  *   e2e      submit on VNM (the one-transaction queueing of POST
  *            /v1/messages) to stored on FRA (its inbox transaction
- *            committed), one message at a time: p50, p99
+ *            committed), one message at a time: p50, p99; and its parts
+ *            seen from outside: VNM's commit (submit returns) and the rest
  *   burst    BENCH_BURST messages submitted by 8 threads at once: msgs/s
  *            until the last is stored on FRA; lost and duplicated counted
  *            from FRA's inbox
+ *   floor    what no code can remove, measured in the same run on the same
+ *            disk: a raw durable SQLite commit (WAL, synchronous=FULL, the
+ *            node's page size, one row; 100 just before and 100 just after
+ *            the end-to-end loop), an Ed25519 signature and its
+ *            verification; floor = 2 commits (VNM's outbox, FRA's inbox:
+ *            each must be durable before the next step) + the plain round
+ *            trip + sign + verify, and the best ratio that floor allows
+ *
+ * Like `hanoinet serve`, each node's WAL is checkpointed every 2 s.
  *
  * Last line: BENCH federation ratio=R p50_ms=A p99_ms=B msgs_per_s=C
  * lost=L duplicated=D, R = plain p50 / e2e p50 (the goal is R >= 0.33).
  * Environment: BENCH_SEQ (default 200), BENCH_BURST (default 1000).
  */
 #include <pthread.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +58,7 @@
 #include "util/log.h"
 
 #define MAXMSG 20000
+#define NRAW 200 /* raw commits for the floor */
 
 struct bnode {
 	const char *code;
@@ -61,7 +74,7 @@ static struct {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	char ids[MAXMSG][33];
-	double sent[MAXMSG], arrived[MAXMSG];
+	double sent[MAXMSG], committed[MAXMSG], arrived[MAXMSG];
 	int nids;
 	long calls, unique;
 	char early[MAXMSG][33];   /* seen before submit() recorded them */
@@ -271,13 +284,14 @@ submit(struct bnode *a, json_t *body)
 {
 	struct qjob q;
 	struct hn_error e;
-	double t0 = now_s();
+	double t0 = now_s(), t1;
 	int i, k;
 
 	q.f = hn_fednode_fed(a->n);
 	q.body = body;
 	if (hn_store_write(a->n->store, queue_job, &q, &e) != 0)
 		die("queue");
+	t1 = now_s();
 	pthread_mutex_lock(&T.mu);
 	if (T.nids >= MAXMSG) {
 		pthread_mutex_unlock(&T.mu);
@@ -286,6 +300,7 @@ submit(struct bnode *a, json_t *body)
 	i = T.nids++;
 	memcpy(T.ids[i], q.id, 33);
 	T.sent[i] = t0;
+	T.committed[i] = t1;
 	for (k = 0; k < T.nearly; k++)
 		if (strcmp(T.early[k], q.id) == 0 && T.arrived[i] == 0) {
 			T.arrived[i] = T.early_t[k];
@@ -330,6 +345,100 @@ burst_thread(void *arg)
 	return NULL;
 }
 
+/* As `hanoinet serve` does: the WAL copied back every 2 s. */
+static struct bnode *ckpt_nodes[2];
+static volatile int ckpt_stop;
+
+static void *
+ckpt_thread(void *arg)
+{
+	int i;
+
+	(void)arg;
+	while (!ckpt_stop) {
+		for (i = 0; i < 20 && !ckpt_stop; i++)
+			usleep(100000);
+		for (i = 0; i < 2; i++)
+			hn_store_checkpoint(ckpt_nodes[i]->n->store);
+	}
+	return NULL;
+}
+
+/* Raw single-row durable commits (WAL, synchronous=FULL, the node's 16 KiB
+ * pages, checkpointed now and then as the node is), on the nodes' disk,
+ * one after each end-to-end message so that both see the same load. */
+static sqlite3 *raw_db;
+static sqlite3_stmt *raw_st;
+
+static void
+raw_open(const char *dir)
+{
+	char path[700];
+
+	snprintf(path, sizeof(path), "%s/raw.db", dir);
+	if (sqlite3_open(path, &raw_db) != SQLITE_OK ||
+	    sqlite3_exec(raw_db, "PRAGMA page_size=16384; "
+	    "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+	    "PRAGMA wal_autocheckpoint=0; "
+	    "CREATE TABLE t(id INTEGER PRIMARY KEY, body TEXT)", NULL, NULL,
+	    NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(raw_db, "INSERT INTO t(body) VALUES (?)", -1,
+	    &raw_st, NULL) != SQLITE_OK)
+		die("raw sqlite");
+}
+
+static double
+raw_commit_ms(int i)
+{
+	double t;
+
+	if (i % 100 == 0)
+		sqlite3_wal_checkpoint_v2(raw_db, NULL,
+		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	t = now_s();
+	if (sqlite3_exec(raw_db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
+	    SQLITE_OK)
+		die("raw begin");
+	sqlite3_bind_text(raw_st, 1, "a message of about a kilobyte", -1,
+	    SQLITE_STATIC);
+	if (sqlite3_step(raw_st) != SQLITE_DONE)
+		die("raw insert");
+	sqlite3_reset(raw_st);
+	if (sqlite3_exec(raw_db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		die("raw commit");
+	return (now_s() - t) * 1000;
+}
+
+/* p50 of an Ed25519 signature and verification of n bytes. */
+static void
+sign_p50(size_t n, double *sign_ms, double *verify_ms)
+{
+	uint8_t pk[HN_ED25519_PK_LEN], sk[HN_ED25519_SK_LEN];
+	uint8_t sig[HN_ED25519_SIG_LEN];
+	double s[200], v[200], t;
+	char *m = calloc(1, n + 1);
+	int i;
+
+	if (m == NULL)
+		die("memory");
+	hn_ed25519_keypair(pk, sk);
+	for (i = 0; i < 200; i++) {
+		t = now_s();
+		hn_ed25519_sign(sig, m, n, sk);
+		s[i] = (now_s() - t) * 1000;
+		t = now_s();
+		if (hn_ed25519_verify(sig, m, n, pk) != 0)
+			die("verify");
+		v[i] = (now_s() - t) * 1000;
+	}
+	qsort(s, 200, sizeof(double), cmpd);
+	qsort(v, 200, sizeof(double), cmpd);
+	*sign_ms = s[100];
+	*verify_ms = v[100];
+	hn_wipe(sk, sizeof(sk));
+	free(m);
+}
+
 /* The observer may have seen an id before submit() recorded it; those
  * are matched here against FRA's inbox. */
 static void
@@ -363,7 +472,12 @@ main(void)
 	char regvkey[HN_VKEY_MAX + 1], *desc;
 	int nseq = getenv("BENCH_SEQ") ? atoi(getenv("BENCH_SEQ")) : 200; /* check-style: allow */
 	int nburst = getenv("BENCH_BURST") ? atoi(getenv("BENCH_BURST")) : 1000; /* check-style: allow */
-	double *plain, *e2e, t0, tlast, rate, p50p, p50e, p99e;
+	double *plain, *e2e, *acommit, *rest, t0, tlast, rate, p50p, p50e, p99e;
+	double raw, rawv[NRAW], sign_ms, verify_ms, floor_ms;
+	int nraw = 0;
+	struct hn_buf env = HN_BUF_INIT(HN_ENV_MAX);
+	pthread_t ckpt;
+	char *pad;
 	struct burst_arg ba[8];
 	pthread_t th[8];
 	struct hn_peer *peer = NULL;
@@ -407,10 +521,32 @@ main(void)
 	start(&a);
 	start(&b);
 	hn_fednode_observe(b.n, observer, NULL);
+	ckpt_nodes[0] = &a;
+	ckpt_nodes[1] = &b;
+	if (pthread_create(&ckpt, NULL, ckpt_thread, NULL) != 0)
+		die("checkpoint thread");
+
+	/* A real envelope's size (same body, a throwaway key). */
+	{
+		uint8_t tpk[HN_ED25519_PK_LEN], tsk[HN_ED25519_SK_LEN];
+		char tid[HN_MSGID_LEN + 1];
+
+		body = request();
+		hn_ed25519_keypair(tpk, tsk);
+		hn_msgid_new(tid);
+		if (hn_envelope_seal(&env, tid, "VNM", "FRA", "preservation",
+		    (int64_t)time(NULL), NULL, body, tsk, &e) != 0)
+			die("seal");
+		json_decref(body);
+		hn_wipe(tsk, sizeof(tsk));
+		if ((pad = malloc(env.len)) == NULL)
+			die("memory");
+		memset(pad, 'x', env.len);
+	}
 
 	/* Baseline: plain HTTPS POSTs to FRA over one kept-alive mutual-TLS
-	 * connection (the same server; the body is refused before any
-	 * storage). */
+	 * connection (the same server, the same client, a body as large as
+	 * an envelope, refused before any storage). */
 	snprintf(path, sizeof(path), "%s/tls.crt", a.dir);
 	snprintf(regpath, sizeof(regpath), "%s/tls.key", a.dir);
 	if (hn_peer_new(&peer, b.url, b.fp, path, regpath, &e) != 0)
@@ -419,8 +555,9 @@ main(void)
 	for (i = 0; i < nplain + 20; i++) {
 		hn_buf_reset(&resp);
 		t0 = now_s();
-		if (hn_peer_request(peer, "POST", "/v1/inbox", "text/plain",
-		    "x", 1, 10000, &st, &resp, &e) != 0)
+		if (hn_peer_request(peer, "POST", "/v1/inbox",
+		    "application/vnd.hanoinet.envelope", pad, env.len, 10000,
+		    &st, &resp, &e) != 0)
 			die(e.message);
 		if (i >= 20)
 			plain[i - 20] = (now_s() - t0) * 1000;
@@ -431,6 +568,17 @@ main(void)
 	/* End to end, one at a time (a few to warm up the connection). */
 	body = request();
 	e2e = calloc((size_t)nseq, sizeof(double));
+	acommit = calloc((size_t)nseq, sizeof(double));
+	rest = calloc((size_t)nseq, sizeof(double));
+	if (e2e == NULL || acommit == NULL || rest == NULL)
+		die("memory");
+	/* Raw commits just before and just after the end-to-end loop. */
+	raw_open(base);
+	for (k = 0; k < NRAW / 2 + 20; k++)
+		if (k >= 20)
+			rawv[nraw++] = raw_commit_ms(k);
+		else
+			(void)raw_commit_ms(k);
 	for (k = 0; k < nseq + 5; k++) {
 		i = submit(&a, body);
 		clock_gettime(CLOCK_REALTIME, &ts);
@@ -444,11 +592,23 @@ main(void)
 			rescan(&b);
 		if (T.arrived[i] == 0)
 			die("a message was not stored within 10 s");
-		if (k >= 5)
+		if (k >= 5) {
 			e2e[k - 5] = (T.arrived[i] - T.sent[i]) * 1000;
+			acommit[k - 5] = (T.committed[i] - T.sent[i]) * 1000;
+			rest[k - 5] = (T.arrived[i] - T.committed[i]) * 1000;
+		}
+
 	}
 	json_decref(body);
 	qsort(e2e, (size_t)nseq, sizeof(double), cmpd);
+	qsort(acommit, (size_t)nseq, sizeof(double), cmpd);
+	qsort(rest, (size_t)nseq, sizeof(double), cmpd);
+	for (k = 0; k < NRAW / 2; k++)
+		rawv[nraw++] = raw_commit_ms(k + 1);
+	qsort(rawv, (size_t)nraw, sizeof(double), cmpd);
+	raw = pct(rawv, nraw, 0.5);
+	sqlite3_finalize(raw_st);
+	sqlite3_close(raw_db);
 	p50e = pct(e2e, nseq, 0.5);
 	p99e = pct(e2e, nseq, 0.99);
 
@@ -491,11 +651,21 @@ main(void)
 	if (dup < 0)
 		dup = 0;
 
-	printf("plain HTTPS POST round trip (mutual TLS, kept alive): p50 "
-	    "%.3f ms p99 %.3f ms (%d)\n", p50p, pct(plain, nplain, 0.99),
-	    nplain);
+	sign_p50(env.len, &sign_ms, &verify_ms);
+	floor_ms = 2 * raw + p50p + sign_ms + verify_ms;
+
+	printf("plain HTTPS POST round trip (mutual TLS, kept alive, %zu-byte "
+	    "body): p50 %.3f ms p99 %.3f ms (%d)\n", env.len, p50p,
+	    pct(plain, nplain, 0.99), nplain);
 	printf("end to end, submit on VNM to stored on FRA: p50 %.3f ms p99 "
 	    "%.3f ms (%d, one at a time)\n", p50e, p99e, nseq);
+	printf("  of which VNM's queueing transaction (durable): p50 %.3f ms; "
+	    "VNM committed to FRA stored: p50 %.3f ms\n",
+	    pct(acommit, nseq, 0.5), pct(rest, nseq, 0.5));
+	printf("floor: raw durable commit p50 %.3f ms, sign %.3f ms, verify "
+	    "%.3f ms; 2 commits + round trip + sign + verify = %.3f ms, best "
+	    "ratio %.2f\n", raw, sign_ms, verify_ms, floor_ms,
+	    p50p / floor_ms);
 	printf("burst of %d from 8 threads: %.0f msgs/s, stored %lld, "
 	    "lost %ld, duplicated %ld\n", nburst, rate, (long long)stored,
 	    lost, dup);
@@ -503,6 +673,8 @@ main(void)
 	    "\n", sysconf(_SC_NPROCESSORS_ONLN), base);
 
 	hn_peer_free(peer);
+	ckpt_stop = 1;
+	pthread_join(ckpt, NULL);
 	hn_http_stop(a.http);
 	hn_http_stop(b.http);
 	hn_fednode_stop(a.n);
@@ -521,6 +693,10 @@ main(void)
 	    p99e, rate, lost, dup);
 	free(plain);
 	free(e2e);
+	free(acommit);
+	free(rest);
+	free(pad);
+	hn_buf_release(&env);
 	free(desc);
 	json_decref(d);
 	hn_buf_release(&sd);
