@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -67,20 +68,30 @@ sink(char *p, size_t s, size_t n, void *arg)
 	return s * n;
 }
 
-static void *
-client(void *arg)
-{
-	struct curl_slist *h = NULL;
-	char u[300];
-	long status;
+/*
+ * The load: CLIENT_THREADS threads, each driving its share of the CLIENTS
+ * connections with one curl multi handle (an event loop, as load
+ * generators such as wrk do). Each connection is one kept-alive TLS client
+ * with one request in flight at a time; a thread per connection would
+ * spend the two CPUs of the test machine on switching between 64 client
+ * threads instead of on the server being measured.
+ */
+#define CLIENT_THREADS 2
+
+struct conn {
+	CURL *c;
 	double t0;
+};
+
+static atomic_long connects;
+
+static CURL *
+easy(struct curl_slist *h, const char *u, struct conn *cn)
+{
 	CURL *c;
 
-	snprintf(u, sizeof(u), "%s/v1/requests", url);
 	if ((c = curl_easy_init()) == NULL)
 		return NULL;
-	h = curl_slist_append(h, "Content-Type: application/json");
-	h = curl_slist_append(h, auth);
 	curl_easy_setopt(c, CURLOPT_URL, u);
 	curl_easy_setopt(c, CURLOPT_CAINFO, cacert);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
@@ -88,21 +99,71 @@ client(void *arg)
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
-	while (now() < deadline && atomic_fetch_add(&issued, 1) < MAX_REQUESTS) {
-		t0 = now();
-		if (curl_easy_perform(c) != CURLE_OK) {
-			atomic_fetch_add(&failures, 1);
-			continue;
+	curl_easy_setopt(c, CURLOPT_PRIVATE, cn);
+	return c;
+}
+
+/* Starts the next request on cn, if the run is not over. */
+static int
+issue(CURLM *m, struct conn *cn)
+{
+	if (now() >= deadline || atomic_fetch_add(&issued, 1) >= MAX_REQUESTS)
+		return 0;
+	cn->t0 = now();
+	return curl_multi_add_handle(m, cn->c) == CURLM_OK;
+}
+
+static void *
+client(void *arg)
+{
+	struct conn cs[CLIENTS];
+	struct curl_slist *h = NULL;
+	struct conn *cn;
+	CURLMsg *msg;
+	CURLM *m;
+	char u[300];
+	long status, nc;
+	int i, n = *(int *)arg, active = 0, still, q;
+
+	snprintf(u, sizeof(u), "%s/v1/requests", url);
+	if ((m = curl_multi_init()) == NULL)
+		return NULL;
+	curl_multi_setopt(m, CURLMOPT_MAXCONNECTS, (long)n);
+	curl_multi_setopt(m, CURLMOPT_PIPELINING, (long)CURLPIPE_NOTHING);
+	h = curl_slist_append(h, "Content-Type: application/json");
+	h = curl_slist_append(h, auth);
+	memset(cs, 0, sizeof(cs));
+	for (i = 0; i < n; i++)
+		if ((cs[i].c = easy(h, u, &cs[i])) != NULL && issue(m, &cs[i]))
+			active++;
+	while (active > 0) {
+		curl_multi_perform(m, &still);
+		while ((msg = curl_multi_info_read(m, &q)) != NULL) {
+			if (msg->msg != CURLMSG_DONE)
+				continue;
+			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE,
+			    (char **)&cn);
+			status = 0;
+			curl_easy_getinfo(cn->c, CURLINFO_RESPONSE_CODE,
+			    &status);
+			nc = 0;
+			curl_easy_getinfo(cn->c, CURLINFO_NUM_CONNECTS, &nc);
+			atomic_fetch_add(&connects, nc);
+			if (msg->data.result != CURLE_OK || status != 201)
+				atomic_fetch_add(&failures, 1);
+			else
+				lat[atomic_fetch_add(&nlat, 1)] = now() - cn->t0;
+			curl_multi_remove_handle(m, cn->c);
+			if (!issue(m, cn))
+				active--;
 		}
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-		if (status != 201) {
-			atomic_fetch_add(&failures, 1);
-			continue;
-		}
-		lat[atomic_fetch_add(&nlat, 1)] = now() - t0;
+		if (active > 0)
+			curl_multi_poll(m, NULL, 0, 100, NULL);
 	}
+	for (i = 0; i < n; i++)
+		curl_easy_cleanup(cs[i].c);
+	curl_multi_cleanup(m);
 	curl_slist_free_all(h);
-	curl_easy_cleanup(c);
 	return NULL;
 }
 
@@ -156,6 +217,62 @@ rss_kb(pid_t pid)
 	return kb;
 }
 
+/* CPU seconds (user + system) the process has used, all its threads. */
+static double
+proc_cpu(pid_t pid)
+{
+	char path[64], line[1024], *p;
+	unsigned long long ut = 0, st = 0;
+	FILE *f;
+	int i;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return 0;
+	p = fgets(line, sizeof(line), f);
+	fclose(f);
+	if (p == NULL || (p = strrchr(line, ')')) == NULL)
+		return 0;
+	/* fields after the command: state is field 3, utime 14, stime 15 */
+	for (i = 3; i < 14 && p != NULL; i++)
+		p = strchr(p + 1, ' ');
+	if (p == NULL || sscanf(p, " %llu %llu", &ut, &st) != 2)
+		return 0;
+	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
+static double
+self_cpu(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+	    (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
+/* Busy and total jiffies of the whole machine (/proc/stat). */
+static void
+machine_cpu(double *busy, double *total)
+{
+	unsigned long long v[8] = { 0 };
+	char line[512];
+	FILE *f;
+	int i;
+
+	*busy = *total = 0;
+	if ((f = fopen("/proc/stat", "r")) == NULL)
+		return;
+	if (fgets(line, sizeof(line), f) != NULL &&
+	    sscanf(line, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0],
+	    &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) == 8) {
+		for (i = 0; i < 8; i++)
+			*total += (double)v[i];
+		*busy = *total - (double)v[3] - (double)v[4];
+	}
+	fclose(f);
+}
+
 /* Runs a command, returns its output's line starting with `key` (value). */
 static int
 run_capture(const char *cmd, const char *key, char *out, size_t max)
@@ -188,7 +305,7 @@ cmp(const void *a, const void *b)
 }
 
 static int
-login(const char *pw, char *token, size_t max)
+login(const char *name, const char *pw, char *token, size_t max)
 {
 	char u[300], body[256], resp[2048] = "", *p, *q;
 	FILE *f;
@@ -197,8 +314,8 @@ login(const char *pw, char *token, size_t max)
 	long status = 0;
 
 	snprintf(u, sizeof(u), "%s/v1/session", url);
-	snprintf(body, sizeof(body), "{\"name\":\"bench\",\"password\":\"%s\"}",
-	    pw);
+	snprintf(body, sizeof(body), "{\"name\":\"%s\",\"password\":\"%s\"}",
+	    name, pw);
 	if ((f = fmemopen(resp, sizeof(resp) - 1, "w")) == NULL)
 		return -1;
 	c = curl_easy_init();
@@ -224,19 +341,66 @@ login(const char *pw, char *token, size_t max)
 	return 0;
 }
 
+/* Prints the server's group-commit counters (GET /metrics, as auditor). */
+static void
+store_stats(const char *pw)
+{
+	static char resp[1 << 18];
+	char u[300], tok[128], hdr[200], *p;
+	const char *keys[] = { "\nhanoinet_store_commits_total ",
+	    "\nhanoinet_store_jobs_total ", "\nhanoinet_store_batch_max ", NULL };
+	double v[3] = { 0, 0, 0 };
+	struct curl_slist *h = NULL;
+	FILE *f;
+	CURL *c;
+	int i;
+
+	if (login("audit", pw, tok, sizeof(tok)) != 0) {
+		printf("group commit: cannot log in to read /metrics\n");
+		return;
+	}
+	snprintf(u, sizeof(u), "%s/metrics", url);
+	snprintf(hdr, sizeof(hdr), "Authorization: Bearer %s", tok);
+	if ((f = fmemopen(resp, sizeof(resp) - 1, "w")) == NULL)
+		return;
+	c = curl_easy_init();
+	h = curl_slist_append(h, hdr);
+	curl_easy_setopt(c, CURLOPT_URL, u);
+	curl_easy_setopt(c, CURLOPT_CAINFO, cacert);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, f);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
+	curl_easy_perform(c);
+	fclose(f);
+	curl_slist_free_all(h);
+	curl_easy_cleanup(c);
+	for (i = 0; keys[i] != NULL; i++)
+		if ((p = strstr(resp, keys[i])) != NULL)
+			v[i] = atof(p + strlen(keys[i]));
+	if (v[0] == 0)
+		printf("group commit: no counters in /metrics\n");
+	else
+		printf("group commit: %.0f transactions, %.0f jobs, %.1f jobs "
+		    "per commit on average, %.0f at most\n", v[0], v[1],
+		    v[1] / v[0], v[2]);
+}
+
 int
 main(int argc, char **argv)
 {
 	char dir[] = "/tmp/hn-bench-intake-XXXXXX", bin[PATH_MAX], cmd[PATH_MAX * 2];
-	char pw[128], pw2[128], token[128], portfile[PATH_MAX], buf[32], *slash;
-	pthread_t th[CLIENTS];
+	char pw[128], pw2[128], pw3[128], token[128], portfile[PATH_MAX], buf[32], *slash;
+	pthread_t th[CLIENT_THREADS];
+	int share[CLIENT_THREADS];
 	const char *e;
 	double seconds = 5, t0, el, raw, rate, p50, p99, rss1, rss2, rss;
+	double scpu, ccpu, mbusy, mtotal, mbusy2, mtotal2;
 	ssize_t n;
 	pid_t pid;
 	FILE *f;
 	int i, port = 0, status, rc = 1;
 
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	if ((e = getenv("HN_BENCH_SECONDS")) != NULL && atof(e) > 0)
 		seconds = atof(e) > 60 ? 60 : atof(e);
 	if ((n = readlink("/proc/self/exe", bin, sizeof(bin) - 32)) <= 0)
@@ -260,6 +424,10 @@ main(int argc, char **argv)
 	snprintf(cmd, sizeof(cmd), "'%s' account add --dir '%s/node' bench "
 	    "duty_officer", bin, dir);
 	if (run_capture(cmd, "password: ", pw2, sizeof(pw2)) != 0)
+		goto out;
+	snprintf(cmd, sizeof(cmd), "'%s' account add --dir '%s/node' audit "
+	    "auditor", bin, dir);
+	if (run_capture(cmd, "password: ", pw3, sizeof(pw3)) != 0)
 		goto out;
 	snprintf(portfile, sizeof(portfile), "%s/node/port", dir);
 	if ((pid = fork()) == 0) {
@@ -292,7 +460,7 @@ main(int argc, char **argv)
 	snprintf(cacert, sizeof(cacert), "%s/node/tls.crt", dir);
 	usleep(500000);
 	rss1 = (double)rss_kb(pid) / 1024.0;
-	if (login(pw2, token, sizeof(token)) != 0) {
+	if (login("bench", pw2, token, sizeof(token)) != 0) {
 		fprintf(stderr, "bench_intake: login failed\n");
 		goto stop;
 	}
@@ -302,13 +470,22 @@ main(int argc, char **argv)
 	printf("raw SQLite commits (WAL, synchronous=FULL, 1 row each): "
 	    "%.0f/s\n", raw);
 
+	scpu = proc_cpu(pid);
+	ccpu = self_cpu();
+	machine_cpu(&mbusy, &mtotal);
 	t0 = now();
 	deadline = t0 + seconds;
-	for (i = 0; i < CLIENTS; i++)
-		pthread_create(&th[i], NULL, client, NULL);
-	for (i = 0; i < CLIENTS; i++)
+	for (i = 0; i < CLIENT_THREADS; i++) {
+		share[i] = CLIENTS / CLIENT_THREADS +
+		    (i < CLIENTS % CLIENT_THREADS);
+		pthread_create(&th[i], NULL, client, &share[i]);
+	}
+	for (i = 0; i < CLIENT_THREADS; i++)
 		pthread_join(th[i], NULL);
 	el = now() - t0;
+	scpu = proc_cpu(pid) - scpu;
+	ccpu = self_cpu() - ccpu;
+	machine_cpu(&mbusy2, &mtotal2);
 	rate = (double)atomic_load(&nlat) / el;
 	qsort(lat, (size_t)atomic_load(&nlat), sizeof(double), cmp);
 	p50 = nlat ? lat[(size_t)(nlat * 0.50)] * 1e3 : 0;
@@ -319,9 +496,16 @@ main(int argc, char **argv)
 	printf("intake: %d acknowledged POST /v1/requests in %.2f s with %d "
 	    "keep-alive TLS clients: %.0f/s (failures %d)\n", (int)nlat, el,
 	    CLIENTS, rate, atomic_load(&failures));
-	printf("latency: p50 %.1f ms, p99 %.1f ms\n", p50, p99);
+	printf("latency: p50 %.1f ms, p99 %.1f ms; %ld TLS connections "
+	    "opened\n", p50, p99, atomic_load(&connects));
 	printf("server RSS idle: %.1f MB before, %.1f MB after the load\n",
 	    rss1, rss2);
+	if (nlat > 0)
+		printf("CPU per request: server %.0f us, client %.0f us; machine "
+		    "busy %.0f%% during the load (%ld CPUs)\n", scpu * 1e6 / nlat,
+		    ccpu * 1e6 / nlat, mtotal2 > mtotal ? 100.0 * (mbusy2 -
+		    mbusy) / (mtotal2 - mtotal) : 0, sysconf(_SC_NPROCESSORS_ONLN));
+	store_stats(pw3);
 	printf("BENCH intake ratio=%.2f p99_ms=%.1f rss_idle_mb=%.1f\n",
 	    raw > 0 ? rate / raw : 0, p99, rss);
 	rc = atomic_load(&failures) == 0 && nlat > 0 ? 0 : 1;

@@ -52,6 +52,40 @@ fail(struct hn_req *r, int rc, struct hn_error *e)
 	return hn_resp_err(r, e);
 }
 
+/*
+ * Answers the view of a request. The stored document (row->body) is
+ * already compact JSON, so it is spliced in as "body" rather than parsed
+ * and serialised again (that was a third of the CPU of a POST).
+ */
+static int
+resp_view(struct hn_req *r, int status, const struct hn_request_row *row,
+    json_t *events, const char *from_state)
+{
+	struct hn_buf b = HN_BUF_INIT(64U << 20);
+	json_t *o;
+	char *meta = NULL;
+	int rc;
+
+	o = hn_rq_view_meta(r->node, row, events, r->now);
+	if (o != NULL && from_state != NULL)
+		json_object_set_new(o, "from_state", json_string(from_state));
+	if (o == NULL || (meta = json_dumps(o, JSON_COMPACT)) == NULL ||
+	    meta[0] != '{' || hn_buf_adds(&b, "{\"body\":") != 0 ||
+	    hn_buf_adds(&b, row->body != NULL ? row->body : "{}") != 0 ||
+	    (meta[1] != '}' && hn_buf_adds(&b, ",") != 0) ||
+	    hn_buf_adds(&b, meta + 1) != 0) {
+		hn_resp_error(r, 500, "internal", NULL, NULL,
+		    "internal error");
+		rc = HN_ENOMEM;
+	} else {
+		rc = hn_resp_raw(r, status, "application/json", b.data, b.len);
+	}
+	json_decref(o);
+	free(meta);
+	hn_buf_release(&b);
+	return rc;
+}
+
 struct create_job {
 	struct hn_node *node;
 	const json_t *doc;
@@ -113,7 +147,7 @@ hn_api_requests_create(struct hn_req *r)
 	hn_log(HN_LOG_INFO, "request.created", "id=%s kind=%s to=%s index=%llu"
 	    " account=%s", j.row.id, j.row.kind, j.row.to,
 	    (unsigned long long)j.row.ledger_index, r->who.name);
-	rc = hn_resp_json(r, 201, hn_rq_view(r->node, &j.row, NULL, r->now));
+	rc = resp_view(r, 201, &j.row, NULL, NULL);
 out:
 	hn_request_row_release(&j.row);
 	json_decref(doc);
@@ -232,7 +266,7 @@ hn_api_requests_get(struct hn_req *r)
 		hn_request_row_release(&row);
 		return fail(r, rc, &e);
 	}
-	rc = hn_resp_json(r, 200, hn_rq_view(r->node, &row, events, r->now));
+	rc = resp_view(r, 200, &row, events, NULL);
 	hn_request_row_release(&row);
 	return rc;
 }
@@ -272,7 +306,7 @@ do_transition(struct hn_req *r, const char *to, json_t *body)
 	const char *grounds[32];
 	struct transition_job j;
 	struct hn_error e;
-	json_t *g, *v, *payload = NULL, *o;
+	json_t *g, *v, *payload = NULL;
 	const char *id = hn_req_param(r, "id");
 	size_t i;
 	int rc;
@@ -331,10 +365,7 @@ do_transition(struct hn_req *r, const char *to, json_t *body)
 	hn_log(HN_LOG_INFO, "request.transition", "id=%s from=%s to=%s "
 	    "index=%llu account=%s", j.row.id, j.from, j.row.state,
 	    (unsigned long long)j.row.ledger_index, r->who.name);
-	o = hn_rq_view(r->node, &j.row, NULL, r->now);
-	if (o != NULL)
-		json_object_set_new(o, "from_state", json_string(j.from));
-	rc = hn_resp_json(r, 200, o);
+	rc = resp_view(r, 200, &j.row, NULL, j.from);
 out:
 	hn_request_row_release(&j.row);
 	json_decref(payload);

@@ -462,26 +462,25 @@ hn_rq_times(json_t *o)
 	}
 }
 
-json_t *
-hn_rq_view(struct hn_node *n, const struct hn_request_row *r, json_t *events,
-    int64_t now)
+/* The view; body (stolen) NULL: without "body". */
+static json_t *
+view(struct hn_node *n, const struct hn_request_row *r, json_t *body,
+    json_t *events, int64_t now)
 {
 	const struct hn_transition *tr[32];
 	struct hn_deadline d[HN_DEADLINES_MAX];
 	struct hn_deadline_config cfg;
 	struct hn_deadline_input in;
-	json_t *o, *body, *dl, *ts, *t, *needs;
+	json_t *o, *dl, *ts, *t, *needs;
 	size_t i, nt;
 	int nd;
 
-	body = json_loads(r->body ? r->body : "{}", 0, NULL);
 	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I,"
-	    " s:I, s:o}", "id", r->id, "kind", r->kind, "side", r->side,
+	    " s:I, s:o*}", "id", r->id, "kind", r->kind, "side", r->side,
 	    "from", r->from, "to", r->to, "state", r->state, "legal_basis",
 	    r->legal_basis, "created_by", r->created_by, "created_at",
 	    (json_int_t)r->created_at, "updated_at", (json_int_t)r->updated_at,
-	    "ledger_index", (json_int_t)r->ledger_index, "body",
-	    body ? body : json_object());
+	    "ledger_index", (json_int_t)r->ledger_index, "body", body);
 	if (o == NULL) {
 		json_decref(events);
 		return NULL;
@@ -532,4 +531,20 @@ hn_rq_view(struct hn_node *n, const struct hn_request_row *r, json_t *events,
 		json_object_set_new(o, "history", events);
 	hn_rq_times(o);
 	return o;
+}
+
+json_t *
+hn_rq_view(struct hn_node *n, const struct hn_request_row *r, json_t *events,
+    int64_t now)
+{
+	json_t *body = json_loads(r->body ? r->body : "{}", 0, NULL);
+
+	return view(n, r, body ? body : json_object(), events, now);
+}
+
+json_t *
+hn_rq_view_meta(struct hn_node *n, const struct hn_request_row *r,
+    json_t *events, int64_t now)
+{
+	return view(n, r, NULL, events, now);
 }

@@ -92,6 +92,11 @@ int hn_rq_note(struct hn_node *n, struct hn_db *db, const char *id,
  * transitions allowed from its state. */
 json_t *hn_rq_view(struct hn_node *n, const struct hn_request_row *r,
     json_t *events, int64_t now);
+/* The same view without "body": r->body is already the document's JSON
+ * text, which the API splices in instead of parsing and re-serialising
+ * it (net/api_requests.c). */
+json_t *hn_rq_view_meta(struct hn_node *n, const struct hn_request_row *r,
+    json_t *events, int64_t now);
 
 /* Replaces the integer Unix times of known keys in o (recursively) with
  * RFC 3339 strings. */

@@ -216,7 +216,7 @@ hn_db_open(struct hn_db **out, const char *path, struct hn_error *err)
 	 * instead of a chain of five, and the WAL writes fewer frames (two
 	 * write calls each) per byte; small commits measured no slower.
 	 */
-	if ((r = hn_db_exec(db, "PRAGMA page_size=16384; "
+	if ((r = hn_db_exec(db, "PRAGMA page_size=4096; "
 	    "PRAGMA journal_mode=WAL; "
 	    "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
 	    "PRAGMA wal_autocheckpoint=4000;")) != 0) {

@@ -13,6 +13,7 @@ struct job {
 	int result;
 	int done;
 	int notx; /* run outside a transaction, alone */
+	pthread_cond_t cv; /* signalled (under mu) when done */
 	struct job *next;
 };
 
@@ -23,7 +24,6 @@ struct hn_store {
 	int started;
 	pthread_mutex_t mu;
 	pthread_cond_t work;  /* writer: jobs queued or stop */
-	pthread_cond_t done;  /* callers: a batch finished */
 	struct job *head, *tail;
 	int stopping;
 	void (*rollback_fn)(void *);
@@ -44,10 +44,22 @@ rolled_back(struct hn_store *s)
 		s->rollback_fn(s->rollback_ctx);
 }
 
+static const char sql_savepoint[] = "SAVEPOINT job";
+static const char sql_rollback_to[] = "ROLLBACK TO job";
+static const char sql_release[] = "RELEASE job";
+
+/* The savepoint statements are prepared once (cached on the connection). */
 static int
 savepoint(struct hn_db *db, const char *sql)
 {
-	return hn_db_exec(db, sql);
+	sqlite3_stmt *st;
+	int r;
+
+	if ((r = hn_db_stmt(db, &st, sql)) != 0)
+		return r;
+	r = sqlite3_step(st);
+	sqlite3_reset(st);
+	return r == SQLITE_DONE ? 0 : (hn_db_err(r) ? hn_db_err(r) : HN_EDB);
 }
 
 /* Runs one batch in one transaction; returns the number of failed jobs. */
@@ -66,17 +78,17 @@ run_batch(struct hn_store *s, struct job *batch, int n)
 		return n;
 	}
 	for (j = batch; j != NULL; j = j->next) {
-		if ((r = savepoint(s->wdb, "SAVEPOINT job")) != 0) {
+		if ((r = savepoint(s->wdb, sql_savepoint)) != 0) {
 			j->result = r;
 			continue;
 		}
 		j->result = j->fn(s->wdb, j->arg, j->err);
 		if (j->result != 0) {
-			savepoint(s->wdb, "ROLLBACK TO job");
+			savepoint(s->wdb, sql_rollback_to);
 			any_rollback = 1;
 			failed++;
 		}
-		savepoint(s->wdb, "RELEASE job");
+		savepoint(s->wdb, sql_release);
 	}
 	if ((r = hn_db_commit(s->wdb)) != 0) {
 		hn_log(HN_LOG_ERROR, "store.commit_failed", "jobs=%d msg=\"%s\"",
@@ -104,6 +116,7 @@ writer(void *arg)
 	struct job *batch, *j, *last;
 	int n, failed;
 
+	pthread_setname_np(pthread_self(), "hn-writer");
 	pthread_mutex_lock(&s->mu);
 	for (;;) {
 		while (s->head == NULL && !s->stopping)
@@ -134,9 +147,12 @@ writer(void *arg)
 		s->stats.failed += (uint64_t)failed;
 		if ((uint64_t)n > s->stats.max_batch)
 			s->stats.max_batch = (uint64_t)n;
-		for (j = batch; j != NULL; j = j->next)
+		/* wake exactly the callers of this batch */
+		for (j = batch; j != NULL; j = last) {
+			last = j->next;
 			j->done = 1;
-		pthread_cond_broadcast(&s->done);
+			pthread_cond_signal(&j->cv);
+		}
 	}
 	pthread_mutex_unlock(&s->mu);
 	return NULL;
@@ -157,7 +173,6 @@ hn_store_open(struct hn_store **out, const char *path, int readers,
 	}
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->work, NULL);
-	pthread_cond_init(&s->done, NULL);
 	pthread_mutex_init(&s->rmu, NULL);
 	pthread_cond_init(&s->rcv, NULL);
 	s->maxreaders = readers < 1 ? 1 : readers > HN_STORE_READERS_MAX ?
@@ -172,6 +187,10 @@ hn_store_open(struct hn_store **out, const char *path, int readers,
 	/* WAL checkpoints run beside the writer (hn_store_checkpoint), not
 	 * inside a commit that clients wait for */
 	hn_db_exec(s->wdb, "PRAGMA wal_autocheckpoint=0");
+	/* every job runs in a SAVEPOINT, whose sub-journal (the pages it
+	 * changes, 16 KiB each) would otherwise spill into a temporary file
+	 * past 64 KiB: keep it in memory (freed at RELEASE) */
+	hn_db_exec(s->wdb, "PRAGMA temp_store=MEMORY");
 	if (pthread_create(&s->thread, NULL, writer, s) != 0) {
 		hn_store_close(s);
 		return hn_error_set(err, HN_ENOMEM, NULL, NULL,
@@ -208,7 +227,6 @@ hn_store_close(struct hn_store *s)
 	hn_db_close(s->wdb);
 	pthread_mutex_destroy(&s->mu);
 	pthread_cond_destroy(&s->work);
-	pthread_cond_destroy(&s->done);
 	pthread_mutex_destroy(&s->rmu);
 	pthread_cond_destroy(&s->rcv);
 	free(s->path);
@@ -219,14 +237,20 @@ static int
 submit(struct hn_store *s, hn_write_fn fn, void *arg, struct hn_error *err,
     int notx)
 {
-	struct job j = { fn, arg, err, 0, 0, notx, NULL };
+	struct job j;
 
+	memset(&j, 0, sizeof(j));
+	j.fn = fn;
+	j.arg = arg;
+	j.err = err;
+	j.notx = notx;
 	pthread_mutex_lock(&s->mu);
 	if (s->stopping) {
 		pthread_mutex_unlock(&s->mu);
 		return hn_error_set(err, HN_EBUSY, NULL, NULL,
 		    "the store is shutting down");
 	}
+	pthread_cond_init(&j.cv, NULL);
 	if (s->tail != NULL)
 		s->tail->next = &j;
 	else
@@ -234,8 +258,9 @@ submit(struct hn_store *s, hn_write_fn fn, void *arg, struct hn_error *err,
 	s->tail = &j;
 	pthread_cond_signal(&s->work);
 	while (!j.done)
-		pthread_cond_wait(&s->done, &s->mu);
+		pthread_cond_wait(&j.cv, &s->mu);
 	pthread_mutex_unlock(&s->mu);
+	pthread_cond_destroy(&j.cv);
 	return j.result;
 }
 
