@@ -88,10 +88,8 @@ resp_view(struct hn_req *r, int status, const struct hn_request_row *row,
 
 struct create_job {
 	struct hn_node *node;
-	const json_t *doc;
-	const char *actor;
 	int64_t now;
-	struct hn_request_row row;
+	struct hn_rq_new p;
 };
 
 static int
@@ -99,8 +97,7 @@ create_job(struct hn_db *db, void *arg, struct hn_error *err)
 {
 	struct create_job *j = arg;
 
-	return hn_rq_create(j->node, db, j->doc, j->actor, j->now, &j->row,
-	    err);
+	return hn_rq_create_store(j->node, db, &j->p, j->now, err);
 }
 
 static void
@@ -121,7 +118,7 @@ hn_api_requests_create(struct hn_req *r)
 	int rc;
 
 	memset(&j, 0, sizeof(j));
-	hn_request_row_init(&j.row);
+	hn_request_row_init(&j.p.row);
 	hn_error_clear(&e);
 	hn_problems_init(&ps);
 	if (hn_request_parse(r->body, r->body_len, &doc, &ps) != 0) {
@@ -136,20 +133,21 @@ hn_api_requests_create(struct hn_req *r)
 		goto out;
 	}
 	j.node = r->node;
-	j.doc = doc;
-	j.actor = r->who.name;
 	j.now = r->now;
-	if ((rc = hn_store_write(r->node->store, create_job, &j, &e)) != 0) {
+	/* everything but the storing happens here, beside the writer */
+	if ((rc = hn_rq_create_prepare(r->node, doc, r->who.name, r->now, &j.p,
+	    &e)) != 0 ||
+	    (rc = hn_store_write(r->node->store, create_job, &j, &e)) != 0) {
 		rc = fail(r, rc, &e);
 		goto out;
 	}
 	committed(r->node);
 	hn_log(HN_LOG_INFO, "request.created", "id=%s kind=%s to=%s index=%llu"
-	    " account=%s", j.row.id, j.row.kind, j.row.to,
-	    (unsigned long long)j.row.ledger_index, r->who.name);
-	rc = resp_view(r, 201, &j.row, NULL, NULL);
+	    " account=%s", j.p.row.id, j.p.row.kind, j.p.row.to,
+	    (unsigned long long)j.p.row.ledger_index, r->who.name);
+	rc = resp_view(r, 201, &j.p.row, NULL, NULL);
 out:
-	hn_request_row_release(&j.row);
+	hn_rq_new_release(&j.p);
 	json_decref(doc);
 	return rc;
 }

@@ -376,9 +376,18 @@ hn_node_ledger_append(struct hn_node *n, const json_t *entry,
 	if ((text = json_dumps(entry, JSON_COMPACT | JSON_SORT_KEYS)) == NULL)
 		return hn_error_set(err, HN_ENOMEM, NULL, NULL,
 		    "out of memory");
-	r = hn_ledger_append(n->ledger, text, strlen(text), index);
+	r = hn_node_ledger_append_text(n, text, index, err);
 	free(text);
-	if (r != 0)
+	return r;
+}
+
+int
+hn_node_ledger_append_text(struct hn_node *n, const char *text,
+    uint64_t *index, struct hn_error *err)
+{
+	int r;
+
+	if ((r = hn_ledger_append(n->ledger, text, strlen(text), index)) != 0)
 		return hn_error_set(err, r, NULL, NULL,
 		    "cannot append to the audit log: %s", hn_strerror(r));
 	return 0;

@@ -121,6 +121,9 @@ struct hn_node {
  */
 int hn_node_ledger_append(struct hn_node *n, const json_t *entry,
     uint64_t *index, struct hn_error *err);
+/* The same with the entry's text already made (outside the writer). */
+int hn_node_ledger_append_text(struct hn_node *n, const char *text,
+    uint64_t *index, struct hn_error *err);
 
 /*
  * Appends to out a signed checkpoint covering every committed entry (a

@@ -165,18 +165,25 @@ hooks(struct hn_node *n, struct hn_db *db, const struct hn_request_row *r,
 	    payload, now, err);
 }
 
+/*
+ * A new request's row, canonical document and audit-log entry: pure CPU,
+ * no database, so the API does it before its write job and the group
+ * commit's single writer thread only stores (store_new).
+ */
 static int
-insert(struct hn_node *n, struct hn_db *db, const json_t *doc,
-    const char *id, const char *side, const char *state, const char *actor,
-    const char *remote_id, int64_t now, struct hn_request_row *r,
+prepare(struct hn_node *n, const json_t *doc, const char *id,
+    const char *side, const char *state, const char *actor,
+    const char *remote_id, int64_t now, struct hn_rq_new *p,
     struct hn_error *err)
 {
+	struct hn_request_row *r = &p->row;
 	char at[HN_TIME_STRLEN], hash[65];
 	enum hn_basis basis;
+	json_t *e;
 	int64_t dl;
-	int rc;
 
 	hn_request_row_init(r);
+	p->entry = NULL;
 	if (id != NULL)
 		snprintf(r->id, sizeof(r->id), "%s", id);
 	else
@@ -206,21 +213,83 @@ insert(struct hn_node *n, struct hn_db *db, const json_t *doc,
 
 	hn_datetime_format(now, at);
 	sha256_hex(r->body, hash);
-	if ((rc = append_entry(n, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s,"
-	    " s:s, s:s, s:s, s:s}", "type", "request.created", "id", r->id,
-	    "kind", r->kind, "side", r->side, "from", r->from, "to", r->to,
-	    "state", r->state, "actor", actor, "at", at, "body_sha256", hash),
-	    &r->ledger_index, err)) != 0)
+	e = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+	    "type", "request.created", "id", r->id, "kind", r->kind, "side",
+	    r->side, "from", r->from, "to", r->to, "state", r->state, "actor",
+	    actor, "at", at, "body_sha256", hash);
+	if (e == NULL || (p->entry = json_dumps(e, JSON_COMPACT |
+	    JSON_SORT_KEYS)) == NULL) {
+		json_decref(e);
+		return hn_error_set(err, HN_ENOMEM, NULL, NULL,
+		    "out of memory");
+	}
+	json_decref(e);
+	return 0;
+}
+
+/* Inside the write job: the audit-log entry, the row, its history. */
+static int
+store_new(struct hn_node *n, struct hn_db *db, struct hn_rq_new *p,
+    int64_t now, struct hn_error *err)
+{
+	struct hn_request_row *r = &p->row;
+	int rc;
+
+	if ((rc = hn_node_ledger_append_text(n, p->entry, &r->ledger_index,
+	    err)) != 0)
 		return rc;
 	if ((rc = hn_requests_insert(db, r)) != 0)
 		return hn_error_set(err, rc, rc == HN_EEXIST ? "id" : NULL,
 		    NULL, rc == HN_EEXIST ? "this request was stored already" :
 		    "cannot store the request");
-	if ((rc = hn_requests_event_add(db, r->id, now, actor, NULL, r->state,
-	    NULL, r->ledger_index)) != 0)
+	if ((rc = hn_requests_event_add(db, r->id, now, r->created_by, NULL,
+	    r->state, NULL, r->ledger_index)) != 0)
 		return hn_error_set(err, rc, NULL, NULL,
 		    "cannot store the request's history");
 	return hooks(n, db, r, NULL, NULL, now, err);
+}
+
+void
+hn_rq_new_release(struct hn_rq_new *p)
+{
+	if (p == NULL)
+		return;
+	hn_request_row_release(&p->row);
+	free(p->entry);
+	p->entry = NULL;
+}
+
+static int
+insert(struct hn_node *n, struct hn_db *db, const json_t *doc,
+    const char *id, const char *side, const char *state, const char *actor,
+    const char *remote_id, int64_t now, struct hn_request_row *r,
+    struct hn_error *err)
+{
+	struct hn_rq_new p;
+	int rc;
+
+	if ((rc = prepare(n, doc, id, side, state, actor, remote_id, now, &p,
+	    err)) == 0)
+		rc = store_new(n, db, &p, now, err);
+	free(p.entry);
+	*r = p.row; /* the caller releases the row */
+	return rc;
+}
+
+int
+hn_rq_create_prepare(struct hn_node *n, const json_t *doc, const char *actor,
+    int64_t now, struct hn_rq_new *out, struct hn_error *err)
+{
+	return prepare(n, doc, NULL, "requesting",
+	    hn_state_name(hn_state_initial(HN_SIDE_REQUESTING)), actor, NULL,
+	    now, out, err);
+}
+
+int
+hn_rq_create_store(struct hn_node *n, struct hn_db *db, struct hn_rq_new *p,
+    int64_t now, struct hn_error *err)
+{
+	return store_new(n, db, p, now, err);
 }
 
 int

@@ -38,6 +38,25 @@ int hn_rq_create(struct hn_node *n, struct hn_db *db, const json_t *doc,
     struct hn_error *err);
 
 /*
+ * hn_rq_create in two halves, so that the single writer thread of the
+ * group commit does only the storing: _prepare (any thread, no database)
+ * makes the row, its canonical document and its audit-log entry;
+ * _store (inside a write job) appends the entry and writes the row and
+ * its history (out->row.ledger_index set). Release with hn_rq_new_release
+ * whatever the outcome.
+ */
+struct hn_rq_new {
+	struct hn_request_row row;
+	char *entry; /* the audit-log entry (compact JSON, sorted keys) */
+};
+int hn_rq_create_prepare(struct hn_node *n, const json_t *doc,
+    const char *actor, int64_t now, struct hn_rq_new *out,
+    struct hn_error *err);
+int hn_rq_create_store(struct hn_node *n, struct hn_db *db,
+    struct hn_rq_new *p, int64_t now, struct hn_error *err);
+void hn_rq_new_release(struct hn_rq_new *p);
+
+/*
  * Stores an incoming request (requested side, state received) that
  * arrived from party doc.from in message `remote_id` (for federation's
  * deliver port). A request keeps one id on both nodes: the message id
