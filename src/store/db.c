@@ -211,10 +211,14 @@ hn_db_open(struct hn_db **out, const char *path, struct hn_error *err)
 	sqlite3_busy_timeout(db->h, 10000);
 	/*
 	 * page_size only takes effect on a new, empty database, and must come
-	 * before WAL is enabled (an existing database keeps its size). 16 KiB
-	 * pages: a ledger tile row (16,352 bytes) fits in about one page
-	 * instead of a chain of five, and the WAL writes fewer frames (two
-	 * write calls each) per byte; small commits measured no slower.
+	 * before WAL is enabled (an existing database keeps its size). 4 KiB
+	 * pages (SQLite's default): the node's writes are small rows spread
+	 * over several B-trees and indexes, and every page a write job
+	 * touches is copied into its savepoint's sub-journal and written
+	 * whole to the WAL at commit. 16 KiB pages (which suit bulk ledger
+	 * appends: a tile row is one page instead of a chain of five) made
+	 * the group commit's writer thread spend 1.7 times the instructions
+	 * per POST /v1/requests (docs/PERFORMANCE.md, intake).
 	 */
 	if ((r = hn_db_exec(db, "PRAGMA page_size=4096; "
 	    "PRAGMA journal_mode=WAL; "
