@@ -161,7 +161,9 @@ cmd_serve(int argc, char **argv)
 		if (sig == SIGTERM || sig == SIGINT)
 			break;
 		hn_store_checkpoint(node->store);
-		malloc_trim(0); /* give freed memory back after a burst */
+		/* after a burst: idle readers closed, caches released */
+		hn_store_shrink(node->store);
+		malloc_trim(0); /* give freed memory back */
 		if (ticks % 30 == 0)
 			hn_node_tick(node, (int64_t)time(NULL));
 		if (ticks % 30 == 29)

@@ -35,6 +35,8 @@ struct hn_store {
 	pthread_cond_t rcv;
 	struct hn_db *free_readers[HN_STORE_READERS_MAX];
 	int nfree, nopen, maxreaders;
+	uint64_t seen_jobs; /* jobs run at the last hn_store_shrink call */
+	int pending;        /* used since the last shrink */
 };
 
 static void
@@ -345,6 +347,59 @@ hn_store_checkpoint(struct hn_store *s)
 	    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL));
 	hn_store_release(s, db);
 	return r;
+}
+
+static int
+release_memory(struct hn_db *db, void *arg, struct hn_error *err)
+{
+	(void)arg;
+	(void)err;
+	sqlite3_db_release_memory(hn_db_sqlite(db));
+	return 0;
+}
+
+int
+hn_store_shrink(struct hn_store *s)
+{
+	struct hn_db *idle[HN_STORE_READERS_MAX];
+	uint64_t jobs;
+	int i, n = 0, quiet;
+
+	pthread_mutex_lock(&s->mu);
+	jobs = s->stats.jobs;
+	pthread_mutex_unlock(&s->mu);
+	pthread_mutex_lock(&s->rmu);
+	quiet = jobs == s->seen_jobs;
+	s->seen_jobs = jobs;
+	if (!quiet || s->nopen > 1)
+		s->pending = 1; /* written, or more than one reader open */
+	if (quiet && s->pending) {
+		/* no write for a whole period after a burst: close the idle
+		 * readers but one (for the next request and checkpoint) */
+		n = s->nfree > 1 ? s->nfree - 1 : 0;
+		for (i = 0; i < n; i++)
+			idle[i] = s->free_readers[s->nfree - 1 - i];
+		s->nfree -= n;
+		s->nopen -= n;
+		s->pending = 0;
+	} else {
+		quiet = 0;
+	}
+	pthread_mutex_unlock(&s->rmu);
+	if (!quiet)
+		return 0;
+	for (i = 0; i < n; i++)
+		hn_db_close(idle[i]);
+	/* the writer's page cache, on the writer thread between batches */
+	(void)hn_store_call(s, release_memory, NULL, NULL);
+	pthread_mutex_lock(&s->mu);
+	jobs = s->stats.jobs;
+	pthread_mutex_unlock(&s->mu);
+	pthread_mutex_lock(&s->rmu);
+	if (s->seen_jobs + 1 == jobs)
+		s->seen_jobs = jobs; /* that call was not a write */
+	pthread_mutex_unlock(&s->rmu);
+	return 1;
 }
 
 void

@@ -89,6 +89,16 @@ void hn_store_release(struct hn_store *s, struct hn_db *db);
  */
 int hn_store_checkpoint(struct hn_store *s);
 
+/*
+ * Gives memory back after a burst. Call it periodically (serve does, every
+ * 2 s): the first call that finds no write job since the previous call,
+ * after writes or with more than one reader connection open, closes the
+ * idle reader connections but one (they are opened again on demand), has
+ * the writer connection release its page cache and returns 1 (time for
+ * malloc_trim); otherwise it returns 0. One caller thread at a time.
+ */
+int hn_store_shrink(struct hn_store *s);
+
 struct hn_store_stats {
 	uint64_t batches;   /* transactions committed */
 	uint64_t jobs;      /* jobs run */
