@@ -289,7 +289,10 @@ hn_kind_field(const struct hn_kind *k, const char *name)
 void
 hn_problems_init(struct hn_problems *ps)
 {
-	memset(ps, 0, sizeof(*ps));
+	/* only p[0..n) is ever read: not the 20 KiB of the array (this
+	 * memset was a visible share of every POST /v1/requests) */
+	ps->n = 0;
+	ps->truncated = false;
 }
 
 static void
