@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/date.h"
 #include "core/deadline.h"
@@ -33,12 +34,29 @@ hn_rq_id_valid(const char *id)
 	return i == HN_REQUEST_ID_LEN;
 }
 
+/*
+ * A new request id: 48 bits of the time in milliseconds, then 80 random
+ * bits (as UUIDv7), 32 hex digits. Ids that grow with time are appended at
+ * the right edge of the B-trees keyed by them (the requests' id index, the
+ * history's request_id index) instead of landing on a random leaf each:
+ * a group commit of 20 requests wrote about 50 pages to the WAL, most of
+ * them random leaves of those two indexes, which a large database must
+ * also read first. The creation time an id reveals is in the request
+ * anyway; 80 random bits keep ids of the same millisecond apart.
+ */
 static void
 new_id(char id[HN_REQUEST_ID_LEN + 1])
 {
+	struct timespec ts;
+	uint64_t ms;
 	uint8_t raw[16];
+	int i;
 
-	hn_random(raw, sizeof(raw));
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	for (i = 0; i < 6; i++)
+		raw[i] = (uint8_t)(ms >> (8 * (5 - i)));
+	hn_random(raw + 6, sizeof(raw) - 6);
 	hn_hex_encode(id, raw, sizeof(raw));
 }
 

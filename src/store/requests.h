@@ -20,7 +20,7 @@
 extern const struct hn_migration hn_requests_migrations[];
 
 #define HN_RQ_NONE INT64_MIN
-#define HN_REQUEST_ID_LEN 32 /* 16 random bytes, hex */
+#define HN_REQUEST_ID_LEN 32 /* 16 bytes, hex: 6 of time (ms), 10 random */
 
 struct hn_request_row {
 	char id[HN_REQUEST_ID_LEN + 1];
