@@ -571,9 +571,9 @@ scenario(struct proc *a, struct proc *b)
 	json_t *req;
 
 	printf("\nScenario (UN Convention, SIMULATED register):\n");
-	req = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:[{s:s, s:s}], "
-	    "s:s, s:s, s:b}", "kind", "preservation", "from", a->code, "to",
-	    b->code, "requesting_authority", "Cyber crime unit (demo)",
+	req = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, "
+	    "s:[{s:s, s:s}], s:s, s:s, s:b}", "kind", "preservation", "from",
+	    a->code, "to", b->code, "language", "en", "requesting_authority", "Cyber crime unit (demo)",
 	    "offence", "Fraud by means of a computer system (art. 13)",
 	    "proceedings", "Investigation 2026/123 (demo)", "facts",
 	    "Phishing site hosted by a provider in the requested State",

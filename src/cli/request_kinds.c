@@ -11,9 +11,6 @@
 #include "cli/cli.h"
 #include "core/request.h"
 
-static const char *const type_names[] = { "text", "party", "bool", "true",
-	"legal_basis", "kind", "time", "list" };
-
 static void
 row(const char *prefix, const struct hn_field *f)
 {
@@ -22,7 +19,7 @@ row(const char *prefix, const struct hn_field *f)
 	if (f->type == HN_FT_TEXT || f->type == HN_FT_ITEMS)
 		snprintf(max, sizeof(max), "%zu", f->max);
 	printf("| `%s%s` | %s | %s | %s | %s | %s |\n", prefix, f->name,
-	    type_names[f->type], f->required ? "yes" : "no", max,
+	    hn_ftype_name(f->type), f->required ? "yes" : "no", max,
 	    f->article ? f->article : "", f->help ? f->help : "");
 }
 

@@ -21,7 +21,9 @@
 	{ "to", HN_FT_PARTY, true, 3, art, NULL,                            \
 	    "the requested party (ISO 3166-1 alpha-3)" },                   \
 	{ "legal_basis", HN_FT_BASIS, false, 16, NULL, NULL,                \
-	    "unccc (default), budapest, bilateral or reciprocity" }
+	    "unccc (default), budapest, bilateral or reciprocity" },         \
+	{ "language", HN_FT_LANG, false, HN_LANGTAG_MAX, "40", NULL,           \
+	    "the language it is written in: one the requested party accepts" }
 
 /*
  * Fields every kind may have at the end. Art. 40: the requested party
@@ -258,7 +260,14 @@ const struct hn_kind hn_kinds[] = {
 };
 
 static const char *const ftype_names[] = { "text", "party", "bool", "true",
-	"legal_basis", "kind", "time", "list" };
+	"legal_basis", "kind", "time", "list", "language" };
+
+const char *
+hn_ftype_name(enum hn_ftype t)
+{
+	return (unsigned)t < sizeof(ftype_names) / sizeof(ftype_names[0]) ?
+	    ftype_names[t] : "?";
+}
 
 const struct hn_kind *
 hn_kind_find(const char *name)
@@ -352,6 +361,71 @@ party_code(const char *s)
 	    s[1] >= 'A' && s[1] <= 'Z' && s[2] >= 'A' && s[2] <= 'Z';
 }
 
+/* A language tag: 2-3 letters, then subtags of 1-8 letters or digits
+ * joined by '-' (BCP 47 in its everyday form), at most HN_LANGTAG_MAX. */
+static bool
+lang_tag(const char *s)
+{
+	size_t i, run = 0, n;
+
+	if (s == NULL || (n = strlen(s)) < 2 || n > HN_LANGTAG_MAX)
+		return false;
+	for (i = 0; i < n && s[i] != '-'; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' &&
+		    s[i] <= 'Z')))
+			return false;
+	if (i < 2 || i > 3)
+		return false;
+	for (; i < n; i++) {
+		if (s[i] == '-') {
+			if (i + 1 == n || s[i + 1] == '-')
+				return false;
+			run = 0;
+		} else if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' &&
+		    s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9')) ||
+		    ++run > 8) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* The primary subtags of two tags are the same (ASCII, no case). */
+static bool
+same_language(const char *a, const char *b)
+{
+	for (; *a != '\0' && *a != '-' && *b != '\0' && *b != '-'; a++, b++)
+		if ((*a | 0x20) != (*b | 0x20))
+			return false;
+	return (*a == '\0' || *a == '-') && (*b == '\0' || *b == '-');
+}
+
+int
+hn_request_language_check(const json_t *req, const char *to,
+    const char *const *accepted, size_t n, char *reason, size_t reasonlen)
+{
+	const char *lang = json_string_value(json_object_get(req, "language"));
+	size_t i, off;
+	int w;
+
+	if (lang == NULL)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (same_language(lang, accepted[i]))
+			return 0;
+	w = snprintf(reason, reasonlen, "%s accepts requests in ", to);
+	off = w > 0 && (size_t)w < reasonlen ? (size_t)w : 0;
+	for (i = 0; i < n && off < reasonlen; i++) {
+		w = snprintf(reason + off, reasonlen - off, "%s%s",
+		    i ? ", " : "", accepted[i]);
+		off += w > 0 ? (size_t)w : 0;
+	}
+	if (off < reasonlen)
+		snprintf(reason + off, reasonlen - off, "%s; this request is in "
+		    "%s (art. 40)", n ? "" : "no language listed", lang);
+	return HN_EDENIED;
+}
+
 static void check_object(const json_t *obj, const struct hn_field *fs,
     const char *prefix, struct hn_problems *ps);
 
@@ -403,6 +477,11 @@ check_field(const json_t *v, const struct hn_field *f, const char *path,
 		if (hn_datetime_parse(s, &t) != 0)
 			hn_problems_add(ps, path, f->article,
 			    "must be a UTC time YYYY-MM-DDTHH:MM:SSZ");
+		break;
+	case HN_FT_LANG:
+		if (!lang_tag(s))
+			hn_problems_add(ps, path, f->article,
+			    "must be a language tag, e.g. fr or es-419");
 		break;
 	case HN_FT_ITEMS:
 		if (!json_is_array(v)) {
@@ -559,7 +638,7 @@ fields_json(const struct hn_field *fs)
 		return NULL;
 	for (f = fs; f->name != NULL; f++) {
 		o = json_pack("{s:s, s:s, s:b, s:I, s:s?, s:s?}", "name",
-		    f->name, "type", ftype_names[f->type], "required",
+		    f->name, "type", hn_ftype_name(f->type), "required",
 		    f->required, "max", (json_int_t)f->max, "article",
 		    f->article, "help", f->help);
 		if (o == NULL || json_array_append_new(arr, o) != 0)

@@ -37,7 +37,13 @@ enum hn_ftype {
 	HN_FT_KIND,   /* the name of a kind */
 	HN_FT_TIME,   /* "YYYY-MM-DDTHH:MM:SSZ" (UTC) */
 	HN_FT_ITEMS,  /* non-empty array of objects described by `items` */
+	HN_FT_LANG,   /* a language tag: "fr", "es-419", "zh-Hans" */
 };
+
+#define HN_LANGTAG_MAX 16 /* bytes of a language tag */
+
+/* "text", "party", ... as /v1/kinds and docs/requests.md name them. */
+const char *hn_ftype_name(enum hn_ftype t);
 
 struct hn_field {
 	const char *name;
@@ -135,6 +141,17 @@ int hn_request_basis(const json_t *req, enum hn_basis *out);
  * A new reference; NULL on ENOMEM.
  */
 json_t *hn_kinds_json(void);
+
+/*
+ * Art. 40: a request goes "in a language acceptable to the requested
+ * State". 0 if req states no "language", or one whose primary subtag
+ * (case-insensitive: "es-419" is "es") is among the n tags the requested
+ * party `to` accepts (its directory entry); otherwise HN_EDENIED and a
+ * reason naming both ("FRA accepts requests in fr, en; this request is in
+ * es (art. 40)").
+ */
+int hn_request_language_check(const json_t *req, const char *to,
+    const char *const *accepted, size_t n, char *reason, size_t reasonlen);
 
 /*
  * The treaty gate for a parsed, valid request: this node's party `self` is

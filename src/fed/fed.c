@@ -372,6 +372,19 @@ hn_fed_directory_info(struct hn_fed *f, uint64_t *serial,
 	pthread_rwlock_unlock(&f->dir_lock);
 }
 
+json_t *
+hn_fed_party_languages(struct hn_fed *f, const char *party)
+{
+	const struct hn_dir_party *p;
+	json_t *l = NULL;
+
+	pthread_rwlock_rdlock(&f->dir_lock);
+	if (f->dir != NULL && (p = hn_directory_find(f->dir, party)) != NULL)
+		l = json_deep_copy(json_object_get(p->entry, "languages"));
+	pthread_rwlock_unlock(&f->dir_lock);
+	return l;
+}
+
 /* ---- queueing (sender side, inside the caller's transaction) ---- */
 
 static int

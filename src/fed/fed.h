@@ -129,6 +129,10 @@ int hn_fed_directory_raw(struct hn_fed *f, struct hn_buf *out);
 void hn_fed_directory_info(struct hn_fed *f, uint64_t *serial,
     int64_t *expires_at, size_t *nparties);
 
+/* A copy of the languages `party` accepts (its directory entry: a JSON
+ * array of tags, art. 40); NULL if it is not in the held directory. */
+json_t *hn_fed_party_languages(struct hn_fed *f, const char *party);
+
 /*
  * Queues a message INSIDE the caller's write transaction (call it from the
  * job that writes the request row and its ledger entry): an outbox row

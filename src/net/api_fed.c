@@ -106,6 +106,27 @@ p_checkpoint_pending(void *ctx, struct hn_db *db, struct hn_buf *out)
 	return hn_ledger_checkpoint_pending(fn->n->ledger, out);
 }
 
+/* Art. 40: the request's stated language against what `party` accepts
+ * (its directory entry); 0 when it does or cannot be known. */
+static int
+language_check(struct hn_fednode *fn, const json_t *req, const char *party,
+    char *reason, size_t len)
+{
+	const char *acc[16];
+	json_t *l = hn_fed_party_languages(fn->fed, party), *v;
+	size_t i, n = 0;
+	int r = 0;
+
+	if (l != NULL) {
+		json_array_foreach(l, i, v)
+			if (json_is_string(v) && n < sizeof(acc) / sizeof(acc[0]))
+				acc[n++] = json_string_value(v);
+		r = hn_request_language_check(req, party, acc, n, reason, len);
+	}
+	json_decref(l);
+	return r;
+}
+
 static int
 p_gate(void *ctx, const char *us, const char *them, int64_t when,
     const json_t *req, char *reason, size_t len)
@@ -122,6 +143,8 @@ p_gate(void *ctx, const char *us, const char *them, int64_t when,
 			snprintf(reason, len, "the request is not valid");
 		return HN_EINVAL;
 	}
+	if (language_check(fn, req, us, reason, len) != 0)
+		return HN_EINVAL;
 	regs[0] = fn->reg;
 	/* 0, HN_EDENIED (the reason names the basis) or HN_EINVAL */
 	return hn_request_gate(req, regs, fn->reg ? 1 : 0, &fn->partners, us,
@@ -174,10 +197,18 @@ p_request_changed(void *ctx, struct hn_db *db, const struct hn_request_row *rq,
 		return 0;
 	if (strcmp(rq->side, "requesting") == 0) {
 		if (strcmp(rq->state, "queued") == 0) {
+			char why[256];
+
 			if (rq->body == NULL || (body = hn_json_parse(rq->body,
 			    strlen(rq->body), HN_ENV_MAX, HN_ENV_DEPTH,
 			    err)) == NULL)
 				return HN_EINVAL;
+			if (language_check(fn, body, rq->to, why,
+			    sizeof(why)) != 0) {
+				json_decref(body);
+				return hn_error_set(err, HN_EVALIDATE,
+				    "language", "40", "%s", why);
+			}
 			r = hn_fed_queue(fn->fed, db, rq->to, rq->kind, NULL,
 			    rq->id, body, now * 1000, id, NULL, err);
 			json_decref(body);

@@ -258,6 +258,9 @@ await H.step('the console validates every kind exactly as the node does', async 
 				variants.push([`${f.name} false`, {...structuredClone(base), [f.name]: false}]);
 			if (f.type === 'party')
 				variants.push([`${f.name} lower case`, {...structuredClone(base), [f.name]: 'vnm'}]);
+			if (f.type === 'language')
+				for (const v of ['e', 'fr--ca', 'fr_CA', 'fr-abcdefghi', 'es-419', 'zh-Hans', 'sr-Latn-RS-x-abcdefgh'])
+					variants.push([`${f.name} ${v}`, {...structuredClone(base), [f.name]: v}]);
 			if (f.type === 'time')
 				variants.push([`${f.name} not UTC`, {...structuredClone(base), [f.name]: '2026-12-01 12:00', deadline_reason: 'why'}]);
 			if (f.type === 'list') {

@@ -169,6 +169,31 @@ rq_state VNM "$X"
 [ "$ST" = withdrawn ] || fail "VNM: $ST"
 ok "a request withdrawn before it was delivered ends withdrawn on both nodes"
 
+# Art. 40: a language FRA accepts (the directory lists "en" for it).
+body=$(fed_request preservation VNM FRA | sed 's/}$/,"language":"es"}/')
+fed_api VNM POST /v1/requests "$body"
+expect 201 "create in Spanish"
+L=$(jget id)
+fed_api VNM POST "/v1/requests/$L/transitions" '{"to":"queued"}'
+expect 400 "queue a request in a language FRA does not accept"
+[ "$(jget field)" = language ] && [ "$(jget article)" = 40 ] || fail "field/article: $BODY"
+grep -q "FRA accepts requests in en; this request is in es" <<<"$(jget message)" || fail "message: $BODY"
+rq_state VNM "$L"
+[ "$ST" = draft ] || fail "the refused send left $ST"
+fed_api VNM GET "/v1/messages?request_id=$L"
+[ "$(jget messages.0.id 2>/dev/null)" = "" ] || fail "a message went out: $BODY"
+body=$(fed_request preservation VNM FRA | sed 's/}$/,"language":"en-GB"}/')
+fed_api VNM POST /v1/requests "$body"
+L=$(jget id)
+fed_api VNM POST "/v1/requests/$L/transitions" '{"to":"queued"}'
+expect 200 "queue a request in English"
+rq_wait FRA "$L" received
+# The receiving node's gate refuses one that comes anyway.
+fed_send VNM FRA preservation "" "$(fed_request preservation VNM FRA | sed 's/}$/,"language":"es"}/')"
+fed_wait_status VNM "$MSGID" failed
+grep -q "invalid_request.*FRA accepts requests in en" <<<"$(jget last_error)" || fail "last_error: $BODY"
+ok "art. 40: a request in a language FRA does not accept is refused by VNM (400, field, article) and by FRA's gate"
+
 queue VNM mla FRA
 M=$RQ
 rq_wait VNM "$M" delivered

@@ -109,6 +109,9 @@ sample(const struct hn_field *fs, const char *kind, bool optional)
 		case HN_FT_TIME:
 			v = json_string("2026-12-01T12:00:00Z");
 			break;
+		case HN_FT_LANG:
+			v = json_string("fr");
+			break;
 		case HN_FT_ITEMS:
 			v = json_pack("[o, o]", sample(f->items, kind, optional),
 			    sample(f->items, kind, optional));
@@ -496,11 +499,62 @@ test_kinds_json(void **state)
 }
 
 /* docs/requests.md lists every field of every kind as the table has it. */
+/* Art. 40: the language of a request. */
+static void
+test_language(void **state)
+{
+	static const char *const bad[] = { "e", "english", "fr-", "fr--ca",
+		"-fr", "12", "fr_CA", "fr-abcdefghi", "zh-Hans-CN-x-abcdefghij",
+		"" };
+	static const char *const good[] = { "fr", "FR", "es-419", "zh-Hans",
+		"sr-Latn-RS" };
+	const char *const acc[] = { "fr", "en" };
+	char why[256];
+	json_t *req;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		req = parse(preservation_doc);
+		json_object_set_new(req, "language", json_string(bad[i]));
+		assert_int_not_equal(validate(req), 0);
+		EXPECT("language", "must be a language tag, e.g. fr or es-419", "40");
+		json_decref(req);
+	}
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		req = parse(preservation_doc);
+		json_object_set_new(req, "language", json_string(good[i]));
+		assert_int_equal(validate(req), 0);
+		json_decref(req);
+	}
+	req = parse(preservation_doc);
+	assert_int_equal(hn_request_language_check(req, "FRA", acc, 2, why,
+	    sizeof(why)), 0); /* none stated */
+	json_object_set_new(req, "language", json_string("FR-ca"));
+	assert_int_equal(hn_request_language_check(req, "FRA", acc, 2, why,
+	    sizeof(why)), 0);
+	json_object_set_new(req, "language", json_string("en"));
+	assert_int_equal(hn_request_language_check(req, "FRA", acc, 2, why,
+	    sizeof(why)), 0);
+	json_object_set_new(req, "language", json_string("es"));
+	assert_int_equal(hn_request_language_check(req, "FRA", acc, 2, why,
+	    sizeof(why)), HN_EDENIED);
+	assert_string_equal(why, "FRA accepts requests in fr, en; this request "
+	    "is in es (art. 40)");
+	json_object_set_new(req, "language", json_string("f"));
+	assert_int_equal(hn_request_language_check(req, "FRA", acc, 2, why,
+	    sizeof(why)), HN_EDENIED); /* a prefix is not the language */
+	assert_int_equal(hn_request_language_check(req, "FRA", acc, 2, why,
+	    8), HN_EDENIED); /* a short buffer is cut, never overrun */
+	assert_int_equal(strlen(why), 7);
+	json_decref(req);
+}
+
 static void
 test_docs_in_sync(void **state)
 {
 	static const char *const tn[] = { "text", "party", "bool", "true",
-		"legal_basis", "kind", "time", "list" };
+		"legal_basis", "kind", "time", "list", "language" };
 	struct hn_buf doc = HN_BUF_INIT(1u << 20);
 	const struct hn_kind *k;
 	const struct hn_field *f;
@@ -594,6 +648,7 @@ main(void)
 		cmocka_unit_test(test_format),
 		cmocka_unit_test(test_kinds_json),
 		cmocka_unit_test(test_gate_and_deadline),
+		cmocka_unit_test(test_language),
 		cmocka_unit_test(test_docs_in_sync),
 	};
 

@@ -27,6 +27,8 @@ const KNOWN = {
 export const TEXT_MAX_DEFAULT = 65536;
 
 const TIME_RE = '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$';
+// A language tag as core/request.c checks it (art. 40): fr, es-419, zh-Hans.
+const LANG_RE = '^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$';
 
 function normField(f, defaults, limits) {
 	if (typeof f === 'string')
@@ -52,8 +54,8 @@ function normField(f, defaults, limits) {
 		oneOf: f.one_of || f.any_of || f.group,
 	};
 	// The node's types (GET /v1/kinds, core/request.c): text, party, bool,
-	// true, legal_basis, kind, time, list; "max" is bytes for text and
-	// entries for lists.
+	// true, legal_basis, kind, time, list, language; "max" is bytes for
+	// text and language tags, entries for lists.
 	switch (type) {
 	case 'text':
 	case 'string':
@@ -81,6 +83,11 @@ function normField(f, defaults, limits) {
 	case 'time':
 		out.type = 'time';
 		out.pattern = out.pattern || TIME_RE;
+		break;
+	case 'language':
+		out.type = 'string';
+		out.pattern = out.pattern || LANG_RE;
+		out.max = out.max ?? f.max;
 		break;
 	case 'list':
 	case 'array':
