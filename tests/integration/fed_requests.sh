@@ -24,6 +24,17 @@ rq_wait() {
 	fail "request $2 on $1 not $3: $BODY"
 }
 
+# rq_wait_text CODE ID TEXT: polls until the request's view holds TEXT.
+rq_wait_text() {
+	local i
+	for i in $(seq 1 150); do
+		fed_api "$1" GET "/v1/requests/$2"
+		grep -q "$3" <<<"$BODY" && return 0
+		sleep 0.1
+	done
+	fail "request $2 on $1 never showed '$3': $BODY"
+}
+
 # rq_state CODE ID: sets ST to the request's state now.
 rq_state() {
 	fed_api "$1" GET "/v1/requests/$2"
@@ -78,11 +89,7 @@ ok "FRA's acknowledgement and preservation move VNM's request"
 # each lands in the other side's history, no state moves.
 fed_api FRA POST "/v1/requests/$P/messages" '{"kind":"more_information","text":"Which account names exactly?"}'
 expect 201 "ask for more information"
-for i in $(seq 1 150); do
-	fed_api VNM GET "/v1/requests/$P"
-	grep -q 'Which account names exactly' <<<"$BODY" && break
-	sleep 0.1
-done
+rq_wait_text VNM "$P" 'Which account names exactly'
 python3 -c '
 import json, sys
 h = json.loads(sys.argv[1])["history"]
@@ -92,12 +99,7 @@ assert any(e["actor"] == "FRA" and e.get("payload", {}).get("message") == "more_
 [ "$(jget state)" = preserved ] || fail "a question moved VNM's request: $BODY"
 fed_api VNM POST "/v1/requests/$P/messages" '{"kind":"more_information","text":"Accounts phish-1 and phish-2"}'
 expect 201 "supply more information"
-for i in $(seq 1 150); do
-	fed_api FRA GET "/v1/requests/$P"
-	grep -q 'Accounts phish-1 and phish-2' <<<"$BODY" && break
-	sleep 0.1
-done
-grep -q 'Accounts phish-1 and phish-2' <<<"$BODY" || fail "the answer did not reach FRA: $BODY"
+rq_wait_text FRA "$P" 'Accounts phish-1 and phish-2'
 fed_api FRA POST "/v1/requests/$P/messages" '{"kind":"refusal","text":"x"}'
 expect 400 "a message kind other than more_information"
 [ "$(jget field)" = kind ] || fail "field: $BODY"
