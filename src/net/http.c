@@ -773,8 +773,11 @@ hn_http_start(struct hn_http **out, struct hn_node *node,
 		return hn_error_set(err, HN_ENOMEM, NULL, NULL, "out of memory");
 	h->node = node;
 	h->body_max = cfg->body_max ? cfg->body_max : HN_DEFAULT_BODY_MAX;
+	/* poll(), not select(), in each connection's thread: no FD_SETSIZE
+	 * ceiling, and no scan of a descriptor bitmap on every request */
 	flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
-	    MHD_USE_TLS | MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
+	    MHD_USE_POLL | MHD_USE_TLS | MHD_USE_ERROR_LOG |
+	    (v6 ? MHD_USE_IPv6 : 0);
 	h->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, h,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
