@@ -1277,8 +1277,12 @@ hn_api_evidence_transfer(struct hn_req *r)
 	}
 	if ((cond != NULL && strlen(cond) > HN_EV_TEXT_MAX) ||
 	    (why != NULL && strlen(why) > HN_EV_TEXT_MAX)) {
-		rc = hn_resp_error(r, 413, "too_large", "conditions", NULL,
-		    "conditions and reason: at most %d bytes", HN_EV_TEXT_MAX);
+		/* the field that is too long, so a form can show it there */
+		const char *fld = cond != NULL && strlen(cond) > HN_EV_TEXT_MAX ?
+		    "conditions" : "reason";
+
+		rc = hn_resp_error(r, 413, "too_large", fld, NULL,
+		    "%s: at most %d bytes", fld, HN_EV_TEXT_MAX);
 		goto out;
 	}
 	if (hn_ev_load_item(r, &it) != 0) {

@@ -295,6 +295,16 @@ fed_api VNM POST "/v1/evidence/$SMALL/transfer" '{"to":"ZZZ"}'
 expect 400 "unknown party"
 fed_api VNM POST "/v1/evidence/$SMALL/transfer" '{"to":"VNM"}'
 expect 400 "ourselves"
+# too long: the error names the field that is (the console shows it there)
+LONG=$(head -c 1025 /dev/zero | tr '\0' x)
+fed_api VNM POST "/v1/evidence/$SMALL/transfer" "{\"to\":\"FRA\",\"reason\":\"$LONG\"}"
+expect 413 "reason too long"
+[ "$(jget field)" = reason ] || fail "413 names the reason: $BODY"
+fed_api VNM POST "/v1/evidence/$SMALL/transfer" "{\"to\":\"FRA\",\"reason\":\"ok\",\"conditions\":\"$LONG\"}"
+expect 413 "conditions too long"
+[ "$(jget field)" = conditions ] || fail "413 names the conditions: $BODY"
+xfer_state VNM "$SMALL"
+[ "$XSTATE" = none ] || fail "a refused transfer was recorded: $XSTATE"
 out=$("$HN_BIN" evidence send --url "${URLS[VNM]}" --cacert "$HN_T/VNM/tls.crt" \
 	--token-file "$HN_T/vnm.token" --item "$SMALL" --to FRA --reason "CLI" --wait 60) \
 	|| fail "evidence send: $out"
@@ -305,6 +315,6 @@ item_on FRA resume.img
 	--token-file <(printf '%s\n' "${OTOKEN[FRA]}") --item "$ITEM" --to VNM 2>"$HN_T/e" \
 	&& fail "CLI onward transfer without consent"
 grep -q "art. 36" "$HN_T/e" || fail "CLI art. 36: $(cat "$HN_T/e")"
-ok "a one-piece item with 'hanoinet evidence send'; unknown party, self and (CLI) art. 36 refused"
+ok "a one-piece item with 'hanoinet evidence send'; unknown party, self, too long a reason or conditions (413 at its field) and (CLI) art. 36 refused"
 
 for c in VNM FRA DEU; do fed_stop "$c"; done
