@@ -1,7 +1,8 @@
 // A request's page: what was asked (every field with its article), the
 // deadline clock, the actions its state allows, the timeline (messages,
 // transitions, custody events, each with its ledger index), and evidence
-// (upload with a progress bar, resumable; download).
+// (upload with a progress bar, resumable; download; send to the other
+// State's node and watch the transfer until its receipt).
 import {h, mount} from '../dom.js';
 import {t, tOr, fmtDateTime, fmtNumber, toDate} from '../i18n.js';
 import {get, post, qs, listOf} from '../api.js';
@@ -11,6 +12,7 @@ import {errorText} from '../app.js';
 import {kindLabel, stateLabel, direction, counterpart} from './requests.js';
 import {fieldLabel, articleText} from './compose.js';
 import {uploadEvidence} from '../upload.js';
+import {TEXT_MAX, maySend, settled, sendEvidence, transfersOf, latestOut, custodyOf, receivedOf, everSent} from '../transfer.js';
 
 // Art. 40: the only grounds on which assistance may be refused.
 // Codes as in core (docs/requests.md); the last one for preservation only.
@@ -64,6 +66,19 @@ function timeline(req, items) {
 	return ev;
 }
 
+/* A transfer the node refused, in the officer's language (field and
+ * article from errorText), with the node's own words when it gave them:
+ * they name the party or the limit. */
+function transferError(x) {
+	if (x.code === 'forbidden' && x.article === '36')
+		return `${t('transfer.onward_refused')} (${articleText('36')})`;
+	const base = errorText(x);
+	return x.body && x.body.message ? `${base} (${x.body.message})` : base;
+}
+
+/* Items whose transfers are looked up at once when the page loads. */
+const XFER_LOOKUPS = 32;
+
 function renderValue(v) {
 	if (v === true)
 		return t('common.yes');
@@ -87,6 +102,12 @@ export async function render(ctx, main, {args}) {
 	let current = null;
 	let evidence = null;
 	let lastUpload = '';
+	/* item -> its newest transfer to the other party (GET
+	 * /v1/evidence/{id}/transfers, or the answer to our POST), and the
+	 * last transfer message: both kept across redraws */
+	const xfers = new Map();
+	let xferStatus = '';
+	let watchTimer = null;
 	async function load() {
 		current = await getRequest(ctx, id);
 		return current;
@@ -209,14 +230,267 @@ export async function render(ctx, main, {args}) {
 		return h('section', {'aria-labelledby': 'h-evidence'},
 			h('h2', {id: 'h-evidence'}, t('evidence.title')),
 			items.length ? h('table', {class: 'responsive', id: 'evidence-table'},
-				h('thead', {}, h('tr', {}, ['name', 'size', 'sha256', 'download'].map(c => h('th', {scope: 'col'}, t(`evidence.${c}`))))),
-				h('tbody', {}, items.map(ev => h('tr', {},
+				h('thead', {}, h('tr', {}, ['name', 'size', 'sha256', 'download', 'transfer'].map(c => h('th', {scope: 'col'}, t(`evidence.${c}`))))),
+				h('tbody', {}, items.map(ev => h('tr', {'data-item': ev.item ?? null},
 					h('td', {'data-label': t('evidence.name')}, ev.name || ev.filename || ev.id),
 					h('td', {'data-label': t('evidence.size')}, fmtNumber(Number(ev.size || 0))),
 					h('td', {'data-label': t('evidence.sha256'), class: 'mono hash'}, ev.sha256 || '—'),
-					h('td', {'data-label': t('evidence.download')}, evidenceLink(ev))))) ) :
+					h('td', {'data-label': t('evidence.download')}, evidenceLink(ev)),
+					h('td', {'data-label': t('evidence.transfer')}, transferCell(ev))))) ) :
 				h('p', {}, t('evidence.none')),
+			h('p', {id: 'transfer-status', role: 'status', 'aria-live': 'polite'}, xferStatus),
+			h('div', {id: 'transfer-slot'}),
 			form);
+	}
+
+	/* The request's other party, the only one its evidence may go to (the
+	 * node checks the same, src/net/api_evxfer.c); null if none. */
+	function otherParty() {
+		const p = current && counterpart(current, ctx.party());
+		return typeof p === 'string' && p.length === 3 && p !== ctx.party() ? p : null;
+	}
+
+	function ledgerLink(index, key, params) {
+		return h('a', {class: 'ledger', href: `#/audit?index=${index}`, title: t('request.check_proof')},
+			t(key, {...params, index}));
+	}
+
+	/* An item's transfer column: where it came from (an item received from
+	 * the other State), or the state of its newest transfer to the other
+	 * party with the ledger entries on both sides, and the button that
+	 * sends it (officers only: the route's roles). */
+	function transferCell(ev) {
+		const id = `transfer-${ev.item}`;
+		const rec = receivedOf(ev);
+		if (rec)
+			return h('div', {class: 'xfer', id},
+				h('span', {class: 'xfer-state xfer-received'}, t(rec.verified !== undefined ? 'transfer.received_verified' :
+					'transfer.received', {party: rec.from})),
+				rec.verified !== undefined ? ledgerLink(rec.verified, 'request.ledger_entry') : null,
+				rec.conditions ? h('span', {class: 'note'}, t('transfer.conditions_are', {text: rec.conditions})) : null);
+		if (ev.item === undefined)
+			return h('div', {class: 'xfer'}, '—');
+		const other = otherParty();
+		const x = xfers.get(ev.item);
+		const parts = [];
+		if (x) {
+			const party = x.peer || other;
+			const pct = Number(x.total) > 0 ? Math.min(100, Math.floor(Number(x.sent || 0) * 100 / Number(x.total))) : 0;
+			const text = x.state === 'sending' ? t('transfer.sending', {party, pct: fmtNumber(pct)}) :
+				x.state === 'interrupted' ? t('transfer.interrupted', {pct: fmtNumber(pct)}) :
+				x.state === 'acknowledged' ? t('transfer.acknowledged', {party}) :
+				x.state === 'failed' ? t('transfer.failed', {party}) : x.state;
+			parts.push(h('span', {class: `xfer-state xfer-${x.state}`, 'data-state': x.state}, text));
+			if (!settled(x.state))
+				parts.push(h('progress', {max: 100, value: pct, 'aria-label': text}));
+			if (x.error && x.state !== 'acknowledged')
+				parts.push(h('small', {class: 'xfer-error'}, x.error));
+			const c = custodyOf(ev, x.transfer);
+			const sent = c.sent ?? (x.posted && x.posted.transfer === x.transfer ? x.posted.index : undefined);
+			if (sent !== undefined && sent >= 0)
+				parts.push(ledgerLink(sent, 'transfer.sent_entry'));
+			if (c.acknowledged !== undefined)
+				parts.push(ledgerLink(c.acknowledged, 'transfer.receipt_entry'));
+			if (x.state === 'acknowledged' && x.their_ledger_index >= 0)
+				parts.push(h('span', {class: 'ledger their'}, t('transfer.their_entry', {party, index: x.their_ledger_index})));
+		}
+		if (other && maySend(ctx.session)) {
+			if (!x || x.state === 'failed')
+				parts.push(h('button', {type: 'button', class: 'small secondary', id: `transfer-send-${ev.item}`,
+					onclick: () => transferForm(ev, other)}, t(x ? 'transfer.send_again' : 'transfer.send', {party: other})));
+			else if (x.state === 'interrupted' || (x.state === 'sending' && x.active === false))
+				parts.push(h('button', {type: 'button', class: 'small secondary', id: `transfer-resume-${ev.item}`,
+					onclick: e => resume(ev, other, e.currentTarget)}, t('transfer.resume')));
+		}
+		return h('div', {class: 'xfer', id}, parts.length ? parts : '—');
+	}
+
+	function setStatus(text) {
+		xferStatus = text;
+		const el = document.getElementById('transfer-status');
+		if (el)
+			el.textContent = text;
+	}
+
+	/* Redraws one item's transfer column in place (a poll must not redraw
+	 * the page under the officer); focus stays in the column. */
+	function updateCell(item, focus) {
+		const ev = (evidence || []).find(x => x.item === item);
+		const old = document.getElementById(`transfer-${item}`);
+		if (!ev || !old)
+			return;
+		const had = focus || old.contains(document.activeElement);
+		const cell = transferCell(ev);
+		old.replaceWith(cell);
+		if (had) {
+			cell.setAttribute('tabindex', '-1');
+			cell.focus();
+		}
+	}
+
+	/* The node's answer to POST .../transfer: 202 sending (started,
+	 * resumed or already running), or 200 when that party already
+	 * acknowledged the item. */
+	function started(ev, other, r) {
+		const was = xfers.get(ev.item) || {};
+		const ack = r.state === 'acknowledged';
+		xfers.set(ev.item, {...was, transfer: r.transfer, direction: 'out', peer: other, state: r.state || 'sending',
+			total: r.total, sent: ack ? r.total : was.transfer === r.transfer ? was.sent : 0, error: '', active: !ack,
+			their_ledger_index: r.their_ledger_index ?? was.their_ledger_index,
+			posted: r.ledger_index >= 0 ? {transfer: r.transfer, index: r.ledger_index} : was.posted});
+		setStatus(t(ack ? 'transfer.already' : 'transfer.started', {name: ev.name || String(ev.item), party: other}));
+		updateCell(ev.item, true);
+		watch();
+	}
+
+	async function resume(ev, other, btn) {
+		btn.disabled = true;
+		try {
+			started(ev, other, await sendEvidence(ev.item, {to: other}));
+		} catch (x) {
+			btn.disabled = false;
+			if (x.status !== 401)
+				setStatus(t('transfer.not_sent', {error: transferError(x)}));
+		}
+	}
+
+	/* Send an item to the other party: the reason (required, custody) and
+	 * the art. 36 conditions that travel with it. */
+	function transferForm(ev, other) {
+		const slot = document.getElementById('transfer-slot');
+		const reason = h('textarea', {id: 'transfer-reason', rows: 3, maxlength: TEXT_MAX, 'aria-required': 'true',
+			'aria-describedby': 'transfer-reason-err'});
+		const cond = h('textarea', {id: 'transfer-conditions', rows: 3, maxlength: TEXT_MAX,
+			'aria-describedby': 'transfer-conditions-hint transfer-conditions-err'});
+		const controls = {reason, conditions: cond};
+		const errs = {
+			reason: h('p', {class: 'field-error', id: 'transfer-reason-err', role: 'alert', hidden: true}),
+			conditions: h('p', {class: 'field-error', id: 'transfer-conditions-err', role: 'alert', hidden: true}),
+		};
+		const err = h('p', {class: 'notice error', id: 'transfer-error', role: 'alert', hidden: true});
+		const btn = h('button', {type: 'submit', id: 'transfer-confirm'}, t('transfer.send', {party: other}));
+		/* an error at its field (the node names one), else above the buttons */
+		const show = (field, text) => {
+			for (const [k, p] of Object.entries(errs)) {
+				p.hidden = k !== field;
+				controls[k].removeAttribute('aria-invalid');
+			}
+			err.hidden = field in errs;
+			if (field in errs) {
+				errs[field].textContent = text;
+				controls[field].setAttribute('aria-invalid', 'true');
+				controls[field].focus();
+			} else {
+				err.textContent = text;
+			}
+		};
+		const close = () => {
+			mount(slot);
+			const b = document.getElementById(`transfer-send-${ev.item}`);
+			if (b)
+				b.focus();
+		};
+		mount(slot, h('form', {class: 'card', id: 'transfer-form', novalidate: true,
+			onkeydown: e => { if (e.key === 'Escape') close(); },
+			onsubmit: async e => {
+				e.preventDefault();
+				const why = reason.value.trim();
+				if (!why)
+					return show('reason', t('transfer.need_reason'));
+				btn.disabled = true;
+				try {
+					const r = await sendEvidence(ev.item, {to: other, reason: why, conditions: cond.value.trim()});
+					mount(slot);
+					started(ev, other, r);
+				} catch (x) {
+					if (x.status !== 401)
+						show(x.field, transferError(x));
+				} finally {
+					btn.disabled = false;
+				}
+			}},
+		h('h3', {}, t('transfer.title', {name: ev.name || String(ev.item), party: other})),
+		h('p', {class: 'hint'}, t('transfer.lead', {party: other})),
+		h('div', {class: 'field'}, h('label', {for: 'transfer-reason'}, t('transfer.reason')), reason, errs.reason),
+		h('div', {class: 'field'},
+			h('label', {for: 'transfer-conditions'}, t('transfer.conditions'), ' ', h('span', {class: 'art'}, articleText('36'))),
+			h('p', {class: 'hint', id: 'transfer-conditions-hint'}, t('transfer.conditions_hint')), cond, errs.conditions),
+		err,
+		h('div', {class: 'actions'}, btn,
+			h('button', {type: 'button', class: 'secondary', id: 'transfer-cancel', onclick: close}, t('action.cancel')))));
+		reason.focus();
+	}
+
+	/* The newest transfer of each item that was ever sent (custody
+	 * transfer_out), asked in parallel. */
+	async function loadTransfers(items) {
+		const other = otherParty();
+		const want = (items || []).filter(ev => ev.item !== undefined && !ev.origin && everSent(ev)).slice(0, XFER_LOOKUPS);
+		await Promise.all(want.map(async ev => {
+			try {
+				const x = latestOut(await transfersOf(ev.item), other);
+				if (x)
+					xfers.set(ev.item, {...xfers.get(ev.item), ...x});
+			} catch (e) { /* kept as it was; the next refresh asks again */ }
+		}));
+	}
+
+	/* While a transfer is under way, ask the node where it stands: every
+	 * 1.5 s while a thread sends it, every 10 s while it waits to resume;
+	 * until acknowledged or failed, or the page is left. */
+	function watch() {
+		const open = () => [...xfers.entries()].filter(([, x]) => !settled(x.state));
+		if (watchTimer !== null || stop || !open().length)
+			return;
+		const step = async () => {
+			let ended = false;
+			for (const [item, x] of open()) {
+				try {
+					const n = latestOut(await transfersOf(item), x.peer);
+					if (stop)
+						return;
+					if (!n || (x.transfer && n.transfer !== x.transfer))
+						continue;
+					xfers.set(item, {...x, ...n});
+					if (settled(n.state)) {
+						const ev = (evidence || []).find(e => e.item === item);
+						ended = true;
+						setStatus(`${ev ? ev.name : item}: ${t(n.state === 'acknowledged' ? 'transfer.acknowledged' :
+							'transfer.failed', {party: n.peer})}`);
+					}
+					updateCell(item);
+				} catch (e) {
+					if (e.status === 401) {
+						watchTimer = null;
+						return;
+					}
+				}
+			}
+			if (ended && !stop) {
+				/* the receipt's custody entry: the page now, or at least
+				 * the table if the officer is typing */
+				if (!busy()) {
+					watchTimer = null;
+					await refresh(false);
+					return;
+				}
+				const fresh = await loadEvidence();
+				if (fresh) {
+					evidence = fresh;
+					fresh.forEach(ev => updateCell(ev.item));
+				}
+			}
+			const fast = open().some(([, x]) => x.state === 'sending' && x.active !== false);
+			watchTimer = !stop && open().length ? setTimeout(step, fast ? 1500 : 10000) : null;
+		};
+		watchTimer = setTimeout(step, 1000);
+	}
+
+	/* The officer is filling in a form, which a redraw would lose. */
+	function busy() {
+		const a = document.activeElement;
+		return !!(box.querySelector('#transition-form, #transfer-form') ||
+			(a && box.contains(a) && /INPUT|TEXTAREA|SELECT/.test(a.tagName)));
 	}
 
 	let kindOf = null;
@@ -293,7 +567,11 @@ export async function render(ctx, main, {args}) {
 				return;
 			if (fresh)
 				evidence = fresh;
+			await loadTransfers(evidence);
+			if (stop)
+				return;
 			await draw(req);
+			watch();
 			if (withNotice && ctx.notice) {
 				box.prepend(h('p', {class: `notice ${ctx.notice.kind}`, role: 'status'}, ctx.notice.text));
 				ctx.notice = null;
@@ -312,13 +590,15 @@ export async function render(ctx, main, {args}) {
 			return null; /* no evidence API on this node */
 		}
 	}
+	await load();
 	evidence = await loadEvidence();
-	await draw(await load());
+	await loadTransfers(evidence);
+	await draw(current);
+	watch();
 	const timer = setInterval(() => {
 		// Refresh in the background unless the officer is typing in a form.
-		if (!box.querySelector('#transition-form') && !(document.activeElement && box.contains(document.activeElement) &&
-			/INPUT|TEXTAREA|SELECT/.test(document.activeElement.tagName)))
+		if (!busy())
 			refresh(false);
 	}, 15000);
-	return () => { stop = true; clearInterval(timer); };
+	return () => { stop = true; clearInterval(timer); clearTimeout(watchTimer); };
 }
