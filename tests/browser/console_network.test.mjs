@@ -6,13 +6,17 @@
 // acknowledgement; the simulated register is labelled; the audit page
 // checks the checkpoint's signature in the browser (and an inclusion proof
 // when the node serves proofs); evidence upload when the node has the
-// evidence API; Arabic right to left on a laptop and a phone. Screenshots
-// of the main pages are taken on the way.
+// evidence API; FRA's officer sends the item to VNM from the request page
+// (an empty reason and the node's own refusal shown at their fields), the
+// page follows it to VNM's signed receipt, and VNM holds the same bytes
+// with custody "received" and "verified"; Arabic right to left on a laptop
+// and a phone. Screenshots of the main pages are taken on the way.
 import {Harness, signIn, assert, sleep, LAPTOP, PHONE} from './lib/harness.mjs';
 
 const H = new Harness('console_network', {timeoutMs: 540000});
 const PW = 'hanoinet-demo';
 let demo, A, B, ctxA, ctxB, pa, pb, reqId;
+let evSha = null, evData = null; /* the uploaded item, for the transfer steps */
 
 async function settled(page) {
 	await page.waitForSelector('main h1');
@@ -279,7 +283,113 @@ await H.step('the audit page checks the checkpoint signature in the browser', as
 				assert(await pb.locator(`#timeline li[data-action="${action}"] a.ledger`).count() === 1, `custody ${action} in the timeline`);
 			await pb.locator('#timeline li[data-action="opened"]').scrollIntoViewIfNeeded();
 			await H.screenshot(pb, 'evidence-custody');
+			evSha = sha;
+			evData = data;
 				}, 90000);
+}
+
+let evItem = null, theirIndex = null;
+if (evSha === null)
+	H.skip('an evidence item is sent to the other State', 'no uploaded item (see above)');
+else {
+	await H.step('sending evidence: an empty reason is refused at its field, and the node\'s refusal is shown at its field', async () => {
+		const row = pb.locator('#evidence-table tr', {hasText: evSha});
+		evItem = await row.getAttribute('data-item');
+		const send = row.locator(`#transfer-send-${evItem}`);
+		assert(await send.count() === 1 && /Send to VNM/.test(await send.textContent()), 'a "Send to VNM" button on the item');
+		let posts = 0;
+		await pb.route('**/v1/evidence/*/transfer', route => { posts++; return route.continue(); });
+		// Keyboard: the button opens the form and the focus is in the reason.
+		await send.focus();
+		await pb.keyboard.press('Enter');
+		await pb.waitForSelector('#transfer-form');
+		assert(await pb.evaluate(() => document.activeElement.id) === 'transfer-reason', 'focus on the reason');
+		assert(/art\. 36/.test(await pb.textContent('label[for="transfer-conditions"]')), 'conditions cite art. 36');
+		await pb.click('#transfer-confirm');
+		await pb.waitForSelector('#transfer-reason-err:not([hidden])');
+		assert(/reason/.test(await pb.textContent('#transfer-reason-err')), 'says a reason is needed');
+		assert(await pb.getAttribute('#transfer-reason', 'aria-invalid') === 'true', 'aria-invalid on the reason');
+		assert(posts === 0, 'nothing asked of the node without a reason');
+		// The node counts bytes: 600 Cyrillic letters fit the form's 1024
+		// characters but not the node's 1024 bytes; its 413 is shown at the field.
+		await pb.fill('#transfer-reason', 'Disclosure follows the preservation of 2026/777 (arts. 42, 44)');
+		await pb.fill('#transfer-conditions', 'Ж'.repeat(600));
+		await pb.click('#transfer-confirm');
+		await pb.waitForSelector('#transfer-conditions-err:not([hidden])');
+		const e = await pb.textContent('#transfer-conditions-err');
+		assert(/Too large/.test(e) && /Field: conditions/.test(e) && /1024 bytes/.test(e), `the node's error at the field: ${e}`);
+		assert(await pb.isHidden('#transfer-reason-err'), 'the reason is no longer in error');
+		assert(posts === 1, `one call (${posts})`);
+		await pb.unroute('**/v1/evidence/*/transfer');
+		const list = await pb.evaluate(async i => (await (await fetch(`/v1/evidence/${i}/transfers`)).json()).transfers, evItem);
+		assert(Array.isArray(list) && list.length === 0, `nothing recorded: ${JSON.stringify(list)}`);
+		await H.screenshot(pb, 'evidence-send-error');
+	});
+
+	await H.step('FRA sends the item to VNM; the page follows it until VNM\'s signed receipt, with the ledger entries of both', async () => {
+		await pb.fill('#transfer-conditions', 'Use only in proceedings 2026/777 of the Ha Noi prosecutor (art. 36)');
+		await pb.click('#transfer-confirm');
+		await pb.waitForSelector('#transfer-form', {state: 'detached'});
+		assert(/Sending “access-log\.bin” to VNM|access-log\.bin: Acknowledged/.test(await pb.textContent('#transfer-status')),
+			`status: ${await pb.textContent('#transfer-status')}`);
+		// Bounded: the page asks the node every 1.5 s by itself (no reload).
+		await pb.waitForSelector(`#transfer-${evItem} [data-state="acknowledged"]`, {timeout: 60000});
+		await pb.waitForSelector(`#transfer-${evItem} a.ledger >> nth=1`, {timeout: 20000});
+		const cell = await pb.textContent(`#transfer-${evItem}`);
+		assert(/Acknowledged by VNM/.test(cell), `state: ${cell}`);
+		assert(/sent: ledger #\d+/.test(cell) && /receipt: ledger #\d+/.test(cell), `our ledger entries: ${cell}`);
+		const m = /ledger of VNM #(\d+)/.exec(cell);
+		assert(m, `VNM's ledger entry: ${cell}`);
+		theirIndex = Number(m[1]);
+		assert(await pb.locator(`#transfer-send-${evItem}`).count() === 0, 'no Send button once acknowledged');
+		assert(/access-log\.bin: Acknowledged by VNM/.test(await pb.textContent('#transfer-status')), 'announced');
+		const out = await pb.textContent(`#timeline li[data-action="transfer_out"][data-item="${evItem}"]`);
+		assert(/Disclosure follows the preservation/.test(out) && /ledger #\d+/.test(out), `custody transfer_out: ${out}`);
+		assert(await pb.locator(`#timeline li[data-action="acknowledged"][data-item="${evItem}"] a.ledger`).count() === 1,
+			'custody acknowledged in the timeline');
+		await pb.evaluate(() => document.getElementById('h-evidence').scrollIntoView());
+		await H.screenshot(pb, 'evidence-sent');
+	}, 90000);
+
+	await H.step('VNM holds the item for the same request: same SHA-256 and bytes, received from FRA and verified, conditions kept', async () => {
+		await pa.goto(`${A.url}/#/request/${encodeURIComponent(reqId)}`);
+		const row = pa.locator('#evidence-table tr', {hasText: evSha});
+		for (let i = 0; i < 20 && !(await row.count()); i++) {
+			await sleep(500);
+			await pa.reload();
+			await pa.waitForSelector('#request-state');
+		}
+		assert(await row.count() === 1, 'the item is in VNM\'s evidence list for the request');
+		const item = await row.getAttribute('data-item');
+		const cell = await pa.textContent(`#transfer-${item}`);
+		assert(/Received from FRA, verified/.test(cell), `received: ${cell}`);
+		assert(/Use only in proceedings 2026\/777/.test(cell), `the art. 36 conditions came with it: ${cell}`);
+		assert(await row.locator('button').count() === 0, 'no Send button on a received item');
+		const v = /ledger #(\d+)/.exec(cell);
+		assert(v && Number(v[1]) === theirIndex, `FRA's receipt names VNM's "verified" entry (${v && v[1]} = ${theirIndex})`);
+		for (const action of ['received', 'verified'])
+			assert(await pa.locator(`#timeline li[data-action="${action}"][data-item="${item}"] a.ledger`).count() === 1,
+				`custody ${action} in VNM's timeline`);
+		assert(/FRA/.test(await pa.textContent(`#timeline li[data-action="verified"][data-item="${item}"]`)), 'by FRA\'s node');
+		const {createHash} = await import('node:crypto');
+		const {readFileSync} = await import('node:fs');
+		const [dl] = await Promise.all([pa.waitForEvent('download', {timeout: 30000}), pa.click(`#evidence-download-${item}`)]);
+		const got = readFileSync(await dl.path());
+		assert(got.length === evData.length && createHash('sha256').update(got).digest('hex') === evSha,
+			'VNM gives back the bytes FRA uploaded');
+		await pa.locator('#h-evidence').scrollIntoViewIfNeeded();
+		await H.screenshot(pa, 'evidence-received');
+	}, 60000);
+
+	await H.step('an auditor sees the transfer but gets no Send button (the route is for officers)', async () => {
+		const ctxU = await H.browser(LAPTOP);
+		const pu = await ctxU.newPage();
+		await pu.goto(`${B.url}/#/request/${encodeURIComponent(reqId)}`);
+		await signIn(pu, 'auditor', PW);
+		await pu.waitForSelector(`#transfer-${evItem} [data-state="acknowledged"]`);
+		assert(await pu.locator('#evidence-table button').count() === 0, 'no button for an auditor');
+		await ctxU.close();
+	});
 }
 
 await H.step('statistics draw as SVG charts', async () => {
@@ -318,7 +428,14 @@ await H.step('Arabic: right to left, on a laptop and on a phone', async () => {
 	await H.screenshot(pp, 'inbox-ar-phone');
 	await pp.goto(`${B.url}/#/request/${encodeURIComponent(reqId)}`);
 	await pp.waitForSelector('#request-state');
+	const wide = await pp.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+	assert(wide <= 1, `the request page (evidence and its transfer) fits a phone (${wide}px)`);
 	await H.screenshot(pp, 'request-ar-phone');
+	if (evItem !== null) {
+		await pp.waitForSelector(`#transfer-${evItem} [data-state="acknowledged"]`);
+		await pp.evaluate(() => document.getElementById('h-evidence').scrollIntoView());
+		await H.screenshot(pp, 'evidence-ar-phone');
+	}
 	await ctxP.close();
 });
 
