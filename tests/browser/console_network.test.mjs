@@ -40,8 +40,12 @@ await H.step('a failed validation shows the field and its article', async () => 
 	ctxA = await H.browser(LAPTOP);
 	pa = await ctxA.newPage();
 	await pa.goto(A.url + '/');
+	/* the simulated register is said on every page, before signing in too */
+	const strip = await pa.waitForSelector('#simulated-banner');
+	assert(/SIMULATED/.test(await strip.textContent()), 'banner on the sign-in page');
 	await signIn(pa, 'duty', PW);
 	await pa.waitForSelector('#inbox-table');
+	assert(/SIMULATED/.test(await pa.textContent('#simulated-banner')), 'banner on the inbox');
 	await pa.click('#nav-compose');
 	await pa.waitForSelector('#kind-preservation');
 	await H.screenshot(pa, 'compose-kinds');

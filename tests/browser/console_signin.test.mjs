@@ -49,6 +49,9 @@ await H.step('signing in opens the inbox with our party', async () => {
 	const who = await page.textContent('.who');
 	assert(who.includes('duty1') && who.includes('VNM'), `who: ${who}`);
 	assert(await page.getAttribute('#nav-inbox', 'aria-current') === 'page', 'inbox is the current page');
+	/* a node on a real register says nothing about a demonstration */
+	await page.waitForTimeout(300);
+	assert(await page.locator('#simulated-banner').count() === 0, 'no simulated-register banner on a real node');
 });
 
 await H.step('keyboard: Tab reaches the navigation and Enter follows a link', async () => {
@@ -145,7 +148,7 @@ await H.step('on a phone the navigation wraps and tables become cards', async ()
 	await p2.selectOption('#lang', 'ar');
 	await p2.waitForFunction(() => document.documentElement.dir === 'rtl' && document.querySelector('#inbox-table') &&
 		!document.getElementById('main').hasAttribute('aria-busy'));
-	await H.screenshot(p2, 'inbox-ar-phone');
+	await H.screenshot(p2, 'inbox-ar-phone-node');
 	await c2.close();
 });
 

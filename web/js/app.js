@@ -138,8 +138,24 @@ export function userLanguage(s) {
 	return mine || s.language || preferred(null);
 }
 
+/* Whether this node runs on a simulated register (the demo's): asked once
+ * (GET /v1/federation is public), then said on every page, signed in or
+ * not, so that nobody takes a demonstration for the real network. */
+let simulated = null; /* null: not asked yet */
+function askSimulated() {
+	simulated = false;
+	get('/v1/federation').then(f => {
+		if (f && f.register_label) {
+			simulated = true;
+			shell();
+		}
+	}, () => { simulated = null; /* ask again on the next page */ });
+}
+
 function shell() {
 	const s = ctx.session;
+	if (simulated === null)
+		askSimulated();
 	const here = (location.hash.slice(2).split(/[/?]/)[0]) || 'inbox';
 	const langSel = h('select', {id: 'lang', 'aria-label': t('nav.language'),
 		onchange: e => chooseLanguage(e.target.value)},
@@ -153,7 +169,8 @@ function shell() {
 			h('label', {class: 'lang', for: 'lang'}, h('span', {class: 'sr-only'}, t('nav.language')), langSel),
 			s ? h('span', {class: 'who'}, t('nav.signed_in_as', {user: s.username, party: s.party || '—'})) : null,
 			s ? h('button', {type: 'button', id: 'signout', class: 'secondary', onclick: signOut}, t('nav.signout')) : null));
-	mount(document.getElementById('top'), header);
+	mount(document.getElementById('top'), header, simulated ?
+		h('p', {class: 'simulated-strip', id: 'simulated-banner', role: 'note'}, t('app.simulated')) : null);
 	const skip = document.querySelector('.skip');
 	if (skip)
 		skip.textContent = t('nav.skip');
