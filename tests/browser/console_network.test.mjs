@@ -275,6 +275,8 @@ await H.step('the audit page checks the checkpoint signature in the browser', as
 			const {readFileSync} = await import('node:fs');
 			const link = pb.locator('#evidence-table tr', {hasText: sha}).locator('a[id^="evidence-download-"]');
 			assert(await link.count() === 1, 'a download link for the item');
+			// work in progress on the page survives the download
+			await pb.fill('#evidence-desc', 'half-typed description');
 			const [dl] = await Promise.all([pb.waitForEvent('download', {timeout: 30000}), link.click()]);
 			assert(dl.suggestedFilename() === 'access-log.bin', `file name: ${dl.suggestedFilename()}`);
 			const got = readFileSync(await dl.path());
@@ -283,6 +285,8 @@ await H.step('the audit page checks the checkpoint signature in the browser', as
 			await pb.waitForSelector('#timeline li[data-action="opened"] a.ledger', {timeout: 30000});
 			const opened = await pb.textContent('#timeline li[data-action="opened"]');
 			assert(/access-log\.bin/.test(opened) && /#\d+|\d/.test(opened), `custody in the timeline: ${opened}`);
+			assert(await pb.inputValue('#evidence-desc') === 'half-typed description', 'the form kept what was typed');
+			await pb.fill('#evidence-desc', '');
 			for (const action of ['intake', 'seal'])
 				assert(await pb.locator(`#timeline li[data-action="${action}"] a.ledger`).count() === 1, `custody ${action} in the timeline`);
 			await pb.locator('#timeline li[data-action="opened"]').scrollIntoViewIfNeeded();

@@ -164,15 +164,35 @@ export async function render(ctx, main, {args}) {
 			evidenceSection(req),
 			h('section', {'aria-labelledby': 'h-timeline'},
 				h('h2', {id: 'h-timeline'}, t('request.timeline')),
-				h('ol', {class: 'timeline', id: 'timeline'}, timeline(req, evidence).map(e => h('li', {class: `ev ev-${e.group}`,
-					'data-action': e.group === 'custody' ? e.type : null, 'data-item': e.item ?? null},
-					h('time', {datetime: e.at ? e.at.toISOString() : ''}, fmtDateTime(e.at)),
-					h('span', {class: 'ev-type'}, tOr(`event.${e.type}`, e.type)),
-					e.to && e.to !== e.from ? h('span', {}, e.from ? `${stateLabel(e.from)} → ${stateLabel(e.to)}` : stateLabel(e.to)) : null,
-					e.actor ? h('span', {class: 'actor'}, e.actor) : null,
-					e.note ? h('span', {class: 'note'}, e.note) : null,
-					e.index !== undefined && e.index !== null ? h('a', {class: 'ledger', href: `#/audit?index=${e.index}`,
-						title: t('request.check_proof')}, t('request.ledger_entry', {index: e.index})) : null)))));
+				timelineList(req)));
+	}
+
+	function timelineList(req) {
+		return h('ol', {class: 'timeline', id: 'timeline'}, timeline(req, evidence).map(e => h('li', {class: `ev ev-${e.group}`,
+			'data-action': e.group === 'custody' ? e.type : null, 'data-item': e.item ?? null},
+			h('time', {datetime: e.at ? e.at.toISOString() : ''}, fmtDateTime(e.at)),
+			h('span', {class: 'ev-type'}, tOr(`event.${e.type}`, e.type)),
+			e.to && e.to !== e.from ? h('span', {}, e.from ? `${stateLabel(e.from)} → ${stateLabel(e.to)}` : stateLabel(e.to)) : null,
+			e.actor ? h('span', {class: 'actor'}, e.actor) : null,
+			e.note ? h('span', {class: 'note'}, e.note) : null,
+			e.index !== undefined && e.index !== null ? h('a', {class: 'ledger', href: `#/audit?index=${e.index}`,
+				title: t('request.check_proof')}, t('request.ledger_entry', {index: e.index})) : null)));
+	}
+
+	/* After a download: only the timeline is redrawn (its custody
+	 * "opened" event), so a form being filled in on the page is kept. */
+	async function refreshTimeline() {
+		try {
+			const req = await load();
+			const fresh = await loadEvidence();
+			if (stop)
+				return;
+			if (fresh)
+				evidence = fresh;
+			const old = box.querySelector('#timeline');
+			if (old)
+				old.replaceWith(timelineList(req));
+		} catch (e) { /* the next full refresh says what is wrong */ }
 	}
 
 	/* GET /v1/evidence/{item}/content: streamed and verified by the node,
@@ -184,7 +204,7 @@ export async function render(ctx, main, {args}) {
 		const a = h('a', {href, download: ev.name || '', id: ev.item !== undefined ? `evidence-download-${ev.item}` : null,
 			class: 'button', title: ev.sha256 ? `SHA-256 ${ev.sha256}` : null}, t('evidence.download'));
 		/* the custody event appears in the timeline once the node logged it */
-		a.addEventListener('click', () => setTimeout(() => { if (!stop) refresh(false); }, 1500));
+		a.addEventListener('click', () => setTimeout(() => { if (!stop) refreshTimeline(); }, 1500));
 		return a;
 	}
 
