@@ -30,24 +30,16 @@ const struct hn_migration hn_accounts_migrations[] = {
 	"disabled, created_at"
 
 static void
-col_text(sqlite3_stmt *st, int i, char *out, size_t max)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-
-	snprintf(out, max, "%s", t ? (const char *)t : "");
-}
-
-static void
 read_account(sqlite3_stmt *st, int o, struct hn_account *a)
 {
 	memset(a, 0, sizeof(*a));
 	a->id = sqlite3_column_int64(st, o + 0);
-	col_text(st, o + 1, a->name, sizeof(a->name));
-	col_text(st, o + 2, a->role, sizeof(a->role));
-	col_text(st, o + 3, a->pwhash, sizeof(a->pwhash));
+	HN_DB_COL(st, o + 1, a->name);
+	HN_DB_COL(st, o + 2, a->role);
+	HN_DB_COL(st, o + 3, a->pwhash);
 	a->failed = sqlite3_column_int(st, o + 4);
 	a->locked_until = sqlite3_column_int64(st, o + 5);
-	col_text(st, o + 6, a->lang, sizeof(a->lang));
+	HN_DB_COL(st, o + 6, a->lang);
 	a->disabled = sqlite3_column_int(st, o + 7);
 	a->created_at = sqlite3_column_int64(st, o + 8);
 }

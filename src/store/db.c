@@ -2,6 +2,7 @@
 
 #include "store/ledger.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,6 +58,51 @@ hn_db_err(int rc)
 	default:
 		return HN_EDB;
 	}
+}
+
+void
+hn_db_col_text(sqlite3_stmt *st, int i, char *out, size_t size)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	snprintf(out, size, "%s", t != NULL ? (const char *)t : "");
+}
+
+int
+hn_db_rows(sqlite3_stmt *st, size_t size, size_t max,
+    void (*row)(sqlite3_stmt *st, void *elem), void **out, size_t *n)
+{
+	unsigned char *v = NULL, *nv;
+	size_t cap = 0, len = 0;
+	int r = 0, rc;
+
+	*out = NULL;
+	*n = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (len == max) {
+			r = HN_ETOOBIG;
+			break;
+		}
+		if (len == cap) {
+			cap = cap ? 2 * cap : 8;
+			if ((nv = realloc(v, cap * size)) == NULL) {
+				r = HN_ENOMEM;
+				break;
+			}
+			v = nv;
+		}
+		row(st, v + len++ * size);
+	}
+	if (r == 0)
+		r = hn_db_err(rc);
+	sqlite3_reset(st);
+	if (r != 0) {
+		free(v);
+		return r;
+	}
+	*out = v;
+	*n = len;
+	return 0;
 }
 
 const char *

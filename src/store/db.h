@@ -54,6 +54,19 @@ int hn_db_exec(struct hn_db *db, const char *sql);
 /* Maps a SQLite result code to HN_E* (SQLITE_DONE/ROW/OK -> 0). */
 int hn_db_err(int rc);
 
+/* Copies text column i into out (size bytes; truncated, NUL-terminated;
+ * "" for NULL). HN_DB_COL: into a char array, its size from the array. */
+void hn_db_col_text(sqlite3_stmt *st, int i, char *out, size_t size);
+#define HN_DB_COL(st, i, arr) hn_db_col_text((st), (i), (arr), sizeof(arr))
+
+/*
+ * Steps st to its end, then resets it, reading each row with row() into a
+ * growing array of elements of `size` bytes: at most max rows (HN_ETOOBIG
+ * beyond). On success *out (the array, free() it; NULL for no rows) and *n.
+ */
+int hn_db_rows(sqlite3_stmt *st, size_t size, size_t max,
+    void (*row)(sqlite3_stmt *st, void *elem), void **out, size_t *n);
+
 /* The last SQLite error message of this connection (for logs only). */
 const char *hn_db_errmsg(struct hn_db *db);
 

@@ -135,35 +135,29 @@ fits(const char *s, size_t max)
 	return s != NULL && strnlen(s, max + 1) <= max;
 }
 
-static void
-col(char *dst, size_t max, sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-
-	snprintf(dst, max + 1, "%s", t != NULL ? (const char *)t : "");
-}
-
 #define ITEM_COLS "id, request_id, name, description, sha256, sha1, md5, " \
 	"size, added_at, added_by, origin, conditions, onward_consent, " \
 	"retention_until, deleted_at"
 
 static void
-item_row(sqlite3_stmt *st, struct hn_evidence_item *it)
+item_row(sqlite3_stmt *st, void *p)
 {
+	struct hn_evidence_item *it = p;
+
 	memset(it, 0, sizeof(*it));
 	it->id = sqlite3_column_int64(st, 0);
-	col(it->request_id, HN_EV_REQUEST_MAX, st, 1);
-	col(it->name, HN_EV_NAME_MAX, st, 2);
-	col(it->description, HN_EV_TEXT_MAX, st, 3);
-	col(it->sha256, 64, st, 4);
-	col(it->sha1, 40, st, 5);
-	col(it->md5, 32, st, 6);
+	HN_DB_COL(st, 1, it->request_id);
+	HN_DB_COL(st, 2, it->name);
+	HN_DB_COL(st, 3, it->description);
+	HN_DB_COL(st, 4, it->sha256);
+	HN_DB_COL(st, 5, it->sha1);
+	HN_DB_COL(st, 6, it->md5);
 	it->size = (uint64_t)sqlite3_column_int64(st, 7);
 	it->added_at = sqlite3_column_int64(st, 8);
-	col(it->added_by, HN_EV_WHO_MAX, st, 9);
-	col(it->origin, HN_EV_WHO_MAX, st, 10);
-	col(it->conditions, HN_EV_TEXT_MAX, st, 11);
-	col(it->onward_consent, HN_EV_TEXT_MAX, st, 12);
+	HN_DB_COL(st, 9, it->added_by);
+	HN_DB_COL(st, 10, it->origin);
+	HN_DB_COL(st, 11, it->conditions);
+	HN_DB_COL(st, 12, it->onward_consent);
 	it->retention_until = sqlite3_column_int64(st, 13);
 	it->deleted_at = sqlite3_column_int64(st, 14);
 }
@@ -231,41 +225,19 @@ hn_evidence_list(struct hn_db *db, const char *request_id,
 {
 	static const char sql[] = "SELECT " ITEM_COLS
 	    " FROM evidence_item WHERE request_id = ? ORDER BY id";
-	struct hn_evidence_item *v = NULL, *nv;
-	size_t cap = 0, len = 0;
 	sqlite3_stmt *st;
-	int r, rc;
+	void *v;
+	int r;
 
 	*items = NULL;
 	*n = 0;
 	if ((r = hn_db_stmt(db, &st, sql)) != 0)
 		return r;
 	sqlite3_bind_text(st, 1, request_id, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (len == HN_EV_LIST_MAX) {
-			r = HN_ETOOBIG;
-			goto out;
-		}
-		if (len == cap) {
-			cap = cap ? 2 * cap : 8;
-			if ((nv = realloc(v, cap * sizeof(*v))) == NULL) {
-				r = HN_ENOMEM;
-				goto out;
-			}
-			v = nv;
-		}
-		item_row(st, &v[len++]);
-	}
-	r = hn_db_err(rc);
-out:
-	sqlite3_reset(st);
-	if (r != 0) {
-		free(v);
-		return r;
-	}
-	*items = v;
-	*n = len;
-	return 0;
+	if ((r = hn_db_rows(st, sizeof(**items), HN_EV_LIST_MAX, item_row, &v,
+	    n)) == 0)
+		*items = v;
+	return r;
 }
 
 int
@@ -429,6 +401,22 @@ hn_custody_insert(struct hn_db *db, struct hn_custody_event *ev)
 	return r;
 }
 
+static void
+custody_row(sqlite3_stmt *st, void *p)
+{
+	struct hn_custody_event *e = p;
+
+	memset(e, 0, sizeof(*e));
+	e->id = sqlite3_column_int64(st, 0);
+	e->item_id = sqlite3_column_int64(st, 1);
+	HN_DB_COL(st, 2, e->action);
+	e->at = sqlite3_column_int64(st, 3);
+	HN_DB_COL(st, 4, e->actor);
+	HN_DB_COL(st, 5, e->reason);
+	HN_DB_COL(st, 6, e->detail);
+	e->ledger_index = sqlite3_column_int64(st, 7);
+}
+
 int
 hn_custody_list(struct hn_db *db, int64_t item_id,
     struct hn_custody_event **evs, size_t *n)
@@ -436,50 +424,19 @@ hn_custody_list(struct hn_db *db, int64_t item_id,
 	static const char sql[] = "SELECT id, item_id, action, at, actor, "
 	    "reason, detail, ledger_index FROM evidence_custody WHERE "
 	    "item_id = ? ORDER BY id";
-	struct hn_custody_event *v = NULL, *nv, *e;
-	size_t cap = 0, len = 0;
 	sqlite3_stmt *st;
-	int r, rc;
+	void *v;
+	int r;
 
 	*evs = NULL;
 	*n = 0;
 	if ((r = hn_db_stmt(db, &st, sql)) != 0)
 		return r;
 	sqlite3_bind_int64(st, 1, item_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (len == HN_EV_LIST_MAX) {
-			r = HN_ETOOBIG;
-			goto out;
-		}
-		if (len == cap) {
-			cap = cap ? 2 * cap : 8;
-			if ((nv = realloc(v, cap * sizeof(*v))) == NULL) {
-				r = HN_ENOMEM;
-				goto out;
-			}
-			v = nv;
-		}
-		e = &v[len++];
-		memset(e, 0, sizeof(*e));
-		e->id = sqlite3_column_int64(st, 0);
-		e->item_id = sqlite3_column_int64(st, 1);
-		col(e->action, HN_EV_ACTION_MAX, st, 2);
-		e->at = sqlite3_column_int64(st, 3);
-		col(e->actor, HN_EV_WHO_MAX, st, 4);
-		col(e->reason, HN_EV_TEXT_MAX, st, 5);
-		col(e->detail, HN_EV_TEXT_MAX, st, 6);
-		e->ledger_index = sqlite3_column_int64(st, 7);
-	}
-	r = hn_db_err(rc);
-out:
-	sqlite3_reset(st);
-	if (r != 0) {
-		free(v);
-		return r;
-	}
-	*evs = v;
-	*n = len;
-	return 0;
+	if ((r = hn_db_rows(st, sizeof(**evs), HN_EV_LIST_MAX, custody_row, &v,
+	    n)) == 0)
+		*evs = v;
+	return r;
 }
 
 int
@@ -524,11 +481,11 @@ hn_upload_get(struct hn_db *db, const char *id, struct hn_upload *u)
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		memset(u, 0, sizeof(*u));
-		col(u->id, 64, st, 0);
-		col(u->request_id, HN_EV_REQUEST_MAX, st, 1);
-		col(u->name, HN_EV_NAME_MAX, st, 2);
-		col(u->description, HN_EV_TEXT_MAX, st, 3);
-		col(u->created_by, HN_EV_WHO_MAX, st, 4);
+		HN_DB_COL(st, 0, u->id);
+		HN_DB_COL(st, 1, u->request_id);
+		HN_DB_COL(st, 2, u->name);
+		HN_DB_COL(st, 3, u->description);
+		HN_DB_COL(st, 4, u->created_by);
 		u->created_at = sqlite3_column_int64(st, 5);
 	}
 	r = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? HN_ENOTFOUND :

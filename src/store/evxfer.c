@@ -12,14 +12,6 @@ fits(const char *s, size_t max)
 	return s != NULL && strnlen(s, max + 1) <= max;
 }
 
-static void
-col(char *dst, size_t max, sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-
-	snprintf(dst, max + 1, "%s", t != NULL ? (const char *)t : "");
-}
-
 int
 hn_xfer_id_valid(const char *s)
 {
@@ -37,22 +29,24 @@ hn_xfer_id_valid(const char *s)
 	"total, state, created_at, acked_at, their_index, error"
 
 static void
-out_row(sqlite3_stmt *st, struct hn_xfer_out *t)
+out_row(sqlite3_stmt *st, void *p)
 {
+	struct hn_xfer_out *t = p;
+
 	memset(t, 0, sizeof(*t));
 	t->id = sqlite3_column_int64(st, 0);
 	t->item_id = sqlite3_column_int64(st, 1);
-	col(t->direction, 3, st, 2);
-	col(t->peer, HN_EV_WHO_MAX, st, 3);
-	col(t->conditions, HN_EV_TEXT_MAX, st, 4);
-	col(t->xfer, HN_XFER_ID_LEN, st, 5);
+	HN_DB_COL(st, 2, t->direction);
+	HN_DB_COL(st, 3, t->peer);
+	HN_DB_COL(st, 4, t->conditions);
+	HN_DB_COL(st, 5, t->xfer);
 	t->sent = (uint64_t)sqlite3_column_int64(st, 6);
 	t->total = (uint64_t)sqlite3_column_int64(st, 7);
-	col(t->state, HN_XFER_STATE_MAX, st, 8);
+	HN_DB_COL(st, 8, t->state);
 	t->created_at = sqlite3_column_int64(st, 9);
 	t->acked_at = sqlite3_column_int64(st, 10);
 	t->their_index = sqlite3_column_int64(st, 11);
-	col(t->error, HN_EV_TEXT_MAX, st, 12);
+	HN_DB_COL(st, 12, t->error);
 }
 
 int
@@ -173,41 +167,19 @@ hn_xfer_list(struct hn_db *db, int64_t item_id, struct hn_xfer_out **out,
 {
 	static const char sql[] = "SELECT " OUT_COLS " FROM evidence_transfer "
 	    "WHERE item_id = ? ORDER BY id";
-	struct hn_xfer_out *v = NULL, *nv;
-	size_t cap = 0, len = 0;
 	sqlite3_stmt *st;
-	int r, rc;
+	void *v;
+	int r;
 
 	*out = NULL;
 	*n = 0;
 	if ((r = hn_db_stmt(db, &st, sql)) != 0)
 		return r;
 	sqlite3_bind_int64(st, 1, item_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (len == HN_EV_LIST_MAX) {
-			r = HN_ETOOBIG;
-			goto out;
-		}
-		if (len == cap) {
-			cap = cap ? 2 * cap : 4;
-			if ((nv = realloc(v, cap * sizeof(*v))) == NULL) {
-				r = HN_ENOMEM;
-				goto out;
-			}
-			v = nv;
-		}
-		out_row(st, &v[len++]);
-	}
-	r = hn_db_err(rc);
-out:
-	sqlite3_reset(st);
-	if (r != 0) {
-		free(v);
-		return r;
-	}
-	*out = v;
-	*n = len;
-	return 0;
+	if ((r = hn_db_rows(st, sizeof(**out), HN_EV_LIST_MAX, out_row, &v,
+	    n)) == 0)
+		*out = v;
+	return r;
 }
 
 int
@@ -216,36 +188,17 @@ hn_xfer_out_pending(struct hn_db *db, struct hn_xfer_out **out, size_t *n)
 	static const char sql[] = "SELECT " OUT_COLS " FROM evidence_transfer "
 	    "WHERE direction = 'out' AND xfer != '' AND state IN ('sending', "
 	    "'interrupted') ORDER BY id LIMIT 64";
-	struct hn_xfer_out *v = NULL, *nv;
-	size_t cap = 0, len = 0;
 	sqlite3_stmt *st;
-	int r, rc;
+	void *v;
+	int r;
 
 	*out = NULL;
 	*n = 0;
 	if ((r = hn_db_stmt(db, &st, sql)) != 0)
 		return r;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (len == cap) {
-			cap = cap ? 2 * cap : 4;
-			if ((nv = realloc(v, cap * sizeof(*v))) == NULL) {
-				r = HN_ENOMEM;
-				goto out;
-			}
-			v = nv;
-		}
-		out_row(st, &v[len++]);
-	}
-	r = hn_db_err(rc);
-out:
-	sqlite3_reset(st);
-	if (r != 0) {
-		free(v);
-		return r;
-	}
-	*out = v;
-	*n = len;
-	return 0;
+	if ((r = hn_db_rows(st, sizeof(**out), 64, out_row, &v, n)) == 0)
+		*out = v;
+	return r;
 }
 
 #define IN_COLS "sender, xfer, request_id, name, description, sha256, size, " \
@@ -304,17 +257,17 @@ hn_xfer_in_get(struct hn_db *db, const char *sender, const char *xfer,
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		memset(t, 0, sizeof(*t));
-		col(t->sender, sizeof(t->sender) - 1, st, 0);
-		col(t->xfer, HN_XFER_ID_LEN, st, 1);
-		col(t->request_id, HN_EV_REQUEST_MAX, st, 2);
-		col(t->name, HN_EV_NAME_MAX, st, 3);
-		col(t->description, HN_EV_TEXT_MAX, st, 4);
-		col(t->sha256, 64, st, 5);
+		HN_DB_COL(st, 0, t->sender);
+		HN_DB_COL(st, 1, t->xfer);
+		HN_DB_COL(st, 2, t->request_id);
+		HN_DB_COL(st, 3, t->name);
+		HN_DB_COL(st, 4, t->description);
+		HN_DB_COL(st, 5, t->sha256);
 		t->size = (uint64_t)sqlite3_column_int64(st, 6);
 		t->sealed_size = (uint64_t)sqlite3_column_int64(st, 7);
-		col(t->conditions, HN_EV_TEXT_MAX, st, 8);
-		col(t->state, HN_XFER_STATE_MAX, st, 9);
-		col(t->error, HN_EV_TEXT_MAX, st, 10);
+		HN_DB_COL(st, 8, t->conditions);
+		HN_DB_COL(st, 9, t->state);
+		HN_DB_COL(st, 10, t->error);
 		t->item_id = sqlite3_column_int64(st, 11);
 		t->created_at = sqlite3_column_int64(st, 12);
 	}

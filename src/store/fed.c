@@ -69,24 +69,6 @@ hn_out_status_name(int status)
 	return status >= 0 && status <= 3 ? status_names[status] : "unknown";
 }
 
-/* Copies a text column into a fixed buffer (truncating, NUL-terminated). */
-static void
-col_text(sqlite3_stmt *st, int i, char *out, size_t max)
-{
-	const unsigned char *s = sqlite3_column_text(st, i);
-	size_t n;
-
-	if (s == NULL) {
-		out[0] = '\0';
-		return;
-	}
-	n = strlen((const char *)s);
-	if (n >= max)
-		n = max - 1;
-	memcpy(out, s, n);
-	out[n] = '\0';
-}
-
 /* A malloc'd copy of a text/blob column (NULL for SQL NULL). */
 static int
 col_dup(sqlite3_stmt *st, int i, char **out, size_t *len)
@@ -171,17 +153,17 @@ outbox_row(sqlite3_stmt *st, struct hn_outbox_row *o)
 
 	memset(o, 0, sizeof(*o));
 	o->seq = sqlite3_column_int64(st, 0);
-	col_text(st, 1, o->msg_id, sizeof(o->msg_id));
-	col_text(st, 2, o->recipient, sizeof(o->recipient));
-	col_text(st, 3, o->kind, sizeof(o->kind));
-	col_text(st, 4, o->in_reply_to, sizeof(o->in_reply_to));
-	col_text(st, 5, o->request_id, sizeof(o->request_id));
+	HN_DB_COL(st, 1, o->msg_id);
+	HN_DB_COL(st, 2, o->recipient);
+	HN_DB_COL(st, 3, o->kind);
+	HN_DB_COL(st, 4, o->in_reply_to);
+	HN_DB_COL(st, 5, o->request_id);
 	o->status = sqlite3_column_int(st, 7);
 	o->attempts = sqlite3_column_int(st, 8);
 	o->created_ms = sqlite3_column_int64(st, 9);
 	o->next_ms = sqlite3_column_int64(st, 10);
 	o->delivered_ms = sqlite3_column_int64(st, 11);
-	col_text(st, 12, o->last_error, sizeof(o->last_error));
+	HN_DB_COL(st, 12, o->last_error);
 	o->receipt_index = sqlite3_column_int64(st, 14);
 	if ((r = col_dup(st, 6, &o->body, NULL)) < 0 ||
 	    (r = col_dup(st, 13, &o->receipt, NULL)) < 0) {
@@ -248,8 +230,8 @@ hn_fedstore_outbox_due_ids(struct hn_db *db, int64_t now_ms,
 	sqlite3_bind_int64(st, 1, now_ms);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
 	while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		col_text(st, 0, due[*n].msg_id, sizeof(due[*n].msg_id));
-		col_text(st, 1, due[*n].recipient, sizeof(due[*n].recipient));
+		HN_DB_COL(st, 0, due[*n].msg_id);
+		HN_DB_COL(st, 1, due[*n].recipient);
 		(*n)++;
 	}
 	if (*n < max && rc != SQLITE_DONE)
@@ -401,10 +383,10 @@ inbox_row(sqlite3_stmt *st, struct hn_inbox_row *o)
 
 	memset(o, 0, sizeof(*o));
 	o->seq = sqlite3_column_int64(st, 0);
-	col_text(st, 1, o->sender, sizeof(o->sender));
-	col_text(st, 2, o->msg_id, sizeof(o->msg_id));
-	col_text(st, 3, o->kind, sizeof(o->kind));
-	col_text(st, 4, o->in_reply_to, sizeof(o->in_reply_to));
+	HN_DB_COL(st, 1, o->sender);
+	HN_DB_COL(st, 2, o->msg_id);
+	HN_DB_COL(st, 3, o->kind);
+	HN_DB_COL(st, 4, o->in_reply_to);
 	o->received_ms = sqlite3_column_int64(st, 6);
 	o->ledger_index = sqlite3_column_int64(st, 7);
 	if ((r = col_dup(st, 5, &o->envelope, &o->envelope_len)) < 0 ||

@@ -79,14 +79,6 @@ col_time(sqlite3_stmt *st, int i)
 	    sqlite3_column_int64(st, i);
 }
 
-static void
-col_text(sqlite3_stmt *st, int i, char *out, size_t max)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-
-	snprintf(out, max, "%s", t ? (const char *)t : "");
-}
-
 static int
 done(sqlite3_stmt *st)
 {
@@ -162,15 +154,15 @@ hn_requests_get(struct hn_db *db, const char *id, struct hn_request_row *r)
 		sqlite3_reset(st);
 		return rc == SQLITE_DONE ? HN_ENOTFOUND : HN_EDB;
 	}
-	col_text(st, 0, r->id, sizeof(r->id));
-	col_text(st, 1, r->kind, sizeof(r->kind));
-	col_text(st, 2, r->side, sizeof(r->side));
-	col_text(st, 3, r->from, sizeof(r->from));
-	col_text(st, 4, r->to, sizeof(r->to));
-	col_text(st, 5, r->state, sizeof(r->state));
-	col_text(st, 6, r->legal_basis, sizeof(r->legal_basis));
-	col_text(st, 7, r->created_by, sizeof(r->created_by));
-	col_text(st, 8, r->remote_id, sizeof(r->remote_id));
+	HN_DB_COL(st, 0, r->id);
+	HN_DB_COL(st, 1, r->kind);
+	HN_DB_COL(st, 2, r->side);
+	HN_DB_COL(st, 3, r->from);
+	HN_DB_COL(st, 4, r->to);
+	HN_DB_COL(st, 5, r->state);
+	HN_DB_COL(st, 6, r->legal_basis);
+	HN_DB_COL(st, 7, r->created_by);
+	HN_DB_COL(st, 8, r->remote_id);
 	b = sqlite3_column_text(st, 9);
 	r->body = strdup(b ? (const char *)b : "{}");
 	r->created_at = sqlite3_column_int64(st, 10);
