@@ -5,6 +5,7 @@
 # (a clean error when caught before the first byte, otherwise the stream
 # stops short of Content-Length) and is logged.
 . "$HN_SRC/tests/integration/lib/node.sh"
+. "$HN_SRC/tests/integration/lib/flip.sh"
 
 N="$HN_T/vnm"
 hn_init "$N" VNM
@@ -101,7 +102,7 @@ for it in json.loads(sys.argv[1])["items"]:
 # a flipped bit in the first chunk: a clean error, no data
 cp "$O_SMALL" "$HN_T/small.good"
 chmod u+w "$O_SMALL"
-printf '\x01' | dd of="$O_SMALL" bs=1 seek=130 conv=notrunc status=none
+flip_byte "$O_SMALL" 130
 get "$SMALL"
 expect 500 "flipped bit (first chunk)"
 grep -q '"error":"evidence_damaged"' "$HN_T/got" || fail "damaged: $BODY"
@@ -111,7 +112,7 @@ ok "flipped bit in a one-chunk object: 500 evidence_damaged, nothing served"
 
 # a flipped bit in the third chunk: the stream stops short, never whole
 chmod u+w "$O_BIG"
-printf '\xff' | dd of="$O_BIG" bs=1 seek=$((124 + 2 * (1048576 + 16) + 5000)) conv=notrunc status=none
+flip_byte "$O_BIG" $((124 + 2 * (1048576 + 16) + 5000))
 get "$BIG"
 [ "$CURLRC" != 0 ] || fail "a damaged stream completed (status $STATUS)"
 [ "$(stat -c %s "$HN_T/got")" -lt $((3 * 1048576 + 7)) ] || fail "too many bytes served"

@@ -9,6 +9,7 @@ set -euo pipefail
 T=$(mktemp -d /tmp/hn-evidence-XXXXXX)
 trap 'rm -rf "$T"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$HN_SRC/tests/integration/lib/flip.sh"
 
 D=$T/node
 mkdir -p "$D"
@@ -113,7 +114,7 @@ fi
 h=$(sha256sum "$S/chunk.bin" | cut -c1-64)
 obj=$D/blobs/${h:0:2}/${h:2}
 [ -f "$obj" ] || fail "no object at $obj"
-printf '\x00' | dd of="$obj" bs=1 seek=5000 conv=notrunc 2>/dev/null
+flip_byte "$obj" 5000
 set +e
 "$HN_BIN" evidence get --dir "$D" --request REQ-7 --name chunk.bin --out "$T/got.bin" > "$T/g.txt" 2>&1
 r=$?

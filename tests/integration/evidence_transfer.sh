@@ -9,6 +9,7 @@ set -euo pipefail
 T=$(mktemp -d /tmp/hn-evidence-transfer-XXXXXX)
 trap 'rm -rf "$T"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$HN_SRC/tests/integration/lib/flip.sh"
 
 A=$T/a; B=$T/b; C=$T/c
 mkdir -p "$A" "$B" "$C"
@@ -36,7 +37,7 @@ grep -q "not sealed for this node" "$T/e" || fail "C: $(cat "$T/e")"
 	--sha256 "$(echo x | sha256sum | cut -c1-64)" --from astra 2>"$T/e" && fail "wrong hash accepted"
 grep -q "does not match its address" "$T/e" || fail "wrong hash: $(cat "$T/e")"
 cp "$T/to-b.sealed" "$T/bad.sealed"
-printf 'Z' | dd of="$T/bad.sealed" bs=1 seek=100000 conv=notrunc 2>/dev/null
+flip_byte "$T/bad.sealed" 100000
 "$HN_BIN" evidence receive "$T/bad.sealed" --dir "$B" --request MLA-9 --name logs.tar \
 	--sha256 "$H" --from astra 2>"$T/e" && fail "damaged stream accepted"
 grep -q "does not authenticate" "$T/e" || fail "damaged: $(cat "$T/e")"

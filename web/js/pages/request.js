@@ -183,12 +183,9 @@ export async function render(ctx, main, {args}) {
 	 * "opened" event), so a form being filled in on the page is kept. */
 	async function refreshTimeline() {
 		try {
-			const req = await load();
-			const fresh = await loadEvidence();
-			if (stop)
+			const req = await reload();
+			if (!req)
 				return;
-			if (fresh)
-				evidence = fresh;
 			const old = box.querySelector('#timeline');
 			if (old)
 				old.replaceWith(timelineList(req));
@@ -579,14 +576,22 @@ export async function render(ctx, main, {args}) {
 		}
 	}
 
+	/* The request and its evidence again; null when the page has gone. */
+	async function reload() {
+		const req = await load();
+		const fresh = await loadEvidence();
+		if (stop)
+			return null;
+		if (fresh)
+			evidence = fresh;
+		return req;
+	}
+
 	async function refresh(withNotice) {
 		try {
-			const req = await load();
-			const fresh = await loadEvidence();
-			if (stop)
+			const req = await reload();
+			if (!req)
 				return;
-			if (fresh)
-				evidence = fresh;
 			await loadTransfers(evidence);
 			if (stop)
 				return;
