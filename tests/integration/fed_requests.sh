@@ -101,11 +101,9 @@ fed_api VNM POST "/v1/requests/$P/messages" '{"kind":"more_information","text":"
 expect 201 "supply more information"
 rq_wait_text FRA "$P" 'Accounts phish-1 and phish-2'
 fed_api FRA POST "/v1/requests/$P/messages" '{"kind":"refusal","text":"x"}'
-expect 400 "a message kind other than more_information"
-[ "$(jget field)" = kind ] || fail "field: $BODY"
+expect_field 400 "a message kind other than more_information" kind
 fed_api FRA POST "/v1/requests/$P/messages" '{"kind":"more_information","text":""}'
-expect 400 "empty text"
-[ "$(jget field)" = text ] || fail "field: $BODY"
+expect_field 400 "empty text" text
 fed_api VNM POST /v1/requests "$(fed_request mla VNM FRA)"
 fed_api VNM POST "/v1/requests/$(jget id)/messages" '{"kind":"more_information","text":"too early"}'
 expect 409 "a draft has not gone over the network"

@@ -55,8 +55,7 @@ assert fields.get("necessity") == "42 (e)", fields
 assert len(d["problems"]) >= 5
 PY
 api POST /v1/requests "$(mk preservation FRA DEU)"
-expect 400 "from another party"
-[ "$(jget field)" = from ] || fail "$BODY"
+expect_field 400 "from another party" from
 api POST /v1/requests "$(mk preservation VNM FRA mla_to_follow=false)"
 expect 400 "art. 42 (f)"
 [ "$(jget article)" = "42 (f)" ] || fail "$BODY"

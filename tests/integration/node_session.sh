@@ -80,8 +80,7 @@ pw=$(add_account alice duty_officer)
 api POST /v1/accounts '{"name":"alice","role":"auditor","password":"another-password-1"}'
 expect 409 "duplicate account"
 api POST /v1/accounts '{"name":"bob","role":"king","password":"another-password-1"}'
-expect 400 "bad role"
-[ "$(jget field)" = role ] || fail "field: $BODY"
+expect_field 400 "bad role" role
 api POST /v1/accounts '{"name":"Bob!","role":"auditor","password":"another-password-1"}'
 expect 400 "bad name"
 api POST /v1/accounts '{"name":"bob","role":"auditor","password":"short"}'

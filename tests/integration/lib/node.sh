@@ -73,6 +73,11 @@ expect() { # expect STATUS CONTEXT
 	[ "$STATUS" = "$1" ] || fail "$2: expected $1, got $STATUS: $BODY"
 }
 
+expect_field() { # expect_field STATUS CONTEXT FIELD: the error names FIELD
+	expect "$1" "$2"
+	[ "$(jget field)" = "$3" ] || fail "$2: the error names field $3: $BODY"
+}
+
 jget() { # jget KEY: a top-level (or a.b) field of $BODY
 	python3 -c 'import json,sys
 v=json.loads(sys.argv[1])
