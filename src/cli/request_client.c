@@ -16,7 +16,7 @@
 #include "core/request.h"
 #include "crypto/sign.h"
 #include "net/node.h"
-#include "net/requests.h"
+#include "node/requests.h"
 #include "store/requests.h"
 #include "store/store.h"
 #include "util/file.h"

@@ -21,7 +21,7 @@
 #include "net/fednode.h"
 #include "net/http.h"
 #include "net/node.h"
-#include "net/requests.h"
+#include "node/requests.h"
 #include "net/routes.h"
 #include "store/fed.h"
 #include "store/store.h"

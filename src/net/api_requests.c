@@ -13,7 +13,7 @@
 #include "core/request.h"
 #include "net/http.h"
 #include "net/node.h"
-#include "net/requests.h"
+#include "node/requests.h"
 #include "net/routes.h"
 #include "store/requests.h"
 #include "store/store.h"

@@ -2,7 +2,7 @@
  * requests.h - the requests family: one row per request (outgoing on the
  * requesting side, incoming on the requested side) and its history of
  * transitions. SQL only; the rules (kinds, lifecycle, deadlines) are in
- * core/ and applied by net/requests.c.
+ * core/ and applied by node/requests.c.
  *
  * Times are Unix seconds; HN_RQ_NONE (INT64_MIN) is stored as NULL.
  * Due-level filters use two columns computed at every change:

@@ -1,4 +1,4 @@
-#include "net/requests.h"
+#include "node/requests.h"
 
 #include <stdio.h>
 #include <stdlib.h>

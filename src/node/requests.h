@@ -15,8 +15,8 @@
  * The request document itself is not in the log (it may be confidential,
  * art. 42 (g)); its SHA-256 is, so the log commits to it.
  */
-#ifndef HN_NET_REQUESTS_H
-#define HN_NET_REQUESTS_H
+#ifndef HN_NODE_REQUESTS_H
+#define HN_NODE_REQUESTS_H
 
 #include <jansson.h>
 #include <stdint.h>
