@@ -94,6 +94,36 @@ await H.step('send: the node records it, its ledger entry is named, it is queued
 	await page.waitForSelector(`#outbox-table tr[data-id="${outId}"]`);
 });
 
+/* "4 Dec 2026, 16:20 UTC": the console's dates in English (i18n.js) */
+const HUMAN_DATE = /^\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec) \d{4}, \d{2}:\d{2} UTC$/;
+const humanDate = iso => new Intl.DateTimeFormat('en-GB', {day: 'numeric', month: 'short', year: 'numeric',
+	hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'UTC'}).format(new Date(iso)) + ' UTC';
+
+await H.step('the request page lists the fields in the article\'s order, each with its article; dates for people', async () => {
+	await page.goto(`${node.url}/#/request/${encodeURIComponent(outId)}`);
+	await page.waitForSelector('#request-content dt');
+	const shown = await page.$$eval('#request-content > dt', ds => ds.map(d => d.dataset.field));
+	const kinds = (await H.api(node, 'GET', '/v1/kinds')).json;
+	const order = kinds.kinds.find(k => k.name === 'preservation').fields.map(f => f.name).filter(n => shown.includes(n));
+	assert(shown.join(' ') === order.join(' '), `fields: ${shown.join(' ')}\n  article order: ${order.join(' ')}`);
+	// the stored document is sorted by name: data, facts, ..., requesting_authority
+	assert(shown.indexOf('requesting_authority') < shown.indexOf('data') &&
+		shown.indexOf('offence') < shown.indexOf('facts'), `not in the article's order: ${shown.join(' ')}`);
+	for (const [f, a] of [['requesting_authority', '42 (a)'], ['offence', '42 (b)'], ['data', '42 (c)'],
+		['system_location', '42 (d)'], ['necessity', '42 (e)'], ['mla_to_follow', '42 (f)']])
+		assert((await page.textContent(`#request-content > dt[data-field="${f}"]`)).includes(a), `${f} shows art. ${a}`);
+	const tok = (await H.api(node, 'POST', '/v1/session', {name: 'duty1', password: pw})).json.token;
+	const r = (await H.api(node, 'GET', `/v1/requests/${encodeURIComponent(outId)}`, undefined, tok)).json;
+	const created = await page.textContent('#request-created');
+	assert(HUMAN_DATE.test(created) && created === humanDate(r.created_at), `created: ${created} (node: ${r.created_at})`);
+	const times = await page.$$eval('#timeline time', ts => ts.map(x => x.textContent));
+	assert(times.length && times.every(x => HUMAN_DATE.test(x)), `timeline: ${times.join(' | ')}`);
+	assert(!/\d{4}-\d{2}-\d{2}T/.test(await page.textContent('main')), 'no RFC 3339 time left on the page');
+	await page.click('#nav-outbox');
+	const cell = await page.textContent(`#outbox-table tr[data-id="${outId}"] td:last-child`);
+	assert(cell === humanDate(r.created_at), `outbox: ${cell}`);
+});
+
 await H.step('an emergency request waits for a supervisor, who approves it', async () => {
 	await page.goto(`${node.url}/#/compose/emergency`);
 	await page.waitForSelector('#compose-form');
@@ -120,10 +150,12 @@ await H.step('an emergency request waits for a supervisor, who approves it', asy
 
 await H.step('an incoming request is in the inbox with its countdown, and is acknowledged', async () => {
 	const doc = path.join(H.tmp, 'in.json');
+	const inDeadline = new Date(Date.now() + 40 * 86400000).toISOString().replace(/:\d{2}\.\d+Z$/, ':00Z');
 	fs.writeFileSync(doc, JSON.stringify({kind: 'preservation', from: 'FRA', to: 'VNM',
 		requesting_authority: 'OFAC, Nanterre', offence: 'Fraud (art. 13)', proceedings: 'Enquête 2026/55',
 		facts: 'Fake shop hosted in Viet Nam', data: [{description: 'Hosting account records', relation_to_offence: 'Hosts the shop'}],
-		custodian: 'Example Hosting JSC', necessity: 'Short log retention', mla_to_follow: true}));
+		custodian: 'Example Hosting JSC', necessity: 'Short log retention', mla_to_follow: true,
+		deadline: inDeadline, deadline_reason: 'The hosting company deletes accounts closed for 90 days'}));
 	const out = execFileSync(BIN, ['request', 'receive', '--dir', node.dir, doc], {encoding: 'utf8'});
 	inId = out.split(/\s+/)[1];
 	await page.goto(`${node.url}/#/inbox`);
@@ -134,6 +166,8 @@ await H.step('an incoming request is in the inbox with its countdown, and is ack
 	await page.click(`#inbox-table tr[data-id="${inId}"] a.rowlink`);
 	await page.waitForSelector('#act-acknowledged');
 	assert(/Acknowledge/.test(await page.textContent('#h-deadlines + ul')), 'the acknowledgement deadline is shown');
+	const dd = await page.textContent('#request-content > dt[data-field="deadline"] + dd');
+	assert(dd === humanDate(inDeadline), `the stated deadline: ${dd} (${inDeadline})`);
 	await H.screenshot(page, 'request-incoming');
 	await page.click('#act-acknowledged');
 	await page.click('#action-confirm');

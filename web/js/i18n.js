@@ -86,18 +86,30 @@ export function remember(user, code) {
 }
 
 // Formatting with the browser's ICU data (plural forms, digits, calendars).
+// Dates for people, in the page's language, always in UTC and on a 24-hour
+// clock, so that two States read the same instant the same way: "4 Dec
+// 2026, 16:20 UTC", "4 déc. 2026, 16:20 UTC". English is written the
+// international (British) way, day before month.
+const LOCALE = {en: 'en-GB'};
+const DATE = {day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC'};
+const TIME = {hour: '2-digit', minute: '2-digit', hourCycle: 'h23'};
+
+function locale() {
+	return LOCALE[lang] || lang;
+}
+
 export function fmtDateTime(v) {
 	const d = toDate(v);
 	if (!d)
 		return '—';
-	return new Intl.DateTimeFormat(lang, {dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC'}).format(d) + ' UTC';
+	return new Intl.DateTimeFormat(locale(), {...DATE, ...TIME}).format(d) + ' UTC';
 }
 
 export function fmtDate(v) {
 	const d = toDate(v);
 	if (!d)
 		return '—';
-	return new Intl.DateTimeFormat(lang, {dateStyle: 'medium', timeZone: 'UTC'}).format(d);
+	return new Intl.DateTimeFormat(locale(), DATE).format(d);
 }
 
 export function fmtNumber(n, opts) {

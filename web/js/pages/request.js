@@ -79,16 +79,39 @@ function transferError(x) {
 /* Items whose transfers are looked up at once when the page loads. */
 const XFER_LOOKUPS = 32;
 
-function renderValue(v) {
+/* A value of the document as people read it: a field of type time (the
+ * node's RFC 3339 UTC) as a date in the page's language; nested lists and
+ * items with the kind's own field order and labels. */
+function renderValue(v, f) {
+	if (f && f.type === 'time' && typeof v === 'string' && toDate(v))
+		return h('time', {datetime: v}, fmtDateTime(v));
 	if (v === true)
 		return t('common.yes');
 	if (v === false)
 		return t('common.no');
 	if (Array.isArray(v))
-		return h('ol', {}, v.map(x => h('li', {}, renderValue(x))));
+		return h('ol', {}, v.map(x => h('li', {}, renderValue(x, f && f.items ? {items: f.items, type: 'item'} : null))));
 	if (v && typeof v === 'object')
-		return h('dl', {class: 'nested'}, Object.entries(v).map(([k, x]) => [h('dt', {}, fieldLabel(k)), h('dd', {}, renderValue(x))]));
+		return h('dl', {class: 'nested'}, inOrder(Object.entries(v), f && f.items).map(([k, x, g]) =>
+			[h('dt', {}, fieldLabel(k)), h('dd', {}, renderValue(x, g))]));
 	return String(v ?? '—');
+}
+
+/* "Created: 4 Dec 2026, 16:20 UTC" (nothing when the node gave no time) */
+function dateLine(id, key, v) {
+	const d = toDate(v);
+	return d ? h('p', {}, h('span', {class: 'k'}, t(key)), ' ',
+		h('time', {id, datetime: d.toISOString()}, fmtDateTime(d))) : null;
+}
+
+/* [name, value] pairs in the order of the kind's fields (GET /v1/kinds
+ * lists them in the article's order: 42 (a), (b), ...), each with its
+ * field; names the kind does not list come last, by name. */
+function inOrder(entries, fields) {
+	const pos = new Map((fields || []).map((f, i) => [f.name, i]));
+	const at = k => (pos.has(k) ? pos.get(k) : pos.size);
+	return entries.map(([k, v]) => [k, v, fields ? fields[pos.get(k)] : undefined])
+		.sort((a, b) => at(a[0]) - at(b[0]) || a[0].localeCompare(b[0]));
 }
 
 export async function render(ctx, main, {args}) {
@@ -136,6 +159,8 @@ export async function render(ctx, main, {args}) {
 					h('span', {class: `state state-${req.state}`, id: 'request-state'}, stateLabel(req.state))),
 				h('p', {}, h('span', {class: 'k'}, t(dir === 'in' ? 'request.from' : 'request.to')), ' ', counterpart(req, ctx.party()) || '—'),
 				h('p', {}, h('span', {class: 'k'}, t('list.reference')), ' ', h('span', {class: 'mono'}, String(req.id))),
+				dateLine('request-created', 'request.created', req.created_at),
+				dir === 'in' ? dateLine('request-received', 'request.received', req.received_at) : null,
 				req.ledger_index !== undefined ? h('p', {}, h('span', {class: 'k'}, t('request.ledger_index')), ' ',
 					h('a', {href: `#/audit?index=${req.ledger_index}`}, `#${req.ledger_index}`)) : null),
 			h('section', {class: 'clock', 'aria-labelledby': 'h-deadlines'},
@@ -156,11 +181,10 @@ export async function render(ctx, main, {args}) {
 				h('div', {id: 'action-form'})),
 			h('section', {'aria-labelledby': 'h-content'},
 				h('h2', {id: 'h-content'}, t('request.content')),
-				h('dl', {class: 'content'}, Object.entries(body).filter(([k]) => !skip.has(k)).map(([k, v]) => {
-					const f = kind && kind.fields.find(x => x.name === k);
-					return [h('dt', {}, fieldLabel(k), f && f.article ? h('span', {class: 'art'}, ' ', articleText(f.article)) : null),
-						h('dd', {}, renderValue(v))];
-				}))),
+				h('dl', {class: 'content', id: 'request-content'}, inOrder(Object.entries(body).filter(([k]) => !skip.has(k)),
+					kind && kind.fields).map(([k, v, f]) =>
+					[h('dt', {'data-field': k}, fieldLabel(k), f && f.article ? h('span', {class: 'art'}, ' ', articleText(f.article)) : null),
+						h('dd', {}, renderValue(v, f))]))),
 			evidenceSection(req),
 			h('section', {'aria-labelledby': 'h-timeline'},
 				h('h2', {id: 'h-timeline'}, t('request.timeline')),
