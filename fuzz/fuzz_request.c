@@ -7,7 +7,7 @@
 #include <stdlib.h>
 
 #include "core/deadline.h"
-#include "core/lifecycle.h"
+#include "core/protocol.h"
 #include "core/request.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -18,7 +18,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct hn_problems ps;
 	struct hn_deadline_input in;
 	struct hn_deadline out[HN_DEADLINES_MAX];
-	const struct hn_transition *tr[32];
+	const struct hn_proto_row *tr[32];
 	enum hn_basis basis;
 	json_t *req = NULL;
 	char line[512];
@@ -42,7 +42,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (s = 0; s < HN_ST_COUNT_; s++) {
 		in.state = (enum hn_state)s;
 		in.side = (enum hn_side)(s & 1);
-		(void)hn_transitions_from(in.kind, in.side, in.state, tr, 32);
+		(void)hn_proto_actions(hn_protocol_for(in.kind), in.side, in.state,
+		    HN_PR_OFFICERS, tr, 32);
 		(void)hn_deadlines_compute(&in, NULL, 1795392000 + 3600, out,
 		    HN_DEADLINES_MAX);
 	}

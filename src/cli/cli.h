@@ -32,6 +32,7 @@ int cmd_parties(int argc, char **argv);
 int cmd_request(int argc, char **argv);
 int cmd_request_validate(int argc, char **argv);
 int cmd_request_kinds(int argc, char **argv);
+int cmd_request_protocol(int argc, char **argv);
 int cmd_request_create(int argc, char **argv);
 int cmd_request_list(int argc, char **argv);
 int cmd_request_show(int argc, char **argv);

@@ -12,6 +12,8 @@ static const struct hn_cmd request_cmds[] = {
 	    "FILE: check a request against its kind's articles" },
 	{ "kinds", cmd_request_kinds,
 	    "print the request kinds table as JSON (as GET /v1/kinds)" },
+	{ "protocol", cmd_request_protocol,
+	    "print the protocol: every kind's states and transitions" },
 	{ "create", cmd_request_create, "FILE: create a request on the node" },
 	{ "list", cmd_request_list, "list requests (--kind --party --state "
 	    "--due ...)" },

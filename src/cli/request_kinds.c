@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/protocol.h"
 #include "core/request.h"
 
 static void
@@ -69,6 +70,23 @@ cmd_request_kinds(int argc, char **argv)
 	if (s == NULL)
 		return hn_cli_fail(2, "out of memory");
 	puts(s);
+	free(s);
+	return 0;
+}
+
+/* hanoinet request protocol: every kind's table as Markdown (the text
+ * docs/protocol.md holds between its protocol markers). */
+int
+cmd_request_protocol(int argc, char **argv)
+{
+	char *s;
+
+	(void)argv;
+	if (argc != 1)
+		return hn_cli_usage("usage: hanoinet request protocol");
+	if ((s = hn_protocol_text()) == NULL)
+		return hn_cli_fail(2, "out of memory");
+	fputs(s, stdout);
 	free(s);
 	return 0;
 }

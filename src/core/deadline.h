@@ -23,7 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/lifecycle.h"
+#include "core/protocol.h"
 #include "core/request.h"
 
 #define HN_TIME_NONE INT64_MIN

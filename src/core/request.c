@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "core/date.h"
-#include "core/lifecycle.h"
+#include "core/protocol.h"
 #include "util/json.h"
 
 #define TEXT HN_REQUEST_MAX_TEXT
@@ -656,42 +656,36 @@ fail:
 static json_t *
 transitions_json(const struct hn_kind *k)
 {
-	const struct hn_transition *t[HN_ST_COUNT_];
+	const struct hn_protocol *p = hn_protocol_for(k);
+	char cite[HN_CITATION_MAX];
 	json_t *arr = json_array(), *o, *needs;
-	size_t i, n;
-	int side, st;
+	size_t i, j;
 
-	for (side = 0; arr != NULL && side < 2; side++)
-		for (st = 0; st < HN_ST_COUNT_; st++) {
-			n = hn_transitions_from(k, side, st, t, HN_ST_COUNT_);
-			for (i = 0; i < n && i < HN_ST_COUNT_; i++) {
-				needs = json_array();
-				if (needs != NULL &&
-				    (t[i]->needs & HN_NEED_SUPERVISOR))
-					json_array_append_new(needs,
-					    json_string("supervisor"));
-				if (needs != NULL &&
-				    (t[i]->needs & HN_NEED_GROUNDS))
-					json_array_append_new(needs,
-					    json_string("grounds"));
-				if (needs != NULL &&
-				    (t[i]->needs & HN_NEED_REASON))
-					json_array_append_new(needs,
-					    json_string("reason"));
-				o = json_pack("{s:s, s:s, s:s, s:s, s:o*}",
-				    "side", hn_side_name(side), "from",
-				    hn_state_name(t[i]->from), "to",
-				    hn_state_name(t[i]->to), "article",
-				    t[i]->article, "needs", needs);
-				if (o == NULL ||
-				    json_object_get(o, "needs") == NULL ||
-				    json_array_append_new(arr, o) != 0) {
-					json_decref(o);
-					json_decref(arr);
-					return NULL;
-				}
-			}
+	for (i = 0; arr != NULL && p != NULL && i < p->nrows; i++) {
+		const struct hn_proto_row *t = &p->rows[i];
+
+		needs = json_array();
+		if (needs != NULL && t->cause == HN_BY_USER &&
+		    (t->roles & HN_PR_OFFICERS) == HN_PR_SUPERVISOR)
+			json_array_append_new(needs, json_string("supervisor"));
+		for (j = 0; needs != NULL && hn_need_names[j] != NULL; j++)
+			if (t->needs & (1u << j))
+				json_array_append_new(needs,
+				    json_string(hn_need_names[j]));
+		o = json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, "
+		    "s:o*}", "side", hn_side_name(t->side), "from",
+		    hn_state_name(t->from), "to", hn_state_name(t->to), "cause",
+		    hn_cause_name(t->cause), "on", t->on, "sends", t->sends,
+		    "article", t->cite != NULL ? t->cite->article : NULL,
+		    "citation", t->cite != NULL ? hn_citation_format(t->cite,
+		    cite, sizeof(cite)) : NULL, "needs", needs);
+		if (o == NULL || json_object_get(o, "needs") == NULL ||
+		    json_array_append_new(arr, o) != 0) {
+			json_decref(o);
+			json_decref(arr);
+			return NULL;
 		}
+	}
 	return arr;
 }
 
@@ -700,6 +694,7 @@ hn_kinds_json(void)
 {
 	const struct hn_kind *k;
 	const struct hn_ground *g;
+	char cite[HN_CITATION_MAX];
 	json_t *root, *kinds, *o, *one_of, *arr;
 	int st;
 
@@ -728,15 +723,17 @@ hn_kinds_json(void)
 			goto fail;
 	}
 	arr = json_object_get(root, "states");
-	for (st = 0; st < HN_ST_COUNT_; st++)
+	for (st = 0; st < HN_ST_NONE; st++)
 		if (json_array_append_new(arr,
 		    json_string(hn_state_name(st))) != 0)
 			goto fail;
 	arr = json_object_get(root, "grounds");
 	for (g = hn_grounds; g->code != NULL; g++) {
-		o = json_pack("{s:s, s:s, s:s, s:b}", "code", g->code,
-		    "article", g->article, "text", g->text,
-		    "preservation_only", g->preservation_only);
+		o = json_pack("{s:s, s:s, s:s, s:b, s:s}", "code", g->code,
+		    "article", g->src.article, "text", g->text,
+		    "preservation_only", strcmp(g->src.article, "42") == 0,
+		    "citation", hn_citation_format(&g->src, cite,
+		    sizeof(cite)));
 		if (o == NULL || json_array_append_new(arr, o) != 0)
 			goto fail;
 	}

@@ -137,7 +137,7 @@ int hn_request_basis(const json_t *req, enum hn_basis *out);
  *                              "needs": ["supervisor"|"grounds"|"reason"]}]}],
  *  "states": ["draft", ...],
  *  "grounds": [{"code", "article", "text", "preservation_only"}]}
- * (lifecycle.h explains states, transitions and grounds.)
+ * (core/protocol.h explains states and transitions, core/grounds.h the grounds.)
  * A new reference; NULL on ENOMEM.
  */
 json_t *hn_kinds_json(void);

@@ -217,8 +217,7 @@ p_request_changed(void *ctx, struct hn_db *db, const struct hn_request_row *rq,
 		/* withdrawn before it was queued: nothing went out */
 		if (strcmp(rq->state, "withdrawn") != 0 ||
 		    strcmp(from_state, "draft") == 0 ||
-		    strcmp(from_state, "awaiting_approval") == 0 ||
-		    strcmp(from_state, "approved") == 0)
+		    strcmp(from_state, "awaiting_approval") == 0)
 			return 0;
 		kind = "withdrawal";
 		to = rq->to;
@@ -254,8 +253,8 @@ p_request_note(void *ctx, struct hn_db *db, const struct hn_request_row *rq,
 		return hn_error_set(err, HN_ESTATE, NULL, NULL,
 		    "this node is not on the network");
 	if (ours ? (strcmp(rq->state, "draft") == 0 ||
-	    strcmp(rq->state, "awaiting_approval") == 0 ||
-	    strcmp(rq->state, "approved") == 0) : rq->remote_id[0] == '\0')
+	    strcmp(rq->state, "awaiting_approval") == 0) :
+	    rq->remote_id[0] == '\0')
 		return hn_error_set(err, HN_ESTATE, "state", "40",
 		    "request %s has not gone over the network", rq->id);
 	body = json_pack("{s:s, s:O}", "request", rq->id, "payload", payload);
@@ -296,24 +295,14 @@ p_deliver(void *ctx, struct hn_db *db, const struct hn_envelope *e,
 	hn_request_row_init(&row);
 	if (k != NULL && k->is_request) {
 		r = hn_rq_receive(fn->n, db, e->body, e->id, now, &row, err);
-	} else if (strcmp(e->kind, "withdrawal") == 0) {
-		r = hn_requests_get(db, e->in_reply_to, &row);
-		if (r == 0 && (strcmp(row.side, "requested") != 0 ||
-		    strcmp(row.from, e->sender) != 0))
-			r = HN_EDENIED;
-		hn_request_row_release(&row);
-		hn_request_row_init(&row);
-		if (r == 0)
-			r = hn_rq_transition(fn->n, db, e->in_reply_to,
-			    "withdrawn", NULL, json_object_get(e->body,
-			    "payload"), e->sender, now, &row, err);
 	} else if (strcmp(e->kind, "more_information") == 0) {
 		r = hn_rq_note(fn->n, db, e->in_reply_to, e->sender, e->sender,
 		    e->kind, (state = hn_json_str(json_object_get(e->body,
 		    "payload"), "text")) != NULL ? state : "", now, &row, err);
 	} else if ((state = hn_json_str(e->body, "state")) != NULL) {
-		r = hn_rq_answer(fn->n, db, e->in_reply_to, e->sender, state,
-		    json_object_get(e->body, "payload"), now, &row, err);
+		r = hn_rq_answer(fn->n, db, e->in_reply_to, e->sender,
+		    e->kind, state, json_object_get(e->body, "payload"), now,
+		    &row, err);
 	} else {
 		r = 0;
 	}
@@ -350,7 +339,6 @@ p_delivered(void *ctx, struct hn_db *db, const char *msg_id,
 	struct hn_fednode *fn = ctx;
 	struct hn_outbox_row o;
 	struct hn_request_row row;
-	struct hn_transition_args args;
 	int r;
 
 	(void)rc;
@@ -359,18 +347,10 @@ p_delivered(void *ctx, struct hn_db *db, const char *msg_id,
 	r = 0;
 	if (o.request_id[0] != '\0' && hn_msg_kind_find(o.kind) != NULL &&
 	    hn_msg_kind_find(o.kind)->is_request) {
-		memset(&args, 0, sizeof(args));
 		hn_request_row_init(&row);
-		r = hn_rq_transition(fn->n, db, o.request_id, "sent", &args,
-		    NULL, "federation", (int64_t)time(NULL), &row, err);
+		r = hn_rq_receipted(fn->n, db, o.request_id,
+		    (int64_t)time(NULL), &row, err);
 		hn_request_row_release(&row);
-		if (r == 0) {
-			hn_request_row_init(&row);
-			r = hn_rq_transition(fn->n, db, o.request_id,
-			    "delivered", &args, NULL, "federation",
-			    (int64_t)time(NULL), &row, err);
-			hn_request_row_release(&row);
-		}
 		/* A request withdrawn meanwhile stays withdrawn. Its
 		 * withdrawal may have reached the other node before the
 		 * request did (delivery threads do not keep an order) and

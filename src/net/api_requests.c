@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "core/deadline.h"
-#include "core/lifecycle.h"
+#include "core/protocol.h"
 #include "core/request.h"
 #include "net/http.h"
 #include "net/node.h"
@@ -281,6 +281,7 @@ struct transition_job {
 	int64_t now;
 	struct hn_request_row row;
 	char from[24];
+	int approve; /* POST .../approve: only from awaiting_approval */
 };
 
 static int
@@ -295,13 +296,18 @@ transition_job(struct hn_db *db, void *arg, struct hn_error *err)
 		snprintf(j->from, sizeof(j->from), "%s", before.state);
 	hn_request_row_release(&before);
 	hn_request_row_release(&j->row);
+	if (j->approve && j->from[0] != '\0' &&
+	    strcmp(j->from, "awaiting_approval") != 0)
+		return hn_error_set(err, HN_ESTATE, "state", "41",
+		    "only an emergency request awaiting approval is "
+		    "approved");
 	rc = hn_rq_transition(j->node, db, j->id, j->to, &j->args, j->payload,
 	    j->actor, j->now, &j->row, err);
 	return rc;
 }
 
 static int
-do_transition(struct hn_req *r, const char *to, json_t *body)
+do_transition(struct hn_req *r, const char *to, int approve, json_t *body)
 {
 	const char *grounds[32];
 	struct transition_job j;
@@ -312,6 +318,7 @@ do_transition(struct hn_req *r, const char *to, json_t *body)
 	int rc;
 
 	memset(&j, 0, sizeof(j));
+	j.approve = approve;
 	hn_request_row_init(&j.row);
 	hn_error_clear(&e);
 	if (!hn_rq_id_valid(id))
@@ -343,7 +350,7 @@ do_transition(struct hn_req *r, const char *to, json_t *body)
 		if (json_string_length(v) > 0)
 			j.args.reason = json_string_value(v);
 	}
-	j.args.supervisor = r->who.role == HN_ROLE_SUPERVISOR;
+	j.args.roles = (unsigned)r->who.role & HN_PR_OFFICERS;
 	/* what the history keeps: grounds and reason as given */
 	payload = json_object();
 	if (j.args.ngrounds > 0)
@@ -385,7 +392,7 @@ hn_api_requests_transition(struct hn_req *r)
 		rc = hn_resp_error(r, 400, "validation_failed", "to", NULL,
 		    "\"to\": the state to move to is required");
 	else
-		rc = do_transition(r, to, body);
+		rc = do_transition(r, to, 0, body);
 	json_decref(body);
 	return rc;
 }
@@ -404,7 +411,7 @@ hn_api_requests_approve(struct hn_req *r)
 		return hn_resp_error(r, 500, "internal", NULL, NULL,
 		    "internal error");
 	}
-	rc = do_transition(r, "approved", body);
+	rc = do_transition(r, "queued", 1, body);
 	json_decref(body);
 	return rc;
 }

@@ -416,6 +416,37 @@ load(struct hn_db *db, const char *id, struct hn_request_row *r,
 	return 0;
 }
 
+/* Checks a change of r (loaded) against its kind's protocol table. */
+static int
+check(const struct hn_request_row *r, const struct hn_kind *k,
+    enum hn_side side, enum hn_state from, enum hn_state to,
+    enum hn_cause cause, const char *on, const char *actor,
+    const struct hn_transition_args *args, int64_t now, struct hn_error *err)
+{
+	struct hn_refusal_ctx rc;
+	struct hn_proto_facts f;
+
+	memset(&rc, 0, sizeof(rc));
+	rc.kind = k;
+	if (hn_basis_parse(r->legal_basis, &rc.basis) != 0)
+		rc.basis = HN_BASIS_UNCCC;
+	memset(&f, 0, sizeof(f));
+	f.actor = actor;
+	f.author = r->created_by;
+	f.now = now;
+	f.preserved_at = r->preserved_at == HN_RQ_NONE ? 0 : r->preserved_at;
+	f.preservation_ref_ok = true;
+	f.refusal = &rc;
+	if (args != NULL) {
+		f.roles = args->roles;
+		f.grounds = args->grounds;
+		f.ngrounds = args->ngrounds;
+		f.reason = args->reason;
+	}
+	return hn_proto_check(hn_protocol_for(k), side, from, to, cause, on,
+	    &f, NULL, err);
+}
+
 int
 hn_rq_transition(struct hn_node *n, struct hn_db *db, const char *id,
     const char *to, const struct hn_transition_args *args,
@@ -432,30 +463,63 @@ hn_rq_transition(struct hn_node *n, struct hn_db *db, const char *id,
 	if (hn_state_parse(to, &to_st) != 0)
 		return hn_error_set(err, HN_EINVAL, "to", NULL,
 		    "unknown state '%s'", to);
-	if ((rc = hn_transition_check(k, side, from_st, to_st, args, err)) != 0)
+	if ((rc = check(r, k, side, from_st, to_st, HN_BY_USER, NULL, actor,
+	    args, now, err)) != 0)
 		return rc;
 	return apply(n, db, r, to_st, args, payload, actor, now, err);
 }
 
 int
-hn_rq_answer(struct hn_node *n, struct hn_db *db, const char *id,
-    const char *party, const char *state, const json_t *payload, int64_t now,
-    struct hn_request_row *r, struct hn_error *err)
+hn_rq_receipted(struct hn_node *n, struct hn_db *db, const char *id,
+    int64_t now, struct hn_request_row *r, struct hn_error *err)
 {
 	const struct hn_kind *k;
-	enum hn_state from_st, to_st;
+	enum hn_state from_st;
 	enum hn_side side;
 	int rc;
 
 	if ((rc = load(db, id, r, &k, &side, &from_st, err)) != 0)
 		return rc;
-	if (side != HN_SIDE_REQUESTING || strcmp(r->to, party) != 0)
+	if ((rc = check(r, k, side, from_st, HN_ST_DELIVERED, HN_BY_RECEIPT,
+	    HN_MSG_REQUEST, "federation", NULL, now, err)) != 0)
+		return rc;
+	return apply(n, db, r, HN_ST_DELIVERED, NULL, NULL, "federation", now,
+	    err);
+}
+
+int
+hn_rq_answer(struct hn_node *n, struct hn_db *db, const char *id,
+    const char *party, const char *kind, const char *state,
+    const json_t *payload, int64_t now, struct hn_request_row *r,
+    struct hn_error *err)
+{
+	struct hn_transition_args args;
+	const char *g[16];
+	const json_t *v;
+	const struct hn_kind *k;
+	enum hn_state from_st, to_st;
+	enum hn_side side;
+	size_t i;
+	int rc;
+
+	if ((rc = load(db, id, r, &k, &side, &from_st, err)) != 0)
+		return rc;
+	if (strcmp(side == HN_SIDE_REQUESTING ? r->to : r->from, party) != 0)
 		return hn_error_set(err, HN_EDENIED, NULL, NULL,
-		    "request %s was not sent to %s", id, party);
-	if (hn_state_parse(state, &to_st) != 0 ||
-	    !hn_answer_applies(k, from_st, to_st))
-		return HN_ESTATE;
-	return apply(n, db, r, to_st, NULL, payload, party, now, err);
+		    "request %s is not between us and %s", id, party);
+	if (hn_state_parse(state, &to_st) != 0)
+		return hn_error_set(err, HN_ESTATE, "state", NULL,
+		    "unknown state '%.32s'", state);
+	memset(&args, 0, sizeof(args));
+	args.reason = hn_json_str(payload, "reason");
+	json_array_foreach(json_object_get(payload, "grounds"), i, v)
+		if (json_is_string(v) && args.ngrounds < 16)
+			g[args.ngrounds++] = json_string_value(v);
+	args.grounds = g;
+	if ((rc = check(r, k, side, from_st, to_st, HN_BY_MESSAGE, kind, party,
+	    &args, now, err)) != 0)
+		return rc;
+	return apply(n, db, r, to_st, &args, payload, party, now, err);
 }
 
 int
@@ -554,12 +618,12 @@ static json_t *
 view(struct hn_node *n, const struct hn_request_row *r, json_t *body,
     json_t *events, int64_t now)
 {
-	const struct hn_transition *tr[32];
+	const struct hn_proto_row *tr[32];
 	struct hn_deadline d[HN_DEADLINES_MAX];
 	struct hn_deadline_config cfg;
 	struct hn_deadline_input in;
 	json_t *o, *dl, *ts, *t, *needs;
-	size_t i, nt;
+	size_t i, j, nt;
 	int nd;
 
 	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I,"
@@ -594,22 +658,21 @@ view(struct hn_node *n, const struct hn_request_row *r, json_t *body,
 	json_object_set_new(o, "deadlines", dl);
 	ts = json_array();
 	if (in.kind != NULL) {
-		nt = hn_transitions_from(in.kind, in.side, in.state, tr,
-		    sizeof(tr) / sizeof(tr[0]));
+		nt = hn_proto_actions(hn_protocol_for(in.kind), in.side,
+		    in.state, HN_PR_OFFICERS, tr, sizeof(tr) / sizeof(tr[0]));
 		for (i = 0; i < nt && i < sizeof(tr) / sizeof(tr[0]); i++) {
 			needs = json_array();
-			if (tr[i]->needs & HN_NEED_SUPERVISOR)
+			if ((tr[i]->roles & HN_PR_OFFICERS) == HN_PR_SUPERVISOR)
 				json_array_append_new(needs,
 				    json_string("supervisor"));
-			if (tr[i]->needs & HN_NEED_GROUNDS)
-				json_array_append_new(needs,
-				    json_string("grounds"));
-			if (tr[i]->needs & HN_NEED_REASON)
-				json_array_append_new(needs,
-				    json_string("reason"));
-			t = json_pack("{s:s, s:s?, s:o}", "to",
-			    hn_state_name(tr[i]->to), "article",
-			    tr[i]->article, "needs", needs);
+			for (j = 0; hn_need_names[j] != NULL; j++)
+				if (tr[i]->needs & (1u << j))
+					json_array_append_new(needs,
+					    json_string(hn_need_names[j]));
+			t = json_pack("{s:s, s:s?, s:s?, s:o}", "to",
+			    hn_state_name(tr[i]->to), "article", tr[i]->cite ?
+			    tr[i]->cite->article : NULL, "label", tr[i]->label,
+			    "needs", needs);
 			json_array_append_new(ts, t);
 		}
 	}

@@ -21,12 +21,20 @@
 #include <jansson.h>
 #include <stdint.h>
 
-#include "core/lifecycle.h"
+#include "core/protocol.h"
 #include "store/requests.h"
 #include "util/err.h"
 
 struct hn_node;
 struct hn_db;
+
+/* What the actor brings with a transition. */
+struct hn_transition_args {
+	const char *const *grounds; /* ground codes (refusal) */
+	size_t ngrounds;
+	const char *reason; /* reason text (refusal, postponement) */
+	unsigned roles;     /* the actor's HN_PR_* roles */
+};
 
 /*
  * Creates an outgoing request (requesting side, state draft) from a
@@ -81,16 +89,21 @@ int hn_rq_transition(struct hn_node *n, struct hn_db *db, const char *id,
     struct hn_request_row *out, struct hn_error *err);
 
 /*
- * The requested State (`party`) answered our request `id` with `state`
- * (federation: an acknowledgement, refusal, response...). Applies it as
- * core's hn_answer_applies says, with actor `party`; HN_ESTATE when the
- * answer changes nothing (stale, repeated or out of the kind's rules),
- * HN_EDENIED when the request is not ours or was not sent to `party`,
- * HN_ENOTFOUND. Inside a write job.
+ * The other State (`party`) sent message `kind` about request `id` naming
+ * `state`: an answer of the requested State, or the requester's
+ * withdrawal. Applied if the kind's protocol has that row for our copy
+ * (grounds and reasons in the payload checked too); HN_ESTATE when it
+ * has not (stale, repeated, out of the rules), HN_EDENIED when the
+ * request is not between us and `party`, HN_ENOTFOUND. Inside a write job.
  */
 int hn_rq_answer(struct hn_node *n, struct hn_db *db, const char *id,
-    const char *party, const char *state, const json_t *payload, int64_t now,
-    struct hn_request_row *out, struct hn_error *err);
+    const char *party, const char *kind, const char *state,
+    const json_t *payload, int64_t now, struct hn_request_row *out,
+    struct hn_error *err);
+
+/* Our request message was receipted: queued -> delivered. */
+int hn_rq_receipted(struct hn_node *n, struct hn_db *db, const char *id,
+    int64_t now, struct hn_request_row *out, struct hn_error *err);
 
 /*
  * A message about request `id` that changes no state: `kind` (e.g.

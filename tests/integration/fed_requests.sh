@@ -139,22 +139,23 @@ rq_wait FRA "$W" withdrawn
 grep -q '"actor":"VNM"' <<<"$BODY" || fail "FRA history does not name VNM: $BODY"
 ok "a withdrawal on VNM withdraws FRA's copy"
 
-# A withdrawal of a request FRA already answered (released) changes nothing
-# there; a draft withdrawn sends nothing.
+# Art. 42: preserved data is kept at least 60 days; FRA cannot release it
+# the day it took effect (only VNM's withdrawal ends it earlier), and both
+# copies stay preserved; a draft withdrawn sends nothing.
 fed_api FRA POST "/v1/requests/$P/transitions" '{"to":"released"}'
-expect 200 "release"
-rq_wait VNM "$P" released
-fed_send VNM FRA withdrawal "$P" "{\"request\":\"$P\"}"
-inbox_has FRA "$MSGID"
+expect_field 409 "release before 60 days" state
+[ "$(jget article)" = 42 ] || fail "release before 60 days cites $(jget article)"
 rq_state FRA "$P"
-[ "$ST" = released ] || fail "withdrawal after release moved FRA to $ST"
+[ "$ST" = preserved ] || fail "a refused release moved FRA to $ST"
+rq_state VNM "$P"
+[ "$ST" = preserved ] || fail "a refused release moved VNM to $ST"
 fed_api VNM POST /v1/requests "$(fed_request preservation VNM FRA)"
 D=$(jget id)
 fed_api VNM POST "/v1/requests/$D/transitions" '{"to":"withdrawn"}'
 expect 200 "withdraw draft"
 fed_api VNM GET "/v1/messages?request_id=$D"
 [ "$(jget messages.0.id 2>/dev/null)" = "" ] || fail "a withdrawn draft sent a message: $BODY"
-ok "late withdrawals change nothing; a withdrawn draft sends nothing"
+ok "no release before 60 days (art. 42); a withdrawn draft sends nothing"
 
 # Sent and withdrawn while FRA is down: the request and its withdrawal
 # reach FRA later, in either order; FRA's copy ends withdrawn.

@@ -81,7 +81,7 @@ test_acknowledge(void **state)
 	in = input("mla", HN_SIDE_REQUESTED, HN_ST_RECEIVED);
 	in.received_at = T0;
 	assert_int_equal(compute(&in, T0 + 30 * H), 0);
-	in = input("emergency", HN_SIDE_REQUESTING, HN_ST_SENT);
+	in = input("emergency", HN_SIDE_REQUESTING, HN_ST_DELIVERED);
 	in.created_at = T0;
 	assert_int_equal(compute(&in, T0 + 30 * H), 0);
 	/* configuration */

@@ -484,15 +484,16 @@ test_kinds_json(void **state)
 	    "emergency");
 	saw = false;
 	json_array_foreach(json_object_get(k, "transitions"), i, f) {
-		if (strcmp(json_string_value(json_object_get(f, "to")),
-		    "approved") == 0) {
+		if (strcmp(json_string_value(json_object_get(f, "from")),
+		    "awaiting_approval") == 0 && strcmp(json_string_value(
+		    json_object_get(f, "to")), "queued") == 0) {
 			saw = true;
 			assert_string_equal(json_string_value(json_array_get(
 			    json_object_get(f, "needs"), 0)), "supervisor");
 		}
 	}
 	assert_true(saw);
-	assert_int_equal(json_array_size(json_object_get(j, "states")), 17);
+	assert_int_equal(json_array_size(json_object_get(j, "states")), 15);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(
 	    json_object_get(j, "grounds"), 0), "code")), "non_conformity");
 	json_decref(j);
