@@ -323,6 +323,22 @@ owner_check(enum hn_side side, enum hn_cause cause, unsigned from,
 	return "unknown cause";
 }
 
+/* The view lists row r among the actions of a user with roles. */
+static bool
+offered(struct model *m, enum hn_side side, unsigned from, unsigned roles,
+    const struct hn_proto_row *r)
+{
+	const struct hn_proto_row *out[M_STEPS];
+	size_t i, n;
+
+	n = hn_proto_actions(m->p, side, (enum hn_state)from, roles, out,
+	    M_STEPS);
+	for (i = 0; i < n && i < M_STEPS; i++)
+		if (out[i] == r)
+			return true;
+	return false;
+}
+
 /* Invariant 1 for one change hn_proto_check allowed: 0, or 1 + the index
  * of its description in m->bad. */
 static int
@@ -356,6 +372,8 @@ step_check(struct model *m, enum hn_side side, unsigned from, unsigned to,
 		w = "the row needs an approver other than the author";
 	else if ((r->needs & HN_PN_MIN_PRESERVATION) && !(flags & F_D60))
 		w = "the row needs the 60 days of art. 42";
+	else if (cause == HN_BY_USER && !offered(m, side, from, f->roles, r))
+		w = "the console would not offer it (hn_proto_actions)";
 	else if ((w = owner_check(side, cause, from, to)) != NULL)
 		;
 	else if (m->kind->emergency && side == REQ &&
@@ -1080,25 +1098,18 @@ model_free(struct model *m)
 	free(m);
 }
 
-/* Runs the search for kind k over table p (not necessarily k's own).
- * A new model the caller frees with model_free; its inv says the outcome
- * (0 none), and the trace was printed. */
+/* A model of kind k over table p (not necessarily k's own), not yet run;
+ * the caller frees it with model_free. */
 static struct model *
-model_run(const struct hn_kind *k, const struct hn_protocol *p,
-    double budget, bool quiet)
+model_new(const struct hn_kind *k, const struct hn_protocol *p)
 {
 	const struct hn_ground *g[1];
 	struct model *m = calloc(1, sizeof(*m));
-	struct mstate s0;
-	size_t lo, hi, i;
-	double t0 = now_secs();
-	bool partial = false;
+	size_t i;
 
 	assert_non_null(m);
 	m->kind = k;
 	m->p = p;
-	m->budget = budget;
-	m->quiet = quiet;
 	m->maxdepth = M_MAX_DEPTH;
 	m->hcap = 1u << 16;
 	m->hash = calloc(m->hcap, sizeof(*m->hash));
@@ -1112,7 +1123,24 @@ model_run(const struct hn_kind *k, const struct hn_protocol *p,
 	m->rctx.basis = HN_BASIS_UNCCC;
 	if (hn_grounds_allowed(&m->rctx, g, 1) > 0)
 		m->ground = g[0]->code;
+	return m;
+}
 
+/* Runs the search for kind k over table p. A new model the caller frees
+ * with model_free; its inv says the outcome (0 none), and unless quiet
+ * the trace was printed. */
+static struct model *
+model_run(const struct hn_kind *k, const struct hn_protocol *p,
+    double budget, bool quiet)
+{
+	struct model *m = model_new(k, p);
+	struct mstate s0;
+	size_t lo, hi, i;
+	double t0 = now_secs();
+	bool partial = false;
+
+	m->budget = budget;
+	m->quiet = quiet;
 	memset(&s0, 0, sizeof(s0));
 	s0.st[REQ] = (uint8_t)hn_state_initial(REQ);
 	s0.st[ED] = HN_ST_NONE;
@@ -1231,6 +1259,65 @@ test_real_tables(void **state)
 	printf("MODEL total %.2f s%s%s\n", now_secs() - t0,
 	    failed[0] ? ", failing kinds:" : "", failed);
 	assert_string_equal(failed, "");
+}
+
+/* The other half of "the console shows exactly the changes the gate
+ * allows": every action hn_proto_actions lists for a side, state and roles
+ * is a user row of them that hn_proto_check lets someone with those roles
+ * take once the facts are there (another person than the author, grounds
+ * and reasons, the 60 days, the preservation named). */
+static void
+test_actions_are_changes(void **state)
+{
+	const struct hn_proto_row *out[M_STEPS], *r;
+	const struct hn_kind *k;
+	const struct hn_protocol *p;
+	struct hn_proto_facts f;
+	struct hn_error err;
+	struct model *m;
+	unsigned side, st, roles;
+	size_t i, n, checked = 0;
+
+	for (k = hn_kinds; k->name != NULL; k++) {
+		p = hn_protocol_for(k);
+		m = model_new(k, p); /* for its facts */
+		for (side = 0; side < 2; side++)
+			for (st = 0; st < HN_ST_COUNT_; st++)
+				for (roles = 1; roles <= HN_PR_OFFICERS;
+				    roles++) {
+					n = hn_proto_actions(p, side, st, roles,
+					    out, M_STEPS);
+					assert_true(n <= M_STEPS);
+					for (i = 0; i < n; i++) {
+						assert_int_equal(out[i]->side,
+						    side);
+						assert_int_equal(out[i]->from, st);
+						assert_int_equal(out[i]->cause,
+						    HN_BY_USER);
+						assert_true(out[i]->roles & roles);
+						facts_init(m, &f, F_PRES | F_D60,
+						    roles | 0x8);
+						r = NULL;
+						if (hn_proto_check(p, side, st,
+						    out[i]->to, HN_BY_USER, NULL,
+						    &f, &r, &err) != 0)
+							fail_msg("%s: %s %s -> %s "
+							    "is offered but "
+							    "refused: %s",
+							    k->name,
+							    hn_side_name(side),
+							    st_name(st),
+							    st_name(out[i]->to),
+							    err.message);
+						assert_non_null(r);
+						assert_int_equal(r->to,
+						    out[i]->to);
+						checked++;
+					}
+				}
+		model_free(m);
+	}
+	assert_true(checked > 0);
 }
 
 /* ---- broken tables: the check must find each ---- */
@@ -1457,6 +1544,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_real_tables),
+		cmocka_unit_test(test_actions_are_changes),
 		cmocka_unit_test(test_broken_withdrawal_loses),
 		cmocka_unit_test(test_broken_requested_withdraws),
 		cmocka_unit_test(test_broken_answer_not_mirrored),
