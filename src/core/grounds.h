@@ -46,13 +46,8 @@ struct hn_ground {
 	struct hn_citation src;
 };
 
-/* What the requested party declared (the register or the node's
- * configuration, never code). */
-struct hn_party_decl {
-	bool dual_criminality_preservation; /* reservation to art. 42 */
-};
-
-/* What a refusal is about. */
+/* What a refusal is about. (struct hn_party_decl: treaty.h; it comes
+ * from the register or the node's configuration, never code.) */
 struct hn_refusal_ctx {
 	const struct hn_kind *kind;
 	enum hn_basis basis;

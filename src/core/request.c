@@ -361,35 +361,6 @@ party_code(const char *s)
 	    s[1] >= 'A' && s[1] <= 'Z' && s[2] >= 'A' && s[2] <= 'Z';
 }
 
-/* A language tag: 2-3 letters, then subtags of 1-8 letters or digits
- * joined by '-' (BCP 47 in its everyday form), at most HN_LANGTAG_MAX. */
-static bool
-lang_tag(const char *s)
-{
-	size_t i, run = 0, n;
-
-	if (s == NULL || (n = strlen(s)) < 2 || n > HN_LANGTAG_MAX)
-		return false;
-	for (i = 0; i < n && s[i] != '-'; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' &&
-		    s[i] <= 'Z')))
-			return false;
-	if (i < 2 || i > 3)
-		return false;
-	for (; i < n; i++) {
-		if (s[i] == '-') {
-			if (i + 1 == n || s[i + 1] == '-')
-				return false;
-			run = 0;
-		} else if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' &&
-		    s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9')) ||
-		    ++run > 8) {
-			return false;
-		}
-	}
-	return true;
-}
-
 /* The primary subtags of two tags are the same (ASCII, no case). */
 static bool
 same_language(const char *a, const char *b)
@@ -479,7 +450,7 @@ check_field(const json_t *v, const struct hn_field *f, const char *path,
 			    "must be a UTC time YYYY-MM-DDTHH:MM:SSZ");
 		break;
 	case HN_FT_LANG:
-		if (!lang_tag(s))
+		if (!hn_langtag_valid(s))
 			hn_problems_add(ps, path, f->article,
 			    "must be a language tag, e.g. fr or es-419");
 		break;

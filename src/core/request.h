@@ -40,8 +40,6 @@ enum hn_ftype {
 	HN_FT_LANG,   /* a language tag: "fr", "es-419", "zh-Hans" */
 };
 
-#define HN_LANGTAG_MAX 16 /* bytes of a language tag */
-
 /* "text", "party", ... as /v1/kinds and docs/requests.md name them. */
 const char *hn_ftype_name(enum hn_ftype t);
 

@@ -20,9 +20,15 @@ static const struct hn_instrument_rule rules[HN_INSTR_COUNT_] = {
 	 * not count in addition to those of its members. Art. 67: a
 	 * denunciation takes effect one year after receipt.
 	 */
+	/*
+	 * Art. 64: open for signature in Hanoi in 2025, then at United
+	 * Nations Headquarters until 31 December 2026; after that, accession.
+	 * Art. 42: the dual-criminality reservation for preservation.
+	 */
 	{ HN_INSTR_UNCCC, "unccc", "the UN Convention", 40, false,
 	    { HN_PERIOD_DAYS, 90 }, { HN_PERIOD_DAYS, 30 },
-	    { HN_PERIOD_YEARS, 1 }, "65", "67" },
+	    { HN_PERIOD_YEARS, 1 }, "65", "67", "2026-12-31", "64", "42",
+	    NULL },
 	/*
 	 * Budapest Convention. Art. 36(3): in force on the first day of the
 	 * month following three months after the fifth instrument (the
@@ -31,9 +37,15 @@ static const struct hn_instrument_rule rules[HN_INSTR_COUNT_] = {
 	 * Art. 47(2): a denunciation takes effect on the first day of the
 	 * month following three months after receipt.
 	 */
+	/*
+	 * Art. 36(1): open for signature with no closing date (art. 37:
+	 * accession by invitation). Art. 29(4): the dual-criminality
+	 * reservation for preservation.
+	 */
 	{ HN_INSTR_BUDAPEST, "budapest", "the Budapest Convention", 5, false,
 	    { HN_PERIOD_MONTHS_THEN_1ST, 3 }, { HN_PERIOD_MONTHS_THEN_1ST, 3 },
-	    { HN_PERIOD_MONTHS_THEN_1ST, 3 }, "36, 37", "47" },
+	    { HN_PERIOD_MONTHS_THEN_1ST, 3 }, "36, 37", "47", NULL, "36", "29",
+	    "4" },
 };
 
 static const char *const basis_names[HN_BASIS_COUNT_] = { "unccc",
@@ -43,6 +55,19 @@ static const char *const basis_names[HN_BASIS_COUNT_] = { "unccc",
 static const char *const event_names[HN_EV_COUNT_] = { "signature",
 	"ratification", "acceptance", "approval", "accession",
 	"denunciation" };
+
+static const char *const channel_names[HN_CH_COUNT_] = {
+	"central_authority", "network_24_7", "interpol", "diplomatic" };
+
+/*
+ * Budapest art. 42: the only reservations that may be made, as article and
+ * paragraph ("No other reservation may be made").
+ */
+static const struct {
+	const char *article, *paragraph;
+} budapest_reservations[] = { { "4", "2" }, { "6", "3" }, { "9", "4" },
+	{ "10", "3" }, { "11", "3" }, { "14", "3" }, { "22", "2" },
+	{ "29", "4" }, { "41", "1" } };
 
 const struct hn_instrument_rule *
 hn_instrument_rule(enum hn_instrument id)
@@ -113,6 +138,56 @@ hn_event_type_name(enum hn_event_type t)
 	return (unsigned)t < HN_EV_COUNT_ ? event_names[t] : "?";
 }
 
+const char *
+hn_channel_name(enum hn_channel c)
+{
+	return (unsigned)c < HN_CH_COUNT_ ? channel_names[c] : "?";
+}
+
+int
+hn_channel_parse(const char *s, enum hn_channel *out)
+{
+	int i;
+
+	for (i = 0; s != NULL && i < HN_CH_COUNT_; i++)
+		if (strcmp(s, channel_names[i]) == 0) {
+			*out = (enum hn_channel)i;
+			return 0;
+		}
+	return HN_EINVAL;
+}
+
+static bool
+alpha(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+bool
+hn_langtag_valid(const char *s)
+{
+	size_t i, run = 0, n;
+
+	if (s == NULL || (n = strlen(s)) < 2 || n > HN_LANGTAG_MAX)
+		return false;
+	for (i = 0; i < n && s[i] != '-'; i++)
+		if (!alpha(s[i]))
+			return false;
+	if (i < 2 || i > 3)
+		return false;
+	for (; i < n; i++) {
+		if (s[i] == '-') {
+			if (i + 1 == n || s[i + 1] == '-')
+				return false;
+			run = 0;
+		} else if (!(alpha(s[i]) || (s[i] >= '0' && s[i] <= '9')) ||
+		    ++run > 8) {
+			return false;
+		}
+	}
+	return true;
+}
+
 static bool
 is_instrument(enum hn_event_type t)
 {
@@ -135,8 +210,10 @@ hn_register_free(struct hn_register *reg)
 
 	if (reg == NULL)
 		return;
-	for (i = 0; i < reg->nparties; i++)
+	for (i = 0; i < reg->nparties; i++) {
 		free(reg->parties[i].events);
+		free(reg->parties[i].reservations);
+	}
 	free(reg->parties);
 	free(reg);
 }
@@ -151,14 +228,214 @@ label(char *buf, size_t n, size_t i, const char *code)
 		snprintf(buf, n, "parties[%zu]", i);
 }
 
+/*
+ * UNCCC art. 64: signature was open until 31 December 2026; a State that
+ * did not sign by then becomes a party by accession. A signature dated
+ * later is an error in the register, not a signature.
+ */
 static int
-load_event(const json_t *je, struct hn_event *ev, const char *where,
-    size_t j, struct hn_error *err)
+check_signature(const struct hn_event *ev, const struct hn_instrument_rule *rule,
+    const char *field, struct hn_error *err)
+{
+	char d[HN_DATE_STRLEN];
+	int32_t until;
+
+	if (ev->type != HN_EV_SIGNATURE || ev->date == HN_DATE_NONE ||
+	    rule->signature_until == NULL ||
+	    hn_date_parse(rule->signature_until, &until) != 0 ||
+	    ev->date <= until)
+		return 0;
+	hn_date_format(ev->date, d);
+	return hn_error_set(err, HN_EINVAL, field, rule->art_signature,
+	    "a signature dated %s: %s was open for signature until %s; after "
+	    "that a State becomes a party by accession (art. %s)", d,
+	    rule->title, rule->signature_until, rule->art_signature);
+}
+
+/* An article or paragraph number: 1-3 digits, no leading zero. */
+static bool
+article_number(const char *s)
+{
+	size_t i, n = s != NULL ? strlen(s) : 0;
+
+	if (n == 0 || n > 3 || s[0] == '0')
+		return false;
+	for (i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+static int
+load_reservation(const json_t *jr, struct hn_reservation *rv,
+    const char *where, size_t j, const struct hn_instrument_rule *rule,
+    struct hn_error *err)
 {
 	const json_t *v;
 	const char *s;
 	char f[HN_ERR_FIELD_MAX];
-	int i;
+	size_t i;
+
+	snprintf(f, sizeof(f), "%s.reservations[%zu]", where, j);
+	if (!json_is_object(jr))
+		return hn_error_set(err, HN_EINVAL, f, NULL, "not an object");
+	snprintf(f, sizeof(f), "%s.reservations[%zu].article", where, j);
+	if ((s = hn_json_str(jr, "article")) == NULL)
+		return hn_error_set(err, HN_EINVAL, f, NULL,
+		    "required string missing (an article number, e.g. \"%s\")",
+		    rule->art_reservation);
+	if (!article_number(s))
+		return hn_error_set(err, HN_EINVAL, f, NULL,
+		    "not an article number, e.g. \"%s\"",
+		    rule->art_reservation);
+	snprintf(rv->article, sizeof(rv->article), "%s", s);
+	snprintf(f, sizeof(f), "%s.reservations[%zu].paragraph", where, j);
+	v = json_object_get(jr, "paragraph");
+	if (v != NULL && !json_is_null(v)) {
+		if (!article_number(json_string_value(v)))
+			return hn_error_set(err, HN_EINVAL, f, NULL,
+			    "not a paragraph number, e.g. \"4\"");
+		snprintf(rv->paragraph, sizeof(rv->paragraph), "%s",
+		    json_string_value(v));
+	}
+	if (rule->id == HN_INSTR_BUDAPEST) {
+		/* Art. 42: only the listed reservations may be made. */
+		for (i = 0; i < sizeof(budapest_reservations) /
+		    sizeof(budapest_reservations[0]); i++)
+			if (strcmp(rv->article,
+			    budapest_reservations[i].article) == 0)
+				break;
+		snprintf(f, sizeof(f), "%s.reservations[%zu].%s", where, j,
+		    i == sizeof(budapest_reservations) /
+		    sizeof(budapest_reservations[0]) ? "article" :
+		    "paragraph");
+		if (i == sizeof(budapest_reservations) /
+		    sizeof(budapest_reservations[0]) ||
+		    (rv->paragraph[0] != '\0' && strcmp(rv->paragraph,
+		    budapest_reservations[i].paragraph) != 0))
+			return hn_error_set(err, HN_EINVAL, f, "42",
+			    "the Budapest Convention allows no reservation "
+			    "under art. %s%s%s%s; only arts. 4(2), 6(3), 9(4), "
+			    "10(3), 11(3), 14(3), 22(2), 29(4) and 41(1) "
+			    "(art. 42)", rv->article, rv->paragraph[0] ? "(" :
+			    "", rv->paragraph, rv->paragraph[0] ? ")" : "");
+	}
+	rv->date = HN_DATE_NONE;
+	v = json_object_get(jr, "date");
+	snprintf(f, sizeof(f), "%s.reservations[%zu].date", where, j);
+	if (v != NULL && !json_is_null(v) &&
+	    (!json_is_string(v) || hn_date_parse(json_string_value(v),
+	    &rv->date) != 0))
+		return hn_error_set(err, HN_EINVAL, f, NULL,
+		    "not a date YYYY-MM-DD");
+	v = json_object_get(jr, "text");
+	snprintf(f, sizeof(f), "%s.reservations[%zu].text", where, j);
+	if (v != NULL && !json_is_null(v) && !json_is_string(v))
+		return hn_error_set(err, HN_EINVAL, f, NULL, "not a string");
+	if (v != NULL && json_string_length(v) > HN_RESERVATION_TEXT_MAX)
+		return hn_error_set(err, HN_ETOOBIG, f, NULL,
+		    "longer than %d bytes", HN_RESERVATION_TEXT_MAX);
+	return 0;
+}
+
+static int
+load_reservations(const json_t *jp, struct hn_party *p, const char *where,
+    const struct hn_instrument_rule *rule, struct hn_error *err)
+{
+	const json_t *list = json_object_get(jp, "reservations"), *v;
+	char f[HN_ERR_FIELD_MAX];
+	size_t j;
+	int r;
+
+	snprintf(f, sizeof(f), "%s.reservations", where);
+	if (list == NULL || json_is_null(list))
+		return 0;
+	if (!json_is_array(list))
+		return hn_error_set(err, HN_EINVAL, f, NULL, "not an array");
+	if (json_array_size(list) > HN_PARTY_MAX_RESERVATIONS)
+		return hn_error_set(err, HN_ETOOBIG, f, NULL,
+		    "more than %d reservations", HN_PARTY_MAX_RESERVATIONS);
+	if (json_array_size(list) == 0)
+		return 0;
+	p->reservations = calloc(json_array_size(list),
+	    sizeof(*p->reservations));
+	if (p->reservations == NULL)
+		return hn_error_set(err, HN_ENOMEM, f, NULL, "out of memory");
+	json_array_foreach(list, j, v) {
+		struct hn_reservation *rv = &p->reservations[j];
+
+		if ((r = load_reservation(v, rv, where, j, rule, err)) != 0)
+			return r;
+		p->nreservations++;
+		/* UNCCC art. 42, Budapest art. 29(4). */
+		if (strcmp(rv->article, rule->art_reservation) == 0 &&
+		    (rule->para_reservation == NULL ||
+		    rv->paragraph[0] == '\0' ||
+		    strcmp(rv->paragraph, rule->para_reservation) == 0))
+			p->decl.dual_criminality_preservation = true;
+	}
+	return 0;
+}
+
+/* "declarations": {"languages": [tags], "channels": [names]}. */
+static int
+load_declarations(const json_t *jp, struct hn_party *p, const char *where,
+    struct hn_error *err)
+{
+	const json_t *d = json_object_get(jp, "declarations"), *list, *v;
+	char f[HN_ERR_FIELD_MAX];
+	enum hn_channel c;
+	size_t j;
+
+	snprintf(f, sizeof(f), "%s.declarations", where);
+	if (d == NULL || json_is_null(d))
+		return 0;
+	if (!json_is_object(d))
+		return hn_error_set(err, HN_EINVAL, f, NULL, "not an object");
+	list = json_object_get(d, "languages");
+	snprintf(f, sizeof(f), "%s.declarations.languages", where);
+	if (list != NULL && !json_is_null(list) && !json_is_array(list))
+		return hn_error_set(err, HN_EINVAL, f, NULL, "not an array");
+	if (json_array_size(list) > HN_DECL_MAX_LANGUAGES)
+		return hn_error_set(err, HN_ETOOBIG, f, NULL,
+		    "more than %d languages", HN_DECL_MAX_LANGUAGES);
+	json_array_foreach(list, j, v) {
+		snprintf(f, sizeof(f), "%s.declarations.languages[%zu]",
+		    where, j);
+		if (!hn_langtag_valid(json_string_value(v)))
+			return hn_error_set(err, HN_EINVAL, f, "40",
+			    "not a language tag, e.g. fr or es-419");
+		snprintf(p->decl.languages[p->decl.nlanguages++],
+		    sizeof(p->decl.languages[0]), "%s",
+		    json_string_value(v));
+	}
+	list = json_object_get(d, "channels");
+	snprintf(f, sizeof(f), "%s.declarations.channels", where);
+	if (list != NULL && !json_is_null(list) && !json_is_array(list))
+		return hn_error_set(err, HN_EINVAL, f, NULL, "not an array");
+	if (json_array_size(list) > HN_CH_COUNT_ * 2)
+		return hn_error_set(err, HN_ETOOBIG, f, NULL,
+		    "more than %d channels", HN_CH_COUNT_ * 2);
+	json_array_foreach(list, j, v) {
+		snprintf(f, sizeof(f), "%s.declarations.channels[%zu]", where,
+		    j);
+		if (hn_channel_parse(json_string_value(v), &c) != 0)
+			return hn_error_set(err, HN_EINVAL, f, NULL,
+			    "unknown channel (central_authority, "
+			    "network_24_7, interpol or diplomatic)");
+		p->decl.channels |= 1u << c;
+	}
+	return 0;
+}
+
+static int
+load_event(const json_t *je, struct hn_event *ev, const char *where,
+    size_t j, const struct hn_instrument_rule *rule, struct hn_error *err)
+{
+	const json_t *v;
+	const char *s;
+	char f[HN_ERR_FIELD_MAX];
+	int i, r;
 
 	snprintf(f, sizeof(f), "%s.events[%zu]", where, j);
 	if (!json_is_object(je))
@@ -183,6 +460,8 @@ load_event(const json_t *je, struct hn_event *ev, const char *where,
 	    &ev->date) != 0))
 		return hn_error_set(err, HN_EINVAL, f, NULL,
 		    "not a date YYYY-MM-DD");
+	if ((r = check_signature(ev, rule, f, err)) != 0)
+		return r;
 	ev->confirmed = true;
 	v = json_object_get(je, "confirmed");
 	snprintf(f, sizeof(f), "%s.events[%zu].confirmed", where, j);
@@ -196,7 +475,7 @@ load_event(const json_t *je, struct hn_event *ev, const char *where,
 
 static int
 load_party(const json_t *jp, size_t i, struct hn_party *p,
-    struct hn_error *err)
+    const struct hn_instrument_rule *rule, struct hn_error *err)
 {
 	const json_t *events, *v;
 	const char *s, *code;
@@ -231,6 +510,9 @@ load_party(const json_t *jp, size_t i, struct hn_party *p,
 	else
 		return hn_error_set(err, HN_EINVAL, f, NULL,
 		    "must be \"state\" or \"reio\"");
+	if ((r = load_reservations(jp, p, where, rule, err)) != 0 ||
+	    (r = load_declarations(jp, p, where, err)) != 0)
+		return r;
 	snprintf(f, sizeof(f), "%s.events", where);
 	events = json_object_get(jp, "events");
 	if (events == NULL)
@@ -246,7 +528,8 @@ load_party(const json_t *jp, size_t i, struct hn_party *p,
 	if (p->events == NULL)
 		return hn_error_set(err, HN_ENOMEM, f, NULL, "out of memory");
 	json_array_foreach(events, j, v) {
-		if ((r = load_event(v, &p->events[j], where, j, err)) != 0)
+		if ((r = load_event(v, &p->events[j], where, j, rule,
+		    err)) != 0)
 			return r;
 		p->nevents++;
 	}
@@ -399,7 +682,8 @@ hn_register_load(const char *json, size_t len, struct hn_register **out,
 	json_array_foreach(parties, i, jp) {
 		/* Counted first, so that hn_register_free sees its events. */
 		reg->nparties++;
-		if ((r = load_party(jp, i, &reg->parties[i], err)) != 0)
+		if ((r = load_party(jp, i, &reg->parties[i],
+		    &rules[reg->instrument], err)) != 0)
 			goto out;
 		for (k = 0; k < i; k++)
 			if (strcmp(reg->parties[k].code,
@@ -434,6 +718,19 @@ hn_register_find(const struct hn_register *reg, const char *code)
 		if (strcmp(reg->parties[i].code, code) == 0)
 			return &reg->parties[i];
 	return NULL;
+}
+
+int
+hn_register_decl(const struct hn_register *reg, const char *code,
+    struct hn_party_decl *out)
+{
+	const struct hn_party *p = hn_register_find(reg, code);
+
+	memset(out, 0, sizeof(*out));
+	if (p == NULL)
+		return HN_ENOTFOUND;
+	*out = p->decl;
+	return 0;
 }
 
 bool

@@ -28,6 +28,10 @@
 #define HN_REGISTER_MAX_EVENTS 64 /* per party */
 #define HN_PARTY_NAME_MAX 256     /* bytes, including the NUL */
 #define HN_PARTY_CODE_LEN 3       /* ISO 3166-1 alpha-3, e.g. "VNM"; "EUU" */
+#define HN_PARTY_MAX_RESERVATIONS 16 /* per party */
+#define HN_RESERVATION_TEXT_MAX 1024 /* bytes of a reservation's text */
+#define HN_DECL_MAX_LANGUAGES 16     /* languages a party declares */
+#define HN_LANGTAG_MAX 16            /* bytes of a language tag */
 
 /* The instruments a register may describe (key "instrument"). */
 enum hn_instrument { HN_INSTR_UNCCC, HN_INSTR_BUDAPEST, HN_INSTR_COUNT_ };
@@ -59,12 +63,52 @@ struct hn_event {
 	bool confirmed; /* informational only: changes no computation */
 };
 
+/*
+ * A reservation a party made (register key "reservations"). Only the
+ * article (and paragraph) matter to the node: UNCCC art. 42 and Budapest
+ * art. 29(4) are the dual-criminality reservation for preservation.
+ */
+struct hn_reservation {
+	char article[4];   /* "42" */
+	char paragraph[4]; /* "4"; "" when the register gives none */
+	int32_t date;      /* HN_DATE_NONE when the register gives none */
+};
+
+/* The channels a party declares it accepts requests through. */
+enum hn_channel {
+	HN_CH_CENTRAL_AUTHORITY, /* "central_authority": UNCCC art. 40,
+	                            Budapest art. 27(2) */
+	HN_CH_NETWORK_247,       /* "network_24_7": UNCCC art. 41,
+	                            Budapest art. 35 */
+	HN_CH_INTERPOL,          /* "interpol": Budapest art. 27(9)(b) */
+	HN_CH_DIPLOMATIC,        /* "diplomatic" */
+	HN_CH_COUNT_
+};
+
+/*
+ * What a party declared or reserved, as the node needs it: computed from
+ * the register's "reservations" and "declarations" at load time (never
+ * from code). The refusal grounds (grounds.h) and the language check read
+ * it.
+ */
+struct hn_party_decl {
+	/* The dual-criminality reservation for preservation: UNCCC art. 42,
+	 * Budapest art. 29(4). */
+	bool dual_criminality_preservation;
+	size_t nlanguages; /* 0: none declared */
+	char languages[HN_DECL_MAX_LANGUAGES][HN_LANGTAG_MAX + 1];
+	unsigned channels; /* bits 1u << enum hn_channel; 0: none declared */
+};
+
 struct hn_party {
 	char code[HN_PARTY_CODE_LEN + 1];
 	char name[HN_PARTY_NAME_MAX];
 	enum hn_party_kind kind;
 	struct hn_event *events;
 	size_t nevents;
+	struct hn_reservation *reservations;
+	size_t nreservations;
+	struct hn_party_decl decl;
 
 	/* Computed at load time; HN_DATE_NONE when there is none. */
 	bool has_signature;       /* a signature event, dated or not */
@@ -111,6 +155,14 @@ struct hn_instrument_rule {
 	struct hn_period denunciation; /* after receipt of a denunciation */
 	const char *art_entry;         /* "65" */
 	const char *art_denunciation;  /* "67" */
+	/* The last day a signature may be dated, "YYYY-MM-DD"; NULL: open
+	 * indefinitely. After it a State joins by accession. */
+	const char *signature_until;
+	const char *art_signature;     /* "64" */
+	/* The article of the dual-criminality reservation for preservation
+	 * ("42"; Budapest "29", paragraph "4"). */
+	const char *art_reservation;
+	const char *para_reservation;  /* NULL when none is cited */
 };
 
 const struct hn_instrument_rule *hn_instrument_rule(enum hn_instrument id);
@@ -121,6 +173,15 @@ int hn_instrument_parse(const char *s, enum hn_instrument *out);
 const char *hn_basis_name(enum hn_basis b); /* "unccc", ..., "reciprocity" */
 int hn_basis_parse(const char *s, enum hn_basis *out);
 const char *hn_event_type_name(enum hn_event_type t);
+/* "central_authority", ...; "?" when out of range. */
+const char *hn_channel_name(enum hn_channel c);
+/* 0 and *out set, or HN_EINVAL for an unknown name. */
+int hn_channel_parse(const char *s, enum hn_channel *out);
+
+/* A language tag: 2-3 letters, then subtags of 1-8 letters or digits
+ * joined by '-' (BCP 47 in its everyday form), at most HN_LANGTAG_MAX
+ * bytes: "fr", "es-419", "zh-Hans". */
+bool hn_langtag_valid(const char *s);
 
 /*
  * Parses and validates a register of `len` bytes (at most
@@ -128,7 +189,12 @@ const char *hn_event_type_name(enum hn_event_type t);
  * register the caller frees with hn_register_free(). On failure returns
  * HN_EPARSE, HN_ETOOBIG, HN_EINVAL or HN_ENOMEM and err names the place,
  * e.g. field "parties[3] (FRA).events[1].date", message
- * "not a date YYYY-MM-DD". Unknown members are ignored.
+ * "not a date YYYY-MM-DD". Unknown members are ignored. A signature dated
+ * after the instrument's signature period (UNCCC art. 64: 31 December
+ * 2026) is refused, article "64". Optional per party: "reservations"
+ * (at most HN_PARTY_MAX_RESERVATIONS, each {"article", "paragraph",
+ * "date", "text"}) and "declarations" ({"languages", "channels"});
+ * docs/register.md describes them.
  */
 int hn_register_load(const char *json, size_t len, struct hn_register **out,
     struct hn_error *err) __attribute__((warn_unused_result));
@@ -137,6 +203,14 @@ void hn_register_free(struct hn_register *reg);
 /* The party with `code`, or NULL. */
 const struct hn_party *hn_register_find(const struct hn_register *reg,
     const char *code);
+
+/*
+ * The declarations and reservations of party `code` (treaty.h, struct
+ * hn_party_decl): 0 and *out filled, or HN_ENOTFOUND (and *out zeroed:
+ * nothing declared) when the register has no such party.
+ */
+int hn_register_decl(const struct hn_register *reg, const char *code,
+    struct hn_party_decl *out);
 
 /* Whether the instrument is in force for `p` on `date`. */
 bool hn_party_in_force(const struct hn_party *p, int32_t date);

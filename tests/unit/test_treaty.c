@@ -279,7 +279,7 @@ test_between(void **state)
 {
 	static const struct dep extra[] = {
 		{ "LAT", NULL, NULL, "2027-08-01", NULL },
-		{ "NOI", NULL, "signature", "2027-01-01", NULL },
+		{ "NOI", NULL, "signature", "2026-06-01", NULL },
 	};
 	struct hn_register *reg = build_n("unccc", 40, "2027-01-01", extra, 2);
 	static const struct {
@@ -570,6 +570,302 @@ test_gate(void **state)
 	hn_register_free(bud);
 }
 
+/*
+ * UNCCC art. 64: signature was open until 31 December 2026; after that a
+ * State joins by accession. A signature dated later is refused at load,
+ * naming the event and the article (ec57569 accepted it). Budapest art.
+ * 36(1) has no closing date.
+ */
+static void
+test_signature_period(void **state)
+{
+	static const struct {
+		const char *instrument, *type, *date;
+		bool ok;
+	} t[] = {
+		{ "unccc", "signature", "2025-10-25", true },
+		{ "unccc", "signature", "2026-12-31", true },
+		{ "unccc", "signature", "2027-01-01", false },
+		{ "unccc", "signature", "2031-06-30", false },
+		{ "unccc", "signature", NULL, true },
+		{ "unccc", "accession", "2027-01-01", true },
+		{ "unccc", "ratification", "2027-01-01", true },
+		{ "budapest", "signature", "2027-01-01", true },
+		{ "budapest", "signature", "2040-05-05", true },
+	};
+	struct hn_register *reg;
+	struct hn_error err;
+	char doc[512];
+	size_t i;
+	int r;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		snprintf(doc, sizeof(doc), "{\"instrument\":\"%s\",\"parties\":"
+		    "[{\"code\":\"AAA\",\"name\":\"A\",\"kind\":\"state\"},"
+		    "{\"code\":\"NOR\",\"name\":\"N\",\"kind\":\"state\","
+		    "\"events\":[{\"type\":\"signature\",\"date\":"
+		    "\"2026-01-05\"},{\"type\":\"%s\"%s%s%s}]}]}",
+		    t[i].instrument, t[i].type, t[i].date ? ",\"date\":\"" : "",
+		    t[i].date ? t[i].date : "", t[i].date ? "\"" : "");
+		reg = NULL;
+		hn_error_clear(&err);
+		r = hn_register_load(doc, strlen(doc), &reg, &err);
+		if ((r == 0) != t[i].ok)
+			fail_msg("case %zu: %d (%s: %s)", i, r, err.field,
+			    err.message);
+		hn_register_free(reg);
+		if (t[i].ok)
+			continue;
+		assert_int_equal(r, HN_EINVAL);
+		assert_string_equal(err.field, "parties[1] (NOR).events[1].date");
+		assert_string_equal(err.article, "64");
+	}
+	/* the message says what happened and what the text allows */
+	{
+		static const char *late = "{\"parties\":[{\"code\":\"NOR\","
+		    "\"name\":\"N\",\"kind\":\"state\",\"events\":[{\"type\":"
+		    "\"signature\",\"date\":\"2027-01-01\"}]}]}";
+
+		assert_int_equal(hn_register_load(late, strlen(late), &reg, &err),
+		    HN_EINVAL);
+		assert_null(reg);
+		assert_string_equal(err.field, "parties[0] (NOR).events[0].date");
+		assert_string_equal(err.message, "a signature dated 2027-01-01: "
+		    "the UN Convention was open for signature until 2026-12-31; "
+		    "after that a State becomes a party by accession (art. 64)");
+	}
+}
+
+#define PARTY(extra)                                                        \
+	"{\"instrument\":\"unccc\",\"parties\":[{\"code\":\"AAA\","        \
+	"\"name\":\"A\",\"kind\":\"state\"},{\"code\":\"BBB\",\"name\":"  \
+	"\"B\",\"kind\":\"state\"},{\"code\":\"CCC\",\"name\":\"C\","     \
+	"\"kind\":\"state\"},{\"code\":\"FRA\",\"name\":\"F\",\"kind\":"   \
+	"\"state\"," extra "}]}"
+#define BUDAPEST(extra)                                                     \
+	"{\"instrument\":\"budapest\",\"parties\":[{\"code\":\"FRA\","      \
+	"\"name\":\"F\",\"kind\":\"state\"," extra "}]}"
+
+/* Reservations and declarations per party: what the register says, with
+ * limits and errors that name the place. */
+static void
+test_reservations_and_declarations(void **state)
+{
+	static const struct {
+		const char *doc, *field, *msg;
+		int code;
+	} bad[] = {
+		{ PARTY("\"reservations\":{}"), "parties[3] (FRA).reservations",
+		    "not an array", HN_EINVAL },
+		{ PARTY("\"reservations\":[42]"),
+		    "parties[3] (FRA).reservations[0]", "not an object",
+		    HN_EINVAL },
+		{ PARTY("\"reservations\":[{}]"),
+		    "parties[3] (FRA).reservations[0].article",
+		    "required string missing (an article number, e.g. \"42\")",
+		    HN_EINVAL },
+		{ PARTY("\"reservations\":[{\"article\":42}]"),
+		    "parties[3] (FRA).reservations[0].article",
+		    "required string missing (an article number, e.g. \"42\")",
+		    HN_EINVAL },
+		{ PARTY("\"reservations\":[{\"article\":\"forty-two\"}]"),
+		    "parties[3] (FRA).reservations[0].article",
+		    "not an article number, e.g. \"42\"", HN_EINVAL },
+		{ PARTY("\"reservations\":[{\"article\":\"042\"}]"),
+		    "parties[3] (FRA).reservations[0].article", NULL, HN_EINVAL },
+		{ PARTY("\"reservations\":[{\"article\":\"4200\"}]"),
+		    "parties[3] (FRA).reservations[0].article", NULL, HN_EINVAL },
+		{ PARTY("\"reservations\":[{\"article\":\"42\"},{\"article\":"
+		    "\"42\",\"paragraph\":\"x\"}]"),
+		    "parties[3] (FRA).reservations[1].paragraph",
+		    "not a paragraph number, e.g. \"4\"", HN_EINVAL },
+		{ PARTY("\"reservations\":[{\"article\":\"42\",\"date\":"
+		    "\"2027-02-30\"}]"), "parties[3] (FRA).reservations[0].date",
+		    "not a date YYYY-MM-DD", HN_EINVAL },
+		{ PARTY("\"reservations\":[{\"article\":\"42\",\"text\":7}]"),
+		    "parties[3] (FRA).reservations[0].text", "not a string",
+		    HN_EINVAL },
+		{ PARTY("\"declarations\":[]"), "parties[3] (FRA).declarations",
+		    "not an object", HN_EINVAL },
+		{ PARTY("\"declarations\":{\"languages\":\"fr\"}"),
+		    "parties[3] (FRA).declarations.languages", "not an array",
+		    HN_EINVAL },
+		{ PARTY("\"declarations\":{\"languages\":[\"fr\",\"french\"]}"),
+		    "parties[3] (FRA).declarations.languages[1]",
+		    "not a language tag, e.g. fr or es-419", HN_EINVAL },
+		{ PARTY("\"declarations\":{\"languages\":[\"fr\",7]}"),
+		    "parties[3] (FRA).declarations.languages[1]", NULL,
+		    HN_EINVAL },
+		{ PARTY("\"declarations\":{\"channels\":{}}"),
+		    "parties[3] (FRA).declarations.channels", "not an array",
+		    HN_EINVAL },
+		{ PARTY("\"declarations\":{\"channels\":[\"fax\"]}"),
+		    "parties[3] (FRA).declarations.channels[0]",
+		    "unknown channel (central_authority, network_24_7, interpol "
+		    "or diplomatic)", HN_EINVAL },
+		/* Budapest art. 42: "No other reservation may be made." */
+		{ BUDAPEST("\"reservations\":[{\"article\":\"30\"}]"),
+		    "parties[0] (FRA).reservations[0].article",
+		    "the Budapest Convention allows no reservation under art. 30; "
+		    "only arts. 4(2), 6(3), 9(4), 10(3), 11(3), 14(3), 22(2), "
+		    "29(4) and 41(1) (art. 42)", HN_EINVAL },
+		{ BUDAPEST("\"reservations\":[{\"article\":\"29\",\"paragraph\":"
+		    "\"5\"}]"), "parties[0] (FRA).reservations[0].paragraph",
+		    "the Budapest Convention allows no reservation under art. "
+		    "29(5); only arts. 4(2), 6(3), 9(4), 10(3), 11(3), 14(3), "
+		    "22(2), 29(4) and 41(1) (art. 42)", HN_EINVAL },
+	};
+	struct hn_buf b = HN_BUF_INIT(HN_REGISTER_MAX_BYTES);
+	struct hn_register *reg;
+	struct hn_party_decl d;
+	struct hn_error err;
+	size_t i;
+	int r;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		reg = (struct hn_register *)&err; /* must be reset to NULL */
+		hn_error_clear(&err);
+		r = hn_register_load(bad[i].doc, strlen(bad[i].doc), &reg,
+		    &err);
+		if (r != bad[i].code)
+			fail_msg("case %zu: %d (%s: %s)", i, r, err.field,
+			    err.message);
+		assert_null(reg);
+		assert_string_equal(err.field, bad[i].field);
+		if (bad[i].msg != NULL)
+			assert_string_equal(err.message, bad[i].msg);
+	}
+	/* limits: reservations, languages, channels, text */
+	assert_int_equal(hn_buf_adds(&b, "{\"parties\":[{\"code\":\"FRA\","
+	    "\"name\":\"F\",\"kind\":\"state\",\"reservations\":["), 0);
+	for (i = 0; i <= HN_PARTY_MAX_RESERVATIONS; i++)
+		assert_int_equal(hn_buf_addf(&b, "%s{\"article\":\"42\"}",
+		    i ? "," : ""), 0);
+	assert_int_equal(hn_buf_adds(&b, "]}]}"), 0);
+	assert_int_equal(hn_register_load(b.data, b.len, &reg, &err),
+	    HN_ETOOBIG);
+	assert_string_equal(err.field, "parties[0] (FRA).reservations");
+	hn_buf_reset(&b);
+	assert_int_equal(hn_buf_adds(&b, "{\"parties\":[{\"code\":\"FRA\","
+	    "\"name\":\"F\",\"kind\":\"state\",\"declarations\":{"
+	    "\"languages\":["), 0);
+	for (i = 0; i <= HN_DECL_MAX_LANGUAGES; i++)
+		assert_int_equal(hn_buf_addf(&b, "%s\"fr\"", i ? "," : ""), 0);
+	assert_int_equal(hn_buf_adds(&b, "]}}]}"), 0);
+	assert_int_equal(hn_register_load(b.data, b.len, &reg, &err),
+	    HN_ETOOBIG);
+	assert_string_equal(err.field,
+	    "parties[0] (FRA).declarations.languages");
+	hn_buf_reset(&b);
+	assert_int_equal(hn_buf_adds(&b, "{\"parties\":[{\"code\":\"FRA\","
+	    "\"name\":\"F\",\"kind\":\"state\",\"declarations\":{"
+	    "\"channels\":["), 0);
+	for (i = 0; i <= HN_CH_COUNT_ * 2; i++)
+		assert_int_equal(hn_buf_addf(&b, "%s\"interpol\"", i ? "," : ""),
+		    0);
+	assert_int_equal(hn_buf_adds(&b, "]}}]}"), 0);
+	assert_int_equal(hn_register_load(b.data, b.len, &reg, &err),
+	    HN_ETOOBIG);
+	assert_string_equal(err.field,
+	    "parties[0] (FRA).declarations.channels");
+	hn_buf_reset(&b);
+	assert_int_equal(hn_buf_adds(&b, "{\"parties\":[{\"code\":\"FRA\","
+	    "\"name\":\"F\",\"kind\":\"state\",\"reservations\":[{"
+	    "\"article\":\"42\",\"text\":\""), 0);
+	for (i = 0; i <= HN_RESERVATION_TEXT_MAX; i++)
+		assert_int_equal(hn_buf_adds(&b, "x"), 0);
+	assert_int_equal(hn_buf_adds(&b, "\"}]}]}"), 0);
+	assert_int_equal(hn_register_load(b.data, b.len, &reg, &err),
+	    HN_ETOOBIG);
+	assert_string_equal(err.field, "parties[0] (FRA).reservations[0].text");
+
+	/* what a valid register declares */
+	{
+		static const char *un = PARTY("\"reservations\":[{\"article\":"
+		    "\"11\"},{\"article\":\"42\",\"date\":\"2027-02-01\","
+		    "\"text\":\"dual criminality\",\"note\":\"ignored\"}],"
+		    "\"declarations\":{\"languages\":[\"fr\",\"en-GB\"],"
+		    "\"channels\":[\"central_authority\",\"network_24_7\"],"
+		    "\"other\":1}");
+
+		assert_int_equal(hn_register_load(un, strlen(un), &reg, &err),
+		    0);
+		assert_int_equal(hn_register_decl(reg, "FRA", &d), 0);
+		assert_true(d.dual_criminality_preservation);
+		assert_int_equal(d.nlanguages, 2);
+		assert_string_equal(d.languages[1], "en-GB");
+		assert_int_equal(d.channels, (1u << HN_CH_CENTRAL_AUTHORITY) |
+		    (1u << HN_CH_NETWORK_247));
+		assert_int_equal(P(reg, "FRA")->nreservations, 2);
+		assert_string_equal(P(reg, "FRA")->reservations[1].article, "42");
+		assert_string_equal(S(P(reg, "FRA")->reservations[1].date),
+		    "2027-02-01");
+		assert_int_equal(P(reg, "FRA")->reservations[0].date,
+		    HN_DATE_NONE);
+		/* nothing declared */
+		assert_int_equal(hn_register_decl(reg, "AAA", &d), 0);
+		assert_false(d.dual_criminality_preservation);
+		assert_int_equal(d.nlanguages + d.channels, 0);
+		memset(&d, 0xff, sizeof(d));
+		assert_int_equal(hn_register_decl(reg, "XXX", &d),
+		    HN_ENOTFOUND);
+		assert_false(d.dual_criminality_preservation);
+		assert_int_equal(d.nlanguages, 0);
+		assert_int_equal(hn_register_decl(reg, NULL, &d), HN_ENOTFOUND);
+		hn_register_free(reg);
+	}
+	/* a reservation under another article is not the art. 42 one */
+	{
+		static const char *un = PARTY("\"reservations\":[{\"article\":"
+		    "\"11\"}]");
+
+		assert_int_equal(hn_register_load(un, strlen(un), &reg, &err),
+		    0);
+		assert_int_equal(hn_register_decl(reg, "FRA", &d), 0);
+		assert_false(d.dual_criminality_preservation);
+		hn_register_free(reg);
+	}
+	/* Budapest: art. 29(4) is the reservation, with or without the
+	 * paragraph; art. 6(3) is another */
+	{
+		static const char *const docs[] = {
+			BUDAPEST("\"reservations\":[{\"article\":\"29\","
+			    "\"paragraph\":\"4\"}]"),
+			BUDAPEST("\"reservations\":[{\"article\":\"29\"}]"),
+			BUDAPEST("\"reservations\":[{\"article\":\"6\","
+			    "\"paragraph\":\"3\"}]"),
+		};
+
+		for (i = 0; i < 3; i++) {
+			assert_int_equal(hn_register_load(docs[i],
+			    strlen(docs[i]), &reg, &err), 0);
+			assert_int_equal(hn_register_decl(reg, "FRA", &d), 0);
+			assert_int_equal(d.dual_criminality_preservation, i < 2);
+			hn_register_free(reg);
+		}
+	}
+	/* names */
+	{
+		enum hn_channel c;
+
+		assert_int_equal(hn_channel_parse("interpol", &c), 0);
+		assert_int_equal(c, HN_CH_INTERPOL);
+		assert_int_equal(hn_channel_parse("Interpol", &c), HN_EINVAL);
+		assert_int_equal(hn_channel_parse(NULL, &c), HN_EINVAL);
+		assert_string_equal(hn_channel_name(HN_CH_DIPLOMATIC),
+		    "diplomatic");
+		assert_string_equal(hn_channel_name((enum hn_channel)9), "?");
+		assert_true(hn_langtag_valid("zh-Hans"));
+		assert_true(hn_langtag_valid("es-419"));
+		assert_false(hn_langtag_valid("f"));
+		assert_false(hn_langtag_valid("fr-"));
+		assert_false(hn_langtag_valid("fr--x"));
+		assert_false(hn_langtag_valid("abcdefghijklmnopq"));
+		assert_false(hn_langtag_valid(NULL));
+	}
+	hn_buf_release(&b);
+}
+
 /* The shipped register (a copy of ../shared/testdata/...): 73 parties,
  * one ratification without a date (no legal effect). */
 static void
@@ -613,6 +909,8 @@ main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_gate),
+		cmocka_unit_test(test_signature_period),
+		cmocka_unit_test(test_reservations_and_declarations),
 		cmocka_unit_test(test_real_register),
 	};
 
