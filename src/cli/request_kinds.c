@@ -42,10 +42,6 @@ markdown(void)
 			for (g = f->items; g != NULL && g->name != NULL; g++)
 				row(prefix, g);
 		}
-		if (k->custodian_or_location)
-			printf("\nAt least one of `custodian` or "
-			    "`system_location` (art. 42 (d)); a missing pair "
-			    "is reported as `custodian`.\n");
 		printf("\n");
 	}
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/date.h"
+#include "core/grounds.h"
 #include "core/protocol.h"
 #include "util/json.h"
 
@@ -82,12 +83,16 @@ static const struct hn_field f_preservation[] = {
 	    "the criminal proceedings concerned" },
 	{ "facts", HN_FT_TEXT, true, TEXT, "42 (b)", NULL,
 	    "a brief summary of the related facts" },
+	{ "convention_offence", HN_FT_BOOL, false, 0, "42", NULL,
+	    "the offence is one established under the Convention (UNCCC "
+	    "arts. 7-17, Budapest arts. 2-11): no dual-criminality refusal" },
 	{ "data", HN_FT_ITEMS, true, ITEMS, "42 (c)", items_42,
 	    "the stored data to preserve" },
+	/* Art. 42 (d): "any available information" - possibly none. */
 	{ "custodian", HN_FT_TEXT, false, TEXT, "42 (d)", NULL,
-	    "what is known of the custodian (custodian or system_location)" },
+	    "any available information identifying the custodian" },
 	{ "system_location", HN_FT_TEXT, false, TEXT, "42 (d)", NULL,
-	    "the location of the computer system" },
+	    "any available information on the location of the system" },
 	{ "necessity", HN_FT_TEXT, true, TEXT, "42 (e)", NULL,
 	    "why preservation is necessary" },
 	{ "mla_to_follow", HN_FT_TRUE, true, 0, "42 (f)", NULL,
@@ -103,8 +108,10 @@ static const struct hn_field f_traffic[] = {
 	HEAD("43"),
 	{ "requesting_authority", HN_FT_TEXT, true, SHORT, "43", NULL,
 	    "the authority requesting disclosure" },
-	{ "preservation_reference", HN_FT_TEXT, false, 128, "43", NULL,
-	    "the preservation request this follows" },
+	/* Art. 43: a disclosure arises from the execution of a preservation
+	 * (Budapest 30(1): "a request made pursuant to Article 29"). */
+	{ "preservation_reference", HN_FT_TEXT, true, 128, "43", NULL,
+	    "the preservation request (art. 42) this disclosure arises from" },
 	{ "offence", HN_FT_TEXT, true, TEXT, "43", NULL,
 	    "the offence under investigation" },
 	{ "facts", HN_FT_TEXT, true, TEXT, "43", NULL,
@@ -242,21 +249,21 @@ static const struct hn_field f_mla[] = {
 
 const struct hn_kind hn_kinds[] = {
 	{ "preservation", "42", "Expedited preservation of stored data",
-	    f_preservation, true, true, false, true },
+	    f_preservation, true, false, true },
 	{ "traffic_disclosure", "43",
-	    "Expedited disclosure of preserved traffic data", f_traffic,
-	    false, true, false, false },
+	    "Expedited disclosure of preserved traffic data", f_traffic, true,
+	    false, false },
 	{ "stored_data", "44", "Mutual assistance: stored electronic data",
-	    f_stored, false, false, false, false },
+	    f_stored, false, false, false },
 	{ "realtime_traffic", "45", "Real-time collection of traffic data",
-	    f_realtime, false, false, false, false },
+	    f_realtime, false, false, false },
 	{ "interception", "46", "Interception of content data",
-	    f_interception, false, false, false, false },
+	    f_interception, false, false, false },
 	{ "emergency", "41", "Data to avert an emergency (24/7 network)",
-	    f_emergency, false, true, true, false },
+	    f_emergency, true, true, false },
 	{ "mla", "40", "Mutual legal assistance (any other)", f_mla, false,
-	    false, false, false },
-	{ NULL, NULL, NULL, NULL, false, false, false, false }
+	    false, false },
+	{ NULL, NULL, NULL, NULL, false, false, false }
 };
 
 static const char *const ftype_names[] = { "text", "party", "bool", "true",
@@ -545,11 +552,6 @@ hn_request_validate(const json_t *req, struct hn_problems *out)
 		return HN_EVALIDATE;
 	}
 	check_object(req, k->fields, "", out);
-	/* Art. 42 (d): the custodian or the location of the system. */
-	if (k->custodian_or_location && !present(req, "custodian") &&
-	    !present(req, "system_location"))
-		hn_problems_add(out, "custodian", "42 (d)",
-		    "custodian or system_location required");
 	/* Cooperation is between two parties. */
 	if (party_code(hn_json_str(req, "from")) &&
 	    party_code(hn_json_str(req, "to")) &&
@@ -664,33 +666,35 @@ json_t *
 hn_kinds_json(void)
 {
 	const struct hn_kind *k;
-	const struct hn_ground *g;
-	char cite[HN_CITATION_MAX];
-	json_t *root, *kinds, *o, *one_of, *arr;
+	json_t *root, *kinds, *o, *arr;
 	int st;
 
-	root = json_pack("{s:{s:I, s:I, s:i, s:i}, s:[], s:[], s:[]}",
+	root = json_pack("{s:{s:I, s:I, s:i, s:i}, s:[], s:[], s:o*}",
 	    "limits", "request_bytes", (json_int_t)HN_REQUEST_MAX_BYTES,
 	    "text_bytes", (json_int_t)HN_REQUEST_MAX_TEXT, "depth",
 	    HN_REQUEST_MAX_DEPTH, "items", HN_REQUEST_MAX_ITEMS, "kinds",
-	    "states", "grounds");
+	    "states", "grounds", hn_grounds_json());
 	if (root == NULL)
 		return NULL;
+	if (json_object_get(root, "grounds") == NULL)
+		goto fail;
 	kinds = json_object_get(root, "kinds");
 	for (k = hn_kinds; k->name != NULL; k++) {
-		one_of = k->custodian_or_location ?
-		    json_pack("[[s, s]]", "custodian", "system_location") :
-		    json_array();
-		o = json_pack("{s:s, s:s, s:s, s:b, s:b, s:b, s:o*, s:o*, "
+		/* "one_of" stays for clients that read it: no kind has such a
+		 * group since art. 42 (d) asks only for available
+		 * information. */
+		o = json_pack("{s:s, s:s, s:s, s:b, s:b, s:b, s:[], s:o*, "
 		    "s:o*}", "name", k->name, "article", k->article, "title",
 		    k->title, "via_247", k->via_247, "emergency", k->emergency,
-		    "preservation", k->preservation, "one_of", one_of,
-		    "fields", fields_json(k->fields), "transitions",
+		    "preservation", k->preservation, "one_of", "fields",
+		    fields_json(k->fields), "transitions",
 		    transitions_json(k));
 		if (o == NULL || json_object_get(o, "fields") == NULL ||
-		    json_object_get(o, "one_of") == NULL ||
-		    json_object_get(o, "transitions") == NULL ||
-		    json_array_append_new(kinds, o) != 0)
+		    json_object_get(o, "transitions") == NULL) {
+			json_decref(o);
+			goto fail;
+		}
+		if (json_array_append_new(kinds, o) != 0)
 			goto fail;
 	}
 	arr = json_object_get(root, "states");
@@ -698,16 +702,6 @@ hn_kinds_json(void)
 		if (json_array_append_new(arr,
 		    json_string(hn_state_name(st))) != 0)
 			goto fail;
-	arr = json_object_get(root, "grounds");
-	for (g = hn_grounds; g->code != NULL; g++) {
-		o = json_pack("{s:s, s:s, s:s, s:b, s:s}", "code", g->code,
-		    "article", g->src.article, "text", g->text,
-		    "preservation_only", strcmp(g->src.article, "42") == 0,
-		    "citation", hn_citation_format(&g->src, cite,
-		    sizeof(cite)));
-		if (o == NULL || json_array_append_new(arr, o) != 0)
-			goto fail;
-	}
 	return root;
 fail:
 	json_decref(root);

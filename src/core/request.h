@@ -58,7 +58,6 @@ struct hn_kind {
 	const char *article; /* "42" */
 	const char *title;   /* "Expedited preservation of stored data" */
 	const struct hn_field *fields; /* terminated by a NULL name */
-	bool custodian_or_location; /* art. 42 (d): at least one of the two */
 	bool via_247;     /* may go through the 24/7 network (art. 41) */
 	bool emergency;   /* needs a supervisor's approval before sending */
 	bool preservation; /* has the preserved/extended/expired states */
@@ -103,9 +102,11 @@ void hn_problem_format(const struct hn_problem *p, char *buf, size_t n);
  * Checks a parsed request against its kind's row: required fields present,
  * types and lengths, unknown fields (an error: a typo must not pass),
  * `from`/`to` three capital letters (whether they are parties is checked
- * when the request is sent), mla_to_follow true (art. 42 (f)), custodian
- * or system_location (art. 42 (d), reported as `custodian`), a stated
- * `deadline` with its `deadline_reason` (art. 40). Appends the problems to
+ * when the request is sent), mla_to_follow true (art. 42 (f)), a
+ * traffic_disclosure's `preservation_reference` (art. 43), a stated
+ * `deadline` with its `deadline_reason` (art. 40). Art. 42 (d) asks only
+ * for "any available information": custodian and system_location are
+ * optional. Appends the problems to
  * `out` (which the caller initialised). Returns 0 when there are none,
  * HN_EVALIDATE otherwise.
  */
@@ -128,14 +129,16 @@ int hn_request_basis(const json_t *req, enum hn_basis *out);
  * The kinds table as JSON (served at GET /v1/kinds):
  * {"limits": {"request_bytes", "text_bytes", "depth", "items"},
  *  "kinds": [{"name", "article", "title", "via_247", "emergency",
- *             "preservation", "one_of": [["custodian", "system_location"]],
+ *             "preservation", "one_of": [] (kept for old clients),
  *             "fields": [{"name", "type", "required", "max", "article",
  *                         "help", "items": [...]}],
  *             "transitions": [{"side", "from", "to", "article",
  *                              "needs": ["supervisor"|"grounds"|"reason"]}]}],
  *  "states": ["draft", ...],
- *  "grounds": [{"code", "article", "text", "preservation_only"}]}
- * (core/protocol.h explains states and transitions, core/grounds.h the grounds.)
+ *  "grounds": hn_grounds_json() (grounds.h): [{"code", "article", "text",
+ *              "preservation_only", "citation", "applies"}]}
+ * (core/protocol.h explains states and transitions, core/grounds.h the
+ * grounds.)
  * A new reference; NULL on ENOMEM.
  */
 json_t *hn_kinds_json(void);

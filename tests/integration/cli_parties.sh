@@ -138,8 +138,17 @@ check "validate ok" 0 'ok' "$HN_BIN" request validate "$T/pres.json"
 sed 's/"relation_to_offence": "R"//; s/"D", /"D"/; s/"custodian": "C", //; s/"mla_to_follow": true/"mla_to_follow": false, "custodain": "x"/' "$T/pres.json" >"$T/bad-req.json"
 check "validate problems" 1 'data[0].relation_to_offence: required (art. 42 (c))
 mla_to_follow: must be true (art. 42 (f))
-custodain: unknown field
-custodian: custodian or system_location required (art. 42 (d))' "$HN_BIN" request validate "$T/bad-req.json"
+custodain: unknown field' "$HN_BIN" request validate "$T/bad-req.json"
+# art. 42 (d): "any available information" - neither custodian nor location
+sed 's/"custodian": "C", //' "$T/pres.json" >"$T/pres-nocust.json"
+check "validate without custodian (art. 42 (d))" 0 'ok' "$HN_BIN" request validate "$T/pres-nocust.json"
+# art. 43: a traffic disclosure names the preservation it arises from
+cat >"$T/traffic.json" <<'JSON'
+{"kind": "traffic_disclosure", "from": "VNM", "to": "FRA",
+ "requesting_authority": "A", "offence": "O", "facts": "F",
+ "data": [{"description": "D", "relation_to_offence": "R"}], "purpose": "P"}
+JSON
+check "validate traffic without preservation (art. 43)" 1 'preservation_reference: required (art. 43)' "$HN_BIN" request validate "$T/traffic.json"
 printf '{"kind": "preservation",' >"$T/trunc-req.json"
 check "validate truncated json" 1 '*' "$HN_BIN" request validate "$T/trunc-req.json"
 python_free_deep=$(printf '%.0s[' $(seq 1 40))$(printf '%.0s]' $(seq 1 40))

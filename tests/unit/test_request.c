@@ -254,8 +254,10 @@ test_preservation_rules(void **state)
 		{ "{\"data\":{}}", "data", "must be a list", "42 (c)" },
 		{ "{\"data\":[\"x\"]}", "data[0]", "must be an object",
 		    "42 (c)" },
-		{ "{\"custodian\":null}", "custodian",
-		    "custodian or system_location required", "42 (d)" },
+		{ "{\"custodian\":7}", "custodian", "must be a string",
+		    "42 (d)" },
+		{ "{\"convention_offence\":\"yes\"}", "convention_offence",
+		    "must be true or false", "42" },
 		{ "{\"mla_to_follow\":false}", "mla_to_follow",
 		    "must be true", "42 (f)" },
 		{ "{\"mla_to_follow\":\"true\"}", "mla_to_follow",
@@ -297,16 +299,53 @@ test_preservation_rules(void **state)
 		json_decref(patch);
 		json_decref(req);
 	}
-	/* system_location alone satisfies art. 42 (d) */
+	/* Art. 42 (d): "any available information" - none is valid, either
+	 * one alone too (on ec57569: "custodian or system_location
+	 * required") */
 	req = parse(preservation_doc);
 	json_object_del(req, "custodian");
+	assert_int_equal(validate(req), 0);
 	json_object_set_new(req, "system_location", json_string("France"));
+	assert_int_equal(validate(req), 0);
+	json_object_set_new(req, "convention_offence", json_true());
 	assert_int_equal(validate(req), 0);
 	json_object_set_new(req, "legal_basis", json_string("budapest"));
 	json_object_set_new(req, "deadline",
 	    json_string("2026-12-01T00:00:00Z"));
 	json_object_set_new(req, "deadline_reason", json_string("trial"));
 	assert_int_equal(validate(req), 0);
+	json_decref(req);
+}
+
+/* Art. 43: a disclosure of preserved traffic data arises from a
+ * preservation and names it (on ec57569 the field was optional). */
+static void
+test_traffic_reference(void **state)
+{
+	static const char *doc = "{\"kind\":\"traffic_disclosure\","
+	    "\"from\":\"VNM\",\"to\":\"FRA\",\"requesting_authority\":"
+	    "\"Cyber unit\",\"preservation_reference\":\"PRES-1\","
+	    "\"offence\":\"fraud\",\"facts\":\"f\",\"data\":[{"
+	    "\"description\":\"d\",\"relation_to_offence\":\"r\"}],"
+	    "\"purpose\":\"the path of the communication\"}";
+	json_t *req = parse(doc);
+
+	assert_int_equal(validate(req), 0);
+	json_object_del(req, "preservation_reference");
+	assert_int_equal(validate(req), HN_EVALIDATE);
+	EXPECT("preservation_reference", "required", "43");
+	assert_int_equal(ps.n, 1);
+	json_object_set_new(req, "preservation_reference", json_string(" "));
+	assert_int_equal(validate(req), HN_EVALIDATE);
+	EXPECT("preservation_reference", "required", "43");
+	json_object_set_new(req, "preservation_reference", json_integer(1));
+	assert_int_equal(validate(req), HN_EVALIDATE);
+	EXPECT("preservation_reference", "must be a string", "43");
+	/* art. 42 only: the field does not exist for other kinds */
+	json_object_set_new(req, "preservation_reference", json_string("P"));
+	json_object_set_new(req, "convention_offence", json_true());
+	assert_int_equal(validate(req), HN_EVALIDATE);
+	EXPECT("convention_offence", "unknown field", "");
 	json_decref(req);
 }
 
@@ -415,8 +454,7 @@ test_problem_list(void **state)
 	assert_int_equal(validate(req), HN_EVALIDATE);
 	EXPECT("from", "required", "42");
 	EXPECT("data", "required", "42 (c)");
-	EXPECT("custodian", "custodian or system_location required",
-	    "42 (d)");
+	assert_false(has("custodian", NULL, NULL)); /* art. 42 (d) */
 	EXPECT("mla_to_follow", "required", "42 (f)");
 	assert_false(ps.truncated);
 	for (i = 0; i < 100; i++) {
@@ -476,8 +514,12 @@ test_kinds_json(void **state)
 		}
 	}
 	assert_true(saw);
+	/* art. 42 (d): no "custodian or system_location" group any more;
+	 * the key stays for old clients */
 	assert_int_equal(json_array_size(json_object_get(json_array_get(kinds,
-	    0), "one_of")), 1);
+	    0), "one_of")), 0);
+	assert_true(json_is_array(json_object_get(json_array_get(kinds, 0),
+	    "one_of")));
 	/* the lifecycle travels with the kinds (the console's buttons) */
 	k = json_array_get(kinds, 5);
 	assert_string_equal(json_string_value(json_object_get(k, "name")),
@@ -494,8 +536,18 @@ test_kinds_json(void **state)
 	}
 	assert_true(saw);
 	assert_int_equal(json_array_size(json_object_get(j, "states")), 15);
-	assert_string_equal(json_string_value(json_object_get(json_array_get(
-	    json_object_get(j, "grounds"), 0), "code")), "non_conformity");
+	/* grounds: the old keys, plus the citation and where each applies
+	 * (test_grounds.c checks every row) */
+	f = json_array_get(json_object_get(j, "grounds"), 0);
+	assert_string_equal(json_string_value(json_object_get(f, "code")),
+	    "non_conformity");
+	assert_string_equal(json_string_value(json_object_get(f, "article")),
+	    "40(21)(a)");
+	assert_non_null(json_object_get(f, "text"));
+	assert_true(json_is_false(json_object_get(f, "preservation_only")));
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+	    f, "citation"), "text")), "UNCCC art. 40(21)(a)");
+	assert_true(json_is_array(json_object_get(f, "applies")));
 	json_decref(j);
 }
 
@@ -643,6 +695,7 @@ main(void)
 		cmocka_unit_test(test_samples_valid),
 		cmocka_unit_test(test_every_required_missing),
 		cmocka_unit_test(test_preservation_rules),
+		cmocka_unit_test(test_traffic_reference),
 		cmocka_unit_test(test_kind_and_document),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_problem_list),
