@@ -274,7 +274,8 @@ append_file(const char *path, const char *text)
 }
 
 /* The simulated register: the shipped one, every party ratified on
- * 2025-11-03 (so in force for all from 2026-02-01, art. 65). */
+ * 2025-11-03 (so in force for all from 2026-02-01, art. 65), FRA with the
+ * art. 42 reservation. */
 static int
 write_register(const char *path)
 {
@@ -300,6 +301,14 @@ write_register(const char *path)
 		    "SIMULATED for hanoinet demo");
 		json_array_append_new(keep, ev);
 		json_object_set_new(p, "events", keep);
+		/* A SIMULATED reservation (art. 42: dual criminality for
+		 * preservation), so that the demo shows the ground open for
+		 * FRA only. The shipped register asserts none for any State. */
+		if (strcmp(hn_json_str(p, "code") ? hn_json_str(p, "code") :
+		    "", "FRA") == 0)
+			json_object_set_new(p, "reservations",
+			    json_pack("[{s:s, s:s}]", "article", "42", "note",
+			    "SIMULATED for hanoinet demo"));
 	}
 	json_object_set_new(reg, "title", json_string(LABEL));
 	if ((s = json_dumps(reg, JSON_INDENT(1))) != NULL &&
