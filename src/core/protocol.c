@@ -7,7 +7,7 @@
 #include "util/buf.h"
 
 static const char *const state_names[HN_ST_COUNT_] = { "draft",
-	"awaiting_approval", "queued", "delivered", "received",
+	"awaiting_approval", "queued", "delivered", "rejected", "received",
 	"acknowledged", "executed", "partially_executed", "refused",
 	"postponed", "preserved", "extended", "expired", "released",
 	"withdrawn", "none" };
@@ -88,6 +88,10 @@ static const struct hn_citation c42_60 = { "budapest", "29", "7", NULL,
 	RU(DRAFT, WITHDRAWN, OFF, 0, NULL, 0, ALL, "Withdraw", &c40), \
 	{ REQING, HN_ST_QUEUED, HN_ST_DELIVERED, HN_BY_RECEIPT, 0, 0, \
 	  HN_MSG_REQUEST, NULL, 0, 0, NULL, &c40 }, \
+	{ REQING, HN_ST_QUEUED, HN_ST_REJECTED, HN_BY_RECEIPT, 0, 0, \
+	  HN_MSG_REFUSED, NULL, 0, ALL, NULL, &c40 }, \
+	{ REQING, HN_ST_WITHDRAWN, HN_ST_REJECTED, HN_BY_RECEIPT, 0, 0, \
+	  HN_MSG_REFUSED, NULL, 0, ALL, NULL, &c40 }, \
 	WITHDRAW(QUEUED), WITHDRAW(DELIVERED), WITHDRAW(ACKNOWLEDGED), \
 	WITHDRAW(POSTPONED)
 
@@ -317,6 +321,7 @@ check_needs(const struct hn_protocol *p, const struct hn_proto_row *t,
 {
 	char when[HN_TIME_STRLEN];
 	int64_t until;
+	size_t i;
 	int r;
 
 	(void)p;
@@ -328,7 +333,24 @@ check_needs(const struct hn_protocol *p, const struct hn_proto_row *t,
 			    "the approver must not be the author of the "
 			    "request");
 	}
-	if (t->needs & HN_PN_GROUNDS) {
+	if ((t->needs & HN_PN_GROUNDS) && t->cause == HN_BY_MESSAGE) {
+		/* The requesting copy checks that a refusal gives known
+		 * grounds and its reasons (art. 40); which grounds the
+		 * refusing State may invoke is that State's own check (its
+		 * declarations, its view of the offence). */
+		if (f == NULL || f->ngrounds == 0)
+			return hn_error_set(err, HN_EINVAL, "grounds", "40",
+			    "a refusal needs at least one ground");
+		for (i = 0; i < f->ngrounds; i++)
+			if (f->grounds[i] == NULL ||
+			    hn_ground_find(f->grounds[i]) == NULL)
+				return hn_error_set(err, HN_EINVAL, "grounds",
+				    "40", "'%.64s' is not a ground for refusal",
+				    f->grounds[i] ? f->grounds[i] : "");
+		if (!has_text(f->reason))
+			return hn_error_set(err, HN_EINVAL, "reason", "40",
+			    "a refusal must give its reasons");
+	} else if (t->needs & HN_PN_GROUNDS) {
 		if (f == NULL || f->refusal == NULL)
 			return hn_error_set(err, HN_EINVAL, "grounds", "40",
 			    "a refusal needs at least one ground");

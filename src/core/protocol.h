@@ -49,6 +49,8 @@ enum hn_state {
 	HN_ST_AWAITING_APPROVAL,
 	HN_ST_QUEUED,
 	HN_ST_DELIVERED,
+	HN_ST_REJECTED, /* the requested node refused the request message
+	                   for good (its gate): it holds no copy */
 	/* requested side (the requesting copy mirrors these answers) */
 	HN_ST_RECEIVED,
 	HN_ST_ACKNOWLEDGED,
@@ -101,6 +103,10 @@ enum hn_cause {
 /* The pseudo message that carries the request itself (its envelope kind
  * is the request's kind name). */
 #define HN_MSG_REQUEST "request"
+/* The receipt of a request message that the other node refused for good
+ * (its treaty gate, validation, or the protocol), or a delivery that
+ * failed for good: rows of cause HN_BY_RECEIPT with on = this. */
+#define HN_MSG_REFUSED "refused"
 
 struct hn_proto_row {
 	enum hn_side side;   /* whose copy changes */

@@ -326,6 +326,16 @@ hn_receipt_seal(struct hn_buf *out, const char *message_id,
     uint64_t ledger_index, const char *checkpoint,
     const uint8_t sk[HN_ED25519_SK_LEN], struct hn_error *err)
 {
+	return hn_receipt_seal_refused(out, message_id, sender, recipient,
+	    received_at, ledger_index, checkpoint, NULL, sk, err);
+}
+
+int
+hn_receipt_seal_refused(struct hn_buf *out, const char *message_id,
+    const char *sender, const char *recipient, int64_t received_at,
+    uint64_t ledger_index, const char *checkpoint, const char *refused,
+    const uint8_t sk[HN_ED25519_SK_LEN], struct hn_error *err)
+{
 	char ts[HN_TIME_LEN + 1];
 	json_t *doc = NULL;
 	char *payload = NULL;
@@ -334,7 +344,8 @@ hn_receipt_seal(struct hn_buf *out, const char *message_id,
 	if (!hn_msgid_valid(message_id) || !code_valid(sender) ||
 	    !code_valid(recipient) || checkpoint == NULL ||
 	    strlen(checkpoint) > HN_CHECKPOINT_MAX ||
-	    ledger_index > (uint64_t)INT64_MAX)
+	    ledger_index > (uint64_t)INT64_MAX ||
+	    (refused != NULL && strlen(refused) > HN_REFUSED_MAX))
 		return hn_error_set(err, HN_EINVAL, NULL, NULL,
 		    "bad receipt fields");
 	hn_time_format(ts, received_at);
@@ -342,6 +353,11 @@ hn_receipt_seal(struct hn_buf *out, const char *message_id,
 	    "message_id", message_id, "sender", sender, "recipient", recipient,
 	    "received_at", ts, "ledger_index", (json_int_t)ledger_index,
 	    "checkpoint", checkpoint);
+	if (doc != NULL && refused != NULL && *refused != '\0' &&
+	    json_object_set_new(doc, "refused", json_string(refused)) != 0) {
+		json_decref(doc);
+		doc = NULL;
+	}
 	if (doc == NULL || (payload = hn_json_dump(doc)) == NULL) {
 		r = hn_error_set(err, HN_ENOMEM, NULL, NULL, "out of memory");
 		goto out;
@@ -364,7 +380,7 @@ hn_receipt_open(struct hn_receipt **out, const char *data, size_t len,
 {
 	static const char *known[] = { "v", "message_id", "sender",
 		"recipient", "received_at", "ledger_index", "checkpoint",
-		NULL };
+		"refused", NULL };
 	const struct hn_dir_party *p;
 	struct hn_receipt *rc = NULL;
 	struct hn_signed so;
@@ -438,6 +454,16 @@ hn_receipt_open(struct hn_receipt **out, const char *data, size_t len,
 		    "must be the signed checkpoint text");
 		goto out;
 	}
+	v = json_object_get(doc, "refused");
+	if (v != NULL && (!json_is_string(v) || json_string_length(v) == 0 ||
+	    json_string_length(v) > HN_REFUSED_MAX)) {
+		r = hn_error_set(err, HN_EINVAL, "refused", NULL,
+		    "must be a reason of 1 to %d bytes", HN_REFUSED_MAX);
+		goto out;
+	}
+	if (v != NULL)
+		memcpy(rc->refused, json_string_value(v),
+		    json_string_length(v) + 1);
 	if ((rc->raw = malloc(len + 1)) == NULL) {
 		r = hn_error_set(err, HN_ENOMEM, NULL, NULL, "out of memory");
 		goto out;

@@ -39,6 +39,7 @@
 #define HN_REF_MAX 64                 /* bytes of in_reply_to */
 #define HN_KIND_MAX 31
 #define HN_RECEIPT_MAX 16384
+#define HN_REFUSED_MAX 512 /* bytes of a refusal reason in a receipt */
 #define HN_CHECKPOINT_MAX 8192
 
 /* Message kinds: every request kind, then the messages about a request. */
@@ -104,6 +105,9 @@ struct hn_receipt {
 	int64_t received_at;
 	uint64_t ledger_index;
 	char *checkpoint;              /* signed checkpoint note (owned) */
+	char refused[HN_REFUSED_MAX + 1]; /* "" or why the message was
+	                                     refused for good (the receiver
+	                                     keeps it; never retried) */
 	char *raw;                     /* the signed receipt (owned) */
 	size_t raw_len;
 };
@@ -114,6 +118,17 @@ void hn_receipt_free(struct hn_receipt *r);
 int hn_receipt_seal(struct hn_buf *out, const char *message_id,
     const char *sender, const char *recipient, int64_t received_at,
     uint64_t ledger_index, const char *checkpoint,
+    const uint8_t sk[HN_ED25519_SK_LEN], struct hn_error *err)
+    __attribute__((warn_unused_result));
+/*
+ * The same for a message stored but refused (`refused`: why, at most
+ * HN_REFUSED_MAX bytes; NULL or "" for an accepted one): the message is
+ * not a legal change of the receiver's copy of its request (docs/
+ * protocol.md section 4). The sender must not send it again.
+ */
+int hn_receipt_seal_refused(struct hn_buf *out, const char *message_id,
+    const char *sender, const char *recipient, int64_t received_at,
+    uint64_t ledger_index, const char *checkpoint, const char *refused,
     const uint8_t sk[HN_ED25519_SK_LEN], struct hn_error *err)
     __attribute__((warn_unused_result));
 

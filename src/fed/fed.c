@@ -501,15 +501,25 @@ inbox_store(struct hn_db *db, void *arg, struct hn_error *err)
 	const struct hn_envelope *e = j->e;
 	struct hn_buf cp = HN_BUF_INIT(HN_CHECKPOINT_MAX);
 	uint8_t h[HN_SHA256_LEN];
-	char hex[hn_hex_len(HN_SHA256_LEN)];
+	char hex[hn_hex_len(HN_SHA256_LEN)], refused[HN_REFUSED_MAX + 1];
 	int r;
 
+	/* The node applies it first (its own entries precede ours); a
+	 * message that is not a legal change of its copy is refused for
+	 * good: kept, logged, receipted as refused (docs/protocol.md
+	 * section 4). */
+	refused[0] = '\0';
+	if (f->env.deliver != NULL &&
+	    (r = f->env.deliver(f->env.ctx, db, e, refused, sizeof(refused),
+	    err)) < 0)
+		return r;
 	hn_sha256(e->raw, e->raw_len, h);
 	hn_hex_encode(hex, h, sizeof(h));
 	if ((r = ledger_event(f, db, json_pack("{s:s, s:s, s:s, s:s, s:s, "
-	    "s:s}", "event", "message.received", "id", e->id, "from",
+	    "s:s, s:s*}", "event", "message.received", "id", e->id, "from",
 	    e->sender, "kind", e->kind, "in_reply_to", e->in_reply_to,
-	    "envelope_sha256", hex), &j->index)) < 0)
+	    "envelope_sha256", hex, "refused", refused[0] != '\0' ? refused :
+	    NULL), &j->index)) < 0)
 		return hn_error_set(err, r, NULL, NULL,
 		    "cannot append to the ledger");
 	if ((r = hn_fedstore_inbox_add(db, e->sender, e->id, e->kind,
@@ -517,9 +527,15 @@ inbox_store(struct hn_db *db, void *arg, struct hn_error *err)
 	    (int64_t)j->index)) < 0)
 		return hn_error_set(err, r, NULL, NULL,
 		    r == HN_EEXIST ? "duplicate" : "cannot store");
-	if (f->env.deliver != NULL &&
-	    (r = f->env.deliver(f->env.ctx, db, e, j->index, err)) < 0)
-		return r;
+	if (refused[0] != '\0') {
+		if ((r = hn_fedstore_inbox_set_refused(db, e->sender, e->id,
+		    refused)) < 0)
+			return hn_error_set(err, r, NULL, NULL,
+			    "cannot record the refusal");
+		hn_log(HN_LOG_WARN, "inbox.refused", "sender=%s id=%s kind=%s "
+		    "request=%s reason=\"%s\"", e->sender, e->id, e->kind,
+		    e->in_reply_to, refused);
+	}
 	if (f->env.checkpoint_pending == NULL)
 		return 0; /* receipted after the commit (receipt_for) */
 	/* The receipt in this same transaction: its checkpoint covers the
@@ -527,8 +543,9 @@ inbox_store(struct hn_db *db, void *arg, struct hn_error *err)
 	 * only once the transaction committed. */
 	hn_buf_reset(j->receipt);
 	if ((r = f->env.checkpoint_pending(f->env.ctx, db, &cp)) < 0 ||
-	    (r = hn_receipt_seal(j->receipt, e->id, e->sender, f->cfg.party,
-	    j->received_ms / 1000, j->index, cp.data, f->sk, err)) < 0 ||
+	    (r = hn_receipt_seal_refused(j->receipt, e->id, e->sender,
+	    f->cfg.party, j->received_ms / 1000, j->index, cp.data, refused,
+	    f->sk, err)) < 0 ||
 	    (r = hn_fedstore_inbox_set_receipt(db, e->sender, e->id,
 	    j->receipt->data, j->receipt->len)) < 0) {
 		hn_buf_reset(j->receipt);
@@ -584,9 +601,10 @@ receipt_for(struct hn_fed *f, const char *sender, const char *id,
 		    (uint64_t)row.ledger_index + 1, &cp)) < 0)
 			goto out;
 		hn_buf_reset(resp);
-		if ((r = hn_receipt_seal(resp, id, sender, f->cfg.party,
-		    row.received_ms / 1000, (uint64_t)row.ledger_index, cp.data,
-		    f->sk, &err)) < 0)
+		if ((r = hn_receipt_seal_refused(resp, id, sender,
+		    f->cfg.party, row.received_ms / 1000,
+		    (uint64_t)row.ledger_index, cp.data, row.refused, f->sk,
+		    &err)) < 0)
 			goto out;
 		rj.sender = sender;
 		rj.id = id;
@@ -852,6 +870,7 @@ release_claim(struct hn_fed *f, const char *id)
 }
 
 struct mark_job {
+	struct hn_fed *f;
 	const char *msg_id;
 	int status, attempts;
 	int64_t next_ms;
@@ -862,10 +881,15 @@ static int
 mark_store(struct hn_db *db, void *arg, struct hn_error *err)
 {
 	struct mark_job *j = arg;
+	int r;
 
-	(void)err;
-	return hn_fedstore_outbox_mark(db, j->msg_id, j->status, j->attempts,
-	    j->next_ms, j->error);
+	if ((r = hn_fedstore_outbox_mark(db, j->msg_id, j->status,
+	    j->attempts, j->next_ms, j->error)) < 0)
+		return r;
+	if (j->status == HN_OUT_FAILED && j->f->env.failed != NULL)
+		return j->f->env.failed(j->f->env.ctx, db, j->msg_id, j->error,
+		    err);
+	return 0;
 }
 
 /* Records one receipt: the outbox row, a ledger entry, the node's hook. */
@@ -878,13 +902,18 @@ delivered_one(struct hn_fed *f, struct hn_db *db, const struct fed_mark *m,
 
 	if ((r = hn_fedstore_outbox_delivered(db, m->rc->message_id,
 	    m->rc->raw, m->rc->raw_len, (int64_t)m->rc->ledger_index,
-	    m->now_ms)) < 0)
+	    m->rc->refused, m->now_ms)) < 0)
 		return r;
-	if ((r = ledger_event(f, db, json_pack("{s:s, s:s, s:s, s:I}",
+	if ((r = ledger_event(f, db, json_pack("{s:s, s:s, s:s, s:I, s:s*}",
 	    "event", "message.delivered", "id", m->rc->message_id, "to",
 	    m->rc->recipient, "their_index",
-	    (json_int_t)m->rc->ledger_index), &index)) < 0)
+	    (json_int_t)m->rc->ledger_index, "refused",
+	    m->rc->refused[0] != '\0' ? m->rc->refused : NULL),
+	    &index)) < 0)
 		return r;
+	if (m->rc->refused[0] != '\0')
+		hn_log(HN_LOG_WARN, "outbox.refused", "id=%s to=%s reason=\"%s\"",
+		    m->rc->message_id, m->rc->recipient, m->rc->refused);
 	if (f->env.delivered != NULL)
 		return f->env.delivered(f->env.ctx, db, m->rc->message_id,
 		    m->rc, err);
@@ -933,6 +962,7 @@ record_failure(struct hn_fed *f, const char *msg_id, const char *recipient,
 	struct hn_error werr;
 	struct mark_job mj;
 
+	mj.f = f;
 	mj.msg_id = msg_id;
 	mj.attempts = attempts;
 	if (final || (f->cfg.max_attempts > 0 &&
@@ -988,10 +1018,10 @@ record_marks(struct hn_fed *f, struct fed_mark *m, size_t n)
 		    (unsigned long long)m[i].rc->ledger_index);
 	}
 	pthread_mutex_lock(&f->mu);
-	if (f->ninflight >= INFLIGHT_MAX(f)) {
-		f->kicks++; /* threads waiting for room */
-		pthread_cond_broadcast(&f->wcv);
-	}
+	/* threads waiting for room, and the next message about the same
+	 * request, which waited for this receipt (store/fed.c IN_TURN) */
+	f->kicks++;
+	pthread_cond_broadcast(&f->wcv);
 	for (i = 0; i < n; i++)
 		inflight_remove(f, m[i].rc->message_id);
 	pthread_mutex_unlock(&f->mu);

@@ -48,16 +48,23 @@ struct hn_fed_env {
 	 * reason when the request is not valid. */
 	int (*gate)(void *ctx, const char *us, const char *them, int64_t when,
 	    const json_t *request, char *reason, size_t reasonlen);
-	/* Optional: stores an accepted message in the node's own tables,
-	 * inside the running write transaction. */
+	/* Optional: applies an accepted message to the node's own tables,
+	 * inside the running write transaction. A message that is not a
+	 * legal change of the node's copy of its request is refused for
+	 * good: deliver writes why into refused[0..refusedlen) and returns
+	 * 0; the message stays in the inbox and its receipt says so (the
+	 * sender never retries it; the ledger entry message.received says
+	 * `refused`). It must not write anything before it knows it will
+	 * accept. A negative return rolls back (the sender retries). */
 	int (*deliver)(void *ctx, struct hn_db *db,
-	    const struct hn_envelope *e, uint64_t ledger_index,
+	    const struct hn_envelope *e, char *refused, size_t refusedlen,
 	    struct hn_error *err);
 	/* Optional: told after a received message was committed (metrics,
 	 * benchmarks). Must not block. */
 	void (*accepted)(void *ctx, const struct hn_envelope *e,
 	    uint64_t ledger_index);
-	/* Optional: a message we sent was receipted (inside a transaction). */
+	/* Optional: a message we sent was receipted (inside a transaction;
+	 * rc->refused says whether the receiver refused it for good). */
 	int (*delivered)(void *ctx, struct hn_db *db, const char *msg_id,
 	    const struct hn_receipt *rc, struct hn_error *err);
 	/* Optional: appends a signed checkpoint of the log as the running
@@ -70,6 +77,11 @@ struct hn_fed_env {
 	 * transaction. */
 	int (*checkpoint_pending)(void *ctx, struct hn_db *db,
 	    struct hn_buf *out);
+	/* Optional: a message we sent failed for good (a definite 4xx
+	 * answer, or max_attempts), inside the transaction that records
+	 * it. */
+	int (*failed)(void *ctx, struct hn_db *db, const char *msg_id,
+	    const char *why, struct hn_error *err);
 };
 
 struct hn_fed_config {

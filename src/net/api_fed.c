@@ -275,99 +275,103 @@ p_after_commit(void *ctx)
 }
 
 /*
- * A received message, inside its inbox transaction. A request is stored;
- * a withdrawal or an answer moves the request it names. One that names no
- * request of ours, or changes nothing (stale, repeated), only stays in the
- * inbox: the sender has its receipt either way.
+ * A received message, inside its inbox transaction, through the node's
+ * one gate: a request is stored, an answer or a withdrawal moves our copy,
+ * more information is added to its history. One that is not a legal
+ * change of our copy (core/protocol.h: an unknown request, another
+ * party's, a stale or repeated state, a refusal without grounds...) is
+ * refused for good: it stays in the inbox and its receipt says why.
  */
 static int
 p_deliver(void *ctx, struct hn_db *db, const struct hn_envelope *e,
-    uint64_t index, struct hn_error *err)
+    char *refused, size_t refusedlen, struct hn_error *err)
 {
 	struct hn_fednode *fn = ctx;
 	const struct hn_msg_kind *k = hn_msg_kind_find(e->kind);
 	struct hn_request_row row;
+	struct hn_error why;
 	const char *state;
 	int64_t now = (int64_t)time(NULL);
 	int r;
 
-	(void)index;
+	hn_error_clear(&why);
 	hn_request_row_init(&row);
 	if (k != NULL && k->is_request) {
-		r = hn_rq_receive(fn->n, db, e->body, e->id, now, &row, err);
+		r = hn_rq_receive(fn->n, db, e->body, e->id, now, &row, &why);
 	} else if (strcmp(e->kind, "more_information") == 0) {
 		r = hn_rq_note(fn->n, db, e->in_reply_to, e->sender, e->sender,
 		    e->kind, (state = hn_json_str(json_object_get(e->body,
-		    "payload"), "text")) != NULL ? state : "", now, &row, err);
+		    "payload"), "text")) != NULL ? state : "", now, &row, &why);
 	} else if ((state = hn_json_str(e->body, "state")) != NULL) {
 		r = hn_rq_answer(fn->n, db, e->in_reply_to, e->sender,
 		    e->kind, state, json_object_get(e->body, "payload"), now,
-		    &row, err);
+		    &row, &why);
 	} else {
-		r = 0;
+		r = hn_error_set(&why, HN_EINVAL, "state", NULL,
+		    "a %s names no state of a request", e->kind);
 	}
 	hn_request_row_release(&row);
-	if (r == HN_ENOTFOUND || r == HN_EDENIED || r == HN_ESTATE) {
-		hn_log(HN_LOG_INFO, "inbox.unapplied", "sender=%s id=%s "
-		    "kind=%s request=%s reason=%s", e->sender, e->id, e->kind,
-		    e->in_reply_to, hn_errcode(r));
+	switch (r) {
+	case 0:
 		return 0;
+	case HN_ENOTFOUND: case HN_EDENIED: case HN_ESTATE: case HN_EINVAL:
+	case HN_EVALIDATE: case HN_EEXIST:
+		snprintf(refused, refusedlen, "%s%s%s%s",
+		    why.message[0] ? why.message : hn_strerror(r),
+		    why.article[0] ? " (art. " : "", why.article,
+		    why.article[0] ? ")" : "");
+		return 0;
+	default:
+		if (err != NULL)
+			*err = why;
+		return r;
 	}
-	return r;
 }
 
+/*
+ * The outcome of a request message we sent, inside the transaction that
+ * records it: receipted (queued -> delivered), or refused for good by the
+ * other node or undeliverable for good (-> rejected, with why). The
+ * messages about a request go in order (store/fed.c IN_TURN), so a
+ * withdrawal sent meanwhile follows its request.
+ */
 static int
-resend_withdrawal(struct hn_fednode *fn, struct hn_db *db,
-    const struct hn_request_row *rq, struct hn_error *err)
+request_outcome(struct hn_fednode *fn, struct hn_db *db, const char *msg_id,
+    const char *refused, struct hn_error *err)
 {
-	char id[HN_MSGID_LEN + 1];
-	json_t *body = json_pack("{s:s, s:s}", "request", rq->id, "state",
-	    rq->state);
-	int r;
+	struct hn_outbox_row o;
+	struct hn_request_row row;
+	int r = 0;
 
-	r = hn_fed_queue(fn->fed, db, rq->to, "withdrawal", rq->id, rq->id,
-	    body, (int64_t)time(NULL) * 1000, id, NULL, err);
-	json_decref(body);
+	if (hn_fedstore_outbox_get(db, msg_id, &o) != 0)
+		return 0;
+	if (o.request_id[0] != '\0' && hn_msg_kind_find(o.kind) != NULL &&
+	    hn_msg_kind_find(o.kind)->is_request) {
+		hn_request_row_init(&row);
+		r = hn_rq_receipted(fn->n, db, o.request_id, refused,
+		    (int64_t)time(NULL), &row, err);
+		hn_request_row_release(&row);
+		if (r == HN_ESTATE || r == HN_ENOTFOUND)
+			r = 0; /* an answer moved it further already */
+	}
+	hn_outbox_row_release(&o);
 	return r;
 }
 
-/* A receipt for a message we sent (inside its transaction). */
 static int
 p_delivered(void *ctx, struct hn_db *db, const char *msg_id,
     const struct hn_receipt *rc, struct hn_error *err)
 {
-	struct hn_fednode *fn = ctx;
-	struct hn_outbox_row o;
-	struct hn_request_row row;
-	int r;
+	return request_outcome(ctx, db, msg_id,
+	    rc->refused[0] != '\0' ? rc->refused : NULL, err);
+}
 
-	(void)rc;
-	if (hn_fedstore_outbox_get(db, msg_id, &o) != 0)
-		return 0;
-	r = 0;
-	if (o.request_id[0] != '\0' && hn_msg_kind_find(o.kind) != NULL &&
-	    hn_msg_kind_find(o.kind)->is_request) {
-		hn_request_row_init(&row);
-		r = hn_rq_receipted(fn->n, db, o.request_id,
-		    (int64_t)time(NULL), &row, err);
-		hn_request_row_release(&row);
-		/* A request withdrawn meanwhile stays withdrawn. Its
-		 * withdrawal may have reached the other node before the
-		 * request did (delivery threads do not keep an order) and
-		 * been set aside there: send it again, now that the request
-		 * is there (a second one changes nothing). */
-		if (r == HN_ESTATE) {
-			hn_request_row_init(&row);
-			r = hn_requests_get(db, o.request_id, &row);
-			if (r == 0 && strcmp(row.state, "withdrawn") == 0)
-				r = resend_withdrawal(fn, db, &row, err);
-			else if (r == 0 || r == HN_ENOTFOUND)
-				r = 0;
-			hn_request_row_release(&row);
-		}
-	}
-	hn_outbox_row_release(&o);
-	return r;
+static int
+p_failed(void *ctx, struct hn_db *db, const char *msg_id, const char *why,
+    struct hn_error *err)
+{
+	return request_outcome(ctx, db, msg_id, why != NULL && *why != '\0' ?
+	    why : "delivery failed", err);
 }
 
 static void
@@ -530,6 +534,7 @@ hn_fednode_start(struct hn_node *n, struct hn_error *err)
 	env.accepted = p_accepted;
 	env.deliver = p_deliver;
 	env.delivered = p_delivered;
+	env.failed = p_failed;
 	if ((r = hn_fed_open(&fn->fed, &cfg, &env, err)) != 0 ||
 	    (r = hn_fed_start(fn->fed, err)) != 0)
 		goto out;
@@ -754,6 +759,9 @@ outbox_json(const struct hn_outbox_row *o)
 		if (o->receipt != NULL)
 			json_object_set_new(j, "receipt",
 			    json_string(o->receipt));
+		if (o->refused[0] != '\0')
+			json_object_set_new(j, "refused",
+			    json_string(o->refused));
 	}
 	return j;
 }
@@ -825,6 +833,10 @@ hn_api_messages_list(struct hn_req *r)
 			    "received_ms", (json_int_t)in[i].received_ms,
 			    "ledger_index", (json_int_t)in[i].ledger_index,
 			    "receipted", in[i].receipt != NULL);
+
+			if (m != NULL && in[i].refused[0] != '\0')
+				json_object_set_new(m, "refused",
+				    json_string(in[i].refused));
 
 			if (m != NULL && hn_signed_parse(&so, in[i].envelope,
 			    in[i].envelope_len, HN_ENV_MAX, NULL) == 0) {

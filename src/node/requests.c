@@ -471,20 +471,29 @@ hn_rq_transition(struct hn_node *n, struct hn_db *db, const char *id,
 
 int
 hn_rq_receipted(struct hn_node *n, struct hn_db *db, const char *id,
-    int64_t now, struct hn_request_row *r, struct hn_error *err)
+    const char *refused, int64_t now, struct hn_request_row *r,
+    struct hn_error *err)
 {
 	const struct hn_kind *k;
-	enum hn_state from_st;
+	enum hn_state from_st, to_st;
 	enum hn_side side;
+	json_t *payload = NULL;
 	int rc;
 
 	if ((rc = load(db, id, r, &k, &side, &from_st, err)) != 0)
 		return rc;
-	if ((rc = check(r, k, side, from_st, HN_ST_DELIVERED, HN_BY_RECEIPT,
-	    HN_MSG_REQUEST, "federation", NULL, now, err)) != 0)
+	to_st = refused != NULL ? HN_ST_REJECTED : HN_ST_DELIVERED;
+	if ((rc = check(r, k, side, from_st, to_st, HN_BY_RECEIPT,
+	    refused != NULL ? HN_MSG_REFUSED : HN_MSG_REQUEST, "federation",
+	    NULL, now, err)) != 0)
 		return rc;
-	return apply(n, db, r, HN_ST_DELIVERED, NULL, NULL, "federation", now,
-	    err);
+	if (refused != NULL && (payload = json_pack("{s:s}", "reason",
+	    refused)) == NULL)
+		return hn_error_set(err, HN_ENOMEM, NULL, NULL,
+		    "out of memory");
+	rc = apply(n, db, r, to_st, NULL, payload, "federation", now, err);
+	json_decref(payload);
+	return rc;
 }
 
 int

@@ -101,9 +101,12 @@ int hn_rq_answer(struct hn_node *n, struct hn_db *db, const char *id,
     const json_t *payload, int64_t now, struct hn_request_row *out,
     struct hn_error *err);
 
-/* Our request message was receipted: queued -> delivered. */
+/* Our request message was receipted: queued -> delivered; or refused
+ * for good by the other node, or undeliverable for good (refused: why):
+ * queued (or withdrawn) -> rejected. */
 int hn_rq_receipted(struct hn_node *n, struct hn_db *db, const char *id,
-    int64_t now, struct hn_request_row *out, struct hn_error *err);
+    const char *refused, int64_t now, struct hn_request_row *out,
+    struct hn_error *err);
 
 /*
  * A message about request `id` that changes no state: `kind` (e.g.

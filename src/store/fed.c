@@ -57,6 +57,11 @@ const struct hn_migration hn_fed_migrations[] = {
 	  " peer TEXT NOT NULL,"
 	  " message TEXT NOT NULL,"
 	  " at_ms INTEGER NOT NULL);" },
+	/* A message refused for good by its receiver (not a legal change
+	 * of its copy of the request): why, on both sides. */
+	{ "0002-fed-refused",
+	  "ALTER TABLE fed_outbox ADD COLUMN refused TEXT NOT NULL DEFAULT '';"
+	  "ALTER TABLE fed_inbox ADD COLUMN refused TEXT NOT NULL DEFAULT '';" },
 	{ NULL, NULL }
 };
 
@@ -144,7 +149,7 @@ hn_fedstore_outbox_add(struct hn_db *db, const char *msg_id,
 
 #define OUT_COLS "seq, msg_id, recipient, kind, in_reply_to, request_id, " \
 	"body, status, attempts, created_ms, next_ms, delivered_ms, " \
-	"last_error, receipt, receipt_index"
+	"last_error, receipt, receipt_index, refused"
 
 static int
 outbox_row(sqlite3_stmt *st, struct hn_outbox_row *o)
@@ -165,6 +170,7 @@ outbox_row(sqlite3_stmt *st, struct hn_outbox_row *o)
 	o->delivered_ms = sqlite3_column_int64(st, 11);
 	HN_DB_COL(st, 12, o->last_error);
 	o->receipt_index = sqlite3_column_int64(st, 14);
+	HN_DB_COL(st, 15, o->refused);
 	if ((r = col_dup(st, 6, &o->body, NULL)) < 0 ||
 	    (r = col_dup(st, 13, &o->receipt, NULL)) < 0) {
 		hn_outbox_row_release(o);
@@ -196,6 +202,18 @@ outbox_rows(sqlite3_stmt *st, struct hn_outbox_row *rows, size_t max,
 	return r;
 }
 
+/*
+ * The messages about one request go to its recipient in order, one at a
+ * time: a row waits while an earlier row about the same request to the
+ * same recipient is still queued or being delivered (docs/protocol.md
+ * section 4: so a withdrawal cannot overtake its request, nor a response
+ * the acknowledgement before it).
+ */
+#define IN_TURN " AND (request_id = '' OR NOT EXISTS (SELECT 1 FROM fed_outbox AS p " \
+	"WHERE p.request_id = fed_outbox.request_id AND p.recipient = " \
+	"fed_outbox.recipient AND p.seq < fed_outbox.seq AND p.status IN " \
+	"(0, 1)))"
+
 int
 hn_fedstore_outbox_due(struct hn_db *db, int64_t now_ms, int nparts,
     int part, struct hn_outbox_row *rows, size_t max, size_t *n)
@@ -205,8 +223,8 @@ hn_fedstore_outbox_due(struct hn_db *db, int64_t now_ms, int nparts,
 
 	*n = 0;
 	if ((r = hn_db_stmt(db, &st, "SELECT " OUT_COLS " FROM fed_outbox "
-	    "WHERE status IN (0, 1) AND next_ms <= ? AND seq % ? = ? ORDER BY "
-	    "next_ms, seq LIMIT ?")) < 0)
+	    "WHERE status IN (0, 1) AND next_ms <= ? AND seq % ? = ?" IN_TURN
+	    " ORDER BY next_ms, seq LIMIT ?")) < 0)
 		return r;
 	sqlite3_bind_int64(st, 1, now_ms);
 	sqlite3_bind_int(st, 2, nparts > 0 ? nparts : 1);
@@ -224,8 +242,8 @@ hn_fedstore_outbox_due_ids(struct hn_db *db, int64_t now_ms,
 
 	*n = 0;
 	if ((r = hn_db_stmt(db, &st, "SELECT msg_id, recipient FROM fed_outbox "
-	    "WHERE status IN (0, 1) AND next_ms <= ? ORDER BY next_ms, seq "
-	    "LIMIT ?")) < 0)
+	    "WHERE status IN (0, 1) AND next_ms <= ?" IN_TURN " ORDER BY "
+	    "next_ms, seq LIMIT ?")) < 0)
 		return r;
 	sqlite3_bind_int64(st, 1, now_ms);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
@@ -247,7 +265,7 @@ hn_fedstore_outbox_next(struct hn_db *db, int nparts, int part)
 	int64_t v = INT64_MAX;
 
 	if (hn_db_stmt(db, &st, "SELECT min(next_ms) FROM fed_outbox WHERE "
-	    "status IN (0, 1) AND seq % ? = ?") < 0)
+	    "status IN (0, 1) AND seq % ? = ?" IN_TURN) < 0)
 		return v;
 	sqlite3_bind_int(st, 1, nparts > 0 ? nparts : 1);
 	sqlite3_bind_int(st, 2, nparts > 0 ? part : 0);
@@ -283,19 +301,20 @@ hn_fedstore_outbox_mark(struct hn_db *db, const char *msg_id, int status,
 int
 hn_fedstore_outbox_delivered(struct hn_db *db, const char *msg_id,
     const char *receipt, size_t receipt_len, int64_t receipt_index,
-    int64_t now_ms)
+    const char *refused, int64_t now_ms)
 {
 	sqlite3_stmt *st;
 	int r;
 
 	if ((r = hn_db_stmt(db, &st, "UPDATE fed_outbox SET status = 2, "
-	    "delivered_ms = ?, receipt = ?, receipt_index = ?, last_error = '' "
-	    "WHERE msg_id = ?")) < 0)
+	    "delivered_ms = ?, receipt = ?, receipt_index = ?, last_error = '', "
+	    "refused = ? WHERE msg_id = ?")) < 0)
 		return r;
 	sqlite3_bind_int64(st, 1, now_ms);
 	sqlite3_bind_text(st, 2, receipt, (int)receipt_len, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, receipt_index);
-	sqlite3_bind_text(st, 4, msg_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, refused ? refused : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, msg_id, -1, SQLITE_STATIC);
 	r = step_done(st);
 	sqlite3_reset(st);
 	return r;
@@ -374,7 +393,7 @@ hn_inbox_row_release(struct hn_inbox_row *r)
 }
 
 #define IN_COLS "seq, sender, msg_id, kind, in_reply_to, envelope, " \
-	"received_ms, ledger_index, receipt"
+	"received_ms, ledger_index, receipt, refused"
 
 static int
 inbox_row(sqlite3_stmt *st, struct hn_inbox_row *o)
@@ -389,6 +408,7 @@ inbox_row(sqlite3_stmt *st, struct hn_inbox_row *o)
 	HN_DB_COL(st, 4, o->in_reply_to);
 	o->received_ms = sqlite3_column_int64(st, 6);
 	o->ledger_index = sqlite3_column_int64(st, 7);
+	HN_DB_COL(st, 9, o->refused);
 	if ((r = col_dup(st, 5, &o->envelope, &o->envelope_len)) < 0 ||
 	    (r = col_dup(st, 8, &o->receipt, &o->receipt_len)) < 0) {
 		hn_inbox_row_release(o);
@@ -460,6 +480,24 @@ hn_fedstore_inbox_set_receipt(struct hn_db *db, const char *sender,
 	r = step_done(st);
 	if (r == 0 && sqlite3_changes(hn_db_sqlite(db)) == 0)
 		r = HN_EEXIST;
+	sqlite3_reset(st);
+	return r;
+}
+
+int
+hn_fedstore_inbox_set_refused(struct hn_db *db, const char *sender,
+    const char *msg_id, const char *reason)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	if ((r = hn_db_stmt(db, &st, "UPDATE fed_inbox SET refused = ? WHERE "
+	    "sender = ? AND msg_id = ?")) < 0)
+		return r;
+	sqlite3_bind_text(st, 1, reason, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, sender, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, msg_id, -1, SQLITE_STATIC);
+	r = step_done(st);
 	sqlite3_reset(st);
 	return r;
 }

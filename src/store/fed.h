@@ -44,6 +44,7 @@ struct hn_outbox_row {
 	char last_error[HN_OUT_ERROR_MAX];
 	char *receipt;           /* signed receipt (owned), NULL until delivered */
 	int64_t receipt_index;   /* the recipient's ledger index, -1 if none */
+	char refused[HN_OUT_ERROR_MAX + 1]; /* "" or why the receiver refused it */
 };
 
 void hn_outbox_row_release(struct hn_outbox_row *r);
@@ -77,10 +78,11 @@ int hn_fedstore_outbox_due_ids(struct hn_db *db, int64_t now_ms,
 /* Records an attempt: new status, attempts, next_ms, last error. */
 int hn_fedstore_outbox_mark(struct hn_db *db, const char *msg_id, int status,
     int attempts, int64_t next_ms, const char *last_error);
-/* Marks delivered with the receipt. */
+/* Marks delivered with the receipt (refused: "" or NULL, or why the
+ * receiver refused the message for good). */
 int hn_fedstore_outbox_delivered(struct hn_db *db, const char *msg_id,
     const char *receipt, size_t receipt_len, int64_t receipt_index,
-    int64_t now_ms);
+    const char *refused, int64_t now_ms);
 /* Rows left "delivering" by a crash go back to queued (at start). */
 int hn_fedstore_outbox_reset(struct hn_db *db);
 
@@ -108,6 +110,7 @@ struct hn_inbox_row {
 	int64_t ledger_index;
 	char *receipt;           /* NULL until made (owned) */
 	size_t receipt_len;
+	char refused[HN_OUT_ERROR_MAX + 1]; /* "" or why we refused it */
 };
 
 void hn_inbox_row_release(struct hn_inbox_row *r);
@@ -120,6 +123,10 @@ int hn_fedstore_inbox_add(struct hn_db *db, const char *sender,
     const char *msg_id, const char *kind, const char *in_reply_to,
     const char *envelope, size_t len, int64_t received_ms,
     int64_t ledger_index);
+/* Records why a stored message was refused (not a legal change of our
+ * copy of its request); its receipt says so. */
+int hn_fedstore_inbox_set_refused(struct hn_db *db, const char *sender,
+    const char *msg_id, const char *reason);
 /* Sets the receipt once (a second call keeps the first: HN_EEXIST). */
 int hn_fedstore_inbox_set_receipt(struct hn_db *db, const char *sender,
     const char *msg_id, const char *receipt, size_t len);

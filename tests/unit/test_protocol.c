@@ -139,6 +139,29 @@ test_side_role_cause(void **state)
 	assert_int_equal(hn_proto_check(mla, HN_SIDE_REQUESTING,
 	    HN_ST_QUEUED, HN_ST_DELIVERED, HN_BY_RECEIPT, HN_MSG_REQUEST,
 	    NULL, NULL, &err), 0);
+	/* the other node refused the request (its gate) or it could not
+	 * be delivered, for good: rejected, also after a withdrawal */
+	assert_int_equal(hn_proto_check(mla, HN_SIDE_REQUESTING,
+	    HN_ST_QUEUED, HN_ST_REJECTED, HN_BY_RECEIPT, HN_MSG_REFUSED,
+	    NULL, NULL, &err), 0);
+	assert_int_equal(hn_proto_check(mla, HN_SIDE_REQUESTING,
+	    HN_ST_WITHDRAWN, HN_ST_REJECTED, HN_BY_RECEIPT, HN_MSG_REFUSED,
+	    NULL, NULL, &err), 0);
+	assert_int_equal(hn_proto_check(mla, HN_SIDE_REQUESTING,
+	    HN_ST_DELIVERED, HN_ST_REJECTED, HN_BY_RECEIPT, HN_MSG_REFUSED,
+	    NULL, NULL, &err), HN_ESTATE);
+	assert_true(hn_proto_final(mla, HN_SIDE_REQUESTING, HN_ST_REJECTED));
+	/* an inbound refusal needs known grounds and reasons */
+	f.grounds = NULL;
+	f.ngrounds = 0;
+	assert_int_equal(hn_proto_check(mla, HN_SIDE_REQUESTING,
+	    HN_ST_ACKNOWLEDGED, HN_ST_REFUSED, HN_BY_MESSAGE, "refusal", &f,
+	    NULL, &err), HN_EINVAL);
+	assert_string_equal(err.field, "grounds");
+	f = officer();
+	assert_int_equal(hn_proto_check(mla, HN_SIDE_REQUESTING,
+	    HN_ST_ACKNOWLEDGED, HN_ST_REFUSED, HN_BY_MESSAGE, "refusal", &f,
+	    NULL, &err), 0);
 	/* not in the table at all: 409 */
 	assert_int_equal(hn_proto_check(mla, HN_SIDE_REQUESTING,
 	    HN_ST_DELIVERED, HN_ST_DRAFT, HN_BY_USER, NULL, &f, NULL, &err),

@@ -317,8 +317,10 @@ owner_check(enum hn_side side, enum hn_cause cause, unsigned from,
 		    "a message of the requesting State may only bring the "
 		    "request or its withdrawal";
 	case HN_BY_RECEIPT:
-		return (side == REQ && to == HN_ST_DELIVERED) ? NULL :
-		    "a receipt only confirms delivery (queued -> delivered)";
+		return (side == REQ && (to == HN_ST_DELIVERED ||
+		    to == HN_ST_REJECTED)) ? NULL :
+		    "a receipt only confirms delivery (queued -> delivered) "
+		    "or its refusal by the other node (-> rejected)";
 	}
 	return "unknown cause";
 }
@@ -650,6 +652,18 @@ act_do(struct model *m, struct mstate *s, uint32_t act, char *desc,
 				snprintf(desc, dlen, "%s receives %s again: "
 				    "already processed, its receipt again",
 				    hn_side_name((enum hn_side)o), a);
+		} else if (j == 1) {
+			/* the receiver's gate refuses the request for a reason
+			 * outside the table (not in force between the two on
+			 * that day, not valid there): no copy is made */
+			if ((s->msg[n][i] >> 4) != 0)
+				return 1;
+			if (desc != NULL)
+				snprintf(desc, dlen, "%s receives %s: its gate "
+				    "refuses it (treaty, validation)",
+				    hn_side_name((enum hn_side)o), a);
+			s->done[o] |= (uint16_t)(1u << i);
+			s->refused[o] |= (uint16_t)(1u << i);
 		} else {
 			k = s->msg[n][i] >> 4;
 			named = s->msg[n][i] & 0xf;
@@ -724,6 +738,10 @@ act_do(struct model *m, struct mstate *s, uint32_t act, char *desc,
 		if (!refused)
 			ss = rcpt_steps(m, (enum hn_side)n, s->st[n],
 			    s->flags[n], s->msg[n][i] >> 4);
+		else if ((s->msg[n][i] >> 4) == 0 && /* the request, refused */
+		    msg_index(m, HN_MSG_REFUSED) < M_KINDS)
+			ss = rcpt_steps(m, (enum hn_side)n, s->st[n],
+			    s->flags[n], msg_index(m, HN_MSG_REFUSED));
 		if (ss == NULL || ss->n == 0) {
 			if (j != 0)
 				return 1;
@@ -828,7 +846,8 @@ state_check(struct model *m, const struct mstate *s)
 	    !((a == HN_ST_DRAFT || a == HN_ST_AWAITING_APPROVAL) &&
 		b == HN_ST_NONE) &&
 	    !(a == HN_ST_WITHDRAWN && b == HN_ST_NONE &&
-		!request_sent(m, s))) {
+		!request_sent(m, s)) &&
+	    !(a == HN_ST_REJECTED && b == HN_ST_NONE)) {
 		snprintf(m->why, sizeof(m->why), "everything delivered, the "
 		    "copies disagree: requesting %s, requested %s",
 		    st_name(a), st_name(b));
@@ -1001,7 +1020,8 @@ expand(struct model *m, uint32_t idx)
 		for (i = 0; i < s0.nsent[n]; i++)
 			for (t = 0; t < 4; t++)
 				for (j = 0; j < (per_msg[t] == A_RECEIPT ?
-				    M_STEPS : 1u); j++)
+				    M_STEPS : per_msg[t] == A_DELIVER ? 2u :
+				    1u); j++)
 					acts[na++] = ACT(per_msg[t], n, i, j);
 	}
 	for (t = 0; t < na; t++) {

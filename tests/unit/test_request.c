@@ -535,7 +535,7 @@ test_kinds_json(void **state)
 		}
 	}
 	assert_true(saw);
-	assert_int_equal(json_array_size(json_object_get(j, "states")), 15);
+	assert_int_equal(json_array_size(json_object_get(j, "states")), 16);
 	/* grounds: the old keys, plus the citation and where each applies
 	 * (test_grounds.c checks every row) */
 	f = json_array_get(json_object_get(j, "grounds"), 0);

@@ -245,3 +245,54 @@ fed_check_exactly_once() {
 	[ "$SIZE" = "$(( 2 * n ))" ] || fail "$1's ledger has $SIZE entries, want $(( 2 * n )) (queued + delivered)"
 	ok "$n sent, $n stored once, ledgers $n and $(( 2 * n ))"
 }
+
+# ---- requests over the network ----
+
+# rq_wait CODE ID STATE: polls the request's state (bounded).
+rq_wait() {
+	local i
+	for i in $(seq 1 150); do
+		fed_api "$1" GET "/v1/requests/$2"
+		[ "$STATUS" = 200 ] && [ "$(jget state)" = "$3" ] && return 0
+		sleep 0.1
+	done
+	fail "request $2 on $1 not $3: $BODY"
+}
+
+# rq_wait_text CODE ID TEXT: polls until the request's view holds TEXT.
+rq_wait_text() {
+	local i
+	for i in $(seq 1 150); do
+		fed_api "$1" GET "/v1/requests/$2"
+		grep -q "$3" <<<"$BODY" && return 0
+		sleep 0.1
+	done
+	fail "request $2 on $1 never showed '$3': $BODY"
+}
+
+# rq_state CODE ID: sets ST to the request's state now.
+rq_state() {
+	fed_api "$1" GET "/v1/requests/$2"
+	expect 200 "request $2 on $1"
+	ST=$(jget state)
+}
+
+# inbox_has CODE MSGID: the message is in CODE's inbox (bounded wait).
+inbox_has() {
+	local i
+	for i in $(seq 1 150); do
+		fed_api "$1" GET "/v1/messages?box=in&limit=50"
+		grep -q "\"$2\"" <<<"$BODY" && return 0
+		sleep 0.1
+	done
+	fail "message $2 not in $1's inbox: $BODY"
+}
+
+# queue CODE KIND TO: creates and queues a request; sets RQ.
+queue() {
+	fed_api "$1" POST /v1/requests "$(fed_request "$2" "$1" "$3")"
+	expect 201 "create $2"
+	RQ=$(jget id)
+	fed_api "$1" POST "/v1/requests/$RQ/transitions" '{"to":"queued"}'
+	expect 200 "queue $2"
+}
