@@ -91,7 +91,7 @@ await H.step('every key the code asks for exists, and every kind and field of th
 		need.push(`ground.${g}`);
 	for (const lv of ['ok', 'due_soon', 'overdue'])
 		need.push(`level.${lv}`);
-	for (const s of ['draft', 'awaiting_approval', 'approved', 'queued', 'sent', 'delivered', 'withdrawn', 'received',
+	for (const s of ['draft', 'awaiting_approval', 'approved', 'queued', 'sent', 'delivered', 'rejected', 'withdrawn', 'received',
 		'acknowledged', 'executed', 'partially_executed', 'refused', 'postponed', 'preserved', 'extended', 'expired', 'released'])
 		need.push(`state.${s}`);
 	const lacking = [...new Set(need)].filter(k => !(k in en));
