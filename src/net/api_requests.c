@@ -121,7 +121,8 @@ hn_api_requests_create(struct hn_req *r)
 	hn_request_row_init(&j.p.row);
 	hn_error_clear(&e);
 	hn_problems_init(&ps);
-	if (hn_request_parse(r->body, r->body_len, &doc, &ps) != 0) {
+	if (hn_request_parse(r->body, r->body_len, &doc, &ps) != 0 ||
+	    hn_deadline_stated_check(doc, r->now, &ps) != 0) {
 		rc = problems_response(r, &ps);
 		goto out;
 	}
@@ -165,9 +166,7 @@ hn_api_requests_list(struct hn_req *r)
 	enum hn_level lvl;
 	const char *v;
 	json_t *items;
-	char cur[32], *end;
-	long long c;
-	int64_t next = 0;
+	char cur[HN_RQ_CURSOR_MAX], *end;
 	long lim;
 	int rc, more = 0;
 
@@ -215,25 +214,18 @@ hn_api_requests_list(struct hn_req *r)
 			    "limit", NULL, "limit is 1 to %d", LIST_MAX);
 		f.limit = (int)lim;
 	}
-	if ((v = hn_req_query(r, "cursor")) != NULL && *v) {
-		errno = 0;
-		c = strtoll(v, &end, 10);
-		if (errno != 0 || *end != '\0' || c < 1 || *v < '0' || *v > '9')
-			return hn_resp_error(r, 400, "validation_failed",
-			    "cursor", NULL, "malformed cursor");
-		f.before = c;
-	}
+	if ((v = hn_req_query(r, "cursor")) != NULL && *v &&
+	    hn_requests_cursor_parse(v, &f) != 0)
+		return hn_resp_error(r, 400, "validation_failed", "cursor",
+		    NULL, "malformed cursor");
 	if ((items = json_array()) == NULL)
 		return hn_resp_error(r, 500, "internal", NULL, NULL,
 		    "internal error");
 	if ((rc = hn_req_db(r, &db)) != 0 ||
-	    (rc = hn_requests_list(db, &f, items, &more, &next)) != 0) {
+	    (rc = hn_requests_list(db, &f, items, &more, cur)) != 0) {
 		json_decref(items);
 		return fail(r, rc, &e);
 	}
-	cur[0] = '\0';
-	if (more)
-		snprintf(cur, sizeof(cur), "%lld", (long long)next);
 	hn_rq_times(items);
 	return hn_resp_json(r, 200, json_pack("{s:o, s:s?}", "requests",
 	    items, "next_cursor", cur[0] ? cur : NULL));

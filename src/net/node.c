@@ -59,6 +59,7 @@ static const struct {
 	{ "register_label", "", "shown with the register (e.g. that a demo's register is simulated)" },
 	{ "ack_target_hours", "24", "art. 41: acknowledge requests received through the 24/7 network within" },
 	{ "ack_target_emergency_minutes", "60", "art. 41: acknowledge emergency requests within" },
+	{ "emergency_execution_hours", "24", "art. 41: execute an acknowledged emergency request within" },
 	{ "due_soon_hours", "6", "a deadline is due soon this long before it (or a quarter of its span)" },
 	{ NULL, NULL, NULL }
 };
@@ -467,6 +468,10 @@ hn_node_open(struct hn_node **out, const char *conf_path,
 	    24 * 60 * 30, &x, err)) != 0)
 		goto out;
 	n->ack_target_emergency = x * 60;
+	if ((r = hn_conf_int(&n->conf, "emergency_execution_hours", 1,
+	    24 * 365, &x, err)) != 0)
+		goto out;
+	n->emergency_execution = x * 3600;
 	if ((r = hn_conf_int(&n->conf, "due_soon_hours", 0, 24 * 365, &x,
 	    err)) != 0)
 		goto out;

@@ -112,6 +112,7 @@ struct hn_node {
 
 	struct hn_register *reg;       /* the register (core/treaty.h) */
 	int64_t ack_target, ack_target_emergency, due_soon; /* deadlines */
+	int64_t emergency_execution;   /* art. 41: acknowledged -> executed */
 	struct hn_node_hooks hooks;
 };
 

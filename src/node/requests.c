@@ -90,10 +90,12 @@ deadline_input(struct hn_node *n, const struct hn_request_row *r,
 	in->followup_received_at = r->followup_received_at;
 	in->followup_decided_at = r->followup_decided_at;
 	in->stated_deadline = r->stated_deadline;
+	in->acknowledged_at = r->acknowledged_at;
 	hn_deadline_config_default(cfg);
 	cfg->ack_target = n->ack_target;
 	cfg->ack_target_emergency = n->ack_target_emergency;
 	cfg->due_soon = n->due_soon;
+	cfg->emergency_execution = n->emergency_execution;
 }
 
 /* The level of deadline `name` at time t. */
@@ -139,6 +141,7 @@ schedule(struct hn_node *n, struct hn_request_row *r, int64_t now)
 			name = d[i].name;
 		}
 	}
+	r->order_key = hn_deadline_order_key(&in, r->next_due);
 	if (name == NULL)
 		return;
 	lo = now < r->next_due ? now : r->next_due;
@@ -360,6 +363,9 @@ apply(struct hn_node *n, struct hn_db *db, struct hn_request_row *r,
 	r->updated_at = now;
 	if (to == HN_ST_PRESERVED && r->preserved_at == HN_RQ_NONE)
 		r->preserved_at = now; /* art. 42: the 60 days start here */
+	if ((to == HN_ST_ACKNOWLEDGED || to == HN_ST_POSTPONED) &&
+	    r->acknowledged_at == HN_RQ_NONE)
+		r->acknowledged_at = now; /* art. 41: an emergency's clock */
 	schedule(n, r, now);
 
 	hn_datetime_format(now, at);

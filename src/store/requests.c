@@ -1,5 +1,6 @@
 #include "store/requests.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,41 @@ const struct hn_migration hn_requests_migrations[] = {
 	  " payload TEXT,"
 	  " ledger_index INTEGER NOT NULL);"
 	  "CREATE INDEX request_events_req ON request_events(request_id, seq);" },
+	/*
+	 * Art. 41 and 40: when each copy was acknowledged (the emergency's
+	 * execution clock starts there) and the order of lists (core's
+	 * hn_deadline_order_key: open emergencies first, then the earliest
+	 * next_due, then the newest). Existing rows get what the code of this
+	 * version computes, with the default configuration (a node configured
+	 * otherwise corrects a row at its next change): the acknowledgement
+	 * time from the history, no clock in a final state, the emergency's
+	 * execution due 24 h after its acknowledgement (due soon 6 h before),
+	 * and the order key.
+	 */
+	{ "0201-requests-clocks",
+	  "ALTER TABLE requests ADD COLUMN acknowledged_at INTEGER;"
+	  "ALTER TABLE requests ADD COLUMN order_key INTEGER NOT NULL"
+	  " DEFAULT 0;"
+	  "UPDATE requests SET acknowledged_at = (SELECT min(e.at)"
+	  " FROM request_events e WHERE e.request_id = requests.id"
+	  " AND e.to_state IN ('acknowledged','postponed'));"
+	  "UPDATE requests SET next_due = NULL, soon_at = NULL"
+	  " WHERE state IN ('executed','partially_executed','refused',"
+	  " 'expired','released','withdrawn','rejected');"
+	  "UPDATE requests SET next_due = acknowledged_at + 86400,"
+	  " soon_at = acknowledged_at + 64800"
+	  " WHERE kind = 'emergency' AND state IN ('acknowledged','postponed')"
+	  " AND acknowledged_at IS NOT NULL"
+	  " AND (next_due IS NULL OR next_due > acknowledged_at + 86400);"
+	  "UPDATE requests SET order_key ="
+	  " (CASE WHEN kind = 'emergency' AND state NOT IN ('executed',"
+	  " 'partially_executed','refused','expired','released','withdrawn',"
+	  " 'rejected')"
+	  " THEN 0 ELSE 8796093022208 END) +"
+	  " (CASE WHEN next_due IS NOT NULL"
+	  " THEN max(0, min(next_due, 4398046511103))"
+	  " ELSE 8796093022207 - max(0, min(created_at, 4398046511103)) END);"
+	  "CREATE INDEX requests_order ON requests(order_key);" },
 	{ NULL, NULL }
 };
 
@@ -52,6 +88,8 @@ hn_request_row_init(struct hn_request_row *r)
 	r->received_at = r->preserved_at = HN_RQ_NONE;
 	r->followup_received_at = r->followup_decided_at = HN_RQ_NONE;
 	r->stated_deadline = r->next_due = r->soon_at = HN_RQ_NONE;
+	r->acknowledged_at = HN_RQ_NONE;
+	r->order_key = HN_RQ_ORDER_LAST;
 }
 
 void
@@ -98,7 +136,8 @@ hn_requests_insert(struct hn_db *db, const struct hn_request_row *r)
 	    " legal_basis, created_by, remote_id, body, created_at, updated_at,"
 	    " received_at, preserved_at, followup_received_at,"
 	    " followup_decided_at, stated_deadline, next_due, soon_at,"
-	    " ledger_index) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+	    " ledger_index, acknowledged_at, order_key)"
+	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 	sqlite3_stmt *st;
 	int rc;
 
@@ -128,13 +167,16 @@ hn_requests_insert(struct hn_db *db, const struct hn_request_row *r)
 	bind_time(st, 18, r->next_due);
 	bind_time(st, 19, r->soon_at);
 	sqlite3_bind_int64(st, 20, (sqlite3_int64)r->ledger_index);
+	bind_time(st, 21, r->acknowledged_at);
+	sqlite3_bind_int64(st, 22, r->order_key);
 	return done(st);
 }
 
 #define ROW_COLS "id, kind, side, from_party, to_party, state, legal_basis," \
 	" created_by, remote_id, body, created_at, updated_at, received_at," \
 	" preserved_at, followup_received_at, followup_decided_at," \
-	" stated_deadline, next_due, soon_at, ledger_index"
+	" stated_deadline, next_due, soon_at, ledger_index, acknowledged_at," \
+	" order_key"
 
 int
 hn_requests_get(struct hn_db *db, const char *id, struct hn_request_row *r)
@@ -175,6 +217,8 @@ hn_requests_get(struct hn_db *db, const char *id, struct hn_request_row *r)
 	r->next_due = col_time(st, 17);
 	r->soon_at = col_time(st, 18);
 	r->ledger_index = (uint64_t)sqlite3_column_int64(st, 19);
+	r->acknowledged_at = col_time(st, 20);
+	r->order_key = sqlite3_column_int64(st, 21);
 	sqlite3_reset(st);
 	return r->body == NULL ? HN_ENOMEM : 0;
 }
@@ -186,7 +230,8 @@ hn_requests_update(struct hn_db *db, const struct hn_request_row *r)
 	    "UPDATE requests SET state = ?, updated_at = ?, received_at = ?,"
 	    " preserved_at = ?, followup_received_at = ?,"
 	    " followup_decided_at = ?, next_due = ?, soon_at = ?,"
-	    " ledger_index = ? WHERE id = ?";
+	    " ledger_index = ?, acknowledged_at = ?, order_key = ?"
+	    " WHERE id = ?";
 	sqlite3_stmt *st;
 	int rc;
 
@@ -201,7 +246,9 @@ hn_requests_update(struct hn_db *db, const struct hn_request_row *r)
 	bind_time(st, 7, r->next_due);
 	bind_time(st, 8, r->soon_at);
 	sqlite3_bind_int64(st, 9, (sqlite3_int64)r->ledger_index);
-	sqlite3_bind_text(st, 10, r->id, -1, SQLITE_STATIC);
+	bind_time(st, 10, r->acknowledged_at);
+	sqlite3_bind_int64(st, 11, r->order_key);
+	sqlite3_bind_text(st, 12, r->id, -1, SQLITE_STATIC);
 	if ((rc = done(st)) != 0)
 		return rc;
 	return sqlite3_changes(hn_db_sqlite(db)) == 1 ? 0 : HN_ENOTFOUND;
@@ -280,13 +327,42 @@ hn_requests_events(struct hn_db *db, const char *id, json_t **out)
 }
 
 int
-hn_requests_list(struct hn_db *db, const struct hn_request_filter *f,
-    json_t *items, int *more, int64_t *cursor)
+hn_requests_cursor_parse(const char *s, struct hn_request_filter *f)
 {
-	/* One statement with optional filters (NULL parameters match all). */
+	long long key, rowid;
+	char *end;
+
+	/* "KEY.ROWID", both decimal without sign: no strtoll leniency */
+	if (s == NULL || *s < '0' || *s > '9')
+		return HN_EINVAL;
+	errno = 0;
+	key = strtoll(s, &end, 10);
+	if (errno != 0 || *end != '.' || end[1] < '0' || end[1] > '9' ||
+	    key > HN_RQ_ORDER_LAST)
+		return HN_EINVAL;
+	rowid = strtoll(end + 1, &end, 10);
+	if (errno != 0 || *end != '\0' || rowid < 1)
+		return HN_EINVAL;
+	f->cursor = true;
+	f->after_key = key;
+	f->before_rowid = rowid;
+	return 0;
+}
+
+int
+hn_requests_list(struct hn_db *db, const struct hn_request_filter *f,
+    json_t *items, int *more, char cursor[HN_RQ_CURSOR_MAX])
+{
+	/*
+	 * One statement with optional filters (NULL parameters match all).
+	 * The order is the stored order_key (core's hn_deadline_order_key),
+	 * the most recently stored first among equal keys; a page starts
+	 * after the (order_key, rowid) of the previous page's last row,
+	 * a range of the order_key index.
+	 */
 	static const char sql[] =
 	    "SELECT id, kind, side, from_party, to_party, state, legal_basis,"
-	    " created_at, updated_at, next_due, ledger_index, rowid"
+	    " created_at, updated_at, next_due, ledger_index, rowid, order_key"
 	    " FROM requests"
 	    " WHERE (?1 IS NULL OR kind = ?1)"
 	    " AND (?2 IS NULL OR from_party = ?2 OR to_party = ?2)"
@@ -296,13 +372,14 @@ hn_requests_list(struct hn_db *db, const struct hn_request_filter *f,
 	    "  OR (?5 = 2 AND next_due IS NOT NULL AND next_due <= ?6)"
 	    "  OR (?5 = 1 AND next_due > ?6 AND soon_at <= ?6)"
 	    "  OR (?5 = 0 AND (next_due IS NULL OR soon_at > ?6)))"
-	    " AND (?7 IS NULL OR rowid < ?7)"
-	    " ORDER BY rowid DESC LIMIT ?8";
+	    " AND order_key >= ?7 AND (order_key > ?7 OR rowid < ?8)"
+	    " ORDER BY order_key, rowid DESC LIMIT ?9";
 	sqlite3_stmt *st;
 	json_t *o;
 	int rc, n = 0;
 
 	*more = 0;
+	cursor[0] = '\0';
 	if ((rc = hn_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	if (f->kind)
@@ -316,9 +393,9 @@ hn_requests_list(struct hn_db *db, const struct hn_request_filter *f,
 	if (f->level >= 0)
 		sqlite3_bind_int(st, 5, f->level);
 	sqlite3_bind_int64(st, 6, f->now);
-	if (f->before > 0)
-		sqlite3_bind_int64(st, 7, f->before);
-	sqlite3_bind_int(st, 8, f->limit + 1);
+	sqlite3_bind_int64(st, 7, f->cursor ? f->after_key : -1);
+	sqlite3_bind_int64(st, 8, f->cursor ? f->before_rowid : INT64_MAX);
+	sqlite3_bind_int(st, 9, f->limit + 1);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (n++ == f->limit) {
 			*more = 1;
@@ -340,13 +417,17 @@ hn_requests_list(struct hn_db *db, const struct hn_request_filter *f,
 			rc = SQLITE_NOMEM;
 			break;
 		}
-		*cursor = sqlite3_column_int64(st, 11);
+		snprintf(cursor, HN_RQ_CURSOR_MAX, "%lld.%lld",
+		    (long long)sqlite3_column_int64(st, 12),
+		    (long long)sqlite3_column_int64(st, 11));
 		if (sqlite3_column_type(st, 9) != SQLITE_NULL)
 			json_object_set_new(o, "next_due",
 			    json_integer(sqlite3_column_int64(st, 9)));
 		json_array_append_new(items, o);
 	}
 	sqlite3_reset(st);
+	if (!*more)
+		cursor[0] = '\0';
 	return rc == SQLITE_DONE ? 0 : (hn_db_err(rc) ? hn_db_err(rc) : HN_EDB);
 }
 
