@@ -951,6 +951,10 @@ send_all(struct sender *s, char *why, size_t whylen)
 				rc = SENT_RETRY;
 				goto out;
 			}
+			hn_log(HN_LOG_INFO, "evidence.transfer_retry",
+			    "transfer=%s to=%s sent=%llu attempts=%d in_ms=%ld "
+			    "msg=\"%s\"", s->xfer, s->to,
+			    (unsigned long long)s->sent, attempts, delay, why);
 			if (pause_ms(delay)) {
 				snprintf(why, whylen, "the node stopped");
 				rc = SENT_RETRY;
@@ -1057,8 +1061,13 @@ send_all(struct sender *s, char *why, size_t whylen)
 			rc = k;
 			goto out;
 		}
-		if (k == SENT_RETRY || st == 409)
+		if (k == SENT_RETRY)
 			continue;
+		if (st == 409) {
+			snprintf(why, whylen, "the recipient lacks bytes at "
+			    "finish");
+			continue;
+		}
 		break;
 	}
 	/* the receipt must be the recipient's, about this transfer */
