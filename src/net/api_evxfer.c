@@ -895,6 +895,24 @@ piece(int fd, const uint8_t hdr[HN_SEAL_HEADER_LEN], uint64_t off,
 	return 0;
 }
 
+/*
+ * Tests (HN_TEST_XFER_HOLD_AFTER): the sender holds between two pieces
+ * until the file named by HN_TEST_XFER_RELEASE exists (until the node
+ * stops, if unset), so that a test can kill either node while a known
+ * number of bytes is held by the recipient, whatever the machine's
+ * speed. 1 if the node stops meanwhile.
+ */
+static int
+hold(void)
+{
+	const char *rel = getenv("HN_TEST_XFER_RELEASE");
+
+	while (rel == NULL || rel[0] == '\0' || access(rel, F_OK) != 0)
+		if (pause_ms(50))
+			return 1;
+	return 0;
+}
+
 static void
 progress(struct sender *s)
 {
@@ -914,14 +932,14 @@ send_all(struct sender *s, char *why, size_t whylen)
 	uint8_t hdr[HN_SEAL_HEADER_LEN], in[HN_SEAL_HEADER_LEN], md[32];
 	uint8_t *buf = NULL;
 	char *b64 = NULL;
-	long st = 0, delay = 200, stop_after, slow;
+	long st = 0, delay = 200, stop_after, hold_after;
 	uint64_t off = 0;
 	int fd = -1, attempts = 0, pieces = 0, k, rc = SENT_FINAL;
 	json_t *pl;
 
 	hn_error_clear(&e);
 	stop_after = env_long("HN_TEST_XFER_STOP_AFTER");
-	slow = env_long("HN_TEST_XFER_DELAY_MS");
+	hold_after = env_long("HN_TEST_XFER_HOLD_AFTER");
 	/* never send an object that does not verify */
 	if ((rc = hn_blob_verify(hn_ev_blobs(), s->it.sha256, hn_ev_keys(),
 	    NULL, &e)) != 0) {
@@ -1010,9 +1028,14 @@ send_all(struct sender *s, char *why, size_t whylen)
 				rc = SENT_RETRY;
 				goto out;
 			}
-			if (slow > 0 && pause_ms(slow)) {
-				k = SENT_RETRY;
-				break;
+			if (hold_after > 0 && pieces >= hold_after) {
+				hold_after = 0; /* once */
+				if (hold()) {
+					snprintf(why, whylen, "the node "
+					    "stopped");
+					rc = SENT_RETRY;
+					goto out;
+				}
 			}
 			if (piece(fd, hdr, off, buf, n) != 0) {
 				snprintf(why, whylen, "cannot read the object");

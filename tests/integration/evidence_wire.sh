@@ -61,6 +61,27 @@ wait_state() {
 	done
 	fail "item $2 on $1 not $3 within ${4:-60}s (state $XSTATE, sent $XSENT)"
 }
+# wait_sent CODE ITEM BYTES: the sender has BYTES acknowledged by the
+# recipient (a sender started with HN_TEST_XFER_HOLD_AFTER stays there)
+wait_sent() {
+	local i
+	for i in $(seq 1 600); do
+		xfer_state "$1" "$2"
+		[ "$XSTATE" = sending ] && [ "$XSENT" = "$3" ] && return 0
+		[ "$XSTATE" = sending ] || fail "item $2 on $1: $XSTATE before $3 bytes were sent ($XERR)"
+		sleep 0.1
+	done
+	fail "item $2 on $1: $XSENT bytes sent, not $3, within 60s"
+}
+# wait_log CODE PATTERN: PATTERN appears in CODE's log
+wait_log() {
+	local i
+	for i in $(seq 1 600); do
+		grep -q -- "$2" "$HN_T/$1/serve.log" && return 0
+		sleep 0.1
+	done
+	fail "$1 did not log '$2' within 60s"
+}
 # item_on CODE NAME: sets ITEM (id on CODE, or empty), IJSON
 item_on() {
 	fed_api "$1" GET "/v1/evidence?request=REQ-W"
@@ -136,40 +157,44 @@ cmp "$HN_T/got" "$S/resume.img" || fail "resumed content"
 ok "interrupted after 3 pieces, resumed at byte 1572864 (the recipient's count) when the node restarted, content identical"
 
 # --- the sender is killed mid-transfer: it resumes when it starts again ----
+# The sender holds after two pieces (HN_TEST_XFER_HOLD_AFTER), so the kill
+# lands mid-transfer however slow this machine is.
 fed_stop VNM
-HN_TEST_XFER_DELAY_MS=700 fed_start VNM
+HN_TEST_XFER_HOLD_AFTER=2 fed_start VNM
 fed_api VNM POST "/v1/evidence/$CRASH/transfer" '{"to":"FRA"}'
 expect 202 "transfer crash.img"
 CXID=$(jget transfer)
-for i in $(seq 1 100); do xfer_state VNM "$CRASH"; [ "$XSENT" -ge 1048576 ] && break; sleep 0.1; done
-[ "$XSENT" -ge 1048576 ] || fail "no progress: $XSENT"
+wait_sent VNM "$CRASH" 1048576
 fed_kill VNM
 fed_start VNM
 wait_state VNM "$CRASH" acknowledged 90
-grep -q "event=evidence.incoming_resume sender=VNM transfer=$CXID offset=[1-9]" "$HN_T/FRA/serve.log" \
-	|| fail "FRA was not asked to resume $CXID"
+grep -q "event=evidence.incoming_resume sender=VNM transfer=$CXID offset=1048576 " "$HN_T/FRA/serve.log" \
+	|| fail "FRA was not asked to resume $CXID at 1048576: $(grep incoming_resume "$HN_T/FRA/serve.log")"
 item_on FRA crash.img
 download FRA "$ITEM" "$HN_T/got"
 cmp "$HN_T/got" "$S/crash.img" || fail "content after the sender's crash"
 ok "the sender was killed mid-transfer; started again, it resumed from what the recipient held"
 
 # --- the receiver is killed mid-transfer -----------------------------------
+# The sender holds after two pieces until released; FRA is killed there,
+# the sender released, and FRA started again only once the sender has
+# found it gone.
 fed_stop VNM
-HN_TEST_XFER_DELAY_MS=700 fed_start VNM
+HN_TEST_XFER_HOLD_AFTER=2 HN_TEST_XFER_RELEASE="$HN_T/release" fed_start VNM
 fed_api VNM POST "/v1/evidence/$KIL/transfer" '{"to":"FRA"}'
 expect 202 "transfer killed.img"
-for i in $(seq 1 100); do xfer_state VNM "$KIL"; [ "$XSENT" -ge 1048576 ] && break; sleep 0.1; done
-[ "$XSENT" -ge 1048576 ] || fail "no progress: $XSENT"
+wait_sent VNM "$KIL" 1048576
+KXID=$XID
 fed_kill FRA
-sleep 1
+touch "$HN_T/release"
+wait_log VNM "event=evidence.transfer_retry transfer=$KXID "
 fed_start FRA
 wait_state VNM "$KIL" acknowledged 90
 item_on FRA killed.img
 download FRA "$ITEM" "$HN_T/got"
 cmp "$HN_T/got" "$S/killed.img" || fail "content after the receiver's crash"
-KXID=$XID
-grep -q "event=evidence.incoming_resume sender=VNM transfer=$KXID offset=[1-9]" "$HN_T/FRA/serve.log" \
-	|| fail "FRA was not asked to resume $KXID"
+grep -q "event=evidence.incoming_resume sender=VNM transfer=$KXID offset=1048576 " "$HN_T/FRA/serve.log" \
+	|| fail "FRA was not asked to resume $KXID at 1048576: $(grep incoming_resume "$HN_T/FRA/serve.log")"
 ok "the recipient was killed mid-transfer; the sender resumed from what it held"
 fed_stop VNM
 fed_start VNM
