@@ -18,6 +18,7 @@
 #include "net/http.h"
 #include "net/node.h"
 #include "net/routes.h"
+#include "node/requests.h"
 #include "store/store.h"
 #include "util/buf.h"
 #include "util/file.h"
@@ -164,8 +165,15 @@ cmd_serve(int argc, char **argv)
 		/* after a burst: idle readers closed, caches released */
 		hn_store_shrink(node->store);
 		malloc_trim(0); /* give freed memory back */
-		if (ticks % 30 == 0)
+		if (ticks % 30 == 0) {
 			hn_node_tick(node, (int64_t)time(NULL));
+			/* art. 42: preservations whose period ran out expire
+			 * (through the gate; the requesting State is told) */
+			if (hn_rq_timers(node, (int64_t)time(NULL), 64, NULL,
+			    &e) != 0)
+				hn_log(HN_LOG_WARN, "request.timers_failed",
+				    "msg=\"%s\"", e.message);
+		}
 		if (ticks % 30 == 29)
 			hn_evxfer_resume(node, (int64_t)time(NULL));
 	}

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "core/date.h"
+#include "core/grounds.h"
 #include "core/request.h"
 #include "core/treaty.h"
 #include "crypto/sign.h"
@@ -155,85 +156,61 @@ p_gate(void *ctx, const char *us, const char *them, int64_t when,
  * Requests and the network (docs/protocol.md section 4). A request keeps
  * one id on both nodes: the message that carries it has the request's id
  * as its message id, and every answer or withdrawal names it in
- * in_reply_to.
- * - an outgoing request reaching state `queued` is queued for its
- *   recipient, in the transaction of that change; a withdrawal after that
- *   is sent too;
- * - on the requested side, each answer state sends the matching message
- *   back (its body names the state reached);
- * - a receipt for a request moves it queued -> sent -> delivered;
- * - an incoming request is stored by the node (hn_rq_receive, state
- *   received); an incoming withdrawal withdraws it; an incoming answer
- *   moves the requester's request (hn_rq_answer). Every message also
- *   stays in the inbox (GET /v1/messages?box=in).
+ * in_reply_to. What goes out and what an arriving message does are the
+ * protocol table's (core/protocol.h), applied by the node's one gate
+ * (node/requests.h hn_rq_change):
+ * - a change whose row sends a message queues exactly that message for
+ *   the other State, in the transaction of the change: the request
+ *   document itself (HN_MSG_REQUEST), else {request, state, payload};
+ * - an incoming request is stored by the node (hn_rq_receive: none ->
+ *   received); an incoming answer or withdrawal is a change of our copy
+ *   with cause message; the receipt of our request moves it queued ->
+ *   delivered (cause receipt). Every message also stays in the inbox
+ *   (GET /v1/messages?box=in).
  */
-static const struct {
-	const char *state, *kind;
-} answers[] = {
-	{ "acknowledged", "acknowledgement" },
-	{ "executed", "response" },
-	{ "partially_executed", "response" },
-	{ "refused", "refusal" },
-	{ "postponed", "postponement" },
-	{ "preserved", "status_update" },
-	{ "extended", "preservation_extension" },
-	{ "expired", "status_update" },
-	{ "released", "release" },
-};
-
 static int
-p_request_changed(void *ctx, struct hn_db *db, const struct hn_request_row *rq,
-    const char *from_state, const json_t *payload, int64_t now,
+p_request_send(void *ctx, struct hn_db *db, const struct hn_request_row *rq,
+    const char *kind, const json_t *payload, int64_t now,
     struct hn_error *err)
 {
 	struct hn_fednode *fn = ctx;
-	const char *kind = NULL, *to = rq->from, *ref = rq->id;
+	int ours = strcmp(rq->side, "requesting") == 0;
 	char id[HN_MSGID_LEN + 1];
 	json_t *body = NULL;
-	size_t i;
 	int r;
 
-	if (fn->fed == NULL || from_state == NULL)
-		return 0;
-	if (strcmp(rq->side, "requesting") == 0) {
-		if (strcmp(rq->state, "queued") == 0) {
-			char why[256];
+	if (fn->fed == NULL)
+		return 0; /* not on the network: nothing goes out */
+	if (strcmp(kind, HN_MSG_REQUEST) == 0) {
+		char why[256];
 
-			if (rq->body == NULL || (body = hn_json_parse(rq->body,
-			    strlen(rq->body), HN_ENV_MAX, HN_ENV_DEPTH,
-			    err)) == NULL)
-				return HN_EINVAL;
-			if (language_check(fn, body, rq->to, why,
-			    sizeof(why)) != 0) {
-				json_decref(body);
-				return hn_error_set(err, HN_EVALIDATE,
-				    "language", "40", "%s", why);
-			}
-			r = hn_fed_queue(fn->fed, db, rq->to, rq->kind, NULL,
-			    rq->id, body, now * 1000, id, NULL, err);
+		if (!ours)
+			return hn_error_set(err, HN_EINTERNAL, NULL, NULL,
+			    "only the requesting State sends the request");
+		if (rq->body == NULL || (body = hn_json_parse(rq->body,
+		    strlen(rq->body), HN_ENV_MAX, HN_ENV_DEPTH, err)) == NULL)
+			return HN_EINVAL;
+		if (language_check(fn, body, rq->to, why, sizeof(why)) != 0) {
 			json_decref(body);
-			return r;
+			return hn_error_set(err, HN_EVALIDATE, "language", "40",
+			    "%s", why);
 		}
-		/* withdrawn before it was queued: nothing went out */
-		if (strcmp(rq->state, "withdrawn") != 0 ||
-		    strcmp(from_state, "draft") == 0 ||
-		    strcmp(from_state, "awaiting_approval") == 0)
-			return 0;
-		kind = "withdrawal";
-		to = rq->to;
-	} else {
-		for (i = 0; i < sizeof(answers) / sizeof(answers[0]); i++)
-			if (strcmp(answers[i].state, rq->state) == 0)
-				kind = answers[i].kind;
-		if (kind == NULL || rq->remote_id[0] == '\0')
-			return 0; /* not an answer, or not from the network */
-		ref = rq->remote_id;
+		/* the envelope's kind is the request's kind */
+		r = hn_fed_queue(fn->fed, db, rq->to, rq->kind, NULL, rq->id,
+		    body, now * 1000, id, NULL, err);
+		json_decref(body);
+		return r;
 	}
+	/* a request that came in writing, outside the network, is answered
+	 * the same way */
+	if (!ours && rq->remote_id[0] == '\0')
+		return 0;
 	body = json_pack("{s:s, s:s}", "request", rq->id, "state", rq->state);
 	if (body != NULL && payload != NULL)
 		json_object_set(body, "payload", (json_t *)payload);
-	r = hn_fed_queue(fn->fed, db, to, kind, ref, rq->id, body, now * 1000,
-	    id, NULL, err);
+	r = hn_fed_queue(fn->fed, db, ours ? rq->to : rq->from, kind,
+	    ours ? rq->id : rq->remote_id, rq->id, body, now * 1000, id, NULL,
+	    err);
 	json_decref(body);
 	return r;
 }
@@ -276,11 +253,13 @@ p_after_commit(void *ctx)
 
 /*
  * A received message, inside its inbox transaction, through the node's
- * one gate: a request is stored, an answer or a withdrawal moves our copy,
- * more information is added to its history. One that is not a legal
- * change of our copy (core/protocol.h: an unknown request, another
- * party's, a stale or repeated state, a refusal without grounds...) is
- * refused for good: it stays in the inbox and its receipt says why.
+ * one gate: a request is stored (hn_rq_receive: none -> received), an
+ * answer or a withdrawal is a change of our copy with cause message
+ * (hn_rq_change), more information is added to its history. One that is
+ * not a legal change of our copy (core/protocol.h: an unknown request,
+ * another party's, a stale or repeated state, a refusal without
+ * grounds...) is refused for good: it stays in the inbox and its receipt
+ * says why.
  */
 static int
 p_deliver(void *ctx, struct hn_db *db, const struct hn_envelope *e,
@@ -288,24 +267,42 @@ p_deliver(void *ctx, struct hn_db *db, const struct hn_envelope *e,
 {
 	struct hn_fednode *fn = ctx;
 	const struct hn_msg_kind *k = hn_msg_kind_find(e->kind);
+	const char *grounds[HN_GROUNDS_MAX];
+	struct hn_rq_change_args a;
 	struct hn_request_row row;
 	struct hn_error why;
-	const char *state;
-	int64_t now = (int64_t)time(NULL);
+	const json_t *payload, *v;
+	const char *text;
+	size_t i;
 	int r;
 
 	hn_error_clear(&why);
 	hn_request_row_init(&row);
+	memset(&a, 0, sizeof(a));
+	a.now = (int64_t)time(NULL);
+	payload = json_object_get(e->body, "payload");
 	if (k != NULL && k->is_request) {
-		r = hn_rq_receive(fn->n, db, e->body, e->id, now, &row, &why);
+		r = hn_rq_receive(fn->n, db, e->body, e->id, a.now, &row, &why);
 	} else if (strcmp(e->kind, "more_information") == 0) {
+		text = hn_json_str(payload, "text");
 		r = hn_rq_note(fn->n, db, e->in_reply_to, e->sender, e->sender,
-		    e->kind, (state = hn_json_str(json_object_get(e->body,
-		    "payload"), "text")) != NULL ? state : "", now, &row, &why);
-	} else if ((state = hn_json_str(e->body, "state")) != NULL) {
-		r = hn_rq_answer(fn->n, db, e->in_reply_to, e->sender,
-		    e->kind, state, json_object_get(e->body, "payload"), now,
-		    &row, &why);
+		    e->kind, text != NULL ? text : "", a.now, &row, &why);
+	} else if ((a.to = hn_json_str(e->body, "state")) != NULL) {
+		a.id = e->in_reply_to;
+		a.cause = HN_BY_MESSAGE;
+		a.on = e->kind;
+		a.party = e->sender;
+		a.payload = payload;
+		a.reason = hn_json_str(payload, "reason");
+		json_array_foreach(json_object_get(payload, "grounds"), i, v) {
+			if (i >= HN_GROUNDS_MAX)
+				break;
+			grounds[i] = json_is_string(v) ? json_string_value(v) :
+			    "";
+			a.ngrounds = i + 1;
+		}
+		a.grounds = grounds;
+		r = hn_rq_change(fn->n, db, &a, &row, &why);
 	} else {
 		r = hn_error_set(&why, HN_EINVAL, "state", NULL,
 		    "a %s names no state of a request", e->kind);
@@ -329,31 +326,51 @@ p_deliver(void *ctx, struct hn_db *db, const struct hn_envelope *e,
 }
 
 /*
- * The outcome of a request message we sent, inside the transaction that
- * records it: receipted (queued -> delivered), or refused for good by the
- * other node or undeliverable for good (-> rejected, with why). The
+ * The outcome of a message we sent about a request, inside the
+ * transaction that records it, as a change of our copy with cause
+ * receipt where the table has one: our request receipted (queued ->
+ * delivered), or refused for good by the other node or undeliverable for
+ * good (-> rejected, with why). Other receipts change nothing. The
  * messages about a request go in order (store/fed.c IN_TURN), so a
  * withdrawal sent meanwhile follows its request.
  */
 static int
 request_outcome(struct hn_fednode *fn, struct hn_db *db, const char *msg_id,
-    const char *refused, struct hn_error *err)
+    const char *refused, const char *actor, struct hn_error *err)
 {
+	const struct hn_msg_kind *k;
+	struct hn_rq_change_args a;
 	struct hn_outbox_row o;
 	struct hn_request_row row;
+	json_t *payload = NULL;
 	int r = 0;
 
 	if (hn_fedstore_outbox_get(db, msg_id, &o) != 0)
 		return 0;
-	if (o.request_id[0] != '\0' && hn_msg_kind_find(o.kind) != NULL &&
-	    hn_msg_kind_find(o.kind)->is_request) {
-		hn_request_row_init(&row);
-		r = hn_rq_receipted(fn->n, db, o.request_id, refused,
-		    (int64_t)time(NULL), &row, err);
+	k = hn_msg_kind_find(o.kind);
+	if (o.request_id[0] != '\0' && k != NULL && k->is_request) {
+		memset(&a, 0, sizeof(a));
+		a.id = o.request_id;
+		a.to = NULL; /* where the table's receipt row says */
+		a.cause = HN_BY_RECEIPT;
+		a.on = refused != NULL ? HN_MSG_REFUSED : HN_MSG_REQUEST;
+		a.party = o.recipient;
+		a.actor = actor;
+		a.now = (int64_t)time(NULL);
+		if (refused != NULL && (payload = json_pack("{s:s}", "reason",
+		    refused)) == NULL) {
+			r = hn_error_set(err, HN_ENOMEM, NULL, NULL,
+			    "out of memory");
+			goto out;
+		}
+		a.payload = payload;
+		r = hn_rq_change(fn->n, db, &a, &row, err);
 		hn_request_row_release(&row);
 		if (r == HN_ESTATE || r == HN_ENOTFOUND)
 			r = 0; /* an answer moved it further already */
 	}
+out:
+	json_decref(payload);
 	hn_outbox_row_release(&o);
 	return r;
 }
@@ -363,15 +380,16 @@ p_delivered(void *ctx, struct hn_db *db, const char *msg_id,
     const struct hn_receipt *rc, struct hn_error *err)
 {
 	return request_outcome(ctx, db, msg_id,
-	    rc->refused[0] != '\0' ? rc->refused : NULL, err);
+	    rc->refused[0] != '\0' ? rc->refused : NULL, NULL, err);
 }
 
 static int
 p_failed(void *ctx, struct hn_db *db, const char *msg_id, const char *why,
     struct hn_error *err)
 {
+	/* not the other node's word: our delivery gave up */
 	return request_outcome(ctx, db, msg_id, why != NULL && *why != '\0' ?
-	    why : "delivery failed", err);
+	    why : "delivery failed", "federation", err);
 }
 
 static void
@@ -540,7 +558,7 @@ hn_fednode_start(struct hn_node *n, struct hn_error *err)
 		goto out;
 	n->fed = fn;
 	n->hooks.ctx = fn;
-	n->hooks.request_changed = p_request_changed;
+	n->hooks.request_send = p_request_send;
 	n->hooks.after_commit = p_after_commit;
 	n->hooks.request_note = p_request_note;
 	hn_log(HN_LOG_INFO, "fed.started", "party=%s key=%s", n->party,

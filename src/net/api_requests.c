@@ -13,8 +13,8 @@
 #include "core/request.h"
 #include "net/http.h"
 #include "net/node.h"
-#include "node/requests.h"
 #include "net/routes.h"
+#include "node/requests.h"
 #include "store/requests.h"
 #include "store/store.h"
 #include "util/json.h"
@@ -66,7 +66,11 @@ resp_view(struct hn_req *r, int status, const struct hn_request_row *row,
 	char *meta = NULL;
 	int rc;
 
-	o = hn_rq_view_meta(r->node, row, events, r->now);
+	struct hn_rq_viewer who;
+
+	who.name = r->who.name;
+	who.roles = r->who.role & HN_PR_OFFICERS;
+	o = hn_rq_view_meta(r->node, row, events, &who, r->now);
 	if (o != NULL && from_state != NULL)
 		json_object_set_new(o, "from_state", json_string(from_state));
 	if (o == NULL || (meta = json_dumps(o, JSON_COMPACT)) == NULL ||
@@ -265,12 +269,7 @@ hn_api_requests_get(struct hn_req *r)
 
 struct transition_job {
 	struct hn_node *node;
-	const char *id;
-	const char *to;
-	struct hn_transition_args args;
-	const json_t *payload;
-	const char *actor;
-	int64_t now;
+	struct hn_rq_change_args args;
 	struct hn_request_row row;
 	char from[24];
 	int approve; /* POST .../approve: only from awaiting_approval */
@@ -281,10 +280,9 @@ transition_job(struct hn_db *db, void *arg, struct hn_error *err)
 {
 	struct transition_job *j = arg;
 	struct hn_request_row before;
-	int rc;
 
 	/* remember the state we leave, for the answer */
-	if (hn_requests_get(db, j->id, &before) == 0)
+	if (hn_requests_get(db, j->args.id, &before) == 0)
 		snprintf(j->from, sizeof(j->from), "%s", before.state);
 	hn_request_row_release(&before);
 	hn_request_row_release(&j->row);
@@ -293,11 +291,10 @@ transition_job(struct hn_db *db, void *arg, struct hn_error *err)
 		return hn_error_set(err, HN_ESTATE, "state", "41",
 		    "only an emergency request awaiting approval is "
 		    "approved");
-	rc = hn_rq_transition(j->node, db, j->id, j->to, &j->args, j->payload,
-	    j->actor, j->now, &j->row, err);
-	return rc;
+	return hn_rq_change(j->node, db, &j->args, &j->row, err);
 }
 
+/* A user's change of request {id} to `to` through the gate. */
 static int
 do_transition(struct hn_req *r, const char *to, int approve, json_t *body)
 {
@@ -342,8 +339,8 @@ do_transition(struct hn_req *r, const char *to, int approve, json_t *body)
 		if (json_string_length(v) > 0)
 			j.args.reason = json_string_value(v);
 	}
-	j.args.roles = (unsigned)r->who.role & HN_PR_OFFICERS;
-	/* what the history keeps: grounds and reason as given */
+	/* what the history keeps and the other State gets: grounds and
+	 * reason as given */
 	payload = json_object();
 	if (j.args.ngrounds > 0)
 		json_object_set(payload, "grounds", g);
@@ -351,11 +348,13 @@ do_transition(struct hn_req *r, const char *to, int approve, json_t *body)
 		json_object_set_new(payload, "reason",
 		    json_string(j.args.reason));
 	j.node = r->node;
-	j.id = id;
-	j.to = to;
-	j.payload = json_object_size(payload) ? payload : NULL;
-	j.actor = r->who.name;
-	j.now = r->now;
+	j.args.id = id;
+	j.args.to = to;
+	j.args.cause = HN_BY_USER;
+	j.args.actor = r->who.name;
+	j.args.roles = r->who.role & HN_PR_OFFICERS;
+	j.args.payload = json_object_size(payload) ? payload : NULL;
+	j.args.now = r->now;
 	if ((rc = hn_store_write(r->node->store, transition_job, &j, &e)) != 0) {
 		rc = fail(r, rc, &e);
 		goto out;
@@ -403,6 +402,8 @@ hn_api_requests_approve(struct hn_req *r)
 		return hn_resp_error(r, 500, "internal", NULL, NULL,
 		    "internal error");
 	}
+	/* art. 41: approving sends (awaiting_approval -> queued, the
+	 * request queued for the other State in the same transaction) */
 	rc = do_transition(r, "queued", 1, body);
 	json_decref(body);
 	return rc;

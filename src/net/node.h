@@ -62,16 +62,20 @@ int hn_conf_path(const struct hn_conf *c, const char *file, char *out,
 
 /*
  * Hooks for other areas (federation): called on the writer thread INSIDE
- * the transaction of every request change, after the row and its ledger
- * entry are written; a non-zero return rolls the change back and is
- * answered to the client (e.g. HN_EDENIED from the treaty gate when a
- * request is queued for sending). after_commit runs after a successful
- * commit, outside the transaction (e.g. to wake the delivery worker).
+ * the transaction of a request change, after the row and its ledger entry
+ * are written; a non-zero return rolls the change back and is answered to
+ * the client (e.g. HN_EDENIED from the treaty gate when a request is
+ * sent). after_commit runs after a successful commit, outside the
+ * transaction (e.g. to wake the delivery worker).
  */
 struct hn_node_hooks {
 	void *ctx;
-	int (*request_changed)(void *ctx, struct hn_db *db,
-	    const struct hn_request_row *rq, const char *from_state,
+	/* The gate (node/requests.h hn_rq_change) moved request rq and its
+	 * protocol row sends message `kind` to the other State: the request
+	 * document itself for HN_MSG_REQUEST ("request"), else a body
+	 * {"request": id, "state": rq->state, "payload": payload}. */
+	int (*request_send)(void *ctx, struct hn_db *db,
+	    const struct hn_request_row *rq, const char *kind,
 	    const json_t *payload, int64_t now, struct hn_error *err);
 	void (*after_commit)(void *ctx);
 	/* A message about a request that changes no state (hn_rq_note),

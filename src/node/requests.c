@@ -1,16 +1,22 @@
 #include "node/requests.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "core/date.h"
+#include "core/grounds.h"
+#include "core/protocol.h"
+#include "core/treaty.h"
 #include "core/deadline.h"
 #include "core/request.h"
 #include "crypto/sha256.h"
 #include "crypto/sign.h"
 #include "net/node.h"
+#include "store/store.h"
+#include "util/log.h"
 #include "util/encode.h"
 #include "util/json.h"
 
@@ -175,17 +181,6 @@ append_entry(struct hn_node *n, json_t *e, uint64_t *index,
 	return r;
 }
 
-static int
-hooks(struct hn_node *n, struct hn_db *db, const struct hn_request_row *r,
-    const char *from_state, const json_t *payload, int64_t now,
-    struct hn_error *err)
-{
-	if (n->hooks.request_changed == NULL)
-		return 0;
-	return n->hooks.request_changed(n->hooks.ctx, db, r, from_state,
-	    payload, now, err);
-}
-
 /*
  * A new request's row, canonical document and audit-log entry: pure CPU,
  * no database, so the API does it before its write job and the group
@@ -267,7 +262,7 @@ store_new(struct hn_node *n, struct hn_db *db, struct hn_rq_new *p,
 	    r->state, NULL, r->ledger_index)) != 0)
 		return hn_error_set(err, rc, NULL, NULL,
 		    "cannot store the request's history");
-	return hooks(n, db, r, NULL, NULL, now, err);
+	return 0;
 }
 
 void
@@ -323,13 +318,173 @@ hn_rq_create(struct hn_node *n, struct hn_db *db, const json_t *doc,
 	    now, out, err);
 }
 
+/* The other State of request r, whose copy is on `side` here. */
+static const char *
+other_party(const struct hn_request_row *r, enum hn_side side)
+{
+	return side == HN_SIDE_REQUESTING ? r->to : r->from;
+}
+
+/* What the rows of p for this change need (0 when there is none). */
+static unsigned
+row_needs(const struct hn_protocol *p, enum hn_side side, enum hn_state from,
+    enum hn_state to, enum hn_cause cause, const char *on)
+{
+	unsigned needs = 0;
+	size_t i;
+
+	for (i = 0; p != NULL && i < p->nrows; i++) {
+		const struct hn_proto_row *t = &p->rows[i];
+
+		if (t->side == side && t->from == from && t->to == to &&
+		    t->cause == cause && (t->on == NULL || on == NULL ||
+		    strcmp(t->on, on) == 0))
+			needs |= t->needs;
+	}
+	return needs;
+}
+
+/* The state the receipt of our message `on` moves the copy to from
+ * `from` (HN_ST_NONE when no row of p says). */
+static enum hn_state
+receipt_target(const struct hn_protocol *p, enum hn_side side,
+    enum hn_state from, const char *on)
+{
+	size_t i;
+
+	for (i = 0; p != NULL && on != NULL && i < p->nrows; i++)
+		if (p->rows[i].side == side && p->rows[i].from == from &&
+		    p->rows[i].cause == HN_BY_RECEIPT && p->rows[i].on != NULL &&
+		    strcmp(p->rows[i].on, on) == 0)
+			return p->rows[i].to;
+	return HN_ST_NONE;
+}
+
+/*
+ * Art. 43: the disclosure `doc` names in preservation_reference a
+ * preservation request held here on the same side between the same two
+ * States. On the requesting side it must also have reached the requested
+ * State (its receipt came back) and not be withdrawn: requests travel
+ * independently, and the requested node checks the same reference when
+ * the disclosure arrives. Returns true, or false with why[] filled.
+ */
+static bool
+preservation_ref_ok(struct hn_db *db, const json_t *doc, enum hn_side side,
+    char *why, size_t whylen)
+{
+	const char *ref = hn_json_str(doc, "preservation_reference");
+	const struct hn_kind *pk;
+	struct hn_request_row pr;
+	enum hn_state st;
+	bool ok = false;
+	int rc;
+
+	if (ref == NULL || *ref == '\0') {
+		snprintf(why, whylen, "a disclosure of preserved traffic data "
+		    "names the preservation request it arises from "
+		    "(preservation_reference, art. 43)");
+		return false;
+	}
+	if (!hn_rq_id_valid(ref)) {
+		snprintf(why, whylen, "preservation_reference is the id of a "
+		    "preservation request (32 hex digits), not '%.40s' "
+		    "(art. 43)", ref);
+		return false;
+	}
+	hn_request_row_init(&pr);
+	rc = hn_requests_get(db, ref, &pr);
+	if (rc != 0 || (pk = hn_kind_find(pr.kind)) == NULL ||
+	    !pk->preservation || hn_state_parse(pr.state, &st) != 0)
+		snprintf(why, whylen, "no preservation request %s here "
+		    "(preservation_reference, art. 43)", ref);
+	else if (strcmp(pr.side, hn_side_name(side)) != 0 ||
+	    strcmp(pr.from, jstr(doc, "from")) != 0 ||
+	    strcmp(pr.to, jstr(doc, "to")) != 0)
+		snprintf(why, whylen, "preservation request %s is not one of "
+		    "%s to %s (preservation_reference, art. 43)", ref,
+		    jstr(doc, "from"), jstr(doc, "to"));
+	else if (side == HN_SIDE_REQUESTING && (st == HN_ST_DRAFT ||
+	    st == HN_ST_AWAITING_APPROVAL || st == HN_ST_QUEUED ||
+	    st == HN_ST_WITHDRAWN))
+		snprintf(why, whylen, "preservation request %s is %s: a "
+		    "disclosure follows a preservation the requested State "
+		    "has received (preservation_reference, art. 43)", ref,
+		    pr.state);
+	else
+		ok = true;
+	hn_request_row_release(&pr);
+	return ok;
+}
+
+/* The refusal context of request r (document doc): its kind, legal basis
+ * and convention_offence, and what the requested State (r->to) declared
+ * in the register (its reservations: core/grounds.h). */
+static void
+refusal_ctx(struct hn_node *n, const struct hn_request_row *r,
+    const json_t *doc, struct hn_refusal_ctx *rc)
+{
+	const struct hn_party *p = n->reg != NULL ?
+	    hn_register_find(n->reg, r->to) : NULL;
+
+	if (doc == NULL || hn_refusal_ctx_init(rc, doc, p != NULL ?
+	    &p->decl : NULL) != 0) {
+		memset(rc, 0, sizeof(*rc));
+		rc->kind = hn_kind_find(r->kind);
+		if (hn_basis_parse(r->legal_basis, &rc->basis) != 0)
+			rc->basis = HN_BASIS_UNCCC;
+		if (p != NULL)
+			rc->requested = p->decl;
+	}
+}
+
+/*
+ * Everything hn_proto_check may need about a change of r from `from` to
+ * `to`: the author, when preservation took effect, the preservation a
+ * disclosure names, the refusal context. The document is parsed only
+ * when a row needs it; *doc (owned by the caller) holds it.
+ */
+static void
+gather(struct hn_node *n, struct hn_db *db, const struct hn_request_row *r,
+    const struct hn_protocol *p, enum hn_side side, enum hn_state from,
+    enum hn_state to, const struct hn_rq_change_args *a,
+    struct hn_proto_facts *f, struct hn_refusal_ctx *rc, json_t **doc,
+    char *why, size_t whylen)
+{
+	unsigned needs = row_needs(p, side, from, to, a->cause, a->on);
+
+	memset(f, 0, sizeof(*f));
+	why[0] = '\0';
+	f->roles = a->roles;
+	f->actor = a->actor;
+	f->author = r->created_by;
+	f->now = a->now;
+	f->preserved_at = r->preserved_at == HN_RQ_NONE ? 0 : r->preserved_at;
+	f->grounds = a->grounds;
+	f->ngrounds = a->ngrounds;
+	f->reason = a->reason;
+	if ((needs & (HN_PN_GROUNDS | HN_PN_PRESERVATION_REF)) == 0)
+		return;
+	*doc = json_loads(r->body != NULL ? r->body : "{}", 0, NULL);
+	if (needs & HN_PN_GROUNDS) {
+		refusal_ctx(n, r, *doc, rc);
+		f->refusal = rc;
+	}
+	if (needs & HN_PN_PRESERVATION_REF)
+		f->preservation_ref_ok = *doc != NULL &&
+		    preservation_ref_ok(db, *doc, side, why, whylen);
+}
+
 int
 hn_rq_receive(struct hn_node *n, struct hn_db *db, const json_t *doc,
     const char *remote_id, int64_t now, struct hn_request_row *out,
     struct hn_error *err)
 {
+	struct hn_proto_facts f;
 	struct hn_problems ps;
+	char why[HN_ERR_MESSAGE_MAX];
+	int rc;
 
+	hn_request_row_init(out);
 	hn_problems_init(&ps);
 	if (hn_request_validate(doc, &ps) != 0)
 		return hn_error_set(err, HN_EVALIDATE, ps.n ? ps.p[0].field :
@@ -338,6 +493,20 @@ hn_rq_receive(struct hn_node *n, struct hn_db *db, const json_t *doc,
 	if (strcmp(jstr(doc, "to"), n->party) != 0)
 		return hn_error_set(err, HN_EINVAL, "to", NULL,
 		    "the request is not addressed to %s", n->party);
+	/* the arrival is a row of the kind's table too (none -> received) */
+	memset(&f, 0, sizeof(f));
+	f.now = now;
+	why[0] = '\0';
+	f.preservation_ref_ok = preservation_ref_ok(db, doc,
+	    HN_SIDE_REQUESTED, why, sizeof(why));
+	if ((rc = hn_proto_check(hn_protocol_for(hn_kind_find(jstr(doc,
+	    "kind"))), HN_SIDE_REQUESTED, HN_ST_NONE, HN_ST_RECEIVED,
+	    HN_BY_MESSAGE, HN_MSG_REQUEST, &f, NULL, err)) != 0) {
+		if (rc == HN_EVALIDATE && why[0] != '\0')
+			hn_error_set(err, rc, "preservation_reference", "43",
+			    "%s", why);
+		return rc;
+	}
 	/* one id on both nodes: the message that carried it (fed) */
 	return insert(n, db, doc, remote_id != NULL &&
 	    hn_rq_id_valid(remote_id) ? remote_id : NULL, "requested",
@@ -345,13 +514,15 @@ hn_rq_receive(struct hn_node *n, struct hn_db *db, const json_t *doc,
 	    jstr(doc, "from"), remote_id, now, out, err);
 }
 
-/* Moves the loaded request r to state `to` (checked by the caller): the
- * row, its history event, its ledger entry, then the hooks. */
+/*
+ * Moves the loaded request r by protocol row t (checked by the caller):
+ * the row, its history event, its ledger entry, and the message t sends
+ * to the other node, all in the running write job.
+ */
 static int
 apply(struct hn_node *n, struct hn_db *db, struct hn_request_row *r,
-    enum hn_state to, const struct hn_transition_args *args,
-    const json_t *payload, const char *actor, int64_t now,
-    struct hn_error *err)
+    const struct hn_proto_row *t, const struct hn_rq_change_args *a,
+    const char *actor, struct hn_error *err)
 {
 	char from_state[24], at[HN_TIME_STRLEN], hash[65], *ptext = NULL;
 	json_t *e, *g;
@@ -359,21 +530,22 @@ apply(struct hn_node *n, struct hn_db *db, struct hn_request_row *r,
 	int rc;
 
 	snprintf(from_state, sizeof(from_state), "%s", r->state);
-	snprintf(r->state, sizeof(r->state), "%s", hn_state_name(to));
-	r->updated_at = now;
-	if (to == HN_ST_PRESERVED && r->preserved_at == HN_RQ_NONE)
-		r->preserved_at = now; /* art. 42: the 60 days start here */
-	if ((to == HN_ST_ACKNOWLEDGED || to == HN_ST_POSTPONED) &&
+	snprintf(r->state, sizeof(r->state), "%s", hn_state_name(t->to));
+	r->updated_at = a->now;
+	if (t->to == HN_ST_PRESERVED && r->preserved_at == HN_RQ_NONE)
+		r->preserved_at = a->now; /* art. 42: the 60 days start here */
+	if ((t->to == HN_ST_ACKNOWLEDGED || t->to == HN_ST_POSTPONED) &&
 	    r->acknowledged_at == HN_RQ_NONE)
-		r->acknowledged_at = now; /* art. 41: an emergency's clock */
-	schedule(n, r, now);
+		r->acknowledged_at = a->now; /* art. 41: an emergency's clock */
+	schedule(n, r, a->now);
 
-	hn_datetime_format(now, at);
-	e = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "type",
+	hn_datetime_format(a->now, at);
+	e = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "type",
 	    "request.transition", "id", r->id, "from", from_state, "to",
-	    r->state, "actor", actor, "at", at);
-	if (e != NULL && payload != NULL) {
-		if ((ptext = json_dumps(payload, JSON_COMPACT |
+	    r->state, "actor", actor, "at", at, "cause",
+	    hn_cause_name(t->cause));
+	if (e != NULL && a->payload != NULL) {
+		if ((ptext = json_dumps(a->payload, JSON_COMPACT |
 		    JSON_SORT_KEYS)) == NULL) {
 			json_decref(e);
 			return hn_error_set(err, HN_ENOMEM, NULL, NULL,
@@ -382,22 +554,25 @@ apply(struct hn_node *n, struct hn_db *db, struct hn_request_row *r,
 		sha256_hex(ptext, hash);
 		json_object_set_new(e, "payload_sha256", json_string(hash));
 	}
-	if (e != NULL && args != NULL && args->ngrounds > 0) {
+	if (e != NULL && a->ngrounds > 0 && (t->needs & HN_PN_GROUNDS)) {
 		g = json_array();
-		for (i = 0; i < args->ngrounds; i++)
-			json_array_append_new(g, json_string(args->grounds[i]));
+		for (i = 0; i < a->ngrounds; i++)
+			json_array_append_new(g, json_string(a->grounds[i]));
 		json_object_set_new(e, "grounds", g);
 	}
 	if ((rc = append_entry(n, e, &r->ledger_index, err)) != 0)
 		goto out;
 	if ((rc = hn_requests_update(db, r)) != 0 ||
-	    (rc = hn_requests_event_add(db, r->id, now, actor, from_state,
+	    (rc = hn_requests_event_add(db, r->id, a->now, actor, from_state,
 	    r->state, ptext, r->ledger_index)) != 0) {
 		rc = hn_error_set(err, rc, NULL, NULL,
 		    "cannot store the transition");
 		goto out;
 	}
-	rc = hooks(n, db, r, from_state, payload, now, err);
+	/* the message to the other node, in this same transaction */
+	if (t->sends != NULL && n->hooks.request_send != NULL)
+		rc = n->hooks.request_send(n->hooks.ctx, db, r, t->sends,
+		    a->payload, a->now, err);
 out:
 	free(ptext);
 	return rc;
@@ -411,9 +586,13 @@ load(struct hn_db *db, const char *id, struct hn_request_row *r,
 {
 	int rc;
 
+	if (id == NULL || !hn_rq_id_valid(id))
+		return hn_error_set(err, HN_ENOTFOUND, "id", NULL,
+		    "no such request");
 	if ((rc = hn_requests_get(db, id, r)) != 0)
-		return hn_error_set(err, rc, NULL, NULL, rc == HN_ENOTFOUND ?
-		    "no such request" : "cannot read the request");
+		return hn_error_set(err, rc, rc == HN_ENOTFOUND ? "id" : NULL,
+		    NULL, rc == HN_ENOTFOUND ? "no such request" :
+		    "cannot read the request");
 	if ((*k = hn_kind_find(r->kind)) == NULL ||
 	    hn_side_parse(r->side, side) != 0 ||
 	    hn_state_parse(r->state, st) != 0)
@@ -422,119 +601,172 @@ load(struct hn_db *db, const char *id, struct hn_request_row *r,
 	return 0;
 }
 
-/* Checks a change of r (loaded) against its kind's protocol table. */
-static int
-check(const struct hn_request_row *r, const struct hn_kind *k,
-    enum hn_side side, enum hn_state from, enum hn_state to,
-    enum hn_cause cause, const char *on, const char *actor,
-    const struct hn_transition_args *args, int64_t now, struct hn_error *err)
-{
-	struct hn_refusal_ctx rc;
-	struct hn_proto_facts f;
-
-	memset(&rc, 0, sizeof(rc));
-	rc.kind = k;
-	if (hn_basis_parse(r->legal_basis, &rc.basis) != 0)
-		rc.basis = HN_BASIS_UNCCC;
-	memset(&f, 0, sizeof(f));
-	f.actor = actor;
-	f.author = r->created_by;
-	f.now = now;
-	f.preserved_at = r->preserved_at == HN_RQ_NONE ? 0 : r->preserved_at;
-	f.preservation_ref_ok = true;
-	f.refusal = &rc;
-	if (args != NULL) {
-		f.roles = args->roles;
-		f.grounds = args->grounds;
-		f.ngrounds = args->ngrounds;
-		f.reason = args->reason;
-	}
-	return hn_proto_check(hn_protocol_for(k), side, from, to, cause, on,
-	    &f, NULL, err);
-}
-
 int
-hn_rq_transition(struct hn_node *n, struct hn_db *db, const char *id,
-    const char *to, const struct hn_transition_args *args,
-    const json_t *payload, const char *actor, int64_t now,
-    struct hn_request_row *r, struct hn_error *err)
-{
-	const struct hn_kind *k;
-	enum hn_state from_st, to_st;
-	enum hn_side side;
-	int rc;
-
-	if ((rc = load(db, id, r, &k, &side, &from_st, err)) != 0)
-		return rc;
-	if (hn_state_parse(to, &to_st) != 0)
-		return hn_error_set(err, HN_EINVAL, "to", NULL,
-		    "unknown state '%s'", to);
-	if ((rc = check(r, k, side, from_st, to_st, HN_BY_USER, NULL, actor,
-	    args, now, err)) != 0)
-		return rc;
-	return apply(n, db, r, to_st, args, payload, actor, now, err);
-}
-
-int
-hn_rq_receipted(struct hn_node *n, struct hn_db *db, const char *id,
-    const char *refused, int64_t now, struct hn_request_row *r,
+hn_rq_change(struct hn_node *n, struct hn_db *db,
+    const struct hn_rq_change_args *a, struct hn_request_row *r,
     struct hn_error *err)
 {
+	const struct hn_proto_row *t = NULL;
+	const struct hn_protocol *p;
 	const struct hn_kind *k;
+	struct hn_refusal_ctx rc;
+	struct hn_proto_facts f;
 	enum hn_state from_st, to_st;
 	enum hn_side side;
-	json_t *payload = NULL;
-	int rc;
+	const char *actor;
+	char why[HN_ERR_MESSAGE_MAX];
+	json_t *doc = NULL;
+	int ret;
 
-	if ((rc = load(db, id, r, &k, &side, &from_st, err)) != 0)
-		return rc;
-	to_st = refused != NULL ? HN_ST_REJECTED : HN_ST_DELIVERED;
-	if ((rc = check(r, k, side, from_st, to_st, HN_BY_RECEIPT,
-	    refused != NULL ? HN_MSG_REFUSED : HN_MSG_REQUEST, "federation",
-	    NULL, now, err)) != 0)
-		return rc;
-	if (refused != NULL && (payload = json_pack("{s:s}", "reason",
-	    refused)) == NULL)
-		return hn_error_set(err, HN_ENOMEM, NULL, NULL,
-		    "out of memory");
-	rc = apply(n, db, r, to_st, NULL, payload, "federation", now, err);
-	json_decref(payload);
+	hn_request_row_init(r);
+	if ((ret = load(db, a->id, r, &k, &side, &from_st, err)) != 0)
+		return ret;
+	p = hn_protocol_for(k);
+	if (a->to == NULL && a->cause == HN_BY_RECEIPT) {
+		/* a receipt moves the copy as the table says, or not at all */
+		if ((to_st = receipt_target(p, side, from_st, a->on)) ==
+		    HN_ST_NONE)
+			return hn_error_set(err, HN_ESTATE, "state", NULL,
+			    "a receipt of %s changes nothing in state %s",
+			    a->on != NULL ? a->on : "?", r->state);
+	} else if (a->to == NULL || hn_state_parse(a->to, &to_st) != 0)
+		return hn_error_set(err, HN_EINVAL, "to", NULL,
+		    "unknown state '%.32s'", a->to != NULL ? a->to : "");
+	switch (a->cause) {
+	case HN_BY_USER:
+		actor = a->actor != NULL ? a->actor : "";
+		break;
+	case HN_BY_MESSAGE:
+	case HN_BY_RECEIPT:
+		/* only the other State of this request speaks for it */
+		if (a->party == NULL || strcmp(a->party,
+		    other_party(r, side)) != 0)
+			return hn_error_set(err, HN_EDENIED, "request", "40",
+			    "request %s is not between %s and %s", r->id,
+			    n->party, a->party != NULL ? a->party : "?");
+		/* a receipt the node itself stands for (a delivery that
+		 * failed for good) names its own actor */
+		actor = a->cause == HN_BY_RECEIPT && a->actor != NULL ?
+		    a->actor : a->party;
+		break;
+	case HN_BY_TIMER:
+		actor = "timer";
+		break;
+	default:
+		return hn_error_set(err, HN_EINVAL, "cause", NULL,
+		    "unknown cause");
+	}
+	memset(&rc, 0, sizeof(rc));
+	gather(n, db, r, p, side, from_st, to_st, a, &f, &rc, &doc, why,
+	    sizeof(why));
+	ret = hn_proto_check(p, side, from_st, to_st, a->cause, a->on, &f, &t,
+	    err);
+	json_decref(doc);
+	if (ret == HN_EVALIDATE && why[0] != '\0')
+		return hn_error_set(err, ret, "preservation_reference", "43",
+		    "%s", why);
+	if (ret != 0)
+		return ret;
+	if (t == NULL)
+		return hn_error_set(err, HN_EINTERNAL, NULL, NULL,
+		    "the protocol check took no row");
+	return apply(n, db, r, t, a, actor, err);
+}
+
+struct timer_job {
+	struct hn_node *node;
+	const char *id;
+	int64_t now;
+	bool expired;
+};
+
+/* One preservation whose art. 42 period may have run out: expire it if
+ * core's preservation clock says so (not while a follow-up is pending). */
+static int
+timer_job(struct hn_db *db, void *arg, struct hn_error *err)
+{
+	struct timer_job *j = arg;
+	struct hn_deadline d[HN_DEADLINES_MAX];
+	struct hn_deadline_config cfg;
+	struct hn_deadline_input in;
+	struct hn_rq_change_args a;
+	struct hn_request_row r;
+	bool due = false;
+	int i, nd, rc;
+
+	j->expired = false;
+	if ((rc = hn_requests_get(db, j->id, &r)) != 0) {
+		hn_request_row_release(&r);
+		return rc == HN_ENOTFOUND ? 0 : rc;
+	}
+	deadline_input(j->node, &r, &in, &cfg);
+	nd = in.kind != NULL ? hn_deadlines_compute(&in, &cfg, j->now, d,
+	    HN_DEADLINES_MAX) : 0;
+	for (i = 0; i < nd; i++)
+		if (strcmp(d[i].name, "preservation") == 0 &&
+		    !d[i].until_decision && d[i].due <= j->now)
+			due = true;
+	hn_request_row_release(&r);
+	if (!due)
+		return 0;
+	memset(&a, 0, sizeof(a));
+	a.id = j->id;
+	a.to = hn_state_name(HN_ST_EXPIRED);
+	a.cause = HN_BY_TIMER;
+	a.now = j->now;
+	rc = hn_rq_change(j->node, db, &a, &r, err);
+	hn_request_row_release(&r);
+	j->expired = rc == 0;
 	return rc;
 }
 
+#define TIMER_BATCH 64
+
 int
-hn_rq_answer(struct hn_node *n, struct hn_db *db, const char *id,
-    const char *party, const char *kind, const char *state,
-    const json_t *payload, int64_t now, struct hn_request_row *r,
+hn_rq_timers(struct hn_node *n, int64_t now, size_t max, size_t *count,
     struct hn_error *err)
 {
-	struct hn_transition_args args;
-	const char *g[16];
-	const json_t *v;
-	const struct hn_kind *k;
-	enum hn_state from_st, to_st;
-	enum hn_side side;
-	size_t i;
+	char ids[TIMER_BATCH][HN_REQUEST_ID_LEN + 1];
+	struct timer_job j;
+	struct hn_error e;
+	struct hn_db *db = NULL;
+	size_t i, nids = 0, done = 0;
 	int rc;
 
-	if ((rc = load(db, id, r, &k, &side, &from_st, err)) != 0)
+	if (count != NULL)
+		*count = 0;
+	if (max > TIMER_BATCH)
+		max = TIMER_BATCH;
+	if ((rc = hn_store_reader(n->store, &db, err)) != 0)
 		return rc;
-	if (strcmp(side == HN_SIDE_REQUESTING ? r->to : r->from, party) != 0)
-		return hn_error_set(err, HN_EDENIED, NULL, NULL,
-		    "request %s is not between us and %s", id, party);
-	if (hn_state_parse(state, &to_st) != 0)
-		return hn_error_set(err, HN_ESTATE, "state", NULL,
-		    "unknown state '%.32s'", state);
-	memset(&args, 0, sizeof(args));
-	args.reason = hn_json_str(payload, "reason");
-	json_array_foreach(json_object_get(payload, "grounds"), i, v)
-		if (json_is_string(v) && args.ngrounds < 16)
-			g[args.ngrounds++] = json_string_value(v);
-	args.grounds = g;
-	if ((rc = check(r, k, side, from_st, to_st, HN_BY_MESSAGE, kind, party,
-	    &args, now, err)) != 0)
-		return rc;
-	return apply(n, db, r, to_st, &args, payload, party, now, err);
+	rc = hn_requests_preserved_before(db, now -
+	    HN_PRESERVATION_MIN_SECONDS, ids, max, &nids);
+	hn_store_release(n->store, db);
+	if (rc != 0)
+		return hn_error_set(err, rc, NULL, NULL,
+		    "cannot list the preservations");
+	for (i = 0; i < nids; i++) {
+		memset(&j, 0, sizeof(j));
+		j.node = n;
+		j.id = ids[i];
+		j.now = now;
+		hn_error_clear(&e);
+		if ((rc = hn_store_write(n->store, timer_job, &j, &e)) != 0) {
+			hn_log(HN_LOG_WARN, "request.expiry_failed", "id=%s "
+			    "msg=\"%s\"", ids[i], e.message);
+			continue;
+		}
+		if (!j.expired)
+			continue;
+		done++;
+		hn_log(HN_LOG_INFO, "request.expired", "id=%s article=42",
+		    ids[i]);
+	}
+	if (done > 0 && n->hooks.after_commit != NULL)
+		n->hooks.after_commit(n->hooks.ctx);
+	if (count != NULL)
+		*count = done;
+	return 0;
 }
 
 int
@@ -591,7 +823,7 @@ out:
 
 static const char *const time_keys[] = { "created_at", "updated_at",
 	"next_due", "at", "received_at", "preserved_at", "due",
-	"stated_deadline", NULL };
+	"stated_deadline", "not_before", NULL };
 
 void
 hn_rq_times(json_t *o)
@@ -628,17 +860,108 @@ hn_rq_times(json_t *o)
 	}
 }
 
+/* The needs bits of a row as names (hn_need_names). */
+static json_t *
+needs_json(unsigned needs)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; a != NULL && hn_need_names[i] != NULL; i++)
+		if (needs & (1u << i))
+			json_array_append_new(a, json_string(hn_need_names[i]));
+	return a;
+}
+
+/* The grounds a refusal of r may invoke: [{code, citation, text}]. */
+static json_t *
+grounds_json(struct hn_node *n, const struct hn_request_row *r)
+{
+	const struct hn_ground *g[HN_GROUNDS_MAX];
+	char cite[HN_CITATION_MAX];
+	struct hn_refusal_ctx rc;
+	json_t *doc, *a, *o;
+	size_t i, ng;
+
+	doc = json_loads(r->body != NULL ? r->body : "{}", 0, NULL);
+	refusal_ctx(n, r, doc, &rc);
+	json_decref(doc);
+	ng = hn_grounds_allowed(&rc, g, HN_GROUNDS_MAX);
+	a = json_array();
+	for (i = 0; a != NULL && i < ng && i < HN_GROUNDS_MAX; i++) {
+		o = json_pack("{s:s, s:s, s:s}", "code", g[i]->code,
+		    "citation", hn_citation_format(&g[i]->src, cite,
+		    sizeof(cite)), "text", g[i]->text);
+		/* the provision that opens it for this kind (art. 42, 43) */
+		if (o != NULL && g[i]->via.article != NULL)
+			json_object_set_new(o, "via", json_string(
+			    hn_citation_format(&g[i]->via, cite,
+			    sizeof(cite))));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+/*
+ * "actions": the user rows of r's side and state that `who` may take now
+ * (core's hn_proto_actions), each with what it needs; an approval is not
+ * offered to the author (art. 41), a refusal lists its grounds, a release
+ * before the 60 days of art. 42 says from when it is allowed.
+ */
+static json_t *
+actions_json(struct hn_node *n, const struct hn_request_row *r,
+    const struct hn_protocol *p, enum hn_side side, enum hn_state st,
+    const struct hn_rq_viewer *who, int64_t now)
+{
+	const struct hn_proto_row *tr[32];
+	char cite[HN_CITATION_MAX];
+	json_t *acts = json_array(), *t;
+	int64_t until;
+	size_t i, nt;
+
+	if (acts == NULL || who == NULL || who->roles == 0)
+		return acts;
+	nt = hn_proto_actions(p, side, st, who->roles, tr,
+	    sizeof(tr) / sizeof(tr[0]));
+	for (i = 0; i < nt && i < sizeof(tr) / sizeof(tr[0]); i++) {
+		if ((tr[i]->needs & HN_PN_OTHER_APPROVER) && who->name != NULL &&
+		    strcmp(who->name, r->created_by) == 0)
+			continue;
+		t = json_pack("{s:s, s:s?, s:s?, s:s, s:o}", "to",
+		    hn_state_name(tr[i]->to), "label", tr[i]->label,
+		    "article", tr[i]->cite != NULL ? tr[i]->cite->article :
+		    NULL, "citation", tr[i]->cite != NULL ?
+		    hn_citation_format(tr[i]->cite, cite, sizeof(cite)) : "",
+		    "needs", needs_json(tr[i]->needs));
+		if (t == NULL)
+			continue;
+		if (tr[i]->needs & HN_PN_GROUNDS)
+			json_object_set_new(t, "grounds", grounds_json(n, r));
+		if ((tr[i]->needs & HN_PN_MIN_PRESERVATION) &&
+		    r->preserved_at != HN_RQ_NONE) {
+			until = r->preserved_at +
+			    (int64_t)HN_PRESERVATION_MIN_DAYS * 86400;
+			if (now < until)
+				json_object_set_new(t, "not_before",
+				    json_integer(until));
+		}
+		json_array_append_new(acts, t);
+	}
+	return acts;
+}
+
 /* The view; body (stolen) NULL: without "body". */
 static json_t *
 view(struct hn_node *n, const struct hn_request_row *r, json_t *body,
-    json_t *events, int64_t now)
+    json_t *events, const struct hn_rq_viewer *who, int64_t now)
 {
 	const struct hn_proto_row *tr[32];
+	const struct hn_protocol *p;
 	struct hn_deadline d[HN_DEADLINES_MAX];
 	struct hn_deadline_config cfg;
 	struct hn_deadline_input in;
-	json_t *o, *dl, *ts, *t, *needs;
-	size_t i, j, nt;
+	json_t *o, *dl, *ts, *t;
+	size_t i, nt;
 	int nd;
 
 	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I,"
@@ -671,27 +994,26 @@ view(struct hn_node *n, const struct hn_request_row *r, json_t *body,
 			    "until_decision", d[i].until_decision));
 	}
 	json_object_set_new(o, "deadlines", dl);
+	/* every user row of this state, for any officer ("transitions"),
+	 * and those `who` may take now ("actions") */
+	p = hn_protocol_for(in.kind);
 	ts = json_array();
-	if (in.kind != NULL) {
-		nt = hn_proto_actions(hn_protocol_for(in.kind), in.side,
-		    in.state, HN_PR_OFFICERS, tr, sizeof(tr) / sizeof(tr[0]));
-		for (i = 0; i < nt && i < sizeof(tr) / sizeof(tr[0]); i++) {
-			needs = json_array();
-			if ((tr[i]->roles & HN_PR_OFFICERS) == HN_PR_SUPERVISOR)
-				json_array_append_new(needs,
-				    json_string("supervisor"));
-			for (j = 0; hn_need_names[j] != NULL; j++)
-				if (tr[i]->needs & (1u << j))
-					json_array_append_new(needs,
-					    json_string(hn_need_names[j]));
-			t = json_pack("{s:s, s:s?, s:s?, s:o}", "to",
-			    hn_state_name(tr[i]->to), "article", tr[i]->cite ?
-			    tr[i]->cite->article : NULL, "label", tr[i]->label,
-			    "needs", needs);
-			json_array_append_new(ts, t);
-		}
+	nt = hn_proto_actions(p, in.side, in.state, HN_PR_OFFICERS, tr,
+	    sizeof(tr) / sizeof(tr[0]));
+	for (i = 0; i < nt && i < sizeof(tr) / sizeof(tr[0]); i++) {
+		t = json_pack("{s:s, s:s?, s:s?, s:o}", "to",
+		    hn_state_name(tr[i]->to), "article", tr[i]->cite != NULL ?
+		    tr[i]->cite->article : NULL, "label", tr[i]->label,
+		    "needs", needs_json(tr[i]->needs));
+		if (t != NULL && (tr[i]->roles & HN_PR_OFFICERS) ==
+		    HN_PR_SUPERVISOR)
+			json_array_append_new(json_object_get(t, "needs"),
+			    json_string("supervisor"));
+		json_array_append_new(ts, t);
 	}
 	json_object_set_new(o, "transitions", ts);
+	json_object_set_new(o, "actions", actions_json(n, r, p, in.side,
+	    in.state, who, now));
 	if (events != NULL)
 		json_object_set_new(o, "history", events);
 	hn_rq_times(o);
@@ -700,16 +1022,16 @@ view(struct hn_node *n, const struct hn_request_row *r, json_t *body,
 
 json_t *
 hn_rq_view(struct hn_node *n, const struct hn_request_row *r, json_t *events,
-    int64_t now)
+    const struct hn_rq_viewer *who, int64_t now)
 {
 	json_t *body = json_loads(r->body ? r->body : "{}", 0, NULL);
 
-	return view(n, r, body ? body : json_object(), events, now);
+	return view(n, r, body ? body : json_object(), events, who, now);
 }
 
 json_t *
 hn_rq_view_meta(struct hn_node *n, const struct hn_request_row *r,
-    json_t *events, int64_t now)
+    json_t *events, const struct hn_rq_viewer *who, int64_t now)
 {
-	return view(n, r, NULL, events, now);
+	return view(n, r, NULL, events, who, now);
 }

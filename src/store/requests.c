@@ -255,6 +255,30 @@ hn_requests_update(struct hn_db *db, const struct hn_request_row *r)
 }
 
 int
+hn_requests_preserved_before(struct hn_db *db, int64_t before,
+    char (*ids)[HN_REQUEST_ID_LEN + 1], size_t max, size_t *n)
+{
+	static const char sql[] =
+	    "SELECT id FROM requests WHERE state IN ('preserved','extended')"
+	    " AND side = 'requested' AND preserved_at <= ?"
+	    " ORDER BY preserved_at LIMIT ?";
+	sqlite3_stmt *st;
+	int rc;
+
+	*n = 0;
+	if ((rc = hn_db_stmt(db, &st, sql)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, before);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max) {
+		HN_DB_COL(st, 0, ids[*n]);
+		(*n)++;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : HN_EDB;
+}
+
+int
 hn_requests_event_add(struct hn_db *db, const char *id, int64_t at,
     const char *actor, const char *from, const char *to,
     const char *payload, uint64_t ledger_index)

@@ -66,6 +66,15 @@ int hn_requests_event_add(struct hn_db *db, const char *id, int64_t at,
 /* [{"at","actor","from","to","payload"?,"ledger_index"}] oldest first. */
 int hn_requests_events(struct hn_db *db, const char *id, json_t **out);
 
+/*
+ * The timer's candidates: up to max ids (oldest preservation first) of
+ * requested-side requests in state preserved or extended whose
+ * preservation took effect at or before `before` (art. 42: the node
+ * expires them once their period has run out). *n gets how many.
+ */
+int hn_requests_preserved_before(struct hn_db *db, int64_t before,
+    char (*ids)[HN_REQUEST_ID_LEN + 1], size_t max, size_t *n);
+
 enum hn_rq_level { HN_RQ_ANY = -1, HN_RQ_OK, HN_RQ_DUE_SOON, HN_RQ_OVERDUE };
 
 struct hn_request_filter {

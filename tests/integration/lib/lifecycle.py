@@ -15,6 +15,7 @@ art. 42 is refused (409, art. 42). Incoming requests are registered with
 `hanoinet request receive`."""
 import http.client
 import json
+import sqlite3
 import ssl
 import subprocess
 import sys
@@ -60,18 +61,46 @@ def mkdoc(kind, frm, to):
     return json.loads(out)
 
 
-def new_request(kind, side):
-    if side == "requesting":
-        st, r = call("POST", "/v1/requests", mkdoc(kind, "VNM", "FRA"))
-        if st != 201:
-            fail("create %s: %s %s" % (kind, st, r))
-        return r["id"]
-    doc = mkdoc(kind, "FRA", "VNM")
+def receive(doc):
     p = subprocess.run([hn_bin, "request", "receive", "--dir", node_dir, "-"],
                        input=json.dumps(doc), capture_output=True, text=True)
     if p.returncode != 0:
-        fail("receive %s: %s" % (kind, p.stderr))
+        fail("receive %s: %s" % (doc["kind"], p.stderr))
     return p.stdout.split()[1]
+
+
+def preservation_for(side):
+    """Art. 43: a disclosure names a preservation between the same two
+    States that the requested State holds. Requested side: one received
+    from FRA. Requesting side: one sent to FRA whose receipt came back
+    (a single node gets no receipt: the state it reaches then, delivered,
+    is written into the database, as node_requests.sh does for times)."""
+    if side == "requested":
+        return receive(mkdoc("preservation", "FRA", "VNM"))
+    st, r = call("POST", "/v1/requests", mkdoc("preservation", "VNM", "FRA"))
+    if st != 201:
+        fail("create preservation: %s %s" % (st, r))
+    pid = r["id"]
+    st, r = call("POST", "/v1/requests/%s/transitions" % pid, {"to": "queued"})
+    if st != 200:
+        fail("queue preservation: %s %s" % (st, r))
+    db = sqlite3.connect(node_dir + "/hanoinet.db", timeout=30)
+    db.execute("UPDATE requests SET state = 'delivered' WHERE id = ?", (pid,))
+    db.commit()
+    db.close()
+    return pid
+
+
+def new_request(kind, side):
+    doc = mkdoc(kind, "VNM", "FRA") if side == "requesting" else mkdoc(kind, "FRA", "VNM")
+    if kind == "traffic_disclosure":
+        doc["preservation_reference"] = preservation_for(side)
+    if side == "requesting":
+        st, r = call("POST", "/v1/requests", doc)
+        if st != 201:
+            fail("create %s: %s %s" % (kind, st, r))
+        return r["id"]
+    return receive(doc)
 
 
 def ground_for(kind):
