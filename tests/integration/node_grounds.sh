@@ -102,7 +102,8 @@ refuse "$pres" sovereignty_security_public_order
 expect 200 "preservation refused on sovereignty (art. 42 via 40(21)(b))"
 ok "preservation: only sovereignty and discrimination under unccc; the reservation not for a party without it"
 
-traf=$(receive traffic_disclosure)
+# art. 43: it names a preservation VNM holds from FRA (the node's gate)
+traf=$(receive traffic_disclosure "preservation_reference=$pres")
 refuse "$traf" non_conformity
 expect_field 400 "traffic disclosure refused on non_conformity" grounds
 [ "$(article)" = 43 ] || fail "article 43 expected: $BODY"
