@@ -2,10 +2,18 @@
 // The console on one `hanoinet serve` node with the node's request API:
 // compose and send (draft, then queued) with validation as you type, every
 // problem at its field with its article; the draft kept across an expired
-// session; an emergency request waits for a supervisor, who approves it;
-// an incoming request (registered with `hanoinet request receive`) shows in
-// the inbox with its countdown and is acknowledged; the audit page checks
-// the request's ledger entries with an inclusion proof computed in the
+// session; the request page offers exactly the steps the node lists for
+// the officer (GET /v1/requests/ID "actions"): the requester may withdraw
+// but not acknowledge or refuse, the requested side may not withdraw; an
+// emergency's author (a supervisor) is not offered approve, another
+// supervisor is, and approving sends it (queued at once); a refusal lists
+// only the grounds the node allows, each with its source; release before
+// the 60 days of art. 42 is shown disabled with its date; fields in the
+// article's order, dates for people; an incoming request (registered with
+// `hanoinet request receive`) shows in the inbox with its countdown and is
+// acknowledged; an emergency comes first in the inbox and keeps an
+// execution clock after acknowledgement; the audit page checks the
+// request's ledger entries with an inclusion proof computed in the
 // browser; statistics.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,7 +21,7 @@ import {execFileSync} from 'node:child_process';
 import {Harness, BIN, signIn, assert, sleep, LAPTOP} from './lib/harness.mjs';
 
 const H = new Harness('console_requests', {timeoutMs: 420000});
-let node, pw, spw, ctx, page, outId, inId;
+let node, pw, spw, spw2, ctx, page, outId, inId;
 
 const probe = async () => {
 	node = H.initNode('VNM');
@@ -43,6 +51,7 @@ async function fillPreservation(p, to) {
 await H.step('sign in; the compose form shows each field with its article', async () => {
 	pw = await H.addAccount(node, 'duty1', 'duty_officer');
 	spw = await H.addAccount(node, 'super1', 'supervisor');
+	spw2 = await H.addAccount(node, 'super2', 'supervisor');
 	ctx = await H.browser(LAPTOP);
 	page = await ctx.newPage();
 	await page.goto(node.url + '/');
@@ -99,6 +108,27 @@ const HUMAN_DATE = /^\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)
 const humanDate = iso => new Intl.DateTimeFormat('en-GB', {day: 'numeric', month: 'short', year: 'numeric',
 	hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'UTC'}).format(new Date(iso)) + ' UTC';
 
+/* The steps the page offers (its buttons, but the art. 40 message) and
+ * those the node lists for this user (GET /v1/requests/ID "actions"). */
+const offered = p => p.$$eval('#actions button[data-to]', bs => bs.map(b => b.dataset.to).sort().join(' '));
+async function listed(id, name, password) {
+	const tok = (await H.api(node, 'POST', '/v1/session', {name, password})).json.token;
+	const r = await H.api(node, 'GET', `/v1/requests/${encodeURIComponent(id)}`, undefined, tok);
+	assert(r.status === 200 && Array.isArray(r.json.actions), `GET /v1/requests/${id}: ${r.status}, actions ${JSON.stringify(r.json.actions)}`);
+	return r.json;
+}
+const tos = view => view.actions.map(a => a.to).sort().join(' ');
+
+await H.step('the requester is offered what the node lists: withdraw, not acknowledge or refuse', async () => {
+	await page.goto(`${node.url}/#/request/${encodeURIComponent(outId)}`);
+	await page.waitForSelector('#actions');
+	const view = await listed(outId, 'duty1', pw);
+	assert(await offered(page) === tos(view), `page: ${await offered(page)}; node: ${tos(view)}`);
+	assert(await page.locator('#act-withdrawn').count() === 1, 'the requester may withdraw');
+	for (const x of ['acknowledged', 'refused', 'executed', 'preserved', 'queued'])
+		assert(await page.locator(`#act-${x}`).count() === 0, `the requester is not offered ${x}`);
+});
+
 await H.step('the request page lists the fields in the article\'s order, each with its article; dates for people', async () => {
 	await page.goto(`${node.url}/#/request/${encodeURIComponent(outId)}`);
 	await page.waitForSelector('#request-content dt');
@@ -124,28 +154,49 @@ await H.step('the request page lists the fields in the article\'s order, each wi
 	assert(cell === humanDate(r.created_at), `outbox: ${cell}`);
 });
 
-await H.step('an emergency request waits for a supervisor, who approves it', async () => {
-	await page.goto(`${node.url}/#/compose/emergency`);
-	await page.waitForSelector('#compose-form');
-	assert(/supervisor/.test(await page.textContent('#send')), 'the button says it goes to a supervisor');
-	await page.selectOption('#fld-to', 'FRA');
-	await page.fill('#fld-requesting_authority', 'Cyber crime unit, Ha Noi');
-	await page.fill('#fld-emergency', 'A kidnapping victim is held; the kidnapper uses this account');
-	await page.fill('#fld-facts', 'Ransom demands sent from the account since this morning');
-	await page.fill('#fld-data-0-description', 'Last login IP addresses of the account');
-	await page.click('#send');
-	await page.waitForURL(/#\/request\//);
-	const id = decodeURIComponent(page.url().split('#/request/')[1]);
+await H.step('an emergency: its author (a supervisor) may not approve it, another supervisor may, and approving sends it', async () => {
+	// The author is a supervisor: art. 41 wants another person's approval.
+	const ca = await H.browser(LAPTOP);
+	const pa = await ca.newPage();
+	await pa.goto(`${node.url}/#/compose/emergency`);
+	await signIn(pa, 'super1', spw);
+	await pa.waitForSelector('#compose-form');
+	assert(/supervisor/.test(await pa.textContent('#send')), 'the button says it goes to a supervisor');
+	await pa.selectOption('#fld-to', 'FRA');
+	await pa.fill('#fld-requesting_authority', 'Cyber crime unit, Ha Noi');
+	await pa.fill('#fld-emergency', 'A kidnapping victim is held; the kidnapper uses this account');
+	await pa.fill('#fld-facts', 'Ransom demands sent from the account since this morning');
+	await pa.fill('#fld-data-0-description', 'Last login IP addresses of the account');
+	await pa.click('#send');
+	await pa.waitForURL(/#\/request\//);
+	const id = decodeURIComponent(pa.url().split('#/request/')[1]);
+	await pa.waitForSelector('#request-state');
+	assert(/Awaiting approval/.test(await pa.textContent('#request-state')), 'awaiting approval');
+	const mine = await listed(id, 'super1', spw);
+	assert(await offered(pa) === tos(mine), `author's page: ${await offered(pa)}; node: ${tos(mine)}`);
+	assert(await pa.locator('#approve').count() === 0, 'the author is not offered approve');
+	assert(/other than its author/.test(await pa.textContent('#request-waiting')), 'the page says who may approve');
+	await ca.close();
+	// A duty officer is not offered it either.
+	await page.goto(`${node.url}/#/request/${encodeURIComponent(id)}`);
 	await page.waitForSelector('#request-state');
-	assert(/Awaiting approval/.test(await page.textContent('#request-state')), 'awaiting approval');
-	const c2 = await H.browser(LAPTOP);
-	const p2 = await c2.newPage();
-	await p2.goto(`${node.url}/#/request/${id}`);
-	await signIn(p2, 'super1', spw);
-	await p2.waitForSelector('#approve');
-	await p2.click('#approve');
-	await p2.waitForFunction(() => /Approved|Queued/.test(document.getElementById('request-state')?.textContent || ''));
-	await c2.close();
+	assert(await page.locator('#approve').count() === 0, 'a duty officer is not offered approve');
+	// Another supervisor is; approving sends: queued at once, no Send step.
+	const cb = await H.browser(LAPTOP);
+	const pb = await cb.newPage();
+	await pb.goto(`${node.url}/#/request/${id}`);
+	await signIn(pb, 'super2', spw2);
+	await pb.waitForSelector('#approve');
+	const theirs = await listed(id, 'super2', spw2);
+	assert(await offered(pb) === tos(theirs), `approver's page: ${await offered(pb)}; node: ${tos(theirs)}`);
+	await H.screenshot(pb, 'request-approve');
+	await pb.click('#approve');
+	await pb.waitForFunction(() => /Queued|Delivered/.test(document.getElementById('request-state')?.textContent || ''));
+	const after = await listed(id, 'super2', spw2);
+	assert(after.state === 'queued' || after.state === 'delivered', `state after approve: ${after.state}`);
+	assert(await pb.locator('#approve, #act-queued').count() === 0, 'nothing left to send');
+	assert(!/Approved/.test(await pb.textContent('#timeline')), 'no "approved" state on the way');
+	await cb.close();
 });
 
 await H.step('an incoming request is in the inbox with its countdown, and is acknowledged', async () => {
@@ -165,6 +216,9 @@ await H.step('an incoming request is in the inbox with its countdown, and is ack
 	await H.screenshot(page, 'inbox-countdown');
 	await page.click(`#inbox-table tr[data-id="${inId}"] a.rowlink`);
 	await page.waitForSelector('#act-acknowledged');
+	const fresh = await listed(inId, 'duty1', pw);
+	assert(await offered(page) === tos(fresh), `page: ${await offered(page)}; node: ${tos(fresh)}`);
+	assert(await page.locator('#act-withdrawn').count() === 0, 'the requested side is not offered "Withdraw"');
 	assert(/Acknowledge/.test(await page.textContent('#h-deadlines + ul')), 'the acknowledgement deadline is shown');
 	const dd = await page.textContent('#request-content > dt[data-field="deadline"] + dd');
 	assert(dd === humanDate(inDeadline), `the stated deadline: ${dd} (${inDeadline})`);
@@ -172,17 +226,80 @@ await H.step('an incoming request is in the inbox with its countdown, and is ack
 	await page.click('#act-acknowledged');
 	await page.click('#action-confirm');
 	await page.waitForFunction(() => /Acknowledged/.test(document.getElementById('request-state')?.textContent || ''));
-	// Refusal needs grounds and reasons (art. 40).
+	// A refusal offers the grounds the node allows for this request, each
+	// with its source, and needs one of them and reasons.
+	const acked = await listed(inId, 'duty1', pw);
+	assert(await offered(page) === tos(acked), `page: ${await offered(page)}; node: ${tos(acked)}`);
+	const refusal = acked.actions.find(x => x.to === 'refused');
+	assert(refusal && refusal.grounds && refusal.grounds.length, `the node lists the grounds: ${JSON.stringify(refusal)}`);
 	await page.click('#act-refused');
+	const codes = await page.$$eval('#action-grounds input[name="ground"]', xs => xs.map(x => x.value));
+	assert(codes.join(' ') === refusal.grounds.map(g => g.code).join(' '), `grounds: ${codes}; node: ${refusal.grounds.map(g => g.code)}`);
+	for (const g of refusal.grounds) {
+		const label = await page.textContent(`#action-grounds label:has(input[value="${g.code}"])`);
+		if (typeof g.citation === 'string')
+			assert(label.includes(g.citation), `${g.code}: ${label} names ${g.citation}`);
+	}
+	assert(await page.locator('#action-reason').count() === 1, 'a reason box');
 	await page.click('#action-confirm');
 	assert(/ground/.test(await page.textContent('#transition-form .field-error')), 'a refusal needs a ground');
-	await page.click('#transition-form button.secondary');
+	await page.click('#action-cancel');
 	await page.click('#act-preserved');
 	await page.click('#action-confirm');
 	await page.waitForFunction(() => /Preserved/.test(document.getElementById('request-state')?.textContent || ''));
 	assert(/End of preservation/.test(await page.textContent('#h-deadlines + ul')), 'the 60-day clock');
+	// Art. 42: release is listed with the day it becomes possible, and
+	// shown disabled with that date.
+	const held = await listed(inId, 'duty1', pw);
+	assert(await offered(page) === tos(held), `page: ${await offered(page)}; node: ${tos(held)}`);
+	const release = held.actions.find(x => x.to === 'released');
+	assert(release && release.not_before, `release before 60 days: ${JSON.stringify(release)}`);
+	assert(await page.isDisabled('#act-released'), 'release is disabled');
+	const when = await page.textContent('#act-released-when');
+	assert(when.includes(humanDate(release.not_before)), `release: ${when} (${release.not_before})`);
 	await page.evaluate(() => window.scrollTo(0, 0));
 	await H.screenshot(page, 'request-preserved');
+});
+
+await H.step('an incoming emergency comes first in the inbox, before an earlier deadline; once acknowledged its execution clock runs', async () => {
+	const receive = (name, doc) => {
+		const f = path.join(H.tmp, name);
+		fs.writeFileSync(f, JSON.stringify(doc));
+		return execFileSync(BIN, ['request', 'receive', '--dir', node.dir, f], {encoding: 'utf8'}).split(/\s+/)[1];
+	};
+	const emId = receive('em.json', {kind: 'emergency', from: 'FRA', to: 'VNM', requesting_authority: 'OFAC, Nanterre',
+		emergency: 'A missing child; the abductor writes from this account', facts: 'Messages sent since this morning',
+		data: [{description: 'Login IP addresses of the account', relation_to_offence: 'The abductor uses it'}]});
+	// A routine request due before the emergency's acknowledgement (the
+	// old console put it first: due sooner).
+	const soon = new Date(Date.now() + 20 * 60000).toISOString().replace(/\.\d+Z$/, 'Z');
+	const mlaId = receive('mla.json', {kind: 'mla', from: 'FRA', to: 'VNM', requesting_authority: 'Parquet de Paris',
+		proceedings: 'Information 2026/12', offence: 'Fraud (art. 13)', facts: 'Fake shop',
+		assistance_sought: 'Hosting records', purpose: 'Identify the operator', deadline: soon,
+		deadline_reason: 'The hearing is in an hour'});
+	await page.goto(`${node.url}/#/inbox`);
+	await page.waitForSelector(`#inbox-table tr[data-id="${mlaId}"]`);
+	const rows = await page.$$eval('#inbox-table tbody tr[data-id]', ts => ts.map(x => x.dataset.id));
+	assert(rows[0] === emId, `the emergency first: ${rows.join(' ')}`);
+	const tok = (await H.api(node, 'POST', '/v1/session', {name: 'duty1', password: pw})).json.token;
+	const order = (await H.api(node, 'GET', '/v1/requests?limit=200', undefined, tok)).json.requests
+		.filter(r => r.side === 'requested').map(r => r.id);
+	assert(rows.join(' ') === order.join(' '), `the node's order: ${order.join(' ')}; the inbox: ${rows.join(' ')}`);
+	assert(/Due in/.test(await page.textContent(`#inbox-table tr[data-id="${mlaId}"]`)), 'the routine request is due sooner');
+	await H.screenshot(page, 'inbox-emergency-first');
+	await page.click(`#inbox-table tr[data-id="${emId}"] a.rowlink`);
+	await page.waitForSelector('#act-acknowledged');
+	await page.click('#act-acknowledged');
+	await page.click('#action-confirm');
+	await page.waitForFunction(() => /Acknowledged/.test(document.getElementById('request-state')?.textContent || ''));
+	const view = (await H.api(node, 'GET', `/v1/requests/${emId}`, undefined, tok)).json;
+	const exec = (view.deadlines || []).find(d => /^execut/.test(d.name));
+	assert(exec, `the node keeps an execution clock: ${JSON.stringify(view.deadlines)}`);
+	const dls = await page.textContent('#h-deadlines + ul');
+	assert(/Execution/.test(dls) && dls.includes(humanDate(exec.due)), `deadlines: ${dls}`);
+	await page.goto(`${node.url}/#/inbox`);
+	await page.waitForSelector(`#inbox-table tr[data-id="${emId}"]`);
+	assert(await page.getAttribute('#inbox-table tbody tr:first-child', 'data-id') === emId, 'still first once acknowledged');
 });
 
 await H.step('the audit page proves a ledger entry in the browser', async () => {
@@ -223,7 +340,7 @@ await H.step('the parties page: the register, filterable, in force with us today
 await H.step('statistics count the requests', async () => {
 	await page.goto(`${node.url}/#/stats`);
 	await page.waitForSelector('#stat-total');
-	assert(Number((await page.textContent('#stat-total')).replace(/\D/g, '')) === 3, 'three requests');
+	assert(Number((await page.textContent('#stat-total')).replace(/\D/g, '')) === 5, 'five requests');
 	await H.screenshot(page, 'stats-node');
 });
 

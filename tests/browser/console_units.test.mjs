@@ -85,17 +85,21 @@ await H.step('every key the code asks for exists, and every kind and field of th
 				need.push(`field.${s.name}`);
 		}
 	}
-	// The art. 40 grounds as core names them (docs/requests.md).
-	for (const g of ['non_conformity', 'sovereignty_security_public_order', 'domestic_law_forbids',
-		'contrary_to_legal_system', 'discrimination', 'dual_criminality_reservation'])
-		need.push(`ground.${g}`);
+	// Every ground for refusal the node lists (core/grounds.c), in words.
+	for (const g of kindsTable.grounds || [])
+		need.push(`ground.${g.code}`);
+	assert((kindsTable.grounds || []).length >= 5, 'the node lists its grounds');
 	for (const lv of ['ok', 'due_soon', 'overdue'])
 		need.push(`level.${lv}`);
-	for (const s of ['draft', 'awaiting_approval', 'approved', 'queued', 'sent', 'delivered', 'rejected', 'withdrawn', 'received',
+	// approved and sent are gone (issue 12): approving sends, a receipt
+	// delivers
+	for (const s of ['draft', 'awaiting_approval', 'queued', 'delivered', 'rejected', 'withdrawn', 'received',
 		'acknowledged', 'executed', 'partially_executed', 'refused', 'postponed', 'preserved', 'extended', 'expired', 'released'])
 		need.push(`state.${s}`);
 	const lacking = [...new Set(need)].filter(k => !(k in en));
 	assert(lacking.length === 0, `no label for: ${lacking.join(', ')}`);
+	const gone = ['state.approved', 'state.sent'].filter(k => k in en);
+	assert(gone.length === 0, `labels of states that no longer exist: ${gone.join(', ')}`);
 });
 
 const merkle = await import(path.join(web, 'js', 'merkle.js'));

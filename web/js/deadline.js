@@ -6,7 +6,6 @@ import {t, fmtDuration, fmtDateTime, toDate} from './i18n.js';
 import {h} from './dom.js';
 
 const SOON_MS = 6 * 3600 * 1000; /* used only when the node gives no level */
-const RANK = {overdue: 0, due_soon: 1, ok: 2, none: 3};
 
 export function deadlinesOf(req) {
 	let d = req.deadlines || [];
@@ -20,6 +19,7 @@ export function deadlinesOf(req) {
 		due: toDate(x.due ?? x.due_at ?? x.at ?? x.time),
 		level: x.level || x.due_level,
 		met: !!(x.met || x.done || x.met_at),
+		article: x.article,
 	})).filter(x => x.due);
 }
 
@@ -41,17 +41,6 @@ export function nextDeadline(req) {
 	const open = deadlinesOf(req).filter(d => !d.met);
 	open.sort((a, b) => a.due - b.due);
 	return open[0] || null;
-}
-
-/* Sort key: overdue first, then due soon, then ok, then none; earliest first. */
-export function urgencyCompare(a, b, now = Date.now()) {
-	const da = nextDeadline(a), db = nextDeadline(b);
-	const la = RANK[levelOf(da, now)], lb = RANK[levelOf(db, now)];
-	if (la !== lb)
-		return la - lb;
-	if (da && db)
-		return da.due - db.due;
-	return String(b.created_at || '').localeCompare(String(a.created_at || ''));
 }
 
 /* "Overdue by 2 h 5 min" / "Due in 40 min" */

@@ -151,8 +151,6 @@ function normKind(k, name, limits) {
 		article: String(k.article || ''),
 		emergency: !!(k.emergency || k.needs_approval),
 		via247: !!k.via_247,
-		/* [{side: requesting|requested, from, to, article, needs: [grounds, reason]}] */
-		transitions: Array.isArray(k.transitions) ? k.transitions : null,
 		preservation: !!k.preservation,
 		title: k.title,
 		fields,
@@ -172,9 +170,9 @@ export function normaliseKinds(data) {
 		list = data.kinds.map(k => normKind(k, k.name, limits));
 	else if (data && data.kinds && typeof data.kinds === 'object')
 		list = Object.entries(data.kinds).map(([n, k]) => normKind(k, n, limits));
-	// Grounds for refusal (art. 40) with their articles: [{code, article, preservation_only}]
-	const grounds = data && Array.isArray(data.grounds) ? data.grounds : null;
-	return {kinds: list, limits, grounds, states: data && data.states};
+	// The steps a request may take are not here: the node lists those a
+	// user may take now with each request (GET /v1/requests/ID "actions").
+	return {kinds: list, limits};
 }
 
 function isEmpty(v) {

@@ -14,21 +14,45 @@ import {fieldLabel, articleText} from './compose.js';
 import {uploadEvidence} from '../upload.js';
 import {TEXT_MAX, maySend, settled, sendEvidence, transfersOf, latestOut, custodyOf, receivedOf, everSent} from '../transfer.js';
 
-// Art. 40: the only grounds on which assistance may be refused.
-// Codes as in core (docs/requests.md); the last one for preservation only.
-export const REFUSAL_GROUNDS = ['non_conformity', 'sovereignty_security_public_order', 'domestic_law_forbids',
-	'contrary_to_legal_system', 'discrimination'];
-const PRESERVATION_GROUNDS = ['dual_criminality_reservation'];
+/* The changes this officer may make now, exactly as the node lists them
+ * (GET /v1/requests/ID "actions", from core's protocol table: side, state,
+ * role, and what each needs). Nothing is decided here: a step the node
+ * does not list is not offered, and one it lists is. */
+function actionsOf(req) {
+	return (Array.isArray(req.actions) ? req.actions : []).filter(a => a && typeof a.to === 'string' && a.to);
+}
 
-// Steps that the node takes by itself (delivery) or through its own button
-// (a supervisor's approval), never offered as a transition here.
-const AUTOMATIC = new Set(['sent', 'delivered', 'approved', 'awaiting_approval']);
+/* Art. 41: the approval of an emergency request by a supervisor who is
+ * not its author; it sends the request (POST .../approve). */
+function isApproval(a) {
+	return (a.needs || []).some(n => n === 'other_approver' || n === 'another_approver');
+}
 
-/* [{to, needs: [...], article}] the officer may choose now: the node lists
- * them (core's lifecycle, docs/requests.md). */
-function allowed(req) {
-	return (req.transitions || []).map(x => ({to: x.to, needs: x.needs || [], article: x.article}))
-		.filter(x => x.to && !AUTOMATIC.has(x.to));
+function needs(a, what) {
+	return (a.needs || []).includes(what);
+}
+
+/* The button's words in the officer's language; the node's label when
+ * the console has no translation for that step. */
+function actionLabel(a) {
+	return isApproval(a) ? t('action.approve') : tOr(`action.${a.to}`, a.label || stateLabel(a.to));
+}
+
+const INSTRUMENTS = {unccc: 'UNCCC', budapest: 'Budapest'};
+
+/* A citation as the node gives it: a formatted string ("UNCCC art.
+ * 40(21)(a)", shown as it is), an article number ("42": "art. 42" in the
+ * officer's language), or {instrument, article, paragraph, letter}. */
+export function citeText(c) {
+	if (!c)
+		return '';
+	if (typeof c === 'object') {
+		const ref = `${c.article || ''}${c.paragraph ? `(${c.paragraph})` : ''}${c.letter ? `(${c.letter})` : ''}`;
+		const ins = c.instrument ? `${INSTRUMENTS[c.instrument] || c.instrument} ` : '';
+		return ref ? `${ins}${articleText(ref)}` : ins.trim();
+	}
+	const s = String(c);
+	return /^[0-9]/.test(s) ? articleText(s) : s;
 }
 
 /* Everything that happened to the request, oldest first: its history,
@@ -139,18 +163,18 @@ export async function render(ctx, main, {args}) {
 	async function draw(req) {
 		const dir = direction(req, ctx.party());
 		const kind = kinds && kinds.kinds.find(k => k.name === req.kind);
-		kindOf = kind || null;
 		const body = req.body || req.fields || req.content || (req.direction ? {} : req);
-		const skip = new Set(['id', 'kind', 'state', 'history', 'transitions', 'side', 'next_due', 'created_by', 'received_at', 'legal_basis', 'messages', 'custody', 'deadlines', 'evidence',
+		const skip = new Set(['id', 'kind', 'state', 'history', 'transitions', 'actions', 'side', 'next_due', 'created_by', 'received_at', 'legal_basis', 'messages', 'custody', 'deadlines', 'evidence',
 			'allowed_transitions', 'direction', 'created_at', 'updated_at', 'ledger_index', 'body', 'from', 'to',
 			'in_reply_to', 'delivery', 'attempts', 'acknowledged_at', 'executed_at', 'preserved_at']);
 		const dls = deadlinesOf(req).sort((a, b) => a.due - b.due);
-		const actions = allowed(req);
-		// art. 40 consultation: once the request went over the network
-		if (dir === 'in' || !['draft', 'awaiting_approval', 'approved', 'withdrawn'].includes(req.state))
-			actions.push({to: 'more_information', message: true, needs: ['reason'], article: '40'});
-		const approvable = req.state === 'awaiting_approval' && ctx.session &&
-			(ctx.session.roles || [ctx.session.role]).some(r => r === 'supervisor' || r === 'admin');
+		const actions = actionsOf(req);
+		/* Art. 40 consultation is a message, not a change of state: offered
+		 * once the request went over the network (it came from there, or
+		 * its history shows it queued for the other State); the node
+		 * answers 409 when it cannot go. */
+		const wentOut = dir === 'in' || (req.history || []).some(e => (e.to_state || e.to) === 'queued');
+		const waiting = req.state === 'awaiting_approval' && !actions.some(isApproval);
 		mount(box,
 			h('p', {class: 'crumbs'}, h('a', {href: dir === 'in' ? '#/inbox' : '#/outbox'}, t(dir === 'in' ? 'nav.inbox' : 'nav.outbox'))),
 			h('h1', {}, kindLabel(req.kind), ' ', h('span', {class: 'art'}, articleText(kind ? kind.article : req.article))),
@@ -167,17 +191,18 @@ export async function render(ctx, main, {args}) {
 				h('h2', {id: 'h-deadlines'}, t('request.deadlines')),
 				dls.length ? h('ul', {class: 'deadlines'}, dls.map(dl => h('li', {class: `level-${levelOf(dl)}`},
 					levelBadge(dl.met ? 'ok' : levelOf(dl)), ' ',
-					h('strong', {}, tOr(`deadline.${dl.name}`, dl.name)), ' ',
+					h('strong', {}, tOr(`deadline.${dl.name}`, dl.name)), dl.article ? [' ', h('span', {class: 'art'}, articleText(dl.article))] : null, ' ',
 					dl.met ? t('deadline.met') : countdown(dl), ' ',
 					h('small', {}, fmtDateTime(dl.due))))) : h('p', {}, t('deadline.none'))),
 			h('section', {class: 'actions-box', 'aria-labelledby': 'h-actions'},
 				h('h2', {id: 'h-actions'}, t('request.actions')),
-				approvable ? h('button', {type: 'button', id: 'approve', onclick: () => approve()}, t('action.approve')) : null,
-				req.state === 'awaiting_approval' && !approvable ? h('p', {class: 'notice warn'}, t('request.waiting_supervisor')) : null,
-				actions.length ? h('div', {class: 'buttons'}, actions.map(a => h('button', {type: 'button',
-					class: a.to === 'refused' || a.to === 'withdrawn' ? 'danger' : a.message ? 'secondary' : '', id: `act-${a.to}`,
-					onclick: () => actionForm(a)}, tOr(`action.${a.to}`, stateLabel(a.to))))) :
-					(!approvable ? h('p', {}, t('request.no_actions')) : null),
+				waiting ? h('p', {class: 'notice warn', id: 'request-waiting'}, t('request.waiting_supervisor')) : null,
+				actions.length || wentOut ? h('div', {class: 'buttons', id: 'actions'},
+					actions.map(actionButton),
+					wentOut ? h('button', {type: 'button', class: 'secondary', id: 'act-more_information',
+						onclick: () => actionForm({to: 'more_information', message: true, needs: ['reason'], article: '40'})},
+					t('action.more_information')) : null) :
+					h('p', {id: 'request-no-actions'}, t('request.no_actions')),
 				h('div', {id: 'action-form'})),
 			h('section', {'aria-labelledby': 'h-content'},
 				h('h2', {id: 'h-content'}, t('request.content')),
@@ -534,67 +559,92 @@ export async function render(ctx, main, {args}) {
 			(a && box.contains(a) && /INPUT|TEXTAREA|SELECT/.test(a.tagName)));
 	}
 
-	let kindOf = null;
+	/* One step the node offers: a button (the approval sends at once, the
+	 * others open their form); a step that may not be taken yet (the 60
+	 * days of art. 42) is shown disabled with the date it opens. */
+	function actionButton(a) {
+		const id = isApproval(a) ? 'approve' : `act-${a.to}`;
+		const when = toDate(a.not_before);
+		const cite = citeText(a.citation || a.article);
+		return h('span', {class: 'action'},
+			h('button', {type: 'button', id, 'data-to': a.to, disabled: !!when,
+				class: a.to === 'refused' || a.to === 'withdrawn' ? 'danger' : '',
+				'aria-describedby': when ? `${id}-when` : null, title: cite || null,
+				onclick: () => (isApproval(a) ? approve() : actionForm(a))}, actionLabel(a)),
+			when ? h('small', {class: 'not-before', id: `${id}-when`},
+				t('action.not_before', {when: fmtDateTime(when)}), cite ? ` (${cite})` : '') : null);
+	}
+
+	/* The form of a step: the grounds the node allows for this request
+	 * (each with its source) when it needs grounds, a reason when it needs
+	 * one, else a confirmation. */
 	function actionForm(act) {
 		const to = act.to;
 		const slot = document.getElementById('action-form');
-		const reason = h('textarea', {id: 'action-reason', rows: 3});
-		const err = h('p', {class: 'field-error', role: 'alert', hidden: true});
-		const needs = act.needs || [];
-		const list = kinds && kinds.grounds ? kinds.grounds.filter(g => !g.preservation_only || (kindOf && kindOf.preservation))
-			: [...REFUSAL_GROUNDS, ...(kindOf && kindOf.preservation ? PRESERVATION_GROUNDS : [])].map(code => ({code, article: '40'}));
-		const grounds = needs.includes('grounds') || to === 'refused' ? h('fieldset', {class: 'grounds'},
-			h('legend', {}, t('action.grounds'), ' ', h('span', {class: 'art'}, articleText('40'))),
-			list.map(g => h('label', {class: 'check'}, h('input', {type: 'checkbox', name: 'ground', value: g.code}), ' ',
-				tOr(`ground.${g.code}`, g.text || g.code), ' ', h('span', {class: 'art'}, articleText(g.article))))) : null;
-		const needsReason = needs.includes('reason') || needs.includes('grounds') || to === 'refused' || to === 'postponed';
-		mount(slot, h('form', {class: 'card', id: 'transition-form', onsubmit: async e => {
+		const wantGrounds = needs(act, 'grounds');
+		const wantReason = needs(act, 'reason') || wantGrounds;
+		const reason = wantReason ? h('textarea', {id: 'action-reason', rows: 3, 'aria-required': 'true'}) : null;
+		const err = h('p', {class: 'field-error', id: 'action-error', role: 'alert', hidden: true});
+		const cite = citeText(act.citation || act.article);
+		const grounds = wantGrounds ? h('fieldset', {class: 'grounds', id: 'action-grounds'},
+			h('legend', {}, t('action.grounds'), cite ? [' ', h('span', {class: 'art'}, cite)] : null),
+			(act.grounds || []).map(g => h('label', {class: 'check'},
+				h('input', {type: 'checkbox', name: 'ground', value: g.code}), ' ',
+				tOr(`ground.${g.code}`, g.text || g.code), ' ',
+				h('span', {class: 'art cite'}, citeText(g.citation || g.article))))) : null;
+		const fail = text => {
+			err.textContent = text;
+			err.hidden = false;
+		};
+		mount(slot, h('form', {class: 'card', id: 'transition-form', 'data-to': to, onsubmit: async e => {
 			e.preventDefault();
 			const g = grounds ? [...grounds.querySelectorAll('input:checked')].map(x => x.value) : undefined;
-			if (to === 'refused' && !g.length) {
-				err.textContent = t('action.need_ground');
-				err.hidden = false;
-				return;
-			}
-			if (needsReason && !reason.value.trim()) {
-				err.textContent = t('action.need_reason');
-				err.hidden = false;
+			if (grounds && !g.length)
+				return fail(t('action.need_ground'));
+			const why = reason ? reason.value.trim() : '';
+			if (reason && !why) {
 				reason.focus();
-				return;
+				return fail(t('action.need_reason'));
 			}
 			try {
 				if (act.message) {
-					const r = await post(`/v1/requests/${encodeURIComponent(id)}/messages`, {kind: to, text: reason.value.trim()});
+					const r = await post(`/v1/requests/${encodeURIComponent(id)}/messages`, {kind: to, text: why});
 					ctx.notice = {kind: 'ok', text: t('action.message_sent', {index: r.ledger_index})};
 					refresh(true);
 					return;
 				}
-				const r = await transition(ctx, current, {to, reason: reason.value.trim() || undefined, grounds: g});
+				const r = await transition(ctx, current, {to, reason: why || undefined, grounds: g});
 				ctx.notice = {kind: 'ok', text: t('action.done', {state: stateLabel(to), index: r && (r.ledger_index ?? r.index ?? '—')})};
 				refresh(true);
 			} catch (x) {
-				if (x.status === 401)
-					return;
-				err.textContent = errorText(x);
-				err.hidden = false;
+				if (x.status !== 401)
+					fail(errorText(x));
 			}
 		}},
-		h('h3', {}, tOr(`action.${to}`, stateLabel(to)), act.article ? h('span', {class: 'art'}, ' ', articleText(act.article)) : null),
+		h('h3', {}, act.message ? t('action.more_information') : actionLabel(act), cite ? h('span', {class: 'art'}, ' ', cite) : null),
 		grounds,
-		h('div', {class: 'field'}, h('label', {for: 'action-reason'}, act.message ? t('action.message_text') :
-			needsReason ? t('action.reason_required') : t('action.note')), reason),
+		reason ? h('div', {class: 'field'}, h('label', {for: 'action-reason'},
+			act.message ? t('action.message_text') : t('action.reason_required')), reason) : null,
 		err,
 		h('div', {class: 'actions'}, h('button', {type: 'submit', id: 'action-confirm'}, t('action.confirm')),
-			h('button', {type: 'button', class: 'secondary', onclick: () => mount(slot)}, t('action.cancel')))));
-		(grounds ? grounds.querySelector('input') : reason).focus();
+			h('button', {type: 'button', class: 'secondary', id: 'action-cancel', onclick: () => mount(slot)}, t('action.cancel')))));
+		const first = grounds ? grounds.querySelector('input') : reason;
+		(first || slot.querySelector('#action-confirm')).focus();
 	}
 
+	/* Art. 41: approving sends; the node answers once the request is
+	 * queued for the other State. */
 	async function approve() {
+		const btn = document.getElementById('approve');
+		if (btn)
+			btn.disabled = true;
 		try {
 			const r = await post(`/v1/requests/${encodeURIComponent(id)}/approve`, {});
 			ctx.notice = {kind: 'ok', text: t('action.approved', {index: r && (r.ledger_index ?? r.index ?? '—')})};
 			refresh(true);
 		} catch (x) {
+			if (btn)
+				btn.disabled = false;
 			if (x.status !== 401)
 				box.prepend(h('p', {class: 'notice error', role: 'alert'}, errorText(x)));
 		}

@@ -1,12 +1,14 @@
-// Inbox and outbox: requests sorted by urgency (overdue, due soon, ok; the
-// earliest deadline first), each with a live countdown; filters by kind,
-// party, state and due level, kept in the address (#/inbox?kind=...).
+// Inbox and outbox: requests in the node's order (GET /v1/requests: open
+// emergencies first, art. 41; then the earliest deadline first, so overdue
+// before due soon before on time; then the newest), never re-sorted here,
+// each with a live countdown; filters by kind, party, state and due level,
+// kept in the address (#/inbox?kind=...).
 import {h, mount, append} from '../dom.js';
 import {t, tOr, fmtDateTime} from '../i18n.js';
 import {qs} from '../api.js';
 import {listRequests} from '../backend.js';
 import {errorText} from '../app.js';
-import {nextDeadline, levelOf, urgencyCompare, countdown, levelBadge} from '../deadline.js';
+import {nextDeadline, levelOf, countdown, levelBadge} from '../deadline.js';
 
 /* incoming or outgoing, from the node's own word or by our party code. */
 export function direction(r, party) {
@@ -44,7 +46,14 @@ export async function render(ctx, main, {page, query}) {
 	const parties = [...new Set(all.map(r => counterpart(r, ctx.party())).filter(Boolean))].sort();
 	const states = [...new Set(all.map(r => r.state))].sort();
 	let kindNames = [];
-	try { kindNames = (await ctx.loadKinds()).kinds.map(k => k.name); } catch (e) { /* list anyway */ }
+	const emergency = new Set();
+	try {
+		for (const k of (await ctx.loadKinds()).kinds) {
+			kindNames.push(k.name);
+			if (k.emergency)
+				emergency.add(k.name);
+		}
+	} catch (e) { /* list anyway */ }
 
 	const sel = (name, values, label, fmt) => h('div', {class: 'field inline'},
 		h('label', {for: `f-${name}`}, label),
@@ -70,12 +79,12 @@ export async function render(ctx, main, {page, query}) {
 			(!f.kind || r.kind === f.kind) &&
 			(!f.party || counterpart(r, ctx.party()) === f.party) &&
 			(!f.state || r.state === f.state) &&
-			(!f.due || levelOf(nextDeadline(r), now) === f.due)).sort((a, b) => urgencyCompare(a, b, now));
+			(!f.due || levelOf(nextDeadline(r), now) === f.due));
 		count.textContent = t('list.count', {n: rows.length});
 		mount(tbody, rows.length ? rows.map(r => {
 			const dl = nextDeadline(r);
 			const lv = levelOf(dl, now);
-			return h('tr', {class: `row level-${lv}`, 'data-id': r.id},
+			return h('tr', {class: `row level-${lv}${emergency.has(r.kind) ? ' emergency' : ''}`, 'data-id': r.id},
 				h('td', {'data-label': t('list.urgency')}, levelBadge(lv)),
 				h('td', {'data-label': t('list.deadline')}, dl ? [countdown(dl), h('br'),
 					h('small', {}, tOr(`deadline.${dl.name}`, dl.name))] : t('deadline.none')),
