@@ -2,7 +2,8 @@
 // Two nodes of `hanoinet demo` (a registry, VNM and FRA, on loopback, a
 // SIMULATED register): a failed validation shows the field and its article;
 // a duty officer on VNM composes and sends a preservation request; it
-// arrives in FRA's inbox; FRA's officer acknowledges it; VNM sees the
+// arrives in FRA's inbox; FRA's officer (not offered "Withdraw")
+// acknowledges it; VNM (offered "Withdraw", not the answers) sees the
 // acknowledgement; the simulated register is labelled; the audit page
 // checks the checkpoint's signature in the browser (and an inclusion proof
 // when the node serves proofs); evidence upload when the node has the
@@ -131,9 +132,13 @@ await H.step('the request arrives in FRA\'s inbox, sorted by urgency with a coun
 await H.step('FRA acknowledges it; the timeline shows the step', async () => {
 	await pb.click(`#inbox-table tr[data-id="${reqId}"] a.rowlink`);
 	await pb.waitForSelector('#act-acknowledged');
+	// FRA's copy is the requested side's: it answers, it does not withdraw
+	// (issue 12: only FRA's copy changed, VNM's stayed delivered).
+	assert(await pb.locator('#act-withdrawn').count() === 0, 'the requested State is not offered "Withdraw"');
 	await H.screenshot(pb, 'request-received');
 	await pb.click('#act-acknowledged');
-	await pb.fill('#action-reason', 'Data preserved for 60 days (art. 42)');
+	// an acknowledgement needs nothing (no reasons box), only a confirmation
+	assert(await pb.locator('#action-reason').count() === 0, 'no reasons asked for an acknowledgement');
 	await pb.click('#action-confirm');
 	await pb.waitForFunction(() => /Acknowledged/.test(document.getElementById('request-state')?.textContent || ''));
 	const tl = await pb.textContent('#timeline');
@@ -155,6 +160,10 @@ await H.step('VNM sees the acknowledgement', async () => {
 	assert(/Acknowledged/.test(state), `state on VNM: ${state}`);
 	const tl = await pa.textContent('#timeline');
 	assert(/Delivered → Acknowledged\s*FRA/.test(tl), `VNM's timeline names FRA's answer: ${tl}`);
+	// VNM asked: it may withdraw, the answers are FRA's
+	assert(await pa.locator('#act-withdrawn').count() === 1, 'the requester may withdraw');
+	for (const x of ['acknowledged', 'refused', 'executed', 'preserved'])
+		assert(await pa.locator(`#act-${x}`).count() === 0, `the requester is not offered ${x}`);
 	await pa.click('#nav-outbox');
 	await pa.waitForSelector(`#outbox-table tr[data-id="${reqId}"]`);
 	await H.screenshot(pa, 'outbox');
