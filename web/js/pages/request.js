@@ -42,11 +42,14 @@ const INSTRUMENTS = {unccc: 'UNCCC', budapest: 'Budapest'};
 
 /* A citation as the node gives it: a formatted string ("UNCCC art.
  * 40(21)(a)", shown as it is), an article number ("42": "art. 42" in the
- * officer's language), or {instrument, article, paragraph, letter}. */
+ * officer's language), or {instrument, article, paragraph, letter, text}
+ * (its text when it has one). */
 export function citeText(c) {
 	if (!c)
 		return '';
 	if (typeof c === 'object') {
+		if (c.text)
+			return c.text;
 		const ref = `${c.article || ''}${c.paragraph ? `(${c.paragraph})` : ''}${c.letter ? `(${c.letter})` : ''}`;
 		const ins = c.instrument ? `${INSTRUMENTS[c.instrument] || c.instrument} ` : '';
 		return ref ? `${ins}${articleText(ref)}` : ins.trim();
