@@ -740,7 +740,7 @@ hn_rq_timers(struct hn_node *n, int64_t now, size_t max, size_t *count,
 	if ((rc = hn_store_reader(n->store, &db, err)) != 0)
 		return rc;
 	rc = hn_requests_preserved_before(db, now -
-	    HN_PRESERVATION_MIN_SECONDS, ids, max, &nids);
+	    HN_PRESERVATION_MIN_SECONDS, now, ids, max, &nids);
 	hn_store_release(n->store, db);
 	if (rc != 0)
 		return hn_error_set(err, rc, NULL, NULL,

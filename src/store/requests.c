@@ -256,11 +256,14 @@ hn_requests_update(struct hn_db *db, const struct hn_request_row *r)
 
 int
 hn_requests_preserved_before(struct hn_db *db, int64_t before,
-    char (*ids)[HN_REQUEST_ID_LEN + 1], size_t max, size_t *n)
+    int64_t now, char (*ids)[HN_REQUEST_ID_LEN + 1], size_t max, size_t *n)
 {
 	static const char sql[] =
 	    "SELECT id FROM requests WHERE state IN ('preserved','extended')"
 	    " AND side = 'requested' AND preserved_at <= ?"
+	    " AND (followup_received_at IS NULL OR"
+	    "  followup_decided_at IS NOT NULL)"
+	    " AND (followup_decided_at IS NULL OR followup_decided_at <= ?)"
 	    " ORDER BY preserved_at LIMIT ?";
 	sqlite3_stmt *st;
 	int rc;
@@ -269,7 +272,8 @@ hn_requests_preserved_before(struct hn_db *db, int64_t before,
 	if ((rc = hn_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	sqlite3_bind_int64(st, 1, before);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)max);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max) {
 		HN_DB_COL(st, 0, ids[*n]);
 		(*n)++;

@@ -69,11 +69,13 @@ int hn_requests_events(struct hn_db *db, const char *id, json_t **out);
 /*
  * The timer's candidates: up to max ids (oldest preservation first) of
  * requested-side requests in state preserved or extended whose
- * preservation took effect at or before `before` (art. 42: the node
- * expires them once their period has run out). *n gets how many.
+ * preservation took effect at or before `before`, with no follow-up
+ * request pending and none decided after `now` (art. 42: the node
+ * expires them once their period has run out; core's deadline decides).
+ * *n gets how many.
  */
 int hn_requests_preserved_before(struct hn_db *db, int64_t before,
-    char (*ids)[HN_REQUEST_ID_LEN + 1], size_t max, size_t *n);
+    int64_t now, char (*ids)[HN_REQUEST_ID_LEN + 1], size_t max, size_t *n);
 
 enum hn_rq_level { HN_RQ_ANY = -1, HN_RQ_OK, HN_RQ_DUE_SOON, HN_RQ_OVERDUE };
 
