@@ -25,6 +25,7 @@
 #include "node/requests.h"
 #include "net/routes.h"
 #include "store/fed.h"
+#include "store/requests.h"
 #include "store/store.h"
 #include "util/encode.h"
 #include "util/file.h"
@@ -707,22 +708,83 @@ send_job(struct hn_db *db, void *arg, struct hn_error *err)
 }
 
 /*
- * POST /v1/messages {to, kind, in_reply_to?, request_id?, body}: queues a
- * message (outbox row + ledger entry in one transaction) -> 201 {id,
- * status, ledger_index}.
+ * The request a free message is about (issue 12): held here, between us
+ * and `to`, and gone (or going, in order before it) over the network: the
+ * request's message queued by us and neither refused nor failed, or the
+ * request received from `to`. 0 with the row in rq (release it), or
+ * nonzero with the response set.
+ */
+static int
+message_request(struct hn_req *r, const char *ref, const char *field,
+    const char *to, struct hn_request_row *rq)
+{
+	struct hn_outbox_row o;
+	struct hn_db *db = NULL;
+	const char *other;
+	int ours, rc;
+
+	hn_request_row_init(rq);
+	if ((rc = hn_req_db(r, &db)) != 0)
+		return hn_resp_error(r, 503, "busy", NULL, NULL, "try again"),
+		    rc;
+	if ((rc = hn_requests_get(db, ref, rq)) == HN_ENOTFOUND)
+		return hn_resp_error(r, 404, "not_found", field, "40",
+		    "request %s: no such request on this node; a message "
+		    "is about a request it holds", ref), rc;
+	if (rc != 0)
+		return hn_resp_error(r, 500, "internal", NULL, NULL,
+		    "cannot read request %s", ref), rc;
+	ours = strcmp(rq->side, "requesting") == 0;
+	other = ours ? rq->to : rq->from;
+	if (strcmp(to, other) != 0)
+		return hn_resp_error(r, 400, "validation_failed", "to", "40",
+		    "request %s is between %s and %s: its correspondence goes "
+		    "to %s", rq->id, rq->from, rq->to, other), HN_EINVAL;
+	if (ours) {
+		rc = hn_fedstore_outbox_get(db, rq->id, &o);
+		if (rc == 0) {
+			if (o.status == HN_OUT_FAILED || o.refused[0] != '\0')
+				rc = HN_ENOTFOUND;
+			hn_outbox_row_release(&o);
+		}
+	} else {
+		rc = rq->remote_id[0] != '\0' ? 0 : HN_ENOTFOUND;
+	}
+	if (rc == HN_ENOTFOUND)
+		return hn_resp_error(r, 409, "conflict", field, "40",
+		    "request %s has not gone over the network (state %s): "
+		    "%s does not hold it", rq->id, rq->state, other), HN_ESTATE;
+	if (rc != 0)
+		return hn_resp_error(r, 500, "internal", NULL, NULL,
+		    "cannot read request %s", ref), rc;
+	return 0;
+}
+
+/*
+ * POST /v1/messages {to, kind, request_id | in_reply_to, body}: free-text
+ * correspondence about a request this node holds (kind more_information,
+ * art. 40: consultation before refusal), queued with its ledger entry in
+ * one transaction -> 201 {id, status, ledger_index}. A request and every
+ * change of one go through the request routes, which check the
+ * Convention's rules and send the message themselves: any other kind is
+ * 400 use_request_routes, field kind (issue 12).
  */
 int
 hn_api_messages_create(struct hn_req *r)
 {
+	const struct hn_msg_kind *k;
+	struct hn_request_row rq;
 	struct send_job j;
 	struct hn_error e;
 	struct hn_fed *f;
+	const char *ref, *field;
 	json_t *in = NULL, *o;
 	int rc;
 
 	NEED_FED(r, f);
 	if ((rc = hn_req_json(r, &in)) != 0)
 		return rc;
+	hn_request_row_init(&rq);
 	memset(&j, 0, sizeof(j));
 	j.f = f;
 	j.to = hn_json_str(in, "to");
@@ -733,28 +795,70 @@ hn_api_messages_create(struct hn_req *r)
 	j.now_ms = (int64_t)r->now * 1000;
 	hn_error_clear(&e);
 	if (j.to == NULL || j.kind == NULL || !json_is_object(j.body)) {
-		json_decref(in);
-		return hn_resp_error(r, 400, "validation_failed", "body", NULL,
+		rc = hn_resp_error(r, 400, "validation_failed", "body", NULL,
 		    "to, kind and body (an object) are required");
+		goto out;
+	}
+	if ((k = hn_msg_kind_find(j.kind)) == NULL ||
+	    strcmp(k->name, "receipt") == 0) {
+		rc = hn_resp_error(r, 400, "validation_failed", "kind", NULL,
+		    "kind: more_information (art. 40), the one message "
+		    "sent by hand");
+		goto out;
+	}
+	if (strcmp(k->name, "more_information") != 0) {
+		rc = hn_resp_error(r, 400, "use_request_routes", "kind",
+		    k->article, "a %s %s: use POST /v1/requests and "
+		    "/v1/requests/{id}/transitions (or /approve), which check "
+		    "the Convention's rules and send it to the other State; "
+		    "this route carries only more_information", k->name,
+		    k->is_request ? "is a request" : "changes a request");
+		goto out;
 	}
 	if ((j.reply != NULL && strlen(j.reply) > HN_REF_MAX) ||
 	    (j.request != NULL && strlen(j.request) > HN_REF_MAX)) {
-		json_decref(in);
-		return hn_resp_error(r, 400, "validation_failed",
-		    "in_reply_to", NULL, "references are at most %d bytes",
-		    HN_REF_MAX);
+		rc = hn_resp_error(r, 400, "validation_failed",
+		    j.reply != NULL && strlen(j.reply) > HN_REF_MAX ?
+		    "in_reply_to" : "request_id", NULL, "references are at "
+		    "most %d bytes", HN_REF_MAX);
+		goto out;
 	}
+	if (j.request != NULL && j.reply != NULL &&
+	    strcmp(j.request, j.reply) != 0) {
+		rc = hn_resp_error(r, 400, "validation_failed", "in_reply_to",
+		    NULL, "in_reply_to and request_id name different "
+		    "requests");
+		goto out;
+	}
+	ref = j.request != NULL ? j.request : j.reply;
+	field = j.request != NULL ? "request_id" : "in_reply_to";
+	if (ref == NULL || ref[0] == '\0') {
+		rc = hn_resp_error(r, 400, "validation_failed", "request_id",
+		    "40", "request_id: the request this message is about");
+		goto out;
+	}
+	if (message_request(r, ref, field, j.to, &rq) != 0) {
+		rc = 0;
+		goto out;
+	}
+	/* as the other node knows it: one id on both nodes */
+	j.request = rq.id;
+	j.reply = strcmp(rq.side, "requesting") == 0 ? rq.id : rq.remote_id;
 	rc = hn_store_write(r->node->store, send_job, &j, &e);
-	json_decref(in);
 	if (rc != 0) {
 		if (e.code == 0)
 			e.code = rc;
-		return hn_resp_err(r, &e);
+		rc = hn_resp_err(r, &e);
+		goto out;
 	}
 	hn_fed_kick(f);
 	o = json_pack("{s:s, s:s, s:I}", "id", j.id, "status", "queued",
 	    "ledger_index", (json_int_t)j.index);
-	return hn_resp_json(r, 201, o);
+	rc = hn_resp_json(r, 201, o);
+out:
+	hn_request_row_release(&rq);
+	json_decref(in);
+	return rc;
 }
 
 static json_t *

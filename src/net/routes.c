@@ -74,7 +74,8 @@ const struct hn_route hn_routes[] = {
 	{ "GET", "/v1/federation", HN_ROLE_PUBLIC, 0, hn_api_federation,
 	  "this node's federation state: keys, directory, register label" },
 	{ "POST", "/v1/messages", HN_ROLES_OFFICERS, (1024 + 4) * KiB,
-	  hn_api_messages_create, "send a message to another node" },
+	  hn_api_messages_create, "more information about a request both "
+	  "nodes hold (art. 40; requests: /v1/requests)" },
 	{ "GET", "/v1/messages", HN_ROLES_READERS, 0, hn_api_messages_list,
 	  "messages sent (with delivery status) or received" },
 	{ "GET", "/v1/messages/{id}", HN_ROLES_READERS, 0,

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Two nodes on loopback: a preservation request VNM -> FRA is delivered over
-# mutual TLS, receipted with FRA's ledger index and checkpoint, stored once;
-# an acknowledgement comes back; a follow-up MLA request; witnessing.
+# Two nodes on loopback: a preservation request VNM -> FRA (created and
+# queued on VNM) is delivered over mutual TLS, receipted with FRA's ledger
+# index and checkpoint, stored once; FRA's acknowledgement comes back; a
+# follow-up MLA request; witnessing.
 . "$HN_SRC/tests/integration/lib/node.sh"
 . "$HN_SRC/tests/integration/lib/fed.sh"
 
@@ -14,7 +15,7 @@ expect 200 federation
 [ "$(jget directory.serial)" = 1 ] || fail "directory serial: $BODY"
 [ "$(jget register_label)" = "SIMULATED register (test)" ] || fail "label"
 
-fed_send VNM FRA preservation
+fed_queue VNM FRA preservation
 P=$MSGID
 fed_wait_status VNM "$P" delivered
 fed_api VNM GET "/v1/messages/$P"
@@ -27,9 +28,13 @@ fed_api FRA GET "/v1/messages?box=in"
 [ "$(jget messages.0.kind)" = preservation ] || fail "kind"
 [ "$(jget messages.0.body.offence)" = O ] || fail "body"
 
-fed_send FRA VNM acknowledgement "$P"
-fed_wait_status FRA "$MSGID" delivered
-fed_send VNM FRA mla "$P"
+rq_wait FRA "$P" received
+fed_api FRA POST "/v1/requests/$P/transitions" '{"to":"acknowledged"}'
+expect 200 "acknowledge on FRA"
+fed_api FRA GET "/v1/messages?request_id=$P"
+fed_wait_status FRA "$(jget messages.0.id)" delivered
+rq_wait VNM "$P" acknowledged
+fed_queue VNM FRA mla
 fed_wait_status VNM "$MSGID" delivered
 fed_inbox_total FRA
 [ "$TOTAL" = 2 ] || fail "FRA total $TOTAL"
@@ -37,13 +42,14 @@ fed_inbox_total VNM
 [ "$TOTAL" = 1 ] || fail "VNM total $TOTAL"
 ok "acknowledged, then a follow-up MLA request"
 
-# Invalid messages are refused at the sender's API.
-fed_api VNM POST /v1/messages '{"to":"VNM","kind":"mla","body":{}}'
-expect 400 "to ourselves"
+# Invalid messages are refused at the sender's API (fed_messages.sh: all).
+fed_api VNM POST /v1/messages "{\"to\":\"VNM\",\"kind\":\"more_information\",\"request_id\":\"$P\",\"body\":{}}"
+expect_field 400 "to ourselves" to
 fed_api VNM POST /v1/messages '{"to":"FRA","kind":"gossip","body":{}}'
-expect 400 "unknown kind"
+expect_field 400 "unknown kind" kind
 fed_api VNM POST /v1/messages '{"to":"FRA","kind":"refusal","body":{}}'
-expect 400 "reply without reference"
+expect_field 400 "a state change through the messages route" kind
+[ "$(jget error)" = use_request_routes ] || fail "refusal: $BODY"
 
 # Witnessing: within a few rounds each node cosigned the other's log.
 for i in $(seq 1 100); do

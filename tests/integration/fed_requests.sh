@@ -62,21 +62,23 @@ fed_api VNM POST "/v1/requests/0123456789abcdef0123456789abcdef/messages" '{"kin
 expect 404 "unknown request"
 ok "more information asked and supplied across nodes; wrong kind, empty text, draft and unknown request refused"
 
-# Stale, repeated, illegal for the kind, misdirected: nothing moves.
-fed_send FRA VNM acknowledgement "$P" "{\"request\":\"$P\",\"state\":\"acknowledged\"}"
-inbox_has VNM "$MSGID"
-fed_send FRA VNM response "$P" "{\"request\":\"$P\",\"state\":\"executed\"}"
-inbox_has VNM "$MSGID"
-fed_send FRA VNM status_update "$P" "{\"request\":\"$P\",\"state\":\"sent\"}"
-inbox_has VNM "$MSGID"
+# Stale, repeated, illegal for the kind, misdirected: nothing moves. The
+# senders' APIs no longer send such messages (400 use_request_routes), so
+# they come as a peer that skips its own gate would send them (fed_raw).
+raw() { # raw FROM TO KIND IN_REPLY_TO BODY: posted and receipted
+	fed_raw "$@"
+	expect 200 "$3 $1->$2 posted to the inbox"
+	inbox_has "$2" "$MSGID"
+}
+raw FRA VNM acknowledgement "$P" "{\"request\":\"$P\",\"state\":\"acknowledged\"}"
+raw FRA VNM response "$P" "{\"request\":\"$P\",\"state\":\"executed\"}"
+raw FRA VNM status_update "$P" "{\"request\":\"$P\",\"state\":\"sent\"}"
 rq_state VNM "$P"
 [ "$ST" = preserved ] || fail "a stale or illegal answer moved VNM to $ST"
-fed_send VNM FRA refusal "$P" "{\"request\":\"$P\",\"state\":\"refused\"}"
-inbox_has FRA "$MSGID"
+raw VNM FRA refusal "$P" "{\"request\":\"$P\",\"state\":\"refused\"}"
 rq_state FRA "$P"
 [ "$ST" = preserved ] || fail "the requester answered its own request: FRA $ST"
-fed_send FRA VNM acknowledgement 0123456789abcdef0123456789abcdef '{"state":"acknowledged"}'
-inbox_has VNM "$MSGID"
+raw FRA VNM acknowledgement 0123456789abcdef0123456789abcdef '{"state":"acknowledged"}'
 ok "stale, repeated, illegal and misdirected answers are kept in the inbox, change nothing"
 
 # Withdrawal: a second preservation request, withdrawn once delivered.
@@ -141,9 +143,10 @@ fed_api VNM POST "/v1/requests/$L/transitions" '{"to":"queued"}'
 expect 200 "queue a request in English"
 rq_wait FRA "$L" received
 # The receiving node's gate refuses one that comes anyway.
-fed_send VNM FRA preservation "" "$(fed_request preservation VNM FRA | sed 's/}$/,"language":"es"}/')"
-fed_wait_status VNM "$MSGID" failed
-grep -q "invalid_request.*FRA accepts requests in en" <<<"$(jget last_error)" || fail "last_error: $BODY"
+fed_raw VNM FRA preservation "" "$(fed_request preservation VNM FRA | sed 's/}$/,"language":"es"}/')"
+expect 400 "a request in Spanish posted to FRA's inbox"
+[ "$(jget error)" = invalid_request ] || fail "error: $BODY"
+grep -q "FRA accepts requests in en" <<<"$(jget message)" || fail "message: $BODY"
 ok "art. 40: a request in a language FRA does not accept is refused by VNM (400, field, article) and by FRA's gate"
 
 queue VNM mla FRA

@@ -116,17 +116,49 @@ fed_api() {
 	api "$1" "$2" "${3:-}" "${OTOKEN[$c]}"
 }
 
-# fed_send FROM TO KIND [IN_REPLY_TO] [BODY]: queues a message; sets MSGID.
-fed_send() {
-	local from=$1 to=$2 kind=$3 reply=${4:-} body=${5:-}
-	[ -n "$body" ] || body=$(fed_request "$kind" "$from" "$to")
-	if [ -n "$reply" ]; then
-		fed_api "$from" POST /v1/messages "{\"to\":\"$to\",\"kind\":\"$kind\",\"in_reply_to\":\"$reply\",\"body\":$body}"
-	else
-		fed_api "$from" POST /v1/messages "{\"to\":\"$to\",\"kind\":\"$kind\",\"body\":$body}"
-	fi
-	expect 201 "send $kind $from->$to"
+# Requests go through the sender's gate (POST /v1/requests, then the
+# transition that sends them); POST /v1/messages carries only free text
+# about a request both nodes hold (more_information, art. 40).
+# fed_queue FROM TO KIND [MEMBERS]: creates a request of KIND
+# (preservation, mla; MEMBERS: more JSON members, e.g.
+# '"legal_basis":"bilateral"') on FROM and queues it to TO; sets RQ and
+# MSGID (one id: the request's, its message's and, once delivered, TO's
+# copy's).
+fed_queue() {
+	local doc
+	doc=$(fed_request "$3" "$1" "$2")
+	[ -z "${4:-}" ] || doc="${doc%\}},$4}"
+	fed_api "$1" POST /v1/requests "$doc"
+	expect 201 "create $3 $1->$2"
+	RQ=$(jget id)
+	fed_api "$1" POST "/v1/requests/$RQ/transitions" '{"to":"queued"}'
+	expect 200 "queue $3 $1->$2"
+	MSGID=$RQ
+}
+
+# fed_note FROM TO REQUEST TEXT: more information about REQUEST (art. 40)
+# through POST /v1/messages; sets MSGID.
+fed_note() {
+	fed_api "$1" POST /v1/messages "{\"to\":\"$2\",\"kind\":\"more_information\",\"request_id\":\"$3\",\"body\":{\"request\":\"$3\",\"payload\":{\"message\":\"more_information\",\"text\":\"$4\"}}}"
+	expect 201 "more information $1->$2 about $3"
 	MSGID=$(jget id)
+}
+
+# fed_raw FROM TO KIND IN_REPLY_TO BODY: what a peer that skips its own
+# gate could send: an envelope signed with FROM's key, posted to TO's inbox
+# over FROM's TLS identity. Sets STATUS, BODY (TO's answer) and MSGID.
+fed_raw() {
+	MSGID=$(python3 -c 'import secrets; print(secrets.token_hex(16))')
+	printf '%s' "$5" >"$HN_T/raw.json"
+	"$HN_BIN" message seal --key "$HN_T/$1/signing.key" --from "$1" --to "$2" \
+	    --kind "$3" ${4:+--in-reply-to "$4"} --id "$MSGID" "$HN_T/raw.json" \
+	    >"$HN_T/raw.env" || fail "seal $3 $1->$2"
+	STATUS=$(curl -sS --max-time 20 --cacert "$HN_T/$2/tls.crt" \
+	    --cert "$HN_T/$1/tls.crt" --key "$HN_T/$1/tls.key" \
+	    -H 'Content-Type: application/vnd.hanoinet.envelope' \
+	    --data-binary @"$HN_T/raw.env" -o "$HN_T/raw.resp" -w '%{http_code}' \
+	    "${URLS[$2]}/v1/inbox") || STATUS=000
+	BODY=$(cat "$HN_T/raw.resp")
 }
 
 # A valid request body of a kind (preservation, mla) or {} for messages.
@@ -156,21 +188,23 @@ fed_inbox_total() {
 	TOTAL=$(jget inbox_total)
 }
 
-# fed_send_many FROM TO N OUTFILE: queues N acknowledgement messages over
-# one kept-alive connection; writes their ids, one per line.
+# fed_send_many FROM TO N OUTFILE REQUEST: queues N more_information
+# messages about REQUEST (both nodes hold it) over one kept-alive
+# connection; writes their ids, one per line.
 fed_send_many() {
 	local from=$1
 	[ -n "${OTOKEN[$from]:-}" ] || fed_officer "$from"
-	python3 - "${URLS[$from]}" "$HN_T/$from/tls.crt" "${OTOKEN[$from]}" "$2" "$3" >"$4" <<'PY' ||
+	python3 - "${URLS[$from]}" "$HN_T/$from/tls.crt" "${OTOKEN[$from]}" "$2" "$3" "$5" >"$4" <<'PY' ||
 import http.client, json, ssl, sys, urllib.parse
-url, ca, tok, to, n = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
+url, ca, tok, to, n, rq = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]), sys.argv[6]
 u = urllib.parse.urlparse(url)
 ctx = ssl.create_default_context(cafile=ca)
 ctx.check_hostname = False
 c = http.client.HTTPSConnection(u.hostname, u.port, context=ctx, timeout=30)
 for i in range(n):
-    body = json.dumps({"to": to, "kind": "status_update", "in_reply_to": "req-%d" % i,
-                       "body": {"n": i}})
+    body = json.dumps({"to": to, "kind": "more_information", "request_id": rq,
+                       "body": {"request": rq, "payload": {"message": "more_information",
+                                                           "text": "note %d" % i}}})
     c.request("POST", "/v1/messages", body, {"Authorization": "Bearer " + tok,
               "Content-Type": "application/json"})
     r = c.getresponse(); d = r.read()
@@ -179,6 +213,20 @@ for i in range(n):
     print(json.loads(d)["id"])
 PY
 	fail "fed_send_many"
+}
+
+# fed_traffic_setup FROM TO: the request the traffic of fed_send_many is
+# about, delivered and settled on both nodes; sets FED_RQ and the ledger
+# sizes before the traffic, FED_BASE_FROM and FED_BASE_TO.
+fed_traffic_setup() {
+	fed_queue "$1" "$2" preservation
+	FED_RQ=$RQ
+	rq_wait "$1" "$FED_RQ" delivered
+	rq_wait "$2" "$FED_RQ" received
+	fed_log_size "$1"
+	FED_BASE_FROM=$SIZE
+	fed_log_size "$2"
+	FED_BASE_TO=$SIZE
 }
 
 # fed_log_size CODE: sets SIZE, the size of CODE's latest checkpoint.
@@ -230,20 +278,23 @@ while True:
 PY
 }
 
-# fed_check_exactly_once FROM TO IDSFILE N: everything sent was stored
-# once by TO, nothing else; both ledgers have exactly the entries expected.
+# fed_check_exactly_once FROM TO IDSFILE N: everything sent (the N
+# messages of fed_send_many about FED_RQ, after fed_traffic_setup) was
+# stored once by TO, nothing else; both ledgers grew by exactly the
+# entries expected: TO 2 per message (stored + the note in the request's
+# history), FROM 2 (queued + delivered).
 fed_check_exactly_once() {
 	local n=$4
 	fed_inbox_ids "$2" "$HN_T/stored.ids"
-	sort "$3" >"$HN_T/sent.sorted"
-	[ "$(wc -l <"$HN_T/stored.ids")" = "$n" ] || fail "$2 stored $(wc -l <"$HN_T/stored.ids") messages, want $n"
+	{ cat "$3"; echo "$FED_RQ"; } | sort >"$HN_T/sent.sorted"
+	[ "$(wc -l <"$HN_T/stored.ids")" = "$(( n + 1 ))" ] || fail "$2 stored $(wc -l <"$HN_T/stored.ids") messages, want $n and the request"
 	[ -z "$(uniq -d "$HN_T/stored.ids")" ] || fail "duplicates stored"
 	cmp -s "$HN_T/sent.sorted" "$HN_T/stored.ids" || { diff "$HN_T/sent.sorted" "$HN_T/stored.ids" | head -5 >&2; fail "stored ids differ from sent ids"; }
 	fed_log_size "$2"
-	[ "$SIZE" = "$n" ] || fail "$2's ledger has $SIZE entries, want $n (one per message)"
+	[ "$(( SIZE - FED_BASE_TO ))" = "$(( 2 * n ))" ] || fail "$2's ledger grew by $(( SIZE - FED_BASE_TO )) entries, want $(( 2 * n )) (per message: stored, noted)"
 	fed_log_size "$1"
-	[ "$SIZE" = "$(( 2 * n ))" ] || fail "$1's ledger has $SIZE entries, want $(( 2 * n )) (queued + delivered)"
-	ok "$n sent, $n stored once, ledgers $n and $(( 2 * n ))"
+	[ "$(( SIZE - FED_BASE_FROM ))" = "$(( 2 * n ))" ] || fail "$1's ledger grew by $(( SIZE - FED_BASE_FROM )) entries, want $(( 2 * n )) (queued + delivered)"
+	ok "$n sent, $n stored once, ledgers +$(( 2 * n )) and +$(( 2 * n ))"
 }
 
 # ---- requests over the network ----

@@ -99,3 +99,32 @@ add_account() {
 	expect 201 "create account $1"
 	jget password
 }
+
+# hn_doc KIND FROM TO [key=value ...]: a valid request document of KIND
+# (lib/mkrequest.py over the binary's own kinds table, as GET /v1/kinds).
+hn_doc() {
+	[ -s "$HN_T/kinds.json" ] || "$HN_BIN" request kinds >"$HN_T/kinds.json" ||
+	    fail "request kinds"
+	python3 "$HN_SRC/tests/integration/lib/mkrequest.py" "$HN_T/kinds.json" "$@"
+}
+
+# new_request FROM TO [KIND]: creates a request (a draft) through the API
+# (URL, CA, TOKEN: an officer's) and prints its id. Evidence and messages
+# belong to a real request of the node, never a made-up reference.
+new_request() {
+	api POST /v1/requests "$(hn_doc "${3:-preservation}" "$1" "$2")"
+	expect 201 "create a ${3:-preservation} request $1 -> $2"
+	jget id
+}
+
+# received_request DIR FROM [KIND]: registers on DIR's node (offline,
+# 'hanoinet request receive') a request received in writing from FROM;
+# prints its id.
+received_request() {
+	local party out
+	party=$(sed -n 's/^party *= *//p' "$1/hanoinet.conf")
+	out=$(hn_doc "${3:-preservation}" "$2" "$party" |
+	    "$HN_BIN" request receive --dir "$1" -) || fail "request receive on $1"
+	set -- $out
+	printf '%s\n' "$2"
+}
