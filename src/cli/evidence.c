@@ -15,7 +15,8 @@
  *   receive FILE --request ID --name NAME --sha256 HEX --from NODE
  *       [--conditions TEXT]
  *   send --item ID --to PARTY --url https://HOST:PORT [--token-file F]
- *       [--cacert PEM] [--conditions TEXT] [--reason WHY] [--wait S]
+ *       [--cacert PEM] [--request ID] [--conditions TEXT] [--reason WHY]
+ *       [--wait S]
  *   consent --request ID --name NAME --ref TEXT
  *   retain --request ID --name NAME --until YYYY-MM-DD
  *   delete --request ID --name NAME --reason WHY
@@ -48,6 +49,7 @@
 #include "store/db.h"
 #include "store/evidence.h"
 #include "store/intake.h"
+#include "store/requests.h"
 #include "net/client.h"
 #include "net/upload.h"
 #include "util/buf.h"
@@ -223,6 +225,30 @@ node_open(struct node *n, const char *dir)
 	n->custody.node = n->name;
 	n->custody.sink.append = sink_append;
 	n->custody.sink.ctx = n->ledger;
+	return 0;
+}
+
+/*
+ * Evidence answers a request this node holds (art. 40), never a free
+ * reference: 0, or exit status 1 with the reason.
+ */
+static int
+request_held(struct node *n, const char *id)
+{
+	struct hn_request_row rq;
+	int r;
+
+	hn_request_row_init(&rq);
+	r = hn_requests_get(n->db, id, &rq);
+	hn_request_row_release(&rq);
+	if (r == HN_ENOTFOUND)
+		return hn_cli_fail(1, "request %s: no such request on this "
+		    "node; evidence belongs to a request it holds (art. 40: "
+		    "create it with 'hanoinet request create' or register "
+		    "one received in writing with 'hanoinet request "
+		    "receive')", id);
+	if (r != 0)
+		return hn_cli_fail(2, "request %s: %s", id, hn_strerror(r));
 	return 0;
 }
 
@@ -482,6 +508,10 @@ cmd_evidence_add(int argc, char **argv)
 		    argv, optind);
 	if ((rc = node_open(&n, dir)) != 0)
 		return rc;
+	if ((r = request_held(&n, request)) != 0) {
+		node_close(&n);
+		return r;
+	}
 	for (i = optind; i < argc; i++) {
 		if ((rc = add_one(&n, argv[i], request, desc, actor, flags)) != 0 &&
 		    r == 0)
@@ -908,6 +938,10 @@ cmd_evidence_receive(int argc, char **argv)
 		close(fd);
 		return rc;
 	}
+	if ((rc = request_held(&n, request)) != 0) {
+		close(fd);
+		goto done;
+	}
 	hn_error_clear(&err);
 	memset(&res, 0, sizeof(res));
 	rc = hn_blob_receive_sealed(n.blobs, sha, &n.keys, fd, &res.size,
@@ -1139,7 +1173,8 @@ usage:
 
 /*
  * send --item ID --to PARTY --url https://HOST:PORT [--token-file F]
- *   [--cacert PEM] [--conditions TEXT] [--reason WHY] [--wait SECONDS]
+ *   [--cacert PEM] [--request ID] [--conditions TEXT] [--reason WHY]
+ *   [--wait SECONDS]
  * Asks a running node to send an item to another node over the
  * federation channel (POST /v1/evidence/ID/transfer) and, unless --wait 0,
  * follows it until the recipient's receipt (exit 0), a refusal (exit 1),
@@ -1157,10 +1192,12 @@ cmd_evidence_send(int argc, char **argv)
 		{ "conditions", required_argument, NULL, 'C' },
 		{ "reason", required_argument, NULL, 'y' },
 		{ "wait", required_argument, NULL, 'w' },
+		{ "request", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *item = NULL, *to = NULL, *url = NULL, *tf = NULL;
 	const char *cacert = NULL, *cond = NULL, *why = NULL, *t;
+	const char *req = NULL;
 	struct hn_buf resp = HN_BUF_INIT(1u << 20);
 	struct hn_client cl;
 	struct hn_error err;
@@ -1170,9 +1207,10 @@ cmd_evidence_send(int argc, char **argv)
 	int c, rc = 1, open_ = 0;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "i:t:u:T:c:C:y:w:", opts,
+	while ((c = getopt_long(argc, argv, "i:t:u:T:c:C:y:w:r:", opts,
 	    NULL)) != -1) {
 		switch (c) {
+		case 'r': req = optarg; break;
 		case 'i': item = optarg; break;
 		case 't': to = optarg; break;
 		case 'u': url = optarg; break;
@@ -1209,6 +1247,8 @@ cmd_evidence_send(int argc, char **argv)
 	    (cond != NULL && json_object_set_new(in, "conditions",
 	    json_string(cond)) != 0) || (why != NULL &&
 	    json_object_set_new(in, "reason", json_string(why)) != 0) ||
+	    (req != NULL && json_object_set_new(in, "request",
+	    json_string(req)) != 0) ||
 	    (body = json_dumps(in, JSON_COMPACT)) == NULL) {
 		rc = hn_cli_fail(2, "out of memory");
 		goto done;
@@ -1288,7 +1328,8 @@ done:
 usage:
 	return hn_cli_usage("usage: hanoinet evidence send --item ID --to PARTY "
 	    "--url https://HOST:PORT [--token-file FILE] [--cacert PEM] "
-	    "[--conditions TEXT] [--reason WHY] [--wait SECONDS]");
+	    "[--request ID] [--conditions TEXT] [--reason WHY] "
+	    "[--wait SECONDS]");
 }
 
 int

@@ -3,6 +3,7 @@
  *
  *   POST   /v1/evidence                    {request, name, description}
  *                                          -> 201 {upload, offset: 0, chunk_size, put_max}
+ *                                          404 field "request": not held here
  *   GET    /v1/evidence/uploads/{id}       -> {upload, offset, request, name}
  *   PUT    /v1/evidence/uploads/{id}?offset=N   raw bytes (at most put_max)
  *                                          -> {upload, offset, durable}
@@ -38,6 +39,7 @@
 #include "store/blob.h"
 #include "store/evidence.h"
 #include "store/intake.h"
+#include "store/requests.h"
 #include "store/store.h"
 #include "util/encode.h"
 #include "util/file.h"
@@ -222,6 +224,38 @@ upload_insert_job(struct hn_db *db, void *arg, struct hn_error *err)
 	return hn_upload_insert(db, arg);
 }
 
+/*
+ * Evidence answers a request of this node (art. 40), never a free
+ * reference: the request's row (into rq if not NULL; release it), or a 404
+ * naming `request` (response set, nonzero).
+ */
+static int
+request_held(struct hn_req *r, const char *id, struct hn_request_row *rq)
+{
+	struct hn_request_row row;
+	struct hn_error e;
+	struct hn_db *db;
+	int rc;
+
+	hn_error_clear(&e);
+	hn_request_row_init(&row);
+	if ((rc = hn_req_db(r, &db)) == 0)
+		rc = hn_requests_get(db, id, &row);
+	if (rc == HN_ENOTFOUND) {
+		hn_resp_error(r, 404, "not_found", "request", "40",
+		    "request %s: no such request on this node; evidence "
+		    "belongs to a request it holds (one created with POST "
+		    "/v1/requests, or received from the other State)", id);
+	} else if (rc != 0) {
+		fail_with(r, &e, rc);
+	} else if (rq != NULL) {
+		*rq = row;
+		return 0;
+	}
+	hn_request_row_release(&row);
+	return rc;
+}
+
 /* 409 (response set, nonzero) if the request has an item named name. */
 static int
 name_taken(struct hn_req *r, const char *req, const char *name)
@@ -289,6 +323,8 @@ hn_api_evidence_create(struct hn_req *r)
 		    e.message);
 		goto out;
 	}
+	if ((rc = request_held(r, req, NULL)) != 0)
+		goto out;
 	hn_random(rnd, sizeof(rnd));
 	hn_hex_encode(u.id, rnd, sizeof(rnd));
 	snprintf(u.request_id, sizeof(u.request_id), "%s", req);
@@ -883,4 +919,11 @@ int
 hn_ev_name_taken(struct hn_req *r, const char *request, const char *name)
 {
 	return name_taken(r, request, name);
+}
+
+int
+hn_ev_request_held(struct hn_req *r, const char *id,
+    struct hn_request_row *rq)
+{
+	return request_held(r, id, rq);
 }

@@ -51,6 +51,7 @@
 #include "store/blob.h"
 #include "store/evidence.h"
 #include "store/evxfer.h"
+#include "store/fed.h"
 #include "store/requests.h"
 #include "store/store.h"
 #include "util/encode.h"
@@ -70,26 +71,45 @@ msg_of(const struct hn_error *e, int rc)
 }
 
 /*
- * The request's other party, if this node holds the request (one id on
- * both nodes): into other[4]; "" when the request is not known here.
+ * The request `id` of an evidence transfer (one id on both nodes, docs/
+ * evidence.md "Transfers and requests"): its other party into other[4].
+ * HN_ENOTFOUND if this node does not hold it. With `there`, HN_ESTATE
+ * unless the other party holds it too: it came from them over the network,
+ * or the message that carried ours to them was receipted (not refused).
  */
 static int
-counterpart(struct hn_req *r, const char *request_id, char other[4])
+request_party(struct hn_req *r, const char *id, int there, char other[4])
 {
 	struct hn_request_row rq;
+	struct hn_outbox_row o;
 	struct hn_db *db;
-	int rc;
+	int rc, ours;
 
 	other[0] = '\0';
 	if ((rc = hn_req_db(r, &db)) != 0)
 		return rc;
 	hn_request_row_init(&rq);
-	rc = hn_requests_get(db, request_id, &rq);
-	if (rc == 0)
-		snprintf(other, 4, "%s", strcmp(rq.from, r->node->party) == 0 ?
-		    rq.to : rq.from);
+	if ((rc = hn_requests_get(db, id, &rq)) != 0)
+		goto out;
+	ours = strcmp(rq.side, "requesting") == 0;
+	snprintf(other, 4, "%s", ours ? rq.to : rq.from);
+	if (!there)
+		goto out;
+	if (!ours) {
+		rc = rq.remote_id[0] != '\0' ? 0 : HN_ESTATE;
+		goto out;
+	}
+	rc = hn_fedstore_outbox_get(db, rq.id, &o);
+	if (rc == 0) {
+		rc = o.status == HN_OUT_DELIVERED && o.refused[0] == '\0' ? 0 :
+		    HN_ESTATE;
+		hn_outbox_row_release(&o);
+	} else if (rc == HN_ENOTFOUND) {
+		rc = HN_ESTATE;
+	}
+out:
 	hn_request_row_release(&rq);
-	return rc == HN_ENOTFOUND ? 0 : rc;
+	return rc;
 }
 
 /* ====================================================================== */
@@ -267,11 +287,23 @@ hn_api_evxfer_offer(struct hn_req *r)
 	if (rc == HN_ENOTFOUND) {
 		char other[4];
 
-		/* evidence for a request we hold comes only from its other
-		 * party */
-		if ((rc = counterpart(r, t.request_id, other)) != 0)
+		/* evidence for a request we hold, only from its other party
+		 * (issue 12) */
+		rc = request_party(r, t.request_id, 0, other);
+		if (rc == HN_ENOTFOUND) {
+			hn_log(HN_LOG_WARN, "evidence.wire_rejected", "reason="
+			    "unknown_request sender=%s request=%s", t.sender,
+			    t.request_id);
+			rc = hn_resp_error(r, 404, "not_found", "request", "40",
+			    "request %s: %s holds no such request; evidence "
+			    "is transferred for a request that went between "
+			    "the two States over the network", t.request_id,
+			    r->node->party);
+			goto out;
+		}
+		if (rc != 0)
 			goto fail;
-		if (other[0] != '\0' && strcmp(other, t.sender) != 0) {
+		if (strcmp(other, t.sender) != 0) {
 			hn_log(HN_LOG_WARN, "evidence.wire_rejected", "reason="
 			    "not_a_party sender=%s request=%s", t.sender,
 			    t.request_id);
@@ -680,6 +712,7 @@ struct sender {
 	char xfer[HN_XFER_ID_LEN + 1];
 	char to[4];
 	struct hn_evidence_item it;
+	char request[HN_EV_REQUEST_MAX + 1]; /* the offer's: on both nodes */
 	struct hn_dir_party peer;
 	uint64_t total, sent;
 	struct hn_peer *pc;
@@ -983,7 +1016,9 @@ send_all(struct sender *s, char *why, size_t whylen)
 		attempts++;
 		/* where does the recipient stand? */
 		pl = json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:s}", "op", "offer",
-		    "request", s->it.request_id, "name", s->it.name,
+		    "request", getenv("HN_TEST_XFER_REQUEST") != NULL ?
+		    getenv("HN_TEST_XFER_REQUEST") : s->request,
+		    "name", s->it.name,
 		    "description", s->it.description, "sha256",
 		    getenv("HN_TEST_XFER_WRONG_SHA") != NULL ?
 		    "0000000000000000000000000000000000000000000000000000000000000000" :
@@ -1266,6 +1301,9 @@ begin_job(struct hn_db *db, void *arg, struct hn_error *err)
 	    "conditions", j->t.conditions, "transfer", j->t.xfer, "sealed_for",
 	    j->sealed_for, "sealed_size", (json_int_t)j->t.total)) == NULL)
 		return HN_ENOMEM;
+	/* onward, for another request than the item's (art. 36) */
+	if (j->t.request_id[0] != '\0')
+		json_object_set_new(d, "request", json_string(j->t.request_id));
 	r = hn_custody_event_tx(&c, j->it, "transfer_out", j->t.created_at,
 	    j->actor, j->reason, d, err);
 	json_decref(d);
@@ -1275,7 +1313,12 @@ begin_job(struct hn_db *db, void *arg, struct hn_error *err)
 	return r;
 }
 
-/* POST /v1/evidence/{id}/transfer {to, conditions?, reason?} */
+/*
+ * POST /v1/evidence/{id}/transfer {to, request?, conditions?, reason?}:
+ * request (default: the item's) is the request the item answers on both
+ * nodes, e.g. a third State's request for an item received from another
+ * (an onward transfer, art. 36).
+ */
 int
 hn_api_evidence_transfer(struct hn_req *r)
 {
@@ -1287,7 +1330,7 @@ hn_api_evidence_transfer(struct hn_req *r)
 	struct hn_error e;
 	struct hn_db *db;
 	struct stat sb;
-	const char *to, *cond, *why;
+	const char *to, *cond, *why, *req;
 	char path[HN_BLOB_PATH_MAX];
 	uint8_t rnd[16];
 	json_t *body = NULL;
@@ -1302,6 +1345,7 @@ hn_api_evidence_transfer(struct hn_req *r)
 	to = hn_json_str(body, "to");
 	cond = hn_json_str(body, "conditions");
 	why = hn_json_str(body, "reason");
+	req = hn_json_str(body, "request");
 	if (to == NULL || strlen(to) != 3) {
 		rc = hn_resp_error(r, 400, "validation_failed", "to", NULL,
 		    "to: the receiving party's code");
@@ -1317,10 +1361,19 @@ hn_api_evidence_transfer(struct hn_req *r)
 		    "%s: at most %d bytes", fld, HN_EV_TEXT_MAX);
 		goto out;
 	}
+	if (req != NULL && (req[0] == '\0' ||
+	    strlen(req) > HN_EV_REQUEST_MAX)) {
+		rc = hn_resp_error(r, 400, "validation_failed", "request", NULL,
+		    "request: the id of a request this node holds (1 to %d "
+		    "bytes)", HN_EV_REQUEST_MAX);
+		goto out;
+	}
 	if (hn_ev_load_item(r, &it) != 0) {
 		rc = 0;
 		goto out;
 	}
+	if (req == NULL)
+		req = it.request_id;
 	if (it.deleted_at != 0) {
 		rc = hn_resp_error(r, 410, "gone", "id", NULL, "item %lld was "
 		    "deleted", (long long)it.id);
@@ -1340,14 +1393,28 @@ hn_api_evidence_transfer(struct hn_req *r)
 	{
 		char other[4];
 
-		/* a request this node holds: its evidence goes to the other
-		 * party of that request (one request id on both nodes) */
-		if ((rc = counterpart(r, it.request_id, other)) != 0)
+		/* its evidence goes to the other party of its request, once
+		 * that party holds the request too (one id on both nodes) */
+		rc = request_party(r, req, 1, other);
+		if (rc == HN_ENOTFOUND) {
+			rc = hn_resp_error(r, 404, "not_found", "request", "40",
+			    "request %s: no such request on this node", req);
+			goto out;
+		}
+		if (rc != 0 && rc != HN_ESTATE)
 			goto fail;
-		if (other[0] != '\0' && strcmp(other, to) != 0) {
+		if (strcmp(other, to) != 0) {
 			rc = hn_resp_error(r, 400, "validation_failed", "to",
 			    NULL, "request %s is with %s: its evidence goes to "
-			    "%s, not %s", it.request_id, other, other, to);
+			    "%s, not %s", req, other, other, to);
+			goto out;
+		}
+		if (rc == HN_ESTATE) {
+			rc = hn_resp_error(r, 409, "conflict", "request", "40",
+			    "request %s has not reached %s over the network "
+			    "(not sent, not yet receipted, or registered from "
+			    "writing): %s would not know it; its evidence can "
+			    "follow once it does", req, to, to);
 			goto out;
 		}
 	}
@@ -1364,6 +1431,7 @@ hn_api_evidence_transfer(struct hn_req *r)
 	s->n = r->node;
 	s->f = f;
 	s->it = it;
+	snprintf(s->request, sizeof(s->request), "%s", req);
 	snprintf(s->to, sizeof(s->to), "%s", to);
 	if (strcmp(to, hn_fed_self(f)) == 0) {
 		rc = hn_resp_error(r, 400, "validation_failed", "to", NULL,
@@ -1395,6 +1463,9 @@ hn_api_evidence_transfer(struct hn_req *r)
 	rc = hn_xfer_out_latest(db, it.id, to, &prev);
 	if (rc != 0 && rc != HN_ENOTFOUND)
 		goto fail;
+	if (rc == 0 && strcmp(prev.request_id[0] != '\0' ? prev.request_id :
+	    it.request_id, req) != 0)
+		rc = HN_ENOTFOUND; /* that one answered another request */
 	if (rc == 0 && strcmp(prev.state, "acknowledged") == 0) {
 		rc = hn_resp_json(r, 200, json_pack("{s:s,s:I,s:s,s:s,s:I,s:I}",
 		    "transfer", prev.xfer, "item", (json_int_t)it.id, "to", to,
@@ -1426,6 +1497,9 @@ hn_api_evidence_transfer(struct hn_req *r)
 		snprintf(bj.t.state, sizeof(bj.t.state), "sending");
 		bj.t.total = s->total;
 		bj.t.created_at = r->now;
+		if (strcmp(req, it.request_id) != 0)
+			snprintf(bj.t.request_id, sizeof(bj.t.request_id), "%s",
+			    req);
 		/* the art. 36 conditions of this transfer travel with it */
 		snprintf(s->it.conditions, sizeof(s->it.conditions), "%s",
 		    bj.t.conditions);
@@ -1517,6 +1591,9 @@ hn_evxfer_resume(struct hn_node *n, int64_t now)
 		}
 		s->total = v[i].total;
 		s->sent = v[i].sent;
+		snprintf(s->request, sizeof(s->request), "%s",
+		    v[i].request_id[0] != '\0' ? v[i].request_id :
+		    s->it.request_id);
 		snprintf(s->it.conditions, sizeof(s->it.conditions), "%s",
 		    v[i].conditions);
 		ss[k++] = s;
@@ -1583,14 +1660,15 @@ hn_api_evidence_transfers(struct hn_req *r)
 		hn_time_rfc3339(ts, v[i].created_at);
 		hn_time_rfc3339(ta, v[i].acked_at);
 		json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,"
-		    "s:I,s:s,s:s*,s:I,s:s,s:b}", "transfer", v[i].xfer,
+		    "s:I,s:s,s:s*,s:I,s:s,s:b,s:s}", "transfer", v[i].xfer,
 		    "direction", v[i].direction, "peer", v[i].peer,
 		    "conditions", v[i].conditions, "state", v[i].state, "sent",
 		    (json_int_t)sent, "total", (json_int_t)v[i].total,
 		    "created_at", ts, "acknowledged_at",
 		    v[i].acked_at ? ta : NULL, "their_ledger_index",
 		    (json_int_t)v[i].their_index, "error", v[i].error, "active",
-		    live));
+		    live, "request", v[i].request_id[0] != '\0' ?
+		    v[i].request_id : it.request_id));
 	}
 	free(v);
 	return hn_resp_json(r, 200, json_pack("{s:I,s:o}", "item",

@@ -11,6 +11,7 @@
 #include "net/http.h"
 #include "net/node.h"
 #include "store/evidence.h"
+#include "store/requests.h"
 
 /* Loads the node's key and audit log for evidence (once). */
 int hn_ev_setup(struct hn_node *n, struct hn_error *err);
@@ -24,5 +25,13 @@ int hn_ev_load_item(struct hn_req *r, struct hn_evidence_item *it);
 /* Nonzero with a 409 response if the request has an item of that name. */
 int hn_ev_name_taken(struct hn_req *r, const char *request,
     const char *name);
+
+/*
+ * The request `id` this node holds (into rq if not NULL: release it), or
+ * nonzero with a 404 naming "request" (evidence answers a request of this
+ * node, art. 40; never a free reference) or a 500 response.
+ */
+int hn_ev_request_held(struct hn_req *r, const char *id,
+    struct hn_request_row *rq);
 
 #endif

@@ -85,6 +85,11 @@ const struct hn_migration hn_evidence_migrations[] = {
 	  " receipt TEXT NOT NULL DEFAULT '',"
 	  " created_at INTEGER NOT NULL,"
 	  " PRIMARY KEY (sender, xfer));" },
+	/* the request a wire transfer answers when it is not the item's
+	 * (an onward transfer, art. 36; '' : the item's) */
+	{ "0103-evidence-transfer-request",
+	  "ALTER TABLE evidence_transfer ADD COLUMN request_id TEXT NOT NULL "
+	  " DEFAULT '';" },
 	{ NULL, NULL }
 };
 

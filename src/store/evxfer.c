@@ -26,7 +26,7 @@ hn_xfer_id_valid(const char *s)
 }
 
 #define OUT_COLS "id, item_id, direction, peer, conditions, xfer, sent_bytes, " \
-	"total, state, created_at, acked_at, their_index, error"
+	"total, state, created_at, acked_at, their_index, error, request_id"
 
 static void
 out_row(sqlite3_stmt *st, void *p)
@@ -47,6 +47,7 @@ out_row(sqlite3_stmt *st, void *p)
 	t->acked_at = sqlite3_column_int64(st, 10);
 	t->their_index = sqlite3_column_int64(st, 11);
 	HN_DB_COL(st, 12, t->error);
+	HN_DB_COL(st, 13, t->request_id);
 }
 
 int
@@ -54,13 +55,14 @@ hn_xfer_out_insert(struct hn_db *db, struct hn_xfer_out *t)
 {
 	static const char sql[] = "INSERT INTO evidence_transfer (item_id, "
 	    "direction, peer, conditions, xfer, sent_bytes, total, state, "
-	    "created_at) VALUES (?,'out',?,?,?,?,?,?,?)";
+	    "created_at, request_id) VALUES (?,'out',?,?,?,?,?,?,?,?)";
 	sqlite3_stmt *st;
 	int r;
 
 	if (!fits(t->peer, HN_EV_WHO_MAX) || !fits(t->conditions,
 	    HN_EV_TEXT_MAX) || !hn_xfer_id_valid(t->xfer) ||
-	    !fits(t->state, HN_XFER_STATE_MAX) || t->total > INT64_MAX ||
+	    !fits(t->state, HN_XFER_STATE_MAX) ||
+	    !fits(t->request_id, HN_EV_REQUEST_MAX) || t->total > INT64_MAX ||
 	    t->sent > t->total)
 		return HN_EINVAL;
 	if ((r = hn_db_stmt(db, &st, sql)) != 0)
@@ -73,6 +75,7 @@ hn_xfer_out_insert(struct hn_db *db, struct hn_xfer_out *t)
 	sqlite3_bind_int64(st, 6, (int64_t)t->total);
 	sqlite3_bind_text(st, 7, t->state, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 8, t->created_at);
+	sqlite3_bind_text(st, 9, t->request_id, -1, SQLITE_STATIC);
 	r = hn_db_err(sqlite3_step(st));
 	sqlite3_reset(st);
 	if (r == 0)

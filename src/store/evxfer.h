@@ -37,6 +37,8 @@ struct hn_xfer_out {
 	char peer[HN_EV_WHO_MAX + 1];        /* party code (or node name) */
 	char conditions[HN_EV_TEXT_MAX + 1]; /* art. 36 */
 	char xfer[HN_XFER_ID_LEN + 1];       /* "" for file transfers */
+	/* the request it answers on both nodes; "" : the item's */
+	char request_id[HN_EV_REQUEST_MAX + 1];
 	uint64_t sent, total;
 	char state[HN_XFER_STATE_MAX + 1];
 	int64_t created_at, acked_at;

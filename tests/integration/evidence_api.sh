@@ -19,6 +19,7 @@ PW=$(add_account duty duty_officer)
 TOKEN=$(login duty "$PW")
 printf '%s\n' "$TOKEN" >"$HN_T/token"
 chmod 600 "$HN_T/token"
+REQ=$(new_request VNM FRA)
 
 S="$HN_T/src"
 mkdir -p "$S"
@@ -30,7 +31,7 @@ head -c $((9 * 1048576 + 12345)) /dev/urandom >"$S/big.bin"
 
 add() { "$HN_BIN" evidence add --url "$URL" --cacert "$CA" --token-file "$HN_T/token" "$@"; }
 
-out=$(add --request REQ-1 --description "from the API" "$S"/*.bin 2>"$HN_T/add.err") \
+out=$(add --request "$REQ" --description "from the API" "$S"/*.bin 2>"$HN_T/add.err") \
 	|| { cat "$HN_T/add.err"; fail "add through the API"; }
 for f in empty.bin one.bin chunk.bin piece+1.bin big.bin; do
 	h=$(sha256sum "$S/$f" | cut -c1-64)
@@ -42,12 +43,12 @@ ok "uploads of 0 B, 1 B, a chunk, a piece + 1, 9 MiB: hashes match"
 
 # the client loses the connection after one piece and resumes
 head -c $((13 * 1048576 + 7)) /dev/urandom >"$S/resumed.bin"
-out=$(HN_TEST_UPLOAD_FAIL_AFTER=1 add --request REQ-1 "$S/resumed.bin") || fail "resumed add"
+out=$(HN_TEST_UPLOAD_FAIL_AFTER=1 add --request "$REQ" "$S/resumed.bin") || fail "resumed add"
 grep -q "^$(sha256sum "$S/resumed.bin" | cut -c1-64)  resumed.bin" <<<"$out" || fail "resumed: $out"
 ok "an interrupted upload resumes where it stopped"
 
 # by hand: 4 MiB, then a partial chunk, then the server dies
-api POST /v1/evidence '{"request":"REQ-1","name":"crash.bin"}'
+api POST /v1/evidence "{\"request\":\"$REQ\",\"name\":\"crash.bin\"}"
 expect 201 "create upload"
 UP=$(jget upload)
 head -c $((6 * 1048576 + 99)) /dev/urandom >"$S/crash.bin"
@@ -92,7 +93,7 @@ expect 201 "finish"
 ok "an upload resumes after the server was killed (whole chunks were durable)"
 
 # a cancelled upload is gone; unknown uploads are 404
-api POST /v1/evidence '{"request":"REQ-1","name":"gone.bin"}'
+api POST /v1/evidence "{\"request\":\"$REQ\",\"name\":\"gone.bin\"}"
 expect 201 "create"
 UP=$(jget upload)
 api DELETE "/v1/evidence/uploads/$UP"
@@ -100,17 +101,17 @@ expect 204 "cancel"
 api GET "/v1/evidence/uploads/$UP"
 expect 404 "cancelled upload"
 [ ! -e "$N/blobs/uploads/$UP.part" ] || fail "staging file left behind"
-api GET "/v1/evidence?request=REQ-1"
+api GET "/v1/evidence?request=$REQ"
 expect 200 "list"
 [ "$(jget items | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = 7 ] || fail "list: $BODY"
 ok "cancel, 404, list"
 
 # the same name twice in a request is refused
-api POST /v1/evidence '{"request":"REQ-1","name":"one.bin"}'
+api POST /v1/evidence "{\"request\":\"$REQ\",\"name\":\"one.bin\"}"
 expect 409 "a second item named one.bin"
 
 # export on the data directory (the server still runs): custody and proof hold
-"$HN_BIN" evidence export --dir "$N" --request REQ-1 --out "$HN_T/export" >/dev/null || fail "export"
+"$HN_BIN" evidence export --dir "$N" --request "$REQ" --out "$HN_T/export" >/dev/null || fail "export"
 "$HN_BIN" evidence verify "$HN_T/export" >"$HN_T/v.txt" || { cat "$HN_T/v.txt"; fail "verify"; }
 (cd "$HN_T/export/files" && hashdeep -c sha256 -a -l -r -k ../manifest.hashdeep . >/dev/null) || fail "hashdeep"
 grep -q '"Intake (fingerprinted on arrival)"' "$HN_T/export/case.jsonld" || fail "custody in CASE"

@@ -18,6 +18,7 @@ AUDIT_TOKEN=$(login audit "$APW")
 TOKEN=$(login duty "$PW")
 printf '%s\n' "$TOKEN" >"$HN_T/token"
 chmod 600 "$HN_T/token"
+REQ=$(new_request VNM FRA)
 
 S="$HN_T/src"
 mkdir -p "$S"
@@ -27,9 +28,9 @@ printf 'other evidence\n' >"$S/other.txt"
 head -c $((3 * 1048576 + 7)) /dev/urandom >"$S/big.bin"
 head -c $((3 * 1048576 + 7)) /dev/urandom >"$S/cut.bin"
 "$HN_BIN" evidence add --url "$URL" --cacert "$CA" --token-file "$HN_T/token" \
-	--request REQ-D "$S/small.txt" "$S/other.txt" "$S/empty.bin" "$S/big.bin" "$S/cut.bin" >"$HN_T/add.out" \
+	--request "$REQ" "$S/small.txt" "$S/other.txt" "$S/empty.bin" "$S/big.bin" "$S/cut.bin" >"$HN_T/add.out" \
 	|| fail "upload"
-api GET "/v1/evidence?request=REQ-D"
+api GET "/v1/evidence?request=$REQ"
 expect 200 list
 id_of() { python3 -c 'import json,sys
 for it in json.loads(sys.argv[1])["items"]:
@@ -63,7 +64,7 @@ expect 200 "download empty"
 ok "downloads of 3 MiB + 7, a small and an empty item are byte-identical"
 
 # custody: "opened" with who and why, in the audit log
-api GET "/v1/evidence?request=REQ-D"
+api GET "/v1/evidence?request=$REQ"
 IDX=$(python3 -c 'import json,sys
 for it in json.loads(sys.argv[1])["items"]:
     if it["item"] == int(sys.argv[2]):
@@ -93,9 +94,9 @@ ok "auditor 403, admin 403, anonymous 401, unknown 404"
 obj() { python3 -c 'import json,sys
 for it in json.loads(sys.argv[1])["items"]:
     if it["item"] == int(sys.argv[2]): h = it["sha256"]; print(sys.argv[3] + "/blobs/" + h[:2] + "/" + h[2:])' "$BODY" "$1" "$N"; }
-api GET "/v1/evidence?request=REQ-D"
+api GET "/v1/evidence?request=$REQ"
 O_SMALL=$(obj "$SMALL"); O_OTHER=$(obj "$OTHER"); O_BIG=$(obj "$BIG"); O_CUT=$(obj "$CUT")
-opened_count() { api GET "/v1/evidence?request=REQ-D"; python3 -c 'import json,sys
+opened_count() { api GET "/v1/evidence?request=$REQ"; python3 -c 'import json,sys
 for it in json.loads(sys.argv[1])["items"]:
     if it["item"] == int(sys.argv[2]): print(len([c for c in it["custody"] if c["action"] == "opened"]))' "$BODY" "$1"; }
 

@@ -6,16 +6,19 @@
 # each detected and reported.
 set -euo pipefail
 : "${HN_BIN:?}" "${HN_SHARED:?}"
-T=$(mktemp -d /tmp/hn-evidence-XXXXXX)
-trap 'rm -rf "$T"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$HN_SRC/tests/integration/lib/node.sh"
+T=$HN_T
 . "$HN_SRC/tests/integration/lib/flip.sh"
 
 D=$T/node
-mkdir -p "$D"
+hn_init "$D" VNM
 # the published C2SP test key (shared/testdata/README.md): node "astra"
+# (in place of init's key: the node's audit log is still empty)
 echo 'PRIVATE+KEY+astra+cad5a3d2+ASgwwenlc0uuYcdy7kI44pQvuz1fw8cS5NqS8RkZBXoy' > "$D/signing.key"
 chmod 600 "$D/signing.key"
+# evidence answers a request the node holds: two received in writing
+REQ=$(received_request "$D" FRA)
+REQ8=$(received_request "$D" FRA)
 PUB='ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJJqeuyE/GnknsCNh1eCtDtwdAwKBddOlS8M2eI1Jt4b'
 
 S=$T/src
@@ -26,32 +29,32 @@ head -c 1048576 /dev/urandom > "$S/chunk.bin"
 head -c 1048577 /dev/urandom > "$S/chunk+1.bin"
 printf 'mail\n' > "$S/mail box.mbox"
 
-out=$("$HN_BIN" evidence add --dir "$D" --request REQ-7 --md5 --sha1 \
+out=$("$HN_BIN" evidence add --dir "$D" --request "$REQ" --md5 --sha1 \
   --description "seized on 2026-11-20" "$S"/*) || fail "add"
 [ "$(echo "$out" | wc -l)" -eq 5 ] || fail "add printed: $out"
 echo "$out" | grep -q "^e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  empty.bin  0 bytes" \
   || fail "empty file hash: $out"
 # not a TTY: no progress bar on stderr
-err=$("$HN_BIN" evidence add --dir "$D" --request REQ-8 "$S/one.bin" 2>&1 >/dev/null)
+err=$("$HN_BIN" evidence add --dir "$D" --request "$REQ8" "$S/one.bin" 2>&1 >/dev/null)
 [ -z "$err" ] || fail "output on stderr when not a TTY: $err"
 # the same name twice in one request is refused; the same content elsewhere is fine
-if "$HN_BIN" evidence add --dir "$D" --request REQ-7 "$S/one.bin" 2>/dev/null; then
+if "$HN_BIN" evidence add --dir "$D" --request "$REQ" "$S/one.bin" 2>/dev/null; then
   fail "duplicate name accepted"
 fi
-"$HN_BIN" evidence list --dir "$D" --request REQ-7 | grep -q "mail box.mbox" || fail "list"
+"$HN_BIN" evidence list --dir "$D" --request "$REQ" | grep -q "mail box.mbox" || fail "list"
 
 # nothing in clear text in the store
 if grep -rq 'mail' "$D/blobs"; then fail "plaintext in the blob store"; fi
 
 E=$T/export
-"$HN_BIN" evidence export --dir "$D" --request REQ-7 --out "$E" --by clerk \
+"$HN_BIN" evidence export --dir "$D" --request "$REQ" --out "$E" --by clerk \
   --reason "court order 12/2026" >/dev/null || fail "export"
 for f in manifest.hashdeep manifest.hashdeep.sig allowed_signers case.jsonld README.txt manifest.tlog-proof; do
   [ -s "$E/$f" ] || fail "export lacks $f"
 done
 [ "$(ls "$E/files" | wc -l)" -eq 5 ] || fail "export files: $(ls "$E/files")"
 cmp "$S/chunk+1.bin" "$E/files/chunk+1.bin" || fail "content differs"
-"$HN_BIN" evidence export --dir "$D" --request REQ-7 --out "$E" 2>/dev/null \
+"$HN_BIN" evidence export --dir "$D" --request "$REQ" --out "$E" 2>/dev/null \
   && fail "export into a non-empty directory"
 "$HN_BIN" evidence export --dir "$D" --request NOPE --out "$T/x" 2>/dev/null \
   && fail "export of a request without evidence"
@@ -116,17 +119,17 @@ obj=$D/blobs/${h:0:2}/${h:2}
 [ -f "$obj" ] || fail "no object at $obj"
 flip_byte "$obj" 5000
 set +e
-"$HN_BIN" evidence get --dir "$D" --request REQ-7 --name chunk.bin --out "$T/got.bin" > "$T/g.txt" 2>&1
+"$HN_BIN" evidence get --dir "$D" --request "$REQ" --name chunk.bin --out "$T/got.bin" > "$T/g.txt" 2>&1
 r=$?
 set -e
 [ $r -eq 1 ] || fail "damaged object served: rc=$r"
 [ ! -e "$T/got.bin" ] || fail "a damaged object left a file behind"
 grep -q "chunk 0 (content offset 0) does not authenticate" "$T/g.txt" || { cat "$T/g.txt"; fail "damage not reported"; }
-"$HN_BIN" evidence get --dir "$D" --request REQ-7 --name one.bin --out "$T/one.out" --reason check \
+"$HN_BIN" evidence get --dir "$D" --request "$REQ" --name one.bin --out "$T/one.out" --reason check \
   || fail "an intact object was not served"
 cmp "$T/one.out" "$S/one.bin" || fail "get content"
 set +e
-"$HN_BIN" evidence export --dir "$D" --request REQ-7 --out "$T/export2" > "$T/x.txt" 2>&1
+"$HN_BIN" evidence export --dir "$D" --request "$REQ" --out "$T/export2" > "$T/x.txt" 2>&1
 r=$?
 set -e
 [ $r -eq 1 ] || fail "export of a damaged store: rc=$r"

@@ -7,11 +7,17 @@
 # stopped, sender killed, receiver killed); a tampered piece, another node's certificate
 # and an unknown signer are refused; a wrong announced hash is refused
 # before any acknowledgement; FRA refuses to send the item on to DEU
-# without VNM's recorded authorisation (art. 36).
+# without VNM's recorded authorisation (art. 36), then sends it for a
+# request of DEU's that both hold. Evidence belongs to real requests: FRA's
+# MLA request to VNM, and DEU's to FRA.
 . "$HN_SRC/tests/integration/lib/node.sh"
 . "$HN_SRC/tests/integration/lib/fed.sh"
 
 fed_setup VNM FRA DEU
+# DEU is no party to the UN Convention (the register): its request to FRA
+# below goes under a bilateral treaty both declare
+echo "bilateral = DEU" >>"$HN_T/FRA/hanoinet.conf"
+echo "bilateral = FRA" >>"$HN_T/DEU/hanoinet.conf"
 fed_start VNM
 fed_start FRA
 fed_start DEU
@@ -25,11 +31,16 @@ head -c $((2 * 1048576 + 3)) /dev/urandom >"$S/crash.img"
 head -c 70000 /dev/urandom >"$S/small.bin"
 head -c 100000 /dev/urandom >"$S/wrong.bin"
 printf '%s\n' "${OTOKEN[VNM]}" >"$HN_T/vnm.token"
+# the request the evidence answers: FRA's, received by VNM (one id on both)
+fed_queue FRA VNM mla
+REQW=$RQ
+rq_wait VNM "$REQW" received
+rq_wait FRA "$REQW" delivered
 "$HN_BIN" evidence add --url "${URLS[VNM]}" --cacert "$HN_T/VNM/tls.crt" \
-	--token-file "$HN_T/vnm.token" --request REQ-W \
+	--token-file "$HN_T/vnm.token" --request "$REQW" \
 	"$S/logs.tar" "$S/resume.img" "$S/killed.img" "$S/crash.img" "$S/small.bin" "$S/wrong.bin" >/dev/null \
 	|| fail "upload on VNM"
-fed_api VNM GET "/v1/evidence?request=REQ-W"
+fed_api VNM GET "/v1/evidence?request=$REQW"
 VLIST=$BODY
 id_in() { python3 -c 'import json,sys
 for it in json.loads(sys.argv[1])["items"]:
@@ -82,9 +93,9 @@ wait_log() {
 	done
 	fail "$1 did not log '$2' within 60s"
 }
-# item_on CODE NAME: sets ITEM (id on CODE, or empty), IJSON
+# item_on CODE NAME [REQUEST]: sets ITEM (id on CODE, or empty), IJSON
 item_on() {
-	fed_api "$1" GET "/v1/evidence?request=REQ-W"
+	fed_api "$1" GET "/v1/evidence?request=${3:-$REQW}"
 	ITEM=$(id_in "$BODY" "$2")
 	IJSON=$(python3 -c 'import json,sys
 for it in json.loads(sys.argv[1])["items"]:
@@ -112,7 +123,7 @@ assert all(c["ledger_index"] >= 0 for c in it["custody"]), it
 PY
 download FRA "$ITEM" "$HN_T/got"
 cmp "$HN_T/got" "$S/logs.tar" || fail "content on FRA"
-fed_api VNM GET "/v1/evidence?request=REQ-W"
+fed_api VNM GET "/v1/evidence?request=$REQW"
 python3 - "$BODY" "$LOGS" <<'PY' || fail "VNM custody: $BODY"
 import json, sys
 it = [i for i in json.loads(sys.argv[1])["items"] if i["item"] == int(sys.argv[2])][0]
@@ -251,7 +262,7 @@ case "$XERR" in *verification_failed*) ;; *) fail "failure reason: $XERR" ;; esa
 item_on FRA wrong.bin
 [ -z "$ITEM" ] || fail "FRA stored an item whose hash did not match"
 grep -q "event=evidence.incoming_refused sender=VNM" "$HN_T/FRA/serve.log" || fail "refusal not logged"
-fed_api VNM GET "/v1/evidence?request=REQ-W"
+fed_api VNM GET "/v1/evidence?request=$REQW"
 python3 - "$BODY" "$WRONG" <<'PY' || fail "VNM recorded an acknowledgement: $BODY"
 import json, sys
 it = [i for i in json.loads(sys.argv[1])["items"] if i["item"] == int(sys.argv[2])][0]
@@ -287,36 +298,54 @@ expect 202 "the answer to FRA"
 wait_state VNM "$ANS" acknowledged
 fed_api FRA GET "/v1/evidence?request=$RQ"
 [ -n "$(id_in "$BODY" answer.txt)" ] || fail "FRA: the item is not on request $RQ: $BODY"
-# DEU is no party to it: FRA refuses evidence for it from DEU
+# DEU is no party to it: FRA refuses evidence for it from DEU. DEU cannot
+# even file evidence under it (it holds no such request), so its node is
+# made to name RF in the offer of an item of its own request RD with FRA.
+RF=$RQ
+fed_queue DEU FRA mla '"legal_basis":"bilateral"'
+RD=$RQ
+rq_wait DEU "$RD" delivered
 printf 'not yours\n' >"$S/intruder.txt"
 printf '%s\n' "${OTOKEN[DEU]}" >"$HN_T/deu.token"
 "$HN_BIN" evidence add --url "${URLS[DEU]}" --cacert "$HN_T/DEU/tls.crt" \
-	--token-file "$HN_T/deu.token" --request "$RQ" "$S/intruder.txt" >/dev/null || fail "upload on DEU"
-fed_api DEU GET "/v1/evidence?request=$RQ"
+	--token-file "$HN_T/deu.token" --request "$RF" "$S/intruder.txt" 2>"$HN_T/e" >/dev/null \
+	&& fail "DEU filed evidence under a request it does not hold"
+grep -q "404.*no such request" "$HN_T/e" || fail "DEU's upload: $(cat "$HN_T/e")"
+"$HN_BIN" evidence add --url "${URLS[DEU]}" --cacert "$HN_T/DEU/tls.crt" \
+	--token-file "$HN_T/deu.token" --request "$RD" "$S/intruder.txt" >/dev/null || fail "upload on DEU"
+fed_api DEU GET "/v1/evidence?request=$RD"
 INTR=$(id_in "$BODY" intruder.txt)
+fed_stop DEU
+HN_TEST_XFER_REQUEST=$RF fed_start DEU
 fed_api DEU POST "/v1/evidence/$INTR/transfer" '{"to":"FRA"}'
 expect 202 "DEU tries"
 wait_state DEU "$INTR" failed
 case "$XERR" in *403*forbidden*) ;; *) fail "DEU's failure: $XERR" ;; esac
-fed_api FRA GET "/v1/evidence?request=$RQ"
+fed_stop DEU
+fed_start DEU
+fed_api FRA GET "/v1/evidence?request=$RF"
 [ -z "$(id_in "$BODY" intruder.txt)" ] || fail "FRA took evidence for its request from DEU"
-ok "request $RQ (one id on both nodes): its evidence goes to FRA only; FRA refuses evidence for it from DEU"
+ok "request $RF (one id on both nodes): its evidence goes to FRA only; FRA refuses evidence for it from DEU"
 
 # --- art. 36: no onward transfer without the sender's authorisation --------
+# (onward: for DEU's request RD, which FRA holds too)
 item_on FRA logs.tar
 FLOGS=$ITEM
-fed_api FRA POST "/v1/evidence/$FLOGS/transfer" '{"to":"DEU"}'
+fed_api FRA POST "/v1/evidence/$FLOGS/transfer" "{\"to\":\"DEU\",\"request\":\"$RD\"}"
 expect 403 "onward transfer without consent"
 [ "$(jget article)" = 36 ] || fail "article: $BODY"
 grep -q "art. 36" <<<"$BODY" || fail "reason: $BODY"
-"$HN_BIN" evidence consent --dir "$HN_T/FRA" --request REQ-W --name logs.tar \
+"$HN_BIN" evidence consent --dir "$HN_T/FRA" --request "$REQW" --name logs.tar \
 	--ref "VNM letter 2026-11-20" >/dev/null || fail "consent"
 fed_api FRA POST "/v1/evidence/$FLOGS/transfer" '{"to":"DEU","conditions":"as VNM allowed"}'
-expect 202 "onward transfer with consent"
+expect_field 400 "VNM's request's evidence to DEU" to
+grep -q "goes to VNM" <<<"$BODY" || fail "reason: $BODY"
+fed_api FRA POST "/v1/evidence/$FLOGS/transfer" "{\"to\":\"DEU\",\"request\":\"$RD\",\"conditions\":\"as VNM allowed\"}"
+expect 202 "onward transfer with consent, for DEU's request"
 wait_state FRA "$FLOGS" acknowledged
-item_on DEU logs.tar
+item_on DEU logs.tar "$RD"
 [ "$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["origin"])' "$IJSON")" = FRA ] || fail "DEU origin: $IJSON"
-ok "art. 36: FRA refuses to send VNM's item to DEU (403, art. 36) until the authorisation is recorded"
+ok "art. 36: FRA refuses to send VNM's item to DEU (403, art. 36) until the authorisation is recorded, then sends it for DEU's request"
 
 # the small item: one piece, and a transfer to an unknown party or to ourselves is refused
 fed_api VNM POST "/v1/evidence/$SMALL/transfer" '{"to":"ZZZ"}'
