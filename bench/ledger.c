@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "crypto/sign.h"
-#include "ledger/log.h"
+#include "store/ledger.h"
 #include "ledger/merkle.h"
 #include "store/db.h"
 

@@ -13,7 +13,7 @@
 #include "cli/cli.h"
 #include "cli/log_int.h"
 #include "ledger/checkpoint.h"
-#include "ledger/log.h"
+#include "store/ledger.h"
 #include "ledger/note.h"
 #include "ledger/tile.h"
 #include "store/db.h"

@@ -34,7 +34,7 @@
 #include <stdint.h>
 
 #include "crypto/seal.h"
-#include "ledger/custody.h"
+#include "node/custody.h"
 #include "util/buf.h"
 #include "util/err.h"
 

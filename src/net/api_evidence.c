@@ -29,8 +29,8 @@
 
 #include "crypto/seal.h"
 #include "crypto/sign.h"
-#include "ledger/custody.h"
-#include "ledger/log.h"
+#include "node/custody.h"
+#include "store/ledger.h"
 #include "ledger/note.h"
 #include "net/evidence_int.h"
 #include "net/http.h"

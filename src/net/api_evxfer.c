@@ -42,7 +42,7 @@
 #include "fed/evwire.h"
 #include "fed/peer.h"
 #include "fed/timefmt.h"
-#include "ledger/custody.h"
+#include "node/custody.h"
 #include "net/evidence_int.h"
 #include "net/fednode.h"
 #include "net/http.h"

@@ -17,7 +17,7 @@
 #include "fed/nodekey.h"
 #include "fed/signed.h"
 #include "fed/timefmt.h"
-#include "ledger/log.h"
+#include "store/ledger.h"
 #include "ledger/note.h"
 #include "net/fednode.h"
 #include "net/http.h"

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "ledger/checkpoint.h"
-#include "ledger/log.h"
+#include "store/ledger.h"
 #include "ledger/note.h"
 #include "ledger/tile.h"
 #include "net/http.h"

@@ -7,7 +7,7 @@
 #define HN_NET_EVIDENCE_INT_H
 
 #include "crypto/seal.h"
-#include "ledger/custody.h"
+#include "node/custody.h"
 #include "net/http.h"
 #include "net/node.h"
 #include "store/evidence.h"

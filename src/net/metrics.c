@@ -4,7 +4,7 @@
 #include <jansson.h>
 #include <pthread.h>
 
-#include "ledger/log.h"
+#include "store/ledger.h"
 #include "net/http.h"
 #include "store/requests.h"
 #include "net/node.h"

@@ -10,7 +10,7 @@
 #include "core/treaty.h"
 #include "crypto/sign.h"
 #include "crypto/x509.h"
-#include "ledger/log.h"
+#include "store/ledger.h"
 #include "fed/nodekey.h"
 #include "ledger/note.h"
 #include "store/accounts.h"

@@ -1,6 +1,6 @@
 #include "store/db.h"
 
-#include "store/ledger.h"
+#include "store/ledger_rows.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -21,7 +21,7 @@
 #include "fed/signed.h"
 #include "store/db.h"
 #include "store/fed.h"
-#include "ledger/log.h"
+#include "store/ledger.h"
 #include "ledger/checkpoint.h"
 #include "util/encode.h"
 #include "util/json.h"

@@ -19,7 +19,7 @@
 
 #include "crypto/sign.h"
 #include "ledger/checkpoint.h"
-#include "ledger/log.h"
+#include "store/ledger.h"
 #include "ledger/merkle.h"
 #include "ledger/note.h"
 #include "ledger/tile.h"

@@ -1,4 +1,4 @@
-#include "ledger/custody.h"
+#include "node/custody.h"
 
 #include <stdio.h>
 #include <stdlib.h>

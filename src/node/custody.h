@@ -17,8 +17,8 @@
  * and, for an export, {"type":"evidence.export","manifest_sha256":"...",
  * "request":"...","items":[...],...} (bundle.h).
  */
-#ifndef HN_LEDGER_CUSTODY_H
-#define HN_LEDGER_CUSTODY_H
+#ifndef HN_NODE_CUSTODY_H
+#define HN_NODE_CUSTODY_H
 
 #include <jansson.h>
 #include <stddef.h>
