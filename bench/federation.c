@@ -56,7 +56,7 @@
 #include "fed/peer.h"
 #include "net/fednode.h"
 #include "net/http.h"
-#include "net/node.h"
+#include "node/node.h"
 #include "store/fed.h"
 #include "store/store.h"
 #include "util/asset.h"

@@ -13,7 +13,7 @@
 #include "core/date.h"
 #include "fed/timefmt.h"
 #include "ledger/tile.h"
-#include "net/node.h"
+#include "node/node.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

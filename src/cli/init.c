@@ -12,7 +12,7 @@
 #include "crypto/sign.h"
 #include "crypto/x509.h"
 #include "net/auth.h"
-#include "net/node.h"
+#include "node/node.h"
 #include "store/accounts.h"
 #include "store/db.h"
 #include "util/file.h"

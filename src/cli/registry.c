@@ -20,7 +20,7 @@
 #include "fed/nodekey.h"
 #include "fed/signed.h"
 #include "fed/timefmt.h"
-#include "net/node.h"
+#include "node/node.h"
 #include "util/encode.h"
 #include "util/file.h"
 #include "util/json.h"

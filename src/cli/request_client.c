@@ -15,7 +15,7 @@
 #include "cli/node_client.h"
 #include "core/request.h"
 #include "crypto/sign.h"
-#include "net/node.h"
+#include "node/node.h"
 #include "node/requests.h"
 #include "store/requests.h"
 #include "store/store.h"

@@ -16,7 +16,7 @@
 #include "crypto/sign.h"
 #include "net/fednode.h"
 #include "net/http.h"
-#include "net/node.h"
+#include "node/node.h"
 #include "net/routes.h"
 #include "node/requests.h"
 #include "store/store.h"

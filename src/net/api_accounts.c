@@ -4,7 +4,7 @@
 #include "crypto/sign.h"
 #include "net/auth.h"
 #include "net/http.h"
-#include "net/node.h"
+#include "node/node.h"
 #include "net/routes.h"
 #include "store/accounts.h"
 #include "store/store.h"

@@ -34,7 +34,7 @@
 #include "ledger/note.h"
 #include "net/evidence_int.h"
 #include "net/http.h"
-#include "net/node.h"
+#include "node/node.h"
 #include "net/routes.h"
 #include "store/blob.h"
 #include "store/evidence.h"
@@ -76,7 +76,7 @@ static struct {
 
 /*
  * The node's key (the key that seals the evidence: DIR/signing.key, loaded
- * by the node) and its audit log on the writer connection (net/node.h),
+ * by the node) and its audit log on the writer connection (node/node.h),
  * where custody entries are appended inside the store jobs.
  */
 static int

@@ -46,7 +46,7 @@
 #include "net/evidence_int.h"
 #include "net/fednode.h"
 #include "net/http.h"
-#include "net/node.h"
+#include "node/node.h"
 #include "net/routes.h"
 #include "store/blob.h"
 #include "store/evidence.h"

@@ -21,7 +21,7 @@
 #include "ledger/note.h"
 #include "net/fednode.h"
 #include "net/http.h"
-#include "net/node.h"
+#include "node/node.h"
 #include "node/requests.h"
 #include "net/routes.h"
 #include "store/fed.h"
@@ -473,7 +473,7 @@ hn_fednode_start(struct hn_node *n, struct hn_error *err)
 		return hn_error_set(err, HN_ENOMEM, NULL, NULL,
 		    "out of memory");
 	fn->n = n;
-	/* the node's keys and audit log (net/node.c owns them) */
+	/* the node's keys and audit log (node/node.c owns them) */
 	memcpy(fn->sk, n->sk, sizeof(fn->sk));
 	snprintf(fn->key_name, sizeof(fn->key_name), "%s", n->key_name);
 	snprintf(fn->vkey, sizeof(fn->vkey), "%s", n->vkey);

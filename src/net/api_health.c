@@ -4,7 +4,7 @@
 
 #include "net/http.h"
 #include "net/metrics.h"
-#include "net/node.h"
+#include "node/node.h"
 #include "net/routes.h"
 #include "store/db.h"
 #include "util/asset.h"

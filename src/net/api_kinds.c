@@ -6,7 +6,7 @@
 #include "core/request.h"
 #include "core/treaty.h"
 #include "net/http.h"
-#include "net/node.h"
+#include "node/node.h"
 #include "net/routes.h"
 #include "util/json.h"
 

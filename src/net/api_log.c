@@ -15,7 +15,7 @@
 #include "ledger/note.h"
 #include "ledger/tile.h"
 #include "net/http.h"
-#include "net/node.h"
+#include "node/node.h"
 #include "net/routes.h"
 #include "store/store.h"
 #include "util/encode.h"

@@ -12,7 +12,7 @@
 #include "core/protocol.h"
 #include "core/request.h"
 #include "net/http.h"
-#include "net/node.h"
+#include "node/node.h"
 #include "net/routes.h"
 #include "node/requests.h"
 #include "store/requests.h"

@@ -9,7 +9,7 @@
 #include "crypto/seal.h"
 #include "node/custody.h"
 #include "net/http.h"
-#include "net/node.h"
+#include "node/node.h"
 #include "store/evidence.h"
 #include "store/requests.h"
 

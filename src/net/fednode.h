@@ -5,7 +5,7 @@
  * federation (POST /v1/inbox, GET /v1/directory, /v1/messages, /v1/log/...,
  * /v1/witness, /v1/federation). docs/protocol.md is the wire contract.
  *
- * Configuration keys (net/node.c): registry_key, registry_url,
+ * Configuration keys (node/node.c): registry_key, registry_url,
  * registry_tls_sha256, retry_base_ms, retry_max_ms, max_attempts,
  * delivery_workers,
  * peer_timeout_ms, inbox_window_s, inbox_skew_s, witness_interval_s,

@@ -15,7 +15,7 @@
 #include "crypto/sha256.h"
 #include "crypto/sign.h"
 #include "crypto/x509.h"
-#include "net/node.h"
+#include "node/node.h"
 #include "net/routes.h"
 #include "store/store.h"
 #include "util/json.h"

@@ -7,7 +7,7 @@
 #include "store/ledger.h"
 #include "net/http.h"
 #include "store/requests.h"
-#include "net/node.h"
+#include "node/node.h"
 #include "store/store.h"
 
 int

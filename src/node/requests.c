@@ -14,7 +14,7 @@
 #include "core/request.h"
 #include "crypto/sha256.h"
 #include "crypto/sign.h"
-#include "net/node.h"
+#include "node/node.h"
 #include "store/store.h"
 #include "util/log.h"
 #include "util/encode.h"

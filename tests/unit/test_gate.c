@@ -24,7 +24,7 @@
 #include "cli/cli.h"
 #include "core/protocol.h"
 #include "crypto/sign.h"
-#include "net/node.h"
+#include "node/node.h"
 #include "node/requests.h"
 #include "store/requests.h"
 #include "store/store.h"

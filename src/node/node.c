@@ -1,4 +1,4 @@
-#include "net/node.h"
+#include "node/node.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -10,8 +10,8 @@
  * the rows of the table in node.c (an unknown key is an error, so a typo
  * does not silently fall back to a default).
  */
-#ifndef HN_NET_NODE_H
-#define HN_NET_NODE_H
+#ifndef HN_NODE_NODE_H
+#define HN_NODE_NODE_H
 
 #include <jansson.h>
 #include <limits.h>
