@@ -2,9 +2,12 @@
  * hanoinet registry - the depositary's tools for the signed directory:
  *   registry keygen --name NAME --key FILE    make a registry key (FILE, 0600)
  *                                             and FILE.pub; print the vkey
- *   registry sign --key FILE [--out OUT] DESC sign a directory description
+ *   registry sign --key FILE [--out OUT] [--format 1|2] DESC
+ *                                             sign a directory description
+ *                                             (format 2 unless told)
  *   registry verify --vkey VKEY|@FILE [--at TIME] DIR
  *                                             check a signed directory
+ *   registry entry --dir DIR --url URL [...]  a node's directory entry
  * Exit status: 0 ok, 1 does not verify / invalid, 2 usage or unreadable.
  */
 #include <getopt.h>
@@ -20,6 +23,7 @@
 #include "fed/nodekey.h"
 #include "fed/signed.h"
 #include "fed/timefmt.h"
+#include "ledger/note.h"
 #include "node/node.h"
 #include "util/encode.h"
 #include "util/file.h"
@@ -88,14 +92,17 @@ static int
 registry_sign(int argc, char **argv)
 {
 	static const struct option opts[] = { { "key", 1, NULL, 'k' },
-		{ "out", 1, NULL, 'o' }, { NULL, 0, NULL, 0 } };
+		{ "out", 1, NULL, 'o' }, { "format", 1, NULL, 'f' },
+		{ NULL, 0, NULL, 0 } };
+	static const char usage[] = "usage: hanoinet registry sign --key FILE "
+	    "[--out FILE] [--format 1|2] DESCRIPTION.json";
 	struct hn_buf kb = HN_BUF_INIT(1024), desc = HN_BUF_INIT(HN_DIR_MAX);
 	struct hn_buf out = HN_BUF_INIT(HN_DIR_MAX + 1024);
 	uint8_t sk[HN_ED25519_SK_LEN], pk[HN_ED25519_PK_LEN];
 	const char *key = NULL, *outp = NULL;
 	char name[HN_SIGNER_MAX + 1];
 	struct hn_error err;
-	int c, st = 2;
+	int c, st = 2, version = HN_DIR_VERSION;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -103,13 +110,14 @@ registry_sign(int argc, char **argv)
 			key = optarg;
 		else if (c == 'o')
 			outp = optarg;
+		else if (c == 'f' && (strcmp(optarg, "1") == 0 ||
+		    strcmp(optarg, "2") == 0))
+			version = optarg[0] - '0';
 		else
-			return hn_cli_usage("usage: hanoinet registry sign --key"
-			    " FILE [--out FILE] DESCRIPTION.json");
+			return hn_cli_usage("%s", usage);
 	}
 	if (key == NULL || optind != argc - 1)
-		return hn_cli_usage("usage: hanoinet registry sign --key FILE "
-		    "[--out FILE] DESCRIPTION.json");
+		return hn_cli_usage("%s", usage);
 	if (hn_crypto_init() < 0)
 		return hn_cli_fail(2, "cannot initialise libsodium");
 	if (hn_file_read(key, &kb) < 0) {
@@ -125,8 +133,10 @@ registry_sign(int argc, char **argv)
 		    "%u bytes)", argv[optind], HN_DIR_MAX);
 		goto out;
 	}
-	if (hn_directory_sign(&out, desc.data, desc.len, name, sk,
-	    (int64_t)time(NULL), &err) < 0) {
+	/* Format 1 is for a network some of whose nodes do not read 2 yet
+	 * (docs/protocol.md section 3). */
+	if (hn_directory_sign_version(&out, desc.data, desc.len, version, name,
+	    sk, (int64_t)time(NULL), &err) < 0) {
 		st = hn_cli_fail(1, "registry sign: %s%s%s", err.field,
 		    err.field[0] != '\0' ? ": " : "", err.message);
 		goto out;
@@ -192,7 +202,7 @@ registry_verify(int argc, char **argv)
 	char vkey[HN_VKEY_MAX + 1], ts[HN_TIME_LEN + 1];
 	struct hn_error err;
 	int64_t now;
-	size_t i;
+	size_t i, j;
 	int c, st = 2;
 
 	optind = 1;
@@ -229,10 +239,15 @@ registry_verify(int argc, char **argv)
 		goto out;
 	}
 	hn_time_format(ts, d->expires_at);
-	printf("ok serial=%llu parties=%zu expires_at=%s\n",
-	    (unsigned long long)d->serial, d->nparties, ts);
-	for (i = 0; i < d->nparties; i++)
-		printf("%s %s\n", d->parties[i].code, d->parties[i].node_url);
+	printf("ok serial=%llu parties=%zu expires_at=%s v=%d\n",
+	    (unsigned long long)d->serial, d->nparties, ts, d->version);
+	/* One line per party: its code and its endpoints' URLs. */
+	for (i = 0; i < d->nparties; i++) {
+		printf("%s", d->parties[i].code);
+		for (j = 0; j < d->parties[i].nendpoints; j++)
+			printf(" %s", d->parties[i].endpoints[j].url);
+		printf("\n");
+	}
 	st = 0;
 out:
 	hn_directory_free(d);
@@ -240,48 +255,196 @@ out:
 	return st;
 }
 
+/* What "registry entry" was asked for. */
+struct entry_opts {
+	const char *dir, *langs, *cosig;
+	size_t nurls, nwit;
+	const char *urls[HN_DIR_MAX_ENDPOINTS];
+	size_t npins[HN_DIR_MAX_ENDPOINTS];   /* given pins per endpoint */
+	char pins[HN_DIR_MAX_ENDPOINTS][HN_DIR_MAX_PINS][hn_hex_len(32)];
+	char wit[HN_DIR_MAX_WITNESSES][HN_PARTY_CODE_LEN + 1];
+};
+
+#define ENTRY_USAGE "usage: hanoinet registry entry --dir DIR --url URL " \
+	"[--pin HEX|--pin-cert FILE]... [--url URL [--pin ...]...]... " \
+	"[--cosigning-key VKEY|@FILE] [--witness CODE[,CODE]...]... " \
+	"[--languages en,fr]"
+
+/* A pin for the endpoint named last: 64 hex digits, or a PEM file. */
+static int
+entry_pin(struct entry_opts *o, const char *arg, int is_file)
+{
+	struct hn_buf crt = HN_BUF_INIT(1 << 16);
+	uint8_t fp[32];
+	size_t k = o->nurls - 1;
+	int r = 0;
+
+	if (o->nurls == 0)
+		return hn_cli_usage("registry entry: --pin and --pin-cert follow "
+		    "the --url of their endpoint");
+	if (o->npins[k] + 1 >= HN_DIR_MAX_PINS)
+		return hn_cli_usage("registry entry: endpoints[%zu].tls_sha256: "
+		    "at most %d pins per endpoint (this node's certificate "
+		    "and %d more)", k, HN_DIR_MAX_PINS, HN_DIR_MAX_PINS - 1);
+	if (is_file) {
+		if (hn_file_read(arg, &crt) != 0 ||
+		    hn_x509_fingerprint_pem(crt.data, crt.len, fp) != 0)
+			r = hn_cli_fail(2, "registry entry: --pin-cert: cannot "
+			    "read a PEM certificate from %s", arg);
+		else
+			hn_hex_encode(o->pins[k][o->npins[k]++], fp, 32);
+	} else if (strlen(arg) != 64 || hn_hex_decode(fp, 32, arg, 64) != 32) {
+		r = hn_cli_usage("registry entry: endpoints[%zu].tls_sha256: "
+		    "--pin wants 64 hex digits (SHA-256 of a DER certificate)",
+		    k);
+	} else {
+		hn_hex_encode(o->pins[k][o->npins[k]++], fp, 32);
+	}
+	hn_buf_release(&crt);
+	return r;
+}
+
+/* --witness CODE[,CODE...]: party codes, each once. */
+static int
+entry_witness(struct entry_opts *o, const char *arg)
+{
+	const char *p = arg;
+	size_t j, n;
+
+	while (*p != '\0') {
+		n = strcspn(p, ",");
+		if (n != HN_PARTY_CODE_LEN || p[0] < 'A' || p[0] > 'Z' ||
+		    p[1] < 'A' || p[1] > 'Z' || p[2] < 'A' || p[2] > 'Z')
+			return hn_cli_usage("registry entry: witnesses: '%s' "
+			    "is not a list of party codes (three capital "
+			    "letters)", arg);
+		if (o->nwit == HN_DIR_MAX_WITNESSES)
+			return hn_cli_usage("registry entry: witnesses: at most "
+			    "%d", HN_DIR_MAX_WITNESSES);
+		memcpy(o->wit[o->nwit], p, HN_PARTY_CODE_LEN);
+		o->wit[o->nwit][HN_PARTY_CODE_LEN] = '\0';
+		for (j = 0; j < o->nwit; j++)
+			if (strcmp(o->wit[j], o->wit[o->nwit]) == 0)
+				return hn_cli_usage("registry entry: witnesses: "
+				    "%s given twice", o->wit[j]);
+		o->nwit++;
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
+static int
+entry_args(struct entry_opts *o, int argc, char **argv)
+{
+	static const struct option opts[] = { { "dir", 1, NULL, 'd' },
+		{ "url", 1, NULL, 'u' }, { "languages", 1, NULL, 'l' },
+		{ "pin", 1, NULL, 'p' }, { "pin-cert", 1, NULL, 'c' },
+		{ "cosigning-key", 1, NULL, 'k' }, { "witness", 1, NULL, 'w' },
+		{ NULL, 0, NULL, 0 } };
+	int c, r;
+
+	memset(o, 0, sizeof(*o));
+	o->langs = "en";
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		r = 0;
+		if (c == 'd')
+			o->dir = optarg;
+		else if (c == 'u' && o->nurls < HN_DIR_MAX_ENDPOINTS)
+			o->urls[o->nurls++] = optarg;
+		else if (c == 'u')
+			r = hn_cli_usage("registry entry: endpoints: at most %d "
+			    "(--url)", HN_DIR_MAX_ENDPOINTS);
+		else if (c == 'l')
+			o->langs = optarg;
+		else if (c == 'p' || c == 'c')
+			r = entry_pin(o, optarg, c == 'c');
+		else if (c == 'k')
+			o->cosig = optarg;
+		else if (c == 'w')
+			r = entry_witness(o, optarg);
+		else
+			r = hn_cli_usage(ENTRY_USAGE);
+		if (r != 0)
+			return r;
+	}
+	if (o->dir == NULL || o->nurls == 0 || optind != argc ||
+	    strlen(o->langs) >= 256)
+		return hn_cli_usage(ENTRY_USAGE);
+	return 0;
+}
+
+/* endpoints[]: each gets this node's certificate, then its given pins. */
+static json_t *
+entry_endpoints(const struct entry_opts *o, const char *own)
+{
+	json_t *eps = json_array(), *pins;
+	size_t i, j;
+
+	for (i = 0; eps != NULL && i < o->nurls; i++) {
+		pins = json_array();
+		json_array_append_new(pins, json_string(own));
+		for (j = 0; j < o->npins[i]; j++)
+			if (strcmp(o->pins[i][j], own) != 0)
+				json_array_append_new(pins,
+				    json_string(o->pins[i][j]));
+		json_array_append_new(eps, json_pack("{s:s, s:o}", "url",
+		    o->urls[i], "tls_sha256", pins));
+	}
+	return eps;
+}
+
+/* --cosigning-key VKEY|@FILE: a C2SP cosignature/v1 verifier key. */
+static int
+entry_cosig(const char *arg, char *vkey, size_t sz)
+{
+	struct hn_note_verifier v;
+
+	if (read_vkey(arg, vkey, sz) < 0)
+		return hn_cli_fail(2, "registry entry: cannot read the "
+		    "cosigning key %s", arg);
+	if (hn_note_verifier_parse(&v, vkey, strlen(vkey), NULL) < 0 ||
+	    v.type != HN_NOTE_COSIG_V1)
+		return hn_cli_fail(1, "registry entry: cosigning_key: must be a "
+		    "C2SP cosignature/v1 verifier key (type 0x04)");
+	return 0;
+}
+
 /*
- * registry entry --dir DIR --url URL [--languages en,fr]: the directory
- * entry of a node (what its operator sends the depositary): party, URL,
- * TLS fingerprint, signing key (created in DIR/signing.key if missing),
- * placeholder contacts to fill in. JSON on stdout.
+ * registry entry: the directory entry of a node (what its operator sends
+ * the depositary): party, endpoints (each --url with this node's TLS
+ * fingerprint and the pins given after it, e.g. the next certificate's
+ * before a renewal), signing key (created in DIR/signing.key if missing),
+ * cosigning key and witnesses if given, placeholder contacts to fill in.
+ * JSON on stdout.
  */
 static int
 registry_entry(int argc, char **argv)
 {
-	static const struct option opts[] = { { "dir", 1, NULL, 'd' },
-		{ "url", 1, NULL, 'u' }, { "languages", 1, NULL, 'l' },
-		{ NULL, 0, NULL, 0 } };
 	struct hn_buf crt = HN_BUF_INIT(1 << 16);
 	uint8_t sk[HN_ED25519_SK_LEN], fp[32];
-	const char *dir = NULL, *url = NULL, *langs = "en";
 	char path[4096], name[HN_SIGNER_MAX + 1], vkey[HN_VKEY_MAX + 1];
 	char keyname[HN_SIGNER_MAX + 1], hex[hn_hex_len(32)], lb[256], *p, *e;
+	char cvkey[HN_VKEY_MAX + 1];
+	struct entry_opts o;
 	struct hn_conf conf;
 	struct hn_error err;
-	json_t *o = NULL, *la;
+	json_t *obj = NULL, *la, *wa;
 	char *s = NULL;
-	int c, st = 2;
+	size_t i;
+	int st;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'd')
-			dir = optarg;
-		else if (c == 'u')
-			url = optarg;
-		else if (c == 'l')
-			langs = optarg;
-		else
-			return hn_cli_usage("usage: hanoinet registry entry --dir"
-			    " DIR --url URL [--languages en,fr]");
-	}
-	if (dir == NULL || url == NULL || optind != argc ||
-	    strlen(langs) >= sizeof(lb))
-		return hn_cli_usage("usage: hanoinet registry entry --dir DIR "
-		    "--url URL [--languages en,fr]");
+	if ((st = entry_args(&o, argc, argv)) != 0)
+		return st;
+	if (o.cosig != NULL && (st = entry_cosig(o.cosig, cvkey,
+	    sizeof(cvkey))) != 0)
+		return st;
+	st = 2;
 	if (hn_crypto_init() < 0)
 		return hn_cli_fail(2, "cannot initialise libsodium");
-	if (snprintf(path, sizeof(path), "%s/hanoinet.conf", dir) >=
+	if (snprintf(path, sizeof(path), "%s/hanoinet.conf", o.dir) >=
 	    (int)sizeof(path) || hn_conf_load(&conf, path, &err) != 0)
 		return hn_cli_fail(2, "registry entry: cannot read %s", path);
 	if (hn_conf_path(&conf, "tls.crt", path, sizeof(path)) != 0 ||
@@ -301,17 +464,26 @@ registry_entry(int argc, char **argv)
 	}
 	hn_wipe(sk, sizeof(sk));
 	la = json_array();
-	memcpy(lb, langs, strlen(langs) + 1);
+	memcpy(lb, o.langs, strlen(o.langs) + 1);
 	for (p = lb; p != NULL && *p != '\0'; p = e) {
 		if ((e = strchr(p, ',')) != NULL)
 			*e++ = '\0';
 		json_array_append_new(la, json_string(p));
 	}
-	o = json_pack("{s:s, s:s, s:s, s:s, s:{s:s}, s:{s:s}, s:o}", "code",
-	    hn_conf_get(&conf, "party"), "node_url", url, "tls_sha256", hex,
-	    "signing_key", vkey, "contact_24_7", "name", "24/7 point of contact",
-	    "central_authority", "name", "central authority", "languages", la);
-	if (o == NULL || (s = json_dumps(o, JSON_INDENT(1) |
+	obj = json_pack("{s:s, s:o, s:s, s:{s:s}, s:{s:s}, s:o}", "code",
+	    hn_conf_get(&conf, "party"), "endpoints", entry_endpoints(&o, hex),
+	    "signing_key", vkey, "contact_24_7", "name",
+	    "24/7 point of contact", "central_authority", "name",
+	    "central authority", "languages", la);
+	if (obj != NULL && o.cosig != NULL)
+		json_object_set_new(obj, "cosigning_key", json_string(cvkey));
+	if (obj != NULL && o.nwit > 0) {
+		wa = json_array();
+		for (i = 0; i < o.nwit; i++)
+			json_array_append_new(wa, json_string(o.wit[i]));
+		json_object_set_new(obj, "witnesses", wa);
+	}
+	if (obj == NULL || (s = json_dumps(obj, JSON_INDENT(1) |
 	    JSON_PRESERVE_ORDER)) == NULL) {
 		st = hn_cli_fail(2, "registry entry: out of memory");
 		goto out;
@@ -320,7 +492,7 @@ registry_entry(int argc, char **argv)
 	st = 0;
 out:
 	free(s);
-	json_decref(o);
+	json_decref(obj);
 	hn_buf_release(&crt);
 	return st;
 }

@@ -68,8 +68,7 @@ hn_fed_evidence_open(struct hn_fed *f, const char *body, size_t len,
 		goto unlock;
 	}
 	snprintf(sender, 4, "%s", p->code);
-	if (peer_fp == NULL ||
-	    hn_memeq_ct(peer_fp, p->tls_sha256, HN_SHA256_LEN) != 0) {
+	if (!hn_dir_party_has_pin(p, peer_fp)) {
 		r = refuse(status, code, msg, msglen, 403,
 		    "certificate_mismatch", sender, "the TLS client certificate "
 		    "is not the sender's certificate in the directory");
@@ -159,6 +158,7 @@ hn_fed_party_copy(struct hn_fed *f, const char *code, int64_t now,
 	else {
 		*out = *p;
 		out->entry = NULL;
+		out->declarations = NULL;
 	}
 	pthread_rwlock_unlock(&f->dir_lock);
 	return r;

@@ -75,4 +75,14 @@ const char *hn_fed_self(struct hn_fed *f);
 void hn_fed_tls_files(struct hn_fed *f, const char **cert, const char **key);
 long hn_fed_timeout_ms(struct hn_fed *f);
 
+struct hn_peer;
+/*
+ * A new client (fed/peer.h) to p's first endpoint, accepting any of its
+ * TLS pins, with cert/key (PEM files) as our identity. Failover between
+ * endpoints is issue 14.
+ */
+int hn_fed_peer_open(struct hn_peer **out, const struct hn_dir_party *p,
+    const char *cert, const char *key, struct hn_error *err)
+    __attribute__((warn_unused_result));
+
 #endif

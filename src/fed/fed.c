@@ -10,6 +10,7 @@
 
 #include "crypto/sha256.h"
 #include "crypto/sign.h"
+#include "fed/evwire.h"
 #include "fed/fed_int.h"
 #include "fed/peer.h"
 #include "fed/timefmt.h"
@@ -18,6 +19,8 @@
 #include "util/file.h"
 #include "util/json.h"
 #include "util/log.h"
+
+_Static_assert(HN_PEER_MAX_PINS == HN_DIR_MAX_PINS, "one bound on pins");
 
 #define DUE_BATCH 64
 /* Claims: one row per delivery thread, plus the receipts queued for the
@@ -668,8 +671,7 @@ hn_fed_inbox(struct hn_fed *f, const char *body, size_t len,
 		    sender, NULL, "the sender is not in the directory");
 		goto out;
 	}
-	if (peer_fp == NULL ||
-	    hn_memeq_ct(peer_fp, p->tls_sha256, HN_SHA256_LEN) != 0) {
+	if (!hn_dir_party_has_pin(p, peer_fp)) {
 		r = reject(f, status, ctype, resp, 403, "certificate_mismatch",
 		    sender, NULL, "the TLS client certificate is not the "
 		    "sender's certificate in the directory");
@@ -787,17 +789,48 @@ out_unlocked:
 
 /* ---- the delivery worker (sender side) ---- */
 
+int
+hn_fed_peer_open(struct hn_peer **out, const struct hn_dir_party *p,
+    const char *cert, const char *key, struct hn_error *err)
+{
+	const struct hn_dir_endpoint *ep = hn_dir_party_endpoint(p);
+	int r;
+
+	*out = NULL;
+	if (ep == NULL)
+		return hn_error_set(err, HN_ENOTFOUND, "endpoints", NULL,
+		    "%s has no endpoint", p != NULL ? p->code : "-");
+	if ((r = hn_peer_new(out, ep->url, ep->tls_sha256[0], cert, key,
+	    err)) < 0)
+		return r;
+	if ((r = hn_peer_set_pins(*out, ep->tls_sha256, ep->npins)) < 0) {
+		hn_peer_free(*out);
+		*out = NULL;
+		return hn_error_set(err, r, "tls_sha256", NULL,
+		    "cannot set the pins");
+	}
+	return 0;
+}
+
 struct hn_peer *
 hn_fed_peer_for(struct hn_fed *f, struct peer_slot *slots, size_t *n,
     const struct hn_dir_party *p, struct hn_error *err)
 {
+	/* Delivery uses the first endpoint; failover between endpoints is
+	 * issue 14. Any of its pins is accepted. */
+	const struct hn_dir_endpoint *ep = hn_dir_party_endpoint(p);
 	struct peer_slot *s = NULL;
 	size_t i;
 
+	if (ep == NULL) {
+		hn_error_set(err, HN_ENOTFOUND, "endpoints", NULL,
+		    "%s has no endpoint", p->code);
+		return NULL;
+	}
 	for (i = 0; i < *n; i++)
 		if (strcmp(slots[i].code, p->code) == 0)
 			s = &slots[i];
-	if (s != NULL && strcmp(s->url, p->node_url) != 0) {
+	if (s != NULL && strcmp(s->url, ep->url) != 0) {
 		hn_peer_free(s->p); /* the node moved */
 		s->p = NULL;
 	}
@@ -813,12 +846,15 @@ hn_fed_peer_for(struct hn_fed *f, struct peer_slot *slots, size_t *n,
 		memcpy(s->code, p->code, 4);
 	}
 	if (s->p == NULL) {
-		memcpy(s->url, p->node_url, strlen(p->node_url) + 1);
-		if (hn_peer_new(&s->p, p->node_url, p->tls_sha256,
-		    f->cfg.tls_cert, f->cfg.tls_key, err) < 0)
+		memcpy(s->url, ep->url, strlen(ep->url) + 1);
+		if (hn_fed_peer_open(&s->p, p, f->cfg.tls_cert,
+		    f->cfg.tls_key, err) < 0)
 			return NULL;
-	} else {
-		hn_peer_set_pin(s->p, p->tls_sha256);
+	} else if (hn_peer_set_pins(s->p, ep->tls_sha256, ep->npins) < 0) {
+		hn_error_set(err, HN_ENOMEM, NULL, NULL, "out of memory");
+		hn_peer_free(s->p);
+		s->p = NULL;
+		return NULL;
 	}
 	return s->p;
 }

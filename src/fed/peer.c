@@ -13,8 +13,8 @@ struct hn_peer {
 	CURL *h;
 	char *base;
 	char *cert, *key;
-	int pinned;
-	uint8_t pin[32];
+	size_t npins;      /* 0: not pinned */
+	uint8_t pins[HN_PEER_MAX_PINS][32];
 	int pin_failed;    /* set by the verify callback */
 	struct hn_buf *resp;
 	int too_big;
@@ -28,7 +28,9 @@ hn_peer_global_init(void)
 	return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : HN_ENET;
 }
 
-/* Replaces chain verification: the leaf certificate must match the pin. */
+/* Replaces chain verification: the leaf certificate must match one of the
+ * pins (the current certificate, or the next one announced before a
+ * renewal). */
 static int
 verify_pin(X509_STORE_CTX *x, void *arg)
 {
@@ -36,9 +38,14 @@ verify_pin(X509_STORE_CTX *x, void *arg)
 	uint8_t md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
 	X509 *cert = X509_STORE_CTX_get0_cert(x);
+	size_t i;
+	int ok = 0;
 
-	if (cert == NULL || X509_digest(cert, EVP_sha256(), md, &mdlen) != 1 ||
-	    mdlen != 32 || hn_memeq_ct(md, p->pin, 32) != 0) {
+	if (cert != NULL && X509_digest(cert, EVP_sha256(), md, &mdlen) == 1 &&
+	    mdlen == 32)
+		for (i = 0; i < p->npins; i++)
+			ok |= hn_memeq_ct(md, p->pins[i], 32) == 0;
+	if (!ok) {
 		p->pin_failed = 1;
 		X509_STORE_CTX_set_error(x, X509_V_ERR_CERT_REJECTED);
 		return 0;
@@ -52,7 +59,7 @@ ssl_ctx_cb(CURL *h, void *sslctx, void *arg)
 	struct hn_peer *p = arg;
 
 	(void)h;
-	if (p->pinned)
+	if (p->npins > 0)
 		SSL_CTX_set_cert_verify_callback((SSL_CTX *)sslctx, verify_pin,
 		    p);
 	return CURLE_OK;
@@ -99,8 +106,8 @@ hn_peer_new(struct hn_peer **out, const char *base_url, const uint8_t *pin,
 	if (p->base[strlen(p->base) - 1] == '/')
 		p->base[strlen(p->base) - 1] = '\0';
 	if (pin != NULL) {
-		p->pinned = 1;
-		memcpy(p->pin, pin, 32);
+		p->npins = 1;
+		memcpy(p->pins[0], pin, 32);
 	}
 	*out = p;
 	p = NULL;
@@ -147,16 +154,19 @@ hn_peer_set_bearer(struct hn_peer *p, const char *token)
 	return 0;
 }
 
-void
-hn_peer_set_pin(struct hn_peer *p, const uint8_t pin[32])
+int
+hn_peer_set_pins(struct hn_peer *p, const uint8_t (*pins)[32], size_t n)
 {
-	if (p->pinned && memcmp(p->pin, pin, 32) == 0)
-		return;
-	p->pinned = 1;
-	memcpy(p->pin, pin, 32);
-	/* A connection verified under the old pin must not be reused. */
+	if (n == 0 || n > HN_PEER_MAX_PINS)
+		return HN_EINVAL;
+	if (p->npins == n && memcmp(p->pins, pins, n * 32) == 0)
+		return 0;
+	p->npins = n;
+	memcpy(p->pins, pins, n * 32);
+	/* A connection verified under the old pins must not be reused. */
 	curl_easy_cleanup(p->h);
 	p->h = curl_easy_init();
+	return p->h != NULL ? 0 : HN_ENOMEM;
 }
 
 int
@@ -193,7 +203,7 @@ hn_peer_request(struct hn_peer *p, const char *method, const char *path,
 	curl_easy_setopt(p->h, CURLOPT_WRITEDATA, p);
 	/* Pinned by fingerprint: our callback replaces chain verification
 	 * (VERIFYPEER stays on so that it runs); names are not checked. */
-	curl_easy_setopt(p->h, CURLOPT_SSL_VERIFYPEER, p->pinned ? 1L : 0L);
+	curl_easy_setopt(p->h, CURLOPT_SSL_VERIFYPEER, p->npins > 0 ? 1L : 0L);
 	curl_easy_setopt(p->h, CURLOPT_SSL_VERIFYHOST, 0L);
 	curl_easy_setopt(p->h, CURLOPT_SSL_CTX_FUNCTION, ssl_ctx_cb);
 	curl_easy_setopt(p->h, CURLOPT_SSL_CTX_DATA, p);

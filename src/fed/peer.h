@@ -2,8 +2,10 @@
  * peer.h - the HTTPS client one node uses to talk to another: mutual TLS
  * (our node certificate as client certificate) and the server pinned by
  * the SHA-256 of its certificate's DER, as published in the signed
- * directory. The pin is checked during the handshake, before any byte of
- * the request is sent; no CA and no host name are involved.
+ * directory (one to HN_PEER_MAX_PINS pins: any one is accepted, so that a
+ * renewed certificate announced beforehand is reached). The pins are
+ * checked during the handshake, before any byte of the request is sent;
+ * no CA and no host name are involved.
  *
  * A struct hn_peer keeps one libcurl handle (and so one kept-alive TLS
  * connection) for one peer; use it from one thread at a time.
@@ -18,6 +20,8 @@
 #include "util/err.h"
 
 struct hn_peer;
+
+#define HN_PEER_MAX_PINS 4 /* = HN_DIR_MAX_PINS (fed/directory.h) */
 
 /* Call once per process before threads start (curl_global_init). */
 int hn_peer_global_init(void) __attribute__((warn_unused_result));
@@ -38,8 +42,11 @@ void hn_peer_free(struct hn_peer *p);
  * clients of a node's own API (hanoinet demo, benchmarks). */
 int hn_peer_set_bearer(struct hn_peer *p, const char *token);
 
-/* Changes the pin (a new directory); drops the connection if it changed. */
-void hn_peer_set_pin(struct hn_peer *p, const uint8_t pin[32]);
+/* Replaces the pins with pins[0..n) (a new directory; 1 <= n <=
+ * HN_PEER_MAX_PINS, else HN_EINVAL); drops the connection if they
+ * changed. */
+int hn_peer_set_pins(struct hn_peer *p, const uint8_t (*pins)[32], size_t n)
+    __attribute__((warn_unused_result));
 
 /*
  * method "GET" or "POST" on base_url + path; body/ctype for POST. The

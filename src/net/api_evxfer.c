@@ -1516,8 +1516,8 @@ hn_api_evidence_transfer(struct hn_req *r)
 		const char *crt, *key;
 
 		hn_fed_tls_files(f, &crt, &key);
-		if ((rc = hn_peer_new(&s->pc, s->peer.node_url,
-		    s->peer.tls_sha256, crt, key, &e)) != 0)
+		if ((rc = hn_fed_peer_open(&s->pc, &s->peer, crt, key,
+		    &e)) != 0)
 			goto fail;
 	}
 	if ((rc = start(s)) != 0) {
@@ -1614,8 +1614,8 @@ out:
 			free(s);
 			continue;
 		}
-		if (hn_peer_new(&s->pc, s->peer.node_url, s->peer.tls_sha256,
-		    crt, key, &e) != 0 || start(s) != 0) {
+		if (hn_fed_peer_open(&s->pc, &s->peer, crt, key, &e) != 0 ||
+		    start(s) != 0) {
 			hn_peer_free(s->pc);
 			free(s);
 			continue;

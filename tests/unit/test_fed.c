@@ -198,7 +198,8 @@ test_directory(void **state)
 	assert_int_equal(d->nparties, 2);
 	p = hn_directory_find(d, "VNM");
 	assert_non_null(p);
-	assert_string_equal(p->node_url, "https://127.0.0.1:9001");
+	assert_string_equal(p->endpoints[0].url, "https://127.0.0.1:9001");
+	assert_int_equal(d->version, 2);
 	assert_memory_equal(p->pk, vnm.pk, 32);
 	assert_null(hn_directory_find(d, "DEU"));
 	assert_null(hn_directory_find(d, "vnm"));
@@ -271,7 +272,7 @@ test_directory_invalid(void **state)
 	memcpy(p, "http:///", 8);
 	assert_int_equal(hn_directory_sign(&b, d, strlen(d), "registry.test",
 	    reg.sk, NOW, &err), HN_EINVAL);
-	assert_string_equal(err.field, "parties[0].node_url");
+	assert_string_equal(err.field, "parties[0].endpoints[0].url");
 	hn_buf_release(&b);
 }
 
