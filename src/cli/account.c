@@ -13,7 +13,7 @@
 #include "crypto/sign.h"
 #include "net/auth.h"
 #include "store/accounts.h"
-#include "store/db.h"
+#include "store/store.h"
 
 static int
 account_add(int argc, char **argv)

@@ -45,8 +45,8 @@
 #include "ledger/merkle.h"
 #include "ledger/note.h"
 #include "node/custody.h"
+#include "node/export.h"
 #include "store/blob.h"
-#include "store/db.h"
 #include "store/evidence.h"
 #include "store/intake.h"
 #include "store/requests.h"
@@ -757,28 +757,42 @@ find_item(struct node *n, const char *request, const char *name,
 	return hn_cli_fail(1, "request %s has no item %s", request, name);
 }
 
+struct transfer_args {
+	struct node *n;
+	const struct hn_evidence_item *it;
+	const char *action, *direction, *peer, *conditions, *actor, *why;
+	json_t *d;
+	int64_t now;
+};
+
+/* The custody event and, with a direction, the transfer row. */
+static int
+transfer_tx(struct hn_db *db, void *arg, struct hn_error *err)
+{
+	struct transfer_args *a = arg;
+	int r;
+
+	if ((r = hn_custody_event_tx(&a->n->custody, a->it, a->action, a->now,
+	    a->actor, a->why, a->d, err)) != 0)
+		return r;
+	if (a->direction != NULL &&
+	    (r = hn_transfer_insert(db, a->it->id, a->direction, a->peer,
+	    a->conditions, a->now)) != 0)
+		return hn_error_set(err, r, NULL, NULL,
+		    "cannot record the transfer");
+	return 0;
+}
+
 static int
 transfer_job(struct node *n, const struct hn_evidence_item *it,
     const char *action, const char *direction, const char *peer,
     const char *conditions, const char *actor, const char *why, json_t *d,
     struct hn_error *err)
 {
-	int64_t now = (int64_t)time(NULL);
-	int r;
+	struct transfer_args a = { n, it, action, direction, peer, conditions,
+	    actor, why, d, (int64_t)time(NULL) };
 
-	if ((r = hn_db_begin(n->db)) != 0)
-		return hn_error_set(err, r, NULL, NULL, "cannot begin");
-	r = hn_custody_event_tx(&n->custody, it, action, now, actor, why, d,
-	    err);
-	if (r == 0 && direction != NULL &&
-	    (r = hn_transfer_insert(n->db, it->id, direction, peer, conditions,
-	    now)) != 0)
-		hn_error_set(err, r, NULL, NULL, "cannot record the transfer");
-	if (r == 0 && (r = hn_db_commit(n->db)) != 0)
-		hn_error_set(err, r, NULL, NULL, "cannot commit");
-	if (r != 0)
-		hn_db_rollback(n->db);
-	return r;
+	return hn_db_tx(n->db, transfer_tx, &a, err);
 }
 
 /*
@@ -884,6 +898,39 @@ usage:
 	    "--name NAME --recipient VKEY --out FILE [--conditions TEXT]");
 }
 
+struct receive_args {
+	struct node *n;
+	const struct hn_intake_result *res;
+	struct hn_evidence_item *it;
+	const char *request, *name, *from, *cond, *actor, *pkhex;
+	json_t *d;
+	int64_t now;
+};
+
+/* The item, its intake, seal, received and verified events, its origin
+ * and the incoming transfer: one transaction. */
+static int
+receive_tx(struct hn_db *db, void *arg, struct hn_error *err)
+{
+	struct receive_args *a = arg;
+	struct hn_evidence_item *it = a->it;
+	int r;
+
+	if ((r = hn_custody_add_item_tx(&a->n->custody, a->res, a->request,
+	    a->name, "", a->actor, a->now, a->pkhex, it, err)) != 0)
+		return r;
+	/* art. 36: who sent it and under which conditions */
+	snprintf(it->origin, sizeof(it->origin), "%s", a->from);
+	snprintf(it->conditions, sizeof(it->conditions), "%s", a->cond);
+	if ((r = hn_evidence_set_origin(db, it->id, a->from, a->cond)) != 0 ||
+	    (r = hn_custody_event_tx(&a->n->custody, it, "received", a->now,
+	    a->actor, "", a->d, err)) != 0 ||
+	    (r = hn_custody_event_tx(&a->n->custody, it, "verified", a->now,
+	    a->actor, "SHA-256 matches the sender's", NULL, err)) != 0)
+		return r;
+	return hn_transfer_insert(db, it->id, "in", a->from, a->cond, a->now);
+}
+
 /*
  * receive FILE --request ID --name NAME --sha256 HEX --from NODE
  *   [--conditions TEXT] [--by WHO]
@@ -909,6 +956,7 @@ cmd_evidence_receive(int argc, char **argv)
 	struct hn_evidence_item it;
 	struct hn_error err;
 	int64_t now = (int64_t)time(NULL);
+	struct receive_args ra;
 	char pkhex[65];
 	json_t *d = NULL;
 	struct node n;
@@ -955,31 +1003,19 @@ cmd_evidence_receive(int argc, char **argv)
 	res.existed = existed;
 	hn_hex_encode(pkhex, n.keys.ed_pk, 32);
 	memset(&it, 0, sizeof(it));
-	if ((rc = hn_db_begin(n.db)) != 0) {
-		rc = hn_cli_fail(1, "cannot begin");
-		goto done;
-	}
-	rc = hn_custody_add_item_tx(&n.custody, &res, request, name, "", actor,
-	    now, pkhex, &it, &err);
-	if (rc == 0) {
-		/* art. 36: who sent it and under which conditions */
-		snprintf(it.origin, sizeof(it.origin), "%s", from);
-		snprintf(it.conditions, sizeof(it.conditions), "%s", cond);
-		rc = hn_evidence_set_origin(n.db, it.id, from, cond);
-	}
 	d = json_pack("{s:s,s:s}", "from", from, "conditions", cond);
-	if (rc == 0)
-		rc = hn_custody_event_tx(&n.custody, &it, "received", now, actor,
-		    "", d, &err);
-	if (rc == 0)
-		rc = hn_custody_event_tx(&n.custody, &it, "verified", now, actor,
-		    "SHA-256 matches the sender's", NULL, &err);
-	if (rc == 0)
-		rc = hn_transfer_insert(n.db, it.id, "in", from, cond, now);
-	if (rc == 0)
-		rc = hn_db_commit(n.db);
-	if (rc != 0) {
-		hn_db_rollback(n.db);
+	ra.n = &n;
+	ra.res = &res;
+	ra.it = &it;
+	ra.request = request;
+	ra.name = name;
+	ra.from = from;
+	ra.cond = cond;
+	ra.actor = actor;
+	ra.pkhex = pkhex;
+	ra.d = d;
+	ra.now = now;
+	if ((rc = hn_db_tx(n.db, receive_tx, &ra, &err)) != 0) {
 		rc = hn_cli_fail(1, "%s", err.message[0] ? err.message :
 		    hn_strerror(rc));
 		goto done;
@@ -1095,6 +1131,28 @@ usage:
 	    "--name NAME --until YYYY-MM-DD");
 }
 
+struct delete_args {
+	struct node *n;
+	const struct hn_evidence_item *it;
+	int64_t now;
+	const char *actor, *why;
+	int64_t *refs; /* other items still using the object */
+};
+
+/* The "deleted" event and the mark, in one transaction. */
+static int
+delete_tx(struct hn_db *db, void *arg, struct hn_error *err)
+{
+	struct delete_args *a = arg;
+	int r;
+
+	if ((r = hn_custody_event_tx(&a->n->custody, a->it, "deleted", a->now,
+	    a->actor, a->why, NULL, err)) != 0 ||
+	    (r = hn_evidence_mark_deleted(db, a->it->id, a->now)) != 0)
+		return r;
+	return hn_evidence_object_refs(db, a->it->sha256, a->it->id, a->refs);
+}
+
 /*
  * delete --request ID --name NAME --reason WHY: only once its retention
  * period has ended; the object goes (unless another item uses the same
@@ -1115,6 +1173,7 @@ cmd_evidence_delete(int argc, char **argv)
 	const char *dir = default_dir(), *actor = default_actor();
 	struct hn_evidence_item it;
 	struct hn_error err;
+	struct delete_args da;
 	char path[HN_BLOB_PATH_MAX];
 	int64_t now = (int64_t)time(NULL), refs = 0;
 	struct node n;
@@ -1145,13 +1204,13 @@ cmd_evidence_delete(int argc, char **argv)
 		goto done;
 	}
 	hn_error_clear(&err);
-	if ((rc = hn_db_begin(n.db)) != 0 ||
-	    (rc = hn_custody_event_tx(&n.custody, &it, "deleted", now, actor,
-	    why, NULL, &err)) != 0 ||
-	    (rc = hn_evidence_mark_deleted(n.db, it.id, now)) != 0 ||
-	    (rc = hn_evidence_object_refs(n.db, it.sha256, it.id, &refs)) != 0 ||
-	    (rc = hn_db_commit(n.db)) != 0) {
-		hn_db_rollback(n.db);
+	da.n = &n;
+	da.it = &it;
+	da.now = now;
+	da.actor = actor;
+	da.why = why;
+	da.refs = &refs;
+	if ((rc = hn_db_tx(n.db, delete_tx, &da, &err)) != 0) {
 		rc = hn_cli_fail(1, "cannot delete: %s", err.message[0] ?
 		    err.message : hn_strerror(rc));
 		goto done;

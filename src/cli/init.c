@@ -14,7 +14,7 @@
 #include "net/auth.h"
 #include "node/node.h"
 #include "store/accounts.h"
-#include "store/db.h"
+#include "store/store.h"
 #include "util/file.h"
 
 static int

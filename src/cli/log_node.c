@@ -16,7 +16,6 @@
 #include "store/ledger.h"
 #include "ledger/note.h"
 #include "ledger/tile.h"
-#include "store/db.h"
 #include "util/encode.h"
 #include "util/err.h"
 #include "util/file.h"
@@ -418,6 +417,38 @@ out:
 	return r;
 }
 
+struct append_args {
+	struct hn_ledger *l;
+	const struct hn_buf *b;
+	uint64_t first, n; /* the entries appended */
+};
+
+/* Appends each line of a->b, all in the open transaction. */
+static int
+append_tx(struct hn_db *db, void *arg, struct hn_error *err)
+{
+	struct append_args *a = arg;
+	const struct hn_buf *b = a->b;
+	uint64_t idx;
+	size_t p = 0;
+	int r;
+
+	while (p < b->len) {
+		const char *s = b->data + p, *nl = memchr(s, '\n', b->len - p);
+		size_t len = nl != NULL ? (size_t)(nl - s) : b->len - p;
+
+		if ((r = hn_ledger_append(a->l, s, len, &idx)) != 0)
+			return hn_error_set(err, r, NULL, NULL,
+			    "cannot append: %s%s", hn_strerror(r),
+			    r == HN_ETOOBIG ? " (entries are at most 65535 "
+			    "bytes)" : "");
+		if (a->n++ == 0)
+			a->first = idx;
+		p += len + 1;
+	}
+	return 0;
+}
+
 /*
  * hanoinet log append [--dir DIR] FILE: records each line of FILE as one
  * entry, all in one transaction (an operator's out-of-band event, e.g. a
@@ -429,10 +460,11 @@ log_cmd_append(int argc, char **argv)
 	static const char usage[] = "hanoinet log append [--dir DIR] FILE";
 	const char *dir, *pos[1];
 	const struct log_opt opts[] = { { "dir", &dir }, { NULL, NULL } };
+	struct append_args a;
+	struct hn_error err;
 	struct hn_buf b;
 	struct node n;
-	size_t p = 0;
-	uint64_t idx;
+	uint64_t k;
 	int r;
 
 	if ((r = log_args(argc, argv, opts, pos, 1, 1, usage)) != 0)
@@ -444,29 +476,18 @@ log_cmd_append(int argc, char **argv)
 		hn_buf_release(&b);
 		return r;
 	}
-	if ((r = hn_db_begin(n.db)) != 0) {
-		r = hn_cli_fail(2, "cannot begin a transaction: %s",
+	a.l = n.l;
+	a.b = &b;
+	a.n = 0;
+	hn_error_clear(&err);
+	if ((r = hn_db_tx(n.db, append_tx, &a, &err)) != 0) {
+		r = hn_cli_fail(2, "%s", err.message[0] != '\0' ? err.message :
 		    hn_strerror(r));
 		goto out;
 	}
-	while (p < b.len) {
-		const char *s = b.data + p, *nl = memchr(s, '\n', b.len - p);
-		size_t len = nl != NULL ? (size_t)(nl - s) : b.len - p;
-
-		if ((r = hn_ledger_append(n.l, s, len, &idx)) != 0) {
-			(void)hn_db_rollback(n.db);
-			r = hn_cli_fail(2, "cannot append: %s%s", hn_strerror(r),
-			    r == HN_ETOOBIG ? " (entries are at most 65535 "
-			    "bytes)" : "");
-			goto out;
-		}
-		printf("%llu\n", (unsigned long long)idx);
-		p += len + 1;
-	}
-	if ((r = hn_db_commit(n.db)) != 0) {
-		(void)hn_db_rollback(n.db);
-		r = hn_cli_fail(2, "cannot commit: %s", hn_strerror(r));
-	}
+	/* printed once durable: consecutive, as one connection appended them */
+	for (k = 0; k < a.n; k++)
+		printf("%llu\n", (unsigned long long)(a.first + k));
 out:
 	hn_buf_release(&b);
 	node_close(&n);

@@ -21,7 +21,7 @@
 
 #include "fed/directory.h"
 #include "fed/envelope.h"
-#include "store/db.h"
+#include "store/store.h"
 #include "util/buf.h"
 #include "util/err.h"
 

@@ -1,5 +1,6 @@
 #include "ledger/bundle.h"
 
+#include <assert.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -14,14 +15,10 @@
 #include "crypto/sign.h"
 #include "crypto/sshsig.h"
 #include "ledger/bundle_proof.h"
-#include "store/blob.h"
-#include "store/evidence.h"
 #include "util/encode.h"
 #include "util/file.h"
 #include "util/json.h"
 
-#define MANIFEST_HEAD1 "%%%% HASHDEEP-1.0\n"
-#define MANIFEST_HEAD2 "%%%% size,sha256,filename\n"
 #define PATH_LEN 4096
 
 static int
@@ -32,625 +29,17 @@ join(char *out, size_t max, const char *dir, const char *name)
 	return n < 0 || (size_t)n >= max ? HN_ETOOBIG : 0;
 }
 
+/* 0 for 64 lower-case hex digits (a SHA-256 as the manifest writes it). */
 static int
-write_file(const char *dir, const char *name, const void *p, size_t n,
-    struct hn_error *err)
+sha256_hex_valid(const char *s)
 {
-	char path[PATH_LEN];
-	int r;
-
-	if ((r = join(path, sizeof(path), dir, name)) != 0)
-		return hn_error_set(err, r, NULL, NULL, "path too long");
-	if ((r = hn_file_write_atomic(path, p, n, 0644)) != 0)
-		return hn_error_set(err, r, NULL, NULL, "cannot write %s", path);
-	return 0;
-}
-
-static int
-dir_empty_or_absent(const char *path)
-{
-	struct dirent *de;
-	DIR *d;
-	int r = 0;
-
-	if ((d = opendir(path)) == NULL)
-		return errno == ENOENT ? 0 : HN_EIO;
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0) {
-			r = HN_EEXIST;
-			break;
-		}
-	}
-	closedir(d);
-	return r;
-}
-
-/* --- CASE/UCO ------------------------------------------------------- */
-
-/*
- * A stable id from a name: re-exporting gives the same ids. Shaped as a
- * name-based UUID (version 5 bits; SHA-256 in place of SHA-1), which the
- * UCO shapes recognise as a UUID.
- */
-static void
-uuid_of(char out[37], const char *a, const char *b, const char *c)
-{
-	struct hn_buf s = HN_BUF_INIT(4096);
-	uint8_t h[32];
-	char x[65];
-
-	if (hn_buf_addf(&s, "hanoinet-case/%s/%s/%s", a, b, c) != 0)
-		hn_buf_reset(&s);
-	hn_sha256(s.data != NULL ? s.data : "", s.len, h);
-	hn_buf_release(&s);
-	h[6] = (uint8_t)((h[6] & 0x0f) | 0x50);
-	h[8] = (uint8_t)((h[8] & 0x3f) | 0x80);
-	hn_hex_encode(x, h, 16);
-	snprintf(out, 37, "%.8s-%.4s-%.4s-%.4s-%.12s", x, x + 8, x + 12,
-	    x + 16, x + 20);
-}
-
-static char *
-kb_id(const char *kind, const char *a, const char *b, const char *c)
-{
-	char u[37], *s = NULL;
-	size_t n;
-
-	uuid_of(u, a, b, c);
-	n = strlen(kind) + strlen(u) + 5;
-	if ((s = malloc(n)) != NULL)
-		snprintf(s, n, "kb:%s-%s", kind, u);
-	return s;
-}
-
-static json_t *
-ref(const char *id)
-{
-	return json_pack("{s:s}", "@id", id);
-}
-
-static json_t *
-typed(const char *type, const char *value)
-{
-	return json_pack("{s:s,s:s}", "@type", type, "@value", value);
-}
-
-static int
-add(json_t *arr, json_t *v)
-{
-	return v == NULL || json_array_append_new(arr, v) != 0 ? HN_ENOMEM : 0;
-}
-
-static json_t *
-case_context(void)
-{
-	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}",
-	    "kb", "http://example.org/kb/",
-	    "case-investigation",
-	    "https://ontology.caseontology.org/case/investigation/",
-	    "uco-action", "https://ontology.unifiedcyberontology.org/uco/action/",
-	    "uco-core", "https://ontology.unifiedcyberontology.org/uco/core/",
-	    "uco-identity",
-	    "https://ontology.unifiedcyberontology.org/uco/identity/",
-	    "uco-observable",
-	    "https://ontology.unifiedcyberontology.org/uco/observable/",
-	    "uco-tool", "https://ontology.unifiedcyberontology.org/uco/tool/",
-	    "uco-types", "https://ontology.unifiedcyberontology.org/uco/types/",
-	    "xsd", "http://www.w3.org/2001/XMLSchema#");
-}
-
-static const char *
-action_title(const char *a)
-{
-	static const struct {
-		const char *a, *t;
-	} t[] = {
-		{ "intake", "Intake (fingerprinted on arrival)" },
-		{ "seal", "Sealed (encrypted at rest)" },
-		{ "transfer_out", "Transfer to the requesting State" },
-		{ "acknowledged", "Receipt acknowledged by the requesting State" },
-		{ "received", "Received from the sending State" },
-		{ "verified", "Verified" },
-		{ "opened", "Opened" },
-		{ "exported", "Exported" },
-		{ "deleted", "Deleted at the end of retention" },
-	};
 	size_t i;
 
-	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
-		if (strcmp(t[i].a, a) == 0)
-			return t[i].t;
-	return a;
+	for (i = 0; i < 64; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return HN_EINVAL;
+	return s[i] == '\0' ? 0 : HN_EINVAL;
 }
-
-static int
-hash_node(json_t *graph, json_t *refs, const char *node, const char *req,
-    const struct hn_evidence_item *it, const char *method, const char *value)
-{
-	char *hid = NULL;
-	int r;
-
-	if (value[0] == '\0')
-		return 0;
-	if ((hid = kb_id("hash", node, req, method)) == NULL)
-		return HN_ENOMEM;
-	/* distinct per item */
-	free(hid);
-	{
-		char key[256];
-
-		snprintf(key, sizeof(key), "%lld/%s", (long long)it->id, method);
-		if ((hid = kb_id("hash", node, req, key)) == NULL)
-			return HN_ENOMEM;
-	}
-	r = add(graph, json_pack("{s:s,s:s,s:s,s:o}", "@id", hid, "@type",
-	    "uco-types:Hash", "uco-types:hashMethod", method,
-	    "uco-types:hashValue", typed("xsd:hexBinary", value)));
-	if (r == 0)
-		r = add(refs, ref(hid));
-	free(hid);
-	return r;
-}
-
-/* Builds case.jsonld for items[0..n) with their custody events. */
-static int
-case_document(json_t **out, struct hn_db *db, const char *node,
-    const char *req, const struct hn_evidence_item *items, size_t n)
-{
-	json_t *doc = NULL, *graph = NULL, *inv_objs = NULL, *hashes, *facets;
-	struct hn_custody_event *evs = NULL;
-	char *inv = NULL, *auth = NULL, *org = NULL, *tool = NULL;
-	char *file = NULL, *act = NULL, *prev_act = NULL, *prov = NULL,
-	    *prev_prov = NULL, *ff = NULL, *cf = NULL, *who = NULL;
-	char key[256], ts[21], desc[2048], exhibit[300], root_exhibit[300];
-	char size[32];
-	size_t i, j, nev = 0;
-	int r = HN_ENOMEM;
-
-	*out = NULL;
-	if ((graph = json_array()) == NULL || (inv_objs = json_array()) == NULL)
-		goto out;
-	inv = kb_id("investigation", node, req, "");
-	auth = kb_id("authorization", node, req, "");
-	org = kb_id("organization", node, "", "");
-	tool = kb_id("tool", "hanoinet", HN_VERSION, "");
-	if (inv == NULL || auth == NULL || org == NULL || tool == NULL)
-		goto out;
-	snprintf(desc, sizeof(desc), "Evidence for request %s", req);
-	if ((r = add(graph, json_pack("{s:s,s:s,s:s,s:s,s:o,s:o}", "@id", inv,
-	    "@type", "case-investigation:Investigation", "uco-core:name", req,
-	    "case-investigation:focus", desc,
-	    "case-investigation:relevantAuthorization", ref(auth),
-	    "uco-core:object", json_incref(inv_objs)))) != 0)
-		goto out;
-	if ((r = add(graph, json_pack("{s:s,s:s,s:s,s:s}", "@id", auth, "@type",
-	    "case-investigation:Authorization",
-	    "case-investigation:authorizationType",
-	    "Request for mutual legal assistance (United Nations Convention "
-	    "against Cybercrime, art. 40)",
-	    "case-investigation:authorizationIdentifier", req))) != 0)
-		goto out;
-	if ((r = add(graph, json_pack("{s:s,s:s,s:s}", "@id", org, "@type",
-	    "uco-identity:Organization", "uco-core:name", node))) != 0)
-		goto out;
-	if ((r = add(graph, json_pack("{s:s,s:s,s:s,s:s}", "@id", tool, "@type",
-	    "uco-tool:Tool", "uco-core:name", "hanoinet", "uco-tool:version",
-	    HN_VERSION))) != 0)
-		goto out;
-
-	for (i = 0; i < n; i++) {
-		const struct hn_evidence_item *it = &items[i];
-
-		if (it->deleted_at != 0)
-			continue; /* not exported */
-		r = HN_ENOMEM;
-		snprintf(key, sizeof(key), "%lld", (long long)it->id);
-		free(file);
-		free(ff);
-		free(cf);
-		file = kb_id("file", node, req, key);
-		ff = kb_id("file-facet", node, req, key);
-		cf = kb_id("content-data-facet", node, req, key);
-		if (file == NULL || ff == NULL || cf == NULL)
-			goto out;
-		if ((hashes = json_array()) == NULL)
-			goto out;
-		if ((r = hash_node(graph, hashes, node, req, it, "SHA256",
-		    it->sha256)) != 0 ||
-		    (r = hash_node(graph, hashes, node, req, it, "SHA1",
-		    it->sha1)) != 0 ||
-		    (r = hash_node(graph, hashes, node, req, it, "MD5",
-		    it->md5)) != 0) {
-			json_decref(hashes);
-			goto out;
-		}
-		snprintf(size, sizeof(size), "%llu", (unsigned long long)it->size);
-		facets = json_pack("[{s:s,s:s,s:s,s:o},{s:s,s:s,s:o}]",
-		    "@id", ff, "@type", "uco-observable:FileFacet",
-		    "uco-observable:fileName", it->name,
-		    "uco-observable:sizeInBytes", typed("xsd:integer", size),
-		    "@id", cf, "@type", "uco-observable:ContentDataFacet",
-		    "uco-observable:hash", hashes);
-		if (facets == NULL)
-			goto out;
-		if (it->description[0] != '\0')
-			r = add(graph, json_pack("{s:s,s:s,s:s,s:o}", "@id", file,
-			    "@type", "uco-observable:File", "uco-core:description",
-			    it->description, "uco-core:hasFacet", facets));
-		else
-			r = add(graph, json_pack("{s:s,s:s,s:o}", "@id", file,
-			    "@type", "uco-observable:File", "uco-core:hasFacet",
-			    facets));
-		if (r != 0 || (r = add(inv_objs, ref(file))) != 0)
-			goto out;
-
-		free(evs);
-		evs = NULL;
-		if ((r = hn_custody_list(db, it->id, &evs, &nev)) != 0)
-			goto out;
-		free(prev_act);
-		free(prev_prov);
-		prev_act = prev_prov = NULL;
-		snprintf(root_exhibit, sizeof(root_exhibit), "%s/%lld", req,
-		    (long long)it->id);
-		for (j = 0; j < nev; j++) {
-			const struct hn_custody_event *e = &evs[j];
-			json_t *a;
-
-			r = HN_ENOMEM;
-			snprintf(key, sizeof(key), "%lld/%lld", (long long)it->id,
-			    (long long)e->id);
-			free(act);
-			free(prov);
-			free(who);
-			act = kb_id("investigative-action", node, req, key);
-			prov = kb_id("provenance-record", node, req, key);
-			who = kb_id("identity", node, e->actor, "");
-			if (act == NULL || prov == NULL || who == NULL)
-				goto out;
-			hn_time_rfc3339(ts, e->at);
-			if (snprintf(exhibit, sizeof(exhibit), "%s/%zu",
-			    root_exhibit, j + 1) >= (int)sizeof(exhibit)) {
-				r = HN_ETOOBIG;
-				goto out;
-			}
-			if (e->ledger_index >= 0)
-				snprintf(desc, sizeof(desc), "Custody step %zu of %s: "
-				    "%s by %s at %s%s%s (ledger entry %lld)", j + 1,
-				    it->name, e->action, e->actor, ts,
-				    e->reason[0] ? "; reason: " : "", e->reason,
-				    (long long)e->ledger_index);
-			else
-				snprintf(desc, sizeof(desc), "Custody step %zu of %s: "
-				    "%s by %s at %s%s%s", j + 1, it->name, e->action,
-				    e->actor, ts, e->reason[0] ? "; reason: " : "",
-				    e->reason);
-			/* the person (or service) who acted; one node per name */
-			if ((r = add(graph, json_pack("{s:s,s:s,s:s}", "@id", who,
-			    "@type", "uco-identity:Identity", "uco-core:name",
-			    e->actor))) != 0)
-				goto out;
-			if ((r = add(graph, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:o}",
-			    "@id", prov, "@type", "case-investigation:ProvenanceRecord",
-			    "uco-core:description", desc,
-			    "case-investigation:exhibitNumber", exhibit,
-			    "case-investigation:rootExhibitNumber", root_exhibit,
-			    "uco-core:name", e->action,
-			    "uco-core:object", ref(file)))) != 0)
-				goto out;
-			a = json_pack("{s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:o}", "@id", act,
-			    "@type", "case-investigation:InvestigativeAction",
-			    "uco-core:name", action_title(e->action),
-			    "uco-core:description", desc,
-			    "uco-action:startTime", typed("xsd:dateTime", ts),
-			    "uco-action:performer", ref(who),
-			    "uco-action:instrument", ref(tool),
-			    "uco-action:result", json_pack("[o,o]", ref(file),
-			    ref(prov)));
-			if (a == NULL)
-				goto out;
-			if (prev_prov != NULL &&
-			    (json_object_set_new(a, "uco-action:object",
-			    ref(prev_prov)) != 0 ||
-			    json_object_set_new(a, "case-investigation:wasInformedBy",
-			    ref(prev_act)) != 0)) {
-				json_decref(a);
-				goto out;
-			}
-			if ((r = add(graph, a)) != 0 ||
-			    (r = add(inv_objs, ref(act))) != 0 ||
-			    (r = add(inv_objs, ref(prov))) != 0)
-				goto out;
-			free(prev_act);
-			free(prev_prov);
-			prev_act = act;
-			prev_prov = prov;
-			act = prov = NULL;
-		}
-	}
-	/* identities appear once per actor: drop duplicates */
-	{
-		json_t *seen = json_object(), *g2 = json_array(), *v;
-		size_t k;
-
-		if (seen == NULL || g2 == NULL) {
-			json_decref(seen);
-			json_decref(g2);
-			r = HN_ENOMEM;
-			goto out;
-		}
-		json_array_foreach(graph, k, v) {
-			const char *id = hn_json_str(v, "@id");
-
-			if (id != NULL && json_object_get(seen, id) != NULL)
-				continue;
-			json_object_set_new(seen, id != NULL ? id : "", json_true());
-			json_array_append(g2, v);
-		}
-		json_decref(seen);
-		json_decref(graph);
-		graph = g2;
-	}
-	if ((doc = json_pack("{s:o,s:O}", "@context", case_context(), "@graph",
-	    graph)) == NULL) {
-		r = HN_ENOMEM;
-		goto out;
-	}
-	*out = doc;
-	r = 0;
-out:
-	free(evs);
-	free(inv);
-	free(auth);
-	free(org);
-	free(tool);
-	free(file);
-	free(ff);
-	free(cf);
-	free(act);
-	free(prov);
-	free(prev_act);
-	free(prev_prov);
-	free(who);
-	json_decref(graph);
-	json_decref(inv_objs);
-	return r;
-}
-
-/* --- export ---------------------------------------------------------- */
-
-static const char readme_fmt[] =
-    "Evidence export for request %s\n"
-    "Exported by node %s (hanoinet %s) on %s.\n"
-    "\n"
-    "What is here\n"
-    "  files/                  the evidence files\n"
-    "  manifest.hashdeep       size and SHA-256 of every file (hashdeep format)\n"
-    "  manifest.hashdeep.sig   SSH signature of the manifest by the node\n"
-    "  allowed_signers         the node's public key for ssh-keygen\n"
-    "  case.jsonld             CASE/UCO 1.4 description: investigation,\n"
-    "                          authorisation, files, every custody step\n"
-    "  manifest.tlog-proof     proof that the node's audit log records the\n"
-    "                          manifest's SHA-256 (C2SP tlog-proof)%s\n"
-    "\n"
-    "How to check it with standard tools (run in this directory)\n"
-    "  1. The files match the manifest (exit status 0):\n"
-    "       (cd files && hashdeep -c sha256 -a -l -r -k ../manifest.hashdeep .)\n"
-    "  2. The manifest was signed by the node (compare the key in\n"
-    "     allowed_signers with the one published for %s):\n"
-    "       ssh-keygen -Y verify -f allowed_signers -I %s \\\n"
-    "         -n " HN_BUNDLE_NS " -s manifest.hashdeep.sig < manifest.hashdeep\n"
-    "  3. The SHA-256 of the manifest, as recorded in the audit log:\n"
-    "       sha256sum manifest.hashdeep     (expected: %s)\n"
-    "  4. Everything at once, offline, with hanoinet:\n"
-    "       hanoinet evidence verify .\n"
-    "  5. The CASE document against the UCO/CASE 1.4 shapes:\n"
-    "       case_validate case.jsonld   (or any SHACL validator)\n";
-
-struct manifest_line {
-	const char *name;
-	uint64_t size;
-	char sha256[65];
-};
-
-int
-hn_bundle_export(struct hn_custody *c, const struct hn_bundle_export *x,
-    struct hn_bundle_summary *sum, struct hn_error *err)
-{
-	struct hn_evidence_item *items = NULL;
-	struct hn_buf man = HN_BUF_INIT(HN_BUNDLE_MANIFEST_MAX);
-	struct hn_buf sig = HN_BUF_INIT(HN_SSHSIG_MAX);
-	struct hn_buf as = HN_BUF_INIT(1024), txt = HN_BUF_INIT(16384);
-	struct hn_buf proof = HN_BUF_INIT(1 << 20);
-	char files[PATH_LEN], path[PATH_LEN], ts[21];
-	uint8_t md[32];
-	json_t *entry = NULL, *names = NULL, *doc = NULL, *d = NULL;
-	char *entry_s = NULL, *doc_s = NULL;
-	size_t n = 0, i, live = 0;
-	uint64_t size;
-	int64_t idx = -1;
-	int r, in_tx = 0;
-
-	memset(sum, 0, sizeof(*sum));
-	sum->ledger_index = -1;
-	if ((r = dir_empty_or_absent(x->out)) != 0)
-		return hn_error_set(err, r, "out", NULL,
-		    "%s exists and is not empty", x->out);
-	if ((r = hn_evidence_list(c->db, x->request_id, &items, &n)) != 0)
-		return hn_error_set(err, r, NULL, NULL,
-		    "cannot list the evidence of %s", x->request_id);
-	for (i = 0; i < n; i++)
-		live += items[i].deleted_at == 0;
-	if (live == 0) {
-		r = hn_error_set(err, HN_ENOTFOUND, "request", NULL,
-		    "request %s has no evidence to export", x->request_id);
-		goto out;
-	}
-	if ((r = join(files, sizeof(files), x->out, "files")) != 0 ||
-	    (r = hn_mkdirs(files, 0755)) != 0) {
-		r = hn_error_set(err, r ? r : HN_EIO, "out", NULL,
-		    "cannot create %s/files", x->out);
-		goto out;
-	}
-	hn_time_rfc3339(ts, x->at);
-	if ((r = hn_buf_adds(&man, MANIFEST_HEAD1 MANIFEST_HEAD2)) != 0 ||
-	    (r = hn_buf_addf(&man, "## Invoked from: hanoinet evidence export "
-	    "--request %s (node %s, %s)\n## $ hashdeep -c sha256 -l -r .\n"
-	    "## \n", x->request_id, x->node_name, ts)) != 0)
-		goto out;
-	/* every file out of the store is checked (hn_blob_copy_out) */
-	for (i = 0; i < n; i++) {
-		if (items[i].deleted_at != 0)
-			continue;
-		if ((r = join(path, sizeof(path), files, items[i].name)) != 0)
-			goto out;
-		if ((r = hn_blob_copy_out(x->blobroot, items[i].sha256, x->keys,
-		    path, &size, err)) != 0)
-			goto out;
-		if (size != items[i].size) {
-			r = hn_error_set(err, HN_EVERIFY, NULL, NULL,
-			    "%s: %llu bytes in the store, %llu recorded",
-			    items[i].name, (unsigned long long)size,
-			    (unsigned long long)items[i].size);
-			goto out;
-		}
-		if ((r = hn_buf_addf(&man, "%llu,%s,./%s\n",
-		    (unsigned long long)items[i].size, items[i].sha256,
-		    items[i].name)) != 0)
-			goto out;
-		sum->files++;
-		sum->bytes += size;
-	}
-	if ((r = write_file(x->out, "manifest.hashdeep", man.data, man.len,
-	    err)) != 0)
-		goto out;
-	hn_sha256(man.data, man.len, md);
-	hn_hex_encode(sum->manifest_sha256, md, 32);
-
-	/* custody: one "exported" event per item and the export entry */
-	if ((names = json_array()) == NULL || (d = json_object()) == NULL) {
-		r = HN_ENOMEM;
-		goto out;
-	}
-	if (json_object_set_new(d, "manifest_sha256",
-	    json_string(sum->manifest_sha256)) != 0) {
-		r = HN_ENOMEM;
-		goto out;
-	}
-	if ((r = hn_db_begin(c->db)) != 0) {
-		r = hn_error_set(err, r, NULL, NULL, "cannot begin: %s",
-		    hn_db_errmsg(c->db));
-		goto out;
-	}
-	in_tx = 1;
-	for (i = 0; i < n; i++) {
-		if (items[i].deleted_at != 0)
-			continue;
-		if ((r = hn_custody_event_tx(c, &items[i], "exported", x->at,
-		    x->actor, x->reason, d, err)) != 0)
-			goto out;
-		if (json_array_append_new(names, json_pack("{s:s,s:s,s:I}",
-		    "name", items[i].name, "sha256", items[i].sha256, "size",
-		    (json_int_t)items[i].size)) != 0) {
-			r = HN_ENOMEM;
-			goto out;
-		}
-	}
-	/* the entry names the files while it stays well under the ledger's
-	 * entry limit; the manifest's hash covers them in any case */
-	entry = json_pack("{s:s,s:s,s:s,s:s,s:s,s:I}", "type",
-	    "evidence.export", "request", x->request_id, "manifest_sha256",
-	    sum->manifest_sha256, "actor", x->actor, "at", ts, "files",
-	    (json_int_t)sum->files);
-	if (entry != NULL && sum->files <= 100 &&
-	    json_object_set(entry, "items", names) != 0) {
-		r = HN_ENOMEM;
-		goto out;
-	}
-	if (entry == NULL || (x->reason != NULL && x->reason[0] != '\0' &&
-	    json_object_set_new(entry, "reason", json_string(x->reason)) != 0)) {
-		r = HN_ENOMEM;
-		goto out;
-	}
-	if ((r = hn_custody_log(c, entry, &idx)) != 0) {
-		r = hn_error_set(err, r, NULL, NULL,
-		    "cannot append the export to the ledger");
-		goto out;
-	}
-	if ((r = hn_db_commit(c->db)) != 0) {
-		r = hn_error_set(err, r, NULL, NULL, "cannot commit: %s",
-		    hn_db_errmsg(c->db));
-		goto out;
-	}
-	in_tx = 0;
-	sum->ledger_index = idx;
-
-	/* the CASE document, with the custody steps just recorded */
-	if ((r = case_document(&doc, c->db, x->node_name, x->request_id, items,
-	    n)) != 0)
-		goto out;
-	if ((doc_s = json_dumps(doc, JSON_INDENT(1) | JSON_ENSURE_ASCII)) ==
-	    NULL) {
-		r = HN_ENOMEM;
-		goto out;
-	}
-	if ((r = write_file(x->out, "case.jsonld", doc_s, strlen(doc_s),
-	    err)) != 0)
-		goto out;
-
-	/* the signature and the key to check it with */
-	if ((r = hn_sshsig_sign(&sig, man.data, man.len, HN_BUNDLE_NS,
-	    x->sk)) != 0 ||
-	    (r = write_file(x->out, "manifest.hashdeep.sig", sig.data, sig.len,
-	    err)) != 0)
-		goto out;
-	if ((r = hn_buf_addf(&as, "%s namespaces=\"%s\" ", x->node_name,
-	    HN_BUNDLE_NS)) != 0 || (r = hn_ssh_pubkey_format(&as, x->sk + 32)) != 0 ||
-	    (r = hn_buf_adds(&as, "\n")) != 0 ||
-	    (r = write_file(x->out, "allowed_signers", as.data, as.len, err)) != 0)
-		goto out;
-
-	/* the proof that the ledger records the manifest */
-	if (x->prove != NULL && idx >= 0) {
-		if ((entry_s = hn_json_dump(entry)) == NULL) {
-			r = HN_ENOMEM;
-			goto out;
-		}
-		/* hn_custody_log added "node": the entry as appended */
-		if ((r = x->prove(x->prove_ctx, (uint64_t)idx, entry_s,
-		    strlen(entry_s), &proof, err)) != 0)
-			goto out;
-		if ((r = write_file(x->out, "manifest.tlog-proof", proof.data,
-		    proof.len, err)) != 0)
-			goto out;
-		sum->tlog_proof = 1;
-	}
-	if ((r = hn_buf_addf(&txt, readme_fmt, x->request_id, x->node_name,
-	    HN_VERSION, ts, sum->tlog_proof ? "" :
-	    "\n                          (absent: this node has no audit log)",
-	    x->node_name, x->node_name, sum->manifest_sha256)) != 0 ||
-	    (r = write_file(x->out, "README.txt", txt.data, txt.len, err)) != 0)
-		goto out;
-	r = 0;
-out:
-	if (in_tx)
-		hn_db_rollback(c->db);
-	free(items);
-	free(entry_s);
-	free(doc_s);
-	json_decref(doc);
-	json_decref(entry);
-	json_decref(names);
-	json_decref(d);
-	hn_buf_release(&man);
-	hn_buf_release(&sig);
-	hn_buf_release(&as);
-	hn_buf_release(&txt);
-	hn_buf_release(&proof);
-	return r;
-}
-
-/* --- verify ---------------------------------------------------------- */
 
 struct report {
 	struct hn_buf *out;
@@ -677,7 +66,7 @@ say(struct report *rp, int ok, const char *fmt, ...)
 }
 
 struct mentry {
-	char name[HN_EV_NAME_MAX + 1];
+	char name[HN_BUNDLE_NAME_MAX + 1];
 	uint64_t size;
 	char sha256[65];
 	int seen; /* found in files/ */
@@ -702,9 +91,9 @@ parse_manifest(const char *m, size_t len, struct mentry **out, size_t *n,
 		    HN_BUNDLE_MANIFEST_MAX);
 		return HN_ETOOBIG;
 	}
-	if (len < strlen(MANIFEST_HEAD1 MANIFEST_HEAD2) ||
-	    memcmp(m, MANIFEST_HEAD1 MANIFEST_HEAD2,
-	    strlen(MANIFEST_HEAD1 MANIFEST_HEAD2)) != 0) {
+	if (len < strlen(HN_BUNDLE_MANIFEST_HEAD) ||
+	    memcmp(m, HN_BUNDLE_MANIFEST_HEAD,
+	    strlen(HN_BUNDLE_MANIFEST_HEAD)) != 0) {
 		say(rp, 0, "manifest.hashdeep: not a hashdeep sha256 manifest "
 		    "(header lines)");
 		return HN_EPARSE;
@@ -726,7 +115,7 @@ parse_manifest(const char *m, size_t len, struct mentry **out, size_t *n,
 		if (c1 == NULL || c2 == NULL || c1 - p == 0 ||
 		    (size_t)(c1 - p) >= sizeof(num) || c2 - c1 - 1 != 64 ||
 		    nl - c2 - 1 < 3 || c2[1] != '.' || c2[2] != '/' ||
-		    (size_t)(nl - c2 - 3) > HN_EV_NAME_MAX ||
+		    (size_t)(nl - c2 - 3) > HN_BUNDLE_NAME_MAX ||
 		    memchr(c2 + 3, '/', (size_t)(nl - c2 - 3)) != NULL) {
 			say(rp, 0, "manifest.hashdeep: line %zu is malformed",
 			    lineno);
@@ -764,7 +153,7 @@ parse_manifest(const char *m, size_t len, struct mentry **out, size_t *n,
 		}
 		memcpy(v[cnt].sha256, c1 + 1, 64);
 		v[cnt].sha256[64] = '\0';
-		if (hn_blob_addr_valid(v[cnt].sha256) != 0) {
+		if (sha256_hex_valid(v[cnt].sha256) != 0) {
 			say(rp, 0, "manifest.hashdeep: line %zu: bad SHA-256",
 			    lineno);
 			ok = 0;

@@ -6,7 +6,7 @@
 #include "net/metrics.h"
 #include "node/node.h"
 #include "net/routes.h"
-#include "store/db.h"
+#include "store/store.h"
 #include "util/asset.h"
 #include "util/encode.h"
 
@@ -15,7 +15,7 @@ hn_api_healthz(struct hn_req *r)
 {
 	struct hn_db *db;
 
-	if (hn_req_db(r, &db) != 0 || hn_db_exec(db, "SELECT 1") != 0)
+	if (hn_req_db(r, &db) != 0 || hn_db_ping(db) != 0)
 		return hn_resp_error(r, 503, "unavailable", NULL, NULL,
 		    "the database is not available");
 	return hn_resp_json(r, 200, json_pack("{s:s, s:s, s:s, s:s, s:I}",

@@ -116,23 +116,62 @@ out:
 	return r;
 }
 
+struct event_job {
+	struct hn_custody *c;
+	const struct hn_evidence_item *it;
+	const char *action, *actor, *reason;
+	int64_t at;
+	json_t *detail;
+};
+
+static int
+event_job(struct hn_db *db, void *arg, struct hn_error *err)
+{
+	struct event_job *j = arg;
+
+	return hn_custody_event_tx(j->c, j->it, j->action, j->at, j->actor,
+	    j->reason, j->detail, err);
+}
+
 int
 hn_custody_event(struct hn_custody *c, const struct hn_evidence_item *it,
     const char *action, int64_t at, const char *actor, const char *reason,
     json_t *detail, struct hn_error *err)
 {
+	struct event_job j = { c, it, action, actor, reason, at, detail };
+
+	return hn_db_tx(c->db, event_job, &j, err);
+}
+
+struct item_job {
+	struct hn_custody *c;
+	struct hn_evidence_item *it;
+	const char *actor;
+	int64_t at;
+	json_t *intake, *seal; /* the events' details */
+};
+
+/* The item row and its intake and seal events, in the open transaction. */
+static int
+item_job(struct hn_db *db, void *arg, struct hn_error *err)
+{
+	struct item_job *j = arg;
 	int r;
 
-	if ((r = hn_db_begin(c->db)) != 0)
-		return hn_error_set(err, r, NULL, NULL, "cannot begin: %s",
-		    hn_db_errmsg(c->db));
-	r = hn_custody_event_tx(c, it, action, at, actor, reason, detail, err);
-	if (r == 0 && (r = hn_db_commit(c->db)) != 0)
-		hn_error_set(err, r, NULL, NULL, "cannot commit: %s",
-		    hn_db_errmsg(c->db));
+	r = hn_evidence_insert(db, j->it);
+	if (r == HN_EEXIST)
+		return hn_error_set(err, r, "name", NULL,
+		    "request %s already has an item named %s",
+		    j->it->request_id, j->it->name);
 	if (r != 0)
-		hn_db_rollback(c->db);
-	return r;
+		return hn_error_set(err, r, NULL, NULL,
+		    "cannot store the item: %s", hn_db_errmsg(db));
+	if ((r = hn_custody_event_tx(j->c, j->it, "intake", j->at, j->actor,
+	    "", json_object_size(j->intake) > 0 ? j->intake : NULL,
+	    err)) != 0)
+		return r;
+	return hn_custody_event_tx(j->c, j->it, "seal", j->at, j->actor, "",
+	    j->seal, err);
 }
 
 static int
@@ -141,6 +180,7 @@ add_item(struct hn_custody *c, const struct hn_intake_result *res,
     const char *actor, int64_t at, const char *sealed_for_hex,
     struct hn_evidence_item *it, int own_tx, struct hn_error *err)
 {
+	struct item_job j;
 	json_t *d = NULL, *s = NULL;
 	int r;
 
@@ -182,31 +222,14 @@ add_item(struct hn_custody *c, const struct hn_intake_result *res,
 	    (r = set(s, "sealed_for", json_string(sealed_for_hex))) != 0 ||
 	    (r = set(s, "existing_object", json_boolean(res->existed))) != 0)
 		goto out;
-	if (own_tx && (r = hn_db_begin(c->db)) != 0) {
-		r = hn_error_set(err, r, NULL, NULL, "cannot begin: %s",
-		    hn_db_errmsg(c->db));
-		goto out;
-	}
-	r = hn_evidence_insert(c->db, it);
-	if (r == HN_EEXIST)
-		r = hn_error_set(err, r, "name", NULL,
-		    "request %s already has an item named %s", request_id,
-		    it->name);
-	else if (r != 0)
-		r = hn_error_set(err, r, NULL, NULL, "cannot store the item: %s",
-		    hn_db_errmsg(c->db));
-	if (r == 0)
-		r = hn_custody_event_tx(c, it, "intake", at, actor, "",
-		    json_object_size(d) > 0 ? d : NULL, err);
-	if (r == 0)
-		r = hn_custody_event_tx(c, it, "seal", at, actor, "", s, err);
-	if (own_tx) {
-		if (r == 0 && (r = hn_db_commit(c->db)) != 0)
-			hn_error_set(err, r, NULL, NULL, "cannot commit: %s",
-			    hn_db_errmsg(c->db));
-		if (r != 0)
-			hn_db_rollback(c->db);
-	}
+	j.c = c;
+	j.it = it;
+	j.actor = actor;
+	j.at = at;
+	j.intake = d;
+	j.seal = s;
+	r = own_tx ? hn_db_tx(c->db, item_job, &j, err) :
+	    item_job(c->db, &j, err);
 out:
 	json_decref(d);
 	json_decref(s);

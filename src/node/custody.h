@@ -24,7 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "store/db.h"
+#include "store/store.h"
 #include "store/evidence.h"
 #include "store/intake.h"
 #include "util/err.h"

@@ -333,7 +333,7 @@ open_ledger(struct hn_node *n, struct hn_error *err)
 	    sizeof(path))) != 0 ||
 	    (r = hn_db_open(&n->ledger_db, path, err)) != 0)
 		return r;
-	hn_db_exec(n->ledger_db, "PRAGMA cache_size=-512");
+	(void)hn_db_cache_limit(n->ledger_db, 512);
 	if ((r = hn_ledger_open(&n->ledger_ro, n->ledger_db, n->key_name,
 	    n->sk, n->key_name, err)) != 0)
 		return r;

@@ -1,5 +1,7 @@
 #include "store/accounts.h"
 
+#include "store/db.h"
+
 #include <stdio.h>
 #include <string.h>
 

@@ -11,9 +11,8 @@
 #include <stdint.h>
 
 #include "crypto/password.h"
-#include "store/db.h"
+#include "store/store.h"
 
-extern const struct hn_migration hn_accounts_migrations[];
 
 #define HN_ACCOUNT_NAME_MAX 64
 #define HN_ROLE_NAME_MAX 24

@@ -1,5 +1,7 @@
 #include "store/blob.h"
 
+#include "store/db.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>

@@ -2,6 +2,7 @@
 
 #include "store/ledger_rows.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,6 +168,44 @@ int
 hn_db_rollback(struct hn_db *db)
 {
 	return hn_db_exec(db, "ROLLBACK");
+}
+
+int
+hn_db_tx(struct hn_db *db, hn_write_fn fn, void *arg, struct hn_error *err)
+{
+	int r;
+
+	assert(db != NULL && fn != NULL);
+	if (!sqlite3_get_autocommit(db->h))
+		return fn(db, arg, err); /* the owner of the open one decides */
+	if ((r = hn_db_begin(db)) != 0)
+		return hn_error_set(err, r, NULL, NULL,
+		    "cannot begin a transaction: %s", hn_db_errmsg(db));
+	if ((r = fn(db, arg, err)) == 0 && (r = hn_db_commit(db)) != 0)
+		hn_error_set(err, r, NULL, NULL, "cannot commit: %s",
+		    hn_db_errmsg(db));
+	if (r != 0 && !sqlite3_get_autocommit(db->h))
+		(void)hn_db_rollback(db);
+	return r;
+}
+
+int
+hn_db_ping(struct hn_db *db)
+{
+	return hn_db_exec(db, "SELECT 1");
+}
+
+int
+hn_db_cache_limit(struct hn_db *db, int kib)
+{
+	char sql[64];
+	int n;
+
+	assert(kib > 0);
+	n = snprintf(sql, sizeof(sql), "PRAGMA cache_size=-%d", kib);
+	if (n < 0 || (size_t)n >= sizeof(sql))
+		return HN_EINTERNAL;
+	return hn_db_exec(db, sql);
 }
 
 static int

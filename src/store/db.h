@@ -1,7 +1,8 @@
 /*
  * db.h - the node's SQLite database: open, migrations, transactions.
  *
- * SQL lives only in src/store/. One database per node, WAL mode,
+ * INTERNAL to src/store: nothing outside it includes this header (the
+ * public handles are in store/store.h). SQL lives only in src/store/. One database per node, WAL mode,
  * synchronous=FULL (an acknowledged commit survives power loss), foreign
  * keys on, a busy timeout so that readers never see SQLITE_BUSY.
  *
@@ -20,6 +21,7 @@
 
 #include <sqlite3.h>
 
+#include "store/store.h"
 #include "util/err.h"
 
 struct hn_migration {
@@ -27,14 +29,16 @@ struct hn_migration {
 	const char *sql; /* one or more statements */
 };
 
-struct hn_db;
+/* The migration families, in the order db.c applies them. */
+extern const struct hn_migration hn_ledger_migrations[];
+extern const struct hn_migration hn_fed_migrations[];
+extern const struct hn_migration hn_evidence_migrations[];
+extern const struct hn_migration hn_accounts_migrations[];
+extern const struct hn_migration hn_requests_migrations[];
 
-/* Opens (creating if needed) the database at path and applies migrations. */
-int hn_db_open(struct hn_db **out, const char *path, struct hn_error *err);
-/* Closes cleanly (checkpoints the WAL). NULL is a no-op. */
-void hn_db_close(struct hn_db *db);
+/* hn_db_open, hn_db_close, hn_db_tx, hn_db_errmsg: store/store.h. */
 
-/* The raw handle, for src/store/ files only. */
+/* The raw handle. */
 sqlite3 *hn_db_sqlite(struct hn_db *db);
 
 /*
@@ -67,7 +71,5 @@ void hn_db_col_text(sqlite3_stmt *st, int i, char *out, size_t size);
 int hn_db_rows(sqlite3_stmt *st, size_t size, size_t max,
     void (*row)(sqlite3_stmt *st, void *elem), void **out, size_t *n);
 
-/* The last SQLite error message of this connection (for logs only). */
-const char *hn_db_errmsg(struct hn_db *db);
 
 #endif

@@ -21,9 +21,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "store/db.h"
+#include "store/store.h"
 
-extern const struct hn_migration hn_evidence_migrations[];
 
 #define HN_EV_REQUEST_MAX 128
 #define HN_EV_NAME_MAX 200

@@ -1,5 +1,7 @@
 #include "store/evxfer.h"
 
+#include "store/db.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -23,7 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "store/db.h"
+#include "store/store.h"
 #include "store/evidence.h"
 #include "util/buf.h"
 

@@ -1,5 +1,7 @@
 #include "store/fed.h"
 
+#include "store/db.h"
+
 #include <stdlib.h>
 #include <string.h>
 

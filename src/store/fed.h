@@ -14,11 +14,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "store/db.h"
+#include "store/store.h"
 #include "util/buf.h"
 #include "util/err.h"
 
-extern const struct hn_migration hn_fed_migrations[];
 
 enum hn_out_status {
 	HN_OUT_QUEUED,

@@ -1,5 +1,7 @@
 #include "store/intake.h"
 
+#include "store/db.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>

@@ -37,7 +37,7 @@
 #include <stdint.h>
 
 #include "ledger/merkle.h"
-#include "store/db.h"
+#include "store/store.h"
 #include "util/buf.h"
 #include "util/err.h"
 
@@ -60,8 +60,8 @@ int hn_ledger_open(struct hn_ledger **out, struct hn_db *db,
 void hn_ledger_free(struct hn_ledger *l);
 
 /*
- * Appends one entry INSIDE the caller's open transaction (hn_db_begin ...
- * hn_db_commit), so that a request row and its ledger entry commit
+ * Appends one entry INSIDE the caller's open transaction (a hn_db_tx or
+ * hn_store_write job), so that a request row and its ledger entry commit
  * together; *index gets the entry's 0-based index. Outside a transaction
  * the append commits on its own. If this fails the caller must roll back.
  * HN_ETOOBIG beyond HN_LEDGER_ENTRY_MAX.
@@ -79,7 +79,7 @@ int hn_ledger_append(struct hn_ledger *l, const void *entry, size_t len,
 int hn_ledger_append_many(struct hn_ledger *l, const void *const *entries,
     const size_t *lens, size_t n, uint64_t *first)
     __attribute__((warn_unused_result));
-/* Recomputes the in-memory state from storage (after hn_db_rollback). */
+/* Recomputes the in-memory state from storage (after a rollback). */
 int hn_ledger_rollback(struct hn_ledger *l);
 
 /* The number of entries (including uncommitted ones of this connection). */

@@ -1,5 +1,7 @@
 #include "store/ledger_rows.h"
 
+#include "store/db.h"
+
 #include <string.h>
 
 const struct hn_migration hn_ledger_migrations[] = {

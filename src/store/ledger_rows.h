@@ -28,7 +28,6 @@
 #define HN_TILE_NODES 511         /* 256 + 128 + ... + 1 */
 #define HN_TILE_NODES_BYTES (HN_TILE_NODES * 32)
 
-extern const struct hn_migration hn_ledger_migrations[];
 
 /* Number of entries: max(idx) + 1, or 0. */
 int hn_store_ledger_size(struct hn_db *db, uint64_t *size);

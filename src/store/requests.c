@@ -1,5 +1,7 @@
 #include "store/requests.h"
 
+#include "store/db.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -19,9 +19,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "store/db.h"
+#include "store/store.h"
 
-extern const struct hn_migration hn_requests_migrations[];
 
 #define HN_RQ_NONE INT64_MIN
 #define HN_RQ_ORDER_LAST INT64_MAX /* order_key of a row not yet scheduled */

@@ -1,5 +1,7 @@
 #include "store/store.h"
 
+#include "store/db.h"
+
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>

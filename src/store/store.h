@@ -21,15 +21,49 @@
 
 #include <stdint.h>
 
-#include "store/db.h"
 #include "util/err.h"
 
 #define HN_STORE_BATCH_MAX 256
 #define HN_STORE_READERS_MAX 16
 
-struct hn_store;
+/*
+ * The public face of store/: opaque handles and functions only, no SQL and
+ * no SQLite type, so that a second engine can implement it (issue 14).
+ * SQLite itself, statements and BEGIN/COMMIT stay in store/db.h, which only
+ * src/store includes.
+ */
+struct hn_db;    /* one database connection; one thread at a time */
+struct hn_store; /* the storage service below */
 
 typedef int (*hn_write_fn)(struct hn_db *db, void *arg, struct hn_error *err);
+
+/*
+ * One connection for a single process (the CLI, tests, a node's read-only
+ * ledger): opens (creating if needed) the database at path and applies
+ * pending migrations (WAL, synchronous=FULL, foreign keys, busy timeout).
+ */
+int hn_db_open(struct hn_db **out, const char *path, struct hn_error *err)
+    __attribute__((warn_unused_result));
+/* Closes cleanly (checkpoints the WAL). NULL is a no-op. */
+void hn_db_close(struct hn_db *db);
+
+/*
+ * Runs fn(db, arg, err) in one transaction: BEGIN IMMEDIATE, fn, COMMIT
+ * (durable on return) when fn returns 0, ROLLBACK otherwise (fn's error is
+ * returned; HN_EDB/HN_EIO if BEGIN or COMMIT failed). Inside a transaction
+ * already open on db (a hn_store_write job, an outer hn_db_tx) fn simply
+ * runs in it and the owner of that transaction commits or rolls back.
+ * The writes of one logical change go in one fn.
+ */
+int hn_db_tx(struct hn_db *db, hn_write_fn fn, void *arg,
+    struct hn_error *err) __attribute__((warn_unused_result));
+
+/* A trivial read: 0 if the database answers (health checks). */
+int hn_db_ping(struct hn_db *db);
+/* Caps this connection's page cache at kib KiB (a mostly idle reader). */
+int hn_db_cache_limit(struct hn_db *db, int kib);
+/* The last error message of this connection (for logs and errors only). */
+const char *hn_db_errmsg(struct hn_db *db);
 
 /*
  * Opens the database at `path` (migrations applied) for the writer and up
