@@ -53,7 +53,7 @@
 #include "fed/envelope.h"
 #include "fed/fed.h"
 #include "fed/nodekey.h"
-#include "fed/peer.h"
+#include "fed/client.h"
 #include "net/fednode.h"
 #include "net/http.h"
 #include "node/node.h"
@@ -269,21 +269,22 @@ start(struct bnode *b)
 
 static char officer_token[256];
 
-static struct hn_peer *
+static struct hn_client *
 api_new(struct bnode *b, const char *token)
 {
-	struct hn_peer *c = NULL;
+	struct hn_client_opts o = { .url = b->url, .trust = HN_TRUST_PINS,
+	    .pins = &b->fp, .npins = 1, .token = token };
+	struct hn_client *c = NULL;
 	struct hn_error e;
 
-	if (hn_peer_new(&c, b->url, b->fp, NULL, NULL, &e) != 0 ||
-	    (token != NULL && hn_peer_set_bearer(c, token) != 0))
+	if (hn_client_new(&c, &o, &e) != 0)
 		die("API client");
 	return c;
 }
 
 /* body (a reference is stolen) -> *out (parsed answer, or NULL); status */
 static long
-api_call(struct hn_peer *c, const char *method, const char *path,
+api_call(struct hn_client *c, const char *method, const char *path,
     json_t *body, json_t **out)
 {
 	struct hn_buf b = HN_BUF_INIT(1 << 20);
@@ -294,7 +295,7 @@ api_call(struct hn_peer *c, const char *method, const char *path,
 	if (body != NULL && (s = json_dumps(body, JSON_COMPACT)) == NULL)
 		die("memory");
 	json_decref(body);
-	if (hn_peer_request(c, method, path, "application/json", s,
+	if (hn_client_request(c, method, path, "application/json", s,
 	    s != NULL ? strlen(s) : 0, 30000, &st, &b, &e) != 0) {
 		fprintf(stderr, "%s %s: %s\n", method, path, e.message);
 		die("API call");
@@ -311,14 +312,14 @@ api_call(struct hn_peer *c, const char *method, const char *path,
 static void
 officer_login(struct bnode *a)
 {
-	struct hn_peer *c = api_new(a, NULL);
+	struct hn_client *c = api_new(a, NULL);
 	char pw[128];
 	json_t *o = NULL;
 
 	if (api_call(c, "POST", "/v1/session", json_pack("{s:s, s:s}", "name",
 	    "admin", "password", a->admin_pw), &o) != 201 ||
 	    hn_json_str(o, "token") == NULL ||
-	    hn_peer_set_bearer(c, hn_json_str(o, "token")) != 0)
+	    hn_client_set_token(c, hn_json_str(o, "token")) != 0)
 		die("admin login");
 	json_decref(o);
 	if (api_call(c, "POST", "/v1/accounts", json_pack("{s:s, s:s}", "name",
@@ -327,7 +328,7 @@ officer_login(struct bnode *a)
 		die("officer account");
 	snprintf(pw, sizeof(pw), "%s", hn_json_str(o, "password"));
 	json_decref(o);
-	hn_peer_free(c);
+	hn_client_free(c);
 	c = api_new(a, NULL);
 	if (api_call(c, "POST", "/v1/session", json_pack("{s:s, s:s}", "name",
 	    "bench", "password", pw), &o) != 201 ||
@@ -337,7 +338,7 @@ officer_login(struct bnode *a)
 	    hn_json_str(o, "token"));
 	json_decref(o);
 	hn_wipe(pw, sizeof(pw));
-	hn_peer_free(c);
+	hn_client_free(c);
 }
 
 static json_t *
@@ -354,7 +355,7 @@ request(void)
 
 /* A draft request on VNM (POST /v1/requests): its id. */
 static void
-draft(struct hn_peer *c, char id[33])
+draft(struct hn_client *c, char id[33])
 {
 	json_t *o = NULL;
 	long st = api_call(c, "POST", "/v1/requests", request(), &o);
@@ -371,7 +372,7 @@ draft(struct hn_peer *c, char id[33])
 /* Sends draft id (the queueing transition, through the gate); registers
  * it first (its id is known: one id on both nodes, the message's too). */
 static int
-submit(struct hn_peer *c, const char id[33])
+submit(struct hn_client *c, const char id[33])
 {
 	char path[96];
 	double t0, t1;
@@ -429,7 +430,7 @@ static void *
 burst_thread(void *arg)
 {
 	struct burst_arg *ba = arg;
-	struct hn_peer *c = api_new(ba->a, officer_token);
+	struct hn_client *c = api_new(ba->a, officer_token);
 	int i;
 
 	for (i = 0; i < ba->count; i++)
@@ -437,7 +438,7 @@ burst_thread(void *arg)
 			draft(c, ba->ids[i]);
 		else
 			(void)submit(c, ba->ids[i]);
-	hn_peer_free(c);
+	hn_client_free(c);
 	return NULL;
 }
 
@@ -596,7 +597,7 @@ main(void)
 	struct hn_buf env = HN_BUF_INIT(HN_ENV_MAX);
 	pthread_t ckpt;
 	char *pad, id[33], (*ids)[33];
-	struct hn_peer *peer = NULL, *api;
+	struct hn_client *peer = NULL, *api;
 	struct hn_error e;
 	struct timespec ts;
 	json_t *parties, *d, *body;
@@ -607,7 +608,7 @@ main(void)
 
 	if (nseq < 10 || nseq > 5000 || nburst < 10 || nburst > 10000)
 		die("BENCH_SEQ 10..5000, BENCH_BURST 10..10000");
-	if (hn_crypto_init() != 0 || hn_peer_global_init() != 0)
+	if (hn_crypto_init() != 0 || hn_client_global_init() != 0)
 		die("init");
 	pthread_mutex_init(&T.mu, NULL);
 	pthread_cond_init(&T.cv, NULL);
@@ -666,13 +667,19 @@ main(void)
 	 * an envelope, refused before any storage). */
 	snprintf(path, sizeof(path), "%s/tls.crt", a.dir);
 	snprintf(regpath, sizeof(regpath), "%s/tls.key", a.dir);
-	if (hn_peer_new(&peer, b.url, b.fp, path, regpath, &e) != 0)
-		die("peer");
+	{
+		struct hn_client_opts o = { .url = b.url, .trust =
+		    HN_TRUST_PINS, .pins = &b.fp, .npins = 1, .cert = path,
+		    .key = regpath };
+
+		if (hn_client_new(&peer, &o, &e) != 0)
+			die("peer");
+	}
 	plain = calloc((size_t)nplain, sizeof(double));
 	for (i = 0; i < nplain + 20; i++) {
 		hn_buf_reset(&resp);
 		t0 = now_s();
-		if (hn_peer_request(peer, "POST", "/v1/inbox",
+		if (hn_client_request(peer, "POST", "/v1/inbox",
 		    "application/vnd.hanoinet.envelope", pad, env.len, 10000,
 		    &st, &resp, &e) != 0)
 			die(e.message);
@@ -718,7 +725,7 @@ main(void)
 			rawv[nraw++] = raw_commit_ms(k);
 		}
 	}
-	hn_peer_free(api);
+	hn_client_free(api);
 	qsort(e2e, (size_t)nseq, sizeof(double), cmpd);
 	qsort(acommit, (size_t)nseq, sizeof(double), cmpd);
 	qsort(rest, (size_t)nseq, sizeof(double), cmpd);
@@ -788,7 +795,7 @@ main(void)
 	printf("machine: %ld cpus; storage: %s (SQLite WAL, synchronous=FULL)"
 	    "\n", sysconf(_SC_NPROCESSORS_ONLN), base);
 
-	hn_peer_free(peer);
+	hn_client_free(peer);
 	ckpt_stop = 1;
 	pthread_join(ckpt, NULL);
 	hn_http_stop(a.http);

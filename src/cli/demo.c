@@ -43,7 +43,7 @@
 #include "crypto/x509.h"
 #include "fed/directory.h"
 #include "fed/nodekey.h"
-#include "fed/peer.h"
+#include "fed/client.h"
 #include "fed/signed.h"
 #include "util/asset.h"
 #include "util/buf.h"
@@ -393,28 +393,28 @@ call(struct proc *p, const char *token, const char *method,
     const char *path, json_t *body, long *status, json_t **resp)
 {
 	struct hn_buf b = HN_BUF_INIT(1 << 20);
-	struct hn_peer *c = NULL;
+	struct hn_client_opts o = { .url = p->url, .trust = HN_TRUST_PINS,
+	    .pins = &p->fp, .npins = 1, .token = token };
+	struct hn_client *c = NULL;
 	struct hn_error err;
 	char *s = NULL;
 	int r;
 
 	*resp = NULL;
-	if ((r = hn_peer_new(&c, p->url, p->fp, NULL, NULL, &err)) != 0)
-		goto out;
-	if (token != NULL && (r = hn_peer_set_bearer(c, token)) != 0)
+	if ((r = hn_client_new(&c, &o, &err)) != 0)
 		goto out;
 	if (body != NULL && (s = json_dumps(body, JSON_COMPACT)) == NULL) {
 		r = HN_ENOMEM;
 		goto out;
 	}
-	if ((r = hn_peer_request(c, method, path, "application/json", s,
+	if ((r = hn_client_request(c, method, path, "application/json", s,
 	    s ? strlen(s) : 0, 30000, status, &b, &err)) != 0)
 		goto out;
 	*resp = hn_json_parse(b.data ? b.data : "", b.len, b.max, 64, NULL);
 out:
 	free(s);
 	json_decref(body);
-	hn_peer_free(c);
+	hn_client_free(c);
 	hn_buf_release(&b);
 	return r;
 }
@@ -713,7 +713,7 @@ cmd_demo(int argc, char **argv)
 	}
 	if (optind != argc)
 		return hn_cli_usage(USAGE);
-	if (hn_crypto_init() != 0 || hn_peer_global_init() != 0)
+	if (hn_crypto_init() != 0 || hn_client_global_init() != 0)
 		return hn_cli_fail(1, "cannot initialise the crypto libraries");
 	memset(ps, 0, sizeof(ps));
 	hn_log_set_level(HN_LOG_WARN);

@@ -35,6 +35,8 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/node_client.h"
+#include "cli/upload.h"
 #include "crypto/seal.h"
 #include "crypto/sha256.h"
 #include "crypto/sign.h"
@@ -50,8 +52,6 @@
 #include "store/evidence.h"
 #include "store/intake.h"
 #include "store/requests.h"
-#include "net/client.h"
-#include "net/upload.h"
 #include "util/buf.h"
 #include "util/encode.h"
 #include "util/file.h"
@@ -399,7 +399,7 @@ static int
 add_remote(const char *url, const char *token_file, const char *cacert,
     const char *request, const char *desc, int argc, char **argv, int first)
 {
-	struct hn_upload_opts o;
+	struct hn_cli_upload o;
 	struct progress pr;
 	struct hn_error err;
 	struct stat st;
@@ -438,7 +438,7 @@ add_remote(const char *url, const char *token_file, const char *cacert,
 		clock_gettime(CLOCK_MONOTONIC, &pr.start);
 		pr.last = pr.start;
 		hn_error_clear(&err);
-		rc = hn_upload_file(&o, argv[i], &item, &err);
+		rc = hn_cli_upload_file(&o, argv[i], &item, &err);
 		if (rc != 0) {
 			rc = hn_cli_fail(rc == HN_ENOTFOUND || rc == HN_EINVAL ? 2 :
 			    1, "%s: %s", argv[i], err.message);
@@ -1258,12 +1258,12 @@ cmd_evidence_send(int argc, char **argv)
 	const char *cacert = NULL, *cond = NULL, *why = NULL, *t;
 	const char *req = NULL;
 	struct hn_buf resp = HN_BUF_INIT(1u << 20);
-	struct hn_client cl;
+	struct hn_client *cl = NULL;
 	struct hn_error err;
 	char token[1024], path[128], xfer[64] = "", *body = NULL;
 	long wait_s = 3600, st = 0, i;
 	json_t *in = NULL, *j = NULL;
-	int c, rc = 1, open_ = 0;
+	int c, rc = 1;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "i:t:u:T:c:C:y:w:r:", opts,
@@ -1296,11 +1296,10 @@ cmd_evidence_send(int argc, char **argv)
 		    "$HANOINET_TOKEN (from POST /v1/session)");
 	}
 	hn_error_clear(&err);
-	if (hn_client_init(&cl, url, cacert, token, &err) != 0) {
+	if (hn_cli_client(&cl, url, cacert, token, &err) != 0) {
 		hn_wipe(token, sizeof(token));
 		return hn_cli_fail(2, "%s", err.message);
 	}
-	open_ = 1;
 	hn_wipe(token, sizeof(token));
 	if ((in = json_pack("{s:s}", "to", to)) == NULL ||
 	    (cond != NULL && json_object_set_new(in, "conditions",
@@ -1313,7 +1312,8 @@ cmd_evidence_send(int argc, char **argv)
 		goto done;
 	}
 	snprintf(path, sizeof(path), "/v1/evidence/%s/transfer", item);
-	if (hn_client_call(&cl, "POST", path, body, &st, &resp, &err) != 0) {
+	if (hn_client_request(cl, "POST", path, "application/json", body,
+	    strlen(body), 0, &st, &resp, &err) != 0) {
 		rc = hn_cli_fail(2, "%s", err.message);
 		goto done;
 	}
@@ -1342,8 +1342,8 @@ cmd_evidence_send(int argc, char **argv)
 		json_decref(j);
 		j = NULL;
 		hn_buf_reset(&resp);
-		if (hn_client_call(&cl, "GET", path, NULL, &st, &resp,
-		    &err) == 0 && st == 200 &&
+		if (hn_client_request(cl, "GET", path, NULL, NULL, 0, 0, &st,
+		    &resp, &err) == 0 && st == 200 &&
 		    (j = hn_json_parse(resp.data, resp.len, resp.max, 8,
 		    NULL)) != NULL) {
 			a = json_object_get(j, "transfers");
@@ -1381,8 +1381,7 @@ done:
 	json_decref(in);
 	free(body);
 	hn_buf_release(&resp);
-	if (open_)
-		hn_client_release(&cl);
+	hn_client_free(cl);
 	return rc;
 usage:
 	return hn_cli_usage("usage: hanoinet evidence send --item ID --to PARTY "

@@ -74,12 +74,11 @@ cmd_login(int argc, char **argv)
 {
 	char pw[HN_PASSWORD_MAX + 2];
 	struct hn_cli_node o = { 0 };
-	struct hn_client cl;
+	struct hn_client *cl = NULL;
 	json_t *body = NULL, *ans = NULL;
 	char *text = NULL;
 	int r;
 
-	memset(&cl, 0, sizeof(cl));
 	if ((argc = hn_cli_node_opts(&o, argc, argv)) != 2 ||
 	    argv[1][0] == '-')
 		return hn_cli_usage("usage: hanoinet login [--node URL] "
@@ -88,13 +87,16 @@ cmd_login(int argc, char **argv)
 		return hn_cli_usage("no password given");
 	if ((r = hn_cli_connect(&cl, &o, 0)) != 0)
 		goto out;
-	cl.token[0] = '\0';
+	if (hn_client_set_token(cl, NULL) != 0) {
+		r = hn_cli_fail(2, "out of memory");
+		goto out;
+	}
 	body = json_pack("{s:s, s:s}", "name", argv[1], "password", pw);
 	if (body == NULL || (text = json_dumps(body, JSON_COMPACT)) == NULL) {
 		r = hn_cli_fail(2, "out of memory");
 		goto out;
 	}
-	if ((r = hn_cli_call(&cl, "POST", "/v1/session", text, &ans)) != 0)
+	if ((r = hn_cli_call(cl, "POST", "/v1/session", text, &ans)) != 0)
 		goto out;
 	if (hn_json_str(ans, "token") == NULL ||
 	    save_token(o.node, hn_json_str(ans, "token")) != 0) {
@@ -113,7 +115,7 @@ out:
 	}
 	json_decref(body);
 	json_decref(ans);
-	hn_client_release(&cl);
+	hn_client_free(cl);
 	return r;
 }
 
@@ -121,19 +123,18 @@ int
 cmd_logout(int argc, char **argv)
 {
 	struct hn_cli_node o = { 0 };
-	struct hn_client cl;
+	struct hn_client *cl = NULL;
 	char path[PATH_MAX];
 	json_t *ans = NULL;
 	int r;
 
-	memset(&cl, 0, sizeof(cl));
 	if ((argc = hn_cli_node_opts(&o, argc, argv)) != 1)
 		return hn_cli_usage("usage: hanoinet logout [--node URL]");
 	if ((r = hn_cli_connect(&cl, &o, 1)) != 0)
 		return r;
-	r = hn_cli_call(&cl, "DELETE", "/v1/session", NULL, &ans);
+	r = hn_cli_call(cl, "DELETE", "/v1/session", NULL, &ans);
 	json_decref(ans);
-	hn_client_release(&cl);
+	hn_client_free(cl);
 	if (hn_cli_session_path(o.node, path, sizeof(path)) == 0)
 		unlink(path);
 	if (r == 0)

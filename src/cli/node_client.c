@@ -62,7 +62,23 @@ hn_cli_session_path(const char *url, char *out, size_t max)
 }
 
 int
-hn_cli_connect(struct hn_client *cl, const struct hn_cli_node *o,
+hn_cli_client(struct hn_client **cl, const char *url, const char *cacert,
+    const char *token, struct hn_error *err)
+{
+	struct hn_client_opts o;
+
+	memset(&o, 0, sizeof(o));
+	o.url = url;
+	o.trust = cacert != NULL ? HN_TRUST_CAFILE : HN_TRUST_SYSTEM;
+	o.cafile = cacert;
+	o.token = token;
+	o.accept = "application/json";
+	o.timeout_ms = HN_CLI_TIMEOUT_MS;
+	return hn_client_new(cl, &o, err);
+}
+
+int
+hn_cli_connect(struct hn_client **cl, const struct hn_cli_node *o,
     int need_session)
 {
 	struct hn_buf tok = HN_BUF_INIT(256);
@@ -89,7 +105,7 @@ hn_cli_connect(struct hn_client *cl, const struct hn_cli_node *o,
 		return hn_cli_fail(1, "not logged in to %s (run 'hanoinet "
 		    "login NAME')", o->node);
 	}
-	r = hn_client_init(cl, o->node, cacert, tok.data, &e);
+	r = hn_cli_client(cl, o->node, cacert, tok.data, &e);
 	hn_buf_release_secret(&tok);
 	if (r != 0)
 		return hn_cli_usage("%s", e.message);
@@ -134,7 +150,7 @@ int
 hn_cli_call(struct hn_client *cl, const char *method, const char *path,
     const char *body, json_t **out)
 {
-	struct hn_buf b = HN_BUF_INIT(HN_CLIENT_RESP_MAX);
+	struct hn_buf b = HN_BUF_INIT(HN_CLI_RESP_MAX);
 	struct hn_error e;
 	json_t *o = NULL;
 	long status;
@@ -142,7 +158,9 @@ hn_cli_call(struct hn_client *cl, const char *method, const char *path,
 
 	*out = NULL;
 	hn_error_clear(&e);
-	if ((r = hn_client_call(cl, method, path, body, &status, &b, &e)) != 0) {
+	if ((r = hn_client_request(cl, method, path, body != NULL ?
+	    "application/json" : NULL, body, body != NULL ? strlen(body) : 0, 0,
+	    &status, &b, &e)) != 0) {
 		hn_buf_release(&b);
 		return hn_cli_fail(2, "%s", e.message);
 	}

@@ -10,9 +10,11 @@
 
 #include <jansson.h>
 
-#include "net/client.h"
+#include "fed/client.h"
 
 #define HN_DEFAULT_NODE "https://127.0.0.1:8247"
+#define HN_CLI_RESP_MAX (16U << 20)   /* a node's JSON answer */
+#define HN_CLI_TIMEOUT_MS 60000L      /* per request */
 
 struct hn_cli_node {
 	const char *node;   /* --node URL */
@@ -27,9 +29,15 @@ int hn_cli_node_opts(struct hn_cli_node *o, int argc, char **argv);
 /* The session file path for the node URL. */
 int hn_cli_session_path(const char *url, char *out, size_t max);
 
+/* A client of a node's API: the node's certificate trusted from cacert
+ * (NULL: the system's CAs), the bearer token (NULL: none), JSON answers. */
+int hn_cli_client(struct hn_client **cl, const char *url, const char *cacert,
+    const char *token, struct hn_error *err)
+    __attribute__((warn_unused_result));
+
 /* Opens a client with the stored session (if any; need_session: fail
  * with a hint to log in first when there is none). Prints on failure. */
-int hn_cli_connect(struct hn_client *cl, const struct hn_cli_node *o,
+int hn_cli_connect(struct hn_client **cl, const struct hn_cli_node *o,
     int need_session);
 
 /*

@@ -55,11 +55,10 @@ cmd_request_create(int argc, char **argv)
 {
 	struct hn_buf b = HN_BUF_INIT(HN_REQUEST_MAX_BYTES);
 	struct hn_cli_node o = { 0 };
-	struct hn_client cl;
+	struct hn_client *cl = NULL;
 	json_t *ans = NULL;
 	int r, js;
 
-	memset(&cl, 0, sizeof(cl));
 	argc = hn_cli_node_opts(&o, argc, argv);
 	js = argc > 0 && has_flag(&argc, argv, "--json");
 	if (argc != 2)
@@ -71,7 +70,7 @@ cmd_request_create(int argc, char **argv)
 	}
 	if ((r = hn_cli_connect(&cl, &o, 1)) != 0)
 		goto out;
-	if ((r = hn_cli_call(&cl, "POST", "/v1/requests", b.data ? b.data :
+	if ((r = hn_cli_call(cl, "POST", "/v1/requests", b.data ? b.data :
 	    "", &ans)) != 0)
 		goto out;
 	if (js)
@@ -84,7 +83,7 @@ cmd_request_create(int argc, char **argv)
 out:
 	json_decref(ans);
 	hn_buf_release(&b);
-	hn_client_release(&cl);
+	hn_client_free(cl);
 	return r;
 }
 
@@ -110,13 +109,12 @@ cmd_request_list(int argc, char **argv)
 	static const char *const filters[] = { "kind", "party", "state",
 		"side", "due", "limit", "cursor", NULL };
 	struct hn_cli_node o = { 0 };
-	struct hn_client cl;
+	struct hn_client *cl = NULL;
 	char path[1024] = "/v1/requests", q[900] = "";
 	json_t *ans = NULL, *items, *it;
 	size_t k;
 	int i, j, r, js;
 
-	memset(&cl, 0, sizeof(cl));
 	argc = hn_cli_node_opts(&o, argc, argv);
 	js = argc > 0 && has_flag(&argc, argv, "--json");
 	for (i = 1; i < argc; i += 2) { /* --filter VALUE pairs */
@@ -134,7 +132,7 @@ cmd_request_list(int argc, char **argv)
 	snprintf(path, sizeof(path), "/v1/requests%s", q);
 	if ((r = hn_cli_connect(&cl, &o, 1)) != 0)
 		return r;
-	if ((r = hn_cli_call(&cl, "GET", path, NULL, &ans)) != 0)
+	if ((r = hn_cli_call(cl, "GET", path, NULL, &ans)) != 0)
 		goto out;
 	if (js) {
 		r = print_json(ans);
@@ -154,7 +152,7 @@ cmd_request_list(int argc, char **argv)
 		printf("(more: --cursor %s)\n", hn_json_str(ans, "next_cursor"));
 out:
 	json_decref(ans);
-	hn_client_release(&cl);
+	hn_client_free(cl);
 	return r;
 }
 
@@ -162,12 +160,11 @@ int
 cmd_request_show(int argc, char **argv)
 {
 	struct hn_cli_node o = { 0 };
-	struct hn_client cl;
+	struct hn_client *cl = NULL;
 	char path[128];
 	json_t *ans = NULL;
 	int r;
 
-	memset(&cl, 0, sizeof(cl));
 	argc = hn_cli_node_opts(&o, argc, argv);
 	has_flag(&argc, argv, "--json"); /* the answer is JSON either way */
 	if (argc != 2 || !hn_rq_id_valid(argv[1]))
@@ -176,10 +173,10 @@ cmd_request_show(int argc, char **argv)
 	snprintf(path, sizeof(path), "/v1/requests/%s", argv[1]);
 	if ((r = hn_cli_connect(&cl, &o, 1)) != 0)
 		return r;
-	if ((r = hn_cli_call(&cl, "GET", path, NULL, &ans)) == 0)
+	if ((r = hn_cli_call(cl, "GET", path, NULL, &ans)) == 0)
 		r = print_json(ans);
 	json_decref(ans);
-	hn_client_release(&cl);
+	hn_client_free(cl);
 	return r;
 }
 
@@ -187,12 +184,11 @@ static int
 transition(struct hn_cli_node *o, const char *id, const char *to,
     json_t *body)
 {
-	struct hn_client cl;
+	struct hn_client *cl = NULL;
 	char path[160], *text = NULL;
 	json_t *ans = NULL;
 	int r;
 
-	memset(&cl, 0, sizeof(cl));
 	if (to != NULL)
 		snprintf(path, sizeof(path), "/v1/requests/%s/transitions", id);
 	else
@@ -201,7 +197,7 @@ transition(struct hn_cli_node *o, const char *id, const char *to,
 		return hn_cli_fail(2, "out of memory");
 	if ((r = hn_cli_connect(&cl, o, 1)) != 0)
 		goto out;
-	if ((r = hn_cli_call(&cl, "POST", path, text, &ans)) != 0)
+	if ((r = hn_cli_call(cl, "POST", path, text, &ans)) != 0)
 		goto out;
 	printf("%s: %s -> %s, ledger index %lld\n", hn_json_str(ans, "id"),
 	    hn_json_str(ans, "from_state"), hn_json_str(ans, "state"),
@@ -210,7 +206,7 @@ transition(struct hn_cli_node *o, const char *id, const char *to,
 out:
 	free(text);
 	json_decref(ans);
-	hn_client_release(&cl);
+	hn_client_free(cl);
 	return r;
 }
 

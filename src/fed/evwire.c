@@ -185,13 +185,6 @@ hn_fed_self(struct hn_fed *f)
 	return f->cfg.party;
 }
 
-void
-hn_fed_tls_files(struct hn_fed *f, const char **cert, const char **key)
-{
-	*cert = f->cfg.tls_cert;
-	*key = f->cfg.tls_key;
-}
-
 long
 hn_fed_timeout_ms(struct hn_fed *f)
 {

@@ -70,19 +70,8 @@ int hn_fed_receipt_check(struct hn_fed *f, const char *data, size_t len,
     struct hn_receipt **out, struct hn_error *err)
     __attribute__((warn_unused_result));
 
-/* This node's party code, and its TLS client identity (PEM files). */
+/* This node's party code. */
 const char *hn_fed_self(struct hn_fed *f);
-void hn_fed_tls_files(struct hn_fed *f, const char **cert, const char **key);
 long hn_fed_timeout_ms(struct hn_fed *f);
-
-struct hn_peer;
-/*
- * A new client (fed/peer.h) to p's first endpoint, accepting any of its
- * TLS pins, with cert/key (PEM files) as our identity. Failover between
- * endpoints is issue 14.
- */
-int hn_fed_peer_open(struct hn_peer **out, const struct hn_dir_party *p,
-    const char *cert, const char *key, struct hn_error *err)
-    __attribute__((warn_unused_result));
 
 #endif

@@ -12,7 +12,7 @@
 #include "crypto/sign.h"
 #include "fed/evwire.h"
 #include "fed/fed_int.h"
-#include "fed/peer.h"
+#include "fed/client.h"
 #include "fed/timefmt.h"
 #include "store/fed.h"
 #include "util/encode.h"
@@ -20,7 +20,8 @@
 #include "util/json.h"
 #include "util/log.h"
 
-_Static_assert(HN_PEER_MAX_PINS == HN_DIR_MAX_PINS, "one bound on pins");
+_Static_assert(HN_DIR_MAX_PINS <= HN_CLIENT_PINS_MAX, "every pin of an "
+    "endpoint fits the client");
 
 #define DUE_BATCH 64
 /* Claims: one row per delivery thread, plus the receipts queued for the
@@ -127,18 +128,27 @@ int
 hn_fed_directory_fetch(struct hn_fed *f, int64_t now, struct hn_error *err)
 {
 	struct hn_buf b = HN_BUF_INIT(HN_DIR_MAX);
-	struct hn_peer *p = NULL;
+	struct hn_client_opts o;
+	struct hn_client *p = NULL;
 	long status = 0;
 	int r;
 
 	if (f->cfg.registry_url == NULL || f->cfg.registry_url[0] == '\0')
 		return hn_error_set(err, HN_ENOTFOUND, "registry_url", NULL,
 		    "no registry URL configured");
-	if ((r = hn_peer_new(&p, f->cfg.registry_url,
-	    f->has_registry_pin ? f->registry_pin : NULL, f->cfg.tls_cert,
-	    f->cfg.tls_key, err)) < 0)
+	/* the directory is signed: the pin, if any, only keeps out a
+	 * look-alike that would serve an old one */
+	memset(&o, 0, sizeof(o));
+	o.url = f->cfg.registry_url;
+	o.trust = f->has_registry_pin ? HN_TRUST_PINS : HN_TRUST_NONE;
+	o.pins = (const uint8_t (*)[32])f->registry_pin;
+	o.npins = 1;
+	o.cert = f->cfg.tls_cert;
+	o.key = f->cfg.tls_key;
+	o.timeout_ms = f->cfg.timeout_ms;
+	if ((r = hn_client_new(&p, &o, err)) < 0)
 		goto out;
-	if ((r = hn_peer_request(p, "GET", "/v1/directory", NULL, NULL, 0,
+	if ((r = hn_client_request(p, "GET", "/v1/directory", NULL, NULL, 0,
 	    f->cfg.timeout_ms, &status, &b, err)) < 0)
 		goto out;
 	if (status != 200) {
@@ -148,7 +158,7 @@ hn_fed_directory_fetch(struct hn_fed *f, int64_t now, struct hn_error *err)
 	}
 	r = hn_fed_directory_offer(f, b.data, b.len, now, err);
 out:
-	hn_peer_free(p);
+	hn_client_free(p);
 	hn_buf_release(&b);
 	return r;
 }
@@ -273,7 +283,7 @@ hn_fed_close(struct hn_fed *f)
 		size_t j;
 
 		for (j = 0; j < f->workers[i].npeers; j++)
-			hn_peer_free(f->workers[i].peers[j].p);
+			hn_client_free(f->workers[i].peers[j].p);
 		free(f->workers[i].due);
 	}
 	for (i = 0; i < f->nmarks; i++)
@@ -281,7 +291,7 @@ hn_fed_close(struct hn_fed *f)
 	free(f->workers);
 	free(f->inflight);
 	for (i = 0; i < f->nwpeers; i++)
-		hn_peer_free(f->wpeers[i].p);
+		hn_client_free(f->wpeers[i].p);
 	hn_directory_free(f->dir);
 	pthread_rwlock_destroy(&f->dir_lock);
 	pthread_mutex_destroy(&f->mu);
@@ -790,29 +800,28 @@ out_unlocked:
 /* ---- the delivery worker (sender side) ---- */
 
 int
-hn_fed_peer_open(struct hn_peer **out, const struct hn_dir_party *p,
-    const char *cert, const char *key, struct hn_error *err)
+hn_fed_client_new(struct hn_fed *f, const struct hn_dir_party *p,
+    struct hn_client **out, struct hn_error *err)
 {
 	const struct hn_dir_endpoint *ep = hn_dir_party_endpoint(p);
-	int r;
+	struct hn_client_opts o;
 
 	*out = NULL;
 	if (ep == NULL)
 		return hn_error_set(err, HN_ENOTFOUND, "endpoints", NULL,
 		    "%s has no endpoint", p != NULL ? p->code : "-");
-	if ((r = hn_peer_new(out, ep->url, ep->tls_sha256[0], cert, key,
-	    err)) < 0)
-		return r;
-	if ((r = hn_peer_set_pins(*out, ep->tls_sha256, ep->npins)) < 0) {
-		hn_peer_free(*out);
-		*out = NULL;
-		return hn_error_set(err, r, "tls_sha256", NULL,
-		    "cannot set the pins");
-	}
-	return 0;
+	memset(&o, 0, sizeof(o));
+	o.url = ep->url;
+	o.trust = HN_TRUST_PINS;
+	o.pins = (const uint8_t (*)[32])ep->tls_sha256;
+	o.npins = ep->npins;
+	o.cert = f->cfg.tls_cert;
+	o.key = f->cfg.tls_key;
+	o.timeout_ms = f->cfg.timeout_ms;
+	return hn_client_new(out, &o, err);
 }
 
-struct hn_peer *
+struct hn_client *
 hn_fed_peer_for(struct hn_fed *f, struct peer_slot *slots, size_t *n,
     const struct hn_dir_party *p, struct hn_error *err)
 {
@@ -831,12 +840,12 @@ hn_fed_peer_for(struct hn_fed *f, struct peer_slot *slots, size_t *n,
 		if (strcmp(slots[i].code, p->code) == 0)
 			s = &slots[i];
 	if (s != NULL && strcmp(s->url, ep->url) != 0) {
-		hn_peer_free(s->p); /* the node moved */
+		hn_client_free(s->p); /* the node moved */
 		s->p = NULL;
 	}
 	if (s == NULL) {
 		if (*n == MAX_PEERS) {
-			hn_peer_free(slots[0].p);
+			hn_client_free(slots[0].p);
 			memmove(&slots[0], &slots[1],
 			    (MAX_PEERS - 1) * sizeof(slots[0]));
 			(*n)--;
@@ -847,14 +856,11 @@ hn_fed_peer_for(struct hn_fed *f, struct peer_slot *slots, size_t *n,
 	}
 	if (s->p == NULL) {
 		memcpy(s->url, ep->url, strlen(ep->url) + 1);
-		if (hn_fed_peer_open(&s->p, p, f->cfg.tls_cert,
-		    f->cfg.tls_key, err) < 0)
+		if (hn_fed_client_new(f, p, &s->p, err) < 0)
 			return NULL;
-	} else if (hn_peer_set_pins(s->p, ep->tls_sha256, ep->npins) < 0) {
-		hn_error_set(err, HN_ENOMEM, NULL, NULL, "out of memory");
-		hn_peer_free(s->p);
-		s->p = NULL;
-		return NULL;
+	} else {
+		hn_client_set_pins(s->p,
+		    (const uint8_t (*)[32])ep->tls_sha256, ep->npins);
 	}
 	return s->p;
 }
@@ -1119,7 +1125,7 @@ deliver_one(struct hn_fed_worker *w, struct hn_outbox_row *row)
 	struct hn_receipt *rc = NULL;
 	const struct hn_dir_party *p;
 	struct hn_error err;
-	struct hn_peer *peer;
+	struct hn_client *peer;
 	char msg[HN_OUT_ERROR_MAX] = "";
 	uint8_t pk[HN_ED25519_PK_LEN];
 	json_t *body = NULL;
@@ -1157,7 +1163,7 @@ deliver_one(struct hn_fed_worker *w, struct hn_outbox_row *row)
 		msgf(msg, sizeof(msg), "%s", err.message);
 		goto done;
 	}
-	r = hn_peer_request(peer, "POST", "/v1/inbox",
+	r = hn_client_request(peer, "POST", "/v1/inbox",
 	    "application/vnd.hanoinet.envelope", env.data, env.len,
 	    f->cfg.timeout_ms, &status, &resp, &err);
 	if (r < 0) {

@@ -141,6 +141,14 @@ int hn_fed_directory_raw(struct hn_fed *f, struct hn_buf *out);
 void hn_fed_directory_info(struct hn_fed *f, uint64_t *serial,
     int64_t *expires_at, size_t *nparties);
 
+/* A client for the node of directory entry p (copy it, or hold the
+ * directory lock): its URL, pinned by its certificate's fingerprint, our
+ * node certificate as client certificate (mutual TLS). */
+struct hn_client;
+int hn_fed_client_new(struct hn_fed *f, const struct hn_dir_party *p,
+    struct hn_client **out, struct hn_error *err)
+    __attribute__((warn_unused_result));
+
 /* A copy of the languages `party` accepts (its directory entry: a JSON
  * array of tags, art. 40); NULL if it is not in the held directory. */
 json_t *hn_fed_party_languages(struct hn_fed *f, const char *party);

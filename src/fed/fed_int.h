@@ -8,7 +8,7 @@
 #include <pthread.h>
 
 #include "fed/fed.h"
-#include "fed/peer.h"
+#include "fed/client.h"
 #include "store/fed.h"
 
 #define MAX_PEERS 64
@@ -24,7 +24,7 @@ struct fed_mark {
 struct peer_slot {
 	char code[4];
 	char url[HN_DIR_URL_MAX + 1];
-	struct hn_peer *p;
+	struct hn_client *p;
 };
 
 struct hn_fed_worker {
@@ -82,7 +82,7 @@ struct hn_fed {
 
 /* The cached client for a directory entry among a thread's slots. Called
  * with the directory lock held. */
-struct hn_peer *hn_fed_peer_for(struct hn_fed *f, struct peer_slot *slots,
+struct hn_client *hn_fed_peer_for(struct hn_fed *f, struct peer_slot *slots,
     size_t *n, const struct hn_dir_party *p, struct hn_error *err);
 
 void *hn_fed_witness_main(void *arg);

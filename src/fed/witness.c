@@ -355,7 +355,7 @@ witness_peer(struct hn_fed *f, const char *code, int64_t now)
 	uint8_t proof[64][32];
 	const struct hn_dir_party *p;
 	struct hn_checkpoint cp;
-	struct hn_peer *peer;
+	struct hn_client *peer;
 	struct hn_error err;
 	struct hn_note n;
 	char path[128];
@@ -373,7 +373,7 @@ witness_peer(struct hn_fed *f, const char *code, int64_t now)
 		r = HN_ENOTFOUND;
 		goto out;
 	}
-	if ((r = hn_peer_request(peer, "GET", "/v1/log/checkpoint", NULL, NULL,
+	if ((r = hn_client_request(peer, "GET", "/v1/log/checkpoint", NULL, NULL,
 	    0, f->cfg.timeout_ms, &status, &cpb, &err)) < 0 ||
 	    status != 200) {
 		hn_log(HN_LOG_INFO, "witness.unreachable", "peer=%s status=%ld "
@@ -395,7 +395,7 @@ witness_peer(struct hn_fed *f, const char *code, int64_t now)
 			r = HN_EINTERNAL;
 			goto out;
 		}
-		if ((r = hn_peer_request(peer, "GET", path, NULL, NULL, 0,
+		if ((r = hn_client_request(peer, "GET", path, NULL, NULL, 0,
 		    f->cfg.timeout_ms, &status, &pb, &err)) < 0 ||
 		    status != 200) {
 			r = r < 0 ? r : HN_ENET;
@@ -412,7 +412,7 @@ witness_peer(struct hn_fed *f, const char *code, int64_t now)
 	    (const uint8_t (*)[32])proof, np, now, &out, &err)) < 0)
 		goto out;
 	/* Give the peer our cosignature (best effort). */
-	if (hn_peer_request(peer, "POST", "/v1/log/cosignature",
+	if (hn_client_request(peer, "POST", "/v1/log/cosignature",
 	    "text/plain; charset=utf-8", out.data, out.len, f->cfg.timeout_ms,
 	    &status, &resp, &err) < 0 || status != 200)
 		hn_log(HN_LOG_INFO, "witness.cosignature_not_returned",

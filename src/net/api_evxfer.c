@@ -40,7 +40,7 @@
 #include "crypto/sha256.h"
 #include "crypto/sign.h"
 #include "fed/evwire.h"
-#include "fed/peer.h"
+#include "fed/client.h"
 #include "fed/timefmt.h"
 #include "node/custody.h"
 #include "net/evidence_int.h"
@@ -715,7 +715,7 @@ struct sender {
 	char request[HN_EV_REQUEST_MAX + 1]; /* the offer's: on both nodes */
 	struct hn_dir_party peer;
 	uint64_t total, sent;
-	struct hn_peer *pc;
+	struct hn_client *pc;
 	int slot;
 };
 
@@ -853,7 +853,7 @@ post(struct sender *s, const char *method, const char *path, json_t *pl,
 			(void)hn_file_write_atomic(fn, obj.data, obj.len, 0600);
 	}
 	hn_buf_reset(resp);
-	rc = hn_peer_request(s->pc, method, path,
+	rc = hn_client_request(s->pc, method, path,
 	    "application/vnd.hanoinet.evidence", obj.data, obj.len,
 	    hn_fed_timeout_ms(s->f), st, resp, &e);
 	hn_buf_release(&obj);
@@ -1196,7 +1196,7 @@ sender_main(void *arg)
 		    (unsigned long long)s->sent, why);
 		set_state(s, "interrupted", why);
 	}
-	hn_peer_free(s->pc);
+	hn_client_free(s->pc);
 	pthread_mutex_lock(&snd.mu);
 	snd.xfer[s->slot][0] = '\0';
 	snd.running--;
@@ -1512,16 +1512,10 @@ hn_api_evidence_transfer(struct hn_req *r)
 	snprintf(s->xfer, sizeof(s->xfer), "%s", bj.t.xfer);
 	if ((rc = hn_store_write(r->node->store, begin_job, &bj, &e)) != 0)
 		goto fail;
-	{
-		const char *crt, *key;
-
-		hn_fed_tls_files(f, &crt, &key);
-		if ((rc = hn_fed_peer_open(&s->pc, &s->peer, crt, key,
-		    &e)) != 0)
-			goto fail;
-	}
+	if ((rc = hn_fed_client_new(f, &s->peer, &s->pc, &e)) != 0)
+		goto fail;
 	if ((rc = start(s)) != 0) {
-		hn_peer_free(s->pc);
+		hn_client_free(s->pc);
 		rc = hn_resp_error(r, 503, "unavailable", NULL, NULL,
 		    "too many transfers in progress; the transfer %s is "
 		    "recorded and resumes when asked again", bj.t.xfer);
@@ -1542,7 +1536,7 @@ fail:
 	rc = hn_resp_err(r, &e);
 out:
 	if (s != NULL)
-		hn_peer_free(s->pc);
+		hn_client_free(s->pc);
 	free(s);
 	json_decref(body);
 	return rc;
@@ -1556,7 +1550,6 @@ hn_evxfer_resume(struct hn_node *n, int64_t now)
 	struct sender **ss = NULL;
 	struct hn_db *db = NULL;
 	struct hn_error e;
-	const char *crt, *key;
 	char path[HN_BLOB_PATH_MAX];
 	struct stat sb;
 	size_t cnt = 0, i, k = 0;
@@ -1568,7 +1561,6 @@ hn_evxfer_resume(struct hn_node *n, int64_t now)
 	if (hn_xfer_out_pending(db, &v, &cnt) != 0 || cnt == 0 ||
 	    (ss = calloc(cnt, sizeof(*ss))) == NULL)
 		goto out;
-	hn_fed_tls_files(f, &crt, &key);
 	for (i = 0; i < cnt; i++) {
 		struct sender *s;
 
@@ -1614,9 +1606,9 @@ out:
 			free(s);
 			continue;
 		}
-		if (hn_fed_peer_open(&s->pc, &s->peer, crt, key, &e) != 0 ||
+		if (hn_fed_client_new(f, &s->peer, &s->pc, &e) != 0 ||
 		    start(s) != 0) {
-			hn_peer_free(s->pc);
+			hn_client_free(s->pc);
 			free(s);
 			continue;
 		}

@@ -1,6 +1,5 @@
-#include "net/upload.h"
+#include "cli/upload.h"
 
-#include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -10,85 +9,29 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/node_client.h"
+#include "fed/client.h"
 #include "util/buf.h"
-#include "util/file.h"
 #include "util/json.h"
 
 #define RESP_MAX (1u << 20)
+#define PIECE_TIMEOUT_MS 300000L /* 4 MiB on a slow line */
 
 struct call {
-	CURL *c;
-	const struct hn_upload_opts *o;
+	struct hn_client *c;
 	struct hn_buf resp;
 	long status;
 };
 
-static size_t
-on_data(char *p, size_t size, size_t n, void *arg)
-{
-	struct hn_buf *b = arg;
-
-	if (hn_buf_add(b, p, size * n) != 0)
-		return 0;
-	return size * n;
-}
-
-/*
- * One HTTP exchange: method, path (appended to the URL), body of len bytes
- * with content type ctype. Sets c->status and c->resp; HN_ENET if no
- * answer came.
- */
+/* A JSON exchange; sets c->status and c->resp. HN_ENET if no answer. */
 static int
 exchange(struct call *c, const char *method, const char *path,
-    const void *body, size_t len, const char *ctype, struct hn_error *err)
+    const char *body, struct hn_error *err)
 {
-	struct curl_slist *h = NULL;
-	struct hn_buf url = HN_BUF_INIT(8192), auth = HN_BUF_INIT(1024);
-	struct hn_buf ct = HN_BUF_INIT(256);
-	CURLcode cc;
-	int r = 0;
-
 	hn_buf_reset(&c->resp);
-	c->status = 0;
-	if (hn_buf_addf(&url, "%s%s", c->o->url, path) != 0 ||
-	    hn_buf_addf(&auth, "Authorization: Bearer %s", c->o->token) != 0 ||
-	    hn_buf_addf(&ct, "Content-Type: %s", ctype) != 0) {
-		r = hn_error_set(err, HN_ETOOBIG, NULL, NULL, "URL too long");
-		goto out;
-	}
-	h = curl_slist_append(h, auth.data);
-	h = curl_slist_append(h, ct.data);
-	h = curl_slist_append(h, "Expect:");
-	curl_easy_reset(c->c);
-	curl_easy_setopt(c->c, CURLOPT_URL, url.data);
-	curl_easy_setopt(c->c, CURLOPT_CUSTOMREQUEST, method);
-	curl_easy_setopt(c->c, CURLOPT_HTTPHEADER, h);
-	curl_easy_setopt(c->c, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(c->c, CURLOPT_WRITEDATA, &c->resp);
-	curl_easy_setopt(c->c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c->c, CURLOPT_CONNECTTIMEOUT, 10L);
-	curl_easy_setopt(c->c, CURLOPT_TIMEOUT, 300L);
-	curl_easy_setopt(c->c, CURLOPT_PROTOCOLS_STR, "https,http");
-	if (c->o->cacert != NULL)
-		curl_easy_setopt(c->c, CURLOPT_CAINFO, c->o->cacert);
-	if (body != NULL) {
-		curl_easy_setopt(c->c, CURLOPT_POSTFIELDS, body);
-		curl_easy_setopt(c->c, CURLOPT_POSTFIELDSIZE_LARGE,
-		    (curl_off_t)len);
-	}
-	cc = curl_easy_perform(c->c);
-	if (cc != CURLE_OK) {
-		r = hn_error_set(err, HN_ENET, NULL, NULL, "%s %s: %s", method,
-		    url.data, curl_easy_strerror(cc));
-		goto out;
-	}
-	curl_easy_getinfo(c->c, CURLINFO_RESPONSE_CODE, &c->status);
-out:
-	curl_slist_free_all(h);
-	hn_buf_release(&url);
-	hn_buf_release(&auth);
-	hn_buf_release(&ct);
-	return r;
+	return hn_client_request(c->c, method, path, "application/json", body,
+	    body != NULL ? strlen(body) : 0, PIECE_TIMEOUT_MS, &c->status,
+	    &c->resp, err);
 }
 
 /* The node's JSON answer, or an error carrying its message. */
@@ -119,8 +62,7 @@ get_offset(struct call *c, const char *id, uint64_t *off, struct hn_error *err)
 	int r;
 
 	snprintf(path, sizeof(path), "/v1/evidence/uploads/%s", id);
-	if ((r = exchange(c, "GET", path, NULL, 0, "application/json",
-	    err)) != 0)
+	if ((r = exchange(c, "GET", path, NULL, err)) != 0)
 		return r;
 	if ((j = answer(c, 200, err)) == NULL)
 		return err != NULL && err->code ? err->code : HN_ENET;
@@ -137,19 +79,37 @@ pause_ms(unsigned ms)
 	nanosleep(&ts, NULL);
 }
 
+/* PUT bytes [off, off + want) of the file, streamed. */
+static int
+put_piece(struct call *c, const char *p, int fd, uint64_t off, size_t want,
+    json_t **j, struct hn_error *err)
+{
+	char q[300];
+	int r;
+
+	*j = NULL;
+	snprintf(q, sizeof(q), "%s?offset=%llu", p, (unsigned long long)off);
+	hn_buf_reset(&c->resp);
+	if ((r = hn_client_request_fd(c->c, "PUT", q,
+	    "application/octet-stream", fd, off, want, PIECE_TIMEOUT_MS,
+	    &c->status, &c->resp, err)) != 0)
+		return r;
+	if ((*j = answer(c, 200, err)) == NULL)
+		return err != NULL && err->code ? err->code : HN_ENET;
+	return 0;
+}
+
 int
-hn_upload_file(const struct hn_upload_opts *o, const char *path,
+hn_cli_upload_file(const struct hn_cli_upload *o, const char *path,
     json_t **item, struct hn_error *err)
 {
-	struct call c = { NULL, o, HN_BUF_INIT(RESP_MAX), 0 };
+	struct call c = { NULL, HN_BUF_INIT(RESP_MAX), 0 };
 	json_t *req = NULL, *j = NULL;
 	char *body = NULL, id[80], p[256];
 	const char *name, *s;
-	uint8_t *buf = NULL;
 	uint64_t off = 0, size;
 	unsigned pieces = 0, tries = 0;
 	struct stat st;
-	ssize_t n;
 	int fd = -1, r, failed_once = 0;
 
 	*item = NULL;
@@ -163,19 +123,15 @@ hn_upload_file(const struct hn_upload_opts *o, const char *path,
 	}
 	size = (uint64_t)st.st_size;
 	name = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
-	if ((c.c = curl_easy_init()) == NULL ||
-	    (buf = malloc(HN_UPLOAD_PUT)) == NULL) {
-		r = HN_ENOMEM;
+	if ((r = hn_cli_client(&c.c, o->url, o->cacert, o->token, err)) != 0)
 		goto out;
-	}
 	req = json_pack("{s:s,s:s,s:s}", "request", o->request, "name", name,
 	    "description", o->description != NULL ? o->description : "");
 	if (req == NULL || (body = hn_json_dump(req)) == NULL) {
 		r = HN_ENOMEM;
 		goto out;
 	}
-	if ((r = exchange(&c, "POST", "/v1/evidence", body, strlen(body),
-	    "application/json", err)) != 0)
+	if ((r = exchange(&c, "POST", "/v1/evidence", body, err)) != 0)
 		goto out;
 	if ((j = answer(&c, 201, err)) == NULL) {
 		r = err != NULL && err->code ? err->code : HN_ENET;
@@ -193,36 +149,28 @@ hn_upload_file(const struct hn_upload_opts *o, const char *path,
 	snprintf(p, sizeof(p), "/v1/evidence/uploads/%s", id);
 
 	while (off < size) {
-		char q[300];
 		size_t want = size - off < HN_UPLOAD_PUT ? (size_t)(size - off) :
 		    HN_UPLOAD_PUT;
 
-		if (lseek(fd, (off_t)off, SEEK_SET) != (off_t)off ||
-		    (n = hn_fd_read_full(fd, buf, want)) != (ssize_t)want) {
-			r = hn_error_set(err, HN_EIO, NULL, NULL,
-			    "%s: read error (did the file change?)", path);
-			goto out;
-		}
-		snprintf(q, sizeof(q), "%s?offset=%llu", p,
-		    (unsigned long long)off);
 		if (o->fail_after != 0 && pieces == o->fail_after &&
 		    !failed_once) {
 			failed_once = 1;
 			r = hn_error_set(err, HN_ENET, NULL, NULL,
 			    "simulated interruption");
 		} else {
-			r = exchange(&c, "PUT", q, buf, want,
-			    "application/octet-stream", err);
-			if (r == 0 && (j = answer(&c, 200, err)) == NULL)
-				r = err != NULL && err->code ? err->code : HN_ENET;
+			r = put_piece(&c, p, fd, off, want, &j, err);
+		}
+		if (r == HN_EIO) {
+			r = hn_error_set(err, HN_EIO, NULL, NULL,
+			    "%s: read error (did the file change?)", path);
+			goto out;
 		}
 		if (r != 0) {
 			/* ask where the node stands and go on from there */
 			if (++tries > HN_UPLOAD_RETRIES)
 				goto out;
 			pause_ms(100u << (tries < 6 ? tries : 6));
-			if (get_offset(&c, id, &off, err) != 0)
-				continue;
+			(void)get_offset(&c, id, &off, err);
 			continue;
 		}
 		tries = 0;
@@ -234,8 +182,7 @@ hn_upload_file(const struct hn_upload_opts *o, const char *path,
 			o->progress(o->arg, off);
 	}
 	snprintf(p, sizeof(p), "/v1/evidence/uploads/%s/finish", id);
-	if ((r = exchange(&c, "POST", p, "{}", 2, "application/json",
-	    err)) != 0)
+	if ((r = exchange(&c, "POST", p, "{}", err)) != 0)
 		goto out;
 	if ((*item = answer(&c, 201, err)) == NULL) {
 		r = err != NULL && err->code ? err->code : HN_ENET;
@@ -255,12 +202,10 @@ hn_upload_file(const struct hn_upload_opts *o, const char *path,
 out:
 	if (fd >= 0)
 		close(fd);
-	if (c.c != NULL)
-		curl_easy_cleanup(c.c);
+	hn_client_free(c.c);
 	hn_buf_release(&c.resp);
 	json_decref(req);
 	json_decref(j);
 	free(body);
-	free(buf);
 	return r;
 }

@@ -1,14 +1,15 @@
 /*
- * upload.h - the client side of the evidence upload API (libcurl):
+ * upload.h - the client side of the evidence upload API:
  * `hanoinet evidence add FILE --url URL` streams a file to a node in pieces
  * of HN_UPLOAD_PUT bytes (whole chunks), and resumes after a failure: it
  * asks the node where the upload stands (GET) and continues from there, at
  * most HN_UPLOAD_RETRIES times in a row, with a growing pause.
  *
- * Memory: one piece buffer (4 MiB) whatever the file size.
+ * Memory: none in proportion to the file; each piece is streamed from the
+ * file (fed/client.h hn_client_request_fd).
  */
-#ifndef HN_NET_UPLOAD_H
-#define HN_NET_UPLOAD_H
+#ifndef HN_CLI_UPLOAD_H
+#define HN_CLI_UPLOAD_H
 
 #include <jansson.h>
 #include <stdint.h>
@@ -18,7 +19,7 @@
 #define HN_UPLOAD_PUT (4u << 20)
 #define HN_UPLOAD_RETRIES 6
 
-struct hn_upload_opts {
+struct hn_cli_upload {
 	const char *url;     /* https://host:port (no trailing slash needed) */
 	const char *token;   /* bearer token */
 	const char *cacert;  /* PEM file to trust (the node's tls.crt), or NULL */
@@ -36,7 +37,7 @@ struct hn_upload_opts {
  * Uploads `path` (name = its last component). On success *item is the
  * node's answer to finish ({item, sha256, size, ...}; caller decrefs).
  */
-int hn_upload_file(const struct hn_upload_opts *o, const char *path,
+int hn_cli_upload_file(const struct hn_cli_upload *o, const char *path,
     json_t **item, struct hn_error *err) __attribute__((warn_unused_result));
 
 #endif
