@@ -54,6 +54,7 @@
 #include "store/requests.h"
 #include "util/buf.h"
 #include "util/encode.h"
+#include "util/hook.h"
 #include "util/file.h"
 #include "util/json.h"
 
@@ -426,9 +427,8 @@ add_remote(const char *url, const char *token_file, const char *cacert,
 	o.description = desc;
 	o.progress = progress_cb;
 	o.arg = &pr;
-	t = getenv("HN_TEST_UPLOAD_FAIL_AFTER"); /* tests: drop once */
-	if (t != NULL)
-		o.fail_after = (unsigned)strtoul(t, NULL, 10);
+	/* tests: drop the connection once (util/hook.h) */
+	o.fail_after = (unsigned)hn_hook_int(HN_HOOK_UPLOAD_FAIL_AFTER);
 	for (i = first; i < argc; i++) {
 		memset(&pr, 0, sizeof(pr));
 		pr.name = strrchr(argv[i], '/') ? strrchr(argv[i], '/') + 1 :

@@ -56,6 +56,7 @@
 #include "store/store.h"
 #include "util/encode.h"
 #include "util/file.h"
+#include "util/hook.h"
 #include "util/json.h"
 #include "util/log.h"
 
@@ -729,14 +730,6 @@ static struct {
 } snd = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0,
 	{ "" }, { 0 } };
 
-static long
-env_long(const char *name)
-{
-	const char *v = getenv(name);
-
-	return v != NULL && v[0] != '\0' ? strtol(v, NULL, 10) : 0;
-}
-
 /* Sleeps ms unless the node stops; 1 if it is stopping. */
 static int
 pause_ms(long ms)
@@ -826,7 +819,7 @@ post(struct sender *s, const char *method, const char *path, json_t *pl,
 	struct hn_buf obj = HN_BUF_INIT(HN_EVW_MAX);
 	struct hn_error e;
 	char ts[HN_TIME_LEN + 1];
-	const char *dump = getenv("HN_TEST_XFER_DUMP");
+	const char *dump = hn_hook_str(HN_HOOK_XFER_DUMP);
 	json_t *ej;
 	int rc;
 
@@ -842,7 +835,7 @@ post(struct sender *s, const char *method, const char *path, json_t *pl,
 		hn_buf_release(&obj);
 		return SENT_FINAL;
 	}
-	if (dump != NULL && dump[0] != '\0') {
+	if (dump != NULL) {
 		/* tests: keep what went on the wire */
 		char fn[4200];
 		json_t *o = json_object_get(pl, "offset");
@@ -929,8 +922,8 @@ piece(int fd, const uint8_t hdr[HN_SEAL_HEADER_LEN], uint64_t off,
 }
 
 /*
- * Tests (HN_TEST_XFER_HOLD_AFTER): the sender holds between two pieces
- * until the file named by HN_TEST_XFER_RELEASE exists (until the node
+ * Tests (HN_HOOK_XFER_HOLD_AFTER): the sender holds between two pieces
+ * until the file named by HN_HOOK_XFER_RELEASE exists (until the node
  * stops, if unset), so that a test can kill either node while a known
  * number of bytes is held by the recipient, whatever the machine's
  * speed. 1 if the node stops meanwhile.
@@ -938,9 +931,9 @@ piece(int fd, const uint8_t hdr[HN_SEAL_HEADER_LEN], uint64_t off,
 static int
 hold(void)
 {
-	const char *rel = getenv("HN_TEST_XFER_RELEASE");
+	const char *rel = hn_hook_str(HN_HOOK_XFER_RELEASE);
 
-	while (rel == NULL || rel[0] == '\0' || access(rel, F_OK) != 0)
+	while (rel == NULL || access(rel, F_OK) != 0)
 		if (pause_ms(50))
 			return 1;
 	return 0;
@@ -971,8 +964,8 @@ send_all(struct sender *s, char *why, size_t whylen)
 	json_t *pl;
 
 	hn_error_clear(&e);
-	stop_after = env_long("HN_TEST_XFER_STOP_AFTER");
-	hold_after = env_long("HN_TEST_XFER_HOLD_AFTER");
+	stop_after = hn_hook_int(HN_HOOK_XFER_STOP_AFTER);
+	hold_after = hn_hook_int(HN_HOOK_XFER_HOLD_AFTER);
 	/* never send an object that does not verify */
 	if ((rc = hn_blob_verify(hn_ev_blobs(), s->it.sha256, hn_ev_keys(),
 	    NULL, &e)) != 0) {
@@ -1016,11 +1009,11 @@ send_all(struct sender *s, char *why, size_t whylen)
 		attempts++;
 		/* where does the recipient stand? */
 		pl = json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:s}", "op", "offer",
-		    "request", getenv("HN_TEST_XFER_REQUEST") != NULL ?
-		    getenv("HN_TEST_XFER_REQUEST") : s->request,
+		    "request", hn_hook_str(HN_HOOK_XFER_REQUEST) != NULL ?
+		    hn_hook_str(HN_HOOK_XFER_REQUEST) : s->request,
 		    "name", s->it.name,
 		    "description", s->it.description, "sha256",
-		    getenv("HN_TEST_XFER_WRONG_SHA") != NULL ?
+		    hn_hook_on(HN_HOOK_XFER_WRONG_SHA) ?
 		    "0000000000000000000000000000000000000000000000000000000000000000" :
 		    s->it.sha256, "size", (json_int_t)s->it.size,
 		    "sealed_size", (json_int_t)s->total, "conditions",
