@@ -99,6 +99,9 @@ hn_fed_open(struct hn_fed **out, const struct hn_fed_config *cfg,
 		f->cfg.future_skew_s = 300;
 	if (f->cfg.directory_refresh_ms <= 0)
 		f->cfg.directory_refresh_ms = 60000;
+	f->retry.base_ms = f->cfg.retry_base_ms;
+	f->retry.max_ms = f->cfg.retry_max_ms;
+	f->retry.max_attempts = f->cfg.max_attempts;
 	pthread_rwlock_init(&f->dir_lock, NULL);
 	pthread_mutex_init(&f->mu, NULL);
 	pthread_cond_init(&f->cv, NULL);
@@ -311,6 +314,23 @@ hn_fed_kick(struct hn_fed *f)
 	f->kicks++;
 	pthread_cond_signal(&f->wcv); /* one idle delivery thread */
 	pthread_mutex_unlock(&f->mu);
+}
+
+void
+hn_fed_retry_policy(struct hn_fed *f, struct hn_retry *out)
+{
+	*out = f->retry;
+}
+
+void
+hn_fed_count_evidence(struct hn_fed *f, enum hn_fed_ev_count what)
+{
+	if (what == HN_FED_EV_ATTEMPT)
+		STAT_INC(f, ev_attempts);
+	else if (what == HN_FED_EV_ACKNOWLEDGED)
+		STAT_INC(f, ev_acknowledged);
+	else
+		STAT_INC(f, ev_failed);
 }
 
 void
@@ -981,21 +1001,6 @@ marks_store(struct hn_db *db, void *arg, struct hn_error *err)
 	return 0;
 }
 
-static long
-backoff_ms(struct hn_fed *f, int attempts)
-{
-	double d = (double)f->cfg.retry_base_ms;
-	int i;
-
-	for (i = 1; i < attempts && d < (double)f->cfg.retry_max_ms; i++)
-		d *= 2;
-	if (d > (double)f->cfg.retry_max_ms)
-		d = (double)f->cfg.retry_max_ms;
-	/* +-50 % jitter so that many senders do not retry in step. */
-	d = d * (0.5 + (double)hn_random_uniform(1000) / 1000.0);
-	return d < 1 ? 1 : (long)d;
-}
-
 /* Records a failed attempt: retry later, or failed for good. */
 static void
 record_failure(struct hn_fed *f, const char *msg_id, const char *recipient,
@@ -1007,8 +1012,7 @@ record_failure(struct hn_fed *f, const char *msg_id, const char *recipient,
 	mj.f = f;
 	mj.msg_id = msg_id;
 	mj.attempts = attempts;
-	if (final || (f->cfg.max_attempts > 0 &&
-	    mj.attempts >= f->cfg.max_attempts)) {
+	if (final || hn_retry_exhausted(&f->retry, mj.attempts)) {
 		mj.status = HN_OUT_FAILED;
 		mj.next_ms = 0;
 		STAT_INC(f, out_failed);
@@ -1016,7 +1020,8 @@ record_failure(struct hn_fed *f, const char *msg_id, const char *recipient,
 		    "error=\"%s\"", msg_id, recipient, mj.attempts, msg);
 	} else {
 		mj.status = HN_OUT_DELIVERING;
-		mj.next_ms = hn_fed_now_ms() + backoff_ms(f, mj.attempts);
+		mj.next_ms = hn_fed_now_ms() + hn_retry_delay_ms(&f->retry,
+		    mj.attempts);
 		hn_log(HN_LOG_INFO, "outbox.retry", "id=%s to=%s attempts=%d "
 		    "in_ms=%lld error=\"%s\"", msg_id, recipient, mj.attempts,
 		    (long long)(mj.next_ms - hn_fed_now_ms()), msg);
@@ -1192,11 +1197,7 @@ deliver_one(struct hn_fed_worker *w, struct hn_outbox_row *row)
 
 		msgf(msg, sizeof(msg), "HTTP %ld %s: %s", status,
 		    code ? code : "", m ? m : "");
-		/* A definite refusal will not change by retrying; a busy or
-		 * confused receiver (5xx, 429, stale directory) may. */
-		if (status >= 400 && status < 500 && status != 429 &&
-		    !(code && strcmp(code, "stale_directory") == 0))
-			final = 1;
+		final = !hn_retry_answer(status, code);
 		json_decref(j);
 	}
 done:

@@ -179,13 +179,24 @@ int hn_fed_inbox(struct hn_fed *f, const char *body, size_t len,
     const uint8_t *peer_fp, int64_t now, int *status, const char **ctype,
     struct hn_buf *resp);
 
+/* The retry policy (fed/retry.h) of this runtime's configuration: every
+ * sender of the node (messages, evidence transfers) follows it. */
+struct hn_retry;
+void hn_fed_retry_policy(struct hn_fed *f, struct hn_retry *out);
+
 /* Counters for /metrics and the API. */
 struct hn_fed_stats {
 	uint64_t inbox_accepted, inbox_duplicates, inbox_rejected;
 	uint64_t out_attempts, out_delivered, out_failed;
+	/* evidence transfers (node/evsend.c), counted by the same engine */
+	uint64_t ev_attempts, ev_acknowledged, ev_failed;
 	uint64_t witness_alerts, witness_cosigned;
 };
 void hn_fed_stats(struct hn_fed *f, struct hn_fed_stats *out);
+/* Counts an evidence transfer's attempt, acknowledgement or failure. */
+enum hn_fed_ev_count { HN_FED_EV_ATTEMPT, HN_FED_EV_ACKNOWLEDGED,
+	HN_FED_EV_FAILED };
+void hn_fed_count_evidence(struct hn_fed *f, enum hn_fed_ev_count what);
 
 /*
  * Witnessing (docs/protocol.md section 6). Checks a peer's signed

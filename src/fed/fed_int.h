@@ -8,6 +8,7 @@
 #include <pthread.h>
 
 #include "fed/fed.h"
+#include "fed/retry.h"
 #include "fed/client.h"
 #include "store/fed.h"
 
@@ -41,6 +42,7 @@ struct hn_fed_worker {
 struct hn_fed {
 	struct hn_fed_config cfg;
 	struct hn_fed_env env;
+	struct hn_retry retry;              /* from cfg: messages, evidence */
 	uint8_t sk[HN_ED25519_SK_LEN];
 
 	pthread_rwlock_t dir_lock;

@@ -6,12 +6,8 @@
  *   POST /v1/evidence/{id}/transfer {to, conditions?, reason?}
  *        -> 202 {transfer, item, to, state: "sending", total}
  *   GET  /v1/evidence/{id}/transfers -> {transfers: [...]}
- * A thread per transfer sends the item sealed for the recipient's key
- * (only the 124-byte header is re-wrapped; the stored ciphertext goes as
- * it is) in pieces of HN_EVW_PIECE bytes, each a signed object; it asks
- * the recipient where it stands first (offer) and continues from there,
- * so an interrupted transfer resumes; the recipient's signed receipt
- * ends it.
+ * The handler checks the item, the request and the recipient, then the
+ * evidence sender (node/evsend.h) records and sends the transfer.
  *
  * Receiving side (peer: mutual TLS, pinned certificate, signed object,
  * authenticated exactly as /v1/inbox; fed/evwire.h):
@@ -40,14 +36,14 @@
 #include "crypto/sha256.h"
 #include "crypto/sign.h"
 #include "fed/evwire.h"
-#include "fed/client.h"
 #include "fed/timefmt.h"
-#include "node/custody.h"
 #include "net/evidence_int.h"
 #include "net/fednode.h"
 #include "net/http.h"
-#include "node/node.h"
 #include "net/routes.h"
+#include "node/custody.h"
+#include "node/evsend.h"
+#include "node/node.h"
 #include "store/blob.h"
 #include "store/evidence.h"
 #include "store/evxfer.h"
@@ -56,13 +52,10 @@
 #include "store/store.h"
 #include "util/encode.h"
 #include "util/file.h"
-#include "util/hook.h"
 #include "util/json.h"
 #include "util/log.h"
 
 #define SIZE_MAX_ITEM (1ull << 40) /* 1 TiB */
-#define SENDERS_MAX 8
-#define ATTEMPTS_MAX 10
 #define RESP_MAX (64u << 10)
 
 static const char *
@@ -704,606 +697,112 @@ out:
 }
 
 /* ====================================================================== */
-/* sending side                                                            */
+/* sending side: the API of node/evsend.h                                  */
 /* ====================================================================== */
 
-struct sender {
-	struct hn_node *n;
-	struct hn_fed *f;
-	char xfer[HN_XFER_ID_LEN + 1];
-	char to[4];
-	struct hn_evidence_item it;
-	char request[HN_EV_REQUEST_MAX + 1]; /* the offer's: on both nodes */
-	struct hn_dir_party peer;
-	uint64_t total, sent;
-	struct hn_client *pc;
-	int slot;
-};
-
-static struct {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	int stopping;
-	int running;
-	char xfer[SENDERS_MAX][HN_XFER_ID_LEN + 1];
-	uint64_t sent[SENDERS_MAX];
-} snd = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0,
-	{ "" }, { 0 } };
-
-/* Sleeps ms unless the node stops; 1 if it is stopping. */
+/* The evidence sender's view of the node. */
 static int
-pause_ms(long ms)
+sender_env(struct hn_node *n, struct hn_evsend_env *env, struct hn_error *err)
 {
-	struct timespec ts;
-	int stop;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += ms / 1000;
-	ts.tv_nsec += (ms % 1000) * 1000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
-	pthread_mutex_lock(&snd.mu);
-	while (!snd.stopping &&
-	    pthread_cond_timedwait(&snd.cv, &snd.mu, &ts) == 0)
-		;
-	stop = snd.stopping;
-	pthread_mutex_unlock(&snd.mu);
-	return stop;
-}
-
-struct out_state_job {
-	const char *xfer, *state, *error, *receipt;
-	uint64_t sent;
-	int64_t their_index, acked_at;
-	const struct hn_evidence_item *it; /* acknowledged: custody */
-	const char *to;
-	const char *receipt_sha;
-};
-
-static int
-out_state_job(struct hn_db *db, void *arg, struct hn_error *err)
-{
-	struct out_state_job *j = arg;
-	struct hn_custody c;
-	char actor[64];
-	json_t *d;
-	int r;
-
-	if ((r = hn_xfer_out_update(db, j->xfer, j->state, j->sent, j->error,
-	    j->their_index, j->receipt, j->acked_at)) != 0 || j->it == NULL)
-		return r;
-	hn_ev_custody(&c, db);
-	snprintf(actor, sizeof(actor), "node %s", j->to);
-	if ((d = json_pack("{s:s,s:s,s:I,s:s}", "recipient", j->to,
-	    "transfer", j->xfer, "their_ledger_index",
-	    (json_int_t)j->their_index, "receipt_sha256",
-	    j->receipt_sha)) == NULL)
-		return HN_ENOMEM;
-	r = hn_custody_event_tx(&c, j->it, "acknowledged", j->acked_at, actor,
-	    "signed receipt: every chunk and the SHA-256 verified by the "
-	    "recipient", d, err);
-	json_decref(d);
-	return r;
-}
-
-static void
-set_state(struct sender *s, const char *state, const char *error)
-{
-	struct out_state_job j;
-	struct hn_error e;
-
-	memset(&j, 0, sizeof(j));
-	j.xfer = s->xfer;
-	j.state = state;
-	j.error = error != NULL ? error : "";
-	j.sent = s->sent;
-	j.their_index = -1;
-	if (hn_store_write(s->n->store, out_state_job, &j, &e) != 0)
-		hn_log(HN_LOG_ERROR, "evidence.transfer_state", "transfer=%s "
-		    "msg=\"%s\"", s->xfer, e.message);
-}
-
-enum { SENT_OK, SENT_RETRY, SENT_FINAL };
-
-/*
- * Signs and posts one object; *st and resp (JSON or receipt) set.
- * SENT_RETRY: network, 5xx, 429 (try again later); SENT_FINAL: another
- * 4xx (reason in why); SENT_OK: 2xx or a 409 that carries an offset.
- */
-static int
-post(struct sender *s, const char *method, const char *path, json_t *pl,
-    long *st, struct hn_buf *resp, char *why, size_t whylen)
-{
-	struct hn_buf obj = HN_BUF_INIT(HN_EVW_MAX);
-	struct hn_error e;
-	char ts[HN_TIME_LEN + 1];
-	const char *dump = hn_hook_str(HN_HOOK_XFER_DUMP);
-	json_t *ej;
 	int rc;
 
-	hn_error_clear(&e);
-	hn_time_format(ts, (int64_t)time(NULL));
-	json_object_set_new(pl, "v", json_integer(1));
-	json_object_set_new(pl, "transfer", json_string(s->xfer));
-	json_object_set_new(pl, "sender", json_string(hn_fed_self(s->f)));
-	json_object_set_new(pl, "recipient", json_string(s->to));
-	json_object_set_new(pl, "time", json_string(ts));
-	if ((rc = hn_fed_evidence_sign(s->f, pl, &obj)) != 0) {
-		snprintf(why, whylen, "cannot sign: %s", hn_strerror(rc));
-		hn_buf_release(&obj);
-		return SENT_FINAL;
-	}
-	if (dump != NULL) {
-		/* tests: keep what went on the wire */
-		char fn[4200];
-		json_t *o = json_object_get(pl, "offset");
-
-		if (snprintf(fn, sizeof(fn), "%s/%s-%lld", dump,
-		    hn_json_str(pl, "op"), o ? (long long)json_integer_value(o) :
-		    0LL) < (int)sizeof(fn))
-			(void)hn_file_write_atomic(fn, obj.data, obj.len, 0600);
-	}
-	hn_buf_reset(resp);
-	rc = hn_client_request(s->pc, method, path,
-	    "application/vnd.hanoinet.evidence", obj.data, obj.len,
-	    hn_fed_timeout_ms(s->f), st, resp, &e);
-	hn_buf_release(&obj);
-	if (rc != 0) {
-		snprintf(why, whylen, "%s", msg_of(&e, rc));
-		return SENT_RETRY;
-	}
-	if (*st >= 200 && *st < 300)
-		return SENT_OK;
-	if (*st >= 500 || *st == 429) {
-		snprintf(why, whylen, "HTTP %ld", *st);
-		return SENT_RETRY;
-	}
-	ej = hn_json_parse(resp->data ? resp->data : "", resp->len, RESP_MAX,
-	    4, NULL);
-	if (*st == 409 && json_is_integer(json_object_get(ej, "offset")) &&
-	    strcmp(hn_json_str(ej, "error") ? hn_json_str(ej, "error") : "",
-	    "offset_mismatch") == 0) {
-		json_decref(ej);
-		return SENT_OK;
-	}
-	snprintf(why, whylen, "%ld %s: %s", *st,
-	    hn_json_str(ej, "error") ? hn_json_str(ej, "error") : "error",
-	    hn_json_str(ej, "message") ? hn_json_str(ej, "message") : "");
-	json_decref(ej);
-	return SENT_FINAL;
-}
-
-static int
-resp_offset(const struct hn_buf *b, uint64_t *off, char *state, size_t sl)
-{
-	json_t *j = hn_json_parse(b->data ? b->data : "", b->len, RESP_MAX, 4,
-	    NULL);
-	json_t *o = json_object_get(j, "offset");
-	int r = HN_EPARSE;
-
-	if (json_is_integer(o) && json_integer_value(o) >= 0) {
-		*off = (uint64_t)json_integer_value(o);
-		if (state != NULL)
-			snprintf(state, sl, "%s", hn_json_str(j, "state") ?
-			    hn_json_str(j, "state") : "");
-		r = 0;
-	}
-	json_decref(j);
-	return r;
-}
-
-/* Reads sealed-stream bytes [off, off + n): the re-wrapped header, then
- * the stored body. */
-static int
-piece(int fd, const uint8_t hdr[HN_SEAL_HEADER_LEN], uint64_t off,
-    uint8_t *buf, size_t n)
-{
-	size_t done = 0, h;
-	ssize_t k;
-
-	if (off < HN_SEAL_HEADER_LEN) {
-		h = HN_SEAL_HEADER_LEN - (size_t)off;
-		if (h > n)
-			h = n;
-		memcpy(buf, hdr + off, h);
-		done = h;
-	}
-	while (done < n) {
-		k = pread(fd, buf + done, n - done, (off_t)(off + done));
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return HN_EIO;
-		done += (size_t)k;
-	}
-	return 0;
-}
-
-/*
- * Tests (HN_HOOK_XFER_HOLD_AFTER): the sender holds between two pieces
- * until the file named by HN_HOOK_XFER_RELEASE exists (until the node
- * stops, if unset), so that a test can kill either node while a known
- * number of bytes is held by the recipient, whatever the machine's
- * speed. 1 if the node stops meanwhile.
- */
-static int
-hold(void)
-{
-	const char *rel = hn_hook_str(HN_HOOK_XFER_RELEASE);
-
-	while (rel == NULL || access(rel, F_OK) != 0)
-		if (pause_ms(50))
-			return 1;
-	return 0;
-}
-
-static void
-progress(struct sender *s)
-{
-	pthread_mutex_lock(&snd.mu);
-	snd.sent[s->slot] = s->sent;
-	pthread_mutex_unlock(&snd.mu);
-}
-
-static int
-send_all(struct sender *s, char *why, size_t whylen)
-{
-	struct hn_buf resp = HN_BUF_INIT(RESP_MAX);
-	struct hn_receipt *rcpt = NULL;
-	struct out_state_job aj;
-	struct hn_error e;
-	char path[HN_BLOB_PATH_MAX], state[32], url[128], rsha[65];
-	uint8_t hdr[HN_SEAL_HEADER_LEN], in[HN_SEAL_HEADER_LEN], md[32];
-	uint8_t *buf = NULL;
-	char *b64 = NULL;
-	long st = 0, delay = 200, stop_after, hold_after;
-	uint64_t off = 0;
-	int fd = -1, attempts = 0, pieces = 0, k, rc = SENT_FINAL;
-	json_t *pl;
-
-	hn_error_clear(&e);
-	stop_after = hn_hook_int(HN_HOOK_XFER_STOP_AFTER);
-	hold_after = hn_hook_int(HN_HOOK_XFER_HOLD_AFTER);
-	/* never send an object that does not verify */
-	if ((rc = hn_blob_verify(hn_ev_blobs(), s->it.sha256, hn_ev_keys(),
-	    NULL, &e)) != 0) {
-		snprintf(why, whylen, "the stored object does not verify: %s",
-		    e.message);
-		return SENT_FINAL;
-	}
-	if ((rc = hn_blob_path(path, sizeof(path), hn_ev_blobs(),
-	    s->it.sha256)) != 0 ||
-	    (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 ||
-	    hn_fd_read_full(fd, in, sizeof(in)) != (ssize_t)sizeof(in) ||
-	    hn_seal_rewrap(hdr, in, hn_ev_keys(), s->peer.pk) != 0) {
-		snprintf(why, whylen, "cannot read or re-wrap the object");
-		rc = SENT_FINAL;
-		goto out;
-	}
-	hn_wipe(in, sizeof(in));
-	if ((buf = malloc(HN_EVW_PIECE)) == NULL ||
-	    (b64 = malloc(hn_b64_len(HN_EVW_PIECE))) == NULL) {
-		snprintf(why, whylen, "out of memory");
-		rc = SENT_RETRY;
-		goto out;
-	}
-	for (;;) {
-		if (attempts > 0) {
-			if (attempts >= ATTEMPTS_MAX) {
-				rc = SENT_RETRY;
-				goto out;
-			}
-			hn_log(HN_LOG_INFO, "evidence.transfer_retry",
-			    "transfer=%s to=%s sent=%llu attempts=%d in_ms=%ld "
-			    "msg=\"%s\"", s->xfer, s->to,
-			    (unsigned long long)s->sent, attempts, delay, why);
-			if (pause_ms(delay)) {
-				snprintf(why, whylen, "the node stopped");
-				rc = SENT_RETRY;
-				goto out;
-			}
-			delay = delay * 2 > 3200 ? 3200 : delay * 2;
-		}
-		attempts++;
-		/* where does the recipient stand? */
-		pl = json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:s}", "op", "offer",
-		    "request", hn_hook_str(HN_HOOK_XFER_REQUEST) != NULL ?
-		    hn_hook_str(HN_HOOK_XFER_REQUEST) : s->request,
-		    "name", s->it.name,
-		    "description", s->it.description, "sha256",
-		    hn_hook_on(HN_HOOK_XFER_WRONG_SHA) ?
-		    "0000000000000000000000000000000000000000000000000000000000000000" :
-		    s->it.sha256, "size", (json_int_t)s->it.size,
-		    "sealed_size", (json_int_t)s->total, "conditions",
-		    s->it.conditions);
-		if (pl == NULL) {
-			rc = SENT_RETRY;
-			continue;
-		}
-		k = post(s, "POST", "/v1/evidence/incoming", pl, &st, &resp, why,
-		    whylen);
-		json_decref(pl);
-		if (k == SENT_FINAL) {
-			rc = k;
-			goto out;
-		}
-		if (k == SENT_RETRY)
-			continue;
-		if (resp_offset(&resp, &off, state, sizeof(state)) != 0 ||
-		    off > s->total) {
-			snprintf(why, whylen, "the recipient's answer has no "
-			    "offset");
-			rc = SENT_FINAL;
-			goto out;
-		}
-		if (off > 0)
-			hn_log(HN_LOG_INFO, "evidence.transfer_resume",
-			    "transfer=%s to=%s offset=%llu of=%llu", s->xfer,
-			    s->to, (unsigned long long)off,
-			    (unsigned long long)s->total);
-		s->sent = off;
-		progress(s);
-		k = SENT_OK;
-		while (off < s->total && strcmp(state, "verified") != 0) {
-			size_t n = s->total - off < HN_EVW_PIECE ?
-			    (size_t)(s->total - off) : HN_EVW_PIECE;
-
-			if (stop_after > 0 && pieces >= stop_after) {
-				snprintf(why, whylen, "stopped for a test "
-				    "after %d pieces", pieces);
-				rc = SENT_RETRY;
-				goto out;
-			}
-			if (hold_after > 0 && pieces >= hold_after) {
-				hold_after = 0; /* once */
-				if (hold()) {
-					snprintf(why, whylen, "the node "
-					    "stopped");
-					rc = SENT_RETRY;
-					goto out;
-				}
-			}
-			if (piece(fd, hdr, off, buf, n) != 0) {
-				snprintf(why, whylen, "cannot read the object");
-				rc = SENT_FINAL;
-				goto out;
-			}
-			hn_b64_encode(b64, buf, n);
-			pl = json_pack("{s:s,s:I,s:s}", "op", "chunk", "offset",
-			    (json_int_t)off, "data", b64);
-			if (pl == NULL) {
-				k = SENT_RETRY;
-				break;
-			}
-			snprintf(url, sizeof(url), "/v1/evidence/incoming/%s",
-			    s->xfer);
-			k = post(s, "POST", url, pl, &st, &resp, why, whylen);
-			json_decref(pl);
-			if (k != SENT_OK)
-				break;
-			if (resp_offset(&resp, &off, NULL, 0) != 0 ||
-			    off > s->total) {
-				snprintf(why, whylen, "the recipient's answer "
-				    "has no offset");
-				rc = SENT_FINAL;
-				goto out;
-			}
-			pieces++;
-			s->sent = off;
-			progress(s);
-			attempts = 1;
-			delay = 200;
-		}
-		if (k == SENT_FINAL) {
-			rc = k;
-			goto out;
-		}
-		if (k == SENT_RETRY)
-			continue;
-		/* every byte is there: the recipient verifies and receipts */
-		pl = json_pack("{s:s}", "op", "finish");
-		snprintf(url, sizeof(url), "/v1/evidence/incoming/%s/finish",
-		    s->xfer);
-		k = post(s, "POST", url, pl, &st, &resp, why, whylen);
-		json_decref(pl);
-		if (k == SENT_FINAL) {
-			rc = k;
-			goto out;
-		}
-		if (k == SENT_RETRY)
-			continue;
-		if (st == 409) {
-			snprintf(why, whylen, "the recipient lacks bytes at "
-			    "finish");
-			continue;
-		}
-		break;
-	}
-	/* the receipt must be the recipient's, about this transfer */
-	if (hn_fed_receipt_check(s->f, resp.data ? resp.data : "", resp.len,
-	    &rcpt, &e) != 0 || strcmp(rcpt->message_id, s->xfer) != 0 ||
-	    strcmp(rcpt->sender, hn_fed_self(s->f)) != 0 ||
-	    strcmp(rcpt->recipient, s->to) != 0 || resp.len >
-	    HN_XFER_RECEIPT_MAX) {
-		snprintf(why, whylen, "the receipt does not verify: %s",
-		    e.message[0] ? e.message : "wrong transfer or parties");
-		rc = SENT_FINAL;
-		goto out;
-	}
-	hn_sha256(resp.data, resp.len, md);
-	hn_hex_encode(rsha, md, 32);
-	if (hn_buf_add(&resp, "", 1) != 0) {
-		rc = SENT_RETRY;
-		goto out;
-	}
-	memset(&aj, 0, sizeof(aj));
-	aj.xfer = s->xfer;
-	aj.state = "acknowledged";
-	aj.error = "";
-	aj.receipt = resp.data;
-	aj.sent = s->total;
-	aj.their_index = (int64_t)rcpt->ledger_index;
-	aj.acked_at = (int64_t)time(NULL);
-	aj.it = &s->it;
-	aj.to = s->to;
-	aj.receipt_sha = rsha;
-	if (hn_store_write(s->n->store, out_state_job, &aj, &e) != 0) {
-		snprintf(why, whylen, "cannot record the receipt: %s",
-		    e.message);
-		rc = SENT_RETRY;
-		goto out;
-	}
-	s->sent = s->total;
-	hn_log(HN_LOG_INFO, "evidence.transfer_acknowledged", "transfer=%s "
-	    "item=%lld to=%s their_index=%llu", s->xfer, (long long)s->it.id,
-	    s->to, (unsigned long long)rcpt->ledger_index);
-	rc = SENT_OK;
-out:
-	hn_receipt_free(rcpt);
-	if (fd >= 0)
-		close(fd);
-	free(buf);
-	free(b64);
-	hn_buf_release(&resp);
-	return rc;
-}
-
-static void *
-sender_main(void *arg)
-{
-	struct sender *s = arg;
-	char why[HN_EV_TEXT_MAX];
-	int rc;
-
-	why[0] = '\0';
-	rc = send_all(s, why, sizeof(why));
-	if (rc == SENT_FINAL) {
-		hn_log(HN_LOG_WARN, "evidence.transfer_failed", "transfer=%s "
-		    "to=%s msg=\"%s\"", s->xfer, s->to, why);
-		set_state(s, "failed", why);
-	} else if (rc == SENT_RETRY) {
-		hn_log(HN_LOG_WARN, "evidence.transfer_interrupted",
-		    "transfer=%s to=%s sent=%llu msg=\"%s\"", s->xfer, s->to,
-		    (unsigned long long)s->sent, why);
-		set_state(s, "interrupted", why);
-	}
-	hn_client_free(s->pc);
-	pthread_mutex_lock(&snd.mu);
-	snd.xfer[s->slot][0] = '\0';
-	snd.running--;
-	pthread_cond_broadcast(&snd.cv);
-	pthread_mutex_unlock(&snd.mu);
-	free(s);
-	return NULL;
+	if ((rc = hn_ev_setup(n, err)) != 0)
+		return rc;
+	env->store = n->store;
+	env->fed = hn_fednode_fed(n);
+	env->blobs = hn_ev_blobs();
+	env->keys = hn_ev_keys();
+	env->custody = hn_ev_custody;
+	return env->fed != NULL ? 0 : HN_ESTATE;
 }
 
 void
 hn_evxfer_stop(void)
 {
-	pthread_mutex_lock(&snd.mu);
-	snd.stopping = 1;
-	pthread_cond_broadcast(&snd.cv);
-	while (snd.running > 0)
-		pthread_cond_wait(&snd.cv, &snd.mu);
-	pthread_mutex_unlock(&snd.mu);
+	hn_evsend_stop();
 }
 
-/* 1 if xfer is being sent right now. */
-static int
-active(const char *xfer, uint64_t *sent)
+void
+hn_evxfer_resume(struct hn_node *n, int64_t now)
 {
-	int i, a = 0;
+	struct hn_evsend_env env;
+	struct hn_error e;
 
-	pthread_mutex_lock(&snd.mu);
-	for (i = 0; i < SENDERS_MAX; i++) {
-		if (strcmp(snd.xfer[i], xfer) == 0) {
-			a = 1;
-			if (sent != NULL)
-				*sent = snd.sent[i];
-		}
-	}
-	pthread_mutex_unlock(&snd.mu);
-	return a;
+	hn_error_clear(&e);
+	if (sender_env(n, &env, &e) == 0)
+		hn_evsend_resume(&env, now);
 }
 
-/* Starts the thread; HN_EBUSY if SENDERS_MAX are running. */
+/*
+ * The request an item's transfer answers: its evidence goes to the other
+ * party of its request, once that party holds the request too (one id on
+ * both nodes). 0 if `to` may have it; 1 with a 4xx response; < 0 (no
+ * response) on an internal error.
+ */
 static int
-start(struct sender *s)
+transfer_request(struct hn_req *r, const char *req, const char *to)
 {
-	pthread_attr_t at;
-	pthread_t th;
-	int i, r;
+	char other[4];
+	int rc;
 
-	pthread_mutex_lock(&snd.mu);
-	if (snd.stopping) {
-		pthread_mutex_unlock(&snd.mu);
-		return HN_EBUSY;
-	}
-	for (i = 0; i < SENDERS_MAX && snd.xfer[i][0] != '\0'; i++)
-		;
-	if (i == SENDERS_MAX) {
-		pthread_mutex_unlock(&snd.mu);
-		return HN_EBUSY;
-	}
-	s->slot = i;
-	snprintf(snd.xfer[i], sizeof(snd.xfer[i]), "%s", s->xfer);
-	snd.sent[i] = s->sent;
-	snd.running++;
-	pthread_mutex_unlock(&snd.mu);
-	pthread_attr_init(&at);
-	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
-	r = pthread_create(&th, &at, sender_main, s);
-	pthread_attr_destroy(&at);
-	if (r != 0) {
-		pthread_mutex_lock(&snd.mu);
-		snd.xfer[i][0] = '\0';
-		snd.running--;
-		pthread_mutex_unlock(&snd.mu);
-		return HN_EBUSY;
-	}
+	rc = request_party(r, req, 1, other);
+	if (rc == HN_ENOTFOUND)
+		return hn_resp_error(r, 404, "not_found", "request", "40",
+		    "request %s: no such request on this node", req), 1;
+	if (rc != 0 && rc != HN_ESTATE)
+		return rc;
+	if (strcmp(other, to) != 0)
+		return hn_resp_error(r, 400, "validation_failed", "to", NULL,
+		    "request %s is with %s: its evidence goes to %s, not %s",
+		    req, other, other, to), 1;
+	if (rc == HN_ESTATE)
+		return hn_resp_error(r, 409, "conflict", "request", "40",
+		    "request %s has not reached %s over the network (not "
+		    "sent, not yet receipted, or registered from writing): %s "
+		    "would not know it; its evidence can follow once it does",
+		    req, to, to), 1;
 	return 0;
 }
 
-struct begin_job {
-	struct hn_xfer_out t;
-	const struct hn_evidence_item *it;
-	const char *actor, *reason, *sealed_for;
-	int resume;
-	int64_t index;
-};
-
+/* The recipient's directory entry into *peer; nonzero with a response. */
 static int
-begin_job(struct hn_db *db, void *arg, struct hn_error *err)
+transfer_peer(struct hn_req *r, struct hn_fed *f, const char *to,
+    struct hn_dir_party *peer)
 {
-	struct begin_job *j = arg;
-	struct hn_custody_event *evs = NULL;
-	struct hn_custody c;
-	size_t n = 0;
-	json_t *d;
-	int r;
+	int rc;
 
-	if (j->resume)
-		return hn_xfer_out_update(db, j->t.xfer, "sending", j->t.sent, "",
-		    -1, NULL, 0);
-	if ((r = hn_xfer_out_insert(db, &j->t)) != 0)
-		return r;
-	hn_ev_custody(&c, db);
-	if ((d = json_pack("{s:s,s:s,s:s,s:s,s:I}", "recipient", j->t.peer,
-	    "conditions", j->t.conditions, "transfer", j->t.xfer, "sealed_for",
-	    j->sealed_for, "sealed_size", (json_int_t)j->t.total)) == NULL)
-		return HN_ENOMEM;
-	/* onward, for another request than the item's (art. 36) */
-	if (j->t.request_id[0] != '\0')
-		json_object_set_new(d, "request", json_string(j->t.request_id));
-	r = hn_custody_event_tx(&c, j->it, "transfer_out", j->t.created_at,
-	    j->actor, j->reason, d, err);
-	json_decref(d);
-	if (r == 0 && hn_custody_list(db, j->it->id, &evs, &n) == 0 && n > 0)
-		j->index = evs[n - 1].ledger_index;
-	free(evs);
-	return r;
+	if (strcmp(to, hn_fed_self(f)) == 0)
+		return hn_resp_error(r, 400, "validation_failed", "to", NULL,
+		    "to: not this node's own party"), 1;
+	rc = hn_fed_party_copy(f, to, r->now, peer);
+	if (rc == HN_ESTATE)
+		return hn_resp_error(r, 503, "stale_directory", NULL, NULL,
+		    "this node holds no unexpired directory"), 1;
+	if (rc != 0)
+		return hn_resp_error(r, 400, "validation_failed", "to", NULL,
+		    "%s is not in the directory of nodes", to), 1;
+	return 0;
+}
+
+/* 200 for a transfer acknowledged before, 202 for one being sent. */
+static int
+transfer_answer(struct hn_req *r, int64_t item, const char *to,
+    const struct hn_evsend_result *res)
+{
+	if (res->outcome == HN_EVSEND_ACKNOWLEDGED)
+		return hn_resp_json(r, 200, json_pack("{s:s,s:I,s:s,s:s,s:I,"
+		    "s:I}", "transfer", res->xfer, "item", (json_int_t)item,
+		    "to", to, "state", "acknowledged", "total",
+		    (json_int_t)res->total, "their_ledger_index",
+		    (json_int_t)res->their_index));
+	if (res->outcome == HN_EVSEND_ACTIVE)
+		return hn_resp_json(r, 202, json_pack("{s:s,s:I,s:s,s:s,s:I}",
+		    "transfer", res->xfer, "item", (json_int_t)item, "to", to,
+		    "state", "sending", "total", (json_int_t)res->total));
+	return hn_resp_json(r, 202, json_pack("{s:s,s:I,s:s,s:s,s:I,s:I}",
+	    "transfer", res->xfer, "item", (json_int_t)item, "to", to,
+	    "state", "sending", "total", (json_int_t)res->total,
+	    "ledger_index", (json_int_t)res->ledger_index));
 }
 
 /*
@@ -1317,15 +816,14 @@ hn_api_evidence_transfer(struct hn_req *r)
 {
 	struct hn_fed *f = hn_fednode_fed(r->node);
 	struct hn_evidence_item it;
-	struct sender *s = NULL;
-	struct begin_job bj;
-	struct hn_xfer_out prev;
+	struct hn_evsend_env env;
+	struct hn_evsend_ask q;
+	struct hn_evsend_result res;
+	struct hn_dir_party peer;
 	struct hn_error e;
-	struct hn_db *db;
 	struct stat sb;
 	const char *to, *cond, *why, *req;
 	char path[HN_BLOB_PATH_MAX];
-	uint8_t rnd[16];
 	json_t *body = NULL;
 	int rc;
 
@@ -1383,63 +881,19 @@ hn_api_evidence_transfer(struct hn_req *r)
 		    it.name, it.origin);
 		goto out;
 	}
-	{
-		char other[4];
-
-		/* its evidence goes to the other party of its request, once
-		 * that party holds the request too (one id on both nodes) */
-		rc = request_party(r, req, 1, other);
-		if (rc == HN_ENOTFOUND) {
-			rc = hn_resp_error(r, 404, "not_found", "request", "40",
-			    "request %s: no such request on this node", req);
-			goto out;
-		}
-		if (rc != 0 && rc != HN_ESTATE)
-			goto fail;
-		if (strcmp(other, to) != 0) {
-			rc = hn_resp_error(r, 400, "validation_failed", "to",
-			    NULL, "request %s is with %s: its evidence goes to "
-			    "%s, not %s", req, other, other, to);
-			goto out;
-		}
-		if (rc == HN_ESTATE) {
-			rc = hn_resp_error(r, 409, "conflict", "request", "40",
-			    "request %s has not reached %s over the network "
-			    "(not sent, not yet receipted, or registered from "
-			    "writing): %s would not know it; its evidence can "
-			    "follow once it does", req, to, to);
-			goto out;
-		}
+	if ((rc = transfer_request(r, req, to)) > 0) {
+		rc = 0;
+		goto out;
 	}
-	if ((rc = hn_ev_setup(r->node, &e)) != 0) {
+	if (rc < 0)
+		goto fail;
+	if ((rc = sender_env(r->node, &env, &e)) != 0) {
 		rc = hn_resp_error(r, 503, "unavailable", NULL, NULL, "%s",
 		    e.message);
 		goto out;
 	}
-	if ((s = calloc(1, sizeof(*s))) == NULL) {
-		rc = hn_resp_error(r, 503, "unavailable", NULL, NULL,
-		    "out of memory");
-		goto out;
-	}
-	s->n = r->node;
-	s->f = f;
-	s->it = it;
-	snprintf(s->request, sizeof(s->request), "%s", req);
-	snprintf(s->to, sizeof(s->to), "%s", to);
-	if (strcmp(to, hn_fed_self(f)) == 0) {
-		rc = hn_resp_error(r, 400, "validation_failed", "to", NULL,
-		    "to: not this node's own party");
-		goto out;
-	}
-	rc = hn_fed_party_copy(f, to, r->now, &s->peer);
-	if (rc == HN_ESTATE) {
-		rc = hn_resp_error(r, 503, "stale_directory", NULL, NULL,
-		    "this node holds no unexpired directory");
-		goto out;
-	}
-	if (rc != 0) {
-		rc = hn_resp_error(r, 400, "validation_failed", "to", NULL,
-		    "%s is not in the directory of nodes", to);
+	if (transfer_peer(r, f, to, &peer) != 0) {
+		rc = 0;
 		goto out;
 	}
 	if (hn_blob_path(path, sizeof(path), hn_ev_blobs(), it.sha256) != 0 ||
@@ -1449,168 +903,33 @@ hn_api_evidence_transfer(struct hn_req *r)
 		    (long long)it.id);
 		goto out;
 	}
-	s->total = (uint64_t)sb.st_size;
-	memset(&bj, 0, sizeof(bj));
-	if ((rc = hn_req_db(r, &db)) != 0)
-		goto fail;
-	rc = hn_xfer_out_latest(db, it.id, to, &prev);
-	if (rc != 0 && rc != HN_ENOTFOUND)
-		goto fail;
-	if (rc == 0 && strcmp(prev.request_id[0] != '\0' ? prev.request_id :
-	    it.request_id, req) != 0)
-		rc = HN_ENOTFOUND; /* that one answered another request */
-	if (rc == 0 && strcmp(prev.state, "acknowledged") == 0) {
-		rc = hn_resp_json(r, 200, json_pack("{s:s,s:I,s:s,s:s,s:I,s:I}",
-		    "transfer", prev.xfer, "item", (json_int_t)it.id, "to", to,
-		    "state", "acknowledged", "total", (json_int_t)prev.total,
-		    "their_ledger_index", (json_int_t)prev.their_index));
+	memset(&q, 0, sizeof(q));
+	q.it = &it;
+	q.to = to;
+	q.request = req;
+	q.conditions = cond;
+	q.reason = why;
+	q.actor = r->who.name;
+	q.peer = &peer;
+	q.total = (uint64_t)sb.st_size;
+	q.now = r->now;
+	rc = hn_evsend_begin(&env, &q, &res, &e);
+	if (rc == HN_EBUSY) {
+		rc = hn_resp_error(r, 503, "unavailable", NULL, NULL, "%s",
+		    e.message);
 		goto out;
 	}
-	if (rc == 0 && strcmp(prev.state, "failed") != 0 &&
-	    prev.total == s->total) {
-		/* resume: the recipient says how much it holds */
-		if (active(prev.xfer, NULL)) {
-			rc = hn_resp_json(r, 202, json_pack("{s:s,s:I,s:s,s:s,"
-			    "s:I}", "transfer", prev.xfer, "item",
-			    (json_int_t)it.id, "to", to, "state", "sending",
-			    "total", (json_int_t)prev.total));
-			goto out;
-		}
-		bj.resume = 1;
-		bj.t = prev;
-		snprintf(s->it.conditions, sizeof(s->it.conditions), "%s",
-		    prev.conditions);
-	} else {
-		hn_random(rnd, sizeof(rnd));
-		hn_hex_encode(bj.t.xfer, rnd, sizeof(rnd));
-		bj.t.item_id = it.id;
-		snprintf(bj.t.peer, sizeof(bj.t.peer), "%s", to);
-		snprintf(bj.t.conditions, sizeof(bj.t.conditions), "%s",
-		    cond != NULL ? cond : "");
-		snprintf(bj.t.state, sizeof(bj.t.state), "sending");
-		bj.t.total = s->total;
-		bj.t.created_at = r->now;
-		if (strcmp(req, it.request_id) != 0)
-			snprintf(bj.t.request_id, sizeof(bj.t.request_id), "%s",
-			    req);
-		/* the art. 36 conditions of this transfer travel with it */
-		snprintf(s->it.conditions, sizeof(s->it.conditions), "%s",
-		    bj.t.conditions);
-	}
-	bj.it = &it;
-	bj.actor = r->who.name;
-	bj.reason = why != NULL ? why : "";
-	bj.sealed_for = s->peer.signing_key;
-	bj.index = -1;
-	snprintf(s->xfer, sizeof(s->xfer), "%s", bj.t.xfer);
-	if ((rc = hn_store_write(r->node->store, begin_job, &bj, &e)) != 0)
+	if (rc != 0)
 		goto fail;
-	if ((rc = hn_fed_client_new(f, &s->peer, &s->pc, &e)) != 0)
-		goto fail;
-	if ((rc = start(s)) != 0) {
-		hn_client_free(s->pc);
-		rc = hn_resp_error(r, 503, "unavailable", NULL, NULL,
-		    "too many transfers in progress; the transfer %s is "
-		    "recorded and resumes when asked again", bj.t.xfer);
-		goto out;
-	}
-	hn_log(HN_LOG_INFO, "evidence.transfer_started", "transfer=%s "
-	    "item=%lld to=%s by=%s resume=%d", bj.t.xfer, (long long)it.id, to,
-	    r->who.name, bj.resume);
-	rc = hn_resp_json(r, 202, json_pack("{s:s,s:I,s:s,s:s,s:I,s:I}",
-	    "transfer", bj.t.xfer, "item", (json_int_t)it.id, "to", to, "state",
-	    "sending", "total", (json_int_t)s->total, "ledger_index",
-	    (json_int_t)bj.index));
-	s = NULL; /* the thread owns it */
+	rc = transfer_answer(r, it.id, to, &res);
 	goto out;
 fail:
 	if (e.code == 0)
 		e.code = rc;
 	rc = hn_resp_err(r, &e);
 out:
-	if (s != NULL)
-		hn_client_free(s->pc);
-	free(s);
 	json_decref(body);
 	return rc;
-}
-
-void
-hn_evxfer_resume(struct hn_node *n, int64_t now)
-{
-	struct hn_fed *f = hn_fednode_fed(n);
-	struct hn_xfer_out *v = NULL;
-	struct sender **ss = NULL;
-	struct hn_db *db = NULL;
-	struct hn_error e;
-	char path[HN_BLOB_PATH_MAX];
-	struct stat sb;
-	size_t cnt = 0, i, k = 0;
-
-	hn_error_clear(&e);
-	if (f == NULL || hn_ev_setup(n, &e) != 0 ||
-	    hn_store_reader(n->store, &db, NULL) != 0)
-		return;
-	if (hn_xfer_out_pending(db, &v, &cnt) != 0 || cnt == 0 ||
-	    (ss = calloc(cnt, sizeof(*ss))) == NULL)
-		goto out;
-	for (i = 0; i < cnt; i++) {
-		struct sender *s;
-
-		if (active(v[i].xfer, NULL) || strlen(v[i].peer) != 3 ||
-		    (s = calloc(1, sizeof(*s))) == NULL)
-			continue;
-		s->n = n;
-		s->f = f;
-		snprintf(s->xfer, sizeof(s->xfer), "%s", v[i].xfer);
-		memcpy(s->to, v[i].peer, 4);
-		if (hn_evidence_get(db, v[i].item_id, &s->it) != 0 ||
-		    s->it.deleted_at != 0 ||
-		    hn_evidence_onward_allowed(&s->it) != 0 ||
-		    hn_fed_party_copy(f, s->to, now, &s->peer) != 0 ||
-		    hn_blob_path(path, sizeof(path), hn_ev_blobs(),
-		    s->it.sha256) != 0 || stat(path, &sb) != 0 ||
-		    (uint64_t)sb.st_size != v[i].total) {
-			free(s);
-			continue;
-		}
-		s->total = v[i].total;
-		s->sent = v[i].sent;
-		snprintf(s->request, sizeof(s->request), "%s",
-		    v[i].request_id[0] != '\0' ? v[i].request_id :
-		    s->it.request_id);
-		snprintf(s->it.conditions, sizeof(s->it.conditions), "%s",
-		    v[i].conditions);
-		ss[k++] = s;
-	}
-out:
-	hn_store_release(n->store, db);
-	for (i = 0; i < k; i++) {
-		struct sender *s = ss[i];
-		struct out_state_job j;
-
-		memset(&j, 0, sizeof(j));
-		j.xfer = s->xfer;
-		j.state = "sending";
-		j.error = "";
-		j.sent = s->sent;
-		j.their_index = -1;
-		if (hn_store_write(n->store, out_state_job, &j, &e) != 0) {
-			free(s);
-			continue;
-		}
-		if (hn_fed_client_new(f, &s->peer, &s->pc, &e) != 0 ||
-		    start(s) != 0) {
-			hn_client_free(s->pc);
-			free(s);
-			continue;
-		}
-		hn_log(HN_LOG_INFO, "evidence.transfer_started", "transfer=%s "
-		    "item=%lld to=%s by=node resume=1", s->xfer,
-		    (long long)s->it.id, s->to);
-	}
-	free(ss);
-	free(v);
 }
 
 /* GET /v1/evidence/{id}/transfers: an item's transfers, in and out. */
@@ -1640,7 +959,8 @@ hn_api_evidence_transfers(struct hn_req *r)
 	}
 	for (i = 0; i < n; i++) {
 		uint64_t sent = v[i].sent;
-		int live = v[i].xfer[0] != '\0' && active(v[i].xfer, &sent);
+		int live = v[i].xfer[0] != '\0' &&
+		    hn_evsend_active(v[i].xfer, &sent);
 
 		hn_time_rfc3339(ts, v[i].created_at);
 		hn_time_rfc3339(ta, v[i].acked_at);

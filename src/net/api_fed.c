@@ -672,7 +672,7 @@ hn_api_federation(struct hn_req *r)
 	hn_fed_stats(fn->fed, &st);
 	label = hn_conf_get(&r->node->conf, "register_label");
 	o = json_pack("{s:s, s:s, s:s, s:s, s:{s:I, s:s, s:I}, s:s*, "
-	    "s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}}",
+	    "s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}}",
 	    "party", r->node->party, "role", hn_conf_get(&r->node->conf, "role"),
 	    "signing_key", fn->vkey, "key_name", fn->key_name,
 	    "directory", "serial", (json_int_t)serial, "expires_at", ts,
@@ -684,6 +684,9 @@ hn_api_federation(struct hn_req *r)
 	    "out_attempts", (json_int_t)st.out_attempts,
 	    "out_delivered", (json_int_t)st.out_delivered,
 	    "out_failed", (json_int_t)st.out_failed,
+	    "evidence_attempts", (json_int_t)st.ev_attempts,
+	    "evidence_acknowledged", (json_int_t)st.ev_acknowledged,
+	    "evidence_failed", (json_int_t)st.ev_failed,
 	    "witness_cosigned", (json_int_t)st.witness_cosigned,
 	    "witness_alerts", (json_int_t)st.witness_alerts);
 	return hn_resp_json(r, 200, o);
@@ -1120,6 +1123,11 @@ hn_fednode_metrics(struct hn_node *n, struct hn_db *db, struct hn_buf *out)
 	    "hanoinet_inbox_total{outcome=\"rejected\"} %llu\n"
 	    "# TYPE hanoinet_delivery_attempts_total counter\n"
 	    "hanoinet_delivery_attempts_total %llu\n"
+	    "# TYPE hanoinet_evidence_transfer_attempts_total counter\n"
+	    "hanoinet_evidence_transfer_attempts_total %llu\n"
+	    "# TYPE hanoinet_evidence_transfers_total counter\n"
+	    "hanoinet_evidence_transfers_total{outcome=\"acknowledged\"} %llu\n"
+	    "hanoinet_evidence_transfers_total{outcome=\"failed\"} %llu\n"
 	    "# TYPE hanoinet_witness_cosigned_total counter\n"
 	    "hanoinet_witness_cosigned_total %llu\n"
 	    "# TYPE hanoinet_witness_alerts_total counter\n"
@@ -1129,6 +1137,9 @@ hn_fednode_metrics(struct hn_node *n, struct hn_db *db, struct hn_buf *out)
 	    (unsigned long long)st.inbox_duplicates,
 	    (unsigned long long)st.inbox_rejected,
 	    (unsigned long long)st.out_attempts,
+	    (unsigned long long)st.ev_attempts,
+	    (unsigned long long)st.ev_acknowledged,
+	    (unsigned long long)st.ev_failed,
 	    (unsigned long long)st.witness_cosigned,
 	    (unsigned long long)st.witness_alerts);
 	return r;

@@ -98,6 +98,11 @@ grep -q "event=evidence.wire_rejected reason=unknown_request sender=VNM request=
 	"$HN_T/FRA/serve.log" || fail "FRA did not log the refusal"
 on_fra fedcba9876543210fedcba9876543210 more.txt
 [ -z "$FITEM" ] || fail "FRA stored evidence for a request it does not hold"
+# counted by the delivery engine, beside the messages (final at once: 1 attempt)
+fed_api VNM GET /v1/federation
+expect 200 "VNM's federation counters"
+[ "$(jget counters.evidence_failed)" = 1 ] && [ "$(jget counters.evidence_attempts)" = 1 ] \
+	&& [ "$(jget counters.evidence_acknowledged)" = 0 ] || fail "VNM's evidence counters: $BODY"
 fed_stop VNM
 fed_start VNM
-ok "FRA refuses an offer for a request it does not hold (404, field request, logged); VNM's transfer fails with that reason"
+ok "FRA refuses an offer for a request it does not hold (404, field request, logged); VNM's transfer fails with that reason, counted once (1 attempt, 1 failed)"
