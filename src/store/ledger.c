@@ -7,29 +7,21 @@
 #include "crypto/sign.h"
 #include "ledger/checkpoint.h"
 #include "ledger/note.h"
+#include "ledger/tree.h"
 #include "store/ledger_rows.h"
 
 #define HL HN_MERKLE_HASH_LEN
-#define LEVELS 8 /* 256^8 = 2^64 */
-#define CACHE 8  /* tiles kept for proofs */
+#define LEVELS HN_TILE_LEVELS /* 256^8 = 2^64 */
+#define CACHE 8               /* tiles kept for proofs */
 
-/*
- * A tile's nodes: row k (0..8) has 256 >> k hashes at node offset
- * 512 - (512 >> k); row 0 is the tlog tile, row 8 (node 510) its root.
- */
-#define ROW(k) (512u - (512u >> (k)))
-
-/* The right edge of the tree: the partial tile of every level. */
-struct edge {
-	uint8_t t[LEVELS][HN_TILE_NODES][HL];
-	uint64_t size;
-};
+_Static_assert(HN_TILE_NODES_BYTES == HN_TREE_NODES_BYTES,
+    "a stored tile is a ledger/tree.h tile");
 
 struct tile_cache {
 	int used;
 	unsigned level;
 	uint64_t idx;
-	uint8_t n[HN_TILE_NODES][HL];
+	uint8_t n[HN_TREE_NODES][HL];
 };
 
 struct hn_ledger {
@@ -39,69 +31,10 @@ struct hn_ledger {
 	int can_sign;
 	int stale;
 	struct hn_sha256 sha;
-	struct edge e;
+	struct hn_tree_edge e; /* the right edge, in memory (ledger/tree.h) */
 	struct tile_cache cache[CACHE];
 	unsigned cache_next;
 };
-
-/* Hashes in row L (tree level 8L) of a tree of size n. */
-static uint64_t
-row_len(uint64_t n, unsigned L)
-{
-	return 8 * L >= 64 ? 0 : n >> (8 * L);
-}
-
-/* Full tiles at tile level L. */
-static uint64_t
-full_tiles(uint64_t n, unsigned L)
-{
-	return 8 * (L + 1) >= 64 ? 0 : n >> (8 * (L + 1));
-}
-
-typedef int (*tile_fn)(void *arg, unsigned level, uint64_t idx,
-    const uint8_t *nodes);
-
-/* Puts hash at position w of row 0 of tile t and completes its parents. */
-static void
-tile_put(uint8_t (*t)[HL], struct hn_sha256 *h, unsigned w,
-    const uint8_t hash[HL])
-{
-	unsigned k;
-
-	memcpy(t[w], hash, HL);
-	for (k = 0; k < 8 && (w & 1); k++, w >>= 1)
-		hn_merkle_node_hash(h, t[ROW(k) + w - 1], t[ROW(k) + w],
-		    t[ROW(k + 1) + (w >> 1)]);
-}
-
-/*
- * Adds a leaf hash to the right edge; on_tile is called for every tile that
- * becomes full (bottom first). About one node hash per leaf.
- */
-static int
-edge_add(struct edge *e, struct hn_sha256 *h, const uint8_t leaf[HL],
-    tile_fn on_tile, void *arg)
-{
-	uint8_t cur[HL];
-	uint64_t pos = e->size;
-	unsigned L;
-	int r;
-
-	memcpy(cur, leaf, HL);
-	for (L = 0; L < LEVELS; L++) {
-		unsigned w = (unsigned)(pos & 255);
-		tile_put(e->t[L], h, w, cur);
-		if (w != 255)
-			break;
-		if ((r = on_tile(arg, L, pos >> 8,
-		    (const uint8_t *)e->t[L])) != 0)
-			return r;
-		memcpy(cur, e->t[L][ROW(8)], HL);
-		pos >>= 8;
-	}
-	e->size++;
-	return 0;
-}
 
 static void
 cache_clear(struct hn_ledger *l)
@@ -149,21 +82,20 @@ ledger_get(void *arg, unsigned level, uint64_t index, uint8_t out[HL])
 {
 	struct hn_ledger *l = arg;
 	const uint8_t (*nodes)[HL];
-	unsigned L = level / 8, k = level % 8;
-	uint64_t tile, off;
+	unsigned L, node;
+	uint64_t tile;
 	int r;
 
 	if (level >= 64 || index >= (l->e.size >> level))
 		return HN_ERANGE;
-	tile = index >> (8 - k);
-	off = index & ((256u >> k) - 1);
-	if (tile < full_tiles(l->e.size, L)) {
+	hn_tree_locate(level, index, &L, &tile, &node);
+	if (tile < hn_tree_full_tiles(l->e.size, L)) {
 		if ((r = get_tile(l, L, tile, &nodes)) != 0)
 			return r;
 	} else {
 		nodes = (const uint8_t (*)[HL])l->e.t[L];
 	}
-	memcpy(out, nodes[ROW(k) + off], HL);
+	memcpy(out, nodes[node], HL);
 	return 0;
 }
 
@@ -181,7 +113,7 @@ load_leaf(void *arg, uint64_t idx, const void *entry, size_t len)
 	if (idx != c->next)
 		return HN_EVERIFY; /* a gap in the entries */
 	hn_merkle_leaf_hash(&c->l->sha, entry, len, leaf);
-	tile_put(c->l->e.t[0], &c->l->sha, (unsigned)(idx & 255), leaf);
+	hn_tree_put(c->l->e.t[0], &c->l->sha, (unsigned)(idx & 255), leaf);
 	c->next++;
 	return 0;
 }
@@ -208,12 +140,12 @@ load_locked(struct hn_ledger *l, struct hn_error *err)
 			return hn_error_set(err, r, NULL, NULL,
 			    "cannot read the ledger tiles: %s",
 			    hn_db_errmsg(l->db));
-		if (have != full_tiles(size, L))
+		if (have != hn_tree_full_tiles(size, L))
 			return hn_error_set(err, HN_EVERIFY, "ledger", NULL,
 			    "ledger storage inconsistent: %" PRIu64 " entries "
 			    "need %" PRIu64 " full tiles at level %u, found %"
-			    PRIu64, size, full_tiles(size, L), L, have);
-		row = row_len(size, L);
+			    PRIu64, size, hn_tree_full_tiles(size, L), L, have);
+		row = hn_tree_row_len(size, L);
 		w = (unsigned)(row & 255);
 		base = row - w;
 		if (w == 0)
@@ -236,7 +168,8 @@ load_locked(struct hn_ledger *l, struct hn_error *err)
 				return hn_error_set(err, r, "ledger", NULL,
 				    "cannot read tile %u/%" PRIu64, L - 1,
 				    base + j);
-			tile_put(l->e.t[L], &l->sha, (unsigned)j, t[ROW(8)]);
+			hn_tree_put(l->e.t[L], &l->sha, (unsigned)j,
+			    t[HN_TREE_ROW(8)]);
 		}
 	}
 	l->stale = 0;
@@ -304,7 +237,7 @@ static int
 check_last_tile(struct hn_ledger *l, struct hn_error *err)
 {
 	struct tail_ctx c;
-	uint64_t n = full_tiles(l->e.size, 0);
+	uint64_t n = hn_tree_full_tiles(l->e.size, 0);
 	int r;
 
 	if (n == 0)
@@ -450,7 +383,7 @@ hn_ledger_append_many(struct hn_ledger *l, const void *const *entries,
 	for (k = 0; k < n; k++) {
 		hn_merkle_leaf_hash(&l->sha, lens[k] ? entries[k] : "",
 		    lens[k], leaf);
-		if ((r = edge_add(&l->e, &l->sha, leaf, put_tile,
+		if ((r = hn_tree_add(&l->e, &l->sha, leaf, put_tile,
 		    l->db)) != 0)
 			goto out;
 	}
@@ -620,14 +553,14 @@ tile_locked(struct hn_ledger *l, int level, uint64_t index, int width,
 	if ((r = sync_state(l)) != 0)
 		return r;
 	L = level == HN_TILE_ENTRIES ? 0 : (unsigned)level;
-	row = row_len(l->e.size, L);
+	row = hn_tree_row_len(l->e.size, L);
 	start = index * 256;
 	if (start + (uint64_t)width > row)
 		return HN_ENOTFOUND;
 	if (level == HN_TILE_ENTRIES)
 		return hn_store_ledger_scan(l->db, start, start + width,
 		    bundle_add, out);
-	if (index < full_tiles(l->e.size, L)) {
+	if (index < hn_tree_full_tiles(l->e.size, L)) {
 		if ((r = get_tile(l, L, index, &t)) != 0)
 			return r;
 		return hn_buf_add(out, t, (size_t)width * HL);
@@ -652,7 +585,7 @@ hn_ledger_tile(struct hn_ledger *l, int level, uint64_t index, int width,
 
 struct audit {
 	struct hn_ledger *l;
-	struct edge e;
+	struct hn_tree_edge e;
 	uint64_t next;
 	uint8_t tile[HN_TILE_NODES_BYTES];
 	struct hn_error *err;
@@ -686,7 +619,7 @@ audit_leaf(void *arg, uint64_t idx, const void *entry, size_t len)
 		    "entry %" PRIu64 " is missing", a->next);
 	hn_merkle_leaf_hash(&a->l->sha, entry, len, leaf);
 	a->next++;
-	return edge_add(&a->e, &a->l->sha, leaf, audit_tile, a);
+	return hn_tree_add(&a->e, &a->l->sha, leaf, audit_tile, a);
 }
 
 static int
@@ -731,7 +664,7 @@ hn_ledger_audit(struct hn_ledger *l, struct hn_error *err)
 		    l->e.size);
 	for (L = 0; r == 0 && L < LEVELS; L++)
 		if (memcmp(a->e.t[L], l->e.t[L],
-		    (size_t)(row_len(l->e.size, L) & 255) * HL) != 0)
+		    (size_t)(hn_tree_row_len(l->e.size, L) & 255) * HL) != 0)
 			r = hn_error_set(err, HN_EVERIFY, "ledger", NULL,
 			    "partial tile at level %u differs", L);
 	if (r == 0)
