@@ -1,5 +1,6 @@
 #include "ledger/bundle_proof.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,8 @@ hn_tlogproof_format(struct hn_buf *out, const void *entry, size_t len,
 	size_t i;
 	int r;
 
+	assert(out != NULL && (entry != NULL || len == 0));
+	assert((proof != NULL || n == 0) && checkpoint != NULL);
 	if (len > ENTRY_MAX || n > HN_TLOGPROOF_HASHES_MAX)
 		return HN_ETOOBIG;
 	if ((b64 = malloc(hn_b64_len(len))) == NULL)

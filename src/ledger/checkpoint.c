@@ -1,5 +1,6 @@
 #include "ledger/checkpoint.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <string.h>
 
@@ -95,8 +96,14 @@ int
 hn_checkpoint_format(const struct hn_checkpoint *c, struct hn_buf *out)
 {
 	char b64[hn_b64_len(HN_MERKLE_HASH_LEN)];
-	size_t el = strlen(c->ext), ol = strlen(c->origin);
+	size_t el, ol;
 
+	assert(c != NULL && out != NULL);
+	/* NUL-terminated within their arrays (checkpoint.h) */
+	assert(memchr(c->origin, '\0', sizeof(c->origin)) != NULL);
+	assert(memchr(c->ext, '\0', sizeof(c->ext)) != NULL);
+	el = strlen(c->ext);
+	ol = strlen(c->origin);
 	if (ol == 0 || memchr(c->origin, '\n', ol) != NULL ||
 	    (el > 0 && (c->ext[el - 1] != '\n' || c->ext[0] == '\n' ||
 	    strstr(c->ext, "\n\n") != NULL)))

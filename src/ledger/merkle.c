@@ -1,5 +1,6 @@
 #include "ledger/merkle.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,7 @@ hn_merkle_leaf_hash(struct hn_sha256 *h, const void *leaf, size_t len,
 {
 	static const uint8_t zero = 0x00;
 
+	assert(h != NULL && out != NULL && (leaf != NULL || len == 0));
 	hn_sha256_reset(h);
 	hn_sha256_update(h, &zero, 1);
 	hn_sha256_update(h, leaf, len);
@@ -26,6 +28,7 @@ hn_merkle_node_hash(struct hn_sha256 *h, const uint8_t left[HL],
 {
 	uint8_t buf[1 + 2 * HL];
 
+	assert(h != NULL && left != NULL && right != NULL && out != NULL);
 	buf[0] = 0x01;
 	memcpy(buf + 1, left, HL);
 	memcpy(buf + 1 + HL, right, HL);
@@ -55,6 +58,8 @@ hn_merkle_root_of(struct hn_sha256 *h, const uint8_t (*leaves)[HL],
 	}
 	/* A compact range: perfect subtrees of strictly decreasing height. */
 	for (i = 0; i < n; i++) {
+		/* a compact range of i + 1 < 2^64 leaves: at most 64 entries */
+		assert(top < 65);
 		memcpy(stack[top], leaves[i], HL);
 		height[top++] = 0;
 		while (top >= 2 && height[top - 1] == height[top - 2]) {
@@ -78,6 +83,7 @@ split(uint64_t n)
 {
 	uint64_t k = 1;
 
+	assert(n >= 2);
 	while (k < n - k) /* 2k < n without overflow */
 		k <<= 1;
 	return k;
@@ -112,8 +118,11 @@ range_hash(hn_merkle_get_fn get, void *arg, struct hn_sha256 *h, uint64_t lo,
 	unsigned lv;
 	int ret;
 
+	assert(hi > lo);
 	if (is_pow2(n)) {
 		lv = log2_exact(n);
+		/* the RFC recursion only asks aligned perfect subtrees */
+		assert((lo & (n - 1)) == 0);
 		if ((lo & (n - 1)) != 0)
 			return HN_EINTERNAL;
 		return get(arg, lv, lo >> lv, out);
@@ -130,6 +139,7 @@ int
 hn_merkle_root(hn_merkle_get_fn get, void *arg, struct hn_sha256 *h,
     uint64_t size, uint8_t out[HL])
 {
+	assert(get != NULL && h != NULL);
 	if (size == 0) {
 		hn_merkle_empty_root(out);
 		return 0;
@@ -148,6 +158,7 @@ struct proof {
 static int
 emit(struct proof *p, uint64_t lo, uint64_t hi)
 {
+	assert(hi > lo && p->n <= p->max);
 	if (p->n >= p->max)
 		return HN_ETOOBIG;
 	if (p->get != NULL) {
@@ -207,6 +218,7 @@ hn_merkle_inclusion_proof(hn_merkle_get_fn get, void *arg,
 	struct proof p = { get, arg, h, proof, max, 0 };
 	int r;
 
+	assert(get != NULL && h != NULL && (proof != NULL || max == 0));
 	*n = 0;
 	if (index >= size)
 		return HN_ERANGE;
@@ -224,6 +236,7 @@ hn_merkle_consistency_proof(hn_merkle_get_fn get, void *arg,
 	struct proof p = { get, arg, h, proof, max, 0 };
 	int r;
 
+	assert(get != NULL && h != NULL && (proof != NULL || max == 0));
 	*n = 0;
 	if (size1 == 0 || size1 > size2)
 		return HN_ERANGE;

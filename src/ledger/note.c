@@ -1,5 +1,6 @@
 #include "ledger/note.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -259,6 +260,7 @@ hn_note_add_sig(struct hn_note *n, const struct hn_note_sig *sig)
 {
 	struct hn_note_sig *ns;
 
+	assert(n != NULL && sig != NULL && n->nsigs <= HN_NOTE_SIGS_MAX);
 	if (n->nsigs >= HN_NOTE_SIGS_MAX)
 		return HN_ETOOBIG;
 	if ((ns = realloc(n->sigs, (n->nsigs + 1) * sizeof(*ns))) == NULL)
@@ -292,6 +294,7 @@ hn_note_verify(const struct hn_note *n, const struct hn_note_verifier *vs,
 {
 	size_t i, j, found = SIZE_MAX;
 
+	assert(n != NULL && (vs != NULL || nv == 0));
 	for (i = 0; i < n->nsigs; i++) {
 		const struct hn_note_sig *s = &n->sigs[i];
 		for (j = 0; j < nv; j++) {
@@ -323,6 +326,8 @@ hn_note_sign(struct hn_buf *out, const char *text, size_t len,
 	size_t i;
 	int r = 0;
 
+	assert(out != NULL && (text != NULL || len == 0));
+	assert(s != NULL || ns == 0);
 	if (len == 0 || text[len - 1] != '\n' || !text_ok(text, len) ||
 	    len > HN_NOTE_MAX)
 		return hn_error_set(err, HN_EINVAL, "text", NULL,

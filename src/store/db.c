@@ -129,6 +129,7 @@ hn_db_stmt(struct hn_db *db, sqlite3_stmt **st, const char *sql)
 {
 	int i, rc;
 
+	assert(db != NULL && st != NULL && sql != NULL);
 	for (i = 0; i < STMT_CACHE && db->cache[i].sql != NULL; i++) {
 		if (db->cache[i].sql == sql) {
 			*st = db->cache[i].st;

@@ -1,5 +1,6 @@
 #include "store/ledger.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +54,7 @@ get_tile(struct hn_ledger *l, unsigned L, uint64_t idx,
 	unsigned i;
 	int r;
 
+	assert(L < LEVELS && l->cache_next < CACHE);
 	for (i = 0; i < CACHE; i++) {
 		c = &l->cache[i];
 		if (c->used && c->level == L && c->idx == idx) {
@@ -296,6 +298,7 @@ hn_ledger_open(struct hn_ledger **out, struct hn_db *db, const char *origin,
 	size_t ol;
 	int r;
 
+	assert(out != NULL && db != NULL);
 	*out = NULL;
 	ol = origin != NULL ? strlen(origin) : 0;
 	if (ol == 0 || ol > HN_ORIGIN_MAX || strchr(origin, '\n') != NULL)
@@ -361,6 +364,7 @@ hn_ledger_append_many(struct hn_ledger *l, const void *const *entries,
 	size_t k;
 	int own, r;
 
+	assert(l != NULL && first != NULL && (n == 0 || lens != NULL));
 	for (k = 0; k < n; k++) {
 		if (lens[k] > HN_LEDGER_ENTRY_MAX)
 			return HN_ETOOBIG;
@@ -376,6 +380,7 @@ hn_ledger_append_many(struct hn_ledger *l, const void *const *entries,
 	 */
 	if ((r = sync_state(l)) != 0)
 		goto out;
+	assert(!l->stale);
 	*first = l->e.size;
 	if ((r = hn_store_ledger_put_entries(l->db, l->e.size, entries, lens,
 	    n)) != 0)
@@ -440,6 +445,7 @@ checkpoint(struct hn_ledger *l, struct hn_buf *signed_note)
 	struct hn_checkpoint c;
 	int r;
 
+	assert(l->can_sign);
 	if ((r = sync_state(l)) != 0)
 		return r;
 	memset(&c, 0, sizeof(c));

@@ -2,6 +2,7 @@
 
 #include "store/db.h"
 
+#include <assert.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,6 +74,7 @@ run_batch(struct hn_store *s, struct job *batch, int n)
 	struct job *j;
 	int r, any_rollback = 0, failed = 0;
 
+	assert(batch != NULL && n >= 1 && n <= HN_STORE_BATCH_MAX);
 	r = hn_db_begin(s->wdb);
 	if (r != 0) {
 		hn_log(HN_LOG_ERROR, "store.begin_failed", "msg=\"%s\"",
@@ -86,7 +88,10 @@ run_batch(struct hn_store *s, struct job *batch, int n)
 			j->result = r;
 			continue;
 		}
+		/* jobs never end the batch's transaction themselves */
+		assert(!sqlite3_get_autocommit(hn_db_sqlite(s->wdb)));
 		j->result = j->fn(s->wdb, j->arg, j->err);
+		assert(!sqlite3_get_autocommit(hn_db_sqlite(s->wdb)));
 		if (j->result != 0) {
 			savepoint(s->wdb, sql_rollback_to);
 			any_rollback = 1;
@@ -243,6 +248,7 @@ submit(struct hn_store *s, hn_write_fn fn, void *arg, struct hn_error *err,
 {
 	struct job j;
 
+	assert(s != NULL && fn != NULL);
 	memset(&j, 0, sizeof(j));
 	j.fn = fn;
 	j.arg = arg;
@@ -331,6 +337,8 @@ hn_store_release(struct hn_store *s, struct hn_db *db)
 	if (!sqlite3_get_autocommit(hn_db_sqlite(db)))
 		hn_db_rollback(db);
 	pthread_mutex_lock(&s->rmu);
+	/* only connections hn_store_reader handed out come back */
+	assert(s->nfree < s->nopen && s->nfree < HN_STORE_READERS_MAX);
 	s->free_readers[s->nfree++] = db;
 	pthread_cond_signal(&s->rcv);
 	pthread_mutex_unlock(&s->rmu);
