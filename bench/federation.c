@@ -54,7 +54,7 @@
 #include "fed/fed.h"
 #include "fed/nodekey.h"
 #include "fed/client.h"
-#include "net/fednode.h"
+#include "node/federation.h"
 #include "net/http.h"
 #include "node/node.h"
 #include "store/fed.h"

@@ -14,7 +14,7 @@
 
 #include "cli/cli.h"
 #include "crypto/sign.h"
-#include "net/fednode.h"
+#include "node/federation.h"
 #include "net/http.h"
 #include "node/node.h"
 #include "net/routes.h"

@@ -38,7 +38,7 @@
 #include "fed/evwire.h"
 #include "fed/timefmt.h"
 #include "net/evidence_int.h"
-#include "net/fednode.h"
+#include "node/federation.h"
 #include "net/http.h"
 #include "net/routes.h"
 #include "node/custody.h"

@@ -1,6 +1,6 @@
 #include "net/metrics.h"
 
-#include "net/fednode.h"
+#include "node/federation.h"
 #include <jansson.h>
 #include <pthread.h>
 

@@ -41,7 +41,7 @@ static const struct {
 	{ "session_hours", "12", "lifetime of a login session" },
 	{ "max_failed_logins", "5", "failed logins in a row before a lock-out" },
 	{ "lockout_minutes", "15", "length of a lock-out" },
-	/* the federation (net/fednode.h, docs/protocol.md) */
+	/* the federation (node/federation.h, docs/protocol.md) */
 	{ "registry_key", "", "the registry's verifier key (pinned); required to exchange messages" },
 	{ "registry_url", "", "https:// URL of the registry to fetch the signed directory from (empty: use DIR/directory.signed only)" },
 	{ "registry_tls_sha256", "", "SHA-256 of the registry's TLS certificate (optional pin)" },

@@ -97,7 +97,7 @@ struct hn_node {
 	int64_t lockout_s;
 	int64_t started;
 	uint8_t tls_fp[32];        /* SHA-256 of our certificate */
-	struct hn_fednode *fed;    /* the federation (net/fednode.h) */
+	struct hn_fednode *fed;    /* the federation (node/federation.h) */
 
 	/* The audit log (the node owns it; federation and evidence use it).
 	 * `ledger` is bound to the writer connection: use it only inside
