@@ -137,222 +137,271 @@ hash_node(json_t *graph, json_t *refs, const char *node, const char *req,
 	return r;
 }
 
+/* The document being built. */
+struct doc {
+	const char *node, *req;
+	json_t *graph; /* every node */
+	json_t *objs;  /* the investigation's uco-core:object (shared) */
+	char *tool;    /* the tool's id */
+};
+
+/* The investigation, its authorisation, the organisation and the tool. */
+static int
+doc_head(struct doc *d)
+{
+	char *inv = NULL, *auth = NULL, *org = NULL;
+	char focus[2048];
+	int r = HN_ENOMEM;
+
+	inv = kb_id("investigation", d->node, d->req, "");
+	auth = kb_id("authorization", d->node, d->req, "");
+	org = kb_id("organization", d->node, "", "");
+	d->tool = kb_id("tool", "hanoinet", HN_VERSION, "");
+	if (inv == NULL || auth == NULL || org == NULL || d->tool == NULL)
+		goto out;
+	snprintf(focus, sizeof(focus), "Evidence for request %s", d->req);
+	if ((r = add(d->graph, json_pack("{s:s,s:s,s:s,s:s,s:o,s:o}", "@id",
+	    inv, "@type", "case-investigation:Investigation", "uco-core:name",
+	    d->req, "case-investigation:focus", focus,
+	    "case-investigation:relevantAuthorization", ref(auth),
+	    "uco-core:object", json_incref(d->objs)))) != 0 ||
+	    (r = add(d->graph, json_pack("{s:s,s:s,s:s,s:s}", "@id", auth,
+	    "@type", "case-investigation:Authorization",
+	    "case-investigation:authorizationType",
+	    "Request for mutual legal assistance (United Nations Convention "
+	    "against Cybercrime, art. 40)",
+	    "case-investigation:authorizationIdentifier", d->req))) != 0 ||
+	    (r = add(d->graph, json_pack("{s:s,s:s,s:s}", "@id", org, "@type",
+	    "uco-identity:Organization", "uco-core:name", d->node))) != 0)
+		goto out;
+	r = add(d->graph, json_pack("{s:s,s:s,s:s,s:s}", "@id", d->tool,
+	    "@type", "uco-tool:Tool", "uco-core:name", "hanoinet",
+	    "uco-tool:version", HN_VERSION));
+out:
+	free(inv);
+	free(auth);
+	free(org);
+	return r;
+}
+
+/* The File node of it with its facets and hashes; *file gets its id. */
+static int
+doc_file(struct doc *d, const struct hn_case_file *it, char **file)
+{
+	json_t *hashes = NULL, *facets;
+	char key[256], size[32];
+	char *ff = NULL, *cf = NULL;
+	int r = HN_ENOMEM;
+
+	snprintf(key, sizeof(key), "%lld", (long long)it->id);
+	*file = kb_id("file", d->node, d->req, key);
+	ff = kb_id("file-facet", d->node, d->req, key);
+	cf = kb_id("content-data-facet", d->node, d->req, key);
+	if (*file == NULL || ff == NULL || cf == NULL ||
+	    (hashes = json_array()) == NULL)
+		goto out;
+	if ((r = hash_node(d->graph, hashes, d->node, d->req, it, "SHA256",
+	    it->sha256)) != 0 ||
+	    (r = hash_node(d->graph, hashes, d->node, d->req, it, "SHA1",
+	    it->sha1)) != 0 ||
+	    (r = hash_node(d->graph, hashes, d->node, d->req, it, "MD5",
+	    it->md5)) != 0)
+		goto out;
+	r = HN_ENOMEM;
+	snprintf(size, sizeof(size), "%llu", (unsigned long long)it->size);
+	facets = json_pack("[{s:s,s:s,s:s,s:o},{s:s,s:s,s:o}]",
+	    "@id", ff, "@type", "uco-observable:FileFacet",
+	    "uco-observable:fileName", it->name,
+	    "uco-observable:sizeInBytes", typed("xsd:integer", size),
+	    "@id", cf, "@type", "uco-observable:ContentDataFacet",
+	    "uco-observable:hash", hashes);
+	hashes = NULL; /* transferred (or freed by a failed pack) */
+	if (facets == NULL)
+		goto out;
+	if (it->description[0] != '\0')
+		r = add(d->graph, json_pack("{s:s,s:s,s:s,s:o}", "@id", *file,
+		    "@type", "uco-observable:File", "uco-core:description",
+		    it->description, "uco-core:hasFacet", facets));
+	else
+		r = add(d->graph, json_pack("{s:s,s:s,s:o}", "@id", *file,
+		    "@type", "uco-observable:File", "uco-core:hasFacet",
+		    facets));
+	if (r == 0)
+		r = add(d->objs, ref(*file));
+out:
+	json_decref(hashes);
+	free(ff);
+	free(cf);
+	return r;
+}
+
+/* Custody step j of file it: its actor, provenance record and action. */
+struct step_ids {
+	char *act, *prov, *who;
+	char *prev_act, *prev_prov; /* the step before (NULL for the first) */
+};
+
+static int
+doc_step(struct doc *d, const struct hn_case_file *it, size_t j,
+    const char *file, const char *root_exhibit, struct step_ids *ids)
+{
+	const struct hn_case_step *e = &it->steps[j];
+	char key[256], ts[HN_TIME_STRLEN], desc[2048], exhibit[300];
+	json_t *a;
+	int r;
+
+	snprintf(key, sizeof(key), "%lld/%lld", (long long)it->id,
+	    (long long)e->id);
+	ids->act = kb_id("investigative-action", d->node, d->req, key);
+	ids->prov = kb_id("provenance-record", d->node, d->req, key);
+	ids->who = kb_id("identity", d->node, e->actor, "");
+	if (ids->act == NULL || ids->prov == NULL || ids->who == NULL)
+		return HN_ENOMEM;
+	hn_datetime_format(e->at, ts);
+	if (snprintf(exhibit, sizeof(exhibit), "%s/%zu", root_exhibit,
+	    j + 1) >= (int)sizeof(exhibit))
+		return HN_ETOOBIG;
+	if (e->ledger_index >= 0)
+		snprintf(desc, sizeof(desc), "Custody step %zu of %s: %s by %s "
+		    "at %s%s%s (ledger entry %lld)", j + 1, it->name, e->action,
+		    e->actor, ts, e->reason[0] ? "; reason: " : "", e->reason,
+		    (long long)e->ledger_index);
+	else
+		snprintf(desc, sizeof(desc), "Custody step %zu of %s: %s by %s "
+		    "at %s%s%s", j + 1, it->name, e->action, e->actor, ts,
+		    e->reason[0] ? "; reason: " : "", e->reason);
+	/* the person (or service) who acted; one node per name */
+	if ((r = add(d->graph, json_pack("{s:s,s:s,s:s}", "@id", ids->who,
+	    "@type", "uco-identity:Identity", "uco-core:name",
+	    e->actor))) != 0 ||
+	    (r = add(d->graph, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:o}",
+	    "@id", ids->prov, "@type", "case-investigation:ProvenanceRecord",
+	    "uco-core:description", desc,
+	    "case-investigation:exhibitNumber", exhibit,
+	    "case-investigation:rootExhibitNumber", root_exhibit,
+	    "uco-core:name", e->action, "uco-core:object", ref(file)))) != 0)
+		return r;
+	a = json_pack("{s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:o}", "@id", ids->act,
+	    "@type", "case-investigation:InvestigativeAction",
+	    "uco-core:name", action_title(e->action),
+	    "uco-core:description", desc,
+	    "uco-action:startTime", typed("xsd:dateTime", ts),
+	    "uco-action:performer", ref(ids->who),
+	    "uco-action:instrument", ref(d->tool),
+	    "uco-action:result", json_pack("[o,o]", ref(file), ref(ids->prov)));
+	if (a == NULL)
+		return HN_ENOMEM;
+	if (ids->prev_prov != NULL &&
+	    (json_object_set_new(a, "uco-action:object",
+	    ref(ids->prev_prov)) != 0 ||
+	    json_object_set_new(a, "case-investigation:wasInformedBy",
+	    ref(ids->prev_act)) != 0)) {
+		json_decref(a);
+		return HN_ENOMEM;
+	}
+	if ((r = add(d->graph, a)) != 0 ||
+	    (r = add(d->objs, ref(ids->act))) != 0)
+		return r;
+	return add(d->objs, ref(ids->prov));
+}
+
+/* Every custody step of it, each informed by the one before. */
+static int
+doc_steps(struct doc *d, const struct hn_case_file *it, const char *file)
+{
+	struct step_ids ids;
+	char root_exhibit[300];
+	size_t j;
+	int r = 0;
+
+	assert(it->steps != NULL || it->nsteps == 0);
+	memset(&ids, 0, sizeof(ids));
+	snprintf(root_exhibit, sizeof(root_exhibit), "%s/%lld", d->req,
+	    (long long)it->id);
+	for (j = 0; r == 0 && j < it->nsteps; j++) {
+		if ((r = doc_step(d, it, j, file, root_exhibit, &ids)) != 0)
+			break;
+		free(ids.prev_act);
+		free(ids.prev_prov);
+		free(ids.who);
+		ids.prev_act = ids.act;
+		ids.prev_prov = ids.prov;
+		ids.act = ids.prov = ids.who = NULL;
+	}
+	free(ids.act);
+	free(ids.prov);
+	free(ids.who);
+	free(ids.prev_act);
+	free(ids.prev_prov);
+	return r;
+}
+
+/* Identities appear once per actor: keeps the first node of every id. */
+static int
+dedupe(json_t **graph)
+{
+	json_t *seen = json_object(), *g2 = json_array(), *v;
+	size_t k;
+
+	if (seen == NULL || g2 == NULL) {
+		json_decref(seen);
+		json_decref(g2);
+		return HN_ENOMEM;
+	}
+	json_array_foreach(*graph, k, v) {
+		const char *id = hn_json_str(v, "@id");
+
+		if (id != NULL && json_object_get(seen, id) != NULL)
+			continue;
+		if (json_object_set_new(seen, id != NULL ? id : "",
+		    json_true()) != 0 || json_array_append(g2, v) != 0) {
+			json_decref(seen);
+			json_decref(g2);
+			return HN_ENOMEM;
+		}
+	}
+	json_decref(seen);
+	json_decref(*graph);
+	*graph = g2;
+	return 0;
+}
+
 int
 hn_case_document(json_t **out, const char *node, const char *req,
     const struct hn_case_file *items, size_t n)
 {
-	json_t *doc = NULL, *graph = NULL, *inv_objs = NULL, *hashes, *facets;
-	char *inv = NULL, *auth = NULL, *org = NULL, *tool = NULL;
-	char *file = NULL, *act = NULL, *prev_act = NULL, *prov = NULL,
-	    *prev_prov = NULL, *ff = NULL, *cf = NULL, *who = NULL;
-	char key[256], ts[HN_TIME_STRLEN], desc[2048], exhibit[300];
-	char root_exhibit[300], size[32];
-	size_t i, j;
+	struct doc d;
+	char *file = NULL;
+	size_t i;
 	int r = HN_ENOMEM;
 
 	assert(out != NULL && node != NULL && req != NULL);
 	assert(items != NULL || n == 0);
 	*out = NULL;
-	if ((graph = json_array()) == NULL || (inv_objs = json_array()) == NULL)
+	memset(&d, 0, sizeof(d));
+	d.node = node;
+	d.req = req;
+	if ((d.graph = json_array()) == NULL || (d.objs = json_array()) == NULL)
 		goto out;
-	inv = kb_id("investigation", node, req, "");
-	auth = kb_id("authorization", node, req, "");
-	org = kb_id("organization", node, "", "");
-	tool = kb_id("tool", "hanoinet", HN_VERSION, "");
-	if (inv == NULL || auth == NULL || org == NULL || tool == NULL)
+	if ((r = doc_head(&d)) != 0)
 		goto out;
-	snprintf(desc, sizeof(desc), "Evidence for request %s", req);
-	if ((r = add(graph, json_pack("{s:s,s:s,s:s,s:s,s:o,s:o}", "@id", inv,
-	    "@type", "case-investigation:Investigation", "uco-core:name", req,
-	    "case-investigation:focus", desc,
-	    "case-investigation:relevantAuthorization", ref(auth),
-	    "uco-core:object", json_incref(inv_objs)))) != 0)
-		goto out;
-	if ((r = add(graph, json_pack("{s:s,s:s,s:s,s:s}", "@id", auth, "@type",
-	    "case-investigation:Authorization",
-	    "case-investigation:authorizationType",
-	    "Request for mutual legal assistance (United Nations Convention "
-	    "against Cybercrime, art. 40)",
-	    "case-investigation:authorizationIdentifier", req))) != 0)
-		goto out;
-	if ((r = add(graph, json_pack("{s:s,s:s,s:s}", "@id", org, "@type",
-	    "uco-identity:Organization", "uco-core:name", node))) != 0)
-		goto out;
-	if ((r = add(graph, json_pack("{s:s,s:s,s:s,s:s}", "@id", tool, "@type",
-	    "uco-tool:Tool", "uco-core:name", "hanoinet", "uco-tool:version",
-	    HN_VERSION))) != 0)
-		goto out;
-
 	for (i = 0; i < n; i++) {
-		const struct hn_case_file *it = &items[i];
-
-		assert(it->steps != NULL || it->nsteps == 0);
-		r = HN_ENOMEM;
-		snprintf(key, sizeof(key), "%lld", (long long)it->id);
+		r = doc_file(&d, &items[i], &file);
+		if (r == 0)
+			r = doc_steps(&d, &items[i], file);
 		free(file);
-		free(ff);
-		free(cf);
-		file = kb_id("file", node, req, key);
-		ff = kb_id("file-facet", node, req, key);
-		cf = kb_id("content-data-facet", node, req, key);
-		if (file == NULL || ff == NULL || cf == NULL)
+		file = NULL;
+		if (r != 0)
 			goto out;
-		if ((hashes = json_array()) == NULL)
-			goto out;
-		if ((r = hash_node(graph, hashes, node, req, it, "SHA256",
-		    it->sha256)) != 0 ||
-		    (r = hash_node(graph, hashes, node, req, it, "SHA1",
-		    it->sha1)) != 0 ||
-		    (r = hash_node(graph, hashes, node, req, it, "MD5",
-		    it->md5)) != 0) {
-			json_decref(hashes);
-			goto out;
-		}
-		snprintf(size, sizeof(size), "%llu", (unsigned long long)it->size);
-		facets = json_pack("[{s:s,s:s,s:s,s:o},{s:s,s:s,s:o}]",
-		    "@id", ff, "@type", "uco-observable:FileFacet",
-		    "uco-observable:fileName", it->name,
-		    "uco-observable:sizeInBytes", typed("xsd:integer", size),
-		    "@id", cf, "@type", "uco-observable:ContentDataFacet",
-		    "uco-observable:hash", hashes);
-		if (facets == NULL)
-			goto out;
-		if (it->description[0] != '\0')
-			r = add(graph, json_pack("{s:s,s:s,s:s,s:o}", "@id", file,
-			    "@type", "uco-observable:File", "uco-core:description",
-			    it->description, "uco-core:hasFacet", facets));
-		else
-			r = add(graph, json_pack("{s:s,s:s,s:o}", "@id", file,
-			    "@type", "uco-observable:File", "uco-core:hasFacet",
-			    facets));
-		if (r != 0 || (r = add(inv_objs, ref(file))) != 0)
-			goto out;
-
-		free(prev_act);
-		free(prev_prov);
-		prev_act = prev_prov = NULL;
-		snprintf(root_exhibit, sizeof(root_exhibit), "%s/%lld", req,
-		    (long long)it->id);
-		for (j = 0; j < it->nsteps; j++) {
-			const struct hn_case_step *e = &it->steps[j];
-			json_t *a;
-
-			r = HN_ENOMEM;
-			snprintf(key, sizeof(key), "%lld/%lld", (long long)it->id,
-			    (long long)e->id);
-			free(act);
-			free(prov);
-			free(who);
-			act = kb_id("investigative-action", node, req, key);
-			prov = kb_id("provenance-record", node, req, key);
-			who = kb_id("identity", node, e->actor, "");
-			if (act == NULL || prov == NULL || who == NULL)
-				goto out;
-			hn_datetime_format(e->at, ts);
-			if (snprintf(exhibit, sizeof(exhibit), "%s/%zu",
-			    root_exhibit, j + 1) >= (int)sizeof(exhibit)) {
-				r = HN_ETOOBIG;
-				goto out;
-			}
-			if (e->ledger_index >= 0)
-				snprintf(desc, sizeof(desc), "Custody step %zu of %s: "
-				    "%s by %s at %s%s%s (ledger entry %lld)", j + 1,
-				    it->name, e->action, e->actor, ts,
-				    e->reason[0] ? "; reason: " : "", e->reason,
-				    (long long)e->ledger_index);
-			else
-				snprintf(desc, sizeof(desc), "Custody step %zu of %s: "
-				    "%s by %s at %s%s%s", j + 1, it->name, e->action,
-				    e->actor, ts, e->reason[0] ? "; reason: " : "",
-				    e->reason);
-			/* the person (or service) who acted; one node per name */
-			if ((r = add(graph, json_pack("{s:s,s:s,s:s}", "@id", who,
-			    "@type", "uco-identity:Identity", "uco-core:name",
-			    e->actor))) != 0)
-				goto out;
-			if ((r = add(graph, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:o}",
-			    "@id", prov, "@type", "case-investigation:ProvenanceRecord",
-			    "uco-core:description", desc,
-			    "case-investigation:exhibitNumber", exhibit,
-			    "case-investigation:rootExhibitNumber", root_exhibit,
-			    "uco-core:name", e->action,
-			    "uco-core:object", ref(file)))) != 0)
-				goto out;
-			a = json_pack("{s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:o}", "@id", act,
-			    "@type", "case-investigation:InvestigativeAction",
-			    "uco-core:name", action_title(e->action),
-			    "uco-core:description", desc,
-			    "uco-action:startTime", typed("xsd:dateTime", ts),
-			    "uco-action:performer", ref(who),
-			    "uco-action:instrument", ref(tool),
-			    "uco-action:result", json_pack("[o,o]", ref(file),
-			    ref(prov)));
-			if (a == NULL)
-				goto out;
-			if (prev_prov != NULL &&
-			    (json_object_set_new(a, "uco-action:object",
-			    ref(prev_prov)) != 0 ||
-			    json_object_set_new(a, "case-investigation:wasInformedBy",
-			    ref(prev_act)) != 0)) {
-				json_decref(a);
-				goto out;
-			}
-			if ((r = add(graph, a)) != 0 ||
-			    (r = add(inv_objs, ref(act))) != 0 ||
-			    (r = add(inv_objs, ref(prov))) != 0)
-				goto out;
-			free(prev_act);
-			free(prev_prov);
-			prev_act = act;
-			prev_prov = prov;
-			act = prov = NULL;
-		}
 	}
-	/* identities appear once per actor: drop duplicates */
-	{
-		json_t *seen = json_object(), *g2 = json_array(), *v;
-		size_t k;
-
-		if (seen == NULL || g2 == NULL) {
-			json_decref(seen);
-			json_decref(g2);
-			r = HN_ENOMEM;
-			goto out;
-		}
-		json_array_foreach(graph, k, v) {
-			const char *id = hn_json_str(v, "@id");
-
-			if (id != NULL && json_object_get(seen, id) != NULL)
-				continue;
-			json_object_set_new(seen, id != NULL ? id : "", json_true());
-			json_array_append(g2, v);
-		}
-		json_decref(seen);
-		json_decref(graph);
-		graph = g2;
-	}
-	if ((doc = json_pack("{s:o,s:O}", "@context", case_context(), "@graph",
-	    graph)) == NULL) {
-		r = HN_ENOMEM;
+	if ((r = dedupe(&d.graph)) != 0)
 		goto out;
-	}
-	*out = doc;
-	r = 0;
+	if ((*out = json_pack("{s:o,s:O}", "@context", case_context(),
+	    "@graph", d.graph)) == NULL)
+		r = HN_ENOMEM;
 out:
-	free(inv);
-	free(auth);
-	free(org);
-	free(tool);
-	free(file);
-	free(ff);
-	free(cf);
-	free(act);
-	free(prov);
-	free(prev_act);
-	free(prev_prov);
-	free(who);
-	json_decref(graph);
-	json_decref(inv_objs);
+	free(d.tool);
+	json_decref(d.graph);
+	json_decref(d.objs);
 	return r;
 }
-
