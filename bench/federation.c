@@ -26,7 +26,8 @@
  *            each must be durable before the next step) + the plain round
  *            trip + sign + verify, and the best ratio that floor allows
  *
- * Like `hanoinet serve`, each node's WAL is checkpointed every 2 s.
+ * Like `hanoinet serve`: the same malloc policy (util/mem.h), and every
+ * 2 s each node's WAL checkpointed, its store shrunk, the heap trimmed.
  *
  * Last line: BENCH federation ratio=R p50_ms=A p99_ms=B msgs_per_s=C
  * lost=L duplicated=D floor_ms=F floor_ratio=Q, R = plain p50 / e2e p50
@@ -35,6 +36,7 @@
  * 13's goal: Q >= 0.67, the node's p50 at most 1.5 times its floor).
  * Environment: BENCH_SEQ (default 200), BENCH_BURST (default 1000).
  */
+#include <malloc.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -64,6 +66,7 @@
 #include "util/file.h"
 #include "util/json.h"
 #include "util/log.h"
+#include "util/mem.h"
 
 #define MAXMSG 20000
 
@@ -463,7 +466,8 @@ burst(struct bnode *a, char (*ids)[33], int n, int create)
 		pthread_join(th[i], NULL);
 }
 
-/* As `hanoinet serve` does: the WAL copied back every 2 s. */
+/* As `hanoinet serve` does every 2 s: the WAL copied back, idle readers
+ * closed, freed memory given back. */
 static struct bnode *ckpt_nodes[2];
 static volatile int ckpt_stop;
 
@@ -476,8 +480,11 @@ ckpt_thread(void *arg)
 	while (!ckpt_stop) {
 		for (i = 0; i < 20 && !ckpt_stop; i++)
 			usleep(100000);
-		for (i = 0; i < 2; i++)
+		for (i = 0; i < 2; i++) {
 			hn_store_checkpoint(ckpt_nodes[i]->n->store);
+			hn_store_shrink(ckpt_nodes[i]->n->store);
+		}
+		malloc_trim(0);
 	}
 	return NULL;
 }
@@ -608,6 +615,7 @@ main(void)
 
 	if (nseq < 10 || nseq > 5000 || nburst < 10 || nburst > 10000)
 		die("BENCH_SEQ 10..5000, BENCH_BURST 10..10000");
+	hn_mem_policy();
 	if (hn_crypto_init() != 0 || hn_client_global_init() != 0)
 		die("init");
 	pthread_mutex_init(&T.mu, NULL);

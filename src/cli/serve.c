@@ -23,6 +23,7 @@
 #include "util/buf.h"
 #include "util/file.h"
 #include "util/log.h"
+#include "util/mem.h"
 
 #define USAGE "usage: hanoinet serve [-c FILE | --dir DIR] " \
 	"[--listen ADDR:PORT] [--port-file FILE] [--print-routes]"
@@ -105,10 +106,9 @@ cmd_serve(int argc, char **argv)
 	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	/* One thread per connection: without a cap glibc gives threads their
-	 * own malloc arenas, which keep memory after a burst. Two arenas and
-	 * a periodic trim keep the idle node small (< 20 MB RSS). */
-	mallopt(M_ARENA_MAX, 2);
+	/* Two malloc arenas, no heap churn per message (util/mem.h); the
+	 * periodic trim below keeps the idle node small (< 20 MB RSS). */
+	hn_mem_policy();
 
 	if (hn_node_open(&node, conf, &e) != 0) {
 		hn_cli_fail(1, "%s", e.message);
