@@ -29,184 +29,18 @@
 
 #include "crypto/seal.h"
 #include "crypto/sign.h"
-#include "node/custody.h"
-#include "store/ledger.h"
-#include "ledger/note.h"
 #include "net/evidence_int.h"
 #include "net/http.h"
-#include "node/node.h"
 #include "net/routes.h"
+#include "node/evidence.h"
+#include "node/node.h"
 #include "store/blob.h"
 #include "store/evidence.h"
-#include "store/intake.h"
-#include "store/requests.h"
-#include "store/store.h"
 #include "util/encode.h"
-#include "util/file.h"
 #include "util/json.h"
 #include "util/log.h"
 
-#define HN_UPLOADS_OPEN_MAX 32
 #define PUT_MAX (8u << 20)
-
-/* The node's evidence keys and audit log, set up on first use. */
-static struct {
-	pthread_mutex_t mu;
-	int ready;
-	char name[HN_NOTE_NAME_MAX + 1];
-	uint8_t sk[64];
-	struct hn_seal_keys keys;
-	char blobs[4096];
-	struct hn_ledger *ledger;
-} ev = { PTHREAD_MUTEX_INITIALIZER, 0, "", { 0 }, { { 0 }, { 0 }, { 0 } },
-	"", NULL };
-
-struct open_upload {
-	char id[HN_UPLOAD_ID_MAX + 1];
-	struct hn_intake *in;
-	int busy;
-	uint64_t used;
-};
-
-static struct {
-	pthread_mutex_t mu;
-	struct open_upload u[HN_UPLOADS_OPEN_MAX];
-	uint64_t clock;
-} open_uploads = { PTHREAD_MUTEX_INITIALIZER, { { "", NULL, 0, 0 } }, 0 };
-
-/*
- * The node's key (the key that seals the evidence: DIR/signing.key, loaded
- * by the node) and its audit log on the writer connection (node/node.h),
- * where custody entries are appended inside the store jobs.
- */
-static int
-ev_setup(struct hn_node *n, struct hn_error *err)
-{
-	int r = 0;
-
-	pthread_mutex_lock(&ev.mu);
-	if (ev.ready)
-		goto out;
-	if (n->ledger == NULL || n->key_name[0] == '\0') {
-		r = hn_error_set(err, HN_EBUSY, NULL, NULL,
-		    "the node's audit log or signing key is not open");
-		goto out;
-	}
-	snprintf(ev.name, sizeof(ev.name), "%s", n->key_name);
-	memcpy(ev.sk, n->sk, sizeof(ev.sk));
-	if ((r = hn_seal_keys_from_ed25519(&ev.keys, ev.sk)) != 0 ||
-	    (r = hn_conf_path(&n->conf, "blobs", ev.blobs,
-	    sizeof(ev.blobs))) != 0 || (r = hn_mkdirs(ev.blobs, 0700)) != 0)
-		goto out;
-	ev.ledger = n->ledger;
-	ev.ready = 1;
-out:
-	pthread_mutex_unlock(&ev.mu);
-	return r;
-}
-
-static int
-sink_append(void *ctx, const void *entry, size_t len, uint64_t *index)
-{
-	return hn_ledger_append(ctx, entry, len, index);
-}
-
-static void
-custody_of(struct hn_custody *c, struct hn_db *db)
-{
-	memset(c, 0, sizeof(*c));
-	c->db = db;
-	c->node = ev.name;
-	c->sink.append = sink_append;
-	c->sink.ctx = ev.ledger;
-}
-
-/*
- * Takes upload id for exclusive use: the open intake, or reopened from its
- * staging file. HN_EBUSY if another request is using it.
- */
-static int
-take(const char *id, struct open_upload **out, uint64_t *reopened_at,
-    struct hn_error *err)
-{
-	struct open_upload *u = NULL, *lru = NULL;
-	struct hn_intake *in = NULL;
-	int i, r;
-
-	*out = NULL;
-	*reopened_at = UINT64_MAX;
-	pthread_mutex_lock(&open_uploads.mu);
-	for (i = 0; i < HN_UPLOADS_OPEN_MAX; i++) {
-		if (strcmp(open_uploads.u[i].id, id) == 0) {
-			u = &open_uploads.u[i];
-			break;
-		}
-	}
-	if (u != NULL) {
-		if (u->busy) {
-			pthread_mutex_unlock(&open_uploads.mu);
-			return hn_error_set(err, HN_EBUSY, NULL, NULL,
-			    "upload %s is in use by another request", id);
-		}
-		u->busy = 1;
-		u->used = ++open_uploads.clock;
-		pthread_mutex_unlock(&open_uploads.mu);
-		*out = u;
-		return 0;
-	}
-	/* a free slot, or the least recently used idle one */
-	for (i = 0; i < HN_UPLOADS_OPEN_MAX; i++) {
-		struct open_upload *c = &open_uploads.u[i];
-
-		if (c->busy)
-			continue;
-		if (c->id[0] == '\0') {
-			lru = c;
-			break;
-		}
-		if (lru == NULL || c->used < lru->used)
-			lru = c;
-	}
-	if (lru == NULL) {
-		pthread_mutex_unlock(&open_uploads.mu);
-		return hn_error_set(err, HN_EBUSY, NULL, NULL,
-		    "too many uploads in progress");
-	}
-	if (lru->in != NULL) {
-		/* pushed out: its whole chunks are on disk; the tail is resent */
-		hn_intake_abort(lru->in, 1);
-		lru->in = NULL;
-	}
-	lru->busy = 1;
-	lru->used = ++open_uploads.clock;
-	snprintf(lru->id, sizeof(lru->id), "%s", id);
-	pthread_mutex_unlock(&open_uploads.mu);
-
-	r = hn_intake_begin(&in, ev.blobs, &ev.keys, 0, 0, id, reopened_at, err);
-	pthread_mutex_lock(&open_uploads.mu);
-	if (r != 0) {
-		lru->id[0] = '\0';
-		lru->busy = 0;
-	} else {
-		lru->in = in;
-		*out = lru;
-	}
-	pthread_mutex_unlock(&open_uploads.mu);
-	return r;
-}
-
-/* Gives u back; drop: the intake was finished or cancelled. */
-static void
-give(struct open_upload *u, int drop)
-{
-	pthread_mutex_lock(&open_uploads.mu);
-	if (drop) {
-		u->in = NULL;
-		u->id[0] = '\0';
-	}
-	u->busy = 0;
-	pthread_mutex_unlock(&open_uploads.mu);
-}
 
 static int
 fail_with(struct hn_req *r, struct hn_error *e, int code)
@@ -216,83 +50,29 @@ fail_with(struct hn_req *r, struct hn_error *e, int code)
 	return hn_resp_err(r, e);
 }
 
-/* --- POST /v1/evidence ------------------------------------------------- */
-
+/* The reader connection, or nonzero with the response set. */
 static int
-upload_insert_job(struct hn_db *db, void *arg, struct hn_error *err)
+req_db(struct hn_req *r, struct hn_db **db)
 {
-	return hn_upload_insert(db, arg);
-}
-
-/*
- * Evidence answers a request of this node (art. 40), never a free
- * reference: the request's row (into rq if not NULL; release it), or a 404
- * naming `request` (response set, nonzero).
- */
-static int
-request_held(struct hn_req *r, const char *id, struct hn_request_row *rq)
-{
-	struct hn_request_row row;
 	struct hn_error e;
-	struct hn_db *db;
 	int rc;
 
 	hn_error_clear(&e);
-	hn_request_row_init(&row);
-	if ((rc = hn_req_db(r, &db)) == 0)
-		rc = hn_requests_get(db, id, &row);
-	if (rc == HN_ENOTFOUND) {
-		hn_resp_error(r, 404, "not_found", "request", "40",
-		    "request %s: no such request on this node; evidence "
-		    "belongs to a request it holds (one created with POST "
-		    "/v1/requests, or received from the other State)", id);
-	} else if (rc != 0) {
+	if ((rc = hn_req_db(r, db)) != 0)
 		fail_with(r, &e, rc);
-	} else if (rq != NULL) {
-		*rq = row;
-		return 0;
-	}
-	hn_request_row_release(&row);
 	return rc;
 }
 
-/* 409 (response set, nonzero) if the request has an item named name. */
-static int
-name_taken(struct hn_req *r, const char *req, const char *name)
-{
-	struct hn_evidence_item *items = NULL;
-	struct hn_error e;
-	struct hn_db *db;
-	size_t n = 0, i;
-	int rc;
-
-	hn_error_clear(&e);
-	if ((rc = hn_req_db(r, &db)) != 0 ||
-	    (rc = hn_evidence_list(db, req, &items, &n)) != 0) {
-		fail_with(r, &e, rc);
-		return rc;
-	}
-	for (i = 0; i < n; i++) {
-		if (strcmp(items[i].name, name) == 0) {
-			free(items);
-			hn_resp_error(r, 409, "conflict", "name", NULL,
-			    "request %s already has an item named %s", req, name);
-			return HN_EEXIST;
-		}
-	}
-	free(items);
-	return 0;
-}
+/* --- POST /v1/evidence ------------------------------------------------- */
 
 int
 hn_api_evidence_create(struct hn_req *r)
 {
 	struct hn_upload u;
-	struct hn_intake *in = NULL;
 	struct hn_error e;
+	struct hn_db *db;
 	json_t *body = NULL;
 	const char *req, *name, *desc;
-	uint8_t rnd[12];
 	int rc;
 
 	hn_error_clear(&e);
@@ -301,7 +81,6 @@ hn_api_evidence_create(struct hn_req *r)
 	req = hn_json_str(body, "request");
 	name = hn_json_str(body, "name");
 	desc = hn_json_str(body, "description");
-	memset(&u, 0, sizeof(u));
 	if (req == NULL || req[0] == '\0' || strlen(req) > HN_EV_REQUEST_MAX) {
 		rc = hn_resp_error(r, 400, "validation_failed", "request", NULL,
 		    "request: the id of the request this evidence answers "
@@ -318,37 +97,18 @@ hn_api_evidence_create(struct hn_req *r)
 		    "description longer than %d bytes", HN_EV_TEXT_MAX);
 		goto out;
 	}
-	if ((rc = ev_setup(r->node, &e)) != 0) {
+	if ((rc = hn_ev_setup(r->node, &e)) != 0) {
 		rc = hn_resp_error(r, 503, "unavailable", NULL, NULL, "%s",
 		    e.message);
 		goto out;
 	}
-	if ((rc = request_held(r, req, NULL)) != 0)
+	if ((rc = req_db(r, &db)) != 0)
 		goto out;
-	hn_random(rnd, sizeof(rnd));
-	hn_hex_encode(u.id, rnd, sizeof(rnd));
-	snprintf(u.request_id, sizeof(u.request_id), "%s", req);
-	hn_evidence_safe_name(u.name, name);
-	if ((rc = name_taken(r, u.request_id, u.name)) != 0)
-		goto out;
-	snprintf(u.description, sizeof(u.description), "%s",
-	    desc != NULL ? desc : "");
-	snprintf(u.created_by, sizeof(u.created_by), "%s", r->who.name);
-	u.created_at = r->now;
-	if ((rc = hn_store_write(r->node->store, upload_insert_job, &u,
-	    &e)) != 0) {
+	if ((rc = hn_ev_upload_create(r->node, db, req, name, desc,
+	    r->who.name, r->now, &u, &e)) != 0) {
 		rc = fail_with(r, &e, rc);
 		goto out;
 	}
-	/* the staging file exists from now on */
-	if ((rc = hn_intake_begin(&in, ev.blobs, &ev.keys, 0, 0, u.id, NULL,
-	    &e)) != 0) {
-		rc = fail_with(r, &e, rc);
-		goto out;
-	}
-	hn_intake_abort(in, 1);
-	hn_log(HN_LOG_INFO, "evidence.upload_created", "upload=%s request=%s "
-	    "by=%s", u.id, u.request_id, r->who.name);
 	rc = hn_resp_json(r, 201, json_pack("{s:s,s:I,s:I,s:I,s:s,s:s}",
 	    "upload", u.id, "offset", (json_int_t)0, "chunk_size",
 	    (json_int_t)HN_SEAL_CHUNK_DEFAULT, "put_max", (json_int_t)PUT_MAX,
@@ -358,29 +118,25 @@ out:
 	return rc;
 }
 
-/* The upload row, or a 404 response. */
+/* The upload row, or nonzero with a 404 (or 500, 503) response. */
 static int
 load_upload(struct hn_req *r, struct hn_upload *u)
 {
 	struct hn_db *db;
 	struct hn_error e;
-	const char *id = hn_req_param(r, "id");
 	int rc;
 
 	hn_error_clear(&e);
-	if (hn_upload_id_valid(id) != 0)
+	if (hn_upload_id_valid(hn_req_param(r, "id")) != 0)
 		return hn_resp_error(r, 404, "not_found", "id", NULL,
 		    "no such upload"), HN_ENOTFOUND;
-	if ((rc = hn_req_db(r, &db)) != 0 ||
-	    (rc = hn_upload_get(db, id, u)) != 0) {
-		if (rc == HN_ENOTFOUND)
-			hn_resp_error(r, 404, "not_found", "id", NULL,
-			    "no such upload");
-		else
-			fail_with(r, &e, rc);
+	if ((rc = req_db(r, &db)) != 0)
+		return rc;
+	if ((rc = hn_ev_upload_get(db, hn_req_param(r, "id"), u, &e)) != 0) {
+		fail_with(r, &e, rc);
 		return rc;
 	}
-	if ((rc = ev_setup(r->node, &e)) != 0) {
+	if ((rc = hn_ev_setup(r->node, &e)) != 0) {
 		hn_resp_error(r, 503, "unavailable", NULL, NULL, "%s", e.message);
 		return rc;
 	}
@@ -401,21 +157,15 @@ state_json(const struct hn_upload *u, uint64_t offset, uint64_t durable)
 int
 hn_api_evidence_upload_get(struct hn_req *r)
 {
-	struct open_upload *ou = NULL;
 	struct hn_upload u;
 	struct hn_error e;
-	uint64_t at, durable = 0, size;
+	uint64_t durable = 0, size = 0;
 	int rc;
 
 	hn_error_clear(&e);
 	if (load_upload(r, &u) != 0)
 		return 0;
-	if ((rc = take(u.id, &ou, &at, &e)) != 0)
-		return fail_with(r, &e, rc);
-	size = hn_intake_size(ou->in);
-	rc = hn_intake_sync(ou->in, &durable, &e);
-	give(ou, 0);
-	if (rc != 0)
+	if ((rc = hn_ev_upload_state(u.id, &size, &durable, &e)) != 0)
 		return fail_with(r, &e, rc);
 	return hn_resp_json(r, 200, state_json(&u, size, durable));
 }
@@ -425,12 +175,11 @@ hn_api_evidence_upload_get(struct hn_req *r)
 int
 hn_api_evidence_upload_put(struct hn_req *r)
 {
-	struct open_upload *ou = NULL;
 	struct hn_upload u;
 	struct hn_error e;
 	const char *q = hn_req_query(r, "offset");
 	unsigned long long off;
-	uint64_t at, durable = 0, size;
+	uint64_t durable = 0, size = 0;
 	char *end = NULL;
 	int rc;
 
@@ -444,28 +193,11 @@ hn_api_evidence_upload_put(struct hn_req *r)
 		return hn_resp_error(r, 400, "validation_failed", "offset", NULL,
 		    "?offset=N (the plaintext offset of these bytes) is "
 		    "required");
-	if ((rc = take(u.id, &ou, &at, &e)) != 0)
-		return fail_with(r, &e, rc);
-	size = hn_intake_size(ou->in);
-	if (off != size) {
-		rc = hn_intake_sync(ou->in, &durable, &e);
-		give(ou, 0);
-		if (rc != 0)
-			return fail_with(r, &e, rc);
-		return hn_resp_error(r, 409, "conflict", "offset", NULL,
-		    "upload %s continues at offset %llu, not %llu", u.id,
-		    (unsigned long long)size, off);
-	}
-	if (r->body_len > 0 &&
-	    (rc = hn_intake_write(ou->in, r->body, r->body_len, &e)) != 0) {
-		/* the intake is unusable: reopen from the durable chunks */
-		hn_intake_abort(ou->in, 1);
-		give(ou, 1);
-		return fail_with(r, &e, rc);
-	}
-	size = hn_intake_size(ou->in);
-	rc = hn_intake_sync(ou->in, &durable, &e);
-	give(ou, 0);
+	rc = hn_ev_upload_write(u.id, off, r->body, r->body_len, &size,
+	    &durable, &e);
+	if (rc == HN_ESTATE)
+		return hn_resp_error(r, 409, "conflict", e.field, NULL, "%s",
+		    e.message);
 	if (rc != 0)
 		return fail_with(r, &e, rc);
 	return hn_resp_json(r, 200, state_json(&u, size, durable));
@@ -473,95 +205,41 @@ hn_api_evidence_upload_put(struct hn_req *r)
 
 /* --- POST /v1/evidence/uploads/{id}/finish ------------------------------ */
 
-struct finish_job {
-	const struct hn_upload *u;
-	const struct hn_intake_result *res;
-	const char *actor;
-	int64_t at;
-	struct hn_evidence_item it;
-};
-
-static int
-finish_job(struct hn_db *db, void *arg, struct hn_error *err)
-{
-	struct finish_job *j = arg;
-	struct hn_custody c;
-	char pkhex[65];
-	int r;
-
-	custody_of(&c, db);
-	hn_hex_encode(pkhex, ev.keys.ed_pk, 32);
-	if ((r = hn_custody_add_item_tx(&c, j->res, j->u->request_id,
-	    j->u->name, j->u->description, j->actor, j->at, pkhex, &j->it,
-	    err)) != 0)
-		return r;
-	return hn_upload_delete(db, j->u->id);
-}
-
 int
 hn_api_evidence_upload_finish(struct hn_req *r)
 {
-	struct open_upload *ou = NULL;
 	struct hn_intake_result res;
-	struct finish_job j;
+	struct hn_evidence_item it;
 	struct hn_upload u;
 	struct hn_error e;
-	uint64_t at;
 	int rc;
 
 	hn_error_clear(&e);
 	if (load_upload(r, &u) != 0)
 		return 0;
-	if ((rc = take(u.id, &ou, &at, &e)) != 0)
+	memset(&it, 0, sizeof(it));
+	if ((rc = hn_ev_upload_finish(r->node, &u, r->who.name, r->now, &it,
+	    &res, &e)) != 0)
 		return fail_with(r, &e, rc);
-	rc = hn_intake_finish(ou->in, &res, &e); /* frees the intake */
-	give(ou, 1);
-	if (rc != 0)
-		return fail_with(r, &e, rc);
-	memset(&j, 0, sizeof(j));
-	j.u = &u;
-	j.res = &res;
-	j.actor = r->who.name;
-	j.at = r->now;
-	if ((rc = hn_store_write(r->node->store, finish_job, &j, &e)) != 0) {
-		/* the object is stored (content-addressed); the item is not */
-		return fail_with(r, &e, rc);
-	}
-	hn_log(HN_LOG_INFO, "evidence.intake", "item=%lld request=%s sha256=%s "
-	    "size=%llu by=%s", (long long)j.it.id, j.it.request_id, res.addr,
-	    (unsigned long long)res.size, r->who.name);
 	return hn_resp_json(r, 201, json_pack("{s:I,s:s,s:I,s:s,s:s,s:b}",
-	    "item", (json_int_t)j.it.id, "sha256", res.addr, "size",
-	    (json_int_t)res.size, "request", j.it.request_id, "name",
-	    j.it.name, "existed", res.existed));
+	    "item", (json_int_t)it.id, "sha256", res.addr, "size",
+	    (json_int_t)res.size, "request", it.request_id, "name",
+	    it.name, "existed", res.existed));
 }
 
 /* --- DELETE /v1/evidence/uploads/{id} ----------------------------------- */
 
-static int
-upload_delete_job(struct hn_db *db, void *arg, struct hn_error *err)
-{
-	return hn_upload_delete(db, arg);
-}
-
 int
 hn_api_evidence_upload_cancel(struct hn_req *r)
 {
-	struct open_upload *ou = NULL;
 	struct hn_upload u;
 	struct hn_error e;
-	uint64_t at;
 	int rc;
 
 	hn_error_clear(&e);
 	if (load_upload(r, &u) != 0)
 		return 0;
-	if ((rc = take(u.id, &ou, &at, &e)) != 0)
-		return fail_with(r, &e, rc);
-	hn_intake_abort(ou->in, 0);
-	give(ou, 1);
-	if ((rc = hn_store_write(r->node->store, upload_delete_job, u.id,
-	    &e)) != 0)
+	if ((rc = hn_ev_upload_cancel(r->node, u.id, &e)) != 0)
 		return fail_with(r, &e, rc);
 	return hn_resp_raw(r, 204, "text/plain", "", 0);
 }
@@ -722,67 +400,12 @@ download_read(void *ctx, uint8_t *buf, size_t max)
 	return (ssize_t)n;
 }
 
-struct opened_job {
-	const struct hn_evidence_item *it;
-	const char *actor, *reason;
-	int64_t at;
-};
-
-static int
-opened_job(struct hn_db *db, void *arg, struct hn_error *err)
-{
-	struct opened_job *j = arg;
-	struct hn_custody c;
-	json_t *d;
-	int r;
-
-	custody_of(&c, db);
-	if ((d = json_pack("{s:s}", "via", "api download")) == NULL)
-		return HN_ENOMEM;
-	r = hn_custody_event_tx(&c, j->it, "opened", j->at, j->actor,
-	    j->reason, d, err);
-	json_decref(d);
-	return r;
-}
-
-/* The item named by the path's {id}, or a 404 response (nonzero). */
-static int
-load_item(struct hn_req *r, struct hn_evidence_item *it)
-{
-	const char *id = hn_req_param(r, "id");
-	struct hn_error e;
-	struct hn_db *db;
-	char *end = NULL;
-	long long v;
-	int rc;
-
-	hn_error_clear(&e);
-	errno = 0;
-	v = strtoll(id, &end, 10);
-	if (id[0] < '1' || id[0] > '9' || *end != '\0' || errno != 0) {
-		hn_resp_error(r, 404, "not_found", "id", NULL,
-		    "no such evidence item");
-		return HN_ENOTFOUND;
-	}
-	if ((rc = hn_req_db(r, &db)) != 0 ||
-	    (rc = hn_evidence_get(db, (int64_t)v, it)) != 0) {
-		if (rc == HN_ENOTFOUND)
-			hn_resp_error(r, 404, "not_found", "id", NULL,
-			    "no such evidence item");
-		else
-			fail_with(r, &e, rc);
-		return rc;
-	}
-	return 0;
-}
-
 int
 hn_api_evidence_content(struct hn_req *r)
 {
 	const char *reason = hn_req_query(r, "reason");
 	struct hn_evidence_item it;
 	struct download *d = NULL;
-	struct opened_job j;
 	struct hn_stream st;
 	struct hn_error e;
 	char hv[300];
@@ -795,13 +418,13 @@ hn_api_evidence_content(struct hn_req *r)
 	if (strlen(reason) > HN_EV_TEXT_MAX)
 		return hn_resp_error(r, 413, "too_large", "reason", NULL,
 		    "reason longer than %d bytes", HN_EV_TEXT_MAX);
-	if (load_item(r, &it) != 0)
+	if (hn_ev_load_item(r, &it) != 0)
 		return 0;
 	if (it.deleted_at != 0)
 		return hn_resp_error(r, 410, "gone", "id", NULL,
 		    "item %lld was deleted when its retention ended (its "
 		    "SHA-256 and custody stay)", (long long)it.id);
-	if ((rc = ev_setup(r->node, &e)) != 0)
+	if ((rc = hn_ev_setup(r->node, &e)) != 0)
 		return hn_resp_error(r, 503, "unavailable", NULL, NULL, "%s",
 		    e.message);
 	pthread_mutex_lock(&downloads.mu);
@@ -828,7 +451,7 @@ hn_api_evidence_content(struct hn_req *r)
 	snprintf(d->who, sizeof(d->who), "%s", r->who.name);
 	/* the first piece and the look-ahead before anything is promised:
 	 * an object that fails this early gets a clean error */
-	if ((rc = hn_blob_open(&d->rd, ev.blobs, it.sha256, &ev.keys,
+	if ((rc = hn_blob_open(&d->rd, hn_ev_blobs(), it.sha256, hn_ev_keys(),
 	    &e)) != 0 || (n = hn_blob_read(d->rd, &d->la, &e)) < 0) {
 		rc = rc ? rc : HN_EVERIFY;
 		goto damaged;
@@ -848,12 +471,8 @@ hn_api_evidence_content(struct hn_req *r)
 		}
 		d->la_len = n;
 	}
-	memset(&j, 0, sizeof(j));
-	j.it = &it;
-	j.actor = r->who.name;
-	j.reason = reason;
-	j.at = r->now;
-	if ((rc = hn_store_write(r->node->store, opened_job, &j, &e)) != 0) {
+	if ((rc = hn_ev_opened(r->node, &it, r->who.name, reason, r->now,
+	    &e)) != 0) {
 		download_free(d);
 		return fail_with(r, &e, rc);
 	}
@@ -886,44 +505,31 @@ damaged:
 /* --- shared with net/api_evxfer.c (net/evidence_int.h) ------------------ */
 
 int
-hn_ev_setup(struct hn_node *n, struct hn_error *err)
-{
-	return ev_setup(n, err);
-}
-
-const struct hn_seal_keys *
-hn_ev_keys(void)
-{
-	return &ev.keys;
-}
-
-const char *
-hn_ev_blobs(void)
-{
-	return ev.blobs;
-}
-
-void
-hn_ev_custody(struct hn_custody *c, struct hn_db *db)
-{
-	custody_of(c, db);
-}
-
-int
 hn_ev_load_item(struct hn_req *r, struct hn_evidence_item *it)
 {
-	return load_item(r, it);
+	struct hn_error e;
+	struct hn_db *db;
+	int rc;
+
+	hn_error_clear(&e);
+	if ((rc = req_db(r, &db)) != 0)
+		return rc;
+	if ((rc = hn_ev_item_get(db, hn_req_param(r, "id"), it, &e)) != 0)
+		fail_with(r, &e, rc);
+	return rc;
 }
 
 int
 hn_ev_name_taken(struct hn_req *r, const char *request, const char *name)
 {
-	return name_taken(r, request, name);
-}
+	struct hn_error e;
+	struct hn_db *db;
+	int rc;
 
-int
-hn_ev_request_held(struct hn_req *r, const char *id,
-    struct hn_request_row *rq)
-{
-	return request_held(r, id, rq);
+	hn_error_clear(&e);
+	if ((rc = req_db(r, &db)) != 0)
+		return rc;
+	if ((rc = hn_ev_name_free(db, request, name, &e)) != 0)
+		fail_with(r, &e, rc);
+	return rc;
 }
