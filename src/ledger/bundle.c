@@ -434,12 +434,147 @@ ref_of(json_t *v)
 	return hn_json_str(v, "@id");
 }
 
+/* Indexes the graph's nodes by @id; 1 if a node lacks @id or @type or an
+ * id is defined twice. */
+static int
+case_index(json_t *graph, json_t *ids, struct report *rp)
+{
+	json_t *o;
+	size_t i;
+	int bad = 0;
+
+	json_array_foreach(graph, i, o) {
+		const char *id = hn_json_str(o, "@id");
+
+		if (id == NULL || typ(o)[0] == '\0') {
+			say(rp, 0, "case.jsonld: graph node %zu has no @id or @type",
+			    i);
+			bad = 1;
+			continue;
+		}
+		if (json_object_get(ids, id) != NULL) {
+			say(rp, 0, "case.jsonld: %s defined twice", id);
+			bad = 1;
+		}
+		json_object_set(ids, id, o);
+	}
+	return bad;
+}
+
+/* 1 unless ref (an {"@id": ...} object under key) names a node. */
+static int
+dangling(json_t *o, const char *key, json_t *ids)
+{
+	const char *r = ref_of(json_object_get(o, key));
+
+	return r == NULL || json_object_get(ids, r) == NULL;
+}
+
+static int
+check_action(json_t *o, json_t *ids, struct report *rp)
+{
+	static const char *const keys[] = { "uco-action:performer",
+		"uco-action:instrument", "uco-action:object",
+		"case-investigation:wasInformedBy" };
+	size_t k;
+	int bad = 0;
+
+	for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+		if (json_object_get(o, keys[k]) != NULL &&
+		    dangling(o, keys[k], ids)) {
+			say(rp, 0, "case.jsonld: action %s: %s refers to nothing",
+			    hn_json_str(o, "@id"), keys[k]);
+			bad = 1;
+		}
+	}
+	return bad;
+}
+
+/* The file's name, size and SHA-256 from its facets (NULL if absent). */
+static void
+file_facts(json_t *o, json_t *ids, const char **name, const char **size,
+    const char **sha)
+{
+	json_t *f, *h;
+	size_t j, hi;
+
+	*name = *size = *sha = NULL;
+	json_array_foreach(json_object_get(o, "uco-core:hasFacet"), j, f) {
+		if (strcmp(typ(f), "uco-observable:FileFacet") == 0) {
+			*name = hn_json_str(f, "uco-observable:fileName");
+			*size = hn_json_str(json_object_get(f,
+			    "uco-observable:sizeInBytes"), "@value");
+		}
+		if (strcmp(typ(f), "uco-observable:ContentDataFacet") != 0)
+			continue;
+		json_array_foreach(json_object_get(f, "uco-observable:hash"),
+		    hi, h) {
+			json_t *hn = json_object_get(ids,
+			    ref_of(h) ? ref_of(h) : "");
+			const char *meth = hn_json_str(hn, "uco-types:hashMethod");
+
+			if (meth != NULL && strcmp(meth, "SHA256") == 0)
+				*sha = hn_json_str(json_object_get(hn,
+				    "uco-types:hashValue"), "@value");
+		}
+	}
+}
+
+/* A File node: in the manifest with the same size and SHA-256, and with
+ * at least one provenance record. */
+static int
+check_file(json_t *o, json_t *graph, json_t *ids, struct mentry *m,
+    size_t n, struct report *rp)
+{
+	const char *fname, *sha, *size, *fid = hn_json_str(o, "@id");
+	char sz[32];
+	json_t *v;
+	size_t j, k;
+	int has_prov = 0, bad = 0;
+
+	if (fid == NULL)
+		return 1; /* reported by case_index */
+	file_facts(o, ids, &fname, &size, &sha);
+	if (fname == NULL || sha == NULL || size == NULL) {
+		say(rp, 0, "case.jsonld: file %s lacks a name, size or SHA-256",
+		    fid);
+		return 1;
+	}
+	for (k = 0; k < n; k++)
+		if (strcmp(m[k].name, fname) == 0)
+			break;
+	if (k == n) {
+		say(rp, 0, "case.jsonld: file %s is not in the manifest", fname);
+		return 1;
+	}
+	m[k].in_case = 1;
+	snprintf(sz, sizeof(sz), "%llu", (unsigned long long)m[k].size);
+	if (strcmp(sz, size) != 0 || strcmp(sha, m[k].sha256) != 0) {
+		say(rp, 0, "case.jsonld: file %s: size or SHA-256 differs from "
+		    "the manifest", fname);
+		bad = 1;
+	}
+	json_array_foreach(graph, j, v) {
+		const char *obj = ref_of(json_object_get(v, "uco-core:object"));
+
+		if (strcmp(typ(v), "case-investigation:ProvenanceRecord") == 0 &&
+		    obj != NULL && strcmp(obj, fid) == 0)
+			has_prov = 1;
+	}
+	if (!has_prov) {
+		say(rp, 0, "case.jsonld: file %s has no provenance record",
+		    fname);
+		bad = 1;
+	}
+	return bad;
+}
+
 static void
 check_case(const char *dir, struct mentry *m, size_t n, struct report *rp)
 {
 	struct hn_buf b;
 	struct hn_error e;
-	json_t *doc = NULL, *graph, *ids = NULL, *o, *v;
+	json_t *doc = NULL, *graph, *ids = NULL, *o;
 	size_t i, k, nfiles = 0, ninv = 0, nprov = 0, nact = 0;
 	int bad = 0;
 
@@ -463,136 +598,32 @@ check_case(const char *dir, struct mentry *m, size_t n, struct report *rp)
 	}
 	if ((ids = json_object()) == NULL)
 		goto out;
-	json_array_foreach(graph, i, o) {
-		const char *id = hn_json_str(o, "@id");
-
-		if (id == NULL || typ(o)[0] == '\0') {
-			say(rp, 0, "case.jsonld: graph node %zu has no @id or @type",
-			    i);
-			bad = 1;
-			continue;
-		}
-		if (json_object_get(ids, id) != NULL) {
-			say(rp, 0, "case.jsonld: %s defined twice", id);
-			bad = 1;
-		}
-		json_object_set(ids, id, o);
-	}
+	bad |= case_index(graph, ids, rp);
 	json_array_foreach(graph, i, o) {
 		const char *t = typ(o);
 
 		if (strcmp(t, "case-investigation:Investigation") == 0) {
-			const char *a = ref_of(json_object_get(o,
-			    "case-investigation:relevantAuthorization"));
-
 			ninv++;
-			if (a == NULL || json_object_get(ids, a) == NULL) {
+			if (dangling(o, "case-investigation:relevantAuthorization",
+			    ids)) {
 				say(rp, 0, "case.jsonld: the investigation has no "
 				    "authorisation");
 				bad = 1;
 			}
 		} else if (strcmp(t, "case-investigation:ProvenanceRecord") == 0) {
-			const char *f = ref_of(json_object_get(o, "uco-core:object"));
-
 			nprov++;
-			if (f == NULL || json_object_get(ids, f) == NULL) {
+			if (dangling(o, "uco-core:object", ids)) {
 				say(rp, 0, "case.jsonld: provenance record %s refers "
 				    "to nothing", hn_json_str(o, "@id"));
 				bad = 1;
 			}
 		} else if (strcmp(t, "case-investigation:InvestigativeAction") ==
 		    0) {
-			static const char *const keys[] = { "uco-action:performer",
-				"uco-action:instrument", "uco-action:object",
-				"case-investigation:wasInformedBy" };
-
 			nact++;
-			for (k = 0; k < 4; k++) {
-				const char *r = ref_of(json_object_get(o, keys[k]));
-
-				if (json_object_get(o, keys[k]) != NULL &&
-				    (r == NULL || json_object_get(ids, r) == NULL)) {
-					say(rp, 0, "case.jsonld: action %s: %s refers "
-					    "to nothing", hn_json_str(o, "@id"),
-					    keys[k]);
-					bad = 1;
-				}
-			}
+			bad |= check_action(o, ids, rp);
 		} else if (strcmp(t, "uco-observable:File") == 0) {
-			const char *fname = NULL, *sha = NULL, *size = NULL;
-			const char *fid = hn_json_str(o, "@id");
-			json_t *f, *h;
-			size_t j, hi;
-			int has_prov = 0;
-
 			nfiles++;
-			json_array_foreach(json_object_get(o, "uco-core:hasFacet"),
-			    j, f) {
-				if (strcmp(typ(f), "uco-observable:FileFacet") == 0) {
-					fname = hn_json_str(f, "uco-observable:fileName");
-					size = hn_json_str(json_object_get(f,
-					    "uco-observable:sizeInBytes"), "@value");
-				}
-				if (strcmp(typ(f), "uco-observable:ContentDataFacet") ==
-				    0) {
-					json_array_foreach(json_object_get(f,
-					    "uco-observable:hash"), hi, h) {
-						json_t *hn = json_object_get(ids,
-						    ref_of(h) ? ref_of(h) : "");
-						const char *meth = hn_json_str(hn,
-						    "uco-types:hashMethod");
-
-						if (meth != NULL &&
-						    strcmp(meth, "SHA256") == 0)
-							sha = hn_json_str(
-							    json_object_get(hn,
-							    "uco-types:hashValue"),
-							    "@value");
-					}
-				}
-			}
-			if (fname == NULL || sha == NULL || size == NULL) {
-				say(rp, 0, "case.jsonld: file %s lacks a name, size "
-				    "or SHA-256", fid);
-				bad = 1;
-				continue;
-			}
-			for (k = 0; k < n; k++)
-				if (strcmp(m[k].name, fname) == 0)
-					break;
-			if (k == n) {
-				say(rp, 0, "case.jsonld: file %s is not in the "
-				    "manifest", fname);
-				bad = 1;
-				continue;
-			}
-			m[k].in_case = 1;
-			{
-				char sz[32];
-
-				snprintf(sz, sizeof(sz), "%llu",
-				    (unsigned long long)m[k].size);
-				if (strcmp(sz, size) != 0 ||
-				    strcmp(sha, m[k].sha256) != 0) {
-					say(rp, 0, "case.jsonld: file %s: size or "
-					    "SHA-256 differs from the manifest",
-					    fname);
-					bad = 1;
-				}
-			}
-			json_array_foreach(graph, j, v) {
-				if (strcmp(typ(v),
-				    "case-investigation:ProvenanceRecord") == 0 &&
-				    ref_of(json_object_get(v, "uco-core:object")) &&
-				    strcmp(ref_of(json_object_get(v,
-				    "uco-core:object")), fid) == 0)
-					has_prov = 1;
-			}
-			if (!has_prov) {
-				say(rp, 0, "case.jsonld: file %s has no provenance "
-				    "record", fname);
-				bad = 1;
-			}
+			bad |= check_file(o, graph, ids, m, n, rp);
 		}
 	}
 	for (k = 0; k < n; k++) {
