@@ -1,5 +1,6 @@
 /* Unit tests for src/store: migrations, accounts and sessions, the writer
- * (group commit, one failing job does not fail the others), reader pool. */
+ * (group commit, one failing job does not fail the others), reader pool,
+ * hn_db_tx (commit, rollback, inside an open transaction). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -204,6 +205,70 @@ test_group_commit(void **state)
 	hn_store_close(s);
 }
 
+/* ---- hn_db_tx ---- */
+
+static int
+meta_rows(struct hn_db *db)
+{
+	sqlite3_stmt *q;
+	int n;
+
+	assert_int_equal(sqlite3_prepare_v2(hn_db_sqlite(db),
+	    "SELECT count(*) FROM meta WHERE key LIKE 'k%'", -1, &q, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	n = sqlite3_column_int(q, 0);
+	sqlite3_finalize(q);
+	return n;
+}
+
+struct two {
+	int a, b;
+};
+
+/* Two inserts through nested hn_db_tx: the inner one joins the outer. */
+static int
+two_job(struct hn_db *db, void *arg, struct hn_error *err)
+{
+	struct two *t = arg;
+	int r;
+
+	assert_false(sqlite3_get_autocommit(hn_db_sqlite(db)));
+	if ((r = hn_db_tx(db, insert_job, &t->a, err)) != 0)
+		return r;
+	assert_false(sqlite3_get_autocommit(hn_db_sqlite(db)));
+	return hn_db_tx(db, insert_job, &t->b, err);
+}
+
+static void
+test_db_tx(void **state)
+{
+	struct hn_error e;
+	struct hn_db *db;
+	struct two t;
+	int v;
+
+	assert_int_equal(hn_db_open(&db, path, NULL), 0);
+	v = 1; /* commits */
+	assert_int_equal(hn_db_tx(db, insert_job, &v, &e), 0);
+	assert_true(sqlite3_get_autocommit(hn_db_sqlite(db)));
+	assert_int_equal(meta_rows(db), 1);
+	v = 3; /* writes, then fails: rolled back, its error returned */
+	hn_error_clear(&e);
+	assert_int_equal(hn_db_tx(db, insert_job, &v, &e), HN_EINVAL);
+	assert_string_equal(e.field, "v");
+	assert_true(sqlite3_get_autocommit(hn_db_sqlite(db)));
+	assert_int_equal(meta_rows(db), 1);
+	t = (struct two){ 4, 5 }; /* both or none: both */
+	assert_int_equal(hn_db_tx(db, two_job, &t, &e), 0);
+	assert_int_equal(meta_rows(db), 3);
+	t = (struct two){ 6, 10 }; /* the second fails: the first goes too */
+	assert_int_equal(hn_db_tx(db, two_job, &t, &e), HN_EINVAL);
+	assert_int_equal(meta_rows(db), 3);
+	assert_true(sqlite3_get_autocommit(hn_db_sqlite(db)));
+	hn_db_close(db);
+}
+
 int
 main(void)
 {
@@ -214,6 +279,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_group_commit, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_db_tx, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
