@@ -334,6 +334,13 @@ hn_fed_count_evidence(struct hn_fed *f, enum hn_fed_ev_count what)
 }
 
 void
+hn_fed_committed(struct hn_fed *f)
+{
+	if (__atomic_exchange_n(&f->queued, 0, __ATOMIC_ACQ_REL))
+		hn_fed_kick(f);
+}
+
+void
 hn_fed_stats(struct hn_fed *f, struct hn_fed_stats *out)
 {
 	pthread_mutex_lock(&f->stats_mu);
@@ -484,6 +491,7 @@ hn_fed_queue(struct hn_fed *f, struct hn_db *db, const char *recipient,
 	}
 	if (index_out != NULL)
 		*index_out = index;
+	__atomic_store_n(&f->queued, 1, __ATOMIC_RELEASE);
 	r = 0;
 out:
 	free(text);

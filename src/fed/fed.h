@@ -127,6 +127,11 @@ void hn_fed_close(struct hn_fed *f);
 
 /* Wakes the delivery worker (after a transaction that queued messages). */
 void hn_fed_kick(struct hn_fed *f);
+/* The same, if hn_fed_queue was called since the last call: for the
+ * store's commit hook (store.h hn_store_on_commit), so that a delivery
+ * thread starts as soon as the outbox row is durable. After a rollback the
+ * next commit wakes a thread for nothing, which is harmless. */
+void hn_fed_committed(struct hn_fed *f);
 
 /* Offers a signed directory (from the registry or a file): verified,
  * compared with the held one, kept if newer (hn_directory_update). */
@@ -160,7 +165,8 @@ json_t *hn_fed_party_languages(struct hn_fed *f, const char *party);
  * request kind with a valid request_id: the request's own id, so that a
  * request keeps one id on both nodes), *index (may be NULL) the ledger
  * index.
- * Then call hn_fed_kick after the commit.
+ * Then call hn_fed_kick after the commit (or let the store's commit hook
+ * call hn_fed_committed).
  */
 int hn_fed_queue(struct hn_fed *f, struct hn_db *db, const char *recipient,
     const char *kind, const char *in_reply_to, const char *request_id,

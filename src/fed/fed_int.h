@@ -51,6 +51,7 @@ struct hn_fed {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;                  /* witness, directory: stop */
 	unsigned long kicks;                /* bumped by hn_fed_kick */
+	int queued;         /* hn_fed_queue since the last hn_fed_committed */
 	int stopping, started;
 	struct hn_fed_worker *workers;      /* delivery threads */
 	int nworkers;

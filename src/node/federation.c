@@ -244,13 +244,16 @@ p_request_note(void *ctx, struct hn_db *db, const struct hn_request_row *rq,
 	return r;
 }
 
+/* The store's commit hook (writer thread): a delivery thread starts as
+ * soon as a queued message is durable, not after the caller that queued
+ * it was scheduled again. */
 static void
-p_after_commit(void *ctx)
+p_committed(void *ctx)
 {
 	struct hn_fednode *fn = ctx;
 
 	if (fn->fed != NULL)
-		hn_fed_kick(fn->fed);
+		hn_fed_committed(fn->fed);
 }
 
 /*
@@ -561,7 +564,7 @@ hn_fednode_start(struct hn_node *n, struct hn_error *err)
 	n->fed = fn;
 	n->hooks.ctx = fn;
 	n->hooks.request_send = p_request_send;
-	n->hooks.after_commit = p_after_commit;
+	hn_store_on_commit(n->store, p_committed, fn);
 	n->hooks.request_note = p_request_note;
 	hn_log(HN_LOG_INFO, "fed.started", "party=%s key=%s", n->party,
 	    fn->vkey);
@@ -583,6 +586,7 @@ hn_fednode_stop(struct hn_node *n)
 
 	if (fn == NULL)
 		return;
+	hn_store_on_commit(n->store, NULL, NULL);
 	hn_fed_close(fn->fed);
 	hn_register_free(fn->reg);
 	hn_wipe(fn->sk, sizeof(fn->sk));

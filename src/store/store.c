@@ -30,6 +30,8 @@ struct hn_store {
 	struct job *head, *tail;
 	int stopping;
 	void (*rollback_fn)(void *);
+	void (*commit_fn)(void *); /* under mu */
+	void *commit_ctx;
 	void *rollback_ctx;
 	struct hn_store_stats stats;
 
@@ -156,6 +158,8 @@ writer(void *arg)
 		s->stats.failed += (uint64_t)failed;
 		if ((uint64_t)n > s->stats.max_batch)
 			s->stats.max_batch = (uint64_t)n;
+		if (failed < n && s->commit_fn != NULL)
+			s->commit_fn(s->commit_ctx);
 		/* wake exactly the callers of this batch */
 		for (j = batch; j != NULL; j = last) {
 			last = j->next;
@@ -299,6 +303,15 @@ hn_store_on_rollback(struct hn_store *s, void (*fn)(void *), void *ctx)
 {
 	s->rollback_fn = fn;
 	s->rollback_ctx = ctx;
+}
+
+void
+hn_store_on_commit(struct hn_store *s, void (*fn)(void *), void *ctx)
+{
+	pthread_mutex_lock(&s->mu);
+	s->commit_fn = fn;
+	s->commit_ctx = ctx;
+	pthread_mutex_unlock(&s->mu);
 }
 
 int

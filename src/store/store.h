@@ -109,6 +109,17 @@ struct hn_db *hn_store_writer_db(struct hn_store *s);
  */
 void hn_store_on_rollback(struct hn_store *s, void (*fn)(void *), void *ctx);
 
+/*
+ * Called on the writer thread after each batch that committed something
+ * (or an hn_store_call job that succeeded), before the batch's callers
+ * are woken, with the store's queue lock held: a cheap notification only
+ * (it must not submit to the store), e.g. waking the federation's delivery
+ * threads for what the batch queued, without waiting for the caller to be
+ * scheduled first. NULL fn: none; once this returns, an earlier fn is no
+ * longer running nor called.
+ */
+void hn_store_on_commit(struct hn_store *s, void (*fn)(void *), void *ctx);
+
 /* Borrows a reader connection (blocks while all are in use); give it back
  * with hn_store_release. */
 int hn_store_reader(struct hn_store *s, struct hn_db **db,
