@@ -38,7 +38,7 @@ JSON
 expect 0 "$H" registry sign --key reg.key --out dir.signed desc.json
 head -n1 dir.signed | grep -q '^hanoinet-directory-v1 registry.test ' || fail header
 expect 0 "$H" registry verify --vkey @reg.key.pub dir.signed
-grep -q '^ok serial=5 parties=2 ' out || fail "verify output"
+grep -q '^ok serial=5 parties=2 .* v=2$' out || fail "verify output"
 grep -q '^VNM https://127.0.0.1:8443$' out || fail "verify list"
 expect 0 "$H" registry verify --vkey "$V" dir.signed
 # stdout form is identical in content
@@ -69,6 +69,76 @@ echo '{"serial": 1, ' > broken.json
 expect 1 "$H" registry sign --key reg.key broken.json
 head -c 5000000 /dev/zero | tr '\0' ' ' > huge.json
 expect 2 "$H" registry sign --key reg.key huge.json
+
+# Version 2 is written; --format 1 writes version 1 of the same
+# description and refuses what version 1 cannot say, naming the field.
+grep -q '"v":2' dir.signed || fail "not version 2"
+grep -q '"endpoints":\[{"tls_sha256":\["'"$fp1"'"\],"url":"https://127.0.0.1:8443"}\]' dir.signed ||
+    fail "v1 description not converted: $(cat dir.signed)"
+expect 0 "$H" registry sign --key reg.key --format 1 --out dir1.signed desc.json
+grep -q '"v":1' dir1.signed && grep -q '"node_url":"https://127.0.0.1:8443"' dir1.signed ||
+    fail "version 1"
+expect 0 "$H" registry verify --vkey @reg.key.pub dir1.signed
+grep -q '^ok serial=5 parties=2 .* v=1$' out || fail "verify v1: $(cat out)"
+grep -q '^VNM https://127.0.0.1:8443$' out || fail "verify list v1"
+python3 - "$fp1" <<'PY2' >desc2.json
+import json, sys
+d = json.load(open("desc.json"))
+v = d["parties"][0]
+del v["node_url"], v["tls_sha256"]
+v["endpoints"] = [{"url": "https://127.0.0.1:8443", "tls_sha256": [sys.argv[1], "%064d" % 3]},
+                  {"url": "https://vnm-b.example", "tls_sha256": ["%064d" % 4]}]
+v["witnesses"] = ["FRA"]
+v["declarations"] = {"later": {"kept": True}}
+print(json.dumps(d))
+PY2
+expect 0 "$H" registry sign --key reg.key --out dir2v.signed desc2.json
+expect 0 "$H" registry verify --vkey @reg.key.pub dir2v.signed
+grep -q '^VNM https://127.0.0.1:8443 https://vnm-b.example$' out || fail "endpoints listed: $(cat out)"
+grep -q '"declarations":{"later":{"kept":true}}' dir2v.signed || fail "declarations kept"
+expect 1 "$H" registry sign --key reg.key --format 1 desc2.json
+grep -q 'parties\[0\].endpoints' err || fail "v1 refusal: $(cat err)"
+expect 2 "$H" registry sign --key reg.key --format 3 desc2.json
+python3 -c '
+import json
+d = json.load(open("desc2.json"))
+d["parties"][1]["endpoints"] = [{"url": "https://fra%d.example" % i, "tls_sha256": ["%064d" % (10 + i)]} for i in range(9)]
+del d["parties"][1]["node_url"], d["parties"][1]["tls_sha256"]
+print(json.dumps(d))' >nine.json
+expect 1 "$H" registry sign --key reg.key nine.json
+grep -q 'parties\[1\].endpoints: must list 1 to 8' err || fail "bound: $(cat err)"
+sed 's/"witnesses": \["FRA"\]/"witnesses": ["DEU"]/' desc2.json >wit.json
+expect 1 "$H" registry sign --key reg.key wit.json
+grep -q 'witnesses: VNM names witness DEU' err || fail "witness: $(cat err)"
+
+# registry entry: endpoints, pins, cosigning key, witnesses.
+"$H" init --party VNM --dir node >/dev/null
+"$H" init --party VNM --dir next >/dev/null
+own=$(openssl x509 -in node/tls.crt -outform DER | sha256sum | cut -d' ' -f1)
+nxt=$(openssl x509 -in next/tls.crt -outform DER | sha256sum | cut -d' ' -f1)
+cos=$(python3 -c '
+import base64, hashlib
+pk = hashlib.sha256(b"cosigning").digest()
+kid = hashlib.sha256(b"witness/VNM\n\x04" + pk).digest()[:4].hex()
+print("witness/VNM+%s+%s" % (kid, base64.b64encode(b"\x04" + pk).decode()))')
+expect 0 "$H" registry entry --dir node --url https://a.example --pin-cert next/tls.crt \
+    --url https://b.example --pin "$fp2" --cosigning-key "$cos" --witness FRA,DEU --witness ITA
+python3 - "$own" "$nxt" "$fp2" "$cos" <<'PY2' || fail "entry: $(cat out)"
+import json, sys
+own, nxt, fp2, cos = sys.argv[1:]
+e = json.load(open("out"))
+assert e["endpoints"] == [{"url": "https://a.example", "tls_sha256": [own, nxt]},
+                          {"url": "https://b.example", "tls_sha256": [own, fp2]}], e
+assert e["cosigning_key"] == cos and e["witnesses"] == ["FRA", "DEU", "ITA"], e
+PY2
+expect 2 "$H" registry entry --dir node --pin "$fp2" --url https://a.example
+expect 2 "$H" registry entry --dir node --url https://a.example --pin xyz
+grep -q 'tls_sha256' err || fail "pin message"
+expect 2 "$H" registry entry --dir node --url https://a.example --pin "$fp1" --pin "$fp2" \
+    --pin "$(printf '%064d' 7)" --pin "$(printf '%064d' 8)"
+expect 2 "$H" registry entry --dir node --url https://a.example --witness FRA,fra
+expect 1 "$H" registry entry --dir node --url https://a.example --cosigning-key "$(cat vnm.key.pub)"
+grep -q 'cosigning_key' err || fail "cosigning message"
 
 # Usage and unreadable input: exit 2.
 expect 2 "$H" registry sign desc.json

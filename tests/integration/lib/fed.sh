@@ -2,6 +2,10 @@
 # directory, a simulated register. Source after lib/node.sh.
 #   fed_setup CODE...      init one node per code (dirs $HN_T/CODE), ports,
 #                          entries, a signed directory copied to each node
+#   fed_entry CODE [OPTS]  (re)makes CODE's directory entry (registry entry
+#                          options: --pin-cert FILE, --url URL, --witness ...)
+#   fed_sign SERIAL CODE...  signs and installs a directory (FED_FORMAT=1:
+#                          a version 1 directory)
 #   fed_start CODE         serve it (PIDS[CODE], URLS[CODE])
 #   fed_stop CODE, fed_kill CODE
 #   fed_api CODE METHOD PATH [BODY]   as that node's officer (STATUS, BODY)
@@ -52,10 +56,18 @@ retry_max_ms = ${FED_RETRY_MAX:-1000}
 peer_timeout_ms = 5000
 register_label = SIMULATED register (test)
 CONF
-		"$HN_BIN" registry entry --dir "$d" --url "${URLS[$c]}" >"$HN_T/$c.entry" ||
-		    fail "registry entry $c"
+		fed_entry "$c"
 	done
 	fed_sign 1 "$@"
+}
+
+# fed_entry CODE [OPTS...]: CODE's directory entry (version 2: its URL as
+# the first endpoint, pinned by its tls.crt and any --pin/--pin-cert OPTS).
+fed_entry() {
+	local c=$1
+	shift
+	"$HN_BIN" registry entry --dir "$HN_T/$c" --url "${URLS[$c]}" "$@" \
+	    >"$HN_T/$c.entry" || fail "registry entry $c"
 }
 
 # fed_sign SERIAL CODE...: signs a directory of those nodes (valid 30 days
@@ -70,7 +82,7 @@ parties = [json.load(open("$HN_T/%s.entry" % c)) for c in codes]
 print(json.dumps({"serial": serial, "valid_days": days, "parties": parties}))
 PY
 	"$HN_BIN" registry sign --key "$HN_T/registry.key" --out "$HN_T/directory.signed" \
-	    "$HN_T/desc.json" || fail "registry sign"
+	    --format "${FED_FORMAT:-2}" "$HN_T/desc.json" || fail "registry sign"
 	for c in "$@"; do
 		cp "$HN_T/directory.signed" "$HN_T/$c/directory.signed"
 	done
