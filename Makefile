@@ -1,9 +1,12 @@
 # hanoinet: a thin wrapper over CMake + CTest. See README.md.
-#   make          build build/hanoinet (warnings are errors)
+#   make          build build/hanoinet and build/hanoinet-test (the same with
+#                 the test hooks of src/util/hook.h); warnings are errors
 #   make check    every test, then the unit and integration tests again under
 #                 AddressSanitizer + UndefinedBehaviorSanitizer
 #   make demo     the main job: a registry and nodes on loopback
 #   make bench    every benchmark in bench/ (make bench-NAME for one)
+#   make soak     every integration test 5 times beside stress-ng --cpu 2
+#                 (scripts/soak; SOAK_ARGS='-R REGEX -n RUNS'); not in check
 #   make fuzz     libFuzzer targets in fuzz/ (FUZZ_SECONDS each, default 60);
 #                 seeds in fuzz/corpus/ stay as committed, new inputs go to
 #                 build-fuzz/corpus/, crashes to build-fuzz/
@@ -11,7 +14,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 60
 CTEST_ARGS ?=
 
-.PHONY: all build deps check check-plain check-asan demo bench fuzz lint format clean
+.PHONY: all build deps check check-plain check-asan demo bench fuzz lint format clean soak
 
 all: build
 
@@ -29,6 +32,9 @@ check: build lint
 	cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j $(JOBS) -LE slow $(CTEST_ARGS)
+
+soak: deps
+	scripts/soak $(SOAK_ARGS)
 
 lint:
 	@scripts/check-style
