@@ -8,20 +8,27 @@
 
 #include "cli/cli.h"
 
+/* Summaries name every subcommand (tests/integration/cli_help.sh). */
 static const struct hn_cmd commands[] = {
-	{ "version", cmd_version, "print the version" },
-	{ "message", cmd_message, "seal or open a signed envelope by hand" },
-	{ "registry", cmd_registry, "the depositary's tools: keys, signed directory" },
-	{ "parties", cmd_parties, "the register: status, between, summary" },
-	{ "request", cmd_request, "requests: validate" },
-	{ "log", cmd_log, "audit log: checkpoint, prove, verify; merkle, notes" },
-	{ "demo", cmd_demo, "the main job (for now: the register's status)" },
-	{ "evidence", cmd_evidence, "add, list, get, export and verify evidence" },
-	{ "init", cmd_init, "create a node's data directory" },
-	{ "serve", cmd_serve, "run the node (HTTPS API)" },
+	{ "init", cmd_init, "create a node's data directory (keys, TLS, "
+	    "configuration, database)" },
+	{ "serve", cmd_serve, "run the node: HTTPS API, console, federation" },
 	{ "login", cmd_login, "log in to a node (keeps the session token)" },
 	{ "logout", cmd_logout, "end the session" },
-	{ "account", cmd_account, "accounts of a local node (add)" },
+	{ "account", cmd_account, "accounts of a local data directory: add" },
+	{ "request", cmd_request, "validate, kinds, protocol; create, list, "
+	    "show, transition, approve on a node; receive (in writing)" },
+	{ "evidence", cmd_evidence, "add, list, get, export, verify, "
+	    "seal-for, receive, send, consent, retain, delete" },
+	{ "log", cmd_log, "the audit log: checkpoint, prove, verify, export, "
+	    "append; merkle, verify-inclusion, verify-consistency, note" },
+	{ "parties", cmd_parties, "the register: status, between, summary" },
+	{ "registry", cmd_registry, "the depositary's tools: keygen, entry, "
+	    "sign, verify (the signed directory)" },
+	{ "message", cmd_message, "seal or open a signed envelope by hand" },
+	{ "demo", cmd_demo, "the main job: a registry and nodes on loopback "
+	    "(--status: the register's status only)" },
+	{ "version", cmd_version, "print the version (also --version)" },
 	{ NULL, NULL, NULL }
 };
 

@@ -40,6 +40,34 @@ hn_cli_fail(int status, const char *fmt, ...)
 	return r;
 }
 
+/* "  name  summary", the summary folded at 79 columns under itself. */
+static void
+print_row(const char *name, const char *summary)
+{
+	enum { INDENT = 21, WIDTH = 79 };
+	const char *p = summary, *sp;
+	int col, n;
+
+	col = printf("  %-18s ", name);
+	if (col > INDENT) { /* a name longer than its column */
+		printf("\n%*s", INDENT, "");
+		col = INDENT;
+	}
+	while (*p != '\0') {
+		sp = strchr(p, ' ');
+		n = sp != NULL ? (int)(sp - p) : (int)strlen(p);
+		if (col > INDENT && col + 1 + n > WIDTH) {
+			printf("\n%*s", INDENT, "");
+			col = INDENT;
+		}
+		col += printf("%s%.*s", col > INDENT ? " " : "", n, p);
+		p += n;
+		while (*p == ' ')
+			p++;
+	}
+	putchar('\n');
+}
+
 int
 hn_cli_dispatch(const char *group, const struct hn_cmd *table, int argc,
     char **argv)
@@ -51,7 +79,10 @@ hn_cli_dispatch(const char *group, const struct hn_cmd *table, int argc,
 	    strcmp(argv[0], "-h") == 0 || strcmp(argv[0], "help") == 0) {
 		printf("usage: hanoinet%s%s <command> [options]\n\n", sp, group);
 		for (c = table; c->name != NULL; c++)
-			printf("  %-14s %s\n", c->name, c->summary);
+			print_row(c->name, c->summary);
+		if (*group == '\0')
+			printf("\n'hanoinet COMMAND help': its subcommands; "
+			    "'hanoinet COMMAND --help': options.\n");
 		return argc < 1 ? 2 : 0;
 	}
 	for (c = table; c->name != NULL; c++)
