@@ -37,6 +37,7 @@
 #include "cli/cli.h"
 #include "cli/node_client.h"
 #include "cli/upload.h"
+#include "core/date.h"
 #include "crypto/seal.h"
 #include "crypto/sha256.h"
 #include "crypto/sign.h"
@@ -558,7 +559,7 @@ cmd_evidence_list(int argc, char **argv)
 		return hn_cli_fail(1, "cannot list: %s", hn_strerror(rc));
 	}
 	for (i = 0; i < cnt; i++) {
-		hn_time_rfc3339(ts, items[i].added_at);
+		hn_datetime_format(items[i].added_at, ts);
 		printf("%lld\t%s\t%llu\t%s\t%s\t%s%s\n", (long long)items[i].id,
 		    items[i].sha256, (unsigned long long)items[i].size, ts,
 		    items[i].added_by, items[i].name,

@@ -17,7 +17,7 @@
 #include "fed/directory.h"
 #include "fed/envelope.h"
 #include "fed/signed.h"
-#include "fed/timefmt.h"
+#include "core/date.h"
 #include "util/file.h"
 #include "util/json.h"
 
@@ -56,7 +56,7 @@ message_seal(int argc, char **argv)
 	if (key == NULL || from == NULL || to == NULL || kind == NULL ||
 	    optind != argc - 1)
 		goto usage;
-	if (ts != NULL && hn_time_parse(ts, &t) != 0)
+	if (ts != NULL && hn_datetime_parse(ts, &t) != 0)
 		return hn_cli_usage("message seal: --time wants "
 		    "YYYY-MM-DDTHH:MM:SSZ");
 	if (hn_crypto_init() != 0)
@@ -111,7 +111,7 @@ message_open(int argc, char **argv)
 	const char *dpath = NULL, *vk = NULL;
 	struct hn_directory *d = NULL;
 	struct hn_envelope *e = NULL;
-	char vkey[HN_VKEY_MAX + 1], ts[HN_TIME_LEN + 1], *body = NULL;
+	char vkey[HN_VKEY_MAX + 1], ts[HN_TIME_STRLEN], *body = NULL;
 	struct hn_error err;
 	int c, st = 2;
 	size_t n;
@@ -157,7 +157,7 @@ message_open(int argc, char **argv)
 		    err.message);
 		goto out;
 	}
-	hn_time_format(ts, e->time);
+	hn_datetime_format(e->time, ts);
 	body = hn_json_dump(e->body);
 	printf("ok id=%s from=%s to=%s kind=%s time=%s in_reply_to=%s\n%s\n",
 	    e->id, e->sender, e->recipient, e->kind, ts, e->in_reply_to,

@@ -22,7 +22,7 @@
 #include "fed/directory.h"
 #include "fed/nodekey.h"
 #include "fed/signed.h"
-#include "fed/timefmt.h"
+#include "core/date.h"
 #include "ledger/note.h"
 #include "node/node.h"
 #include "util/encode.h"
@@ -199,7 +199,7 @@ registry_verify(int argc, char **argv)
 	struct hn_buf b = HN_BUF_INIT(HN_DIR_MAX);
 	struct hn_directory *d = NULL;
 	const char *vk = NULL, *at = NULL;
-	char vkey[HN_VKEY_MAX + 1], ts[HN_TIME_LEN + 1];
+	char vkey[HN_VKEY_MAX + 1], ts[HN_TIME_STRLEN];
 	struct hn_error err;
 	int64_t now;
 	size_t i, j;
@@ -219,7 +219,7 @@ registry_verify(int argc, char **argv)
 		return hn_cli_usage("usage: hanoinet registry verify --vkey "
 		    "VKEY|@FILE [--at TIME] DIRECTORY");
 	now = (int64_t)time(NULL);
-	if (at != NULL && hn_time_parse(at, &now) < 0)
+	if (at != NULL && hn_datetime_parse(at, &now) < 0)
 		return hn_cli_usage("registry verify: --at wants "
 		    "YYYY-MM-DDTHH:MM:SSZ");
 	if (read_vkey(vk, vkey, sizeof(vkey)) < 0)
@@ -238,7 +238,7 @@ registry_verify(int argc, char **argv)
 		    err.field[0] != '\0' ? ": " : "", err.message);
 		goto out;
 	}
-	hn_time_format(ts, d->expires_at);
+	hn_datetime_format(d->expires_at, ts);
 	printf("ok serial=%llu parties=%zu expires_at=%s v=%d\n",
 	    (unsigned long long)d->serial, d->nparties, ts, d->version);
 	/* One line per party: its code and its endpoints' URLs. */

@@ -53,9 +53,15 @@ int32_t hn_date_first_of_next_month(int32_t date);
 int32_t hn_date_of_time(int64_t t);
 int64_t hn_time_of_date(int32_t date);
 
-/* Strict "YYYY-MM-DDTHH:MM:SSZ" (UTC only, no fractions), the same form as
- * fed/timefmt.h uses on the wire (core cannot call up into fed/). */
-int hn_datetime_parse(const char *s, int64_t *out);
+/*
+ * The one timestamp form, in the register, the API, the ledger and on the
+ * wire (docs/protocol.md): RFC 3339 in UTC with seconds,
+ * "2026-11-23T16:40:05Z", exactly 20 bytes, no fractions, no offsets, so
+ * that equal instants have equal bytes. Parsing is strict (HN_EPARSE
+ * otherwise); formatting writes "?" for a year outside 0000-9999.
+ */
+int hn_datetime_parse(const char *s, int64_t *out)
+    __attribute__((warn_unused_result));
 void hn_datetime_format(int64_t t, char out[HN_TIME_STRLEN]);
 
 #endif

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fed/timefmt.h"
+#include "core/date.h"
 #include "ledger/note.h"
 #include "util/encode.h"
 #include "util/file.h"
@@ -506,11 +506,11 @@ check_header(struct hn_directory *d, struct hn_error *err)
 		return hn_error_set(err, HN_EINVAL, "serial", NULL,
 		    "must be a positive integer");
 	d->serial = (uint64_t)json_integer_value(v);
-	if (hn_time_parse(hn_json_str(d->payload, "issued_at"),
+	if (hn_datetime_parse(hn_json_str(d->payload, "issued_at"),
 	    &d->issued_at) < 0)
 		return hn_error_set(err, HN_EINVAL, "issued_at", NULL,
 		    "must be YYYY-MM-DDTHH:MM:SSZ");
-	if (hn_time_parse(hn_json_str(d->payload, "expires_at"),
+	if (hn_datetime_parse(hn_json_str(d->payload, "expires_at"),
 	    &d->expires_at) < 0 || d->expires_at <= d->issued_at)
 		return hn_error_set(err, HN_EINVAL, "expires_at", NULL,
 		    "must be YYYY-MM-DDTHH:MM:SSZ after issued_at");
@@ -706,22 +706,23 @@ entry_to_v1(json_t *e, size_t i, struct hn_error *err)
 static int
 desc_times(json_t *doc, int64_t now, struct hn_error *err)
 {
-	char ts[HN_TIME_LEN + 1];
+	char ts[HN_TIME_STRLEN];
 	int64_t issued;
 	json_t *v;
 
 	if (json_object_get(doc, "issued_at") == NULL) {
-		hn_time_format(ts, now);
+		hn_datetime_format(now, ts);
 		json_object_set_new(doc, "issued_at", json_string(ts));
 	}
 	if ((v = json_object_get(doc, "valid_days")) != NULL) {
 		if (!json_is_integer(v) || json_integer_value(v) < 1 ||
 		    json_integer_value(v) > 3660 ||
 		    json_object_get(doc, "expires_at") != NULL ||
-		    hn_time_parse(hn_json_str(doc, "issued_at"), &issued) < 0)
+		    hn_datetime_parse(hn_json_str(doc, "issued_at"),
+		    &issued) < 0)
 			return hn_error_set(err, HN_EINVAL, "valid_days", NULL,
 			    "1 to 3660 days, instead of expires_at");
-		hn_time_format(ts, issued + 86400 * json_integer_value(v));
+		hn_datetime_format(issued + 86400 * json_integer_value(v), ts);
 		json_object_set_new(doc, "expires_at", json_string(ts));
 		json_object_del(doc, "valid_days");
 	}

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fed/timefmt.h"
+#include "core/date.h"
 #include "util/encode.h"
 #include "util/json.h"
 
@@ -110,7 +110,7 @@ hn_envelope_seal(struct hn_buf *out, const char *id, const char *sender,
     const uint8_t sk[HN_ED25519_SK_LEN], struct hn_error *err)
 {
 	const struct hn_msg_kind *k;
-	char ts[HN_TIME_LEN + 1];
+	char ts[HN_TIME_STRLEN];
 	json_t *doc = NULL;
 	char *payload = NULL;
 	int r;
@@ -133,7 +133,7 @@ hn_envelope_seal(struct hn_buf *out, const char *id, const char *sender,
 	if (!json_is_object(body))
 		return hn_error_set(err, HN_EINVAL, "body", NULL,
 		    "body must be a JSON object");
-	hn_time_format(ts, time);
+	hn_datetime_format(time, ts);
 	doc = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:O}", "v", 1, "id",
 	    id, "sender", sender, "recipient", recipient, "kind", kind,
 	    "time", ts, "body", body);
@@ -238,7 +238,7 @@ envelope_from(struct hn_envelope **out, const struct hn_signed *so,
 		goto out;
 	}
 	memcpy(e->kind, s, strlen(s) + 1);
-	if (hn_time_parse(hn_json_str(e->doc, "time"), &e->time) < 0) {
+	if (hn_datetime_parse(hn_json_str(e->doc, "time"), &e->time) < 0) {
 		r = hn_error_set(err, HN_EINVAL, "time", NULL,
 		    "must be YYYY-MM-DDTHH:MM:SSZ");
 		goto out;
@@ -336,7 +336,7 @@ hn_receipt_seal_refused(struct hn_buf *out, const char *message_id,
     uint64_t ledger_index, const char *checkpoint, const char *refused,
     const uint8_t sk[HN_ED25519_SK_LEN], struct hn_error *err)
 {
-	char ts[HN_TIME_LEN + 1];
+	char ts[HN_TIME_STRLEN];
 	json_t *doc = NULL;
 	char *payload = NULL;
 	int r;
@@ -348,7 +348,7 @@ hn_receipt_seal_refused(struct hn_buf *out, const char *message_id,
 	    (refused != NULL && strlen(refused) > HN_REFUSED_MAX))
 		return hn_error_set(err, HN_EINVAL, NULL, NULL,
 		    "bad receipt fields");
-	hn_time_format(ts, received_at);
+	hn_datetime_format(received_at, ts);
 	doc = json_pack("{s:i, s:s, s:s, s:s, s:s, s:I, s:s}", "v", 1,
 	    "message_id", message_id, "sender", sender, "recipient", recipient,
 	    "received_at", ts, "ledger_index", (json_int_t)ledger_index,
@@ -434,7 +434,7 @@ hn_receipt_open(struct hn_receipt **out, const char *data, size_t len,
 		goto out;
 	}
 	memcpy(rc->recipient, s, 4);
-	if (hn_time_parse(hn_json_str(doc, "received_at"),
+	if (hn_datetime_parse(hn_json_str(doc, "received_at"),
 	    &rc->received_at) < 0) {
 		r = hn_error_set(err, HN_EINVAL, "received_at", NULL,
 		    "must be YYYY-MM-DDTHH:MM:SSZ");

@@ -7,7 +7,7 @@
 
 #include "fed/fed_int.h"
 #include "fed/signed.h"
-#include "fed/timefmt.h"
+#include "core/date.h"
 #include "util/json.h"
 #include "util/log.h"
 
@@ -92,7 +92,7 @@ hn_fed_evidence_open(struct hn_fed *f, const char *body, size_t len,
 	if (doc == NULL || !json_is_object(doc) ||
 	    json_integer_value(json_object_get(doc, "v")) != 1 || s == NULL ||
 	    rcpt == NULL || op == NULL || xfer == NULL || ts == NULL ||
-	    hn_time_parse(ts, &t) != 0) {
+	    hn_datetime_parse(ts, &t) != 0) {
 		r = refuse(status, code, msg, msglen, 400, "malformed", sender,
 		    "the payload lacks v, op, transfer, sender, recipient or "
 		    "time");

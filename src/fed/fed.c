@@ -13,7 +13,6 @@
 #include "fed/evwire.h"
 #include "fed/fed_int.h"
 #include "fed/client.h"
-#include "fed/timefmt.h"
 #include "store/fed.h"
 #include "util/encode.h"
 #include "util/file.h"

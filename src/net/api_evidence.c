@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/date.h"
 #include "crypto/seal.h"
 #include "crypto/sign.h"
 #include "net/evidence_int.h"
@@ -250,15 +251,15 @@ hn_api_evidence_upload_cancel(struct hn_req *r)
 static json_t *
 custody_json(struct hn_db *db, int64_t item)
 {
-	struct hn_custody_event *evs = NULL;
+	struct hn_evidence_custody *evs = NULL;
 	json_t *a = json_array(), *o;
 	size_t n = 0, i;
 	char ts[21];
 
-	if (a == NULL || hn_custody_list(db, item, &evs, &n) != 0)
+	if (a == NULL || hn_evidence_custody_list(db, item, &evs, &n) != 0)
 		return a;
 	for (i = 0; i < n; i++) {
-		hn_time_rfc3339(ts, evs[i].at);
+		hn_datetime_format(evs[i].at, ts);
 		o = json_pack("{s:s,s:s,s:s,s:s,s:I}", "action", evs[i].action,
 		    "at", ts, "actor", evs[i].actor, "reason", evs[i].reason,
 		    "ledger_index", (json_int_t)evs[i].ledger_index);
@@ -301,7 +302,7 @@ hn_api_evidence_list(struct hn_req *r)
 	for (i = 0; i < n; i++) {
 		json_t *o;
 
-		hn_time_rfc3339(ts, items[i].added_at);
+		hn_datetime_format(items[i].added_at, ts);
 		o = json_pack("{s:I,s:s,s:s,s:I,s:s,s:s,s:s,s:b,s:s,s:s,s:b}",
 		    "item", (json_int_t)items[i].id, "name", items[i].name,
 		    "sha256", items[i].sha256, "size",

@@ -36,7 +36,7 @@
 #include "crypto/sha256.h"
 #include "crypto/sign.h"
 #include "fed/evwire.h"
-#include "fed/timefmt.h"
+#include "core/date.h"
 #include "net/evidence_int.h"
 #include "node/federation.h"
 #include "net/http.h"
@@ -533,7 +533,7 @@ static int
 receipt_of(struct hn_req *r, const struct hn_xfer_in *t, int64_t item,
     struct hn_buf *out, struct hn_error *e)
 {
-	struct hn_custody_event *evs = NULL;
+	struct hn_evidence_custody *evs = NULL;
 	struct hn_buf cp = HN_BUF_INIT(HN_CHECKPOINT_MAX);
 	struct in_state_job j;
 	struct hn_db *db;
@@ -547,7 +547,7 @@ receipt_of(struct hn_req *r, const struct hn_xfer_in *t, int64_t item,
 		return rc;
 	if (out->len > 0)
 		return 0;
-	if ((rc = hn_custody_list(db, item, &evs, &n)) != 0)
+	if ((rc = hn_evidence_custody_list(db, item, &evs, &n)) != 0)
 		return rc;
 	for (i = 0; i < n; i++)
 		if (strcmp(evs[i].action, "verified") == 0)
@@ -962,8 +962,8 @@ hn_api_evidence_transfers(struct hn_req *r)
 		int live = v[i].xfer[0] != '\0' &&
 		    hn_evsend_active(v[i].xfer, &sent);
 
-		hn_time_rfc3339(ts, v[i].created_at);
-		hn_time_rfc3339(ta, v[i].acked_at);
+		hn_datetime_format(v[i].created_at, ts);
+		hn_datetime_format(v[i].acked_at, ta);
 		json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,"
 		    "s:I,s:s,s:s*,s:I,s:s,s:b,s:s}", "transfer", v[i].xfer,
 		    "direction", v[i].direction, "peer", v[i].peer,

@@ -11,7 +11,6 @@
 #include "core/date.h"
 #include "fed/fed.h"
 #include "fed/signed.h"
-#include "fed/timefmt.h"
 #include "net/http.h"
 #include "net/routes.h"
 #include "node/federation.h"
@@ -81,7 +80,7 @@ int
 hn_api_federation(struct hn_req *r)
 {
 	struct hn_fed_stats st;
-	char ts[HN_TIME_LEN + 1] = "";
+	char ts[HN_TIME_STRLEN] = "";
 	const char *label;
 	struct hn_fed *f;
 	uint64_t serial = 0;
@@ -92,7 +91,7 @@ hn_api_federation(struct hn_req *r)
 	NEED_FED(r, f);
 	hn_fed_directory_info(f, &serial, &exp, &np);
 	if (exp > 0)
-		hn_time_format(ts, exp);
+		hn_datetime_format(exp, ts);
 	hn_fed_stats(f, &st);
 	label = hn_conf_get(&r->node->conf, "register_label");
 	o = json_pack("{s:s, s:s, s:s, s:s, s:{s:I, s:s, s:I}, s:s*, "

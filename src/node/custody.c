@@ -5,18 +5,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/date.h"
 #include "util/json.h"
-
-void
-hn_time_rfc3339(char out[21], int64_t t)
-{
-	struct tm tm;
-	time_t tt = (time_t)t;
-
-	if (gmtime_r(&tt, &tm) == NULL ||
-	    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm) != 20)
-		snprintf(out, 21, "1970-01-01T00:00:00Z");
-}
 
 int
 hn_custody_log(struct hn_custody *c, json_t *entry, int64_t *index)
@@ -50,18 +40,18 @@ hn_custody_event_tx(struct hn_custody *c, const struct hn_evidence_item *it,
     const char *action, int64_t at, const char *actor, const char *reason,
     json_t *detail, struct hn_error *err)
 {
-	struct hn_custody_event ev;
+	struct hn_evidence_custody ev;
 	char ts[21];
 	char *d = NULL;
 	json_t *e = NULL;
 	int r;
 
-	if (hn_custody_action_valid(action) != 0)
+	if (hn_evidence_custody_action_valid(action) != 0)
 		return hn_error_set(err, HN_EINVAL, "action", NULL,
 		    "unknown custody action %s", action);
 	if (reason == NULL)
 		reason = "";
-	hn_time_rfc3339(ts, at);
+	hn_datetime_format(at, ts);
 	memset(&ev, 0, sizeof(ev));
 	ev.item_id = it->id;
 	snprintf(ev.action, sizeof(ev.action), "%s", action);
@@ -107,7 +97,7 @@ hn_custody_event_tx(struct hn_custody *c, const struct hn_evidence_item *it,
 		    "cannot append the custody event to the ledger");
 		goto out;
 	}
-	if ((r = hn_custody_insert(c->db, &ev)) != 0)
+	if ((r = hn_evidence_custody_insert(c->db, &ev)) != 0)
 		r = hn_error_set(err, r, NULL, NULL,
 		    "cannot store the custody event: %s", hn_db_errmsg(c->db));
 out:

@@ -42,9 +42,6 @@ struct hn_custody {
 	struct hn_custody_sink sink;
 };
 
-/* RFC 3339 UTC ("2026-11-23T17:00:00Z") of t into out[21]. */
-void hn_time_rfc3339(char out[21], int64_t t);
-
 /*
  * Appends the ledger entry `entry` (a JSON object; "type", "node" are
  * added) through the sink, if any. *index = -1 without a sink. Must be

@@ -22,7 +22,7 @@
 #include "fed/evwire.h"
 #include "fed/fed.h"
 #include "fed/retry.h"
-#include "fed/timefmt.h"
+#include "core/date.h"
 #include "store/blob.h"
 #include "store/evidence.h"
 #include "store/evxfer.h"
@@ -157,13 +157,13 @@ post(struct sender *s, const char *method, const char *path, json_t *pl,
 {
 	struct hn_buf obj = HN_BUF_INIT(HN_EVW_MAX);
 	struct hn_error e;
-	char ts[HN_TIME_LEN + 1];
+	char ts[HN_TIME_STRLEN];
 	const char *dump = hn_hook_str(HN_HOOK_XFER_DUMP), *code;
 	json_t *ej;
 	int rc;
 
 	hn_error_clear(&e);
-	hn_time_format(ts, (int64_t)time(NULL));
+	hn_datetime_format((int64_t)time(NULL), ts);
 	json_object_set_new(pl, "v", json_integer(1));
 	json_object_set_new(pl, "transfer", json_string(s->xfer));
 	json_object_set_new(pl, "sender", json_string(hn_fed_self(s->f)));
@@ -688,7 +688,7 @@ static int
 begin_job(struct hn_db *db, void *arg, struct hn_error *err)
 {
 	struct begin_job *j = arg;
-	struct hn_custody_event *evs = NULL;
+	struct hn_evidence_custody *evs = NULL;
 	struct hn_custody c;
 	size_t n = 0;
 	json_t *d;
@@ -710,7 +710,8 @@ begin_job(struct hn_db *db, void *arg, struct hn_error *err)
 	r = hn_custody_event_tx(&c, j->it, "transfer_out", j->t.created_at,
 	    j->actor, j->reason, d, err);
 	json_decref(d);
-	if (r == 0 && hn_custody_list(db, j->it->id, &evs, &n) == 0 && n > 0)
+	if (r == 0 && hn_evidence_custody_list(db, j->it->id, &evs, &n) == 0 &&
+	    n > 0)
 		j->index = evs[n - 1].ledger_index;
 	free(evs);
 	return r;

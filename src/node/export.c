@@ -221,7 +221,7 @@ out:
 static int
 write_case(struct export *e, struct hn_error *err)
 {
-	struct hn_custody_event **evs = NULL;
+	struct hn_evidence_custody **evs = NULL;
 	struct hn_case_step **steps = NULL;
 	struct hn_case_file *files = NULL;
 	json_t *doc = NULL;
@@ -240,7 +240,7 @@ write_case(struct export *e, struct hn_error *err)
 
 		if (it->deleted_at != 0)
 			continue; /* not exported */
-		if ((r = hn_custody_list(e->c->db, it->id, &evs[nf],
+		if ((r = hn_evidence_custody_list(e->c->db, it->id, &evs[nf],
 		    &nev)) != 0) {
 			r = hn_error_set(err, r, NULL, NULL,
 			    "cannot read the custody of %s", it->name);
@@ -251,7 +251,7 @@ write_case(struct export *e, struct hn_error *err)
 		    sizeof(**steps))) == NULL)
 			goto out;
 		for (j = 0; j < nev; j++) {
-			const struct hn_custody_event *ev = &evs[nf][j];
+			const struct hn_evidence_custody *ev = &evs[nf][j];
 			struct hn_case_step *s = &steps[nf][j];
 
 			s->id = ev->id;

@@ -20,7 +20,6 @@
 #include "fed/fed.h"
 #include "fed/nodekey.h"
 #include "fed/signed.h"
-#include "fed/timefmt.h"
 #include "store/ledger.h"
 #include "ledger/note.h"
 #include "node/federation.h"

@@ -101,7 +101,7 @@ static const char *const actions[] = {
 };
 
 int
-hn_custody_action_valid(const char *action)
+hn_evidence_custody_action_valid(const char *action)
 {
 	int i;
 
@@ -380,7 +380,8 @@ hn_evidence_onward_allowed(const struct hn_evidence_item *it)
 }
 
 int
-hn_custody_insert(struct hn_db *db, struct hn_custody_event *ev)
+hn_evidence_custody_insert(struct hn_db *db,
+    struct hn_evidence_custody *ev)
 {
 	static const char sql[] = "INSERT INTO evidence_custody (item_id, "
 	    "action, at, actor, reason, detail, ledger_index) VALUES "
@@ -388,7 +389,7 @@ hn_custody_insert(struct hn_db *db, struct hn_custody_event *ev)
 	sqlite3_stmt *st;
 	int r;
 
-	if (hn_custody_action_valid(ev->action) != 0 ||
+	if (hn_evidence_custody_action_valid(ev->action) != 0 ||
 	    !fits(ev->actor, HN_EV_WHO_MAX) || !fits(ev->reason, HN_EV_TEXT_MAX) ||
 	    !fits(ev->detail, HN_EV_TEXT_MAX))
 		return HN_EINVAL;
@@ -411,7 +412,7 @@ hn_custody_insert(struct hn_db *db, struct hn_custody_event *ev)
 static void
 custody_row(sqlite3_stmt *st, void *p)
 {
-	struct hn_custody_event *e = p;
+	struct hn_evidence_custody *e = p;
 
 	memset(e, 0, sizeof(*e));
 	e->id = sqlite3_column_int64(st, 0);
@@ -425,8 +426,8 @@ custody_row(sqlite3_stmt *st, void *p)
 }
 
 int
-hn_custody_list(struct hn_db *db, int64_t item_id,
-    struct hn_custody_event **evs, size_t *n)
+hn_evidence_custody_list(struct hn_db *db, int64_t item_id,
+    struct hn_evidence_custody **evs, size_t *n)
 {
 	static const char sql[] = "SELECT id, item_id, action, at, actor, "
 	    "reason, detail, ledger_index FROM evidence_custody WHERE "

@@ -49,10 +49,10 @@ struct hn_evidence_item {
 	int64_t deleted_at;      /* 0: present */
 };
 
-struct hn_custody_event {
+struct hn_evidence_custody {
 	int64_t id;
 	int64_t item_id;
-	char action[HN_EV_ACTION_MAX + 1]; /* see hn_custody_action_valid */
+	char action[HN_EV_ACTION_MAX + 1]; /* hn_evidence_custody_action_valid */
 	int64_t at;
 	char actor[HN_EV_WHO_MAX + 1];
 	char reason[HN_EV_TEXT_MAX + 1];
@@ -64,7 +64,7 @@ struct hn_custody_event {
  * 0 if action is one of: intake seal transfer_out acknowledged received
  * verified opened exported deleted.
  */
-int hn_custody_action_valid(const char *action);
+int hn_evidence_custody_action_valid(const char *action);
 
 /*
  * Makes a file name safe for exports: the last path component, characters
@@ -133,11 +133,12 @@ int hn_upload_get(struct hn_db *db, const char *id, struct hn_upload *u)
 int hn_upload_delete(struct hn_db *db, const char *id)
     __attribute__((warn_unused_result));
 
-int hn_custody_insert(struct hn_db *db, struct hn_custody_event *ev)
+int hn_evidence_custody_insert(struct hn_db *db,
+    struct hn_evidence_custody *ev)
     __attribute__((warn_unused_result));
 /* An item's events, oldest first (allocated; at most HN_EV_LIST_MAX). */
-int hn_custody_list(struct hn_db *db, int64_t item_id,
-    struct hn_custody_event **evs, size_t *n)
+int hn_evidence_custody_list(struct hn_db *db, int64_t item_id,
+    struct hn_evidence_custody **evs, size_t *n)
     __attribute__((warn_unused_result));
 
 #endif

@@ -12,10 +12,10 @@
 #include <unistd.h>
 
 #include "crypto/sign.h"
+#include "core/date.h"
 #include "fed/directory.h"
 #include "fed/envelope.h"
 #include "fed/signed.h"
-#include "fed/timefmt.h"
 #include "util/encode.h"
 #include "util/json.h"
 
@@ -132,19 +132,22 @@ test_signed(void **state)
 static void
 test_time(void **state)
 {
-	char s[HN_TIME_LEN + 1];
+	char s[HN_TIME_STRLEN];
 	int64_t t;
 
-	assert_int_equal(hn_time_parse("2026-11-23T16:40:05Z", &t), 0);
-	hn_time_format(s, t);
+	assert_int_equal(hn_datetime_parse("2026-11-23T16:40:05Z", &t), 0);
+	hn_datetime_format(t, s);
 	assert_string_equal(s, "2026-11-23T16:40:05Z");
-	assert_int_equal(hn_time_parse("2028-02-29T00:00:00Z", &t), 0);
-	assert_int_equal(hn_time_parse("2026-02-29T00:00:00Z", &t), HN_EPARSE);
-	assert_int_equal(hn_time_parse("2026-11-23T16:40:05+00:00", &t),
+	assert_int_equal(hn_datetime_parse("2028-02-29T00:00:00Z", &t), 0);
+	assert_int_equal(hn_datetime_parse("2026-02-29T00:00:00Z", &t),
 	    HN_EPARSE);
-	assert_int_equal(hn_time_parse("2026-11-23 16:40:05Z", &t), HN_EPARSE);
-	assert_int_equal(hn_time_parse("2026-13-23T16:40:05Z", &t), HN_EPARSE);
-	assert_int_equal(hn_time_parse(NULL, &t), HN_EPARSE);
+	assert_int_equal(hn_datetime_parse("2026-11-23T16:40:05+00:00", &t),
+	    HN_EPARSE);
+	assert_int_equal(hn_datetime_parse("2026-11-23 16:40:05Z", &t),
+	    HN_EPARSE);
+	assert_int_equal(hn_datetime_parse("2026-13-23T16:40:05Z", &t),
+	    HN_EPARSE);
+	assert_int_equal(hn_datetime_parse(NULL, &t), HN_EPARSE);
 }
 
 /* A description with VNM and FRA (and optionally extra text). */

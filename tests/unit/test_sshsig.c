@@ -315,8 +315,9 @@ test_art36_and_names(void **state)
 	assert_string_equal(n, "_");
 	hn_evidence_safe_name(n, "mail box+1.mbox");
 	assert_string_equal(n, "mail box+1.mbox");
-	assert_int_equal(hn_custody_action_valid("exported"), 0);
-	assert_int_equal(hn_custody_action_valid("shredded"), HN_EINVAL);
+	assert_int_equal(hn_evidence_custody_action_valid("exported"), 0);
+	assert_int_equal(hn_evidence_custody_action_valid("shredded"),
+	    HN_EINVAL);
 }
 
 int
