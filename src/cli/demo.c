@@ -656,8 +656,27 @@ write_info(const char *path, struct proc *ps, size_t n, const char *base)
 #define USAGE "usage: hanoinet demo [--nodes N] [--base-port P] [--dir DIR] " \
 	"[--info FILE] [--scenario-only | --exit-after SECONDS] [--status]"
 
-int
-cmd_demo(int argc, char **argv)
+/* One run of the demo: its options, processes and the registry's key. */
+struct demo {
+	long nodes, baseport, exit_after;
+	const char *dir, *info;
+	int only;       /* --scenario-only */
+	int temp;       /* base is a temporary directory, removed at the end */
+	char base[PATH_MAX];
+	char regpath[PATH_MAX + 32];
+	char regvkey[HN_VKEY_MAX + 1];
+	uint8_t rsk[HN_ED25519_SK_LEN];
+	struct proc ps[MAX_NODES + 1]; /* ps[0] is the registry */
+	size_t np;                     /* processes set up in ps */
+	json_t *parties;               /* the nodes' directory entries */
+};
+
+/*
+ * Parses the options into dm. Returns -1 to go on, or the exit status
+ * (usage error, --help, --status).
+ */
+static int
+demo_options(struct demo *dm, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "nodes", 1, NULL, 'n' }, { "base-port", 1, NULL, 'p' },
@@ -665,44 +684,33 @@ cmd_demo(int argc, char **argv)
 		{ "scenario-only", 0, NULL, 's' },
 		{ "exit-after", 1, NULL, 'x' }, { "status", 0, NULL, 'S' },
 		{ "help", 0, NULL, 'h' }, { NULL, 0, NULL, 0 } };
-	struct proc ps[MAX_NODES + 1];
-	struct hn_buf sdir = HN_BUF_INIT(HN_DIR_MAX);
-	const char *dir = NULL, *info = NULL;
-	char base[PATH_MAX], regpath[PATH_MAX + 32], regkey[PATH_MAX + 32];
-	char regvkey[HN_VKEY_MAX + 1], path[PATH_MAX + 32], *desc = NULL;
-	uint8_t rsk[HN_ED25519_SK_LEN], rpk[HN_ED25519_PK_LEN];
-	uint8_t seed[HN_ED25519_SEED_LEN];
-	struct hn_buf keyline = HN_BUF_INIT(1024);
-	struct sigaction sa;
-	json_t *parties = NULL, *d = NULL;
-	long nodes = 3, baseport = 0, exit_after = -1;
-	size_t np = 0, i;
-	int c, st = 1, temp = 0, only = 0;
 	char *end;
+	int c;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
-			nodes = strtol(optarg, &end, 10);
-			if (*end != '\0' || nodes < 2 || nodes > MAX_NODES)
+			dm->nodes = strtol(optarg, &end, 10);
+			if (*end != '\0' || dm->nodes < 2 ||
+			    dm->nodes > MAX_NODES)
 				return hn_cli_usage("demo: --nodes is 2 to %d",
 				    MAX_NODES);
 			break;
 		case 'p':
-			baseport = strtol(optarg, &end, 10);
-			if (*end != '\0' || baseport < 1024 ||
-			    baseport > 65535 - MAX_NODES)
+			dm->baseport = strtol(optarg, &end, 10);
+			if (*end != '\0' || dm->baseport < 1024 ||
+			    dm->baseport > 65535 - MAX_NODES)
 				return hn_cli_usage("demo: --base-port is 1024 "
 				    "to %d", 65535 - MAX_NODES);
 			break;
-		case 'd': dir = optarg; break;
-		case 'i': info = optarg; break;
-		case 's': only = 1; break;
+		case 'd': dm->dir = optarg; break;
+		case 'i': dm->info = optarg; break;
+		case 's': dm->only = 1; break;
 		case 'x':
-			exit_after = strtol(optarg, &end, 10);
-			if (*end != '\0' || exit_after < 0 ||
-			    exit_after > 86400)
+			dm->exit_after = strtol(optarg, &end, 10);
+			if (*end != '\0' || dm->exit_after < 0 ||
+			    dm->exit_after > 86400)
 				return hn_cli_usage("demo: --exit-after is 0 to "
 				    "86400 seconds");
 			break;
@@ -713,114 +721,148 @@ cmd_demo(int argc, char **argv)
 	}
 	if (optind != argc)
 		return hn_cli_usage(USAGE);
-	if (hn_crypto_init() != 0 || hn_client_global_init() != 0)
-		return hn_cli_fail(1, "cannot initialise the crypto libraries");
-	memset(ps, 0, sizeof(ps));
-	hn_log_set_level(HN_LOG_WARN);
+	return -1;
+}
 
-	printf("hanoinet demo: a registry and %ld nodes on loopback\n\n",
-	    nodes);
-	if (print_status() != 0)
-		return 1;
-	printf("\n*** This demo uses a SIMULATED register in which the UN "
-	    "Convention is in force\n*** for every party (ratified "
-	    "2025-11-03, in force from 2026-02-01). It is NOT\n*** the real "
-	    "register. Each node shows this label at /v1/federation.\n\n");
-
-	if (dir != NULL) {
-		if (hn_mkdirs(dir, 0700) != 0 || realpath(dir, base) == NULL)
-			return hn_cli_fail(1, "cannot create %s", dir);
-	} else {
-		snprintf(base, sizeof(base), "%s/hanoinet-demo.XXXXXX",
-		    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-		if (mkdtemp(base) == NULL)
-			return hn_cli_fail(1, "cannot create a temporary "
-			    "directory");
-		temp = 1;
+/* The base directory: --dir (created) or a new temporary one. */
+static int
+demo_base(struct demo *dm)
+{
+	if (dm->dir != NULL) {
+		if (hn_mkdirs(dm->dir, 0700) != 0 ||
+		    realpath(dm->dir, dm->base) == NULL)
+			return hn_cli_fail(1, "cannot create %s", dm->dir);
+		return 0;
 	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	snprintf(dm->base, sizeof(dm->base), "%s/hanoinet-demo.XXXXXX",
+	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	if (mkdtemp(dm->base) == NULL)
+		return hn_cli_fail(1, "cannot create a temporary directory");
+	dm->temp = 1;
+	return 0;
+}
 
-	/* The registry's key, the simulated register. */
-	snprintf(regpath, sizeof(regpath), "%s/register-SIMULATED.json", base);
-	snprintf(regkey, sizeof(regkey), "%s/registry.key", base);
+/* The registry's key (dm->rsk, dm->regvkey) and the simulated register. */
+static int
+demo_registry_key(struct demo *dm)
+{
+	char regkey[PATH_MAX + 32];
+	uint8_t rpk[HN_ED25519_PK_LEN], seed[HN_ED25519_SEED_LEN];
+	struct hn_buf keyline = HN_BUF_INIT(1024);
+	int r = 0;
+
+	snprintf(dm->regpath, sizeof(dm->regpath),
+	    "%s/register-SIMULATED.json", dm->base);
+	snprintf(regkey, sizeof(regkey), "%s/registry.key", dm->base);
 	hn_random(seed, sizeof(seed));
-	hn_ed25519_from_seed(rpk, rsk, seed);
-	if (write_register(regpath) != 0 ||
+	hn_ed25519_from_seed(rpk, dm->rsk, seed);
+	if (write_register(dm->regpath) != 0 ||
 	    hn_skey_format(&keyline, "registry.demo", seed) != 0 ||
 	    hn_file_write_atomic(regkey, keyline.data, keyline.len, 0600) != 0 ||
-	    hn_vkey_format(regvkey, sizeof(regvkey), "registry.demo", rpk) != 0) {
-		hn_cli_fail(1, "cannot write the registry key or register");
-		goto out;
-	}
+	    hn_vkey_format(dm->regvkey, sizeof(dm->regvkey), "registry.demo",
+	    rpk) != 0)
+		r = hn_cli_fail(1, "cannot write the registry key or register");
 	hn_wipe(seed, sizeof(seed));
+	hn_buf_release_secret(&keyline);
+	return r;
+}
 
-	/* Ports, data directories, entries. ps[0] is the registry. */
-	for (i = 0; i <= (size_t)nodes; i++) {
-		ps[i].port = baseport ? (unsigned)(baseport + (long)i) :
-		    free_port();
-		if (ps[i].port == 0) {
-			hn_cli_fail(1, "no free port");
-			goto out;
-		}
+/* Ports, data directories and directory entries; ps[0] is the registry. */
+static int
+demo_make_nodes(struct demo *dm)
+{
+	struct proc *ps = dm->ps;
+	size_t i;
+
+	for (i = 0; i <= (size_t)dm->nodes; i++) {
+		ps[i].port = dm->baseport ?
+		    (unsigned)(dm->baseport + (long)i) : free_port();
+		if (ps[i].port == 0)
+			return hn_cli_fail(1, "no free port");
 	}
-	parties = json_array();
+	dm->parties = json_array();
 	snprintf(ps[0].url, sizeof(ps[0].url), "https://127.0.0.1:%u",
 	    ps[0].port);
-	if (make_node(&ps[0], base, "UNR", regvkey, regpath, NULL, NULL) != 0) {
-		hn_cli_fail(1, "cannot set up the registry in %s", base);
-		goto out;
-	}
-	np = 1;
-	for (i = 1; i <= (size_t)nodes; i++, np++) {
-		if (make_node(&ps[i], base, codes[i - 1], regvkey, regpath,
-		    ps[0].url, parties) != 0) {
-			hn_cli_fail(1, "cannot set up node %s in %s",
-			    codes[i - 1], base);
-			goto out;
-		}
-	}
-	/* The signed directory, installed in every data directory (the
-	 * nodes also fetch it from the registry). */
+	if (make_node(&ps[0], dm->base, "UNR", dm->regvkey, dm->regpath, NULL,
+	    NULL) != 0)
+		return hn_cli_fail(1, "cannot set up the registry in %s",
+		    dm->base);
+	dm->np = 1;
+	for (i = 1; i <= (size_t)dm->nodes; i++, dm->np++)
+		if (make_node(&ps[i], dm->base, codes[i - 1], dm->regvkey,
+		    dm->regpath, ps[0].url, dm->parties) != 0)
+			return hn_cli_fail(1, "cannot set up node %s in %s",
+			    codes[i - 1], dm->base);
+	return 0;
+}
+
+/* The signed directory, installed in every data directory (the nodes
+ * also fetch it from the registry). */
+static int
+demo_directory(struct demo *dm)
+{
+	struct hn_buf sdir = HN_BUF_INIT(HN_DIR_MAX);
+	char path[PATH_MAX + 32], *desc = NULL;
+	json_t *d;
+	size_t i;
+	int r = 0;
+
 	d = json_pack("{s:i, s:i, s:O}", "serial", 1, "valid_days", 30,
-	    "parties", parties);
+	    "parties", dm->parties);
 	if (d == NULL || (desc = json_dumps(d, JSON_COMPACT)) == NULL ||
-	    hn_directory_sign(&sdir, desc, strlen(desc), "registry.demo", rsk,
-	    (int64_t)time(NULL), NULL) != 0) {
-		hn_cli_fail(1, "cannot sign the directory");
+	    hn_directory_sign(&sdir, desc, strlen(desc), "registry.demo",
+	    dm->rsk, (int64_t)time(NULL), NULL) != 0) {
+		r = hn_cli_fail(1, "cannot sign the directory");
 		goto out;
 	}
-	for (i = 0; i < np; i++) {
-		snprintf(path, sizeof(path), "%s/directory.signed", ps[i].dir);
-		if (hn_file_write_atomic(path, sdir.data, sdir.len, 0644) != 0) {
-			hn_cli_fail(1, "cannot write %s", path);
+	for (i = 0; i < dm->np; i++) {
+		snprintf(path, sizeof(path), "%s/directory.signed",
+		    dm->ps[i].dir);
+		if (hn_file_write_atomic(path, sdir.data, sdir.len,
+		    0644) != 0) {
+			r = hn_cli_fail(1, "cannot write %s", path);
 			goto out;
 		}
 	}
-	/* Start everything. */
-	for (i = 0; i < np; i++)
-		if ((ps[i].pid = spawn_serve(&ps[i])) < 0) {
-			hn_cli_fail(1, "cannot start %s", ps[i].code);
-			goto out;
-		}
-	for (i = 0; i < np; i++)
-		if (wait_port(&ps[i], 20) != 0) {
-			hn_cli_fail(1, "%s did not start (see %s/serve.log)",
-			    ps[i].code, ps[i].dir);
-			goto out;
-		}
-	for (i = 1; i < np; i++)
-		if (make_accounts(&ps[i]) != 0) {
-			hn_cli_fail(1, "cannot create the demo accounts on %s",
-			    ps[i].code);
-			goto out;
-		}
+out:
+	hn_buf_release(&sdir);
+	free(desc);
+	json_decref(d);
+	return r;
+}
+
+/* Starts every process, waits for its port, makes the demo accounts. */
+static int
+demo_start(struct demo *dm)
+{
+	struct proc *ps = dm->ps;
+	size_t i;
+
+	for (i = 0; i < dm->np; i++)
+		if ((ps[i].pid = spawn_serve(&ps[i])) < 0)
+			return hn_cli_fail(1, "cannot start %s", ps[i].code);
+	for (i = 0; i < dm->np; i++)
+		if (wait_port(&ps[i], 20) != 0)
+			return hn_cli_fail(1, "%s did not start (see "
+			    "%s/serve.log)", ps[i].code, ps[i].dir);
+	for (i = 1; i < dm->np; i++)
+		if (make_accounts(&ps[i]) != 0)
+			return hn_cli_fail(1, "cannot create the demo accounts "
+			    "on %s", ps[i].code);
+	return 0;
+}
+
+/* URLs and logins on stdout, and in the --info file. */
+static int
+demo_announce(struct demo *dm)
+{
+	struct proc *ps = dm->ps;
+	size_t i;
+
 	printf("Registry (depositary): %s  (GET /v1/directory; pinned key "
-	    "%s)\n", ps[0].url, regvkey);
+	    "%s)\n", ps[0].url, dm->regvkey);
 	printf("Nodes:\n");
-	for (i = 1; i < np; i++)
+	for (i = 1; i < dm->np; i++)
 		printf("  %s  %s   CA: %s/tls.crt   admin password: %s\n",
 		    ps[i].code, ps[i].url, ps[i].dir, ps[i].admin_pw);
 	printf("Logins on every node (password \"%s\"): duty (24/7 duty "
@@ -828,37 +870,51 @@ cmd_demo(int argc, char **argv)
 	    DEMO_PASSWORD);
 	printf("Try: curl --cacert %s/tls.crt %s/v1/federation\n", ps[1].dir,
 	    ps[1].url);
-	if (info != NULL && write_info(info, ps, np, base) != 0) {
-		hn_cli_fail(1, "cannot write %s", info);
-		goto out;
-	}
-	if (info != NULL)
-		printf("URLs and logins written to %s\n", info);
+	if (dm->info != NULL && write_info(dm->info, ps, dm->np,
+	    dm->base) != 0)
+		return hn_cli_fail(1, "cannot write %s", dm->info);
+	if (dm->info != NULL)
+		printf("URLs and logins written to %s\n", dm->info);
 	fflush(stdout);
+	return 0;
+}
 
-	if (scenario(&ps[1], &ps[2]) != 0) {
-		hn_cli_fail(1, "the scenario did not complete (logs in %s)",
-		    base);
-		temp = 0; /* keep the logs */
-		goto out;
+/* The scenario, then (unless --scenario-only) until Ctrl-C or
+ * --exit-after. */
+static int
+demo_run(struct demo *dm)
+{
+	long i;
+
+	if (scenario(&dm->ps[1], &dm->ps[2]) != 0) {
+		dm->temp = 0; /* keep the logs */
+		return hn_cli_fail(1, "the scenario did not complete (logs in "
+		    "%s)", dm->base);
 	}
 	fflush(stdout);
-	if (!only) {
-		if (exit_after < 0)
-			printf("\nRunning. Press Ctrl-C to stop every node.\n");
-		fflush(stdout);
-		for (i = 0; !stop_flag && (exit_after < 0 ||
-		    (long)i < exit_after * 10); i++)
-			usleep(100000);
-	}
-	st = 0;
-out:
-	printf("\nStopping %zu processes...\n", np);
-	stop_all(ps, np);
-	printf("Stopped.%s%s\n", temp && st == 0 ? "" : " Files kept in ",
-	    temp && st == 0 ? "" : base);
-	if (temp && st == 0) {
-		char *rm[] = { "rm", "-rf", base, NULL };
+	if (dm->only)
+		return 0;
+	if (dm->exit_after < 0)
+		printf("\nRunning. Press Ctrl-C to stop every node.\n");
+	fflush(stdout);
+	for (i = 0; !stop_flag && (dm->exit_after < 0 ||
+	    i < dm->exit_after * 10); i++)
+		usleep(100000);
+	return 0;
+}
+
+/* Stops every process; removes a temporary base after a success. */
+static void
+demo_stop(struct demo *dm, int st)
+{
+	int rm_base = dm->temp && st == 0;
+
+	printf("\nStopping %zu processes...\n", dm->np);
+	stop_all(dm->ps, dm->np);
+	printf("Stopped.%s%s\n", rm_base ? "" : " Files kept in ",
+	    rm_base ? "" : dm->base);
+	if (rm_base) {
+		char *rm[] = { "rm", "-rf", dm->base, NULL };
 		pid_t pid = fork();
 
 		if (pid == 0) {
@@ -868,11 +924,50 @@ out:
 		if (pid > 0)
 			waitpid(pid, NULL, 0);
 	}
-	hn_wipe(rsk, sizeof(rsk));
-	hn_buf_release_secret(&keyline);
-	hn_buf_release(&sdir);
-	free(desc);
-	json_decref(d);
-	json_decref(parties);
+}
+
+int
+cmd_demo(int argc, char **argv)
+{
+	struct demo demo, *dm = &demo;
+	struct sigaction sa;
+	int st;
+
+	memset(dm, 0, sizeof(*dm));
+	dm->nodes = 3;
+	dm->exit_after = -1;
+	if ((st = demo_options(dm, argc, argv)) >= 0)
+		goto done;
+	if (hn_crypto_init() != 0 || hn_client_global_init() != 0) {
+		st = hn_cli_fail(1, "cannot initialise the crypto libraries");
+		goto done;
+	}
+	hn_log_set_level(HN_LOG_WARN);
+
+	printf("hanoinet demo: a registry and %ld nodes on loopback\n\n",
+	    dm->nodes);
+	if (print_status() != 0) {
+		st = 1;
+		goto done;
+	}
+	printf("\n*** This demo uses a SIMULATED register in which the UN "
+	    "Convention is in force\n*** for every party (ratified "
+	    "2025-11-03, in force from 2026-02-01). It is NOT\n*** the real "
+	    "register. Each node shows this label at /v1/federation.\n\n");
+	if ((st = demo_base(dm)) != 0)
+		goto done;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	if (demo_registry_key(dm) != 0 || demo_make_nodes(dm) != 0 ||
+	    demo_directory(dm) != 0 || demo_start(dm) != 0 ||
+	    demo_announce(dm) != 0 || demo_run(dm) != 0)
+		st = 1;
+	demo_stop(dm, st);
+done:
+	hn_wipe(dm->rsk, sizeof(dm->rsk));
+	json_decref(dm->parties);
 	return st;
 }
