@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/fmt.h"
+
 static const struct {
 	const char *text;
 	const char *code;
@@ -49,7 +51,8 @@ copy(char *dst, size_t n, const char *src)
 {
 	if (src == NULL)
 		src = "";
-	snprintf(dst, n, "%s", src);
+	/* err.h: detail is cut, never refused (an error must be reportable). */
+	(void)hn_fmt_cut(dst, n, "%s", src);
 }
 
 int
@@ -64,7 +67,7 @@ hn_error_set(struct hn_error *err, int code, const char *field,
 	copy(err->field, sizeof(err->field), field);
 	copy(err->article, sizeof(err->article), article);
 	va_start(ap, fmt);
-	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	(void)hn_vfmt_cut(err->message, sizeof(err->message), fmt, ap);
 	va_end(ap);
 	return code;
 }

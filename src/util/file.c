@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "util/err.h"
+#include "util/fmt.h"
 
 int
 hn_file_read(const char *path, struct hn_buf *out)
@@ -93,8 +94,8 @@ hn_fsync_parent(const char *path)
 	char tmp[PATH_MAX];
 	int fd, r = 0;
 
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s", path) >= sizeof(tmp))
-		return HN_ETOOBIG;
+	if ((r = hn_fmt(tmp, sizeof(tmp), "%s", path)) != 0)
+		return r;
 	if ((fd = open(dirname(tmp), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return HN_EIO;
 	if (fsync(fd) != 0)
@@ -110,9 +111,9 @@ hn_file_write_atomic(const char *path, const void *data, size_t len,
 	char tmp[PATH_MAX];
 	int fd, r;
 
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path,
-	    (long)getpid()) >= sizeof(tmp))
-		return HN_ETOOBIG;
+	if ((r = hn_fmt(tmp, sizeof(tmp), "%s.tmp.%ld", path,
+	    (long)getpid())) != 0)
+		return r;
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
 	if (fd < 0)
 		return HN_EIO;
@@ -137,11 +138,10 @@ hn_mkdirs(const char *path, mode_t mode)
 {
 	char tmp[PATH_MAX];
 	char *p;
-	size_t n;
+	int r;
 
-	n = (size_t)snprintf(tmp, sizeof(tmp), "%s", path);
-	if (n >= sizeof(tmp))
-		return HN_ETOOBIG;
+	if ((r = hn_fmt(tmp, sizeof(tmp), "%s", path)) != 0)
+		return r;
 	for (p = tmp + 1; *p != '\0'; p++) {
 		if (*p != '/')
 			continue;

@@ -2,8 +2,11 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "util/fmt.h"
 
 static enum hn_log_level minlevel = HN_LOG_INFO;
 static const char *names[] = { "debug", "info", "warn", "error" };
@@ -21,25 +24,23 @@ hn_log(enum hn_log_level lvl, const char *event, const char *fmt, ...)
 	struct tm tm;
 	time_t now;
 	va_list ap;
-	int n, m;
+	size_t n = 0;
 
 	if (lvl < minlevel)
 		return;
 	now = time(NULL);
 	gmtime_r(&now, &tm);
-	n = snprintf(line, sizeof(line),
+	line[0] = '\0';
+	if (hn_fmt_add(line, sizeof(line) - 1, &n,
 	    "ts=%04d-%02d-%02dT%02d:%02d:%02dZ level=%s event=%s ",
 	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec, names[lvl], event);
-	if (n < 0 || (size_t)n >= sizeof(line))
+	    tm.tm_min, tm.tm_sec, names[lvl], event) != 0)
 		return;
+	/* A long message is cut, not dropped: the line is still worth having. */
 	va_start(ap, fmt);
-	m = vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
+	(void)hn_vfmt_cut(line + n, sizeof(line) - n - 1, fmt, ap);
 	va_end(ap);
-	if (m < 0)
-		m = 0;
-	if ((size_t)(n + m) >= sizeof(line) - 1)
-		m = (int)(sizeof(line) - 2) - n; /* truncated: keep the line */
-	line[n + m] = '\n';
-	(void)!write(STDERR_FILENO, line, (size_t)(n + m + 1));
+	n += strlen(line + n);
+	line[n] = '\n';
+	(void)!write(STDERR_FILENO, line, n + 1);
 }

@@ -6,11 +6,13 @@
 #include <cmocka.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "util/asset.h"
 #include "util/buf.h"
 #include "util/encode.h"
 #include "util/err.h"
+#include "util/fmt.h"
 #include "util/json.h"
 
 static void
@@ -127,6 +129,74 @@ test_errors(void **state)
 }
 
 static void
+test_fmt(void **state)
+{
+	char b[8];
+	size_t len;
+	static const wchar_t bad[] = { 0xD800, 0 }; /* no C-locale encoding */
+
+	/* 7 characters and the NUL fit exactly; 8 do not. */
+	assert_int_equal(hn_fmt(b, sizeof(b), "%s", "abcdefg"), 0);
+	assert_string_equal(b, "abcdefg");
+	assert_int_equal(hn_fmt(b, sizeof(b), "%s%d", "abcdefg", 1),
+	    HN_ETOOBIG);
+	assert_string_equal(b, ""); /* never a cut value */
+	assert_int_equal(hn_fmt(b, sizeof(b), "%u", 1234567u), 0);
+	assert_int_equal(hn_fmt(b, sizeof(b), "%u", 12345678u), HN_ETOOBIG);
+	/* cap 0 writes nothing; cap 1 holds only the empty string. */
+	b[0] = 'x';
+	assert_int_equal(hn_fmt(b, 0, "%s", ""), HN_ETOOBIG);
+	assert_int_equal(b[0], 'x');
+	assert_int_equal(hn_fmt(NULL, 0, "%s", ""), HN_ETOOBIG);
+	assert_int_equal(hn_fmt(b, 1, "%s", ""), 0);
+	assert_string_equal(b, "");
+	b[0] = 'x';
+	assert_int_equal(hn_fmt(b, 1, "%c", 'a'), HN_ETOOBIG);
+	assert_string_equal(b, "");
+	/* An encoding error is HN_EINVAL, dst still a string. */
+	memcpy(b, "abc", 4);
+	assert_int_equal(hn_fmt(b, sizeof(b), "%ls", bad), HN_EINVAL);
+	assert_string_equal(b, "");
+
+	/* Piecewise: each failure leaves what was there. */
+	b[0] = '\0';
+	len = 0;
+	assert_int_equal(hn_fmt_add(b, sizeof(b), &len, "%s", "abc"), 0);
+	assert_int_equal(hn_fmt_add(b, sizeof(b), &len, "%d", 1234), 0);
+	assert_int_equal(len, 7);
+	assert_string_equal(b, "abc1234");
+	assert_int_equal(hn_fmt_add(b, sizeof(b), &len, "%s", "x"),
+	    HN_ETOOBIG);
+	assert_int_equal(len, 7);
+	assert_string_equal(b, "abc1234");
+	len = 3;
+	b[3] = '\0';
+	assert_int_equal(hn_fmt_add(b, sizeof(b), &len, "%s", "defgh"),
+	    HN_ETOOBIG);
+	assert_string_equal(b, "abc");
+	assert_int_equal(hn_fmt_add(b, sizeof(b), &len, "%ls", bad),
+	    HN_EINVAL);
+	assert_string_equal(b, "abc");
+	assert_int_equal(hn_fmt_add(b, sizeof(b), &len, "%s", ""), 0);
+	assert_int_equal(len, 3);
+	HN_FMT_FIXED(b, sizeof(b), "%02u:%02u", 9u, 5u);
+	assert_string_equal(b, "09:05");
+
+	/* Human text: keeps what fits, says it was cut. */
+	assert_int_equal(hn_fmt_cut(b, sizeof(b), "%s", "abcdefgh"),
+	    HN_ETOOBIG);
+	assert_string_equal(b, "abcdefg");
+	assert_int_equal(hn_fmt_cut(b, sizeof(b), "%s", "abcdefg"), 0);
+	assert_int_equal(hn_fmt_cut(b, 1, "%s", "abc"), HN_ETOOBIG);
+	assert_string_equal(b, "");
+	assert_int_equal(hn_fmt_cut(NULL, 0, "%s", "abc"), HN_ETOOBIG);
+	assert_int_equal(hn_fmt_cut(b, sizeof(b), "%ls", bad), HN_EINVAL);
+	assert_string_equal(b, "");
+	HN_FMT_FIXED(b, sizeof(b), "%02u:%02u", 9u, 5u);
+	assert_string_equal(b, "09:05");
+}
+
+static void
 test_assets(void **state)
 {
 	const struct hn_asset *a = hn_asset_find("data/parties.json");
@@ -146,6 +216,7 @@ main(void)
 		cmocka_unit_test(test_base64),
 		cmocka_unit_test(test_json_limits),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_fmt),
 		cmocka_unit_test(test_assets),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
