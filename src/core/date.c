@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "util/err.h"
+#include "util/fmt.h"
 
 bool
 hn_leap_year(int y)
@@ -105,16 +106,16 @@ hn_date_format(int32_t date, char out[HN_DATE_STRLEN])
 	int y, m, d;
 
 	if (date == HN_DATE_NONE) {
-		snprintf(out, HN_DATE_STRLEN, "-");
+		HN_FMT_FIXED(out, HN_DATE_STRLEN, "-");
 		return;
 	}
 	hn_date_to_ymd(date, &y, &m, &d);
 	if (y < 0 || y > 9999) {
-		snprintf(out, HN_DATE_STRLEN, "?");
+		HN_FMT_FIXED(out, HN_DATE_STRLEN, "?");
 		return;
 	}
 	/* the modulos tell the compiler the output fits (y, m, d are in range) */
-	snprintf(out, HN_DATE_STRLEN, "%04u-%02u-%02u", (unsigned)y % 10000u,
+	HN_FMT_FIXED(out, HN_DATE_STRLEN, "%04u-%02u-%02u", (unsigned)y % 10000u,
 	    (unsigned)m % 100u, (unsigned)d % 100u);
 }
 
@@ -209,11 +210,11 @@ hn_datetime_format(int64_t t, char out[HN_TIME_STRLEN])
 
 	hn_date_to_ymd(date, &y, &m, &d);
 	if (y < 0 || y > 9999) {
-		snprintf(out, HN_TIME_STRLEN, "?");
+		HN_FMT_FIXED(out, HN_TIME_STRLEN, "?");
 		return;
 	}
-	if (snprintf(out, HN_TIME_STRLEN, "%04u-%02u-%02uT%02u:%02u:%02uZ",
+	if (hn_fmt(out, HN_TIME_STRLEN, "%04u-%02u-%02uT%02u:%02u:%02uZ",
 	    (unsigned)y, (unsigned)m, (unsigned)d, (unsigned)(s / 3600),
-	    (unsigned)(s / 60 % 60), (unsigned)(s % 60)) >= HN_TIME_STRLEN)
-		snprintf(out, HN_TIME_STRLEN, "?");
+	    (unsigned)(s / 60 % 60), (unsigned)(s % 60)) != 0)
+		HN_FMT_FIXED(out, HN_TIME_STRLEN, "?");
 }

@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/fmt.h"
+
 #define U "unccc"
 #define B "budapest"
 #define NOVIA { NULL, NULL, NULL, NULL, false }
@@ -147,9 +149,9 @@ hn_citation_format(const struct hn_citation *c, char *buf, size_t n)
 	if (c == NULL || c->instrument == NULL)
 		return buf;
 	if (c->article == NULL)
-		snprintf(buf, n, "%s", instrument_title(c->instrument));
+		(void)hn_fmt_cut(buf, n, "%s", instrument_title(c->instrument));
 	else
-		snprintf(buf, n, "%s art. %s%s%s%s%s%s%s",
+		(void)hn_fmt_cut(buf, n, "%s art. %s%s%s%s%s%s%s",
 		    instrument_title(c->instrument), c->article,
 		    c->paragraph ? "(" : "", c->paragraph ? c->paragraph : "",
 		    c->paragraph ? ")" : "", c->letter ? "(" : "",
@@ -265,7 +267,6 @@ not_open(const struct hn_refusal_ctx *ctx, const char *code,
 	const struct hn_ground *g, *list[HN_GROUNDS_MAX];
 	char codes[320], cite[HN_CITATION_MAX];
 	size_t i, n, off = 0;
-	int w;
 
 	for (g = hn_grounds; g->code != NULL; g++) {
 		if (strcmp(g->code, code) != 0 || !in_scope(g, ctx) ||
@@ -284,11 +285,11 @@ not_open(const struct hn_refusal_ctx *ctx, const char *code,
 	}
 	n = hn_grounds_allowed(ctx, list, HN_GROUNDS_MAX);
 	codes[0] = '\0';
-	for (i = 0; i < n && i < HN_GROUNDS_MAX && off < sizeof(codes); i++) {
-		w = snprintf(codes + off, sizeof(codes) - off, "%s%s",
-		    i ? ", " : "", list[i]->code);
-		off += w > 0 ? (size_t)w : 0;
-	}
+	/* Human text: a list too long for codes ends at a whole code. */
+	for (i = 0; i < n && i < HN_GROUNDS_MAX; i++)
+		if (hn_fmt_add(codes, sizeof(codes), &off, "%s%s",
+		    i ? ", " : "", list[i]->code) != 0)
+			break;
 	return hn_error_set(err, HN_EINVAL, "grounds",
 	    rule_article(ctx->basis, hn_ground_kind_class(ctx->kind)),
 	    "%s is not a ground for %s under %s; the grounds are: %s", code,
@@ -398,7 +399,7 @@ hn_grounds_json(void)
 		}
 		/* "article": the legacy short form, "40(21)(a)" */
 		if (g->src.article != NULL)
-			snprintf(art, sizeof(art), "%s%s%s%s%s%s%s",
+			HN_FMT_FIXED(art, sizeof(art), "%s%s%s%s%s%s%s",
 			    g->src.article, g->src.paragraph ? "(" : "",
 			    g->src.paragraph ? g->src.paragraph : "",
 			    g->src.paragraph ? ")" : "", g->src.letter ? "(" :

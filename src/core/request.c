@@ -7,6 +7,7 @@
 #include "core/date.h"
 #include "core/grounds.h"
 #include "core/protocol.h"
+#include "util/fmt.h"
 #include "util/json.h"
 
 #define TEXT HN_REQUEST_MAX_TEXT
@@ -331,11 +332,15 @@ hn_problems_add(struct hn_problems *ps, const char *field,
 		return;
 	}
 	p = &ps->p[ps->n++];
-	snprintf(p->field, sizeof(p->field), "%s", field);
-	snprintf(p->article, sizeof(p->article), "%s",
+	/*
+	 * A report is cut, never refused (like err.h). The validator's own
+	 * field paths were checked where they were built (check_object).
+	 */
+	(void)hn_fmt_cut(p->field, sizeof(p->field), "%s", field);
+	(void)hn_fmt_cut(p->article, sizeof(p->article), "%s",
 	    article != NULL ? article : "");
 	va_start(ap, fmt);
-	vsnprintf(p->message, sizeof(p->message), fmt, ap);
+	(void)hn_vfmt_cut(p->message, sizeof(p->message), fmt, ap);
 	va_end(ap);
 	/* One problem is one line: no control characters from the input. */
 	sanitize(p->field);
@@ -346,10 +351,10 @@ void
 hn_problem_format(const struct hn_problem *p, char *buf, size_t n)
 {
 	if (p->article[0] != '\0')
-		snprintf(buf, n, "%s: %s (art. %s)", p->field, p->message,
-		    p->article);
+		(void)hn_fmt_cut(buf, n, "%s: %s (art. %s)", p->field,
+		    p->message, p->article);
 	else
-		snprintf(buf, n, "%s: %s", p->field, p->message);
+		(void)hn_fmt_cut(buf, n, "%s: %s", p->field, p->message);
 }
 
 static bool
@@ -383,24 +388,25 @@ hn_request_language_check(const json_t *req, const char *to,
     const char *const *accepted, size_t n, char *reason, size_t reasonlen)
 {
 	const char *lang = json_string_value(json_object_get(req, "language"));
-	size_t i, off;
-	int w;
+	size_t i, off = 0;
 
 	if (lang == NULL)
 		return 0;
 	for (i = 0; i < n; i++)
 		if (same_language(lang, accepted[i]))
 			return 0;
-	w = snprintf(reason, reasonlen, "%s accepts requests in ", to);
-	off = w > 0 && (size_t)w < reasonlen ? (size_t)w : 0;
-	for (i = 0; i < n && off < reasonlen; i++) {
-		w = snprintf(reason + off, reasonlen - off, "%s%s",
-		    i ? ", " : "", accepted[i]);
-		off += w > 0 ? (size_t)w : 0;
-	}
-	if (off < reasonlen)
-		snprintf(reason + off, reasonlen - off, "%s; this request is in "
-		    "%s (art. 40)", n ? "" : "no language listed", lang);
+	if (reasonlen == 0)
+		return HN_EDENIED;
+	/* Human text: a list too long for the buffer ends at a whole tag. */
+	reason[0] = '\0';
+	if (hn_fmt_add(reason, reasonlen, &off, "%s accepts requests in ",
+	    to) == 0)
+		for (i = 0; i < n; i++)
+			if (hn_fmt_add(reason, reasonlen, &off, "%s%s",
+			    i ? ", " : "", accepted[i]) != 0)
+				break;
+	(void)hn_fmt_cut(reason + off, reasonlen - off, "%s; this request is "
+	    "in %s (art. 40)", n ? "" : "no language listed", lang);
 	return HN_EDENIED;
 }
 
@@ -475,10 +481,12 @@ check_field(const json_t *v, const struct hn_field *f, const char *path,
 			break;
 		}
 		json_array_foreach(v, i, e) {
-			/* Paths are short: table names, indexes < 256. */
-			if (snprintf(sub, sizeof(sub), "%s[%zu]", path, i) >=
-			    (int)sizeof(sub))
-				sub[sizeof(sub) - 1] = '\0';
+			/* Paths are short: table names, indexes < max. */
+			if (hn_fmt(sub, sizeof(sub), "%s[%zu]", path, i) != 0) {
+				hn_problems_add(ps, path, f->article,
+				    "nested too deep to name");
+				break;
+			}
 			if (!json_is_object(e))
 				hn_problems_add(ps, sub, f->article,
 				    "must be an object");
@@ -499,9 +507,13 @@ check_object(const json_t *obj, const struct hn_field *fs, const char *prefix,
 	char path[HN_PROBLEM_FIELD_MAX];
 
 	for (f = fs; f->name != NULL; f++) {
-		snprintf(path, sizeof(path), "%s%s%s", prefix,
-		    *prefix ? "." : "", f->name);
 		v = json_object_get(obj, f->name);
+		if (hn_fmt(path, sizeof(path), "%s%s%s", prefix,
+		    *prefix ? "." : "", f->name) != 0) {
+			hn_problems_add(ps, prefix, f->article,
+			    "nested too deep to name");
+			continue;
+		}
 		if (v == NULL || json_is_null(v)) {
 			if (f->required)
 				hn_problems_add(ps, path, f->article,
@@ -514,9 +526,12 @@ check_object(const json_t *obj, const struct hn_field *fs, const char *prefix,
 	json_object_foreach((json_t *)obj, key, v) {
 		if (field_in(fs, key) != NULL)
 			continue;
-		snprintf(path, sizeof(path), "%s%s%.64s", prefix,
-		    *prefix ? "." : "", key);
-		hn_problems_add(ps, path, NULL, "unknown field");
+		if (hn_fmt(path, sizeof(path), "%s%s%.64s", prefix,
+		    *prefix ? "." : "", key) != 0)
+			hn_problems_add(ps, prefix, NULL,
+			    "unknown field (name too long to show)");
+		else
+			hn_problems_add(ps, path, NULL, "unknown field");
 	}
 }
 
@@ -718,12 +733,12 @@ hn_request_gate(const json_t *req, const struct hn_register *const *regs,
 	enum hn_basis basis;
 
 	if (hn_request_basis(req, &basis) != 0) {
-		snprintf(reason, reasonlen, "invalid legal_basis");
+		(void)hn_fmt_cut(reason, reasonlen, "invalid legal_basis");
 		return HN_EINVAL;
 	}
 	if (self == NULL || from == NULL || to == NULL ||
 	    (strcmp(self, from) != 0 && strcmp(self, to) != 0)) {
-		snprintf(reason, reasonlen, "this node's party is neither "
+		(void)hn_fmt_cut(reason, reasonlen, "this node's party is neither "
 		    "the requesting nor the requested party");
 		return HN_EINVAL;
 	}

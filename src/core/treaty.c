@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/date.h"
+#include "util/fmt.h"
 #include "util/json.h"
 
 /*
@@ -218,14 +219,21 @@ hn_register_free(struct hn_register *reg)
 	free(reg);
 }
 
-/* "parties[3] (FRA)" or "parties[3]" while the code is not known. */
+/*
+ * "parties[3] (FRA)" or "parties[3]" while the code is not known: at most
+ * 35 bytes, so it fits load_party's where[48], and every field name built
+ * on it (where + ".reservations[%zu].paragraph", at most 47 + 45 bytes) fits
+ * HN_ERR_FIELD_MAX: those are formatted with HN_FMT_FIXED.
+ */
+_Static_assert(HN_ERR_FIELD_MAX > 47 + 45, "register field names fit");
+
 static void
 label(char *buf, size_t n, size_t i, const char *code)
 {
 	if (valid_code(code))
-		snprintf(buf, n, "parties[%zu] (%s)", i, code);
+		HN_FMT_FIXED(buf, n, "parties[%zu] (%s)", i, code);
 	else
-		snprintf(buf, n, "parties[%zu]", i);
+		HN_FMT_FIXED(buf, n, "parties[%zu]", i);
 }
 
 /*
@@ -276,10 +284,10 @@ load_reservation(const json_t *jr, struct hn_reservation *rv,
 	char f[HN_ERR_FIELD_MAX];
 	size_t i;
 
-	snprintf(f, sizeof(f), "%s.reservations[%zu]", where, j);
+	HN_FMT_FIXED(f, sizeof(f), "%s.reservations[%zu]", where, j);
 	if (!json_is_object(jr))
 		return hn_error_set(err, HN_EINVAL, f, NULL, "not an object");
-	snprintf(f, sizeof(f), "%s.reservations[%zu].article", where, j);
+	HN_FMT_FIXED(f, sizeof(f), "%s.reservations[%zu].article", where, j);
 	if ((s = hn_json_str(jr, "article")) == NULL)
 		return hn_error_set(err, HN_EINVAL, f, NULL,
 		    "required string missing (an article number, e.g. \"%s\")",
@@ -288,14 +296,14 @@ load_reservation(const json_t *jr, struct hn_reservation *rv,
 		return hn_error_set(err, HN_EINVAL, f, NULL,
 		    "not an article number, e.g. \"%s\"",
 		    rule->art_reservation);
-	snprintf(rv->article, sizeof(rv->article), "%s", s);
-	snprintf(f, sizeof(f), "%s.reservations[%zu].paragraph", where, j);
+	HN_FMT_FIXED(rv->article, sizeof(rv->article), "%s", s);
+	HN_FMT_FIXED(f, sizeof(f), "%s.reservations[%zu].paragraph", where, j);
 	v = json_object_get(jr, "paragraph");
 	if (v != NULL && !json_is_null(v)) {
 		if (!article_number(json_string_value(v)))
 			return hn_error_set(err, HN_EINVAL, f, NULL,
 			    "not a paragraph number, e.g. \"4\"");
-		snprintf(rv->paragraph, sizeof(rv->paragraph), "%s",
+		HN_FMT_FIXED(rv->paragraph, sizeof(rv->paragraph), "%s",
 		    json_string_value(v));
 	}
 	if (rule->id == HN_INSTR_BUDAPEST) {
@@ -305,7 +313,7 @@ load_reservation(const json_t *jr, struct hn_reservation *rv,
 			if (strcmp(rv->article,
 			    budapest_reservations[i].article) == 0)
 				break;
-		snprintf(f, sizeof(f), "%s.reservations[%zu].%s", where, j,
+		HN_FMT_FIXED(f, sizeof(f), "%s.reservations[%zu].%s", where, j,
 		    i == sizeof(budapest_reservations) /
 		    sizeof(budapest_reservations[0]) ? "article" :
 		    "paragraph");
@@ -322,14 +330,14 @@ load_reservation(const json_t *jr, struct hn_reservation *rv,
 	}
 	rv->date = HN_DATE_NONE;
 	v = json_object_get(jr, "date");
-	snprintf(f, sizeof(f), "%s.reservations[%zu].date", where, j);
+	HN_FMT_FIXED(f, sizeof(f), "%s.reservations[%zu].date", where, j);
 	if (v != NULL && !json_is_null(v) &&
 	    (!json_is_string(v) || hn_date_parse(json_string_value(v),
 	    &rv->date) != 0))
 		return hn_error_set(err, HN_EINVAL, f, NULL,
 		    "not a date YYYY-MM-DD");
 	v = json_object_get(jr, "text");
-	snprintf(f, sizeof(f), "%s.reservations[%zu].text", where, j);
+	HN_FMT_FIXED(f, sizeof(f), "%s.reservations[%zu].text", where, j);
 	if (v != NULL && !json_is_null(v) && !json_is_string(v))
 		return hn_error_set(err, HN_EINVAL, f, NULL, "not a string");
 	if (v != NULL && json_string_length(v) > HN_RESERVATION_TEXT_MAX)
@@ -347,7 +355,7 @@ load_reservations(const json_t *jp, struct hn_party *p, const char *where,
 	size_t j;
 	int r;
 
-	snprintf(f, sizeof(f), "%s.reservations", where);
+	HN_FMT_FIXED(f, sizeof(f), "%s.reservations", where);
 	if (list == NULL || json_is_null(list))
 		return 0;
 	if (!json_is_array(list))
@@ -387,37 +395,37 @@ load_declarations(const json_t *jp, struct hn_party *p, const char *where,
 	enum hn_channel c;
 	size_t j;
 
-	snprintf(f, sizeof(f), "%s.declarations", where);
+	HN_FMT_FIXED(f, sizeof(f), "%s.declarations", where);
 	if (d == NULL || json_is_null(d))
 		return 0;
 	if (!json_is_object(d))
 		return hn_error_set(err, HN_EINVAL, f, NULL, "not an object");
 	list = json_object_get(d, "languages");
-	snprintf(f, sizeof(f), "%s.declarations.languages", where);
+	HN_FMT_FIXED(f, sizeof(f), "%s.declarations.languages", where);
 	if (list != NULL && !json_is_null(list) && !json_is_array(list))
 		return hn_error_set(err, HN_EINVAL, f, NULL, "not an array");
 	if (json_array_size(list) > HN_DECL_MAX_LANGUAGES)
 		return hn_error_set(err, HN_ETOOBIG, f, NULL,
 		    "more than %d languages", HN_DECL_MAX_LANGUAGES);
 	json_array_foreach(list, j, v) {
-		snprintf(f, sizeof(f), "%s.declarations.languages[%zu]",
+		HN_FMT_FIXED(f, sizeof(f), "%s.declarations.languages[%zu]",
 		    where, j);
 		if (!hn_langtag_valid(json_string_value(v)))
 			return hn_error_set(err, HN_EINVAL, f, "40",
 			    "not a language tag, e.g. fr or es-419");
-		snprintf(p->decl.languages[p->decl.nlanguages++],
+		HN_FMT_FIXED(p->decl.languages[p->decl.nlanguages++],
 		    sizeof(p->decl.languages[0]), "%s",
 		    json_string_value(v));
 	}
 	list = json_object_get(d, "channels");
-	snprintf(f, sizeof(f), "%s.declarations.channels", where);
+	HN_FMT_FIXED(f, sizeof(f), "%s.declarations.channels", where);
 	if (list != NULL && !json_is_null(list) && !json_is_array(list))
 		return hn_error_set(err, HN_EINVAL, f, NULL, "not an array");
 	if (json_array_size(list) > HN_CH_COUNT_ * 2)
 		return hn_error_set(err, HN_ETOOBIG, f, NULL,
 		    "more than %d channels", HN_CH_COUNT_ * 2);
 	json_array_foreach(list, j, v) {
-		snprintf(f, sizeof(f), "%s.declarations.channels[%zu]", where,
+		HN_FMT_FIXED(f, sizeof(f), "%s.declarations.channels[%zu]", where,
 		    j);
 		if (hn_channel_parse(json_string_value(v), &c) != 0)
 			return hn_error_set(err, HN_EINVAL, f, NULL,
@@ -437,10 +445,10 @@ load_event(const json_t *je, struct hn_event *ev, const char *where,
 	char f[HN_ERR_FIELD_MAX];
 	int i, r;
 
-	snprintf(f, sizeof(f), "%s.events[%zu]", where, j);
+	HN_FMT_FIXED(f, sizeof(f), "%s.events[%zu]", where, j);
 	if (!json_is_object(je))
 		return hn_error_set(err, HN_EINVAL, f, NULL, "not an object");
-	snprintf(f, sizeof(f), "%s.events[%zu].type", where, j);
+	HN_FMT_FIXED(f, sizeof(f), "%s.events[%zu].type", where, j);
 	if ((s = hn_json_str(je, "type")) == NULL)
 		return hn_error_set(err, HN_EINVAL, f, NULL,
 		    "required string missing");
@@ -454,7 +462,7 @@ load_event(const json_t *je, struct hn_event *ev, const char *where,
 	ev->type = (enum hn_event_type)i;
 	ev->date = HN_DATE_NONE;
 	v = json_object_get(je, "date");
-	snprintf(f, sizeof(f), "%s.events[%zu].date", where, j);
+	HN_FMT_FIXED(f, sizeof(f), "%s.events[%zu].date", where, j);
 	if (v != NULL && !json_is_null(v) &&
 	    (!json_is_string(v) || hn_date_parse(json_string_value(v),
 	    &ev->date) != 0))
@@ -464,7 +472,7 @@ load_event(const json_t *je, struct hn_event *ev, const char *where,
 		return r;
 	ev->confirmed = true;
 	v = json_object_get(je, "confirmed");
-	snprintf(f, sizeof(f), "%s.events[%zu].confirmed", where, j);
+	HN_FMT_FIXED(f, sizeof(f), "%s.events[%zu].confirmed", where, j);
 	if (v != NULL && !json_is_boolean(v))
 		return hn_error_set(err, HN_EINVAL, f, NULL,
 		    "not a boolean");
@@ -488,20 +496,20 @@ load_party(const json_t *jp, size_t i, struct hn_party *p,
 	if (!json_is_object(jp))
 		return hn_error_set(err, HN_EINVAL, where, NULL,
 		    "not an object");
-	snprintf(f, sizeof(f), "%s.code", where);
+	HN_FMT_FIXED(f, sizeof(f), "%s.code", where);
 	if (!valid_code(code))
 		return hn_error_set(err, HN_EINVAL, f, NULL,
 		    "not three capital letters (ISO 3166-1 alpha-3)");
 	memcpy(p->code, code, HN_PARTY_CODE_LEN + 1);
-	snprintf(f, sizeof(f), "%s.name", where);
+	HN_FMT_FIXED(f, sizeof(f), "%s.name", where);
 	if ((s = hn_json_str(jp, "name")) == NULL || *s == '\0')
 		return hn_error_set(err, HN_EINVAL, f, NULL,
 		    "required string missing");
 	if (strlen(s) >= sizeof(p->name))
 		return hn_error_set(err, HN_ETOOBIG, f, NULL,
 		    "longer than %zu bytes", sizeof(p->name) - 1);
-	snprintf(p->name, sizeof(p->name), "%s", s);
-	snprintf(f, sizeof(f), "%s.kind", where);
+	HN_FMT_FIXED(p->name, sizeof(p->name), "%s", s);
+	HN_FMT_FIXED(f, sizeof(f), "%s.kind", where);
 	s = hn_json_str(jp, "kind");
 	if (s != NULL && strcmp(s, "state") == 0)
 		p->kind = HN_PARTY_STATE;
@@ -513,7 +521,7 @@ load_party(const json_t *jp, size_t i, struct hn_party *p,
 	if ((r = load_reservations(jp, p, where, rule, err)) != 0 ||
 	    (r = load_declarations(jp, p, where, err)) != 0)
 		return r;
-	snprintf(f, sizeof(f), "%s.events", where);
+	HN_FMT_FIXED(f, sizeof(f), "%s.events", where);
 	events = json_object_get(jp, "events");
 	if (events == NULL)
 		return 0;
@@ -690,7 +698,7 @@ hn_register_load(const char *json, size_t len, struct hn_register **out,
 			    reg->parties[i].code) == 0) {
 				char f[64];
 
-				snprintf(f, sizeof(f), "parties[%zu] (%s).code",
+				HN_FMT_FIXED(f, sizeof(f), "parties[%zu] (%s).code",
 				    i, reg->parties[i].code);
 				r = hn_error_set(err, HN_EINVAL, f, NULL,
 				    "duplicate of parties[%zu]", k);
@@ -755,18 +763,18 @@ party_reason(const struct hn_register *reg, const char *code, int32_t date,
 
 	buf[0] = '\0';
 	if (p == NULL) {
-		snprintf(buf, n, "%s is not in the register", code);
+		(void)hn_fmt_cut(buf, n, "%s is not in the register", code);
 	} else if (p->deposited == HN_DATE_NONE) {
-		snprintf(buf, n, "%s has deposited no instrument (art. %s)",
+		(void)hn_fmt_cut(buf, n, "%s has deposited no instrument (art. %s)",
 		    code, rule->art_entry);
 	} else if (date < p->in_force_from) {
 		hn_date_format(p->in_force_from, d);
-		snprintf(buf, n, "it enters into force for %s on %s (art. %s)",
+		(void)hn_fmt_cut(buf, n, "it enters into force for %s on %s (art. %s)",
 		    code, d, rule->art_entry);
 	} else if (p->denunciation_effective != HN_DATE_NONE &&
 	    date >= p->denunciation_effective) {
 		hn_date_format(p->denunciation_effective, d);
-		snprintf(buf, n, "the denunciation by %s took effect on %s "
+		(void)hn_fmt_cut(buf, n, "the denunciation by %s took effect on %s "
 		    "(art. %s)", code, d, rule->art_denunciation);
 	}
 }
@@ -782,11 +790,11 @@ hn_register_between(const struct hn_register *reg, const char *a,
 	hn_date_format(date, d);
 	why[0] = '\0';
 	if (reg->entry_into_force == HN_DATE_NONE) {
-		snprintf(why, sizeof(why), "fewer than %zu instruments "
+		(void)hn_fmt_cut(why, sizeof(why), "fewer than %zu instruments "
 		    "deposited (art. %s)", rule->threshold, rule->art_entry);
 	} else if (date < reg->entry_into_force) {
 		hn_date_format(reg->entry_into_force, d2);
-		snprintf(why, sizeof(why), "it enters into force on %s "
+		(void)hn_fmt_cut(why, sizeof(why), "it enters into force on %s "
 		    "(art. %s)", d2, rule->art_entry);
 	} else {
 		party_reason(reg, a, date, why, sizeof(why));
@@ -796,15 +804,15 @@ hn_register_between(const struct hn_register *reg, const char *a,
 	ok = why[0] == '\0';
 	/* "between VNM and FRA", or "for VNM" when asked about one party. */
 	if (strcmp(a, b) == 0)
-		snprintf(who, sizeof(who), "for %.3s", a);
+		HN_FMT_FIXED(who, sizeof(who), "for %.3s", a);
 	else
-		snprintf(who, sizeof(who), "between %.3s and %.3s", a, b);
+		HN_FMT_FIXED(who, sizeof(who), "between %.3s and %.3s", a, b);
 	if (ok)
-		snprintf(reason, reasonlen, "%s (%s) is in force %s on %s "
+		(void)hn_fmt_cut(reason, reasonlen, "%s (%s) is in force %s on %s "
 		    "(art. %s)", rule->title, rule->code, who, d,
 		    rule->art_entry);
 	else
-		snprintf(reason, reasonlen, "%s (%s) is not in force %s on "
+		(void)hn_fmt_cut(reason, reasonlen, "%s (%s) is not in force %s on "
 		    "%s: %s", rule->title, rule->code, who, d, why);
 	return ok ? 1 : 0;
 }
@@ -841,7 +849,7 @@ hn_treaty_gate(const struct hn_register *const *regs, size_t nregs,
 				    date, reason, reasonlen) == 1 ? 0 :
 				    HN_EDENIED;
 		rule = &rules[want];
-		snprintf(reason, reasonlen, "%s (%s) cannot be relied on "
+		(void)hn_fmt_cut(reason, reasonlen, "%s (%s) cannot be relied on "
 		    "between %s and %s: no register of it is configured",
 		    rule->title, rule->code, a, b);
 		return HN_EDENIED;
@@ -852,14 +860,14 @@ hn_treaty_gate(const struct hn_register *const *regs, size_t nregs,
 		    partners->nbilateral, b) :
 		    partners != NULL && declared(partners->reciprocity,
 		    partners->nreciprocity, b);
-		snprintf(reason, reasonlen, "%s (%s) with %s is %sdeclared in "
+		(void)hn_fmt_cut(reason, reasonlen, "%s (%s) with %s is %sdeclared in "
 		    "the configuration of %s's node",
 		    basis == HN_BASIS_BILATERAL ? "a bilateral treaty" :
 		    "reciprocity", hn_basis_name(basis), b, ok ? "" : "not ",
 		    a);
 		return ok ? 0 : HN_EDENIED;
 	default:
-		snprintf(reason, reasonlen, "unknown legal basis");
+		(void)hn_fmt_cut(reason, reasonlen, "unknown legal basis");
 		return HN_EDENIED;
 	}
 }
