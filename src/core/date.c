@@ -1,5 +1,6 @@
 #include "core/date.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -50,6 +51,9 @@ hn_date_to_ymd(int32_t date, int *y, int *m, int *d)
 	int64_t dd = doy - (153 * mp + 2) / 5 + 1;
 	int64_t mm = mp < 10 ? mp + 3 : mp - 9;
 
+	/* the algorithm's ranges, for every int32 date */
+	assert(doy >= 0 && doy <= 365 && mm >= 1 && mm <= 12 && dd >= 1 &&
+	    dd <= 31);
 	*y = (int)(yoe + era * 400 + (mm <= 2));
 	*m = (int)mm;
 	*d = (int)dd;

@@ -1,5 +1,6 @@
 #include "core/deadline.h"
 
+#include <assert.h>
 #include <string.h>
 
 #include "core/date.h"
@@ -71,6 +72,7 @@ add(struct hn_deadline *out, size_t max, size_t *n, const char *name,
 {
 	struct hn_deadline *d;
 
+	assert(*n <= max);
 	if (*n >= max)
 		return;
 	d = &out[(*n)++];
@@ -91,6 +93,7 @@ hn_deadlines_compute(const struct hn_deadline_input *in,
 	int64_t start, due, target;
 	size_t n = 0;
 
+	assert(out != NULL || max == 0);
 	if (in == NULL || in->kind == NULL)
 		return HN_EINVAL;
 	if (cfg == NULL) {
@@ -149,6 +152,7 @@ hn_deadlines_compute(const struct hn_deadline_input *in,
 		add(out, max, &n, "requested_by", start, in->stated_deadline,
 		    now, cfg, "40", false);
 	}
+	assert(n <= 4); /* one of each clock at most */
 	return (int)n;
 }
 

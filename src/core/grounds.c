@@ -1,5 +1,6 @@
 #include "core/grounds.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -237,14 +238,26 @@ hn_grounds_allowed(const struct hn_refusal_ctx *ctx,
 	return n;
 }
 
+/* A row of hn_grounds is well formed: text, a source, known kinds. */
+static bool __attribute__((unused)) /* only in assert() */
+ground_ok(const struct hn_ground *g)
+{
+	return g->text != NULL && g->src.instrument != NULL &&
+	    g->kinds != 0 && (g->kinds & ~(unsigned)HN_GK_ALL) == 0 &&
+	    (g->via.article == NULL ||
+	    g->via.instrument != NULL);
+}
+
 const struct hn_ground *
 hn_ground_find(const char *code)
 {
 	const struct hn_ground *g;
 
-	for (g = hn_grounds; code != NULL && g->code != NULL; g++)
+	for (g = hn_grounds; code != NULL && g->code != NULL; g++) {
+		assert(ground_ok(g));
 		if (strcmp(g->code, code) == 0)
 			return g;
+	}
 	return NULL;
 }
 

@@ -1,5 +1,6 @@
 #include "core/protocol.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -221,6 +222,53 @@ static const struct hn_protocol p_preservation = TABLE("preservation",
 const struct hn_protocol *const hn_protocols[] = { &p_preservation,
 	&p_disclosure, &p_emergency, &p_execution, NULL };
 
+/*
+ * A row is well formed (checked by assert wherever a table is read, so a
+ * bad row added to a table fails the first Debug test that walks it): a
+ * real side, real states, a known cause; a user row names who may take it
+ * (officers only) and its button; a message or receipt row its message
+ * kind; only known needs and clocks.
+ */
+static bool
+row_ok(const struct hn_proto_row *t)
+{
+	if (t->side != HN_SIDE_REQUESTING && t->side != HN_SIDE_REQUESTED)
+		return false;
+	if ((unsigned)t->from >= HN_ST_COUNT_ ||
+	    (unsigned)t->to >= HN_ST_NONE)
+		return false;
+	if ((t->needs & ~(unsigned)(HN_PN_GROUNDS | HN_PN_REASON |
+	    HN_PN_OTHER_APPROVER | HN_PN_MIN_PRESERVATION |
+	    HN_PN_PRESERVATION_REF)) != 0 ||
+	    (t->starts & ~(unsigned)HN_CLK_ALL) != 0 ||
+	    (t->stops & ~(unsigned)HN_CLK_ALL) != 0)
+		return false;
+	switch (t->cause) {
+	case HN_BY_USER:
+		return t->roles != 0 && (t->roles & ~HN_PR_OFFICERS) == 0 &&
+		    t->label != NULL && t->on == NULL;
+	case HN_BY_MESSAGE:
+	case HN_BY_RECEIPT:
+		return t->on != NULL;
+	case HN_BY_TIMER:
+		return t->on == NULL;
+	}
+	return false;
+}
+
+static bool __attribute__((unused)) /* only in assert() */
+table_ok(const struct hn_protocol *p)
+{
+	size_t i;
+
+	if (p->name == NULL || (p->rows == NULL && p->nrows > 0))
+		return false;
+	for (i = 0; i < p->nrows; i++)
+		if (!row_ok(&p->rows[i]))
+			return false;
+	return true;
+}
+
 const struct hn_protocol *
 hn_protocol_for(const struct hn_kind *k)
 {
@@ -294,6 +342,7 @@ hn_proto_final(const struct hn_protocol *p, enum hn_side side,
 {
 	size_t i;
 
+	assert(p == NULL || table_ok(p));
 	for (i = 0; p != NULL && i < p->nrows; i++)
 		if (p->rows[i].side == side && p->rows[i].from == s)
 			return false;
@@ -423,6 +472,7 @@ hn_proto_check(const struct hn_protocol *p, enum hn_side side,
 	if (p == NULL)
 		return hn_error_set(err, HN_EINVAL, "kind", NULL,
 		    "unknown kind");
+	assert(table_ok(p));
 	for (i = 0; i < p->nrows; i++) {
 		if (row_is(&p->rows[i], side, from, to, cause, on)) {
 			t = &p->rows[i];
@@ -480,6 +530,8 @@ hn_proto_actions(const struct hn_protocol *p, enum hn_side side,
 {
 	size_t i, n = 0;
 
+	assert(out != NULL || max == 0);
+	assert(p == NULL || table_ok(p));
 	for (i = 0; p != NULL && i < p->nrows; i++) {
 		const struct hn_proto_row *t = &p->rows[i];
 

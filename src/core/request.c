@@ -1,5 +1,6 @@
 #include "core/request.h"
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -327,6 +328,8 @@ hn_problems_add(struct hn_problems *ps, const char *field,
 	struct hn_problem *p;
 	va_list ap;
 
+	assert(ps != NULL && field != NULL && fmt != NULL);
+	assert(ps->n <= HN_PROBLEMS_MAX);
 	if (ps->n >= HN_PROBLEMS_MAX) {
 		ps->truncated = true;
 		return;

@@ -1,5 +1,6 @@
 #include "core/treaty.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +76,8 @@ hn_instrument_rule(enum hn_instrument id)
 {
 	if ((unsigned)id >= HN_INSTR_COUNT_)
 		return NULL;
+	/* the table is indexed by its own ids, and a rule can be met */
+	assert(rules[id].id == id && rules[id].threshold >= 1);
 	return &rules[id];
 }
 
@@ -564,11 +567,13 @@ earliest(int32_t cur, int32_t d)
 static int
 compute(struct hn_register *reg, struct hn_error *err)
 {
-	const struct hn_instrument_rule *rule = &rules[reg->instrument];
+	const struct hn_instrument_rule *rule = hn_instrument_rule(
+	    reg->instrument);
 	struct hn_party *p;
 	int32_t *dates = NULL, own;
 	size_t i, j, n = 0;
 
+	assert(rule != NULL); /* hn_register_load parsed the instrument */
 	if (reg->nparties > 0 &&
 	    (dates = calloc(reg->nparties, sizeof(*dates))) == NULL)
 		return hn_error_set(err, HN_ENOMEM, NULL, NULL,
@@ -607,6 +612,7 @@ compute(struct hn_register *reg, struct hn_error *err)
 	}
 	reg->instruments = n;
 	reg->threshold_date = reg->entry_into_force = HN_DATE_NONE;
+	assert(n <= reg->nparties);
 	if (n >= rule->threshold) {
 		/* Several deposits on one day: the date is what matters. */
 		qsort(dates, n, sizeof(*dates), cmp_date);
@@ -630,6 +636,8 @@ compute(struct hn_register *reg, struct hn_error *err)
 			p->in_force_from = own > reg->entry_into_force ?
 			    own : reg->entry_into_force;
 		}
+		/* no party is bound before the instrument itself */
+		assert(p->in_force_from >= reg->entry_into_force);
 	}
 	return 0;
 }
@@ -783,9 +791,13 @@ int
 hn_register_between(const struct hn_register *reg, const char *a,
     const char *b, int32_t date, char *reason, size_t reasonlen)
 {
-	const struct hn_instrument_rule *rule = &rules[reg->instrument];
+	const struct hn_instrument_rule *rule;
 	char d[HN_DATE_STRLEN], d2[HN_DATE_STRLEN], why[160], who[32];
 	bool ok;
+
+	assert(reg != NULL && a != NULL && b != NULL);
+	assert((unsigned)reg->instrument < HN_INSTR_COUNT_);
+	rule = &rules[reg->instrument];
 
 	hn_date_format(date, d);
 	why[0] = '\0';
