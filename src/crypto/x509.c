@@ -12,6 +12,7 @@
 
 #include "crypto/sha256.h"
 #include "crypto/sign.h"
+#include "util/fmt.h"
 
 static int
 add_ext(X509 *crt, int nid, const char *value)
@@ -76,13 +77,13 @@ hn_x509_generate(const char *name, int days, struct hn_buf *key_pem,
 	    inet_pton(AF_INET6, name, a) == 1;
 	if (strcmp(name, "localhost") == 0 || strcmp(name, "127.0.0.1") == 0 ||
 	    strcmp(name, "::1") == 0)
-		n = snprintf(san, sizeof(san), "DNS:localhost,IP:127.0.0.1,IP:::1");
+		n = hn_fmt(san, sizeof(san), "DNS:localhost,IP:127.0.0.1,IP:::1");
 	else
-		n = snprintf(san, sizeof(san),
+		n = hn_fmt(san, sizeof(san),
 		    "DNS:localhost,IP:127.0.0.1,IP:::1,%s:%s",
 		    isip ? "IP" : "DNS", name);
-	if (n < 0 || (size_t)n >= sizeof(san))
-		return hn_error_set(err, HN_ETOOBIG, "name", NULL,
+	if (n != 0)
+		return hn_error_set(err, n, "name", NULL,
 		    "node name too long");
 	if ((pkey = EVP_EC_gen("P-256")) == NULL)
 		goto out;
