@@ -17,6 +17,7 @@
 #include "ledger/bundle_proof.h"
 #include "util/encode.h"
 #include "util/file.h"
+#include "util/fmt.h"
 #include "util/json.h"
 
 #define PATH_LEN 4096
@@ -24,9 +25,7 @@
 static int
 join(char *out, size_t max, const char *dir, const char *name)
 {
-	int n = snprintf(out, max, "%s/%s", dir, name);
-
-	return n < 0 || (size_t)n >= max ? HN_ETOOBIG : 0;
+	return hn_fmt(out, max, "%s/%s", dir, name);
 }
 
 /* 0 for 64 lower-case hex digits (a SHA-256 as the manifest writes it). */
@@ -57,7 +56,7 @@ say(struct report *rp, int ok, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
+	(void)hn_vfmt_cut(line, sizeof(line), fmt, ap); /* a report line */
 	va_end(ap);
 	if (!ok)
 		rp->problems++;
@@ -366,13 +365,21 @@ check_signature(const char *dir, const struct hn_buf *man,
 		say(rp, 0, "allowed_signers: missing or unreadable");
 		goto out;
 	}
-	if (principal_in != NULL)
-		snprintf(principal, sizeof(principal), "%s", principal_in);
-	else if (first_principal(as.data, principal, sizeof(principal)) != 0) {
+	if (principal_in != NULL &&
+	    hn_fmt(principal, sizeof(principal), "%s", principal_in) != 0) {
+		say(rp, 0, "the principal is longer than %zu bytes",
+		    sizeof(principal) - 1);
+		goto out;
+	} else if (principal_in == NULL &&
+	    first_principal(as.data, principal, sizeof(principal)) != 0) {
 		say(rp, 0, "allowed_signers: no principal");
 		goto out;
 	}
-	snprintf(principal_out, pmax, "%s", principal);
+	if (hn_fmt(principal_out, pmax, "%s", principal) != 0) {
+		say(rp, 0, "the principal is longer than %zu bytes",
+		    pmax > 0 ? pmax - 1 : 0);
+		goto out;
+	}
 	if (hn_ssh_allowed_signer(as.data, as.len, principal, HN_BUNDLE_NS,
 	    key) != 0) {
 		say(rp, 0, "allowed_signers: no ssh-ed25519 key for %s in "
@@ -548,7 +555,7 @@ check_file(json_t *o, json_t *graph, json_t *ids, struct mentry *m,
 		return 1;
 	}
 	m[k].in_case = 1;
-	snprintf(sz, sizeof(sz), "%llu", (unsigned long long)m[k].size);
+	HN_FMT_FIXED(sz, sizeof(sz), "%llu", (unsigned long long)m[k].size);
 	if (strcmp(sz, size) != 0 || strcmp(sha, m[k].sha256) != 0) {
 		say(rp, 0, "case.jsonld: file %s: size or SHA-256 differs from "
 		    "the manifest", fname);

@@ -12,6 +12,7 @@
 #include "ledger/note.h"
 #include "crypto/sign.h"
 #include "util/encode.h"
+#include "util/fmt.h"
 
 #define HEADER "c2sp.org/tlog-proof@v1"
 #define ENTRY_MAX 65536
@@ -157,7 +158,7 @@ hn_tlogproof_verify(const char *text, size_t len, const char *name,
 		goto out;
 	}
 	memset(&v, 0, sizeof(v));
-	snprintf(v.name, sizeof(v.name), "%s", name);
+	HN_FMT_FIXED(v.name, sizeof(v.name), "%s", name); /* length checked */
 	v.type = HN_NOTE_ED25519;
 	memcpy(v.pk, pk, 32);
 	v.key_id = hn_note_key_id(name, HN_NOTE_ED25519, pk);

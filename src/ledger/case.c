@@ -10,6 +10,7 @@
 #include "util/buf.h"
 #include "util/encode.h"
 #include "util/err.h"
+#include "util/fmt.h"
 #include "util/json.h"
 
 /*
@@ -31,7 +32,7 @@ uuid_of(char out[37], const char *a, const char *b, const char *c)
 	h[6] = (uint8_t)((h[6] & 0x0f) | 0x50);
 	h[8] = (uint8_t)((h[8] & 0x3f) | 0x80);
 	hn_hex_encode(x, h, 16);
-	snprintf(out, 37, "%.8s-%.4s-%.4s-%.4s-%.12s", x, x + 8, x + 12,
+	HN_FMT_FIXED(out, 37, "%.8s-%.4s-%.4s-%.4s-%.12s", x, x + 8, x + 12,
 	    x + 16, x + 20);
 }
 
@@ -42,9 +43,9 @@ kb_id(const char *kind, const char *a, const char *b, const char *c)
 	size_t n;
 
 	uuid_of(u, a, b, c);
-	n = strlen(kind) + strlen(u) + 5;
+	n = strlen(kind) + strlen(u) + 5; /* "kb:", "-" and the NUL */
 	if ((s = malloc(n)) != NULL)
-		snprintf(s, n, "kb:%s-%s", kind, u);
+		HN_FMT_FIXED(s, n, "kb:%s-%s", kind, u);
 	return s;
 }
 
@@ -124,7 +125,9 @@ hash_node(json_t *graph, json_t *refs, const char *node, const char *req,
 	{
 		char key[256];
 
-		snprintf(key, sizeof(key), "%lld/%s", (long long)it->id, method);
+		if ((r = hn_fmt(key, sizeof(key), "%lld/%s",
+		    (long long)it->id, method)) != 0)
+			return r;
 		if ((hid = kb_id("hash", node, req, key)) == NULL)
 			return HN_ENOMEM;
 	}
@@ -159,7 +162,9 @@ doc_head(struct doc *d)
 	d->tool = kb_id("tool", "hanoinet", HN_VERSION, "");
 	if (inv == NULL || auth == NULL || org == NULL || d->tool == NULL)
 		goto out;
-	snprintf(focus, sizeof(focus), "Evidence for request %s", d->req);
+	if ((r = hn_fmt(focus, sizeof(focus), "Evidence for request %s",
+	    d->req)) != 0)
+		goto out;
 	if ((r = add(d->graph, json_pack("{s:s,s:s,s:s,s:s,s:o,s:o}", "@id",
 	    inv, "@type", "case-investigation:Investigation", "uco-core:name",
 	    d->req, "case-investigation:focus", focus,
@@ -193,7 +198,8 @@ doc_file(struct doc *d, const struct hn_case_file *it, char **file)
 	char *ff = NULL, *cf = NULL;
 	int r = HN_ENOMEM;
 
-	snprintf(key, sizeof(key), "%lld", (long long)it->id);
+	if ((r = hn_fmt(key, sizeof(key), "%lld", (long long)it->id)) != 0)
+		return r;
 	*file = kb_id("file", d->node, d->req, key);
 	ff = kb_id("file-facet", d->node, d->req, key);
 	cf = kb_id("content-data-facet", d->node, d->req, key);
@@ -207,8 +213,10 @@ doc_file(struct doc *d, const struct hn_case_file *it, char **file)
 	    (r = hash_node(d->graph, hashes, d->node, d->req, it, "MD5",
 	    it->md5)) != 0)
 		goto out;
+	if ((r = hn_fmt(size, sizeof(size), "%llu",
+	    (unsigned long long)it->size)) != 0)
+		goto out;
 	r = HN_ENOMEM;
-	snprintf(size, sizeof(size), "%llu", (unsigned long long)it->size);
 	facets = json_pack("[{s:s,s:s,s:s,s:o},{s:s,s:s,s:o}]",
 	    "@id", ff, "@type", "uco-observable:FileFacet",
 	    "uco-observable:fileName", it->name,
@@ -235,41 +243,24 @@ out:
 	return r;
 }
 
+/* A step's description has no fixed bound (its reason): at most this. */
+#define HN_CASE_DESC_MAX 65536
+
 /* Custody step j of file it: its actor, provenance record and action. */
 struct step_ids {
 	char *act, *prov, *who;
 	char *prev_act, *prev_prov; /* the step before (NULL for the first) */
 };
 
+/* The actor, provenance record and action nodes of one step. */
 static int
-doc_step(struct doc *d, const struct hn_case_file *it, size_t j,
-    const char *file, const char *root_exhibit, struct step_ids *ids)
+doc_step_nodes(struct doc *d, const struct hn_case_step *e,
+    const char *file, const char *root_exhibit, const char *exhibit,
+    const char *ts, const char *desc, struct step_ids *ids)
 {
-	const struct hn_case_step *e = &it->steps[j];
-	char key[256], ts[HN_TIME_STRLEN], desc[2048], exhibit[300];
 	json_t *a;
 	int r;
 
-	snprintf(key, sizeof(key), "%lld/%lld", (long long)it->id,
-	    (long long)e->id);
-	ids->act = kb_id("investigative-action", d->node, d->req, key);
-	ids->prov = kb_id("provenance-record", d->node, d->req, key);
-	ids->who = kb_id("identity", d->node, e->actor, "");
-	if (ids->act == NULL || ids->prov == NULL || ids->who == NULL)
-		return HN_ENOMEM;
-	hn_datetime_format(e->at, ts);
-	if (snprintf(exhibit, sizeof(exhibit), "%s/%zu", root_exhibit,
-	    j + 1) >= (int)sizeof(exhibit))
-		return HN_ETOOBIG;
-	if (e->ledger_index >= 0)
-		snprintf(desc, sizeof(desc), "Custody step %zu of %s: %s by %s "
-		    "at %s%s%s (ledger entry %lld)", j + 1, it->name, e->action,
-		    e->actor, ts, e->reason[0] ? "; reason: " : "", e->reason,
-		    (long long)e->ledger_index);
-	else
-		snprintf(desc, sizeof(desc), "Custody step %zu of %s: %s by %s "
-		    "at %s%s%s", j + 1, it->name, e->action, e->actor, ts,
-		    e->reason[0] ? "; reason: " : "", e->reason);
 	/* the person (or service) who acted; one node per name */
 	if ((r = add(d->graph, json_pack("{s:s,s:s,s:s}", "@id", ids->who,
 	    "@type", "uco-identity:Identity", "uco-core:name",
@@ -305,6 +296,41 @@ doc_step(struct doc *d, const struct hn_case_file *it, size_t j,
 	return add(d->objs, ref(ids->prov));
 }
 
+static int
+doc_step(struct doc *d, const struct hn_case_file *it, size_t j,
+    const char *file, const char *root_exhibit, struct step_ids *ids)
+{
+	const struct hn_case_step *e = &it->steps[j];
+	char key[256], ts[HN_TIME_STRLEN], exhibit[300];
+	struct hn_buf desc = HN_BUF_INIT(HN_CASE_DESC_MAX);
+	int r;
+
+	if ((r = hn_fmt(key, sizeof(key), "%lld/%lld", (long long)it->id,
+	    (long long)e->id)) != 0)
+		return r;
+	ids->act = kb_id("investigative-action", d->node, d->req, key);
+	ids->prov = kb_id("provenance-record", d->node, d->req, key);
+	ids->who = kb_id("identity", d->node, e->actor, "");
+	if (ids->act == NULL || ids->prov == NULL || ids->who == NULL)
+		return HN_ENOMEM;
+	hn_datetime_format(e->at, ts);
+	if ((r = hn_fmt(exhibit, sizeof(exhibit), "%s/%zu", root_exhibit,
+	    j + 1)) != 0)
+		return r;
+	/* a reason has no fixed bound: the description grows to fit it */
+	r = hn_buf_addf(&desc, "Custody step %zu of %s: %s by %s at %s%s%s",
+	    j + 1, it->name, e->action, e->actor, ts,
+	    e->reason[0] ? "; reason: " : "", e->reason);
+	if (r == 0 && e->ledger_index >= 0)
+		r = hn_buf_addf(&desc, " (ledger entry %lld)",
+		    (long long)e->ledger_index);
+	if (r == 0)
+		r = doc_step_nodes(d, e, file, root_exhibit, exhibit, ts,
+		    desc.data, ids);
+	hn_buf_release(&desc);
+	return r;
+}
+
 /* Every custody step of it, each informed by the one before. */
 static int
 doc_steps(struct doc *d, const struct hn_case_file *it, const char *file)
@@ -316,8 +342,9 @@ doc_steps(struct doc *d, const struct hn_case_file *it, const char *file)
 
 	assert(it->steps != NULL || it->nsteps == 0);
 	memset(&ids, 0, sizeof(ids));
-	snprintf(root_exhibit, sizeof(root_exhibit), "%s/%lld", d->req,
-	    (long long)it->id);
+	if ((r = hn_fmt(root_exhibit, sizeof(root_exhibit), "%s/%lld", d->req,
+	    (long long)it->id)) != 0)
+		return r;
 	for (j = 0; r == 0 && j < it->nsteps; j++) {
 		if ((r = doc_step(d, it, j, file, root_exhibit, &ids)) != 0)
 			break;

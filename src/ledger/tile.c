@@ -1,46 +1,43 @@
 #include "ledger/tile.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "util/err.h"
+#include "util/fmt.h"
 
 int
 hn_tile_path(char *out, size_t outsz, int level, uint64_t index, int width)
 {
 	char groups[8][8];
 	size_t pos = 0;
-	int ng = 0, i, n;
+	int ng = 0, i, r;
 
 	if (level < HN_TILE_ENTRIES_LEVEL || level >= HN_TILE_LEVELS ||
 	    width < 1 || width > HN_TILE_FULL)
 		return HN_EINVAL;
 	do {
-		snprintf(groups[ng++], sizeof(groups[0]), "%03u",
+		/* 2^64 has 20 digits: at most 7 groups of 3 */
+		assert(ng < 8);
+		HN_FMT_FIXED(groups[ng++], sizeof(groups[0]), "%03u",
 		    (unsigned)(index % 1000));
 		index /= 1000;
 	} while (index > 0);
-	if (level == HN_TILE_ENTRIES_LEVEL)
-		n = snprintf(out, outsz, "tile/entries/");
-	else
-		n = snprintf(out, outsz, "tile/%d/", level);
-	if (n < 0 || (size_t)n >= outsz)
+	if (outsz == 0)
 		return HN_ETOOBIG;
-	pos = (size_t)n;
-	for (i = ng - 1; i >= 0; i--) {
-		n = snprintf(out + pos, outsz - pos, "%s%s%s", i > 0 ? "x" : "",
+	out[0] = '\0';
+	if (level == HN_TILE_ENTRIES_LEVEL)
+		r = hn_fmt_add(out, outsz, &pos, "tile/entries/");
+	else
+		r = hn_fmt_add(out, outsz, &pos, "tile/%d/", level);
+	for (i = ng - 1; r == 0 && i >= 0; i--)
+		r = hn_fmt_add(out, outsz, &pos, "%s%s%s", i > 0 ? "x" : "",
 		    groups[i], i > 0 ? "/" : "");
-		if (n < 0 || (size_t)n >= outsz - pos)
-			return HN_ETOOBIG;
-		pos += (size_t)n;
-	}
-	if (width < HN_TILE_FULL) {
-		n = snprintf(out + pos, outsz - pos, ".p/%d", width);
-		if (n < 0 || (size_t)n >= outsz - pos)
-			return HN_ETOOBIG;
-	}
-	return 0;
+	if (r == 0 && width < HN_TILE_FULL)
+		r = hn_fmt_add(out, outsz, &pos, ".p/%d", width);
+	return r;
 }
 
 /* Reads exactly three digits. */
