@@ -13,6 +13,7 @@
 #include "crypto/sign.h"
 #include "util/encode.h"
 #include "util/file.h"
+#include "util/fmt.h"
 
 struct hn_blob_reader {
 	int fd;
@@ -44,14 +45,9 @@ hn_blob_addr_valid(const char *s)
 int
 hn_blob_path(char *out, size_t outlen, const char *root, const char *addr)
 {
-	int n;
-
 	if (hn_blob_addr_valid(addr) != 0)
 		return HN_EINVAL;
-	n = snprintf(out, outlen, "%s/%.2s/%s", root, addr, addr + 2);
-	if (n < 0 || (size_t)n >= outlen)
-		return HN_ETOOBIG;
-	return 0;
+	return hn_fmt(out, outlen, "%s/%.2s/%s", root, addr, addr + 2);
 }
 
 int
@@ -282,9 +278,8 @@ hn_blob_copy_out(const char *root, const char *addr,
 	char tmp[HN_BLOB_PATH_MAX];
 	int fd = -1, rc, n;
 
-	n = snprintf(tmp, sizeof(tmp), "%s.partial.XXXXXX", dest);
-	if (n < 0 || (size_t)n >= sizeof(tmp))
-		return hn_error_set(err, HN_ETOOBIG, NULL, NULL, "path too long");
+	if ((n = hn_fmt(tmp, sizeof(tmp), "%s.partial.XXXXXX", dest)) != 0)
+		return hn_error_set(err, n, NULL, NULL, "path too long");
 	if ((rc = hn_blob_open(&r, root, addr, k, err)) != 0)
 		return rc;
 	if ((fd = mkstemp(tmp)) < 0) {
@@ -414,9 +409,8 @@ hn_blob_commit(const char *root, const char *tmp, const char *addr,
 	*existed = 0;
 	if ((rc = hn_blob_path(path, sizeof(path), root, addr)) != 0)
 		return hn_error_set(err, rc, NULL, NULL, "bad object path");
-	n = snprintf(dir, sizeof(dir), "%s/%.2s", root, addr);
-	if (n < 0 || (size_t)n >= sizeof(dir))
-		return HN_ETOOBIG;
+	if ((n = hn_fmt(dir, sizeof(dir), "%s/%.2s", root, addr)) != 0)
+		return hn_error_set(err, n, NULL, NULL, "path too long");
 	if ((rc = mkdir_sync(dir, root)) != 0)
 		return hn_error_set(err, rc, NULL, NULL, "cannot create %s", dir);
 	if (link(tmp, path) != 0) {
@@ -451,14 +445,12 @@ hn_blob_receive_sealed(const char *root, const char *expected_addr,
 	if (hn_blob_addr_valid(expected_addr) != 0)
 		return hn_error_set(err, HN_EINVAL, "address", NULL,
 		    "not an object address");
-	len = snprintf(tmpdir, sizeof(tmpdir), "%s/tmp", root);
-	if (len < 0 || (size_t)len >= sizeof(tmpdir))
-		return HN_ETOOBIG;
+	if ((len = hn_fmt(tmpdir, sizeof(tmpdir), "%s/tmp", root)) != 0)
+		return hn_error_set(err, len, NULL, NULL, "path too long");
 	if ((rc = hn_mkdirs(tmpdir, 0700)) != 0)
 		return rc;
-	len = snprintf(tmp, sizeof(tmp), "%s/recv.XXXXXX", tmpdir);
-	if (len < 0 || (size_t)len >= sizeof(tmp))
-		return HN_ETOOBIG;
+	if ((len = hn_fmt(tmp, sizeof(tmp), "%s/recv.XXXXXX", tmpdir)) != 0)
+		return hn_error_set(err, len, NULL, NULL, "path too long");
 	if ((out = mkstemp(tmp)) < 0)
 		return hn_error_set(err, HN_EIO, NULL, NULL, "cannot create %s",
 		    tmp);

@@ -11,6 +11,7 @@
 #include "store/evidence.h"
 #include "store/accounts.h"
 #include "store/requests.h"
+#include "util/fmt.h"
 
 #define STMT_CACHE 64
 
@@ -61,12 +62,12 @@ hn_db_err(int rc)
 	}
 }
 
-void
+int
 hn_db_col_text(sqlite3_stmt *st, int i, char *out, size_t size)
 {
 	const unsigned char *t = sqlite3_column_text(st, i);
 
-	snprintf(out, size, "%s", t != NULL ? (const char *)t : "");
+	return hn_fmt(out, size, "%s", t != NULL ? (const char *)t : "");
 }
 
 int
@@ -200,12 +201,9 @@ int
 hn_db_cache_limit(struct hn_db *db, int kib)
 {
 	char sql[64];
-	int n;
 
 	assert(kib > 0);
-	n = snprintf(sql, sizeof(sql), "PRAGMA cache_size=-%d", kib);
-	if (n < 0 || (size_t)n >= sizeof(sql))
-		return HN_EINTERNAL;
+	HN_FMT_FIXED(sql, sizeof(sql), "PRAGMA cache_size=-%d", kib);
 	return hn_db_exec(db, sql);
 }
 

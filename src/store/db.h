@@ -58,9 +58,13 @@ int hn_db_exec(struct hn_db *db, const char *sql);
 /* Maps a SQLite result code to HN_E* (SQLITE_DONE/ROW/OK -> 0). */
 int hn_db_err(int rc);
 
-/* Copies text column i into out (size bytes; truncated, NUL-terminated;
- * "" for NULL). HN_DB_COL: into a char array, its size from the array. */
-void hn_db_col_text(sqlite3_stmt *st, int i, char *out, size_t size);
+/*
+ * Copies text column i into out (size bytes, NUL-terminated; "" for NULL).
+ * A value longer than out is never cut: out is "" and HN_ETOOBIG returned
+ * (the store writes only values that fit the buffers it reads them into).
+ * HN_DB_COL: into a char array, its size from the array.
+ */
+int hn_db_col_text(sqlite3_stmt *st, int i, char *out, size_t size);
 #define HN_DB_COL(st, i, arr) hn_db_col_text((st), (i), (arr), sizeof(arr))
 
 /*

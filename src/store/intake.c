@@ -16,6 +16,7 @@
 #include "store/blob.h"
 #include "util/encode.h"
 #include "util/file.h"
+#include "util/fmt.h"
 
 struct hn_intake {
 	char root[HN_BLOB_PATH_MAX];
@@ -312,7 +313,7 @@ hn_intake_begin(struct hn_intake **out, const char *root,
 	struct hn_intake *in = NULL;
 	char dir[HN_BLOB_PATH_MAX];
 	uint64_t dummy = 0;
-	int r, n;
+	int r;
 
 	*out = NULL;
 	if (resumed_at == NULL)
@@ -334,15 +335,10 @@ hn_intake_begin(struct hn_intake **out, const char *root,
 	in->keys = *k;
 	in->flags = flags;
 	in->resumable = upload_id != NULL;
-	n = snprintf(in->root, sizeof(in->root), "%s", root);
-	if (n < 0 || (size_t)n >= sizeof(in->root)) {
-		r = hn_error_set(err, HN_ETOOBIG, NULL, NULL, "path too long");
-		goto out;
-	}
-	n = snprintf(dir, sizeof(dir), "%s/%s", root,
-	    upload_id != NULL ? "uploads" : "tmp");
-	if (n < 0 || (size_t)n >= sizeof(dir)) {
-		r = hn_error_set(err, HN_ETOOBIG, NULL, NULL, "path too long");
+	if ((r = hn_fmt(in->root, sizeof(in->root), "%s", root)) != 0 ||
+	    (r = hn_fmt(dir, sizeof(dir), "%s/%s", root,
+	    upload_id != NULL ? "uploads" : "tmp")) != 0) {
+		r = hn_error_set(err, r, NULL, NULL, "path too long");
 		goto out;
 	}
 	if ((r = hn_mkdirs(dir, 0700)) != 0) {
@@ -352,9 +348,9 @@ hn_intake_begin(struct hn_intake **out, const char *root,
 	if ((r = start_hashes(in)) != 0)
 		goto out;
 	if (upload_id == NULL) {
-		n = snprintf(in->path, sizeof(in->path), "%s/intake.XXXXXX", dir);
-		if (n < 0 || (size_t)n >= sizeof(in->path)) {
-			r = HN_ETOOBIG;
+		if ((r = hn_fmt(in->path, sizeof(in->path), "%s/intake.XXXXXX",
+		    dir)) != 0) {
+			r = hn_error_set(err, r, NULL, NULL, "path too long");
 			goto out;
 		}
 		if ((in->fd = mkstemp(in->path)) < 0) {
@@ -366,10 +362,9 @@ hn_intake_begin(struct hn_intake **out, const char *root,
 		if ((r = fresh_stream(in, chunk, err)) != 0)
 			goto out;
 	} else {
-		n = snprintf(in->path, sizeof(in->path), "%s/%s.part", dir,
-		    upload_id);
-		if (n < 0 || (size_t)n >= sizeof(in->path)) {
-			r = HN_ETOOBIG;
+		if ((r = hn_fmt(in->path, sizeof(in->path), "%s/%s.part", dir,
+		    upload_id)) != 0) {
+			r = hn_error_set(err, r, NULL, NULL, "path too long");
 			goto out;
 		}
 		in->fd = open(in->path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "util/fmt.h"
 
 const struct hn_migration hn_requests_migrations[] = {
 	{ "0200-requests",
@@ -447,7 +448,8 @@ hn_requests_list(struct hn_db *db, const struct hn_request_filter *f,
 			rc = SQLITE_NOMEM;
 			break;
 		}
-		snprintf(cursor, HN_RQ_CURSOR_MAX, "%lld.%lld",
+		/* two 64-bit numbers: 2 x 20 digits, a dot and a sign */
+		HN_FMT_FIXED(cursor, HN_RQ_CURSOR_MAX, "%lld.%lld",
 		    (long long)sqlite3_column_int64(st, 12),
 		    (long long)sqlite3_column_int64(st, 11));
 		if (sqlite3_column_type(st, 9) != SQLITE_NULL)
