@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "crypto/sign.h"
+#include "util/fmt.h"
 
 #define HEADER_MAX (HN_CLIENT_TOKEN_MAX + 64)
 
@@ -119,7 +120,7 @@ header_line(const char *name, const char *value)
 	if (strpbrk(value, "\r\n") != NULL || n > HEADER_MAX ||
 	    (s = malloc(n)) == NULL)
 		return NULL;
-	if (snprintf(s, n, "%s: %s", name, value) >= (int)n) {
+	if (hn_fmt(s, n, "%s: %s", name, value) != 0) {
 		free(s);
 		return NULL;
 	}
@@ -329,10 +330,8 @@ exchange(struct hn_client *c, const char *method, const char *path,
 	if (h == NULL)
 		return hn_error_set(err, HN_ENOMEM, NULL, NULL,
 		    "no curl handle");
-	n = snprintf(url, sizeof(url), "%s%s", c->url, path);
-	if (n < 0 || (size_t)n >= sizeof(url))
-		return hn_error_set(err, HN_ETOOBIG, "url", NULL,
-		    "URL too long");
+	if ((n = hn_fmt(url, sizeof(url), "%s%s", c->url, path)) != 0)
+		return hn_error_set(err, n, "url", NULL, "URL too long");
 	if (timeout_ms <= 0)
 		timeout_ms = c->timeout_ms;
 	curl_easy_reset(h);
@@ -355,9 +354,8 @@ exchange(struct hn_client *c, const char *method, const char *path,
 		return hn_error_set(err, HN_ENOMEM, NULL, NULL,
 		    "out of memory");
 	if (has_body) {
-		n = snprintf(ct, sizeof(ct), "Content-Type: %s",
-		    ctype != NULL ? ctype : "application/octet-stream");
-		if (n < 0 || (size_t)n >= sizeof(ct) ||
+		if (hn_fmt(ct, sizeof(ct), "Content-Type: %s",
+		    ctype != NULL ? ctype : "application/octet-stream") != 0 ||
 		    strpbrk(ct, "\r\n") != NULL) {
 			curl_slist_free_all(hdrs);
 			return hn_error_set(err, HN_EINVAL, NULL, NULL,

@@ -9,6 +9,7 @@
 #include "ledger/note.h"
 #include "util/encode.h"
 #include "util/file.h"
+#include "util/fmt.h"
 #include "util/json.h"
 
 #define DIR_DEPTH 8
@@ -81,16 +82,16 @@ fname(char *buf, size_t sz, size_t i, const char *fmt, ...)
 {
 	char sub[HN_ERR_FIELD_MAX];
 	va_list ap;
-	int n;
+	int r;
 
 	va_start(ap, fmt);
-	n = vsnprintf(sub, sizeof(sub), fmt, ap);
+	r = hn_vfmt(sub, sizeof(sub), fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		sub[0] = '\0';
-	n = snprintf(buf, sz, "parties[%zu]%s%s", i, sub[0] != '\0' ? "." :
-	    "", sub);
-	return n >= 0 && (size_t)n < sz ? buf : "parties";
+	/* a field name is never cut into another one: name the parent */
+	if (r != 0 || hn_fmt(buf, sz, "parties[%zu]%s%s", i,
+	    sub[0] != '\0' ? "." : "", sub) != 0)
+		return "parties";
+	return buf;
 }
 
 static int

@@ -8,6 +8,7 @@
 #include "fed/fed_int.h"
 #include "fed/signed.h"
 #include "core/date.h"
+#include "util/fmt.h"
 #include "util/json.h"
 #include "util/log.h"
 
@@ -23,7 +24,7 @@ refuse(int *status, const char **code, char *msg, size_t msglen, int http,
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, msglen, fmt, ap);
+	(void)hn_vfmt_cut(msg, msglen, fmt, ap); /* a human reason */
 	va_end(ap);
 	*status = http;
 	*code = c;
@@ -67,7 +68,7 @@ hn_fed_evidence_open(struct hn_fed *f, const char *body, size_t len,
 		    so.signer, "the sender is not in the directory");
 		goto unlock;
 	}
-	snprintf(sender, 4, "%s", p->code);
+	HN_FMT_FIXED(sender, 4, "%s", p->code); /* the directory's 3 letters */
 	if (!hn_dir_party_has_pin(p, peer_fp)) {
 		r = refuse(status, code, msg, msglen, 403,
 		    "certificate_mismatch", sender, "the TLS client certificate "

@@ -13,6 +13,7 @@
 #include "ledger/note.h"
 #include "store/fed.h"
 #include "util/encode.h"
+#include "util/fmt.h"
 #include "util/json.h"
 #include "util/log.h"
 
@@ -149,8 +150,8 @@ hn_fed_witness_check(struct hn_fed *f, const char *peer, const char *note,
 	r = hn_witness_cosign(note, len, &logkey, NULL, &st, proof, nproof,
 	    &me, (uint64_t)now, out, err);
 	if (r == HN_EVERIFY || r == HN_ESTATE) {
-		snprintf(msg, sizeof(msg), "checkpoint of %s rejected (held "
-		    "size %llu): %.400s", peer,
+		(void)hn_fmt_cut(msg, sizeof(msg), "checkpoint of %s rejected "
+		    "(held size %llu): %.400s", peer,
 		    (unsigned long long)(have ? held.size : 0),
 		    err ? err->message : "");
 		alert(f, peer, msg);
@@ -292,9 +293,8 @@ hn_fed_cosig_receive(struct hn_fed *f, const char *body, size_t len,
 		raw[3] = (uint8_t)wit.key_id;
 		memcpy(raw + 4, n.sigs[i].sig, n.sigs[i].sig_len);
 		hn_b64_encode(b64, raw, 4 + n.sigs[i].sig_len);
-		r = snprintf(line, sizeof(line), "\xe2\x80\x94 %s %s",
-		    wit.name, b64);
-		if (r < 0 || (size_t)r >= sizeof(line)) {
+		if (hn_fmt(line, sizeof(line), "\xe2\x80\x94 %s %s",
+		    wit.name, b64) != 0) {
 			r = json_resp(resp, status, 400, "malformed",
 			    "signature line too long");
 			goto out;
@@ -388,13 +388,10 @@ witness_peer(struct hn_fed *f, const char *code, int64_t now)
 	}
 	held = hn_fed_witness_held(f, code);
 	if (held > 0 && cp.size > held) {
-		r = snprintf(path, sizeof(path),
+		if ((r = hn_fmt(path, sizeof(path),
 		    "/v1/log/consistency?from=%llu&to=%llu",
-		    (unsigned long long)held, (unsigned long long)cp.size);
-		if (r < 0 || (size_t)r >= sizeof(path)) {
-			r = HN_EINTERNAL;
+		    (unsigned long long)held, (unsigned long long)cp.size)) != 0)
 			goto out;
-		}
 		if ((r = hn_client_request(peer, "GET", path, NULL, NULL, 0,
 		    f->cfg.timeout_ms, &status, &pb, &err)) < 0 ||
 		    status != 200) {
