@@ -223,6 +223,107 @@ read_tile_file(void *arg, int level, uint64_t index, int width,
 	return r;
 }
 
+/* Every full tile of a tree of `size` hashes to its node in the tile
+ * above (read through tr). 0, 1 or 2 (error printed). */
+static int
+verify_tile_levels(struct files *f, struct hn_tile_reader *tr,
+    struct hn_sha256 *h, uint64_t size)
+{
+	struct hn_buf hashes = HN_BUF_INIT(8192);
+	uint8_t lh[32], up[32];
+	uint64_t idx;
+	int level, r = 0;
+
+	for (level = 0; level < HN_TILE_LEVELS - 1; level++) {
+		for (idx = 0; hn_tile_width(size, level, idx) ==
+		    HN_TILE_FULL; idx++) {
+			hn_buf_reset(&hashes);
+			if ((r = read_tile_file(f, level, idx, HN_TILE_FULL,
+			    &hashes)) != 0) {
+				r = hn_cli_fail(2, "cannot read tile %d/%llu: %s",
+				    level, (unsigned long long)idx,
+				    hn_strerror(r));
+				goto out;
+			}
+			if (hashes.len != 8192 || hn_tile_get(tr,
+			    8 * (unsigned)(level + 1), idx, up) != 0) {
+				r = hn_cli_fail(1, "tile %d/%llu is malformed",
+				    level, (unsigned long long)idx);
+				goto out;
+			}
+			hn_merkle_root_of(h, (const uint8_t (*)[32])
+			    hashes.data, 256, lh);
+			if (memcmp(lh, up, 32) != 0) {
+				r = hn_cli_fail(1, "tile %d/%llu does not match "
+				    "the tile above it", level,
+				    (unsigned long long)idx);
+				goto out;
+			}
+		}
+	}
+out:
+	hn_buf_release(&hashes);
+	return r;
+}
+
+/* Every entry in the entry bundles of a tree of `size` hashes to its leaf
+ * in the level-0 tiles; *count receives the entries checked. 0, 1 or 2. */
+static int
+verify_tile_entries(struct files *f, struct hn_sha256 *h, uint64_t size,
+    uint64_t *count)
+{
+	struct hn_buf bundle = HN_BUF_INIT(1 << 25);
+	struct hn_buf hashes = HN_BUF_INIT(8192);
+	const uint8_t *e;
+	uint8_t lh[32];
+	uint64_t idx;
+	size_t off, len, k;
+	int w, r = 0;
+
+	for (idx = 0; (w = hn_tile_width(size, HN_TILE_ENTRIES_LEVEL,
+	    idx)) > 0; idx++) {
+		off = 0;
+		k = 0;
+		hn_buf_reset(&bundle);
+		hn_buf_reset(&hashes);
+		if ((r = read_tile_file(f, HN_TILE_ENTRIES_LEVEL, idx, w,
+		    &bundle)) != 0 || (r = read_tile_file(f, 0, idx, w,
+		    &hashes)) != 0) {
+			r = hn_cli_fail(2, "cannot read tile %llu: %s",
+			    (unsigned long long)idx, hn_strerror(r));
+			goto out;
+		}
+		if (hashes.len != (size_t)w * 32) {
+			r = hn_cli_fail(1, "level-0 tile %llu has the wrong "
+			    "size", (unsigned long long)idx);
+			goto out;
+		}
+		while ((r = hn_tile_bundle_next((const uint8_t *)bundle.data,
+		    bundle.len, &off, &e, &len)) == 1 && k < (size_t)w) {
+			hn_merkle_leaf_hash(h, e, len, lh);
+			if (memcmp(lh, hashes.data + 32 * k, 32) != 0) {
+				r = hn_cli_fail(1, "entry %llu does not match "
+				    "its leaf hash",
+				    (unsigned long long)(idx * 256 + k));
+				goto out;
+			}
+			k++;
+			(*count)++;
+		}
+		if (r < 0 || k != (size_t)w) {
+			r = hn_cli_fail(1, "entry bundle %llu is malformed or "
+			    "has the wrong number of entries",
+			    (unsigned long long)idx);
+			goto out;
+		}
+	}
+	r = 0;
+out:
+	hn_buf_release(&bundle);
+	hn_buf_release(&hashes);
+	return r;
+}
+
 /*
  * An auditor's check of a static tlog-tiles copy (hanoinet log export or
  * any mirror): the checkpoint's signature, the root from the tiles, and
@@ -234,15 +335,14 @@ verify_tiles(const char *dir, const char *vkey)
 	char path[4200];
 	struct files f = { dir };
 	struct hn_note_verifier v;
-	struct hn_buf cp, bundle = HN_BUF_INIT(1 << 25);
-	struct hn_buf hashes = HN_BUF_INIT(8192);
+	struct hn_buf cp;
 	struct hn_tile_reader *tr = NULL;
 	struct hn_checkpoint c;
 	struct hn_sha256 h = { NULL };
 	struct hn_error err;
-	uint8_t root[32], lh[32];
-	uint64_t idx, count = 0;
-	int level, w, r;
+	uint8_t root[32];
+	uint64_t count = 0;
+	int r;
 
 	if (vkey == NULL)
 		return hn_cli_usage("--tiles needs the log's --vkey");
@@ -274,72 +374,9 @@ verify_tiles(const char *dir, const char *vkey)
 		r = hn_cli_fail(1, "the tiles do not match the checkpoint root");
 		goto out;
 	}
-	/* every full tile hashes to its node in the tile above */
-	for (level = 0; level < HN_TILE_LEVELS - 1; level++) {
-		for (idx = 0; hn_tile_width(c.size, level, idx) ==
-		    HN_TILE_FULL; idx++) {
-			uint8_t up[32];
-			hn_buf_reset(&hashes);
-			if ((r = read_tile_file(&f, level, idx, HN_TILE_FULL,
-			    &hashes)) != 0) {
-				r = hn_cli_fail(2, "cannot read tile %d/%llu: %s",
-				    level, (unsigned long long)idx,
-				    hn_strerror(r));
-				goto out;
-			}
-			if (hashes.len != 8192 || hn_tile_get(tr,
-			    8 * (unsigned)(level + 1), idx, up) != 0) {
-				r = hn_cli_fail(1, "tile %d/%llu is malformed",
-				    level, (unsigned long long)idx);
-				goto out;
-			}
-			hn_merkle_root_of(&h, (const uint8_t (*)[32])
-			    hashes.data, 256, lh);
-			if (memcmp(lh, up, 32) != 0) {
-				r = hn_cli_fail(1, "tile %d/%llu does not match "
-				    "the tile above it", level,
-				    (unsigned long long)idx);
-				goto out;
-			}
-		}
-	}
-	for (idx = 0; (w = hn_tile_width(c.size, HN_TILE_ENTRIES_LEVEL,
-	    idx)) > 0; idx++) {
-		const uint8_t *e;
-		size_t off = 0, len, k = 0;
-		hn_buf_reset(&bundle);
-		hn_buf_reset(&hashes);
-		if ((r = read_tile_file(&f, HN_TILE_ENTRIES_LEVEL, idx, w,
-		    &bundle)) != 0 || (r = read_tile_file(&f, 0, idx, w,
-		    &hashes)) != 0) {
-			r = hn_cli_fail(2, "cannot read tile %llu: %s",
-			    (unsigned long long)idx, hn_strerror(r));
-			goto out;
-		}
-		if (hashes.len != (size_t)w * 32) {
-			r = hn_cli_fail(1, "level-0 tile %llu has the wrong "
-			    "size", (unsigned long long)idx);
-			goto out;
-		}
-		while ((r = hn_tile_bundle_next((const uint8_t *)bundle.data,
-		    bundle.len, &off, &e, &len)) == 1 && k < (size_t)w) {
-			hn_merkle_leaf_hash(&h, e, len, lh);
-			if (memcmp(lh, hashes.data + 32 * k, 32) != 0) {
-				r = hn_cli_fail(1, "entry %llu does not match "
-				    "its leaf hash",
-				    (unsigned long long)(idx * 256 + k));
-				goto out;
-			}
-			k++;
-			count++;
-		}
-		if (r < 0 || k != (size_t)w) {
-			r = hn_cli_fail(1, "entry bundle %llu is malformed or "
-			    "has the wrong number of entries",
-			    (unsigned long long)idx);
-			goto out;
-		}
-	}
+	if ((r = verify_tile_levels(&f, tr, &h, c.size)) != 0 ||
+	    (r = verify_tile_entries(&f, &h, c.size, &count)) != 0)
+		goto out;
 	printf("ok: checkpoint %llu of %s verifies with %s; the root matches "
 	    "the tiles; %llu entries match their leaf hashes\n",
 	    (unsigned long long)c.size, c.origin, v.name,
@@ -350,8 +387,6 @@ out:
 	if (h.ctx != NULL)
 		hn_sha256_release(&h);
 	hn_buf_release(&cp);
-	hn_buf_release(&bundle);
-	hn_buf_release(&hashes);
 	return r;
 }
 
