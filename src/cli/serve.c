@@ -48,6 +48,90 @@ print_routes(void)
 	}
 }
 
+/* A configuration integer 1..max into *out. 0 or 1 (error printed). */
+static int
+conf_unsigned(struct hn_node *node, const char *name, long max,
+    unsigned *out)
+{
+	struct hn_error e;
+	long x;
+
+	hn_error_clear(&e);
+	if (hn_conf_int(&node->conf, name, 1, max, &x, &e) != 0)
+		return hn_cli_fail(1, "%s", e.message);
+	*out = (unsigned)x;
+	return 0;
+}
+
+/*
+ * The HTTP server's settings from the node's configuration; the TLS key and
+ * certificate are read into key and crt (hc points into them). 0 or 1
+ * (error printed).
+ */
+static int
+serve_http_config(struct hn_node *node, const char *listen,
+    struct hn_http_config *hc, struct hn_buf *key, struct hn_buf *crt)
+{
+	char path[PATH_MAX];
+
+	memset(hc, 0, sizeof(*hc));
+	hc->listen = listen ? listen : hn_conf_get(&node->conf, "listen");
+	hc->body_max = node->body_max;
+	if (conf_unsigned(node, "max_connections", 10000,
+	    &hc->max_connections) != 0 ||
+	    conf_unsigned(node, "max_connections_per_ip", 10000,
+	    &hc->max_per_ip) != 0 ||
+	    conf_unsigned(node, "timeout", 3600, &hc->timeout_s) != 0)
+		return 1;
+	if (hn_conf_path(&node->conf, "tls.key", path, sizeof(path)) != 0 ||
+	    hn_file_read(path, key) != 0 ||
+	    hn_conf_path(&node->conf, "tls.crt", path, sizeof(path)) != 0 ||
+	    hn_file_read(path, crt) != 0)
+		return hn_cli_fail(1, "cannot read the TLS key and certificate "
+		    "in %s", node->conf.dir);
+	hc->tls_key_pem = key->data;
+	hc->tls_cert_pem = crt->data;
+	return 0;
+}
+
+/*
+ * Until SIGTERM or SIGINT (returned): every 2 s a WAL checkpoint and the
+ * memory given back; every minute the node's tick and the request timers,
+ * and stalled evidence transfers resumed.
+ */
+static int
+serve_loop(struct hn_node *node, const sigset_t *set)
+{
+	struct hn_error e;
+	struct timespec ts;
+	unsigned ticks;
+	int sig;
+
+	hn_error_clear(&e);
+	for (ticks = 0;; ticks++) {
+		ts.tv_sec = 2;
+		ts.tv_nsec = 0;
+		sig = sigtimedwait(set, NULL, &ts);
+		if (sig == SIGTERM || sig == SIGINT)
+			return sig;
+		hn_store_checkpoint(node->store);
+		/* after a burst: idle readers closed, caches released */
+		hn_store_shrink(node->store);
+		malloc_trim(0); /* give freed memory back */
+		if (ticks % 30 == 0) {
+			hn_node_tick(node, (int64_t)time(NULL));
+			/* art. 42: preservations whose period ran out expire
+			 * (through the gate; the requesting State is told) */
+			if (hn_rq_timers(node, (int64_t)time(NULL), 64, NULL,
+			    &e) != 0)
+				hn_log(HN_LOG_WARN, "request.timers_failed",
+				    "msg=\"%s\"", e.message);
+		}
+		if (ticks % 30 == 29)
+			hn_evxfer_resume(node, (int64_t)time(NULL));
+	}
+}
+
 int
 cmd_serve(int argc, char **argv)
 {
@@ -66,13 +150,10 @@ cmd_serve(int argc, char **argv)
 	struct hn_http *http = NULL;
 	struct hn_node *node = NULL;
 	struct hn_error e;
-	struct timespec ts;
 	char path[PATH_MAX], num[16];
 	sigset_t set;
 	unsigned port = 0;
-	long x;
 	int c, sig, status = 1;
-	unsigned ticks;
 
 	hn_error_clear(&e);
 	optind = 1;
@@ -107,36 +188,16 @@ cmd_serve(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	/* Two malloc arenas, no heap churn per message (util/mem.h); the
-	 * periodic trim below keeps the idle node small (< 20 MB RSS). */
+	 * periodic trim in serve_loop keeps the idle node small (< 20 MB
+	 * RSS). */
 	hn_mem_policy();
 
 	if (hn_node_open(&node, conf, &e) != 0) {
 		hn_cli_fail(1, "%s", e.message);
 		goto out;
 	}
-	memset(&hc, 0, sizeof(hc));
-	hc.listen = listen ? listen : hn_conf_get(&node->conf, "listen");
-	hc.body_max = node->body_max;
-	if (hn_conf_int(&node->conf, "max_connections", 1, 10000, &x, &e) != 0)
-		goto conferr;
-	hc.max_connections = (unsigned)x;
-	if (hn_conf_int(&node->conf, "max_connections_per_ip", 1, 10000, &x,
-	    &e) != 0)
-		goto conferr;
-	hc.max_per_ip = (unsigned)x;
-	if (hn_conf_int(&node->conf, "timeout", 1, 3600, &x, &e) != 0)
-		goto conferr;
-	hc.timeout_s = (unsigned)x;
-	if (hn_conf_path(&node->conf, "tls.key", path, sizeof(path)) != 0 ||
-	    hn_file_read(path, &key) != 0 ||
-	    hn_conf_path(&node->conf, "tls.crt", path, sizeof(path)) != 0 ||
-	    hn_file_read(path, &crt) != 0) {
-		hn_cli_fail(1, "cannot read the TLS key and certificate in %s",
-		    node->conf.dir);
+	if (serve_http_config(node, listen, &hc, &key, &crt) != 0)
 		goto out;
-	}
-	hc.tls_key_pem = key.data;
-	hc.tls_cert_pem = crt.data;
 	if (hn_fednode_start(node, &e) != 0) {
 		hn_cli_fail(1, "federation: %s", e.message);
 		goto out;
@@ -155,33 +216,9 @@ cmd_serve(int argc, char **argv)
 			goto out;
 		}
 	}
-	for (ticks = 0;; ticks++) {
-		ts.tv_sec = 2;
-		ts.tv_nsec = 0;
-		sig = sigtimedwait(&set, NULL, &ts);
-		if (sig == SIGTERM || sig == SIGINT)
-			break;
-		hn_store_checkpoint(node->store);
-		/* after a burst: idle readers closed, caches released */
-		hn_store_shrink(node->store);
-		malloc_trim(0); /* give freed memory back */
-		if (ticks % 30 == 0) {
-			hn_node_tick(node, (int64_t)time(NULL));
-			/* art. 42: preservations whose period ran out expire
-			 * (through the gate; the requesting State is told) */
-			if (hn_rq_timers(node, (int64_t)time(NULL), 64, NULL,
-			    &e) != 0)
-				hn_log(HN_LOG_WARN, "request.timers_failed",
-				    "msg=\"%s\"", e.message);
-		}
-		if (ticks % 30 == 29)
-			hn_evxfer_resume(node, (int64_t)time(NULL));
-	}
+	sig = serve_loop(node, &set);
 	hn_log(HN_LOG_INFO, "serve.stopping", "signal=%d", sig);
 	status = 0;
-	goto out;
-conferr:
-	hn_cli_fail(1, "%s", e.message);
 out:
 	hn_http_stop(http);     /* in-flight requests finish first */
 	hn_evxfer_stop();       /* evidence transfers stop (resumable) */
