@@ -672,49 +672,63 @@ out:
 	return r;
 }
 
-int
-hn_fed_inbox(struct hn_fed *f, const char *body, size_t len,
-    const uint8_t *peer_fp, int64_t now, int *status, const char **ctype,
+/* A step of the inbox returns this after writing a rejection into the
+ * response (reject() returned 0). */
+#define INBOX_ANSWERED 1
+
+static int
+rejected(int r)
+{
+	return r < 0 ? r : INBOX_ANSWERED;
+}
+
+/*
+ * Under the directory's lock: the directory is fresh, the body is a signed
+ * envelope from a party in it, over that party's pinned TLS certificate,
+ * and its signature verifies under the party's key. *out receives the
+ * opened envelope and sender the signer's name. 0, INBOX_ANSWERED or a
+ * negative error.
+ */
+static int
+inbox_open(struct hn_fed *f, const char *body, size_t len,
+    const uint8_t *peer_fp, int64_t now, char sender[HN_SIGNER_MAX + 1],
+    struct hn_envelope **out, int *status, const char **ctype,
     struct hn_buf *resp)
 {
 	const struct hn_dir_party *p;
-	struct hn_envelope *e = NULL;
-	const struct hn_msg_kind *k;
-	struct hn_inbox_row row;
-	struct inbox_job job;
 	struct hn_signed so;
 	struct hn_error err;
-	struct hn_db *db = NULL;
-	char reason[512], sender[HN_SIGNER_MAX + 1] = "";
-	int r, gr, dup = 0;
+	int r;
 
-	memset(&row, 0, sizeof(row));
 	pthread_rwlock_rdlock(&f->dir_lock);
 	if (f->dir == NULL || now >= f->dir->expires_at) {
-		r = reject(f, status, ctype, resp, 503, "stale_directory", NULL,
-		    NULL, f->dir == NULL ? "this node holds no directory" :
-		    "this node's directory has expired");
+		r = rejected(reject(f, status, ctype, resp, 503,
+		    "stale_directory", NULL, NULL, f->dir == NULL ?
+		    "this node holds no directory" :
+		    "this node's directory has expired"));
 		goto out;
 	}
 	if (hn_signed_parse(&so, body, len, HN_ENV_MAX, &err) < 0 ||
 	    strcmp(so.type, HN_SIGNED_ENVELOPE) != 0) {
-		r = reject(f, status, ctype, resp, 400, "malformed", NULL, NULL,
-		    "not a signed envelope");
+		r = rejected(reject(f, status, ctype, resp, 400, "malformed",
+		    NULL, NULL, "not a signed envelope"));
 		goto out;
 	}
-	memcpy(sender, so.signer, sizeof(sender));
+	memcpy(sender, so.signer, HN_SIGNER_MAX + 1);
 	if ((p = hn_directory_find(f->dir, so.signer)) == NULL) {
-		r = reject(f, status, ctype, resp, 403, "unknown_sender",
-		    sender, NULL, "the sender is not in the directory");
+		r = rejected(reject(f, status, ctype, resp, 403,
+		    "unknown_sender", sender, NULL,
+		    "the sender is not in the directory"));
 		goto out;
 	}
 	if (!hn_dir_party_has_pin(p, peer_fp)) {
-		r = reject(f, status, ctype, resp, 403, "certificate_mismatch",
-		    sender, NULL, "the TLS client certificate is not the "
-		    "sender's certificate in the directory");
+		r = rejected(reject(f, status, ctype, resp, 403,
+		    "certificate_mismatch", sender, NULL, "the TLS client "
+		    "certificate is not the sender's certificate in the "
+		    "directory"));
 		goto out;
 	}
-	if ((r = hn_envelope_open_pk(&e, body, len, p->pk, &err)) < 0) {
+	if ((r = hn_envelope_open_pk(out, body, len, p->pk, &err)) < 0) {
 		if (r == HN_EVERIFY)
 			r = reject(f, status, ctype, resp, 403,
 			    "bad_signature", sender, NULL,
@@ -723,83 +737,129 @@ hn_fed_inbox(struct hn_fed *f, const char *body, size_t len,
 		else
 			r = reject(f, status, ctype, resp, 400, "malformed",
 			    sender, NULL, err.message);
+		r = rejected(r);
 		goto out;
 	}
+	r = 0;
+out:
 	pthread_rwlock_unlock(&f->dir_lock);
-	p = NULL; /* not valid without the lock */
+	return r;
+}
+
+/*
+ * A new message (not a duplicate): its time is inside the window and a
+ * request's from/to are the envelope's and pass the treaty gate. 0,
+ * INBOX_ANSWERED or a negative error.
+ */
+static int
+inbox_admit(struct hn_fed *f, const struct hn_envelope *e, int64_t now,
+    const char *sender, int *status, const char **ctype, struct hn_buf *resp)
+{
+	const struct hn_msg_kind *k;
+	const char *from, *to;
+	char reason[512];
+	int gr;
+
+	if (e->time < now - f->cfg.time_window_s ||
+	    e->time > now + f->cfg.future_skew_s)
+		return rejected(reject(f, status, ctype, resp, 400,
+		    "stale_time", sender, e->id, "the message time is outside "
+		    "the accepted window"));
+	k = hn_msg_kind_find(e->kind);
+	if (k == NULL || !k->is_request)
+		return 0;
+	from = hn_json_str(e->body, "from");
+	to = hn_json_str(e->body, "to");
+	if ((from != NULL && strcmp(from, e->sender) != 0) ||
+	    (to != NULL && strcmp(to, e->recipient) != 0))
+		return rejected(reject(f, status, ctype, resp, 400,
+		    "malformed", sender, e->id, "the request's from/to are "
+		    "not the envelope's sender/recipient"));
+	reason[0] = '\0';
+	gr = f->env.gate(f->env.ctx, f->cfg.party, e->sender, e->time,
+	    e->body, reason, sizeof(reason));
+	if (gr == HN_EDENIED)
+		return rejected(reject(f, status, ctype, resp, 403,
+		    "not_in_force", sender, e->id, reason));
+	if (gr != 0)
+		return rejected(reject(f, status, ctype, resp, 400,
+		    "invalid_request", sender, e->id, reason));
+	return 0;
+}
+
+/*
+ * Stores an admitted message in one transaction (its row, ledger entry and
+ * signed receipt, left in resp). *dup is set if a concurrent copy won.
+ * 0 or a negative error.
+ */
+static int
+inbox_accept(struct hn_fed *f, const struct hn_envelope *e, int64_t now,
+    struct hn_buf *resp, int *dup)
+{
+	struct inbox_job job;
+	struct hn_error err;
+	int r;
+
+	job.f = f;
+	job.e = e;
+	job.received_ms = now * 1000;
+	job.receipt = resp;
+	hn_buf_reset(resp);
+	r = f->env.write(f->env.ctx, inbox_store, &job, &err);
+	if (r < 0)
+		hn_buf_reset(resp); /* not committed: never given out */
+	if (r == HN_EEXIST) {
+		*dup = 1; /* a concurrent copy won */
+		return 0;
+	}
+	if (r < 0) {
+		hn_log(HN_LOG_ERROR, "inbox.store_failed", "sender=%s id=%s "
+		    "error=\"%s\"", e->sender, e->id, err.message);
+		return r;
+	}
+	STAT_INC(f, inbox_accepted);
+	if (f->env.accepted != NULL)
+		f->env.accepted(f->env.ctx, e, job.index);
+	hn_log(HN_LOG_INFO, "inbox.accepted", "sender=%s id=%s kind=%s "
+	    "index=%llu", e->sender, e->id, e->kind,
+	    (unsigned long long)job.index);
+	return 0;
+}
+
+int
+hn_fed_inbox(struct hn_fed *f, const char *body, size_t len,
+    const uint8_t *peer_fp, int64_t now, int *status, const char **ctype,
+    struct hn_buf *resp)
+{
+	struct hn_envelope *e = NULL;
+	struct hn_inbox_row row;
+	struct hn_db *db = NULL;
+	char sender[HN_SIGNER_MAX + 1] = "";
+	int r, dup = 0;
+
+	memset(&row, 0, sizeof(row));
+	if ((r = inbox_open(f, body, len, peer_fp, now, sender, &e, status,
+	    ctype, resp)) != 0)
+		goto out;
 	if (strcmp(e->recipient, f->cfg.party) != 0) {
-		r = reject(f, status, ctype, resp, 400, "wrong_recipient",
-		    sender, e->id, "this node is not the recipient");
-		goto out_unlocked;
+		r = rejected(reject(f, status, ctype, resp, 400,
+		    "wrong_recipient", sender, e->id,
+		    "this node is not the recipient"));
+		goto out;
 	}
 	/* Dedup before the time window: a retried message gets the
 	 * original receipt however late it arrives. */
 	if ((r = f->env.reader(f->env.ctx, &db)) < 0)
-		goto out_unlocked;
+		goto out;
 	r = hn_fedstore_inbox_get(db, e->sender, e->id, &row);
 	f->env.release(f->env.ctx, db);
 	if (r == 0)
 		dup = 1;
 	else if (r != HN_ENOTFOUND)
-		goto out_unlocked;
-	if (!dup) {
-		if (e->time < now - f->cfg.time_window_s ||
-		    e->time > now + f->cfg.future_skew_s) {
-			r = reject(f, status, ctype, resp, 400, "stale_time",
-			    sender, e->id, "the message time is outside the "
-			    "accepted window");
-			goto out_unlocked;
-		}
-		k = hn_msg_kind_find(e->kind);
-		if (k != NULL && k->is_request) {
-			const char *from = hn_json_str(e->body, "from");
-			const char *to = hn_json_str(e->body, "to");
-
-			if ((from != NULL && strcmp(from, e->sender) != 0) ||
-			    (to != NULL && strcmp(to, e->recipient) != 0)) {
-				r = reject(f, status, ctype, resp, 400,
-				    "malformed", sender, e->id, "the request's "
-				    "from/to are not the envelope's sender/"
-				    "recipient");
-				goto out_unlocked;
-			}
-			reason[0] = '\0';
-			gr = f->env.gate(f->env.ctx, f->cfg.party, e->sender,
-			    e->time, e->body, reason, sizeof(reason));
-			if (gr == HN_EDENIED) {
-				r = reject(f, status, ctype, resp, 403,
-				    "not_in_force", sender, e->id, reason);
-				goto out_unlocked;
-			} else if (gr != 0) {
-				r = reject(f, status, ctype, resp, 400,
-				    "invalid_request", sender, e->id, reason);
-				goto out_unlocked;
-			}
-		}
-		job.f = f;
-		job.e = e;
-		job.received_ms = now * 1000;
-		job.receipt = resp;
-		hn_buf_reset(resp);
-		r = f->env.write(f->env.ctx, inbox_store, &job, &err);
-		if (r < 0)
-			hn_buf_reset(resp); /* not committed: never given out */
-		if (r == HN_EEXIST) {
-			dup = 1; /* a concurrent copy won */
-		} else if (r < 0) {
-			hn_log(HN_LOG_ERROR, "inbox.store_failed", "sender=%s "
-			    "id=%s error=\"%s\"", e->sender, e->id,
-			    err.message);
-			goto out_unlocked;
-		} else {
-			STAT_INC(f, inbox_accepted);
-			if (f->env.accepted != NULL)
-				f->env.accepted(f->env.ctx, e, job.index);
-			hn_log(HN_LOG_INFO, "inbox.accepted", "sender=%s id=%s "
-			    "kind=%s index=%llu", e->sender, e->id, e->kind,
-			    (unsigned long long)job.index);
-		}
-	}
+		goto out;
+	if (!dup && ((r = inbox_admit(f, e, now, sender, status, ctype,
+	    resp)) != 0 || (r = inbox_accept(f, e, now, resp, &dup)) != 0))
+		goto out;
 	if (dup) {
 		STAT_INC(f, inbox_duplicates);
 		hn_log(HN_LOG_INFO, "inbox.duplicate", "sender=%s id=%s",
@@ -810,18 +870,15 @@ hn_fed_inbox(struct hn_fed *f, const char *body, size_t len,
 	} else if ((r = receipt_for(f, e->sender, e->id, resp)) < 0) {
 		hn_log(HN_LOG_ERROR, "inbox.receipt_failed", "sender=%s id=%s "
 		    "error=%s", e->sender, e->id, hn_errcode(r));
-		goto out_unlocked;
+		goto out;
 	}
 	*status = 200;
 	*ctype = "application/vnd.hanoinet.receipt";
 	r = 0;
-	goto out_unlocked;
 out:
-	pthread_rwlock_unlock(&f->dir_lock);
-out_unlocked:
 	hn_inbox_row_release(&row);
 	hn_envelope_free(e);
-	return r;
+	return r == INBOX_ANSWERED ? 0 : r;
 }
 
 /* ---- the delivery worker (sender side) ---- */
