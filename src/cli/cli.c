@@ -40,6 +40,79 @@ hn_cli_fail(int status, const char *fmt, ...)
 	return r;
 }
 
+static const struct hn_cli_opt *
+find_opt(const struct hn_cli_opt *opts, const char *name, size_t len)
+{
+	const struct hn_cli_opt *o;
+
+	for (o = opts; o != NULL && o->name != NULL; o++)
+		if (strlen(o->name) == len && strncmp(o->name, name, len) == 0)
+			return o;
+	return NULL;
+}
+
+/* One "--name[=value]" at argv[*i]; advances *i past a separate value. */
+static int
+take_opt(const struct hn_cli_opt *opts, int argc, char **argv, int *i,
+    const char *usage)
+{
+	const char *name = argv[*i] + 2, *eq = strchr(name, '=');
+	size_t len = eq != NULL ? (size_t)(eq - name) : strlen(name);
+	const struct hn_cli_opt *o = find_opt(opts, name, len);
+
+	if (o == NULL)
+		return hn_cli_usage("unknown option --%.*s\nusage: %s",
+		    (int)len, name, usage);
+	if (o->flag != NULL) {
+		if (eq != NULL)
+			return hn_cli_usage("option --%s takes no value\n"
+			    "usage: %s", o->name, usage);
+		*o->flag = 1;
+		return 0;
+	}
+	if (eq != NULL)
+		*o->val = eq + 1;
+	else if (*i + 1 < argc)
+		*o->val = argv[++*i];
+	else
+		return hn_cli_usage("option --%s needs a value\nusage: %s",
+		    o->name, usage);
+	return 0;
+}
+
+int
+hn_cli_args(int argc, char **argv, const struct hn_cli_opt *opts,
+    int min_pos, int max_pos, const char *usage, int *npos)
+{
+	const struct hn_cli_opt *o;
+	int i, np = 0, opts_done = 0, r;
+
+	for (i = 1; i < argc; i++) {
+		if (!opts_done && strcmp(argv[i], "--") == 0) {
+			opts_done = 1;
+		} else if (!opts_done && strcmp(argv[i], "--help") == 0) {
+			printf("usage: %s\n", usage);
+			return 0;
+		} else if (!opts_done && strncmp(argv[i], "--", 2) == 0) {
+			if ((r = take_opt(opts, argc, argv, &i, usage)) != 0)
+				return r;
+		} else {
+			argv[1 + np++] = argv[i]; /* np <= i - 1: no overwrite */
+		}
+	}
+	for (o = opts; o != NULL && o->name != NULL; o++)
+		if (o->required && o->val != NULL && *o->val == NULL)
+			return hn_cli_usage("missing --%s\nusage: %s", o->name,
+			    usage);
+	if (np < min_pos)
+		return hn_cli_usage("missing arguments\nusage: %s", usage);
+	if (max_pos >= 0 && np > max_pos)
+		return hn_cli_usage("too many arguments\nusage: %s", usage);
+	if (npos != NULL)
+		*npos = np;
+	return HN_CLI_GO;
+}
+
 /* "  name  summary", the summary folded at 79 columns under itself. */
 static void
 print_row(const char *name, const char *summary)

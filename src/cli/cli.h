@@ -21,6 +21,41 @@ int hn_cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int hn_cli_fail(int status, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/*
+ * One option of a command, in a table ended by { NULL }. "--name VALUE" or
+ * "--name=VALUE" stores VALUE in *val (left as the caller set it when the
+ * option is absent: its default); with flag set instead of val, "--name"
+ * takes no value and sets *flag to 1. A required option that is absent is
+ * an error naming it.
+ */
+struct hn_cli_opt {
+	const char *name; /* without the leading "--" */
+	const char **val;
+	int *flag;
+	int required;
+};
+
+/* Table rows: an option with a value, a required one, a flag; the end. */
+#define HN_OPT(name, val) { (name), (val), NULL, 0 }
+#define HN_OPT_REQ(name, val) { (name), (val), NULL, 1 }
+#define HN_OPT_FLAG(name, flag) { (name), NULL, (flag), 0 }
+#define HN_OPT_END { NULL, NULL, NULL, 0 }
+
+#define HN_CLI_GO (-1) /* hn_cli_args: parsed, go on */
+
+/*
+ * Parses a command's arguments argv[1..argc) against opts (NULL: none).
+ * Options may come anywhere before "--"; every other word ("-" too: stdin)
+ * is a positional argument, moved in order to argv[1..1+*npos). "--help"
+ * prints "usage: " usage on stdout. An unknown option, an option without
+ * its value, a missing required option, or fewer than min_pos or more than
+ * max_pos (-1: any number) positional arguments prints one line naming the
+ * problem, then the usage, on stderr.
+ * Returns HN_CLI_GO, or the exit status: 0 after --help, 2 after an error.
+ */
+int hn_cli_args(int argc, char **argv, const struct hn_cli_opt *opts,
+    int min_pos, int max_pos, const char *usage, int *npos);
+
 /* Runs the subcommand argv[0] found in table (NULL-terminated) or fails. */
 int hn_cli_dispatch(const char *group, const struct hn_cmd *table, int argc,
     char **argv);

@@ -26,7 +26,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
+#include <getopt.h> /* cmd_evidence_send */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -465,57 +465,48 @@ add_remote(const char *url, const char *token_file, const char *cacert,
 static int
 cmd_evidence_add(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "request", required_argument, NULL, 'r' },
-		{ "description", required_argument, NULL, 'D' },
-		{ "dir", required_argument, NULL, 'd' },
-		{ "by", required_argument, NULL, 'b' },
-		{ "sha1", no_argument, NULL, '1' },
-		{ "md5", no_argument, NULL, '5' },
-		{ "url", required_argument, NULL, 'u' },
-		{ "token-file", required_argument, NULL, 't' },
-		{ "cacert", required_argument, NULL, 'c' },
-		{ NULL, 0, NULL, 0 }
-	};
+	static const char usage[] = "hanoinet evidence add FILE... --request ID "
+	    "[--description TEXT] [--by WHO] [--sha1] [--md5] [--dir DIR]\n"
+	    "       hanoinet evidence add FILE... --request ID "
+	    "--url https://HOST:PORT [--token-file F] [--cacert PEM] "
+	    "[--description TEXT]";
 	const char *url = NULL, *token_file = NULL, *cacert = NULL;
 	const char *request = NULL, *desc = "", *dir = default_dir();
 	const char *actor = default_actor();
-	unsigned flags = 0;
+	int sha1 = 0, md5 = 0;
+	const struct hn_cli_opt opts[] = {
+		HN_OPT_REQ("request", &request),
+		HN_OPT("description", &desc),
+		HN_OPT("dir", &dir),
+		HN_OPT("by", &actor),
+		HN_OPT_FLAG("sha1", &sha1),
+		HN_OPT_FLAG("md5", &md5),
+		HN_OPT("url", &url),
+		HN_OPT("token-file", &token_file),
+		HN_OPT("cacert", &cacert),
+		HN_OPT_END
+	};
+	unsigned flags;
 	struct node n;
-	int c, i, r = 0, rc;
+	int i, nfiles, r = 0, rc;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "r:D:d:b:", opts, NULL)) != -1) {
-		switch (c) {
-		case 'r': request = optarg; break;
-		case 'D': desc = optarg; break;
-		case 'd': dir = optarg; break;
-		case 'b': actor = optarg; break;
-		case '1': flags |= HN_INTAKE_SHA1; break;
-		case '5': flags |= HN_INTAKE_MD5; break;
-		case 'u': url = optarg; break;
-		case 't': token_file = optarg; break;
-		case 'c': cacert = optarg; break;
-		default:
-			return hn_cli_usage("usage: hanoinet evidence add FILE... "
-			    "--request ID [--description TEXT] [--dir DIR]");
-		}
-	}
-	if (request == NULL || optind >= argc)
-		return hn_cli_usage("usage: hanoinet evidence add FILE... "
-		    "--request ID [--description TEXT] [--dir DIR]");
+	if ((r = hn_cli_args(argc, argv, opts, 1, -1, usage, &nfiles)) !=
+	    HN_CLI_GO)
+		return r;
+	r = 0;
+	flags = (sha1 ? HN_INTAKE_SHA1 : 0) | (md5 ? HN_INTAKE_MD5 : 0);
 	if (url != NULL)
-		return add_remote(url, token_file, cacert, request, desc, argc,
-		    argv, optind);
+		return add_remote(url, token_file, cacert, request, desc,
+		    1 + nfiles, argv, 1);
 	if ((rc = node_open(&n, dir)) != 0)
 		return rc;
 	if ((r = request_held(&n, request)) != 0) {
 		node_close(&n);
 		return r;
 	}
-	for (i = optind; i < argc; i++) {
-		if ((rc = add_one(&n, argv[i], request, desc, actor, flags)) != 0 &&
-		    r == 0)
+	for (i = 1; i <= nfiles; i++) {
+		if ((rc = add_one(&n, argv[i], request, desc, actor,
+		    flags)) != 0 && r == 0)
 			r = rc;
 	}
 	node_close(&n);
@@ -527,31 +518,23 @@ cmd_evidence_add(int argc, char **argv)
 static int
 cmd_evidence_list(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "request", required_argument, NULL, 'r' },
-		{ "dir", required_argument, NULL, 'd' },
-		{ NULL, 0, NULL, 0 }
-	};
+	static const char usage[] = "hanoinet evidence list --request ID "
+	    "[--dir DIR]";
 	const char *request = NULL, *dir = default_dir();
+	const struct hn_cli_opt opts[] = {
+		HN_OPT_REQ("request", &request),
+		HN_OPT("dir", &dir),
+		HN_OPT_END
+	};
 	struct hn_evidence_item *items = NULL;
 	struct node n;
 	size_t cnt = 0, i;
 	char ts[21];
-	int c, rc;
+	int rc;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "r:d:", opts, NULL)) != -1) {
-		switch (c) {
-		case 'r': request = optarg; break;
-		case 'd': dir = optarg; break;
-		default:
-			return hn_cli_usage("usage: hanoinet evidence list "
-			    "--request ID [--dir DIR]");
-		}
-	}
-	if (request == NULL)
-		return hn_cli_usage("usage: hanoinet evidence list --request ID "
-		    "[--dir DIR]");
+	if ((rc = hn_cli_args(argc, argv, opts, 0, 0, usage, NULL)) !=
+	    HN_CLI_GO)
+		return rc;
 	if ((rc = node_open(&n, dir)) != 0)
 		return rc;
 	if ((rc = hn_evidence_list(n.db, request, &items, &cnt)) != 0) {
@@ -573,40 +556,28 @@ cmd_evidence_list(int argc, char **argv)
 static int
 cmd_evidence_get(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "request", required_argument, NULL, 'r' },
-		{ "name", required_argument, NULL, 'n' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "dir", required_argument, NULL, 'd' },
-		{ "by", required_argument, NULL, 'b' },
-		{ "reason", required_argument, NULL, 'y' },
-		{ NULL, 0, NULL, 0 }
-	};
+	static const char usage[] = "hanoinet evidence get --request ID "
+	    "--name NAME --out FILE [--by WHO] [--reason WHY] [--dir DIR]";
 	const char *request = NULL, *name = NULL, *out = NULL;
 	const char *dir = default_dir(), *actor = default_actor(), *why = "";
+	const struct hn_cli_opt opts[] = {
+		HN_OPT_REQ("request", &request),
+		HN_OPT_REQ("name", &name),
+		HN_OPT_REQ("out", &out),
+		HN_OPT("dir", &dir),
+		HN_OPT("by", &actor),
+		HN_OPT("reason", &why),
+		HN_OPT_END
+	};
 	struct hn_evidence_item *items = NULL;
 	struct hn_error err;
 	struct node n;
 	size_t cnt = 0, i;
-	int c, rc;
+	int rc;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "r:n:o:d:b:y:", opts, NULL)) != -1) {
-		switch (c) {
-		case 'r': request = optarg; break;
-		case 'n': name = optarg; break;
-		case 'o': out = optarg; break;
-		case 'd': dir = optarg; break;
-		case 'b': actor = optarg; break;
-		case 'y': why = optarg; break;
-		default:
-			return hn_cli_usage("usage: hanoinet evidence get "
-			    "--request ID --name NAME --out FILE [--reason WHY]");
-		}
-	}
-	if (request == NULL || name == NULL || out == NULL)
-		return hn_cli_usage("usage: hanoinet evidence get --request ID "
-		    "--name NAME --out FILE [--reason WHY]");
+	if ((rc = hn_cli_args(argc, argv, opts, 0, 0, usage, NULL)) !=
+	    HN_CLI_GO)
+		return rc;
 	if ((rc = node_open(&n, dir)) != 0)
 		return rc;
 	hn_error_clear(&err);
@@ -636,40 +607,29 @@ cmd_evidence_get(int argc, char **argv)
 static int
 cmd_evidence_export(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "request", required_argument, NULL, 'r' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "dir", required_argument, NULL, 'd' },
-		{ "by", required_argument, NULL, 'b' },
-		{ "reason", required_argument, NULL, 'y' },
-		{ NULL, 0, NULL, 0 }
-	};
+	static const char usage[] = "hanoinet evidence export --request ID "
+	    "--out DIR [--by WHO] [--reason WHY] [--dir DIR]";
 	struct hn_bundle_export x;
 	struct hn_bundle_summary sum;
 	struct hn_error err;
 	const char *dir = default_dir();
+	const struct hn_cli_opt opts[] = {
+		HN_OPT_REQ("request", &x.request_id),
+		HN_OPT_REQ("out", &x.out),
+		HN_OPT("dir", &dir),
+		HN_OPT("by", &x.actor),
+		HN_OPT("reason", &x.reason),
+		HN_OPT_END
+	};
 	struct node n;
-	int c, rc;
+	int rc;
 
 	memset(&x, 0, sizeof(x));
 	x.actor = default_actor();
 	x.reason = "";
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "r:o:d:b:y:", opts, NULL)) != -1) {
-		switch (c) {
-		case 'r': x.request_id = optarg; break;
-		case 'o': x.out = optarg; break;
-		case 'd': dir = optarg; break;
-		case 'b': x.actor = optarg; break;
-		case 'y': x.reason = optarg; break;
-		default:
-			return hn_cli_usage("usage: hanoinet evidence export "
-			    "--request ID --out DIR [--reason WHY]");
-		}
-	}
-	if (x.request_id == NULL || x.out == NULL || optind != argc)
-		return hn_cli_usage("usage: hanoinet evidence export --request ID "
-		    "--out DIR [--reason WHY]");
+	if ((rc = hn_cli_args(argc, argv, opts, 0, 0, usage, NULL)) !=
+	    HN_CLI_GO)
+		return rc;
 	if ((rc = node_open(&n, dir)) != 0)
 		return rc;
 	x.at = (int64_t)time(NULL);
@@ -696,40 +656,32 @@ cmd_evidence_export(int argc, char **argv)
 static int
 cmd_evidence_verify(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "key", required_argument, NULL, 'k' },
-		{ "name", required_argument, NULL, 'n' },
-		{ NULL, 0, NULL, 0 }
-	};
+	static const char usage[] = "hanoinet evidence verify DIR "
+	    "[--key 'ssh-ed25519 BASE64'] [--name NODE]";
 	struct hn_buf report = HN_BUF_INIT(16u << 20);
 	const char *key = NULL, *name = NULL;
-	int c, rc, problems = 0;
+	const struct hn_cli_opt opts[] = {
+		HN_OPT("key", &key),
+		HN_OPT("name", &name),
+		HN_OPT_END
+	};
+	int rc, problems = 0;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "k:n:", opts, NULL)) != -1) {
-		switch (c) {
-		case 'k': key = optarg; break;
-		case 'n': name = optarg; break;
-		default:
-			return hn_cli_usage("usage: hanoinet evidence verify DIR "
-			    "[--key 'ssh-ed25519 BASE64'] [--name NODE]");
-		}
-	}
-	if (optind != argc - 1)
-		return hn_cli_usage("usage: hanoinet evidence verify DIR "
-		    "[--key 'ssh-ed25519 BASE64'] [--name NODE]");
+	if ((rc = hn_cli_args(argc, argv, opts, 1, 1, usage, NULL)) !=
+	    HN_CLI_GO)
+		return rc;
 	if (hn_crypto_init() != 0)
 		return hn_cli_fail(1, "cannot initialise libsodium");
-	rc = hn_bundle_verify(argv[optind], key, name, &report, &problems);
+	rc = hn_bundle_verify(argv[1], key, name, &report, &problems);
 	if (report.data != NULL)
 		fputs(report.data, stdout);
 	hn_buf_release(&report);
 	if (rc == HN_ENOTFOUND)
 		return hn_cli_fail(2, "%s is not an evidence export",
-		    argv[optind]);
+		    argv[1]);
 	if (rc != 0)
 		return hn_cli_fail(1, "%d problem%s found in %s", problems,
-		    problems == 1 ? "" : "s", argv[optind]);
+		    problems == 1 ? "" : "s", argv[1]);
 	printf("all checks passed\n");
 	return 0;
 }
@@ -806,45 +758,34 @@ transfer_job(struct node *n, const struct hn_evidence_item *it,
 static int
 cmd_evidence_seal_for(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "request", required_argument, NULL, 'r' },
-		{ "name", required_argument, NULL, 'n' },
-		{ "recipient", required_argument, NULL, 'k' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "conditions", required_argument, NULL, 'C' },
-		{ "dir", required_argument, NULL, 'd' },
-		{ "by", required_argument, NULL, 'b' },
-		{ "reason", required_argument, NULL, 'y' },
-		{ NULL, 0, NULL, 0 }
-	};
+	static const char usage[] = "hanoinet evidence seal-for --request ID "
+	    "--name NAME --recipient VKEY --out FILE [--conditions TEXT] "
+	    "[--by WHO] [--reason WHY] [--dir DIR]";
 	const char *request = NULL, *name = NULL, *vkey = NULL, *out = NULL;
 	const char *cond = "", *dir = default_dir(), *actor = default_actor();
 	const char *why = "";
+	const struct hn_cli_opt opts[] = {
+		HN_OPT_REQ("request", &request),
+		HN_OPT_REQ("name", &name),
+		HN_OPT_REQ("recipient", &vkey),
+		HN_OPT_REQ("out", &out),
+		HN_OPT("conditions", &cond),
+		HN_OPT("dir", &dir),
+		HN_OPT("by", &actor),
+		HN_OPT("reason", &why),
+		HN_OPT_END
+	};
 	struct hn_note_verifier v;
 	struct hn_evidence_item it;
 	struct hn_error err;
 	char tmp[4200];
 	json_t *d = NULL;
 	struct node n;
-	int c, rc, fd;
+	int rc, fd;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "r:n:k:o:C:d:b:y:", opts,
-	    NULL)) != -1) {
-		switch (c) {
-		case 'r': request = optarg; break;
-		case 'n': name = optarg; break;
-		case 'k': vkey = optarg; break;
-		case 'o': out = optarg; break;
-		case 'C': cond = optarg; break;
-		case 'd': dir = optarg; break;
-		case 'b': actor = optarg; break;
-		case 'y': why = optarg; break;
-		default: goto usage;
-		}
-	}
-	if (request == NULL || name == NULL || vkey == NULL || out == NULL)
-		goto usage;
+	if ((rc = hn_cli_args(argc, argv, opts, 0, 0, usage, NULL)) !=
+	    HN_CLI_GO)
+		return rc;
 	hn_error_clear(&err);
 	if (hn_note_verifier_parse(&v, vkey, strlen(vkey), &err) != 0 ||
 	    v.type != HN_NOTE_ED25519)
@@ -894,9 +835,6 @@ done:
 	json_decref(d);
 	node_close(&n);
 	return rc;
-usage:
-	return hn_cli_usage("usage: hanoinet evidence seal-for --request ID "
-	    "--name NAME --recipient VKEY --out FILE [--conditions TEXT]");
 }
 
 struct receive_args {
@@ -941,18 +879,21 @@ receive_tx(struct hn_db *db, void *arg, struct hn_error *err)
 static int
 cmd_evidence_receive(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "request", required_argument, NULL, 'r' },
-		{ "name", required_argument, NULL, 'n' },
-		{ "sha256", required_argument, NULL, 's' },
-		{ "from", required_argument, NULL, 'f' },
-		{ "conditions", required_argument, NULL, 'C' },
-		{ "dir", required_argument, NULL, 'd' },
-		{ "by", required_argument, NULL, 'b' },
-		{ NULL, 0, NULL, 0 }
-	};
+	static const char usage[] = "hanoinet evidence receive FILE --request "
+	    "ID --name NAME --sha256 HEX --from NODE [--conditions TEXT] "
+	    "[--by WHO] [--dir DIR]";
 	const char *request = NULL, *name = NULL, *sha = NULL, *from = NULL;
 	const char *cond = "", *dir = default_dir(), *actor = default_actor();
+	const struct hn_cli_opt opts[] = {
+		HN_OPT_REQ("request", &request),
+		HN_OPT_REQ("name", &name),
+		HN_OPT_REQ("sha256", &sha),
+		HN_OPT_REQ("from", &from),
+		HN_OPT("conditions", &cond),
+		HN_OPT("dir", &dir),
+		HN_OPT("by", &actor),
+		HN_OPT_END
+	};
 	struct hn_intake_result res;
 	struct hn_evidence_item it;
 	struct hn_error err;
@@ -961,28 +902,22 @@ cmd_evidence_receive(int argc, char **argv)
 	char pkhex[65];
 	json_t *d = NULL;
 	struct node n;
-	int c, rc, fd, existed = 0;
+	int rc, fd, existed = 0;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "r:n:s:f:C:d:b:", opts,
-	    NULL)) != -1) {
-		switch (c) {
-		case 'r': request = optarg; break;
-		case 'n': name = optarg; break;
-		case 's': sha = optarg; break;
-		case 'f': from = optarg; break;
-		case 'C': cond = optarg; break;
-		case 'd': dir = optarg; break;
-		case 'b': actor = optarg; break;
-		default: goto usage;
-		}
-	}
-	if (optind != argc - 1 || request == NULL || name == NULL ||
-	    sha == NULL || from == NULL || hn_blob_addr_valid(sha) != 0 ||
-	    strlen(from) > HN_EV_WHO_MAX || strlen(cond) > HN_EV_TEXT_MAX)
-		goto usage;
-	if ((fd = open(argv[optind], O_RDONLY | O_CLOEXEC)) < 0)
-		return hn_cli_fail(2, "%s: %s", argv[optind], strerror(errno));
+	if ((rc = hn_cli_args(argc, argv, opts, 1, 1, usage, NULL)) !=
+	    HN_CLI_GO)
+		return rc;
+	if (hn_blob_addr_valid(sha) != 0)
+		return hn_cli_usage("--sha256 must be 64 lowercase hex digits\n"
+		    "usage: %s", usage);
+	if (strlen(from) > HN_EV_WHO_MAX)
+		return hn_cli_usage("--from is longer than %d bytes\nusage: %s",
+		    HN_EV_WHO_MAX, usage);
+	if (strlen(cond) > HN_EV_TEXT_MAX)
+		return hn_cli_usage("--conditions is longer than %d bytes\n"
+		    "usage: %s", HN_EV_TEXT_MAX, usage);
+	if ((fd = open(argv[1], O_RDONLY | O_CLOEXEC)) < 0)
+		return hn_cli_fail(2, "%s: %s", argv[1], strerror(errno));
 	if ((rc = node_open(&n, dir)) != 0) {
 		close(fd);
 		return rc;
@@ -1028,41 +963,33 @@ done:
 	json_decref(d);
 	node_close(&n);
 	return rc;
-usage:
-	return hn_cli_usage("usage: hanoinet evidence receive FILE --request ID "
-	    "--name NAME --sha256 HEX --from NODE [--conditions TEXT]");
 }
 
 /* consent --request ID --name NAME --ref TEXT: the sender's authorisation. */
 static int
 cmd_evidence_consent(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "request", required_argument, NULL, 'r' },
-		{ "name", required_argument, NULL, 'n' },
-		{ "ref", required_argument, NULL, 'f' },
-		{ "dir", required_argument, NULL, 'd' },
-		{ NULL, 0, NULL, 0 }
-	};
+	static const char usage[] = "hanoinet evidence consent --request ID "
+	    "--name NAME --ref TEXT [--dir DIR]";
 	const char *request = NULL, *name = NULL, *ref = NULL;
 	const char *dir = default_dir();
+	const struct hn_cli_opt opts[] = {
+		HN_OPT_REQ("request", &request),
+		HN_OPT_REQ("name", &name),
+		HN_OPT_REQ("ref", &ref),
+		HN_OPT("dir", &dir),
+		HN_OPT_END
+	};
 	struct hn_evidence_item it;
 	struct node n;
-	int c, rc;
+	int rc;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "r:n:f:d:", opts, NULL)) != -1) {
-		switch (c) {
-		case 'r': request = optarg; break;
-		case 'n': name = optarg; break;
-		case 'f': ref = optarg; break;
-		case 'd': dir = optarg; break;
-		default: goto usage;
-		}
-	}
-	if (request == NULL || name == NULL || ref == NULL || ref[0] == '\0' ||
-	    strlen(ref) > HN_EV_TEXT_MAX)
-		goto usage;
+	if ((rc = hn_cli_args(argc, argv, opts, 0, 0, usage, NULL)) !=
+	    HN_CLI_GO)
+		return rc;
+	if (ref[0] == '\0' || strlen(ref) > HN_EV_TEXT_MAX)
+		return hn_cli_usage("--ref must be 1 to %d bytes\nusage: %s",
+		    HN_EV_TEXT_MAX, usage);
 	if ((rc = node_open(&n, dir)) != 0)
 		return rc;
 	if ((rc = find_item(&n, request, name, &it)) == 0 &&
@@ -1070,9 +997,6 @@ cmd_evidence_consent(int argc, char **argv)
 		rc = hn_cli_fail(1, "cannot record: %s", hn_strerror(rc));
 	node_close(&n);
 	return rc;
-usage:
-	return hn_cli_usage("usage: hanoinet evidence consent --request ID "
-	    "--name NAME --ref TEXT");
 }
 
 /* YYYY-MM-DD (UTC midnight) to seconds; -1 if malformed. */
@@ -1093,33 +1017,28 @@ parse_day(const char *s)
 static int
 cmd_evidence_retain(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "request", required_argument, NULL, 'r' },
-		{ "name", required_argument, NULL, 'n' },
-		{ "until", required_argument, NULL, 'u' },
-		{ "dir", required_argument, NULL, 'd' },
-		{ NULL, 0, NULL, 0 }
-	};
+	static const char usage[] = "hanoinet evidence retain --request ID "
+	    "--name NAME --until YYYY-MM-DD [--dir DIR]";
 	const char *request = NULL, *name = NULL, *until = NULL;
 	const char *dir = default_dir();
+	const struct hn_cli_opt opts[] = {
+		HN_OPT_REQ("request", &request),
+		HN_OPT_REQ("name", &name),
+		HN_OPT_REQ("until", &until),
+		HN_OPT("dir", &dir),
+		HN_OPT_END
+	};
 	struct hn_evidence_item it;
 	struct node n;
 	int64_t t;
-	int c, rc;
+	int rc;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "r:n:u:d:", opts, NULL)) != -1) {
-		switch (c) {
-		case 'r': request = optarg; break;
-		case 'n': name = optarg; break;
-		case 'u': until = optarg; break;
-		case 'd': dir = optarg; break;
-		default: goto usage;
-		}
-	}
-	if (request == NULL || name == NULL || until == NULL ||
-	    (t = parse_day(until)) < 0)
-		goto usage;
+	if ((rc = hn_cli_args(argc, argv, opts, 0, 0, usage, NULL)) !=
+	    HN_CLI_GO)
+		return rc;
+	if ((t = parse_day(until)) < 0)
+		return hn_cli_usage("--until %s: not a date YYYY-MM-DD\n"
+		    "usage: %s", until, usage);
 	if ((rc = node_open(&n, dir)) != 0)
 		return rc;
 	if ((rc = find_item(&n, request, name, &it)) == 0 &&
@@ -1127,9 +1046,6 @@ cmd_evidence_retain(int argc, char **argv)
 		rc = hn_cli_fail(1, "cannot record: %s", hn_strerror(rc));
 	node_close(&n);
 	return rc;
-usage:
-	return hn_cli_usage("usage: hanoinet evidence retain --request ID "
-	    "--name NAME --until YYYY-MM-DD");
 }
 
 struct delete_args {
@@ -1162,37 +1078,32 @@ delete_tx(struct hn_db *db, void *arg, struct hn_error *err)
 static int
 cmd_evidence_delete(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "request", required_argument, NULL, 'r' },
-		{ "name", required_argument, NULL, 'n' },
-		{ "reason", required_argument, NULL, 'y' },
-		{ "dir", required_argument, NULL, 'd' },
-		{ "by", required_argument, NULL, 'b' },
-		{ NULL, 0, NULL, 0 }
-	};
+	static const char usage[] = "hanoinet evidence delete --request ID "
+	    "--name NAME --reason WHY [--by WHO] [--dir DIR]";
 	const char *request = NULL, *name = NULL, *why = NULL;
 	const char *dir = default_dir(), *actor = default_actor();
+	const struct hn_cli_opt opts[] = {
+		HN_OPT_REQ("request", &request),
+		HN_OPT_REQ("name", &name),
+		HN_OPT_REQ("reason", &why),
+		HN_OPT("dir", &dir),
+		HN_OPT("by", &actor),
+		HN_OPT_END
+	};
 	struct hn_evidence_item it;
 	struct hn_error err;
 	struct delete_args da;
 	char path[HN_BLOB_PATH_MAX];
 	int64_t now = (int64_t)time(NULL), refs = 0;
 	struct node n;
-	int c, rc;
+	int rc;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "r:n:y:d:b:", opts, NULL)) != -1) {
-		switch (c) {
-		case 'r': request = optarg; break;
-		case 'n': name = optarg; break;
-		case 'y': why = optarg; break;
-		case 'd': dir = optarg; break;
-		case 'b': actor = optarg; break;
-		default: goto usage;
-		}
-	}
-	if (request == NULL || name == NULL || why == NULL || why[0] == '\0')
-		goto usage;
+	if ((rc = hn_cli_args(argc, argv, opts, 0, 0, usage, NULL)) !=
+	    HN_CLI_GO)
+		return rc;
+	if (why[0] == '\0')
+		return hn_cli_usage("--reason must not be empty\nusage: %s",
+		    usage);
 	if ((rc = node_open(&n, dir)) != 0)
 		return rc;
 	if ((rc = find_item(&n, request, name, &it)) != 0)
@@ -1226,9 +1137,6 @@ cmd_evidence_delete(int argc, char **argv)
 done:
 	node_close(&n);
 	return rc;
-usage:
-	return hn_cli_usage("usage: hanoinet evidence delete --request ID "
-	    "--name NAME --reason WHY");
 }
 
 /*

@@ -17,41 +17,6 @@
 #include "util/file.h"
 
 int
-log_args(int argc, char **argv, const struct log_opt *opts, const char **pos,
-    int min_pos, int npos, const char *usage)
-{
-	const struct log_opt *o;
-	int i, np = 0;
-
-	for (o = opts; o != NULL && o->name != NULL; o++)
-		*o->val = NULL;
-	for (i = 1; i < argc; i++) {
-		if (strncmp(argv[i], "--", 2) == 0 && argv[i][2] != '\0') {
-			for (o = opts; o != NULL && o->name != NULL; o++)
-				if (strcmp(o->name, argv[i] + 2) == 0)
-					break;
-			if (o == NULL || o->name == NULL)
-				return hn_cli_usage("unknown option %s\nusage: %s",
-				    argv[i], usage);
-			if (i + 1 >= argc)
-				return hn_cli_usage("option %s needs a value\n"
-				    "usage: %s", argv[i], usage);
-			*o->val = argv[++i];
-			continue;
-		}
-		if (np >= npos)
-			return hn_cli_usage("too many arguments\nusage: %s",
-			    usage);
-		pos[np++] = argv[i];
-	}
-	if (np < min_pos)
-		return hn_cli_usage("missing arguments\nusage: %s", usage);
-	for (i = np; i < npos; i++)
-		pos[i] = NULL;
-	return 0;
-}
-
-int
 log_u64(const char *s, const char *what, uint64_t *v)
 {
 	char *end;
@@ -201,22 +166,27 @@ cmd_verify_inclusion(int argc, char **argv)
 {
 	static const char usage[] = "hanoinet log verify-inclusion --size N "
 	    "--index I --leaf-hash HEX --root HEX PROOFFILE";
-	const char *size_s, *index_s, *leaf_s, *root_s, *pos[1];
-	const struct log_opt opts[] = { { "size", &size_s },
-		{ "index", &index_s }, { "leaf-hash", &leaf_s },
-		{ "root", &root_s }, { NULL, NULL } };
+	const char *size_s = NULL, *index_s = NULL, *leaf_s = NULL;
+	const char *root_s = NULL;
+	const struct hn_cli_opt opts[] = {
+		HN_OPT("size", &size_s),
+		HN_OPT("index", &index_s),
+		HN_OPT("leaf-hash", &leaf_s),
+		HN_OPT("root", &root_s),
+		HN_OPT_END
+	};
 	uint8_t proof[HN_MERKLE_PROOF_MAX][32], leaf[32], root[32];
 	struct hn_sha256 h;
 	uint64_t size, index;
 	size_t n;
 	int r;
 
-	if ((r = log_args(argc, argv, opts, pos, 1, 1, usage)) != 0 ||
+	if ((r = hn_cli_args(argc, argv, opts, 1, 1, usage, NULL)) != HN_CLI_GO ||
 	    (r = log_u64(size_s, "--size", &size)) != 0 ||
 	    (r = log_u64(index_s, "--index", &index)) != 0 ||
 	    (r = log_hash(leaf_s, "--leaf-hash", leaf)) != 0 ||
 	    (r = log_hash(root_s, "--root", root)) != 0 ||
-	    (r = log_proof(pos[0], proof, &n)) != 0)
+	    (r = log_proof(argv[1], proof, &n)) != 0)
 		return r;
 	if (index >= size)
 		return hn_cli_fail(1, "index %s is not below size %s", index_s,
@@ -240,21 +210,26 @@ cmd_verify_consistency(int argc, char **argv)
 {
 	static const char usage[] = "hanoinet log verify-consistency --size1 A "
 	    "--size2 B --root1 HEX --root2 HEX PROOFFILE";
-	const char *s1_s, *s2_s, *r1_s, *r2_s, *pos[1];
-	const struct log_opt opts[] = { { "size1", &s1_s }, { "size2", &s2_s },
-		{ "root1", &r1_s }, { "root2", &r2_s }, { NULL, NULL } };
+	const char *s1_s = NULL, *s2_s = NULL, *r1_s = NULL, *r2_s = NULL;
+	const struct hn_cli_opt opts[] = {
+		HN_OPT("size1", &s1_s),
+		HN_OPT("size2", &s2_s),
+		HN_OPT("root1", &r1_s),
+		HN_OPT("root2", &r2_s),
+		HN_OPT_END
+	};
 	uint8_t proof[HN_MERKLE_PROOF_MAX][32], r1[32], r2[32];
 	struct hn_sha256 h;
 	uint64_t s1, s2;
 	size_t n;
 	int r;
 
-	if ((r = log_args(argc, argv, opts, pos, 1, 1, usage)) != 0 ||
+	if ((r = hn_cli_args(argc, argv, opts, 1, 1, usage, NULL)) != HN_CLI_GO ||
 	    (r = log_u64(s1_s, "--size1", &s1)) != 0 ||
 	    (r = log_u64(s2_s, "--size2", &s2)) != 0 ||
 	    (r = log_hash(r1_s, "--root1", r1)) != 0 ||
 	    (r = log_hash(r2_s, "--root2", r2)) != 0 ||
-	    (r = log_proof(pos[0], proof, &n)) != 0)
+	    (r = log_proof(argv[1], proof, &n)) != 0)
 		return r;
 	if (s1 == 0)
 		return hn_cli_fail(1, "a consistency proof from the empty tree "

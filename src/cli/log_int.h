@@ -16,19 +16,6 @@
 #define LOG_FILE_MAX (256u << 20) /* leaf files: 256 MiB */
 #define LOG_KEY_MAX 4096          /* key files */
 
-/* One "--name value" option; *val stays NULL when absent. */
-struct log_opt {
-	const char *name;
-	const char **val;
-};
-
-/*
- * Parses argv[1..argc) into options and at most npos positionals (exactly
- * npos unless min_pos < npos). Returns 0 or 2 (usage printed).
- */
-int log_args(int argc, char **argv, const struct log_opt *opts,
-    const char **pos, int min_pos, int npos, const char *usage);
-
 /* Strict unsigned decimal. 0 or 2 (error printed, names `what`). */
 int log_u64(const char *s, const char *what, uint64_t *v);
 /* 64 hex digits (either case). 0 or 2. */

@@ -51,11 +51,10 @@ merkle_root(int argc, char **argv)
 	struct hn_merkle_mem t;
 	struct hn_sha256 h;
 	uint8_t root[32];
-	const char *pos[1];
 	int r;
 
-	if ((r = log_args(argc, argv, NULL, pos, 1, 1, usage)) != 0 ||
-	    (r = load_tree(pos[0], &h, &t)) != 0)
+	if ((r = hn_cli_args(argc, argv, NULL, 1, 1, usage, NULL)) != HN_CLI_GO ||
+	    (r = load_tree(argv[1], &h, &t)) != 0)
 		return r;
 	r = hn_merkle_root(hn_merkle_mem_get, &t, &h, t.size, root);
 	free_tree(&h, &t);
@@ -71,9 +70,12 @@ merkle_checkpoint(int argc, char **argv)
 {
 	static const char usage[] = "hanoinet log merkle checkpoint --origin "
 	    "ORIGIN --key KEYFILE FILE";
-	const char *origin, *keyfile, *pos[1];
-	const struct log_opt opts[] = { { "origin", &origin },
-		{ "key", &keyfile }, { NULL, NULL } };
+	const char *origin = NULL, *keyfile = NULL;
+	const struct hn_cli_opt opts[] = {
+		HN_OPT_REQ("origin", &origin),
+		HN_OPT_REQ("key", &keyfile),
+		HN_OPT_END
+	};
 	struct hn_buf key, body = HN_BUF_INIT(8192), note = HN_BUF_INIT(8192);
 	struct hn_note_signer s;
 	struct hn_checkpoint c;
@@ -83,11 +85,8 @@ merkle_checkpoint(int argc, char **argv)
 	int r;
 
 	memset(&s, 0, sizeof(s));
-	if ((r = log_args(argc, argv, opts, pos, 1, 1, usage)) != 0)
+	if ((r = hn_cli_args(argc, argv, opts, 1, 1, usage, NULL)) != HN_CLI_GO)
 		return r;
-	if (origin == NULL || keyfile == NULL)
-		return hn_cli_usage("--origin and --key are required\nusage: %s",
-		    usage);
 	if (strlen(origin) == 0 || strlen(origin) > HN_ORIGIN_MAX ||
 	    strchr(origin, '\n') != NULL)
 		return hn_cli_usage("the origin must be one non-empty line of "
@@ -102,7 +101,7 @@ merkle_checkpoint(int argc, char **argv)
 		hn_note_signer_wipe(&s);
 		return hn_cli_fail(2, "%s: not an Ed25519 note key", keyfile);
 	}
-	if ((r = load_tree(pos[0], &h, &t)) != 0) {
+	if ((r = load_tree(argv[1], &h, &t)) != 0) {
 		hn_note_signer_wipe(&s);
 		return r;
 	}
@@ -130,18 +129,17 @@ merkle_inclusion(int argc, char **argv)
 	uint8_t proof[HN_MERKLE_PROOF_MAX][32];
 	struct hn_merkle_mem t;
 	struct hn_sha256 h;
-	const char *pos[2];
 	uint64_t index;
 	size_t n;
 	int r;
 
-	if ((r = log_args(argc, argv, NULL, pos, 2, 2, usage)) != 0 ||
-	    (r = log_u64(pos[1], "INDEX", &index)) != 0 ||
-	    (r = load_tree(pos[0], &h, &t)) != 0)
+	if ((r = hn_cli_args(argc, argv, NULL, 2, 2, usage, NULL)) != HN_CLI_GO ||
+	    (r = log_u64(argv[2], "INDEX", &index)) != 0 ||
+	    (r = load_tree(argv[1], &h, &t)) != 0)
 		return r;
 	if (index >= t.size) {
 		r = hn_cli_fail(2, "index %s is out of range: %s has %llu "
-		    "leaves", pos[1], pos[0], (unsigned long long)t.size);
+		    "leaves", argv[2], argv[1], (unsigned long long)t.size);
 	} else if ((r = hn_merkle_inclusion_proof(hn_merkle_mem_get, &t, &h,
 	    index, t.size, proof, HN_MERKLE_PROOF_MAX, &n)) != 0) {
 		r = hn_cli_fail(2, "cannot make the proof: %s", hn_strerror(r));
@@ -160,19 +158,18 @@ merkle_consistency(int argc, char **argv)
 	uint8_t proof[HN_MERKLE_PROOF_MAX][32];
 	struct hn_merkle_mem t;
 	struct hn_sha256 h;
-	const char *pos[2];
 	uint64_t size1;
 	size_t n;
 	int r;
 
-	if ((r = log_args(argc, argv, NULL, pos, 2, 2, usage)) != 0 ||
-	    (r = log_u64(pos[1], "SIZE1", &size1)) != 0 ||
-	    (r = load_tree(pos[0], &h, &t)) != 0)
+	if ((r = hn_cli_args(argc, argv, NULL, 2, 2, usage, NULL)) != HN_CLI_GO ||
+	    (r = log_u64(argv[2], "SIZE1", &size1)) != 0 ||
+	    (r = load_tree(argv[1], &h, &t)) != 0)
 		return r;
 	if (size1 == 0 || size1 > t.size) {
 		r = hn_cli_fail(2, "SIZE1 %s is out of range: it must be "
-		    "between 1 and the %llu leaves of %s", pos[1],
-		    (unsigned long long)t.size, pos[0]);
+		    "between 1 and the %llu leaves of %s", argv[2],
+		    (unsigned long long)t.size, argv[1]);
 	} else if ((r = hn_merkle_consistency_proof(hn_merkle_mem_get, &t, &h,
 	    size1, t.size, proof, HN_MERKLE_PROOF_MAX, &n)) != 0) {
 		r = hn_cli_fail(2, "cannot make the proof: %s", hn_strerror(r));

@@ -118,13 +118,16 @@ int
 log_cmd_checkpoint(int argc, char **argv)
 {
 	static const char usage[] = "hanoinet log checkpoint [--dir DIR]";
-	const char *dir;
-	const struct log_opt opts[] = { { "dir", &dir }, { NULL, NULL } };
+	const char *dir = NULL;
+	const struct hn_cli_opt opts[] = {
+		HN_OPT("dir", &dir),
+		HN_OPT_END
+	};
 	struct hn_buf note = HN_BUF_INIT(65536);
 	struct node n;
 	int r;
 
-	if ((r = log_args(argc, argv, opts, NULL, 0, 0, usage)) != 0 ||
+	if ((r = hn_cli_args(argc, argv, opts, 0, 0, usage, NULL)) != HN_CLI_GO ||
 	    (r = node_open(&n, dir, NULL, 1)) != 0)
 		return r;
 	if ((r = hn_ledger_checkpoint(n.l, &note)) != 0)
@@ -142,9 +145,13 @@ log_cmd_prove(int argc, char **argv)
 {
 	static const char usage[] =
 	    "hanoinet log prove INDEX [--size N] [--dir DIR] [--vkey VKEY]";
-	const char *dir, *size_s, *vkey, *pos[1];
-	const struct log_opt opts[] = { { "dir", &dir }, { "size", &size_s },
-		{ "vkey", &vkey }, { NULL, NULL } };
+	const char *dir = NULL, *size_s = NULL, *vkey = NULL;
+	const struct hn_cli_opt opts[] = {
+		HN_OPT("dir", &dir),
+		HN_OPT("size", &size_s),
+		HN_OPT("vkey", &vkey),
+		HN_OPT_END
+	};
 	uint8_t proof[HN_MERKLE_PROOF_MAX][32], root[32], leaf[32];
 	struct hn_buf entry = HN_BUF_INIT(HN_LEDGER_ENTRY_MAX + 1);
 	struct hn_sha256 h = { NULL };
@@ -154,8 +161,8 @@ log_cmd_prove(int argc, char **argv)
 	size_t np;
 	int r;
 
-	if ((r = log_args(argc, argv, opts, pos, 1, 1, usage)) != 0 ||
-	    (r = log_u64(pos[0], "INDEX", &index)) != 0 ||
+	if ((r = hn_cli_args(argc, argv, opts, 1, 1, usage, NULL)) != HN_CLI_GO ||
+	    (r = log_u64(argv[1], "INDEX", &index)) != 0 ||
 	    (size_s != NULL && (r = log_u64(size_s, "--size", &size)) != 0) ||
 	    (r = node_open(&n, dir, vkey, 0)) != 0)
 		return r;
@@ -163,7 +170,7 @@ log_cmd_prove(int argc, char **argv)
 		size = hn_ledger_size(n.l);
 	if (index >= size || size > hn_ledger_size(n.l)) {
 		r = hn_cli_fail(2, "index %s / size %llu out of range: the log "
-		    "has %llu entries", pos[0], (unsigned long long)size,
+		    "has %llu entries", argv[1], (unsigned long long)size,
 		    (unsigned long long)hn_ledger_size(n.l));
 		goto out;
 	}
@@ -395,9 +402,13 @@ log_cmd_verify(int argc, char **argv)
 {
 	static const char usage[] = "hanoinet log verify [--dir DIR] "
 	    "[--vkey VKEY] | --tiles EXPORTDIR --vkey VKEY";
-	const char *dir, *vkey, *tiles;
-	const struct log_opt opts[] = { { "dir", &dir }, { "vkey", &vkey },
-		{ "tiles", &tiles }, { NULL, NULL } };
+	const char *dir = NULL, *vkey = NULL, *tiles = NULL;
+	const struct hn_cli_opt opts[] = {
+		HN_OPT("dir", &dir),
+		HN_OPT("vkey", &vkey),
+		HN_OPT("tiles", &tiles),
+		HN_OPT_END
+	};
 	struct hn_buf note = HN_BUF_INIT(65536);
 	struct hn_checkpoint c;
 	struct hn_error err;
@@ -405,7 +416,7 @@ log_cmd_verify(int argc, char **argv)
 	struct node n;
 	int r;
 
-	if ((r = log_args(argc, argv, opts, NULL, 0, 0, usage)) != 0)
+	if ((r = hn_cli_args(argc, argv, opts, 0, 0, usage, NULL)) != HN_CLI_GO)
 		return r;
 	if (tiles != NULL)
 		return verify_tiles(tiles, vkey);
@@ -493,8 +504,11 @@ int
 log_cmd_append(int argc, char **argv)
 {
 	static const char usage[] = "hanoinet log append [--dir DIR] FILE";
-	const char *dir, *pos[1];
-	const struct log_opt opts[] = { { "dir", &dir }, { NULL, NULL } };
+	const char *dir = NULL;
+	const struct hn_cli_opt opts[] = {
+		HN_OPT("dir", &dir),
+		HN_OPT_END
+	};
 	struct append_args a;
 	struct hn_error err;
 	struct hn_buf b;
@@ -502,9 +516,9 @@ log_cmd_append(int argc, char **argv)
 	uint64_t k;
 	int r;
 
-	if ((r = log_args(argc, argv, opts, pos, 1, 1, usage)) != 0)
+	if ((r = hn_cli_args(argc, argv, opts, 1, 1, usage, NULL)) != HN_CLI_GO)
 		return r;
-	if ((r = log_read(pos[0], LOG_FILE_MAX, &b)) != 0)
+	if ((r = log_read(argv[1], LOG_FILE_MAX, &b)) != 0)
 		return r;
 	if ((r = node_open1(&n, dir, NULL, 1, 1)) != 0) {
 		node_close(&n);
@@ -575,8 +589,11 @@ int
 log_cmd_export(int argc, char **argv)
 {
 	static const char usage[] = "hanoinet log export [--dir DIR] OUTDIR";
-	const char *dir, *pos[1];
-	const struct log_opt opts[] = { { "dir", &dir }, { NULL, NULL } };
+	const char *dir = NULL;
+	const struct hn_cli_opt opts[] = {
+		HN_OPT("dir", &dir),
+		HN_OPT_END
+	};
 	struct hn_buf note = HN_BUF_INIT(65536), tile = HN_BUF_INIT(1 << 25);
 	char path[4096], rel[HN_TILE_PATH_MAX];
 	struct hn_checkpoint c;
@@ -585,7 +602,7 @@ log_cmd_export(int argc, char **argv)
 	uint64_t files = 0;
 	int level, r;
 
-	if ((r = log_args(argc, argv, opts, pos, 1, 1, usage)) != 0 ||
+	if ((r = hn_cli_args(argc, argv, opts, 1, 1, usage, NULL)) != HN_CLI_GO ||
 	    (r = node_open(&n, dir, NULL, 1)) != 0)
 		return r;
 	if ((r = hn_ledger_checkpoint(n.l, &note)) != 0) {
@@ -611,7 +628,7 @@ log_cmd_export(int argc, char **argv)
 			struct stat st;
 			if (hn_tile_path(rel, sizeof(rel), level, idx, w) != 0 ||
 			    (size_t)snprintf(path, sizeof(path), "%s/%s",
-			    pos[0], rel) >= sizeof(path)) {
+			    argv[1], rel) >= sizeof(path)) {
 				r = hn_cli_fail(2, "path too long");
 				goto out;
 			}
@@ -628,14 +645,14 @@ log_cmd_export(int argc, char **argv)
 			files++;
 		}
 	}
-	if ((size_t)snprintf(path, sizeof(path), "%s/checkpoint", pos[0]) >=
+	if ((size_t)snprintf(path, sizeof(path), "%s/checkpoint", argv[1]) >=
 	    sizeof(path) || hn_file_write_atomic(path, note.data, note.len,
 	    0644) != 0) {
-		r = hn_cli_fail(2, "cannot write %s/checkpoint", pos[0]);
+		r = hn_cli_fail(2, "cannot write %s/checkpoint", argv[1]);
 		goto out;
 	}
 	printf("exported checkpoint %llu and %llu tiles to %s\n",
-	    (unsigned long long)c.size, (unsigned long long)files, pos[0]);
+	    (unsigned long long)c.size, (unsigned long long)files, argv[1]);
 	r = 0;
 out:
 	hn_buf_release(&note);

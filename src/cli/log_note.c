@@ -21,29 +21,30 @@ note_sign(int argc, char **argv)
 {
 	static const char usage[] =
 	    "hanoinet log note sign --key KEYFILE NOTEFILE";
-	const char *keyfile, *pos[1];
-	const struct log_opt opts[] = { { "key", &keyfile }, { NULL, NULL } };
+	const char *keyfile = NULL;
+	const struct hn_cli_opt opts[] = {
+		HN_OPT_REQ("key", &keyfile),
+		HN_OPT_END
+	};
 	struct hn_buf key, text, out = HN_BUF_INIT(2 * HN_NOTE_MAX);
 	struct hn_note_signer s;
 	struct hn_error err;
 	int r;
 
-	if ((r = log_args(argc, argv, opts, pos, 1, 1, usage)) != 0)
+	if ((r = hn_cli_args(argc, argv, opts, 1, 1, usage, NULL)) != HN_CLI_GO)
 		return r;
-	if (keyfile == NULL)
-		return hn_cli_usage("--key is required\nusage: %s", usage);
 	if ((r = log_read(keyfile, LOG_KEY_MAX, &key)) != 0)
 		return r;
 	r = hn_note_signer_parse(&s, key.data, key.len, &err);
 	hn_buf_release_secret(&key);
 	if (r != 0)
 		return hn_cli_fail(2, "%s: %s", keyfile, err.message);
-	if ((r = log_read(pos[0], HN_NOTE_MAX, &text)) != 0) {
+	if ((r = log_read(argv[1], HN_NOTE_MAX, &text)) != 0) {
 		hn_note_signer_wipe(&s);
 		return r;
 	}
 	if (hn_note_sign(&out, text.data, text.len, &s, 1, &err) != 0)
-		r = hn_cli_fail(2, "%s: %s", pos[0], err.message);
+		r = hn_cli_fail(2, "%s: %s", argv[1], err.message);
 	else
 		fwrite(out.data, 1, out.len, stdout);
 	hn_note_signer_wipe(&s);
@@ -115,34 +116,26 @@ note_keygen(int argc, char **argv)
 {
 	static const char usage[] = "hanoinet log note keygen NAME "
 	    "[--out KEYFILE (default signing.key)] [--cosigner]";
-	const char *out, *pos[1] = { NULL };
+	const char *out = "signing.key";
+	int cosigner = 0;
+	const struct hn_cli_opt opts[] = {
+		HN_OPT("out", &out),
+		HN_OPT_FLAG("cosigner", &cosigner),
+		HN_OPT_END
+	};
 	struct hn_buf sk = HN_BUF_INIT(LOG_KEY_MAX), vk = HN_BUF_INIT(1024);
 	struct hn_note_signer s;
 	struct hn_note_verifier v;
 	struct hn_error err;
-	uint8_t type = HN_NOTE_ED25519;
-	int i, r, fd = -1, np = 0;
+	uint8_t type;
+	int r, fd = -1;
 	ssize_t w;
 
-	out = "signing.key";
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--cosigner") == 0) {
-			type = HN_NOTE_COSIG_V1;
-		} else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
-			out = argv[++i];
-		} else if (strncmp(argv[i], "--", 2) == 0) {
-			return hn_cli_usage("bad option %s\nusage: %s", argv[i],
-			    usage);
-		} else if (np++ == 0) {
-			pos[0] = argv[i];
-		} else {
-			return hn_cli_usage("too many arguments\nusage: %s",
-			    usage);
-		}
-	}
-	if (np != 1)
-		return hn_cli_usage("usage: %s", usage);
-	if (hn_note_signer_generate(&s, pos[0], type, &err) != 0)
+	if ((r = hn_cli_args(argc, argv, opts, 1, 1, usage, NULL)) !=
+	    HN_CLI_GO)
+		return r;
+	type = cosigner ? HN_NOTE_COSIG_V1 : HN_NOTE_ED25519;
+	if (hn_note_signer_generate(&s, argv[1], type, &err) != 0)
 		return hn_cli_usage("%s", err.message);
 	if ((r = hn_note_signer_format(&s, &sk)) != 0 ||
 	    (r = hn_buf_adds(&sk, "\n")) != 0) {
