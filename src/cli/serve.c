@@ -186,6 +186,8 @@ cmd_serve(int argc, char **argv)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	/* never die of a peer gone: MHD and libcurl send with MSG_NOSIGNAL,
+	 * any other write to a closed socket gets EPIPE */
 	signal(SIGPIPE, SIG_IGN);
 	/* Two malloc arenas, no heap churn per message (util/mem.h); the
 	 * periodic trim in serve_loop keeps the idle node small (< 20 MB

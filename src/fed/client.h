@@ -15,7 +15,10 @@
  *   HN_TRUST_SYSTEM chain to the system's CAs, host name checked.
  *   HN_TRUST_NONE   no check (only for content that is signed anyway).
  * Every request is bounded: the response by the caller's buffer (its max),
- * the time by timeout_ms. TLS 1.2 at least, HTTPS only.
+ * the time by timeout_ms. TLS 1.2 at least, HTTPS only. A peer that
+ * closes the connection is HN_ENET, never SIGPIPE (libcurl sends with
+ * MSG_NOSIGNAL; tests/unit/test_client checks it with SIGPIPE's default
+ * action).
  *
  * A struct hn_client keeps one libcurl handle, and so one kept-alive TLS
  * connection, to one base URL; use it from one thread at a time. Call

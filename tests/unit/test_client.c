@@ -5,7 +5,14 @@
  * sent), CA file with the host name, no trust, the client certificate
  * seen by the server, the bearer token, a body streamed from a file range,
  * the response bound, one kept-alive connection that is dropped when the
- * pins change, and bad options.
+ * pins change, a peer that closes while the client still sends, and bad
+ * options.
+ *
+ * SIGPIPE: the server thread blocks it (its OpenSSL writes with write(2),
+ * and a client that gives up on /big closes a socket it still writes to);
+ * the client runs in the main thread with the default action, so a write
+ * of the library to a closed socket that raised SIGPIPE would kill the
+ * test (libcurl sends with MSG_NOSIGNAL).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,6 +29,7 @@
 #include <openssl/x509v3.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,6 +132,8 @@ serve_one(struct srv *s, SSL *ssl)
 			break;
 	}
 	snprintf(s->last_head, sizeof(s->last_head), "%s", head);
+	if (strncmp(head, "PUT /close ", 11) == 0)
+		return -1; /* closed with the body unread: a reset */
 	if ((cl = strcasestr(head, "Content-Length:")) != NULL)
 		blen = strtoul(cl + 15, NULL, 10);
 	if (hn_sha256_init(&h) != 0)
@@ -179,8 +189,14 @@ srv_main(void *arg)
 {
 	struct srv *s = arg;
 	SSL *ssl = NULL;
+	sigset_t pipe;
 	int fd = -1;
 
+	/* EPIPE instead of a signal for this thread's writes (write(2) sends
+	 * SIGPIPE to the writing thread, which keeps it pending) */
+	sigemptyset(&pipe);
+	sigaddset(&pipe, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe, NULL);
 	while (!__atomic_load_n(&s->stop, __ATOMIC_SEQ_CST)) {
 		struct pollfd p[2] = { { s->lfd, POLLIN, 0 }, { fd, POLLIN, 0 } };
 
@@ -523,6 +539,37 @@ test_bounds(void **state)
 	hn_buf_release(&b);
 }
 
+/* The peer reads the head, then closes with the body unread: the client
+ * writes into a reset connection and gets HN_ENET, not SIGPIPE. */
+static void
+test_peer_closes(void **state)
+{
+	struct srv *s = *state;
+	struct hn_buf b = HN_BUF_INIT(4096);
+	struct hn_client *c;
+	struct hn_error e;
+	char path[160];
+	uint64_t n = 16u << 20;
+	long st = 0;
+	int fd, i;
+
+	snprintf(path, sizeof(path), "%s/sparse", s->dir);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, (off_t)n), 0);
+	c = pinned(s, &s->fp, 1);
+	for (i = 0; i < 3; i++) {
+		hn_buf_reset(&b);
+		assert_int_equal(hn_client_request_fd(c, "PUT", "/close",
+		    NULL, fd, 0, n, 0, &st, &b, &e), HN_ENET);
+	}
+	/* the client goes on */
+	assert_int_equal(get(c, "/x", &b, &i, &e), 200);
+	close(fd);
+	hn_client_free(c);
+	hn_buf_release(&b);
+}
+
 static void
 test_options(void **state)
 {
@@ -585,6 +632,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_identity_token_body, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_bounds, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_peer_closes, setup,
+		    teardown),
 		cmocka_unit_test(test_options),
 	};
 
