@@ -65,7 +65,7 @@
 #include "util/encode.h"
 #include "util/file.h"
 #include "util/json.h"
-#include "util/log.h"
+#include "util/diag.h"
 #include "util/mem.h"
 
 #define MAXMSG 20000
@@ -620,7 +620,7 @@ main(void)
 		die("init");
 	pthread_mutex_init(&T.mu, NULL);
 	pthread_cond_init(&T.cv, NULL);
-	hn_log_set_level(HN_LOG_ERROR);
+	hn_diag_set_level(HN_DIAG_ERROR);
 	if (mkdtemp(base) == NULL)
 		die("mkdtemp");
 	snprintf(regpath, sizeof(regpath), "%s/register.json", base);

@@ -1,5 +1,5 @@
 /*
- * bench_ledger: durable appends of 256-byte leaves to the audit log (SQLite,
+ * bench_ledger: durable appends of 256-byte leaves to the ledger (SQLite,
  * WAL, synchronous=FULL; one commit per 10,000 entries, and at least every
  * 100 ms; 250 entries per hn_ledger_append_many call), at 1M and at 10M
  * leaves, and the time of an inclusion proof at 10M; against the baseline of the same run: the raw SHA-256 leaf-hash

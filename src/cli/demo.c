@@ -50,7 +50,7 @@
 #include "util/encode.h"
 #include "util/file.h"
 #include "util/json.h"
-#include "util/log.h"
+#include "util/diag.h"
 
 #define MAX_NODES 10
 #define DEMO_PASSWORD "hanoinet-demo"
@@ -942,7 +942,7 @@ cmd_demo(int argc, char **argv)
 		st = hn_cli_fail(1, "cannot initialise the crypto libraries");
 		goto done;
 	}
-	hn_log_set_level(HN_LOG_WARN);
+	hn_diag_set_level(HN_DIAG_WARN);
 
 	printf("hanoinet demo: a registry and %ld nodes on loopback\n\n",
 	    dm->nodes);

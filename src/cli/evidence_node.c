@@ -74,7 +74,7 @@ out:
 	return r;
 }
 
-/* The audit log: custody entries are appended in the caller's transaction. */
+/* The ledger: custody entries are appended in the caller's transaction. */
 static int
 sink_append(void *ctx, const void *entry, size_t len, uint64_t *index)
 {
@@ -120,7 +120,7 @@ ev_node_open(struct ev_node *n, const char *dir)
 		ev_node_close(n);
 		return hn_cli_fail(2, "cannot create %s", n->blobs);
 	}
-	/* the node's audit log: origin and key name are the node's name */
+	/* the node's ledger: origin and key name are the node's name */
 	if ((r = hn_ledger_open(&n->ledger, n->db, n->name, n->sk, n->name,
 	    &err)) != 0) {
 		ev_node_close(n);

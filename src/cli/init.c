@@ -96,7 +96,7 @@ cmd_init(int argc, char **argv)
 		goto out;
 	}
 
-	/* the node's Ed25519 signing key (audit log, federation) */
+	/* the node's Ed25519 signing key (ledger, federation) */
 	if (path_in(path, sizeof(path), dir, "signing.key") != 0 ||
 	    hn_node_keygen(path, party, &e) != 0) {
 		hn_cli_fail(1, "%s", e.message);

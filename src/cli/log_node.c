@@ -1,5 +1,5 @@
 /*
- * hanoinet log checkpoint|prove|verify: the audit log of a node's data
+ * hanoinet log checkpoint|prove|verify: the ledger of a node's data
  * directory (DIR/hanoinet.db, DIR/signing.key; --dir DIR, default ".").
  * The origin and key name are the name in DIR/signing.key (the node's
  * name); without the key (an auditor's copy) they come from --vkey.

@@ -22,7 +22,7 @@
 #include "store/store.h"
 #include "util/buf.h"
 #include "util/file.h"
-#include "util/log.h"
+#include "util/diag.h"
 #include "util/mem.h"
 
 #define USAGE "usage: hanoinet serve [-c FILE | --dir DIR] " \
@@ -124,7 +124,7 @@ serve_loop(struct hn_node *node, const sigset_t *set)
 			 * (through the gate; the requesting State is told) */
 			if (hn_rq_timers(node, (int64_t)time(NULL), 64, NULL,
 			    &e) != 0)
-				hn_log(HN_LOG_WARN, "request.timers_failed",
+				hn_diag(HN_DIAG_WARN, "request.timers_failed",
 				    "msg=\"%s\"", e.message);
 		}
 		if (ticks % 30 == 29)
@@ -208,7 +208,7 @@ cmd_serve(int argc, char **argv)
 		hn_cli_fail(1, "%s", e.message);
 		goto out;
 	}
-	hn_log(HN_LOG_INFO, "serve.listening", "party=%s listen=%s port=%u "
+	hn_diag(HN_DIAG_INFO, "serve.listening", "party=%s listen=%s port=%u "
 	    "pid=%ld", node->party, hc.listen, port, (long)getpid());
 	hn_evxfer_resume(node, (int64_t)time(NULL));
 	if (portfile != NULL) {
@@ -219,7 +219,7 @@ cmd_serve(int argc, char **argv)
 		}
 	}
 	sig = serve_loop(node, &set);
-	hn_log(HN_LOG_INFO, "serve.stopping", "signal=%d", sig);
+	hn_diag(HN_DIAG_INFO, "serve.stopping", "signal=%d", sig);
 	status = 0;
 out:
 	hn_http_stop(http);     /* in-flight requests finish first */
@@ -227,7 +227,7 @@ out:
 	hn_fednode_stop(node);  /* then deliveries stop */
 	hn_node_close(node);    /* then the writer drains and the DB closes */
 	if (status == 0)
-		hn_log(HN_LOG_INFO, "serve.stopped", "clean=1");
+		hn_diag(HN_DIAG_INFO, "serve.stopped", "clean=1");
 	hn_buf_release_secret(&key);
 	hn_buf_release(&crt);
 	return status;

@@ -10,7 +10,7 @@
 #include "core/date.h"
 #include "util/fmt.h"
 #include "util/json.h"
-#include "util/log.h"
+#include "util/diag.h"
 
 static int
 refuse(int *status, const char **code, char *msg, size_t msglen, int http,
@@ -28,7 +28,7 @@ refuse(int *status, const char **code, char *msg, size_t msglen, int http,
 	va_end(ap);
 	*status = http;
 	*code = c;
-	hn_log(HN_LOG_WARN, "evidence.wire_rejected", "reason=%s sender=%s "
+	hn_diag(HN_DIAG_WARN, "evidence.wire_rejected", "reason=%s sender=%s "
 	    "message=\"%s\"", c, sender != NULL && sender[0] ? sender : "-",
 	    msg);
 	return HN_EDENIED;

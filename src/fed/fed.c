@@ -17,7 +17,7 @@
 #include "util/encode.h"
 #include "util/file.h"
 #include "util/json.h"
-#include "util/log.h"
+#include "util/diag.h"
 
 _Static_assert(HN_DIR_MAX_PINS <= HN_CLIENT_PINS_MAX, "every pin of an "
     "endpoint fits the client");
@@ -111,13 +111,15 @@ hn_fed_open(struct hn_fed **out, const struct hn_fed_config *cfg,
 	r = hn_directory_load(cfg->directory_path, cfg->registry_key,
 	    (int64_t)time(NULL), &f->dir, &e2);
 	if (r == HN_ESTATE)
-		hn_log(HN_LOG_WARN, "directory.expired", "path=%s",
+		hn_diag(HN_DIAG_WARN, "directory.expired", "path=%s",
 		    cfg->directory_path);
 	else if (r < 0 && r != HN_ENOTFOUND)
-		hn_log(HN_LOG_WARN, "directory.unusable", "path=%s error=\"%s\"",
+		hn_diag(HN_DIAG_WARN, "directory.unusable",
+		    "path=%s error=\"%s\"",
 		    cfg->directory_path, e2.message);
 	else if (r == 0)
-		hn_log(HN_LOG_INFO, "directory.loaded", "serial=%llu parties=%zu",
+		hn_diag(HN_DIAG_INFO, "directory.loaded",
+		    "serial=%llu parties=%zu",
 		    (unsigned long long)f->dir->serial, f->dir->nparties);
 	*out = f;
 	return 0;
@@ -177,7 +179,8 @@ dir_main(void *arg)
 	for (;;) {
 		r = hn_fed_directory_fetch(f, (int64_t)time(NULL), &err);
 		if (r < 0 && r != HN_ESTATE)
-			hn_log(HN_LOG_WARN, "directory.fetch_failed", "url=%s "
+			hn_diag(HN_DIAG_WARN, "directory.fetch_failed",
+			    "url=%s "
 			    "error=\"%s\"", f->cfg.registry_url, err.message);
 		/* Until a first directory is held, try again soon. */
 		wait = r < 0 && f->dir == NULL ? 1000 :
@@ -239,14 +242,15 @@ hn_fed_start(struct hn_fed *f, struct hn_error *err)
 	}
 	if (f->cfg.registry_url != NULL && f->cfg.registry_url[0] != '\0') {
 		if (pthread_create(&f->dirthread, NULL, dir_main, f) != 0)
-			hn_log(HN_LOG_ERROR, "directory.not_started", "%s", "");
+			hn_diag(HN_DIAG_ERROR, "directory.not_started",
+			    "%s", "");
 		else
 			f->dir_started = 1;
 	}
 	if (f->cfg.witness_interval_ms > 0) {
 		if (pthread_create(&f->witness, NULL, hn_fed_witness_main, f)
 		    != 0)
-			hn_log(HN_LOG_ERROR, "witness.not_started", "%s", "");
+			hn_diag(HN_DIAG_ERROR, "witness.not_started", "%s", "");
 		else
 			f->witness_started = 1;
 	}
@@ -367,20 +371,20 @@ hn_fed_directory_offer(struct hn_fed *f, const char *data, size_t len,
 		    (unsigned long long)f->dir->serial);
 		if (hn_file_write_atomic(f->cfg.directory_path, f->dir->raw,
 		    f->dir->raw_len, 0644) != 0)
-			hn_log(HN_LOG_ERROR, "directory.rewrite_failed", "%s",
+			hn_diag(HN_DIAG_ERROR, "directory.rewrite_failed", "%s",
 			    "");
 		hn_directory_free(d);
 		d = NULL;
 	}
 	if (r == 0) {
 		if (f->dir == NULL || f->dir->serial != d->serial)
-			hn_log(HN_LOG_INFO, "directory.accepted",
+			hn_diag(HN_DIAG_INFO, "directory.accepted",
 			    "serial=%llu parties=%zu",
 			    (unsigned long long)d->serial, d->nparties);
 		hn_directory_free(f->dir);
 		f->dir = d;
 	} else {
-		hn_log(HN_LOG_WARN, "directory.refused", "error=%s field=%s "
+		hn_diag(HN_DIAG_WARN, "directory.refused", "error=%s field=%s "
 		    "message=\"%s\"", hn_errcode(r), err ? err->field : "",
 		    err ? err->message : "");
 	}
@@ -509,7 +513,7 @@ reject(struct hn_fed *f, int *status, const char **ctype, struct hn_buf *resp,
 	int r;
 
 	STAT_INC(f, inbox_rejected);
-	hn_log(HN_LOG_WARN, "inbox.rejected", "reason=%s sender=%s id=%s "
+	hn_diag(HN_DIAG_WARN, "inbox.rejected", "reason=%s sender=%s id=%s "
 	    "message=\"%s\"", code, sender ? sender : "-", id ? id : "-", msg);
 	*status = http;
 	*ctype = "application/json";
@@ -572,7 +576,8 @@ inbox_store(struct hn_db *db, void *arg, struct hn_error *err)
 		    refused)) < 0)
 			return hn_error_set(err, r, NULL, NULL,
 			    "cannot record the refusal");
-		hn_log(HN_LOG_WARN, "inbox.refused", "sender=%s id=%s kind=%s "
+		hn_diag(HN_DIAG_WARN, "inbox.refused",
+		    "sender=%s id=%s kind=%s "
 		    "request=%s reason=\"%s\"", e->sender, e->id, e->kind,
 		    e->in_reply_to, refused);
 	}
@@ -813,14 +818,14 @@ inbox_accept(struct hn_fed *f, const struct hn_envelope *e, int64_t now,
 		return 0;
 	}
 	if (r < 0) {
-		hn_log(HN_LOG_ERROR, "inbox.store_failed", "sender=%s id=%s "
+		hn_diag(HN_DIAG_ERROR, "inbox.store_failed", "sender=%s id=%s "
 		    "error=\"%s\"", e->sender, e->id, err.message);
 		return r;
 	}
 	STAT_INC(f, inbox_accepted);
 	if (f->env.accepted != NULL)
 		f->env.accepted(f->env.ctx, e, job.index);
-	hn_log(HN_LOG_INFO, "inbox.accepted", "sender=%s id=%s kind=%s "
+	hn_diag(HN_DIAG_INFO, "inbox.accepted", "sender=%s id=%s kind=%s "
 	    "index=%llu", e->sender, e->id, e->kind,
 	    (unsigned long long)job.index);
 	return 0;
@@ -862,13 +867,14 @@ hn_fed_inbox(struct hn_fed *f, const char *body, size_t len,
 		goto out;
 	if (dup) {
 		STAT_INC(f, inbox_duplicates);
-		hn_log(HN_LOG_INFO, "inbox.duplicate", "sender=%s id=%s",
+		hn_diag(HN_DIAG_INFO, "inbox.duplicate", "sender=%s id=%s",
 		    e->sender, e->id);
 	}
 	if (!dup && resp->len > 0) {
 		/* signed and stored with the message; the commit is done */
 	} else if ((r = receipt_for(f, e->sender, e->id, resp)) < 0) {
-		hn_log(HN_LOG_ERROR, "inbox.receipt_failed", "sender=%s id=%s "
+		hn_diag(HN_DIAG_ERROR, "inbox.receipt_failed",
+		    "sender=%s id=%s "
 		    "error=%s", e->sender, e->id, hn_errcode(r));
 		goto out;
 	}
@@ -1038,7 +1044,8 @@ delivered_one(struct hn_fed *f, struct hn_db *db, const struct fed_mark *m,
 	    &index)) < 0)
 		return r;
 	if (m->rc->refused[0] != '\0')
-		hn_log(HN_LOG_WARN, "outbox.refused", "id=%s to=%s reason=\"%s\"",
+		hn_diag(HN_DIAG_WARN, "outbox.refused",
+		    "id=%s to=%s reason=\"%s\"",
 		    m->rc->message_id, m->rc->recipient, m->rc->refused);
 	if (f->env.delivered != NULL)
 		return f->env.delivered(f->env.ctx, db, m->rc->message_id,
@@ -1080,19 +1087,20 @@ record_failure(struct hn_fed *f, const char *msg_id, const char *recipient,
 		mj.status = HN_OUT_FAILED;
 		mj.next_ms = 0;
 		STAT_INC(f, out_failed);
-		hn_log(HN_LOG_WARN, "outbox.failed", "id=%s to=%s attempts=%d "
+		hn_diag(HN_DIAG_WARN, "outbox.failed",
+		    "id=%s to=%s attempts=%d "
 		    "error=\"%s\"", msg_id, recipient, mj.attempts, msg);
 	} else {
 		mj.status = HN_OUT_DELIVERING;
 		mj.next_ms = hn_fed_now_ms() + hn_retry_delay_ms(&f->retry,
 		    mj.attempts);
-		hn_log(HN_LOG_INFO, "outbox.retry", "id=%s to=%s attempts=%d "
+		hn_diag(HN_DIAG_INFO, "outbox.retry", "id=%s to=%s attempts=%d "
 		    "in_ms=%lld error=\"%s\"", msg_id, recipient, mj.attempts,
 		    (long long)(mj.next_ms - hn_fed_now_ms()), msg);
 	}
 	mj.error = msg;
 	if (f->env.write(f->env.ctx, mark_store, &mj, &werr) < 0)
-		hn_log(HN_LOG_ERROR, "outbox.mark_failed", "id=%s", msg_id);
+		hn_diag(HN_DIAG_ERROR, "outbox.mark_failed", "id=%s", msg_id);
 }
 
 /* Records receipts (marker thread): all in one transaction, or one by one
@@ -1123,7 +1131,7 @@ record_marks(struct hn_fed *f, struct fed_mark *m, size_t n)
 			}
 		}
 		STAT_INC(f, out_delivered);
-		hn_log(HN_LOG_INFO, "outbox.delivered", "id=%s to=%s "
+		hn_diag(HN_DIAG_INFO, "outbox.delivered", "id=%s to=%s "
 		    "attempts=%d their_index=%llu", m[i].rc->message_id,
 		    m[i].rc->recipient, m[i].attempts,
 		    (unsigned long long)m[i].rc->ledger_index);

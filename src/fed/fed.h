@@ -69,7 +69,7 @@ struct hn_fed_env {
 	    const struct hn_receipt *rc, struct hn_error *err);
 	/* Optional: appends a signed checkpoint of the log as the running
 	 * write transaction leaves it (recorded in that transaction;
-	 * ledger/log.h hn_ledger_checkpoint_pending). With it, an accepted
+	 * store/ledger.h hn_ledger_checkpoint_pending). With it, an accepted
 	 * message's receipt is signed and stored in the transaction that
 	 * stores the message (one commit per message, and the receipt is
 	 * given out only after that commit); without it, the receipt is

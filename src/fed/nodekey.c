@@ -2,7 +2,7 @@
 
 #include "util/buf.h"
 #include "util/file.h"
-#include "util/log.h"
+#include "util/diag.h"
 
 int
 hn_nodekey_load(const char *path, const char *name_if_new,
@@ -25,7 +25,8 @@ hn_nodekey_load(const char *path, const char *name_if_new,
 			    "cannot create %s", path);
 			goto out;
 		}
-		hn_log(HN_LOG_INFO, "fed.signing_key_created", "path=%s", path);
+		hn_diag(HN_DIAG_INFO, "fed.signing_key_created",
+		    "path=%s", path);
 	} else if (r != 0) {
 		r = hn_error_set(err, r, "signing.key", NULL, "cannot read %s",
 		    path);

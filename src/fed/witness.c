@@ -1,5 +1,5 @@
 /*
- * witness.c - nodes countersign each other's audit-log checkpoints, so
+ * witness.c - nodes countersign each other's ledger checkpoints, so
  * that no node can rewrite its past unnoticed (docs/protocol.md, 6).
  */
 #include <stdio.h>
@@ -15,7 +15,7 @@
 #include "util/encode.h"
 #include "util/fmt.h"
 #include "util/json.h"
-#include "util/log.h"
+#include "util/diag.h"
 
 #define PROOF_TEXT_MAX 8192
 
@@ -64,10 +64,10 @@ alert(struct hn_fed *f, const char *peer, const char *message)
 	struct hn_error err;
 
 	STAT_INC(f, witness_alerts);
-	hn_log(HN_LOG_ERROR, "witness.alert", "peer=%s message=\"%s\"", peer,
+	hn_diag(HN_DIAG_ERROR, "witness.alert", "peer=%s message=\"%s\"", peer,
 	    message);
 	if (f->env.write(f->env.ctx, alert_store, &j, &err) < 0)
-		hn_log(HN_LOG_ERROR, "witness.alert_not_stored", "peer=%s",
+		hn_diag(HN_DIAG_ERROR, "witness.alert_not_stored", "peer=%s",
 		    peer);
 }
 
@@ -202,7 +202,7 @@ hn_fed_witness_check(struct hn_fed *f, const char *peer, const char *note,
 	if (r < 0)
 		goto out;
 	STAT_INC(f, witness_cosigned);
-	hn_log(HN_LOG_INFO, "witness.cosigned", "peer=%s size=%llu", peer,
+	hn_diag(HN_DIAG_INFO, "witness.cosigned", "peer=%s size=%llu", peer,
 	    (unsigned long long)cp.size);
 	r = 0;
 out:
@@ -315,7 +315,7 @@ hn_fed_cosig_receive(struct hn_fed *f, const char *body, size_t len,
 	wj.now_ms = now * 1000;
 	if ((r = f->env.write(f->env.ctx, wstate_store, &wj, &err)) < 0)
 		goto out;
-	hn_log(HN_LOG_INFO, "witness.cosignature_received", "witness=%s "
+	hn_diag(HN_DIAG_INFO, "witness.cosignature_received", "witness=%s "
 	    "size=%llu", peer, (unsigned long long)cp.size);
 	r = json_resp(resp, status, 200, NULL, "stored");
 out:
@@ -376,7 +376,8 @@ witness_peer(struct hn_fed *f, const char *code, int64_t now)
 	if ((r = hn_client_request(peer, "GET", "/v1/log/checkpoint", NULL, NULL,
 	    0, f->cfg.timeout_ms, &status, &cpb, &err)) < 0 ||
 	    status != 200) {
-		hn_log(HN_LOG_INFO, "witness.unreachable", "peer=%s status=%ld "
+		hn_diag(HN_DIAG_INFO, "witness.unreachable",
+		    "peer=%s status=%ld "
 		    "error=\"%s\"", code, status, r < 0 ? err.message : "");
 		r = r < 0 ? r : HN_ENET;
 		goto out;
@@ -412,7 +413,7 @@ witness_peer(struct hn_fed *f, const char *code, int64_t now)
 	if (hn_client_request(peer, "POST", "/v1/log/cosignature",
 	    "text/plain; charset=utf-8", out.data, out.len, f->cfg.timeout_ms,
 	    &status, &resp, &err) < 0 || status != 200)
-		hn_log(HN_LOG_INFO, "witness.cosignature_not_returned",
+		hn_diag(HN_DIAG_INFO, "witness.cosignature_not_returned",
 		    "peer=%s status=%ld", code, status);
 	r = 0;
 out:

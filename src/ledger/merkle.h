@@ -6,7 +6,7 @@
  * Proof generation reads the tree through a callback that returns the hash
  * of one *perfect* subtree (2^level leaves starting at leaf index << level),
  * so the same code works over a list in memory (struct hn_merkle_mem) and
- * over storage (ledger/log.c reads tlog tiles). Generation makes O(log n)
+ * over storage (store/ledger.c reads tlog tiles). Generation makes O(log n)
  * callback calls.
  *
  * Verification follows RFC 9162 2.1.3.2 and 2.1.4.2 exactly and is stricter

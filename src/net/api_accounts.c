@@ -9,7 +9,7 @@
 #include "store/accounts.h"
 #include "store/store.h"
 #include "util/json.h"
-#include "util/log.h"
+#include "util/diag.h"
 
 int
 hn_api_accounts_list(struct hn_req *r)
@@ -68,7 +68,7 @@ hn_api_accounts_create(struct hn_req *r)
 		rc = hn_resp_err(r, &e);
 		goto out;
 	}
-	hn_log(HN_LOG_INFO, "account.created", "account=%s role=%s by=%s",
+	hn_diag(HN_DIAG_INFO, "account.created", "account=%s role=%s by=%s",
 	    a.name, a.role, r->who.name);
 	out = json_pack("{s:s, s:s, s:s}", "name", a.name, "role", a.role,
 	    "lang", a.lang);

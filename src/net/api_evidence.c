@@ -39,7 +39,7 @@
 #include "store/evidence.h"
 #include "util/encode.h"
 #include "util/json.h"
-#include "util/log.h"
+#include "util/diag.h"
 
 #define PUT_MAX (8u << 20)
 
@@ -385,7 +385,7 @@ download_read(void *ctx, uint8_t *buf, size_t max)
 		d->cur_off = 0;
 		d->la_len = hn_blob_read(d->rd, &d->la, &e);
 		if (d->la_len < 0) {
-			hn_log(HN_LOG_ERROR, "evidence.download_failed",
+			hn_diag(HN_DIAG_ERROR, "evidence.download_failed",
 			    "item=%lld object=%s by=%s sent=%llu msg=\"%s\"",
 			    (long long)d->item, d->addr, d->who,
 			    (unsigned long long)d->sent, e.message);
@@ -477,7 +477,7 @@ hn_api_evidence_content(struct hn_req *r)
 		download_free(d);
 		return fail_with(r, &e, rc);
 	}
-	hn_log(HN_LOG_INFO, "evidence.opened", "item=%lld request=%s "
+	hn_diag(HN_DIAG_INFO, "evidence.opened", "item=%lld request=%s "
 	    "sha256=%s by=%s via=api", (long long)it.id, it.request_id,
 	    it.sha256, r->who.name);
 	snprintf(hv, sizeof(hv), "attachment; filename=\"%s\"", it.name);
@@ -490,7 +490,8 @@ hn_api_evidence_content(struct hn_req *r)
 	st.size = it.size;
 	return hn_resp_stream(r, 200, "application/octet-stream", &st);
 damaged:
-	hn_log(HN_LOG_ERROR, "evidence.download_failed", "item=%lld object=%s "
+	hn_diag(HN_DIAG_ERROR, "evidence.download_failed",
+	    "item=%lld object=%s "
 	    "by=%s sent=0 msg=\"%s\"", (long long)it.id, it.sha256,
 	    r->who.name, e.message);
 	download_free(d);

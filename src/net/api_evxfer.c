@@ -53,7 +53,7 @@
 #include "util/encode.h"
 #include "util/file.h"
 #include "util/json.h"
-#include "util/log.h"
+#include "util/diag.h"
 
 #define SIZE_MAX_ITEM (1ull << 40) /* 1 TiB */
 #define RESP_MAX (64u << 10)
@@ -285,7 +285,8 @@ hn_api_evxfer_offer(struct hn_req *r)
 		 * (issue 12) */
 		rc = request_party(r, t.request_id, 0, other);
 		if (rc == HN_ENOTFOUND) {
-			hn_log(HN_LOG_WARN, "evidence.wire_rejected", "reason="
+			hn_diag(HN_DIAG_WARN, "evidence.wire_rejected",
+			    "reason="
 			    "unknown_request sender=%s request=%s", t.sender,
 			    t.request_id);
 			rc = hn_resp_error(r, 404, "not_found", "request", "40",
@@ -298,7 +299,8 @@ hn_api_evxfer_offer(struct hn_req *r)
 		if (rc != 0)
 			goto fail;
 		if (strcmp(other, t.sender) != 0) {
-			hn_log(HN_LOG_WARN, "evidence.wire_rejected", "reason="
+			hn_diag(HN_DIAG_WARN, "evidence.wire_rejected",
+			    "reason="
 			    "not_a_party sender=%s request=%s", t.sender,
 			    t.request_id);
 			rc = hn_resp_error(r, 403, "forbidden", "request", NULL,
@@ -325,7 +327,7 @@ hn_api_evxfer_offer(struct hn_req *r)
 			goto fail;
 		}
 		close(fd);
-		hn_log(HN_LOG_INFO, "evidence.incoming_offer", "sender=%s "
+		hn_diag(HN_DIAG_INFO, "evidence.incoming_offer", "sender=%s "
 		    "transfer=%s request=%s name=%s sha256=%s size=%llu "
 		    "offset=0", t.sender, t.xfer, t.request_id, t.name,
 		    t.sha256, (unsigned long long)t.size);
@@ -356,7 +358,7 @@ hn_api_evxfer_offer(struct hn_req *r)
 	pthread_mutex_unlock(&in_mu);
 	if (rc != 0)
 		goto fail;
-	hn_log(HN_LOG_INFO, "evidence.incoming_resume", "sender=%s "
+	hn_diag(HN_DIAG_INFO, "evidence.incoming_resume", "sender=%s "
 	    "transfer=%s offset=%llu of=%llu", t.sender, t.xfer,
 	    (unsigned long long)off, (unsigned long long)have.sealed_size);
 	rc = answer_state(r, 200, t.xfer, "receiving", off);
@@ -638,7 +640,7 @@ hn_api_evxfer_finish(struct hn_req *r)
 			    (unsigned long long)size,
 			    (unsigned long long)t.size);
 		if (rc == HN_EVERIFY || rc == HN_EPARSE) {
-			hn_log(HN_LOG_WARN, "evidence.incoming_refused",
+			hn_diag(HN_DIAG_WARN, "evidence.incoming_refused",
 			    "sender=%s transfer=%s sha256=%s msg=\"%s\"",
 			    t.sender, t.xfer, t.sha256, e.message);
 			memset(&sj, 0, sizeof(sj));
@@ -663,7 +665,7 @@ hn_api_evxfer_finish(struct hn_req *r)
 		t.created_at = r->now;
 		if ((rc = hn_store_write(r->node->store, finish_in_job, &fj,
 		    &e)) != 0) {
-			hn_log(HN_LOG_WARN, "evidence.incoming_refused",
+			hn_diag(HN_DIAG_WARN, "evidence.incoming_refused",
 			    "sender=%s transfer=%s msg=\"%s\"", t.sender, t.xfer,
 			    msg_of(&e, rc));
 			memset(&sj, 0, sizeof(sj));
@@ -676,7 +678,7 @@ hn_api_evxfer_finish(struct hn_req *r)
 			goto fail;
 		}
 		item = fj.it.id;
-		hn_log(HN_LOG_INFO, "evidence.received", "sender=%s "
+		hn_diag(HN_DIAG_INFO, "evidence.received", "sender=%s "
 		    "transfer=%s item=%lld request=%s sha256=%s size=%llu",
 		    t.sender, t.xfer, (long long)item, t.request_id, t.sha256,
 		    (unsigned long long)size);
@@ -872,7 +874,7 @@ hn_api_evidence_transfer(struct hn_req *r)
 	}
 	if (hn_evidence_onward_allowed(&it) != 0) {
 		/* art. 36: no onward transfer without the sender's consent */
-		hn_log(HN_LOG_WARN, "evidence.transfer_refused", "item=%lld "
+		hn_diag(HN_DIAG_WARN, "evidence.transfer_refused", "item=%lld "
 		    "to=%s origin=%s reason=art36", (long long)it.id, to,
 		    it.origin);
 		rc = hn_resp_error(r, 403, "forbidden", "to", "36",

@@ -1,5 +1,5 @@
 /*
- * The audit log over HTTP: GET /v1/log/checkpoint (C2SP signed note,
+ * The ledger over HTTP: GET /v1/log/checkpoint (C2SP signed note,
  * text/plain), /v1/log/proof/{index} (inclusion proof + entry, JSON),
  * /v1/log/consistency?from=M&to=N (one base64 hash per line, RFC 9162),
  * /v1/log/tile/... (C2SP tlog-tiles).

@@ -18,7 +18,7 @@
 #include "store/requests.h"
 #include "store/store.h"
 #include "util/json.h"
-#include "util/log.h"
+#include "util/diag.h"
 
 #define LIST_DEFAULT 50
 #define LIST_MAX 500
@@ -149,7 +149,8 @@ hn_api_requests_create(struct hn_req *r)
 	/* no after_commit: a new request is a draft, the hooks queue
 	 * nothing for it (only state changes go over the network), and
 	 * waking the delivery threads for every POST cost 7% of the CPU */
-	hn_log(HN_LOG_INFO, "request.created", "id=%s kind=%s to=%s index=%llu"
+	hn_diag(HN_DIAG_INFO, "request.created",
+	    "id=%s kind=%s to=%s index=%llu"
 	    " account=%s", j.p.row.id, j.p.row.kind, j.p.row.to,
 	    (unsigned long long)j.p.row.ledger_index, r->who.name);
 	rc = resp_view(r, 201, &j.p.row, NULL, NULL);
@@ -360,7 +361,7 @@ do_transition(struct hn_req *r, const char *to, int approve, json_t *body)
 		goto out;
 	}
 	committed(r->node);
-	hn_log(HN_LOG_INFO, "request.transition", "id=%s from=%s to=%s "
+	hn_diag(HN_DIAG_INFO, "request.transition", "id=%s from=%s to=%s "
 	    "index=%llu account=%s", j.row.id, j.from, j.row.state,
 	    (unsigned long long)j.row.ledger_index, r->who.name);
 	rc = resp_view(r, 200, &j.row, NULL, j.from);
@@ -465,7 +466,8 @@ hn_api_requests_message(struct hn_req *r)
 			rc = fail(r, rc, &e);
 		} else {
 			committed(r->node);
-			hn_log(HN_LOG_INFO, "request.message", "id=%s kind=%s "
+			hn_diag(HN_DIAG_INFO, "request.message",
+			    "id=%s kind=%s "
 			    "index=%llu account=%s", j.row.id, j.kind,
 			    (unsigned long long)j.row.ledger_index,
 			    r->who.name);

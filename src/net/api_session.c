@@ -12,7 +12,7 @@
 #include "store/accounts.h"
 #include "store/store.h"
 #include "util/json.h"
-#include "util/log.h"
+#include "util/diag.h"
 
 struct login_job {
 	struct hn_node *node;
@@ -107,7 +107,7 @@ hn_api_session_login(struct hn_req *r)
 		snprintf(retry, sizeof(retry), "%lld",
 		    (long long)(a.locked_until - r->now));
 		hn_resp_header(r, "Retry-After", retry);
-		hn_log(HN_LOG_WARN, "session.locked_out", "account=%s",
+		hn_diag(HN_DIAG_WARN, "session.locked_out", "account=%s",
 		    a.name);
 		rc = hn_resp_error(r, 429, "locked_out", NULL, NULL,
 		    "too many failed logins; try again later");
@@ -115,7 +115,7 @@ hn_api_session_login(struct hn_req *r)
 	}
 	if (!found) {
 		hn_password_dummy(pw); /* same time as a real check */
-		hn_log(HN_LOG_WARN, "session.login_failed", "reason=unknown");
+		hn_diag(HN_DIAG_WARN, "session.login_failed", "reason=unknown");
 		rc = hn_resp_error(r, 401, "invalid_credentials", NULL, NULL,
 		    "wrong name or password");
 		goto out;
@@ -134,13 +134,13 @@ hn_api_session_login(struct hn_req *r)
 		goto out;
 	}
 	if (!j.ok) {
-		hn_log(HN_LOG_WARN, "session.login_failed",
+		hn_diag(HN_DIAG_WARN, "session.login_failed",
 		    "account=%s locked=%d", a.name, j.locked);
 		rc = hn_resp_error(r, 401, "invalid_credentials", NULL, NULL,
 		    "wrong name or password");
 		goto out;
 	}
-	hn_log(HN_LOG_INFO, "session.login", "account=%s role=%s", a.name,
+	hn_diag(HN_DIAG_INFO, "session.login", "account=%s role=%s", a.name,
 	    a.role);
 	hn_datetime_format(j.expires, exp);
 	cookie(r, token, r->node->session_ttl);
@@ -182,7 +182,7 @@ hn_api_session_logout(struct hn_req *r)
 			e.code = rc;
 		return hn_resp_err(r, &e);
 	}
-	hn_log(HN_LOG_INFO, "session.logout", "account=%s", r->who.name);
+	hn_diag(HN_DIAG_INFO, "session.logout", "account=%s", r->who.name);
 	cookie(r, "", 0);
 	return hn_resp_raw(r, 204, "application/json", "", 0);
 }

@@ -19,7 +19,7 @@
 #include "net/routes.h"
 #include "store/store.h"
 #include "util/json.h"
-#include "util/log.h"
+#include "util/diag.h"
 
 /* TLS 1.2 and 1.3 only, AEAD ciphers only, forward secrecy only. */
 #define TLS_PRIORITIES "SECURE256:+SECURE128:-VERS-ALL:+VERS-TLS1.3:" \
@@ -209,7 +209,7 @@ hn_req_db(struct hn_req *r, struct hn_db **db)
 
 	if (s->db == NULL &&
 	    (rc = hn_store_reader(r->node->store, &s->db, &e)) != 0) {
-		hn_log(HN_LOG_ERROR, "store.reader_failed", "msg=\"%s\"",
+		hn_diag(HN_DIAG_ERROR, "store.reader_failed", "msg=\"%s\"",
 		    e.message);
 		return rc;
 	}
@@ -328,7 +328,7 @@ hn_resp_err(struct hn_req *r, const struct hn_error *e)
 		return hn_resp_error(r, 400, "verification_failed", field, art,
 		    "%s", msg);
 	default:
-		hn_log(HN_LOG_ERROR, "http.internal_error",
+		hn_diag(HN_DIAG_ERROR, "http.internal_error",
 		    "method=%s path=\"%s\" code=%d msg=\"%s\"", r->method,
 		    r->path, code, msg);
 		return hn_resp_error(r, 500, "internal", NULL, NULL,
@@ -665,11 +665,11 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		return;
 	observe(mono() - s->r.t0_, s->r.status);
 	if (s->r.status >= 500 || toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
-		hn_log(HN_LOG_INFO, "http.request", "method=%s path=\"%s\" "
+		hn_diag(HN_DIAG_INFO, "http.request", "method=%s path=\"%s\" "
 		    "status=%d ms=%.1f term=%d", s->r.method, s->r.path,
 		    s->r.status, (mono() - s->r.t0_) * 1e3, (int)toe);
 	else
-		hn_log(HN_LOG_DEBUG, "http.request", "method=%s path=\"%s\" "
+		hn_diag(HN_DIAG_DEBUG, "http.request", "method=%s path=\"%s\" "
 		    "status=%d ms=%.1f account=%s", s->r.method, s->r.path,
 		    s->r.status, (mono() - s->r.t0_) * 1e3, s->r.who.name);
 	if (s->db != NULL)
@@ -685,11 +685,11 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	*con_cls = NULL;
 }
 
-static void mhd_log(void *cls, const char *fmt, va_list ap)
+static void mhd_diag(void *cls, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
 
 static void
-mhd_log(void *cls, const char *fmt, va_list ap)
+mhd_diag(void *cls, const char *fmt, va_list ap)
 {
 	char msg[512];
 	size_t n;
@@ -701,7 +701,7 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 	for (n = 0; msg[n]; n++)
 		if (msg[n] == '"')
 			msg[n] = '\'';
-	hn_log(HN_LOG_DEBUG, "http.mhd", "msg=\"%s\"", msg);
+	hn_diag(HN_DIAG_DEBUG, "http.mhd", "msg=\"%s\"", msg);
 }
 
 static int
@@ -779,7 +779,7 @@ hn_http_start(struct hn_http **out, struct hn_node *node,
 	    MHD_USE_POLL | MHD_USE_TLS | MHD_USE_ERROR_LOG |
 	    (v6 ? MHD_USE_IPv6 : 0);
 	h->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, h,
-	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_diag, NULL,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_HTTPS_MEM_KEY, cfg->tls_key_pem,
 	    MHD_OPTION_HTTPS_MEM_CERT, cfg->tls_cert_pem,

@@ -60,7 +60,7 @@ const struct hn_route hn_routes[] = {
 	{ "GET", "/v1/parties/{code}", HN_ROLE_PUBLIC, 0, hn_api_party,
 	  "one party of the register" },
 
-	/* the audit log */
+	/* the ledger */
 	{ "GET", "/v1/log/proof/{index}", HN_ROLES_USERS, 0, hn_api_log_proof,
 	  "inclusion proof of an entry, with the entry" },
 	{ "GET", "/v1/log/tile/*", HN_ROLES_USERS | HN_ROLE_PEER, 0,

@@ -9,7 +9,7 @@
 #include "util/json.h"
 
 int
-hn_custody_log(struct hn_custody *c, json_t *entry, int64_t *index)
+hn_custody_append(struct hn_custody *c, json_t *entry, int64_t *index)
 {
 	uint64_t idx = 0;
 	char *s = NULL;
@@ -92,7 +92,7 @@ hn_custody_event_tx(struct hn_custody *c, const struct hn_evidence_item *it,
 	if (detail != NULL &&
 	    (r = set(e, "detail", json_deep_copy(detail))) != 0)
 		goto out;
-	if ((r = hn_custody_log(c, e, &ev.ledger_index)) != 0) {
+	if ((r = hn_custody_append(c, e, &ev.ledger_index)) != 0) {
 		r = hn_error_set(err, r, NULL, NULL,
 		    "cannot append the custody event to the ledger");
 		goto out;

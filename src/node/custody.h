@@ -1,11 +1,11 @@
 /*
  * custody.h - evidence with its chain of custody: every step (intake,
  * seal, transfer out, received, verified, opened, exported, deleted) is a
- * row in evidence_custody AND an entry in the node's audit log, committed
+ * row in evidence_custody AND an entry in the node's ledger, committed
  * in one transaction, so that the custody history cannot be rewritten
  * without the signed checkpoints showing it.
  *
- * The audit log is reached through struct hn_custody_sink (append one
+ * The ledger is reached through struct hn_custody_sink (append one
  * entry inside the open transaction, return its index), so this module
  * does not depend on how the log is opened; a NULL append records the
  * event in the database only (ledger_index -1).
@@ -47,7 +47,7 @@ struct hn_custody {
  * added) through the sink, if any. *index = -1 without a sink. Must be
  * called inside a transaction.
  */
-int hn_custody_log(struct hn_custody *c, json_t *entry, int64_t *index)
+int hn_custody_append(struct hn_custody *c, json_t *entry, int64_t *index)
     __attribute__((warn_unused_result));
 
 /*

@@ -20,11 +20,11 @@
 #include "util/encode.h"
 #include "util/file.h"
 #include "util/json.h"
-#include "util/log.h"
+#include "util/diag.h"
 
 #define HN_UPLOADS_OPEN_MAX 32
 
-/* The node's evidence keys and audit log, set up on first use. */
+/* The node's evidence keys and ledger, set up on first use. */
 static struct {
 	pthread_mutex_t mu;
 	int ready;
@@ -51,7 +51,7 @@ static struct {
 
 /*
  * The node's key (the key that seals the evidence: DIR/signing.key, loaded
- * by the node) and its audit log on the writer connection (node/node.h),
+ * by the node) and its ledger on the writer connection (node/node.h),
  * where custody entries are appended inside the store jobs.
  */
 int
@@ -305,7 +305,7 @@ hn_ev_upload_create(struct hn_node *n, struct hn_db *db, const char *request,
 	    err)) != 0)
 		return rc;
 	hn_intake_abort(in, 1);
-	hn_log(HN_LOG_INFO, "evidence.upload_created", "upload=%s request=%s "
+	hn_diag(HN_DIAG_INFO, "evidence.upload_created", "upload=%s request=%s "
 	    "by=%s", u->id, u->request_id, actor);
 	return 0;
 }
@@ -425,7 +425,8 @@ hn_ev_upload_finish(struct hn_node *n, const struct hn_upload *u,
 	if ((rc = hn_store_write(n->store, finish_job, &j, err)) != 0)
 		return rc;
 	*it = j.it;
-	hn_log(HN_LOG_INFO, "evidence.intake", "item=%lld request=%s sha256=%s "
+	hn_diag(HN_DIAG_INFO, "evidence.intake",
+	    "item=%lld request=%s sha256=%s "
 	    "size=%llu by=%s", (long long)j.it.id, j.it.request_id, res->addr,
 	    (unsigned long long)res->size, actor);
 	return 0;

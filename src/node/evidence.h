@@ -29,7 +29,7 @@
 struct hn_node;
 struct hn_db;
 
-/* Loads the node's key and audit log for evidence (once; thread-safe). */
+/* Loads the node's key and ledger for evidence (once; thread-safe). */
 int hn_ev_setup(struct hn_node *n, struct hn_error *err);
 /* Valid after hn_ev_setup succeeded. */
 const struct hn_seal_keys *hn_ev_keys(void);

@@ -31,7 +31,7 @@
 #include "util/file.h"
 #include "util/hook.h"
 #include "util/json.h"
-#include "util/log.h"
+#include "util/diag.h"
 
 #define RESP_MAX (64u << 10)
 
@@ -137,7 +137,7 @@ set_state(struct sender *s, const char *state, const char *error)
 	j.sent = s->sent;
 	j.their_index = -1;
 	if (hn_store_write(s->env.store, out_state_job, &j, &e) != 0)
-		hn_log(HN_LOG_ERROR, "evidence.transfer_state", "transfer=%s "
+		hn_diag(HN_DIAG_ERROR, "evidence.transfer_state", "transfer=%s "
 		    "msg=\"%s\"", s->xfer, e.message);
 }
 
@@ -328,7 +328,7 @@ offer(struct sender *s, struct run *a, uint64_t *off, char *state,
 		return SENT_FINAL;
 	}
 	if (*off > 0)
-		hn_log(HN_LOG_INFO, "evidence.transfer_resume",
+		hn_diag(HN_DIAG_INFO, "evidence.transfer_resume",
 		    "transfer=%s to=%s offset=%llu of=%llu", s->xfer, s->to,
 		    (unsigned long long)*off, (unsigned long long)s->total);
 	return SENT_OK;
@@ -474,7 +474,7 @@ acknowledge(struct sender *s, struct hn_buf *resp, char *why, size_t whylen)
 		goto out;
 	}
 	s->sent = s->total;
-	hn_log(HN_LOG_INFO, "evidence.transfer_acknowledged", "transfer=%s "
+	hn_diag(HN_DIAG_INFO, "evidence.transfer_acknowledged", "transfer=%s "
 	    "item=%lld to=%s their_index=%llu", s->xfer, (long long)s->it.id,
 	    s->to, (unsigned long long)rcpt->ledger_index);
 	rc = SENT_OK;
@@ -556,7 +556,7 @@ send_all(struct sender *s, char *why, size_t whylen)
 			goto out;
 		}
 		delay = hn_retry_delay_ms(&pol, attempts);
-		hn_log(HN_LOG_INFO, "evidence.transfer_retry", "transfer=%s "
+		hn_diag(HN_DIAG_INFO, "evidence.transfer_retry", "transfer=%s "
 		    "to=%s sent=%llu attempts=%d in_ms=%ld msg=\"%s\"",
 		    s->xfer, s->to, (unsigned long long)s->sent, attempts, delay,
 		    why);
@@ -590,11 +590,11 @@ sender_main(void *arg)
 		hn_fed_count_evidence(s->f, HN_FED_EV_ACKNOWLEDGED);
 	if (rc == SENT_FINAL) {
 		hn_fed_count_evidence(s->f, HN_FED_EV_FAILED);
-		hn_log(HN_LOG_WARN, "evidence.transfer_failed", "transfer=%s "
+		hn_diag(HN_DIAG_WARN, "evidence.transfer_failed", "transfer=%s "
 		    "to=%s msg=\"%s\"", s->xfer, s->to, why);
 		set_state(s, "failed", why);
 	} else if (rc == SENT_STOP) {
-		hn_log(HN_LOG_WARN, "evidence.transfer_interrupted",
+		hn_diag(HN_DIAG_WARN, "evidence.transfer_interrupted",
 		    "transfer=%s to=%s sent=%llu msg=\"%s\"", s->xfer, s->to,
 		    (unsigned long long)s->sent, why);
 		set_state(s, "interrupted", why);
@@ -837,7 +837,7 @@ hn_evsend_begin(const struct hn_evsend_env *env,
 		    "resumes when asked again", bj.t.xfer);
 		goto out;
 	}
-	hn_log(HN_LOG_INFO, "evidence.transfer_started", "transfer=%s "
+	hn_diag(HN_DIAG_INFO, "evidence.transfer_started", "transfer=%s "
 	    "item=%lld to=%s by=%s resume=%d", bj.t.xfer, (long long)it->id,
 	    q->to, q->actor, bj.resume);
 	res->outcome = HN_EVSEND_STARTED;
@@ -903,7 +903,8 @@ out:
 			sender_free(s);
 			continue;
 		}
-		hn_log(HN_LOG_INFO, "evidence.transfer_started", "transfer=%s "
+		hn_diag(HN_DIAG_INFO, "evidence.transfer_started",
+		    "transfer=%s "
 		    "item=%lld to=%s by=node resume=1", s->xfer,
 		    (long long)s->it.id, s->to);
 	}

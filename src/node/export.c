@@ -201,7 +201,7 @@ record_tx(struct hn_db *db, void *arg, struct hn_error *err)
 	if (x->reason != NULL && x->reason[0] != '\0' &&
 	    json_object_set_new(entry, "reason", json_string(x->reason)) != 0)
 		goto out;
-	if ((r = hn_custody_log(e->c, entry, &e->idx)) != 0) {
+	if ((r = hn_custody_append(e->c, entry, &e->idx)) != 0) {
 		r = hn_error_set(err, r, NULL, NULL,
 		    "cannot append the export to the ledger");
 		goto out;
@@ -331,7 +331,7 @@ write_proof(struct export *e, struct hn_error *err)
 
 	if (x->prove == NULL || e->idx < 0)
 		return 0;
-	/* hn_custody_log added "node": the entry as appended */
+	/* hn_custody_append added "node": the entry as appended */
 	if ((entry_s = hn_json_dump(e->entry)) == NULL)
 		return HN_ENOMEM;
 	if ((r = x->prove(x->prove_ctx, (uint64_t)e->idx, entry_s,

@@ -31,7 +31,7 @@
 #include "util/encode.h"
 #include "util/file.h"
 #include "util/json.h"
-#include "util/log.h"
+#include "util/diag.h"
 
 #define MAX_PARTNERS 64
 
@@ -454,7 +454,8 @@ conf_long(struct hn_node *n, const char *key, long def, long min, long max)
 	if (v == NULL || *v == '\0')
 		return def;
 	if (hn_conf_int(&n->conf, key, min, max, &x, &e) != 0) {
-		hn_log(HN_LOG_WARN, "fed.config", "key=%s message=\"%s\"", key,
+		hn_diag(HN_DIAG_WARN, "fed.config",
+		    "key=%s message=\"%s\"", key,
 		    e.message);
 		return def;
 	}
@@ -476,7 +477,7 @@ hn_fednode_start(struct hn_node *n, struct hn_error *err)
 		return hn_error_set(err, HN_ENOMEM, NULL, NULL,
 		    "out of memory");
 	fn->n = n;
-	/* the node's keys and audit log (node/node.c owns them) */
+	/* the node's keys and ledger (node/node.c owns them) */
 	memcpy(fn->sk, n->sk, sizeof(fn->sk));
 	snprintf(fn->key_name, sizeof(fn->key_name), "%s", n->key_name);
 	snprintf(fn->vkey, sizeof(fn->vkey), "%s", n->vkey);
@@ -515,7 +516,8 @@ hn_fednode_start(struct hn_node *n, struct hn_error *err)
 	cfg.registry_key = hn_conf_get(&n->conf, "registry_key");
 	if (cfg.registry_key == NULL || cfg.registry_key[0] == '\0') {
 		/* No federation without a pinned registry: say so once. */
-		hn_log(HN_LOG_WARN, "fed.disabled", "reason=\"no registry_key "
+		hn_diag(HN_DIAG_WARN, "fed.disabled",
+		    "reason=\"no registry_key "
 		    "in %s\"", n->conf.path);
 		cfg.registry_key = "none+00000000+AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 	}
@@ -565,7 +567,7 @@ hn_fednode_start(struct hn_node *n, struct hn_error *err)
 	n->hooks.request_send = p_request_send;
 	hn_store_on_commit(n->store, p_committed, fn);
 	n->hooks.request_note = p_request_note;
-	hn_log(HN_LOG_INFO, "fed.started", "party=%s key=%s", n->party,
+	hn_diag(HN_DIAG_INFO, "fed.started", "party=%s key=%s", n->party,
 	    fn->vkey);
 	fn = NULL;
 	r = 0;

@@ -19,7 +19,7 @@
 #include "util/buf.h"
 #include "util/file.h"
 #include "util/json.h"
-#include "util/log.h"
+#include "util/diag.h"
 
 /* The configuration keys: adding a setting = adding a row. */
 static const struct {
@@ -316,7 +316,8 @@ ledger_rolled_back(void *ctx)
 	struct hn_node *n = ctx;
 
 	if (n->ledger != NULL && hn_ledger_rollback(n->ledger) != 0)
-		hn_log(HN_LOG_ERROR, "ledger.reload_failed", "after=rollback");
+		hn_diag(HN_DIAG_ERROR, "ledger.reload_failed",
+		    "after=rollback");
 }
 
 static int
@@ -430,9 +431,9 @@ hn_node_open(struct hn_node **out, const char *conf_path,
 	snprintf(n->party, sizeof(n->party), "%s", v);
 	snprintf(n->name, sizeof(n->name), "%s", hn_conf_get(&n->conf, "name"));
 	v = hn_conf_get(&n->conf, "log_level");
-	hn_log_set_level(strcmp(v, "debug") == 0 ? HN_LOG_DEBUG :
-	    strcmp(v, "warn") == 0 ? HN_LOG_WARN :
-	    strcmp(v, "error") == 0 ? HN_LOG_ERROR : HN_LOG_INFO);
+	hn_diag_set_level(strcmp(v, "debug") == 0 ? HN_DIAG_DEBUG :
+	    strcmp(v, "warn") == 0 ? HN_DIAG_WARN :
+	    strcmp(v, "error") == 0 ? HN_DIAG_ERROR : HN_DIAG_INFO);
 	if ((r = hn_conf_int(&n->conf, "body_limit", 1024, 64L << 20, &x,
 	    err)) != 0)
 		goto out;
@@ -525,6 +526,6 @@ hn_node_tick(struct hn_node *n, int64_t now)
 	struct hn_error e;
 
 	if (hn_store_write(n->store, purge_job, &now, &e) != 0)
-		hn_log(HN_LOG_WARN, "sessions.purge_failed", "msg=\"%s\"",
+		hn_diag(HN_DIAG_WARN, "sessions.purge_failed", "msg=\"%s\"",
 		    e.message);
 }

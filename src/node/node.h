@@ -99,7 +99,7 @@ struct hn_node {
 	uint8_t tls_fp[32];        /* SHA-256 of our certificate */
 	struct hn_fednode *fed;    /* the federation (node/federation.h) */
 
-	/* The audit log (the node owns it; federation and evidence use it).
+	/* The ledger (the node owns it; federation and evidence use it).
 	 * `ledger` is bound to the writer connection: use it only inside
 	 * hn_store_write/hn_store_call jobs. `ledger_ro` is on its own
 	 * connection (it sees committed entries only): checkpoints, proofs,

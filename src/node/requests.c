@@ -16,7 +16,7 @@
 #include "crypto/sign.h"
 #include "node/node.h"
 #include "store/store.h"
-#include "util/log.h"
+#include "util/diag.h"
 #include "util/encode.h"
 #include "util/json.h"
 
@@ -182,7 +182,7 @@ append_entry(struct hn_node *n, json_t *e, uint64_t *index,
 }
 
 /*
- * A new request's row, canonical document and audit-log entry: pure CPU,
+ * A new request's row, canonical document and ledger entry: pure CPU,
  * no database, so the API does it before its write job and the group
  * commit's single writer thread only stores (store_new).
  */
@@ -243,7 +243,7 @@ prepare(struct hn_node *n, const json_t *doc, const char *id,
 	return 0;
 }
 
-/* Inside the write job: the audit-log entry, the row, its history. */
+/* Inside the write job: the ledger entry, the row, its history. */
 static int
 store_new(struct hn_node *n, struct hn_db *db, struct hn_rq_new *p,
     int64_t now, struct hn_error *err)
@@ -752,14 +752,14 @@ hn_rq_timers(struct hn_node *n, int64_t now, size_t max, size_t *count,
 		j.now = now;
 		hn_error_clear(&e);
 		if ((rc = hn_store_write(n->store, timer_job, &j, &e)) != 0) {
-			hn_log(HN_LOG_WARN, "request.expiry_failed", "id=%s "
+			hn_diag(HN_DIAG_WARN, "request.expiry_failed", "id=%s "
 			    "msg=\"%s\"", ids[i], e.message);
 			continue;
 		}
 		if (!j.expired)
 			continue;
 		done++;
-		hn_log(HN_LOG_INFO, "request.expired", "id=%s article=42",
+		hn_diag(HN_DIAG_INFO, "request.expired", "id=%s article=42",
 		    ids[i]);
 	}
 	if (done > 0 && n->hooks.after_commit != NULL)

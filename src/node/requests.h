@@ -44,14 +44,14 @@ int hn_rq_create(struct hn_node *n, struct hn_db *db, const json_t *doc,
 /*
  * hn_rq_create in two halves, so that the single writer thread of the
  * group commit does only the storing: _prepare (any thread, no database)
- * makes the row, its canonical document and its audit-log entry;
+ * makes the row, its canonical document and its ledger entry;
  * _store (inside a write job) appends the entry and writes the row and
  * its history (out->row.ledger_index set). Release with hn_rq_new_release
  * whatever the outcome.
  */
 struct hn_rq_new {
 	struct hn_request_row row;
-	char *entry; /* the audit-log entry (compact JSON, sorted keys) */
+	char *entry; /* the ledger entry (compact JSON, sorted keys) */
 };
 int hn_rq_create_prepare(struct hn_node *n, const json_t *doc,
     const char *actor, int64_t now, struct hn_rq_new *out,

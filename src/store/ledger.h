@@ -1,5 +1,5 @@
 /*
- * store/ledger.h - the node's append-only audit log over its database.
+ * store/ledger.h - the node's append-only ledger over its database.
  *
  * Every event (request created, sent, received; evidence intake, seal,
  * hand-over; logins; configuration changes) is one entry: opaque bytes,
@@ -45,7 +45,7 @@
 #define HN_TILE_ENTRIES (-1)      /* hn_ledger_tile level: entry bundle */
 #define HN_TILE_WIDTH 256
 
-struct hn_ledger; /* the node's audit log over a struct hn_db */
+struct hn_ledger; /* the node's ledger over a struct hn_db */
 
 /*
  * Opens the log stored in db (the db outlives the ledger). sk is the

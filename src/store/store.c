@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/log.h"
+#include "util/diag.h"
 
 struct job {
 	hn_write_fn fn;
@@ -79,7 +79,7 @@ run_batch(struct hn_store *s, struct job *batch, int n)
 	assert(batch != NULL && n >= 1 && n <= HN_STORE_BATCH_MAX);
 	r = hn_db_begin(s->wdb);
 	if (r != 0) {
-		hn_log(HN_LOG_ERROR, "store.begin_failed", "msg=\"%s\"",
+		hn_diag(HN_DIAG_ERROR, "store.begin_failed", "msg=\"%s\"",
 		    hn_db_errmsg(s->wdb));
 		for (j = batch; j != NULL; j = j->next)
 			j->result = r;
@@ -102,7 +102,8 @@ run_batch(struct hn_store *s, struct job *batch, int n)
 		savepoint(s->wdb, sql_release);
 	}
 	if ((r = hn_db_commit(s->wdb)) != 0) {
-		hn_log(HN_LOG_ERROR, "store.commit_failed", "jobs=%d msg=\"%s\"",
+		hn_diag(HN_DIAG_ERROR, "store.commit_failed",
+		    "jobs=%d msg=\"%s\"",
 		    n, hn_db_errmsg(s->wdb));
 		hn_db_rollback(s->wdb);
 		for (j = batch; j != NULL; j = j->next) {

@@ -1,4 +1,4 @@
-#include "util/log.h"
+#include "util/diag.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -8,17 +8,17 @@
 
 #include "util/fmt.h"
 
-static enum hn_log_level minlevel = HN_LOG_INFO;
+static enum hn_diag_level minlevel = HN_DIAG_INFO;
 static const char *names[] = { "debug", "info", "warn", "error" };
 
 void
-hn_log_set_level(enum hn_log_level min)
+hn_diag_set_level(enum hn_diag_level min)
 {
 	minlevel = min;
 }
 
 void
-hn_log(enum hn_log_level lvl, const char *event, const char *fmt, ...)
+hn_diag(enum hn_diag_level lvl, const char *event, const char *fmt, ...)
 {
 	char line[2048];
 	struct tm tm;
