@@ -6,7 +6,6 @@
  *   message open --directory FILE --vkey REGISTRY-VKEY|@FILE ENVELOPE
  * Exit status: 0 ok, 1 invalid / does not verify, 2 usage or unreadable.
  */
-#include <getopt.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -24,38 +23,34 @@
 static int
 message_seal(int argc, char **argv)
 {
-	static const struct option opts[] = { { "key", 1, NULL, 'k' },
-		{ "from", 1, NULL, 'f' }, { "to", 1, NULL, 't' },
-		{ "kind", 1, NULL, 'K' }, { "in-reply-to", 1, NULL, 'r' },
-		{ "id", 1, NULL, 'i' }, { "time", 1, NULL, 'T' },
-		{ NULL, 0, NULL, 0 } };
-	struct hn_buf kb = HN_BUF_INIT(4096), bb = HN_BUF_INIT(HN_ENV_MAX);
-	struct hn_buf out = HN_BUF_INIT(HN_ENV_MAX + 4096);
+	static const char usage[] = "hanoinet message seal --key FILE --from "
+	    "CODE --to CODE --kind KIND [--in-reply-to REF] [--id HEX] "
+	    "[--time TIME] BODY.json";
 	const char *key = NULL, *from = NULL, *to = NULL, *kind = NULL;
 	const char *reply = NULL, *id = NULL, *ts = NULL;
+	const struct hn_cli_opt opts[] = {
+		HN_OPT_REQ("key", &key),
+		HN_OPT_REQ("from", &from),
+		HN_OPT_REQ("to", &to),
+		HN_OPT_REQ("kind", &kind),
+		HN_OPT("in-reply-to", &reply),
+		HN_OPT("id", &id),
+		HN_OPT("time", &ts),
+		HN_OPT_END
+	};
+	struct hn_buf kb = HN_BUF_INIT(4096), bb = HN_BUF_INIT(HN_ENV_MAX);
+	struct hn_buf out = HN_BUF_INIT(HN_ENV_MAX + 4096);
 	uint8_t sk[HN_ED25519_SK_LEN], pk[HN_ED25519_PK_LEN];
 	char name[HN_SIGNER_MAX + 1], idbuf[HN_MSGID_LEN + 1];
 	struct hn_error err;
 	json_t *body = NULL;
 	int64_t t = (int64_t)time(NULL);
-	int c, st = 2;
+	int st = 2;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'k': key = optarg; break;
-		case 'f': from = optarg; break;
-		case 't': to = optarg; break;
-		case 'K': kind = optarg; break;
-		case 'r': reply = optarg; break;
-		case 'i': id = optarg; break;
-		case 'T': ts = optarg; break;
-		default: goto usage;
-		}
-	}
-	if (key == NULL || from == NULL || to == NULL || kind == NULL ||
-	    optind != argc - 1)
-		goto usage;
+	if ((st = hn_cli_args(argc, argv, opts, 1, 1, usage, NULL)) !=
+	    HN_CLI_GO)
+		return st;
+	st = 2;
 	if (ts != NULL && hn_datetime_parse(ts, &t) != 0)
 		return hn_cli_usage("message seal: --time wants "
 		    "YYYY-MM-DDTHH:MM:SSZ");
@@ -66,11 +61,11 @@ message_seal(int argc, char **argv)
 		st = hn_cli_fail(2, "message seal: cannot read the key %s", key);
 		goto out;
 	}
-	if (hn_file_read(argv[optind], &bb) != 0 ||
+	if (hn_file_read(argv[1], &bb) != 0 ||
 	    (body = hn_json_parse(bb.data, bb.len, HN_ENV_MAX, HN_ENV_DEPTH,
 	    &err)) == NULL) {
 		st = hn_cli_fail(2, "message seal: cannot read %s as JSON",
-		    argv[optind]);
+		    argv[1]);
 		goto out;
 	}
 	if (id == NULL) {
@@ -95,38 +90,32 @@ out:
 	hn_buf_release(&out);
 	json_decref(body);
 	return st;
-usage:
-	return hn_cli_usage("usage: hanoinet message seal --key FILE --from "
-	    "CODE --to CODE --kind KIND [--in-reply-to REF] [--id HEX] "
-	    "[--time TIME] BODY.json");
 }
 
 static int
 message_open(int argc, char **argv)
 {
-	static const struct option opts[] = { { "directory", 1, NULL, 'd' },
-		{ "vkey", 1, NULL, 'v' }, { NULL, 0, NULL, 0 } };
+	static const char usage[] = "hanoinet message open --directory FILE "
+	    "--vkey VKEY|@FILE ENVELOPE";
+	const char *dpath = NULL, *vk = NULL;
+	const struct hn_cli_opt opts[] = {
+		HN_OPT_REQ("directory", &dpath),
+		HN_OPT_REQ("vkey", &vk),
+		HN_OPT_END
+	};
 	struct hn_buf db = HN_BUF_INIT(HN_DIR_MAX), eb = HN_BUF_INIT(HN_ENV_MAX),
 	    vb = HN_BUF_INIT(HN_VKEY_MAX + 2);
-	const char *dpath = NULL, *vk = NULL;
 	struct hn_directory *d = NULL;
 	struct hn_envelope *e = NULL;
 	char vkey[HN_VKEY_MAX + 1], ts[HN_TIME_STRLEN], *body = NULL;
 	struct hn_error err;
-	int c, st = 2;
+	int st = 2;
 	size_t n;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'd')
-			dpath = optarg;
-		else if (c == 'v')
-			vk = optarg;
-		else
-			goto usage;
-	}
-	if (dpath == NULL || vk == NULL || optind != argc - 1)
-		goto usage;
+	if ((st = hn_cli_args(argc, argv, opts, 1, 1, usage, NULL)) !=
+	    HN_CLI_GO)
+		return st;
+	st = 2;
 	if (vk[0] == '@') {
 		if (hn_file_read(vk + 1, &vb) != 0)
 			return hn_cli_usage("message open: cannot read %s",
@@ -138,11 +127,12 @@ message_open(int argc, char **argv)
 		vk = vb.data;
 	}
 	if (strlen(vk) > HN_VKEY_MAX)
-		goto usage;
+		return hn_cli_usage("--vkey is longer than %d bytes\nusage: %s",
+		    HN_VKEY_MAX, usage);
 	memcpy(vkey, vk, strlen(vk) + 1);
 	if (hn_crypto_init() != 0)
 		return hn_cli_fail(2, "cannot initialise libsodium");
-	if (hn_file_read(dpath, &db) != 0 || hn_file_read(argv[optind],
+	if (hn_file_read(dpath, &db) != 0 || hn_file_read(argv[1],
 	    &eb) != 0) {
 		st = hn_cli_fail(2, "message open: cannot read the input");
 		goto out;
@@ -171,9 +161,6 @@ out:
 	hn_buf_release(&eb);
 	hn_buf_release(&vb);
 	return st;
-usage:
-	return hn_cli_usage("usage: hanoinet message open --directory FILE "
-	    "--vkey VKEY|@FILE ENVELOPE");
 }
 
 static const struct hn_cmd message_cmds[] = {

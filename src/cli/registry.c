@@ -10,7 +10,7 @@
  *   registry entry --dir DIR --url URL [...]  a node's directory entry
  * Exit status: 0 ok, 1 does not verify / invalid, 2 usage or unreadable.
  */
-#include <getopt.h>
+#include <getopt.h> /* registry entry: repeated options */
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -32,28 +32,24 @@
 static int
 registry_keygen(int argc, char **argv)
 {
-	static const struct option opts[] = { { "name", 1, NULL, 'n' },
-		{ "key", 1, NULL, 'k' }, { NULL, 0, NULL, 0 } };
+	static const char usage[] = "hanoinet registry keygen --name NAME "
+	    "--key FILE";
+	const char *name = NULL, *key = NULL;
+	const struct hn_cli_opt opts[] = {
+		HN_OPT_REQ("name", &name),
+		HN_OPT_REQ("key", &key),
+		HN_OPT_END
+	};
 	struct hn_buf line = HN_BUF_INIT(1024);
 	uint8_t seed[HN_ED25519_SEED_LEN], pk[HN_ED25519_PK_LEN];
 	uint8_t sk[HN_ED25519_SK_LEN];
-	const char *name = NULL, *key = NULL;
 	char vkey[HN_VKEY_MAX + 1], pub[4096];
-	int c, st = 2, n;
+	int st = 2, n;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'n')
-			name = optarg;
-		else if (c == 'k')
-			key = optarg;
-		else
-			return hn_cli_usage("usage: hanoinet registry keygen "
-			    "--name NAME --key FILE");
-	}
-	if (name == NULL || key == NULL || optind != argc)
-		return hn_cli_usage("usage: hanoinet registry keygen --name NAME "
-		    "--key FILE");
+	if ((st = hn_cli_args(argc, argv, opts, 0, 0, usage, NULL)) !=
+	    HN_CLI_GO)
+		return st;
+	st = 2;
 	if (!hn_signer_valid(name, strlen(name)))
 		return hn_cli_usage("registry keygen: bad key name '%s' (printable"
 		    " ASCII, no spaces or '+')", name);
@@ -91,33 +87,32 @@ out:
 static int
 registry_sign(int argc, char **argv)
 {
-	static const struct option opts[] = { { "key", 1, NULL, 'k' },
-		{ "out", 1, NULL, 'o' }, { "format", 1, NULL, 'f' },
-		{ NULL, 0, NULL, 0 } };
-	static const char usage[] = "usage: hanoinet registry sign --key FILE "
+	static const char usage[] = "hanoinet registry sign --key FILE "
 	    "[--out FILE] [--format 1|2] DESCRIPTION.json";
+	const char *key = NULL, *outp = NULL, *format = NULL;
+	const struct hn_cli_opt opts[] = {
+		HN_OPT_REQ("key", &key),
+		HN_OPT("out", &outp),
+		HN_OPT("format", &format),
+		HN_OPT_END
+	};
 	struct hn_buf kb = HN_BUF_INIT(1024), desc = HN_BUF_INIT(HN_DIR_MAX);
 	struct hn_buf out = HN_BUF_INIT(HN_DIR_MAX + 1024);
 	uint8_t sk[HN_ED25519_SK_LEN], pk[HN_ED25519_PK_LEN];
-	const char *key = NULL, *outp = NULL;
 	char name[HN_SIGNER_MAX + 1];
 	struct hn_error err;
-	int c, st = 2, version = HN_DIR_VERSION;
+	int st = 2, version = HN_DIR_VERSION;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'k')
-			key = optarg;
-		else if (c == 'o')
-			outp = optarg;
-		else if (c == 'f' && (strcmp(optarg, "1") == 0 ||
-		    strcmp(optarg, "2") == 0))
-			version = optarg[0] - '0';
-		else
-			return hn_cli_usage("%s", usage);
+	if ((st = hn_cli_args(argc, argv, opts, 1, 1, usage, NULL)) !=
+	    HN_CLI_GO)
+		return st;
+	st = 2;
+	if (format != NULL) {
+		if (strcmp(format, "1") != 0 && strcmp(format, "2") != 0)
+			return hn_cli_usage("--format is 1 or 2\nusage: %s",
+			    usage);
+		version = format[0] - '0';
 	}
-	if (key == NULL || optind != argc - 1)
-		return hn_cli_usage("%s", usage);
 	if (hn_crypto_init() < 0)
 		return hn_cli_fail(2, "cannot initialise libsodium");
 	if (hn_file_read(key, &kb) < 0) {
@@ -128,9 +123,9 @@ registry_sign(int argc, char **argv)
 		st = hn_cli_fail(2, "registry sign: %s: %s", key, err.message);
 		goto out;
 	}
-	if (hn_file_read(argv[optind], &desc) < 0) {
+	if (hn_file_read(argv[1], &desc) < 0) {
 		st = hn_cli_fail(2, "registry sign: cannot read %s (at most "
-		    "%u bytes)", argv[optind], HN_DIR_MAX);
+		    "%u bytes)", argv[1], HN_DIR_MAX);
 		goto out;
 	}
 	/* Format 1 is for a network some of whose nodes do not read 2 yet
@@ -194,30 +189,26 @@ out:
 static int
 registry_verify(int argc, char **argv)
 {
-	static const struct option opts[] = { { "vkey", 1, NULL, 'v' },
-		{ "at", 1, NULL, 'a' }, { NULL, 0, NULL, 0 } };
+	static const char usage[] = "hanoinet registry verify "
+	    "--vkey VKEY|@FILE [--at TIME] DIRECTORY";
+	const char *vk = NULL, *at = NULL;
+	const struct hn_cli_opt opts[] = {
+		HN_OPT_REQ("vkey", &vk),
+		HN_OPT("at", &at),
+		HN_OPT_END
+	};
 	struct hn_buf b = HN_BUF_INIT(HN_DIR_MAX);
 	struct hn_directory *d = NULL;
-	const char *vk = NULL, *at = NULL;
 	char vkey[HN_VKEY_MAX + 1], ts[HN_TIME_STRLEN];
 	struct hn_error err;
 	int64_t now;
 	size_t i, j;
-	int c, st = 2;
+	int st = 2;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'v')
-			vk = optarg;
-		else if (c == 'a')
-			at = optarg;
-		else
-			return hn_cli_usage("usage: hanoinet registry verify "
-			    "--vkey VKEY|@FILE [--at TIME] DIRECTORY");
-	}
-	if (vk == NULL || optind != argc - 1)
-		return hn_cli_usage("usage: hanoinet registry verify --vkey "
-		    "VKEY|@FILE [--at TIME] DIRECTORY");
+	if ((st = hn_cli_args(argc, argv, opts, 1, 1, usage, NULL)) !=
+	    HN_CLI_GO)
+		return st;
+	st = 2;
 	now = (int64_t)time(NULL);
 	if (at != NULL && hn_datetime_parse(at, &now) < 0)
 		return hn_cli_usage("registry verify: --at wants "
@@ -227,9 +218,9 @@ registry_verify(int argc, char **argv)
 		    " key");
 	if (hn_crypto_init() < 0)
 		return hn_cli_fail(2, "cannot initialise libsodium");
-	if (hn_file_read(argv[optind], &b) < 0) {
+	if (hn_file_read(argv[1], &b) < 0) {
 		st = hn_cli_fail(2, "registry verify: cannot read %s",
-		    argv[optind]);
+		    argv[1]);
 		goto out;
 	}
 	if (hn_directory_open(&d, b.data, b.len, vkey, now, &err) < 0) {
