@@ -82,3 +82,16 @@ hn_fmt_cut(char *dst, size_t cap, const char *fmt, ...)
 	va_end(ap);
 	return r;
 }
+
+int
+hn_fmt_field(char *dst, size_t cap, const char *src, const char *field,
+    struct hn_error *err)
+{
+	int r;
+
+	assert(src != NULL);
+	if ((r = hn_fmt(dst, cap, "%s", src)) != 0)
+		return hn_error_set(err, r, field, NULL,
+		    "longer than %zu bytes", cap > 0 ? cap - 1 : 0);
+	return 0;
+}

@@ -37,6 +37,16 @@ int hn_fmt_add(char *dst, size_t cap, size_t *len, const char *fmt, ...)
     __attribute__((format(printf, 4, 5), warn_unused_result));
 
 /*
+ * Copies the string src into dst (cap bytes): 0, or HN_ETOOBIG with err
+ * (may be NULL) naming `field` and the limit; dst is then "". For values
+ * from outside (a request's id, a name in a config file) whose field an
+ * error should name.
+ */
+struct hn_error;
+int hn_fmt_field(char *dst, size_t cap, const char *src, const char *field,
+    struct hn_error *err) __attribute__((warn_unused_result));
+
+/*
  * Human-readable text only (error detail, reasons, problem reports, log
  * lines), where a cut message is better than none: like hn_fmt, but dst
  * keeps what fits. Returns 0, or HN_ETOOBIG/HN_EINVAL (dst then holds the

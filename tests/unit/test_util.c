@@ -197,6 +197,25 @@ test_fmt(void **state)
 }
 
 static void
+test_fmt_field(void **state)
+{
+	struct hn_error e;
+	char b[4];
+
+	assert_int_equal(hn_fmt_field(b, sizeof(b), "abc", "id", &e), 0);
+	assert_string_equal(b, "abc");
+	hn_error_clear(&e);
+	assert_int_equal(hn_fmt_field(b, sizeof(b), "abcd", "id", &e),
+	    HN_ETOOBIG);
+	assert_string_equal(b, "");
+	assert_int_equal(e.code, HN_ETOOBIG);
+	assert_string_equal(e.field, "id");
+	assert_string_equal(e.message, "longer than 3 bytes");
+	assert_int_equal(hn_fmt_field(b, sizeof(b), "abcd", "id", NULL),
+	    HN_ETOOBIG);
+}
+
+static void
 test_assets(void **state)
 {
 	const struct hn_asset *a = hn_asset_find("data/parties.json");
@@ -217,6 +236,7 @@ main(void)
 		cmocka_unit_test(test_json_limits),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_fmt),
+		cmocka_unit_test(test_fmt_field),
 		cmocka_unit_test(test_assets),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
