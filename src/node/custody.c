@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "core/date.h"
+#include "util/fmt.h"
 #include "util/json.h"
 
 int
@@ -54,14 +55,15 @@ hn_custody_event_tx(struct hn_custody *c, const struct hn_evidence_item *it,
 	hn_datetime_format(at, ts);
 	memset(&ev, 0, sizeof(ev));
 	ev.item_id = it->id;
-	snprintf(ev.action, sizeof(ev.action), "%s", action);
+	/* a known action; actor, reason and detail are checked below */
+	HN_FMT_FIXED(ev.action, sizeof(ev.action), "%s", action);
 	ev.at = at;
 	if (strlen(actor) >= sizeof(ev.actor) ||
 	    strlen(reason) >= sizeof(ev.reason))
 		return hn_error_set(err, HN_ETOOBIG, "reason", NULL,
 		    "actor or reason too long");
-	snprintf(ev.actor, sizeof(ev.actor), "%s", actor);
-	snprintf(ev.reason, sizeof(ev.reason), "%s", reason);
+	HN_FMT_FIXED(ev.actor, sizeof(ev.actor), "%s", actor);
+	HN_FMT_FIXED(ev.reason, sizeof(ev.reason), "%s", reason);
 	if (detail != NULL) {
 		if ((d = hn_json_dump(detail)) == NULL)
 			return HN_ENOMEM;
@@ -70,7 +72,7 @@ hn_custody_event_tx(struct hn_custody *c, const struct hn_evidence_item *it,
 			    "custody detail too long");
 			goto out;
 		}
-		snprintf(ev.detail, sizeof(ev.detail), "%s", d);
+		HN_FMT_FIXED(ev.detail, sizeof(ev.detail), "%s", d);
 	}
 	if ((e = json_object()) == NULL) {
 		r = HN_ENOMEM;
@@ -188,15 +190,18 @@ add_item(struct hn_custody *c, const struct hn_intake_result *res,
 	if (strlen(actor) > HN_EV_WHO_MAX)
 		return hn_error_set(err, HN_ETOOBIG, "actor", NULL,
 		    "actor name too long");
-	snprintf(it->request_id, sizeof(it->request_id), "%s", request_id);
+	/* every length was checked above; digests are fixed-size hex */
+	HN_FMT_FIXED(it->request_id, sizeof(it->request_id), "%s",
+	    request_id);
 	hn_evidence_safe_name(it->name, name);
-	snprintf(it->description, sizeof(it->description), "%s", description);
-	snprintf(it->sha256, sizeof(it->sha256), "%s", res->addr);
-	snprintf(it->sha1, sizeof(it->sha1), "%s", res->sha1);
-	snprintf(it->md5, sizeof(it->md5), "%s", res->md5);
+	HN_FMT_FIXED(it->description, sizeof(it->description), "%s",
+	    description);
+	HN_FMT_FIXED(it->sha256, sizeof(it->sha256), "%s", res->addr);
+	HN_FMT_FIXED(it->sha1, sizeof(it->sha1), "%s", res->sha1);
+	HN_FMT_FIXED(it->md5, sizeof(it->md5), "%s", res->md5);
 	it->size = res->size;
 	it->added_at = at;
-	snprintf(it->added_by, sizeof(it->added_by), "%s", actor);
+	HN_FMT_FIXED(it->added_by, sizeof(it->added_by), "%s", actor);
 
 	if ((d = json_object()) == NULL || (s = json_object()) == NULL) {
 		r = HN_ENOMEM;

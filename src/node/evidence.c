@@ -19,6 +19,7 @@
 #include "store/store.h"
 #include "util/encode.h"
 #include "util/file.h"
+#include "util/fmt.h"
 #include "util/json.h"
 #include "util/diag.h"
 
@@ -67,7 +68,7 @@ hn_ev_setup(struct hn_node *n, struct hn_error *err)
 		    "the node's audit log or signing key is not open");
 		goto out;
 	}
-	snprintf(ev.name, sizeof(ev.name), "%s", n->key_name);
+	HN_FMT_FIXED(ev.name, sizeof(ev.name), "%s", n->key_name); /* 129 */
 	memcpy(ev.sk, n->sk, sizeof(ev.sk));
 	if ((r = hn_seal_keys_from_ed25519(&ev.keys, ev.sk)) != 0 ||
 	    (r = hn_conf_path(&n->conf, "blobs", ev.blobs,
@@ -122,6 +123,9 @@ take(const char *id, struct open_upload **out, uint64_t *reopened_at,
 
 	*out = NULL;
 	*reopened_at = UINT64_MAX;
+	if (strlen(id) > HN_UPLOAD_ID_MAX)
+		return hn_error_set(err, HN_EINVAL, "upload", NULL,
+		    "upload id longer than %d bytes", HN_UPLOAD_ID_MAX);
 	pthread_mutex_lock(&open_uploads.mu);
 	for (i = 0; i < HN_UPLOADS_OPEN_MAX; i++) {
 		if (strcmp(open_uploads.u[i].id, id) == 0) {
@@ -166,7 +170,7 @@ take(const char *id, struct open_upload **out, uint64_t *reopened_at,
 	}
 	lru->busy = 1;
 	lru->used = ++open_uploads.clock;
-	snprintf(lru->id, sizeof(lru->id), "%s", id);
+	HN_FMT_FIXED(lru->id, sizeof(lru->id), "%s", id); /* checked above */
 	pthread_mutex_unlock(&open_uploads.mu);
 
 	r = hn_intake_begin(&in, ev.blobs, &ev.keys, 0, 0, id, reopened_at, err);
@@ -290,13 +294,17 @@ hn_ev_upload_create(struct hn_node *n, struct hn_db *db, const char *request,
 		return rc;
 	hn_random(rnd, sizeof(rnd));
 	hn_hex_encode(u->id, rnd, sizeof(rnd));
-	snprintf(u->request_id, sizeof(u->request_id), "%s", request);
+	if ((rc = hn_fmt_field(u->request_id, sizeof(u->request_id), request,
+	    "request", err)) != 0)
+		return rc;
 	hn_evidence_safe_name(u->name, name);
 	if ((rc = hn_ev_name_free(db, u->request_id, u->name, err)) != 0)
 		return rc;
-	snprintf(u->description, sizeof(u->description), "%s",
-	    description != NULL ? description : "");
-	snprintf(u->created_by, sizeof(u->created_by), "%s", actor);
+	if ((rc = hn_fmt_field(u->description, sizeof(u->description),
+	    description != NULL ? description : "", "description", err)) != 0 ||
+	    (rc = hn_fmt_field(u->created_by, sizeof(u->created_by), actor,
+	    "actor", err)) != 0)
+		return rc;
 	u->created_at = now;
 	if ((rc = hn_store_write(n->store, upload_insert_job, u, err)) != 0)
 		return rc;

@@ -15,6 +15,7 @@
 #include "store/evidence.h"
 #include "util/encode.h"
 #include "util/file.h"
+#include "util/fmt.h"
 #include "util/json.h"
 
 #define PATH_LEN 4096
@@ -26,9 +27,7 @@ _Static_assert(HN_BUNDLE_NAME_MAX == HN_EV_NAME_MAX,
 static int
 join(char *out, size_t max, const char *dir, const char *name)
 {
-	int n = snprintf(out, max, "%s/%s", dir, name);
-
-	return n < 0 || (size_t)n >= max ? HN_ETOOBIG : 0;
+	return hn_fmt(out, max, "%s/%s", dir, name);
 }
 
 static int

@@ -30,6 +30,7 @@
 #include "store/store.h"
 #include "util/encode.h"
 #include "util/file.h"
+#include "util/fmt.h"
 #include "util/json.h"
 #include "util/diag.h"
 
@@ -142,7 +143,7 @@ p_gate(void *ctx, const char *us, const char *them, int64_t when,
 		if (ps.n > 0)
 			hn_problem_format(&ps.p[0], reason, len);
 		else
-			snprintf(reason, len, "the request is not valid");
+			(void)hn_fmt_cut(reason, len, "the request is not valid");
 		return HN_EINVAL;
 	}
 	if (language_check(fn, req, us, reason, len) != 0)
@@ -317,7 +318,7 @@ p_deliver(void *ctx, struct hn_db *db, const struct hn_envelope *e,
 		return 0;
 	case HN_ENOTFOUND: case HN_EDENIED: case HN_ESTATE: case HN_EINVAL:
 	case HN_EVALIDATE: case HN_EEXIST:
-		snprintf(refused, refusedlen, "%s%s%s%s",
+		(void)hn_fmt_cut(refused, refusedlen, "%s%s%s%s", /* a reason */
 		    why.message[0] ? why.message : hn_strerror(r),
 		    why.article[0] ? " (art. " : "", why.article,
 		    why.article[0] ? ")" : "");
@@ -479,8 +480,9 @@ hn_fednode_start(struct hn_node *n, struct hn_error *err)
 	fn->n = n;
 	/* the node's keys and ledger (node/node.c owns them) */
 	memcpy(fn->sk, n->sk, sizeof(fn->sk));
-	snprintf(fn->key_name, sizeof(fn->key_name), "%s", n->key_name);
-	snprintf(fn->vkey, sizeof(fn->vkey), "%s", n->vkey);
+	/* the same sizes as node.h's */
+	HN_FMT_FIXED(fn->key_name, sizeof(fn->key_name), "%s", n->key_name);
+	HN_FMT_FIXED(fn->vkey, sizeof(fn->vkey), "%s", n->vkey);
 	/* The register and the partners the treaty gate consults. */
 	if ((regtext = hn_json_dump(n->parties)) == NULL ||
 	    (r = hn_register_load(regtext, strlen(regtext), &fn->reg, err)) !=

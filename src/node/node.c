@@ -18,6 +18,7 @@
 #include "util/asset.h"
 #include "util/buf.h"
 #include "util/file.h"
+#include "util/fmt.h"
 #include "util/json.h"
 #include "util/diag.h"
 
@@ -97,10 +98,8 @@ hn_conf_load(struct hn_conf *c, const char *path, struct hn_error *err)
 	int r, lineno = 0, i;
 
 	memset(c, 0, sizeof(*c));
-	if (snprintf(c->path, sizeof(c->path), "%s", path) >=
-	    (int)sizeof(c->path))
-		return hn_error_set(err, HN_ETOOBIG, NULL, NULL,
-		    "path too long");
+	if ((r = hn_fmt(c->path, sizeof(c->path), "%s", path)) != 0)
+		return hn_error_set(err, r, NULL, NULL, "path too long");
 	if (realpath(path, c->dir) == NULL) {
 		return hn_error_set(err, errno == ENOENT ? HN_ENOTFOUND :
 		    HN_EIO, NULL, NULL, "cannot read %s: %s", path,
@@ -146,8 +145,9 @@ hn_conf_load(struct hn_conf *c, const char *path, struct hn_error *err)
 			    "%s:%d: value too long", path, lineno);
 			goto out;
 		}
-		snprintf(c->key[i], sizeof(c->key[i]), "%s", k);
-		snprintf(c->value[i], sizeof(c->value[i]), "%s", v);
+		/* a known key, a value checked just above */
+		HN_FMT_FIXED(c->key[i], sizeof(c->key[i]), "%s", k);
+		HN_FMT_FIXED(c->value[i], sizeof(c->value[i]), "%s", v);
 		if (i == c->n)
 			c->n++;
 	}
@@ -193,9 +193,7 @@ hn_conf_int(const struct hn_conf *c, const char *key, long min, long max,
 int
 hn_conf_path(const struct hn_conf *c, const char *file, char *out, size_t max)
 {
-	int n = snprintf(out, max, "%s/%s", c->dir, file);
-
-	return n < 0 || (size_t)n >= max ? HN_ETOOBIG : 0;
+	return hn_fmt(out, max, "%s/%s", c->dir, file);
 }
 
 int
@@ -282,7 +280,7 @@ load_key(struct hn_node *n, struct hn_error *err)
 	if ((r = hn_conf_path(&n->conf, "signing.key", path,
 	    sizeof(path))) != 0)
 		return hn_error_set(err, r, NULL, NULL, "path too long");
-	snprintf(name, sizeof(name), "hanoinet/%.3s", n->party);
+	HN_FMT_FIXED(name, sizeof(name), "hanoinet/%.3s", n->party);
 	return hn_nodekey_load(path, name, n->sk, n->key_name, n->vkey, err);
 }
 
@@ -295,7 +293,7 @@ hn_node_keygen(const char *path, const char *party, struct hn_error *err)
 	int r;
 
 	memset(&s, 0, sizeof(s));
-	snprintf(name, sizeof(name), "hanoinet/%.3s", party);
+	HN_FMT_FIXED(name, sizeof(name), "hanoinet/%.3s", party);
 	if ((r = hn_note_signer_generate(&s, name, HN_NOTE_ED25519, err)) != 0)
 		goto out;
 	if ((r = hn_note_signer_format(&s, &b)) != 0 ||
@@ -428,8 +426,10 @@ hn_node_open(struct hn_node **out, const char *conf_path,
 		    "%s: 'party' must be a 3-letter code", conf_path);
 		goto out;
 	}
-	snprintf(n->party, sizeof(n->party), "%s", v);
-	snprintf(n->name, sizeof(n->name), "%s", hn_conf_get(&n->conf, "name"));
+	HN_FMT_FIXED(n->party, sizeof(n->party), "%s", v); /* 3 letters */
+	if ((r = hn_fmt_field(n->name, sizeof(n->name),
+	    hn_conf_get(&n->conf, "name"), "name", err)) != 0)
+		goto out;
 	v = hn_conf_get(&n->conf, "log_level");
 	hn_diag_set_level(strcmp(v, "debug") == 0 ? HN_DIAG_DEBUG :
 	    strcmp(v, "warn") == 0 ? HN_DIAG_WARN :

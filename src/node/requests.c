@@ -17,6 +17,7 @@
 #include "node/node.h"
 #include "store/store.h"
 #include "util/diag.h"
+#include "util/fmt.h"
 #include "util/encode.h"
 #include "util/json.h"
 
@@ -197,26 +198,37 @@ prepare(struct hn_node *n, const json_t *doc, const char *id,
 	enum hn_basis basis;
 	json_t *e;
 	int64_t dl;
+	int rc;
 
 	hn_request_row_init(r);
 	p->entry = NULL;
-	if (id != NULL)
-		snprintf(r->id, sizeof(r->id), "%s", id);
-	else
+	if (id != NULL &&
+	    (rc = hn_fmt_field(r->id, sizeof(r->id), id, "id", err)) != 0)
+		return rc;
+	if (id == NULL)
 		new_id(r->id);
-	snprintf(r->kind, sizeof(r->kind), "%s", jstr(doc, "kind"));
-	snprintf(r->side, sizeof(r->side), "%s", side);
-	snprintf(r->from, sizeof(r->from), "%s", jstr(doc, "from"));
-	snprintf(r->to, sizeof(r->to), "%s", jstr(doc, "to"));
-	snprintf(r->state, sizeof(r->state), "%s", state);
+	if ((rc = hn_fmt_field(r->kind, sizeof(r->kind), jstr(doc, "kind"),
+	    "kind", err)) != 0 ||
+	    (rc = hn_fmt_field(r->side, sizeof(r->side), side, "side",
+	    err)) != 0 ||
+	    (rc = hn_fmt_field(r->from, sizeof(r->from), jstr(doc, "from"),
+	    "from", err)) != 0 ||
+	    (rc = hn_fmt_field(r->to, sizeof(r->to), jstr(doc, "to"), "to",
+	    err)) != 0 ||
+	    (rc = hn_fmt_field(r->state, sizeof(r->state), state, "state",
+	    err)) != 0)
+		return rc;
 	if (hn_request_basis(doc, &basis) != 0)
 		return hn_error_set(err, HN_EINVAL, "legal_basis", NULL,
 		    "invalid legal basis");
-	snprintf(r->legal_basis, sizeof(r->legal_basis), "%s",
-	    hn_basis_name(basis));
-	snprintf(r->created_by, sizeof(r->created_by), "%s", actor);
-	if (remote_id != NULL)
-		snprintf(r->remote_id, sizeof(r->remote_id), "%s", remote_id);
+	if ((rc = hn_fmt_field(r->legal_basis, sizeof(r->legal_basis),
+	    hn_basis_name(basis), "legal_basis", err)) != 0 ||
+	    (rc = hn_fmt_field(r->created_by, sizeof(r->created_by), actor,
+	    "actor", err)) != 0)
+		return rc;
+	if (remote_id != NULL && (rc = hn_fmt_field(r->remote_id,
+	    sizeof(r->remote_id), remote_id, "remote_id", err)) != 0)
+		return rc;
 	if ((r->body = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS)) == NULL)
 		return hn_error_set(err, HN_ENOMEM, NULL, NULL,
 		    "out of memory");
@@ -380,13 +392,13 @@ preservation_ref_ok(struct hn_db *db, const json_t *doc, enum hn_side side,
 	int rc;
 
 	if (ref == NULL || *ref == '\0') {
-		snprintf(why, whylen, "a disclosure of preserved traffic data "
+		(void)hn_fmt_cut(why, whylen, "a disclosure of preserved traffic data "
 		    "names the preservation request it arises from "
 		    "(preservation_reference, art. 43)");
 		return false;
 	}
 	if (!hn_rq_id_valid(ref)) {
-		snprintf(why, whylen, "preservation_reference is the id of a "
+		(void)hn_fmt_cut(why, whylen, "preservation_reference is the id of a "
 		    "preservation request (32 hex digits), not '%.40s' "
 		    "(art. 43)", ref);
 		return false;
@@ -395,18 +407,18 @@ preservation_ref_ok(struct hn_db *db, const json_t *doc, enum hn_side side,
 	rc = hn_requests_get(db, ref, &pr);
 	if (rc != 0 || (pk = hn_kind_find(pr.kind)) == NULL ||
 	    !pk->preservation || hn_state_parse(pr.state, &st) != 0)
-		snprintf(why, whylen, "no preservation request %s here "
+		(void)hn_fmt_cut(why, whylen, "no preservation request %s here "
 		    "(preservation_reference, art. 43)", ref);
 	else if (strcmp(pr.side, hn_side_name(side)) != 0 ||
 	    strcmp(pr.from, jstr(doc, "from")) != 0 ||
 	    strcmp(pr.to, jstr(doc, "to")) != 0)
-		snprintf(why, whylen, "preservation request %s is not one of "
+		(void)hn_fmt_cut(why, whylen, "preservation request %s is not one of "
 		    "%s to %s (preservation_reference, art. 43)", ref,
 		    jstr(doc, "from"), jstr(doc, "to"));
 	else if (side == HN_SIDE_REQUESTING && (st == HN_ST_DRAFT ||
 	    st == HN_ST_AWAITING_APPROVAL || st == HN_ST_QUEUED ||
 	    st == HN_ST_WITHDRAWN))
-		snprintf(why, whylen, "preservation request %s is %s: a "
+		(void)hn_fmt_cut(why, whylen, "preservation request %s is %s: a "
 		    "disclosure follows a preservation the requested State "
 		    "has received (preservation_reference, art. 43)", ref,
 		    pr.state);
@@ -529,8 +541,9 @@ apply(struct hn_node *n, struct hn_db *db, struct hn_request_row *r,
 	size_t i;
 	int rc;
 
-	snprintf(from_state, sizeof(from_state), "%s", r->state);
-	snprintf(r->state, sizeof(r->state), "%s", hn_state_name(t->to));
+	/* states are the protocol's names (at most 18 bytes) */
+	HN_FMT_FIXED(from_state, sizeof(from_state), "%s", r->state);
+	HN_FMT_FIXED(r->state, sizeof(r->state), "%s", hn_state_name(t->to));
 	r->updated_at = a->now;
 	if (t->to == HN_ST_PRESERVED && r->preserved_at == HN_RQ_NONE)
 		r->preserved_at = a->now; /* art. 42: the 60 days start here */
