@@ -38,6 +38,7 @@
 #include "store/blob.h"
 #include "store/evidence.h"
 #include "util/encode.h"
+#include "util/fmt.h"
 #include "util/json.h"
 #include "util/diag.h"
 
@@ -448,8 +449,9 @@ hn_api_evidence_content(struct hn_req *r)
 		    "out of memory; try again");
 	}
 	d->item = it.id;
-	snprintf(d->addr, sizeof(d->addr), "%s", it.sha256);
-	snprintf(d->who, sizeof(d->who), "%s", r->who.name);
+	/* the same sizes as the item's and the session's */
+	HN_FMT_FIXED(d->addr, sizeof(d->addr), "%s", it.sha256);
+	HN_FMT_FIXED(d->who, sizeof(d->who), "%s", r->who.name);
 	/* the first piece and the look-ahead before anything is promised:
 	 * an object that fails this early gets a clean error */
 	if ((rc = hn_blob_open(&d->rd, hn_ev_blobs(), it.sha256, hn_ev_keys(),
@@ -480,7 +482,8 @@ hn_api_evidence_content(struct hn_req *r)
 	hn_diag(HN_DIAG_INFO, "evidence.opened", "item=%lld request=%s "
 	    "sha256=%s by=%s via=api", (long long)it.id, it.request_id,
 	    it.sha256, r->who.name);
-	snprintf(hv, sizeof(hv), "attachment; filename=\"%s\"", it.name);
+	/* a safe name of at most HN_EV_NAME_MAX (200) bytes */
+	HN_FMT_FIXED(hv, sizeof(hv), "attachment; filename=\"%s\"", it.name);
 	hn_resp_header(r, "Content-Disposition", hv);
 	hn_resp_header(r, "X-Content-SHA256", it.sha256);
 	memset(&st, 0, sizeof(st));

@@ -19,6 +19,7 @@
 #include "net/routes.h"
 #include "store/store.h"
 #include "util/encode.h"
+#include "util/fmt.h"
 
 int
 hn_api_log_checkpoint(struct hn_req *r)
@@ -170,8 +171,7 @@ hn_api_log_tile(struct hn_req *r)
 	int level, width, rc;
 
 	hn_error_clear(&e);
-	if (snprintf(path, sizeof(path), "tile/%s", hn_req_param(r, "*")) >=
-	    (int)sizeof(path) ||
+	if (hn_fmt(path, sizeof(path), "tile/%s", hn_req_param(r, "*")) != 0 ||
 	    hn_tile_parse(path, &level, &index, &width) != 0)
 		return hn_resp_error(r, 404, "not_found", NULL, NULL,
 		    "not a tile path");

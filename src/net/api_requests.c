@@ -17,6 +17,7 @@
 #include "node/requests.h"
 #include "store/requests.h"
 #include "store/store.h"
+#include "util/fmt.h"
 #include "util/json.h"
 #include "util/diag.h"
 
@@ -284,7 +285,7 @@ transition_job(struct hn_db *db, void *arg, struct hn_error *err)
 
 	/* remember the state we leave, for the answer */
 	if (hn_requests_get(db, j->args.id, &before) == 0)
-		snprintf(j->from, sizeof(j->from), "%s", before.state);
+		HN_FMT_FIXED(j->from, sizeof(j->from), "%s", before.state);
 	hn_request_row_release(&before);
 	hn_request_row_release(&j->row);
 	if (j->approve && j->from[0] != '\0' &&

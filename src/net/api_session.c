@@ -11,6 +11,7 @@
 #include "net/routes.h"
 #include "store/accounts.h"
 #include "store/store.h"
+#include "util/fmt.h"
 #include "util/json.h"
 #include "util/diag.h"
 
@@ -56,10 +57,10 @@ cookie(struct hn_req *r, const char *token, int64_t max_age)
 	char v[256];
 	int n;
 
-	n = snprintf(v, sizeof(v), "hn_session=%s; Path=/; Max-Age=%lld; "
-	    "Secure; HttpOnly; SameSite=Strict", token, (long long)max_age);
-	if (n < 0 || (size_t)n >= sizeof(v))
-		return HN_ETOOBIG;
+	if ((n = hn_fmt(v, sizeof(v), "hn_session=%s; Path=/; Max-Age=%lld; "
+	    "Secure; HttpOnly; SameSite=Strict", token,
+	    (long long)max_age)) != 0)
+		return n;
 	return hn_resp_header(r, "Set-Cookie", v);
 }
 
@@ -104,7 +105,7 @@ hn_api_session_login(struct hn_req *r)
 	if (found && a.locked_until > r->now) {
 		char retry[24];
 
-		snprintf(retry, sizeof(retry), "%lld",
+		HN_FMT_FIXED(retry, sizeof(retry), "%lld",
 		    (long long)(a.locked_until - r->now));
 		hn_resp_header(r, "Retry-After", retry);
 		hn_diag(HN_DIAG_WARN, "session.locked_out", "account=%s",

@@ -8,6 +8,7 @@
 #include "crypto/sign.h"
 #include "net/http.h"
 #include "util/encode.h"
+#include "util/fmt.h"
 
 static int
 valid_name(const char *s)
@@ -70,9 +71,10 @@ hn_account_prepare(struct hn_account *a, const char *name, const char *role,
 		return hn_error_set(err, HN_EINVAL, "password", NULL,
 		    "a password has %d to %d characters", HN_PASSWORD_MIN,
 		    HN_PASSWORD_MAX);
-	snprintf(a->name, sizeof(a->name), "%s", name);
-	snprintf(a->role, sizeof(a->role), "%s", role);
-	snprintf(a->lang, sizeof(a->lang), "%s", lang);
+	/* each was checked above: a valid name, a known role and language */
+	HN_FMT_FIXED(a->name, sizeof(a->name), "%s", name);
+	HN_FMT_FIXED(a->role, sizeof(a->role), "%s", role);
+	HN_FMT_FIXED(a->lang, sizeof(a->lang), "%s", lang);
 	a->created_at = now;
 	if (hn_password_hash(a->pwhash, password) != 0)
 		return hn_error_set(err, HN_ENOMEM, NULL, NULL,

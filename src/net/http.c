@@ -18,6 +18,7 @@
 #include "node/node.h"
 #include "net/routes.h"
 #include "store/store.h"
+#include "util/fmt.h"
 #include "util/json.h"
 #include "util/diag.h"
 
@@ -271,7 +272,7 @@ hn_resp_error(struct hn_req *r, int status, const char *code,
 	int rc;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	(void)hn_vfmt_cut(msg, sizeof(msg), fmt, ap); /* a human message */
 	va_end(ap);
 	o = json_pack("{s:s, s:s}", "error", code, "message", msg);
 	if (o != NULL && field != NULL && *field)
@@ -393,8 +394,9 @@ hn_resp_header(struct hn_req *r, const char *name, const char *value)
 	    strlen(name) >= sizeof(r->hname[0]) ||
 	    strlen(value) >= sizeof(r->hvalue[0]))
 		return HN_ETOOBIG;
-	snprintf(r->hname[r->nheaders], sizeof(r->hname[0]), "%s", name);
-	snprintf(r->hvalue[r->nheaders], sizeof(r->hvalue[0]), "%s", value);
+	HN_FMT_FIXED(r->hname[r->nheaders], sizeof(r->hname[0]), "%s", name);
+	HN_FMT_FIXED(r->hvalue[r->nheaders], sizeof(r->hvalue[0]), "%s",
+	    value);
 	r->nheaders++;
 	return 0;
 }
@@ -454,8 +456,9 @@ authenticate(struct reqstate *s)
 		return HN_EDENIED;
 	r->has_session = 1;
 	r->who.account_id = a.id;
-	snprintf(r->who.name, sizeof(r->who.name), "%s", a.name);
-	snprintf(r->who.lang, sizeof(r->who.lang), "%s", a.lang);
+	/* the same sizes as the account's */
+	HN_FMT_FIXED(r->who.name, sizeof(r->who.name), "%s", a.name);
+	HN_FMT_FIXED(r->who.lang, sizeof(r->who.lang), "%s", a.lang);
 	r->who.role = hn_role_bit(a.role);
 	return 0;
 }
@@ -694,7 +697,7 @@ mhd_diag(void *cls, const char *fmt, va_list ap)
 	char msg[512];
 	size_t n;
 
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	(void)hn_vfmt_cut(msg, sizeof(msg), fmt, ap); /* a log line */
 	n = strlen(msg);
 	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
 		msg[--n] = '\0';
@@ -738,7 +741,7 @@ parse_listen(const char *s, struct sockaddr_storage *ss, int *v6)
 	if (*end != '\0' || port < 0 || port > 65535 || colon[1] == '\0')
 		return HN_EINVAL;
 	if (strcmp(host, "localhost") == 0)
-		snprintf(host, sizeof(host), "127.0.0.1");
+		HN_FMT_FIXED(host, sizeof(host), "127.0.0.1");
 	if (inet_pton(AF_INET, host, &a4->sin_addr) == 1) {
 		a4->sin_family = AF_INET;
 		a4->sin_port = htons((uint16_t)port);
