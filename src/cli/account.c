@@ -14,6 +14,7 @@
 #include "net/auth.h"
 #include "store/accounts.h"
 #include "store/store.h"
+#include "util/fmt.h"
 
 static int
 account_add(int argc, char **argv)
@@ -42,8 +43,7 @@ account_add(int argc, char **argv)
 		    "NAME ROLE [--lang ar|en|es|fr|ru|zh]");
 	if (hn_crypto_init() != 0)
 		return hn_cli_fail(1, "cannot initialise libsodium");
-	if (snprintf(path, sizeof(path), "%s/hanoinet.db", dir) >=
-	    (int)sizeof(path))
+	if (hn_fmt(path, sizeof(path), "%s/hanoinet.db", dir) != 0)
 		return hn_cli_usage("path too long");
 	if (hn_account_prepare(&a, pos[0], pos[1], NULL, lang, generated,
 	    (int64_t)time(NULL), &e) != 0) {

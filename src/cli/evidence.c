@@ -58,6 +58,7 @@
 #include "store/requests.h"
 #include "util/buf.h"
 #include "util/encode.h"
+#include "util/fmt.h"
 #include "util/hook.h"
 #include "util/file.h"
 #include "util/json.h"
@@ -338,7 +339,7 @@ cmd_evidence_send(int argc, char **argv)
 		if (ev_read_token(tf, token, sizeof(token)) != 0)
 			return hn_cli_fail(2, "cannot read a token from %s", tf);
 	} else if (t != NULL && t[0] != '\0' && strlen(t) < sizeof(token)) {
-		snprintf(token, sizeof(token), "%s", t);
+		HN_FMT_FIXED(token, sizeof(token), "%s", t);
 	} else {
 		return hn_cli_usage("send needs --token-file FILE or "
 		    "$HANOINET_TOKEN (from POST /v1/session)");
@@ -359,7 +360,8 @@ cmd_evidence_send(int argc, char **argv)
 		rc = hn_cli_fail(2, "out of memory");
 		goto done;
 	}
-	snprintf(path, sizeof(path), "/v1/evidence/%s/transfer", item);
+	/* item: at most 18 digits (checked above) */
+	HN_FMT_FIXED(path, sizeof(path), "/v1/evidence/%s/transfer", item);
 	if (hn_client_request(cl, "POST", path, "application/json", body,
 	    strlen(body), 0, &st, &resp, &err) != 0) {
 		rc = hn_cli_fail(2, "%s", err.message);
@@ -373,15 +375,18 @@ cmd_evidence_send(int argc, char **argv)
 		    hn_json_str(j, "message") ? hn_json_str(j, "message") : "");
 		goto done;
 	}
-	snprintf(xfer, sizeof(xfer), "%s", hn_json_str(j, "transfer") ?
-	    hn_json_str(j, "transfer") : "");
+	if (hn_fmt(xfer, sizeof(xfer), "%s", hn_json_str(j, "transfer") ?
+	    hn_json_str(j, "transfer") : "") != 0) {
+		rc = hn_cli_fail(1, "the node's transfer id is too long");
+		goto done;
+	}
 	printf("item %s to %s: transfer %s %s\n", item, to, xfer,
 	    hn_json_str(j, "state") ? hn_json_str(j, "state") : "");
 	if (wait_s == 0) {
 		rc = 0;
 		goto done;
 	}
-	snprintf(path, sizeof(path), "/v1/evidence/%s/transfers", item);
+	HN_FMT_FIXED(path, sizeof(path), "/v1/evidence/%s/transfers", item);
 	for (i = 0; i < wait_s * 4; i++) {
 		json_t *a, *x;
 		size_t k;

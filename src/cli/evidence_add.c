@@ -18,6 +18,7 @@
 #include "store/intake.h"
 #include "util/buf.h"
 #include "util/encode.h"
+#include "util/fmt.h"
 #include "util/hook.h"
 #include "util/json.h"
 
@@ -45,7 +46,7 @@ human(char *out, size_t n, double v)
 		v /= 1024;
 		i++;
 	}
-	snprintf(out, n, i ? "%.1f %s" : "%.0f %s", v, u[i]);
+	(void)hn_fmt_cut(out, n, i ? "%.1f %s" : "%.0f %s", v, u[i]);
 }
 
 static void
@@ -69,9 +70,10 @@ progress_draw(struct progress *p, uint64_t done, int final)
 	if (r > 0 && p->total > done) {
 		long s = (long)((double)(p->total - done) / r);
 
-		snprintf(left, sizeof(left), "%ld:%02ld left", s / 60, s % 60);
+		(void)hn_fmt_cut(left, sizeof(left), "%ld:%02ld left", s / 60,
+		    s % 60);
 	} else {
-		snprintf(left, sizeof(left), "%s", final ? "done" : "");
+		(void)hn_fmt_cut(left, sizeof(left), "%s", final ? "done" : "");
 	}
 	fprintf(stderr, "\r%-24.24s %10s / %-10s %10s/s  %-12s", p->name, a, b,
 	    rate, left);
@@ -155,7 +157,7 @@ add_remote(const char *url, const char *token_file, const char *cacert,
 			return hn_cli_fail(2, "cannot read a token from %s",
 			    token_file);
 	} else if (t != NULL && t[0] != '\0' && strlen(t) < sizeof(token)) {
-		snprintf(token, sizeof(token), "%s", t);
+		HN_FMT_FIXED(token, sizeof(token), "%s", t);
 	} else {
 		return hn_cli_usage("--url needs --token-file FILE or "
 		    "$HANOINET_TOKEN (from POST /v1/session)");

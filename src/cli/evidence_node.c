@@ -19,6 +19,7 @@
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/file.h"
+#include "util/fmt.h"
 
 const char *
 ev_default_dir(void)
@@ -49,7 +50,7 @@ load_key(struct ev_node *n, struct hn_error *err)
 	int r;
 
 	memset(&s, 0, sizeof(s));
-	snprintf(path, sizeof(path), "%s/signing.key", n->dir);
+	HN_FMT_FIXED(path, sizeof(path), "%s/signing.key", n->dir);
 	if ((r = hn_file_read(path, &b)) != 0) {
 		r = hn_error_set(err, r, NULL, NULL, "cannot read %s: %s", path,
 		    hn_strerror(r));
@@ -65,7 +66,7 @@ load_key(struct ev_node *n, struct hn_error *err)
 		r = hn_error_set(err, HN_ETOOBIG, NULL, NULL, "key name too long");
 		goto out;
 	}
-	snprintf(n->name, sizeof(n->name), "%s", s.name);
+	HN_FMT_FIXED(n->name, sizeof(n->name), "%s", s.name);
 	memcpy(n->sk, s.sk, sizeof(n->sk));
 	r = hn_seal_keys_from_ed25519(&n->keys, n->sk);
 out:
@@ -103,15 +104,16 @@ ev_node_open(struct ev_node *n, const char *dir)
 	hn_error_clear(&err);
 	if (hn_crypto_init() != 0)
 		return hn_cli_fail(1, "cannot initialise libsodium");
-	if (snprintf(n->dir, sizeof(n->dir), "%s", dir) >= (int)sizeof(n->dir))
+	if (hn_fmt(n->dir, sizeof(n->dir), "%s", dir) != 0)
 		return hn_cli_usage("--dir: path too long");
-	snprintf(n->blobs, sizeof(n->blobs), "%s/blobs", n->dir);
+	/* dir < 1024 bytes: every path[1100] under it fits */
+	HN_FMT_FIXED(n->blobs, sizeof(n->blobs), "%s/blobs", n->dir);
 	if ((r = load_key(n, &err)) != 0) {
 		ev_node_close(n);
 		return hn_cli_fail(2, "%s (is --dir a node's data directory?)",
 		    err.message);
 	}
-	snprintf(path, sizeof(path), "%s/hanoinet.db", n->dir);
+	HN_FMT_FIXED(path, sizeof(path), "%s/hanoinet.db", n->dir);
 	if ((r = hn_db_open(&n->db, path, &err)) != 0) {
 		ev_node_close(n);
 		return hn_cli_fail(2, "%s", err.message);

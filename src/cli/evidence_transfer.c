@@ -18,6 +18,7 @@
 #include "store/blob.h"
 #include "store/intake.h"
 #include "util/encode.h"
+#include "util/fmt.h"
 #include "util/json.h"
 
 struct transfer_args {
@@ -112,7 +113,10 @@ ev_cmd_seal_for(int argc, char **argv)
 		    "'hanoinet evidence consent')", it.name, it.origin);
 		goto done;
 	}
-	snprintf(tmp, sizeof(tmp), "%s.partial", out);
+	if (hn_fmt(tmp, sizeof(tmp), "%s.partial", out) != 0) {
+		rc = hn_cli_fail(2, "%s: path too long", out);
+		goto done;
+	}
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 	    0600)) < 0) {
 		rc = hn_cli_fail(2, "%s: %s", tmp, strerror(errno));
@@ -169,8 +173,9 @@ receive_tx(struct hn_db *db, void *arg, struct hn_error *err)
 	    a->name, "", a->actor, a->now, a->pkhex, it, err)) != 0)
 		return r;
 	/* art. 36: who sent it and under which conditions */
-	snprintf(it->origin, sizeof(it->origin), "%s", a->from);
-	snprintf(it->conditions, sizeof(it->conditions), "%s", a->cond);
+	/* checked by the receive command (HN_EV_WHO_MAX, HN_EV_TEXT_MAX) */
+	HN_FMT_FIXED(it->origin, sizeof(it->origin), "%s", a->from);
+	HN_FMT_FIXED(it->conditions, sizeof(it->conditions), "%s", a->cond);
 	if ((r = hn_evidence_set_origin(db, it->id, a->from, a->cond)) != 0 ||
 	    (r = hn_custody_event_tx(&a->n->custody, it, "received", a->now,
 	    a->actor, "", a->d, err)) != 0 ||
@@ -245,7 +250,7 @@ ev_cmd_receive(int argc, char **argv)
 		rc = hn_cli_fail(1, "refused: %s", err.message);
 		goto done;
 	}
-	snprintf(res.addr, sizeof(res.addr), "%s", sha);
+	HN_FMT_FIXED(res.addr, sizeof(res.addr), "%s", sha);
 	res.existed = existed;
 	hn_hex_encode(pkhex, n.keys.ed_pk, 32);
 	memset(&it, 0, sizeof(it));

@@ -16,13 +16,12 @@
 #include "store/accounts.h"
 #include "store/store.h"
 #include "util/file.h"
+#include "util/fmt.h"
 
 static int
 path_in(char *out, size_t max, const char *dir, const char *file)
 {
-	int n = snprintf(out, max, "%s/%s", dir, file);
-
-	return n < 0 || (size_t)n >= max ? -1 : 0;
+	return hn_fmt(out, max, "%s/%s", dir, file) != 0 ? -1 : 0;
 }
 
 static int

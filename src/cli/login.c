@@ -18,6 +18,7 @@
 #include "crypto/password.h"
 #include "crypto/sign.h"
 #include "util/file.h"
+#include "util/fmt.h"
 #include "util/json.h"
 
 static int
@@ -55,12 +56,13 @@ save_token(const char *url, const char *token)
 
 	if (hn_cli_session_path(url, path, sizeof(path)) != 0)
 		return -1;
-	snprintf(dir, sizeof(dir), "%s", path);
+	HN_FMT_FIXED(dir, sizeof(dir), "%s", path); /* both PATH_MAX */
 	if ((slash = strrchr(dir, '/')) != NULL)
 		*slash = '\0';
 	if (hn_mkdirs(dir, 0700) != 0)
 		return -1;
-	snprintf(line, sizeof(line), "%s\n", token);
+	if (hn_fmt(line, sizeof(line), "%s\n", token) != 0)
+		return -1;
 	if (hn_file_write_atomic(path, line, strlen(line), 0600) != 0) {
 		hn_wipe(line, sizeof(line));
 		return -1;

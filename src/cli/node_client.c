@@ -12,6 +12,7 @@
 #include "crypto/sha256.h"
 #include "util/encode.h"
 #include "util/file.h"
+#include "util/fmt.h"
 #include "util/json.h"
 
 int
@@ -47,18 +48,15 @@ hn_cli_session_path(const char *url, char *out, size_t max)
 	const char *base = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
 	uint8_t h[32];
 	char hex[hn_hex_len(32)];
-	int n;
 
 	hn_sha256(url, strlen(url), h);
 	hn_hex_encode(hex, h, 8);
 	if (base != NULL && base[0] == '/')
-		n = snprintf(out, max, "%s/hanoinet/session-%s", base, hex);
-	else if (home != NULL && home[0] == '/')
-		n = snprintf(out, max, "%s/.config/hanoinet/session-%s", home,
+		return hn_fmt(out, max, "%s/hanoinet/session-%s", base, hex);
+	if (home != NULL && home[0] == '/')
+		return hn_fmt(out, max, "%s/.config/hanoinet/session-%s", home,
 		    hex);
-	else
-		return HN_ENOTFOUND;
-	return n < 0 || (size_t)n >= max ? HN_ETOOBIG : 0;
+	return HN_ENOTFOUND;
 }
 
 int
@@ -90,9 +88,10 @@ hn_cli_connect(struct hn_client **cl, const struct hn_cli_node *o,
 
 	hn_error_clear(&e);
 	if (cacert == NULL) {
-		snprintf(ca, sizeof(ca), "%s/tls.crt", o->dir ? o->dir :
-		    getenv("HANOINET_DIR") ? getenv("HANOINET_DIR") : ".");
-		if (stat(ca, &st) == 0)
+		/* a directory too long for PATH_MAX has no certificate */
+		if (hn_fmt(ca, sizeof(ca), "%s/tls.crt", o->dir ? o->dir :
+		    getenv("HANOINET_DIR") ? getenv("HANOINET_DIR") : ".") == 0 &&
+		    stat(ca, &st) == 0)
 			cacert = ca;
 	}
 	if (hn_cli_session_path(o->node, path, sizeof(path)) == 0 &&

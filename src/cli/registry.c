@@ -27,6 +27,7 @@
 #include "node/node.h"
 #include "util/encode.h"
 #include "util/file.h"
+#include "util/fmt.h"
 #include "util/json.h"
 
 static int
@@ -57,8 +58,7 @@ registry_keygen(int argc, char **argv)
 		return hn_cli_fail(2, "cannot initialise libsodium");
 	hn_random(seed, sizeof(seed));
 	hn_ed25519_from_seed(pk, sk, seed);
-	n = snprintf(pub, sizeof(pub), "%s.pub", key);
-	if (n < 0 || (size_t)n >= sizeof(pub) ||
+	if (hn_fmt(pub, sizeof(pub), "%s.pub", key) != 0 ||
 	    hn_skey_format(&line, name, seed) < 0 ||
 	    hn_vkey_format(vkey, sizeof(vkey), name, pk) < 0) {
 		st = hn_cli_fail(2, "registry keygen: key name or path too long");
@@ -435,8 +435,8 @@ registry_entry(int argc, char **argv)
 	st = 2;
 	if (hn_crypto_init() < 0)
 		return hn_cli_fail(2, "cannot initialise libsodium");
-	if (snprintf(path, sizeof(path), "%s/hanoinet.conf", o.dir) >=
-	    (int)sizeof(path) || hn_conf_load(&conf, path, &err) != 0)
+	if (hn_fmt(path, sizeof(path), "%s/hanoinet.conf", o.dir) != 0 ||
+	    hn_conf_load(&conf, path, &err) != 0)
 		return hn_cli_fail(2, "registry entry: cannot read %s", path);
 	if (hn_conf_path(&conf, "tls.crt", path, sizeof(path)) != 0 ||
 	    hn_file_read(path, &crt) != 0 ||
@@ -446,8 +446,8 @@ registry_entry(int argc, char **argv)
 	}
 	hn_hex_encode(hex, fp, 32);
 	if (hn_conf_path(&conf, "signing.key", path, sizeof(path)) != 0 ||
-	    snprintf(name, sizeof(name), "hanoinet/%s",
-	    hn_conf_get(&conf, "party")) >= (int)sizeof(name) ||
+	    hn_fmt(name, sizeof(name), "hanoinet/%s",
+	    hn_conf_get(&conf, "party")) != 0 ||
 	    hn_nodekey_load(path, name, sk, keyname, vkey, &err) != 0) {
 		st = hn_cli_fail(2, "registry entry: signing key: %s",
 		    err.message);

@@ -20,6 +20,7 @@
 #include "store/requests.h"
 #include "store/store.h"
 #include "util/file.h"
+#include "util/fmt.h"
 #include "util/json.h"
 
 static int
@@ -99,8 +100,8 @@ add_query(char *q, size_t max, const char *key, const char *v)
 		    v[i] <= 'Z') || (v[i] >= '0' && v[i] <= '9') ||
 		    v[i] == '_' || v[i] == '.' || v[i] == '-'))
 			return -1;
-	return snprintf(q + n, max - n, "%c%s=%s", n ? '&' : '?', key, v) >=
-	    (int)(max - n) ? -1 : 0;
+	return hn_fmt_add(q, max, &n, "%c%s=%s", n ? '&' : '?', key, v) != 0 ?
+	    -1 : 0;
 }
 
 int
@@ -129,7 +130,7 @@ cmd_request_list(int argc, char **argv)
 			    "[--due ok|due_soon|overdue] [--limit N] [--cursor C]"
 			    " [--json]");
 	}
-	snprintf(path, sizeof(path), "/v1/requests%s", q);
+	HN_FMT_FIXED(path, sizeof(path), "/v1/requests%s", q); /* q[900] */
 	if ((r = hn_cli_connect(&cl, &o, 1)) != 0)
 		return r;
 	if ((r = hn_cli_call(cl, "GET", path, NULL, &ans)) != 0)
@@ -170,7 +171,7 @@ cmd_request_show(int argc, char **argv)
 	if (argc != 2 || !hn_rq_id_valid(argv[1]))
 		return hn_cli_usage("usage: hanoinet request show [--node URL]"
 		    " ID (32 hex digits)");
-	snprintf(path, sizeof(path), "/v1/requests/%s", argv[1]);
+	HN_FMT_FIXED(path, sizeof(path), "/v1/requests/%s", argv[1]); /* 32 */
 	if ((r = hn_cli_connect(&cl, &o, 1)) != 0)
 		return r;
 	if ((r = hn_cli_call(cl, "GET", path, NULL, &ans)) == 0)
@@ -189,10 +190,9 @@ transition(struct hn_cli_node *o, const char *id, const char *to,
 	json_t *ans = NULL;
 	int r;
 
-	if (to != NULL)
-		snprintf(path, sizeof(path), "/v1/requests/%s/transitions", id);
-	else
-		snprintf(path, sizeof(path), "/v1/requests/%s/approve", id);
+	if (hn_fmt(path, sizeof(path), "/v1/requests/%s/%s", id,
+	    to != NULL ? "transitions" : "approve") != 0)
+		return hn_cli_fail(2, "request id too long");
 	if ((text = json_dumps(body, JSON_COMPACT)) == NULL)
 		return hn_cli_fail(2, "out of memory");
 	if ((r = hn_cli_connect(&cl, o, 1)) != 0)
@@ -319,7 +319,10 @@ cmd_request_receive(int argc, char **argv)
 		r = 1;
 		goto out;
 	}
-	snprintf(conf, sizeof(conf), "%s/hanoinet.conf", dir);
+	if (hn_fmt(conf, sizeof(conf), "%s/hanoinet.conf", dir) != 0) {
+		r = hn_cli_fail(2, "%s: path too long", dir);
+		goto out;
+	}
 	if ((r = hn_node_open(&n, conf, &e)) != 0) {
 		r = hn_cli_fail(2, "%s", e.message);
 		goto out;

@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "core/protocol.h"
 #include "core/request.h"
+#include "util/fmt.h"
 
 static void
 row(const char *prefix, const struct hn_field *f)
@@ -18,7 +19,7 @@ row(const char *prefix, const struct hn_field *f)
 	char max[32] = "";
 
 	if (f->type == HN_FT_TEXT || f->type == HN_FT_ITEMS)
-		snprintf(max, sizeof(max), "%zu", f->max);
+		HN_FMT_FIXED(max, sizeof(max), "%zu", f->max);
 	printf("| `%s%s` | %s | %s | %s | %s | %s |\n", prefix, f->name,
 	    hn_ftype_name(f->type), f->required ? "yes" : "no", max,
 	    f->article ? f->article : "", f->help ? f->help : "");
@@ -38,7 +39,8 @@ markdown(void)
 		    "|---|---|---|---|---|---|\n");
 		for (f = k->fields; f->name != NULL; f++) {
 			row("", f);
-			snprintf(prefix, sizeof(prefix), "%.40s[].", f->name);
+			HN_FMT_FIXED(prefix, sizeof(prefix), "%.40s[].",
+			    f->name);
 			for (g = f->items; g != NULL && g->name != NULL; g++)
 				row(prefix, g);
 		}

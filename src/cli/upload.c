@@ -12,6 +12,7 @@
 #include "cli/node_client.h"
 #include "fed/client.h"
 #include "util/buf.h"
+#include "util/fmt.h"
 #include "util/json.h"
 
 #define RESP_MAX (1u << 20)
@@ -61,7 +62,7 @@ get_offset(struct call *c, const char *id, uint64_t *off, struct hn_error *err)
 	json_t *j;
 	int r;
 
-	snprintf(path, sizeof(path), "/v1/evidence/uploads/%s", id);
+	HN_FMT_FIXED(path, sizeof(path), "/v1/evidence/uploads/%s", id);
 	if ((r = exchange(c, "GET", path, NULL, err)) != 0)
 		return r;
 	if ((j = answer(c, 200, err)) == NULL)
@@ -88,7 +89,7 @@ put_piece(struct call *c, const char *p, int fd, uint64_t off, size_t want,
 	int r;
 
 	*j = NULL;
-	snprintf(q, sizeof(q), "%s?offset=%llu", p, (unsigned long long)off);
+	HN_FMT_FIXED(q, sizeof(q), "%s?offset=%llu", p, (unsigned long long)off);
 	hn_buf_reset(&c->resp);
 	if ((r = hn_client_request_fd(c->c, "PUT", q,
 	    "application/octet-stream", fd, off, want, PIECE_TIMEOUT_MS,
@@ -143,10 +144,11 @@ hn_cli_upload_file(const struct hn_cli_upload *o, const char *path,
 		    "the node gave no upload id");
 		goto out;
 	}
-	snprintf(id, sizeof(id), "%s", s);
+	/* id < 80 bytes (checked above): every path below fits */
+	HN_FMT_FIXED(id, sizeof(id), "%s", s);
 	json_decref(j);
 	j = NULL;
-	snprintf(p, sizeof(p), "/v1/evidence/uploads/%s", id);
+	HN_FMT_FIXED(p, sizeof(p), "/v1/evidence/uploads/%s", id);
 
 	while (off < size) {
 		size_t want = size - off < HN_UPLOAD_PUT ? (size_t)(size - off) :
@@ -181,7 +183,7 @@ hn_cli_upload_file(const struct hn_cli_upload *o, const char *path,
 		if (o->progress != NULL)
 			o->progress(o->arg, off);
 	}
-	snprintf(p, sizeof(p), "/v1/evidence/uploads/%s/finish", id);
+	HN_FMT_FIXED(p, sizeof(p), "/v1/evidence/uploads/%s/finish", id);
 	if ((r = exchange(&c, "POST", p, "{}", err)) != 0)
 		goto out;
 	if ((*item = answer(&c, 201, err)) == NULL) {
