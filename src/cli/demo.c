@@ -49,6 +49,7 @@
 #include "util/buf.h"
 #include "util/encode.h"
 #include "util/file.h"
+#include "util/fmt.h"
 #include "util/json.h"
 #include "util/diag.h"
 
@@ -185,11 +186,9 @@ spawn_serve(struct proc *p)
 	pid_t pid;
 	int fd;
 
-	snprintf(listen, sizeof(listen), "127.0.0.1:%u", p->port);
-	if (snprintf(portfile, sizeof(portfile), "%s/port", p->dir) >=
-	    (int)sizeof(portfile) ||
-	    snprintf(log, sizeof(log), "%s/serve.log", p->dir) >=
-	    (int)sizeof(log))
+	HN_FMT_FIXED(listen, sizeof(listen), "127.0.0.1:%u", p->port);
+	if (hn_fmt(portfile, sizeof(portfile), "%s/port", p->dir) != 0 ||
+	    hn_fmt(log, sizeof(log), "%s/serve.log", p->dir) != 0)
 		return -1;
 	unlink(portfile);
 	if ((pid = fork()) < 0)
@@ -215,7 +214,8 @@ wait_port(struct proc *p, int seconds)
 	struct stat st;
 	int i, status;
 
-	snprintf(path, sizeof(path), "%s/port", p->dir);
+	/* p->dir is PATH_MAX: each path beside it has room for its suffix */
+	HN_FMT_FIXED(path, sizeof(path), "%s/port", p->dir);
 	for (i = 0; i < seconds * 20; i++) {
 		if (stat(path, &st) == 0 && st.st_size > 0)
 			return 0;
@@ -334,8 +334,7 @@ make_node(struct proc *p, const char *base, const char *code,
 	int r = -1, n;
 
 	memcpy(p->code, code, 4);
-	if (snprintf(p->dir, sizeof(p->dir), "%s/%s", base, code) >=
-	    (int)sizeof(p->dir))
+	if (hn_fmt(p->dir, sizeof(p->dir), "%s/%s", base, code) != 0)
 		goto out;
 	if (run_self(args, &out, NULL) != 0 || out.data == NULL ||
 	    (pw = strstr(out.data, "password: ")) == NULL)
@@ -346,8 +345,8 @@ make_node(struct proc *p, const char *base, const char *code,
 		goto out;
 	memcpy(p->admin_pw, pw, (size_t)n);
 	p->admin_pw[n] = '\0';
-	snprintf(p->url, sizeof(p->url), "https://127.0.0.1:%u", p->port);
-	n = snprintf(conf, sizeof(conf),
+	HN_FMT_FIXED(p->url, sizeof(p->url), "https://127.0.0.1:%u", p->port);
+	n = hn_fmt(conf, sizeof(conf),
 	    "\n# hanoinet demo\nregister = %s\nregister_label = %s\n"
 	    "registry_key = %s\n%s%s%s"
 	    "retry_base_ms = 200\nretry_max_ms = 5000\n%s",
@@ -355,16 +354,16 @@ make_node(struct proc *p, const char *base, const char *code,
 	    registry_url ? registry_url : "", registry_url ? "\n" : "",
 	    parties == NULL ? "role = registry\nwitness_interval_s = 0\n" :
 	    "witness_interval_s = 10\n");
-	snprintf(path, sizeof(path), "%s/hanoinet.conf", p->dir);
-	if (n < 0 || n >= (int)sizeof(conf) || append_file(path, conf) != 0)
+	HN_FMT_FIXED(path, sizeof(path), "%s/hanoinet.conf", p->dir);
+	if (n != 0 || append_file(path, conf) != 0)
 		goto out;
-	snprintf(path, sizeof(path), "%s/tls.crt", p->dir);
+	HN_FMT_FIXED(path, sizeof(path), "%s/tls.crt", p->dir);
 	if (hn_file_read(path, &crt) != 0 ||
 	    hn_x509_fingerprint_pem(crt.data, crt.len, p->fp) != 0)
 		goto out;
 	if (parties != NULL) {
-		snprintf(path, sizeof(path), "%s/signing.key", p->dir);
-		snprintf(name, sizeof(name), "hanoinet/%s", code);
+		HN_FMT_FIXED(path, sizeof(path), "%s/signing.key", p->dir);
+		HN_FMT_FIXED(name, sizeof(name), "hanoinet/%s", code);
 		if (hn_nodekey_load(path, name, sk, keyname, vkey, NULL) != 0)
 			goto out;
 		hn_wipe(sk, sizeof(sk));
@@ -469,7 +468,7 @@ rq_wait(struct proc *p, const char *tok, const char *id, const char *state,
 	long st = 0;
 	int i, r = -1;
 
-	snprintf(path, sizeof(path), "/v1/requests/%s", id);
+	HN_FMT_FIXED(path, sizeof(path), "/v1/requests/%s", id);
 	for (i = 0; i < seconds * 10 && !stop_flag && r != 0; i++) {
 		if (call(p, tok, "GET", path, NULL, &st, &o) == 0 &&
 		    st == 200 && (s = hn_json_str(o, "state")) != NULL &&
@@ -511,7 +510,7 @@ rq_send(struct proc *from, struct proc *to, const char *user, json_t *doc,
 	memcpy(id, s, 33);
 	json_decref(o);
 	o = NULL;
-	snprintf(path, sizeof(path), "/v1/requests/%s/transitions", id);
+	HN_FMT_FIXED(path, sizeof(path), "/v1/requests/%s/transitions", id);
 	if (call(from, tok, "POST", path, json_pack("{s:s}", "to", "queued"),
 	    &st, &o) != 0 || st != 200) {
 		fprintf(stderr, "  could not send request %s (HTTP %ld)\n", id,
@@ -525,7 +524,7 @@ rq_send(struct proc *from, struct proc *to, const char *user, json_t *doc,
 		goto out;
 	json_decref(o);
 	o = NULL;
-	snprintf(path, sizeof(path), "/v1/messages/%s", id);
+	HN_FMT_FIXED(path, sizeof(path), "/v1/messages/%s", id);
 	if (call(from, tok, "GET", path, NULL, &st, &o) == 0 && st == 200)
 		printf("  delivered to %s: signed receipt, %s's ledger index "
 		    "%lld; the request has the same id there\n", to->code,
@@ -550,7 +549,7 @@ rq_answer(struct proc *p, struct proc *other, const char *user,
 
 	if (tok == NULL)
 		return -1;
-	snprintf(path, sizeof(path), "/v1/requests/%s/transitions", id);
+	HN_FMT_FIXED(path, sizeof(path), "/v1/requests/%s/transitions", id);
 	if (call(p, tok, "POST", path, json_pack("{s:s, s:s}", "to", state,
 	    "reason", reason), &st, &o) != 0 || st != 200) {
 		fprintf(stderr, "  %s could not move %s to %s (HTTP %ld)\n",
@@ -632,13 +631,13 @@ write_info(const char *path, struct proc *ps, size_t n, const char *base)
 			json_array_append_new(accs, json_pack("{s:s, s:s, s:s}",
 			    "name", demo_accounts[j].name, "password",
 			    DEMO_PASSWORD, "role", demo_accounts[j].role));
-		snprintf(ca, sizeof(ca), "%s/tls.crt", ps[i].dir);
+		HN_FMT_FIXED(ca, sizeof(ca), "%s/tls.crt", ps[i].dir);
 		json_array_append_new(nodes, json_pack("{s:s, s:s, s:i, s:s, "
 		    "s:s, s:o}", "party", ps[i].code, "url", ps[i].url, "port",
 		    (int)ps[i].port, "ca", ca, "dir", ps[i].dir, "accounts",
 		    accs));
 	}
-	snprintf(ca, sizeof(ca), "%s/tls.crt", ps[0].dir);
+	HN_FMT_FIXED(ca, sizeof(ca), "%s/tls.crt", ps[0].dir);
 	o = json_pack("{s:s, s:{s:s, s:i, s:s}, s:o, s:b, s:s, s:s}", "dir",
 	    base, "registry", "url", ps[0].url, "port", (int)ps[0].port, "ca",
 	    ca, "nodes", nodes, "simulated_register", 1, "register_label",
@@ -734,9 +733,9 @@ demo_base(struct demo *dm)
 			return hn_cli_fail(1, "cannot create %s", dm->dir);
 		return 0;
 	}
-	snprintf(dm->base, sizeof(dm->base), "%s/hanoinet-demo.XXXXXX",
-	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	if (mkdtemp(dm->base) == NULL)
+	if (hn_fmt(dm->base, sizeof(dm->base), "%s/hanoinet-demo.XXXXXX",
+	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp") != 0 ||
+	    mkdtemp(dm->base) == NULL)
 		return hn_cli_fail(1, "cannot create a temporary directory");
 	dm->temp = 1;
 	return 0;
@@ -751,9 +750,9 @@ demo_registry_key(struct demo *dm)
 	struct hn_buf keyline = HN_BUF_INIT(1024);
 	int r = 0;
 
-	snprintf(dm->regpath, sizeof(dm->regpath),
+	HN_FMT_FIXED(dm->regpath, sizeof(dm->regpath),
 	    "%s/register-SIMULATED.json", dm->base);
-	snprintf(regkey, sizeof(regkey), "%s/registry.key", dm->base);
+	HN_FMT_FIXED(regkey, sizeof(regkey), "%s/registry.key", dm->base);
 	hn_random(seed, sizeof(seed));
 	hn_ed25519_from_seed(rpk, dm->rsk, seed);
 	if (write_register(dm->regpath) != 0 ||
@@ -781,7 +780,7 @@ demo_make_nodes(struct demo *dm)
 			return hn_cli_fail(1, "no free port");
 	}
 	dm->parties = json_array();
-	snprintf(ps[0].url, sizeof(ps[0].url), "https://127.0.0.1:%u",
+	HN_FMT_FIXED(ps[0].url, sizeof(ps[0].url), "https://127.0.0.1:%u",
 	    ps[0].port);
 	if (make_node(&ps[0], dm->base, "UNR", dm->regvkey, dm->regpath, NULL,
 	    NULL) != 0)
@@ -816,7 +815,7 @@ demo_directory(struct demo *dm)
 		goto out;
 	}
 	for (i = 0; i < dm->np; i++) {
-		snprintf(path, sizeof(path), "%s/directory.signed",
+		HN_FMT_FIXED(path, sizeof(path), "%s/directory.signed",
 		    dm->ps[i].dir);
 		if (hn_file_write_atomic(path, sdir.data, sdir.len,
 		    0644) != 0) {

@@ -19,6 +19,7 @@
 #include "util/encode.h"
 #include "util/err.h"
 #include "util/file.h"
+#include "util/fmt.h"
 
 struct node {
 	struct hn_db *db;
@@ -63,8 +64,7 @@ node_open1(struct node *n, const char *dir, const char *vkey, int need_key,
 			return hn_cli_usage("--vkey: not an Ed25519 note key");
 		n->have_vkey = 1;
 	}
-	if ((size_t)snprintf(path, sizeof(path), "%s/signing.key", dir) >=
-	    sizeof(path))
+	if (hn_fmt(path, sizeof(path), "%s/signing.key", dir) != 0)
 		return hn_cli_usage("--dir: path too long");
 	if (stat(path, &st) == 0) {
 		if ((r = log_read(path, LOG_KEY_MAX, &key)) != 0)
@@ -89,8 +89,7 @@ node_open1(struct node *n, const char *dir, const char *vkey, int need_key,
 	if (!n->have_key && !n->have_vkey)
 		return hn_cli_usage("no %s: give the node's --vkey", path);
 	origin = n->have_key ? n->s.name : n->v.name;
-	if ((size_t)snprintf(path, sizeof(path), "%s/hanoinet.db", dir) >=
-	    sizeof(path))
+	if (hn_fmt(path, sizeof(path), "%s/hanoinet.db", dir) != 0)
 		return hn_cli_usage("--dir: path too long");
 	if (!create && stat(path, &st) != 0)
 		return hn_cli_fail(2, "%s does not exist (is %s a node's data "
@@ -211,15 +210,14 @@ read_tile_file(void *arg, int level, uint64_t index, int width,
 
 	if ((r = hn_tile_path(rel, sizeof(rel), level, index, width)) != 0)
 		return r;
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s", f->dir, rel) >=
-	    sizeof(path))
+	if (hn_fmt(path, sizeof(path), "%s/%s", f->dir, rel) != 0)
 		return HN_ETOOBIG;
 	r = hn_file_read(path, out);
 	/* A partial tile may be gone once the full one exists. */
 	if (r == HN_ENOTFOUND && width < HN_TILE_FULL) {
 		if (hn_tile_path(rel, sizeof(rel), level, index,
-		    HN_TILE_FULL) != 0 || (size_t)snprintf(path, sizeof(path),
-		    "%s/%s", f->dir, rel) >= sizeof(path))
+		    HN_TILE_FULL) != 0 || hn_fmt(path, sizeof(path),
+		    "%s/%s", f->dir, rel) != 0)
 			return HN_ETOOBIG;
 		if ((r = hn_file_read(path, out)) == 0) {
 			size_t want = (size_t)width * (level < 0 ? 0 : 32);
@@ -355,8 +353,7 @@ verify_tiles(const char *dir, const char *vkey)
 		return hn_cli_usage("--tiles needs the log's --vkey");
 	if (hn_note_verifier_parse(&v, vkey, strlen(vkey), &err) != 0)
 		return hn_cli_usage("--vkey: %s", err.message);
-	if ((size_t)snprintf(path, sizeof(path), "%s/checkpoint", dir) >=
-	    sizeof(path))
+	if (hn_fmt(path, sizeof(path), "%s/checkpoint", dir) != 0)
 		return hn_cli_usage("path too long");
 	if ((r = log_read(path, 65536, &cp)) != 0)
 		return r;
@@ -549,7 +546,7 @@ mkdirs_parent(const char *path)
 	char d[4096];
 	char *slash;
 
-	if ((size_t)snprintf(d, sizeof(d), "%s", path) >= sizeof(d))
+	if (hn_fmt(d, sizeof(d), "%s", path) != 0)
 		return HN_ETOOBIG;
 	if ((slash = strrchr(d, '/')) == NULL)
 		return 0;
@@ -566,7 +563,7 @@ write_file(const char *path, const void *data, size_t len)
 	FILE *f;
 	int ok;
 
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp))
+	if (hn_fmt(tmp, sizeof(tmp), "%s.tmp", path) != 0)
 		return HN_ETOOBIG;
 	if ((f = fopen(tmp, "wb")) == NULL)
 		return HN_EIO;
@@ -627,8 +624,8 @@ log_cmd_export(int argc, char **argv)
 		    idx++) {
 			struct stat st;
 			if (hn_tile_path(rel, sizeof(rel), level, idx, w) != 0 ||
-			    (size_t)snprintf(path, sizeof(path), "%s/%s",
-			    argv[1], rel) >= sizeof(path)) {
+			    hn_fmt(path, sizeof(path), "%s/%s",
+			    argv[1], rel) != 0) {
 				r = hn_cli_fail(2, "path too long");
 				goto out;
 			}
@@ -645,8 +642,8 @@ log_cmd_export(int argc, char **argv)
 			files++;
 		}
 	}
-	if ((size_t)snprintf(path, sizeof(path), "%s/checkpoint", argv[1]) >=
-	    sizeof(path) || hn_file_write_atomic(path, note.data, note.len,
+	if (hn_fmt(path, sizeof(path), "%s/checkpoint", argv[1]) != 0 ||
+	    hn_file_write_atomic(path, note.data, note.len,
 	    0644) != 0) {
 		r = hn_cli_fail(2, "cannot write %s/checkpoint", argv[1]);
 		goto out;

@@ -23,6 +23,7 @@
 #include "util/buf.h"
 #include "util/file.h"
 #include "util/diag.h"
+#include "util/fmt.h"
 #include "util/mem.h"
 
 #define USAGE "usage: hanoinet serve [-c FILE | --dir DIR] " \
@@ -171,8 +172,8 @@ cmd_serve(int argc, char **argv)
 	if (optind != argc || (conf != NULL && dir != NULL))
 		return hn_cli_usage(USAGE);
 	if (conf == NULL) {
-		if (snprintf(path, sizeof(path), "%s/hanoinet.conf",
-		    dir ? dir : ".") >= (int)sizeof(path))
+		if (hn_fmt(path, sizeof(path), "%s/hanoinet.conf",
+		    dir ? dir : ".") != 0)
 			return hn_cli_usage("path too long");
 		conf = path;
 	}
@@ -212,7 +213,7 @@ cmd_serve(int argc, char **argv)
 	    "pid=%ld", node->party, hc.listen, port, (long)getpid());
 	hn_evxfer_resume(node, (int64_t)time(NULL));
 	if (portfile != NULL) {
-		snprintf(num, sizeof(num), "%u\n", port);
+		HN_FMT_FIXED(num, sizeof(num), "%u\n", port);
 		if (hn_file_write_atomic(portfile, num, strlen(num), 0644) != 0) {
 			hn_cli_fail(1, "cannot write %s", portfile);
 			goto out;
