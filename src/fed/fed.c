@@ -16,6 +16,7 @@
 #include "store/fed.h"
 #include "util/encode.h"
 #include "util/file.h"
+#include "util/fmt.h"
 #include "util/json.h"
 #include "util/diag.h"
 
@@ -37,8 +38,7 @@ msgf(char *out, size_t n, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (vsnprintf(out, n, fmt, ap) < 0)
-		out[0] = '\0';
+	(void)hn_vfmt_cut(out, n, fmt, ap);
 	va_end(ap);
 }
 
