@@ -29,6 +29,7 @@
 #include "store/store.h"
 #include "util/encode.h"
 #include "util/file.h"
+#include "util/fmt.h"
 #include "util/hook.h"
 #include "util/json.h"
 #include "util/diag.h"
@@ -110,7 +111,8 @@ out_state_job(struct hn_db *db, void *arg, struct hn_error *err)
 	    j->their_index, j->receipt, j->acked_at)) != 0 || j->it == NULL)
 		return r;
 	j->env->custody(&c, db);
-	snprintf(actor, sizeof(actor), "node %s", j->to);
+	/* j->to is a sender's to[4] */
+	HN_FMT_FIXED(actor, sizeof(actor), "node %s", j->to);
 	if ((d = json_pack("{s:s,s:s,s:I,s:s}", "recipient", j->to,
 	    "transfer", j->xfer, "their_ledger_index",
 	    (json_int_t)j->their_index, "receipt_sha256",
@@ -170,7 +172,7 @@ post(struct sender *s, const char *method, const char *path, json_t *pl,
 	json_object_set_new(pl, "recipient", json_string(s->to));
 	json_object_set_new(pl, "time", json_string(ts));
 	if ((rc = hn_fed_evidence_sign(s->f, pl, &obj)) != 0) {
-		snprintf(why, whylen, "cannot sign: %s", hn_strerror(rc));
+		(void)hn_fmt_cut(why, whylen, "cannot sign: %s", hn_strerror(rc));
 		hn_buf_release(&obj);
 		return SENT_FINAL;
 	}
@@ -179,9 +181,9 @@ post(struct sender *s, const char *method, const char *path, json_t *pl,
 		char fn[4200];
 		json_t *o = json_object_get(pl, "offset");
 
-		if (snprintf(fn, sizeof(fn), "%s/%s-%lld", dump,
+		if (hn_fmt(fn, sizeof(fn), "%s/%s-%lld", dump,
 		    hn_json_str(pl, "op"), o ? (long long)json_integer_value(o) :
-		    0LL) < (int)sizeof(fn))
+		    0LL) == 0)
 			(void)hn_file_write_atomic(fn, obj.data, obj.len, 0600);
 	}
 	hn_buf_reset(resp);
@@ -190,7 +192,7 @@ post(struct sender *s, const char *method, const char *path, json_t *pl,
 	    hn_fed_timeout_ms(s->f), st, resp, &e);
 	hn_buf_release(&obj);
 	if (rc != 0) {
-		snprintf(why, whylen, "%s", msg_of(&e, rc));
+		(void)hn_fmt_cut(why, whylen, "%s", msg_of(&e, rc));
 		return SENT_RETRY;
 	}
 	if (*st >= 200 && *st < 300)
@@ -203,7 +205,7 @@ post(struct sender *s, const char *method, const char *path, json_t *pl,
 		json_decref(ej);
 		return SENT_OK;
 	}
-	snprintf(why, whylen, "HTTP %ld %s: %s", *st, code ? code : "error",
+	(void)hn_fmt_cut(why, whylen, "HTTP %ld %s: %s", *st, code ? code : "error",
 	    hn_json_str(ej, "message") ? hn_json_str(ej, "message") : "");
 	/* the outbox's rule: a definite refusal is final, a busy or
 	 * confused recipient may answer later */
@@ -220,11 +222,11 @@ resp_offset(const struct hn_buf *b, uint64_t *off, char *state, size_t sl)
 	json_t *o = json_object_get(j, "offset");
 	int r = HN_EPARSE;
 
-	if (json_is_integer(o) && json_integer_value(o) >= 0) {
+	/* a state too long for state is not a state: the answer is bad */
+	if (json_is_integer(o) && json_integer_value(o) >= 0 &&
+	    (state == NULL || hn_fmt(state, sl, "%s", hn_json_str(j, "state") ?
+	    hn_json_str(j, "state") : "") == 0)) {
 		*off = (uint64_t)json_integer_value(o);
-		if (state != NULL)
-			snprintf(state, sl, "%s", hn_json_str(j, "state") ?
-			    hn_json_str(j, "state") : "");
 		r = 0;
 	}
 	json_decref(j);
@@ -315,7 +317,7 @@ offer(struct sender *s, struct run *a, uint64_t *off, char *state,
 	    "sealed_size", (json_int_t)s->total, "conditions",
 	    s->it.conditions);
 	if (pl == NULL) {
-		snprintf(why, whylen, "out of memory");
+		(void)hn_fmt_cut(why, whylen, "out of memory");
 		return SENT_RETRY;
 	}
 	k = post(s, "POST", "/v1/evidence/incoming", pl, &a->st, &a->resp,
@@ -324,7 +326,7 @@ offer(struct sender *s, struct run *a, uint64_t *off, char *state,
 	if (k != SENT_OK)
 		return k;
 	if (resp_offset(&a->resp, off, state, sl) != 0 || *off > s->total) {
-		snprintf(why, whylen, "the recipient's answer has no offset");
+		(void)hn_fmt_cut(why, whylen, "the recipient's answer has no offset");
 		return SENT_FINAL;
 	}
 	if (*off > 0)
@@ -343,32 +345,33 @@ pieces(struct sender *s, struct run *a, uint64_t *off, int *progressed,
 	json_t *pl;
 	int k;
 
-	snprintf(url, sizeof(url), "/v1/evidence/incoming/%s", s->xfer);
+	/* xfer: HN_XFER_ID_LEN bytes */
+	HN_FMT_FIXED(url, sizeof(url), "/v1/evidence/incoming/%s", s->xfer);
 	while (*off < s->total) {
 		size_t n = s->total - *off < HN_EVW_PIECE ?
 		    (size_t)(s->total - *off) : HN_EVW_PIECE;
 
 		if (a->stop_after > 0 && a->pieces >= a->stop_after) {
-			snprintf(why, whylen, "stopped for a test after %d "
+			(void)hn_fmt_cut(why, whylen, "stopped for a test after %d "
 			    "pieces", a->pieces);
 			return SENT_STOP;
 		}
 		if (a->hold_after > 0 && a->pieces >= a->hold_after) {
 			a->hold_after = 0; /* once */
 			if (hold()) {
-				snprintf(why, whylen, "the node stopped");
+				(void)hn_fmt_cut(why, whylen, "the node stopped");
 				return SENT_STOP;
 			}
 		}
 		if (piece(a->fd, a->hdr, *off, a->buf, n) != 0) {
-			snprintf(why, whylen, "cannot read the object");
+			(void)hn_fmt_cut(why, whylen, "cannot read the object");
 			return SENT_FINAL;
 		}
 		hn_b64_encode(a->b64, a->buf, n);
 		pl = json_pack("{s:s,s:I,s:s}", "op", "chunk", "offset",
 		    (json_int_t)*off, "data", a->b64);
 		if (pl == NULL) {
-			snprintf(why, whylen, "out of memory");
+			(void)hn_fmt_cut(why, whylen, "out of memory");
 			return SENT_RETRY;
 		}
 		k = post(s, "POST", url, pl, &a->st, &a->resp, why, whylen);
@@ -377,7 +380,7 @@ pieces(struct sender *s, struct run *a, uint64_t *off, int *progressed,
 			return k;
 		if (resp_offset(&a->resp, off, NULL, 0) != 0 ||
 		    *off > s->total) {
-			snprintf(why, whylen, "the recipient's answer has no "
+			(void)hn_fmt_cut(why, whylen, "the recipient's answer has no "
 			    "offset");
 			return SENT_FINAL;
 		}
@@ -410,15 +413,15 @@ attempt(struct sender *s, struct run *a, int *progressed, char *why,
 		return k;
 	/* every byte is there: the recipient verifies and receipts */
 	if ((pl = json_pack("{s:s}", "op", "finish")) == NULL) {
-		snprintf(why, whylen, "out of memory");
+		(void)hn_fmt_cut(why, whylen, "out of memory");
 		return SENT_RETRY;
 	}
-	snprintf(url, sizeof(url), "/v1/evidence/incoming/%s/finish",
+	HN_FMT_FIXED(url, sizeof(url), "/v1/evidence/incoming/%s/finish",
 	    s->xfer);
 	k = post(s, "POST", url, pl, &a->st, &a->resp, why, whylen);
 	json_decref(pl);
 	if (k == SENT_OK && a->st == 409) {
-		snprintf(why, whylen, "the recipient lacks bytes at finish");
+		(void)hn_fmt_cut(why, whylen, "the recipient lacks bytes at finish");
 		return SENT_RETRY;
 	}
 	return k;
@@ -443,7 +446,7 @@ acknowledge(struct sender *s, struct hn_buf *resp, char *why, size_t whylen)
 	    strcmp(rcpt->sender, hn_fed_self(s->f)) != 0 ||
 	    strcmp(rcpt->recipient, s->to) != 0 ||
 	    resp->len > HN_XFER_RECEIPT_MAX) {
-		snprintf(why, whylen, "the receipt does not verify: %s",
+		(void)hn_fmt_cut(why, whylen, "the receipt does not verify: %s",
 		    e.message[0] ? e.message : "wrong transfer or parties");
 		rc = SENT_FINAL;
 		goto out;
@@ -451,7 +454,7 @@ acknowledge(struct sender *s, struct hn_buf *resp, char *why, size_t whylen)
 	hn_sha256(resp->data, resp->len, md);
 	hn_hex_encode(rsha, md, 32);
 	if (hn_buf_add(resp, "", 1) != 0) {
-		snprintf(why, whylen, "out of memory");
+		(void)hn_fmt_cut(why, whylen, "out of memory");
 		rc = SENT_STOP;
 		goto out;
 	}
@@ -468,7 +471,7 @@ acknowledge(struct sender *s, struct hn_buf *resp, char *why, size_t whylen)
 	aj.to = s->to;
 	aj.receipt_sha = rsha;
 	if (hn_store_write(s->env.store, out_state_job, &aj, &e) != 0) {
-		snprintf(why, whylen, "cannot record the receipt: %s",
+		(void)hn_fmt_cut(why, whylen, "cannot record the receipt: %s",
 		    e.message);
 		rc = SENT_STOP;
 		goto out;
@@ -496,7 +499,7 @@ run_open(struct sender *s, struct run *a, char *why, size_t whylen)
 	hn_error_clear(&e);
 	if (hn_blob_verify(s->env.blobs, s->it.sha256, s->env.keys, NULL,
 	    &e) != 0) {
-		snprintf(why, whylen, "the stored object does not verify: %s",
+		(void)hn_fmt_cut(why, whylen, "the stored object does not verify: %s",
 		    e.message);
 		return SENT_FINAL;
 	}
@@ -505,11 +508,11 @@ run_open(struct sender *s, struct run *a, char *why, size_t whylen)
 	    (a->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 ||
 	    hn_fd_read_full(a->fd, in, sizeof(in)) != (ssize_t)sizeof(in) ||
 	    hn_seal_rewrap(a->hdr, in, s->env.keys, s->peer.pk) != 0) {
-		snprintf(why, whylen, "cannot read or re-wrap the object");
+		(void)hn_fmt_cut(why, whylen, "cannot read or re-wrap the object");
 		rc = SENT_FINAL;
 	} else if ((a->buf = malloc(HN_EVW_PIECE)) == NULL ||
 	    (a->b64 = malloc(hn_b64_len(HN_EVW_PIECE))) == NULL) {
-		snprintf(why, whylen, "out of memory");
+		(void)hn_fmt_cut(why, whylen, "out of memory");
 		rc = SENT_STOP;
 	}
 	hn_wipe(in, sizeof(in));
@@ -550,7 +553,7 @@ send_all(struct sender *s, char *why, size_t whylen)
 			size_t l = strlen(why);
 
 			/* the policy's limit, as for a message */
-			snprintf(why + l, whylen - l, " (%d attempts)",
+			(void)hn_fmt_cut(why + l, whylen - l, " (%d attempts)",
 			    attempts);
 			k = SENT_FINAL;
 			goto out;
@@ -561,7 +564,7 @@ send_all(struct sender *s, char *why, size_t whylen)
 		    s->xfer, s->to, (unsigned long long)s->sent, attempts, delay,
 		    why);
 		if (pause_ms(delay)) {
-			snprintf(why, whylen, "the node stopped");
+			(void)hn_fmt_cut(why, whylen, "the node stopped");
 			k = SENT_STOP;
 			goto out;
 		}
@@ -657,7 +660,7 @@ start(struct sender *s)
 		return HN_EBUSY;
 	}
 	s->slot = i;
-	snprintf(snd.xfer[i], sizeof(snd.xfer[i]), "%s", s->xfer);
+	HN_FMT_FIXED(snd.xfer[i], sizeof(snd.xfer[i]), "%s", s->xfer);
 	snd.sent[i] = s->sent;
 	snd.running++;
 	pthread_mutex_unlock(&snd.mu);
@@ -734,11 +737,17 @@ sender_new(const struct hn_evsend_env *env, const struct hn_evidence_item *it,
 	s->env = *env;
 	s->f = env->fed;
 	s->it = *it;
-	snprintf(s->xfer, sizeof(s->xfer), "%s", xfer);
-	snprintf(s->to, sizeof(s->to), "%s", to);
-	snprintf(s->request, sizeof(s->request), "%s", request);
 	/* the art. 36 conditions of this transfer travel with it */
-	snprintf(s->it.conditions, sizeof(s->it.conditions), "%s", conditions);
+	if (hn_fmt_field(s->xfer, sizeof(s->xfer), xfer, "transfer",
+	    err) != 0 ||
+	    hn_fmt_field(s->to, sizeof(s->to), to, "to", err) != 0 ||
+	    hn_fmt_field(s->request, sizeof(s->request), request, "request",
+	    err) != 0 ||
+	    hn_fmt_field(s->it.conditions, sizeof(s->it.conditions),
+	    conditions, "conditions", err) != 0) {
+		free(s);
+		return NULL;
+	}
 	s->peer = *peer;
 	s->total = total;
 	s->sent = sent;
@@ -807,15 +816,20 @@ hn_evsend_begin(const struct hn_evsend_env *env,
 		hn_random(rnd, sizeof(rnd));
 		hn_hex_encode(bj.t.xfer, rnd, sizeof(rnd));
 		bj.t.item_id = it->id;
-		snprintf(bj.t.peer, sizeof(bj.t.peer), "%s", q->to);
-		snprintf(bj.t.conditions, sizeof(bj.t.conditions), "%s",
-		    q->conditions != NULL ? q->conditions : "");
-		snprintf(bj.t.state, sizeof(bj.t.state), "sending");
+		if ((rc = hn_fmt_field(bj.t.peer, sizeof(bj.t.peer), q->to,
+		    "to", err)) != 0 ||
+		    (rc = hn_fmt_field(bj.t.conditions,
+		    sizeof(bj.t.conditions), q->conditions != NULL ?
+		    q->conditions : "", "conditions", err)) != 0)
+			return rc;
+		HN_FMT_FIXED(bj.t.state, sizeof(bj.t.state), "sending");
 		bj.t.total = q->total;
 		bj.t.created_at = q->now;
 		if (strcmp(q->request, it->request_id) != 0)
-			snprintf(bj.t.request_id, sizeof(bj.t.request_id), "%s",
-			    q->request);
+			if ((rc = hn_fmt_field(bj.t.request_id,
+			    sizeof(bj.t.request_id), q->request, "request",
+			    err)) != 0)
+				return rc;
 	}
 	memcpy(res->xfer, bj.t.xfer, sizeof(res->xfer));
 	bj.env = env;
