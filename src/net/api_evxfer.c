@@ -52,6 +52,7 @@
 #include "store/store.h"
 #include "util/encode.h"
 #include "util/file.h"
+#include "util/fmt.h"
 #include "util/json.h"
 #include "util/diag.h"
 
@@ -86,7 +87,7 @@ request_party(struct hn_req *r, const char *id, int there, char other[4])
 	if ((rc = hn_requests_get(db, id, &rq)) != 0)
 		goto out;
 	ours = strcmp(rq.side, "requesting") == 0;
-	snprintf(other, 4, "%s", ours ? rq.to : rq.from);
+	HN_FMT_FIXED(other, 4, "%s", ours ? rq.to : rq.from); /* char[4] */
 	if (!there)
 		goto out;
 	if (!ours) {
@@ -116,10 +117,8 @@ static pthread_mutex_t in_mu = PTHREAD_MUTEX_INITIALIZER;
 static int
 stage_path(char *out, size_t max, const char *sender, const char *xfer)
 {
-	int n = snprintf(out, max, "%s/incoming/%s-%s.part", hn_ev_blobs(),
+	return hn_fmt(out, max, "%s/incoming/%s-%s.part", hn_ev_blobs(),
 	    sender, xfer);
-
-	return n < 0 || (size_t)n >= max ? HN_ETOOBIG : 0;
 }
 
 /*
@@ -266,14 +265,17 @@ hn_api_evxfer_offer(struct hn_req *r)
 		    "sealed stream's size (description, conditions optional)");
 		goto out;
 	}
-	snprintf(t.sender, sizeof(t.sender), "%s", sender);
-	snprintf(t.xfer, sizeof(t.xfer), "%s", hn_json_str(p, "transfer"));
-	snprintf(t.request_id, sizeof(t.request_id), "%s", req);
+	/* every length was checked above, the transfer id by open_wire */
+	HN_FMT_FIXED(t.sender, sizeof(t.sender), "%s", sender);
+	HN_FMT_FIXED(t.xfer, sizeof(t.xfer), "%s", hn_json_str(p, "transfer"));
+	HN_FMT_FIXED(t.request_id, sizeof(t.request_id), "%s", req);
 	hn_evidence_safe_name(t.name, name);
-	snprintf(t.description, sizeof(t.description), "%s", desc ? desc : "");
-	snprintf(t.sha256, sizeof(t.sha256), "%s", sha);
-	snprintf(t.conditions, sizeof(t.conditions), "%s", cond ? cond : "");
-	snprintf(t.state, sizeof(t.state), "receiving");
+	HN_FMT_FIXED(t.description, sizeof(t.description), "%s",
+	    desc ? desc : "");
+	HN_FMT_FIXED(t.sha256, sizeof(t.sha256), "%s", sha);
+	HN_FMT_FIXED(t.conditions, sizeof(t.conditions), "%s",
+	    cond ? cond : "");
+	HN_FMT_FIXED(t.state, sizeof(t.state), "receiving");
 	t.created_at = r->now;
 	if ((rc = stage_path(path, sizeof(path), t.sender, t.xfer)) != 0)
 		goto fail;
@@ -312,11 +314,7 @@ hn_api_evxfer_offer(struct hn_req *r)
 			rc = 0;
 			goto out;
 		}
-		if ((rc = snprintf(dir, sizeof(dir), "%s/incoming",
-		    hn_ev_blobs())) < 0 || (size_t)rc >= sizeof(dir))
-			rc = HN_ETOOBIG;
-		else
-			rc = 0;
+		rc = hn_fmt(dir, sizeof(dir), "%s/incoming", hn_ev_blobs());
 		if (rc != 0 || (rc = hn_mkdirs(dir, 0700)) != 0 ||
 		    (rc = hn_store_write(r->node->store, in_insert_job, &t,
 		    &e)) != 0)
@@ -491,11 +489,12 @@ finish_in_job(struct hn_db *db, void *arg, struct hn_error *err)
 
 	hn_ev_custody(&c, db);
 	memset(&res, 0, sizeof(res));
-	snprintf(res.addr, sizeof(res.addr), "%s", t->sha256);
+	/* the same sizes as the transfer's */
+	HN_FMT_FIXED(res.addr, sizeof(res.addr), "%s", t->sha256);
 	res.size = j->size;
 	res.existed = j->existed;
 	hn_hex_encode(pkhex, hn_ev_keys()->ed_pk, 32);
-	snprintf(actor, sizeof(actor), "node %s", t->sender);
+	HN_FMT_FIXED(actor, sizeof(actor), "node %s", t->sender);
 	if ((r = hn_custody_add_item_tx(&c, &res, t->request_id, t->name,
 	    t->description, actor, t->created_at, pkhex, &j->it, err)) != 0)
 		return r;
@@ -503,8 +502,8 @@ finish_in_job(struct hn_db *db, void *arg, struct hn_error *err)
 	if ((r = hn_evidence_set_origin(db, j->it.id, t->sender,
 	    t->conditions)) != 0)
 		return r;
-	snprintf(j->it.origin, sizeof(j->it.origin), "%s", t->sender);
-	snprintf(j->it.conditions, sizeof(j->it.conditions), "%s",
+	HN_FMT_FIXED(j->it.origin, sizeof(j->it.origin), "%s", t->sender);
+	HN_FMT_FIXED(j->it.conditions, sizeof(j->it.conditions), "%s",
 	    t->conditions);
 	if ((d = json_pack("{s:s,s:s,s:s,s:I}", "from", t->sender,
 	    "conditions", t->conditions, "transfer", t->xfer, "sealed_size",
