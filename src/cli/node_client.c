@@ -90,8 +90,8 @@ hn_cli_connect(struct hn_client **cl, const struct hn_cli_node *o,
 	if (cacert == NULL) {
 		/* a directory too long for PATH_MAX has no certificate */
 		if (hn_fmt(ca, sizeof(ca), "%s/tls.crt", o->dir ? o->dir :
-		    getenv("HANOINET_DIR") ? getenv("HANOINET_DIR") : ".") == 0 &&
-		    stat(ca, &st) == 0)
+		    getenv("HANOINET_DIR") ? getenv("HANOINET_DIR") :
+		    ".") == 0 && stat(ca, &st) == 0)
 			cacert = ca;
 	}
 	if (hn_cli_session_path(o->node, path, sizeof(path)) == 0 &&

@@ -89,7 +89,8 @@ put_piece(struct call *c, const char *p, int fd, uint64_t off, size_t want,
 	int r;
 
 	*j = NULL;
-	HN_FMT_FIXED(q, sizeof(q), "%s?offset=%llu", p, (unsigned long long)off);
+	HN_FMT_FIXED(q, sizeof(q), "%s?offset=%llu", p,
+	    (unsigned long long)off);
 	hn_buf_reset(&c->resp);
 	if ((r = hn_client_request_fd(c->c, "PUT", q,
 	    "application/octet-stream", fd, off, want, PIECE_TIMEOUT_MS,

@@ -119,8 +119,8 @@ hn_date_format(int32_t date, char out[HN_DATE_STRLEN])
 		return;
 	}
 	/* the modulos tell the compiler the output fits (y, m, d are in range) */
-	HN_FMT_FIXED(out, HN_DATE_STRLEN, "%04u-%02u-%02u", (unsigned)y % 10000u,
-	    (unsigned)m % 100u, (unsigned)d % 100u);
+	HN_FMT_FIXED(out, HN_DATE_STRLEN, "%04u-%02u-%02u",
+	    (unsigned)y % 10000u, (unsigned)m % 100u, (unsigned)d % 100u);
 }
 
 int32_t

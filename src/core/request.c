@@ -741,8 +741,8 @@ hn_request_gate(const json_t *req, const struct hn_register *const *regs,
 	}
 	if (self == NULL || from == NULL || to == NULL ||
 	    (strcmp(self, from) != 0 && strcmp(self, to) != 0)) {
-		(void)hn_fmt_cut(reason, reasonlen, "this node's party is neither "
-		    "the requesting nor the requested party");
+		(void)hn_fmt_cut(reason, reasonlen, "this node's party is "
+		    "neither the requesting nor the requested party");
 		return HN_EINVAL;
 	}
 	other = strcmp(self, to) == 0 ? from : to;

@@ -428,8 +428,8 @@ load_declarations(const json_t *jp, struct hn_party *p, const char *where,
 		return hn_error_set(err, HN_ETOOBIG, f, NULL,
 		    "more than %d channels", HN_CH_COUNT_ * 2);
 	json_array_foreach(list, j, v) {
-		HN_FMT_FIXED(f, sizeof(f), "%s.declarations.channels[%zu]", where,
-		    j);
+		HN_FMT_FIXED(f, sizeof(f), "%s.declarations.channels[%zu]",
+		    where, j);
 		if (hn_channel_parse(json_string_value(v), &c) != 0)
 			return hn_error_set(err, HN_EINVAL, f, NULL,
 			    "unknown channel (central_authority, "
@@ -706,8 +706,8 @@ hn_register_load(const char *json, size_t len, struct hn_register **out,
 			    reg->parties[i].code) == 0) {
 				char f[64];
 
-				HN_FMT_FIXED(f, sizeof(f), "parties[%zu] (%s).code",
-				    i, reg->parties[i].code);
+				HN_FMT_FIXED(f, sizeof(f), "parties[%zu] "
+				    "(%s).code", i, reg->parties[i].code);
 				r = hn_error_set(err, HN_EINVAL, f, NULL,
 				    "duplicate of parties[%zu]", k);
 				goto out;
@@ -773,17 +773,17 @@ party_reason(const struct hn_register *reg, const char *code, int32_t date,
 	if (p == NULL) {
 		(void)hn_fmt_cut(buf, n, "%s is not in the register", code);
 	} else if (p->deposited == HN_DATE_NONE) {
-		(void)hn_fmt_cut(buf, n, "%s has deposited no instrument (art. %s)",
-		    code, rule->art_entry);
+		(void)hn_fmt_cut(buf, n, "%s has deposited no instrument (art. "
+		    "%s)", code, rule->art_entry);
 	} else if (date < p->in_force_from) {
 		hn_date_format(p->in_force_from, d);
-		(void)hn_fmt_cut(buf, n, "it enters into force for %s on %s (art. %s)",
-		    code, d, rule->art_entry);
+		(void)hn_fmt_cut(buf, n, "it enters into force for %s on %s "
+		    "(art. %s)", code, d, rule->art_entry);
 	} else if (p->denunciation_effective != HN_DATE_NONE &&
 	    date >= p->denunciation_effective) {
 		hn_date_format(p->denunciation_effective, d);
-		(void)hn_fmt_cut(buf, n, "the denunciation by %s took effect on %s "
-		    "(art. %s)", code, d, rule->art_denunciation);
+		(void)hn_fmt_cut(buf, n, "the denunciation by %s took effect on "
+		    "%s (art. %s)", code, d, rule->art_denunciation);
 	}
 }
 
@@ -820,12 +820,12 @@ hn_register_between(const struct hn_register *reg, const char *a,
 	else
 		HN_FMT_FIXED(who, sizeof(who), "between %.3s and %.3s", a, b);
 	if (ok)
-		(void)hn_fmt_cut(reason, reasonlen, "%s (%s) is in force %s on %s "
-		    "(art. %s)", rule->title, rule->code, who, d,
+		(void)hn_fmt_cut(reason, reasonlen, "%s (%s) is in force %s on "
+		    "%s (art. %s)", rule->title, rule->code, who, d,
 		    rule->art_entry);
 	else
-		(void)hn_fmt_cut(reason, reasonlen, "%s (%s) is not in force %s on "
-		    "%s: %s", rule->title, rule->code, who, d, why);
+		(void)hn_fmt_cut(reason, reasonlen, "%s (%s) is not in force %s "
+		    "on %s: %s", rule->title, rule->code, who, d, why);
 	return ok ? 1 : 0;
 }
 
@@ -861,8 +861,8 @@ hn_treaty_gate(const struct hn_register *const *regs, size_t nregs,
 				    date, reason, reasonlen) == 1 ? 0 :
 				    HN_EDENIED;
 		rule = &rules[want];
-		(void)hn_fmt_cut(reason, reasonlen, "%s (%s) cannot be relied on "
-		    "between %s and %s: no register of it is configured",
+		(void)hn_fmt_cut(reason, reasonlen, "%s (%s) cannot be relied "
+		    "on between %s and %s: no register of it is configured",
 		    rule->title, rule->code, a, b);
 		return HN_EDENIED;
 	case HN_BASIS_BILATERAL:
@@ -872,8 +872,8 @@ hn_treaty_gate(const struct hn_register *const *regs, size_t nregs,
 		    partners->nbilateral, b) :
 		    partners != NULL && declared(partners->reciprocity,
 		    partners->nreciprocity, b);
-		(void)hn_fmt_cut(reason, reasonlen, "%s (%s) with %s is %sdeclared in "
-		    "the configuration of %s's node",
+		(void)hn_fmt_cut(reason, reasonlen, "%s (%s) with %s is "
+		    "%sdeclared in the configuration of %s's node",
 		    basis == HN_BASIS_BILATERAL ? "a bilateral treaty" :
 		    "reciprocity", hn_basis_name(basis), b, ok ? "" : "not ",
 		    a);

@@ -77,7 +77,8 @@ hn_x509_generate(const char *name, int days, struct hn_buf *key_pem,
 	    inet_pton(AF_INET6, name, a) == 1;
 	if (strcmp(name, "localhost") == 0 || strcmp(name, "127.0.0.1") == 0 ||
 	    strcmp(name, "::1") == 0)
-		n = hn_fmt(san, sizeof(san), "DNS:localhost,IP:127.0.0.1,IP:::1");
+		n = hn_fmt(san, sizeof(san),
+		    "DNS:localhost,IP:127.0.0.1,IP:::1");
 	else
 		n = hn_fmt(san, sizeof(san),
 		    "DNS:localhost,IP:127.0.0.1,IP:::1,%s:%s",

@@ -391,7 +391,8 @@ witness_peer(struct hn_fed *f, const char *code, int64_t now)
 	if (held > 0 && cp.size > held) {
 		if ((r = hn_fmt(path, sizeof(path),
 		    "/v1/log/consistency?from=%llu&to=%llu",
-		    (unsigned long long)held, (unsigned long long)cp.size)) != 0)
+		    (unsigned long long)held,
+		    (unsigned long long)cp.size)) != 0)
 			goto out;
 		if ((r = hn_client_request(peer, "GET", path, NULL, NULL, 0,
 		    f->cfg.timeout_ms, &status, &pb, &err)) < 0 ||

@@ -172,7 +172,8 @@ post(struct sender *s, const char *method, const char *path, json_t *pl,
 	json_object_set_new(pl, "recipient", json_string(s->to));
 	json_object_set_new(pl, "time", json_string(ts));
 	if ((rc = hn_fed_evidence_sign(s->f, pl, &obj)) != 0) {
-		(void)hn_fmt_cut(why, whylen, "cannot sign: %s", hn_strerror(rc));
+		(void)hn_fmt_cut(why, whylen, "cannot sign: %s",
+		    hn_strerror(rc));
 		hn_buf_release(&obj);
 		return SENT_FINAL;
 	}
@@ -205,7 +206,8 @@ post(struct sender *s, const char *method, const char *path, json_t *pl,
 		json_decref(ej);
 		return SENT_OK;
 	}
-	(void)hn_fmt_cut(why, whylen, "HTTP %ld %s: %s", *st, code ? code : "error",
+	(void)hn_fmt_cut(why, whylen, "HTTP %ld %s: %s", *st,
+	    code ? code : "error",
 	    hn_json_str(ej, "message") ? hn_json_str(ej, "message") : "");
 	/* the outbox's rule: a definite refusal is final, a busy or
 	 * confused recipient may answer later */
@@ -326,7 +328,8 @@ offer(struct sender *s, struct run *a, uint64_t *off, char *state,
 	if (k != SENT_OK)
 		return k;
 	if (resp_offset(&a->resp, off, state, sl) != 0 || *off > s->total) {
-		(void)hn_fmt_cut(why, whylen, "the recipient's answer has no offset");
+		(void)hn_fmt_cut(why, whylen, "the recipient's answer has no "
+		    "offset");
 		return SENT_FINAL;
 	}
 	if (*off > 0)
@@ -352,14 +355,15 @@ pieces(struct sender *s, struct run *a, uint64_t *off, int *progressed,
 		    (size_t)(s->total - *off) : HN_EVW_PIECE;
 
 		if (a->stop_after > 0 && a->pieces >= a->stop_after) {
-			(void)hn_fmt_cut(why, whylen, "stopped for a test after %d "
-			    "pieces", a->pieces);
+			(void)hn_fmt_cut(why, whylen, "stopped for a test after "
+			    "%d pieces", a->pieces);
 			return SENT_STOP;
 		}
 		if (a->hold_after > 0 && a->pieces >= a->hold_after) {
 			a->hold_after = 0; /* once */
 			if (hold()) {
-				(void)hn_fmt_cut(why, whylen, "the node stopped");
+				(void)hn_fmt_cut(why, whylen, "the node "
+				    "stopped");
 				return SENT_STOP;
 			}
 		}
@@ -380,8 +384,8 @@ pieces(struct sender *s, struct run *a, uint64_t *off, int *progressed,
 			return k;
 		if (resp_offset(&a->resp, off, NULL, 0) != 0 ||
 		    *off > s->total) {
-			(void)hn_fmt_cut(why, whylen, "the recipient's answer has no "
-			    "offset");
+			(void)hn_fmt_cut(why, whylen, "the recipient's answer "
+			    "has no offset");
 			return SENT_FINAL;
 		}
 		a->pieces++;
@@ -421,7 +425,8 @@ attempt(struct sender *s, struct run *a, int *progressed, char *why,
 	k = post(s, "POST", url, pl, &a->st, &a->resp, why, whylen);
 	json_decref(pl);
 	if (k == SENT_OK && a->st == 409) {
-		(void)hn_fmt_cut(why, whylen, "the recipient lacks bytes at finish");
+		(void)hn_fmt_cut(why, whylen, "the recipient lacks bytes at "
+		    "finish");
 		return SENT_RETRY;
 	}
 	return k;
@@ -499,8 +504,8 @@ run_open(struct sender *s, struct run *a, char *why, size_t whylen)
 	hn_error_clear(&e);
 	if (hn_blob_verify(s->env.blobs, s->it.sha256, s->env.keys, NULL,
 	    &e) != 0) {
-		(void)hn_fmt_cut(why, whylen, "the stored object does not verify: %s",
-		    e.message);
+		(void)hn_fmt_cut(why, whylen, "the stored object does not "
+		    "verify: %s", e.message);
 		return SENT_FINAL;
 	}
 	if (hn_blob_path(path, sizeof(path), s->env.blobs,
@@ -508,7 +513,8 @@ run_open(struct sender *s, struct run *a, char *why, size_t whylen)
 	    (a->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 ||
 	    hn_fd_read_full(a->fd, in, sizeof(in)) != (ssize_t)sizeof(in) ||
 	    hn_seal_rewrap(a->hdr, in, s->env.keys, s->peer.pk) != 0) {
-		(void)hn_fmt_cut(why, whylen, "cannot read or re-wrap the object");
+		(void)hn_fmt_cut(why, whylen, "cannot read or re-wrap the "
+		    "object");
 		rc = SENT_FINAL;
 	} else if ((a->buf = malloc(HN_EVW_PIECE)) == NULL ||
 	    (a->b64 = malloc(hn_b64_len(HN_EVW_PIECE))) == NULL) {

@@ -143,7 +143,8 @@ p_gate(void *ctx, const char *us, const char *them, int64_t when,
 		if (ps.n > 0)
 			hn_problem_format(&ps.p[0], reason, len);
 		else
-			(void)hn_fmt_cut(reason, len, "the request is not valid");
+			(void)hn_fmt_cut(reason, len, "the request is not "
+			    "valid");
 		return HN_EINVAL;
 	}
 	if (language_check(fn, req, us, reason, len) != 0)

@@ -392,14 +392,14 @@ preservation_ref_ok(struct hn_db *db, const json_t *doc, enum hn_side side,
 	int rc;
 
 	if (ref == NULL || *ref == '\0') {
-		(void)hn_fmt_cut(why, whylen, "a disclosure of preserved traffic data "
-		    "names the preservation request it arises from "
+		(void)hn_fmt_cut(why, whylen, "a disclosure of preserved "
+		    "traffic data names the preservation request it arises from "
 		    "(preservation_reference, art. 43)");
 		return false;
 	}
 	if (!hn_rq_id_valid(ref)) {
-		(void)hn_fmt_cut(why, whylen, "preservation_reference is the id of a "
-		    "preservation request (32 hex digits), not '%.40s' "
+		(void)hn_fmt_cut(why, whylen, "preservation_reference is the id "
+		    "of a preservation request (32 hex digits), not '%.40s' "
 		    "(art. 43)", ref);
 		return false;
 	}
@@ -412,15 +412,15 @@ preservation_ref_ok(struct hn_db *db, const json_t *doc, enum hn_side side,
 	else if (strcmp(pr.side, hn_side_name(side)) != 0 ||
 	    strcmp(pr.from, jstr(doc, "from")) != 0 ||
 	    strcmp(pr.to, jstr(doc, "to")) != 0)
-		(void)hn_fmt_cut(why, whylen, "preservation request %s is not one of "
-		    "%s to %s (preservation_reference, art. 43)", ref,
+		(void)hn_fmt_cut(why, whylen, "preservation request %s is not "
+		    "one of %s to %s (preservation_reference, art. 43)", ref,
 		    jstr(doc, "from"), jstr(doc, "to"));
 	else if (side == HN_SIDE_REQUESTING && (st == HN_ST_DRAFT ||
 	    st == HN_ST_AWAITING_APPROVAL || st == HN_ST_QUEUED ||
 	    st == HN_ST_WITHDRAWN))
 		(void)hn_fmt_cut(why, whylen, "preservation request %s is %s: a "
-		    "disclosure follows a preservation the requested State "
-		    "has received (preservation_reference, art. 43)", ref,
+		    "disclosure follows a preservation the requested State has "
+		    "received (preservation_reference, art. 43)", ref,
 		    pr.state);
 	else
 		ok = true;
