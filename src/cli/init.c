@@ -1,6 +1,5 @@
 /* hanoinet init --party CODE --dir DIR [--name NAME]: a new data directory. */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -34,43 +33,32 @@ valid_party(const char *p)
 int
 cmd_init(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "party", required_argument, NULL, 'p' },
-		{ "dir", required_argument, NULL, 'd' },
-		{ "name", required_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
+	static const char usage[] = "hanoinet init --party CODE --dir DIR "
+	    "[--name NAME]";
 	const char *party = NULL, *dir = NULL, *name = "localhost";
+	const struct hn_cli_opt opts[] = {
+		HN_OPT_REQ("party", &party),
+		HN_OPT_REQ("dir", &dir),
+		HN_OPT("name", &name),
+		HN_OPT_END
+	};
 	char path[PATH_MAX], generated[HN_GENERATED_PASSWORD_LEN + 1];
 	struct hn_buf key = HN_BUF_INIT(1 << 16), crt = HN_BUF_INIT(1 << 16);
 	struct hn_account a;
 	struct hn_error e;
 	struct hn_db *db = NULL;
 	struct stat sb;
-	int c, r, status = 1;
+	int r, status = 1;
 
 	memset(&a, 0, sizeof(a));
 	memset(generated, 0, sizeof(generated));
 	hn_error_clear(&e);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "p:d:n:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'p': party = optarg; break;
-		case 'd': dir = optarg; break;
-		case 'n': name = optarg; break;
-		case 'h':
-			printf("usage: hanoinet init --party CODE --dir DIR "
-			    "[--name NAME]\n");
-			return 0;
-		default:
-			return hn_cli_usage("usage: hanoinet init --party CODE "
-			    "--dir DIR [--name NAME]");
-		}
-	}
-	if (!valid_party(party) || dir == NULL || optind != argc)
-		return hn_cli_usage("usage: hanoinet init --party CODE "
-		    "--dir DIR [--name NAME] (CODE: 3 capital letters)");
+	if ((r = hn_cli_args(argc, argv, opts, 0, 0, usage, NULL)) !=
+	    HN_CLI_GO)
+		return r;
+	if (!valid_party(party))
+		return hn_cli_usage("--party %s: CODE is 3 capital letters\n"
+		    "usage: %s", party, usage);
 	if (hn_crypto_init() != 0)
 		return hn_cli_fail(1, "cannot initialise libsodium");
 	if (path_in(path, sizeof(path), dir, "hanoinet.conf") != 0)
