@@ -19,33 +19,30 @@
 static int
 account_add(int argc, char **argv)
 {
+	static const char usage[] = "hanoinet account add --dir DIR NAME ROLE "
+	    "[--lang ar|en|es|fr|ru|zh]";
+	const char *dir = ".", *lang = "en";
+	const struct hn_cli_opt opts[] = {
+		HN_OPT("dir", &dir),
+		HN_OPT("lang", &lang),
+		HN_OPT_END
+	};
 	char generated[HN_GENERATED_PASSWORD_LEN + 1], path[PATH_MAX];
-	const char *dir = ".", *lang = "en", *pos[2] = { NULL, NULL };
 	struct hn_account a;
 	struct hn_error e;
 	struct hn_db *db = NULL;
-	int i, np = 0, r;
+	int r;
 
 	hn_error_clear(&e);
 	memset(&a, 0, sizeof(a));
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--dir") == 0 && i + 1 < argc)
-			dir = argv[++i];
-		else if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc)
-			lang = argv[++i];
-		else if (argv[i][0] != '-' && np < 2)
-			pos[np++] = argv[i];
-		else
-			np = 3;
-	}
-	if (np != 2)
-		return hn_cli_usage("usage: hanoinet account add --dir DIR "
-		    "NAME ROLE [--lang ar|en|es|fr|ru|zh]");
+	if ((r = hn_cli_args(argc, argv, opts, 2, 2, usage, NULL)) !=
+	    HN_CLI_GO)
+		return r;
 	if (hn_crypto_init() != 0)
 		return hn_cli_fail(1, "cannot initialise libsodium");
 	if (hn_fmt(path, sizeof(path), "%s/hanoinet.db", dir) != 0)
 		return hn_cli_usage("path too long");
-	if (hn_account_prepare(&a, pos[0], pos[1], NULL, lang, generated,
+	if (hn_account_prepare(&a, argv[1], argv[2], NULL, lang, generated,
 	    (int64_t)time(NULL), &e) != 0) {
 		r = hn_cli_usage("%s", e.message);
 		goto out;
