@@ -251,20 +251,24 @@ fed_log_size() {
 fed_outbox() {
 	fed_api "$1" GET "/v1/messages?limit=1"
 	[ "$STATUS" = 200 ] || { DELIVERED=-1; return 0; }
-	DELIVERED=$(jget outbox.delivered)
-	FAILED=$(jget outbox.failed)
-	PENDING=$(( $(jget outbox.queued) + $(jget outbox.delivering) ))
+	read -r DELIVERED FAILED PENDING < <(python3 -c 'import json,sys
+o=json.loads(sys.argv[1])["outbox"]
+print(o["delivered"], o["failed"], o["queued"] + o["delivering"])' "$BODY")
 }
 
-# fed_wait_delivered CODE N SECONDS
+# fed_wait_delivered CODE N SECONDS: waits until CODE has delivered N
+# messages; fails when SECONDS pass without one more delivered (a stall,
+# however loaded the machine), and after 5 x SECONDS in all.
 fed_wait_delivered() {
-	local i
-	for i in $(seq 1 $(( $3 * 2 ))); do
+	local last=-2 since=$SECONDS end=$(( SECONDS + 5 * $3 ))
+	while :; do
 		fed_outbox "$1"
 		[ "$DELIVERED" = "$2" ] && return 0
+		[ "$DELIVERED" != "$last" ] && { last=$DELIVERED; since=$SECONDS; }
+		[ $(( SECONDS - since )) -lt "$3" ] && [ "$SECONDS" -lt "$end" ] || break
 		sleep 0.5
 	done
-	fail "$1 delivered $DELIVERED of $2 in $3 s (failed $FAILED, pending $PENDING)"
+	fail "$1 delivered $DELIVERED of $2 (failed $FAILED, pending $PENDING): none more in $3 s, or over $(( 5 * $3 )) s in all"
 }
 
 # fed_inbox_ids CODE OUTFILE: every message id CODE stored, sorted.
