@@ -284,26 +284,23 @@ cmd_request_receive(int argc, char **argv)
 	struct receive_job j;
 	struct hn_node *n = NULL;
 	struct hn_error e;
-	const char *dir = ".", *file = NULL;
+	static const char usage[] = "hanoinet request receive --dir DIR FILE|-";
+	const char *dir = ".", *file;
+	const struct hn_cli_opt opts[] = {
+		HN_OPT("dir", &dir),
+		HN_OPT_END
+	};
 	char conf[PATH_MAX], line[256];
 	size_t k;
-	int i, r;
+	int r;
 
+	if ((r = hn_cli_args(argc, argv, opts, 1, 1, usage, NULL)) !=
+	    HN_CLI_GO)
+		return r;
+	file = argv[1];
 	memset(&j, 0, sizeof(j));
 	hn_request_row_init(&j.row);
 	hn_error_clear(&e);
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--dir") == 0 && i + 1 < argc)
-			dir = argv[++i];
-		else if (file == NULL && (argv[i][0] != '-' ||
-		    strcmp(argv[i], "-") == 0))
-			file = argv[i];
-		else
-			file = NULL, i = argc + 1;
-	}
-	if (file == NULL || i != argc)
-		return hn_cli_usage("usage: hanoinet request receive --dir DIR "
-		    "FILE|-");
 	if (hn_crypto_init() != 0)
 		return hn_cli_fail(1, "cannot initialise libsodium");
 	if ((r = hn_file_read(file, &b)) != 0) {
