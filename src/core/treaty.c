@@ -782,8 +782,8 @@ party_reason(const struct hn_register *reg, const char *code, int32_t date,
 	} else if (p->denunciation_effective != HN_DATE_NONE &&
 	    date >= p->denunciation_effective) {
 		hn_date_format(p->denunciation_effective, d);
-		(void)hn_fmt_cut(buf, n, "the denunciation by %s took effect on "
-		    "%s (art. %s)", code, d, rule->art_denunciation);
+		(void)hn_fmt_cut(buf, n, "the denunciation by %s took effect "
+		    "on %s (art. %s)", code, d, rule->art_denunciation);
 	}
 }
 
@@ -824,8 +824,8 @@ hn_register_between(const struct hn_register *reg, const char *a,
 		    "%s (art. %s)", rule->title, rule->code, who, d,
 		    rule->art_entry);
 	else
-		(void)hn_fmt_cut(reason, reasonlen, "%s (%s) is not in force %s "
-		    "on %s: %s", rule->title, rule->code, who, d, why);
+		(void)hn_fmt_cut(reason, reasonlen, "%s (%s) is not in force "
+		    "%s on %s: %s", rule->title, rule->code, who, d, why);
 	return ok ? 1 : 0;
 }
 

@@ -355,8 +355,8 @@ pieces(struct sender *s, struct run *a, uint64_t *off, int *progressed,
 		    (size_t)(s->total - *off) : HN_EVW_PIECE;
 
 		if (a->stop_after > 0 && a->pieces >= a->stop_after) {
-			(void)hn_fmt_cut(why, whylen, "stopped for a test after "
-			    "%d pieces", a->pieces);
+			(void)hn_fmt_cut(why, whylen, "stopped for a test "
+			    "after %d pieces", a->pieces);
 			return SENT_STOP;
 		}
 		if (a->hold_after > 0 && a->pieces >= a->hold_after) {

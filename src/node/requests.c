@@ -393,14 +393,14 @@ preservation_ref_ok(struct hn_db *db, const json_t *doc, enum hn_side side,
 
 	if (ref == NULL || *ref == '\0') {
 		(void)hn_fmt_cut(why, whylen, "a disclosure of preserved "
-		    "traffic data names the preservation request it arises from "
-		    "(preservation_reference, art. 43)");
+		    "traffic data names the preservation request it arises "
+		    "from (preservation_reference, art. 43)");
 		return false;
 	}
 	if (!hn_rq_id_valid(ref)) {
-		(void)hn_fmt_cut(why, whylen, "preservation_reference is the id "
-		    "of a preservation request (32 hex digits), not '%.40s' "
-		    "(art. 43)", ref);
+		(void)hn_fmt_cut(why, whylen, "preservation_reference is the "
+		    "id of a preservation request (32 hex digits), not "
+		    "'%.40s' (art. 43)", ref);
 		return false;
 	}
 	hn_request_row_init(&pr);
@@ -418,9 +418,9 @@ preservation_ref_ok(struct hn_db *db, const json_t *doc, enum hn_side side,
 	else if (side == HN_SIDE_REQUESTING && (st == HN_ST_DRAFT ||
 	    st == HN_ST_AWAITING_APPROVAL || st == HN_ST_QUEUED ||
 	    st == HN_ST_WITHDRAWN))
-		(void)hn_fmt_cut(why, whylen, "preservation request %s is %s: a "
-		    "disclosure follows a preservation the requested State has "
-		    "received (preservation_reference, art. 43)", ref,
+		(void)hn_fmt_cut(why, whylen, "preservation request %s is %s: "
+		    "a disclosure follows a preservation the requested State "
+		    "has received (preservation_reference, art. 43)", ref,
 		    pr.state);
 	else
 		ok = true;
