@@ -405,10 +405,11 @@ hn_fed_directory_raw(struct hn_fed *f, struct hn_buf *out)
 }
 
 void
-hn_fed_directory_info(struct hn_fed *f, uint64_t *serial,
+hn_fed_directory_info(struct hn_fed *f, int *version, uint64_t *serial,
     int64_t *expires_at, size_t *nparties)
 {
 	pthread_rwlock_rdlock(&f->dir_lock);
+	*version = f->dir ? f->dir->version : 0;
 	*serial = f->dir ? f->dir->serial : 0;
 	*expires_at = f->dir ? f->dir->expires_at : 0;
 	*nparties = f->dir ? f->dir->nparties : 0;

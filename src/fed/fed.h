@@ -142,8 +142,9 @@ int hn_fed_directory_fetch(struct hn_fed *f, int64_t now,
     struct hn_error *err) __attribute__((warn_unused_result));
 /* Appends the held signed directory to out (HN_ENOTFOUND if none). */
 int hn_fed_directory_raw(struct hn_fed *f, struct hn_buf *out);
-/* Serial and expiry of the held directory (0 if none). */
-void hn_fed_directory_info(struct hn_fed *f, uint64_t *serial,
+/* Format version (1 or 2, as signed), serial, expiry and number of
+ * parties of the held directory (all 0 if none). */
+void hn_fed_directory_info(struct hn_fed *f, int *version, uint64_t *serial,
     int64_t *expires_at, size_t *nparties);
 
 /* A client for the node of directory entry p (copy it, or hold the

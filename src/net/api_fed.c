@@ -75,7 +75,9 @@ hn_api_directory(struct hn_req *r)
 	return rc;
 }
 
-/* GET /v1/federation: party, keys, directory, register label, counters. */
+/* GET /v1/federation: party, keys, directory (and its format version,
+ * directory_version: 1 or 2 as signed, 0 if none held), register label,
+ * counters. */
 int
 hn_api_federation(struct hn_req *r)
 {
@@ -86,20 +88,21 @@ hn_api_federation(struct hn_req *r)
 	uint64_t serial = 0;
 	int64_t exp = 0;
 	size_t np = 0;
+	int version = 0;
 	json_t *o;
 
 	NEED_FED(r, f);
-	hn_fed_directory_info(f, &serial, &exp, &np);
+	hn_fed_directory_info(f, &version, &serial, &exp, &np);
 	if (exp > 0)
 		hn_datetime_format(exp, ts);
 	hn_fed_stats(f, &st);
 	label = hn_conf_get(&r->node->conf, "register_label");
-	o = json_pack("{s:s, s:s, s:s, s:s, s:{s:I, s:s, s:I}, s:s*, "
+	o = json_pack("{s:s, s:s, s:s, s:s, s:{s:I, s:s, s:I}, s:i, s:s*, "
 	    "s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}}",
 	    "party", r->node->party, "role", hn_conf_get(&r->node->conf, "role"),
 	    "signing_key", r->node->vkey, "key_name", r->node->key_name,
 	    "directory", "serial", (json_int_t)serial, "expires_at", ts,
-	    "parties", (json_int_t)np,
+	    "parties", (json_int_t)np, "directory_version", version,
 	    "register_label", label && *label ? label : NULL,
 	    "counters", "inbox_accepted", (json_int_t)st.inbox_accepted,
 	    "inbox_duplicates", (json_int_t)st.inbox_duplicates,
