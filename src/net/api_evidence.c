@@ -523,18 +523,3 @@ hn_ev_load_item(struct hn_req *r, struct hn_evidence_item *it)
 		fail_with(r, &e, rc);
 	return rc;
 }
-
-int
-hn_ev_name_taken(struct hn_req *r, const char *request, const char *name)
-{
-	struct hn_error e;
-	struct hn_db *db;
-	int rc;
-
-	hn_error_clear(&e);
-	if ((rc = req_db(r, &db)) != 0)
-		return rc;
-	if ((rc = hn_ev_name_free(db, request, name, &e)) != 0)
-		fail_with(r, &e, rc);
-	return rc;
-}

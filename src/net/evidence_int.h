@@ -1,6 +1,6 @@
 /*
  * evidence_int.h - what net/api_evidence.c shares with net/api_evxfer.c:
- * two handler helpers that answer HTTP around the node's evidence service
+ * a handler helper that answers HTTP around the node's evidence service
  * (node/evidence.h: keys, blob root, custody binding, checks). Not for use
  * outside src/net/.
  */
@@ -13,8 +13,5 @@
 
 /* The item of the path's {id}; nonzero with a 404 (or 500) response. */
 int hn_ev_load_item(struct hn_req *r, struct hn_evidence_item *it);
-/* Nonzero with a 409 response if the request has an item of that name. */
-int hn_ev_name_taken(struct hn_req *r, const char *request,
-    const char *name);
 
 #endif

@@ -15,6 +15,7 @@
 #include "ledger/note.h"
 #include "node/node.h"
 #include "store/blob.h"
+#include "store/fed.h"
 #include "store/ledger.h"
 #include "store/store.h"
 #include "util/encode.h"
@@ -223,6 +224,39 @@ hn_ev_request_held(struct hn_db *db, const char *id,
 		return 0;
 	}
 	hn_request_row_release(&row);
+	return rc;
+}
+
+int
+hn_ev_request_party(struct hn_db *db, const char *id, int there,
+    char other[4])
+{
+	struct hn_request_row rq;
+	struct hn_outbox_row o;
+	int rc, ours;
+
+	other[0] = '\0';
+	hn_request_row_init(&rq);
+	if ((rc = hn_requests_get(db, id, &rq)) != 0)
+		goto out;
+	ours = strcmp(rq.side, "requesting") == 0;
+	snprintf(other, 4, "%s", ours ? rq.to : rq.from);
+	if (!there)
+		goto out;
+	if (!ours) {
+		rc = rq.remote_id[0] != '\0' ? 0 : HN_ESTATE;
+		goto out;
+	}
+	rc = hn_fedstore_outbox_get(db, rq.id, &o);
+	if (rc == 0) {
+		rc = o.status == HN_OUT_DELIVERED && o.refused[0] == '\0' ? 0 :
+		    HN_ESTATE;
+		hn_outbox_row_release(&o);
+	} else if (rc == HN_ENOTFOUND) {
+		rc = HN_ESTATE;
+	}
+out:
+	hn_request_row_release(&rq);
 	return rc;
 }
 

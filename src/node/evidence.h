@@ -44,6 +44,15 @@ void hn_ev_custody(struct hn_custody *c, struct hn_db *db);
  */
 int hn_ev_request_held(struct hn_db *db, const char *id,
     struct hn_request_row *rq, struct hn_error *err);
+/*
+ * The other party of request `id` (one id on both nodes, docs/evidence.md
+ * "Transfers and requests") into other[4]; HN_ENOTFOUND (err untouched)
+ * if this node does not hold it. With `there`, HN_ESTATE unless the other
+ * party holds it too: it came from them over the network, or the message
+ * that carried ours to them was receipted (not refused).
+ */
+int hn_ev_request_party(struct hn_db *db, const char *id, int there,
+    char other[4]) __attribute__((warn_unused_result));
 /* HN_EEXIST (field name) if the request has an item of that name. */
 int hn_ev_name_free(struct hn_db *db, const char *request,
     const char *name, struct hn_error *err);
