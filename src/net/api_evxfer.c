@@ -40,6 +40,7 @@
 #include "store/evxfer.h"
 #include "store/store.h"
 #include "util/encode.h"
+#include "util/fmt.h"
 #include "util/json.h"
 #include "util/log.h"
 
@@ -176,16 +177,18 @@ offer_parse(const json_t *p, const char *sender, int64_t now,
 	    t->sealed_size < hn_seal_stream_size(t->size, HN_SEAL_CHUNK_MAX) ||
 	    t->sealed_size > hn_seal_stream_size(t->size, HN_SEAL_CHUNK_MIN))
 		return HN_EINVAL;
-	snprintf(t->sender, sizeof(t->sender), "%s", sender);
-	snprintf(t->xfer, sizeof(t->xfer), "%s", hn_json_str(p, "transfer"));
-	snprintf(t->request_id, sizeof(t->request_id), "%s", req);
+	/* every length was checked above, the transfer id by open_wire */
+	HN_FMT_FIXED(t->sender, sizeof(t->sender), "%s", sender);
+	HN_FMT_FIXED(t->xfer, sizeof(t->xfer), "%s",
+	    hn_json_str(p, "transfer"));
+	HN_FMT_FIXED(t->request_id, sizeof(t->request_id), "%s", req);
 	hn_evidence_safe_name(t->name, name);
-	snprintf(t->description, sizeof(t->description), "%s",
+	HN_FMT_FIXED(t->description, sizeof(t->description), "%s",
 	    desc ? desc : "");
-	snprintf(t->sha256, sizeof(t->sha256), "%s", sha);
-	snprintf(t->conditions, sizeof(t->conditions), "%s",
+	HN_FMT_FIXED(t->sha256, sizeof(t->sha256), "%s", sha);
+	HN_FMT_FIXED(t->conditions, sizeof(t->conditions), "%s",
 	    cond ? cond : "");
-	snprintf(t->state, sizeof(t->state), "receiving");
+	HN_FMT_FIXED(t->state, sizeof(t->state), "receiving");
 	t->created_at = now;
 	return 0;
 }

@@ -240,7 +240,7 @@ hn_ev_request_party(struct hn_db *db, const char *id, int there,
 	if ((rc = hn_requests_get(db, id, &rq)) != 0)
 		goto out;
 	ours = strcmp(rq.side, "requesting") == 0;
-	snprintf(other, 4, "%s", ours ? rq.to : rq.from);
+	HN_FMT_FIXED(other, 4, "%s", ours ? rq.to : rq.from); /* char[4] */
 	if (!there)
 		goto out;
 	if (!ours) {

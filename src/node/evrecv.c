@@ -25,6 +25,7 @@
 #include "store/store.h"
 #include "util/encode.h"
 #include "util/file.h"
+#include "util/fmt.h"
 #include "util/json.h"
 #include "util/log.h"
 
@@ -49,10 +50,8 @@ fail(struct hn_error *err, int rc)
 static int
 stage_path(char *out, size_t max, const char *sender, const char *xfer)
 {
-	int n = snprintf(out, max, "%s/incoming/%s-%s.part", hn_ev_blobs(),
+	return hn_fmt(out, max, "%s/incoming/%s-%s.part", hn_ev_blobs(),
 	    sender, xfer);
-
-	return n < 0 || (size_t)n >= max ? HN_ETOOBIG : 0;
 }
 
 /*
@@ -97,7 +96,7 @@ answer(struct hn_evrecv_answer *ans, enum hn_evrecv_refusal refused,
     const char *state, uint64_t offset)
 {
 	ans->refused = refused;
-	snprintf(ans->state, sizeof(ans->state), "%s", state);
+	HN_FMT_FIXED(ans->state, sizeof(ans->state), "%s", state);
 	ans->offset = offset;
 }
 
@@ -172,9 +171,8 @@ offer_new(struct hn_node *n, struct hn_db *db, const struct hn_xfer_in *t,
 		return fail(err, rc);
 	if ((rc = stage_path(path, sizeof(path), t->sender, t->xfer)) != 0)
 		return fail(err, rc);
-	if ((rc = snprintf(dir, sizeof(dir), "%s/incoming",
-	    hn_ev_blobs())) < 0 || (size_t)rc >= sizeof(dir))
-		return fail(err, HN_ETOOBIG);
+	if ((rc = hn_fmt(dir, sizeof(dir), "%s/incoming", hn_ev_blobs())) != 0)
+		return fail(err, rc);
 	if ((rc = hn_mkdirs(dir, 0700)) != 0 ||
 	    (rc = hn_store_write(n->store, in_insert_job, (void *)t,
 	    err)) != 0)
@@ -337,11 +335,12 @@ finish_in_job(struct hn_db *db, void *arg, struct hn_error *err)
 
 	hn_ev_custody(&c, db);
 	memset(&res, 0, sizeof(res));
-	snprintf(res.addr, sizeof(res.addr), "%s", t->sha256);
+	/* the same sizes as the transfer's */
+	HN_FMT_FIXED(res.addr, sizeof(res.addr), "%s", t->sha256);
 	res.size = j->size;
 	res.existed = j->existed;
 	hn_hex_encode(pkhex, hn_ev_keys()->ed_pk, 32);
-	snprintf(actor, sizeof(actor), "node %s", t->sender);
+	HN_FMT_FIXED(actor, sizeof(actor), "node %s", t->sender);
 	if ((r = hn_custody_add_item_tx(&c, &res, t->request_id, t->name,
 	    t->description, actor, t->created_at, pkhex, &j->it, err)) != 0)
 		return r;
@@ -349,8 +348,8 @@ finish_in_job(struct hn_db *db, void *arg, struct hn_error *err)
 	if ((r = hn_evidence_set_origin(db, j->it.id, t->sender,
 	    t->conditions)) != 0)
 		return r;
-	snprintf(j->it.origin, sizeof(j->it.origin), "%s", t->sender);
-	snprintf(j->it.conditions, sizeof(j->it.conditions), "%s",
+	HN_FMT_FIXED(j->it.origin, sizeof(j->it.origin), "%s", t->sender);
+	HN_FMT_FIXED(j->it.conditions, sizeof(j->it.conditions), "%s",
 	    t->conditions);
 	if ((d = json_pack("{s:s,s:s,s:s,s:I}", "from", t->sender,
 	    "conditions", t->conditions, "transfer", t->xfer, "sealed_size",
