@@ -42,7 +42,7 @@
 #include "util/encode.h"
 #include "util/fmt.h"
 #include "util/json.h"
-#include "util/log.h"
+#include "util/diag.h"
 
 #define SIZE_MAX_ITEM (1ull << 40) /* 1 TiB */
 
@@ -468,7 +468,7 @@ hn_api_evidence_transfer(struct hn_req *r)
 	}
 	if (hn_evidence_onward_allowed(&it) != 0) {
 		/* art. 36: no onward transfer without the sender's consent */
-		hn_log(HN_LOG_WARN, "evidence.transfer_refused", "item=%lld "
+		hn_diag(HN_DIAG_WARN, "evidence.transfer_refused", "item=%lld "
 		    "to=%s origin=%s reason=art36", (long long)it.id, to,
 		    it.origin);
 		rc = hn_resp_error(r, 403, "forbidden", "to", "36",

@@ -27,7 +27,7 @@
 #include "util/file.h"
 #include "util/fmt.h"
 #include "util/json.h"
-#include "util/log.h"
+#include "util/diag.h"
 
 /* Serialises writes to the staging files. */
 static pthread_mutex_t in_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -149,7 +149,7 @@ offer_new(struct hn_node *n, struct hn_db *db, const struct hn_xfer_in *t,
 
 	rc = hn_ev_request_party(db, t->request_id, 0, other);
 	if (rc == HN_ENOTFOUND) {
-		hn_log(HN_LOG_WARN, "evidence.wire_rejected", "reason="
+		hn_diag(HN_DIAG_WARN, "evidence.wire_rejected", "reason="
 		    "unknown_request sender=%s request=%s", t->sender,
 		    t->request_id);
 		return hn_error_set(err, HN_ENOTFOUND, "request", "40",
@@ -160,7 +160,7 @@ offer_new(struct hn_node *n, struct hn_db *db, const struct hn_xfer_in *t,
 	if (rc != 0)
 		return fail(err, rc);
 	if (strcmp(other, t->sender) != 0) {
-		hn_log(HN_LOG_WARN, "evidence.wire_rejected", "reason="
+		hn_diag(HN_DIAG_WARN, "evidence.wire_rejected", "reason="
 		    "not_a_party sender=%s request=%s", t->sender,
 		    t->request_id);
 		return hn_error_set(err, HN_EDENIED, "request", NULL,
@@ -181,7 +181,7 @@ offer_new(struct hn_node *n, struct hn_db *db, const struct hn_xfer_in *t,
 	    0600)) < 0)
 		return fail(err, HN_EIO);
 	close(fd);
-	hn_log(HN_LOG_INFO, "evidence.incoming_offer", "sender=%s "
+	hn_diag(HN_DIAG_INFO, "evidence.incoming_offer", "sender=%s "
 	    "transfer=%s request=%s name=%s sha256=%s size=%llu offset=0",
 	    t->sender, t->xfer, t->request_id, t->name, t->sha256,
 	    (unsigned long long)t->size);
@@ -223,7 +223,7 @@ hn_evrecv_offer(struct hn_node *n, struct hn_db *db,
 	if ((rc = held_locked(t->sender, t->xfer, have.sealed_size,
 	    &off)) != 0)
 		return fail(err, rc);
-	hn_log(HN_LOG_INFO, "evidence.incoming_resume", "sender=%s "
+	hn_diag(HN_DIAG_INFO, "evidence.incoming_resume", "sender=%s "
 	    "transfer=%s offset=%llu of=%llu", t->sender, t->xfer,
 	    (unsigned long long)off, (unsigned long long)have.sealed_size);
 	answer(ans, HN_EVRECV_NONE, "receiving", off);
@@ -403,7 +403,7 @@ store_stream(struct hn_node *n, struct hn_xfer_in *t, int64_t now,
 		    "content, %llu announced", (unsigned long long)size,
 		    (unsigned long long)t->size);
 	if (rc == HN_EVERIFY || rc == HN_EPARSE) {
-		hn_log(HN_LOG_WARN, "evidence.incoming_refused", "sender=%s "
+		hn_diag(HN_DIAG_WARN, "evidence.incoming_refused", "sender=%s "
 		    "transfer=%s sha256=%s msg=\"%s\"", t->sender, t->xfer,
 		    t->sha256, e.message);
 		set_failed(n, t->sender, t->xfer, e.message);
@@ -424,7 +424,7 @@ store_stream(struct hn_node *n, struct hn_xfer_in *t, int64_t now,
 	fj.existed = existed;
 	t->created_at = now;
 	if ((rc = hn_store_write(n->store, finish_in_job, &fj, &e)) != 0) {
-		hn_log(HN_LOG_WARN, "evidence.incoming_refused", "sender=%s "
+		hn_diag(HN_DIAG_WARN, "evidence.incoming_refused", "sender=%s "
 		    "transfer=%s msg=\"%s\"", t->sender, t->xfer,
 		    msg_of(&e, rc));
 		set_failed(n, t->sender, t->xfer, msg_of(&e, rc));
@@ -433,7 +433,7 @@ store_stream(struct hn_node *n, struct hn_xfer_in *t, int64_t now,
 		return fail(err, rc);
 	}
 	*item = fj.it.id;
-	hn_log(HN_LOG_INFO, "evidence.received", "sender=%s transfer=%s "
+	hn_diag(HN_DIAG_INFO, "evidence.received", "sender=%s transfer=%s "
 	    "item=%lld request=%s sha256=%s size=%llu", t->sender, t->xfer,
 	    (long long)*item, t->request_id, t->sha256,
 	    (unsigned long long)size);
