@@ -280,6 +280,72 @@ cmd_evidence_verify(int argc, char **argv)
 }
 
 /*
+ * Follows transfer xfer of item to party `to` on the node behind cl, every
+ * 250 ms for wait_s seconds: 0 on the recipient's receipt, 1 (with the
+ * reason printed) on a failure, an interruption or the time running out.
+ */
+static int
+send_follow(struct hn_client *cl, const char *item, const char *to,
+    const char *xfer, long wait_s)
+{
+	struct hn_buf resp = HN_BUF_INIT(1u << 20);
+	struct hn_error err;
+	char path[128];
+	json_t *j = NULL;
+	long st = 0, i;
+	int rc;
+
+	/* item: at most 18 digits (checked by the caller) */
+	HN_FMT_FIXED(path, sizeof(path), "/v1/evidence/%s/transfers", item);
+	for (i = 0; i < wait_s * 4; i++) {
+		json_t *a, *x;
+		size_t k;
+		const char *state = "";
+
+		json_decref(j);
+		j = NULL;
+		hn_buf_reset(&resp);
+		if (hn_client_request(cl, "GET", path, NULL, NULL, 0, 0, &st,
+		    &resp, &err) == 0 && st == 200 &&
+		    (j = hn_json_parse(resp.data, resp.len, resp.max, 8,
+		    NULL)) != NULL) {
+			a = json_object_get(j, "transfers");
+			json_array_foreach(a, k, x) {
+				if (strcmp(hn_json_str(x, "transfer") ?
+				    hn_json_str(x, "transfer") : "", xfer) != 0)
+					continue;
+				state = hn_json_str(x, "state");
+				if (state != NULL &&
+				    strcmp(state, "acknowledged") == 0) {
+					printf("acknowledged by %s: every chunk and "
+					    "the SHA-256 verified, their ledger "
+					    "index %lld\n", to, (long long)
+					    json_integer_value(json_object_get(x,
+					    "their_ledger_index")));
+					rc = 0;
+					goto out;
+				}
+				if (state != NULL && (strcmp(state, "failed") ==
+				    0 || strcmp(state, "interrupted") == 0)) {
+					rc = hn_cli_fail(1, "transfer %s %s: %s%s",
+					    xfer, state, hn_json_str(x, "error"),
+					    strcmp(state, "interrupted") == 0 ?
+					    " (run again to resume)" : "");
+					goto out;
+				}
+			}
+		}
+		usleep(250000);
+	}
+	rc = hn_cli_fail(1, "transfer %s still sending after %ld s", xfer,
+	    wait_s);
+out:
+	json_decref(j);
+	hn_buf_release(&resp);
+	return rc;
+}
+
+/*
  * send --item ID --to PARTY --url https://HOST:PORT [--token-file F]
  *   [--cacert PEM] [--request ID] [--conditions TEXT] [--reason WHY]
  *   [--wait SECONDS]
@@ -310,7 +376,7 @@ cmd_evidence_send(int argc, char **argv)
 	struct hn_client *cl = NULL;
 	struct hn_error err;
 	char token[1024], path[128], xfer[64] = "", *body = NULL;
-	long wait_s = 3600, st = 0, i;
+	long wait_s = 3600, st = 0;
 	json_t *in = NULL, *j = NULL;
 	int c, rc = 1;
 
@@ -386,49 +452,7 @@ cmd_evidence_send(int argc, char **argv)
 		rc = 0;
 		goto done;
 	}
-	HN_FMT_FIXED(path, sizeof(path), "/v1/evidence/%s/transfers", item);
-	for (i = 0; i < wait_s * 4; i++) {
-		json_t *a, *x;
-		size_t k;
-		const char *state = "";
-
-		json_decref(j);
-		j = NULL;
-		hn_buf_reset(&resp);
-		if (hn_client_request(cl, "GET", path, NULL, NULL, 0, 0, &st,
-		    &resp, &err) == 0 && st == 200 &&
-		    (j = hn_json_parse(resp.data, resp.len, resp.max, 8,
-		    NULL)) != NULL) {
-			a = json_object_get(j, "transfers");
-			json_array_foreach(a, k, x) {
-				if (strcmp(hn_json_str(x, "transfer") ?
-				    hn_json_str(x, "transfer") : "", xfer) != 0)
-					continue;
-				state = hn_json_str(x, "state");
-				if (state != NULL &&
-				    strcmp(state, "acknowledged") == 0) {
-					printf("acknowledged by %s: every chunk and "
-					    "the SHA-256 verified, their ledger "
-					    "index %lld\n", to, (long long)
-					    json_integer_value(json_object_get(x,
-					    "their_ledger_index")));
-					rc = 0;
-					goto done;
-				}
-				if (state != NULL && (strcmp(state, "failed") ==
-				    0 || strcmp(state, "interrupted") == 0)) {
-					rc = hn_cli_fail(1, "transfer %s %s: %s%s",
-					    xfer, state, hn_json_str(x, "error"),
-					    strcmp(state, "interrupted") == 0 ?
-					    " (run again to resume)" : "");
-					goto done;
-				}
-			}
-		}
-		usleep(250000);
-	}
-	rc = hn_cli_fail(1, "transfer %s still sending after %ld s", xfer,
-	    wait_s);
+	rc = send_follow(cl, item, to, xfer, wait_s);
 done:
 	json_decref(j);
 	json_decref(in);
