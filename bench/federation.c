@@ -127,6 +127,20 @@ observer(void *ctx, const char *sender, const char *id)
 	pthread_mutex_unlock(&T.mu);
 }
 
+/* $name as a positive int, or def when unset or not a number. */
+static int
+env_int(const char *name, int def)
+{
+	const char *v = getenv(name);
+	char *end;
+	long n;
+
+	if (v == NULL || *v == '\0')
+		return def;
+	n = strtol(v, &end, 10);
+	return *end == '\0' && n > 0 && n <= 1000000 ? (int)n : def;
+}
+
 static unsigned
 free_port(void)
 {
@@ -215,7 +229,7 @@ setup(struct bnode *b, const char *base, const char *regpath,
 	    "registry_key = %s\nwitness_interval_s = 0\nretry_base_ms = 50\n"
 	    "retry_max_ms = 1000\nlog_level = error\nreaders = 8\n"
 	    "delivery_workers = %d\n", b->port, regpath, regvkey,
-	    getenv("BENCH_WORKERS") ? atoi(getenv("BENCH_WORKERS")) : 4); /* check-style: allow */
+	    env_int("BENCH_WORKERS", 4));
 	if ((f = fopen(b->conf, "a")) == NULL || fputs(line, f) < 0 ||
 	    fclose(f) != 0)
 		die("conf");
@@ -596,8 +610,8 @@ main(void)
 	uint8_t rsk[HN_ED25519_SK_LEN], rpk[HN_ED25519_PK_LEN];
 	char base[] = "/tmp/hn-bench-fed-XXXXXX", regpath[600], path[700];
 	char regvkey[HN_VKEY_MAX + 1], *desc;
-	int nseq = getenv("BENCH_SEQ") ? atoi(getenv("BENCH_SEQ")) : 200; /* check-style: allow */
-	int nburst = getenv("BENCH_BURST") ? atoi(getenv("BENCH_BURST")) : 1000; /* check-style: allow */
+	int nseq = env_int("BENCH_SEQ", 200);
+	int nburst = env_int("BENCH_BURST", 1000);
 	double *plain, *e2e, *acommit, *rest, t0, tlast, rate, p50p, p50e, p99e;
 	double raw, *rawv, sign_ms, verify_ms, floor_ms;
 	int nraw = 0;
