@@ -14,8 +14,6 @@
 
 #include "cli/cli.h"
 #include "cli/evidence_int.h"
-#include "store/blob.h"
-#include "util/file.h"
 
 /* YYYY-MM-DD (UTC midnight) to seconds; -1 if malformed. */
 static int64_t
@@ -66,28 +64,6 @@ ev_cmd_retain(int argc, char **argv)
 	return rc;
 }
 
-struct delete_args {
-	struct ev_node *n;
-	const struct hn_evidence_item *it;
-	int64_t now;
-	const char *actor, *why;
-	int64_t *refs; /* other items still using the object */
-};
-
-/* The "deleted" event and the mark, in one transaction. */
-static int
-delete_tx(struct hn_db *db, void *arg, struct hn_error *err)
-{
-	struct delete_args *a = arg;
-	int r;
-
-	if ((r = hn_custody_event_tx(&a->n->custody, a->it, "deleted", a->now,
-	    a->actor, a->why, NULL, err)) != 0 ||
-	    (r = hn_evidence_mark_deleted(db, a->it->id, a->now)) != 0)
-		return r;
-	return hn_evidence_object_refs(db, a->it->sha256, a->it->id, a->refs);
-}
-
 /*
  * delete --request ID --name NAME --reason WHY: only once its retention
  * period has ended; the object goes (unless another item uses the same
@@ -110,9 +86,7 @@ ev_cmd_delete(int argc, char **argv)
 	};
 	struct hn_evidence_item it;
 	struct hn_error err;
-	struct delete_args da;
-	char path[HN_BLOB_PATH_MAX];
-	int64_t now = (int64_t)time(NULL), refs = 0;
+	int64_t now = (int64_t)time(NULL);
 	struct ev_node n;
 	int rc;
 
@@ -126,29 +100,20 @@ ev_cmd_delete(int argc, char **argv)
 		return rc;
 	if ((rc = ev_find_item(&n, request, name, &it)) != 0)
 		goto done;
-	if (it.retention_until == 0 || it.retention_until > now) {
+	hn_error_clear(&err);
+	rc = hn_custody_delete(&n.custody, n.blobs, &it, now, actor, why, &err);
+	if (rc == HN_ESTATE) {
 		rc = hn_cli_fail(1, "%s is under retention%s: it is deleted only "
 		    "once its retention period ends", it.name,
 		    it.retention_until == 0 ? " (no end set: 'hanoinet evidence "
 		    "retain')" : "");
 		goto done;
 	}
-	hn_error_clear(&err);
-	da.n = &n;
-	da.it = &it;
-	da.now = now;
-	da.actor = actor;
-	da.why = why;
-	da.refs = &refs;
-	if ((rc = hn_db_tx(n.db, delete_tx, &da, &err)) != 0) {
+	if (rc != 0) {
 		rc = hn_cli_fail(1, "cannot delete: %s", err.message[0] ?
 		    err.message : hn_strerror(rc));
 		goto done;
 	}
-	/* the record is durable; now the content (if nothing else uses it) */
-	if (refs == 0 && hn_blob_path(path, sizeof(path), n.blobs,
-	    it.sha256) == 0 && unlink(path) == 0)
-		(void)hn_fsync_parent(path);
 	printf("%s deleted (SHA-256 %s kept in the record)\n", it.name,
 	    it.sha256);
 	rc = 0;

@@ -21,44 +21,6 @@
 #include "util/fmt.h"
 #include "util/json.h"
 
-struct transfer_args {
-	struct ev_node *n;
-	const struct hn_evidence_item *it;
-	const char *action, *direction, *peer, *conditions, *actor, *why;
-	json_t *d;
-	int64_t now;
-};
-
-/* The custody event and, with a direction, the transfer row. */
-static int
-transfer_tx(struct hn_db *db, void *arg, struct hn_error *err)
-{
-	struct transfer_args *a = arg;
-	int r;
-
-	if ((r = hn_custody_event_tx(&a->n->custody, a->it, a->action, a->now,
-	    a->actor, a->why, a->d, err)) != 0)
-		return r;
-	if (a->direction != NULL &&
-	    (r = hn_transfer_insert(db, a->it->id, a->direction, a->peer,
-	    a->conditions, a->now)) != 0)
-		return hn_error_set(err, r, NULL, NULL,
-		    "cannot record the transfer");
-	return 0;
-}
-
-static int
-transfer_job(struct ev_node *n, const struct hn_evidence_item *it,
-    const char *action, const char *direction, const char *peer,
-    const char *conditions, const char *actor, const char *why, json_t *d,
-    struct hn_error *err)
-{
-	struct transfer_args a = { n, it, action, direction, peer, conditions,
-	    actor, why, d, (int64_t)time(NULL) };
-
-	return hn_db_tx(n->db, transfer_tx, &a, err);
-}
-
 /*
  * seal-for --request ID --name NAME --recipient VKEY --out FILE
  *   [--conditions TEXT] [--by WHO] [--reason WHY]
@@ -90,7 +52,6 @@ ev_cmd_seal_for(int argc, char **argv)
 	struct hn_evidence_item it;
 	struct hn_error err;
 	char tmp[4200];
-	json_t *d = NULL;
 	struct ev_node n;
 	int rc, fd;
 
@@ -134,10 +95,8 @@ ev_cmd_seal_for(int argc, char **argv)
 		rc = hn_cli_fail(1, "%s", err.message);
 		goto done;
 	}
-	d = json_pack("{s:s,s:s,s:s}", "recipient", v.name, "conditions", cond,
-	    "sealed_for", vkey);
-	if ((rc = transfer_job(&n, &it, "transfer_out", "out", v.name, cond,
-	    actor, why, d, &err)) != 0) {
+	if ((rc = hn_custody_hand_over(&n.custody, &it, v.name, cond, vkey,
+	    (int64_t)time(NULL), actor, why, &err)) != 0) {
 		unlink(out);
 		rc = hn_cli_fail(1, "%s", err.message);
 		goto done;
@@ -146,43 +105,8 @@ ev_cmd_seal_for(int argc, char **argv)
 	    it.sha256);
 	rc = 0;
 done:
-	json_decref(d);
 	ev_node_close(&n);
 	return rc;
-}
-
-struct receive_args {
-	struct ev_node *n;
-	const struct hn_intake_result *res;
-	struct hn_evidence_item *it;
-	const char *request, *name, *from, *cond, *actor, *pkhex;
-	json_t *d;
-	int64_t now;
-};
-
-/* The item, its intake, seal, received and verified events, its origin
- * and the incoming transfer: one transaction. */
-static int
-receive_tx(struct hn_db *db, void *arg, struct hn_error *err)
-{
-	struct receive_args *a = arg;
-	struct hn_evidence_item *it = a->it;
-	int r;
-
-	if ((r = hn_custody_add_item_tx(&a->n->custody, a->res, a->request,
-	    a->name, "", a->actor, a->now, a->pkhex, it, err)) != 0)
-		return r;
-	/* art. 36: who sent it and under which conditions */
-	/* checked by the receive command (HN_EV_WHO_MAX, HN_EV_TEXT_MAX) */
-	HN_FMT_FIXED(it->origin, sizeof(it->origin), "%s", a->from);
-	HN_FMT_FIXED(it->conditions, sizeof(it->conditions), "%s", a->cond);
-	if ((r = hn_evidence_set_origin(db, it->id, a->from, a->cond)) != 0 ||
-	    (r = hn_custody_event_tx(&a->n->custody, it, "received", a->now,
-	    a->actor, "", a->d, err)) != 0 ||
-	    (r = hn_custody_event_tx(&a->n->custody, it, "verified", a->now,
-	    a->actor, "SHA-256 matches the sender's", NULL, err)) != 0)
-		return r;
-	return hn_transfer_insert(db, it->id, "in", a->from, a->cond, a->now);
 }
 
 /*
@@ -213,7 +137,7 @@ ev_cmd_receive(int argc, char **argv)
 	struct hn_evidence_item it;
 	struct hn_error err;
 	int64_t now = (int64_t)time(NULL);
-	struct receive_args ra;
+	struct hn_custody_in in;
 	char pkhex[65];
 	json_t *d = NULL;
 	struct ev_node n;
@@ -255,18 +179,19 @@ ev_cmd_receive(int argc, char **argv)
 	hn_hex_encode(pkhex, n.keys.ed_pk, 32);
 	memset(&it, 0, sizeof(it));
 	d = json_pack("{s:s,s:s}", "from", from, "conditions", cond);
-	ra.n = &n;
-	ra.res = &res;
-	ra.it = &it;
-	ra.request = request;
-	ra.name = name;
-	ra.from = from;
-	ra.cond = cond;
-	ra.actor = actor;
-	ra.pkhex = pkhex;
-	ra.d = d;
-	ra.now = now;
-	if ((rc = hn_db_tx(n.db, receive_tx, &ra, &err)) != 0) {
+	memset(&in, 0, sizeof(in));
+	in.res = &res;
+	in.request_id = request;
+	in.name = name;
+	in.description = "";
+	in.actor = actor;
+	in.at = now;
+	in.sealed_for_hex = pkhex;
+	in.from = from;
+	in.conditions = cond;
+	in.received = d;
+	in.verified = "SHA-256 matches the sender's";
+	if ((rc = hn_custody_receive(&n.custody, &in, &it, &err)) != 0) {
 		rc = hn_cli_fail(1, "%s", err.message[0] ? err.message :
 		    hn_strerror(rc));
 		goto done;

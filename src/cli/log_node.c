@@ -460,35 +460,30 @@ out:
 	return r;
 }
 
-struct append_args {
-	struct hn_ledger *l;
-	const struct hn_buf *b;
-	uint64_t first, n; /* the entries appended */
-};
-
-/* Appends each line of a->b, all in the open transaction. */
+/* The lines of b (the last one without its newline) into *ents, *lens. */
 static int
-append_tx(struct hn_db *db, void *arg, struct hn_error *err)
+split_lines(const struct hn_buf *b, const void ***ents, size_t **lens,
+    size_t *n)
 {
-	struct append_args *a = arg;
-	const struct hn_buf *b = a->b;
-	uint64_t idx;
-	size_t p = 0;
-	int r;
+	size_t p, k = 0, max = 0;
 
-	while (p < b->len) {
+	for (p = 0; p < b->len; p++)
+		if (b->data[p] == '\n')
+			max++;
+	max++;
+	*ents = calloc(max, sizeof(**ents));
+	*lens = calloc(max, sizeof(**lens));
+	if (*ents == NULL || *lens == NULL)
+		return HN_ENOMEM;
+	for (p = 0; p < b->len; k++) {
 		const char *s = b->data + p, *nl = memchr(s, '\n', b->len - p);
 		size_t len = nl != NULL ? (size_t)(nl - s) : b->len - p;
 
-		if ((r = hn_ledger_append(a->l, s, len, &idx)) != 0)
-			return hn_error_set(err, r, NULL, NULL,
-			    "cannot append: %s%s", hn_strerror(r),
-			    r == HN_ETOOBIG ? " (entries are at most 65535 "
-			    "bytes)" : "");
-		if (a->n++ == 0)
-			a->first = idx;
+		(*ents)[k] = s;
+		(*lens)[k] = len;
 		p += len + 1;
 	}
+	*n = k;
 	return 0;
 }
 
@@ -506,11 +501,11 @@ log_cmd_append(int argc, char **argv)
 		HN_OPT("dir", &dir),
 		HN_OPT_END
 	};
-	struct append_args a;
-	struct hn_error err;
+	const void **ents = NULL;
+	size_t *lens = NULL, cnt = 0, k;
 	struct hn_buf b;
 	struct node n;
-	uint64_t k;
+	uint64_t first = 0;
 	int r;
 
 	if ((r = hn_cli_args(argc, argv, opts, 1, 1, usage, NULL)) != HN_CLI_GO)
@@ -522,19 +517,19 @@ log_cmd_append(int argc, char **argv)
 		hn_buf_release(&b);
 		return r;
 	}
-	a.l = n.l;
-	a.b = &b;
-	a.n = 0;
-	hn_error_clear(&err);
-	if ((r = hn_db_tx(n.db, append_tx, &a, &err)) != 0) {
-		r = hn_cli_fail(2, "%s", err.message[0] != '\0' ? err.message :
-		    hn_strerror(r));
+	if ((r = split_lines(&b, &ents, &lens, &cnt)) != 0 ||
+	    (r = hn_ledger_append_many(n.l, ents, lens, cnt, &first)) != 0) {
+		/* one transaction: nothing is appended unless all are */
+		r = hn_cli_fail(2, "cannot append: %s%s", hn_strerror(r),
+		    r == HN_ETOOBIG ? " (entries are at most 65535 bytes)" : "");
 		goto out;
 	}
 	/* printed once durable: consecutive, as one connection appended them */
-	for (k = 0; k < a.n; k++)
-		printf("%llu\n", (unsigned long long)(a.first + k));
+	for (k = 0; k < cnt; k++)
+		printf("%llu\n", (unsigned long long)(first + k));
 out:
+	free(ents);
+	free(lens);
 	hn_buf_release(&b);
 	node_close(&n);
 	return r;

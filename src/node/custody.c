@@ -4,8 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/date.h"
+#include "store/blob.h"
+#include "util/file.h"
 #include "util/fmt.h"
 #include "util/json.h"
 
@@ -251,4 +254,138 @@ hn_custody_add_item_tx(struct hn_custody *c,
 {
 	return add_item(c, res, request_id, name, description, actor, at,
 	    sealed_for_hex, it, 0, err);
+}
+
+struct receive_job {
+	struct hn_custody *c;
+	const struct hn_custody_in *in;
+	struct hn_evidence_item *it;
+};
+
+static int
+receive_job(struct hn_db *db, void *arg, struct hn_error *err)
+{
+	struct receive_job *j = arg;
+	const struct hn_custody_in *in = j->in;
+	struct hn_evidence_item *it = j->it;
+	int r;
+
+	if ((r = add_item(j->c, in->res, in->request_id, in->name,
+	    in->description, in->actor, in->at, in->sealed_for_hex, it, 0,
+	    err)) != 0)
+		return r;
+	/* art. 36: who sent it and under which conditions */
+	if ((r = hn_evidence_set_origin(db, it->id, in->from,
+	    in->conditions)) != 0)
+		return r;
+	if (hn_fmt(it->origin, sizeof(it->origin), "%s", in->from) != 0 ||
+	    hn_fmt(it->conditions, sizeof(it->conditions), "%s",
+	    in->conditions) != 0)
+		return HN_ETOOBIG; /* set_origin checked them: not reached */
+	if ((r = hn_custody_event_tx(j->c, it, "received", in->at, in->actor,
+	    "", in->received, err)) != 0 ||
+	    (r = hn_custody_event_tx(j->c, it, "verified", in->at, in->actor,
+	    in->verified, NULL, err)) != 0)
+		return r;
+	return hn_transfer_insert(db, it->id, "in", in->from, in->conditions,
+	    in->at);
+}
+
+int
+hn_custody_receive(struct hn_custody *c, const struct hn_custody_in *in,
+    struct hn_evidence_item *it, struct hn_error *err)
+{
+	struct receive_job j = { c, in, it };
+
+	return hn_db_tx(c->db, receive_job, &j, err);
+}
+
+struct hand_over_job {
+	struct hn_custody *c;
+	const struct hn_evidence_item *it;
+	const char *peer, *conditions, *actor, *reason;
+	int64_t at;
+	json_t *detail;
+};
+
+static int
+hand_over_job(struct hn_db *db, void *arg, struct hn_error *err)
+{
+	struct hand_over_job *j = arg;
+	int r;
+
+	if ((r = hn_custody_event_tx(j->c, j->it, "transfer_out", j->at,
+	    j->actor, j->reason, j->detail, err)) != 0)
+		return r;
+	if ((r = hn_transfer_insert(db, j->it->id, "out", j->peer,
+	    j->conditions, j->at)) != 0)
+		return hn_error_set(err, r, NULL, NULL,
+		    "cannot record the transfer");
+	return 0;
+}
+
+int
+hn_custody_hand_over(struct hn_custody *c, const struct hn_evidence_item *it,
+    const char *peer, const char *conditions, const char *sealed_for,
+    int64_t at, const char *actor, const char *reason, struct hn_error *err)
+{
+	struct hand_over_job j = { c, it, peer, conditions, actor, reason, at,
+		NULL };
+	int r;
+
+	if (hn_evidence_onward_allowed(it) != 0) /* art. 36 */
+		return hn_error_set(err, HN_EDENIED, NULL, "36", "%s was "
+		    "received from %s; sending it on needs that State's "
+		    "authorisation", it->name, it->origin);
+	if ((j.detail = json_pack("{s:s,s:s,s:s}", "recipient", peer,
+	    "conditions", conditions, "sealed_for", sealed_for)) == NULL)
+		return hn_error_set(err, HN_ENOMEM, NULL, NULL,
+		    "out of memory");
+	r = hn_db_tx(c->db, hand_over_job, &j, err);
+	json_decref(j.detail);
+	return r;
+}
+
+struct delete_job {
+	struct hn_custody *c;
+	const struct hn_evidence_item *it;
+	const char *actor, *reason;
+	int64_t at;
+	int64_t refs; /* other items still using the object */
+};
+
+static int
+delete_job(struct hn_db *db, void *arg, struct hn_error *err)
+{
+	struct delete_job *j = arg;
+	int r;
+
+	if ((r = hn_custody_event_tx(j->c, j->it, "deleted", j->at, j->actor,
+	    j->reason, NULL, err)) != 0 ||
+	    (r = hn_evidence_mark_deleted(db, j->it->id, j->at)) != 0)
+		return r;
+	return hn_evidence_object_refs(db, j->it->sha256, j->it->id,
+	    &j->refs);
+}
+
+int
+hn_custody_delete(struct hn_custody *c, const char *blobs,
+    const struct hn_evidence_item *it, int64_t at, const char *actor,
+    const char *reason, struct hn_error *err)
+{
+	struct delete_job j = { c, it, actor, reason, at, 0 };
+	char path[HN_BLOB_PATH_MAX];
+	int r;
+
+	if (it->retention_until == 0 || it->retention_until > at)
+		return hn_error_set(err, HN_ESTATE, NULL, NULL, "%s is under "
+		    "retention: it is deleted only once its retention period "
+		    "ends", it->name);
+	if ((r = hn_db_tx(c->db, delete_job, &j, err)) != 0)
+		return r;
+	/* the record is durable; now the content (if nothing else uses it) */
+	if (j.refs == 0 && hn_blob_path(path, sizeof(path), blobs,
+	    it->sha256) == 0 && unlink(path) == 0)
+		(void)hn_fsync_parent(path);
+	return 0;
 }

@@ -85,4 +85,54 @@ int hn_custody_add_item_tx(struct hn_custody *c,
     int64_t at, const char *sealed_for_hex, struct hn_evidence_item *it,
     struct hn_error *err) __attribute__((warn_unused_result));
 
+/*
+ * An item received from another node (by hand: hanoinet evidence receive;
+ * over the network: node/evrecv.c), in one transaction (the caller's if
+ * one is open on c->db): the item with its intake and seal events
+ * (hn_custody_add_item), its art. 36 origin and conditions, the
+ * "received" event (in->received: its detail) and the "verified" event
+ * (in->verified: its reason), and the incoming transfer row. it gets the
+ * stored item, origin and conditions included.
+ */
+struct hn_custody_in {
+	const struct hn_intake_result *res;
+	const char *request_id, *name, *description;
+	const char *actor;          /* who records it */
+	int64_t at;
+	const char *sealed_for_hex; /* this node's key */
+	const char *from;           /* the sender (art. 36) */
+	const char *conditions;     /* the sender's conditions (art. 36) */
+	json_t *received;           /* detail of "received" (NULL: none) */
+	const char *verified;       /* reason of "verified" */
+};
+
+int hn_custody_receive(struct hn_custody *c, const struct hn_custody_in *in,
+    struct hn_evidence_item *it, struct hn_error *err)
+    __attribute__((warn_unused_result));
+
+/*
+ * Item it handed to `peer` outside the network (sealed for its key, sent
+ * by other means), in one transaction: the "transfer_out" event (detail:
+ * recipient, conditions, sealed_for) and the outgoing transfer row with
+ * the art. 36 conditions. HN_EDENIED (nothing recorded) for received
+ * data without the sender's authorisation (art. 36).
+ */
+int hn_custody_hand_over(struct hn_custody *c,
+    const struct hn_evidence_item *it, const char *peer,
+    const char *conditions, const char *sealed_for, int64_t at,
+    const char *actor, const char *reason, struct hn_error *err)
+    __attribute__((warn_unused_result));
+
+/*
+ * Deletes item it at the end of its retention: the "deleted" event and
+ * the mark, in one transaction (the row, its hash and its custody
+ * history stay); once that is durable, its object in blobs (unless
+ * another item uses the same content). HN_ESTATE (nothing done) while
+ * it is under retention at `at` or none is set.
+ */
+int hn_custody_delete(struct hn_custody *c, const char *blobs,
+    const struct hn_evidence_item *it, int64_t at, const char *actor,
+    const char *reason, struct hn_error *err)
+    __attribute__((warn_unused_result));
+
 #endif

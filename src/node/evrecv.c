@@ -328,6 +328,7 @@ finish_in_job(struct hn_db *db, void *arg, struct hn_error *err)
 	struct finish_in_job *j = arg;
 	const struct hn_xfer_in *t = j->t;
 	struct hn_intake_result res;
+	struct hn_custody_in in;
 	struct hn_custody c;
 	char pkhex[65], actor[64];
 	json_t *d = NULL;
@@ -341,30 +342,26 @@ finish_in_job(struct hn_db *db, void *arg, struct hn_error *err)
 	res.existed = j->existed;
 	hn_hex_encode(pkhex, hn_ev_keys()->ed_pk, 32);
 	HN_FMT_FIXED(actor, sizeof(actor), "node %s", t->sender);
-	if ((r = hn_custody_add_item_tx(&c, &res, t->request_id, t->name,
-	    t->description, actor, t->created_at, pkhex, &j->it, err)) != 0)
-		return r;
-	/* art. 36: who sent it and under which conditions */
-	if ((r = hn_evidence_set_origin(db, j->it.id, t->sender,
-	    t->conditions)) != 0)
-		return r;
-	HN_FMT_FIXED(j->it.origin, sizeof(j->it.origin), "%s", t->sender);
-	HN_FMT_FIXED(j->it.conditions, sizeof(j->it.conditions), "%s",
-	    t->conditions);
 	if ((d = json_pack("{s:s,s:s,s:s,s:I}", "from", t->sender,
 	    "conditions", t->conditions, "transfer", t->xfer, "sealed_size",
 	    (json_int_t)t->sealed_size)) == NULL)
 		return HN_ENOMEM;
-	r = hn_custody_event_tx(&c, &j->it, "received", j->it.added_at, actor,
-	    "", d, err);
+	memset(&in, 0, sizeof(in));
+	in.res = &res;
+	in.request_id = t->request_id;
+	in.name = t->name;
+	in.description = t->description;
+	in.actor = actor;
+	in.at = t->created_at;
+	in.sealed_for_hex = pkhex;
+	in.from = t->sender;
+	in.conditions = t->conditions;
+	in.received = d;
+	in.verified = "every chunk authenticated; SHA-256 matches the "
+	    "sender's";
+	/* in this write job's transaction */
+	r = hn_custody_receive(&c, &in, &j->it, err);
 	json_decref(d);
-	if (r == 0)
-		r = hn_custody_event_tx(&c, &j->it, "verified", j->it.added_at,
-		    actor, "every chunk authenticated; SHA-256 matches the "
-		    "sender's", NULL, err);
-	if (r == 0)
-		r = hn_transfer_insert(db, j->it.id, "in", t->sender,
-		    t->conditions, j->it.added_at);
 	if (r == 0)
 		r = hn_xfer_in_update(db, t->sender, t->xfer, "verified", "",
 		    j->it.id, NULL);
