@@ -90,6 +90,7 @@ int
 hn_buf_addf(struct hn_buf *b, const char *fmt, ...)
 {
 	va_list ap;
+	char *end;
 	int n, r;
 
 	va_start(ap, fmt);
@@ -102,8 +103,9 @@ hn_buf_addf(struct hn_buf *b, const char *fmt, ...)
 		return HN_ETOOBIG;
 	if ((r = grow(b, b->len + (size_t)n)) != 0)
 		return r;
+	end = b->data + b->len;
 	va_start(ap, fmt);
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap); /* check-style: allow */
+	vsnprintf(end, (size_t)n + 1, fmt, ap); /* check-style: allow */
 	va_end(ap);
 	b->len += (size_t)n;
 	return 0;
