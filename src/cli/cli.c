@@ -1,5 +1,6 @@
 #include "cli/cli.h"
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -51,33 +52,67 @@ find_opt(const struct hn_cli_opt *opts, const char *name, size_t len)
 	return NULL;
 }
 
-/* One "--name[=value]" at argv[*i]; advances *i past a separate value. */
-static int
-take_opt(const struct hn_cli_opt *opts, int argc, char **argv, int *i,
-    const char *usage)
+/* The option whose letter is argv word w ("-l" or "-lVALUE"), if any. */
+static const struct hn_cli_opt *
+find_letter(const struct hn_cli_opt *opts, const char *w)
 {
-	const char *name = argv[*i] + 2, *eq = strchr(name, '=');
-	size_t len = eq != NULL ? (size_t)(eq - name) : strlen(name);
-	const struct hn_cli_opt *o = find_opt(opts, name, len);
+	const struct hn_cli_opt *o;
 
-	if (o == NULL)
-		return hn_cli_usage("unknown option --%.*s\nusage: %s",
-		    (int)len, name, usage);
-	if (o->flag != NULL) {
-		if (eq != NULL)
-			return hn_cli_usage("option --%s takes no value\n"
-			    "usage: %s", o->name, usage);
+	if (w[0] != '-' || w[1] == '\0' || w[1] == '-')
+		return NULL;
+	for (o = opts; o != NULL && o->name != NULL; o++)
+		if (o->letter != 0 && o->letter == w[1] &&
+		    (w[2] == '\0' || o->flag == NULL))
+			return o;
+	return NULL;
+}
+
+/* Gives option o its value v (NULL: a flag). */
+static int
+set_opt(const struct hn_cli_opt *o, const char *v)
+{
+	if (o->flag != NULL)
 		*o->flag = 1;
-		return 0;
+	else if (o->each != NULL)
+		return o->each(o->ctx, o->name, v);
+	else
+		*o->val = v;
+	return 0;
+}
+
+/*
+ * The option at argv[*i] ("--name[=value]", or "-l[value]" by its
+ * letter) into *o, given its value; advances *i past a separate value.
+ */
+static int
+take_opt(const struct hn_cli_opt *opts, const struct hn_cli_opt **o,
+    int argc, char **argv, int *i, const char *usage)
+{
+	const char *w = argv[*i], *name = w + 2, *eq = NULL;
+	size_t len;
+
+	if (w[1] != '-') { /* by its letter: "-lVALUE" or "-l VALUE" */
+		*o = find_letter(opts, w);
+		eq = w[2] != '\0' ? w + 1 : NULL;
+	} else {
+		eq = strchr(name, '=');
+		len = eq != NULL ? (size_t)(eq - name) : strlen(name);
+		if ((*o = find_opt(opts, name, len)) == NULL)
+			return hn_cli_usage("unknown option --%.*s; usage: %s",
+			    (int)len, name, usage);
+	}
+	if ((*o)->flag != NULL) {
+		if (eq != NULL)
+			return hn_cli_usage("option --%s takes no value; "
+			    "usage: %s", (*o)->name, usage);
+		return set_opt(*o, NULL);
 	}
 	if (eq != NULL)
-		*o->val = eq + 1;
-	else if (*i + 1 < argc)
-		*o->val = argv[++*i];
-	else
-		return hn_cli_usage("option --%s needs a value\nusage: %s",
-		    o->name, usage);
-	return 0;
+		return set_opt(*o, eq + 1);
+	if (*i + 1 < argc)
+		return set_opt(*o, argv[++*i]);
+	return hn_cli_usage("option --%s needs a value; usage: %s", (*o)->name,
+	    usage);
 }
 
 int
@@ -85,29 +120,45 @@ hn_cli_args(int argc, char **argv, const struct hn_cli_opt *opts,
     int min_pos, int max_pos, const char *usage, int *npos)
 {
 	const struct hn_cli_opt *o;
-	int i, np = 0, opts_done = 0, r;
+	char seen[HN_CLI_OPTS_MAX] = { 0 };
+	int i, np = 0, opts_done = 0, letters = 0, r;
 
+	for (o = opts; o != NULL && o->name != NULL; o++) {
+		assert(o - opts < HN_CLI_OPTS_MAX); /* a table in the code */
+		if (o - opts >= HN_CLI_OPTS_MAX)
+			return hn_cli_fail(2, "%s: too many options", usage);
+		letters |= o->letter != 0;
+	}
 	for (i = 1; i < argc; i++) {
-		if (!opts_done && strcmp(argv[i], "--") == 0) {
+		if (!opts_done && letters && argv[i][0] == '-' &&
+		    argv[i][1] != '-' && argv[i][1] != '\0' &&
+		    find_letter(opts, argv[i]) == NULL) {
+			/* a table with letters: "-x" is an option too */
+			return hn_cli_usage("unknown option %s; usage: %s",
+			    argv[i], usage);
+		} else if (!opts_done && strcmp(argv[i], "--") == 0) {
 			opts_done = 1;
 		} else if (!opts_done && strcmp(argv[i], "--help") == 0) {
 			printf("usage: %s\n", usage);
 			return 0;
-		} else if (!opts_done && strncmp(argv[i], "--", 2) == 0) {
-			if ((r = take_opt(opts, argc, argv, &i, usage)) != 0)
+		} else if (!opts_done && (strncmp(argv[i], "--", 2) == 0 ||
+		    find_letter(opts, argv[i]) != NULL)) {
+			if ((r = take_opt(opts, &o, argc, argv, &i, usage)) != 0)
 				return r;
+			seen[o - opts] = 1;
 		} else {
 			argv[1 + np++] = argv[i]; /* np <= i - 1: no overwrite */
 		}
 	}
 	for (o = opts; o != NULL && o->name != NULL; o++)
-		if (o->required && o->val != NULL && *o->val == NULL)
-			return hn_cli_usage("missing --%s\nusage: %s", o->name,
+		if (o->required && !seen[o - opts] &&
+		    (o->val == NULL || *o->val == NULL))
+			return hn_cli_usage("missing --%s; usage: %s", o->name,
 			    usage);
 	if (np < min_pos)
-		return hn_cli_usage("missing arguments\nusage: %s", usage);
+		return hn_cli_usage("missing arguments; usage: %s", usage);
 	if (max_pos >= 0 && np > max_pos)
-		return hn_cli_usage("too many arguments\nusage: %s", usage);
+		return hn_cli_usage("too many arguments; usage: %s", usage);
 	if (npos != NULL)
 		*npos = np;
 	return HN_CLI_GO;

@@ -22,7 +22,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -652,7 +651,7 @@ write_info(const char *path, struct proc *ps, size_t n, const char *base)
 	return r;
 }
 
-#define USAGE "usage: hanoinet demo [--nodes N] [--base-port P] [--dir DIR] " \
+#define USAGE "hanoinet demo [--nodes N] [--base-port P] [--dir DIR] " \
 	"[--info FILE] [--scenario-only | --exit-after SECONDS] [--status]"
 
 /* One run of the demo: its options, processes and the registry's key. */
@@ -670,6 +669,18 @@ struct demo {
 	json_t *parties;               /* the nodes' directory entries */
 };
 
+/* A decimal number from lo to hi in *out: 0, or -1. */
+static int
+demo_long(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+
+	if (s == NULL)
+		return 0;
+	*out = strtol(s, &end, 10);
+	return *end == '\0' && *out >= lo && *out <= hi ? 0 : -1;
+}
+
 /*
  * Parses the options into dm. Returns -1 to go on, or the exit status
  * (usage error, --help, --status).
@@ -677,50 +688,32 @@ struct demo {
 static int
 demo_options(struct demo *dm, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "nodes", 1, NULL, 'n' }, { "base-port", 1, NULL, 'p' },
-		{ "dir", 1, NULL, 'd' }, { "info", 1, NULL, 'i' },
-		{ "scenario-only", 0, NULL, 's' },
-		{ "exit-after", 1, NULL, 'x' }, { "status", 0, NULL, 'S' },
-		{ "help", 0, NULL, 'h' }, { NULL, 0, NULL, 0 } };
-	char *end;
-	int c;
+	const char *nodes = NULL, *baseport = NULL, *exit_after = NULL;
+	int status = 0, r;
+	const struct hn_cli_opt opts[] = {
+		HN_OPT("nodes", &nodes),
+		HN_OPT("base-port", &baseport),
+		HN_OPT("dir", &dm->dir),
+		HN_OPT("info", &dm->info),
+		HN_OPT_FLAG("scenario-only", &dm->only),
+		HN_OPT("exit-after", &exit_after),
+		HN_OPT_FLAG("status", &status),
+		HN_OPT_END
+	};
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'n':
-			dm->nodes = strtol(optarg, &end, 10);
-			if (*end != '\0' || dm->nodes < 2 ||
-			    dm->nodes > MAX_NODES)
-				return hn_cli_usage("demo: --nodes is 2 to %d",
-				    MAX_NODES);
-			break;
-		case 'p':
-			dm->baseport = strtol(optarg, &end, 10);
-			if (*end != '\0' || dm->baseport < 1024 ||
-			    dm->baseport > 65535 - MAX_NODES)
-				return hn_cli_usage("demo: --base-port is 1024 "
-				    "to %d", 65535 - MAX_NODES);
-			break;
-		case 'd': dm->dir = optarg; break;
-		case 'i': dm->info = optarg; break;
-		case 's': dm->only = 1; break;
-		case 'x':
-			dm->exit_after = strtol(optarg, &end, 10);
-			if (*end != '\0' || dm->exit_after < 0 ||
-			    dm->exit_after > 86400)
-				return hn_cli_usage("demo: --exit-after is 0 to "
-				    "86400 seconds");
-			break;
-		case 'S': return print_status();
-		case 'h': printf("%s\n", USAGE); return 0;
-		default: return hn_cli_usage(USAGE);
-		}
-	}
-	if (optind != argc)
-		return hn_cli_usage(USAGE);
-	return -1;
+	if ((r = hn_cli_args(argc, argv, opts, 0, 0, USAGE, NULL)) !=
+	    HN_CLI_GO)
+		return r;
+	if (demo_long(nodes, 2, MAX_NODES, &dm->nodes) != 0)
+		return hn_cli_usage("demo: --nodes is 2 to %d", MAX_NODES);
+	if (demo_long(baseport, 1024, 65535 - MAX_NODES, &dm->baseport) != 0)
+		return hn_cli_usage("demo: --base-port is 1024 to %d",
+		    65535 - MAX_NODES);
+	if (demo_long(exit_after, 0, 86400, &dm->exit_after) != 0)
+		return hn_cli_usage("demo: --exit-after is 0 to 86400 seconds");
+	if (status)
+		return print_status();
+	return HN_CLI_GO;
 }
 
 /* The base directory: --dir (created) or a new temporary one. */

@@ -28,7 +28,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h> /* cmd_evidence_send */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -357,49 +356,46 @@ out:
 static int
 cmd_evidence_send(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "item", required_argument, NULL, 'i' },
-		{ "to", required_argument, NULL, 't' },
-		{ "url", required_argument, NULL, 'u' },
-		{ "token-file", required_argument, NULL, 'T' },
-		{ "cacert", required_argument, NULL, 'c' },
-		{ "conditions", required_argument, NULL, 'C' },
-		{ "reason", required_argument, NULL, 'y' },
-		{ "wait", required_argument, NULL, 'w' },
-		{ "request", required_argument, NULL, 'r' },
-		{ NULL, 0, NULL, 0 }
-	};
+	static const char usage[] = "hanoinet evidence send --item ID --to "
+	    "PARTY --url https://HOST:PORT [--token-file FILE] [--cacert PEM] "
+	    "[--request ID] [--conditions TEXT] [--reason WHY] "
+	    "[--wait SECONDS]";
 	const char *item = NULL, *to = NULL, *url = NULL, *tf = NULL;
 	const char *cacert = NULL, *cond = NULL, *why = NULL, *t;
-	const char *req = NULL;
+	const char *req = NULL, *wait = NULL;
+	const struct hn_cli_opt opts[] = {
+		HN_OPT_REQ_LETTER("item", 'i', &item),
+		HN_OPT_REQ_LETTER("to", 't', &to),
+		HN_OPT_REQ_LETTER("url", 'u', &url),
+		HN_OPT_LETTER("token-file", 'T', &tf),
+		HN_OPT_LETTER("cacert", 'c', &cacert),
+		HN_OPT_LETTER("conditions", 'C', &cond),
+		HN_OPT_LETTER("reason", 'y', &why),
+		HN_OPT_LETTER("wait", 'w', &wait),
+		HN_OPT_LETTER("request", 'r', &req),
+		HN_OPT_END
+	};
 	struct hn_buf resp = HN_BUF_INIT(1u << 20);
 	struct hn_client *cl = NULL;
 	struct hn_error err;
 	char token[1024], path[128], xfer[64] = "", *body = NULL;
 	long wait_s = 3600, st = 0;
 	json_t *in = NULL, *j = NULL;
-	int c, rc = 1;
+	int rc = 1;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "i:t:u:T:c:C:y:w:r:", opts,
-	    NULL)) != -1) {
-		switch (c) {
-		case 'r': req = optarg; break;
-		case 'i': item = optarg; break;
-		case 't': to = optarg; break;
-		case 'u': url = optarg; break;
-		case 'T': tf = optarg; break;
-		case 'c': cacert = optarg; break;
-		case 'C': cond = optarg; break;
-		case 'y': why = optarg; break;
-		case 'w': wait_s = strtol(optarg, NULL, 10); break;
-		default: goto usage;
-		}
-	}
-	if (item == NULL || to == NULL || url == NULL || optind != argc ||
-	    strspn(item, "0123456789") != strlen(item) || item[0] == '\0' ||
-	    strlen(item) > 18 || wait_s < 0 || wait_s > 86400 * 7)
-		goto usage;
+	if ((rc = hn_cli_args(argc, argv, opts, 0, 0, usage, NULL)) !=
+	    HN_CLI_GO)
+		return rc;
+	rc = 1;
+	if (wait != NULL)
+		wait_s = strtol(wait, NULL, 10);
+	if (strspn(item, "0123456789") != strlen(item) || item[0] == '\0' ||
+	    strlen(item) > 18)
+		return hn_cli_usage("--item %s: an item id (1 to 18 digits); "
+		    "usage: %s", item, usage);
+	if (wait_s < 0 || wait_s > 86400 * 7)
+		return hn_cli_usage("--wait %s: 0 to %d seconds; usage: %s",
+		    wait, 86400 * 7, usage);
 	t = getenv("HANOINET_TOKEN");
 	if (tf != NULL) {
 		if (ev_read_token(tf, token, sizeof(token)) != 0)
@@ -460,11 +456,6 @@ done:
 	hn_buf_release(&resp);
 	hn_client_free(cl);
 	return rc;
-usage:
-	return hn_cli_usage("usage: hanoinet evidence send --item ID --to PARTY "
-	    "--url https://HOST:PORT [--token-file FILE] [--cacert PEM] "
-	    "[--request ID] [--conditions TEXT] [--reason WHY] "
-	    "[--wait SECONDS]");
 }
 
 int

@@ -53,7 +53,7 @@ ev_cmd_retain(int argc, char **argv)
 	    HN_CLI_GO)
 		return rc;
 	if ((t = parse_day(until)) < 0)
-		return hn_cli_usage("--until %s: not a date YYYY-MM-DD\n"
+		return hn_cli_usage("--until %s: not a date YYYY-MM-DD; "
 		    "usage: %s", until, usage);
 	if ((rc = ev_node_open(&n, dir)) != 0)
 		return rc;
@@ -94,7 +94,7 @@ ev_cmd_delete(int argc, char **argv)
 	    HN_CLI_GO)
 		return rc;
 	if (why[0] == '\0')
-		return hn_cli_usage("--reason must not be empty\nusage: %s",
+		return hn_cli_usage("--reason must not be empty; usage: %s",
 		    usage);
 	if ((rc = ev_node_open(&n, dir)) != 0)
 		return rc;

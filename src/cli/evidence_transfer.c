@@ -147,13 +147,13 @@ ev_cmd_receive(int argc, char **argv)
 	    HN_CLI_GO)
 		return rc;
 	if (hn_blob_addr_valid(sha) != 0)
-		return hn_cli_usage("--sha256 must be 64 lowercase hex digits\n"
+		return hn_cli_usage("--sha256 must be 64 lowercase hex digits; "
 		    "usage: %s", usage);
 	if (strlen(from) > HN_EV_WHO_MAX)
-		return hn_cli_usage("--from is longer than %d bytes\nusage: %s",
+		return hn_cli_usage("--from is longer than %d bytes; usage: %s",
 		    HN_EV_WHO_MAX, usage);
 	if (strlen(cond) > HN_EV_TEXT_MAX)
-		return hn_cli_usage("--conditions is longer than %d bytes\n"
+		return hn_cli_usage("--conditions is longer than %d bytes; "
 		    "usage: %s", HN_EV_TEXT_MAX, usage);
 	if ((fd = open(argv[1], O_RDONLY | O_CLOEXEC)) < 0)
 		return hn_cli_fail(2, "%s: %s", argv[1], strerror(errno));
@@ -228,7 +228,7 @@ ev_cmd_consent(int argc, char **argv)
 	    HN_CLI_GO)
 		return rc;
 	if (ref[0] == '\0' || strlen(ref) > HN_EV_TEXT_MAX)
-		return hn_cli_usage("--ref must be 1 to %d bytes\nusage: %s",
+		return hn_cli_usage("--ref must be 1 to %d bytes; usage: %s",
 		    HN_EV_TEXT_MAX, usage);
 	if ((rc = ev_node_open(&n, dir)) != 0)
 		return rc;

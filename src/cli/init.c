@@ -57,7 +57,7 @@ cmd_init(int argc, char **argv)
 	    HN_CLI_GO)
 		return r;
 	if (!valid_party(party))
-		return hn_cli_usage("--party %s: CODE is 3 capital letters\n"
+		return hn_cli_usage("--party %s: CODE is 3 capital letters; "
 		    "usage: %s", party, usage);
 	if (hn_crypto_init() != 0)
 		return hn_cli_fail(1, "cannot initialise libsodium");

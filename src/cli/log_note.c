@@ -55,45 +55,49 @@ note_sign(int argc, char **argv)
 
 #define VKEYS_MAX 16
 
+/* The verifier keys given (--vkey may be repeated: the note verifies
+ * with any of them). */
+struct vkeys {
+	struct hn_note_verifier v[VKEYS_MAX];
+	size_t n;
+};
+
+static int
+add_vkey(void *ctx, const char *name, const char *value)
+{
+	struct vkeys *k = ctx;
+	struct hn_error err;
+
+	(void)name;
+	if (k->n >= VKEYS_MAX)
+		return hn_cli_usage("at most %d --vkey", VKEYS_MAX);
+	if (hn_note_verifier_parse(&k->v[k->n], value, strlen(value),
+	    &err) != 0)
+		return hn_cli_usage("--vkey: %s", err.message);
+	k->n++;
+	return 0;
+}
+
 static int
 note_verify(int argc, char **argv)
 {
 	static const char usage[] =
 	    "hanoinet log note verify --vkey VERIFIERKEY NOTEFILE";
-	struct hn_note_verifier v[VKEYS_MAX];
-	const char *pos[1] = { NULL };
-	size_t nv = 0, which;
+	struct vkeys k = { .n = 0 };
+	const struct hn_cli_opt opts[] = {
+		HN_OPT_EACH_REQ("vkey", add_vkey, &k),
+		HN_OPT_END
+	};
+	const char *pos[1];
+	size_t which;
 	struct hn_buf msg;
 	struct hn_error err;
 	struct hn_note n;
-	int i, r, np = 0;
+	int r;
 
-	/* --vkey may be repeated: the note verifies with any of them */
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--vkey") == 0) {
-			if (i + 1 >= argc)
-				return hn_cli_usage("--vkey needs a value\n"
-				    "usage: %s", usage);
-			if (nv >= VKEYS_MAX)
-				return hn_cli_usage("at most %d --vkey",
-				    VKEYS_MAX);
-			if (hn_note_verifier_parse(&v[nv], argv[i + 1],
-			    strlen(argv[i + 1]), &err) != 0)
-				return hn_cli_usage("--vkey: %s", err.message);
-			nv++;
-			i++;
-		} else if (strncmp(argv[i], "--", 2) == 0 && argv[i][2]) {
-			return hn_cli_usage("unknown option %s\nusage: %s",
-			    argv[i], usage);
-		} else if (np++ == 0) {
-			pos[0] = argv[i];
-		} else {
-			return hn_cli_usage("too many arguments\nusage: %s",
-			    usage);
-		}
-	}
-	if (nv == 0 || np != 1)
-		return hn_cli_usage("usage: %s", usage);
+	if ((r = hn_cli_args(argc, argv, opts, 1, 1, usage, NULL)) != HN_CLI_GO)
+		return r;
+	pos[0] = argv[1];
 	if ((r = log_read(pos[0], HN_NOTE_MAX + 1, &msg)) != 0)
 		return r;
 	if ((r = hn_note_parse(&n, msg.data, msg.len, &err)) != 0) {
@@ -101,7 +105,7 @@ note_verify(int argc, char **argv)
 		return hn_cli_fail(1, "%s: not a valid signed note: %s", pos[0],
 		    err.message);
 	}
-	r = hn_note_verify(&n, v, nv, &which, &err);
+	r = hn_note_verify(&n, k.v, k.n, &which, &err);
 	hn_note_release(&n);
 	hn_buf_release(&msg);
 	if (r != 0)

@@ -127,7 +127,7 @@ message_open(int argc, char **argv)
 		vk = vb.data;
 	}
 	if (strlen(vk) > HN_VKEY_MAX)
-		return hn_cli_usage("--vkey is longer than %d bytes\nusage: %s",
+		return hn_cli_usage("--vkey is longer than %d bytes; usage: %s",
 		    HN_VKEY_MAX, usage);
 	memcpy(vkey, vk, strlen(vk) + 1);
 	if (hn_crypto_init() != 0)

@@ -15,31 +15,12 @@
 #include "util/fmt.h"
 #include "util/json.h"
 
-int
-hn_cli_node_opts(struct hn_cli_node *o, int argc, char **argv)
+void
+hn_cli_node_init(struct hn_cli_node *o)
 {
-	int i, j = 0;
-
+	memset(o, 0, sizeof(*o));
 	o->node = getenv("HANOINET_NODE") ? getenv("HANOINET_NODE") :
 	    HN_DEFAULT_NODE;
-	for (i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "--node") == 0 ||
-		    strcmp(argv[i], "--cacert") == 0 ||
-		    strcmp(argv[i], "--dir") == 0) {
-			if (i + 1 >= argc)
-				return -1;
-			if (argv[i][2] == 'n')
-				o->node = argv[i + 1];
-			else if (argv[i][2] == 'c')
-				o->cacert = argv[i + 1];
-			else
-				o->dir = argv[i + 1];
-			i++;
-			continue;
-		}
-		argv[j++] = argv[i];
-	}
-	return j;
 }
 
 int

@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 
+#include "cli/cli.h"
 #include "fed/client.h"
 
 #define HN_DEFAULT_NODE "https://127.0.0.1:8247"
@@ -22,9 +23,12 @@ struct hn_cli_node {
 	const char *dir;    /* --dir DIR: cacert DIR/tls.crt by default */
 };
 
-/* Takes --node/--cacert/--dir (and their VALUE) out of argv; returns the
- * new argc, or -1 for a missing value. */
-int hn_cli_node_opts(struct hn_cli_node *o, int argc, char **argv);
+/* The defaults: node $HANOINET_NODE or HN_DEFAULT_NODE, the rest NULL. */
+void hn_cli_node_init(struct hn_cli_node *o);
+/* The rows of --node, --cacert and --dir in a command's option table
+ * (cli/cli.h), for o after hn_cli_node_init. */
+#define HN_OPT_NODE(o) HN_OPT("node", &(o)->node), \
+	HN_OPT("cacert", &(o)->cacert), HN_OPT("dir", &(o)->dir)
 
 /* The session file path for the node URL. */
 int hn_cli_session_path(const char *url, char *out, size_t max);

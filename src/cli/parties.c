@@ -18,41 +18,36 @@ struct opts {
 	const char *basis;
 	int json;
 	const char *args[2];
-	int nargs;
 };
 
-/* Parses [--register FILE] [--on DATE] [--basis B] [--json] ARGS...;
- * 0 or the exit status of a usage error. */
+/*
+ * Parses [--register FILE] [--on DATE] [--basis B] [--json] ARGS... (want
+ * of them; --basis only with basis) against usage: HN_CLI_GO or the exit
+ * status (cli/cli.h hn_cli_args).
+ */
 static int
-parse(int argc, char **argv, int want, bool basis, struct opts *o)
+parse(int argc, char **argv, int want, bool basis, const char *usage,
+    struct opts *o)
 {
-	int i;
+	struct hn_cli_opt opts[] = {
+		HN_OPT_FLAG("json", &o->json),
+		HN_OPT("register", &o->reg),
+		HN_OPT("on", &o->on),
+		HN_OPT("basis", &o->basis),
+		HN_OPT_END
+	};
+	const struct hn_cli_opt end = HN_OPT_END;
+	int i, r;
 
 	memset(o, 0, sizeof(*o));
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (strcmp(a, "--json") == 0)
-			o->json = 1;
-		else if (strcmp(a, "--register") == 0 && i + 1 < argc)
-			o->reg = argv[++i];
-		else if (strcmp(a, "--on") == 0 && i + 1 < argc)
-			o->on = argv[++i];
-		else if (basis && strcmp(a, "--basis") == 0 && i + 1 < argc)
-			o->basis = argv[++i];
-		else if (a[0] == '-' && a[1] != '\0')
-			return hn_cli_usage("parties %s: unknown option '%s'",
-			    argv[0], a);
-		else if (o->nargs < want)
-			o->args[o->nargs++] = a;
-		else
-			return hn_cli_usage("parties %s: too many arguments",
-			    argv[0]);
-	}
-	if (o->nargs != want)
-		return hn_cli_usage("parties %s: expected %d argument%s",
-		    argv[0], want, want == 1 ? "" : "s");
-	return 0;
+	if (!basis)
+		opts[3] = end;
+	if ((r = hn_cli_args(argc, argv, opts, want, want, usage, NULL)) !=
+	    HN_CLI_GO)
+		return r;
+	for (i = 0; i < want; i++)
+		o->args[i] = argv[1 + i];
+	return HN_CLI_GO;
 }
 
 /* --on DATE, or today (UTC). */
@@ -110,8 +105,10 @@ cmd_status(int argc, char **argv)
 	int32_t on;
 	int r;
 
-	if ((r = parse(argc, argv, 1, false, &o)) != 0 ||
-	    (r = on_date(&o, &on)) != 0 ||
+	if ((r = parse(argc, argv, 1, false, "hanoinet parties status CODE "
+	    "[--on DATE] [--register FILE] [--json]", &o)) != HN_CLI_GO)
+		return r;
+	if ((r = on_date(&o, &on)) != 0 ||
 	    (r = hn_cli_register_load(o.reg, &reg)) != 0)
 		return r;
 	if ((p = hn_register_find(reg, o.args[0])) == NULL) {
@@ -166,8 +163,11 @@ cmd_between(int argc, char **argv)
 	int32_t on;
 	int r, i, ok;
 
-	if ((r = parse(argc, argv, 2, true, &o)) != 0 ||
-	    (r = on_date(&o, &on)) != 0)
+	if ((r = parse(argc, argv, 2, true, "hanoinet parties between A B "
+	    "[--on DATE] [--basis unccc|budapest] [--register FILE] [--json]",
+	    &o)) != HN_CLI_GO)
+		return r;
+	if ((r = on_date(&o, &on)) != 0)
 		return r;
 	if (o.basis != NULL && (hn_basis_parse(o.basis, &basis) != 0 ||
 	    (basis != HN_BASIS_UNCCC && basis != HN_BASIS_BUDAPEST)))
@@ -204,8 +204,10 @@ cmd_summary(int argc, char **argv)
 	char d1[HN_DATE_STRLEN];
 	int r;
 
-	if ((r = parse(argc, argv, 0, false, &o)) != 0 ||
-	    (r = hn_cli_register_load(o.reg, &reg)) != 0)
+	if ((r = parse(argc, argv, 0, false, "hanoinet parties summary "
+	    "[--register FILE] [--json]", &o)) != HN_CLI_GO)
+		return r;
+	if ((r = hn_cli_register_load(o.reg, &reg)) != 0)
 		return r;
 	rule = hn_instrument_rule(reg->instrument);
 	if (o.json) {

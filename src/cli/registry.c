@@ -10,7 +10,6 @@
  *   registry entry --dir DIR --url URL [...]  a node's directory entry
  * Exit status: 0 ok, 1 does not verify / invalid, 2 usage or unreadable.
  */
-#include <getopt.h> /* registry entry: repeated options */
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -109,7 +108,7 @@ registry_sign(int argc, char **argv)
 	st = 2;
 	if (format != NULL) {
 		if (strcmp(format, "1") != 0 && strcmp(format, "2") != 0)
-			return hn_cli_usage("--format is 1 or 2\nusage: %s",
+			return hn_cli_usage("--format is 1 or 2; usage: %s",
 			    usage);
 		version = format[0] - '0';
 	}
@@ -256,7 +255,7 @@ struct entry_opts {
 	char wit[HN_DIR_MAX_WITNESSES][HN_PARTY_CODE_LEN + 1];
 };
 
-#define ENTRY_USAGE "usage: hanoinet registry entry --dir DIR --url URL " \
+#define ENTRY_USAGE "hanoinet registry entry --dir DIR --url URL " \
 	"[--pin HEX|--pin-cert FILE]... [--url URL [--pin ...]...]... " \
 	"[--cosigning-key VKEY|@FILE] [--witness CODE[,CODE]...]... " \
 	"[--languages en,fr]"
@@ -326,45 +325,48 @@ entry_witness(struct entry_opts *o, const char *arg)
 	return 0;
 }
 
+/* --url, --pin, --pin-cert, --witness: in the order given. */
+static int
+entry_each(void *ctx, const char *name, const char *value)
+{
+	struct entry_opts *o = ctx;
+
+	if (strcmp(name, "url") == 0) {
+		if (o->nurls == HN_DIR_MAX_ENDPOINTS)
+			return hn_cli_usage("registry entry: endpoints: at most "
+			    "%d (--url)", HN_DIR_MAX_ENDPOINTS);
+		o->urls[o->nurls++] = value;
+		return 0;
+	}
+	if (strcmp(name, "witness") == 0)
+		return entry_witness(o, value);
+	return entry_pin(o, value, strcmp(name, "pin-cert") == 0);
+}
+
 static int
 entry_args(struct entry_opts *o, int argc, char **argv)
 {
-	static const struct option opts[] = { { "dir", 1, NULL, 'd' },
-		{ "url", 1, NULL, 'u' }, { "languages", 1, NULL, 'l' },
-		{ "pin", 1, NULL, 'p' }, { "pin-cert", 1, NULL, 'c' },
-		{ "cosigning-key", 1, NULL, 'k' }, { "witness", 1, NULL, 'w' },
-		{ NULL, 0, NULL, 0 } };
-	int c, r;
+	const struct hn_cli_opt opts[] = {
+		HN_OPT_REQ("dir", &o->dir),
+		HN_OPT_EACH_REQ("url", entry_each, o),
+		HN_OPT("languages", &o->langs),
+		HN_OPT_EACH("pin", entry_each, o),
+		HN_OPT_EACH("pin-cert", entry_each, o),
+		HN_OPT("cosigning-key", &o->cosig),
+		HN_OPT_EACH("witness", entry_each, o),
+		HN_OPT_END
+	};
+	int r;
 
 	memset(o, 0, sizeof(*o));
 	o->langs = "en";
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		r = 0;
-		if (c == 'd')
-			o->dir = optarg;
-		else if (c == 'u' && o->nurls < HN_DIR_MAX_ENDPOINTS)
-			o->urls[o->nurls++] = optarg;
-		else if (c == 'u')
-			r = hn_cli_usage("registry entry: endpoints: at most %d "
-			    "(--url)", HN_DIR_MAX_ENDPOINTS);
-		else if (c == 'l')
-			o->langs = optarg;
-		else if (c == 'p' || c == 'c')
-			r = entry_pin(o, optarg, c == 'c');
-		else if (c == 'k')
-			o->cosig = optarg;
-		else if (c == 'w')
-			r = entry_witness(o, optarg);
-		else
-			r = hn_cli_usage(ENTRY_USAGE);
-		if (r != 0)
-			return r;
-	}
-	if (o->dir == NULL || o->nurls == 0 || optind != argc ||
-	    strlen(o->langs) >= 256)
-		return hn_cli_usage(ENTRY_USAGE);
-	return 0;
+	if ((r = hn_cli_args(argc, argv, opts, 0, 0, ENTRY_USAGE, NULL)) !=
+	    HN_CLI_GO)
+		return r;
+	if (strlen(o->langs) >= 256)
+		return hn_cli_usage("registry entry: --languages: at most 255 "
+		    "bytes; usage: %s", ENTRY_USAGE);
+	return HN_CLI_GO;
 }
 
 /* endpoints[]: each gets this node's certificate, then its given pins. */
@@ -427,7 +429,7 @@ registry_entry(int argc, char **argv)
 	size_t i;
 	int st;
 
-	if ((st = entry_args(&o, argc, argv)) != 0)
+	if ((st = entry_args(&o, argc, argv)) != HN_CLI_GO)
 		return st;
 	if (o.cosig != NULL && (st = entry_cosig(o.cosig, cvkey,
 	    sizeof(cvkey))) != 0)

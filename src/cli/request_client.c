@@ -35,36 +35,26 @@ print_json(const json_t *o)
 	return 0;
 }
 
-static int
-has_flag(int *argc, char **argv, const char *flag)
-{
-	int i, j, found = 0;
-
-	for (i = j = 0; i < *argc; i++) {
-		if (strcmp(argv[i], flag) == 0) {
-			found = 1;
-			continue;
-		}
-		argv[j++] = argv[i];
-	}
-	*argc = j;
-	return found;
-}
-
 int
 cmd_request_create(int argc, char **argv)
 {
+	static const char usage[] = "hanoinet request create [--node URL] "
+	    "[--cacert FILE] [--dir DIR] [--json] FILE|-";
 	struct hn_buf b = HN_BUF_INIT(HN_REQUEST_MAX_BYTES);
-	struct hn_cli_node o = { 0 };
+	struct hn_cli_node o;
 	struct hn_client *cl = NULL;
 	json_t *ans = NULL;
-	int r, js;
+	int r, js = 0;
+	const struct hn_cli_opt opts[] = {
+		HN_OPT_NODE(&o),
+		HN_OPT_FLAG("json", &js),
+		HN_OPT_END
+	};
 
-	argc = hn_cli_node_opts(&o, argc, argv);
-	js = argc > 0 && has_flag(&argc, argv, "--json");
-	if (argc != 2)
-		return hn_cli_usage("usage: hanoinet request create [--node "
-		    "URL] [--json] FILE|-");
+	hn_cli_node_init(&o);
+	if ((r = hn_cli_args(argc, argv, opts, 1, 1, usage, NULL)) !=
+	    HN_CLI_GO)
+		return r;
 	if ((r = hn_file_read(argv[1], &b)) != 0) {
 		hn_buf_release(&b);
 		return hn_cli_fail(2, "%s: %s", argv[1], hn_strerror(r));
@@ -104,33 +94,56 @@ add_query(char *q, size_t max, const char *key, const char *v)
 	    -1 : 0;
 }
 
+/* The query of request list: each filter in the order given. */
+struct list_query {
+	char q[900];
+	const char *usage;
+};
+
+static int
+list_filter(void *ctx, const char *name, const char *value)
+{
+	struct list_query *lq = ctx;
+
+	if (add_query(lq->q, sizeof(lq->q), name, value) != 0)
+		return hn_cli_usage("--%s %s: only letters, digits, '_', '.' "
+		    "and '-' (and at most %zu bytes in all); usage: %s", name,
+		    value, sizeof(lq->q) - 1, lq->usage);
+	return 0;
+}
+
 int
 cmd_request_list(int argc, char **argv)
 {
-	static const char *const filters[] = { "kind", "party", "state",
-		"side", "due", "limit", "cursor", NULL };
-	struct hn_cli_node o = { 0 };
+	static const char usage[] = "hanoinet request list [--node URL] "
+	    "[--cacert FILE] [--dir DIR] [--kind K] [--party P] [--state S] "
+	    "[--side S] [--due ok|due_soon|overdue] [--limit N] [--cursor C] "
+	    "[--json]";
+	struct list_query lq = { "", usage };
+	struct hn_cli_node o;
 	struct hn_client *cl = NULL;
-	char path[1024] = "/v1/requests", q[900] = "";
+	char path[1024] = "/v1/requests";
 	json_t *ans = NULL, *items, *it;
 	size_t k;
-	int i, j, r, js;
+	int r, js = 0;
+	const struct hn_cli_opt opts[] = {
+		HN_OPT_NODE(&o),
+		HN_OPT_FLAG("json", &js),
+		HN_OPT_EACH("kind", list_filter, &lq),
+		HN_OPT_EACH("party", list_filter, &lq),
+		HN_OPT_EACH("state", list_filter, &lq),
+		HN_OPT_EACH("side", list_filter, &lq),
+		HN_OPT_EACH("due", list_filter, &lq),
+		HN_OPT_EACH("limit", list_filter, &lq),
+		HN_OPT_EACH("cursor", list_filter, &lq),
+		HN_OPT_END
+	};
 
-	argc = hn_cli_node_opts(&o, argc, argv);
-	js = argc > 0 && has_flag(&argc, argv, "--json");
-	for (i = 1; i < argc; i += 2) { /* --filter VALUE pairs */
-		for (j = 0; filters[j] != NULL; j++)
-			if (strncmp(argv[i], "--", 2) == 0 &&
-			    strcmp(argv[i] + 2, filters[j]) == 0)
-				break;
-		if (filters[j] == NULL || i + 1 >= argc ||
-		    add_query(q, sizeof(q), filters[j], argv[i + 1]) != 0)
-			return hn_cli_usage("usage: hanoinet request list "
-			    "[--kind K] [--party P] [--state S] [--side S] "
-			    "[--due ok|due_soon|overdue] [--limit N] [--cursor C]"
-			    " [--json]");
-	}
-	HN_FMT_FIXED(path, sizeof(path), "/v1/requests%s", q); /* q[900] */
+	hn_cli_node_init(&o);
+	if ((r = hn_cli_args(argc, argv, opts, 0, 0, usage, NULL)) !=
+	    HN_CLI_GO)
+		return r;
+	HN_FMT_FIXED(path, sizeof(path), "/v1/requests%s", lq.q); /* q[900] */
 	if ((r = hn_cli_connect(&cl, &o, 1)) != 0)
 		return r;
 	if ((r = hn_cli_call(cl, "GET", path, NULL, &ans)) != 0)
@@ -160,17 +173,26 @@ out:
 int
 cmd_request_show(int argc, char **argv)
 {
-	struct hn_cli_node o = { 0 };
+	static const char usage[] = "hanoinet request show [--node URL] "
+	    "[--cacert FILE] [--dir DIR] ID (32 hex digits)";
+	struct hn_cli_node o;
 	struct hn_client *cl = NULL;
 	char path[128];
 	json_t *ans = NULL;
-	int r;
+	int r, js = 0; /* --json: the answer is JSON either way */
+	const struct hn_cli_opt opts[] = {
+		HN_OPT_NODE(&o),
+		HN_OPT_FLAG("json", &js),
+		HN_OPT_END
+	};
 
-	argc = hn_cli_node_opts(&o, argc, argv);
-	has_flag(&argc, argv, "--json"); /* the answer is JSON either way */
-	if (argc != 2 || !hn_rq_id_valid(argv[1]))
-		return hn_cli_usage("usage: hanoinet request show [--node URL]"
-		    " ID (32 hex digits)");
+	hn_cli_node_init(&o);
+	if ((r = hn_cli_args(argc, argv, opts, 1, 1, usage, NULL)) !=
+	    HN_CLI_GO)
+		return r;
+	if (!hn_rq_id_valid(argv[1]))
+		return hn_cli_usage("%s: not a request id; usage: %s", argv[1],
+		    usage);
 	HN_FMT_FIXED(path, sizeof(path), "/v1/requests/%s", argv[1]); /* 32 */
 	if ((r = hn_cli_connect(&cl, &o, 1)) != 0)
 		return r;
@@ -210,36 +232,55 @@ out:
 	return r;
 }
 
+static int
+add_ground(void *ctx, const char *name, const char *value)
+{
+	(void)name;
+	if (json_array_append_new(ctx, json_string(value)) != 0)
+		return hn_cli_fail(2, "out of memory");
+	return 0;
+}
+
 int
 cmd_request_transition(int argc, char **argv)
 {
-	struct hn_cli_node o = { 0 };
-	json_t *body, *grounds;
-	int i, r;
+	static const char usage[] = "hanoinet request transition [--node URL] "
+	    "[--cacert FILE] [--dir DIR] ID STATE [--reason TEXT] "
+	    "[--ground CODE]...";
+	struct hn_cli_node o;
+	json_t *body = NULL, *grounds = json_array();
+	const char *reason = NULL;
+	int r;
+	const struct hn_cli_opt opts[] = {
+		HN_OPT_NODE(&o),
+		HN_OPT("reason", &reason),
+		HN_OPT_EACH("ground", add_ground, grounds),
+		HN_OPT_END
+	};
 
-	argc = hn_cli_node_opts(&o, argc, argv);
-	body = json_object();
-	grounds = json_array();
-	for (i = 3; i < argc; i++) {
-		if (strcmp(argv[i], "--reason") == 0 && i + 1 < argc)
-			json_object_set_new(body, "reason",
-			    json_string(argv[++i]));
-		else if (strcmp(argv[i], "--ground") == 0 && i + 1 < argc)
-			json_array_append_new(grounds, json_string(argv[++i]));
-		else
-			break;
+	hn_cli_node_init(&o);
+	if (grounds == NULL)
+		return hn_cli_fail(2, "out of memory");
+	if ((r = hn_cli_args(argc, argv, opts, 2, 2, usage, NULL)) !=
+	    HN_CLI_GO)
+		goto out;
+	if (!hn_rq_id_valid(argv[1])) {
+		r = hn_cli_usage("%s: not a request id; usage: %s", argv[1],
+		    usage);
+		goto out;
 	}
-	if (argc < 3 || i != argc || !hn_rq_id_valid(argv[1])) {
-		json_decref(body);
-		json_decref(grounds);
-		return hn_cli_usage("usage: hanoinet request transition [--node"
-		    " URL] ID STATE [--reason TEXT] [--ground CODE]...");
+	if ((body = json_object()) == NULL ||
+	    (reason != NULL && json_object_set_new(body, "reason",
+	    json_string(reason)) != 0)) {
+		r = hn_cli_fail(2, "out of memory");
+		goto out;
 	}
 	json_object_set_new(body, "to", json_string(argv[2]));
 	if (json_array_size(grounds) > 0)
 		json_object_set(body, "grounds", grounds);
-	json_decref(grounds);
 	r = transition(&o, argv[1], argv[2], body);
+out:
+	json_decref(grounds);
 	json_decref(body);
 	return r;
 }
@@ -247,14 +288,23 @@ cmd_request_transition(int argc, char **argv)
 int
 cmd_request_approve(int argc, char **argv)
 {
-	struct hn_cli_node o = { 0 };
+	static const char usage[] = "hanoinet request approve [--node URL] "
+	    "[--cacert FILE] [--dir DIR] ID";
+	struct hn_cli_node o;
 	json_t *body;
 	int r;
+	const struct hn_cli_opt opts[] = {
+		HN_OPT_NODE(&o),
+		HN_OPT_END
+	};
 
-	argc = hn_cli_node_opts(&o, argc, argv);
-	if (argc != 2 || !hn_rq_id_valid(argv[1]))
-		return hn_cli_usage("usage: hanoinet request approve [--node "
-		    "URL] ID");
+	hn_cli_node_init(&o);
+	if ((r = hn_cli_args(argc, argv, opts, 1, 1, usage, NULL)) !=
+	    HN_CLI_GO)
+		return r;
+	if (!hn_rq_id_valid(argv[1]))
+		return hn_cli_usage("%s: not a request id; usage: %s", argv[1],
+		    usage);
 	body = json_object();
 	r = transition(&o, argv[1], NULL, body);
 	json_decref(body);

@@ -51,16 +51,22 @@ markdown(void)
 int
 cmd_request_kinds(int argc, char **argv)
 {
+	static const char usage[] = "hanoinet request kinds [--markdown]";
+	int md = 0, r;
+	const struct hn_cli_opt opts[] = {
+		HN_OPT_FLAG("markdown", &md),
+		HN_OPT_END
+	};
 	json_t *k;
 	char *s;
 
-	if (argc == 2 && strcmp(argv[1], "--markdown") == 0) {
+	if ((r = hn_cli_args(argc, argv, opts, 0, 0, usage, NULL)) !=
+	    HN_CLI_GO)
+		return r;
+	if (md) {
 		markdown();
 		return 0;
 	}
-	if (argc != 1)
-		return hn_cli_usage("usage: hanoinet request kinds "
-		    "[--markdown]");
 	if ((k = hn_kinds_json()) == NULL)
 		return hn_cli_fail(2, "out of memory");
 	s = json_dumps(k, JSON_INDENT(1));
@@ -78,10 +84,11 @@ int
 cmd_request_protocol(int argc, char **argv)
 {
 	char *s;
+	int r;
 
-	(void)argv;
-	if (argc != 1)
-		return hn_cli_usage("usage: hanoinet request protocol");
+	if ((r = hn_cli_args(argc, argv, NULL, 0, 0, "hanoinet request "
+	    "protocol", NULL)) != HN_CLI_GO)
+		return r;
 	if ((s = hn_protocol_text()) == NULL)
 		return hn_cli_fail(2, "out of memory");
 	fputs(s, stdout);

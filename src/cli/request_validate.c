@@ -16,6 +16,7 @@
 int
 cmd_request_validate(int argc, char **argv)
 {
+	static const char usage[] = "hanoinet request validate FILE|-";
 	struct hn_buf b = HN_BUF_INIT(HN_REQUEST_MAX_BYTES);
 	struct hn_problems *ps = NULL;
 	json_t *req = NULL;
@@ -23,8 +24,12 @@ cmd_request_validate(int argc, char **argv)
 	size_t i;
 	int r;
 
-	if (argc != 2 || (argv[1][0] == '-' && argv[1][1] != '\0'))
-		return hn_cli_usage("usage: hanoinet request validate FILE");
+	if ((r = hn_cli_args(argc, argv, NULL, 1, 1, usage, NULL)) !=
+	    HN_CLI_GO)
+		return r;
+	if (argv[1][0] == '-' && argv[1][1] != '\0')
+		return hn_cli_usage("unknown option %s; usage: %s", argv[1],
+		    usage);
 	if ((ps = calloc(1, sizeof(*ps))) == NULL)
 		return hn_cli_fail(2, "out of memory");
 	r = hn_file_read(argv[1], &b);

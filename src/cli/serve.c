@@ -4,7 +4,6 @@
  * Runs the node until SIGTERM or SIGINT, then stops accepting, lets
  * in-flight requests finish and closes the database cleanly.
  */
-#include <getopt.h>
 #include <limits.h>
 #include <malloc.h>
 #include <signal.h>
@@ -26,7 +25,7 @@
 #include "util/fmt.h"
 #include "util/mem.h"
 
-#define USAGE "usage: hanoinet serve [-c FILE | --dir DIR] " \
+#define USAGE "hanoinet serve [-c FILE | --dir DIR] " \
 	"[--listen ADDR:PORT] [--port-file FILE] [--print-routes]"
 
 static void
@@ -133,19 +132,49 @@ serve_loop(struct hn_node *node, const sigset_t *set)
 	}
 }
 
+/* What serve was asked for. */
+struct serve_opts {
+	const char *conf, *dir, *listen, *portfile;
+};
+
+/* Parses the options into o: HN_CLI_GO, or the exit status. */
+static int
+serve_options(struct serve_opts *o, int argc, char **argv)
+{
+	int routes = 0, help = 0, r;
+	const struct hn_cli_opt opts[] = {
+		HN_OPT_LETTER("config", 'c', &o->conf),
+		HN_OPT_LETTER("dir", 'd', &o->dir),
+		HN_OPT_LETTER("listen", 'l', &o->listen),
+		HN_OPT("port-file", &o->portfile),
+		HN_OPT_FLAG("print-routes", &routes),
+		HN_OPT_FLAG_LETTER("help", 'h', &help), /* -h; --help too */
+		HN_OPT_END
+	};
+
+	memset(o, 0, sizeof(*o));
+	if ((r = hn_cli_args(argc, argv, opts, 0, 0, USAGE, NULL)) !=
+	    HN_CLI_GO)
+		return r;
+	if (help) {
+		printf("usage: %s\n", USAGE);
+		return 0;
+	}
+	if (routes) {
+		print_routes();
+		return 0;
+	}
+	if (o->conf != NULL && o->dir != NULL)
+		return hn_cli_usage("--config and --dir: one or the other; "
+		    "usage: %s", USAGE);
+	return HN_CLI_GO;
+}
+
 int
 cmd_serve(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "dir", required_argument, NULL, 'd' },
-		{ "listen", required_argument, NULL, 'l' },
-		{ "port-file", required_argument, NULL, 'P' },
-		{ "print-routes", no_argument, NULL, 'R' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *conf = NULL, *dir = NULL, *listen = NULL, *portfile = NULL;
+	struct serve_opts o;
+	const char *conf, *listen;
 	struct hn_buf key = HN_BUF_INIT(1 << 16), crt = HN_BUF_INIT(1 << 16);
 	struct hn_http_config hc;
 	struct hn_http *http = NULL;
@@ -154,26 +183,17 @@ cmd_serve(int argc, char **argv)
 	char path[PATH_MAX], num[16];
 	sigset_t set;
 	unsigned port = 0;
-	int c, sig, status = 1;
+	int sig, status = 1;
 
 	hn_error_clear(&e);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "c:d:l:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'c': conf = optarg; break;
-		case 'd': dir = optarg; break;
-		case 'l': listen = optarg; break;
-		case 'P': portfile = optarg; break;
-		case 'R': print_routes(); return 0;
-		case 'h': printf("%s\n", USAGE); return 0;
-		default: return hn_cli_usage(USAGE);
-		}
-	}
-	if (optind != argc || (conf != NULL && dir != NULL))
-		return hn_cli_usage(USAGE);
+	if ((status = serve_options(&o, argc, argv)) != HN_CLI_GO)
+		return status;
+	status = 1;
+	conf = o.conf;
+	listen = o.listen;
 	if (conf == NULL) {
 		if (hn_fmt(path, sizeof(path), "%s/hanoinet.conf",
-		    dir ? dir : ".") != 0)
+		    o.dir ? o.dir : ".") != 0)
 			return hn_cli_usage("path too long");
 		conf = path;
 	}
@@ -212,10 +232,11 @@ cmd_serve(int argc, char **argv)
 	hn_diag(HN_DIAG_INFO, "serve.listening", "party=%s listen=%s port=%u "
 	    "pid=%ld", node->party, hc.listen, port, (long)getpid());
 	hn_evxfer_resume(node, (int64_t)time(NULL));
-	if (portfile != NULL) {
+	if (o.portfile != NULL) {
 		HN_FMT_FIXED(num, sizeof(num), "%u\n", port);
-		if (hn_file_write_atomic(portfile, num, strlen(num), 0644) != 0) {
-			hn_cli_fail(1, "cannot write %s", portfile);
+		if (hn_file_write_atomic(o.portfile, num, strlen(num),
+		    0644) != 0) {
+			hn_cli_fail(1, "cannot write %s", o.portfile);
 			goto out;
 		}
 	}

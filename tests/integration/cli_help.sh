@@ -49,4 +49,74 @@ PY
 done
 [ "${n:-0}" -ge 6 ] || fail "only ${n:-0} commands with subcommands found"
 awk 'length($0) > 79 { exit 1 }' "$T/top" || fail "a row wider than 79 columns"
+
+# Option errors are uniform (cli/cli.h hn_cli_args): an unknown option
+# and an option without its value exit 2 with one line on stderr naming
+# the option; --help prints the usage and exits 0. "CMD...|OPTION": OPTION
+# takes a value ("-" when the command has none).
+m=0
+while IFS='|' read -r cmd opt; do
+	st=0
+	# shellcheck disable=SC2086
+	"$HN_BIN" $cmd --frobnicate </dev/null >/dev/null 2>"$T/err" || st=$?
+	[ "$st" = 2 ] || fail "$cmd --frobnicate: exit $st, not 2"
+	[ "$(wc -l <"$T/err")" = 1 ] || fail "$cmd --frobnicate: not one line"
+	grep -q -- "unknown option --frobnicate" "$T/err" ||
+	    fail "$cmd --frobnicate: $(cat "$T/err")"
+	# shellcheck disable=SC2086
+	"$HN_BIN" $cmd --help </dev/null >"$T/out" 2>&1 ||
+	    fail "$cmd --help: exit $?"
+	grep -q "^usage: hanoinet $cmd" "$T/out" ||
+	    fail "$cmd --help: $(cat "$T/out")"
+	m=$((m + 1))
+	[ "$opt" = - ] && continue
+	st=0
+	# shellcheck disable=SC2086
+	"$HN_BIN" $cmd "--$opt" </dev/null >/dev/null 2>"$T/err" || st=$?
+	[ "$st" = 2 ] || fail "$cmd --$opt (no value): exit $st, not 2"
+	[ "$(wc -l <"$T/err")" = 1 ] || fail "$cmd --$opt: not one line"
+	grep -q -- "option --$opt needs a value" "$T/err" ||
+	    fail "$cmd --$opt: $(cat "$T/err")"
+done <<'EOF'
+registry entry|dir
+registry keygen|key
+registry sign|key
+registry verify|vkey
+demo|nodes
+serve|listen
+log note verify|vkey
+log note sign|key
+log append|dir
+request create|node
+request list|kind
+request show|node
+request transition|reason
+request approve|cacert
+request receive|dir
+request kinds|-
+request protocol|-
+request validate|-
+login|node
+logout|node
+parties status|on
+parties between|basis
+parties summary|register
+evidence send|url
+evidence seal-for|recipient
+evidence retain|until
+account add|dir
+init|party
+message open|directory
+EOF
+# one-letter options (serve -c FILE): the same errors
+st=0
+"$HN_BIN" serve -x 2>"$T/err" || st=$?
+[ "$st" = 2 ] && grep -q -- "unknown option -x" "$T/err" ||
+    fail "serve -x: exit $st, $(cat "$T/err")"
+st=0
+"$HN_BIN" serve -c 2>"$T/err" || st=$?
+[ "$st" = 2 ] && grep -q -- "option --config needs a value" "$T/err" ||
+    fail "serve -c: exit $st, $(cat "$T/err")"
+[ "$m" -ge 29 ] || fail "only $m commands checked"
+echo "ok - option errors of $m commands: one line naming the option, exit 2"
 echo "ok - hanoinet help names every command and, for the $n with subcommands, every subcommand"
