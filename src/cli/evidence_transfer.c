@@ -15,10 +15,9 @@
 
 #include "cli/cli.h"
 #include "cli/evidence_int.h"
+#include "node/evhand.h"
 #include "store/blob.h"
-#include "store/intake.h"
 #include "util/encode.h"
-#include "util/fmt.h"
 #include "util/json.h"
 
 /*
@@ -51,9 +50,8 @@ ev_cmd_seal_for(int argc, char **argv)
 	struct hn_note_verifier v;
 	struct hn_evidence_item it;
 	struct hn_error err;
-	char tmp[4200];
 	struct ev_node n;
-	int rc, fd;
+	int rc;
 
 	if ((rc = hn_cli_args(argc, argv, opts, 0, 0, usage, NULL)) !=
 	    HN_CLI_GO)
@@ -67,38 +65,18 @@ ev_cmd_seal_for(int argc, char **argv)
 		return rc;
 	if ((rc = ev_find_item(&n, request, name, &it)) != 0)
 		goto done;
-	if (hn_evidence_onward_allowed(&it) != 0) {
+	rc = hn_evhand_seal_for(&n.custody, n.blobs, &n.keys, &it, v.name,
+	    v.pk, vkey, out, cond, (int64_t)time(NULL), actor, why, &err);
+	if (rc == HN_EDENIED) {
 		/* art. 36: no onward transfer without the sender's consent */
 		rc = hn_cli_fail(1, "art. 36: %s was received from %s; sending it "
 		    "on needs that State's authorisation (record it with "
 		    "'hanoinet evidence consent')", it.name, it.origin);
 		goto done;
 	}
-	if (hn_fmt(tmp, sizeof(tmp), "%s.partial", out) != 0) {
-		rc = hn_cli_fail(2, "%s: path too long", out);
-		goto done;
-	}
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0600)) < 0) {
-		rc = hn_cli_fail(2, "%s: %s", tmp, strerror(errno));
-		goto done;
-	}
-	rc = hn_blob_export_sealed(n.blobs, it.sha256, &n.keys, v.pk, fd, &err);
-	if (rc == 0 && fsync(fd) != 0)
-		rc = hn_error_set(&err, HN_EIO, NULL, NULL, "cannot sync %s", tmp);
-	close(fd);
-	if (rc == 0 && rename(tmp, out) != 0)
-		rc = hn_error_set(&err, HN_EIO, NULL, NULL, "cannot rename %s",
-		    tmp);
 	if (rc != 0) {
-		unlink(tmp);
-		rc = hn_cli_fail(1, "%s", err.message);
-		goto done;
-	}
-	if ((rc = hn_custody_hand_over(&n.custody, &it, v.name, cond, vkey,
-	    (int64_t)time(NULL), actor, why, &err)) != 0) {
-		unlink(out);
-		rc = hn_cli_fail(1, "%s", err.message);
+		rc = hn_cli_fail(strcmp(err.field, "out") == 0 ? 2 : 1, "%s",
+		    err.message);
 		goto done;
 	}
 	printf("%s sealed for %s: %s (sha256 %s)\n", it.name, v.name, out,
@@ -133,15 +111,15 @@ ev_cmd_receive(int argc, char **argv)
 		HN_OPT("by", &actor),
 		HN_OPT_END
 	};
-	struct hn_intake_result res;
 	struct hn_evidence_item it;
 	struct hn_error err;
 	int64_t now = (int64_t)time(NULL);
 	struct hn_custody_in in;
+	uint64_t size = 0;
 	char pkhex[65];
 	json_t *d = NULL;
 	struct ev_node n;
-	int rc, fd, existed = 0;
+	int rc, fd;
 
 	if ((rc = hn_cli_args(argc, argv, opts, 1, 1, usage, NULL)) !=
 	    HN_CLI_GO)
@@ -166,21 +144,9 @@ ev_cmd_receive(int argc, char **argv)
 		goto done;
 	}
 	hn_error_clear(&err);
-	memset(&res, 0, sizeof(res));
-	rc = hn_blob_receive_sealed(n.blobs, sha, &n.keys, fd, &res.size,
-	    &existed, &err);
-	close(fd);
-	if (rc != 0) {
-		rc = hn_cli_fail(1, "refused: %s", err.message);
-		goto done;
-	}
-	HN_FMT_FIXED(res.addr, sizeof(res.addr), "%s", sha);
-	res.existed = existed;
 	hn_hex_encode(pkhex, n.keys.ed_pk, 32);
-	memset(&it, 0, sizeof(it));
 	d = json_pack("{s:s,s:s}", "from", from, "conditions", cond);
 	memset(&in, 0, sizeof(in));
-	in.res = &res;
 	in.request_id = request;
 	in.name = name;
 	in.description = "";
@@ -191,13 +157,16 @@ ev_cmd_receive(int argc, char **argv)
 	in.conditions = cond;
 	in.received = d;
 	in.verified = "SHA-256 matches the sender's";
-	if ((rc = hn_custody_receive(&n.custody, &in, &it, &err)) != 0) {
+	rc = hn_evhand_receive(&n.custody, n.blobs, &n.keys, fd, sha, &in,
+	    &size, &it, &err);
+	close(fd);
+	if (rc != 0) {
 		rc = hn_cli_fail(1, "%s", err.message[0] ? err.message :
 		    hn_strerror(rc));
 		goto done;
 	}
 	printf("%s  %s  %llu bytes  item %lld  received from %s\n", sha, it.name,
-	    (unsigned long long)res.size, (long long)it.id, from);
+	    (unsigned long long)size, (long long)it.id, from);
 	rc = 0;
 done:
 	json_decref(d);

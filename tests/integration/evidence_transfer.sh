@@ -63,6 +63,12 @@ grep -q "art. 36" "$T/e" || fail "no art. 36 reason: $(cat "$T/e")"
 [ ! -e "$T/to-c.sealed" ] || fail "a sealed file was left behind"
 "$HN_BIN" evidence consent --dir "$B" --request "$RB" --name logs.tar --ref "astra letter 2026-11-20" \
 	|| fail "consent"
+# a file that cannot be written: a usage error (exit 2), nothing recorded
+st=0
+"$HN_BIN" evidence seal-for --dir "$B" --request "$RB" --name logs.tar --recipient "$VC" \
+	--out "$T/no-such-dir/to-c.sealed" 2>"$T/e" || st=$?
+[ "$st" = 2 ] && grep -q "no-such-dir/to-c.sealed.partial" "$T/e" ||
+	fail "unwritable --out: exit $st, $(cat "$T/e")"
 "$HN_BIN" evidence seal-for --dir "$B" --request "$RB" --name logs.tar --recipient "$VC" \
 	--out "$T/to-c.sealed" >/dev/null || fail "onward transfer with consent"
 
