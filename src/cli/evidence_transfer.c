@@ -202,7 +202,7 @@ ev_cmd_consent(int argc, char **argv)
 	if ((rc = ev_node_open(&n, dir)) != 0)
 		return rc;
 	if ((rc = ev_find_item(&n, request, name, &it)) == 0 &&
-	    (rc = hn_evidence_set_consent(n.db, it.id, ref)) != 0)
+	    (rc = hn_custody_consent(&n.custody, &it, ref)) != 0)
 		rc = hn_cli_fail(1, "cannot record: %s", hn_strerror(rc));
 	ev_node_close(&n);
 	return rc;

@@ -389,3 +389,21 @@ hn_custody_delete(struct hn_custody *c, const char *blobs,
 		(void)hn_fsync_parent(path);
 	return 0;
 }
+
+int
+hn_custody_consent(struct hn_custody *c, const struct hn_evidence_item *it,
+    const char *ref)
+{
+	if (ref == NULL || ref[0] == '\0')
+		return HN_EINVAL;
+	if (strlen(ref) > HN_EV_TEXT_MAX)
+		return HN_ETOOBIG;
+	return hn_evidence_set_consent(c->db, it->id, ref);
+}
+
+int
+hn_custody_retain(struct hn_custody *c, const struct hn_evidence_item *it,
+    int64_t until)
+{
+	return hn_evidence_set_retention(c->db, it->id, until);
+}

@@ -135,4 +135,15 @@ int hn_custody_delete(struct hn_custody *c, const char *blobs,
     const char *reason, struct hn_error *err)
     __attribute__((warn_unused_result));
 
+/*
+ * Art. 36: records `ref`, the sender's authorisation of onward transfers
+ * of received item it (1 to HN_EV_TEXT_MAX bytes: HN_EINVAL, HN_ETOOBIG).
+ */
+int hn_custody_consent(struct hn_custody *c, const struct hn_evidence_item *it,
+    const char *ref) __attribute__((warn_unused_result));
+
+/* Sets the end of item it's retention period (UTC seconds; 0: none). */
+int hn_custody_retain(struct hn_custody *c, const struct hn_evidence_item *it,
+    int64_t until) __attribute__((warn_unused_result));
+
 #endif
