@@ -127,8 +127,6 @@ serve_loop(struct hn_node *node, const sigset_t *set)
 				hn_diag(HN_DIAG_WARN, "request.timers_failed",
 				    "msg=\"%s\"", e.message);
 		}
-		if (ticks % 30 == 29)
-			hn_evxfer_resume(node, (int64_t)time(NULL));
 	}
 }
 
@@ -231,7 +229,6 @@ cmd_serve(int argc, char **argv)
 	}
 	hn_diag(HN_DIAG_INFO, "serve.listening", "party=%s listen=%s port=%u "
 	    "pid=%ld", node->party, hc.listen, port, (long)getpid());
-	hn_evxfer_resume(node, (int64_t)time(NULL));
 	if (o.portfile != NULL) {
 		HN_FMT_FIXED(num, sizeof(num), "%u\n", port);
 		if (hn_file_write_atomic(o.portfile, num, strlen(num),
@@ -245,8 +242,8 @@ cmd_serve(int argc, char **argv)
 	status = 0;
 out:
 	hn_http_stop(http);     /* in-flight requests finish first */
-	hn_evxfer_stop();       /* evidence transfers stop (resumable) */
-	hn_fednode_stop(node);  /* then deliveries stop */
+	hn_fednode_stop(node);  /* then deliveries and evidence transfers
+	                           stop (interrupted ones resume at start) */
 	hn_node_close(node);    /* then the writer drains and the DB closes */
 	if (status == 0)
 		hn_diag(HN_DIAG_INFO, "serve.stopped", "clean=1");

@@ -13,6 +13,7 @@
 #include "fed/evwire.h"
 #include "fed/fed_int.h"
 #include "fed/client.h"
+#include "store/evxfer.h"
 #include "store/fed.h"
 #include "util/encode.h"
 #include "util/file.h"
@@ -66,6 +67,9 @@ hn_fed_open(struct hn_fed **out, const struct hn_fed_config *cfg,
 		return hn_error_set(err, HN_EINVAL, NULL, NULL,
 		    "party, signing key, registry key and directory path are "
 		    "required");
+	if ((env->evidence == NULL) != (env->evidence_end == NULL))
+		return hn_error_set(err, HN_EINVAL, NULL, NULL,
+		    "evidence and evidence_end go together");
 	if ((f = calloc(1, sizeof(*f))) == NULL)
 		return hn_error_set(err, HN_ENOMEM, NULL, NULL,
 		    "out of memory");
@@ -127,6 +131,7 @@ hn_fed_open(struct hn_fed **out, const struct hn_fed_config *cfg,
 
 static void *worker_main(void *arg);
 static void *marker_main(void *arg);
+static void evidence_resume(struct hn_fed *f);
 
 int
 hn_fed_directory_fetch(struct hn_fed *f, int64_t now, struct hn_error *err)
@@ -226,6 +231,7 @@ hn_fed_start(struct hn_fed *f, struct hn_error *err)
 			return hn_error_set(err, HN_ENOMEM, NULL, NULL,
 			    "out of memory");
 	}
+	evidence_resume(f);
 	f->started = 1;
 	if (pthread_create(&f->marker, NULL, marker_main, f) != 0)
 		return hn_error_set(err, HN_EINTERNAL, NULL, NULL,
@@ -326,14 +332,42 @@ hn_fed_retry_policy(struct hn_fed *f, struct hn_retry *out)
 }
 
 void
-hn_fed_count_evidence(struct hn_fed *f, enum hn_fed_ev_count what)
+hn_fed_work_queued(struct hn_fed *f)
 {
-	if (what == HN_FED_EV_ATTEMPT)
-		STAT_INC(f, ev_attempts);
-	else if (what == HN_FED_EV_ACKNOWLEDGED)
-		STAT_INC(f, ev_acknowledged);
-	else
-		STAT_INC(f, ev_failed);
+	__atomic_store_n(&f->queued, 1, __ATOMIC_RELEASE);
+}
+
+int
+hn_fed_stopping(struct hn_fed *f)
+{
+	int v;
+
+	pthread_mutex_lock(&f->mu);
+	v = f->stopping;
+	pthread_mutex_unlock(&f->mu);
+	return v;
+}
+
+int
+hn_fed_pause(struct hn_fed *f, long ms)
+{
+	struct timespec ts;
+	int stop;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += ms / 1000;
+	ts.tv_nsec += (ms % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&f->mu);
+	while (!f->stopping &&
+	    pthread_cond_timedwait(&f->cv, &f->mu, &ts) == 0)
+		;
+	stop = f->stopping;
+	pthread_mutex_unlock(&f->mu);
+	return stop;
 }
 
 void
@@ -968,6 +1002,18 @@ hn_fed_peer_for(struct hn_fed *f, struct peer_slot *slots, size_t *n,
  * again and the recipient answers the resend with the original receipt.
  */
 
+/* The claim of a work item: its kind and id (a message and a transfer
+ * never share one). */
+static void
+claim_key(char out[HN_FED_CLAIM_LEN], int kind, const char *id)
+{
+	size_t n = strnlen(id, HN_MSGID_LEN);
+
+	out[0] = kind == HN_WORK_EVIDENCE ? 'e' : 'm';
+	memcpy(out + 1, id, n);
+	out[n + 1] = '\0';
+}
+
 /* Called with f->mu held. */
 static int
 inflight_has(struct hn_fed *f, const char *id)
@@ -1142,8 +1188,12 @@ record_marks(struct hn_fed *f, struct fed_mark *m, size_t n)
 	 * request, which waited for this receipt (store/fed.c IN_TURN) */
 	f->kicks++;
 	pthread_cond_broadcast(&f->wcv);
-	for (i = 0; i < n; i++)
-		inflight_remove(f, m[i].rc->message_id);
+	for (i = 0; i < n; i++) {
+		char key[HN_FED_CLAIM_LEN];
+
+		claim_key(key, HN_WORK_MESSAGE, m[i].rc->message_id);
+		inflight_remove(f, key);
+	}
 	pthread_mutex_unlock(&f->mu);
 	for (i = 0; i < n; i++)
 		hn_receipt_free(m[i].rc);
@@ -1204,7 +1254,7 @@ deliver_one(struct hn_fed_worker *w, struct hn_outbox_row *row)
 	const struct hn_dir_party *p;
 	struct hn_error err;
 	struct hn_client *peer;
-	char msg[HN_OUT_ERROR_MAX] = "";
+	char msg[HN_OUT_ERROR_MAX] = "", key[HN_FED_CLAIM_LEN];
 	uint8_t pk[HN_ED25519_PK_LEN];
 	json_t *body = NULL;
 	long status = 0;
@@ -1276,7 +1326,8 @@ deliver_one(struct hn_fed_worker *w, struct hn_outbox_row *row)
 done:
 	record_failure(f, row->msg_id, row->recipient, row->attempts + 1,
 	    final, msg);
-	release_claim(f, row->msg_id);
+	claim_key(key, HN_WORK_MESSAGE, row->msg_id);
+	release_claim(f, key);
 	outcome = final ? OUT_FAILED : OUT_RETRY;
 out:
 	json_decref(body);
@@ -1294,23 +1345,193 @@ deliver_claimed(struct hn_fed_worker *w, const char *msg_id)
 	struct hn_fed *f = w->f;
 	struct hn_outbox_row row;
 	struct hn_db *db = NULL;
+	char key[HN_FED_CLAIM_LEN];
 	int r;
 
+	claim_key(key, HN_WORK_MESSAGE, msg_id);
 	if ((r = f->env.reader(f->env.ctx, &db)) == 0) {
 		r = hn_fedstore_outbox_get(db, msg_id, &row);
 		f->env.release(f->env.ctx, db);
 	}
 	if (r < 0) {
-		release_claim(f, msg_id);
+		release_claim(f, key);
 		return OUT_RETRY;
 	}
 	if (row.status == HN_OUT_DELIVERED || row.status == HN_OUT_FAILED) {
 		hn_outbox_row_release(&row);
-		release_claim(f, msg_id);
+		release_claim(f, key);
 		return OUT_DELIVERED; /* settled meanwhile */
 	}
 	r = deliver_one(w, &row);
 	hn_outbox_row_release(&row);
+	return r;
+}
+
+/*
+ * Evidence transfers are work items of this engine too: due rows of
+ * evidence_transfer (state "sending", next_ms) come in the same scan,
+ * are claimed the same way (one owner), and follow the same policy. One
+ * attempt (the node's port: offer, the pieces the recipient lacks, up to
+ * a slice, finish and the receipt) runs on this thread's kept-alive
+ * client; the outcome is recorded here.
+ */
+struct ev_job {
+	struct hn_fed *f;
+	const char *xfer, *why;
+	int end, failed, attempts;
+	int64_t next_ms;
+};
+
+static int
+ev_store(struct hn_db *db, void *arg, struct hn_error *err)
+{
+	struct ev_job *j = arg;
+
+	if (j->end)
+		return j->f->env.evidence_end(j->f->env.ctx, db, j->xfer,
+		    j->failed, j->why, err);
+	return hn_xfer_out_schedule(db, j->xfer, j->attempts, j->next_ms);
+}
+
+static void
+ev_record(struct hn_fed *f, struct ev_job *j)
+{
+	struct hn_error err;
+
+	hn_error_clear(&err);
+	j->f = f;
+	if (f->env.write(f->env.ctx, ev_store, j, &err) < 0)
+		hn_diag(HN_DIAG_ERROR, "evidence.transfer_state", "transfer=%s "
+		    "msg=\"%s\"", j->xfer, err.message);
+}
+
+/* The outcome k of an attempt of transfer d (its attempts before it:
+ * `before`) recorded: when it is due again, or its end. */
+static int
+ev_outcome(struct hn_fed *f, const struct hn_outbox_due *d, int k,
+    int before, int progressed, char *why, size_t whylen)
+{
+	struct ev_job j;
+	size_t l;
+
+	memset(&j, 0, sizeof(j));
+	j.xfer = d->msg_id;
+	j.why = why;
+	if (k == HN_FED_WORK_DONE) {
+		STAT_INC(f, ev_acknowledged);
+		return OUT_DELIVERED;
+	}
+	if (k == HN_FED_WORK_YIELD) {
+		j.next_ms = hn_fed_now_ms(); /* the others had their turn */
+		ev_record(f, &j);
+		return OUT_DELIVERED;
+	}
+	/* progress: the count starts again, as for a message's first try */
+	j.attempts = progressed ? 1 : before + 1;
+	if (k == HN_FED_WORK_RETRY && hn_retry_exhausted(&f->retry,
+	    j.attempts)) {
+		l = strlen(why);
+		(void)hn_fmt_cut(why + l, whylen - l, " (%d attempts)", j.attempts);
+		k = HN_FED_WORK_FINAL;
+	}
+	if (k == HN_FED_WORK_RETRY) {
+		j.next_ms = hn_fed_now_ms() + hn_retry_delay_ms(&f->retry,
+		    j.attempts);
+		hn_diag(HN_DIAG_INFO, "evidence.transfer_retry", "transfer=%s "
+		    "to=%s attempts=%d in_ms=%lld msg=\"%s\"", d->msg_id,
+		    d->recipient, j.attempts,
+		    (long long)(j.next_ms - hn_fed_now_ms()), why);
+		ev_record(f, &j);
+		return OUT_RETRY;
+	}
+	j.end = 1;
+	j.failed = k == HN_FED_WORK_FINAL;
+	if (j.failed) {
+		STAT_INC(f, ev_failed);
+		hn_diag(HN_DIAG_WARN, "evidence.transfer_failed", "transfer=%s "
+		    "to=%s msg=\"%s\"", d->msg_id, d->recipient, why);
+	} else {
+		hn_diag(HN_DIAG_WARN, "evidence.transfer_interrupted",
+		    "transfer=%s to=%s msg=\"%s\"", d->msg_id, d->recipient,
+		    why);
+	}
+	ev_record(f, &j);
+	return j.failed ? OUT_FAILED : OUT_DELIVERED;
+}
+
+int
+hn_fed_evidence_claimed(struct hn_fed *f, const char *xfer)
+{
+	char key[HN_FED_CLAIM_LEN];
+	int v;
+
+	claim_key(key, HN_WORK_EVIDENCE, xfer);
+	pthread_mutex_lock(&f->mu);
+	v = f->inflight != NULL && inflight_has(f, key);
+	pthread_mutex_unlock(&f->mu);
+	return v;
+}
+
+static int
+resume_store(struct hn_db *db, void *arg, struct hn_error *err)
+{
+	(void)arg;
+	(void)err;
+	return hn_xfer_out_resume(db, NULL);
+}
+
+/* At start: transfers the node left "interrupted" (it stopped) or
+ * "sending" (it crashed) are due now, their attempts counted afresh. */
+static void
+evidence_resume(struct hn_fed *f)
+{
+	struct hn_error err;
+
+	hn_error_clear(&err);
+	if (f->env.evidence != NULL &&
+	    f->env.write(f->env.ctx, resume_store, NULL, &err) < 0)
+		hn_diag(HN_DIAG_ERROR, "evidence.resume_failed", "msg=\"%s\"",
+		    err.message);
+}
+
+/* One attempt of a claimed evidence transfer; releases the claim. */
+static int
+deliver_evidence(struct hn_fed_worker *w, const struct hn_outbox_due *d)
+{
+	struct hn_fed *f = w->f;
+	const struct hn_dir_party *p;
+	struct hn_client *peer = NULL;
+	struct hn_db *db = NULL;
+	struct hn_error err;
+	char why[HN_OUT_ERROR_MAX] = "", key[HN_FED_CLAIM_LEN];
+	int k = HN_FED_WORK_RETRY, before = 0, progressed = 0, r;
+
+	hn_error_clear(&err);
+	claim_key(key, HN_WORK_EVIDENCE, d->msg_id);
+	/* the scan may be stale: another thread may have settled it, or
+	 * scheduled a retry, before this one claimed it */
+	if ((r = f->env.reader(f->env.ctx, &db)) == 0) {
+		r = hn_xfer_out_due(db, d->msg_id, hn_fed_now_ms(), &before);
+		f->env.release(f->env.ctx, db);
+	}
+	if (r != 0) {
+		release_claim(f, key);
+		return r == HN_ENOTFOUND ? OUT_DELIVERED : OUT_RETRY;
+	}
+	STAT_INC(f, ev_attempts);
+	pthread_rwlock_rdlock(&f->dir_lock);
+	p = hn_directory_find(f->dir, d->recipient);
+	if (f->dir != NULL && p != NULL)
+		peer = hn_fed_peer_for(f, w->peers, &w->npeers, p, &err);
+	pthread_rwlock_unlock(&f->dir_lock);
+	if (peer == NULL)
+		msgf(why, sizeof(why), "%s", p == NULL ? "the recipient is not "
+		    "in the directory held" : err.message);
+	else
+		k = f->env.evidence(f->env.ctx, d->msg_id, peer, &progressed,
+		    why, sizeof(why));
+	r = ev_outcome(f, d, k, before, progressed, why, sizeof(why));
+	release_claim(f, key);
 	return r;
 }
 
@@ -1334,7 +1555,8 @@ worker_main(void *arg)
 	struct hn_fed_worker *w = arg;
 	struct hn_fed *f = w->f;
 	struct hn_outbox_due *due = w->due;
-	char down[DUE_BATCH][4], id[HN_MSGID_LEN + 1];
+	char down[DUE_BATCH][4], key[HN_FED_CLAIM_LEN];
+	struct hn_outbox_due item;
 	struct hn_db *db = NULL;
 	struct timespec ts;
 	unsigned long seen;
@@ -1370,7 +1592,10 @@ worker_main(void *arg)
 		 * being recorded; wait for them) */
 		for (i = 0; i < n && !more &&
 		    f->ninflight < INFLIGHT_MAX(f); i++) {
-			if (inflight_has(f, due[i].msg_id))
+			claim_key(key, due[i].kind, due[i].msg_id);
+			if (inflight_has(f, key) ||
+			    (due[i].kind == HN_WORK_EVIDENCE &&
+			    f->env.evidence == NULL))
 				continue;
 			if (in_list(down, ndown, due[i].recipient)) {
 				skipped = 1;
@@ -1382,18 +1607,21 @@ worker_main(void *arg)
 				more = 1;
 		}
 		if (picked >= 0) {
-			memcpy(f->inflight[f->ninflight++], due[picked].msg_id,
-			    sizeof(id));
-			memcpy(id, due[picked].msg_id, sizeof(id));
+			item = due[picked];
+			claim_key(f->inflight[f->ninflight++], item.kind,
+			    item.msg_id);
 		}
 		if (more)
 			pthread_cond_signal(&f->wcv); /* another thread */
 		pthread_mutex_unlock(&f->mu);
 		if (picked >= 0) {
-			if (deliver_claimed(w, id) == OUT_RETRY &&
-			    ndown < DUE_BATCH &&
-			    !in_list(down, ndown, due[picked].recipient))
-				memcpy(down[ndown++], due[picked].recipient, 4);
+			int o = item.kind == HN_WORK_EVIDENCE ?
+			    deliver_evidence(w, &item) :
+			    deliver_claimed(w, item.msg_id);
+
+			if (o == OUT_RETRY && ndown < DUE_BATCH &&
+			    !in_list(down, ndown, item.recipient))
+				memcpy(down[ndown++], item.recipient, 4);
 			continue;
 		}
 
@@ -1406,7 +1634,7 @@ worker_main(void *arg)
 		} else {
 			next = INT64_MAX;
 			if (f->env.reader(f->env.ctx, &db) == 0) {
-				next = hn_fedstore_outbox_next(db, 1, 0);
+				next = hn_fedstore_outbox_next(db);
 				f->env.release(f->env.ctx, db);
 			}
 			wait = next == INT64_MAX ? 1000 :

@@ -27,6 +27,8 @@
 
 typedef int (*hn_fed_job)(struct hn_db *db, void *arg, struct hn_error *err);
 
+struct hn_client;
+
 struct hn_fed_env {
 	void *ctx;
 	/* Runs job(db, arg, err) in one durable transaction; returns its
@@ -82,6 +84,30 @@ struct hn_fed_env {
 	 * it. */
 	int (*failed)(void *ctx, struct hn_db *db, const char *msg_id,
 	    const char *why, struct hn_error *err);
+	/* Optional: evidence transfers, the engine's second kind of work
+	 * item (store/evxfer.h: a "sending" row is due at its next_ms).
+	 * One attempt of transfer `xfer` over peer (the delivery thread's
+	 * kept-alive pinned client for its recipient): an enum
+	 * hn_fed_work; *progressed if the recipient took bytes; why: the
+	 * reason of a failure. It must return soon after hn_fed_stopping.
+	 * The thread that runs it is the transfer's only owner until it
+	 * returns. */
+	int (*evidence)(void *ctx, const char *xfer, struct hn_client *peer,
+	    int *progressed, char *why, size_t whylen);
+	/* With evidence: transfer xfer ends without a receipt (failed for
+	 * good, or interrupted: the node stops), inside the transaction
+	 * that records it. */
+	int (*evidence_end)(void *ctx, struct hn_db *db, const char *xfer,
+	    int failed, const char *why, struct hn_error *err);
+};
+
+/* What one attempt of a work item came to. */
+enum hn_fed_work {
+	HN_FED_WORK_DONE = 0,    /* receipted and recorded */
+	HN_FED_WORK_YIELD,       /* progress; due again at once (a slice) */
+	HN_FED_WORK_RETRY,       /* after the policy's delay */
+	HN_FED_WORK_FINAL,       /* failed for good */
+	HN_FED_WORK_STOP,        /* interrupted: the node stops (or a test) */
 };
 
 struct hn_fed_config {
@@ -150,7 +176,6 @@ void hn_fed_directory_info(struct hn_fed *f, int *version, uint64_t *serial,
 /* A client for the node of directory entry p (copy it, or hold the
  * directory lock): its URL, pinned by its certificate's fingerprint, our
  * node certificate as client certificate (mutual TLS). */
-struct hn_client;
 int hn_fed_client_new(struct hn_fed *f, const struct hn_dir_party *p,
     struct hn_client **out, struct hn_error *err)
     __attribute__((warn_unused_result));
@@ -191,19 +216,25 @@ int hn_fed_inbox(struct hn_fed *f, const char *body, size_t len,
 struct hn_retry;
 void hn_fed_retry_policy(struct hn_fed *f, struct hn_retry *out);
 
+/* Work items other than messages (evidence transfers): call inside the
+ * write job that made one due, so that the commit wakes a delivery thread
+ * (hn_fed_committed). */
+void hn_fed_work_queued(struct hn_fed *f);
+/* 1 if a delivery thread owns evidence transfer xfer right now. */
+int hn_fed_evidence_claimed(struct hn_fed *f, const char *xfer);
+/* 1 once the runtime stops; hn_fed_pause waits ms unless it stops (1). */
+int hn_fed_stopping(struct hn_fed *f);
+int hn_fed_pause(struct hn_fed *f, long ms);
+
 /* Counters for /metrics and the API. */
 struct hn_fed_stats {
 	uint64_t inbox_accepted, inbox_duplicates, inbox_rejected;
 	uint64_t out_attempts, out_delivered, out_failed;
-	/* evidence transfers (node/evsend.c), counted by the same engine */
+	/* evidence transfers: work items of the same engine */
 	uint64_t ev_attempts, ev_acknowledged, ev_failed;
 	uint64_t witness_alerts, witness_cosigned;
 };
 void hn_fed_stats(struct hn_fed *f, struct hn_fed_stats *out);
-/* Counts an evidence transfer's attempt, acknowledgement or failure. */
-enum hn_fed_ev_count { HN_FED_EV_ATTEMPT, HN_FED_EV_ACKNOWLEDGED,
-	HN_FED_EV_FAILED };
-void hn_fed_count_evidence(struct hn_fed *f, enum hn_fed_ev_count what);
 
 /*
  * Witnessing (docs/protocol.md section 6). Checks a peer's signed

@@ -14,6 +14,8 @@
 
 #define MAX_PEERS 64
 #define HN_FED_MARKS_MAX 256 /* receipts waiting for the marker thread */
+/* A claim: the work item's kind ('m' message, 'e' evidence) and id. */
+#define HN_FED_CLAIM_LEN (HN_MSGID_LEN + 2)
 
 /* A verified receipt waiting to be recorded (fed.c, marker thread). */
 struct fed_mark {
@@ -56,7 +58,8 @@ struct hn_fed {
 	struct hn_fed_worker *workers;      /* delivery threads */
 	int nworkers;
 	pthread_cond_t wcv;                 /* idle delivery threads */
-	char (*inflight)[HN_MSGID_LEN + 1]; /* rows claimed (mu) */
+	char (*inflight)[HN_FED_CLAIM_LEN]; /* work items claimed (mu): one
+	                                       owner each */
 	size_t ninflight;
 	struct fed_mark marks[HN_FED_MARKS_MAX]; /* for the marker (mu) */
 	size_t nmarks;

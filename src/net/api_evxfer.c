@@ -309,23 +309,6 @@ sender_env(struct hn_node *n, struct hn_evsend_env *env, struct hn_error *err)
 	return env->fed != NULL ? 0 : HN_ESTATE;
 }
 
-void
-hn_evxfer_stop(void)
-{
-	hn_evsend_stop();
-}
-
-void
-hn_evxfer_resume(struct hn_node *n, int64_t now)
-{
-	struct hn_evsend_env env;
-	struct hn_error e;
-
-	hn_error_clear(&e);
-	if (sender_env(n, &env, &e) == 0)
-		hn_evsend_resume(&env, now);
-}
-
 /*
  * The request an item's transfer answers: its evidence goes to the other
  * party of its request, once that party holds the request too (one id on

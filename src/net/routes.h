@@ -80,12 +80,6 @@ int hn_api_evidence_transfers(struct hn_req *r);
 int hn_api_evxfer_offer(struct hn_req *r);
 int hn_api_evxfer_chunk(struct hn_req *r);
 int hn_api_evxfer_finish(struct hn_req *r);
-/* Stops the evidence transfer threads (after the HTTP server stopped,
- * before the node closes); interrupted transfers resume when asked. */
-void hn_evxfer_stop(void);
-/* Resumes the wire transfers left sending or interrupted (at start, then
- * about once a minute): each asks the recipient where it stands first. */
-void hn_evxfer_resume(struct hn_node *n, int64_t now);
 int hn_api_evidence_content(struct hn_req *r);
 
 #endif

@@ -1,7 +1,8 @@
 /*
- * evsend.c - the evidence sender (node/evsend.h): a thread per transfer,
- * the node's retry policy (fed/retry.h), the wire objects of
- * fed/evwire.h over fed/client.h.
+ * evsend.c - the evidence sender (node/evsend.h): records transfers as
+ * work items of the delivery engine (fed/fed.h), and runs one attempt of
+ * one when a delivery thread claims it: the wire objects of fed/evwire.h
+ * over that thread's client (fed/client.h).
  */
 #include "node/evsend.h"
 
@@ -35,6 +36,10 @@
 #include "util/diag.h"
 
 #define RESP_MAX (64u << 10)
+/* Pieces per attempt: a transfer gives its delivery thread back after
+ * this many (and is due again at once), so that messages and other
+ * transfers are not stuck behind a large item. */
+#define EV_SLICE 64
 
 static const char *
 msg_of(const struct hn_error *e, int rc)
@@ -51,42 +56,19 @@ struct sender {
 	char request[HN_EV_REQUEST_MAX + 1]; /* the offer's: on both nodes */
 	struct hn_dir_party peer;
 	uint64_t total, sent;
-	struct hn_client *pc;
+	struct hn_client *pc;   /* the delivery thread's (not owned) */
 	int slot;
 };
 
+/* What the transfers being sent right now have sent (for the API; the
+ * engine's claim, not this table, makes one thread the owner). */
+#define PROGRESS_MAX 64
 static struct {
 	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	int stopping;
-	int running;
-	char xfer[HN_EVSEND_MAX][HN_XFER_ID_LEN + 1];
-	uint64_t sent[HN_EVSEND_MAX];
-} snd = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0,
-	{ "" }, { 0 } };
-
-/* Sleeps ms unless the node stops; 1 if it is stopping. */
-static int
-pause_ms(long ms)
-{
-	struct timespec ts;
-	int stop;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += ms / 1000;
-	ts.tv_nsec += (ms % 1000) * 1000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
-	pthread_mutex_lock(&snd.mu);
-	while (!snd.stopping &&
-	    pthread_cond_timedwait(&snd.cv, &snd.mu, &ts) == 0)
-		;
-	stop = snd.stopping;
-	pthread_mutex_unlock(&snd.mu);
-	return stop;
-}
+	char xfer[PROGRESS_MAX][HN_XFER_ID_LEN + 1];
+	uint64_t sent[PROGRESS_MAX];
+	int held; /* tests: HN_HOOK_XFER_HOLD_AFTER held once */
+} snd = { PTHREAD_MUTEX_INITIALIZER, { "" }, { 0 }, 0 };
 
 struct out_state_job {
 	const struct hn_evsend_env *env;
@@ -111,7 +93,6 @@ out_state_job(struct hn_db *db, void *arg, struct hn_error *err)
 	    j->their_index, j->receipt, j->acked_at)) != 0 || j->it == NULL)
 		return r;
 	j->env->custody(&c, db);
-	/* j->to is a sender's to[4] */
 	HN_FMT_FIXED(actor, sizeof(actor), "node %s", j->to);
 	if ((d = json_pack("{s:s,s:s,s:I,s:s}", "recipient", j->to,
 	    "transfer", j->xfer, "their_ledger_index",
@@ -125,27 +106,10 @@ out_state_job(struct hn_db *db, void *arg, struct hn_error *err)
 	return r;
 }
 
-static void
-set_state(struct sender *s, const char *state, const char *error)
-{
-	struct out_state_job j;
-	struct hn_error e;
-
-	memset(&j, 0, sizeof(j));
-	j.env = &s->env;
-	j.xfer = s->xfer;
-	j.state = state;
-	j.error = error != NULL ? error : "";
-	j.sent = s->sent;
-	j.their_index = -1;
-	if (hn_store_write(s->env.store, out_state_job, &j, &e) != 0)
-		hn_diag(HN_DIAG_ERROR, "evidence.transfer_state", "transfer=%s "
-		    "msg=\"%s\"", s->xfer, e.message);
-}
-
 /* OK: done; RETRY: try again after the policy's delay; FINAL: failed
- * for good; STOP: interrupted now (the node stops, a test hook). */
-enum { SENT_OK, SENT_RETRY, SENT_FINAL, SENT_STOP };
+ * for good; STOP: interrupted now (the node stops, a test hook); SLICE:
+ * a slice sent, due again at once. */
+enum { SENT_OK, SENT_RETRY, SENT_FINAL, SENT_STOP, SENT_SLICE };
 
 /*
  * Signs and posts one object; *st and resp (JSON or receipt) set.
@@ -172,8 +136,7 @@ post(struct sender *s, const char *method, const char *path, json_t *pl,
 	json_object_set_new(pl, "recipient", json_string(s->to));
 	json_object_set_new(pl, "time", json_string(ts));
 	if ((rc = hn_fed_evidence_sign(s->f, pl, &obj)) != 0) {
-		(void)hn_fmt_cut(why, whylen, "cannot sign: %s",
-		    hn_strerror(rc));
+		(void)hn_fmt_cut(why, whylen, "cannot sign: %s", hn_strerror(rc));
 		hn_buf_release(&obj);
 		return SENT_FINAL;
 	}
@@ -206,8 +169,7 @@ post(struct sender *s, const char *method, const char *path, json_t *pl,
 		json_decref(ej);
 		return SENT_OK;
 	}
-	(void)hn_fmt_cut(why, whylen, "HTTP %ld %s: %s", *st,
-	    code ? code : "error",
+	(void)hn_fmt_cut(why, whylen, "HTTP %ld %s: %s", *st, code ? code : "error",
 	    hn_json_str(ej, "message") ? hn_json_str(ej, "message") : "");
 	/* the outbox's rule: a definite refusal is final, a busy or
 	 * confused recipient may answer later */
@@ -270,12 +232,12 @@ piece(int fd, const uint8_t hdr[HN_SEAL_HEADER_LEN], uint64_t off,
  * speed. 1 if the node stops meanwhile.
  */
 static int
-hold(void)
+hold(struct hn_fed *f)
 {
 	const char *rel = hn_hook_str(HN_HOOK_XFER_RELEASE);
 
 	while (rel == NULL || access(rel, F_OK) != 0)
-		if (pause_ms(50))
+		if (hn_fed_pause(f, 50))
 			return 1;
 	return 0;
 }
@@ -284,7 +246,34 @@ static void
 progress(struct sender *s)
 {
 	pthread_mutex_lock(&snd.mu);
-	snd.sent[s->slot] = s->sent;
+	if (s->slot >= 0)
+		snd.sent[s->slot] = s->sent;
+	pthread_mutex_unlock(&snd.mu);
+}
+
+/* Enters s in the progress table (slot -1 if full: not shown). */
+static void
+progress_enter(struct sender *s)
+{
+	int i;
+
+	pthread_mutex_lock(&snd.mu);
+	for (i = 0; i < PROGRESS_MAX && snd.xfer[i][0] != '\0'; i++)
+		;
+	s->slot = i < PROGRESS_MAX ? i : -1;
+	if (s->slot >= 0) {
+		memcpy(snd.xfer[i], s->xfer, sizeof(snd.xfer[i]));
+		snd.sent[i] = s->sent;
+	}
+	pthread_mutex_unlock(&snd.mu);
+}
+
+static void
+progress_leave(struct sender *s)
+{
+	pthread_mutex_lock(&snd.mu);
+	if (s->slot >= 0)
+		snd.xfer[s->slot][0] = '\0';
 	pthread_mutex_unlock(&snd.mu);
 }
 
@@ -328,8 +317,7 @@ offer(struct sender *s, struct run *a, uint64_t *off, char *state,
 	if (k != SENT_OK)
 		return k;
 	if (resp_offset(&a->resp, off, state, sl) != 0 || *off > s->total) {
-		(void)hn_fmt_cut(why, whylen, "the recipient's answer has no "
-		    "offset");
+		(void)hn_fmt_cut(why, whylen, "the recipient's answer has no offset");
 		return SENT_FINAL;
 	}
 	if (*off > 0)
@@ -348,25 +336,29 @@ pieces(struct sender *s, struct run *a, uint64_t *off, int *progressed,
 	json_t *pl;
 	int k;
 
-	/* xfer: HN_XFER_ID_LEN bytes */
 	HN_FMT_FIXED(url, sizeof(url), "/v1/evidence/incoming/%s", s->xfer);
 	while (*off < s->total) {
 		size_t n = s->total - *off < HN_EVW_PIECE ?
 		    (size_t)(s->total - *off) : HN_EVW_PIECE;
 
 		if (a->stop_after > 0 && a->pieces >= a->stop_after) {
-			(void)hn_fmt_cut(why, whylen, "stopped for a test "
-			    "after %d pieces", a->pieces);
+			(void)hn_fmt_cut(why, whylen, "stopped for a test after %d "
+			    "pieces", a->pieces);
 			return SENT_STOP;
 		}
-		if (a->hold_after > 0 && a->pieces >= a->hold_after) {
-			a->hold_after = 0; /* once */
-			if (hold()) {
-				(void)hn_fmt_cut(why, whylen, "the node "
-				    "stopped");
+		if (a->hold_after > 0 && a->pieces >= a->hold_after &&
+		    !__atomic_exchange_n(&snd.held, 1, __ATOMIC_ACQ_REL)) {
+			if (hold(s->f)) {
+				(void)hn_fmt_cut(why, whylen, "the node stopped");
 				return SENT_STOP;
 			}
 		}
+		if (hn_fed_stopping(s->f)) {
+			(void)hn_fmt_cut(why, whylen, "the node stopped");
+			return SENT_STOP;
+		}
+		if (a->pieces >= EV_SLICE)
+			return SENT_SLICE;
 		if (piece(a->fd, a->hdr, *off, a->buf, n) != 0) {
 			(void)hn_fmt_cut(why, whylen, "cannot read the object");
 			return SENT_FINAL;
@@ -384,8 +376,8 @@ pieces(struct sender *s, struct run *a, uint64_t *off, int *progressed,
 			return k;
 		if (resp_offset(&a->resp, off, NULL, 0) != 0 ||
 		    *off > s->total) {
-			(void)hn_fmt_cut(why, whylen, "the recipient's answer "
-			    "has no offset");
+			(void)hn_fmt_cut(why, whylen, "the recipient's answer has no "
+			    "offset");
 			return SENT_FINAL;
 		}
 		a->pieces++;
@@ -425,8 +417,7 @@ attempt(struct sender *s, struct run *a, int *progressed, char *why,
 	k = post(s, "POST", url, pl, &a->st, &a->resp, why, whylen);
 	json_decref(pl);
 	if (k == SENT_OK && a->st == 409) {
-		(void)hn_fmt_cut(why, whylen, "the recipient lacks bytes at "
-		    "finish");
+		(void)hn_fmt_cut(why, whylen, "the recipient lacks bytes at finish");
 		return SENT_RETRY;
 	}
 	return k;
@@ -504,8 +495,8 @@ run_open(struct sender *s, struct run *a, char *why, size_t whylen)
 	hn_error_clear(&e);
 	if (hn_blob_verify(s->env.blobs, s->it.sha256, s->env.keys, NULL,
 	    &e) != 0) {
-		(void)hn_fmt_cut(why, whylen, "the stored object does not "
-		    "verify: %s", e.message);
+		(void)hn_fmt_cut(why, whylen, "the stored object does not verify: %s",
+		    e.message);
 		return SENT_FINAL;
 	}
 	if (hn_blob_path(path, sizeof(path), s->env.blobs,
@@ -513,8 +504,7 @@ run_open(struct sender *s, struct run *a, char *why, size_t whylen)
 	    (a->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 ||
 	    hn_fd_read_full(a->fd, in, sizeof(in)) != (ssize_t)sizeof(in) ||
 	    hn_seal_rewrap(a->hdr, in, s->env.keys, s->peer.pk) != 0) {
-		(void)hn_fmt_cut(why, whylen, "cannot read or re-wrap the "
-		    "object");
+		(void)hn_fmt_cut(why, whylen, "cannot read or re-wrap the object");
 		rc = SENT_FINAL;
 	} else if ((a->buf = malloc(HN_EVW_PIECE)) == NULL ||
 	    (a->b64 = malloc(hn_b64_len(HN_EVW_PIECE))) == NULL) {
@@ -525,59 +515,22 @@ run_open(struct sender *s, struct run *a, char *why, size_t whylen)
 	return rc;
 }
 
-/*
- * Sends until the receipt is recorded (SENT_OK), the recipient refuses or
- * the retry policy is exhausted (SENT_FINAL), or the node stops
- * (SENT_STOP). Between attempts: the policy's delay (fed/retry.h); the
- * attempts count from the last piece the recipient took.
- */
+/* One attempt: the object opened, offer, pieces (a slice), finish, the
+ * receipt recorded. */
 static int
-send_all(struct sender *s, char *why, size_t whylen)
+send_once(struct sender *s, int *progressed, char *why, size_t whylen)
 {
 	struct run a;
-	struct hn_retry pol;
-	long delay;
-	int attempts = 0, progressed, k;
+	int k;
 
 	memset(&a, 0, sizeof(a));
 	a.fd = -1;
 	hn_buf_init(&a.resp, RESP_MAX);
-	hn_fed_retry_policy(s->f, &pol);
 	a.stop_after = hn_hook_int(HN_HOOK_XFER_STOP_AFTER);
 	a.hold_after = hn_hook_int(HN_HOOK_XFER_HOLD_AFTER);
-	if ((k = run_open(s, &a, why, whylen)) != SENT_OK)
-		goto out;
-	for (;;) {
-		progressed = 0;
-		attempts++;
-		hn_fed_count_evidence(s->f, HN_FED_EV_ATTEMPT);
-		if ((k = attempt(s, &a, &progressed, why, whylen)) != SENT_RETRY)
-			break;
-		if (progressed)
-			attempts = 1; /* progress: the count starts again */
-		if (hn_retry_exhausted(&pol, attempts)) {
-			size_t l = strlen(why);
-
-			/* the policy's limit, as for a message */
-			(void)hn_fmt_cut(why + l, whylen - l, " (%d attempts)",
-			    attempts);
-			k = SENT_FINAL;
-			goto out;
-		}
-		delay = hn_retry_delay_ms(&pol, attempts);
-		hn_diag(HN_DIAG_INFO, "evidence.transfer_retry", "transfer=%s "
-		    "to=%s sent=%llu attempts=%d in_ms=%ld msg=\"%s\"",
-		    s->xfer, s->to, (unsigned long long)s->sent, attempts, delay,
-		    why);
-		if (pause_ms(delay)) {
-			(void)hn_fmt_cut(why, whylen, "the node stopped");
-			k = SENT_STOP;
-			goto out;
-		}
-	}
-	if (k == SENT_OK)
+	if ((k = run_open(s, &a, why, whylen)) == SENT_OK &&
+	    (k = attempt(s, &a, progressed, why, whylen)) == SENT_OK)
 		k = acknowledge(s, &a.resp, why, whylen);
-out:
 	if (a.fd >= 0)
 		close(a.fd);
 	free(a.buf);
@@ -586,47 +539,133 @@ out:
 	return k;
 }
 
-static void *
-sender_main(void *arg)
+/* Loads transfer xfer for an attempt (still to be sent, item held and
+ * sendable, recipient in the directory, object of its size): -1; else an
+ * enum hn_fed_work with the reason in why. */
+static int
+sender_load(const struct hn_evsend_env *env, const char *xfer,
+    struct sender *s, char *why, size_t whylen)
 {
-	struct sender *s = arg;
-	char why[HN_EV_TEXT_MAX];
+	struct hn_xfer_out t;
+	struct hn_db *db = NULL;
+	char path[HN_BLOB_PATH_MAX];
+	struct stat sb;
 	int rc;
 
-	why[0] = '\0';
-	rc = send_all(s, why, sizeof(why));
-	if (rc == SENT_OK)
-		hn_fed_count_evidence(s->f, HN_FED_EV_ACKNOWLEDGED);
-	if (rc == SENT_FINAL) {
-		hn_fed_count_evidence(s->f, HN_FED_EV_FAILED);
-		hn_diag(HN_DIAG_WARN, "evidence.transfer_failed", "transfer=%s "
-		    "to=%s msg=\"%s\"", s->xfer, s->to, why);
-		set_state(s, "failed", why);
-	} else if (rc == SENT_STOP) {
-		hn_diag(HN_DIAG_WARN, "evidence.transfer_interrupted",
-		    "transfer=%s to=%s sent=%llu msg=\"%s\"", s->xfer, s->to,
-		    (unsigned long long)s->sent, why);
-		set_state(s, "interrupted", why);
+	memset(s, 0, sizeof(*s));
+	s->env = *env;
+	s->f = env->fed;
+	s->slot = -1;
+	if ((rc = hn_store_reader(env->store, &db, NULL)) != 0) {
+		(void)hn_fmt_cut(why, whylen, "cannot read the transfer: %s",
+		    hn_strerror(rc));
+		return HN_FED_WORK_RETRY;
 	}
-	hn_client_free(s->pc);
-	pthread_mutex_lock(&snd.mu);
-	snd.xfer[s->slot][0] = '\0';
-	snd.running--;
-	pthread_cond_broadcast(&snd.cv);
-	pthread_mutex_unlock(&snd.mu);
-	free(s);
-	return NULL;
+	if ((rc = hn_xfer_out_get(db, xfer, &t)) != 0 ||
+	    strcmp(t.state, "sending") != 0) {
+		hn_store_release(env->store, db);
+		(void)hn_fmt_cut(why, whylen, "no transfer %s to send", xfer);
+		return rc == 0 ? HN_FED_WORK_DONE : HN_FED_WORK_RETRY;
+	}
+	rc = hn_evidence_get(db, t.item_id, &s->it);
+	hn_store_release(env->store, db);
+	if (rc != 0 || s->it.deleted_at != 0) {
+		(void)hn_fmt_cut(why, whylen, "item %lld is gone", (long long)t.item_id);
+		return HN_FED_WORK_FINAL;
+	}
+	if (hn_evidence_onward_allowed(&s->it) != 0) {
+		(void)hn_fmt_cut(why, whylen, "art. 36: sending item %lld on needs its "
+		    "sender's authorisation", (long long)t.item_id);
+		return HN_FED_WORK_FINAL;
+	}
+	if (hn_blob_path(path, sizeof(path), env->blobs, s->it.sha256) != 0 ||
+	    stat(path, &sb) != 0 || (uint64_t)sb.st_size != t.total) {
+		(void)hn_fmt_cut(why, whylen, "the stored object of item %lld is "
+		    "missing or changed", (long long)t.item_id);
+		return HN_FED_WORK_FINAL;
+	}
+	if (hn_fed_party_copy(env->fed, t.peer, (int64_t)time(NULL),
+	    &s->peer) != 0) {
+		(void)hn_fmt_cut(why, whylen, "%s is not in the directory held",
+		    t.peer);
+		return HN_FED_WORK_RETRY;
+	}
+	/* a wire transfer's peer is a party code (hn_evsend_begin took it
+	 * from the directory); the other fields are of the row's sizes */
+	if (hn_fmt(s->to, sizeof(s->to), "%s", t.peer) != 0) {
+		(void)hn_fmt_cut(why, whylen, "%s is not a party code", t.peer);
+		return HN_FED_WORK_FINAL;
+	}
+	HN_FMT_FIXED(s->xfer, sizeof(s->xfer), "%s", t.xfer);
+	HN_FMT_FIXED(s->request, sizeof(s->request), "%s",
+	    t.request_id[0] != '\0' ? t.request_id : s->it.request_id);
+	/* the art. 36 conditions of this transfer travel with it */
+	HN_FMT_FIXED(s->it.conditions, sizeof(s->it.conditions), "%s",
+	    t.conditions);
+	s->total = t.total;
+	s->sent = t.sent;
+	return -1;
 }
 
-void
-hn_evsend_stop(void)
+int
+hn_evsend_attempt(const struct hn_evsend_env *env, const char *xfer,
+    struct hn_client *pc, int *progressed, char *why, size_t whylen)
 {
-	pthread_mutex_lock(&snd.mu);
-	snd.stopping = 1;
-	pthread_cond_broadcast(&snd.cv);
-	while (snd.running > 0)
-		pthread_cond_wait(&snd.cv, &snd.mu);
-	pthread_mutex_unlock(&snd.mu);
+	struct sender s;
+	int k;
+
+	*progressed = 0;
+	why[0] = '\0';
+	if ((k = sender_load(env, xfer, &s, why, whylen)) != -1)
+		return k;
+	s.pc = pc;
+	progress_enter(&s);
+	k = send_once(&s, progressed, why, whylen);
+	progress_leave(&s);
+	if (k != SENT_OK && *progressed) {
+		/* what the recipient holds, for the row (a retry asks it
+		 * again anyway) */
+		struct out_state_job j;
+		struct hn_error e;
+
+		hn_error_clear(&e);
+		memset(&j, 0, sizeof(j));
+		j.env = env;
+		j.xfer = s.xfer;
+		j.state = "sending";
+		j.error = "";
+		j.sent = s.sent;
+		j.their_index = -1;
+		if (hn_store_write(env->store, out_state_job, &j, &e) != 0)
+			hn_diag(HN_DIAG_ERROR, "evidence.transfer_state",
+			    "transfer=%s msg=\"%s\"", s.xfer, e.message);
+	}
+	switch (k) {
+	case SENT_OK:
+		return HN_FED_WORK_DONE;
+	case SENT_SLICE:
+		return HN_FED_WORK_YIELD;
+	case SENT_RETRY:
+		return HN_FED_WORK_RETRY;
+	case SENT_STOP:
+		return HN_FED_WORK_STOP;
+	default:
+		return HN_FED_WORK_FINAL;
+	}
+}
+
+int
+hn_evsend_end(struct hn_db *db, const char *xfer, int failed,
+    const char *why, struct hn_error *err)
+{
+	struct hn_xfer_out t;
+	int rc;
+
+	(void)err;
+	if ((rc = hn_xfer_out_get(db, xfer, &t)) != 0)
+		return rc;
+	return hn_xfer_out_update(db, xfer, failed ? "failed" : "interrupted",
+	    t.sent, why != NULL ? why : "", -1, NULL, 0);
 }
 
 int
@@ -635,7 +674,7 @@ hn_evsend_active(const char *xfer, uint64_t *sent)
 	int i, a = 0;
 
 	pthread_mutex_lock(&snd.mu);
-	for (i = 0; i < HN_EVSEND_MAX; i++) {
+	for (i = 0; i < PROGRESS_MAX; i++) {
 		if (strcmp(snd.xfer[i], xfer) == 0) {
 			a = 1;
 			if (sent != NULL)
@@ -646,131 +685,98 @@ hn_evsend_active(const char *xfer, uint64_t *sent)
 	return a;
 }
 
-/* Starts the thread; HN_EBUSY if HN_EVSEND_MAX are running. */
-static int
-start(struct sender *s)
-{
-	pthread_attr_t at;
-	pthread_t th;
-	int i, r;
-
-	pthread_mutex_lock(&snd.mu);
-	if (snd.stopping) {
-		pthread_mutex_unlock(&snd.mu);
-		return HN_EBUSY;
-	}
-	for (i = 0; i < HN_EVSEND_MAX && snd.xfer[i][0] != '\0'; i++)
-		;
-	if (i == HN_EVSEND_MAX) {
-		pthread_mutex_unlock(&snd.mu);
-		return HN_EBUSY;
-	}
-	s->slot = i;
-	HN_FMT_FIXED(snd.xfer[i], sizeof(snd.xfer[i]), "%s", s->xfer);
-	snd.sent[i] = s->sent;
-	snd.running++;
-	pthread_mutex_unlock(&snd.mu);
-	pthread_attr_init(&at);
-	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
-	r = pthread_create(&th, &at, sender_main, s);
-	pthread_attr_destroy(&at);
-	if (r != 0) {
-		pthread_mutex_lock(&snd.mu);
-		snd.xfer[i][0] = '\0';
-		snd.running--;
-		pthread_mutex_unlock(&snd.mu);
-		return HN_EBUSY;
-	}
-	return 0;
-}
-
 struct begin_job {
 	const struct hn_evsend_env *env;
-	struct hn_xfer_out t;
-	const struct hn_evidence_item *it;
-	const char *actor, *reason, *sealed_for;
-	int resume;
-	int64_t index;
+	const struct hn_evsend_ask *q;
+	struct hn_xfer_out t;         /* the row of a new transfer */
+	struct hn_evsend_result *res;
 };
 
+/* Resumes the latest transfer of q->it to q->to for q->request unless it
+ * failed or the object changed: 1 (res set), 0 (a new one is needed) or
+ * an error. */
+static int
+begin_resume(struct hn_db *db, struct begin_job *j, struct hn_error *err)
+{
+	const struct hn_evsend_ask *q = j->q;
+	struct hn_evsend_result *res = j->res;
+	struct hn_xfer_out prev;
+	int rc;
+
+	rc = hn_xfer_out_latest(db, q->it->id, q->to, &prev);
+	if (rc == HN_ENOTFOUND)
+		return 0;
+	if (rc != 0)
+		return hn_error_set(err, rc, NULL, NULL, "cannot read the "
+		    "transfers of item %lld", (long long)q->it->id);
+	if (strcmp(prev.request_id[0] != '\0' ? prev.request_id :
+	    q->it->request_id, q->request) != 0)
+		return 0; /* that one answered another request */
+	if (strcmp(prev.state, "acknowledged") != 0 &&
+	    (strcmp(prev.state, "failed") == 0 || prev.total != q->total))
+		return 0;
+	memcpy(res->xfer, prev.xfer, sizeof(res->xfer));
+	res->total = prev.total;
+	if (strcmp(prev.state, "acknowledged") == 0) {
+		res->outcome = HN_EVSEND_ACKNOWLEDGED;
+		res->their_index = prev.their_index;
+		return 1;
+	}
+	if (hn_fed_evidence_claimed(j->env->fed, prev.xfer)) {
+		res->outcome = HN_EVSEND_ACTIVE;
+		return 1;
+	}
+	/* due now: the recipient says how much it holds */
+	if ((rc = hn_xfer_out_resume(db, prev.xfer)) != 0)
+		return rc;
+	hn_fed_work_queued(j->env->fed);
+	res->outcome = HN_EVSEND_STARTED;
+	res->resumed = 1;
+	return 1;
+}
+
+/*
+ * The decision and its record in one write job, so that two asks at once
+ * cannot both start a new transfer, nor a resume undo what a delivery
+ * thread recorded meanwhile.
+ */
 static int
 begin_job(struct hn_db *db, void *arg, struct hn_error *err)
 {
 	struct begin_job *j = arg;
+	const struct hn_evsend_ask *q = j->q;
 	struct hn_evidence_custody *evs = NULL;
 	struct hn_custody c;
 	size_t n = 0;
 	json_t *d;
 	int r;
 
-	if (j->resume)
-		return hn_xfer_out_update(db, j->t.xfer, "sending", j->t.sent, "",
-		    -1, NULL, 0);
+	if ((r = begin_resume(db, j, err)) != 0)
+		return r < 0 ? r : 0;
 	if ((r = hn_xfer_out_insert(db, &j->t)) != 0)
 		return r;
+	/* a work item of the delivery engine, due now: the commit wakes a
+	 * delivery thread (fed/fed.h) */
+	hn_fed_work_queued(j->env->fed);
 	j->env->custody(&c, db);
 	if ((d = json_pack("{s:s,s:s,s:s,s:s,s:I}", "recipient", j->t.peer,
 	    "conditions", j->t.conditions, "transfer", j->t.xfer, "sealed_for",
-	    j->sealed_for, "sealed_size", (json_int_t)j->t.total)) == NULL)
+	    q->peer->signing_key, "sealed_size", (json_int_t)j->t.total)) ==
+	    NULL)
 		return HN_ENOMEM;
 	/* onward, for another request than the item's (art. 36) */
 	if (j->t.request_id[0] != '\0')
 		json_object_set_new(d, "request", json_string(j->t.request_id));
-	r = hn_custody_event_tx(&c, j->it, "transfer_out", j->t.created_at,
-	    j->actor, j->reason, d, err);
+	r = hn_custody_event_tx(&c, q->it, "transfer_out", j->t.created_at,
+	    q->actor, q->reason != NULL ? q->reason : "", d, err);
 	json_decref(d);
-	if (r == 0 && hn_evidence_custody_list(db, j->it->id, &evs, &n) == 0 &&
+	if (r == 0 && hn_evidence_custody_list(db, q->it->id, &evs, &n) == 0 &&
 	    n > 0)
-		j->index = evs[n - 1].ledger_index;
+		j->res->ledger_index = evs[n - 1].ledger_index;
 	free(evs);
+	memcpy(j->res->xfer, j->t.xfer, sizeof(j->res->xfer));
+	j->res->outcome = HN_EVSEND_STARTED;
 	return r;
-}
-
-
-/* A sender for transfer xfer of q->it (conditions of the transfer). */
-static struct sender *
-sender_new(const struct hn_evsend_env *env, const struct hn_evidence_item *it,
-    const char *xfer, const char *to, const char *request,
-    const char *conditions, const struct hn_dir_party *peer, uint64_t total,
-    uint64_t sent, struct hn_error *err)
-{
-	struct sender *s;
-
-	if ((s = calloc(1, sizeof(*s))) == NULL) {
-		hn_error_set(err, HN_ENOMEM, NULL, NULL, "out of memory");
-		return NULL;
-	}
-	s->env = *env;
-	s->f = env->fed;
-	s->it = *it;
-	/* the art. 36 conditions of this transfer travel with it */
-	if (hn_fmt_field(s->xfer, sizeof(s->xfer), xfer, "transfer",
-	    err) != 0 ||
-	    hn_fmt_field(s->to, sizeof(s->to), to, "to", err) != 0 ||
-	    hn_fmt_field(s->request, sizeof(s->request), request, "request",
-	    err) != 0 ||
-	    hn_fmt_field(s->it.conditions, sizeof(s->it.conditions),
-	    conditions, "conditions", err) != 0) {
-		free(s);
-		return NULL;
-	}
-	s->peer = *peer;
-	s->total = total;
-	s->sent = sent;
-	if (hn_fed_client_new(env->fed, &s->peer, &s->pc, err) != 0) {
-		free(s);
-		return NULL;
-	}
-	return s;
-}
-
-static void
-sender_free(struct sender *s)
-{
-	if (s == NULL)
-		return;
-	hn_client_free(s->pc);
-	free(s);
 }
 
 int
@@ -778,11 +784,7 @@ hn_evsend_begin(const struct hn_evsend_env *env,
     const struct hn_evsend_ask *q, struct hn_evsend_result *res,
     struct hn_error *err)
 {
-	const struct hn_evidence_item *it = q->it;
-	struct sender *s = NULL;
-	struct hn_xfer_out prev;
 	struct begin_job bj;
-	struct hn_db *db = NULL;
 	uint8_t rnd[16];
 	int rc;
 
@@ -790,144 +792,30 @@ hn_evsend_begin(const struct hn_evsend_env *env,
 	memset(&bj, 0, sizeof(bj));
 	res->ledger_index = res->their_index = -1;
 	res->total = q->total;
-	if ((rc = hn_store_reader(env->store, &db, err)) != 0)
+	/* the row, should a new transfer be needed */
+	hn_random(rnd, sizeof(rnd));
+	hn_hex_encode(bj.t.xfer, rnd, sizeof(rnd));
+	bj.t.item_id = q->it->id;
+	if ((rc = hn_fmt_field(bj.t.peer, sizeof(bj.t.peer), q->to, "to",
+	    err)) != 0 ||
+	    (rc = hn_fmt_field(bj.t.conditions, sizeof(bj.t.conditions),
+	    q->conditions != NULL ? q->conditions : "", "conditions",
+	    err)) != 0 ||
+	    (strcmp(q->request, q->it->request_id) != 0 &&
+	    (rc = hn_fmt_field(bj.t.request_id, sizeof(bj.t.request_id),
+	    q->request, "request", err)) != 0))
 		return rc;
-	rc = hn_xfer_out_latest(db, it->id, q->to, &prev);
-	hn_store_release(env->store, db);
-	if (rc != 0 && rc != HN_ENOTFOUND)
-		return hn_error_set(err, rc, NULL, NULL,
-		    "cannot read the transfers of item %lld", (long long)it->id);
-	if (rc == 0 && strcmp(prev.request_id[0] != '\0' ? prev.request_id :
-	    it->request_id, q->request) != 0)
-		rc = HN_ENOTFOUND; /* that one answered another request */
-	if (rc == 0 && strcmp(prev.state, "acknowledged") == 0) {
-		res->outcome = HN_EVSEND_ACKNOWLEDGED;
-		memcpy(res->xfer, prev.xfer, sizeof(res->xfer));
-		res->total = prev.total;
-		res->their_index = prev.their_index;
-		return 0;
-	}
-	if (rc == 0 && strcmp(prev.state, "failed") != 0 &&
-	    prev.total == q->total) {
-		/* resume: the recipient says how much it holds */
-		memcpy(res->xfer, prev.xfer, sizeof(res->xfer));
-		if (hn_evsend_active(prev.xfer, NULL)) {
-			res->outcome = HN_EVSEND_ACTIVE;
-			res->total = prev.total;
-			return 0;
-		}
-		bj.resume = 1;
-		bj.t = prev;
-	} else {
-		hn_random(rnd, sizeof(rnd));
-		hn_hex_encode(bj.t.xfer, rnd, sizeof(rnd));
-		bj.t.item_id = it->id;
-		if ((rc = hn_fmt_field(bj.t.peer, sizeof(bj.t.peer), q->to,
-		    "to", err)) != 0 ||
-		    (rc = hn_fmt_field(bj.t.conditions,
-		    sizeof(bj.t.conditions), q->conditions != NULL ?
-		    q->conditions : "", "conditions", err)) != 0)
-			return rc;
-		HN_FMT_FIXED(bj.t.state, sizeof(bj.t.state), "sending");
-		bj.t.total = q->total;
-		bj.t.created_at = q->now;
-		if (strcmp(q->request, it->request_id) != 0)
-			if ((rc = hn_fmt_field(bj.t.request_id,
-			    sizeof(bj.t.request_id), q->request, "request",
-			    err)) != 0)
-				return rc;
-	}
-	memcpy(res->xfer, bj.t.xfer, sizeof(res->xfer));
+	HN_FMT_FIXED(bj.t.state, sizeof(bj.t.state), "sending");
+	bj.t.total = q->total;
+	bj.t.created_at = q->now;
 	bj.env = env;
-	bj.it = it;
-	bj.actor = q->actor;
-	bj.reason = q->reason != NULL ? q->reason : "";
-	bj.sealed_for = q->peer->signing_key;
-	bj.index = -1;
-	if ((s = sender_new(env, it, bj.t.xfer, q->to, q->request,
-	    bj.t.conditions, q->peer, q->total, bj.t.sent, err)) == NULL)
-		return err != NULL && err->code != 0 ? err->code : HN_ENOMEM;
+	bj.q = q;
+	bj.res = res;
 	if ((rc = hn_store_write(env->store, begin_job, &bj, err)) != 0)
-		goto out;
-	res->resumed = bj.resume;
-	res->ledger_index = bj.index;
-	if ((rc = start(s)) != 0) {
-		rc = hn_error_set(err, HN_EBUSY, NULL, NULL, "too many "
-		    "transfers in progress; the transfer %s is recorded and "
-		    "resumes when asked again", bj.t.xfer);
-		goto out;
-	}
-	hn_diag(HN_DIAG_INFO, "evidence.transfer_started", "transfer=%s "
-	    "item=%lld to=%s by=%s resume=%d", bj.t.xfer, (long long)it->id,
-	    q->to, q->actor, bj.resume);
-	res->outcome = HN_EVSEND_STARTED;
-	s = NULL; /* the thread owns it */
-	rc = 0;
-out:
-	sender_free(s);
-	return rc;
-}
-
-void
-hn_evsend_resume(const struct hn_evsend_env *env, int64_t now)
-{
-	struct hn_xfer_out *v = NULL;
-	struct sender **ss = NULL;
-	struct hn_db *db = NULL;
-	struct hn_evidence_item it;
-	struct hn_dir_party peer;
-	struct hn_error e;
-	char path[HN_BLOB_PATH_MAX];
-	struct stat sb;
-	size_t cnt = 0, i, k = 0;
-
-	hn_error_clear(&e);
-	if (env->fed == NULL || hn_store_reader(env->store, &db, NULL) != 0)
-		return;
-	if (hn_xfer_out_pending(db, &v, &cnt) != 0 || cnt == 0 ||
-	    (ss = calloc(cnt, sizeof(*ss))) == NULL)
-		goto out;
-	for (i = 0; i < cnt; i++) {
-		if (hn_evsend_active(v[i].xfer, NULL) ||
-		    strlen(v[i].peer) != 3 ||
-		    hn_evidence_get(db, v[i].item_id, &it) != 0 ||
-		    it.deleted_at != 0 ||
-		    hn_evidence_onward_allowed(&it) != 0 ||
-		    hn_fed_party_copy(env->fed, v[i].peer, now, &peer) != 0 ||
-		    hn_blob_path(path, sizeof(path), env->blobs,
-		    it.sha256) != 0 || stat(path, &sb) != 0 ||
-		    (uint64_t)sb.st_size != v[i].total)
-			continue;
-		ss[k] = sender_new(env, &it, v[i].xfer, v[i].peer,
-		    v[i].request_id[0] != '\0' ? v[i].request_id :
-		    it.request_id, v[i].conditions, &peer, v[i].total,
-		    v[i].sent, &e);
-		if (ss[k] != NULL)
-			k++;
-	}
-out:
-	hn_store_release(env->store, db);
-	for (i = 0; i < k; i++) {
-		struct sender *s = ss[i];
-		struct out_state_job j;
-
-		memset(&j, 0, sizeof(j));
-		j.env = env;
-		j.xfer = s->xfer;
-		j.state = "sending";
-		j.error = "";
-		j.sent = s->sent;
-		j.their_index = -1;
-		if (hn_store_write(env->store, out_state_job, &j, &e) != 0 ||
-		    start(s) != 0) {
-			sender_free(s);
-			continue;
-		}
-		hn_diag(HN_DIAG_INFO, "evidence.transfer_started",
-		    "transfer=%s "
-		    "item=%lld to=%s by=node resume=1", s->xfer,
-		    (long long)s->it.id, s->to);
-	}
-	free(ss);
-	free(v);
+		return rc;
+	if (res->outcome == HN_EVSEND_STARTED)
+		hn_diag(HN_DIAG_INFO, "evidence.transfer_started", "transfer=%s "
+		    "item=%lld to=%s by=%s resume=%d", res->xfer,
+		    (long long)q->it->id, q->to, q->actor, res->resumed);
+	return 0;
 }

@@ -12,19 +12,25 @@
  * interrupted transfer resumes; the recipient's signed receipt ends it
  * (row "acknowledged" and the custody entry in one transaction).
  *
- * Retries follow the node's one retry policy (fed/retry.h, the outbox's:
- * the same backoff with jitter, the same attempt limit, the same rule on
- * which answers are final). Attempts count from the last piece the
- * recipient accepted: a transfer that progresses is not failing. A
- * definite refusal, or the policy's attempts exhausted, fails it for good
- * ("failed"); the node stopping leaves it "interrupted" (resumed at the
- * next start, or when asked again).
- *
- * Threads: at most HN_EVSEND_MAX transfers at once, one thread each.
+ * A transfer is a work item of the node's one delivery engine (fed/fed.h),
+ * beside the messages of the outbox: a row "sending" is due at its
+ * next_ms, a delivery thread claims it (its only owner until the attempt
+ * ends: two senders for one transfer cannot happen) and runs one attempt
+ * (hn_evsend_attempt) on its kept-alive client, and the engine records
+ * the outcome with the outbox's retry policy (fed/retry.h: the same
+ * backoff with jitter, attempt limit and rule on which answers are
+ * final), metrics and wake-up on commit. Attempts count from the last
+ * piece the recipient accepted: a transfer that progresses is not
+ * failing. An attempt sends at most a slice of pieces, then the transfer
+ * is due again at once (the thread serves others meanwhile). A definite
+ * refusal, or the policy's attempts exhausted, fails it for good
+ * ("failed"); the node stopping leaves it "interrupted": due again at the
+ * next start (the engine's), or when asked again.
  */
 #ifndef HN_NODE_EVSEND_H
 #define HN_NODE_EVSEND_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "crypto/seal.h"
@@ -34,8 +40,8 @@
 #include "store/evxfer.h"
 #include "util/err.h"
 
-#define HN_EVSEND_MAX 8
-
+struct hn_client;
+struct hn_db;
 struct hn_store;
 struct hn_fed;
 
@@ -82,24 +88,29 @@ struct hn_evsend_result {
 /*
  * Starts (or resumes: the latest transfer of this item to this party for
  * this request, unless it failed or the object changed) a transfer:
- * records it (row "sending" and, if new, the custody entry transfer_out)
- * and starts its thread. HN_EBUSY if HN_EVSEND_MAX are running or the node
- * is stopping (the transfer is recorded: res->xfer; it resumes when asked
- * again or at the next start).
+ * records it (row "sending", due now, and, if new, the custody entry
+ * transfer_out) in one write job whose commit wakes a delivery thread.
+ * HN_EVSEND_ACTIVE if a delivery thread owns it right now. The choice is
+ * made inside that write job: two asks at once start one transfer.
  */
 int hn_evsend_begin(const struct hn_evsend_env *env,
     const struct hn_evsend_ask *q, struct hn_evsend_result *res,
     struct hn_error *err) __attribute__((warn_unused_result));
 
-/* Resumes the transfers left sending or interrupted (at start, then about
- * once a minute): each asks the recipient where it stands first. */
-void hn_evsend_resume(const struct hn_evsend_env *env, int64_t now);
+/*
+ * The delivery engine's port (struct hn_fed_env evidence): one attempt of
+ * transfer xfer over the claiming thread's client pc: an enum hn_fed_work,
+ * *progressed if the recipient took bytes, the reason of a failure in
+ * why. The receipt and its custody entry "acknowledged" are recorded here.
+ */
+int hn_evsend_attempt(const struct hn_evsend_env *env, const char *xfer,
+    struct hn_client *pc, int *progressed, char *why, size_t whylen);
+/* The port evidence_end: transfer xfer "failed" or "interrupted" with
+ * why, inside the engine's transaction. */
+int hn_evsend_end(struct hn_db *db, const char *xfer, int failed,
+    const char *why, struct hn_error *err);
 
 /* 1 if xfer is being sent right now (*sent: bytes the recipient holds). */
 int hn_evsend_active(const char *xfer, uint64_t *sent);
-
-/* Stops the transfer threads (after the HTTP server stopped, before the
- * node closes); they are left "interrupted" and resume later. */
-void hn_evsend_stop(void);
 
 #endif

@@ -22,6 +22,8 @@
 #include "fed/signed.h"
 #include "store/ledger.h"
 #include "ledger/note.h"
+#include "node/evidence.h"
+#include "node/evsend.h"
 #include "node/federation.h"
 #include "node/node.h"
 #include "node/requests.h"
@@ -398,6 +400,38 @@ p_failed(void *ctx, struct hn_db *db, const char *msg_id, const char *why,
 	    why : "delivery failed", "federation", err);
 }
 
+/* Evidence transfers: work items of the delivery engine (node/evsend.h). */
+static int
+p_evidence(void *ctx, const char *xfer, struct hn_client *peer,
+    int *progressed, char *why, size_t whylen)
+{
+	struct hn_fednode *fn = ctx;
+	struct hn_evsend_env env;
+	struct hn_error e;
+
+	hn_error_clear(&e);
+	*progressed = 0;
+	if (hn_ev_setup(fn->n, &e) != 0) {
+		(void)hn_fmt_cut(why, whylen, "%s", e.message);
+		return HN_FED_WORK_RETRY;
+	}
+	memset(&env, 0, sizeof(env));
+	env.store = fn->n->store;
+	env.fed = fn->fed;
+	env.blobs = hn_ev_blobs();
+	env.keys = hn_ev_keys();
+	env.custody = hn_ev_custody;
+	return hn_evsend_attempt(&env, xfer, peer, progressed, why, whylen);
+}
+
+static int
+p_evidence_end(void *ctx, struct hn_db *db, const char *xfer, int failed,
+    const char *why, struct hn_error *err)
+{
+	(void)ctx;
+	return hn_evsend_end(db, xfer, failed, why, err);
+}
+
 static void
 p_accepted(void *ctx, const struct hn_envelope *e, uint64_t index)
 {
@@ -562,6 +596,8 @@ hn_fednode_start(struct hn_node *n, struct hn_error *err)
 	env.deliver = p_deliver;
 	env.delivered = p_delivered;
 	env.failed = p_failed;
+	env.evidence = p_evidence;
+	env.evidence_end = p_evidence_end;
 	if ((r = hn_fed_open(&fn->fed, &cfg, &env, err)) != 0 ||
 	    (r = hn_fed_start(fn->fed, err)) != 0)
 		goto out;

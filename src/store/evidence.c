@@ -92,6 +92,15 @@ const struct hn_migration hn_evidence_migrations[] = {
 	{ "0103-evidence-transfer-request",
 	  "ALTER TABLE evidence_transfer ADD COLUMN request_id TEXT NOT NULL "
 	  " DEFAULT '';" },
+	/* a wire transfer is a work item of the delivery engine (fed/fed.h):
+	 * due at next_ms, its failed attempts since the last progress */
+	{ "0104-evidence-transfer-engine",
+	  "ALTER TABLE evidence_transfer ADD COLUMN next_ms INTEGER NOT NULL "
+	  " DEFAULT 0;"
+	  "ALTER TABLE evidence_transfer ADD COLUMN attempts INTEGER NOT NULL "
+	  " DEFAULT 0;"
+	  "CREATE INDEX evidence_transfer_due ON evidence_transfer(next_ms) "
+	  " WHERE direction = 'out' AND xfer != '' AND state = 'sending';" },
 	{ NULL, NULL }
 };
 

@@ -188,21 +188,69 @@ hn_xfer_list(struct hn_db *db, int64_t item_id, struct hn_xfer_out **out,
 }
 
 int
-hn_xfer_out_pending(struct hn_db *db, struct hn_xfer_out **out, size_t *n)
+hn_xfer_out_schedule(struct hn_db *db, const char *xfer, int attempts,
+    int64_t next_ms)
 {
-	static const char sql[] = "SELECT " OUT_COLS " FROM evidence_transfer "
-	    "WHERE direction = 'out' AND xfer != '' AND state IN ('sending', "
-	    "'interrupted') ORDER BY id LIMIT 64";
+	static const char sql[] = "UPDATE evidence_transfer SET attempts = ?, "
+	    "next_ms = ? WHERE xfer = ? AND direction = 'out'";
 	sqlite3_stmt *st;
-	void *v;
 	int r;
 
-	*out = NULL;
-	*n = 0;
 	if ((r = hn_db_stmt(db, &st, sql)) != 0)
 		return r;
-	if ((r = hn_db_rows(st, sizeof(**out), 64, out_row, &v, n)) == 0)
-		*out = v;
+	sqlite3_bind_int(st, 1, attempts);
+	sqlite3_bind_int64(st, 2, next_ms);
+	sqlite3_bind_text(st, 3, xfer, -1, SQLITE_STATIC);
+	r = hn_db_err(sqlite3_step(st));
+	sqlite3_reset(st);
+	if (r == 0 && sqlite3_changes(hn_db_sqlite(db)) != 1)
+		r = HN_ENOTFOUND;
+	return r;
+}
+
+int
+hn_xfer_out_due(struct hn_db *db, const char *xfer, int64_t now_ms,
+    int *attempts)
+{
+	static const char sql[] = "SELECT attempts FROM evidence_transfer "
+	    "WHERE xfer = ? AND direction = 'out' AND state = 'sending' AND "
+	    "next_ms <= ?";
+	sqlite3_stmt *st;
+	int r, rc;
+
+	*attempts = 0;
+	if ((r = hn_db_stmt(db, &st, sql)) != 0)
+		return r;
+	sqlite3_bind_text(st, 1, xfer, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, now_ms);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*attempts = sqlite3_column_int(st, 0);
+	else
+		r = rc == SQLITE_DONE ? HN_ENOTFOUND : hn_db_err(rc);
+	sqlite3_reset(st);
+	return r;
+}
+
+int
+hn_xfer_out_resume(struct hn_db *db, const char *xfer)
+{
+	static const char sql[] = "UPDATE evidence_transfer SET state = "
+	    "'sending', error = '', next_ms = 0, attempts = 0 WHERE direction "
+	    "= 'out' AND xfer != '' AND state IN ('sending', 'interrupted') "
+	    "AND (?1 IS NULL OR xfer = ?1)";
+	sqlite3_stmt *st;
+	int r;
+
+	if ((r = hn_db_stmt(db, &st, sql)) != 0)
+		return r;
+	if (xfer != NULL)
+		sqlite3_bind_text(st, 1, xfer, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 1);
+	r = hn_db_err(sqlite3_step(st));
+	sqlite3_reset(st);
+	if (r == 0 && xfer != NULL && sqlite3_changes(hn_db_sqlite(db)) != 1)
+		r = HN_ENOTFOUND;
 	return r;
 }
 

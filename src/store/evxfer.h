@@ -70,10 +70,30 @@ int hn_xfer_out_update(struct hn_db *db, const char *xfer,
 int hn_xfer_list(struct hn_db *db, int64_t item_id, struct hn_xfer_out **v,
     size_t *n) __attribute__((warn_unused_result));
 
-/* Wire transfers left sending or interrupted (at most 64, oldest first;
- * allocated): what a node resumes at start and every minute. */
-int hn_xfer_out_pending(struct hn_db *db, struct hn_xfer_out **v,
-    size_t *n) __attribute__((warn_unused_result));
+/*
+ * The delivery engine's schedule of a wire transfer (fed/fed.h; a
+ * "sending" row is a work item, due at next_ms): its failed attempts
+ * since the last progress and when it is due again.
+ */
+int hn_xfer_out_schedule(struct hn_db *db, const char *xfer, int attempts,
+    int64_t next_ms) __attribute__((warn_unused_result));
+/*
+ * The failed attempts (since the last progress) of wire transfer xfer if
+ * it is still "sending" and due at now_ms; HN_ENOTFOUND if it is not (it
+ * settled, or it waits for its next_ms): the engine's check once it has
+ * claimed a transfer from a due scan that may be stale.
+ */
+int hn_xfer_out_due(struct hn_db *db, const char *xfer, int64_t now_ms,
+    int *attempts) __attribute__((warn_unused_result));
+/*
+ * Makes wire transfer xfer "sending" again, due now, with no failed
+ * attempts and no error (its sent bytes kept: the recipient says where
+ * it stands) if it is still "sending" or "interrupted"; HN_ENOTFOUND if
+ * it is not (acknowledged or failed meanwhile). xfer NULL: every such
+ * transfer (the engine's start).
+ */
+int hn_xfer_out_resume(struct hn_db *db, const char *xfer)
+    __attribute__((warn_unused_result));
 
 struct hn_xfer_in {
 	char sender[8];

@@ -250,15 +250,19 @@ hn_fedstore_outbox_due_ids(struct hn_db *db, int64_t now_ms,
 	int r, rc = SQLITE_DONE;
 
 	*n = 0;
-	if ((r = hn_db_stmt(db, &st, "SELECT msg_id, recipient FROM fed_outbox "
-	    "WHERE status IN (0, 1) AND next_ms <= ?" IN_TURN " ORDER BY "
-	    "next_ms, seq LIMIT ?")) < 0)
+	if ((r = hn_db_stmt(db, &st, "SELECT 0, msg_id, recipient, next_ms, "
+	    "seq FROM fed_outbox WHERE status IN (0, 1) AND next_ms <= ?"
+	    IN_TURN " UNION ALL SELECT 1, xfer, peer, next_ms, id FROM "
+	    "evidence_transfer WHERE direction = 'out' AND xfer != '' AND "
+	    "state = 'sending' AND next_ms <= ? ORDER BY 4, 1, 5 LIMIT ?")) < 0)
 		return r;
 	sqlite3_bind_int64(st, 1, now_ms);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+	sqlite3_bind_int64(st, 2, now_ms);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)max);
 	while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		HN_DB_COL(st, 0, due[*n].msg_id);
-		HN_DB_COL(st, 1, due[*n].recipient);
+		due[*n].kind = sqlite3_column_int(st, 0);
+		HN_DB_COL(st, 1, due[*n].msg_id);
+		HN_DB_COL(st, 2, due[*n].recipient);
 		(*n)++;
 	}
 	if (*n < max && rc != SQLITE_DONE)
@@ -268,16 +272,16 @@ hn_fedstore_outbox_due_ids(struct hn_db *db, int64_t now_ms,
 }
 
 int64_t
-hn_fedstore_outbox_next(struct hn_db *db, int nparts, int part)
+hn_fedstore_outbox_next(struct hn_db *db)
 {
 	sqlite3_stmt *st;
 	int64_t v = INT64_MAX;
 
-	if (hn_db_stmt(db, &st, "SELECT min(next_ms) FROM fed_outbox WHERE "
-	    "status IN (0, 1) AND seq % ? = ?" IN_TURN) < 0)
+	if (hn_db_stmt(db, &st, "SELECT min(m) FROM (SELECT min(next_ms) AS m "
+	    "FROM fed_outbox WHERE status IN (0, 1)" IN_TURN " UNION ALL "
+	    "SELECT min(next_ms) FROM evidence_transfer WHERE direction = "
+	    "'out' AND xfer != '' AND state = 'sending')") < 0)
 		return v;
-	sqlite3_bind_int(st, 1, nparts > 0 ? nparts : 1);
-	sqlite3_bind_int(st, 2, nparts > 0 ? part : 0);
 	if (sqlite3_step(st) == SQLITE_ROW &&
 	    sqlite3_column_type(st, 0) != SQLITE_NULL)
 		v = sqlite3_column_int64(st, 0);

@@ -60,17 +60,24 @@ int hn_fedstore_outbox_add(struct hn_db *db, const char *msg_id,
  */
 int hn_fedstore_outbox_due(struct hn_db *db, int64_t now_ms, int nparts,
     int part, struct hn_outbox_row *rows, size_t max, size_t *n);
-/* The earliest next_ms of an undelivered row of the part, or INT64_MAX. */
-int64_t hn_fedstore_outbox_next(struct hn_db *db, int nparts, int part);
+/* The earliest next_ms of any work item (a message in turn, a transfer
+ * sending), or INT64_MAX. */
+int64_t hn_fedstore_outbox_next(struct hn_db *db);
 
-/* A due row's key, without its body (the delivery threads claim rows by
- * id and then read the one they deliver). */
+/* The delivery engine's work items: messages (fed_outbox) and evidence
+ * transfers (evidence_transfer, direction out, store/evxfer.h). */
+enum hn_work_kind { HN_WORK_MESSAGE = 0, HN_WORK_EVIDENCE = 1 };
+
+/* A due work item's key, without its body (the delivery threads claim
+ * items by kind and id and then read the one they deliver). */
 struct hn_outbox_due {
-	char msg_id[33];
+	int kind;                /* enum hn_work_kind */
+	char msg_id[33];         /* message id, or transfer id */
 	char recipient[4];
 };
-/* Up to `max` rows due at now_ms (queued or delivering, next_ms <= now),
- * oldest first (next_ms, seq), into due[0..*n). */
+/* Up to `max` work items due at now_ms, oldest first (next_ms, then
+ * messages before transfers, seq), into due[0..*n): messages queued or
+ * delivering (in turn per request), transfers "sending". */
 int hn_fedstore_outbox_due_ids(struct hn_db *db, int64_t now_ms,
     struct hn_outbox_due *due, size_t max, size_t *n);
 

@@ -30,6 +30,7 @@ head -c $((2 * 1048576 + 1)) /dev/urandom >"$S/killed.img"
 head -c $((2 * 1048576 + 3)) /dev/urandom >"$S/crash.img"
 head -c 70000 /dev/urandom >"$S/small.bin"
 head -c 100000 /dev/urandom >"$S/wrong.bin"
+head -c 600000 /dev/urandom >"$S/twice.bin"
 printf '%s\n' "${OTOKEN[VNM]}" >"$HN_T/vnm.token"
 # the request the evidence answers: FRA's, received by VNM (one id on both)
 fed_queue FRA VNM mla
@@ -38,7 +39,7 @@ rq_wait VNM "$REQW" received
 rq_wait FRA "$REQW" delivered
 "$HN_BIN" evidence add --url "${URLS[VNM]}" --cacert "$HN_T/VNM/tls.crt" \
 	--token-file "$HN_T/vnm.token" --request "$REQW" \
-	"$S/logs.tar" "$S/resume.img" "$S/killed.img" "$S/crash.img" "$S/small.bin" "$S/wrong.bin" >/dev/null \
+	"$S/logs.tar" "$S/resume.img" "$S/killed.img" "$S/crash.img" "$S/small.bin" "$S/wrong.bin" "$S/twice.bin" >/dev/null \
 	|| fail "upload on VNM"
 fed_api VNM GET "/v1/evidence?request=$REQW"
 VLIST=$BODY
@@ -48,7 +49,7 @@ for it in json.loads(sys.argv[1])["items"]:
 LOGS=$(id_in "$VLIST" logs.tar); RES=$(id_in "$VLIST" resume.img)
 KIL=$(id_in "$VLIST" killed.img); SMALL=$(id_in "$VLIST" small.bin)
 CRASH=$(id_in "$VLIST" crash.img)
-WRONG=$(id_in "$VLIST" wrong.bin)
+WRONG=$(id_in "$VLIST" wrong.bin); TWICE=$(id_in "$VLIST" twice.bin)
 
 # xfer_state CODE ITEM: sets XSTATE, XSENT, XID, XERR (latest outgoing)
 xfer_state() {
@@ -142,6 +143,35 @@ fed_api VNM POST "/v1/evidence/$LOGS/transfer" '{"to":"FRA"}'
 expect 200 "again"
 [ "$(jget state)" = acknowledged ] || fail "again: $BODY"
 
+# two asks at once: the choice (new, resumed, being sent, acknowledged) is
+# made in the write job that records it, so both name one transfer
+ASKS=()
+for k in 1 2; do
+	curl -sS --max-time 30 --cacert "$HN_T/VNM/tls.crt" -H "Authorization: Bearer ${OTOKEN[VNM]}" \
+		-H 'Content-Type: application/json' --data-binary '{"to":"FRA"}' \
+		-o "$HN_T/twice.$k" -w '%{http_code}\n' "${URLS[VNM]}/v1/evidence/$TWICE/transfer" >"$HN_T/twice.st$k" &
+	ASKS+=($!)
+done
+wait "${ASKS[@]}"
+python3 - "$HN_T/twice" <<'PY' || fail "two asks at once: $(cat "$HN_T"/twice.*)"
+import json, sys
+st = [open(sys.argv[1] + ".st%d" % k).read().strip() for k in (1, 2)]
+b = [json.load(open(sys.argv[1] + ".%d" % k)) for k in (1, 2)]
+assert all(s in ("200", "202") for s in st), st
+assert b[0]["transfer"] == b[1]["transfer"], b
+PY
+wait_state VNM "$TWICE" acknowledged
+fed_api VNM GET "/v1/evidence?request=$REQW"
+python3 - "$BODY" "$TWICE" <<'PY' || fail "VNM custody of twice.bin: $BODY"
+import json, sys
+it = [i for i in json.loads(sys.argv[1])["items"] if i["item"] == int(sys.argv[2])][0]
+acts = [c["action"] for c in it["custody"]]
+assert acts.count("transfer_out") == 1 and acts.count("acknowledged") == 1, acts
+PY
+fed_api FRA GET "/v1/evidence?request=$REQW"
+[ "$(grep -o '"twice.bin"' <<<"$BODY" | wc -l)" = 1 ] || fail "FRA holds twice.bin not once: $BODY"
+ok "two asks at once for one item: one transfer, one transfer_out, one acknowledgement, one item on FRA"
+
 # --- interrupted (sender stops), then resumed -----------------------------
 fed_stop VNM
 HN_TEST_XFER_STOP_AFTER=3 HN_TEST_XFER_DUMP="$HN_T/dump" fed_start VNM
@@ -196,6 +226,18 @@ fed_api VNM POST "/v1/evidence/$KIL/transfer" '{"to":"FRA"}'
 expect 202 "transfer killed.img"
 wait_sent VNM "$KIL" 1048576
 KXID=$XID
+# asked again while a delivery thread holds it: that thread's claim keeps
+# it the only sender (answered "sending", no second start)
+fed_api VNM POST "/v1/evidence/$KIL/transfer" '{"to":"FRA"}'
+expect 202 "killed.img asked again while being sent"
+python3 - "$BODY" "$KXID" <<'PY' || fail "asked again while being sent: $BODY"
+import json, sys
+b = json.loads(sys.argv[1])
+assert b["transfer"] == sys.argv[2] and b["state"] == "sending", b
+assert "ledger_index" not in b, b  # not started again
+PY
+[ "$(grep -c "event=evidence.transfer_started transfer=$KXID " "$HN_T/VNM/serve.log")" = 1 ] \
+	|| fail "a second start of $KXID: $(grep "transfer_started transfer=$KXID" "$HN_T/VNM/serve.log")"
 fed_kill FRA
 touch "$HN_T/release"
 wait_log VNM "event=evidence.transfer_retry transfer=$KXID "
@@ -204,9 +246,16 @@ wait_state VNM "$KIL" acknowledged 90
 item_on FRA killed.img
 download FRA "$ITEM" "$HN_T/got"
 cmp "$HN_T/got" "$S/killed.img" || fail "content after the receiver's crash"
+fed_api VNM GET "/v1/evidence?request=$REQW"
+python3 - "$BODY" "$KIL" <<'PY' || fail "VNM custody of killed.img: $BODY"
+import json, sys
+it = [i for i in json.loads(sys.argv[1])["items"] if i["item"] == int(sys.argv[2])][0]
+acts = [c["action"] for c in it["custody"]]
+assert acts.count("transfer_out") == 1 and acts.count("acknowledged") == 1, acts
+PY
 grep -q "event=evidence.incoming_resume sender=VNM transfer=$KXID offset=1048576 " "$HN_T/FRA/serve.log" \
 	|| fail "FRA was not asked to resume $KXID at 1048576: $(grep incoming_resume "$HN_T/FRA/serve.log")"
-ok "the recipient was killed mid-transfer; the sender resumed from what it held"
+ok "the recipient was killed mid-transfer; the sender resumed from what it held; asked again meanwhile, no second sender, one acknowledgement"
 fed_stop VNM
 fed_start VNM
 

@@ -15,6 +15,7 @@
 #include "store/db.h"
 #include "store/evidence.h"
 #include "store/evxfer.h"
+#include "store/fed.h"
 #include "util/buf.h"
 #include "util/err.h"
 
@@ -89,7 +90,9 @@ test_out(void **state)
 {
 	struct fx *f = *state;
 	struct hn_xfer_out t, g, *v = NULL;
+	struct hn_outbox_due due[8];
 	size_t n = 0;
+	int a;
 
 	memset(&t, 0, sizeof(t));
 	t.item_id = f->item;
@@ -111,22 +114,55 @@ test_out(void **state)
 	assert_int_equal(hn_xfer_out_latest(f->db, f->item, "FRA", &g), 0);
 	assert_int_equal(hn_xfer_out_latest(f->db, f->item, "DEU", &g),
 	    HN_ENOTFOUND);
-	/* pending: sending and interrupted, not acknowledged or failed */
-	assert_int_equal(hn_xfer_out_pending(f->db, &v, &n), 0);
+	/* a work item of the delivery engine: due while sending */
+	assert_int_equal(hn_fedstore_outbox_due_ids(f->db, 1, due, 8, &n), 0);
 	assert_int_equal(n, 1);
-	free(v);
+	assert_int_equal(due[0].kind, HN_WORK_EVIDENCE);
+	assert_string_equal(due[0].msg_id, X1);
+	assert_string_equal(due[0].recipient, "FRA");
+	/* a failed attempt: due again at its next_ms */
+	assert_int_equal(hn_xfer_out_due(f->db, X1, 1, &a), 0);
+	assert_int_equal(a, 0);
+	assert_int_equal(hn_xfer_out_schedule(f->db, X1, 2, 5000), 0);
+	assert_int_equal(hn_fedstore_outbox_due_ids(f->db, 4999, due, 8, &n),
+	    0);
+	assert_int_equal(n, 0);
+	/* a stale scan: claimed before its next_ms, it is not due */
+	assert_int_equal(hn_xfer_out_due(f->db, X1, 4999, &a), HN_ENOTFOUND);
+	assert_int_equal(hn_xfer_out_due(f->db, X1, 5000, &a), 0);
+	assert_int_equal(a, 2);
+	assert_int_equal(hn_fedstore_outbox_next(f->db), 5000);
+	assert_int_equal(hn_fedstore_outbox_due_ids(f->db, 5000, due, 8, &n),
+	    0);
+	assert_int_equal(n, 1);
+	assert_int_equal(hn_xfer_out_schedule(f->db, X2, 1, 1), HN_ENOTFOUND);
+	/* interrupted: not due until the engine's start resumes it */
 	assert_int_equal(hn_xfer_out_update(f->db, X1, "interrupted", 1000,
 	    "connection refused", -1, NULL, 0), 0);
-	assert_int_equal(hn_xfer_out_pending(f->db, &v, &n), 0);
+	assert_int_equal(hn_fedstore_outbox_due_ids(f->db, 1000000, due, 8,
+	    &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(hn_xfer_out_resume(f->db, NULL), 0);
+	assert_int_equal(hn_xfer_out_get(f->db, X1, &g), 0);
+	assert_string_equal(g.state, "sending");
+	assert_string_equal(g.error, "");
+	assert_int_equal(g.sent, 1000);
+	assert_int_equal(hn_xfer_out_due(f->db, X1, 1, &a), 0);
+	assert_int_equal(a, 0);
+	assert_int_equal(hn_xfer_out_resume(f->db, X1), 0);
+	assert_int_equal(hn_xfer_out_resume(f->db, X2), HN_ENOTFOUND);
+	assert_int_equal(hn_fedstore_outbox_due_ids(f->db, 1, due, 8, &n), 0);
 	assert_int_equal(n, 1);
-	assert_string_equal(v[0].state, "interrupted");
-	assert_int_equal(v[0].sent, 1000);
-	free(v);
 	assert_int_equal(hn_xfer_out_update(f->db, X1, "acknowledged", 3000, "",
 	    42, "hanoinet-receipt-v1 FRA sig\n{}", 200), 0);
-	assert_int_equal(hn_xfer_out_pending(f->db, &v, &n), 0);
+	assert_int_equal(hn_fedstore_outbox_due_ids(f->db, 1000000, due, 8,
+	    &n), 0);
 	assert_int_equal(n, 0);
-	free(v);
+	/* settled: neither due nor resumable (a resume that lost the race
+	 * with the delivery thread that acknowledged it) */
+	assert_int_equal(hn_xfer_out_due(f->db, X1, 1000000, &a),
+	    HN_ENOTFOUND);
+	assert_int_equal(hn_xfer_out_resume(f->db, X1), HN_ENOTFOUND);
 	assert_int_equal(hn_xfer_out_get(f->db, X1, &g), 0);
 	assert_string_equal(g.state, "acknowledged");
 	assert_int_equal(g.their_index, 42);

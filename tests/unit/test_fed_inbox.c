@@ -186,7 +186,8 @@ setup(void **state)
 {
 	struct hn_fed_config cfg;
 	struct hn_fed_env env = { &T, t_write, t_reader, t_release, t_append,
-		t_checkpoint, t_gate, NULL, NULL, NULL, t_checkpoint_pending, NULL };
+		t_checkpoint, t_gate, NULL, NULL, NULL, t_checkpoint_pending, NULL, NULL,
+		NULL };
 	struct hn_buf b = HN_BUF_INIT(HN_DIR_MAX);
 	struct hn_error err;
 	int64_t now = (int64_t)time(NULL);
