@@ -48,7 +48,8 @@ rmrf(const char *path)
 {
 	char cmd[4200];
 
-	if ((size_t)snprintf(cmd, sizeof(cmd), "rm -rf '%s'", path) >= sizeof(cmd))
+	if ((size_t)snprintf(cmd, sizeof(cmd), "rm -rf '%s'", path) >=
+	    sizeof(cmd))
 		return -1;
 	return system(cmd);
 }
@@ -168,13 +169,15 @@ int
 main(void)
 {
 	const char *base = getenv("HN_BENCH_DIR");
-	const char *mbs = getenv("HN_BENCH_MB"), *reps_s = getenv("HN_BENCH_REPS");
+	const char *mbs = getenv("HN_BENCH_MB"),
+		   *reps_s = getenv("HN_BENCH_REPS");
 	char dir[1024], shm[1024], src[1100], cmd[4096], dd[1100];
 	uint8_t pk[32], sk[64];
 	struct hn_seal_keys k;
 	struct rusage ru;
 	double t_in = -1, t_ssl = -1, t_dd = -1, t_sum = -1, t_shm = -1, mb;
-	double r_in, r_ssl, r_dd, r_sum, r_shm, slower, cpu_ssl = 0, cpu_shm = 0;
+	double r_in, r_ssl, r_dd, r_sum, r_shm, slower, cpu_ssl = 0,
+							cpu_shm = 0;
 	long reps = reps_s ? strtol(reps_s, NULL, 10) : 3;
 	uint64_t bytes;
 	int i, rc = 1;
@@ -187,7 +190,8 @@ main(void)
 	}
 	mb = mbs ? strtod(mbs, NULL) : 2048;
 	if (mb < 1 || reps < 1 || reps > 10) {
-		fprintf(stderr, "bench_evidence: bad HN_BENCH_MB/HN_BENCH_REPS\n");
+		fprintf(stderr,
+		    "bench_evidence: bad HN_BENCH_MB/HN_BENCH_REPS\n");
 		return 2;
 	}
 	bytes = (uint64_t)mb << 20;
@@ -204,8 +208,8 @@ main(void)
 	}
 	snprintf(src, sizeof(src), "%s/source.bin", dir);
 	snprintf(dd, sizeof(dd), "%s/blobs-dd.bin", dir);
-	fprintf(stderr, "bench_evidence: %.0f MiB in %s, best of %ld\n", mb, dir,
-	    reps);
+	fprintf(stderr, "bench_evidence: %.0f MiB in %s, best of %ld\n", mb,
+	    dir, reps);
 	if (make_source(src, bytes) != 0 || warm(src) != 0) {
 		fprintf(stderr, "bench_evidence: cannot write %s\n", src);
 		goto out;
@@ -214,8 +218,8 @@ main(void)
 		double c0;
 
 		/* the CPU pair first, back to back, while no writeback runs */
-		snprintf(cmd, sizeof(cmd), "openssl dgst -sha256 '%s' >/dev/null",
-		    src);
+		snprintf(cmd, sizeof(cmd),
+		    "openssl dgst -sha256 '%s' >/dev/null", src);
 		c0 = cpu_of(RUSAGE_CHILDREN);
 		t_ssl = best(t_ssl, run(cmd));
 		cpu_ssl = cpu_of(RUSAGE_CHILDREN) - c0;
@@ -223,8 +227,10 @@ main(void)
 		t_shm = best(t_shm, ingest(src, shm, &k));
 		cpu_shm = cpu_of(RUSAGE_SELF) - c0;
 		t_in = best(t_in, ingest(src, dir, &k));
-		snprintf(cmd, sizeof(cmd), "dd if='%s' of='%s' bs=1M conv=fsync "
-		    "status=none && rm -f '%s'", src, dd, dd);
+		snprintf(cmd, sizeof(cmd),
+		    "dd if='%s' of='%s' bs=1M conv=fsync "
+		    "status=none && rm -f '%s'",
+		    src, dd, dd);
 		t_dd = best(t_dd, run(cmd));
 		snprintf(cmd, sizeof(cmd), "sha256sum '%s' >/dev/null", src);
 		t_sum = best(t_sum, run(cmd));
@@ -244,9 +250,11 @@ main(void)
 	printf("sha256sum         %8.1f MiB/s\n", r_sum);
 	printf("ingest (/dev/shm) %8.1f MiB/s\n", r_shm);
 	printf("cpu seconds: ingest (/dev/shm) %.2f, openssl dgst %.2f (last "
-	    "run)\n", cpu_shm, cpu_ssl);
+	       "run)\n",
+	    cpu_shm, cpu_ssl);
 	printf("BENCH evidence ratio=%.2f cpu_ratio=%.2f vs_sha256sum=%.2f "
-	    "rss_mb=%.1f\n", r_in / slower, r_shm / r_ssl, r_in / r_sum,
+	       "rss_mb=%.1f\n",
+	    r_in / slower, r_shm / r_ssl, r_in / r_sum,
 	    (double)ru.ru_maxrss / 1024.0);
 	rc = 0;
 out:

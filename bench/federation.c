@@ -87,7 +87,7 @@ static struct {
 	double sent[MAXMSG], committed[MAXMSG], arrived[MAXMSG];
 	int nids;
 	long calls, unique;
-	char early[MAXMSG][33];   /* seen before submit() recorded them */
+	char early[MAXMSG][33]; /* seen before submit() recorded them */
 	double early_t[MAXMSG];
 	int nearly;
 } T;
@@ -176,12 +176,14 @@ write_register(const char *path)
 	char *s;
 	size_t i;
 
-	if (a == NULL || (reg = hn_json_parse((const char *)a->data, a->len,
-	    a->len, HN_JSON_MAX_DEPTH, NULL)) == NULL)
+	if (a == NULL ||
+	    (reg = hn_json_parse((const char *)a->data, a->len, a->len,
+		 HN_JSON_MAX_DEPTH, NULL)) == NULL)
 		die("register");
 	json_array_foreach(json_object_get(reg, "parties"), i, p)
-		json_object_set_new(p, "events", json_pack("[{s:s, s:s}]",
-		    "type", "ratification", "date", "2025-11-03"));
+	    json_object_set_new(p, "events",
+		json_pack("[{s:s, s:s}]", "type", "ratification", "date",
+		    "2025-11-03"));
 	s = json_dumps(reg, JSON_COMPACT);
 	if (s == NULL || hn_file_write_atomic(path, s, strlen(s), 0644) != 0)
 		die("write register");
@@ -225,11 +227,12 @@ setup(struct bnode *b, const char *base, const char *regpath,
 	b->port = free_port();
 	snprintf(b->url, sizeof(b->url), "https://127.0.0.1:%u", b->port);
 	snprintf(b->conf, sizeof(b->conf), "%s/hanoinet.conf", b->dir);
-	snprintf(line, sizeof(line), "listen = 127.0.0.1:%u\nregister = %s\n"
+	snprintf(line, sizeof(line),
+	    "listen = 127.0.0.1:%u\nregister = %s\n"
 	    "registry_key = %s\nwitness_interval_s = 0\nretry_base_ms = 50\n"
 	    "retry_max_ms = 1000\nlog_level = error\nreaders = 8\n"
-	    "delivery_workers = %d\n", b->port, regpath, regvkey,
-	    env_int("BENCH_WORKERS", 4));
+	    "delivery_workers = %d\n",
+	    b->port, regpath, regvkey, env_int("BENCH_WORKERS", 4));
 	if ((f = fopen(b->conf, "a")) == NULL || fputs(line, f) < 0 ||
 	    fclose(f) != 0)
 		die("conf");
@@ -248,10 +251,12 @@ setup(struct bnode *b, const char *base, const char *regpath,
 		die("signing key");
 	hn_wipe(sk, sizeof(sk));
 	hn_hex_encode(hex, b->fp, 32);
-	json_array_append_new(parties, json_pack("{s:s, s:s, s:s, s:s, s:{}, "
-	    "s:{}, s:[s]}", "code", b->code, "node_url", b->url, "tls_sha256",
-	    hex, "signing_key", vkey, "contact_24_7", "central_authority",
-	    "languages", "en"));
+	json_array_append_new(parties,
+	    json_pack("{s:s, s:s, s:s, s:s, s:{}, "
+		      "s:{}, s:[s]}",
+		"code", b->code, "node_url", b->url, "tls_sha256", hex,
+		"signing_key", vkey, "contact_24_7", "central_authority",
+		"languages", "en"));
 }
 
 static void
@@ -289,8 +294,11 @@ static char officer_token[256];
 static struct hn_client *
 api_new(struct bnode *b, const char *token)
 {
-	struct hn_client_opts o = { .url = b->url, .trust = HN_TRUST_PINS,
-	    .pins = &b->fp, .npins = 1, .token = token };
+	struct hn_client_opts o = { .url = b->url,
+		.trust = HN_TRUST_PINS,
+		.pins = &b->fp,
+		.npins = 1,
+		.token = token };
 	struct hn_client *c = NULL;
 	struct hn_error e;
 
@@ -313,14 +321,14 @@ api_call(struct hn_client *c, const char *method, const char *path,
 		die("memory");
 	json_decref(body);
 	if (hn_client_request(c, method, path, "application/json", s,
-	    s != NULL ? strlen(s) : 0, 30000, &st, &b, &e) != 0) {
+		s != NULL ? strlen(s) : 0, 30000, &st, &b, &e) != 0) {
 		fprintf(stderr, "%s %s: %s\n", method, path, e.message);
 		die("API call");
 	}
 	free(s);
 	if (out != NULL)
-		*out = hn_json_parse(b.data ? b.data : "", b.len, b.max, 16,
-		    NULL);
+		*out =
+		    hn_json_parse(b.data ? b.data : "", b.len, b.max, 16, NULL);
 	hn_buf_release(&b);
 	return st;
 }
@@ -333,22 +341,27 @@ officer_login(struct bnode *a)
 	char pw[128];
 	json_t *o = NULL;
 
-	if (api_call(c, "POST", "/v1/session", json_pack("{s:s, s:s}", "name",
-	    "admin", "password", a->admin_pw), &o) != 201 ||
+	if (api_call(c, "POST", "/v1/session",
+		json_pack("{s:s, s:s}", "name", "admin", "password",
+		    a->admin_pw),
+		&o) != 201 ||
 	    hn_json_str(o, "token") == NULL ||
 	    hn_client_set_token(c, hn_json_str(o, "token")) != 0)
 		die("admin login");
 	json_decref(o);
-	if (api_call(c, "POST", "/v1/accounts", json_pack("{s:s, s:s}", "name",
-	    "bench", "role", "duty_officer"), &o) != 201 ||
+	if (api_call(c, "POST", "/v1/accounts",
+		json_pack("{s:s, s:s}", "name", "bench", "role",
+		    "duty_officer"),
+		&o) != 201 ||
 	    hn_json_str(o, "password") == NULL)
 		die("officer account");
 	snprintf(pw, sizeof(pw), "%s", hn_json_str(o, "password"));
 	json_decref(o);
 	hn_client_free(c);
 	c = api_new(a, NULL);
-	if (api_call(c, "POST", "/v1/session", json_pack("{s:s, s:s}", "name",
-	    "bench", "password", pw), &o) != 201 ||
+	if (api_call(c, "POST", "/v1/session",
+		json_pack("{s:s, s:s}", "name", "bench", "password", pw),
+		&o) != 201 ||
 	    hn_json_str(o, "token") == NULL)
 		die("officer login");
 	snprintf(officer_token, sizeof(officer_token), "%s",
@@ -362,12 +375,12 @@ static json_t *
 request(void)
 {
 	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:[{s:s, s:s}], "
-	    "s:s, s:s, s:b}", "kind", "preservation", "from", "VNM", "to",
-	    "FRA", "requesting_authority", "Cyber unit", "offence", "Fraud",
-	    "proceedings", "Case 1", "facts", "Phishing", "data",
-	    "description", "Logs", "relation_to_offence", "Hosting",
-	    "custodian", "Host Ltd", "necessity", "Deleted in 30 days",
-	    "mla_to_follow", 1);
+			 "s:s, s:s, s:b}",
+	    "kind", "preservation", "from", "VNM", "to", "FRA",
+	    "requesting_authority", "Cyber unit", "offence", "Fraud",
+	    "proceedings", "Case 1", "facts", "Phishing", "data", "description",
+	    "Logs", "relation_to_offence", "Hosting", "custodian", "Host Ltd",
+	    "necessity", "Deleted in 30 days", "mla_to_follow", 1);
 }
 
 /* A draft request on VNM (POST /v1/requests): its id. */
@@ -406,8 +419,8 @@ submit(struct hn_client *c, const char id[33])
 	pthread_mutex_unlock(&T.mu);
 	snprintf(path, sizeof(path), "/v1/requests/%s/transitions", id);
 	t0 = now_s();
-	st = api_call(c, "POST", path, json_pack("{s:s}", "to", "queued"),
-	    NULL);
+	st =
+	    api_call(c, "POST", path, json_pack("{s:s}", "to", "queued"), NULL);
 	t1 = now_s();
 	if (st != 200) {
 		fprintf(stderr, "%s: %ld\n", path, st);
@@ -517,13 +530,14 @@ raw_open(const char *dir)
 
 	snprintf(path, sizeof(path), "%s/raw.db", dir);
 	if (sqlite3_open(path, &raw_db) != SQLITE_OK ||
-	    sqlite3_exec(raw_db, "PRAGMA page_size=4096; "
-	    "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-	    "PRAGMA wal_autocheckpoint=0; "
-	    "CREATE TABLE t(id INTEGER PRIMARY KEY, body TEXT)", NULL, NULL,
-	    NULL) != SQLITE_OK ||
+	    sqlite3_exec(raw_db,
+		"PRAGMA page_size=4096; "
+		"PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+		"PRAGMA wal_autocheckpoint=0; "
+		"CREATE TABLE t(id INTEGER PRIMARY KEY, body TEXT)",
+		NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(raw_db, "INSERT INTO t(body) VALUES (?)", -1,
-	    &raw_st, NULL) != SQLITE_OK)
+		&raw_st, NULL) != SQLITE_OK)
 		die("raw sqlite");
 }
 
@@ -648,8 +662,9 @@ main(void)
 	d = json_pack("{s:i, s:i, s:o}", "serial", 1, "valid_days", 1,
 	    "parties", parties);
 	desc = json_dumps(d, JSON_COMPACT);
-	if (desc == NULL || hn_directory_sign(&sd, desc, strlen(desc),
-	    "registry.bench", rsk, (int64_t)time(NULL), &e) != 0)
+	if (desc == NULL ||
+	    hn_directory_sign(&sd, desc, strlen(desc), "registry.bench", rsk,
+		(int64_t)time(NULL), &e) != 0)
 		die("directory");
 	snprintf(path, sizeof(path), "%s/directory.signed", a.dir);
 	if (hn_file_write_atomic(path, sd.data, sd.len, 0644) != 0)
@@ -675,7 +690,7 @@ main(void)
 		hn_ed25519_keypair(tpk, tsk);
 		hn_msgid_new(tid);
 		if (hn_envelope_seal(&env, tid, "VNM", "FRA", "preservation",
-		    (int64_t)time(NULL), NULL, body, tsk, &e) != 0)
+			(int64_t)time(NULL), NULL, body, tsk, &e) != 0)
 			die("seal");
 		json_decref(body);
 		hn_wipe(tsk, sizeof(tsk));
@@ -690,9 +705,12 @@ main(void)
 	snprintf(path, sizeof(path), "%s/tls.crt", a.dir);
 	snprintf(regpath, sizeof(regpath), "%s/tls.key", a.dir);
 	{
-		struct hn_client_opts o = { .url = b.url, .trust =
-		    HN_TRUST_PINS, .pins = &b.fp, .npins = 1, .cert = path,
-		    .key = regpath };
+		struct hn_client_opts o = { .url = b.url,
+			.trust = HN_TRUST_PINS,
+			.pins = &b.fp,
+			.npins = 1,
+			.cert = path,
+			.key = regpath };
 
 		if (hn_client_new(&peer, &o, &e) != 0)
 			die("peer");
@@ -702,8 +720,8 @@ main(void)
 		hn_buf_reset(&resp);
 		t0 = now_s();
 		if (hn_client_request(peer, "POST", "/v1/inbox",
-		    "application/vnd.hanoinet.envelope", pad, env.len, 10000,
-		    &st, &resp, &e) != 0)
+			"application/vnd.hanoinet.envelope", pad, env.len,
+			10000, &st, &resp, &e) != 0)
 			die(e.message);
 		if (i >= 20)
 			plain[i - 20] = (now_s() - t0) * 1000;
@@ -789,8 +807,8 @@ main(void)
 		hn_store_release(b.n->store, db);
 	}
 	lost = T.nids - T.unique;
-	dup = (long)stored - T.unique + (T.calls - T.unique > 0 ?
-	    T.calls - T.unique : 0);
+	dup = (long)stored - T.unique +
+	    (T.calls - T.unique > 0 ? T.calls - T.unique : 0);
 	if (dup < 0)
 		dup = 0;
 
@@ -798,24 +816,28 @@ main(void)
 	floor_ms = 2 * raw + p50p + sign_ms + verify_ms;
 
 	printf("plain HTTPS POST round trip (mutual TLS, kept alive, %zu-byte "
-	    "body): p50 %.3f ms p99 %.3f ms (%d)\n", env.len, p50p,
-	    pct(plain, nplain, 0.99), nplain);
+	       "body): p50 %.3f ms p99 %.3f ms (%d)\n",
+	    env.len, p50p, pct(plain, nplain, 0.99), nplain);
 	printf("end to end, a request queued on VNM (POST .../transitions "
-	    "{to: queued}, through the gate) to stored on FRA: p50 %.3f ms "
-	    "p99 %.3f ms (%d, one at a time)\n", p50e, p99e, nseq);
+	       "{to: queued}, through the gate) to stored on FRA: p50 %.3f ms "
+	       "p99 %.3f ms (%d, one at a time)\n",
+	    p50e, p99e, nseq);
 	printf("  of which the transition's HTTPS call on VNM (the gate's "
-	    "durable transaction): p50 %.3f ms; VNM answered to FRA stored: "
-	    "p50 %.3f ms\n", pct(acommit, nseq, 0.5), pct(rest, nseq, 0.5));
+	       "durable transaction): p50 %.3f ms; VNM answered to FRA stored: "
+	       "p50 %.3f ms\n",
+	    pct(acommit, nseq, 0.5), pct(rest, nseq, 0.5));
 	printf("floor: raw durable commit p50 %.3f ms, sign %.3f ms, verify "
-	    "%.3f ms; 2 commits + round trip + sign + verify = %.3f ms, best "
-	    "ratio %.2f; the node's p50 is %.2f floors\n", raw, sign_ms,
-	    verify_ms, floor_ms, p50p / floor_ms, p50e / floor_ms);
+	       "%.3f ms; 2 commits + round trip + sign + verify = %.3f ms, best "
+	       "ratio %.2f; the node's p50 is %.2f floors\n",
+	    raw, sign_ms, verify_ms, floor_ms, p50p / floor_ms,
+	    p50e / floor_ms);
 	printf("burst of %d requests queued from 8 threads: %.0f msgs/s, "
-	    "stored %lld, "
-	    "lost %ld, duplicated %ld\n", nburst, rate, (long long)stored,
-	    lost, dup);
+	       "stored %lld, "
+	       "lost %ld, duplicated %ld\n",
+	    nburst, rate, (long long)stored, lost, dup);
 	printf("machine: %ld cpus; storage: %s (SQLite WAL, synchronous=FULL)"
-	    "\n", sysconf(_SC_NPROCESSORS_ONLN), base);
+	       "\n",
+	    sysconf(_SC_NPROCESSORS_ONLN), base);
 
 	hn_client_free(peer);
 	ckpt_stop = 1;
@@ -834,9 +856,10 @@ main(void)
 			fprintf(stderr, "could not remove %s\n", base);
 	}
 	printf("BENCH federation ratio=%.2f p50_ms=%.3f p99_ms=%.3f "
-	    "msgs_per_s=%.0f lost=%ld duplicated=%ld floor_ms=%.3f "
-	    "floor_ratio=%.2f\n", p50p / p50e, p50e, p99e, rate, lost, dup,
-	    floor_ms, floor_ms / p50e);
+	       "msgs_per_s=%.0f lost=%ld duplicated=%ld floor_ms=%.3f "
+	       "floor_ratio=%.2f\n",
+	    p50p / p50e, p50e, p99e, rate, lost, dup, floor_ms,
+	    floor_ms / p50e);
 	free(ids);
 	free(plain);
 	free(e2e);

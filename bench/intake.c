@@ -59,7 +59,7 @@ static const char doc[] =
 static char url[256], cacert[PATH_MAX], auth[160];
 static double deadline;
 static atomic_int issued;
-static double *lat;      /* seconds, one per acknowledged request */
+static double *lat; /* seconds, one per acknowledged request */
 static atomic_int nlat;
 static atomic_int failures;
 
@@ -89,7 +89,7 @@ struct conn {
 	int fd;
 	SSL *ssl;
 	double t0;
-	size_t have;      /* response bytes in buf */
+	size_t have; /* response bytes in buf */
 	char buf[RESP_MAX];
 };
 
@@ -115,7 +115,7 @@ conn_open(struct conn *cn)
 	if (connect(cn->fd, (struct sockaddr *)&a, sizeof(a)) != 0 ||
 	    (cn->ssl = SSL_new(tls)) == NULL ||
 	    X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(cn->ssl),
-	    "127.0.0.1") != 1 ||
+		"127.0.0.1") != 1 ||
 	    SSL_set_fd(cn->ssl, cn->fd) != 1 || SSL_connect(cn->ssl) != 1)
 		return -1;
 	return fcntl(cn->fd, F_SETFL, fcntl(cn->fd, F_GETFL) | O_NONBLOCK);
@@ -169,7 +169,8 @@ header(const char *head, size_t len, const char *name)
 	size_t nl = strlen(name), i;
 
 	for (i = 0; i + nl + 2 < len; i++)
-		if (head[i] == '\n' && strncasecmp(head + i + 1, name, nl) == 0 &&
+		if (head[i] == '\n' &&
+		    strncasecmp(head + i + 1, name, nl) == 0 &&
 		    head[i + 1 + nl] == ':')
 			return head + i + 2 + nl;
 	return NULL;
@@ -191,7 +192,8 @@ receive(struct conn *cn, int *status)
 		    (int)(sizeof(cn->buf) - 1 - cn->have));
 		if (n <= 0) {
 			e = SSL_get_error(cn->ssl, n);
-			if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE)
+			if (e == SSL_ERROR_WANT_READ ||
+			    e == SSL_ERROR_WANT_WRITE)
 				break;
 			return -1;
 		}
@@ -261,8 +263,8 @@ client(void *arg)
 					continue;
 				}
 			} else {
-				lat[atomic_fetch_add(&nlat, 1)] = now() -
-				    cn->t0;
+				lat[atomic_fetch_add(&nlat, 1)] =
+				    now() - cn->t0;
 			}
 			if ((r = issue(cn)) <= 0) {
 				if (r < 0)
@@ -289,11 +291,12 @@ raw_rate(const char *dir)
 
 	snprintf(path, sizeof(path), "%s/raw.db", dir);
 	if (sqlite3_open(path, &db) != SQLITE_OK ||
-	    sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-	    "CREATE TABLE t(id INTEGER PRIMARY KEY, body TEXT)", NULL, NULL,
-	    NULL) != SQLITE_OK ||
+	    sqlite3_exec(db,
+		"PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+		"CREATE TABLE t(id INTEGER PRIMARY KEY, body TEXT)",
+		NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "INSERT INTO t(body) VALUES (?)", -1, &st,
-	    NULL) != SQLITE_OK) {
+		NULL) != SQLITE_OK) {
 		sqlite3_close(db);
 		return 0;
 	}
@@ -375,7 +378,7 @@ machine_cpu(double *busy, double *total)
 		return;
 	if (fgets(line, sizeof(line), f) != NULL &&
 	    sscanf(line, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0],
-	    &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) == 8) {
+		&v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) == 8) {
 		for (i = 0; i < 8; i++)
 			*total += (double)v[i];
 		*busy = *total - (double)v[3] - (double)v[4];
@@ -458,7 +461,8 @@ store_stats(const char *pw)
 	static char resp[1 << 18];
 	char u[300], tok[128], hdr[200], *p;
 	const char *keys[] = { "\nhanoinet_store_commits_total ",
-	    "\nhanoinet_store_jobs_total ", "\nhanoinet_store_batch_max ", NULL };
+		"\nhanoinet_store_jobs_total ", "\nhanoinet_store_batch_max ",
+		NULL };
 	double v[3] = { 0, 0, 0 };
 	struct curl_slist *h = NULL;
 	FILE *f;
@@ -491,15 +495,17 @@ store_stats(const char *pw)
 		printf("group commit: no counters in /metrics\n");
 	else
 		printf("group commit: %.0f transactions, %.0f jobs, %.1f jobs "
-		    "per commit on average, %.0f at most\n", v[0], v[1],
-		    v[1] / v[0], v[2]);
+		       "per commit on average, %.0f at most\n",
+		    v[0], v[1], v[1] / v[0], v[2]);
 }
 
 int
 main(int argc, char **argv)
 {
-	char dir[] = "/tmp/hn-bench-intake-XXXXXX", bin[PATH_MAX], cmd[PATH_MAX * 2];
-	char pw[128], pw2[128], pw3[128], token[128], portfile[PATH_MAX], buf[32], *slash;
+	char dir[] = "/tmp/hn-bench-intake-XXXXXX", bin[PATH_MAX],
+	     cmd[PATH_MAX * 2];
+	char pw[128], pw2[128], pw3[128], token[128], portfile[PATH_MAX],
+	    buf[32], *slash;
 	pthread_t th[CLIENT_THREADS];
 	struct share share[CLIENT_THREADS];
 	static struct conn conns[CLIENTS];
@@ -533,12 +539,16 @@ main(int argc, char **argv)
 		fprintf(stderr, "bench_intake: init failed\n");
 		goto out;
 	}
-	snprintf(cmd, sizeof(cmd), "'%s' account add --dir '%s/node' bench "
-	    "duty_officer", bin, dir);
+	snprintf(cmd, sizeof(cmd),
+	    "'%s' account add --dir '%s/node' bench "
+	    "duty_officer",
+	    bin, dir);
 	if (run_capture(cmd, "password: ", pw2, sizeof(pw2)) != 0)
 		goto out;
-	snprintf(cmd, sizeof(cmd), "'%s' account add --dir '%s/node' audit "
-	    "auditor", bin, dir);
+	snprintf(cmd, sizeof(cmd),
+	    "'%s' account add --dir '%s/node' audit "
+	    "auditor",
+	    bin, dir);
 	if (run_capture(cmd, "password: ", pw3, sizeof(pw3)) != 0)
 		goto out;
 	snprintf(portfile, sizeof(portfile), "%s/node/port", dir);
@@ -580,7 +590,8 @@ main(int argc, char **argv)
 
 	raw = raw_rate(dir);
 	printf("raw SQLite commits (WAL, synchronous=FULL, 1 row each): "
-	    "%.0f/s\n", raw);
+	       "%.0f/s\n",
+	    raw);
 
 	/* the clients' connections, opened (TLS handshakes) before the clock */
 	if ((tls = SSL_CTX_new(TLS_client_method())) == NULL ||
@@ -590,9 +601,11 @@ main(int argc, char **argv)
 		goto stop;
 	}
 	SSL_CTX_set_verify(tls, SSL_VERIFY_PEER, NULL);
-	n = snprintf(request, sizeof(request), "POST /v1/requests HTTP/1.1\r\n"
+	n = snprintf(request, sizeof(request),
+	    "POST /v1/requests HTTP/1.1\r\n"
 	    "Host: 127.0.0.1:%d\r\n%s\r\nContent-Type: application/json\r\n"
-	    "Content-Length: %zu\r\n\r\n%s", port, auth, strlen(doc), doc);
+	    "Content-Length: %zu\r\n\r\n%s",
+	    port, auth, strlen(doc), doc);
 	if (n < 0 || (size_t)n >= sizeof(request))
 		goto stop;
 	request_len = (size_t)n;
@@ -604,8 +617,10 @@ main(int argc, char **argv)
 			conn_close(&conns[i]);
 	}
 	if (opened < CLIENTS) {
-		fprintf(stderr, "bench_intake: %d of %d TLS connections "
-		    "opened\n", opened, CLIENTS);
+		fprintf(stderr,
+		    "bench_intake: %d of %d TLS connections "
+		    "opened\n",
+		    opened, CLIENTS);
 		atomic_fetch_add(&failures, CLIENTS - opened);
 	}
 
@@ -616,7 +631,8 @@ main(int argc, char **argv)
 	deadline = t0 + seconds;
 	for (i = 0; i < CLIENT_THREADS; i++) {
 		share[i].c = conns + i * (CLIENTS / CLIENT_THREADS);
-		share[i].n = i + 1 < CLIENT_THREADS ? CLIENTS / CLIENT_THREADS :
+		share[i].n = i + 1 < CLIENT_THREADS ?
+		    CLIENTS / CLIENT_THREADS :
 		    CLIENTS - i * (CLIENTS / CLIENT_THREADS);
 		pthread_create(&th[i], NULL, client, &share[i]);
 	}
@@ -636,17 +652,21 @@ main(int argc, char **argv)
 	rss2 = (double)rss_kb(pid) / 1024.0;
 	rss = rss1 > rss2 ? rss1 : rss2;
 	printf("intake: %d acknowledged POST /v1/requests in %.2f s with %d "
-	    "keep-alive TLS clients: %.0f/s (failures %d)\n", (int)nlat, el,
-	    CLIENTS, rate, atomic_load(&failures));
+	       "keep-alive TLS clients: %.0f/s (failures %d)\n",
+	    (int)nlat, el, CLIENTS, rate, atomic_load(&failures));
 	printf("latency: p50 %.1f ms, p99 %.1f ms; %d kept-alive TLS "
-	    "connections\n", p50, p99, opened);
+	       "connections\n",
+	    p50, p99, opened);
 	printf("server RSS idle: %.1f MB before, %.1f MB after the load\n",
 	    rss1, rss2);
 	if (nlat > 0)
 		printf("CPU per request: server %.0f us, client %.0f us; machine "
-		    "busy %.0f%% during the load (%ld CPUs)\n", scpu * 1e6 / nlat,
-		    ccpu * 1e6 / nlat, mtotal2 > mtotal ? 100.0 * (mbusy2 -
-		    mbusy) / (mtotal2 - mtotal) : 0, sysconf(_SC_NPROCESSORS_ONLN));
+		       "busy %.0f%% during the load (%ld CPUs)\n",
+		    scpu * 1e6 / nlat, ccpu * 1e6 / nlat,
+		    mtotal2 > mtotal ?
+			100.0 * (mbusy2 - mbusy) / (mtotal2 - mtotal) :
+			0,
+		    sysconf(_SC_NPROCESSORS_ONLN));
 	store_stats(pw3);
 	printf("BENCH intake ratio=%.2f p99_ms=%.1f rss_idle_mb=%.1f\n",
 	    raw > 0 ? rate / raw : 0, p99, rss);

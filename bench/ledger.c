@@ -2,8 +2,9 @@
  * bench_ledger: durable appends of 256-byte leaves to the ledger (SQLite,
  * WAL, synchronous=FULL; one commit per 10,000 entries, and at least every
  * 100 ms; 250 entries per hn_ledger_append_many call), at 1M and at 10M
- * leaves, and the time of an inclusion proof at 10M; against the baseline of the same run: the raw SHA-256 leaf-hash
- * rate (OpenSSL EVP, context reused) of the same leaves.
+ * leaves, and the time of an inclusion proof at 10M; against the baseline of
+ * the same run: the raw SHA-256 leaf-hash rate (OpenSSL EVP, context reused) of
+ * the same leaves.
  *
  *   bench_ledger [LEAVES]    (default 10000000; the DB lives in a temporary
  *                             directory under $TMPDIR or /tmp, removed after)
@@ -96,8 +97,8 @@ main(int argc, char **argv)
 		t1 = now_ns();
 		raw_rate = (double)nb / ((double)(t1 - t0) / 1e9);
 		printf("baseline: %" PRIu64 " raw SHA-256 leaf hashes of %d "
-		    "bytes: %.0f/s (%.1f MB/s)\n", nb, LEAF, raw_rate,
-		    raw_rate * (LEAF + 1) / 1e6);
+		       "bytes: %.0f/s (%.1f MB/s)\n",
+		    nb, LEAF, raw_rate, raw_rate * (LEAF + 1) / 1e6);
 	}
 
 	if (mkdtemp(dir) == NULL) {
@@ -130,7 +131,8 @@ main(int argc, char **argv)
 		m = total - i < CHUNK ? total - i : CHUNK;
 		for (c = 0; c < m; c++)
 			leaf_of(i + c, chunk[c]);
-		if (hn_ledger_append_many(l, ents, lens, (size_t)m, &idx) != 0 ||
+		if (hn_ledger_append_many(l, ents, lens, (size_t)m, &idx) !=
+			0 ||
 		    idx != i)
 			goto dberr;
 		if ((i + m) % BATCH == 0 || now_ns() - tb >= BATCH_NS ||
@@ -148,8 +150,8 @@ main(int argc, char **argv)
 	rate_1m = (double)n1m / ((double)(t1m - t0) / 1e9);
 	rate_all = (double)total / ((double)(t1 - t0) / 1e9);
 	printf("appends: %" PRIu64 " durable appends in %" PRIu64 " commits; "
-	    "first %" PRIu64 ": %.0f/s; all %" PRIu64 ": %.0f/s\n", total,
-	    commits, n1m, rate_1m, total, rate_all);
+	       "first %" PRIu64 ": %.0f/s; all %" PRIu64 ": %.0f/s\n",
+	    total, commits, n1m, rate_1m, total, rate_all);
 
 	/* Inclusion proofs at the full size, random indices, checked. */
 	if (hn_ledger_root(l, total, root) != 0)
@@ -157,8 +159,8 @@ main(int argc, char **argv)
 	srand(42);
 	tproof = 0;
 	for (i = 0; i < PROOFS; i++) {
-		uint64_t k = (((uint64_t)rand() << 31) ^ (uint64_t)rand()) %
-		    total;
+		uint64_t k =
+		    (((uint64_t)rand() << 31) ^ (uint64_t)rand()) % total;
 		int64_t a = now_ns();
 		if (hn_ledger_inclusion(l, k, total, proof, &np) != 0)
 			goto dberr;
@@ -166,7 +168,7 @@ main(int argc, char **argv)
 		leaf_of(k, leaf);
 		hn_merkle_leaf_hash(&sha, leaf, LEAF, h);
 		if (hn_merkle_verify_inclusion(&sha, k, total, h,
-		    (const uint8_t (*)[32])proof, np, root, 32) != 0) {
+			(const uint8_t(*)[32])proof, np, root, 32) != 0) {
 			fprintf(stderr, "proof %" PRIu64 " does not verify\n",
 			    k);
 			goto out;
@@ -174,7 +176,8 @@ main(int argc, char **argv)
 	}
 	proof_us = (double)tproof / PROOFS / 1e3;
 	printf("proofs: %d inclusion proofs at %" PRIu64 " leaves: %.1f us "
-	    "each (verified)\n", PROOFS, total, proof_us);
+	       "each (verified)\n",
+	    PROOFS, total, proof_us);
 	printf("BENCH ledger ratio=%.3f appends_per_s=%.0f proof_us_10m=%.1f\n",
 	    rate_all / raw_rate, rate_all, proof_us);
 	rc = sink == 0xffffffffffffffffULL; /* keep the baseline live */

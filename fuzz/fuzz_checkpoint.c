@@ -31,7 +31,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (hn_crypto_init() != 0 ||
 		    hn_note_verifier_parse(&v, vkey, strlen(vkey), NULL) != 0 ||
 		    hn_note_signer_generate(&w, "witness", HN_NOTE_COSIG_V1,
-		    NULL) != 0)
+			NULL) != 0)
 			abort();
 		init = 1;
 	}
@@ -41,18 +41,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	}
 	if (hn_checkpoint_open(&c, (const char *)data, size, &v, 1, NULL,
-	    NULL) == 0)
+		NULL) == 0)
 		hn_buf_reset(&b);
 	hn_buf_reset(&b);
 	memset(&st, 0, sizeof(st));
 	memset(proof, 0, sizeof(proof));
 	st.size = size > 0 ? data[0] : 0;
 	if (hn_witness_cosign((const char *)data, size, &v, NULL, &st,
-	    (const uint8_t (*)[32])proof, size % 5, &w, 1700000000, &b,
-	    NULL) == 0)
+		(const uint8_t(*)[32])proof, size % 5, &w, 1700000000, &b,
+		NULL) == 0)
 		hn_buf_reset(&b);
-	if (size >= 72 && hn_cosig_verify((const char *)data + 72, size - 72,
-	    data, 72, w.pk, NULL) == 0)
+	if (size >= 72 &&
+	    hn_cosig_verify((const char *)data + 72, size - 72, data, 72, w.pk,
+		NULL) == 0)
 		abort(); /* the key is random: nothing may verify under it */
 	hn_buf_release(&b);
 	return 0;

@@ -39,8 +39,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		hn_directory_free(d);
 		d = NULL;
 	}
-	if (hn_signed_make(&b, HN_SIGNED_DIRECTORY, "registry.fuzz", data,
-	    size, sk) == 0 &&
+	if (hn_signed_make(&b, HN_SIGNED_DIRECTORY, "registry.fuzz", data, size,
+		sk) == 0 &&
 	    hn_directory_open(&d, b.data, b.len, vkey, 0, NULL) == 0) {
 		(void)hn_directory_find(d, "FRA");
 		hn_directory_free(d);

@@ -35,11 +35,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (hn_receipt_open(&r, (const char *)data, size, NULL, pk, NULL) == 0)
 		hn_receipt_free(r);
 	if (hn_signed_make(&b, HN_SIGNED_ENVELOPE, "VNM", data, size, sk) ==
-	    0 && hn_envelope_open_pk(&e, b.data, b.len, pk, NULL) == 0)
+		0 &&
+	    hn_envelope_open_pk(&e, b.data, b.len, pk, NULL) == 0)
 		hn_envelope_free(e);
 	hn_buf_reset(&b);
-	if (hn_signed_make(&b, HN_SIGNED_RECEIPT, "FRA", data, size, sk) ==
-	    0 && hn_receipt_open(&r, b.data, b.len, NULL, pk, NULL) == 0)
+	if (hn_signed_make(&b, HN_SIGNED_RECEIPT, "FRA", data, size, sk) == 0 &&
+	    hn_receipt_open(&r, b.data, b.len, NULL, pk, NULL) == 0)
 		hn_receipt_free(r);
 	hn_buf_release(&b);
 	return 0;

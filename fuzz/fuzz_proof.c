@@ -46,10 +46,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			hn_merkle_leaf_hash(&h, &x, 1, leaves[i]);
 		}
 		for (i = 0; i <= LEAVES; i++)
-			hn_merkle_root_of(&h, (const uint8_t (*)[32])leaves, i,
+			hn_merkle_root_of(&h, (const uint8_t(*)[32])leaves, i,
 			    roots[i]);
-		if (hn_merkle_mem_build(&t, &h, (const uint8_t (*)[32])leaves,
-		    LEAVES) != 0)
+		if (hn_merkle_mem_build(&t, &h, (const uint8_t(*)[32])leaves,
+			LEAVES) != 0)
 			abort();
 		init = 1;
 	}
@@ -74,11 +74,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const uint8_t *leaf = a < LEAVES ? leaves[a] : leaves[0];
 		const uint8_t *root = b <= LEAVES ? roots[b] : roots[0];
 		if (hn_merkle_verify_inclusion(&h, a, b, leaf,
-		    (const uint8_t (*)[32])proof, n, root, 32) == 0) {
+			(const uint8_t(*)[32])proof, n, root, 32) == 0) {
 			if (a >= b || b > LEAVES)
 				abort();
 			if (hn_merkle_inclusion_proof(hn_merkle_mem_get, &t, &h,
-			    a, b, gen, HN_MERKLE_PROOF_MAX, &ng) != 0 ||
+				a, b, gen, HN_MERKLE_PROOF_MAX, &ng) != 0 ||
 			    ng != n || memcmp(gen, proof, n * 32) != 0)
 				abort();
 		}
@@ -87,14 +87,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const uint8_t *r1 = a <= LEAVES ? roots[a] : roots[0];
 		const uint8_t *r2 = b <= LEAVES ? roots[b] : roots[0];
 		if (hn_merkle_verify_consistency(&h, a, b, r1, 32, r2, 32,
-		    (const uint8_t (*)[32])proof, n) == 0) {
+			(const uint8_t(*)[32])proof, n) == 0) {
 			/* equal sizes: equal roots and no proof, any size */
-			if (a == b && a != 0 && n == 0 && memcmp(r1, r2, 32) == 0)
+			if (a == b && a != 0 && n == 0 &&
+			    memcmp(r1, r2, 32) == 0)
 				return 0;
 			if (a == 0 || a > b || b > LEAVES)
 				abort();
 			if (hn_merkle_consistency_proof(hn_merkle_mem_get, &t,
-			    &h, a, b, gen, HN_MERKLE_PROOF_MAX, &ng) != 0 ||
+				&h, a, b, gen, HN_MERKLE_PROOF_MAX, &ng) != 0 ||
 			    ng != n || memcmp(gen, proof, n * 32) != 0)
 				abort();
 		}

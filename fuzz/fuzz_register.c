@@ -44,14 +44,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			__builtin_trap(); /* the party is in the register */
 		ctx.kind = hn_kind_find("preservation");
 		ctx.basis = reg->instrument == HN_INSTR_BUDAPEST ?
-		    HN_BASIS_BUDAPEST : HN_BASIS_UNCCC;
+		    HN_BASIS_BUDAPEST :
+		    HN_BASIS_UNCCC;
 		ctx.convention_offence = (i & 1) != 0;
 		(void)hn_grounds_allowed(&ctx, allowed, HN_GROUNDS_MAX);
 		/* the reservation ground is open exactly when the register
 		 * records the reservation and the offence is outside */
 		if ((hn_grounds_check(&ctx, dual, 1, NULL) == 0) !=
 		    (ctx.requested.dual_criminality_preservation &&
-		    !ctx.convention_offence))
+			!ctx.convention_offence))
 			__builtin_trap();
 	}
 	hn_register_free(reg);

@@ -42,8 +42,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (s = 0; s < HN_ST_COUNT_; s++) {
 		in.state = (enum hn_state)s;
 		in.side = (enum hn_side)(s & 1);
-		(void)hn_proto_actions(hn_protocol_for(in.kind), in.side, in.state,
-		    HN_PR_OFFICERS, tr, 32);
+		(void)hn_proto_actions(hn_protocol_for(in.kind), in.side,
+		    in.state, HN_PR_OFFICERS, tr, 32);
 		(void)hn_deadlines_compute(&in, NULL, 1795392000 + 3600, out,
 		    HN_DEADLINES_MAX);
 	}

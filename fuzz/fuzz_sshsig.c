@@ -28,11 +28,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	nul = memchr(data, 0, size);
 	a = nul != NULL ? (size_t)(nul - (const char *)data) : size;
-	if (hn_sshsig_verify((const char *)data, a, "m", 1,
-	    "hanoinet-evidence", pk) == 0)
+	if (hn_sshsig_verify((const char *)data, a, "m", 1, "hanoinet-evidence",
+		pk) == 0)
 		memset(pk, 0, sizeof(pk)); /* results only exercised */
-	if (nul != NULL && hn_ssh_allowed_signer(nul + 1, size - a - 1,
-	    "astra", "hanoinet-evidence", pk) == 0)
+	if (nul != NULL &&
+	    hn_ssh_allowed_signer(nul + 1, size - a - 1, "astra",
+		"hanoinet-evidence", pk) == 0)
 		memset(pk, 0, sizeof(pk));
 	return 0;
 }

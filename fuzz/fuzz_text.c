@@ -42,7 +42,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		s[size] = '\0';
 		if (hn_tile_parse(s, &level, &index, &width) == 0) {
 			check(hn_tile_path(out, sizeof(out), level, index,
-			    width) == 0);
+				  width) == 0);
 			check(strcmp(out, s) == 0);
 		}
 		if (hn_date_parse(s, &day) == 0) {

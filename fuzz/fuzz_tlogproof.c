@@ -25,14 +25,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t raw[33];
 
 	if (!init) {
-		if (hn_crypto_init() < 0 || hn_b64_decode(raw, sizeof(raw),
-		    "AZJqeuyE/GnknsCNh1eCtDtwdAwKBddOlS8M2eI1Jt4b", 44) != 33)
+		if (hn_crypto_init() < 0 ||
+		    hn_b64_decode(raw, sizeof(raw),
+			"AZJqeuyE/GnknsCNh1eCtDtwdAwKBddOlS8M2eI1Jt4b",
+			44) != 33)
 			return 0;
 		memcpy(pk, raw + 1, 32);
 		init = 1;
 	}
 	if (hn_tlogproof_verify((const char *)data, size, "astra", pk, &entry,
-	    &index, &tsize, &err) == 0 && index >= tsize)
+		&index, &tsize, &err) == 0 &&
+	    index >= tsize)
 		abort(); /* a verified proof is for an entry inside the tree */
 	hn_buf_release(&entry);
 	return 0;

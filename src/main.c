@@ -10,23 +10,29 @@
 
 /* Summaries name every subcommand (tests/integration/cli_help.sh). */
 static const struct hn_cmd commands[] = {
-	{ "init", cmd_init, "create a node's data directory (keys, TLS, "
+	{ "init", cmd_init,
+	    "create a node's data directory (keys, TLS, "
 	    "configuration, database)" },
 	{ "serve", cmd_serve, "run the node: HTTPS API, console, federation" },
 	{ "login", cmd_login, "log in to a node (keeps the session token)" },
 	{ "logout", cmd_logout, "end the session" },
 	{ "account", cmd_account, "accounts of a local data directory: add" },
-	{ "request", cmd_request, "validate, kinds, protocol; create, list, "
+	{ "request", cmd_request,
+	    "validate, kinds, protocol; create, list, "
 	    "show, transition, approve on a node; receive (in writing)" },
-	{ "evidence", cmd_evidence, "add, list, get, export, verify, "
+	{ "evidence", cmd_evidence,
+	    "add, list, get, export, verify, "
 	    "seal-for, receive, send, consent, retain, delete" },
-	{ "log", cmd_log, "the audit log: checkpoint, prove, verify, export, "
+	{ "log", cmd_log,
+	    "the audit log: checkpoint, prove, verify, export, "
 	    "append; merkle, verify-inclusion, verify-consistency, note" },
 	{ "parties", cmd_parties, "the register: status, between, summary" },
-	{ "registry", cmd_registry, "the depositary's tools: keygen, entry, "
+	{ "registry", cmd_registry,
+	    "the depositary's tools: keygen, entry, "
 	    "sign, verify (the signed directory)" },
 	{ "message", cmd_message, "seal or open a signed envelope by hand" },
-	{ "demo", cmd_demo, "the main job: a registry and nodes on loopback "
+	{ "demo", cmd_demo,
+	    "the main job: a registry and nodes on loopback "
 	    "(--status: the register's status only)" },
 	{ "version", cmd_version, "print the version (also --version)" },
 	{ NULL, NULL, NULL }

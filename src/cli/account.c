@@ -20,13 +20,10 @@ static int
 account_add(int argc, char **argv)
 {
 	static const char usage[] = "hanoinet account add --dir DIR NAME ROLE "
-	    "[--lang ar|en|es|fr|ru|zh]";
+				    "[--lang ar|en|es|fr|ru|zh]";
 	const char *dir = ".", *lang = "en";
-	const struct hn_cli_opt opts[] = {
-		HN_OPT("dir", &dir),
-		HN_OPT("lang", &lang),
-		HN_OPT_END
-	};
+	const struct hn_cli_opt opts[] = { HN_OPT("dir", &dir),
+		HN_OPT("lang", &lang), HN_OPT_END };
 	char generated[HN_GENERATED_PASSWORD_LEN + 1], path[PATH_MAX];
 	struct hn_account a;
 	struct hn_error e;
@@ -35,15 +32,14 @@ account_add(int argc, char **argv)
 
 	hn_error_clear(&e);
 	memset(&a, 0, sizeof(a));
-	if ((r = hn_cli_args(argc, argv, opts, 2, 2, usage, NULL)) !=
-	    HN_CLI_GO)
+	if ((r = hn_cli_args(argc, argv, opts, 2, 2, usage, NULL)) != HN_CLI_GO)
 		return r;
 	if (hn_crypto_init() != 0)
 		return hn_cli_fail(1, "cannot initialise libsodium");
 	if (hn_fmt(path, sizeof(path), "%s/hanoinet.db", dir) != 0)
 		return hn_cli_usage("path too long");
 	if (hn_account_prepare(&a, argv[1], argv[2], NULL, lang, generated,
-	    (int64_t)time(NULL), &e) != 0) {
+		(int64_t)time(NULL), &e) != 0) {
 		r = hn_cli_usage("%s", e.message);
 		goto out;
 	}
@@ -52,8 +48,10 @@ account_add(int argc, char **argv)
 		goto out;
 	}
 	if ((r = hn_accounts_insert(db, &a, NULL)) != 0) {
-		r = hn_cli_fail(1, r == HN_EEXIST ? "account %s exists" :
-		    "cannot create account %s", a.name);
+		r = hn_cli_fail(1,
+		    r == HN_EEXIST ? "account %s exists" :
+				     "cannot create account %s",
+		    a.name);
 		goto out;
 	}
 	printf("account: %s\nrole: %s\npassword: %s\n", a.name, a.role,

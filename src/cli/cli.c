@@ -85,8 +85,8 @@ set_opt(const struct hn_cli_opt *o, const char *v)
  * letter) into *o, given its value; advances *i past a separate value.
  */
 static int
-take_opt(const struct hn_cli_opt *opts, const struct hn_cli_opt **o,
-    int argc, char **argv, int *i, const char *usage)
+take_opt(const struct hn_cli_opt *opts, const struct hn_cli_opt **o, int argc,
+    char **argv, int *i, const char *usage)
 {
 	const char *w = argv[*i], *name = w + 2, *eq = NULL;
 	size_t len;
@@ -104,7 +104,8 @@ take_opt(const struct hn_cli_opt *opts, const struct hn_cli_opt **o,
 	if ((*o)->flag != NULL) {
 		if (eq != NULL)
 			return hn_cli_usage("option --%s takes no value; "
-			    "usage: %s", (*o)->name, usage);
+					    "usage: %s",
+			    (*o)->name, usage);
 		return set_opt(*o, NULL);
 	}
 	if (eq != NULL)
@@ -116,8 +117,8 @@ take_opt(const struct hn_cli_opt *opts, const struct hn_cli_opt **o,
 }
 
 int
-hn_cli_args(int argc, char **argv, const struct hn_cli_opt *opts,
-    int min_pos, int max_pos, const char *usage, int *npos)
+hn_cli_args(int argc, char **argv, const struct hn_cli_opt *opts, int min_pos,
+    int max_pos, const char *usage, int *npos)
 {
 	const struct hn_cli_opt *o;
 	char seen[HN_CLI_OPTS_MAX] = { 0 };
@@ -141,13 +142,16 @@ hn_cli_args(int argc, char **argv, const struct hn_cli_opt *opts,
 		} else if (!opts_done && strcmp(argv[i], "--help") == 0) {
 			printf("usage: %s\n", usage);
 			return 0;
-		} else if (!opts_done && (strncmp(argv[i], "--", 2) == 0 ||
-		    find_letter(opts, argv[i]) != NULL)) {
-			if ((r = take_opt(opts, &o, argc, argv, &i, usage)) != 0)
+		} else if (!opts_done &&
+		    (strncmp(argv[i], "--", 2) == 0 ||
+			find_letter(opts, argv[i]) != NULL)) {
+			if ((r = take_opt(opts, &o, argc, argv, &i, usage)) !=
+			    0)
 				return r;
 			seen[o - opts] = 1;
 		} else {
-			argv[1 + np++] = argv[i]; /* np <= i - 1: no overwrite */
+			argv[1 + np++] =
+			    argv[i]; /* np <= i - 1: no overwrite */
 		}
 	}
 	for (o = opts; o != NULL && o->name != NULL; o++)
@@ -201,12 +205,13 @@ hn_cli_dispatch(const char *group, const struct hn_cmd *table, int argc,
 
 	if (argc < 1 || strcmp(argv[0], "--help") == 0 ||
 	    strcmp(argv[0], "-h") == 0 || strcmp(argv[0], "help") == 0) {
-		printf("usage: hanoinet%s%s <command> [options]\n\n", sp, group);
+		printf("usage: hanoinet%s%s <command> [options]\n\n", sp,
+		    group);
 		for (c = table; c->name != NULL; c++)
 			print_row(c->name, c->summary);
 		if (*group == '\0')
 			printf("\n'hanoinet COMMAND help': its subcommands; "
-			    "'hanoinet COMMAND --help': options.\n");
+			       "'hanoinet COMMAND --help': options.\n");
 		return argc < 1 ? 2 : 0;
 	}
 	for (c = table; c->name != NULL; c++)

@@ -45,21 +45,44 @@ struct hn_cli_opt {
 #define HN_CLI_OPTS_MAX 32
 
 /* Table rows: an option with a value, a required one, a flag; the end. */
-#define HN_OPT(name, val) { (name), (val), NULL, 0, 0, NULL, NULL }
-#define HN_OPT_REQ(name, val) { (name), (val), NULL, 1, 0, NULL, NULL }
-#define HN_OPT_FLAG(name, flag) { (name), NULL, (flag), 0, 0, NULL, NULL }
+#define HN_OPT(name, val) \
+	{ \
+		(name), (val), NULL, 0, 0, NULL, NULL \
+	}
+#define HN_OPT_REQ(name, val) \
+	{ \
+		(name), (val), NULL, 1, 0, NULL, NULL \
+	}
+#define HN_OPT_FLAG(name, flag) \
+	{ \
+		(name), NULL, (flag), 0, 0, NULL, NULL \
+	}
 /* A value also given as "-l VALUE"; a flag also given as "-l". */
-#define HN_OPT_LETTER(name, l, val) { (name), (val), NULL, 0, (l), NULL, \
-	NULL }
-#define HN_OPT_REQ_LETTER(name, l, val) { (name), (val), NULL, 1, (l), \
-	NULL, NULL }
-#define HN_OPT_FLAG_LETTER(name, l, flag) { (name), NULL, (flag), 0, (l), \
-	NULL, NULL }
+#define HN_OPT_LETTER(name, l, val) \
+	{ \
+		(name), (val), NULL, 0, (l), NULL, NULL \
+	}
+#define HN_OPT_REQ_LETTER(name, l, val) \
+	{ \
+		(name), (val), NULL, 1, (l), NULL, NULL \
+	}
+#define HN_OPT_FLAG_LETTER(name, l, flag) \
+	{ \
+		(name), NULL, (flag), 0, (l), NULL, NULL \
+	}
 /* A repeatable option: fn(ctx, name, value) for each occurrence. */
-#define HN_OPT_EACH(name, fn, ctx) { (name), NULL, NULL, 0, 0, (fn), (ctx) }
-#define HN_OPT_EACH_REQ(name, fn, ctx) { (name), NULL, NULL, 1, 0, (fn), \
-	(ctx) }
-#define HN_OPT_END { NULL, NULL, NULL, 0, 0, NULL, NULL }
+#define HN_OPT_EACH(name, fn, ctx) \
+	{ \
+		(name), NULL, NULL, 0, 0, (fn), (ctx) \
+	}
+#define HN_OPT_EACH_REQ(name, fn, ctx) \
+	{ \
+		(name), NULL, NULL, 1, 0, (fn), (ctx) \
+	}
+#define HN_OPT_END \
+	{ \
+		NULL, NULL, NULL, 0, 0, NULL, NULL \
+	}
 
 #define HN_CLI_GO (-1) /* hn_cli_args: parsed, go on */
 
@@ -67,12 +90,12 @@ struct hn_cli_opt {
  * Parses a command's arguments argv[1..argc) against opts (NULL: none).
  * Options may come anywhere before "--"; every other word ("-" too: stdin)
  * is a positional argument, moved in order to argv[1..1+*npos); in a
- * table with letters, "-x" is an option too (unknown if no row has x). "--help" prints "usage: " usage on
- * stdout. An unknown option, an option without
- * its value, a missing required option, or fewer than min_pos or more than
- * max_pos (-1: any number) positional arguments prints one line on stderr:
- * "hanoinet: PROBLEM; usage: USAGE" (the problem names the option).
- * Returns HN_CLI_GO, or the exit status: 0 after --help, 2 after an error.
+ * table with letters, "-x" is an option too (unknown if no row has x). "--help"
+ * prints "usage: " usage on stdout. An unknown option, an option without its
+ * value, a missing required option, or fewer than min_pos or more than max_pos
+ * (-1: any number) positional arguments prints one line on stderr: "hanoinet:
+ * PROBLEM; usage: USAGE" (the problem names the option). Returns HN_CLI_GO, or
+ * the exit status: 0 after --help, 2 after an error.
  */
 int hn_cli_args(int argc, char **argv, const struct hn_cli_opt *opts,
     int min_pos, int max_pos, const char *usage, int *npos);

@@ -54,7 +54,8 @@
 
 #define MAX_NODES 10
 #define DEMO_PASSWORD "hanoinet-demo"
-#define LABEL "SIMULATED register: the UN Convention is NOT in force yet; " \
+#define LABEL \
+	"SIMULATED register: the UN Convention is NOT in force yet; " \
 	"this demo pretends every party ratified on 2025-11-03"
 
 static const char *codes[MAX_NODES] = { "VNM", "FRA", "BRA", "ZAF", "NGA",
@@ -103,11 +104,12 @@ print_status(void)
 	rule = hn_instrument_rule(reg->instrument);
 	hn_date_format(hn_date_of_time((int64_t)time(NULL)), today);
 	printf("In reality (the register as shipped, data/parties.json, on "
-	    "%s):\n", today);
+	       "%s):\n",
+	    today);
 	printf("  %s (%s): %zu parties in the register, %zu signatories, "
-	    "%zu of the %zu instruments needed (art. %s)\n", rule->title,
-	    rule->code, reg->nparties, reg->signatories, reg->instruments,
-	    rule->threshold, rule->art_entry);
+	       "%zu of the %zu instruments needed (art. %s)\n",
+	    rule->title, rule->code, reg->nparties, reg->signatories,
+	    reg->instruments, rule->threshold, rule->art_entry);
 	if (reg->entry_into_force == HN_DATE_NONE)
 		printf("  => %s is NOT yet in force.\n", rule->title);
 	hn_register_free(reg);
@@ -154,8 +156,9 @@ run_self(char *const args[], struct hn_buf *out, const char *log)
 			close(pfd[0]);
 			close(pfd[1]);
 		}
-		if (log != NULL && (fd = open(log, O_WRONLY | O_CREAT |
-		    O_APPEND, 0644)) >= 0) {
+		if (log != NULL &&
+		    (fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644)) >=
+			0) {
 			if (out == NULL)
 				dup2(fd, 1);
 			dup2(fd, 2);
@@ -196,7 +199,8 @@ spawn_serve(struct proc *p)
 		/* The children ignore Ctrl-C on the terminal: the demo stops
 		 * them in order with SIGTERM. */
 		setpgid(0, 0);
-		if ((fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644)) >= 0) {
+		if ((fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644)) >=
+		    0) {
 			dup2(fd, 2);
 			close(fd);
 		}
@@ -284,17 +288,20 @@ write_register(const char *path)
 	size_t i;
 	int r = -1;
 
-	if (a == NULL || (reg = hn_json_parse((const char *)a->data, a->len,
-	    a->len, HN_JSON_MAX_DEPTH, NULL)) == NULL)
+	if (a == NULL ||
+	    (reg = hn_json_parse((const char *)a->data, a->len, a->len,
+		 HN_JSON_MAX_DEPTH, NULL)) == NULL)
 		return -1;
-	json_array_foreach(json_object_get(reg, "parties"), i, p) {
+	json_array_foreach(json_object_get(reg, "parties"), i, p)
+	{
 		json_t *keep = json_array(), *e;
 		size_t j;
 
-		json_array_foreach(json_object_get(p, "events"), j, e)
-			if (strcmp(hn_json_str(e, "type") ? hn_json_str(e,
-			    "type") : "", "signature") == 0)
-				json_array_append(keep, e);
+		json_array_foreach(json_object_get(p, "events"), j,
+		    e) if (strcmp(hn_json_str(e, "type") ?
+				   hn_json_str(e, "type") :
+				   "",
+			       "signature") == 0) json_array_append(keep, e);
 		ev = json_pack("{s:s, s:s, s:b, s:s}", "type", "ratification",
 		    "date", "2025-11-03", "confirmed", 1, "note",
 		    "SIMULATED for hanoinet demo");
@@ -303,11 +310,11 @@ write_register(const char *path)
 		/* A SIMULATED reservation (art. 42: dual criminality for
 		 * preservation), so that the demo shows the ground open for
 		 * FRA only. The shipped register asserts none for any State. */
-		if (strcmp(hn_json_str(p, "code") ? hn_json_str(p, "code") :
-		    "", "FRA") == 0)
+		if (strcmp(hn_json_str(p, "code") ? hn_json_str(p, "code") : "",
+			"FRA") == 0)
 			json_object_set_new(p, "reservations",
 			    json_pack("[{s:s, s:s}]", "article", "42", "note",
-			    "SIMULATED for hanoinet demo"));
+				"SIMULATED for hanoinet demo"));
 	}
 	json_object_set_new(reg, "title", json_string(LABEL));
 	if ((s = json_dumps(reg, JSON_INDENT(1))) != NULL &&
@@ -327,7 +334,8 @@ make_node(struct proc *p, const char *base, const char *code,
 	struct hn_buf out = HN_BUF_INIT(1 << 16), crt = HN_BUF_INIT(1 << 16);
 	char *args[] = { "hanoinet", "init", "--party", (char *)code, "--dir",
 		p->dir, NULL };
-	char path[PATH_MAX + 32], conf[4096], name[64], keyname[HN_SIGNER_MAX + 1];
+	char path[PATH_MAX + 32], conf[4096], name[64],
+	    keyname[HN_SIGNER_MAX + 1];
 	char vkey[HN_VKEY_MAX + 1], hex[hn_hex_len(32)], *pw;
 	uint8_t sk[HN_ED25519_SK_LEN];
 	int r = -1, n;
@@ -352,7 +360,7 @@ make_node(struct proc *p, const char *base, const char *code,
 	    regpath, LABEL, regvkey, registry_url ? "registry_url = " : "",
 	    registry_url ? registry_url : "", registry_url ? "\n" : "",
 	    parties == NULL ? "role = registry\nwitness_interval_s = 0\n" :
-	    "witness_interval_s = 10\n");
+			      "witness_interval_s = 10\n");
 	HN_FMT_FIXED(path, sizeof(path), "%s/hanoinet.conf", p->dir);
 	if (n != 0 || append_file(path, conf) != 0)
 		goto out;
@@ -367,15 +375,16 @@ make_node(struct proc *p, const char *base, const char *code,
 			goto out;
 		hn_wipe(sk, sizeof(sk));
 		hn_hex_encode(hex, p->fp, 32);
-		json_array_append_new(parties, json_pack("{s:s, s:s, s:s, s:s, "
-		    "s:{s:s, s:s, s:s}, s:{s:s, s:s}, s:[s, s], s:{s:s}}",
-		    "code", code, "node_url", p->url, "tls_sha256", hex,
-		    "signing_key", vkey, "contact_24_7", "name",
-		    "24/7 point of contact (demo)", "phone", "+00 0000 0000",
-		    "hours", "24/7", "central_authority", "name",
-		    "Central authority (demo)", "email", "ca@example.invalid",
-		    "languages", "en", "fr", "register", "unccc",
-		    "party (SIMULATED)"));
+		json_array_append_new(parties,
+		    json_pack("{s:s, s:s, s:s, s:s, "
+			      "s:{s:s, s:s, s:s}, s:{s:s, s:s}, s:[s, s], s:{s:s}}",
+			"code", code, "node_url", p->url, "tls_sha256", hex,
+			"signing_key", vkey, "contact_24_7", "name",
+			"24/7 point of contact (demo)", "phone",
+			"+00 0000 0000", "hours", "24/7", "central_authority",
+			"name", "Central authority (demo)", "email",
+			"ca@example.invalid", "languages", "en", "fr",
+			"register", "unccc", "party (SIMULATED)"));
 	}
 	r = 0;
 out:
@@ -387,12 +396,15 @@ out:
 /* ---- a small client of the nodes' API ---- */
 
 static int
-call(struct proc *p, const char *token, const char *method,
-    const char *path, json_t *body, long *status, json_t **resp)
+call(struct proc *p, const char *token, const char *method, const char *path,
+    json_t *body, long *status, json_t **resp)
 {
 	struct hn_buf b = HN_BUF_INIT(1 << 20);
-	struct hn_client_opts o = { .url = p->url, .trust = HN_TRUST_PINS,
-	    .pins = &p->fp, .npins = 1, .token = token };
+	struct hn_client_opts o = { .url = p->url,
+		.trust = HN_TRUST_PINS,
+		.pins = &p->fp,
+		.npins = 1,
+		.token = token };
 	struct hn_client *c = NULL;
 	struct hn_error err;
 	char *s = NULL;
@@ -406,7 +418,7 @@ call(struct proc *p, const char *token, const char *method,
 		goto out;
 	}
 	if ((r = hn_client_request(c, method, path, "application/json", s,
-	    s ? strlen(s) : 0, 30000, status, &b, &err)) != 0)
+		 s ? strlen(s) : 0, 30000, status, &b, &err)) != 0)
 		goto out;
 	*resp = hn_json_parse(b.data ? b.data : "", b.len, b.max, 64, NULL);
 out:
@@ -424,9 +436,10 @@ login(struct proc *p, const char *name, const char *pw)
 	char *tok = NULL;
 	long st = 0;
 
-	if (call(p, NULL, "POST", "/v1/session", json_pack("{s:s, s:s}",
-	    "name", name, "password", pw), &st, &o) == 0 && st == 201 &&
-	    hn_json_str(o, "token") != NULL)
+	if (call(p, NULL, "POST", "/v1/session",
+		json_pack("{s:s, s:s}", "name", name, "password", pw), &st,
+		&o) == 0 &&
+	    st == 201 && hn_json_str(o, "token") != NULL)
 		tok = strdup(hn_json_str(o, "token"));
 	json_decref(o);
 	return tok;
@@ -444,10 +457,12 @@ make_accounts(struct proc *p)
 	if (admin == NULL)
 		return -1;
 	for (i = 0; i < NACCOUNTS && r == 0; i++) {
-		if (call(p, admin, "POST", "/v1/accounts", json_pack(
-		    "{s:s, s:s, s:s}", "name", demo_accounts[i].name, "role",
-		    demo_accounts[i].role, "password", DEMO_PASSWORD), &st,
-		    &o) != 0 || (st != 201 && st != 409))
+		if (call(p, admin, "POST", "/v1/accounts",
+			json_pack("{s:s, s:s, s:s}", "name",
+			    demo_accounts[i].name, "role",
+			    demo_accounts[i].role, "password", DEMO_PASSWORD),
+			&st, &o) != 0 ||
+		    (st != 201 && st != 409))
 			r = -1;
 		json_decref(o);
 		o = NULL;
@@ -511,14 +526,15 @@ rq_send(struct proc *from, struct proc *to, const char *user, json_t *doc,
 	o = NULL;
 	HN_FMT_FIXED(path, sizeof(path), "/v1/requests/%s/transitions", id);
 	if (call(from, tok, "POST", path, json_pack("{s:s}", "to", "queued"),
-	    &st, &o) != 0 || st != 200) {
+		&st, &o) != 0 ||
+	    st != 200) {
 		fprintf(stderr, "  could not send request %s (HTTP %ld)\n", id,
 		    st);
 		goto out;
 	}
 	printf("  request %s queued on %s (ledger index %lld)\n", id,
-	    from->code, (long long)json_integer_value(json_object_get(o,
-	    "ledger_index")));
+	    from->code,
+	    (long long)json_integer_value(json_object_get(o, "ledger_index")));
 	if (rq_wait(from, tok, id, "delivered", 30) != 0)
 		goto out;
 	json_decref(o);
@@ -526,9 +542,10 @@ rq_send(struct proc *from, struct proc *to, const char *user, json_t *doc,
 	HN_FMT_FIXED(path, sizeof(path), "/v1/messages/%s", id);
 	if (call(from, tok, "GET", path, NULL, &st, &o) == 0 && st == 200)
 		printf("  delivered to %s: signed receipt, %s's ledger index "
-		    "%lld; the request has the same id there\n", to->code,
-		    to->code, (long long)json_integer_value(json_object_get(o,
-		    "their_ledger_index")));
+		       "%lld; the request has the same id there\n",
+		    to->code, to->code,
+		    (long long)json_integer_value(
+			json_object_get(o, "their_ledger_index")));
 	r = 0;
 out:
 	json_decref(o);
@@ -538,8 +555,8 @@ out:
 
 /* `user` on p moves request id to `state`; waits until `other` sees it. */
 static int
-rq_answer(struct proc *p, struct proc *other, const char *user,
-    const char *id, const char *state, const char *reason)
+rq_answer(struct proc *p, struct proc *other, const char *user, const char *id,
+    const char *state, const char *reason)
 {
 	char *tok = login(p, user, DEMO_PASSWORD), *otok = NULL, path[128];
 	json_t *o = NULL;
@@ -549,8 +566,10 @@ rq_answer(struct proc *p, struct proc *other, const char *user,
 	if (tok == NULL)
 		return -1;
 	HN_FMT_FIXED(path, sizeof(path), "/v1/requests/%s/transitions", id);
-	if (call(p, tok, "POST", path, json_pack("{s:s, s:s}", "to", state,
-	    "reason", reason), &st, &o) != 0 || st != 200) {
+	if (call(p, tok, "POST", path,
+		json_pack("{s:s, s:s}", "to", state, "reason", reason), &st,
+		&o) != 0 ||
+	    st != 200) {
 		fprintf(stderr, "  %s could not move %s to %s (HTTP %ld)\n",
 		    p->code, id, state, st);
 		goto out;
@@ -579,14 +598,19 @@ scenario(struct proc *a, struct proc *b)
 
 	printf("\nScenario (UN Convention, SIMULATED register):\n");
 	req = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, "
-	    "s:[{s:s, s:s}], s:s, s:s, s:b}", "kind", "preservation", "from",
-	    a->code, "to", b->code, "language", "en", "requesting_authority", "Cyber crime unit (demo)",
-	    "offence", "Fraud by means of a computer system (art. 13)",
-	    "proceedings", "Investigation 2026/123 (demo)", "facts",
-	    "Phishing site hosted by a provider in the requested State",
-	    "data", "description", "Subscriber and traffic data of the "
-	    "hosting account", "relation_to_offence", "Hosts the phishing "
-	    "site", "custodian", "Example Hosting Ltd (demo)", "necessity",
+			"s:[{s:s, s:s}], s:s, s:s, s:b}",
+	    "kind", "preservation", "from", a->code, "to", b->code, "language",
+	    "en", "requesting_authority", "Cyber crime unit (demo)", "offence",
+	    "Fraud by means of a computer system (art. 13)", "proceedings",
+	    "Investigation 2026/123 (demo)", "facts",
+	    "Phishing site hosted by a provider in the requested State", "data",
+	    "description",
+	    "Subscriber and traffic data of the "
+	    "hosting account",
+	    "relation_to_offence",
+	    "Hosts the phishing "
+	    "site",
+	    "custodian", "Example Hosting Ltd (demo)", "necessity",
 	    "Logs are deleted after 30 days", "mla_to_follow", 1);
 	printf("1. %s asks %s to preserve stored data (art. 42)\n", a->code,
 	    b->code);
@@ -595,18 +619,21 @@ scenario(struct proc *a, struct proc *b)
 	printf("2. %s acknowledges and preserves the data (art. 42)\n",
 	    b->code);
 	if (rq_answer(b, a, "duty", pres, "acknowledged",
-	    "Received by the 24/7 point of contact") != 0 ||
+		"Received by the 24/7 point of contact") != 0 ||
 	    rq_answer(b, a, "duty", pres, "preserved",
-	    "Data preserved for 60 days (art. 42)") != 0)
+		"Data preserved for 60 days (art. 42)") != 0)
 		return -1;
 	printf("3. %s follows up with a mutual legal assistance request "
-	    "(art. 40)\n", a->code);
-	req = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
-	    "kind", "mla", "from", a->code, "to", b->code,
-	    "requesting_authority", "Central authority (demo)", "proceedings",
-	    "Investigation 2026/123 (demo)", "facts", "See the preservation "
-	    "request", "assistance_sought", "Disclosure of the preserved data",
-	    "purpose", "Evidence for the prosecution", "reference", pres);
+	       "(art. 40)\n",
+	    a->code);
+	req = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "kind",
+	    "mla", "from", a->code, "to", b->code, "requesting_authority",
+	    "Central authority (demo)", "proceedings",
+	    "Investigation 2026/123 (demo)", "facts",
+	    "See the preservation "
+	    "request",
+	    "assistance_sought", "Disclosure of the preserved data", "purpose",
+	    "Evidence for the prosecution", "reference", pres);
 	if (rq_send(a, b, "central", req, mla) != 0)
 		return -1;
 	printf("Scenario complete.\n");
@@ -624,17 +651,21 @@ write_info(const char *path, struct proc *ps, size_t n, const char *base)
 	nodes = json_array();
 	for (i = 1; i < n; i++) {
 		accs = json_array();
-		json_array_append_new(accs, json_pack("{s:s, s:s, s:s}", "name",
-		    "admin", "password", ps[i].admin_pw, "role", "admin"));
+		json_array_append_new(accs,
+		    json_pack("{s:s, s:s, s:s}", "name", "admin", "password",
+			ps[i].admin_pw, "role", "admin"));
 		for (j = 0; j < NACCOUNTS; j++)
-			json_array_append_new(accs, json_pack("{s:s, s:s, s:s}",
-			    "name", demo_accounts[j].name, "password",
-			    DEMO_PASSWORD, "role", demo_accounts[j].role));
+			json_array_append_new(accs,
+			    json_pack("{s:s, s:s, s:s}", "name",
+				demo_accounts[j].name, "password",
+				DEMO_PASSWORD, "role", demo_accounts[j].role));
 		HN_FMT_FIXED(ca, sizeof(ca), "%s/tls.crt", ps[i].dir);
-		json_array_append_new(nodes, json_pack("{s:s, s:s, s:i, s:s, "
-		    "s:s, s:o}", "party", ps[i].code, "url", ps[i].url, "port",
-		    (int)ps[i].port, "ca", ca, "dir", ps[i].dir, "accounts",
-		    accs));
+		json_array_append_new(nodes,
+		    json_pack("{s:s, s:s, s:i, s:s, "
+			      "s:s, s:o}",
+			"party", ps[i].code, "url", ps[i].url, "port",
+			(int)ps[i].port, "ca", ca, "dir", ps[i].dir, "accounts",
+			accs));
 	}
 	HN_FMT_FIXED(ca, sizeof(ca), "%s/tls.crt", ps[0].dir);
 	o = json_pack("{s:s, s:{s:s, s:i, s:s}, s:o, s:b, s:s, s:s}", "dir",
@@ -651,22 +682,23 @@ write_info(const char *path, struct proc *ps, size_t n, const char *base)
 	return r;
 }
 
-#define USAGE "hanoinet demo [--nodes N] [--base-port P] [--dir DIR] " \
+#define USAGE \
+	"hanoinet demo [--nodes N] [--base-port P] [--dir DIR] " \
 	"[--info FILE] [--scenario-only | --exit-after SECONDS] [--status]"
 
 /* One run of the demo: its options, processes and the registry's key. */
 struct demo {
 	long nodes, baseport, exit_after;
 	const char *dir, *info;
-	int only;       /* --scenario-only */
-	int temp;       /* base is a temporary directory, removed at the end */
+	int only; /* --scenario-only */
+	int temp; /* base is a temporary directory, removed at the end */
 	char base[PATH_MAX];
 	char regpath[PATH_MAX + 32];
 	char regvkey[HN_VKEY_MAX + 1];
 	uint8_t rsk[HN_ED25519_SK_LEN];
 	struct proc ps[MAX_NODES + 1]; /* ps[0] is the registry */
-	size_t np;                     /* processes set up in ps */
-	json_t *parties;               /* the nodes' directory entries */
+	size_t np; /* processes set up in ps */
+	json_t *parties; /* the nodes' directory entries */
 };
 
 /* A decimal number from lo to hi in *out: 0, or -1. */
@@ -690,19 +722,14 @@ demo_options(struct demo *dm, int argc, char **argv)
 {
 	const char *nodes = NULL, *baseport = NULL, *exit_after = NULL;
 	int status = 0, r;
-	const struct hn_cli_opt opts[] = {
-		HN_OPT("nodes", &nodes),
-		HN_OPT("base-port", &baseport),
-		HN_OPT("dir", &dm->dir),
+	const struct hn_cli_opt opts[] = { HN_OPT("nodes", &nodes),
+		HN_OPT("base-port", &baseport), HN_OPT("dir", &dm->dir),
 		HN_OPT("info", &dm->info),
 		HN_OPT_FLAG("scenario-only", &dm->only),
 		HN_OPT("exit-after", &exit_after),
-		HN_OPT_FLAG("status", &status),
-		HN_OPT_END
-	};
+		HN_OPT_FLAG("status", &status), HN_OPT_END };
 
-	if ((r = hn_cli_args(argc, argv, opts, 0, 0, USAGE, NULL)) !=
-	    HN_CLI_GO)
+	if ((r = hn_cli_args(argc, argv, opts, 0, 0, USAGE, NULL)) != HN_CLI_GO)
 		return r;
 	if (demo_long(nodes, 2, MAX_NODES, &dm->nodes) != 0)
 		return hn_cli_usage("demo: --nodes is 2 to %d", MAX_NODES);
@@ -727,7 +754,7 @@ demo_base(struct demo *dm)
 		return 0;
 	}
 	if (hn_fmt(dm->base, sizeof(dm->base), "%s/hanoinet-demo.XXXXXX",
-	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp") != 0 ||
+		getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp") != 0 ||
 	    mkdtemp(dm->base) == NULL)
 		return hn_cli_fail(1, "cannot create a temporary directory");
 	dm->temp = 1;
@@ -750,9 +777,10 @@ demo_registry_key(struct demo *dm)
 	hn_ed25519_from_seed(rpk, dm->rsk, seed);
 	if (write_register(dm->regpath) != 0 ||
 	    hn_skey_format(&keyline, "registry.demo", seed) != 0 ||
-	    hn_file_write_atomic(regkey, keyline.data, keyline.len, 0600) != 0 ||
+	    hn_file_write_atomic(regkey, keyline.data, keyline.len, 0600) !=
+		0 ||
 	    hn_vkey_format(dm->regvkey, sizeof(dm->regvkey), "registry.demo",
-	    rpk) != 0)
+		rpk) != 0)
 		r = hn_cli_fail(1, "cannot write the registry key or register");
 	hn_wipe(seed, sizeof(seed));
 	hn_buf_release_secret(&keyline);
@@ -767,8 +795,8 @@ demo_make_nodes(struct demo *dm)
 	size_t i;
 
 	for (i = 0; i <= (size_t)dm->nodes; i++) {
-		ps[i].port = dm->baseport ?
-		    (unsigned)(dm->baseport + (long)i) : free_port();
+		ps[i].port = dm->baseport ? (unsigned)(dm->baseport + (long)i) :
+					    free_port();
 		if (ps[i].port == 0)
 			return hn_cli_fail(1, "no free port");
 	}
@@ -776,13 +804,13 @@ demo_make_nodes(struct demo *dm)
 	HN_FMT_FIXED(ps[0].url, sizeof(ps[0].url), "https://127.0.0.1:%u",
 	    ps[0].port);
 	if (make_node(&ps[0], dm->base, "UNR", dm->regvkey, dm->regpath, NULL,
-	    NULL) != 0)
+		NULL) != 0)
 		return hn_cli_fail(1, "cannot set up the registry in %s",
 		    dm->base);
 	dm->np = 1;
 	for (i = 1; i <= (size_t)dm->nodes; i++, dm->np++)
 		if (make_node(&ps[i], dm->base, codes[i - 1], dm->regvkey,
-		    dm->regpath, ps[0].url, dm->parties) != 0)
+			dm->regpath, ps[0].url, dm->parties) != 0)
 			return hn_cli_fail(1, "cannot set up node %s in %s",
 			    codes[i - 1], dm->base);
 	return 0;
@@ -803,15 +831,15 @@ demo_directory(struct demo *dm)
 	    "parties", dm->parties);
 	if (d == NULL || (desc = json_dumps(d, JSON_COMPACT)) == NULL ||
 	    hn_directory_sign(&sdir, desc, strlen(desc), "registry.demo",
-	    dm->rsk, (int64_t)time(NULL), NULL) != 0) {
+		dm->rsk, (int64_t)time(NULL), NULL) != 0) {
 		r = hn_cli_fail(1, "cannot sign the directory");
 		goto out;
 	}
 	for (i = 0; i < dm->np; i++) {
 		HN_FMT_FIXED(path, sizeof(path), "%s/directory.signed",
 		    dm->ps[i].dir);
-		if (hn_file_write_atomic(path, sdir.data, sdir.len,
-		    0644) != 0) {
+		if (hn_file_write_atomic(path, sdir.data, sdir.len, 0644) !=
+		    0) {
 			r = hn_cli_fail(1, "cannot write %s", path);
 			goto out;
 		}
@@ -835,12 +863,16 @@ demo_start(struct demo *dm)
 			return hn_cli_fail(1, "cannot start %s", ps[i].code);
 	for (i = 0; i < dm->np; i++)
 		if (wait_port(&ps[i], 20) != 0)
-			return hn_cli_fail(1, "%s did not start (see "
-			    "%s/serve.log)", ps[i].code, ps[i].dir);
+			return hn_cli_fail(1,
+			    "%s did not start (see "
+			    "%s/serve.log)",
+			    ps[i].code, ps[i].dir);
 	for (i = 1; i < dm->np; i++)
 		if (make_accounts(&ps[i]) != 0)
-			return hn_cli_fail(1, "cannot create the demo accounts "
-			    "on %s", ps[i].code);
+			return hn_cli_fail(1,
+			    "cannot create the demo accounts "
+			    "on %s",
+			    ps[i].code);
 	return 0;
 }
 
@@ -852,18 +884,18 @@ demo_announce(struct demo *dm)
 	size_t i;
 
 	printf("Registry (depositary): %s  (GET /v1/directory; pinned key "
-	    "%s)\n", ps[0].url, dm->regvkey);
+	       "%s)\n",
+	    ps[0].url, dm->regvkey);
 	printf("Nodes:\n");
 	for (i = 1; i < dm->np; i++)
 		printf("  %s  %s   CA: %s/tls.crt   admin password: %s\n",
 		    ps[i].code, ps[i].url, ps[i].dir, ps[i].admin_pw);
 	printf("Logins on every node (password \"%s\"): duty (24/7 duty "
-	    "officer), central (central authority), supervisor, auditor\n",
+	       "officer), central (central authority), supervisor, auditor\n",
 	    DEMO_PASSWORD);
 	printf("Try: curl --cacert %s/tls.crt %s/v1/federation\n", ps[1].dir,
 	    ps[1].url);
-	if (dm->info != NULL && write_info(dm->info, ps, dm->np,
-	    dm->base) != 0)
+	if (dm->info != NULL && write_info(dm->info, ps, dm->np, dm->base) != 0)
 		return hn_cli_fail(1, "cannot write %s", dm->info);
 	if (dm->info != NULL)
 		printf("URLs and logins written to %s\n", dm->info);
@@ -880,8 +912,10 @@ demo_run(struct demo *dm)
 
 	if (scenario(&dm->ps[1], &dm->ps[2]) != 0) {
 		dm->temp = 0; /* keep the logs */
-		return hn_cli_fail(1, "the scenario did not complete (logs in "
-		    "%s)", dm->base);
+		return hn_cli_fail(1,
+		    "the scenario did not complete (logs in "
+		    "%s)",
+		    dm->base);
 	}
 	fflush(stdout);
 	if (dm->only)
@@ -889,8 +923,8 @@ demo_run(struct demo *dm)
 	if (dm->exit_after < 0)
 		printf("\nRunning. Press Ctrl-C to stop every node.\n");
 	fflush(stdout);
-	for (i = 0; !stop_flag && (dm->exit_after < 0 ||
-	    i < dm->exit_after * 10); i++)
+	for (i = 0;
+	     !stop_flag && (dm->exit_after < 0 || i < dm->exit_after * 10); i++)
 		usleep(100000);
 	return 0;
 }
@@ -943,9 +977,9 @@ cmd_demo(int argc, char **argv)
 		goto done;
 	}
 	printf("\n*** This demo uses a SIMULATED register in which the UN "
-	    "Convention is in force\n*** for every party (ratified "
-	    "2025-11-03, in force from 2026-02-01). It is NOT\n*** the real "
-	    "register. Each node shows this label at /v1/federation.\n\n");
+	       "Convention is in force\n*** for every party (ratified "
+	       "2025-11-03, in force from 2026-02-01). It is NOT\n*** the real "
+	       "register. Each node shows this label at /v1/federation.\n\n");
 	if ((st = demo_base(dm)) != 0)
 		goto done;
 	memset(&sa, 0, sizeof(sa));

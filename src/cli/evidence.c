@@ -74,18 +74,19 @@ prove(void *ctx, uint64_t index, const void *entry, size_t len,
 	struct hn_buf note = HN_BUF_INIT(HN_NOTE_MAX);
 	struct hn_note parsed;
 	struct hn_checkpoint cp;
-	uint8_t (*proof)[32] = NULL;
+	uint8_t(*proof)[32] = NULL;
 	size_t np = 0;
 	int r;
 
 	memset(&parsed, 0, sizeof(parsed));
 	if ((r = hn_ledger_checkpoint(l, &note)) != 0) {
-		r = hn_error_set(err, r, NULL, NULL, "cannot sign a checkpoint");
+		r = hn_error_set(err, r, NULL, NULL,
+		    "cannot sign a checkpoint");
 		goto out;
 	}
 	if ((r = hn_note_parse(&parsed, note.data, note.len, err)) != 0 ||
-	    (r = hn_checkpoint_parse(&cp, parsed.text, parsed.text_len,
-	    err)) != 0)
+	    (r = hn_checkpoint_parse(&cp, parsed.text, parsed.text_len, err)) !=
+		0)
 		goto out;
 	if ((proof = calloc(HN_MERKLE_PROOF_MAX, 32)) == NULL) {
 		r = HN_ENOMEM;
@@ -93,7 +94,8 @@ prove(void *ctx, uint64_t index, const void *entry, size_t len,
 	}
 	if ((r = hn_ledger_inclusion(l, index, cp.size, proof, &np)) != 0) {
 		r = hn_error_set(err, r, NULL, NULL,
-		    "cannot prove ledger entry %llu", (unsigned long long)index);
+		    "cannot prove ledger entry %llu",
+		    (unsigned long long)index);
 		goto out;
 	}
 	r = hn_tlogproof_format(out, entry, len, index,
@@ -111,13 +113,10 @@ static int
 cmd_evidence_list(int argc, char **argv)
 {
 	static const char usage[] = "hanoinet evidence list --request ID "
-	    "[--dir DIR]";
+				    "[--dir DIR]";
 	const char *request = NULL, *dir = ev_default_dir();
-	const struct hn_cli_opt opts[] = {
-		HN_OPT_REQ("request", &request),
-		HN_OPT("dir", &dir),
-		HN_OPT_END
-	};
+	const struct hn_cli_opt opts[] = { HN_OPT_REQ("request", &request),
+		HN_OPT("dir", &dir), HN_OPT_END };
 	struct hn_evidence_item *items = NULL;
 	struct ev_node n;
 	size_t cnt = 0, i;
@@ -148,19 +147,16 @@ cmd_evidence_list(int argc, char **argv)
 static int
 cmd_evidence_get(int argc, char **argv)
 {
-	static const char usage[] = "hanoinet evidence get --request ID "
+	static const char usage[] =
+	    "hanoinet evidence get --request ID "
 	    "--name NAME --out FILE [--by WHO] [--reason WHY] [--dir DIR]";
 	const char *request = NULL, *name = NULL, *out = NULL;
-	const char *dir = ev_default_dir(), *actor = ev_default_actor(), *why = "";
-	const struct hn_cli_opt opts[] = {
-		HN_OPT_REQ("request", &request),
-		HN_OPT_REQ("name", &name),
-		HN_OPT_REQ("out", &out),
-		HN_OPT("dir", &dir),
-		HN_OPT("by", &actor),
-		HN_OPT("reason", &why),
-		HN_OPT_END
-	};
+	const char *dir = ev_default_dir(), *actor = ev_default_actor(),
+		   *why = "";
+	const struct hn_cli_opt opts[] = { HN_OPT_REQ("request", &request),
+		HN_OPT_REQ("name", &name), HN_OPT_REQ("out", &out),
+		HN_OPT("dir", &dir), HN_OPT("by", &actor),
+		HN_OPT("reason", &why), HN_OPT_END };
 	struct hn_evidence_item *items = NULL;
 	struct hn_error err;
 	struct ev_node n;
@@ -175,18 +171,20 @@ cmd_evidence_get(int argc, char **argv)
 	hn_error_clear(&err);
 	rc = hn_evidence_list(n.db, request, &items, &cnt);
 	for (i = 0; rc == 0 && i < cnt; i++)
-		if (strcmp(items[i].name, name) == 0 && items[i].deleted_at == 0)
+		if (strcmp(items[i].name, name) == 0 &&
+		    items[i].deleted_at == 0)
 			break;
 	if (rc != 0 || i == cnt) {
 		free(items);
 		ev_node_close(&n);
-		return hn_cli_fail(1, "request %s has no item %s", request, name);
+		return hn_cli_fail(1, "request %s has no item %s", request,
+		    name);
 	}
 	rc = hn_custody_event(&n.custody, &items[i], "opened",
 	    (int64_t)time(NULL), actor, why, NULL, &err);
 	if (rc == 0)
-		rc = hn_blob_copy_out(n.blobs, items[i].sha256, &n.keys, out, NULL,
-		    &err);
+		rc = hn_blob_copy_out(n.blobs, items[i].sha256, &n.keys, out,
+		    NULL, &err);
 	free(items);
 	ev_node_close(&n);
 	if (rc != 0)
@@ -199,20 +197,17 @@ cmd_evidence_get(int argc, char **argv)
 static int
 cmd_evidence_export(int argc, char **argv)
 {
-	static const char usage[] = "hanoinet evidence export --request ID "
+	static const char usage[] =
+	    "hanoinet evidence export --request ID "
 	    "--out DIR [--by WHO] [--reason WHY] [--dir DIR]";
 	struct hn_bundle_export x;
 	struct hn_bundle_summary sum;
 	struct hn_error err;
 	const char *dir = ev_default_dir();
-	const struct hn_cli_opt opts[] = {
-		HN_OPT_REQ("request", &x.request_id),
-		HN_OPT_REQ("out", &x.out),
-		HN_OPT("dir", &dir),
-		HN_OPT("by", &x.actor),
-		HN_OPT("reason", &x.reason),
-		HN_OPT_END
-	};
+	const struct hn_cli_opt opts[] = { HN_OPT_REQ("request", &x.request_id),
+		HN_OPT_REQ("out", &x.out), HN_OPT("dir", &dir),
+		HN_OPT("by", &x.actor), HN_OPT("reason", &x.reason),
+		HN_OPT_END };
 	struct ev_node n;
 	int rc;
 
@@ -238,25 +233,25 @@ cmd_evidence_export(int argc, char **argv)
 		return hn_cli_fail(rc == HN_EEXIST || rc == HN_EINVAL ? 2 : 1,
 		    "export failed: %s", err.message);
 	printf("exported %zu files (%llu bytes) of request %s to %s\n"
-	    "manifest SHA-256 %s%s\n", sum.files,
-	    (unsigned long long)sum.bytes, x.request_id, x.out,
-	    sum.manifest_sha256, sum.tlog_proof ? "" :
-	    "\nwarning: no audit log: manifest.tlog-proof not written");
+	       "manifest SHA-256 %s%s\n",
+	    sum.files, (unsigned long long)sum.bytes, x.request_id, x.out,
+	    sum.manifest_sha256,
+	    sum.tlog_proof ?
+		"" :
+		"\nwarning: no audit log: manifest.tlog-proof not written");
 	return 0;
 }
 
 static int
 cmd_evidence_verify(int argc, char **argv)
 {
-	static const char usage[] = "hanoinet evidence verify DIR "
+	static const char usage[] =
+	    "hanoinet evidence verify DIR "
 	    "[--key 'ssh-ed25519 BASE64'] [--name NODE]";
 	struct hn_buf report = HN_BUF_INIT(16u << 20);
 	const char *key = NULL, *name = NULL;
-	const struct hn_cli_opt opts[] = {
-		HN_OPT("key", &key),
-		HN_OPT("name", &name),
-		HN_OPT_END
-	};
+	const struct hn_cli_opt opts[] = { HN_OPT("key", &key),
+		HN_OPT("name", &name), HN_OPT_END };
 	int rc, problems = 0;
 
 	if ((rc = hn_cli_args(argc, argv, opts, 1, 1, usage, NULL)) !=
@@ -269,8 +264,7 @@ cmd_evidence_verify(int argc, char **argv)
 		fputs(report.data, stdout);
 	hn_buf_release(&report);
 	if (rc == HN_ENOTFOUND)
-		return hn_cli_fail(2, "%s is not an evidence export",
-		    argv[1]);
+		return hn_cli_fail(2, "%s is not an evidence export", argv[1]);
 	if (rc != 0)
 		return hn_cli_fail(1, "%d problem%s found in %s", problems,
 		    problems == 1 ? "" : "s", argv[1]);
@@ -305,31 +299,40 @@ send_follow(struct hn_client *cl, const char *item, const char *to,
 		j = NULL;
 		hn_buf_reset(&resp);
 		if (hn_client_request(cl, "GET", path, NULL, NULL, 0, 0, &st,
-		    &resp, &err) == 0 && st == 200 &&
+			&resp, &err) == 0 &&
+		    st == 200 &&
 		    (j = hn_json_parse(resp.data, resp.len, resp.max, 8,
-		    NULL)) != NULL) {
+			 NULL)) != NULL) {
 			a = json_object_get(j, "transfers");
-			json_array_foreach(a, k, x) {
+			json_array_foreach(a, k, x)
+			{
 				if (strcmp(hn_json_str(x, "transfer") ?
-				    hn_json_str(x, "transfer") : "", xfer) != 0)
+					    hn_json_str(x, "transfer") :
+					    "",
+					xfer) != 0)
 					continue;
 				state = hn_json_str(x, "state");
 				if (state != NULL &&
 				    strcmp(state, "acknowledged") == 0) {
 					printf("acknowledged by %s: every chunk and "
-					    "the SHA-256 verified, their ledger "
-					    "index %lld\n", to, (long long)
-					    json_integer_value(json_object_get(x,
-					    "their_ledger_index")));
+					       "the SHA-256 verified, their ledger "
+					       "index %lld\n",
+					    to,
+					    (long long)json_integer_value(
+						json_object_get(x,
+						    "their_ledger_index")));
 					rc = 0;
 					goto out;
 				}
-				if (state != NULL && (strcmp(state, "failed") ==
-				    0 || strcmp(state, "interrupted") == 0)) {
-					rc = hn_cli_fail(1, "transfer %s %s: %s%s",
-					    xfer, state, hn_json_str(x, "error"),
+				if (state != NULL &&
+				    (strcmp(state, "failed") == 0 ||
+					strcmp(state, "interrupted") == 0)) {
+					rc = hn_cli_fail(1,
+					    "transfer %s %s: %s%s", xfer, state,
+					    hn_json_str(x, "error"),
 					    strcmp(state, "interrupted") == 0 ?
-					    " (run again to resume)" : "");
+						" (run again to resume)" :
+						"");
 					goto out;
 				}
 			}
@@ -356,15 +359,16 @@ out:
 static int
 cmd_evidence_send(int argc, char **argv)
 {
-	static const char usage[] = "hanoinet evidence send --item ID --to "
+	static const char usage[] =
+	    "hanoinet evidence send --item ID --to "
 	    "PARTY --url https://HOST:PORT [--token-file FILE] [--cacert PEM] "
 	    "[--request ID] [--conditions TEXT] [--reason WHY] "
 	    "[--wait SECONDS]";
 	const char *item = NULL, *to = NULL, *url = NULL, *tf = NULL;
 	const char *cacert = NULL, *cond = NULL, *why = NULL, *t;
 	const char *req = NULL, *wait = NULL;
-	const struct hn_cli_opt opts[] = {
-		HN_OPT_REQ_LETTER("item", 'i', &item),
+	const struct hn_cli_opt opts[] = { HN_OPT_REQ_LETTER("item", 'i',
+					       &item),
 		HN_OPT_REQ_LETTER("to", 't', &to),
 		HN_OPT_REQ_LETTER("url", 'u', &url),
 		HN_OPT_LETTER("token-file", 'T', &tf),
@@ -372,9 +376,7 @@ cmd_evidence_send(int argc, char **argv)
 		HN_OPT_LETTER("conditions", 'C', &cond),
 		HN_OPT_LETTER("reason", 'y', &why),
 		HN_OPT_LETTER("wait", 'w', &wait),
-		HN_OPT_LETTER("request", 'r', &req),
-		HN_OPT_END
-	};
+		HN_OPT_LETTER("request", 'r', &req), HN_OPT_END };
 	struct hn_buf resp = HN_BUF_INIT(1u << 20);
 	struct hn_client *cl = NULL;
 	struct hn_error err;
@@ -392,19 +394,21 @@ cmd_evidence_send(int argc, char **argv)
 	if (strspn(item, "0123456789") != strlen(item) || item[0] == '\0' ||
 	    strlen(item) > 18)
 		return hn_cli_usage("--item %s: an item id (1 to 18 digits); "
-		    "usage: %s", item, usage);
+				    "usage: %s",
+		    item, usage);
 	if (wait_s < 0 || wait_s > 86400 * 7)
 		return hn_cli_usage("--wait %s: 0 to %d seconds; usage: %s",
 		    wait, 86400 * 7, usage);
 	t = getenv("HANOINET_TOKEN");
 	if (tf != NULL) {
 		if (ev_read_token(tf, token, sizeof(token)) != 0)
-			return hn_cli_fail(2, "cannot read a token from %s", tf);
+			return hn_cli_fail(2, "cannot read a token from %s",
+			    tf);
 	} else if (t != NULL && t[0] != '\0' && strlen(t) < sizeof(token)) {
 		HN_FMT_FIXED(token, sizeof(token), "%s", t);
 	} else {
 		return hn_cli_usage("send needs --token-file FILE or "
-		    "$HANOINET_TOKEN (from POST /v1/session)");
+				    "$HANOINET_TOKEN (from POST /v1/session)");
 	}
 	hn_error_clear(&err);
 	if (hn_cli_client(&cl, url, cacert, token, &err) != 0) {
@@ -413,11 +417,13 @@ cmd_evidence_send(int argc, char **argv)
 	}
 	hn_wipe(token, sizeof(token));
 	if ((in = json_pack("{s:s}", "to", to)) == NULL ||
-	    (cond != NULL && json_object_set_new(in, "conditions",
-	    json_string(cond)) != 0) || (why != NULL &&
-	    json_object_set_new(in, "reason", json_string(why)) != 0) ||
-	    (req != NULL && json_object_set_new(in, "request",
-	    json_string(req)) != 0) ||
+	    (cond != NULL &&
+		json_object_set_new(in, "conditions", json_string(cond)) !=
+		    0) ||
+	    (why != NULL &&
+		json_object_set_new(in, "reason", json_string(why)) != 0) ||
+	    (req != NULL &&
+		json_object_set_new(in, "request", json_string(req)) != 0) ||
 	    (body = json_dumps(in, JSON_COMPACT)) == NULL) {
 		rc = hn_cli_fail(2, "out of memory");
 		goto done;
@@ -425,7 +431,7 @@ cmd_evidence_send(int argc, char **argv)
 	/* item: at most 18 digits (checked above) */
 	HN_FMT_FIXED(path, sizeof(path), "/v1/evidence/%s/transfer", item);
 	if (hn_client_request(cl, "POST", path, "application/json", body,
-	    strlen(body), 0, &st, &resp, &err) != 0) {
+		strlen(body), 0, &st, &resp, &err) != 0) {
 		rc = hn_cli_fail(2, "%s", err.message);
 		goto done;
 	}
@@ -437,8 +443,9 @@ cmd_evidence_send(int argc, char **argv)
 		    hn_json_str(j, "message") ? hn_json_str(j, "message") : "");
 		goto done;
 	}
-	if (hn_fmt(xfer, sizeof(xfer), "%s", hn_json_str(j, "transfer") ?
-	    hn_json_str(j, "transfer") : "") != 0) {
+	if (hn_fmt(xfer, sizeof(xfer), "%s",
+		hn_json_str(j, "transfer") ? hn_json_str(j, "transfer") : "") !=
+	    0) {
 		rc = hn_cli_fail(1, "the node's transfer id is too long");
 		goto done;
 	}
@@ -462,24 +469,34 @@ int
 cmd_evidence(int argc, char **argv)
 {
 	static const struct hn_cmd sub[] = {
-		{ "add", ev_cmd_add, "fingerprint, encrypt and store files "
+		{ "add", ev_cmd_add,
+		    "fingerprint, encrypt and store files "
 		    "for a request" },
 		{ "list", cmd_evidence_list, "list a request's evidence" },
-		{ "get", cmd_evidence_get, "decrypt one verified item to a file" },
-		{ "export", cmd_evidence_export, "write a verifiable bundle for "
+		{ "get", cmd_evidence_get,
+		    "decrypt one verified item to a file" },
+		{ "export", cmd_evidence_export,
+		    "write a verifiable bundle for "
 		    "courts (files, hashdeep, CASE, SSH signature, proof)" },
-		{ "verify", cmd_evidence_verify, "check an exported bundle offline" },
-		{ "seal-for", ev_cmd_seal_for, "seal an item for another "
+		{ "verify", cmd_evidence_verify,
+		    "check an exported bundle offline" },
+		{ "seal-for", ev_cmd_seal_for,
+		    "seal an item for another "
 		    "node (transfer; art. 36 checked)" },
-		{ "receive", ev_cmd_receive, "store an item sealed for this "
+		{ "receive", ev_cmd_receive,
+		    "store an item sealed for this "
 		    "node after checking it" },
-		{ "send", cmd_evidence_send, "send an item to another node "
+		{ "send", cmd_evidence_send,
+		    "send an item to another node "
 		    "through a running node (resumable; art. 36 checked)" },
-		{ "consent", ev_cmd_consent, "record the sender's "
+		{ "consent", ev_cmd_consent,
+		    "record the sender's "
 		    "authorisation of an onward transfer (art. 36)" },
-		{ "retain", ev_cmd_retain, "set the end of an item's "
+		{ "retain", ev_cmd_retain,
+		    "set the end of an item's "
 		    "retention period" },
-		{ "delete", ev_cmd_delete, "delete an item's content after "
+		{ "delete", ev_cmd_delete,
+		    "delete an item's content after "
 		    "its retention (the hash stays)" },
 		{ NULL, NULL, NULL }
 	};

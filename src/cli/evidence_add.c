@@ -115,7 +115,7 @@ add_one(struct ev_node *n, const char *file, const char *request,
 	clock_gettime(CLOCK_MONOTONIC, &pr.start);
 	pr.last = pr.start;
 	if ((r = hn_intake_begin(&in, n->blobs, &n->keys, 0, flags, NULL, NULL,
-	    &err)) != 0) {
+		 &err)) != 0) {
 		close(fd);
 		return hn_cli_fail(1, "%s: %s", file, err.message);
 	}
@@ -130,7 +130,8 @@ add_one(struct ev_node *n, const char *file, const char *request,
 	progress_draw(&pr, res.size, 1);
 	hn_hex_encode(pkhex, n->keys.ed_pk, 32);
 	if ((r = hn_custody_add_item(&n->custody, &res, request, file,
-	    description, actor, (int64_t)time(NULL), pkhex, &it, &err)) != 0)
+		 description, actor, (int64_t)time(NULL), pkhex, &it, &err)) !=
+	    0)
 		return hn_cli_fail(r == HN_EEXIST ? 1 : 2, "%s: %s", file,
 		    err.message);
 	printf("%s  %s  %llu bytes  item %lld%s\n", res.addr, it.name,
@@ -160,7 +161,7 @@ add_remote(const char *url, const char *token_file, const char *cacert,
 		HN_FMT_FIXED(token, sizeof(token), "%s", t);
 	} else {
 		return hn_cli_usage("--url needs --token-file FILE or "
-		    "$HANOINET_TOKEN (from POST /v1/session)");
+				    "$HANOINET_TOKEN (from POST /v1/session)");
 	}
 	memset(&o, 0, sizeof(o));
 	o.url = url;
@@ -174,8 +175,8 @@ add_remote(const char *url, const char *token_file, const char *cacert,
 	o.fail_after = (unsigned)hn_hook_int(HN_HOOK_UPLOAD_FAIL_AFTER);
 	for (i = first; i < argc; i++) {
 		memset(&pr, 0, sizeof(pr));
-		pr.name = strrchr(argv[i], '/') ? strrchr(argv[i], '/') + 1 :
-		    argv[i];
+		pr.name =
+		    strrchr(argv[i], '/') ? strrchr(argv[i], '/') + 1 : argv[i];
 		pr.total = stat(argv[i], &st) == 0 ? (uint64_t)st.st_size : 0;
 		pr.tty = isatty(STDERR_FILENO);
 		clock_gettime(CLOCK_MONOTONIC, &pr.start);
@@ -183,20 +184,26 @@ add_remote(const char *url, const char *token_file, const char *cacert,
 		hn_error_clear(&err);
 		rc = hn_cli_upload_file(&o, argv[i], &item, &err);
 		if (rc != 0) {
-			rc = hn_cli_fail(rc == HN_ENOTFOUND || rc == HN_EINVAL ? 2 :
-			    1, "%s: %s", argv[i], err.message);
+			rc = hn_cli_fail(rc == HN_ENOTFOUND || rc == HN_EINVAL ?
+				2 :
+				1,
+			    "%s: %s", argv[i], err.message);
 			if (r == 0)
 				r = rc;
 			continue;
 		}
 		progress_draw(&pr, pr.total, 1);
 		printf("%s  %s  %lld bytes  item %lld%s\n",
-		    hn_json_str(item, "sha256") ? hn_json_str(item, "sha256") : "",
+		    hn_json_str(item, "sha256") ? hn_json_str(item, "sha256") :
+						  "",
 		    hn_json_str(item, "name") ? hn_json_str(item, "name") : "",
-		    (long long)json_integer_value(json_object_get(item, "size")),
-		    (long long)json_integer_value(json_object_get(item, "item")),
+		    (long long)json_integer_value(
+			json_object_get(item, "size")),
+		    (long long)json_integer_value(
+			json_object_get(item, "item")),
 		    json_is_true(json_object_get(item, "existed")) ?
-		    "  (object already stored)" : "");
+			"  (object already stored)" :
+			"");
 		json_decref(item);
 		item = NULL;
 	}
@@ -207,7 +214,8 @@ add_remote(const char *url, const char *token_file, const char *cacert,
 int
 ev_cmd_add(int argc, char **argv)
 {
-	static const char usage[] = "hanoinet evidence add FILE... --request ID "
+	static const char usage[] =
+	    "hanoinet evidence add FILE... --request ID "
 	    "[--description TEXT] [--by WHO] [--sha1] [--md5] [--dir DIR]\n"
 	    "       hanoinet evidence add FILE... --request ID "
 	    "--url https://HOST:PORT [--token-file F] [--cacert PEM] "
@@ -216,18 +224,12 @@ ev_cmd_add(int argc, char **argv)
 	const char *request = NULL, *desc = "", *dir = ev_default_dir();
 	const char *actor = ev_default_actor();
 	int sha1 = 0, md5 = 0;
-	const struct hn_cli_opt opts[] = {
-		HN_OPT_REQ("request", &request),
-		HN_OPT("description", &desc),
-		HN_OPT("dir", &dir),
-		HN_OPT("by", &actor),
-		HN_OPT_FLAG("sha1", &sha1),
-		HN_OPT_FLAG("md5", &md5),
-		HN_OPT("url", &url),
-		HN_OPT("token-file", &token_file),
-		HN_OPT("cacert", &cacert),
-		HN_OPT_END
-	};
+	const struct hn_cli_opt opts[] = { HN_OPT_REQ("request", &request),
+		HN_OPT("description", &desc), HN_OPT("dir", &dir),
+		HN_OPT("by", &actor), HN_OPT_FLAG("sha1", &sha1),
+		HN_OPT_FLAG("md5", &md5), HN_OPT("url", &url),
+		HN_OPT("token-file", &token_file), HN_OPT("cacert", &cacert),
+		HN_OPT_END };
 	unsigned flags;
 	struct ev_node n;
 	int i, nfiles, r = 0, rc;
@@ -247,8 +249,9 @@ ev_cmd_add(int argc, char **argv)
 		return r;
 	}
 	for (i = 1; i <= nfiles; i++) {
-		if ((rc = add_one(&n, argv[i], request, desc, actor,
-		    flags)) != 0 && r == 0)
+		if ((rc = add_one(&n, argv[i], request, desc, actor, flags)) !=
+			0 &&
+		    r == 0)
 			r = rc;
 	}
 	ev_node_close(&n);

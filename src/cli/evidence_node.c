@@ -63,7 +63,8 @@ load_key(struct ev_node *n, struct hn_error *err)
 		goto out;
 	}
 	if (strlen(s.name) >= sizeof(n->name)) {
-		r = hn_error_set(err, HN_ETOOBIG, NULL, NULL, "key name too long");
+		r = hn_error_set(err, HN_ETOOBIG, NULL, NULL,
+		    "key name too long");
 		goto out;
 	}
 	HN_FMT_FIXED(n->name, sizeof(n->name), "%s", s.name);
@@ -124,7 +125,7 @@ ev_node_open(struct ev_node *n, const char *dir)
 	}
 	/* the node's ledger: origin and key name are the node's name */
 	if ((r = hn_ledger_open(&n->ledger, n->db, n->name, n->sk, n->name,
-	    &err)) != 0) {
+		 &err)) != 0) {
 		ev_node_close(n);
 		return hn_cli_fail(1, "audit log: %s", err.message);
 	}
@@ -149,11 +150,13 @@ ev_request_held(struct ev_node *n, const char *id)
 	r = hn_requests_get(n->db, id, &rq);
 	hn_request_row_release(&rq);
 	if (r == HN_ENOTFOUND)
-		return hn_cli_fail(1, "request %s: no such request on this "
+		return hn_cli_fail(1,
+		    "request %s: no such request on this "
 		    "node; evidence belongs to a request it holds (art. 40: "
 		    "create it with 'hanoinet request create' or register "
 		    "one received in writing with 'hanoinet request "
-		    "receive')", id);
+		    "receive')",
+		    id);
 	if (r != 0)
 		return hn_cli_fail(2, "request %s: %s", id, hn_strerror(r));
 	return 0;
@@ -194,7 +197,8 @@ ev_find_item(struct ev_node *n, const char *request, const char *name,
 	if ((rc = hn_evidence_list(n->db, request, &items, &cnt)) != 0)
 		return hn_cli_fail(1, "cannot list: %s", hn_strerror(rc));
 	for (i = 0; i < cnt; i++) {
-		if (strcmp(items[i].name, name) == 0 && items[i].deleted_at == 0) {
+		if (strcmp(items[i].name, name) == 0 &&
+		    items[i].deleted_at == 0) {
 			*out = items[i];
 			free(items);
 			return 0;

@@ -33,17 +33,14 @@ parse_day(const char *s)
 int
 ev_cmd_retain(int argc, char **argv)
 {
-	static const char usage[] = "hanoinet evidence retain --request ID "
+	static const char usage[] =
+	    "hanoinet evidence retain --request ID "
 	    "--name NAME --until YYYY-MM-DD [--dir DIR]";
 	const char *request = NULL, *name = NULL, *until = NULL;
 	const char *dir = ev_default_dir();
-	const struct hn_cli_opt opts[] = {
-		HN_OPT_REQ("request", &request),
-		HN_OPT_REQ("name", &name),
-		HN_OPT_REQ("until", &until),
-		HN_OPT("dir", &dir),
-		HN_OPT_END
-	};
+	const struct hn_cli_opt opts[] = { HN_OPT_REQ("request", &request),
+		HN_OPT_REQ("name", &name), HN_OPT_REQ("until", &until),
+		HN_OPT("dir", &dir), HN_OPT_END };
 	struct hn_evidence_item it;
 	struct ev_node n;
 	int64_t t;
@@ -54,7 +51,8 @@ ev_cmd_retain(int argc, char **argv)
 		return rc;
 	if ((t = parse_day(until)) < 0)
 		return hn_cli_usage("--until %s: not a date YYYY-MM-DD; "
-		    "usage: %s", until, usage);
+				    "usage: %s",
+		    until, usage);
 	if ((rc = ev_node_open(&n, dir)) != 0)
 		return rc;
 	if ((rc = ev_find_item(&n, request, name, &it)) == 0 &&
@@ -72,18 +70,14 @@ ev_cmd_retain(int argc, char **argv)
 int
 ev_cmd_delete(int argc, char **argv)
 {
-	static const char usage[] = "hanoinet evidence delete --request ID "
+	static const char usage[] =
+	    "hanoinet evidence delete --request ID "
 	    "--name NAME --reason WHY [--by WHO] [--dir DIR]";
 	const char *request = NULL, *name = NULL, *why = NULL;
 	const char *dir = ev_default_dir(), *actor = ev_default_actor();
-	const struct hn_cli_opt opts[] = {
-		HN_OPT_REQ("request", &request),
-		HN_OPT_REQ("name", &name),
-		HN_OPT_REQ("reason", &why),
-		HN_OPT("dir", &dir),
-		HN_OPT("by", &actor),
-		HN_OPT_END
-	};
+	const struct hn_cli_opt opts[] = { HN_OPT_REQ("request", &request),
+		HN_OPT_REQ("name", &name), HN_OPT_REQ("reason", &why),
+		HN_OPT("dir", &dir), HN_OPT("by", &actor), HN_OPT_END };
 	struct hn_evidence_item it;
 	struct hn_error err;
 	int64_t now = (int64_t)time(NULL);
@@ -103,15 +97,19 @@ ev_cmd_delete(int argc, char **argv)
 	hn_error_clear(&err);
 	rc = hn_custody_delete(&n.custody, n.blobs, &it, now, actor, why, &err);
 	if (rc == HN_ESTATE) {
-		rc = hn_cli_fail(1, "%s is under retention%s: it is deleted only "
-		    "once its retention period ends", it.name,
-		    it.retention_until == 0 ? " (no end set: 'hanoinet evidence "
-		    "retain')" : "");
+		rc = hn_cli_fail(1,
+		    "%s is under retention%s: it is deleted only "
+		    "once its retention period ends",
+		    it.name,
+		    it.retention_until == 0 ?
+			" (no end set: 'hanoinet evidence "
+			"retain')" :
+			"");
 		goto done;
 	}
 	if (rc != 0) {
-		rc = hn_cli_fail(1, "cannot delete: %s", err.message[0] ?
-		    err.message : hn_strerror(rc));
+		rc = hn_cli_fail(1, "cannot delete: %s",
+		    err.message[0] ? err.message : hn_strerror(rc));
 		goto done;
 	}
 	printf("%s deleted (SHA-256 %s kept in the record)\n", it.name,

@@ -30,23 +30,19 @@
 int
 ev_cmd_seal_for(int argc, char **argv)
 {
-	static const char usage[] = "hanoinet evidence seal-for --request ID "
+	static const char usage[] =
+	    "hanoinet evidence seal-for --request ID "
 	    "--name NAME --recipient VKEY --out FILE [--conditions TEXT] "
 	    "[--by WHO] [--reason WHY] [--dir DIR]";
 	const char *request = NULL, *name = NULL, *vkey = NULL, *out = NULL;
-	const char *cond = "", *dir = ev_default_dir(), *actor = ev_default_actor();
+	const char *cond = "", *dir = ev_default_dir(),
+		   *actor = ev_default_actor();
 	const char *why = "";
-	const struct hn_cli_opt opts[] = {
-		HN_OPT_REQ("request", &request),
-		HN_OPT_REQ("name", &name),
-		HN_OPT_REQ("recipient", &vkey),
-		HN_OPT_REQ("out", &out),
-		HN_OPT("conditions", &cond),
-		HN_OPT("dir", &dir),
-		HN_OPT("by", &actor),
-		HN_OPT("reason", &why),
-		HN_OPT_END
-	};
+	const struct hn_cli_opt opts[] = { HN_OPT_REQ("request", &request),
+		HN_OPT_REQ("name", &name), HN_OPT_REQ("recipient", &vkey),
+		HN_OPT_REQ("out", &out), HN_OPT("conditions", &cond),
+		HN_OPT("dir", &dir), HN_OPT("by", &actor),
+		HN_OPT("reason", &why), HN_OPT_END };
 	struct hn_note_verifier v;
 	struct hn_evidence_item it;
 	struct hn_error err;
@@ -60,18 +56,20 @@ ev_cmd_seal_for(int argc, char **argv)
 	if (hn_note_verifier_parse(&v, vkey, strlen(vkey), &err) != 0 ||
 	    v.type != HN_NOTE_ED25519)
 		return hn_cli_usage("--recipient: not a node's verifier key "
-		    "(name+keyid+base64)");
+				    "(name+keyid+base64)");
 	if ((rc = ev_node_open(&n, dir)) != 0)
 		return rc;
 	if ((rc = ev_find_item(&n, request, name, &it)) != 0)
 		goto done;
-	rc = hn_evhand_seal_for(&n.custody, n.blobs, &n.keys, &it, v.name,
-	    v.pk, vkey, out, cond, (int64_t)time(NULL), actor, why, &err);
+	rc = hn_evhand_seal_for(&n.custody, n.blobs, &n.keys, &it, v.name, v.pk,
+	    vkey, out, cond, (int64_t)time(NULL), actor, why, &err);
 	if (rc == HN_EDENIED) {
 		/* art. 36: no onward transfer without the sender's consent */
-		rc = hn_cli_fail(1, "art. 36: %s was received from %s; sending it "
+		rc = hn_cli_fail(1,
+		    "art. 36: %s was received from %s; sending it "
 		    "on needs that State's authorisation (record it with "
-		    "'hanoinet evidence consent')", it.name, it.origin);
+		    "'hanoinet evidence consent')",
+		    it.name, it.origin);
 		goto done;
 	}
 	if (rc != 0) {
@@ -96,21 +94,17 @@ done:
 int
 ev_cmd_receive(int argc, char **argv)
 {
-	static const char usage[] = "hanoinet evidence receive FILE --request "
+	static const char usage[] =
+	    "hanoinet evidence receive FILE --request "
 	    "ID --name NAME --sha256 HEX --from NODE [--conditions TEXT] "
 	    "[--by WHO] [--dir DIR]";
 	const char *request = NULL, *name = NULL, *sha = NULL, *from = NULL;
-	const char *cond = "", *dir = ev_default_dir(), *actor = ev_default_actor();
-	const struct hn_cli_opt opts[] = {
-		HN_OPT_REQ("request", &request),
-		HN_OPT_REQ("name", &name),
-		HN_OPT_REQ("sha256", &sha),
-		HN_OPT_REQ("from", &from),
-		HN_OPT("conditions", &cond),
-		HN_OPT("dir", &dir),
-		HN_OPT("by", &actor),
-		HN_OPT_END
-	};
+	const char *cond = "", *dir = ev_default_dir(),
+		   *actor = ev_default_actor();
+	const struct hn_cli_opt opts[] = { HN_OPT_REQ("request", &request),
+		HN_OPT_REQ("name", &name), HN_OPT_REQ("sha256", &sha),
+		HN_OPT_REQ("from", &from), HN_OPT("conditions", &cond),
+		HN_OPT("dir", &dir), HN_OPT("by", &actor), HN_OPT_END };
 	struct hn_evidence_item it;
 	struct hn_error err;
 	int64_t now = (int64_t)time(NULL);
@@ -126,13 +120,15 @@ ev_cmd_receive(int argc, char **argv)
 		return rc;
 	if (hn_blob_addr_valid(sha) != 0)
 		return hn_cli_usage("--sha256 must be 64 lowercase hex digits; "
-		    "usage: %s", usage);
+				    "usage: %s",
+		    usage);
 	if (strlen(from) > HN_EV_WHO_MAX)
 		return hn_cli_usage("--from is longer than %d bytes; usage: %s",
 		    HN_EV_WHO_MAX, usage);
 	if (strlen(cond) > HN_EV_TEXT_MAX)
 		return hn_cli_usage("--conditions is longer than %d bytes; "
-		    "usage: %s", HN_EV_TEXT_MAX, usage);
+				    "usage: %s",
+		    HN_EV_TEXT_MAX, usage);
 	if ((fd = open(argv[1], O_RDONLY | O_CLOEXEC)) < 0)
 		return hn_cli_fail(2, "%s: %s", argv[1], strerror(errno));
 	if ((rc = ev_node_open(&n, dir)) != 0) {
@@ -161,12 +157,12 @@ ev_cmd_receive(int argc, char **argv)
 	    &size, &it, &err);
 	close(fd);
 	if (rc != 0) {
-		rc = hn_cli_fail(1, "%s", err.message[0] ? err.message :
-		    hn_strerror(rc));
+		rc = hn_cli_fail(1, "%s",
+		    err.message[0] ? err.message : hn_strerror(rc));
 		goto done;
 	}
-	printf("%s  %s  %llu bytes  item %lld  received from %s\n", sha, it.name,
-	    (unsigned long long)size, (long long)it.id, from);
+	printf("%s  %s  %llu bytes  item %lld  received from %s\n", sha,
+	    it.name, (unsigned long long)size, (long long)it.id, from);
 	rc = 0;
 done:
 	json_decref(d);
@@ -179,16 +175,12 @@ int
 ev_cmd_consent(int argc, char **argv)
 {
 	static const char usage[] = "hanoinet evidence consent --request ID "
-	    "--name NAME --ref TEXT [--dir DIR]";
+				    "--name NAME --ref TEXT [--dir DIR]";
 	const char *request = NULL, *name = NULL, *ref = NULL;
 	const char *dir = ev_default_dir();
-	const struct hn_cli_opt opts[] = {
-		HN_OPT_REQ("request", &request),
-		HN_OPT_REQ("name", &name),
-		HN_OPT_REQ("ref", &ref),
-		HN_OPT("dir", &dir),
-		HN_OPT_END
-	};
+	const struct hn_cli_opt opts[] = { HN_OPT_REQ("request", &request),
+		HN_OPT_REQ("name", &name), HN_OPT_REQ("ref", &ref),
+		HN_OPT("dir", &dir), HN_OPT_END };
 	struct hn_evidence_item it;
 	struct ev_node n;
 	int rc;

@@ -34,14 +34,10 @@ int
 cmd_init(int argc, char **argv)
 {
 	static const char usage[] = "hanoinet init --party CODE --dir DIR "
-	    "[--name NAME]";
+				    "[--name NAME]";
 	const char *party = NULL, *dir = NULL, *name = "localhost";
-	const struct hn_cli_opt opts[] = {
-		HN_OPT_REQ("party", &party),
-		HN_OPT_REQ("dir", &dir),
-		HN_OPT("name", &name),
-		HN_OPT_END
-	};
+	const struct hn_cli_opt opts[] = { HN_OPT_REQ("party", &party),
+		HN_OPT_REQ("dir", &dir), HN_OPT("name", &name), HN_OPT_END };
 	char path[PATH_MAX], generated[HN_GENERATED_PASSWORD_LEN + 1];
 	struct hn_buf key = HN_BUF_INIT(1 << 16), crt = HN_BUF_INIT(1 << 16);
 	struct hn_account a;
@@ -53,19 +49,21 @@ cmd_init(int argc, char **argv)
 	memset(&a, 0, sizeof(a));
 	memset(generated, 0, sizeof(generated));
 	hn_error_clear(&e);
-	if ((r = hn_cli_args(argc, argv, opts, 0, 0, usage, NULL)) !=
-	    HN_CLI_GO)
+	if ((r = hn_cli_args(argc, argv, opts, 0, 0, usage, NULL)) != HN_CLI_GO)
 		return r;
 	if (!valid_party(party))
 		return hn_cli_usage("--party %s: CODE is 3 capital letters; "
-		    "usage: %s", party, usage);
+				    "usage: %s",
+		    party, usage);
 	if (hn_crypto_init() != 0)
 		return hn_cli_fail(1, "cannot initialise libsodium");
 	if (path_in(path, sizeof(path), dir, "hanoinet.conf") != 0)
 		return hn_cli_usage("directory name too long");
 	if (stat(path, &sb) == 0)
-		return hn_cli_fail(1, "%s exists: this directory is already "
-		    "a node (refusing to overwrite its keys)", path);
+		return hn_cli_fail(1,
+		    "%s exists: this directory is already "
+		    "a node (refusing to overwrite its keys)",
+		    path);
 	if (hn_mkdirs(dir, 0700) != 0 || chmod(dir, 0700) != 0)
 		return hn_cli_fail(1, "cannot create %s: %s", dir,
 		    strerror(errno));
@@ -108,7 +106,7 @@ cmd_init(int argc, char **argv)
 		goto out;
 	}
 	if (hn_account_prepare(&a, "admin", "admin", NULL, "en", generated,
-	    (int64_t)time(NULL), &e) != 0 ||
+		(int64_t)time(NULL), &e) != 0 ||
 	    hn_accounts_insert(db, &a, NULL) != 0) {
 		hn_cli_fail(1, "cannot create the admin account: %s",
 		    e.message[0] ? e.message : hn_db_errmsg(db));
@@ -124,7 +122,8 @@ cmd_init(int argc, char **argv)
 	printf("initialised node %s (%s) in %s\n", party, name, dir);
 	printf("account: admin\npassword: %s\n", generated);
 	printf("(the password is shown once; log in with 'hanoinet login "
-	    "--cacert %s/tls.crt admin')\n", dir);
+	       "--cacert %s/tls.crt admin')\n",
+	    dir);
 	status = 0;
 out:
 	hn_db_close(db);

@@ -64,7 +64,7 @@ log_leaves(const char *path, struct hn_sha256 *h, uint8_t (**out)[32],
     uint64_t *n)
 {
 	struct hn_buf b;
-	uint8_t (*hs)[32] = NULL, *raw = NULL;
+	uint8_t(*hs)[32] = NULL, *raw = NULL;
 	size_t count = 0, i, pos, line = 0;
 	int r;
 
@@ -164,24 +164,22 @@ log_print_proof(const uint8_t (*proof)[32], size_t n)
 static int
 cmd_verify_inclusion(int argc, char **argv)
 {
-	static const char usage[] = "hanoinet log verify-inclusion --size N "
+	static const char usage[] =
+	    "hanoinet log verify-inclusion --size N "
 	    "--index I --leaf-hash HEX --root HEX PROOFFILE";
 	const char *size_s = NULL, *index_s = NULL, *leaf_s = NULL;
 	const char *root_s = NULL;
-	const struct hn_cli_opt opts[] = {
-		HN_OPT("size", &size_s),
-		HN_OPT("index", &index_s),
-		HN_OPT("leaf-hash", &leaf_s),
-		HN_OPT("root", &root_s),
-		HN_OPT_END
-	};
+	const struct hn_cli_opt opts[] = { HN_OPT("size", &size_s),
+		HN_OPT("index", &index_s), HN_OPT("leaf-hash", &leaf_s),
+		HN_OPT("root", &root_s), HN_OPT_END };
 	uint8_t proof[HN_MERKLE_PROOF_MAX][32], leaf[32], root[32];
 	struct hn_sha256 h;
 	uint64_t size, index;
 	size_t n;
 	int r;
 
-	if ((r = hn_cli_args(argc, argv, opts, 1, 1, usage, NULL)) != HN_CLI_GO ||
+	if ((r = hn_cli_args(argc, argv, opts, 1, 1, usage, NULL)) !=
+		HN_CLI_GO ||
 	    (r = log_u64(size_s, "--size", &size)) != 0 ||
 	    (r = log_u64(index_s, "--index", &index)) != 0 ||
 	    (r = log_hash(leaf_s, "--leaf-hash", leaf)) != 0 ||
@@ -194,13 +192,15 @@ cmd_verify_inclusion(int argc, char **argv)
 	if (hn_sha256_init(&h) != 0)
 		return hn_cli_fail(2, "cannot initialise SHA-256");
 	r = hn_merkle_verify_inclusion(&h, index, size, leaf,
-	    (const uint8_t (*)[32])proof, n, root, 32);
+	    (const uint8_t(*)[32])proof, n, root, 32);
 	hn_sha256_release(&h);
 	if (r != 0)
-		return hn_cli_fail(1, "inclusion proof does not verify: leaf %s "
+		return hn_cli_fail(1,
+		    "inclusion proof does not verify: leaf %s "
 		    "is not at index %s of the tree of size %s with that root "
-		    "(%zu proof hashes, expected %zu)", leaf_s, index_s, size_s,
-		    n, hn_merkle_inclusion_len(index, size));
+		    "(%zu proof hashes, expected %zu)",
+		    leaf_s, index_s, size_s, n,
+		    hn_merkle_inclusion_len(index, size));
 	puts("ok");
 	return 0;
 }
@@ -208,23 +208,21 @@ cmd_verify_inclusion(int argc, char **argv)
 static int
 cmd_verify_consistency(int argc, char **argv)
 {
-	static const char usage[] = "hanoinet log verify-consistency --size1 A "
+	static const char usage[] =
+	    "hanoinet log verify-consistency --size1 A "
 	    "--size2 B --root1 HEX --root2 HEX PROOFFILE";
 	const char *s1_s = NULL, *s2_s = NULL, *r1_s = NULL, *r2_s = NULL;
-	const struct hn_cli_opt opts[] = {
-		HN_OPT("size1", &s1_s),
-		HN_OPT("size2", &s2_s),
-		HN_OPT("root1", &r1_s),
-		HN_OPT("root2", &r2_s),
-		HN_OPT_END
-	};
+	const struct hn_cli_opt opts[] = { HN_OPT("size1", &s1_s),
+		HN_OPT("size2", &s2_s), HN_OPT("root1", &r1_s),
+		HN_OPT("root2", &r2_s), HN_OPT_END };
 	uint8_t proof[HN_MERKLE_PROOF_MAX][32], r1[32], r2[32];
 	struct hn_sha256 h;
 	uint64_t s1, s2;
 	size_t n;
 	int r;
 
-	if ((r = hn_cli_args(argc, argv, opts, 1, 1, usage, NULL)) != HN_CLI_GO ||
+	if ((r = hn_cli_args(argc, argv, opts, 1, 1, usage, NULL)) !=
+		HN_CLI_GO ||
 	    (r = log_u64(s1_s, "--size1", &s1)) != 0 ||
 	    (r = log_u64(s2_s, "--size2", &s2)) != 0 ||
 	    (r = log_hash(r1_s, "--root1", r1)) != 0 ||
@@ -232,7 +230,8 @@ cmd_verify_consistency(int argc, char **argv)
 	    (r = log_proof(argv[1], proof, &n)) != 0)
 		return r;
 	if (s1 == 0)
-		return hn_cli_fail(1, "a consistency proof from the empty tree "
+		return hn_cli_fail(1,
+		    "a consistency proof from the empty tree "
 		    "(size1 0) proves nothing");
 	if (s1 > s2)
 		return hn_cli_fail(1, "size1 %s is larger than size2 %s", s1_s,
@@ -240,10 +239,11 @@ cmd_verify_consistency(int argc, char **argv)
 	if (hn_sha256_init(&h) != 0)
 		return hn_cli_fail(2, "cannot initialise SHA-256");
 	r = hn_merkle_verify_consistency(&h, s1, s2, r1, 32, r2, 32,
-	    (const uint8_t (*)[32])proof, n);
+	    (const uint8_t(*)[32])proof, n);
 	hn_sha256_release(&h);
 	if (r != 0)
-		return hn_cli_fail(1, "consistency proof does not verify: the "
+		return hn_cli_fail(1,
+		    "consistency proof does not verify: the "
 		    "tree of size %s with root2 does not extend the tree of "
 		    "size %s with root1 (%zu proof hashes, expected %zu)",
 		    s2_s, s1_s, n, hn_merkle_consistency_len(s1, s2));

@@ -14,7 +14,7 @@
 #include "util/buf.h"
 
 #define LOG_FILE_MAX (256u << 20) /* leaf files: 256 MiB */
-#define LOG_KEY_MAX 4096          /* key files */
+#define LOG_KEY_MAX 4096 /* key files */
 
 /* Strict unsigned decimal. 0 or 2 (error printed, names `what`). */
 int log_u64(const char *s, const char *what, uint64_t *v);

@@ -16,7 +16,7 @@
 static int
 load_tree(const char *path, struct hn_sha256 *h, struct hn_merkle_mem *t)
 {
-	uint8_t (*leaves)[32] = NULL;
+	uint8_t(*leaves)[32] = NULL;
 	uint64_t n;
 	int r;
 
@@ -25,7 +25,7 @@ load_tree(const char *path, struct hn_sha256 *h, struct hn_merkle_mem *t)
 		return hn_cli_fail(2, "cannot initialise SHA-256");
 	if ((r = log_leaves(path, h, &leaves, &n)) != 0)
 		goto fail;
-	if (hn_merkle_mem_build(t, h, (const uint8_t (*)[32])leaves, n) != 0) {
+	if (hn_merkle_mem_build(t, h, (const uint8_t(*)[32])leaves, n) != 0) {
 		r = hn_cli_fail(2, "out of memory");
 		goto fail;
 	}
@@ -53,7 +53,8 @@ merkle_root(int argc, char **argv)
 	uint8_t root[32];
 	int r;
 
-	if ((r = hn_cli_args(argc, argv, NULL, 1, 1, usage, NULL)) != HN_CLI_GO ||
+	if ((r = hn_cli_args(argc, argv, NULL, 1, 1, usage, NULL)) !=
+		HN_CLI_GO ||
 	    (r = load_tree(argv[1], &h, &t)) != 0)
 		return r;
 	r = hn_merkle_root(hn_merkle_mem_get, &t, &h, t.size, root);
@@ -69,13 +70,10 @@ static int
 merkle_checkpoint(int argc, char **argv)
 {
 	static const char usage[] = "hanoinet log merkle checkpoint --origin "
-	    "ORIGIN --key KEYFILE FILE";
+				    "ORIGIN --key KEYFILE FILE";
 	const char *origin = NULL, *keyfile = NULL;
-	const struct hn_cli_opt opts[] = {
-		HN_OPT_REQ("origin", &origin),
-		HN_OPT_REQ("key", &keyfile),
-		HN_OPT_END
-	};
+	const struct hn_cli_opt opts[] = { HN_OPT_REQ("origin", &origin),
+		HN_OPT_REQ("key", &keyfile), HN_OPT_END };
 	struct hn_buf key, body = HN_BUF_INIT(8192), note = HN_BUF_INIT(8192);
 	struct hn_note_signer s;
 	struct hn_checkpoint c;
@@ -90,7 +88,8 @@ merkle_checkpoint(int argc, char **argv)
 	if (strlen(origin) == 0 || strlen(origin) > HN_ORIGIN_MAX ||
 	    strchr(origin, '\n') != NULL)
 		return hn_cli_usage("the origin must be one non-empty line of "
-		    "at most %d bytes", HN_ORIGIN_MAX);
+				    "at most %d bytes",
+		    HN_ORIGIN_MAX);
 	if ((r = log_read(keyfile, LOG_KEY_MAX, &key)) != 0)
 		return r;
 	r = hn_note_signer_parse(&s, key.data, key.len, &err);
@@ -133,18 +132,21 @@ merkle_inclusion(int argc, char **argv)
 	size_t n;
 	int r;
 
-	if ((r = hn_cli_args(argc, argv, NULL, 2, 2, usage, NULL)) != HN_CLI_GO ||
+	if ((r = hn_cli_args(argc, argv, NULL, 2, 2, usage, NULL)) !=
+		HN_CLI_GO ||
 	    (r = log_u64(argv[2], "INDEX", &index)) != 0 ||
 	    (r = load_tree(argv[1], &h, &t)) != 0)
 		return r;
 	if (index >= t.size) {
-		r = hn_cli_fail(2, "index %s is out of range: %s has %llu "
-		    "leaves", argv[2], argv[1], (unsigned long long)t.size);
+		r = hn_cli_fail(2,
+		    "index %s is out of range: %s has %llu "
+		    "leaves",
+		    argv[2], argv[1], (unsigned long long)t.size);
 	} else if ((r = hn_merkle_inclusion_proof(hn_merkle_mem_get, &t, &h,
-	    index, t.size, proof, HN_MERKLE_PROOF_MAX, &n)) != 0) {
+			index, t.size, proof, HN_MERKLE_PROOF_MAX, &n)) != 0) {
 		r = hn_cli_fail(2, "cannot make the proof: %s", hn_strerror(r));
 	} else {
-		log_print_proof((const uint8_t (*)[32])proof, n);
+		log_print_proof((const uint8_t(*)[32])proof, n);
 	}
 	free_tree(&h, &t);
 	return r;
@@ -162,33 +164,34 @@ merkle_consistency(int argc, char **argv)
 	size_t n;
 	int r;
 
-	if ((r = hn_cli_args(argc, argv, NULL, 2, 2, usage, NULL)) != HN_CLI_GO ||
+	if ((r = hn_cli_args(argc, argv, NULL, 2, 2, usage, NULL)) !=
+		HN_CLI_GO ||
 	    (r = log_u64(argv[2], "SIZE1", &size1)) != 0 ||
 	    (r = load_tree(argv[1], &h, &t)) != 0)
 		return r;
 	if (size1 == 0 || size1 > t.size) {
-		r = hn_cli_fail(2, "SIZE1 %s is out of range: it must be "
-		    "between 1 and the %llu leaves of %s", argv[2],
-		    (unsigned long long)t.size, argv[1]);
+		r = hn_cli_fail(2,
+		    "SIZE1 %s is out of range: it must be "
+		    "between 1 and the %llu leaves of %s",
+		    argv[2], (unsigned long long)t.size, argv[1]);
 	} else if ((r = hn_merkle_consistency_proof(hn_merkle_mem_get, &t, &h,
-	    size1, t.size, proof, HN_MERKLE_PROOF_MAX, &n)) != 0) {
+			size1, t.size, proof, HN_MERKLE_PROOF_MAX, &n)) != 0) {
 		r = hn_cli_fail(2, "cannot make the proof: %s", hn_strerror(r));
 	} else {
-		log_print_proof((const uint8_t (*)[32])proof, n);
+		log_print_proof((const uint8_t(*)[32])proof, n);
 	}
 	free_tree(&h, &t);
 	return r;
 }
 
-static const struct hn_cmd merkle_cmds[] = {
-	{ "root", merkle_root, "tree hash of FILE's leaves" },
+static const struct hn_cmd merkle_cmds[] = { { "root", merkle_root,
+						 "tree hash of FILE's leaves" },
 	{ "checkpoint", merkle_checkpoint,
 	    "signed checkpoint of FILE's leaves (--origin, --key)" },
 	{ "inclusion", merkle_inclusion, "inclusion proof: FILE INDEX" },
 	{ "consistency", merkle_consistency,
 	    "consistency proof: FILE SIZE1 (to all of FILE)" },
-	{ NULL, NULL, NULL }
-};
+	{ NULL, NULL, NULL } };
 
 int
 log_cmd_merkle(int argc, char **argv)

@@ -58,7 +58,8 @@ node_open1(struct node *n, const char *dir, const char *vkey, int need_key,
 	if (dir == NULL)
 		dir = ".";
 	if (vkey != NULL) {
-		if (hn_note_verifier_parse(&n->v, vkey, strlen(vkey), &err) != 0)
+		if (hn_note_verifier_parse(&n->v, vkey, strlen(vkey), &err) !=
+		    0)
 			return hn_cli_usage("--vkey: %s", err.message);
 		if (n->v.type != HN_NOTE_ED25519)
 			return hn_cli_usage("--vkey: not an Ed25519 note key");
@@ -82,9 +83,11 @@ node_open1(struct node *n, const char *dir, const char *vkey, int need_key,
 			n->have_vkey = 1;
 		}
 	} else if (need_key) {
-		return hn_cli_fail(2, "%s: no signing key (make one with "
+		return hn_cli_fail(2,
+		    "%s: no signing key (make one with "
 		    "'hanoinet init' or 'hanoinet log note keygen NAME --out "
-		    "%s')", path, path);
+		    "%s')",
+		    path, path);
 	}
 	if (!n->have_key && !n->have_vkey)
 		return hn_cli_usage("no %s: give the node's --vkey", path);
@@ -92,12 +95,14 @@ node_open1(struct node *n, const char *dir, const char *vkey, int need_key,
 	if (hn_fmt(path, sizeof(path), "%s/hanoinet.db", dir) != 0)
 		return hn_cli_usage("--dir: path too long");
 	if (!create && stat(path, &st) != 0)
-		return hn_cli_fail(2, "%s does not exist (is %s a node's data "
-		    "directory?)", path, dir);
+		return hn_cli_fail(2,
+		    "%s does not exist (is %s a node's data "
+		    "directory?)",
+		    path, dir);
 	if ((r = hn_db_open(&n->db, path, &err)) != 0)
 		return hn_cli_fail(2, "%s", err.message);
 	if ((r = hn_ledger_open(&n->l, n->db, origin,
-	    n->have_key ? n->s.sk : NULL, origin, &err)) != 0)
+		 n->have_key ? n->s.sk : NULL, origin, &err)) != 0)
 		return hn_cli_fail(r == HN_EVERIFY ? 1 : 2, "%s: %s", path,
 		    err.message);
 	return 0;
@@ -118,15 +123,13 @@ log_cmd_checkpoint(int argc, char **argv)
 {
 	static const char usage[] = "hanoinet log checkpoint [--dir DIR]";
 	const char *dir = NULL;
-	const struct hn_cli_opt opts[] = {
-		HN_OPT("dir", &dir),
-		HN_OPT_END
-	};
+	const struct hn_cli_opt opts[] = { HN_OPT("dir", &dir), HN_OPT_END };
 	struct hn_buf note = HN_BUF_INIT(65536);
 	struct node n;
 	int r;
 
-	if ((r = hn_cli_args(argc, argv, opts, 0, 0, usage, NULL)) != HN_CLI_GO ||
+	if ((r = hn_cli_args(argc, argv, opts, 0, 0, usage, NULL)) !=
+		HN_CLI_GO ||
 	    (r = node_open(&n, dir, NULL, 1)) != 0)
 		return r;
 	if ((r = hn_ledger_checkpoint(n.l, &note)) != 0)
@@ -145,12 +148,8 @@ log_cmd_prove(int argc, char **argv)
 	static const char usage[] =
 	    "hanoinet log prove INDEX [--size N] [--dir DIR] [--vkey VKEY]";
 	const char *dir = NULL, *size_s = NULL, *vkey = NULL;
-	const struct hn_cli_opt opts[] = {
-		HN_OPT("dir", &dir),
-		HN_OPT("size", &size_s),
-		HN_OPT("vkey", &vkey),
-		HN_OPT_END
-	};
+	const struct hn_cli_opt opts[] = { HN_OPT("dir", &dir),
+		HN_OPT("size", &size_s), HN_OPT("vkey", &vkey), HN_OPT_END };
 	uint8_t proof[HN_MERKLE_PROOF_MAX][32], root[32], leaf[32];
 	struct hn_buf entry = HN_BUF_INIT(HN_LEDGER_ENTRY_MAX + 1);
 	struct hn_sha256 h = { NULL };
@@ -160,7 +159,8 @@ log_cmd_prove(int argc, char **argv)
 	size_t np;
 	int r;
 
-	if ((r = hn_cli_args(argc, argv, opts, 1, 1, usage, NULL)) != HN_CLI_GO ||
+	if ((r = hn_cli_args(argc, argv, opts, 1, 1, usage, NULL)) !=
+		HN_CLI_GO ||
 	    (r = log_u64(argv[1], "INDEX", &index)) != 0 ||
 	    (size_s != NULL && (r = log_u64(size_s, "--size", &size)) != 0) ||
 	    (r = node_open(&n, dir, vkey, 0)) != 0)
@@ -168,8 +168,10 @@ log_cmd_prove(int argc, char **argv)
 	if (size_s == NULL)
 		size = hn_ledger_size(n.l);
 	if (index >= size || size > hn_ledger_size(n.l)) {
-		r = hn_cli_fail(2, "index %s / size %llu out of range: the log "
-		    "has %llu entries", argv[1], (unsigned long long)size,
+		r = hn_cli_fail(2,
+		    "index %s / size %llu out of range: the log "
+		    "has %llu entries",
+		    argv[1], (unsigned long long)size,
 		    (unsigned long long)hn_ledger_size(n.l));
 		goto out;
 	}
@@ -186,7 +188,7 @@ log_cmd_prove(int argc, char **argv)
 	hn_hex_encode(rh, root, 32);
 	fprintf(stderr, "index %llu size %llu leaf-hash %s root %s\n",
 	    (unsigned long long)index, (unsigned long long)size, lh, rh);
-	log_print_proof((const uint8_t (*)[32])proof, np);
+	log_print_proof((const uint8_t(*)[32])proof, np);
 	r = 0;
 out:
 	if (h.ctx != NULL)
@@ -216,8 +218,8 @@ read_tile_file(void *arg, int level, uint64_t index, int width,
 	/* A partial tile may be gone once the full one exists. */
 	if (r == HN_ENOTFOUND && width < HN_TILE_FULL) {
 		if (hn_tile_path(rel, sizeof(rel), level, index,
-		    HN_TILE_FULL) != 0 || hn_fmt(path, sizeof(path),
-		    "%s/%s", f->dir, rel) != 0)
+			HN_TILE_FULL) != 0 ||
+		    hn_fmt(path, sizeof(path), "%s/%s", f->dir, rel) != 0)
 			return HN_ETOOBIG;
 		if ((r = hn_file_read(path, out)) == 0) {
 			size_t want = (size_t)width * (level < 0 ? 0 : 32);
@@ -240,28 +242,30 @@ verify_tile_levels(struct files *f, struct hn_tile_reader *tr,
 	int level, r = 0;
 
 	for (level = 0; level < HN_TILE_LEVELS - 1; level++) {
-		for (idx = 0; hn_tile_width(size, level, idx) ==
-		    HN_TILE_FULL; idx++) {
+		for (idx = 0; hn_tile_width(size, level, idx) == HN_TILE_FULL;
+		     idx++) {
 			hn_buf_reset(&hashes);
 			if ((r = read_tile_file(f, level, idx, HN_TILE_FULL,
-			    &hashes)) != 0) {
-				r = hn_cli_fail(2, "cannot read tile %d/%llu: %s",
-				    level, (unsigned long long)idx,
-				    hn_strerror(r));
+				 &hashes)) != 0) {
+				r = hn_cli_fail(2,
+				    "cannot read tile %d/%llu: %s", level,
+				    (unsigned long long)idx, hn_strerror(r));
 				goto out;
 			}
-			if (hashes.len != 8192 || hn_tile_get(tr,
-			    8 * (unsigned)(level + 1), idx, up) != 0) {
+			if (hashes.len != 8192 ||
+			    hn_tile_get(tr, 8 * (unsigned)(level + 1), idx,
+				up) != 0) {
 				r = hn_cli_fail(1, "tile %d/%llu is malformed",
 				    level, (unsigned long long)idx);
 				goto out;
 			}
-			hn_merkle_root_of(h, (const uint8_t (*)[32])
-			    hashes.data, 256, lh);
+			hn_merkle_root_of(h, (const uint8_t(*)[32])hashes.data,
+			    256, lh);
 			if (memcmp(lh, up, 32) != 0) {
-				r = hn_cli_fail(1, "tile %d/%llu does not match "
-				    "the tile above it", level,
-				    (unsigned long long)idx);
+				r = hn_cli_fail(1,
+				    "tile %d/%llu does not match "
+				    "the tile above it",
+				    level, (unsigned long long)idx);
 				goto out;
 			}
 		}
@@ -285,29 +289,33 @@ verify_tile_entries(struct files *f, struct hn_sha256 *h, uint64_t size,
 	size_t off, len, k;
 	int w, r = 0;
 
-	for (idx = 0; (w = hn_tile_width(size, HN_TILE_ENTRIES_LEVEL,
-	    idx)) > 0; idx++) {
+	for (idx = 0; (w = hn_tile_width(size, HN_TILE_ENTRIES_LEVEL, idx)) > 0;
+	     idx++) {
 		off = 0;
 		k = 0;
 		hn_buf_reset(&bundle);
 		hn_buf_reset(&hashes);
 		if ((r = read_tile_file(f, HN_TILE_ENTRIES_LEVEL, idx, w,
-		    &bundle)) != 0 || (r = read_tile_file(f, 0, idx, w,
-		    &hashes)) != 0) {
+			 &bundle)) != 0 ||
+		    (r = read_tile_file(f, 0, idx, w, &hashes)) != 0) {
 			r = hn_cli_fail(2, "cannot read tile %llu: %s",
 			    (unsigned long long)idx, hn_strerror(r));
 			goto out;
 		}
 		if (hashes.len != (size_t)w * 32) {
-			r = hn_cli_fail(1, "level-0 tile %llu has the wrong "
-			    "size", (unsigned long long)idx);
+			r = hn_cli_fail(1,
+			    "level-0 tile %llu has the wrong "
+			    "size",
+			    (unsigned long long)idx);
 			goto out;
 		}
 		while ((r = hn_tile_bundle_next((const uint8_t *)bundle.data,
-		    bundle.len, &off, &e, &len)) == 1 && k < (size_t)w) {
+			    bundle.len, &off, &e, &len)) == 1 &&
+		    k < (size_t)w) {
 			hn_merkle_leaf_hash(h, e, len, lh);
 			if (memcmp(lh, hashes.data + 32 * k, 32) != 0) {
-				r = hn_cli_fail(1, "entry %llu does not match "
+				r = hn_cli_fail(1,
+				    "entry %llu does not match "
 				    "its leaf hash",
 				    (unsigned long long)(idx * 256 + k));
 				goto out;
@@ -316,7 +324,8 @@ verify_tile_entries(struct files *f, struct hn_sha256 *h, uint64_t size,
 			(*count)++;
 		}
 		if (r < 0 || k != (size_t)w) {
-			r = hn_cli_fail(1, "entry bundle %llu is malformed or "
+			r = hn_cli_fail(1,
+			    "entry bundle %llu is malformed or "
 			    "has the wrong number of entries",
 			    (unsigned long long)idx);
 			goto out;
@@ -370,19 +379,22 @@ verify_tiles(const char *dir, const char *vkey)
 	tr->size = c.size;
 	tr->h = &h;
 	if ((r = hn_merkle_root(hn_tile_get, tr, &h, c.size, root)) != 0) {
-		r = hn_cli_fail(r == HN_EVERIFY ? 1 : 2, "cannot compute the "
-		    "root from the tiles: %s", hn_strerror(r));
+		r = hn_cli_fail(r == HN_EVERIFY ? 1 : 2,
+		    "cannot compute the "
+		    "root from the tiles: %s",
+		    hn_strerror(r));
 		goto out;
 	}
 	if (memcmp(root, c.root, 32) != 0) {
-		r = hn_cli_fail(1, "the tiles do not match the checkpoint root");
+		r = hn_cli_fail(1,
+		    "the tiles do not match the checkpoint root");
 		goto out;
 	}
 	if ((r = verify_tile_levels(&f, tr, &h, c.size)) != 0 ||
 	    (r = verify_tile_entries(&f, &h, c.size, &count)) != 0)
 		goto out;
 	printf("ok: checkpoint %llu of %s verifies with %s; the root matches "
-	    "the tiles; %llu entries match their leaf hashes\n",
+	       "the tiles; %llu entries match their leaf hashes\n",
 	    (unsigned long long)c.size, c.origin, v.name,
 	    (unsigned long long)count);
 	r = 0;
@@ -397,15 +409,12 @@ out:
 int
 log_cmd_verify(int argc, char **argv)
 {
-	static const char usage[] = "hanoinet log verify [--dir DIR] "
+	static const char usage[] =
+	    "hanoinet log verify [--dir DIR] "
 	    "[--vkey VKEY] | --tiles EXPORTDIR --vkey VKEY";
 	const char *dir = NULL, *vkey = NULL, *tiles = NULL;
-	const struct hn_cli_opt opts[] = {
-		HN_OPT("dir", &dir),
-		HN_OPT("vkey", &vkey),
-		HN_OPT("tiles", &tiles),
-		HN_OPT_END
-	};
+	const struct hn_cli_opt opts[] = { HN_OPT("dir", &dir),
+		HN_OPT("vkey", &vkey), HN_OPT("tiles", &tiles), HN_OPT_END };
 	struct hn_buf note = HN_BUF_INIT(65536);
 	struct hn_checkpoint c;
 	struct hn_error err;
@@ -420,14 +429,17 @@ log_cmd_verify(int argc, char **argv)
 	if ((r = node_open(&n, dir, vkey, 0)) != 0)
 		return r;
 	if ((r = hn_ledger_audit(n.l, &err)) != 0) {
-		r = hn_cli_fail(r == HN_EVERIFY ? 1 : 2, "the log does not "
-		    "verify: %s", err.message);
+		r = hn_cli_fail(r == HN_EVERIFY ? 1 : 2,
+		    "the log does not "
+		    "verify: %s",
+		    err.message);
 		goto out;
 	}
 	r = hn_ledger_last_checkpoint(n.l, &note);
 	if (r == HN_ENOTFOUND) {
 		printf("ok: %llu entries, tiles consistent; no checkpoint "
-		    "signed yet\n", (unsigned long long)hn_ledger_size(n.l));
+		       "signed yet\n",
+		    (unsigned long long)hn_ledger_size(n.l));
 		r = 0;
 		goto out;
 	}
@@ -437,22 +449,27 @@ log_cmd_verify(int argc, char **argv)
 		goto out;
 	}
 	if (hn_checkpoint_open(&c, note.data, note.len, &n.v, 1,
-	    hn_ledger_origin(n.l), &err) != 0) {
-		r = hn_cli_fail(1, "the last checkpoint does not verify with "
-		    "key %s: %s", n.v.name, err.message);
+		hn_ledger_origin(n.l), &err) != 0) {
+		r = hn_cli_fail(1,
+		    "the last checkpoint does not verify with "
+		    "key %s: %s",
+		    n.v.name, err.message);
 		goto out;
 	}
 	if (c.size > hn_ledger_size(n.l) ||
 	    hn_ledger_root(n.l, c.size, root) != 0 ||
 	    memcmp(root, c.root, 32) != 0) {
-		r = hn_cli_fail(1, "the log does not match its checkpoint of "
-		    "size %llu", (unsigned long long)c.size);
+		r = hn_cli_fail(1,
+		    "the log does not match its checkpoint of "
+		    "size %llu",
+		    (unsigned long long)c.size);
 		goto out;
 	}
 	printf("ok: %llu entries, tiles consistent, every recorded "
-	    "checkpoint matches; last signed checkpoint %llu verifies with "
-	    "%s\n", (unsigned long long)hn_ledger_size(n.l),
-	    (unsigned long long)c.size, n.v.name);
+	       "checkpoint matches; last signed checkpoint %llu verifies with "
+	       "%s\n",
+	    (unsigned long long)hn_ledger_size(n.l), (unsigned long long)c.size,
+	    n.v.name);
 	r = 0;
 out:
 	hn_buf_release(&note);
@@ -497,10 +514,7 @@ log_cmd_append(int argc, char **argv)
 {
 	static const char usage[] = "hanoinet log append [--dir DIR] FILE";
 	const char *dir = NULL;
-	const struct hn_cli_opt opts[] = {
-		HN_OPT("dir", &dir),
-		HN_OPT_END
-	};
+	const struct hn_cli_opt opts[] = { HN_OPT("dir", &dir), HN_OPT_END };
 	const void **ents = NULL;
 	size_t *lens = NULL, cnt = 0, k;
 	struct hn_buf b;
@@ -521,7 +535,8 @@ log_cmd_append(int argc, char **argv)
 	    (r = hn_ledger_append_many(n.l, ents, lens, cnt, &first)) != 0) {
 		/* one transaction: nothing is appended unless all are */
 		r = hn_cli_fail(2, "cannot append: %s%s", hn_strerror(r),
-		    r == HN_ETOOBIG ? " (entries are at most 65535 bytes)" : "");
+		    r == HN_ETOOBIG ? " (entries are at most 65535 bytes)" :
+				      "");
 		goto out;
 	}
 	/* printed once durable: consecutive, as one connection appended them */
@@ -582,10 +597,7 @@ log_cmd_export(int argc, char **argv)
 {
 	static const char usage[] = "hanoinet log export [--dir DIR] OUTDIR";
 	const char *dir = NULL;
-	const struct hn_cli_opt opts[] = {
-		HN_OPT("dir", &dir),
-		HN_OPT_END
-	};
+	const struct hn_cli_opt opts[] = { HN_OPT("dir", &dir), HN_OPT_END };
 	struct hn_buf note = HN_BUF_INIT(65536), tile = HN_BUF_INIT(1 << 25);
 	char path[4096], rel[HN_TILE_PATH_MAX];
 	struct hn_checkpoint c;
@@ -594,7 +606,8 @@ log_cmd_export(int argc, char **argv)
 	uint64_t files = 0;
 	int level, r;
 
-	if ((r = hn_cli_args(argc, argv, opts, 1, 1, usage, NULL)) != HN_CLI_GO ||
+	if ((r = hn_cli_args(argc, argv, opts, 1, 1, usage, NULL)) !=
+		HN_CLI_GO ||
 	    (r = node_open(&n, dir, NULL, 1)) != 0)
 		return r;
 	if ((r = hn_ledger_checkpoint(n.l, &note)) != 0) {
@@ -616,11 +629,12 @@ log_cmd_export(int argc, char **argv)
 		uint64_t idx;
 		int w;
 		for (idx = 0; (w = hn_tile_width(c.size, level, idx)) > 0;
-		    idx++) {
+		     idx++) {
 			struct stat st;
-			if (hn_tile_path(rel, sizeof(rel), level, idx, w) != 0 ||
-			    hn_fmt(path, sizeof(path), "%s/%s",
-			    argv[1], rel) != 0) {
+			if (hn_tile_path(rel, sizeof(rel), level, idx, w) !=
+				0 ||
+			    hn_fmt(path, sizeof(path), "%s/%s", argv[1], rel) !=
+				0) {
 				r = hn_cli_fail(2, "path too long");
 				goto out;
 			}
@@ -638,8 +652,7 @@ log_cmd_export(int argc, char **argv)
 		}
 	}
 	if (hn_fmt(path, sizeof(path), "%s/checkpoint", argv[1]) != 0 ||
-	    hn_file_write_atomic(path, note.data, note.len,
-	    0644) != 0) {
+	    hn_file_write_atomic(path, note.data, note.len, 0644) != 0) {
 		r = hn_cli_fail(2, "cannot write %s/checkpoint", argv[1]);
 		goto out;
 	}

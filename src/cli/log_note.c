@@ -22,10 +22,8 @@ note_sign(int argc, char **argv)
 	static const char usage[] =
 	    "hanoinet log note sign --key KEYFILE NOTEFILE";
 	const char *keyfile = NULL;
-	const struct hn_cli_opt opts[] = {
-		HN_OPT_REQ("key", &keyfile),
-		HN_OPT_END
-	};
+	const struct hn_cli_opt opts[] = { HN_OPT_REQ("key", &keyfile),
+		HN_OPT_END };
 	struct hn_buf key, text, out = HN_BUF_INIT(2 * HN_NOTE_MAX);
 	struct hn_note_signer s;
 	struct hn_error err;
@@ -71,8 +69,8 @@ add_vkey(void *ctx, const char *name, const char *value)
 	(void)name;
 	if (k->n >= VKEYS_MAX)
 		return hn_cli_usage("at most %d --vkey", VKEYS_MAX);
-	if (hn_note_verifier_parse(&k->v[k->n], value, strlen(value),
-	    &err) != 0)
+	if (hn_note_verifier_parse(&k->v[k->n], value, strlen(value), &err) !=
+	    0)
 		return hn_cli_usage("--vkey: %s", err.message);
 	k->n++;
 	return 0;
@@ -85,8 +83,7 @@ note_verify(int argc, char **argv)
 	    "hanoinet log note verify --vkey VERIFIERKEY NOTEFILE";
 	struct vkeys k = { .n = 0 };
 	const struct hn_cli_opt opts[] = {
-		HN_OPT_EACH_REQ("vkey", add_vkey, &k),
-		HN_OPT_END
+		HN_OPT_EACH_REQ("vkey", add_vkey, &k), HN_OPT_END
 	};
 	const char *pos[1];
 	size_t which;
@@ -118,15 +115,13 @@ note_verify(int argc, char **argv)
 static int
 note_keygen(int argc, char **argv)
 {
-	static const char usage[] = "hanoinet log note keygen NAME "
+	static const char usage[] =
+	    "hanoinet log note keygen NAME "
 	    "[--out KEYFILE (default signing.key)] [--cosigner]";
 	const char *out = "signing.key";
 	int cosigner = 0;
-	const struct hn_cli_opt opts[] = {
-		HN_OPT("out", &out),
-		HN_OPT_FLAG("cosigner", &cosigner),
-		HN_OPT_END
-	};
+	const struct hn_cli_opt opts[] = { HN_OPT("out", &out),
+		HN_OPT_FLAG("cosigner", &cosigner), HN_OPT_END };
 	struct hn_buf sk = HN_BUF_INIT(LOG_KEY_MAX), vk = HN_BUF_INIT(1024);
 	struct hn_note_signer s;
 	struct hn_note_verifier v;
@@ -135,8 +130,7 @@ note_keygen(int argc, char **argv)
 	int r, fd = -1;
 	ssize_t w;
 
-	if ((r = hn_cli_args(argc, argv, opts, 1, 1, usage, NULL)) !=
-	    HN_CLI_GO)
+	if ((r = hn_cli_args(argc, argv, opts, 1, 1, usage, NULL)) != HN_CLI_GO)
 		return r;
 	type = cosigner ? HN_NOTE_COSIG_V1 : HN_NOTE_ED25519;
 	if (hn_note_signer_generate(&s, argv[1], type, &err) != 0)
@@ -151,7 +145,7 @@ note_keygen(int argc, char **argv)
 	if (fd < 0) {
 		r = hn_cli_fail(2, "cannot create %s: %s", out,
 		    errno == EEXIST ? "it exists (keys are never overwritten)" :
-		    strerror(errno));
+				      strerror(errno));
 		goto done;
 	}
 	w = write(fd, sk.data, sk.len);

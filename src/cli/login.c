@@ -74,7 +74,8 @@ save_token(const char *url, const char *token)
 int
 cmd_login(int argc, char **argv)
 {
-	static const char usage[] = "hanoinet login [--node URL] "
+	static const char usage[] =
+	    "hanoinet login [--node URL] "
 	    "[--cacert FILE] [--dir DIR] NAME (password on stdin)";
 	char pw[HN_PASSWORD_MAX + 2];
 	struct hn_cli_node o;
@@ -82,14 +83,10 @@ cmd_login(int argc, char **argv)
 	json_t *body = NULL, *ans = NULL;
 	char *text = NULL;
 	int r;
-	const struct hn_cli_opt opts[] = {
-		HN_OPT_NODE(&o),
-		HN_OPT_END
-	};
+	const struct hn_cli_opt opts[] = { HN_OPT_NODE(&o), HN_OPT_END };
 
 	hn_cli_node_init(&o);
-	if ((r = hn_cli_args(argc, argv, opts, 1, 1, usage, NULL)) !=
-	    HN_CLI_GO)
+	if ((r = hn_cli_args(argc, argv, opts, 1, 1, usage, NULL)) != HN_CLI_GO)
 		return r;
 	if (argv[1][0] == '-')
 		return hn_cli_usage("%s: not an account name; usage: %s",
@@ -134,20 +131,16 @@ int
 cmd_logout(int argc, char **argv)
 {
 	static const char usage[] = "hanoinet logout [--node URL] "
-	    "[--cacert FILE] [--dir DIR]";
+				    "[--cacert FILE] [--dir DIR]";
 	struct hn_cli_node o;
 	struct hn_client *cl = NULL;
 	char path[PATH_MAX];
 	json_t *ans = NULL;
 	int r;
-	const struct hn_cli_opt opts[] = {
-		HN_OPT_NODE(&o),
-		HN_OPT_END
-	};
+	const struct hn_cli_opt opts[] = { HN_OPT_NODE(&o), HN_OPT_END };
 
 	hn_cli_node_init(&o);
-	if ((r = hn_cli_args(argc, argv, opts, 0, 0, usage, NULL)) !=
-	    HN_CLI_GO)
+	if ((r = hn_cli_args(argc, argv, opts, 0, 0, usage, NULL)) != HN_CLI_GO)
 		return r;
 	if ((r = hn_cli_connect(&cl, &o, 1)) != 0)
 		return r;

@@ -23,21 +23,16 @@
 static int
 message_seal(int argc, char **argv)
 {
-	static const char usage[] = "hanoinet message seal --key FILE --from "
+	static const char usage[] =
+	    "hanoinet message seal --key FILE --from "
 	    "CODE --to CODE --kind KIND [--in-reply-to REF] [--id HEX] "
 	    "[--time TIME] BODY.json";
 	const char *key = NULL, *from = NULL, *to = NULL, *kind = NULL;
 	const char *reply = NULL, *id = NULL, *ts = NULL;
-	const struct hn_cli_opt opts[] = {
-		HN_OPT_REQ("key", &key),
-		HN_OPT_REQ("from", &from),
-		HN_OPT_REQ("to", &to),
-		HN_OPT_REQ("kind", &kind),
-		HN_OPT("in-reply-to", &reply),
-		HN_OPT("id", &id),
-		HN_OPT("time", &ts),
-		HN_OPT_END
-	};
+	const struct hn_cli_opt opts[] = { HN_OPT_REQ("key", &key),
+		HN_OPT_REQ("from", &from), HN_OPT_REQ("to", &to),
+		HN_OPT_REQ("kind", &kind), HN_OPT("in-reply-to", &reply),
+		HN_OPT("id", &id), HN_OPT("time", &ts), HN_OPT_END };
 	struct hn_buf kb = HN_BUF_INIT(4096), bb = HN_BUF_INIT(HN_ENV_MAX);
 	struct hn_buf out = HN_BUF_INIT(HN_ENV_MAX + 4096);
 	uint8_t sk[HN_ED25519_SK_LEN], pk[HN_ED25519_PK_LEN];
@@ -53,17 +48,18 @@ message_seal(int argc, char **argv)
 	st = 2;
 	if (ts != NULL && hn_datetime_parse(ts, &t) != 0)
 		return hn_cli_usage("message seal: --time wants "
-		    "YYYY-MM-DDTHH:MM:SSZ");
+				    "YYYY-MM-DDTHH:MM:SSZ");
 	if (hn_crypto_init() != 0)
 		return hn_cli_fail(2, "cannot initialise libsodium");
 	if (hn_file_read(key, &kb) != 0 ||
 	    hn_skey_parse(kb.data, kb.len, name, sk, pk, &err) != 0) {
-		st = hn_cli_fail(2, "message seal: cannot read the key %s", key);
+		st =
+		    hn_cli_fail(2, "message seal: cannot read the key %s", key);
 		goto out;
 	}
 	if (hn_file_read(argv[1], &bb) != 0 ||
 	    (body = hn_json_parse(bb.data, bb.len, HN_ENV_MAX, HN_ENV_DEPTH,
-	    &err)) == NULL) {
+		 &err)) == NULL) {
 		st = hn_cli_fail(2, "message seal: cannot read %s as JSON",
 		    argv[1]);
 		goto out;
@@ -73,7 +69,7 @@ message_seal(int argc, char **argv)
 		id = idbuf;
 	}
 	if (hn_envelope_seal(&out, id, from, to, kind, t, reply, body, sk,
-	    &err) != 0) {
+		&err) != 0) {
 		st = hn_cli_fail(1, "message seal: %s: %s", err.field,
 		    err.message);
 		goto out;
@@ -96,15 +92,13 @@ static int
 message_open(int argc, char **argv)
 {
 	static const char usage[] = "hanoinet message open --directory FILE "
-	    "--vkey VKEY|@FILE ENVELOPE";
+				    "--vkey VKEY|@FILE ENVELOPE";
 	const char *dpath = NULL, *vk = NULL;
-	const struct hn_cli_opt opts[] = {
-		HN_OPT_REQ("directory", &dpath),
-		HN_OPT_REQ("vkey", &vk),
-		HN_OPT_END
-	};
-	struct hn_buf db = HN_BUF_INIT(HN_DIR_MAX), eb = HN_BUF_INIT(HN_ENV_MAX),
-	    vb = HN_BUF_INIT(HN_VKEY_MAX + 2);
+	const struct hn_cli_opt opts[] = { HN_OPT_REQ("directory", &dpath),
+		HN_OPT_REQ("vkey", &vk), HN_OPT_END };
+	struct hn_buf db = HN_BUF_INIT(HN_DIR_MAX),
+		      eb = HN_BUF_INIT(HN_ENV_MAX),
+		      vb = HN_BUF_INIT(HN_VKEY_MAX + 2);
 	struct hn_directory *d = NULL;
 	struct hn_envelope *e = NULL;
 	char vkey[HN_VKEY_MAX + 1], ts[HN_TIME_STRLEN], *body = NULL;
@@ -132,13 +126,12 @@ message_open(int argc, char **argv)
 	memcpy(vkey, vk, strlen(vk) + 1);
 	if (hn_crypto_init() != 0)
 		return hn_cli_fail(2, "cannot initialise libsodium");
-	if (hn_file_read(dpath, &db) != 0 || hn_file_read(argv[1],
-	    &eb) != 0) {
+	if (hn_file_read(dpath, &db) != 0 || hn_file_read(argv[1], &eb) != 0) {
 		st = hn_cli_fail(2, "message open: cannot read the input");
 		goto out;
 	}
 	if (hn_directory_open(&d, db.data, db.len, vkey, (int64_t)time(NULL),
-	    &err) != 0) {
+		&err) != 0) {
 		st = hn_cli_fail(1, "message open: directory: %s", err.message);
 		goto out;
 	}
@@ -163,11 +156,10 @@ out:
 	return st;
 }
 
-static const struct hn_cmd message_cmds[] = {
-	{ "seal", message_seal, "sign an envelope by hand" },
+static const struct hn_cmd message_cmds[] = { { "seal", message_seal,
+						  "sign an envelope by hand" },
 	{ "open", message_open, "verify and show an envelope" },
-	{ NULL, NULL, NULL }
-};
+	{ NULL, NULL, NULL } };
 
 int
 cmd_message(int argc, char **argv)

@@ -19,8 +19,8 @@ void
 hn_cli_node_init(struct hn_cli_node *o)
 {
 	memset(o, 0, sizeof(*o));
-	o->node = getenv("HANOINET_NODE") ? getenv("HANOINET_NODE") :
-	    HN_DEFAULT_NODE;
+	o->node =
+	    getenv("HANOINET_NODE") ? getenv("HANOINET_NODE") : HN_DEFAULT_NODE;
 }
 
 int
@@ -70,20 +70,25 @@ hn_cli_connect(struct hn_client **cl, const struct hn_cli_node *o,
 	hn_error_clear(&e);
 	if (cacert == NULL) {
 		/* a directory too long for PATH_MAX has no certificate */
-		if (hn_fmt(ca, sizeof(ca), "%s/tls.crt", o->dir ? o->dir :
-		    getenv("HANOINET_DIR") ? getenv("HANOINET_DIR") :
-		    ".") == 0 && stat(ca, &st) == 0)
+		if (hn_fmt(ca, sizeof(ca), "%s/tls.crt",
+			o->dir			   ? o->dir :
+			    getenv("HANOINET_DIR") ? getenv("HANOINET_DIR") :
+						     ".") == 0 &&
+		    stat(ca, &st) == 0)
 			cacert = ca;
 	}
 	if (hn_cli_session_path(o->node, path, sizeof(path)) == 0 &&
 	    hn_file_read(path, &tok) == 0) {
-		while (tok.len > 0 && (tok.data[tok.len - 1] == '\n' ||
-		    tok.data[tok.len - 1] == '\r'))
+		while (tok.len > 0 &&
+		    (tok.data[tok.len - 1] == '\n' ||
+			tok.data[tok.len - 1] == '\r'))
 			tok.data[--tok.len] = '\0';
 	} else if (need_session) {
 		hn_buf_release_secret(&tok);
-		return hn_cli_fail(1, "not logged in to %s (run 'hanoinet "
-		    "login NAME')", o->node);
+		return hn_cli_fail(1,
+		    "not logged in to %s (run 'hanoinet "
+		    "login NAME')",
+		    o->node);
 	}
 	r = hn_cli_client(cl, o->node, cacert, tok.data, &e);
 	hn_buf_release_secret(&tok);
@@ -109,14 +114,17 @@ print_error(long status, json_t *o, const char *raw)
 	}
 	if (json_array_size(ps) > 0) {
 		fprintf(stderr, "hanoinet: %s (%ld):\n", code, status);
-		json_array_foreach(ps, i, p) {
+		json_array_foreach(ps, i, p)
+		{
 			art = hn_json_str(p, "article");
 			fprintf(stderr, "  %s: %s%s%s%s\n",
 			    hn_json_str(p, "field") ? hn_json_str(p, "field") :
-			    "", hn_json_str(p, "message") ?
-			    hn_json_str(p, "message") : "",
-			    art && *art ? " (art. " : "", art && *art ? art : "",
-			    art && *art ? ")" : "");
+						      "",
+			    hn_json_str(p, "message") ?
+				hn_json_str(p, "message") :
+				"",
+			    art && *art ? " (art. " : "",
+			    art && *art ? art : "", art && *art ? ")" : "");
 		}
 		return;
 	}
@@ -138,9 +146,9 @@ hn_cli_call(struct hn_client *cl, const char *method, const char *path,
 
 	*out = NULL;
 	hn_error_clear(&e);
-	if ((r = hn_client_request(cl, method, path, body != NULL ?
-	    "application/json" : NULL, body, body != NULL ? strlen(body) : 0, 0,
-	    &status, &b, &e)) != 0) {
+	if ((r = hn_client_request(cl, method, path,
+		 body != NULL ? "application/json" : NULL, body,
+		 body != NULL ? strlen(body) : 0, 0, &status, &b, &e)) != 0) {
 		hn_buf_release(&b);
 		return hn_cli_fail(2, "%s", e.message);
 	}
@@ -150,7 +158,8 @@ hn_cli_call(struct hn_client *cl, const char *method, const char *path,
 	if (status < 200 || status >= 300) {
 		print_error(status, o, b.data);
 		if (status == 401)
-			fprintf(stderr, "hanoinet: (log in with 'hanoinet "
+			fprintf(stderr,
+			    "hanoinet: (log in with 'hanoinet "
 			    "login NAME')\n");
 		json_decref(o);
 		hn_buf_release(&b);

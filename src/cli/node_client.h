@@ -14,21 +14,22 @@
 #include "fed/client.h"
 
 #define HN_DEFAULT_NODE "https://127.0.0.1:8247"
-#define HN_CLI_RESP_MAX (16U << 20)   /* a node's JSON answer */
-#define HN_CLI_TIMEOUT_MS 60000L      /* per request */
+#define HN_CLI_RESP_MAX (16U << 20) /* a node's JSON answer */
+#define HN_CLI_TIMEOUT_MS 60000L /* per request */
 
 struct hn_cli_node {
-	const char *node;   /* --node URL */
+	const char *node; /* --node URL */
 	const char *cacert; /* --cacert FILE */
-	const char *dir;    /* --dir DIR: cacert DIR/tls.crt by default */
+	const char *dir; /* --dir DIR: cacert DIR/tls.crt by default */
 };
 
 /* The defaults: node $HANOINET_NODE or HN_DEFAULT_NODE, the rest NULL. */
 void hn_cli_node_init(struct hn_cli_node *o);
 /* The rows of --node, --cacert and --dir in a command's option table
  * (cli/cli.h), for o after hn_cli_node_init. */
-#define HN_OPT_NODE(o) HN_OPT("node", &(o)->node), \
-	HN_OPT("cacert", &(o)->cacert), HN_OPT("dir", &(o)->dir)
+#define HN_OPT_NODE(o) \
+	HN_OPT("node", &(o)->node), HN_OPT("cacert", &(o)->cacert), \
+	    HN_OPT("dir", &(o)->dir)
 
 /* The session file path for the node URL. */
 int hn_cli_session_path(const char *url, char *out, size_t max);

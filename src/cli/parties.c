@@ -29,13 +29,9 @@ static int
 parse(int argc, char **argv, int want, bool basis, const char *usage,
     struct opts *o)
 {
-	struct hn_cli_opt opts[] = {
-		HN_OPT_FLAG("json", &o->json),
-		HN_OPT("register", &o->reg),
-		HN_OPT("on", &o->on),
-		HN_OPT("basis", &o->basis),
-		HN_OPT_END
-	};
+	struct hn_cli_opt opts[] = { HN_OPT_FLAG("json", &o->json),
+		HN_OPT("register", &o->reg), HN_OPT("on", &o->on),
+		HN_OPT("basis", &o->basis), HN_OPT_END };
 	const struct hn_cli_opt end = HN_OPT_END;
 	int i, r;
 
@@ -105,8 +101,10 @@ cmd_status(int argc, char **argv)
 	int32_t on;
 	int r;
 
-	if ((r = parse(argc, argv, 1, false, "hanoinet parties status CODE "
-	    "[--on DATE] [--register FILE] [--json]", &o)) != HN_CLI_GO)
+	if ((r = parse(argc, argv, 1, false,
+		 "hanoinet parties status CODE "
+		 "[--on DATE] [--register FILE] [--json]",
+		 &o)) != HN_CLI_GO)
 		return r;
 	if ((r = on_date(&o, &on)) != 0 ||
 	    (r = hn_cli_register_load(o.reg, &reg)) != 0)
@@ -132,7 +130,8 @@ cmd_status(int argc, char **argv)
 	    hn_instrument_name(reg->instrument));
 	printf("  signed:                 %s%s\n", show(p->signed_on, d1),
 	    p->has_signature && p->signed_on == HN_DATE_NONE ?
-	    " (date not recorded)" : "");
+		" (date not recorded)" :
+		"");
 	if (instr != NULL)
 		printf("  instrument deposited:   %s %s\n", instr,
 		    show(p->deposited, d1));
@@ -163,14 +162,16 @@ cmd_between(int argc, char **argv)
 	int32_t on;
 	int r, i, ok;
 
-	if ((r = parse(argc, argv, 2, true, "hanoinet parties between A B "
-	    "[--on DATE] [--basis unccc|budapest] [--register FILE] [--json]",
-	    &o)) != HN_CLI_GO)
+	if ((r = parse(argc, argv, 2, true,
+		 "hanoinet parties between A B "
+		 "[--on DATE] [--basis unccc|budapest] [--register FILE] [--json]",
+		 &o)) != HN_CLI_GO)
 		return r;
 	if ((r = on_date(&o, &on)) != 0)
 		return r;
-	if (o.basis != NULL && (hn_basis_parse(o.basis, &basis) != 0 ||
-	    (basis != HN_BASIS_UNCCC && basis != HN_BASIS_BUDAPEST)))
+	if (o.basis != NULL &&
+	    (hn_basis_parse(o.basis, &basis) != 0 ||
+		(basis != HN_BASIS_UNCCC && basis != HN_BASIS_BUDAPEST)))
 		return hn_cli_usage("--basis %s: must be unccc or budapest",
 		    o.basis);
 	if ((r = hn_cli_register_load(o.reg, &reg)) != 0)
@@ -182,8 +183,8 @@ cmd_between(int argc, char **argv)
 			goto out;
 		}
 	regs[0] = reg;
-	ok = hn_treaty_gate(regs, 1, NULL, o.args[0], o.args[1], on, basis,
-	    why, sizeof(why)) == 0;
+	ok = hn_treaty_gate(regs, 1, NULL, o.args[0], o.args[1], on, basis, why,
+		 sizeof(why)) == 0;
 	if (o.json)
 		r = emit(json_pack("{s:s, s:s, s:s, s:s, s:b, s:s}", "a",
 		    o.args[0], "b", o.args[1], "on", show(on, d), "basis",
@@ -204,8 +205,10 @@ cmd_summary(int argc, char **argv)
 	char d1[HN_DATE_STRLEN];
 	int r;
 
-	if ((r = parse(argc, argv, 0, false, "hanoinet parties summary "
-	    "[--register FILE] [--json]", &o)) != HN_CLI_GO)
+	if ((r = parse(argc, argv, 0, false,
+		 "hanoinet parties summary "
+		 "[--register FILE] [--json]",
+		 &o)) != HN_CLI_GO)
 		return r;
 	if ((r = hn_cli_register_load(o.reg, &reg)) != 0)
 		return r;
@@ -229,7 +232,8 @@ cmd_summary(int argc, char **argv)
 	    show(reg->entry_into_force, d1));
 	if (reg->entry_into_force == HN_DATE_NONE)
 		printf("  %s is not yet in force: fewer than %zu instruments "
-		    "deposited.\n", rule->title, rule->threshold);
+		       "deposited.\n",
+		    rule->title, rule->threshold);
 out:
 	hn_register_free(reg);
 	return r;

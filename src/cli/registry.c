@@ -33,13 +33,10 @@ static int
 registry_keygen(int argc, char **argv)
 {
 	static const char usage[] = "hanoinet registry keygen --name NAME "
-	    "--key FILE";
+				    "--key FILE";
 	const char *name = NULL, *key = NULL;
-	const struct hn_cli_opt opts[] = {
-		HN_OPT_REQ("name", &name),
-		HN_OPT_REQ("key", &key),
-		HN_OPT_END
-	};
+	const struct hn_cli_opt opts[] = { HN_OPT_REQ("name", &name),
+		HN_OPT_REQ("key", &key), HN_OPT_END };
 	struct hn_buf line = HN_BUF_INIT(1024);
 	uint8_t seed[HN_ED25519_SEED_LEN], pk[HN_ED25519_PK_LEN];
 	uint8_t sk[HN_ED25519_SK_LEN];
@@ -52,7 +49,8 @@ registry_keygen(int argc, char **argv)
 	st = 2;
 	if (!hn_signer_valid(name, strlen(name)))
 		return hn_cli_usage("registry keygen: bad key name '%s' (printable"
-		    " ASCII, no spaces or '+')", name);
+				    " ASCII, no spaces or '+')",
+		    name);
 	if (hn_crypto_init() < 0)
 		return hn_cli_fail(2, "cannot initialise libsodium");
 	hn_random(seed, sizeof(seed));
@@ -60,7 +58,8 @@ registry_keygen(int argc, char **argv)
 	if (hn_fmt(pub, sizeof(pub), "%s.pub", key) != 0 ||
 	    hn_skey_format(&line, name, seed) < 0 ||
 	    hn_vkey_format(vkey, sizeof(vkey), name, pk) < 0) {
-		st = hn_cli_fail(2, "registry keygen: key name or path too long");
+		st = hn_cli_fail(2,
+		    "registry keygen: key name or path too long");
 		goto out;
 	}
 	if (hn_file_write_atomic(key, line.data, line.len, 0600) < 0) {
@@ -86,15 +85,12 @@ out:
 static int
 registry_sign(int argc, char **argv)
 {
-	static const char usage[] = "hanoinet registry sign --key FILE "
+	static const char usage[] =
+	    "hanoinet registry sign --key FILE "
 	    "[--out FILE] [--format 1|2] DESCRIPTION.json";
 	const char *key = NULL, *outp = NULL, *format = NULL;
-	const struct hn_cli_opt opts[] = {
-		HN_OPT_REQ("key", &key),
-		HN_OPT("out", &outp),
-		HN_OPT("format", &format),
-		HN_OPT_END
-	};
+	const struct hn_cli_opt opts[] = { HN_OPT_REQ("key", &key),
+		HN_OPT("out", &outp), HN_OPT("format", &format), HN_OPT_END };
 	struct hn_buf kb = HN_BUF_INIT(1024), desc = HN_BUF_INIT(HN_DIR_MAX);
 	struct hn_buf out = HN_BUF_INIT(HN_DIR_MAX + 1024);
 	uint8_t sk[HN_ED25519_SK_LEN], pk[HN_ED25519_PK_LEN];
@@ -123,14 +119,16 @@ registry_sign(int argc, char **argv)
 		goto out;
 	}
 	if (hn_file_read(argv[1], &desc) < 0) {
-		st = hn_cli_fail(2, "registry sign: cannot read %s (at most "
-		    "%u bytes)", argv[1], HN_DIR_MAX);
+		st = hn_cli_fail(2,
+		    "registry sign: cannot read %s (at most "
+		    "%u bytes)",
+		    argv[1], HN_DIR_MAX);
 		goto out;
 	}
 	/* Format 1 is for a network some of whose nodes do not read 2 yet
 	 * (docs/protocol.md section 3). */
 	if (hn_directory_sign_version(&out, desc.data, desc.len, version, name,
-	    sk, (int64_t)time(NULL), &err) < 0) {
+		sk, (int64_t)time(NULL), &err) < 0) {
 		st = hn_cli_fail(1, "registry sign: %s%s%s", err.field,
 		    err.field[0] != '\0' ? ": " : "", err.message);
 		goto out;
@@ -189,13 +187,10 @@ static int
 registry_verify(int argc, char **argv)
 {
 	static const char usage[] = "hanoinet registry verify "
-	    "--vkey VKEY|@FILE [--at TIME] DIRECTORY";
+				    "--vkey VKEY|@FILE [--at TIME] DIRECTORY";
 	const char *vk = NULL, *at = NULL;
-	const struct hn_cli_opt opts[] = {
-		HN_OPT_REQ("vkey", &vk),
-		HN_OPT("at", &at),
-		HN_OPT_END
-	};
+	const struct hn_cli_opt opts[] = { HN_OPT_REQ("vkey", &vk),
+		HN_OPT("at", &at), HN_OPT_END };
 	struct hn_buf b = HN_BUF_INIT(HN_DIR_MAX);
 	struct hn_directory *d = NULL;
 	char vkey[HN_VKEY_MAX + 1], ts[HN_TIME_STRLEN];
@@ -211,20 +206,22 @@ registry_verify(int argc, char **argv)
 	now = (int64_t)time(NULL);
 	if (at != NULL && hn_datetime_parse(at, &now) < 0)
 		return hn_cli_usage("registry verify: --at wants "
-		    "YYYY-MM-DDTHH:MM:SSZ");
+				    "YYYY-MM-DDTHH:MM:SSZ");
 	if (read_vkey(vk, vkey, sizeof(vkey)) < 0)
 		return hn_cli_usage("registry verify: cannot read the verifier"
-		    " key");
+				    " key");
 	if (hn_crypto_init() < 0)
 		return hn_cli_fail(2, "cannot initialise libsodium");
 	if (hn_file_read(argv[1], &b) < 0) {
-		st = hn_cli_fail(2, "registry verify: cannot read %s",
-		    argv[1]);
+		st = hn_cli_fail(2, "registry verify: cannot read %s", argv[1]);
 		goto out;
 	}
 	if (hn_directory_open(&d, b.data, b.len, vkey, now, &err) < 0) {
-		st = hn_cli_fail(err.code == HN_EPARSE && strcmp(err.field,
-		    "key") == 0 ? 2 : 1, "registry verify: %s%s%s", err.field,
+		st = hn_cli_fail(err.code == HN_EPARSE &&
+			    strcmp(err.field, "key") == 0 ?
+			2 :
+			1,
+		    "registry verify: %s%s%s", err.field,
 		    err.field[0] != '\0' ? ": " : "", err.message);
 		goto out;
 	}
@@ -250,12 +247,13 @@ struct entry_opts {
 	const char *dir, *langs, *cosig;
 	size_t nurls, nwit;
 	const char *urls[HN_DIR_MAX_ENDPOINTS];
-	size_t npins[HN_DIR_MAX_ENDPOINTS];   /* given pins per endpoint */
+	size_t npins[HN_DIR_MAX_ENDPOINTS]; /* given pins per endpoint */
 	char pins[HN_DIR_MAX_ENDPOINTS][HN_DIR_MAX_PINS][hn_hex_len(32)];
 	char wit[HN_DIR_MAX_WITNESSES][HN_PARTY_CODE_LEN + 1];
 };
 
-#define ENTRY_USAGE "hanoinet registry entry --dir DIR --url URL " \
+#define ENTRY_USAGE \
+	"hanoinet registry entry --dir DIR --url URL " \
 	"[--pin HEX|--pin-cert FILE]... [--url URL [--pin ...]...]... " \
 	"[--cosigning-key VKEY|@FILE] [--witness CODE[,CODE]...]... " \
 	"[--languages en,fr]"
@@ -270,21 +268,27 @@ entry_pin(struct entry_opts *o, const char *arg, int is_file)
 	int r = 0;
 
 	if (o->nurls == 0)
-		return hn_cli_usage("registry entry: --pin and --pin-cert follow "
+		return hn_cli_usage(
+		    "registry entry: --pin and --pin-cert follow "
 		    "the --url of their endpoint");
 	if (o->npins[k] + 1 >= HN_DIR_MAX_PINS)
-		return hn_cli_usage("registry entry: endpoints[%zu].tls_sha256: "
+		return hn_cli_usage(
+		    "registry entry: endpoints[%zu].tls_sha256: "
 		    "at most %d pins per endpoint (this node's certificate "
-		    "and %d more)", k, HN_DIR_MAX_PINS, HN_DIR_MAX_PINS - 1);
+		    "and %d more)",
+		    k, HN_DIR_MAX_PINS, HN_DIR_MAX_PINS - 1);
 	if (is_file) {
 		if (hn_file_read(arg, &crt) != 0 ||
 		    hn_x509_fingerprint_pem(crt.data, crt.len, fp) != 0)
-			r = hn_cli_fail(2, "registry entry: --pin-cert: cannot "
-			    "read a PEM certificate from %s", arg);
+			r = hn_cli_fail(2,
+			    "registry entry: --pin-cert: cannot "
+			    "read a PEM certificate from %s",
+			    arg);
 		else
 			hn_hex_encode(o->pins[k][o->npins[k]++], fp, 32);
 	} else if (strlen(arg) != 64 || hn_hex_decode(fp, 32, arg, 64) != 32) {
-		r = hn_cli_usage("registry entry: endpoints[%zu].tls_sha256: "
+		r = hn_cli_usage(
+		    "registry entry: endpoints[%zu].tls_sha256: "
 		    "--pin wants 64 hex digits (SHA-256 of a DER certificate)",
 		    k);
 	} else {
@@ -306,17 +310,20 @@ entry_witness(struct entry_opts *o, const char *arg)
 		if (n != HN_PARTY_CODE_LEN || p[0] < 'A' || p[0] > 'Z' ||
 		    p[1] < 'A' || p[1] > 'Z' || p[2] < 'A' || p[2] > 'Z')
 			return hn_cli_usage("registry entry: witnesses: '%s' "
-			    "is not a list of party codes (three capital "
-			    "letters)", arg);
+					    "is not a list of party codes (three capital "
+					    "letters)",
+			    arg);
 		if (o->nwit == HN_DIR_MAX_WITNESSES)
 			return hn_cli_usage("registry entry: witnesses: at most "
-			    "%d", HN_DIR_MAX_WITNESSES);
+					    "%d",
+			    HN_DIR_MAX_WITNESSES);
 		memcpy(o->wit[o->nwit], p, HN_PARTY_CODE_LEN);
 		o->wit[o->nwit][HN_PARTY_CODE_LEN] = '\0';
 		for (j = 0; j < o->nwit; j++)
 			if (strcmp(o->wit[j], o->wit[o->nwit]) == 0)
 				return hn_cli_usage("registry entry: witnesses: "
-				    "%s given twice", o->wit[j]);
+						    "%s given twice",
+				    o->wit[j]);
 		o->nwit++;
 		p += n;
 		if (*p == ',')
@@ -334,7 +341,8 @@ entry_each(void *ctx, const char *name, const char *value)
 	if (strcmp(name, "url") == 0) {
 		if (o->nurls == HN_DIR_MAX_ENDPOINTS)
 			return hn_cli_usage("registry entry: endpoints: at most "
-			    "%d (--url)", HN_DIR_MAX_ENDPOINTS);
+					    "%d (--url)",
+			    HN_DIR_MAX_ENDPOINTS);
 		o->urls[o->nurls++] = value;
 		return 0;
 	}
@@ -346,16 +354,13 @@ entry_each(void *ctx, const char *name, const char *value)
 static int
 entry_args(struct entry_opts *o, int argc, char **argv)
 {
-	const struct hn_cli_opt opts[] = {
-		HN_OPT_REQ("dir", &o->dir),
+	const struct hn_cli_opt opts[] = { HN_OPT_REQ("dir", &o->dir),
 		HN_OPT_EACH_REQ("url", entry_each, o),
 		HN_OPT("languages", &o->langs),
 		HN_OPT_EACH("pin", entry_each, o),
 		HN_OPT_EACH("pin-cert", entry_each, o),
 		HN_OPT("cosigning-key", &o->cosig),
-		HN_OPT_EACH("witness", entry_each, o),
-		HN_OPT_END
-	};
+		HN_OPT_EACH("witness", entry_each, o), HN_OPT_END };
 	int r;
 
 	memset(o, 0, sizeof(*o));
@@ -365,7 +370,8 @@ entry_args(struct entry_opts *o, int argc, char **argv)
 		return r;
 	if (strlen(o->langs) >= 256)
 		return hn_cli_usage("registry entry: --languages: at most 255 "
-		    "bytes; usage: %s", ENTRY_USAGE);
+				    "bytes; usage: %s",
+		    ENTRY_USAGE);
 	return HN_CLI_GO;
 }
 
@@ -383,8 +389,9 @@ entry_endpoints(const struct entry_opts *o, const char *own)
 			if (strcmp(o->pins[i][j], own) != 0)
 				json_array_append_new(pins,
 				    json_string(o->pins[i][j]));
-		json_array_append_new(eps, json_pack("{s:s, s:o}", "url",
-		    o->urls[i], "tls_sha256", pins));
+		json_array_append_new(eps,
+		    json_pack("{s:s, s:o}", "url", o->urls[i], "tls_sha256",
+			pins));
 	}
 	return eps;
 }
@@ -396,11 +403,14 @@ entry_cosig(const char *arg, char *vkey, size_t sz)
 	struct hn_note_verifier v;
 
 	if (read_vkey(arg, vkey, sz) < 0)
-		return hn_cli_fail(2, "registry entry: cannot read the "
-		    "cosigning key %s", arg);
+		return hn_cli_fail(2,
+		    "registry entry: cannot read the "
+		    "cosigning key %s",
+		    arg);
 	if (hn_note_verifier_parse(&v, vkey, strlen(vkey), NULL) < 0 ||
 	    v.type != HN_NOTE_COSIG_V1)
-		return hn_cli_fail(1, "registry entry: cosigning_key: must be a "
+		return hn_cli_fail(1,
+		    "registry entry: cosigning_key: must be a "
 		    "C2SP cosignature/v1 verifier key (type 0x04)");
 	return 0;
 }
@@ -431,8 +441,8 @@ registry_entry(int argc, char **argv)
 
 	if ((st = entry_args(&o, argc, argv)) != HN_CLI_GO)
 		return st;
-	if (o.cosig != NULL && (st = entry_cosig(o.cosig, cvkey,
-	    sizeof(cvkey))) != 0)
+	if (o.cosig != NULL &&
+	    (st = entry_cosig(o.cosig, cvkey, sizeof(cvkey))) != 0)
 		return st;
 	st = 2;
 	if (hn_crypto_init() < 0)
@@ -449,7 +459,7 @@ registry_entry(int argc, char **argv)
 	hn_hex_encode(hex, fp, 32);
 	if (hn_conf_path(&conf, "signing.key", path, sizeof(path)) != 0 ||
 	    hn_fmt(name, sizeof(name), "hanoinet/%s",
-	    hn_conf_get(&conf, "party")) != 0 ||
+		hn_conf_get(&conf, "party")) != 0 ||
 	    hn_nodekey_load(path, name, sk, keyname, vkey, &err) != 0) {
 		st = hn_cli_fail(2, "registry entry: signing key: %s",
 		    err.message);
@@ -476,8 +486,9 @@ registry_entry(int argc, char **argv)
 			json_array_append_new(wa, json_string(o.wit[i]));
 		json_object_set_new(obj, "witnesses", wa);
 	}
-	if (obj == NULL || (s = json_dumps(obj, JSON_INDENT(1) |
-	    JSON_PRESERVE_ORDER)) == NULL) {
+	if (obj == NULL ||
+	    (s = json_dumps(obj, JSON_INDENT(1) | JSON_PRESERVE_ORDER)) ==
+		NULL) {
 		st = hn_cli_fail(2, "registry entry: out of memory");
 		goto out;
 	}

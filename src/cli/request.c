@@ -15,9 +15,11 @@ static const struct hn_cmd request_cmds[] = {
 	{ "protocol", cmd_request_protocol,
 	    "print the protocol: every kind's states and transitions" },
 	{ "create", cmd_request_create, "FILE: create a request on the node" },
-	{ "list", cmd_request_list, "list requests (--kind --party --state "
+	{ "list", cmd_request_list,
+	    "list requests (--kind --party --state "
 	    "--due ...)" },
-	{ "show", cmd_request_show, "ID: a request with deadlines and history" },
+	{ "show", cmd_request_show,
+	    "ID: a request with deadlines and history" },
 	{ "transition", cmd_request_transition,
 	    "ID STATE [--reason T] [--ground G]: move a request" },
 	{ "approve", cmd_request_approve, "ID: approve an emergency request" },

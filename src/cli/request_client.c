@@ -38,22 +38,19 @@ print_json(const json_t *o)
 int
 cmd_request_create(int argc, char **argv)
 {
-	static const char usage[] = "hanoinet request create [--node URL] "
+	static const char usage[] =
+	    "hanoinet request create [--node URL] "
 	    "[--cacert FILE] [--dir DIR] [--json] FILE|-";
 	struct hn_buf b = HN_BUF_INIT(HN_REQUEST_MAX_BYTES);
 	struct hn_cli_node o;
 	struct hn_client *cl = NULL;
 	json_t *ans = NULL;
 	int r, js = 0;
-	const struct hn_cli_opt opts[] = {
-		HN_OPT_NODE(&o),
-		HN_OPT_FLAG("json", &js),
-		HN_OPT_END
-	};
+	const struct hn_cli_opt opts[] = { HN_OPT_NODE(&o),
+		HN_OPT_FLAG("json", &js), HN_OPT_END };
 
 	hn_cli_node_init(&o);
-	if ((r = hn_cli_args(argc, argv, opts, 1, 1, usage, NULL)) !=
-	    HN_CLI_GO)
+	if ((r = hn_cli_args(argc, argv, opts, 1, 1, usage, NULL)) != HN_CLI_GO)
 		return r;
 	if ((r = hn_file_read(argv[1], &b)) != 0) {
 		hn_buf_release(&b);
@@ -61,16 +58,17 @@ cmd_request_create(int argc, char **argv)
 	}
 	if ((r = hn_cli_connect(&cl, &o, 1)) != 0)
 		goto out;
-	if ((r = hn_cli_call(cl, "POST", "/v1/requests", b.data ? b.data :
-	    "", &ans)) != 0)
+	if ((r = hn_cli_call(cl, "POST", "/v1/requests", b.data ? b.data : "",
+		 &ans)) != 0)
 		goto out;
 	if (js)
 		r = print_json(ans);
 	else
 		printf("created %s (%s, %s) ledger index %lld\n",
 		    hn_json_str(ans, "id"), hn_json_str(ans, "kind"),
-		    hn_json_str(ans, "state"), (long long)json_integer_value(
-		    json_object_get(ans, "ledger_index")));
+		    hn_json_str(ans, "state"),
+		    (long long)json_integer_value(
+			json_object_get(ans, "ledger_index")));
 out:
 	json_decref(ans);
 	hn_buf_release(&b);
@@ -86,12 +84,14 @@ add_query(char *q, size_t max, const char *key, const char *v)
 	size_t i, n = strlen(q);
 
 	for (i = 0; v[i]; i++)
-		if (!((v[i] >= 'a' && v[i] <= 'z') || (v[i] >= 'A' &&
-		    v[i] <= 'Z') || (v[i] >= '0' && v[i] <= '9') ||
-		    v[i] == '_' || v[i] == '.' || v[i] == '-'))
+		if (!((v[i] >= 'a' && v[i] <= 'z') ||
+			(v[i] >= 'A' && v[i] <= 'Z') ||
+			(v[i] >= '0' && v[i] <= '9') || v[i] == '_' ||
+			v[i] == '.' || v[i] == '-'))
 			return -1;
 	return hn_fmt_add(q, max, &n, "%c%s=%s", n ? '&' : '?', key, v) != 0 ?
-	    -1 : 0;
+	    -1 :
+	    0;
 }
 
 /* The query of request list: each filter in the order given. */
@@ -106,16 +106,18 @@ list_filter(void *ctx, const char *name, const char *value)
 	struct list_query *lq = ctx;
 
 	if (add_query(lq->q, sizeof(lq->q), name, value) != 0)
-		return hn_cli_usage("--%s %s: only letters, digits, '_', '.' "
-		    "and '-' (and at most %zu bytes in all); usage: %s", name,
-		    value, sizeof(lq->q) - 1, lq->usage);
+		return hn_cli_usage(
+		    "--%s %s: only letters, digits, '_', '.' "
+		    "and '-' (and at most %zu bytes in all); usage: %s",
+		    name, value, sizeof(lq->q) - 1, lq->usage);
 	return 0;
 }
 
 int
 cmd_request_list(int argc, char **argv)
 {
-	static const char usage[] = "hanoinet request list [--node URL] "
+	static const char usage[] =
+	    "hanoinet request list [--node URL] "
 	    "[--cacert FILE] [--dir DIR] [--kind K] [--party P] [--state S] "
 	    "[--side S] [--due ok|due_soon|overdue] [--limit N] [--cursor C] "
 	    "[--json]";
@@ -126,22 +128,17 @@ cmd_request_list(int argc, char **argv)
 	json_t *ans = NULL, *items, *it;
 	size_t k;
 	int r, js = 0;
-	const struct hn_cli_opt opts[] = {
-		HN_OPT_NODE(&o),
-		HN_OPT_FLAG("json", &js),
-		HN_OPT_EACH("kind", list_filter, &lq),
+	const struct hn_cli_opt opts[] = { HN_OPT_NODE(&o),
+		HN_OPT_FLAG("json", &js), HN_OPT_EACH("kind", list_filter, &lq),
 		HN_OPT_EACH("party", list_filter, &lq),
 		HN_OPT_EACH("state", list_filter, &lq),
 		HN_OPT_EACH("side", list_filter, &lq),
 		HN_OPT_EACH("due", list_filter, &lq),
 		HN_OPT_EACH("limit", list_filter, &lq),
-		HN_OPT_EACH("cursor", list_filter, &lq),
-		HN_OPT_END
-	};
+		HN_OPT_EACH("cursor", list_filter, &lq), HN_OPT_END };
 
 	hn_cli_node_init(&o);
-	if ((r = hn_cli_args(argc, argv, opts, 0, 0, usage, NULL)) !=
-	    HN_CLI_GO)
+	if ((r = hn_cli_args(argc, argv, opts, 0, 0, usage, NULL)) != HN_CLI_GO)
 		return r;
 	HN_FMT_FIXED(path, sizeof(path), "/v1/requests%s", lq.q); /* q[900] */
 	if ((r = hn_cli_connect(&cl, &o, 1)) != 0)
@@ -155,15 +152,15 @@ cmd_request_list(int argc, char **argv)
 	items = json_object_get(ans, "requests");
 	printf("%-32s  %-18s  %-10s  %-3s  %-3s  %-18s  %s\n", "ID", "KIND",
 	    "SIDE", "FROM", "TO", "STATE", "NEXT DUE");
-	json_array_foreach(items, k, it)
-		printf("%-32s  %-18s  %-10s  %-4s %-3s  %-18s  %s\n",
-		    hn_json_str(it, "id"), hn_json_str(it, "kind"),
-		    hn_json_str(it, "side"), hn_json_str(it, "from"),
-		    hn_json_str(it, "to"), hn_json_str(it, "state"),
-		    hn_json_str(it, "next_due") ? hn_json_str(it, "next_due") :
-		    "-");
+	json_array_foreach(items, k,
+	    it) printf("%-32s  %-18s  %-10s  %-4s %-3s  %-18s  %s\n",
+	    hn_json_str(it, "id"), hn_json_str(it, "kind"),
+	    hn_json_str(it, "side"), hn_json_str(it, "from"),
+	    hn_json_str(it, "to"), hn_json_str(it, "state"),
+	    hn_json_str(it, "next_due") ? hn_json_str(it, "next_due") : "-");
 	if (hn_json_str(ans, "next_cursor") != NULL)
-		printf("(more: --cursor %s)\n", hn_json_str(ans, "next_cursor"));
+		printf("(more: --cursor %s)\n",
+		    hn_json_str(ans, "next_cursor"));
 out:
 	json_decref(ans);
 	hn_client_free(cl);
@@ -173,22 +170,19 @@ out:
 int
 cmd_request_show(int argc, char **argv)
 {
-	static const char usage[] = "hanoinet request show [--node URL] "
+	static const char usage[] =
+	    "hanoinet request show [--node URL] "
 	    "[--cacert FILE] [--dir DIR] ID (32 hex digits)";
 	struct hn_cli_node o;
 	struct hn_client *cl = NULL;
 	char path[128];
 	json_t *ans = NULL;
 	int r, js = 0; /* --json: the answer is JSON either way */
-	const struct hn_cli_opt opts[] = {
-		HN_OPT_NODE(&o),
-		HN_OPT_FLAG("json", &js),
-		HN_OPT_END
-	};
+	const struct hn_cli_opt opts[] = { HN_OPT_NODE(&o),
+		HN_OPT_FLAG("json", &js), HN_OPT_END };
 
 	hn_cli_node_init(&o);
-	if ((r = hn_cli_args(argc, argv, opts, 1, 1, usage, NULL)) !=
-	    HN_CLI_GO)
+	if ((r = hn_cli_args(argc, argv, opts, 1, 1, usage, NULL)) != HN_CLI_GO)
 		return r;
 	if (!hn_rq_id_valid(argv[1]))
 		return hn_cli_usage("%s: not a request id; usage: %s", argv[1],
@@ -204,8 +198,7 @@ cmd_request_show(int argc, char **argv)
 }
 
 static int
-transition(struct hn_cli_node *o, const char *id, const char *to,
-    json_t *body)
+transition(struct hn_cli_node *o, const char *id, const char *to, json_t *body)
 {
 	struct hn_client *cl = NULL;
 	char path[160], *text = NULL;
@@ -213,7 +206,7 @@ transition(struct hn_cli_node *o, const char *id, const char *to,
 	int r;
 
 	if (hn_fmt(path, sizeof(path), "/v1/requests/%s/%s", id,
-	    to != NULL ? "transitions" : "approve") != 0)
+		to != NULL ? "transitions" : "approve") != 0)
 		return hn_cli_fail(2, "request id too long");
 	if ((text = json_dumps(body, JSON_COMPACT)) == NULL)
 		return hn_cli_fail(2, "out of memory");
@@ -223,8 +216,8 @@ transition(struct hn_cli_node *o, const char *id, const char *to,
 		goto out;
 	printf("%s: %s -> %s, ledger index %lld\n", hn_json_str(ans, "id"),
 	    hn_json_str(ans, "from_state"), hn_json_str(ans, "state"),
-	    (long long)json_integer_value(json_object_get(ans,
-	    "ledger_index")));
+	    (long long)json_integer_value(
+		json_object_get(ans, "ledger_index")));
 out:
 	free(text);
 	json_decref(ans);
@@ -244,25 +237,22 @@ add_ground(void *ctx, const char *name, const char *value)
 int
 cmd_request_transition(int argc, char **argv)
 {
-	static const char usage[] = "hanoinet request transition [--node URL] "
+	static const char usage[] =
+	    "hanoinet request transition [--node URL] "
 	    "[--cacert FILE] [--dir DIR] ID STATE [--reason TEXT] "
 	    "[--ground CODE]...";
 	struct hn_cli_node o;
 	json_t *body = NULL, *grounds = json_array();
 	const char *reason = NULL;
 	int r;
-	const struct hn_cli_opt opts[] = {
-		HN_OPT_NODE(&o),
+	const struct hn_cli_opt opts[] = { HN_OPT_NODE(&o),
 		HN_OPT("reason", &reason),
-		HN_OPT_EACH("ground", add_ground, grounds),
-		HN_OPT_END
-	};
+		HN_OPT_EACH("ground", add_ground, grounds), HN_OPT_END };
 
 	hn_cli_node_init(&o);
 	if (grounds == NULL)
 		return hn_cli_fail(2, "out of memory");
-	if ((r = hn_cli_args(argc, argv, opts, 2, 2, usage, NULL)) !=
-	    HN_CLI_GO)
+	if ((r = hn_cli_args(argc, argv, opts, 2, 2, usage, NULL)) != HN_CLI_GO)
 		goto out;
 	if (!hn_rq_id_valid(argv[1])) {
 		r = hn_cli_usage("%s: not a request id; usage: %s", argv[1],
@@ -270,8 +260,9 @@ cmd_request_transition(int argc, char **argv)
 		goto out;
 	}
 	if ((body = json_object()) == NULL ||
-	    (reason != NULL && json_object_set_new(body, "reason",
-	    json_string(reason)) != 0)) {
+	    (reason != NULL &&
+		json_object_set_new(body, "reason", json_string(reason)) !=
+		    0)) {
 		r = hn_cli_fail(2, "out of memory");
 		goto out;
 	}
@@ -289,18 +280,14 @@ int
 cmd_request_approve(int argc, char **argv)
 {
 	static const char usage[] = "hanoinet request approve [--node URL] "
-	    "[--cacert FILE] [--dir DIR] ID";
+				    "[--cacert FILE] [--dir DIR] ID";
 	struct hn_cli_node o;
 	json_t *body;
 	int r;
-	const struct hn_cli_opt opts[] = {
-		HN_OPT_NODE(&o),
-		HN_OPT_END
-	};
+	const struct hn_cli_opt opts[] = { HN_OPT_NODE(&o), HN_OPT_END };
 
 	hn_cli_node_init(&o);
-	if ((r = hn_cli_args(argc, argv, opts, 1, 1, usage, NULL)) !=
-	    HN_CLI_GO)
+	if ((r = hn_cli_args(argc, argv, opts, 1, 1, usage, NULL)) != HN_CLI_GO)
 		return r;
 	if (!hn_rq_id_valid(argv[1]))
 		return hn_cli_usage("%s: not a request id; usage: %s", argv[1],
@@ -336,16 +323,12 @@ cmd_request_receive(int argc, char **argv)
 	struct hn_error e;
 	static const char usage[] = "hanoinet request receive --dir DIR FILE|-";
 	const char *dir = ".", *file;
-	const struct hn_cli_opt opts[] = {
-		HN_OPT("dir", &dir),
-		HN_OPT_END
-	};
+	const struct hn_cli_opt opts[] = { HN_OPT("dir", &dir), HN_OPT_END };
 	char conf[PATH_MAX], line[256];
 	size_t k;
 	int r;
 
-	if ((r = hn_cli_args(argc, argv, opts, 1, 1, usage, NULL)) !=
-	    HN_CLI_GO)
+	if ((r = hn_cli_args(argc, argv, opts, 1, 1, usage, NULL)) != HN_CLI_GO)
 		return r;
 	file = argv[1];
 	memset(&j, 0, sizeof(j));

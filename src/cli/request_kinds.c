@@ -36,7 +36,7 @@ markdown(void)
 		printf("### `%s` (art. %s): %s\n\n", k->name, k->article,
 		    k->title);
 		printf("| field | type | required | max | article | meaning |\n"
-		    "|---|---|---|---|---|---|\n");
+		       "|---|---|---|---|---|---|\n");
 		for (f = k->fields; f->name != NULL; f++) {
 			row("", f);
 			HN_FMT_FIXED(prefix, sizeof(prefix), "%.40s[].",
@@ -53,15 +53,12 @@ cmd_request_kinds(int argc, char **argv)
 {
 	static const char usage[] = "hanoinet request kinds [--markdown]";
 	int md = 0, r;
-	const struct hn_cli_opt opts[] = {
-		HN_OPT_FLAG("markdown", &md),
-		HN_OPT_END
-	};
+	const struct hn_cli_opt opts[] = { HN_OPT_FLAG("markdown", &md),
+		HN_OPT_END };
 	json_t *k;
 	char *s;
 
-	if ((r = hn_cli_args(argc, argv, opts, 0, 0, usage, NULL)) !=
-	    HN_CLI_GO)
+	if ((r = hn_cli_args(argc, argv, opts, 0, 0, usage, NULL)) != HN_CLI_GO)
 		return r;
 	if (md) {
 		markdown();
@@ -86,8 +83,10 @@ cmd_request_protocol(int argc, char **argv)
 	char *s;
 	int r;
 
-	if ((r = hn_cli_args(argc, argv, NULL, 0, 0, "hanoinet request "
-	    "protocol", NULL)) != HN_CLI_GO)
+	if ((r = hn_cli_args(argc, argv, NULL, 0, 0,
+		 "hanoinet request "
+		 "protocol",
+		 NULL)) != HN_CLI_GO)
 		return r;
 	if ((s = hn_protocol_text()) == NULL)
 		return hn_cli_fail(2, "out of memory");

@@ -24,8 +24,7 @@ cmd_request_validate(int argc, char **argv)
 	size_t i;
 	int r;
 
-	if ((r = hn_cli_args(argc, argv, NULL, 1, 1, usage, NULL)) !=
-	    HN_CLI_GO)
+	if ((r = hn_cli_args(argc, argv, NULL, 1, 1, usage, NULL)) != HN_CLI_GO)
 		return r;
 	if (argv[1][0] == '-' && argv[1][1] != '\0')
 		return hn_cli_usage("unknown option %s; usage: %s", argv[1],
@@ -54,7 +53,8 @@ cmd_request_validate(int argc, char **argv)
 	}
 	if (ps->truncated)
 		printf("(document): more than %d problems, the rest not "
-		    "shown\n", HN_PROBLEMS_MAX);
+		       "shown\n",
+		    HN_PROBLEMS_MAX);
 	r = 1;
 out:
 	json_decref(req);

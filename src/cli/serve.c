@@ -25,7 +25,8 @@
 #include "util/fmt.h"
 #include "util/mem.h"
 
-#define USAGE "hanoinet serve [-c FILE | --dir DIR] " \
+#define USAGE \
+	"hanoinet serve [-c FILE | --dir DIR] " \
 	"[--listen ADDR:PORT] [--port-file FILE] [--print-routes]"
 
 static void
@@ -40,9 +41,11 @@ print_routes(void)
 		for (b = 1; b <= HN_ROLE_PEER; b <<= 1) {
 			if (!(rt->roles & b))
 				continue;
-			printf("%s%s", b == 1 || !(rt->roles & (b - 1)) ? "" :
-			    ",", b == HN_ROLE_PUBLIC ? "public" :
-			    b == HN_ROLE_PEER ? "peer" : hn_role_name(b));
+			printf("%s%s",
+			    b == 1 || !(rt->roles & (b - 1)) ? "" : ",",
+			    b == HN_ROLE_PUBLIC	  ? "public" :
+				b == HN_ROLE_PEER ? "peer" :
+						    hn_role_name(b));
 		}
 		printf("\n");
 	}
@@ -50,8 +53,7 @@ print_routes(void)
 
 /* A configuration integer 1..max into *out. 0 or 1 (error printed). */
 static int
-conf_unsigned(struct hn_node *node, const char *name, long max,
-    unsigned *out)
+conf_unsigned(struct hn_node *node, const char *name, long max, unsigned *out)
 {
 	struct hn_error e;
 	long x;
@@ -78,17 +80,19 @@ serve_http_config(struct hn_node *node, const char *listen,
 	hc->listen = listen ? listen : hn_conf_get(&node->conf, "listen");
 	hc->body_max = node->body_max;
 	if (conf_unsigned(node, "max_connections", 10000,
-	    &hc->max_connections) != 0 ||
+		&hc->max_connections) != 0 ||
 	    conf_unsigned(node, "max_connections_per_ip", 10000,
-	    &hc->max_per_ip) != 0 ||
+		&hc->max_per_ip) != 0 ||
 	    conf_unsigned(node, "timeout", 3600, &hc->timeout_s) != 0)
 		return 1;
 	if (hn_conf_path(&node->conf, "tls.key", path, sizeof(path)) != 0 ||
 	    hn_file_read(path, key) != 0 ||
 	    hn_conf_path(&node->conf, "tls.crt", path, sizeof(path)) != 0 ||
 	    hn_file_read(path, crt) != 0)
-		return hn_cli_fail(1, "cannot read the TLS key and certificate "
-		    "in %s", node->conf.dir);
+		return hn_cli_fail(1,
+		    "cannot read the TLS key and certificate "
+		    "in %s",
+		    node->conf.dir);
 	hc->tls_key_pem = key->data;
 	hc->tls_cert_pem = crt->data;
 	return 0;
@@ -123,7 +127,7 @@ serve_loop(struct hn_node *node, const sigset_t *set)
 			/* art. 42: preservations whose period ran out expire
 			 * (through the gate; the requesting State is told) */
 			if (hn_rq_timers(node, (int64_t)time(NULL), 64, NULL,
-			    &e) != 0)
+				&e) != 0)
 				hn_diag(HN_DIAG_WARN, "request.timers_failed",
 				    "msg=\"%s\"", e.message);
 		}
@@ -140,19 +144,17 @@ static int
 serve_options(struct serve_opts *o, int argc, char **argv)
 {
 	int routes = 0, help = 0, r;
-	const struct hn_cli_opt opts[] = {
-		HN_OPT_LETTER("config", 'c', &o->conf),
+	const struct hn_cli_opt opts[] = { HN_OPT_LETTER("config", 'c',
+					       &o->conf),
 		HN_OPT_LETTER("dir", 'd', &o->dir),
 		HN_OPT_LETTER("listen", 'l', &o->listen),
 		HN_OPT("port-file", &o->portfile),
 		HN_OPT_FLAG("print-routes", &routes),
 		HN_OPT_FLAG_LETTER("help", 'h', &help), /* -h; --help too */
-		HN_OPT_END
-	};
+		HN_OPT_END };
 
 	memset(o, 0, sizeof(*o));
-	if ((r = hn_cli_args(argc, argv, opts, 0, 0, USAGE, NULL)) !=
-	    HN_CLI_GO)
+	if ((r = hn_cli_args(argc, argv, opts, 0, 0, USAGE, NULL)) != HN_CLI_GO)
 		return r;
 	if (help) {
 		printf("usage: %s\n", USAGE);
@@ -164,7 +166,8 @@ serve_options(struct serve_opts *o, int argc, char **argv)
 	}
 	if (o->conf != NULL && o->dir != NULL)
 		return hn_cli_usage("--config and --dir: one or the other; "
-		    "usage: %s", USAGE);
+				    "usage: %s",
+		    USAGE);
 	return HN_CLI_GO;
 }
 
@@ -191,7 +194,7 @@ cmd_serve(int argc, char **argv)
 	listen = o.listen;
 	if (conf == NULL) {
 		if (hn_fmt(path, sizeof(path), "%s/hanoinet.conf",
-		    o.dir ? o.dir : ".") != 0)
+			o.dir ? o.dir : ".") != 0)
 			return hn_cli_usage("path too long");
 		conf = path;
 	}
@@ -227,12 +230,14 @@ cmd_serve(int argc, char **argv)
 		hn_cli_fail(1, "%s", e.message);
 		goto out;
 	}
-	hn_diag(HN_DIAG_INFO, "serve.listening", "party=%s listen=%s port=%u "
-	    "pid=%ld", node->party, hc.listen, port, (long)getpid());
+	hn_diag(HN_DIAG_INFO, "serve.listening",
+	    "party=%s listen=%s port=%u "
+	    "pid=%ld",
+	    node->party, hc.listen, port, (long)getpid());
 	if (o.portfile != NULL) {
 		HN_FMT_FIXED(num, sizeof(num), "%u\n", port);
-		if (hn_file_write_atomic(o.portfile, num, strlen(num),
-		    0644) != 0) {
+		if (hn_file_write_atomic(o.portfile, num, strlen(num), 0644) !=
+		    0) {
 			hn_cli_fail(1, "cannot write %s", o.portfile);
 			goto out;
 		}
@@ -241,10 +246,10 @@ cmd_serve(int argc, char **argv)
 	hn_diag(HN_DIAG_INFO, "serve.stopping", "signal=%d", sig);
 	status = 0;
 out:
-	hn_http_stop(http);     /* in-flight requests finish first */
-	hn_fednode_stop(node);  /* then deliveries and evidence transfers
-	                           stop (interrupted ones resume at start) */
-	hn_node_close(node);    /* then the writer drains and the DB closes */
+	hn_http_stop(http); /* in-flight requests finish first */
+	hn_fednode_stop(node); /* then deliveries and evidence transfers
+				  stop (interrupted ones resume at start) */
+	hn_node_close(node); /* then the writer drains and the DB closes */
 	if (status == 0)
 		hn_diag(HN_DIAG_INFO, "serve.stopped", "clean=1");
 	hn_buf_release_secret(&key);

@@ -26,8 +26,8 @@ struct call {
 
 /* A JSON exchange; sets c->status and c->resp. HN_ENET if no answer. */
 static int
-exchange(struct call *c, const char *method, const char *path,
-    const char *body, struct hn_error *err)
+exchange(struct call *c, const char *method, const char *path, const char *body,
+    struct hn_error *err)
 {
 	hn_buf_reset(&c->resp);
 	return hn_client_request(c->c, method, path, "application/json", body,
@@ -46,11 +46,14 @@ answer(struct call *c, long want, struct hn_error *err)
 		    HN_JSON_MAX_DEPTH, NULL);
 	if (c->status == want && j != NULL)
 		return j;
-	hn_error_set(err, c->status == 409 ? HN_ESTATE : c->status >= 500 ||
-	    c->status == 0 ? HN_ENET : HN_EDENIED, NULL, NULL,
-	    "the node answered %ld: %s", c->status,
+	hn_error_set(err,
+	    c->status == 409			   ? HN_ESTATE :
+		c->status >= 500 || c->status == 0 ? HN_ENET :
+						     HN_EDENIED,
+	    NULL, NULL, "the node answered %ld: %s", c->status,
 	    j != NULL && hn_json_str(j, "message") != NULL ?
-	    hn_json_str(j, "message") : "(no message)");
+		hn_json_str(j, "message") :
+		"(no message)");
 	json_decref(j);
 	return NULL;
 }
@@ -93,8 +96,8 @@ put_piece(struct call *c, const char *p, int fd, uint64_t off, size_t want,
 	    (unsigned long long)off);
 	hn_buf_reset(&c->resp);
 	if ((r = hn_client_request_fd(c->c, "PUT", q,
-	    "application/octet-stream", fd, off, want, PIECE_TIMEOUT_MS,
-	    &c->status, &c->resp, err)) != 0)
+		 "application/octet-stream", fd, off, want, PIECE_TIMEOUT_MS,
+		 &c->status, &c->resp, err)) != 0)
 		return r;
 	if ((*j = answer(c, 200, err)) == NULL)
 		return err != NULL && err->code ? err->code : HN_ENET;
@@ -152,7 +155,8 @@ hn_cli_upload_file(const struct hn_cli_upload *o, const char *path,
 	HN_FMT_FIXED(p, sizeof(p), "/v1/evidence/uploads/%s", id);
 
 	while (off < size) {
-		size_t want = size - off < HN_UPLOAD_PUT ? (size_t)(size - off) :
+		size_t want = size - off < HN_UPLOAD_PUT ?
+		    (size_t)(size - off) :
 		    HN_UPLOAD_PUT;
 
 		if (o->fail_after != 0 && pieces == o->fail_after &&
@@ -178,7 +182,8 @@ hn_cli_upload_file(const struct hn_cli_upload *o, const char *path,
 		}
 		tries = 0;
 		pieces++;
-		off = (uint64_t)json_integer_value(json_object_get(j, "offset"));
+		off =
+		    (uint64_t)json_integer_value(json_object_get(j, "offset"));
 		json_decref(j);
 		j = NULL;
 		if (o->progress != NULL)
@@ -195,7 +200,8 @@ hn_cli_upload_file(const struct hn_cli_upload *o, const char *path,
 	    size) {
 		r = hn_error_set(err, HN_EVERIFY, NULL, NULL,
 		    "the node stored %lld bytes, the file has %llu",
-		    (long long)json_integer_value(json_object_get(*item, "size")),
+		    (long long)json_integer_value(
+			json_object_get(*item, "size")),
 		    (unsigned long long)size);
 		json_decref(*item);
 		*item = NULL;

@@ -20,9 +20,9 @@
 #define HN_UPLOAD_RETRIES 6
 
 struct hn_cli_upload {
-	const char *url;     /* https://host:port (no trailing slash needed) */
-	const char *token;   /* bearer token */
-	const char *cacert;  /* PEM file to trust (the node's tls.crt), or NULL */
+	const char *url; /* https://host:port (no trailing slash needed) */
+	const char *token; /* bearer token */
+	const char *cacert; /* PEM file to trust (the node's tls.crt), or NULL */
 	const char *request; /* request id */
 	const char *description;
 	/* called after every piece with the bytes the node accepted */

@@ -218,7 +218,7 @@ hn_datetime_format(int64_t t, char out[HN_TIME_STRLEN])
 		return;
 	}
 	if (hn_fmt(out, HN_TIME_STRLEN, "%04u-%02u-%02uT%02u:%02u:%02uZ",
-	    (unsigned)y, (unsigned)m, (unsigned)d, (unsigned)(s / 3600),
-	    (unsigned)(s / 60 % 60), (unsigned)(s % 60)) != 0)
+		(unsigned)y, (unsigned)m, (unsigned)d, (unsigned)(s / 3600),
+		(unsigned)(s / 60 % 60), (unsigned)(s % 60)) != 0)
 		HN_FMT_FIXED(out, HN_TIME_STRLEN, "?");
 }

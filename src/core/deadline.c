@@ -61,8 +61,8 @@ bool
 hn_deadline_state_final(enum hn_state s)
 {
 	return s == HN_ST_EXECUTED || s == HN_ST_PARTIALLY_EXECUTED ||
-	    s == HN_ST_REFUSED || s == HN_ST_WITHDRAWN ||
-	    s == HN_ST_EXPIRED || s == HN_ST_RELEASED || s == HN_ST_REJECTED;
+	    s == HN_ST_REFUSED || s == HN_ST_WITHDRAWN || s == HN_ST_EXPIRED ||
+	    s == HN_ST_RELEASED || s == HN_ST_REJECTED;
 }
 
 static void
@@ -80,14 +80,15 @@ add(struct hn_deadline *out, size_t max, size_t *n, const char *name,
 	d->due = due;
 	d->article = article;
 	d->until_decision = until_decision;
-	d->level = until_decision ? HN_LEVEL_OK :
+	d->level = until_decision ?
+	    HN_LEVEL_OK :
 	    hn_deadline_level(start, due, now, c->due_soon);
 }
 
 int
 hn_deadlines_compute(const struct hn_deadline_input *in,
-    const struct hn_deadline_config *cfg, int64_t now,
-    struct hn_deadline *out, size_t max)
+    const struct hn_deadline_config *cfg, int64_t now, struct hn_deadline *out,
+    size_t max)
 {
 	struct hn_deadline_config def;
 	int64_t start, due, target;
@@ -108,7 +109,7 @@ hn_deadlines_compute(const struct hn_deadline_input *in,
 	if (in->kind->via_247 && in->side == HN_SIDE_REQUESTED &&
 	    in->state == HN_ST_RECEIVED && in->received_at != HN_TIME_NONE) {
 		target = in->kind->emergency ? cfg->ack_target_emergency :
-		    cfg->ack_target;
+					       cfg->ack_target;
 		add(out, max, &n, "acknowledge", in->received_at,
 		    in->received_at + target, now, cfg, "41", false);
 	}
@@ -118,10 +119,10 @@ hn_deadlines_compute(const struct hn_deadline_input *in,
 	 * the clock: the requesting side from when the acknowledgement
 	 * reached it. */
 	if (in->kind->emergency && in->acknowledged_at != HN_TIME_NONE &&
-	    (in->state == HN_ST_ACKNOWLEDGED ||
-	    in->state == HN_ST_POSTPONED)) {
+	    (in->state == HN_ST_ACKNOWLEDGED || in->state == HN_ST_POSTPONED)) {
 		target = cfg->emergency_execution > 0 ?
-		    cfg->emergency_execution : 24 * 3600;
+		    cfg->emergency_execution :
+		    24 * 3600;
 		add(out, max, &n, "execution", in->acknowledged_at,
 		    in->acknowledged_at + target, now, cfg, "41", false);
 	}
@@ -130,25 +131,25 @@ hn_deadlines_compute(const struct hn_deadline_input *in,
 	 * decided. */
 	if (in->kind->preservation && in->preserved_at != HN_TIME_NONE &&
 	    (in->state == HN_ST_PRESERVED || in->state == HN_ST_EXTENDED ||
-	    in->side == HN_SIDE_REQUESTING)) {
+		in->side == HN_SIDE_REQUESTING)) {
 		due = in->preserved_at + HN_PRESERVATION_MIN_SECONDS;
 		if (in->followup_received_at != HN_TIME_NONE &&
 		    in->followup_decided_at == HN_TIME_NONE)
-			add(out, max, &n, "preservation", in->preserved_at,
-			    due, now, cfg, "42", true);
+			add(out, max, &n, "preservation", in->preserved_at, due,
+			    now, cfg, "42", true);
 		else {
 			if (in->followup_decided_at != HN_TIME_NONE &&
 			    in->followup_decided_at > due)
 				due = in->followup_decided_at;
-			add(out, max, &n, "preservation", in->preserved_at,
-			    due, now, cfg, "42", false);
+			add(out, max, &n, "preservation", in->preserved_at, due,
+			    now, cfg, "42", false);
 		}
 	}
 	/* Art. 40: deadlines the requester explains are taken into account
 	 * while the request is open. */
 	if (in->stated_deadline != HN_TIME_NONE) {
 		start = in->side == HN_SIDE_REQUESTED ? in->received_at :
-		    in->created_at;
+							in->created_at;
 		add(out, max, &n, "requested_by", start, in->stated_deadline,
 		    now, cfg, "40", false);
 	}
@@ -157,8 +158,7 @@ hn_deadlines_compute(const struct hn_deadline_input *in,
 }
 
 int
-hn_deadline_stated_check(const json_t *req, int64_t now,
-    struct hn_problems *ps)
+hn_deadline_stated_check(const json_t *req, int64_t now, struct hn_problems *ps)
 {
 	char at[HN_TIME_STRLEN];
 	int64_t dl;
@@ -166,8 +166,10 @@ hn_deadline_stated_check(const json_t *req, int64_t now,
 	if (hn_request_deadline(req, &dl) != 0 || dl > now)
 		return 0;
 	hn_datetime_format(dl, at);
-	hn_problems_add(ps, "deadline", "40", "%s is in the past: a stated "
-	    "deadline must lie in the future", at);
+	hn_problems_add(ps, "deadline", "40",
+	    "%s is in the past: a stated "
+	    "deadline must lie in the future",
+	    at);
 	return HN_EVALIDATE;
 }
 
@@ -192,6 +194,8 @@ hn_deadline_order_key(const struct hn_deadline_input *in, int64_t next_due)
 	if (next_due != HN_TIME_NONE)
 		return key | clamp_time(next_due);
 	key |= INT64_C(1) << HN_ORDER_TIME_BITS;
-	return key | (tmax - (in->created_at == HN_TIME_NONE ? 0 :
-	    clamp_time(in->created_at)));
+	return key |
+	    (tmax -
+		(in->created_at == HN_TIME_NONE ? 0 :
+						  clamp_time(in->created_at)));
 }

@@ -40,7 +40,7 @@
 #define HN_DEADLINES_MAX 4
 
 struct hn_deadline_config {
-	int64_t ack_target;           /* seconds; default 24 h (art. 41) */
+	int64_t ack_target; /* seconds; default 24 h (art. 41) */
 	int64_t ack_target_emergency; /* seconds; default 1 h (art. 41) */
 	/*
 	 * A deadline is due_soon once the time left is at most this many
@@ -60,11 +60,11 @@ struct hn_deadline_input {
 	const struct hn_kind *kind;
 	enum hn_side side;
 	enum hn_state state;
-	int64_t created_at;   /* requesting side: when it was created */
-	int64_t received_at;  /* requested side: when it arrived */
+	int64_t created_at; /* requesting side: when it was created */
+	int64_t received_at; /* requested side: when it arrived */
 	int64_t preserved_at; /* art. 42: when preservation took effect */
 	int64_t followup_received_at; /* art. 42: the MLA request arrived */
-	int64_t followup_decided_at;  /* art. 42: and was decided */
+	int64_t followup_decided_at; /* art. 42: and was decided */
 	int64_t stated_deadline; /* art. 40: the request's "deadline" */
 	int64_t acknowledged_at; /* art. 41: this copy was acknowledged */
 };
@@ -75,9 +75,9 @@ void hn_deadline_input_init(struct hn_deadline_input *in);
 enum hn_level { HN_LEVEL_OK, HN_LEVEL_DUE_SOON, HN_LEVEL_OVERDUE };
 
 struct hn_deadline {
-	const char *name;    /* "acknowledge", "execution", "preservation",
-	                      * "requested_by" */
-	int64_t due;         /* Unix seconds UTC */
+	const char *name; /* "acknowledge", "execution", "preservation",
+			   * "requested_by" */
+	int64_t due; /* Unix seconds UTC */
 	enum hn_level level;
 	const char *article; /* "41", "41", "42", "40" */
 	/* preservation: held until the follow-up request is decided, `due`
@@ -95,8 +95,8 @@ int hn_level_parse(const char *s, enum hn_level *out);
  * in->kind is NULL.
  */
 int hn_deadlines_compute(const struct hn_deadline_input *in,
-    const struct hn_deadline_config *cfg, int64_t now,
-    struct hn_deadline *out, size_t max);
+    const struct hn_deadline_config *cfg, int64_t now, struct hn_deadline *out,
+    size_t max);
 
 /* The level of a deadline spanning [start, due] at `now`. */
 enum hn_level hn_deadline_level(int64_t start, int64_t due, int64_t now,

@@ -8,26 +8,35 @@
 
 #define U "unccc"
 #define B "budapest"
-#define NOVIA { NULL, NULL, NULL, NULL, false }
+#define NOVIA \
+	{ \
+		NULL, NULL, NULL, NULL, false \
+	}
 #define MLA HN_GK_MLA
 #define PRES HN_GK_PRESERVATION
 #define TRAF HN_GK_TRAFFIC
 
-static const char t_conform[] = "the request does not conform to the "
+static const char t_conform[] =
+    "the request does not conform to the "
     "provisions of the article on mutual legal assistance";
-static const char t_sovereignty[] = "execution is likely to prejudice "
+static const char t_sovereignty[] =
+    "execution is likely to prejudice "
     "sovereignty, security, ordre public or other essential interests";
 static const char t_domestic[] = "domestic law would forbid the action "
-    "requested in a similar domestic case";
-static const char t_legal_system[] = "granting the request would be "
+				 "requested in a similar domestic case";
+static const char t_legal_system[] =
+    "granting the request would be "
     "contrary to the legal system relating to mutual legal assistance";
-static const char t_discrimination[] = "the request aims at prosecuting or "
+static const char t_discrimination[] =
+    "the request aims at prosecuting or "
     "punishing a person on account of sex, race, language, religion, "
     "nationality, ethnic origin or political opinions";
-static const char t_dual[] = "reservation: dual criminality is required "
+static const char t_dual[] =
+    "reservation: dual criminality is required "
     "for disclosure and cannot be fulfilled for an offence not established "
     "under the Convention";
-static const char t_political[] = "the request concerns an offence the "
+static const char t_political[] =
+    "the request concerns an offence the "
     "requested party considers a political offence or connected with one";
 
 /*
@@ -65,44 +74,47 @@ const struct hn_ground hn_grounds[] = {
 	{ "discrimination", t_discrimination, { U, "40", NULL, NULL, false },
 	    { U, "42", NULL, NULL, false }, HN_BASIS_UNCCC, PRES, false },
 	{ "dual_criminality_reservation", t_dual,
-	    { U, "42", NULL, NULL, false }, NOVIA, HN_BASIS_UNCCC, PRES,
-	    true },
+	    { U, "42", NULL, NULL, false }, NOVIA, HN_BASIS_UNCCC, PRES, true },
 	{ "sovereignty_security_public_order", t_sovereignty,
 	    { U, "40", "21", "b", false }, { U, "43", NULL, NULL, false },
 	    HN_BASIS_UNCCC, TRAF, false },
 	{ "discrimination", t_discrimination, { U, "40", NULL, NULL, false },
 	    { U, "43", NULL, NULL, false }, HN_BASIS_UNCCC, TRAF, false },
 	/* Budapest art. 27(4), in addition to the grounds of 25(4). */
-	{ "political_offence", t_political, { B, "27", "4", "a", true },
-	    NOVIA, HN_BASIS_BUDAPEST, MLA, false },
-	{ "sovereignty_security_public_order", t_sovereignty,
-	    { B, "27", "4", "b", true }, NOVIA, HN_BASIS_BUDAPEST, MLA,
-	    false },
-	{ "law_or_treaty_ground", "a ground for refusal under the requested "
-	    "party's law or an applicable mutual assistance treaty (name it in "
-	    "the reason)", { B, "25", "4", NULL, true }, NOVIA,
+	{ "political_offence", t_political, { B, "27", "4", "a", true }, NOVIA,
 	    HN_BASIS_BUDAPEST, MLA, false },
+	{ "sovereignty_security_public_order", t_sovereignty,
+	    { B, "27", "4", "b", true }, NOVIA, HN_BASIS_BUDAPEST, MLA, false },
+	{ "law_or_treaty_ground",
+	    "a ground for refusal under the requested "
+	    "party's law or an applicable mutual assistance treaty (name it in "
+	    "the reason)",
+	    { B, "25", "4", NULL, true }, NOVIA, HN_BASIS_BUDAPEST, MLA,
+	    false },
 	/* Budapest art. 29(5): "a request for preservation may only be
 	 * refused if"; 29(4) the reservation. */
-	{ "political_offence", t_political, { B, "29", "5", "a", true },
-	    NOVIA, HN_BASIS_BUDAPEST, PRES, false },
+	{ "political_offence", t_political, { B, "29", "5", "a", true }, NOVIA,
+	    HN_BASIS_BUDAPEST, PRES, false },
 	{ "sovereignty_security_public_order", t_sovereignty,
 	    { B, "29", "5", "b", true }, NOVIA, HN_BASIS_BUDAPEST, PRES,
 	    false },
 	{ "dual_criminality_reservation", t_dual, { B, "29", "4", NULL, true },
 	    NOVIA, HN_BASIS_BUDAPEST, PRES, true },
 	/* Budapest art. 30(2): "may only be withheld if". */
-	{ "political_offence", t_political, { B, "30", "2", "a", true },
-	    NOVIA, HN_BASIS_BUDAPEST, TRAF, false },
+	{ "political_offence", t_political, { B, "30", "2", "a", true }, NOVIA,
+	    HN_BASIS_BUDAPEST, TRAF, false },
 	{ "sovereignty_security_public_order", t_sovereignty,
 	    { B, "30", "2", "b", true }, NOVIA, HN_BASIS_BUDAPEST, TRAF,
 	    false },
 	/* A bilateral treaty or reciprocity: the grounds are the treaty's or
 	 * the requested party's law's; the reason names them. */
-	{ "treaty_ground", "a ground for refusal the bilateral treaty provides "
-	    "(name it in the reason)", { "bilateral", NULL, NULL, NULL, true },
-	    NOVIA, HN_BASIS_BILATERAL, HN_GK_ALL, false },
-	{ "domestic_law_ground", "a ground for refusal under the requested "
+	{ "treaty_ground",
+	    "a ground for refusal the bilateral treaty provides "
+	    "(name it in the reason)",
+	    { "bilateral", NULL, NULL, NULL, true }, NOVIA, HN_BASIS_BILATERAL,
+	    HN_GK_ALL, false },
+	{ "domestic_law_ground",
+	    "a ground for refusal under the requested "
 	    "party's law (name it in the reason)",
 	    { "reciprocity", NULL, NULL, NULL, true }, NOVIA,
 	    HN_BASIS_RECIPROCITY, HN_GK_ALL, false },
@@ -122,8 +134,9 @@ rule_article(enum hn_basis basis, unsigned cls)
 	case HN_BASIS_UNCCC:
 		return cls == PRES ? "42" : cls == TRAF ? "43" : "40";
 	case HN_BASIS_BUDAPEST:
-		return cls == PRES ? "29(5)" : cls == TRAF ? "30(2)" :
-		    "25(4), 27(4)";
+		return cls == PRES ? "29(5)" :
+		    cls == TRAF	   ? "30(2)" :
+				     "25(4), 27(4)";
 	default:
 		return NULL;
 	}
@@ -179,10 +192,10 @@ hn_refusal_ctx_init(struct hn_refusal_ctx *ctx, const json_t *req,
 	memset(ctx, 0, sizeof(*ctx));
 	if (requested != NULL)
 		ctx->requested = *requested;
-	ctx->kind = hn_kind_find(json_string_value(json_object_get(req,
-	    "kind")));
-	ctx->convention_offence = json_is_true(json_object_get(req,
-	    "convention_offence"));
+	ctx->kind =
+	    hn_kind_find(json_string_value(json_object_get(req, "kind")));
+	ctx->convention_offence =
+	    json_is_true(json_object_get(req, "convention_offence"));
 	if (ctx->kind == NULL || hn_request_basis(req, &ctx->basis) != 0)
 		return HN_EINVAL;
 	return 0;
@@ -201,8 +214,9 @@ in_scope(const struct hn_ground *g, const struct hn_refusal_ctx *ctx)
 static bool
 open_to(const struct hn_ground *g, const struct hn_refusal_ctx *ctx)
 {
-	return !g->reservation || (ctx->requested.dual_criminality_preservation &&
-	    !ctx->convention_offence);
+	return !g->reservation ||
+	    (ctx->requested.dual_criminality_preservation &&
+		!ctx->convention_offence);
 }
 
 const struct hn_ground *
@@ -242,10 +256,9 @@ hn_grounds_allowed(const struct hn_refusal_ctx *ctx,
 static bool __attribute__((unused)) /* only in assert() */
 ground_ok(const struct hn_ground *g)
 {
-	return g->text != NULL && g->src.instrument != NULL &&
-	    g->kinds != 0 && (g->kinds & ~(unsigned)HN_GK_ALL) == 0 &&
-	    (g->via.article == NULL ||
-	    g->via.instrument != NULL);
+	return g->text != NULL && g->src.instrument != NULL && g->kinds != 0 &&
+	    (g->kinds & ~(unsigned)HN_GK_ALL) == 0 &&
+	    (g->via.article == NULL || g->via.instrument != NULL);
 }
 
 const struct hn_ground *
@@ -288,20 +301,24 @@ not_open(const struct hn_refusal_ctx *ctx, const char *code,
 		hn_citation_format(&g->src, cite, sizeof(cite));
 		if (!ctx->requested.dual_criminality_preservation)
 			return hn_error_set(err, HN_EINVAL, "grounds",
-			    g->src.article, "%s: the requested party made no "
-			    "dual-criminality reservation (%s)", code, cite);
+			    g->src.article,
+			    "%s: the requested party made no "
+			    "dual-criminality reservation (%s)",
+			    code, cite);
 		return hn_error_set(err, HN_EINVAL, "grounds", g->src.article,
 		    "%s: the reservation does not apply to an offence "
-		    "established under the Convention (%s, %s)", code,
+		    "established under the Convention (%s, %s)",
+		    code,
 		    ctx->basis == HN_BASIS_BUDAPEST ? "arts. 2-11" :
-		    "arts. 7-17", cite);
+						      "arts. 7-17",
+		    cite);
 	}
 	n = hn_grounds_allowed(ctx, list, HN_GROUNDS_MAX);
 	codes[0] = '\0';
 	/* Human text: a list too long for codes ends at a whole code. */
 	for (i = 0; i < n && i < HN_GROUNDS_MAX; i++)
 		if (hn_fmt_add(codes, sizeof(codes), &off, "%s%s",
-		    i ? ", " : "", list[i]->code) != 0)
+			i ? ", " : "", list[i]->code) != 0)
 			break;
 	return hn_error_set(err, HN_EINVAL, "grounds",
 	    rule_article(ctx->basis, hn_ground_kind_class(ctx->kind)),
@@ -310,8 +327,8 @@ not_open(const struct hn_refusal_ctx *ctx, const char *code,
 }
 
 int
-hn_grounds_check(const struct hn_refusal_ctx *ctx,
-    const char *const *codes, size_t n, struct hn_error *err)
+hn_grounds_check(const struct hn_refusal_ctx *ctx, const char *const *codes,
+    size_t n, struct hn_error *err)
 {
 	const char *art, *c;
 	size_t i, j;
@@ -404,8 +421,8 @@ hn_grounds_json(void)
 			if (strcmp(h->code, g->code) != 0)
 				continue;
 			pres_only = pres_only && h->kinds == PRES;
-			if (json_array_append_new(applies,
-			    applies_json(h)) != 0) {
+			if (json_array_append_new(applies, applies_json(h)) !=
+			    0) {
 				json_decref(applies);
 				applies = NULL;
 			}
@@ -415,8 +432,9 @@ hn_grounds_json(void)
 			HN_FMT_FIXED(art, sizeof(art), "%s%s%s%s%s%s%s",
 			    g->src.article, g->src.paragraph ? "(" : "",
 			    g->src.paragraph ? g->src.paragraph : "",
-			    g->src.paragraph ? ")" : "", g->src.letter ? "(" :
-			    "", g->src.letter ? g->src.letter : "",
+			    g->src.paragraph ? ")" : "",
+			    g->src.letter ? "(" : "",
+			    g->src.letter ? g->src.letter : "",
 			    g->src.letter ? ")" : "");
 		else
 			hn_citation_format(&g->src, art, sizeof(art));

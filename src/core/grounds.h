@@ -34,15 +34,15 @@
 #include "util/err.h"
 
 #define HN_CITATION_MAX 64 /* bytes of a formatted citation */
-#define HN_GROUNDS_MAX 32  /* codes in one refusal */
+#define HN_GROUNDS_MAX 32 /* codes in one refusal */
 
 struct hn_citation {
 	const char *instrument; /* "unccc", "budapest", "bilateral",
-	                           "reciprocity" */
-	const char *article;    /* "40"; NULL for bilateral and reciprocity */
-	const char *paragraph;  /* "21"; NULL when none */
-	const char *letter;     /* "a"; NULL when none */
-	bool confirmed;         /* paragraph/letter checked against a text */
+				   "reciprocity" */
+	const char *article; /* "40"; NULL for bilateral and reciprocity */
+	const char *paragraph; /* "21"; NULL when none */
+	const char *letter; /* "a"; NULL when none */
+	bool confirmed; /* paragraph/letter checked against a text */
 };
 
 /* "UNCCC art. 40(21)(a)", "Budapest art. 29(5)", "bilateral treaty";
@@ -51,9 +51,9 @@ const char *hn_citation_format(const struct hn_citation *c, char *buf,
     size_t n);
 
 /* The kinds a ground row applies to, by the article they come from. */
-#define HN_GK_MLA 0x1          /* every kind but preservation and traffic */
+#define HN_GK_MLA 0x1 /* every kind but preservation and traffic */
 #define HN_GK_PRESERVATION 0x2 /* art. 42 (Budapest 29) */
-#define HN_GK_TRAFFIC 0x4      /* art. 43 (Budapest 30) */
+#define HN_GK_TRAFFIC 0x4 /* art. 43 (Budapest 30) */
 #define HN_GK_ALL 0x7
 
 struct hn_ground {
@@ -65,7 +65,7 @@ struct hn_ground {
 	 * article NULL when none. */
 	struct hn_citation via;
 	enum hn_basis basis; /* the legal basis under which the row applies */
-	unsigned kinds;      /* HN_GK_* */
+	unsigned kinds; /* HN_GK_* */
 	/* Only for a requested party that made the reservation, and only for
 	 * an offence not established under the Convention. */
 	bool reservation;
@@ -81,7 +81,7 @@ struct hn_refusal_ctx {
 	enum hn_basis basis;
 	struct hn_party_decl requested; /* the refusing party's declarations */
 	bool convention_offence; /* the offence is one established under the
-	                            Convention (then no dual criminality) */
+				    Convention (then no dual criminality) */
 };
 
 /*
@@ -113,9 +113,8 @@ const struct hn_ground *hn_ground_allowed(const struct hn_refusal_ctx *ctx,
  * ground not open for this kind (art. 42/43 subset) or this party (no
  * reservation), or none at all.
  */
-int hn_grounds_check(const struct hn_refusal_ctx *ctx,
-    const char *const *codes, size_t n, struct hn_error *err)
-    __attribute__((warn_unused_result));
+int hn_grounds_check(const struct hn_refusal_ctx *ctx, const char *const *codes,
+    size_t n, struct hn_error *err) __attribute__((warn_unused_result));
 
 /* The first row with this code (whatever the context), or NULL. */
 const struct hn_ground *hn_ground_find(const char *code);

@@ -29,8 +29,7 @@ static const struct hn_citation c42 = { "unccc", "42", NULL, NULL, true };
 static const struct hn_citation c43 = { "unccc", "43", NULL, NULL, true };
 /* Preserved at least 60 days: UNCCC art. 42 (paragraph not confirmed),
  * Budapest art. 29(7) (confirmed). */
-static const struct hn_citation c42_60 = { "budapest", "29", "7", NULL,
-	true };
+static const struct hn_citation c42_60 = { "budapest", "29", "7", NULL, true };
 
 #define REQING HN_SIDE_REQUESTING
 #define REQED HN_SIDE_REQUESTED
@@ -40,8 +39,10 @@ static const struct hn_citation c42_60 = { "budapest", "29", "7", NULL,
 
 /* A user row of the requesting side. */
 #define RU(f, t, roles, needs, sends, starts, stops, label, cite) \
-	{ REQING, HN_ST_##f, HN_ST_##t, HN_BY_USER, roles, needs, NULL, \
-	  sends, starts, stops, label, cite }
+	{ \
+		REQING, HN_ST_##f, HN_ST_##t, HN_BY_USER, roles, needs, NULL, \
+		    sends, starts, stops, label, cite \
+	}
 
 /*
  * An answer of the requested State: its user (or timer) row, and the row
@@ -50,36 +51,44 @@ static const struct hn_citation c42_60 = { "budapest", "29", "7", NULL,
  */
 #define ANSWER_ROWS(cause, f, t, roles, needs, msg, starts, stops, label, \
     cite) \
-	{ REQED, HN_ST_##f, HN_ST_##t, cause, roles, needs, NULL, msg, \
-	  starts, stops, label, cite }, \
-	{ REQING, HN_ST_##f, HN_ST_##t, HN_BY_MESSAGE, 0, \
-	  (needs) & (HN_PN_GROUNDS | HN_PN_REASON), msg, NULL, starts, \
-	  stops, NULL, cite }
+	{ REQED, HN_ST_##f, HN_ST_##t, cause, roles, needs, NULL, msg, starts, \
+		stops, label, cite }, \
+	{ \
+		REQING, HN_ST_##f, HN_ST_##t, HN_BY_MESSAGE, 0, \
+		    (needs) & (HN_PN_GROUNDS | HN_PN_REASON), msg, NULL, \
+		    starts, stops, NULL, cite \
+	}
 #define ANSWER(f, t, needs, msg, starts, stops, label, cite) \
-	ANSWER_ROWS(HN_BY_USER, f, t, OFF, needs, msg, starts, stops, \
-	    label, cite)
+	ANSWER_ROWS(HN_BY_USER, f, t, OFF, needs, msg, starts, stops, label, \
+	    cite)
 /* The first answer: the requesting copy may still be queued (the
  * request's receipt has not come back yet) or delivered. */
 #define FIRST_ANSWER(t, needs, msg, starts, stops, label, cite) \
-	{ REQED, HN_ST_RECEIVED, HN_ST_##t, HN_BY_USER, OFF, needs, NULL, \
-	  msg, starts, stops, label, cite }, \
-	{ REQING, HN_ST_QUEUED, HN_ST_##t, HN_BY_MESSAGE, 0, 0, msg, NULL, \
-	  starts, stops, NULL, cite }, \
-	{ REQING, HN_ST_DELIVERED, HN_ST_##t, HN_BY_MESSAGE, 0, 0, msg, \
-	  NULL, starts, stops, NULL, cite }
+	{ REQED, HN_ST_RECEIVED, HN_ST_##t, HN_BY_USER, OFF, needs, NULL, msg, \
+		starts, stops, label, cite }, \
+	    { REQING, HN_ST_QUEUED, HN_ST_##t, HN_BY_MESSAGE, 0, 0, msg, NULL, \
+		    starts, stops, NULL, cite }, \
+	{ \
+		REQING, HN_ST_DELIVERED, HN_ST_##t, HN_BY_MESSAGE, 0, 0, msg, \
+		    NULL, starts, stops, NULL, cite \
+	}
 /*
  * A final answer that crossed the requester's withdrawal: the requested
  * node refuses the withdrawal (its copy is final), and the requesting
  * copy follows the answer, so both end in the answer's state.
  */
 #define CROSSED(t, needs, msg, cite) \
-	{ REQING, HN_ST_WITHDRAWN, HN_ST_##t, HN_BY_MESSAGE, 0, \
-	  (needs) & (HN_PN_GROUNDS | HN_PN_REASON), msg, NULL, 0, ALL, \
-	  NULL, cite }
+	{ \
+		REQING, HN_ST_WITHDRAWN, HN_ST_##t, HN_BY_MESSAGE, 0, \
+		    (needs) & (HN_PN_GROUNDS | HN_PN_REASON), msg, NULL, 0, \
+		    ALL, NULL, cite \
+	}
 /* The requester's withdrawal reaching the requested copy in state f. */
 #define WITHDRAWAL(f) \
-	{ REQED, HN_ST_##f, HN_ST_WITHDRAWN, HN_BY_MESSAGE, 0, 0, \
-	  "withdrawal", NULL, 0, ALL, NULL, &c40 }
+	{ \
+		REQED, HN_ST_##f, HN_ST_WITHDRAWN, HN_BY_MESSAGE, 0, 0, \
+		    "withdrawal", NULL, 0, ALL, NULL, &c40 \
+	}
 #define WITHDRAW(f) \
 	RU(f, WITHDRAWN, OFF, 0, "withdrawal", 0, ALL, "Withdraw", &c40)
 
@@ -87,20 +96,23 @@ static const struct hn_citation c42_60 = { "budapest", "29", "7", NULL,
  * request that has not left is withdrawn without a message. */
 #define REQUESTING_COMMON \
 	RU(DRAFT, WITHDRAWN, OFF, 0, NULL, 0, ALL, "Withdraw", &c40), \
-	{ REQING, HN_ST_QUEUED, HN_ST_DELIVERED, HN_BY_RECEIPT, 0, 0, \
-	  HN_MSG_REQUEST, NULL, 0, 0, NULL, &c40 }, \
-	{ REQING, HN_ST_QUEUED, HN_ST_REJECTED, HN_BY_RECEIPT, 0, 0, \
-	  HN_MSG_REFUSED, NULL, 0, ALL, NULL, &c40 }, \
-	{ REQING, HN_ST_WITHDRAWN, HN_ST_REJECTED, HN_BY_RECEIPT, 0, 0, \
-	  HN_MSG_REFUSED, NULL, 0, ALL, NULL, &c40 }, \
-	WITHDRAW(QUEUED), WITHDRAW(DELIVERED), WITHDRAW(ACKNOWLEDGED), \
-	WITHDRAW(POSTPONED)
+	    { REQING, HN_ST_QUEUED, HN_ST_DELIVERED, HN_BY_RECEIPT, 0, 0, \
+		    HN_MSG_REQUEST, NULL, 0, 0, NULL, &c40 }, \
+	    { REQING, HN_ST_QUEUED, HN_ST_REJECTED, HN_BY_RECEIPT, 0, 0, \
+		    HN_MSG_REFUSED, NULL, 0, ALL, NULL, &c40 }, \
+	    { REQING, HN_ST_WITHDRAWN, HN_ST_REJECTED, HN_BY_RECEIPT, 0, 0, \
+		    HN_MSG_REFUSED, NULL, 0, ALL, NULL, &c40 }, \
+	    WITHDRAW(QUEUED), WITHDRAW(DELIVERED), WITHDRAW(ACKNOWLEDGED), \
+	    WITHDRAW(POSTPONED)
 
 /* A request arrives: the requested copy is made (art. 40: a request is
  * authenticated by the receiver; the gate checks the legal basis). */
 #define ARRIVAL(needs) \
-	{ REQED, HN_ST_NONE, HN_ST_RECEIVED, HN_BY_MESSAGE, 0, needs, \
-	  HN_MSG_REQUEST, NULL, HN_CLK_ACK | HN_CLK_STATED, 0, NULL, &c40 }
+	{ \
+		REQED, HN_ST_NONE, HN_ST_RECEIVED, HN_BY_MESSAGE, 0, needs, \
+		    HN_MSG_REQUEST, NULL, HN_CLK_ACK | HN_CLK_STATED, 0, NULL, \
+		    &c40 \
+	}
 
 /* Art. 40: execute, refuse on the listed grounds with reasons, or
  * postpone with reasons; art. 41: acknowledge what came through the 24/7
@@ -108,29 +120,30 @@ static const struct hn_citation c42_60 = { "budapest", "29", "7", NULL,
 #define EXECUTION_ANSWERS(ack_starts) \
 	FIRST_ANSWER(ACKNOWLEDGED, 0, "acknowledgement", ack_starts, \
 	    HN_CLK_ACK, "Acknowledge", &c41), \
-	ANSWER(ACKNOWLEDGED, EXECUTED, 0, "response", 0, ALL, \
-	    "Executed", &c40), \
-	ANSWER(ACKNOWLEDGED, PARTIALLY_EXECUTED, 0, "response", 0, ALL, \
-	    "Partially executed", &c40), \
-	ANSWER(ACKNOWLEDGED, REFUSED, HN_PN_GROUNDS, "refusal", 0, ALL, \
-	    "Refuse", &c40), \
-	ANSWER(ACKNOWLEDGED, POSTPONED, HN_PN_REASON, "postponement", 0, \
-	    0, "Postpone", &c40), \
-	ANSWER(POSTPONED, EXECUTED, 0, "response", 0, ALL, "Executed", \
-	    &c40), \
-	ANSWER(POSTPONED, PARTIALLY_EXECUTED, 0, "response", 0, ALL, \
-	    "Partially executed", &c40), \
-	ANSWER(POSTPONED, REFUSED, HN_PN_GROUNDS, "refusal", 0, ALL, \
-	    "Refuse", &c40), \
-	CROSSED(EXECUTED, 0, "response", &c40), \
-	CROSSED(PARTIALLY_EXECUTED, 0, "response", &c40), \
-	CROSSED(REFUSED, HN_PN_GROUNDS, "refusal", &c40), \
-	WITHDRAWAL(RECEIVED), WITHDRAWAL(ACKNOWLEDGED), WITHDRAWAL(POSTPONED)
+	    ANSWER(ACKNOWLEDGED, EXECUTED, 0, "response", 0, ALL, "Executed", \
+		&c40), \
+	    ANSWER(ACKNOWLEDGED, PARTIALLY_EXECUTED, 0, "response", 0, ALL, \
+		"Partially executed", &c40), \
+	    ANSWER(ACKNOWLEDGED, REFUSED, HN_PN_GROUNDS, "refusal", 0, ALL, \
+		"Refuse", &c40), \
+	    ANSWER(ACKNOWLEDGED, POSTPONED, HN_PN_REASON, "postponement", 0, \
+		0, "Postpone", &c40), \
+	    ANSWER(POSTPONED, EXECUTED, 0, "response", 0, ALL, "Executed", \
+		&c40), \
+	    ANSWER(POSTPONED, PARTIALLY_EXECUTED, 0, "response", 0, ALL, \
+		"Partially executed", &c40), \
+	    ANSWER(POSTPONED, REFUSED, HN_PN_GROUNDS, "refusal", 0, ALL, \
+		"Refuse", &c40), \
+	    CROSSED(EXECUTED, 0, "response", &c40), \
+	    CROSSED(PARTIALLY_EXECUTED, 0, "response", &c40), \
+	    CROSSED(REFUSED, HN_PN_GROUNDS, "refusal", &c40), \
+	    WITHDRAWAL(RECEIVED), WITHDRAWAL(ACKNOWLEDGED), \
+	    WITHDRAWAL(POSTPONED)
 
 /* Arts. 44-46 and 40: requests that are executed. */
 static const struct hn_proto_row t_execution[] = {
-	RU(DRAFT, QUEUED, OFF, 0, HN_MSG_REQUEST, HN_CLK_ACK | HN_CLK_STATED,
-	    0, "Send", &c40),
+	RU(DRAFT, QUEUED, OFF, 0, HN_MSG_REQUEST, HN_CLK_ACK | HN_CLK_STATED, 0,
+	    "Send", &c40),
 	REQUESTING_COMMON,
 	ARRIVAL(0),
 	EXECUTION_ANSWERS(0),
@@ -153,11 +166,10 @@ static const struct hn_proto_row t_disclosure[] = {
  * acknowledgement its execution has a clock of its own.
  */
 static const struct hn_proto_row t_emergency[] = {
-	RU(DRAFT, AWAITING_APPROVAL, OFF, 0, NULL, 0, 0,
-	    "Submit for approval", &c41),
-	RU(AWAITING_APPROVAL, QUEUED, SUP, HN_PN_OTHER_APPROVER,
-	    HN_MSG_REQUEST, HN_CLK_ACK | HN_CLK_STATED, 0, "Approve and send",
+	RU(DRAFT, AWAITING_APPROVAL, OFF, 0, NULL, 0, 0, "Submit for approval",
 	    &c41),
+	RU(AWAITING_APPROVAL, QUEUED, SUP, HN_PN_OTHER_APPROVER, HN_MSG_REQUEST,
+	    HN_CLK_ACK | HN_CLK_STATED, 0, "Approve and send", &c41),
 	RU(AWAITING_APPROVAL, DRAFT, SUP, HN_PN_REASON, NULL, 0, 0,
 	    "Return to the author", &c41),
 	RU(AWAITING_APPROVAL, WITHDRAWN, OFF, 0, NULL, 0, ALL, "Withdraw",
@@ -173,51 +185,55 @@ static const struct hn_proto_row t_emergency[] = {
  * earlier. Refusal on the narrow grounds of core/grounds.c.
  */
 static const struct hn_proto_row t_preservation[] = {
-	RU(DRAFT, QUEUED, OFF, 0, HN_MSG_REQUEST, HN_CLK_ACK | HN_CLK_STATED,
-	    0, "Send", &c42),
+	RU(DRAFT, QUEUED, OFF, 0, HN_MSG_REQUEST, HN_CLK_ACK | HN_CLK_STATED, 0,
+	    "Send", &c42),
 	REQUESTING_COMMON,
-	WITHDRAW(PRESERVED), WITHDRAW(EXTENDED),
+	WITHDRAW(PRESERVED),
+	WITHDRAW(EXTENDED),
 	ARRIVAL(0),
 	FIRST_ANSWER(ACKNOWLEDGED, 0, "acknowledgement", 0, HN_CLK_ACK,
 	    "Acknowledge", &c41),
-	ANSWER(ACKNOWLEDGED, PRESERVED, 0, "status_update",
-	    HN_CLK_PRESERVATION, HN_CLK_STATED, "Preserved", &c42),
+	ANSWER(ACKNOWLEDGED, PRESERVED, 0, "status_update", HN_CLK_PRESERVATION,
+	    HN_CLK_STATED, "Preserved", &c42),
 	ANSWER(ACKNOWLEDGED, REFUSED, HN_PN_GROUNDS, "refusal", 0, ALL,
 	    "Refuse", &c42),
 	ANSWER(ACKNOWLEDGED, POSTPONED, HN_PN_REASON, "postponement", 0, 0,
 	    "Postpone", &c40),
-	ANSWER(POSTPONED, PRESERVED, 0, "status_update",
-	    HN_CLK_PRESERVATION, HN_CLK_STATED, "Preserved", &c42),
-	ANSWER(POSTPONED, REFUSED, HN_PN_GROUNDS, "refusal", 0, ALL,
-	    "Refuse", &c42),
-	ANSWER(PRESERVED, EXTENDED, 0, "preservation_extension", 0, 0,
-	    "Extend", &c42),
-	ANSWER(PRESERVED, RELEASED, HN_PN_MIN_PRESERVATION, "release", 0,
-	    ALL, "Release", &c42_60),
-	ANSWER(EXTENDED, RELEASED, HN_PN_MIN_PRESERVATION, "release", 0,
-	    ALL, "Release", &c42_60),
-	ANSWER_ROWS(HN_BY_TIMER, PRESERVED, EXPIRED, 0,
-	    HN_PN_MIN_PRESERVATION, "status_update", 0, ALL, NULL, &c42_60),
-	ANSWER_ROWS(HN_BY_TIMER, EXTENDED, EXPIRED, 0,
-	    HN_PN_MIN_PRESERVATION, "status_update", 0, ALL, NULL, &c42_60),
+	ANSWER(POSTPONED, PRESERVED, 0, "status_update", HN_CLK_PRESERVATION,
+	    HN_CLK_STATED, "Preserved", &c42),
+	ANSWER(POSTPONED, REFUSED, HN_PN_GROUNDS, "refusal", 0, ALL, "Refuse",
+	    &c42),
+	ANSWER(PRESERVED, EXTENDED, 0, "preservation_extension", 0, 0, "Extend",
+	    &c42),
+	ANSWER(PRESERVED, RELEASED, HN_PN_MIN_PRESERVATION, "release", 0, ALL,
+	    "Release", &c42_60),
+	ANSWER(EXTENDED, RELEASED, HN_PN_MIN_PRESERVATION, "release", 0, ALL,
+	    "Release", &c42_60),
+	ANSWER_ROWS(HN_BY_TIMER, PRESERVED, EXPIRED, 0, HN_PN_MIN_PRESERVATION,
+	    "status_update", 0, ALL, NULL, &c42_60),
+	ANSWER_ROWS(HN_BY_TIMER, EXTENDED, EXPIRED, 0, HN_PN_MIN_PRESERVATION,
+	    "status_update", 0, ALL, NULL, &c42_60),
 	CROSSED(REFUSED, HN_PN_GROUNDS, "refusal", &c42),
 	CROSSED(RELEASED, 0, "release", &c42_60),
 	CROSSED(EXPIRED, 0, "status_update", &c42_60),
-	WITHDRAWAL(RECEIVED), WITHDRAWAL(ACKNOWLEDGED), WITHDRAWAL(POSTPONED),
-	WITHDRAWAL(PRESERVED), WITHDRAWAL(EXTENDED),
+	WITHDRAWAL(RECEIVED),
+	WITHDRAWAL(ACKNOWLEDGED),
+	WITHDRAWAL(POSTPONED),
+	WITHDRAWAL(PRESERVED),
+	WITHDRAWAL(EXTENDED),
 };
 
 #define TABLE(name, rows) \
-	{ name, rows, sizeof(rows) / sizeof(rows[0]) }
+	{ \
+		name, rows, sizeof(rows) / sizeof(rows[0]) \
+	}
 
-static const struct hn_protocol p_execution = TABLE("execution",
-    t_execution);
-static const struct hn_protocol p_disclosure = TABLE("disclosure",
-    t_disclosure);
-static const struct hn_protocol p_emergency = TABLE("emergency",
-    t_emergency);
-static const struct hn_protocol p_preservation = TABLE("preservation",
-    t_preservation);
+static const struct hn_protocol p_execution = TABLE("execution", t_execution);
+static const struct hn_protocol p_disclosure =
+    TABLE("disclosure", t_disclosure);
+static const struct hn_protocol p_emergency = TABLE("emergency", t_emergency);
+static const struct hn_protocol p_preservation =
+    TABLE("preservation", t_preservation);
 
 const struct hn_protocol *const hn_protocols[] = { &p_preservation,
 	&p_disclosure, &p_emergency, &p_execution, NULL };
@@ -234,12 +250,12 @@ row_ok(const struct hn_proto_row *t)
 {
 	if (t->side != HN_SIDE_REQUESTING && t->side != HN_SIDE_REQUESTED)
 		return false;
-	if ((unsigned)t->from >= HN_ST_COUNT_ ||
-	    (unsigned)t->to >= HN_ST_NONE)
+	if ((unsigned)t->from >= HN_ST_COUNT_ || (unsigned)t->to >= HN_ST_NONE)
 		return false;
-	if ((t->needs & ~(unsigned)(HN_PN_GROUNDS | HN_PN_REASON |
-	    HN_PN_OTHER_APPROVER | HN_PN_MIN_PRESERVATION |
-	    HN_PN_PRESERVATION_REF)) != 0 ||
+	if ((t->needs &
+		~(unsigned)(HN_PN_GROUNDS | HN_PN_REASON |
+		    HN_PN_OTHER_APPROVER | HN_PN_MIN_PRESERVATION |
+		    HN_PN_PRESERVATION_REF)) != 0 ||
 	    (t->starts & ~(unsigned)HN_CLK_ALL) != 0 ||
 	    (t->stops & ~(unsigned)HN_CLK_ALL) != 0)
 		return false;
@@ -326,8 +342,7 @@ hn_cause_name(enum hn_cause c)
 	static const char *const names[] = { "user", "message", "receipt",
 		"timer" };
 
-	return (unsigned)c < sizeof(names) / sizeof(names[0]) ? names[c] :
-	    "?";
+	return (unsigned)c < sizeof(names) / sizeof(names[0]) ? names[c] : "?";
 }
 
 enum hn_state
@@ -337,8 +352,7 @@ hn_state_initial(enum hn_side side)
 }
 
 bool
-hn_proto_final(const struct hn_protocol *p, enum hn_side side,
-    enum hn_state s)
+hn_proto_final(const struct hn_protocol *p, enum hn_side side, enum hn_state s)
 {
 	size_t i;
 
@@ -404,7 +418,7 @@ check_needs(const struct hn_protocol *p, const struct hn_proto_row *t,
 			return hn_error_set(err, HN_EINVAL, "grounds", "40",
 			    "a refusal needs at least one ground");
 		if ((r = hn_grounds_check(f->refusal, f->grounds, f->ngrounds,
-		    err)) != 0)
+			 err)) != 0)
 			return r;
 		if (!has_text(f->reason))
 			return hn_error_set(err, HN_EINVAL, "reason", "40",
@@ -416,8 +430,9 @@ check_needs(const struct hn_protocol *p, const struct hn_proto_row *t,
 	if (t->needs & HN_PN_MIN_PRESERVATION) {
 		/* art. 42: preserved at least 60 days; only the requester's
 		 * withdrawal (another row) ends it earlier */
-		until = (f != NULL && f->preserved_at > 0 ? f->preserved_at :
-		    (f != NULL ? f->now : 0)) +
+		until = (f != NULL && f->preserved_at > 0 ?
+				f->preserved_at :
+				(f != NULL ? f->now : 0)) +
 		    (int64_t)HN_PRESERVATION_MIN_DAYS * 86400;
 		if (f == NULL || f->preserved_at <= 0 || f->now < until) {
 			hn_datetime_format(until, when);
@@ -430,8 +445,8 @@ check_needs(const struct hn_protocol *p, const struct hn_proto_row *t,
 	}
 	if ((t->needs & HN_PN_PRESERVATION_REF) &&
 	    (f == NULL || !f->preservation_ref_ok))
-		return hn_error_set(err, HN_EVALIDATE,
-		    "preservation_reference", "43",
+		return hn_error_set(err, HN_EVALIDATE, "preservation_reference",
+		    "43",
 		    "a disclosure of traffic data names the preservation "
 		    "request (between the same two States) it arises from");
 	return 0;
@@ -459,9 +474,9 @@ roles_text(unsigned roles)
 
 int
 hn_proto_check(const struct hn_protocol *p, enum hn_side side,
-    enum hn_state from, enum hn_state to, enum hn_cause cause,
-    const char *on, const struct hn_proto_facts *facts,
-    const struct hn_proto_row **row, struct hn_error *err)
+    enum hn_state from, enum hn_state to, enum hn_cause cause, const char *on,
+    const struct hn_proto_facts *facts, const struct hn_proto_row **row,
+    struct hn_error *err)
 {
 	const struct hn_proto_row *t = NULL, *other = NULL;
 	size_t i;
@@ -490,32 +505,37 @@ hn_proto_check(const struct hn_protocol *p, enum hn_side side,
 				other = &p->rows[i];
 		if (other != NULL && other->side != side)
 			return hn_error_set(err, HN_EDENIED, "to",
-			    article_of(other), "only the %s State may move a "
-			    "request to %s", other->side == REQING ?
-			    "requesting" : "requested", hn_state_name(to));
+			    article_of(other),
+			    "only the %s State may move a "
+			    "request to %s",
+			    other->side == REQING ? "requesting" : "requested",
+			    hn_state_name(to));
 		if (other != NULL)
 			return hn_error_set(err, HN_EDENIED, "to",
-			    article_of(other), "%s to %s is done by the "
-			    "network (%s), not by a user", hn_state_name(from),
-			    hn_state_name(to), hn_cause_name(other->cause));
+			    article_of(other),
+			    "%s to %s is done by the "
+			    "network (%s), not by a user",
+			    hn_state_name(from), hn_state_name(to),
+			    hn_cause_name(other->cause));
 	}
 	if (t == NULL) {
 		if (cause == HN_BY_MESSAGE || cause == HN_BY_RECEIPT)
 			return hn_error_set(err, HN_ESTATE, "state", NULL,
 			    "a %s moving the %s copy from %s to %s is not in "
-			    "the %s protocol", on != NULL ? on : "message",
-			    hn_side_name(side), hn_state_name(from),
-			    hn_state_name(to), p->name);
+			    "the %s protocol",
+			    on != NULL ? on : "message", hn_side_name(side),
+			    hn_state_name(from), hn_state_name(to), p->name);
 		return hn_error_set(err, HN_ESTATE, "state", NULL,
 		    "illegal transition from %s to %s (%s side, %s "
-		    "protocol)", hn_state_name(from), hn_state_name(to),
-		    hn_side_name(side), p->name);
+		    "protocol)",
+		    hn_state_name(from), hn_state_name(to), hn_side_name(side),
+		    p->name);
 	}
 	if (t->cause == HN_BY_USER &&
 	    (facts == NULL || (facts->roles & t->roles) == 0))
 		return hn_error_set(err, HN_EDENIED, "to", article_of(t),
-		    "%s to %s needs %s", hn_state_name(from),
-		    hn_state_name(to), roles_text(t->roles));
+		    "%s to %s needs %s", hn_state_name(from), hn_state_name(to),
+		    roles_text(t->roles));
 	if ((r = check_needs(p, t, facts, err)) != 0)
 		return r;
 	if (row != NULL)
@@ -591,7 +611,8 @@ add_table(struct hn_buf *b, const struct hn_protocol *p)
 			first = 0;
 		}
 	if (r == 0)
-		r = hn_buf_adds(b, ".\n\n"
+		r = hn_buf_adds(b,
+		    ".\n\n"
 		    "| copy | from | to | cause | who | needs | sends | "
 		    "starts | stops | rule |\n"
 		    "|---|---|---|---|---|---|---|---|---|---|\n");
@@ -621,9 +642,10 @@ add_table(struct hn_buf *b, const struct hn_protocol *p)
 		if (r == 0)
 			r = add_bits(b, t->stops, hn_clock_names);
 		if (r == 0)
-			r = hn_buf_addf(b, " | %s |\n", t->cite != NULL ?
-			    hn_citation_format(t->cite, cite, sizeof(cite)) :
-			    "-");
+			r = hn_buf_addf(b, " | %s |\n",
+			    t->cite != NULL ? hn_citation_format(t->cite, cite,
+						  sizeof(cite)) :
+					      "-");
 	}
 	if (r == 0)
 		r = hn_buf_adds(b, "\n");
@@ -637,7 +659,8 @@ hn_protocol_text(void)
 	const struct hn_protocol *const *p;
 	int r;
 
-	r = hn_buf_adds(&b, "Each row: whose copy changes, from which state "
+	r = hn_buf_adds(&b,
+	    "Each row: whose copy changes, from which state "
 	    "to which, what causes it (a user of that node, a message or a "
 	    "receipt from the other node, a timer), who may take it, what it "
 	    "needs, the message it sends to the other node, the clocks it "

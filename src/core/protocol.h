@@ -50,7 +50,7 @@ enum hn_state {
 	HN_ST_QUEUED,
 	HN_ST_DELIVERED,
 	HN_ST_REJECTED, /* the requested node refused the request message
-	                   for good (its gate): it holds no copy */
+			   for good (its gate): it holds no copy */
 	/* requested side (the requesting copy mirrors these answers) */
 	HN_ST_RECEIVED,
 	HN_ST_ACKNOWLEDGED,
@@ -72,10 +72,10 @@ enum hn_state {
 enum hn_side { HN_SIDE_REQUESTING, HN_SIDE_REQUESTED };
 
 enum hn_cause {
-	HN_BY_USER,    /* an officer of this node: API, CLI, console */
+	HN_BY_USER, /* an officer of this node: API, CLI, console */
 	HN_BY_MESSAGE, /* a message of the other node (row->on) */
 	HN_BY_RECEIPT, /* the other node receipted our message (row->on) */
-	HN_BY_TIMER,   /* the node's clock */
+	HN_BY_TIMER, /* the node's clock */
 };
 
 /* Roles (the same bits as net/http.h HN_ROLE_*). */
@@ -86,17 +86,18 @@ enum hn_cause {
 	(HN_PR_DUTY_OFFICER | HN_PR_CENTRAL_AUTHORITY | HN_PR_SUPERVISOR)
 
 /* What a row needs besides its from-state, cause and role. */
-#define HN_PN_GROUNDS 0x01       /* >= 1 allowed ground and reasons */
-#define HN_PN_REASON 0x02        /* a reason text */
+#define HN_PN_GROUNDS 0x01 /* >= 1 allowed ground and reasons */
+#define HN_PN_REASON 0x02 /* a reason text */
 #define HN_PN_OTHER_APPROVER 0x04 /* the actor is not the author */
 #define HN_PN_MIN_PRESERVATION 0x08 /* art. 42: 60 days since preserved */
-#define HN_PN_PRESERVATION_REF 0x10 /* art. 43: names a preservation
-                                       between the same parties */
+#define HN_PN_PRESERVATION_REF \
+	0x10 /* art. 43: names a preservation \
+		between the same parties */
 
 /* Clocks (core/deadline.h computes their due times). */
-#define HN_CLK_ACK 0x1          /* art. 41: acknowledge a 24/7 request */
-#define HN_CLK_STATED 0x2       /* art. 40: the requester's deadline */
-#define HN_CLK_EXECUTION 0x4    /* art. 41: an emergency's execution */
+#define HN_CLK_ACK 0x1 /* art. 41: acknowledge a 24/7 request */
+#define HN_CLK_STATED 0x2 /* art. 40: the requester's deadline */
+#define HN_CLK_EXECUTION 0x4 /* art. 41: an emergency's execution */
 #define HN_CLK_PRESERVATION 0x8 /* art. 42: the preservation period */
 #define HN_CLK_ALL 0xf
 
@@ -109,17 +110,17 @@ enum hn_cause {
 #define HN_MSG_REFUSED "refused"
 
 struct hn_proto_row {
-	enum hn_side side;   /* whose copy changes */
+	enum hn_side side; /* whose copy changes */
 	enum hn_state from;
 	enum hn_state to;
 	enum hn_cause cause;
-	unsigned roles;      /* HN_PR_*: who may (user rows only) */
-	unsigned needs;      /* HN_PN_* */
-	const char *on;      /* message (or receipted message) kind */
-	const char *sends;   /* message to the other node, or NULL */
-	unsigned starts;     /* HN_CLK_* */
+	unsigned roles; /* HN_PR_*: who may (user rows only) */
+	unsigned needs; /* HN_PN_* */
+	const char *on; /* message (or receipted message) kind */
+	const char *sends; /* message to the other node, or NULL */
+	unsigned starts; /* HN_CLK_* */
 	unsigned stops;
-	const char *label;   /* the console's button (user rows) */
+	const char *label; /* the console's button (user rows) */
 	const struct hn_citation *cite;
 };
 
@@ -135,7 +136,7 @@ const char *hn_state_name(enum hn_state s);
 int hn_state_parse(const char *name, enum hn_state *out);
 const char *hn_side_name(enum hn_side side); /* "requesting"/"requested" */
 int hn_side_parse(const char *name, enum hn_side *out);
-const char *hn_cause_name(enum hn_cause c);  /* "user", "message", ... */
+const char *hn_cause_name(enum hn_cause c); /* "user", "message", ... */
 
 /* The state a copy starts in: draft (requesting) or received. */
 enum hn_state hn_state_initial(enum hn_side side);
@@ -151,13 +152,13 @@ bool hn_proto_final(const struct hn_protocol *p, enum hn_side side,
 
 /* What the gate knows when it checks a change. */
 struct hn_proto_facts {
-	unsigned roles;          /* the actor's roles (user rows) */
-	const char *actor;       /* account name (user rows) */
-	const char *author;      /* who created the request */
+	unsigned roles; /* the actor's roles (user rows) */
+	const char *actor; /* account name (user rows) */
+	const char *author; /* who created the request */
 	int64_t now;
-	int64_t preserved_at;    /* when the copy became preserved (0) */
+	int64_t preserved_at; /* when the copy became preserved (0) */
 	bool preservation_ref_ok; /* art. 43: the named preservation exists
-	                             between the same two parties */
+				     between the same two parties */
 	const struct hn_refusal_ctx *refusal; /* for grounds */
 	const char *const *grounds;
 	size_t ngrounds;
@@ -180,10 +181,9 @@ struct hn_proto_facts {
  *   HN_EVALIDATE the preservation a disclosure refers to is not there.
  */
 int hn_proto_check(const struct hn_protocol *p, enum hn_side side,
-    enum hn_state from, enum hn_state to, enum hn_cause cause,
-    const char *on, const struct hn_proto_facts *facts,
-    const struct hn_proto_row **row, struct hn_error *err)
-    __attribute__((warn_unused_result));
+    enum hn_state from, enum hn_state to, enum hn_cause cause, const char *on,
+    const struct hn_proto_facts *facts, const struct hn_proto_row **row,
+    struct hn_error *err) __attribute__((warn_unused_result));
 
 /*
  * The user rows of side leaving `from` that a user with `roles` may take

@@ -14,41 +14,47 @@
 #define TEXT HN_REQUEST_MAX_TEXT
 #define SHORT 1024
 #define ITEMS HN_REQUEST_MAX_ITEMS
-#define END { NULL, 0, false, 0, NULL, NULL, NULL }
+#define END \
+	{ \
+		NULL, 0, false, 0, NULL, NULL, NULL \
+	}
 
 /* Fields every kind has (the header of a request). */
-#define HEAD(art)                                                           \
-	{ "kind", HN_FT_KIND, true, 32, NULL, NULL, "the request kind" },   \
-	{ "from", HN_FT_PARTY, true, 3, art, NULL,                          \
-	    "the requesting party (ISO 3166-1 alpha-3)" },                  \
-	{ "to", HN_FT_PARTY, true, 3, art, NULL,                            \
-	    "the requested party (ISO 3166-1 alpha-3)" },                   \
-	{ "legal_basis", HN_FT_BASIS, false, 16, NULL, NULL,                \
-	    "unccc (default), budapest, bilateral or reciprocity" },         \
-	{ "language", HN_FT_LANG, false, HN_LANGTAG_MAX, "40", NULL,           \
-	    "the language it is written in: one the requested party accepts" }
+#define HEAD(art) \
+	{ "kind", HN_FT_KIND, true, 32, NULL, NULL, "the request kind" }, \
+	    { "from", HN_FT_PARTY, true, 3, art, NULL, \
+		    "the requesting party (ISO 3166-1 alpha-3)" }, \
+	    { "to", HN_FT_PARTY, true, 3, art, NULL, \
+		    "the requested party (ISO 3166-1 alpha-3)" }, \
+	    { "legal_basis", HN_FT_BASIS, false, 16, NULL, NULL, \
+		    "unccc (default), budapest, bilateral or reciprocity" }, \
+	{ \
+		"language", HN_FT_LANG, false, HN_LANGTAG_MAX, "40", NULL, \
+		    "the language it is written in: one the requested party accepts" \
+	}
 
 /*
  * Fields every kind may have at the end. Art. 40: the requested party
  * executes "taking account of deadlines the requester explains", so a
  * stated deadline needs its reason.
  */
-#define TAIL                                                                \
-	{ "reference", HN_FT_TEXT, false, 128, NULL, NULL,                  \
-	    "the requester's own file number" },                            \
-	{ "deadline", HN_FT_TIME, false, 20, "40", NULL,                    \
-	    "execute by this time (UTC), if the requester needs it" },      \
-	{ "deadline_reason", HN_FT_TEXT, false, TEXT, "40", NULL,           \
-	    "why the deadline matters (required with a deadline)" }
+#define TAIL \
+	{ "reference", HN_FT_TEXT, false, 128, NULL, NULL, \
+		"the requester's own file number" }, \
+	    { "deadline", HN_FT_TIME, false, 20, "40", NULL, \
+		    "execute by this time (UTC), if the requester needs it" }, \
+	{ \
+		"deadline_reason", HN_FT_TEXT, false, TEXT, "40", NULL, \
+		    "why the deadline matters (required with a deadline)" \
+	}
 
 /* Art. 42 (c): the data to preserve and how it relates to the offence. */
-static const struct hn_field items_42[] = {
-	{ "description", HN_FT_TEXT, true, TEXT, "42 (c)", NULL,
-	    "the stored data to preserve" },
+static const struct hn_field items_42[] = { { "description", HN_FT_TEXT, true,
+						TEXT, "42 (c)", NULL,
+						"the stored data to preserve" },
 	{ "relation_to_offence", HN_FT_TEXT, true, TEXT, "42 (c)", NULL,
 	    "how the data relates to the offence" },
-	END
-};
+	END };
 
 static const struct hn_field items_43[] = {
 	{ "description", HN_FT_TEXT, true, TEXT, "43", NULL,
@@ -75,8 +81,7 @@ static const struct hn_field items_41[] = {
 };
 
 /* Art. 42 (a)-(g): the fields of a preservation request (fixed names). */
-static const struct hn_field f_preservation[] = {
-	HEAD("42"),
+static const struct hn_field f_preservation[] = { HEAD("42"),
 	{ "requesting_authority", HN_FT_TEXT, true, SHORT, "42 (a)", NULL,
 	    "the authority seeking preservation" },
 	{ "offence", HN_FT_TEXT, true, TEXT, "42 (b)", NULL,
@@ -101,13 +106,10 @@ static const struct hn_field f_preservation[] = {
 	    "a mutual assistance request will follow (must be true)" },
 	{ "confidential", HN_FT_BOOL, false, 0, "42 (g)", NULL,
 	    "keep the request confidential; do not notify the user" },
-	TAIL,
-	END
-};
+	TAIL, END };
 
 /* Art. 43: expedited disclosure of preserved traffic data. */
-static const struct hn_field f_traffic[] = {
-	HEAD("43"),
+static const struct hn_field f_traffic[] = { HEAD("43"),
 	{ "requesting_authority", HN_FT_TEXT, true, SHORT, "43", NULL,
 	    "the authority requesting disclosure" },
 	/* Art. 43: a disclosure arises from the execution of a preservation
@@ -125,13 +127,10 @@ static const struct hn_field f_traffic[] = {
 	    "communication" },
 	{ "confidential", HN_FT_BOOL, false, 0, "40", NULL,
 	    "keep the request confidential" },
-	TAIL,
-	END
-};
+	TAIL, END };
 
 /* Art. 44 (content per art. 40 (a)-(g)): stored data. */
-static const struct hn_field f_stored[] = {
-	HEAD("44"),
+static const struct hn_field f_stored[] = { HEAD("44"),
 	{ "requesting_authority", HN_FT_TEXT, true, SHORT, "40 (a)", NULL,
 	    "the authority making the request" },
 	{ "offence", HN_FT_TEXT, true, TEXT, "40 (b)", NULL,
@@ -162,45 +161,41 @@ static const struct hn_field f_stored[] = {
 	    "the data is at risk of loss or modification" },
 	{ "confidential", HN_FT_BOOL, false, 0, "40", NULL,
 	    "keep the request confidential" },
-	TAIL,
-	END
-};
+	TAIL, END };
 
 /* Arts. 45 and 46 also state the collection period and why it is needed. */
-#define COLLECTION(art)                                                     \
-	HEAD(art),                                                          \
-	{ "requesting_authority", HN_FT_TEXT, true, SHORT, "40 (a)", NULL,  \
-	    "the authority making the request" },                           \
-	{ "offence", HN_FT_TEXT, true, TEXT, "40 (b)", NULL,                \
-	    "the offence concerned" },                                      \
-	{ "proceedings", HN_FT_TEXT, true, TEXT, "40 (b)", NULL,            \
-	    "subject and nature of the proceedings, and who conducts them" }, \
-	{ "facts", HN_FT_TEXT, true, TEXT, "40 (c)", NULL,                  \
-	    "a summary of the relevant facts" },                            \
-	{ "target", HN_FT_TEXT, true, TEXT, art, NULL,                      \
-	    "the communications, accounts or identifiers concerned" },      \
-	{ "persons", HN_FT_TEXT, false, TEXT, "40 (e)", NULL,               \
-	    "identity, location and nationality of any person concerned" }, \
-	{ "purpose", HN_FT_TEXT, true, TEXT, "40 (f)", NULL,                \
-	    "the purpose of the collection" },                              \
-	{ "period", HN_FT_TEXT, true, SHORT, art, NULL,                     \
-	    "the period of collection" },                                   \
-	{ "necessity", HN_FT_TEXT, true, TEXT, art, NULL,                   \
-	    "why the collection is needed" },                               \
-	{ "custodian", HN_FT_TEXT, false, TEXT, art, NULL,                  \
-	    "the service provider concerned" },                             \
-	{ "confidential", HN_FT_BOOL, false, 0, "40", NULL,                 \
-	    "keep the request confidential" },                              \
-	TAIL,                                                               \
-	END
+#define COLLECTION(art) \
+	HEAD(art), \
+	    { "requesting_authority", HN_FT_TEXT, true, SHORT, "40 (a)", NULL, \
+		    "the authority making the request" }, \
+	    { "offence", HN_FT_TEXT, true, TEXT, "40 (b)", NULL, \
+		    "the offence concerned" }, \
+	    { "proceedings", HN_FT_TEXT, true, TEXT, "40 (b)", NULL, \
+		    "subject and nature of the proceedings, and who conducts them" }, \
+	    { "facts", HN_FT_TEXT, true, TEXT, "40 (c)", NULL, \
+		    "a summary of the relevant facts" }, \
+	    { "target", HN_FT_TEXT, true, TEXT, art, NULL, \
+		    "the communications, accounts or identifiers concerned" }, \
+	    { "persons", HN_FT_TEXT, false, TEXT, "40 (e)", NULL, \
+		    "identity, location and nationality of any person concerned" }, \
+	    { "purpose", HN_FT_TEXT, true, TEXT, "40 (f)", NULL, \
+		    "the purpose of the collection" }, \
+	    { "period", HN_FT_TEXT, true, SHORT, art, NULL, \
+		    "the period of collection" }, \
+	    { "necessity", HN_FT_TEXT, true, TEXT, art, NULL, \
+		    "why the collection is needed" }, \
+	    { "custodian", HN_FT_TEXT, false, TEXT, art, NULL, \
+		    "the service provider concerned" }, \
+	    { "confidential", HN_FT_BOOL, false, 0, "40", NULL, \
+		    "keep the request confidential" }, \
+	    TAIL, END
 
 static const struct hn_field f_realtime[] = { COLLECTION("45") };
 static const struct hn_field f_interception[] = { COLLECTION("46") };
 
 /* Art. 41: data to avert a significant and imminent risk to life or
  * safety, through the 24/7 network. */
-static const struct hn_field f_emergency[] = {
-	HEAD("41"),
+static const struct hn_field f_emergency[] = { HEAD("41"),
 	{ "requesting_authority", HN_FT_TEXT, true, SHORT, "41", NULL,
 	    "the authority making the request" },
 	{ "emergency", HN_FT_TEXT, true, TEXT, "41", NULL,
@@ -218,13 +213,10 @@ static const struct hn_field f_emergency[] = {
 	    "the location of the computer system" },
 	{ "confidential", HN_FT_BOOL, false, 0, "40", NULL,
 	    "keep the request confidential" },
-	TAIL,
-	END
-};
+	TAIL, END };
 
 /* Art. 40 (a)-(g): any other mutual legal assistance. */
-static const struct hn_field f_mla[] = {
-	HEAD("40"),
+static const struct hn_field f_mla[] = { HEAD("40"),
 	{ "requesting_authority", HN_FT_TEXT, true, SHORT, "40 (a)", NULL,
 	    "the authority making the request" },
 	{ "proceedings", HN_FT_TEXT, true, TEXT, "40 (b)", NULL,
@@ -245,13 +237,11 @@ static const struct hn_field f_mla[] = {
 	    "for electronic data, the period concerned" },
 	{ "confidential", HN_FT_BOOL, false, 0, "40", NULL,
 	    "keep the request confidential" },
-	TAIL,
-	END
-};
+	TAIL, END };
 
-const struct hn_kind hn_kinds[] = {
-	{ "preservation", "42", "Expedited preservation of stored data",
-	    f_preservation, true, false, true },
+const struct hn_kind hn_kinds[] = { { "preservation", "42",
+					"Expedited preservation of stored data",
+					f_preservation, true, false, true },
 	{ "traffic_disclosure", "43",
 	    "Expedited disclosure of preserved traffic data", f_traffic, true,
 	    false, false },
@@ -259,14 +249,13 @@ const struct hn_kind hn_kinds[] = {
 	    f_stored, false, false, false },
 	{ "realtime_traffic", "45", "Real-time collection of traffic data",
 	    f_realtime, false, false, false },
-	{ "interception", "46", "Interception of content data",
-	    f_interception, false, false, false },
+	{ "interception", "46", "Interception of content data", f_interception,
+	    false, false, false },
 	{ "emergency", "41", "Data to avert an emergency (24/7 network)",
 	    f_emergency, true, true, false },
 	{ "mla", "40", "Mutual legal assistance (any other)", f_mla, false,
 	    false, false },
-	{ NULL, NULL, NULL, NULL, false, false, false }
-};
+	{ NULL, NULL, NULL, NULL, false, false, false } };
 
 static const char *const ftype_names[] = { "text", "party", "bool", "true",
 	"legal_basis", "kind", "time", "list", "language" };
@@ -275,7 +264,8 @@ const char *
 hn_ftype_name(enum hn_ftype t)
 {
 	return (unsigned)t < sizeof(ftype_names) / sizeof(ftype_names[0]) ?
-	    ftype_names[t] : "?";
+	    ftype_names[t] :
+	    "?";
 }
 
 const struct hn_kind *
@@ -322,8 +312,8 @@ sanitize(char *s)
 }
 
 void
-hn_problems_add(struct hn_problems *ps, const char *field,
-    const char *article, const char *fmt, ...)
+hn_problems_add(struct hn_problems *ps, const char *field, const char *article,
+    const char *fmt, ...)
 {
 	struct hn_problem *p;
 	va_list ap;
@@ -403,13 +393,15 @@ hn_request_language_check(const json_t *req, const char *to,
 	/* Human text: a list too long for the buffer ends at a whole tag. */
 	reason[0] = '\0';
 	if (hn_fmt_add(reason, reasonlen, &off, "%s accepts requests in ",
-	    to) == 0)
+		to) == 0)
 		for (i = 0; i < n; i++)
 			if (hn_fmt_add(reason, reasonlen, &off, "%s%s",
-			    i ? ", " : "", accepted[i]) != 0)
+				i ? ", " : "", accepted[i]) != 0)
 				break;
-	(void)hn_fmt_cut(reason + off, reasonlen - off, "%s; this request is "
-	    "in %s (art. 40)", n ? "" : "no language listed", lang);
+	(void)hn_fmt_cut(reason + off, reasonlen - off,
+	    "%s; this request is "
+	    "in %s (art. 40)",
+	    n ? "" : "no language listed", lang);
 	return HN_EDENIED;
 }
 
@@ -430,7 +422,8 @@ check_field(const json_t *v, const struct hn_field *f, const char *path,
 	switch (f->type) {
 	case HN_FT_TEXT:
 		if (s == NULL)
-			hn_problems_add(ps, path, f->article, "must be a string");
+			hn_problems_add(ps, path, f->article,
+			    "must be a string");
 		else if (json_string_length(v) > f->max)
 			hn_problems_add(ps, path, f->article,
 			    "longer than %zu bytes", f->max);
@@ -453,7 +446,8 @@ check_field(const json_t *v, const struct hn_field *f, const char *path,
 		break;
 	case HN_FT_BASIS:
 		if (hn_basis_parse(s, &b) != 0)
-			hn_problems_add(ps, path, f->article, "must be unccc, "
+			hn_problems_add(ps, path, f->article,
+			    "must be unccc, "
 			    "budapest, bilateral or reciprocity");
 		break;
 	case HN_FT_KIND:
@@ -472,8 +466,7 @@ check_field(const json_t *v, const struct hn_field *f, const char *path,
 		break;
 	case HN_FT_ITEMS:
 		if (!json_is_array(v)) {
-			hn_problems_add(ps, path, f->article,
-			    "must be a list");
+			hn_problems_add(ps, path, f->article, "must be a list");
 			break;
 		}
 		if (json_array_size(v) == 0 && f->required)
@@ -483,7 +476,8 @@ check_field(const json_t *v, const struct hn_field *f, const char *path,
 			    "more than %zu entries", f->max);
 			break;
 		}
-		json_array_foreach(v, i, e) {
+		json_array_foreach(v, i, e)
+		{
 			/* Paths are short: table names, indexes < max. */
 			if (hn_fmt(sub, sizeof(sub), "%s[%zu]", path, i) != 0) {
 				hn_problems_add(ps, path, f->article,
@@ -512,7 +506,7 @@ check_object(const json_t *obj, const struct hn_field *fs, const char *prefix,
 	for (f = fs; f->name != NULL; f++) {
 		v = json_object_get(obj, f->name);
 		if (hn_fmt(path, sizeof(path), "%s%s%s", prefix,
-		    *prefix ? "." : "", f->name) != 0) {
+			*prefix ? "." : "", f->name) != 0) {
 			hn_problems_add(ps, prefix, f->article,
 			    "nested too deep to name");
 			continue;
@@ -526,11 +520,12 @@ check_object(const json_t *obj, const struct hn_field *fs, const char *prefix,
 		check_field(v, f, path, ps);
 	}
 	/* A typo must not pass: every member must be a known field. */
-	json_object_foreach((json_t *)obj, key, v) {
+	json_object_foreach((json_t *)obj, key, v)
+	{
 		if (field_in(fs, key) != NULL)
 			continue;
 		if (hn_fmt(path, sizeof(path), "%s%s%.64s", prefix,
-		    *prefix ? "." : "", key) != 0)
+			*prefix ? "." : "", key) != 0)
 			hn_problems_add(ps, prefix, NULL,
 			    "unknown field (name too long to show)");
 		else
@@ -554,8 +549,7 @@ hn_request_validate(const json_t *req, struct hn_problems *out)
 	size_t before = out->n;
 
 	if (!json_is_object(req)) {
-		hn_problems_add(out, "(document)", NULL,
-		    "not a JSON object");
+		hn_problems_add(out, "(document)", NULL, "not a JSON object");
 		return HN_EVALIDATE;
 	}
 	kv = json_object_get(req, "kind");
@@ -564,7 +558,8 @@ hn_request_validate(const json_t *req, struct hn_problems *out)
 		return HN_EVALIDATE;
 	}
 	if ((k = hn_kind_find(json_string_value(kv))) == NULL) {
-		hn_problems_add(out, "kind", NULL, "unknown kind (preservation, "
+		hn_problems_add(out, "kind", NULL,
+		    "unknown kind (preservation, "
 		    "traffic_disclosure, stored_data, realtime_traffic, "
 		    "interception, emergency or mla)");
 		return HN_EVALIDATE;
@@ -664,12 +659,16 @@ transitions_json(const struct hn_kind *k)
 				json_array_append_new(needs,
 				    json_string(hn_need_names[j]));
 		o = json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, "
-		    "s:o*}", "side", hn_side_name(t->side), "from",
+			      "s:o*}",
+		    "side", hn_side_name(t->side), "from",
 		    hn_state_name(t->from), "to", hn_state_name(t->to), "cause",
 		    hn_cause_name(t->cause), "on", t->on, "sends", t->sends,
 		    "article", t->cite != NULL ? t->cite->article : NULL,
-		    "citation", t->cite != NULL ? hn_citation_format(t->cite,
-		    cite, sizeof(cite)) : NULL, "needs", needs);
+		    "citation",
+		    t->cite != NULL ?
+			hn_citation_format(t->cite, cite, sizeof(cite)) :
+			NULL,
+		    "needs", needs);
 		if (o == NULL || json_object_get(o, "needs") == NULL ||
 		    json_array_append_new(arr, o) != 0) {
 			json_decref(o);
@@ -687,11 +686,11 @@ hn_kinds_json(void)
 	json_t *root, *kinds, *o, *arr;
 	int st;
 
-	root = json_pack("{s:{s:I, s:I, s:i, s:i}, s:[], s:[], s:o*}",
-	    "limits", "request_bytes", (json_int_t)HN_REQUEST_MAX_BYTES,
-	    "text_bytes", (json_int_t)HN_REQUEST_MAX_TEXT, "depth",
-	    HN_REQUEST_MAX_DEPTH, "items", HN_REQUEST_MAX_ITEMS, "kinds",
-	    "states", "grounds", hn_grounds_json());
+	root = json_pack("{s:{s:I, s:I, s:i, s:i}, s:[], s:[], s:o*}", "limits",
+	    "request_bytes", (json_int_t)HN_REQUEST_MAX_BYTES, "text_bytes",
+	    (json_int_t)HN_REQUEST_MAX_TEXT, "depth", HN_REQUEST_MAX_DEPTH,
+	    "items", HN_REQUEST_MAX_ITEMS, "kinds", "states", "grounds",
+	    hn_grounds_json());
 	if (root == NULL)
 		return NULL;
 	if (json_object_get(root, "grounds") == NULL)
@@ -702,11 +701,11 @@ hn_kinds_json(void)
 		 * group since art. 42 (d) asks only for available
 		 * information. */
 		o = json_pack("{s:s, s:s, s:s, s:b, s:b, s:b, s:[], s:o*, "
-		    "s:o*}", "name", k->name, "article", k->article, "title",
-		    k->title, "via_247", k->via_247, "emergency", k->emergency,
+			      "s:o*}",
+		    "name", k->name, "article", k->article, "title", k->title,
+		    "via_247", k->via_247, "emergency", k->emergency,
 		    "preservation", k->preservation, "one_of", "fields",
-		    fields_json(k->fields), "transitions",
-		    transitions_json(k));
+		    fields_json(k->fields), "transitions", transitions_json(k));
 		if (o == NULL || json_object_get(o, "fields") == NULL ||
 		    json_object_get(o, "transitions") == NULL) {
 			json_decref(o);
@@ -718,7 +717,7 @@ hn_kinds_json(void)
 	arr = json_object_get(root, "states");
 	for (st = 0; st < HN_ST_NONE; st++)
 		if (json_array_append_new(arr,
-		    json_string(hn_state_name(st))) != 0)
+			json_string(hn_state_name(st))) != 0)
 			goto fail;
 	return root;
 fail:
@@ -731,8 +730,8 @@ hn_request_gate(const json_t *req, const struct hn_register *const *regs,
     size_t nregs, const struct hn_partners *partners, const char *self,
     int32_t date, char *reason, size_t reasonlen)
 {
-	const char *from = hn_json_str(req, "from"), *to = hn_json_str(req,
-	    "to"), *other;
+	const char *from = hn_json_str(req, "from"),
+		   *to = hn_json_str(req, "to"), *other;
 	enum hn_basis basis;
 
 	if (hn_request_basis(req, &basis) != 0) {
@@ -741,13 +740,14 @@ hn_request_gate(const json_t *req, const struct hn_register *const *regs,
 	}
 	if (self == NULL || from == NULL || to == NULL ||
 	    (strcmp(self, from) != 0 && strcmp(self, to) != 0)) {
-		(void)hn_fmt_cut(reason, reasonlen, "this node's party is "
+		(void)hn_fmt_cut(reason, reasonlen,
+		    "this node's party is "
 		    "neither the requesting nor the requested party");
 		return HN_EINVAL;
 	}
 	other = strcmp(self, to) == 0 ? from : to;
-	return hn_treaty_gate(regs, nregs, partners, self, other, date,
-	    basis, reason, reasonlen);
+	return hn_treaty_gate(regs, nregs, partners, self, other, date, basis,
+	    reason, reasonlen);
 }
 
 int
@@ -758,5 +758,5 @@ hn_request_deadline(const json_t *req, int64_t *out)
 	if (v == NULL || json_is_null(v))
 		return HN_ENOTFOUND;
 	return hn_datetime_parse(json_string_value(v), out) == 0 ? 0 :
-	    HN_EINVAL;
+								   HN_EINVAL;
 }

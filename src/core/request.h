@@ -25,19 +25,19 @@
 
 #define HN_REQUEST_MAX_BYTES (1u << 20) /* one request document */
 #define HN_REQUEST_MAX_TEXT (64u << 10) /* one text field, in bytes */
-#define HN_REQUEST_MAX_DEPTH 32         /* JSON nesting */
-#define HN_REQUEST_MAX_ITEMS 256        /* entries of a list field */
+#define HN_REQUEST_MAX_DEPTH 32 /* JSON nesting */
+#define HN_REQUEST_MAX_ITEMS 256 /* entries of a list field */
 
 enum hn_ftype {
-	HN_FT_TEXT,   /* non-empty string of at most `max` bytes */
-	HN_FT_PARTY,  /* three capital letters, e.g. "VNM" */
-	HN_FT_BOOL,   /* true or false */
-	HN_FT_TRUE,   /* must be true (e.g. art. 42 (f)) */
-	HN_FT_BASIS,  /* "unccc", "budapest", "bilateral", "reciprocity" */
-	HN_FT_KIND,   /* the name of a kind */
-	HN_FT_TIME,   /* "YYYY-MM-DDTHH:MM:SSZ" (UTC) */
-	HN_FT_ITEMS,  /* non-empty array of objects described by `items` */
-	HN_FT_LANG,   /* a language tag: "fr", "es-419", "zh-Hans" */
+	HN_FT_TEXT, /* non-empty string of at most `max` bytes */
+	HN_FT_PARTY, /* three capital letters, e.g. "VNM" */
+	HN_FT_BOOL, /* true or false */
+	HN_FT_TRUE, /* must be true (e.g. art. 42 (f)) */
+	HN_FT_BASIS, /* "unccc", "budapest", "bilateral", "reciprocity" */
+	HN_FT_KIND, /* the name of a kind */
+	HN_FT_TIME, /* "YYYY-MM-DDTHH:MM:SSZ" (UTC) */
+	HN_FT_ITEMS, /* non-empty array of objects described by `items` */
+	HN_FT_LANG, /* a language tag: "fr", "es-419", "zh-Hans" */
 };
 
 /* "text", "party", ... as /v1/kinds and docs/requests.md name them. */
@@ -47,19 +47,19 @@ struct hn_field {
 	const char *name;
 	enum hn_ftype type;
 	bool required;
-	size_t max;          /* bytes for text, entries for lists */
+	size_t max; /* bytes for text, entries for lists */
 	const char *article; /* "42 (c)" */
 	const struct hn_field *items; /* HN_FT_ITEMS: NULL-name-terminated */
-	const char *help;    /* one line for forms and docs */
+	const char *help; /* one line for forms and docs */
 };
 
 struct hn_kind {
-	const char *name;    /* "preservation" */
+	const char *name; /* "preservation" */
 	const char *article; /* "42" */
-	const char *title;   /* "Expedited preservation of stored data" */
+	const char *title; /* "Expedited preservation of stored data" */
 	const struct hn_field *fields; /* terminated by a NULL name */
-	bool via_247;     /* may go through the 24/7 network (art. 41) */
-	bool emergency;   /* needs a supervisor's approval before sending */
+	bool via_247; /* may go through the 24/7 network (art. 41) */
+	bool emergency; /* needs a supervisor's approval before sending */
 	bool preservation; /* has the preserved/extended/expired states */
 };
 
@@ -69,8 +69,7 @@ extern const struct hn_kind hn_kinds[];
 /* The kind called `name`, or NULL. */
 const struct hn_kind *hn_kind_find(const char *name);
 /* The field `name` of kind k (top level), or NULL. */
-const struct hn_field *hn_kind_field(const struct hn_kind *k,
-    const char *name);
+const struct hn_field *hn_kind_field(const struct hn_kind *k, const char *name);
 
 #define HN_PROBLEMS_MAX 64
 #define HN_PROBLEM_FIELD_MAX 128
@@ -78,7 +77,7 @@ const struct hn_field *hn_kind_field(const struct hn_kind *k,
 #define HN_PROBLEM_ARTICLE_MAX 32
 
 struct hn_problem {
-	char field[HN_PROBLEM_FIELD_MAX];     /* "data[0].relation_to_offence" */
+	char field[HN_PROBLEM_FIELD_MAX]; /* "data[0].relation_to_offence" */
 	char message[HN_PROBLEM_MESSAGE_MAX]; /* "required" */
 	char article[HN_PROBLEM_ARTICLE_MAX]; /* "42 (c)"; "" when none */
 };

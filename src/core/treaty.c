@@ -50,16 +50,15 @@ static const struct hn_instrument_rule rules[HN_INSTR_COUNT_] = {
 	    "4" },
 };
 
-static const char *const basis_names[HN_BASIS_COUNT_] = { "unccc",
-	"budapest", "bilateral", "reciprocity" };
+static const char *const basis_names[HN_BASIS_COUNT_] = { "unccc", "budapest",
+	"bilateral", "reciprocity" };
 
 /* Art. 64 (UNCCC), arts. 36, 37 (Budapest): the kinds of instrument. */
 static const char *const event_names[HN_EV_COUNT_] = { "signature",
-	"ratification", "acceptance", "approval", "accession",
-	"denunciation" };
+	"ratification", "acceptance", "approval", "accession", "denunciation" };
 
-static const char *const channel_names[HN_CH_COUNT_] = {
-	"central_authority", "network_24_7", "interpol", "diplomatic" };
+static const char *const channel_names[HN_CH_COUNT_] = { "central_authority",
+	"network_24_7", "interpol", "diplomatic" };
 
 /*
  * Budapest art. 42: the only reservations that may be made, as article and
@@ -245,8 +244,9 @@ label(char *buf, size_t n, size_t i, const char *code)
  * later is an error in the register, not a signature.
  */
 static int
-check_signature(const struct hn_event *ev, const struct hn_instrument_rule *rule,
-    const char *field, struct hn_error *err)
+check_signature(const struct hn_event *ev,
+    const struct hn_instrument_rule *rule, const char *field,
+    struct hn_error *err)
 {
 	char d[HN_DATE_STRLEN];
 	int32_t until;
@@ -259,8 +259,8 @@ check_signature(const struct hn_event *ev, const struct hn_instrument_rule *rule
 	hn_date_format(ev->date, d);
 	return hn_error_set(err, HN_EINVAL, field, rule->art_signature,
 	    "a signature dated %s: %s was open for signature until %s; after "
-	    "that a State becomes a party by accession (art. %s)", d,
-	    rule->title, rule->signature_until, rule->art_signature);
+	    "that a State becomes a party by accession (art. %s)",
+	    d, rule->title, rule->signature_until, rule->art_signature);
 }
 
 /* An article or paragraph number: 1-3 digits, no leading zero. */
@@ -278,9 +278,8 @@ article_number(const char *s)
 }
 
 static int
-load_reservation(const json_t *jr, struct hn_reservation *rv,
-    const char *where, size_t j, const struct hn_instrument_rule *rule,
-    struct hn_error *err)
+load_reservation(const json_t *jr, struct hn_reservation *rv, const char *where,
+    size_t j, const struct hn_instrument_rule *rule, struct hn_error *err)
 {
 	const json_t *v;
 	const char *s;
@@ -312,31 +311,37 @@ load_reservation(const json_t *jr, struct hn_reservation *rv,
 	if (rule->id == HN_INSTR_BUDAPEST) {
 		/* Art. 42: only the listed reservations may be made. */
 		for (i = 0; i < sizeof(budapest_reservations) /
-		    sizeof(budapest_reservations[0]); i++)
+			 sizeof(budapest_reservations[0]);
+		     i++)
 			if (strcmp(rv->article,
-			    budapest_reservations[i].article) == 0)
+				budapest_reservations[i].article) == 0)
 				break;
 		HN_FMT_FIXED(f, sizeof(f), "%s.reservations[%zu].%s", where, j,
-		    i == sizeof(budapest_reservations) /
-		    sizeof(budapest_reservations[0]) ? "article" :
-		    "paragraph");
-		if (i == sizeof(budapest_reservations) /
-		    sizeof(budapest_reservations[0]) ||
-		    (rv->paragraph[0] != '\0' && strcmp(rv->paragraph,
-		    budapest_reservations[i].paragraph) != 0))
+		    i ==
+			    sizeof(budapest_reservations) /
+				sizeof(budapest_reservations[0]) ?
+			"article" :
+			"paragraph");
+		if (i ==
+			sizeof(budapest_reservations) /
+			    sizeof(budapest_reservations[0]) ||
+		    (rv->paragraph[0] != '\0' &&
+			strcmp(rv->paragraph,
+			    budapest_reservations[i].paragraph) != 0))
 			return hn_error_set(err, HN_EINVAL, f, "42",
 			    "the Budapest Convention allows no reservation "
 			    "under art. %s%s%s%s; only arts. 4(2), 6(3), 9(4), "
 			    "10(3), 11(3), 14(3), 22(2), 29(4) and 41(1) "
-			    "(art. 42)", rv->article, rv->paragraph[0] ? "(" :
-			    "", rv->paragraph, rv->paragraph[0] ? ")" : "");
+			    "(art. 42)",
+			    rv->article, rv->paragraph[0] ? "(" : "",
+			    rv->paragraph, rv->paragraph[0] ? ")" : "");
 	}
 	rv->date = HN_DATE_NONE;
 	v = json_object_get(jr, "date");
 	HN_FMT_FIXED(f, sizeof(f), "%s.reservations[%zu].date", where, j);
 	if (v != NULL && !json_is_null(v) &&
-	    (!json_is_string(v) || hn_date_parse(json_string_value(v),
-	    &rv->date) != 0))
+	    (!json_is_string(v) ||
+		hn_date_parse(json_string_value(v), &rv->date) != 0))
 		return hn_error_set(err, HN_EINVAL, f, NULL,
 		    "not a date YYYY-MM-DD");
 	v = json_object_get(jr, "text");
@@ -368,11 +373,12 @@ load_reservations(const json_t *jp, struct hn_party *p, const char *where,
 		    "more than %d reservations", HN_PARTY_MAX_RESERVATIONS);
 	if (json_array_size(list) == 0)
 		return 0;
-	p->reservations = calloc(json_array_size(list),
-	    sizeof(*p->reservations));
+	p->reservations =
+	    calloc(json_array_size(list), sizeof(*p->reservations));
 	if (p->reservations == NULL)
 		return hn_error_set(err, HN_ENOMEM, f, NULL, "out of memory");
-	json_array_foreach(list, j, v) {
+	json_array_foreach(list, j, v)
+	{
 		struct hn_reservation *rv = &p->reservations[j];
 
 		if ((r = load_reservation(v, rv, where, j, rule, err)) != 0)
@@ -381,8 +387,8 @@ load_reservations(const json_t *jp, struct hn_party *p, const char *where,
 		/* UNCCC art. 42, Budapest art. 29(4). */
 		if (strcmp(rv->article, rule->art_reservation) == 0 &&
 		    (rule->para_reservation == NULL ||
-		    rv->paragraph[0] == '\0' ||
-		    strcmp(rv->paragraph, rule->para_reservation) == 0))
+			rv->paragraph[0] == '\0' ||
+			strcmp(rv->paragraph, rule->para_reservation) == 0))
 			p->decl.dual_criminality_preservation = true;
 	}
 	return 0;
@@ -410,15 +416,15 @@ load_declarations(const json_t *jp, struct hn_party *p, const char *where,
 	if (json_array_size(list) > HN_DECL_MAX_LANGUAGES)
 		return hn_error_set(err, HN_ETOOBIG, f, NULL,
 		    "more than %d languages", HN_DECL_MAX_LANGUAGES);
-	json_array_foreach(list, j, v) {
+	json_array_foreach(list, j, v)
+	{
 		HN_FMT_FIXED(f, sizeof(f), "%s.declarations.languages[%zu]",
 		    where, j);
 		if (!hn_langtag_valid(json_string_value(v)))
 			return hn_error_set(err, HN_EINVAL, f, "40",
 			    "not a language tag, e.g. fr or es-419");
 		HN_FMT_FIXED(p->decl.languages[p->decl.nlanguages++],
-		    sizeof(p->decl.languages[0]), "%s",
-		    json_string_value(v));
+		    sizeof(p->decl.languages[0]), "%s", json_string_value(v));
 	}
 	list = json_object_get(d, "channels");
 	HN_FMT_FIXED(f, sizeof(f), "%s.declarations.channels", where);
@@ -427,7 +433,8 @@ load_declarations(const json_t *jp, struct hn_party *p, const char *where,
 	if (json_array_size(list) > HN_CH_COUNT_ * 2)
 		return hn_error_set(err, HN_ETOOBIG, f, NULL,
 		    "more than %d channels", HN_CH_COUNT_ * 2);
-	json_array_foreach(list, j, v) {
+	json_array_foreach(list, j, v)
+	{
 		HN_FMT_FIXED(f, sizeof(f), "%s.declarations.channels[%zu]",
 		    where, j);
 		if (hn_channel_parse(json_string_value(v), &c) != 0)
@@ -440,8 +447,8 @@ load_declarations(const json_t *jp, struct hn_party *p, const char *where,
 }
 
 static int
-load_event(const json_t *je, struct hn_event *ev, const char *where,
-    size_t j, const struct hn_instrument_rule *rule, struct hn_error *err)
+load_event(const json_t *je, struct hn_event *ev, const char *where, size_t j,
+    const struct hn_instrument_rule *rule, struct hn_error *err)
 {
 	const json_t *v;
 	const char *s;
@@ -467,8 +474,8 @@ load_event(const json_t *je, struct hn_event *ev, const char *where,
 	v = json_object_get(je, "date");
 	HN_FMT_FIXED(f, sizeof(f), "%s.events[%zu].date", where, j);
 	if (v != NULL && !json_is_null(v) &&
-	    (!json_is_string(v) || hn_date_parse(json_string_value(v),
-	    &ev->date) != 0))
+	    (!json_is_string(v) ||
+		hn_date_parse(json_string_value(v), &ev->date) != 0))
 		return hn_error_set(err, HN_EINVAL, f, NULL,
 		    "not a date YYYY-MM-DD");
 	if ((r = check_signature(ev, rule, f, err)) != 0)
@@ -477,8 +484,7 @@ load_event(const json_t *je, struct hn_event *ev, const char *where,
 	v = json_object_get(je, "confirmed");
 	HN_FMT_FIXED(f, sizeof(f), "%s.events[%zu].confirmed", where, j);
 	if (v != NULL && !json_is_boolean(v))
-		return hn_error_set(err, HN_EINVAL, f, NULL,
-		    "not a boolean");
+		return hn_error_set(err, HN_EINVAL, f, NULL, "not a boolean");
 	if (v != NULL)
 		ev->confirmed = json_is_true(v);
 	return 0;
@@ -538,9 +544,10 @@ load_party(const json_t *jp, size_t i, struct hn_party *p,
 	p->events = calloc(json_array_size(events), sizeof(*p->events));
 	if (p->events == NULL)
 		return hn_error_set(err, HN_ENOMEM, f, NULL, "out of memory");
-	json_array_foreach(events, j, v) {
-		if ((r = load_event(v, &p->events[j], where, j, rule,
-		    err)) != 0)
+	json_array_foreach(events, j, v)
+	{
+		if ((r = load_event(v, &p->events[j], where, j, rule, err)) !=
+		    0)
 			return r;
 		p->nevents++;
 	}
@@ -567,8 +574,8 @@ earliest(int32_t cur, int32_t d)
 static int
 compute(struct hn_register *reg, struct hn_error *err)
 {
-	const struct hn_instrument_rule *rule = hn_instrument_rule(
-	    reg->instrument);
+	const struct hn_instrument_rule *rule =
+	    hn_instrument_rule(reg->instrument);
 	struct hn_party *p;
 	int32_t *dates = NULL, own;
 	size_t i, j, n = 0;
@@ -594,7 +601,7 @@ compute(struct hn_register *reg, struct hn_error *err)
 			} else if (is_instrument(e->type) &&
 			    e->date != HN_DATE_NONE &&
 			    (p->deposited == HN_DATE_NONE ||
-			    e->date < p->deposited)) {
+				e->date < p->deposited)) {
 				/* An undated instrument has no legal effect. */
 				p->deposited = e->date;
 				p->instrument = (int)e->type;
@@ -607,8 +614,8 @@ compute(struct hn_register *reg, struct hn_error *err)
 		    (p->kind == HN_PARTY_STATE || rule->reio_counts))
 			dates[n++] = p->deposited;
 		if (p->denounced != HN_DATE_NONE)
-			p->denunciation_effective = hn_period_apply(
-			    rule->denunciation, p->denounced);
+			p->denunciation_effective =
+			    hn_period_apply(rule->denunciation, p->denounced);
 	}
 	reg->instruments = n;
 	reg->threshold_date = reg->entry_into_force = HN_DATE_NONE;
@@ -617,8 +624,8 @@ compute(struct hn_register *reg, struct hn_error *err)
 		/* Several deposits on one day: the date is what matters. */
 		qsort(dates, n, sizeof(*dates), cmp_date);
 		reg->threshold_date = dates[rule->threshold - 1];
-		reg->entry_into_force = hn_period_apply(rule->general,
-		    reg->threshold_date);
+		reg->entry_into_force =
+		    hn_period_apply(rule->general, reg->threshold_date);
 	}
 	free(dates);
 	if (reg->entry_into_force == HN_DATE_NONE)
@@ -634,7 +641,8 @@ compute(struct hn_register *reg, struct hn_error *err)
 		} else {
 			own = hn_period_apply(rule->party, p->deposited);
 			p->in_force_from = own > reg->entry_into_force ?
-			    own : reg->entry_into_force;
+			    own :
+			    reg->entry_into_force;
 		}
 		/* no party is bound before the instrument itself */
 		assert(p->in_force_from >= reg->entry_into_force);
@@ -672,8 +680,8 @@ hn_register_load(const char *json, size_t len, struct hn_register **out,
 	}
 	reg->instrument = HN_INSTR_UNCCC;
 	v = json_object_get(root, "instrument");
-	if (v != NULL && hn_instrument_parse(json_string_value(v),
-	    &reg->instrument) != 0) {
+	if (v != NULL &&
+	    hn_instrument_parse(json_string_value(v), &reg->instrument) != 0) {
 		r = hn_error_set(err, HN_EINVAL, "instrument", NULL,
 		    "must be \"unccc\" or \"budapest\"");
 		goto out;
@@ -691,23 +699,26 @@ hn_register_load(const char *json, size_t len, struct hn_register **out,
 	}
 	if (json_array_size(parties) > 0 &&
 	    (reg->parties = calloc(json_array_size(parties),
-	    sizeof(*reg->parties))) == NULL) {
+		 sizeof(*reg->parties))) == NULL) {
 		r = hn_error_set(err, HN_ENOMEM, NULL, NULL, "out of memory");
 		goto out;
 	}
-	json_array_foreach(parties, i, jp) {
+	json_array_foreach(parties, i, jp)
+	{
 		/* Counted first, so that hn_register_free sees its events. */
 		reg->nparties++;
 		if ((r = load_party(jp, i, &reg->parties[i],
-		    &rules[reg->instrument], err)) != 0)
+			 &rules[reg->instrument], err)) != 0)
 			goto out;
 		for (k = 0; k < i; k++)
 			if (strcmp(reg->parties[k].code,
-			    reg->parties[i].code) == 0) {
+				reg->parties[i].code) == 0) {
 				char f[64];
 
-				HN_FMT_FIXED(f, sizeof(f), "parties[%zu] "
-				    "(%s).code", i, reg->parties[i].code);
+				HN_FMT_FIXED(f, sizeof(f),
+				    "parties[%zu] "
+				    "(%s).code",
+				    i, reg->parties[i].code);
 				r = hn_error_set(err, HN_EINVAL, f, NULL,
 				    "duplicate of parties[%zu]", k);
 				goto out;
@@ -757,7 +768,7 @@ hn_party_in_force(const struct hn_party *p, int32_t date)
 	return p != NULL && p->in_force_from != HN_DATE_NONE &&
 	    date >= p->in_force_from &&
 	    (p->denunciation_effective == HN_DATE_NONE ||
-	    date < p->denunciation_effective);
+		date < p->denunciation_effective);
 }
 
 /* Why `code` is not in force on `date`, or NULL if it is. */
@@ -773,23 +784,29 @@ party_reason(const struct hn_register *reg, const char *code, int32_t date,
 	if (p == NULL) {
 		(void)hn_fmt_cut(buf, n, "%s is not in the register", code);
 	} else if (p->deposited == HN_DATE_NONE) {
-		(void)hn_fmt_cut(buf, n, "%s has deposited no instrument (art. "
-		    "%s)", code, rule->art_entry);
+		(void)hn_fmt_cut(buf, n,
+		    "%s has deposited no instrument (art. "
+		    "%s)",
+		    code, rule->art_entry);
 	} else if (date < p->in_force_from) {
 		hn_date_format(p->in_force_from, d);
-		(void)hn_fmt_cut(buf, n, "it enters into force for %s on %s "
-		    "(art. %s)", code, d, rule->art_entry);
+		(void)hn_fmt_cut(buf, n,
+		    "it enters into force for %s on %s "
+		    "(art. %s)",
+		    code, d, rule->art_entry);
 	} else if (p->denunciation_effective != HN_DATE_NONE &&
 	    date >= p->denunciation_effective) {
 		hn_date_format(p->denunciation_effective, d);
-		(void)hn_fmt_cut(buf, n, "the denunciation by %s took effect "
-		    "on %s (art. %s)", code, d, rule->art_denunciation);
+		(void)hn_fmt_cut(buf, n,
+		    "the denunciation by %s took effect "
+		    "on %s (art. %s)",
+		    code, d, rule->art_denunciation);
 	}
 }
 
 int
-hn_register_between(const struct hn_register *reg, const char *a,
-    const char *b, int32_t date, char *reason, size_t reasonlen)
+hn_register_between(const struct hn_register *reg, const char *a, const char *b,
+    int32_t date, char *reason, size_t reasonlen)
 {
 	const struct hn_instrument_rule *rule;
 	char d[HN_DATE_STRLEN], d2[HN_DATE_STRLEN], why[160], who[32];
@@ -802,12 +819,16 @@ hn_register_between(const struct hn_register *reg, const char *a,
 	hn_date_format(date, d);
 	why[0] = '\0';
 	if (reg->entry_into_force == HN_DATE_NONE) {
-		(void)hn_fmt_cut(why, sizeof(why), "fewer than %zu instruments "
-		    "deposited (art. %s)", rule->threshold, rule->art_entry);
+		(void)hn_fmt_cut(why, sizeof(why),
+		    "fewer than %zu instruments "
+		    "deposited (art. %s)",
+		    rule->threshold, rule->art_entry);
 	} else if (date < reg->entry_into_force) {
 		hn_date_format(reg->entry_into_force, d2);
-		(void)hn_fmt_cut(why, sizeof(why), "it enters into force on %s "
-		    "(art. %s)", d2, rule->art_entry);
+		(void)hn_fmt_cut(why, sizeof(why),
+		    "it enters into force on %s "
+		    "(art. %s)",
+		    d2, rule->art_entry);
 	} else {
 		party_reason(reg, a, date, why, sizeof(why));
 		if (why[0] == '\0')
@@ -820,12 +841,15 @@ hn_register_between(const struct hn_register *reg, const char *a,
 	else
 		HN_FMT_FIXED(who, sizeof(who), "between %.3s and %.3s", a, b);
 	if (ok)
-		(void)hn_fmt_cut(reason, reasonlen, "%s (%s) is in force %s on "
-		    "%s (art. %s)", rule->title, rule->code, who, d,
-		    rule->art_entry);
+		(void)hn_fmt_cut(reason, reasonlen,
+		    "%s (%s) is in force %s on "
+		    "%s (art. %s)",
+		    rule->title, rule->code, who, d, rule->art_entry);
 	else
-		(void)hn_fmt_cut(reason, reasonlen, "%s (%s) is not in force "
-		    "%s on %s: %s", rule->title, rule->code, who, d, why);
+		(void)hn_fmt_cut(reason, reasonlen,
+		    "%s (%s) is not in force "
+		    "%s on %s: %s",
+		    rule->title, rule->code, who, d, why);
 	return ok ? 1 : 0;
 }
 
@@ -854,29 +878,32 @@ hn_treaty_gate(const struct hn_register *const *regs, size_t nregs,
 	case HN_BASIS_UNCCC:
 	case HN_BASIS_BUDAPEST:
 		want = basis == HN_BASIS_UNCCC ? HN_INSTR_UNCCC :
-		    HN_INSTR_BUDAPEST;
+						 HN_INSTR_BUDAPEST;
 		for (i = 0; i < nregs; i++)
 			if (regs[i] != NULL && regs[i]->instrument == want)
-				return hn_register_between(regs[i], a, b,
-				    date, reason, reasonlen) == 1 ? 0 :
+				return hn_register_between(regs[i], a, b, date,
+					   reason, reasonlen) == 1 ?
+				    0 :
 				    HN_EDENIED;
 		rule = &rules[want];
-		(void)hn_fmt_cut(reason, reasonlen, "%s (%s) cannot be relied "
+		(void)hn_fmt_cut(reason, reasonlen,
+		    "%s (%s) cannot be relied "
 		    "on between %s and %s: no register of it is configured",
 		    rule->title, rule->code, a, b);
 		return HN_EDENIED;
 	case HN_BASIS_BILATERAL:
 	case HN_BASIS_RECIPROCITY:
-		ok = basis == HN_BASIS_BILATERAL ?
-		    partners != NULL && declared(partners->bilateral,
-		    partners->nbilateral, b) :
-		    partners != NULL && declared(partners->reciprocity,
-		    partners->nreciprocity, b);
-		(void)hn_fmt_cut(reason, reasonlen, "%s (%s) with %s is "
+		ok = basis == HN_BASIS_BILATERAL ? partners != NULL &&
+			declared(partners->bilateral, partners->nbilateral, b) :
+						   partners != NULL &&
+			declared(partners->reciprocity, partners->nreciprocity,
+			    b);
+		(void)hn_fmt_cut(reason, reasonlen,
+		    "%s (%s) with %s is "
 		    "%sdeclared in the configuration of %s's node",
 		    basis == HN_BASIS_BILATERAL ? "a bilateral treaty" :
-		    "reciprocity", hn_basis_name(basis), b, ok ? "" : "not ",
-		    a);
+						  "reciprocity",
+		    hn_basis_name(basis), b, ok ? "" : "not ", a);
 		return ok ? 0 : HN_EDENIED;
 	default:
 		(void)hn_fmt_cut(reason, reasonlen, "unknown legal basis");

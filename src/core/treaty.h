@@ -26,21 +26,21 @@
 #define HN_REGISTER_MAX_BYTES (4u << 20)
 #define HN_REGISTER_MAX_PARTIES 1024
 #define HN_REGISTER_MAX_EVENTS 64 /* per party */
-#define HN_PARTY_NAME_MAX 256     /* bytes, including the NUL */
-#define HN_PARTY_CODE_LEN 3       /* ISO 3166-1 alpha-3, e.g. "VNM"; "EUU" */
+#define HN_PARTY_NAME_MAX 256 /* bytes, including the NUL */
+#define HN_PARTY_CODE_LEN 3 /* ISO 3166-1 alpha-3, e.g. "VNM"; "EUU" */
 #define HN_PARTY_MAX_RESERVATIONS 16 /* per party */
 #define HN_RESERVATION_TEXT_MAX 1024 /* bytes of a reservation's text */
-#define HN_DECL_MAX_LANGUAGES 16     /* languages a party declares */
-#define HN_LANGTAG_MAX 16            /* bytes of a language tag */
+#define HN_DECL_MAX_LANGUAGES 16 /* languages a party declares */
+#define HN_LANGTAG_MAX 16 /* bytes of a language tag */
 
 /* The instruments a register may describe (key "instrument"). */
 enum hn_instrument { HN_INSTR_UNCCC, HN_INSTR_BUDAPEST, HN_INSTR_COUNT_ };
 
 /* The legal basis a request relies on (request field "legal_basis"). */
 enum hn_basis {
-	HN_BASIS_UNCCC,       /* the UN Convention in force between both */
-	HN_BASIS_BUDAPEST,    /* the Budapest Convention in force between both */
-	HN_BASIS_BILATERAL,   /* a bilateral treaty declared in the config */
+	HN_BASIS_UNCCC, /* the UN Convention in force between both */
+	HN_BASIS_BUDAPEST, /* the Budapest Convention in force between both */
+	HN_BASIS_BILATERAL, /* a bilateral treaty declared in the config */
 	HN_BASIS_RECIPROCITY, /* reciprocity declared in the config */
 	HN_BASIS_COUNT_
 };
@@ -59,7 +59,7 @@ enum hn_event_type {
 
 struct hn_event {
 	enum hn_event_type type;
-	int32_t date;   /* deposit / receipt date; HN_DATE_NONE: no effect */
+	int32_t date; /* deposit / receipt date; HN_DATE_NONE: no effect */
 	bool confirmed; /* informational only: changes no computation */
 };
 
@@ -69,19 +69,19 @@ struct hn_event {
  * art. 29(4) are the dual-criminality reservation for preservation.
  */
 struct hn_reservation {
-	char article[4];   /* "42" */
+	char article[4]; /* "42" */
 	char paragraph[4]; /* "4"; "" when the register gives none */
-	int32_t date;      /* HN_DATE_NONE when the register gives none */
+	int32_t date; /* HN_DATE_NONE when the register gives none */
 };
 
 /* The channels a party declares it accepts requests through. */
 enum hn_channel {
 	HN_CH_CENTRAL_AUTHORITY, /* "central_authority": UNCCC art. 40,
-	                            Budapest art. 27(2) */
-	HN_CH_NETWORK_247,       /* "network_24_7": UNCCC art. 41,
-	                            Budapest art. 35 */
-	HN_CH_INTERPOL,          /* "interpol": Budapest art. 27(9)(b) */
-	HN_CH_DIPLOMATIC,        /* "diplomatic" */
+				    Budapest art. 27(2) */
+	HN_CH_NETWORK_247, /* "network_24_7": UNCCC art. 41,
+			      Budapest art. 35 */
+	HN_CH_INTERPOL, /* "interpol": Budapest art. 27(9)(b) */
+	HN_CH_DIPLOMATIC, /* "diplomatic" */
 	HN_CH_COUNT_
 };
 
@@ -111,12 +111,12 @@ struct hn_party {
 	struct hn_party_decl decl;
 
 	/* Computed at load time; HN_DATE_NONE when there is none. */
-	bool has_signature;       /* a signature event, dated or not */
-	int32_t signed_on;        /* earliest dated signature */
-	int instrument;           /* enum hn_event_type deposited, or -1 */
-	int32_t deposited;        /* earliest dated instrument */
-	int32_t in_force_from;    /* entry into force for this party */
-	int32_t denounced;        /* earliest dated denunciation received */
+	bool has_signature; /* a signature event, dated or not */
+	int32_t signed_on; /* earliest dated signature */
+	int instrument; /* enum hn_event_type deposited, or -1 */
+	int32_t deposited; /* earliest dated instrument */
+	int32_t in_force_from; /* entry into force for this party */
+	int32_t denounced; /* earliest dated denunciation received */
 	int32_t denunciation_effective; /* no longer in force from this day */
 };
 
@@ -128,14 +128,14 @@ struct hn_register {
 	/* Computed at load time. */
 	size_t signatories; /* parties with a signature event, dated or not */
 	size_t instruments; /* dated instruments that count (not reio ones) */
-	int32_t threshold_date;   /* the Nth counting instrument's date */
+	int32_t threshold_date; /* the Nth counting instrument's date */
 	int32_t entry_into_force; /* general entry into force */
 };
 
 /* One row per instrument: how it enters into force and ends. */
 enum hn_period_unit {
-	HN_PERIOD_DAYS,            /* D + n days */
-	HN_PERIOD_YEARS,           /* same day n years later, 29 Feb -> 1 Mar */
+	HN_PERIOD_DAYS, /* D + n days */
+	HN_PERIOD_YEARS, /* same day n years later, 29 Feb -> 1 Mar */
 	HN_PERIOD_MONTHS_THEN_1ST, /* first of the month after D + n months */
 };
 
@@ -146,23 +146,23 @@ struct hn_period {
 
 struct hn_instrument_rule {
 	enum hn_instrument id;
-	const char *code;  /* "unccc" */
+	const char *code; /* "unccc" */
 	const char *title; /* "the UN Convention" */
-	size_t threshold;  /* instruments needed for entry into force */
-	bool reio_counts;  /* does a reio's instrument count? */
-	struct hn_period general;      /* after the threshold instrument */
-	struct hn_period party;        /* after a later party's deposit */
+	size_t threshold; /* instruments needed for entry into force */
+	bool reio_counts; /* does a reio's instrument count? */
+	struct hn_period general; /* after the threshold instrument */
+	struct hn_period party; /* after a later party's deposit */
 	struct hn_period denunciation; /* after receipt of a denunciation */
-	const char *art_entry;         /* "65" */
-	const char *art_denunciation;  /* "67" */
+	const char *art_entry; /* "65" */
+	const char *art_denunciation; /* "67" */
 	/* The last day a signature may be dated, "YYYY-MM-DD"; NULL: open
 	 * indefinitely. After it a State joins by accession. */
 	const char *signature_until;
-	const char *art_signature;     /* "64" */
+	const char *art_signature; /* "64" */
 	/* The article of the dual-criminality reservation for preservation
 	 * ("42"; Budapest "29", paragraph "4"). */
 	const char *art_reservation;
-	const char *para_reservation;  /* NULL when none is cited */
+	const char *para_reservation; /* NULL when none is cited */
 };
 
 const struct hn_instrument_rule *hn_instrument_rule(enum hn_instrument id);

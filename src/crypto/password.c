@@ -77,7 +77,8 @@ hn_password_generate(char *out, size_t len)
 	size_t i;
 
 	for (i = 0; i < len; i++)
-		out[i] = (i % 5 == 4 && i + 1 < len) ? '-' :
+		out[i] = (i % 5 == 4 && i + 1 < len) ?
+		    '-' :
 		    alphabet[randombytes_uniform(sizeof(alphabet) - 1)];
 	out[len] = '\0';
 }

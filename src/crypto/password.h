@@ -12,8 +12,8 @@
 #include <stddef.h>
 
 #define HN_PASSWORD_HASH_MAX 128 /* crypto_pwhash_STRBYTES, NUL included */
-#define HN_PASSWORD_MAX 256      /* longest accepted password, in bytes */
-#define HN_PASSWORD_MIN 12       /* shortest accepted password */
+#define HN_PASSWORD_MAX 256 /* longest accepted password, in bytes */
+#define HN_PASSWORD_MIN 12 /* shortest accepted password */
 #define HN_PASSWORD_CONCURRENCY 2
 
 /* Hashes `pw` into out (a NUL-terminated "$argon2id$..." string). */

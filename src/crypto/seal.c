@@ -81,7 +81,7 @@ unwrap_key(uint8_t key[HN_SEAL_KEY_LEN],
 	if (sodium_memcmp(header + OFF_RCPT, k->ed_pk, 32) != 0)
 		return HN_EVERIFY;
 	if (crypto_box_seal_open(key, header + OFF_WRAP, 80, k->x_pk,
-	    k->x_sk) != 0)
+		k->x_sk) != 0)
 		return HN_EVERIFY;
 	return 0;
 }
@@ -93,7 +93,8 @@ new_ctx(int enc, const uint8_t key[HN_SEAL_KEY_LEN])
 
 	if (c == NULL)
 		return NULL;
-	if (EVP_CipherInit_ex(c, EVP_aes_256_gcm(), NULL, NULL, NULL, enc) != 1 ||
+	if (EVP_CipherInit_ex(c, EVP_aes_256_gcm(), NULL, NULL, NULL, enc) !=
+		1 ||
 	    EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_IVLEN, 12, NULL) != 1 ||
 	    EVP_CipherInit_ex(c, NULL, NULL, key, NULL, enc) != 1) {
 		EVP_CIPHER_CTX_free(c);
@@ -103,8 +104,8 @@ new_ctx(int enc, const uint8_t key[HN_SEAL_KEY_LEN])
 }
 
 int
-hn_seal_header_parse(const uint8_t header[HN_SEAL_HEADER_LEN],
-    uint32_t *chunk, uint8_t recipient_ed_pk[32])
+hn_seal_header_parse(const uint8_t header[HN_SEAL_HEADER_LEN], uint32_t *chunk,
+    uint8_t recipient_ed_pk[32])
 {
 	uint32_t c;
 
@@ -167,12 +168,13 @@ hn_seal_enc_chunk(struct hn_seal_enc *e, uint8_t *out, const uint8_t *in,
 		if (EVP_EncryptUpdate(e->ctx, NULL, &len, ad, AD_LEN) != 1)
 			return HN_ECRYPTO;
 	}
-	if (n > 0 && (EVP_EncryptUpdate(e->ctx, out, &len, in, (int)n) != 1 ||
-	    (size_t)len != n))
+	if (n > 0 &&
+	    (EVP_EncryptUpdate(e->ctx, out, &len, in, (int)n) != 1 ||
+		(size_t)len != n))
 		return HN_ECRYPTO;
 	if (EVP_EncryptFinal_ex(e->ctx, out + n, &len) != 1 ||
 	    EVP_CIPHER_CTX_ctrl(e->ctx, EVP_CTRL_GCM_GET_TAG, TAG_LEN,
-	    out + n) != 1)
+		out + n) != 1)
 		return HN_ECRYPTO;
 	e->nchunks++;
 	if (final)
@@ -238,14 +240,16 @@ hn_seal_dec_chunk(struct hn_seal_dec *d, uint8_t *out, size_t *outlen,
 		if (EVP_DecryptUpdate(d->ctx, NULL, &len, ad, AD_LEN) != 1)
 			return HN_ECRYPTO;
 	}
-	if (n > 0 && (EVP_DecryptUpdate(d->ctx, out, &len, in, (int)n) != 1 ||
-	    (size_t)len != n))
+	if (n > 0 &&
+	    (EVP_DecryptUpdate(d->ctx, out, &len, in, (int)n) != 1 ||
+		(size_t)len != n))
 		return HN_EVERIFY;
-	if (EVP_CIPHER_CTX_ctrl(d->ctx, EVP_CTRL_GCM_SET_TAG, TAG_LEN,
-	    tag) != 1)
+	if (EVP_CIPHER_CTX_ctrl(d->ctx, EVP_CTRL_GCM_SET_TAG, TAG_LEN, tag) !=
+	    1)
 		return HN_ECRYPTO;
 	if (EVP_DecryptFinal_ex(d->ctx, out + n, &len) != 1) {
-		sodium_memzero(out, n); /* never hand out unauthenticated data */
+		sodium_memzero(out,
+		    n); /* never hand out unauthenticated data */
 		return HN_EVERIFY;
 	}
 	d->nchunks++;

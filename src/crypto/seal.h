@@ -84,9 +84,9 @@ struct hn_seal_enc {
  * Starts a stream with a fresh random key wrapped for `recipient_ed_pk`;
  * writes the header. chunk must be in [HN_SEAL_CHUNK_MIN, HN_SEAL_CHUNK_MAX].
  */
-int hn_seal_enc_init(struct hn_seal_enc *e,
-    uint8_t header[HN_SEAL_HEADER_LEN], const uint8_t recipient_ed_pk[32],
-    uint32_t chunk) __attribute__((warn_unused_result));
+int hn_seal_enc_init(struct hn_seal_enc *e, uint8_t header[HN_SEAL_HEADER_LEN],
+    const uint8_t recipient_ed_pk[32], uint32_t chunk)
+    __attribute__((warn_unused_result));
 
 /*
  * Encrypts one chunk into out (n + HN_SEAL_ABYTES bytes). A non-final chunk

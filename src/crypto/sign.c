@@ -35,7 +35,8 @@ hn_ed25519_verify(const uint8_t sig[HN_ED25519_SIG_LEN], const void *msg,
     size_t len, const uint8_t pk[HN_ED25519_PK_LEN])
 {
 	return crypto_sign_ed25519_verify_detached(sig, msg, len, pk) == 0 ?
-	    0 : HN_EVERIFY;
+	    0 :
+	    HN_EVERIFY;
 }
 
 void

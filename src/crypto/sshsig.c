@@ -83,8 +83,8 @@ ns_ok(const char *ns)
 }
 
 int
-hn_sshsig_sign(struct hn_buf *out, const void *msg, size_t len,
-    const char *ns, const uint8_t sk[64])
+hn_sshsig_sign(struct hn_buf *out, const void *msg, size_t len, const char *ns,
+    const uint8_t sk[64])
 {
 	static struct wbuf zero;
 	struct wbuf sd = zero, sig = zero, blob = zero, pk = zero;
@@ -115,7 +115,8 @@ hn_sshsig_sign(struct hn_buf *out, const void *msg, size_t len,
 		return r;
 	n = strlen(b64);
 	for (i = 0; i < n; i += 70) {
-		if ((r = hn_buf_add(out, b64 + i, n - i < 70 ? n - i : 70)) != 0 ||
+		if ((r = hn_buf_add(out, b64 + i, n - i < 70 ? n - i : 70)) !=
+			0 ||
 		    (r = hn_buf_adds(out, "\n")) != 0)
 			return r;
 	}
@@ -183,8 +184,8 @@ dearmor(const char *a, size_t alen, uint8_t *out, size_t max, size_t *outlen)
 	size_t n = 0, bl = strlen(BEGIN), el = strlen(END);
 	ssize_t got;
 
-	while (alen > 0 && (a[0] == ' ' || a[0] == '\n' || a[0] == '\r' ||
-	    a[0] == '\t')) {
+	while (alen > 0 &&
+	    (a[0] == ' ' || a[0] == '\n' || a[0] == '\r' || a[0] == '\t')) {
 		a++;
 		alen--;
 	}
@@ -216,8 +217,8 @@ dearmor(const char *a, size_t alen, uint8_t *out, size_t max, size_t *outlen)
 }
 
 int
-hn_sshsig_verify(const char *armored, size_t alen, const void *msg,
-    size_t len, const char *ns, uint8_t signer[32])
+hn_sshsig_verify(const char *armored, size_t alen, const void *msg, size_t len,
+    const char *ns, uint8_t signer[32])
 {
 	static struct wbuf zero;
 	uint8_t raw[BLOB_MAX];

@@ -18,8 +18,8 @@
 
 #include "util/buf.h"
 
-#define HN_SSHSIG_MAX 4096     /* armored signature size limit */
-#define HN_SSHSIG_NS_MAX 64    /* namespace length limit */
+#define HN_SSHSIG_MAX 4096 /* armored signature size limit */
+#define HN_SSHSIG_NS_MAX 64 /* namespace length limit */
 
 /* Appends the armored signature of msg to out. */
 int hn_sshsig_sign(struct hn_buf *out, const void *msg, size_t len,

@@ -51,8 +51,8 @@ valid_name(const char *name)
 		return 0;
 	for (p = name; *p; p++)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' ||
-		    *p == ':'))
+			(*p >= '0' && *p <= '9') || *p == '-' || *p == '.' ||
+			*p == ':'))
 			return 0;
 	return 1;
 }
@@ -84,8 +84,7 @@ hn_x509_generate(const char *name, int days, struct hn_buf *key_pem,
 		    "DNS:localhost,IP:127.0.0.1,IP:::1,%s:%s",
 		    isip ? "IP" : "DNS", name);
 	if (n != 0)
-		return hn_error_set(err, n, "name", NULL,
-		    "node name too long");
+		return hn_error_set(err, n, "name", NULL, "node name too long");
 	if ((pkey = EVP_EC_gen("P-256")) == NULL)
 		goto out;
 	if ((crt = X509_new()) == NULL || !X509_set_version(crt, 2))
@@ -98,15 +97,15 @@ hn_x509_generate(const char *name, int days, struct hn_buf *key_pem,
 		goto out;
 	if (X509_gmtime_adj(X509_getm_notBefore(crt), -3600) == NULL ||
 	    X509_gmtime_adj(X509_getm_notAfter(crt), (long)days * 86400) ==
-	    NULL)
+		NULL)
 		goto out;
 	if (!X509_set_pubkey(crt, pkey))
 		goto out;
 	subj = X509_get_subject_name(crt);
 	if (!X509_NAME_add_entry_by_txt(subj, "CN", MBSTRING_ASC,
-	    (const unsigned char *)name, -1, -1, 0) ||
+		(const unsigned char *)name, -1, -1, 0) ||
 	    !X509_NAME_add_entry_by_txt(subj, "O", MBSTRING_ASC,
-	    (const unsigned char *)"hanoinet node", -1, -1, 0) ||
+		(const unsigned char *)"hanoinet node", -1, -1, 0) ||
 	    !X509_set_issuer_name(crt, subj))
 		goto out;
 	if (add_ext(crt, NID_basic_constraints, "critical,CA:FALSE") != 0 ||

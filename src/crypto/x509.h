@@ -26,8 +26,7 @@ int hn_x509_generate(const char *name, int days, struct hn_buf *key_pem,
     __attribute__((warn_unused_result));
 
 /* SHA-256 of the DER encoding of a certificate given as DER. */
-void hn_x509_fingerprint_der(const uint8_t *der, size_t len,
-    uint8_t out[32]);
+void hn_x509_fingerprint_der(const uint8_t *der, size_t len, uint8_t out[32]);
 
 /* The same for the first certificate of a PEM text. HN_EPARSE if none. */
 int hn_x509_fingerprint_pem(const char *pem, size_t len, uint8_t out[32])

@@ -22,8 +22,8 @@ struct hn_client {
 	uint8_t pins[HN_CLIENT_PINS_MAX][32];
 	size_t npins;
 	char *cafile, *cert, *key;
-	char *auth;              /* "Authorization: Bearer ..." or NULL */
-	char *accept;            /* "Accept: ..." or NULL */
+	char *auth; /* "Authorization: Bearer ..." or NULL */
+	char *accept; /* "Accept: ..." or NULL */
 	long timeout_ms;
 	/* one exchange (set by request, read by the callbacks) */
 	int pin_failed, too_big, read_failed;
@@ -153,12 +153,12 @@ hn_client_new(struct hn_client **out, const struct hn_client_opts *o,
 	    strncmp(o->url, "https://", 8) != 0)
 		return hn_error_set(err, HN_EINVAL, "url", NULL,
 		    "the URL must be https://HOST:PORT");
-	if (o->trust == HN_TRUST_PINS && (o->pins == NULL || o->npins == 0 ||
-	    o->npins > HN_CLIENT_PINS_MAX))
+	if (o->trust == HN_TRUST_PINS &&
+	    (o->pins == NULL || o->npins == 0 || o->npins > HN_CLIENT_PINS_MAX))
 		return hn_error_set(err, HN_EINVAL, "pins", NULL,
 		    "1 to %d certificate fingerprints", HN_CLIENT_PINS_MAX);
-	if (o->trust == HN_TRUST_CAFILE && (o->cafile == NULL ||
-	    o->cafile[0] == '\0'))
+	if (o->trust == HN_TRUST_CAFILE &&
+	    (o->cafile == NULL || o->cafile[0] == '\0'))
 		return hn_error_set(err, HN_EINVAL, "cafile", NULL,
 		    "a CA file is needed");
 	if (o->trust < HN_TRUST_PINS || o->trust > HN_TRUST_NONE)
@@ -176,13 +176,14 @@ hn_client_new(struct hn_client **out, const struct hn_client_opts *o,
 		memcpy(c->pins, o->pins, o->npins * sizeof(c->pins[0]));
 		c->npins = o->npins;
 	}
-	c->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms :
-	    HN_CLIENT_TIMEOUT_MS;
+	c->timeout_ms =
+	    o->timeout_ms > 0 ? o->timeout_ms : HN_CLIENT_TIMEOUT_MS;
 	c->fd = -1;
 	if ((o->trust == HN_TRUST_CAFILE &&
-	    (c->cafile = strdup(o->cafile)) == NULL) ||
-	    (o->cert != NULL && ((c->cert = strdup(o->cert)) == NULL ||
-	    (c->key = strdup(o->key)) == NULL)) ||
+		(c->cafile = strdup(o->cafile)) == NULL) ||
+	    (o->cert != NULL &&
+		((c->cert = strdup(o->cert)) == NULL ||
+		    (c->key = strdup(o->key)) == NULL)) ||
 	    (c->h = curl_easy_init()) == NULL) {
 		r = hn_error_set(err, HN_ENOMEM, NULL, NULL, "out of memory");
 		goto out;
@@ -250,8 +251,9 @@ hn_client_set_pins(struct hn_client *c, const uint8_t (*pins)[32], size_t n)
 {
 	if (n > HN_CLIENT_PINS_MAX)
 		n = HN_CLIENT_PINS_MAX;
-	if (n == 0 || (c->trust == HN_TRUST_PINS && c->npins == n &&
-	    memcmp(c->pins, pins, n * sizeof(c->pins[0])) == 0))
+	if (n == 0 ||
+	    (c->trust == HN_TRUST_PINS && c->npins == n &&
+		memcmp(c->pins, pins, n * sizeof(c->pins[0])) == 0))
 		return;
 	c->trust = HN_TRUST_PINS;
 	memcpy(c->pins, pins, n * sizeof(c->pins[0]));
@@ -355,7 +357,8 @@ exchange(struct hn_client *c, const char *method, const char *path,
 		    "out of memory");
 	if (has_body) {
 		if (hn_fmt(ct, sizeof(ct), "Content-Type: %s",
-		    ctype != NULL ? ctype : "application/octet-stream") != 0 ||
+			ctype != NULL ? ctype : "application/octet-stream") !=
+			0 ||
 		    strpbrk(ct, "\r\n") != NULL) {
 			curl_slist_free_all(hdrs);
 			return hn_error_set(err, HN_EINVAL, NULL, NULL,
@@ -393,7 +396,8 @@ exchange(struct hn_client *c, const char *method, const char *path,
 		if (c->pin_failed)
 			return hn_error_set(err, HN_ENET, "certificate", NULL,
 			    "%s: the certificate does not match the "
-			    "directory", c->url);
+			    "directory",
+			    c->url);
 		if (c->too_big)
 			return hn_error_set(err, HN_ETOOBIG, NULL, NULL,
 			    "%s: answer larger than %zu bytes", c->url,
@@ -422,9 +426,9 @@ hn_client_request(struct hn_client *c, const char *method, const char *path,
 }
 
 int
-hn_client_request_fd(struct hn_client *c, const char *method,
-    const char *path, const char *ctype, int fd, uint64_t off, uint64_t len,
-    long timeout_ms, long *status, struct hn_buf *resp, struct hn_error *err)
+hn_client_request_fd(struct hn_client *c, const char *method, const char *path,
+    const char *ctype, int fd, uint64_t off, uint64_t len, long timeout_ms,
+    long *status, struct hn_buf *resp, struct hn_error *err)
 {
 	int r;
 

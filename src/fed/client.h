@@ -34,9 +34,9 @@
 #include "util/err.h"
 
 #define HN_CLIENT_URL_MAX 512
-#define HN_CLIENT_PINS_MAX 8       /* certificate fingerprints per endpoint */
+#define HN_CLIENT_PINS_MAX 8 /* certificate fingerprints per endpoint */
 #define HN_CLIENT_TOKEN_MAX 1024
-#define HN_CLIENT_TIMEOUT_MS 60000L    /* default per request */
+#define HN_CLIENT_TIMEOUT_MS 60000L /* default per request */
 
 enum hn_client_trust {
 	HN_TRUST_PINS = 1,
@@ -46,15 +46,15 @@ enum hn_client_trust {
 };
 
 struct hn_client_opts {
-	const char *url;              /* "https://host:port" (trailing / cut) */
+	const char *url; /* "https://host:port" (trailing / cut) */
 	enum hn_client_trust trust;
-	const uint8_t (*pins)[32];    /* HN_TRUST_PINS: 1..PINS_MAX of them */
+	const uint8_t (*pins)[32]; /* HN_TRUST_PINS: 1..PINS_MAX of them */
 	size_t npins;
-	const char *cafile;           /* HN_TRUST_CAFILE: PEM file */
-	const char *cert, *key;       /* our client certificate (PEM), or NULL */
-	const char *token;            /* "Authorization: Bearer" or NULL */
-	const char *accept;           /* "Accept:" header, or NULL */
-	long timeout_ms;              /* default per request (0: 60 s) */
+	const char *cafile; /* HN_TRUST_CAFILE: PEM file */
+	const char *cert, *key; /* our client certificate (PEM), or NULL */
+	const char *token; /* "Authorization: Bearer" or NULL */
+	const char *accept; /* "Accept:" header, or NULL */
+	long timeout_ms; /* default per request (0: 60 s) */
 };
 
 struct hn_client;
@@ -90,9 +90,9 @@ const char *hn_client_url(const struct hn_client *c);
  * Network and TLS failures return HN_ENET with the reason in err (a pin
  * mismatch: field "certificate"); any HTTP answer returns 0.
  */
-int hn_client_request(struct hn_client *c, const char *method,
-    const char *path, const char *ctype, const void *body, size_t len,
-    long timeout_ms, long *status, struct hn_buf *resp, struct hn_error *err)
+int hn_client_request(struct hn_client *c, const char *method, const char *path,
+    const char *ctype, const void *body, size_t len, long timeout_ms,
+    long *status, struct hn_buf *resp, struct hn_error *err)
     __attribute__((warn_unused_result));
 
 /* The same with the body streamed from bytes [off, off + len) of the open

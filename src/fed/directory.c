@@ -45,12 +45,14 @@ strings_bounded(const json_t *v)
 	if (json_is_string(v))
 		return json_string_length(v) <= HN_DIR_TEXT_MAX;
 	if (json_is_object(v)) {
-		json_object_foreach((json_t *)v, k, c) {
+		json_object_foreach((json_t *)v, k, c)
+		{
 			if (strlen(k) > HN_DIR_TEXT_MAX || !strings_bounded(c))
 				return 0;
 		}
 	} else if (json_is_array(v)) {
-		json_array_foreach(v, i, c) {
+		json_array_foreach(v, i, c)
+		{
 			if (!strings_bounded(c))
 				return 0;
 		}
@@ -73,8 +75,7 @@ cmp_pin(const void *a, const void *b)
 }
 
 /* The name of a field of entry i ("parties[3].endpoints[0].url"). */
-static const char *
-fname(char *buf, size_t sz, size_t i, const char *fmt, ...)
+static const char *fname(char *buf, size_t sz, size_t i, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
 static const char *
@@ -88,8 +89,9 @@ fname(char *buf, size_t sz, size_t i, const char *fmt, ...)
 	r = hn_vfmt(sub, sizeof(sub), fmt, ap);
 	va_end(ap);
 	/* a field name is never cut into another one: name the parent */
-	if (r != 0 || hn_fmt(buf, sz, "parties[%zu]%s%s", i,
-	    sub[0] != '\0' ? "." : "", sub) != 0)
+	if (r != 0 ||
+	    hn_fmt(buf, sz, "parties[%zu]%s%s", i, sub[0] != '\0' ? "." : "",
+		sub) != 0)
 		return "parties";
 	return buf;
 }
@@ -129,7 +131,8 @@ pinned_in(const struct hn_dir_endpoint *ep, const uint8_t *fp, size_t n)
 	return 0;
 }
 
-#define URL_RULE "must be an https:// URL of at most 512 printable ASCII " \
+#define URL_RULE \
+	"must be an https:// URL of at most 512 printable ASCII " \
 	"bytes without spaces"
 #define PIN_RULE "must be 64 hex digits (SHA-256 of the DER certificate)"
 
@@ -143,12 +146,12 @@ parse_v1_node(struct hn_dir_party *p, const json_t *e, size_t i,
 	char f[HN_ERR_FIELD_MAX];
 
 	if (!url_valid(s))
-		return hn_error_set(err, HN_EINVAL, fname(f, sizeof(f), i,
-		    "node_url"), NULL, URL_RULE);
+		return hn_error_set(err, HN_EINVAL,
+		    fname(f, sizeof(f), i, "node_url"), NULL, URL_RULE);
 	memcpy(ep->url, s, strlen(s) + 1);
 	if (!pin_parse(ep->tls_sha256[0], json_object_get(e, "tls_sha256")))
-		return hn_error_set(err, HN_EINVAL, fname(f, sizeof(f), i,
-		    "tls_sha256"), NULL, PIN_RULE);
+		return hn_error_set(err, HN_EINVAL,
+		    fname(f, sizeof(f), i, "tls_sha256"), NULL, PIN_RULE);
 	ep->npins = 1;
 	p->nendpoints = 1;
 	return 0;
@@ -166,52 +169,66 @@ parse_endpoints(struct hn_dir_party *p, const json_t *e, size_t i,
 
 	if (!json_is_array(eps) || json_array_size(eps) == 0 ||
 	    json_array_size(eps) > HN_DIR_MAX_ENDPOINTS)
-		return hn_error_set(err, json_array_size(eps) >
-		    HN_DIR_MAX_ENDPOINTS ? HN_ETOOBIG : HN_EINVAL,
+		return hn_error_set(err,
+		    json_array_size(eps) > HN_DIR_MAX_ENDPOINTS ? HN_ETOOBIG :
+								  HN_EINVAL,
 		    fname(f, sizeof(f), i, "endpoints"), NULL,
 		    "must list 1 to %d endpoints {url, tls_sha256[]}",
 		    HN_DIR_MAX_ENDPOINTS);
-	json_array_foreach(eps, j, ep) {
+	json_array_foreach(eps, j, ep)
+	{
 		struct hn_dir_endpoint *d = &p->endpoints[j];
 
 		if (!json_is_object(ep))
-			return hn_error_set(err, HN_EINVAL, fname(f, sizeof(f),
-			    i, "endpoints[%zu]", j), NULL,
+			return hn_error_set(err, HN_EINVAL,
+			    fname(f, sizeof(f), i, "endpoints[%zu]", j), NULL,
 			    "an endpoint is an object {url, tls_sha256[]}");
-		json_object_foreach((json_t *)ep, k, v) {
-			if (strcmp(k, "url") != 0 && strcmp(k, "tls_sha256") != 0)
-				return hn_error_set(err, HN_EINVAL, fname(f,
-				    sizeof(f), i, "endpoints[%zu].%s", j, k),
+		json_object_foreach((json_t *)ep, k, v)
+		{
+			if (strcmp(k, "url") != 0 &&
+			    strcmp(k, "tls_sha256") != 0)
+				return hn_error_set(err, HN_EINVAL,
+				    fname(f, sizeof(f), i, "endpoints[%zu].%s",
+					j, k),
 				    NULL, "unknown field");
 		}
 		s = hn_json_str(ep, "url");
 		if (!url_valid(s))
-			return hn_error_set(err, HN_EINVAL, fname(f, sizeof(f),
-			    i, "endpoints[%zu].url", j), NULL, URL_RULE);
+			return hn_error_set(err, HN_EINVAL,
+			    fname(f, sizeof(f), i, "endpoints[%zu].url", j),
+			    NULL, URL_RULE);
 		for (m = 0; m < j; m++)
 			if (strcmp(p->endpoints[m].url, s) == 0)
-				return hn_error_set(err, HN_EINVAL, fname(f,
-				    sizeof(f), i, "endpoints[%zu].url", j),
+				return hn_error_set(err, HN_EINVAL,
+				    fname(f, sizeof(f), i, "endpoints[%zu].url",
+					j),
 				    NULL, "endpoint listed twice");
 		memcpy(d->url, s, strlen(s) + 1);
 		pins = json_object_get(ep, "tls_sha256");
 		n = json_array_size(pins);
 		if (!json_is_array(pins) || n == 0 || n > HN_DIR_MAX_PINS)
-			return hn_error_set(err, n > HN_DIR_MAX_PINS ?
-			    HN_ETOOBIG : HN_EINVAL, fname(f, sizeof(f), i,
-			    "endpoints[%zu].tls_sha256", j), NULL,
-			    "must list 1 to %d certificate fingerprints",
+			return hn_error_set(err,
+			    n > HN_DIR_MAX_PINS ? HN_ETOOBIG : HN_EINVAL,
+			    fname(f, sizeof(f), i, "endpoints[%zu].tls_sha256",
+				j),
+			    NULL, "must list 1 to %d certificate fingerprints",
 			    HN_DIR_MAX_PINS);
 		for (m = 0; m < n; m++) {
-			if (!pin_parse(d->tls_sha256[m], json_array_get(pins,
-			    m)))
-				return hn_error_set(err, HN_EINVAL, fname(f,
-				    sizeof(f), i, "endpoints[%zu].tls_sha256"
-				    "[%zu]", j, m), NULL, PIN_RULE);
+			if (!pin_parse(d->tls_sha256[m],
+				json_array_get(pins, m)))
+				return hn_error_set(err, HN_EINVAL,
+				    fname(f, sizeof(f), i,
+					"endpoints[%zu].tls_sha256"
+					"[%zu]",
+					j, m),
+				    NULL, PIN_RULE);
 			if (pinned_in(d, d->tls_sha256[m], m))
-				return hn_error_set(err, HN_EINVAL, fname(f,
-				    sizeof(f), i, "endpoints[%zu].tls_sha256"
-				    "[%zu]", j, m), NULL, "pin listed twice");
+				return hn_error_set(err, HN_EINVAL,
+				    fname(f, sizeof(f), i,
+					"endpoints[%zu].tls_sha256"
+					"[%zu]",
+					j, m),
+				    NULL, "pin listed twice");
 		}
 		d->npins = n;
 	}
@@ -231,8 +248,9 @@ parse_keys(struct hn_dir_party *p, const json_t *e, size_t i,
 	s = hn_json_str(e, "signing_key");
 	if (s == NULL || strlen(s) > HN_VKEY_MAX ||
 	    hn_vkey_parse(s, p->key_name, p->pk, NULL) < 0)
-		return hn_error_set(err, HN_EINVAL, fname(f, sizeof(f), i,
-		    "signing_key"), NULL, "must be a C2SP Ed25519 verifier key");
+		return hn_error_set(err, HN_EINVAL,
+		    fname(f, sizeof(f), i, "signing_key"), NULL,
+		    "must be a C2SP Ed25519 verifier key");
 	memcpy(p->signing_key, s, strlen(s) + 1);
 	if ((v = json_object_get(e, "cosigning_key")) == NULL)
 		return 0;
@@ -242,12 +260,14 @@ parse_keys(struct hn_dir_party *p, const json_t *e, size_t i,
 	if (s == NULL || strlen(s) > HN_VKEY_MAX ||
 	    hn_note_verifier_parse(&cv, s, strlen(s), NULL) < 0 ||
 	    cv.type != HN_NOTE_COSIG_V1)
-		return hn_error_set(err, HN_EINVAL, fname(f, sizeof(f), i,
-		    "cosigning_key"), NULL, "must be a C2SP cosignature/v1 "
+		return hn_error_set(err, HN_EINVAL,
+		    fname(f, sizeof(f), i, "cosigning_key"), NULL,
+		    "must be a C2SP cosignature/v1 "
 		    "verifier key (type 0x04)");
 	if (memcmp(cv.pk, p->pk, HN_ED25519_PK_LEN) == 0)
-		return hn_error_set(err, HN_EINVAL, fname(f, sizeof(f), i,
-		    "cosigning_key"), NULL, "must differ from signing_key");
+		return hn_error_set(err, HN_EINVAL,
+		    fname(f, sizeof(f), i, "cosigning_key"), NULL,
+		    "must differ from signing_key");
 	memcpy(p->cosigning_key, s, strlen(s) + 1);
 	return 0;
 }
@@ -266,24 +286,25 @@ parse_witnesses(struct hn_dir_party *p, const json_t *e, size_t i,
 	if (w == NULL)
 		return 0;
 	if (!json_is_array(w) || json_array_size(w) > HN_DIR_MAX_WITNESSES)
-		return hn_error_set(err, json_is_array(w) ? HN_ETOOBIG :
-		    HN_EINVAL, fname(f, sizeof(f), i, "witnesses"), NULL,
+		return hn_error_set(err,
+		    json_is_array(w) ? HN_ETOOBIG : HN_EINVAL,
+		    fname(f, sizeof(f), i, "witnesses"), NULL,
 		    "must list at most %d party codes", HN_DIR_MAX_WITNESSES);
 	for (j = 0; j < json_array_size(w); j++) {
 		s = json_string_value(json_array_get(w, j));
 		if (!code_valid(s))
-			return hn_error_set(err, HN_EINVAL, fname(f, sizeof(f),
-			    i, "witnesses[%zu]", j), NULL,
+			return hn_error_set(err, HN_EINVAL,
+			    fname(f, sizeof(f), i, "witnesses[%zu]", j), NULL,
 			    "must be a party code (three capital letters)");
 		if (strcmp(s, p->code) == 0)
-			return hn_error_set(err, HN_EINVAL, fname(f, sizeof(f),
-			    i, "witnesses[%zu]", j), NULL,
+			return hn_error_set(err, HN_EINVAL,
+			    fname(f, sizeof(f), i, "witnesses[%zu]", j), NULL,
 			    "a party does not witness its own log");
 		for (m = 0; m < j; m++)
 			if (strcmp(p->witnesses[m], s) == 0)
-				return hn_error_set(err, HN_EINVAL, fname(f,
-				    sizeof(f), i, "witnesses[%zu]", j), NULL,
-				    "%s listed twice", s);
+				return hn_error_set(err, HN_EINVAL,
+				    fname(f, sizeof(f), i, "witnesses[%zu]", j),
+				    NULL, "%s listed twice", s);
 		memcpy(p->witnesses[j], s, HN_PARTY_CODE_LEN + 1);
 	}
 	p->nwitnesses = json_array_size(w);
@@ -301,39 +322,42 @@ parse_contacts(struct hn_dir_party *p, const json_t *e, size_t i,
 
 	/* arts. 40 and 41: every party designates both, with languages. */
 	if (!json_is_object(json_object_get(e, "contact_24_7")))
-		return hn_error_set(err, HN_EINVAL, fname(f, sizeof(f), i,
-		    "contact_24_7"), "41",
+		return hn_error_set(err, HN_EINVAL,
+		    fname(f, sizeof(f), i, "contact_24_7"), "41",
 		    "the 24/7 point of contact is required (an object)");
 	if (!json_is_object(json_object_get(e, "central_authority")))
-		return hn_error_set(err, HN_EINVAL, fname(f, sizeof(f), i,
-		    "central_authority"), "40",
+		return hn_error_set(err, HN_EINVAL,
+		    fname(f, sizeof(f), i, "central_authority"), "40",
 		    "the central authority is required (an object)");
 	v = json_object_get(e, "languages");
 	n = json_array_size(v);
 	if (!json_is_array(v) || n == 0 || n > HN_DIR_MAX_LANGUAGES)
-		return hn_error_set(err, HN_EINVAL, fname(f, sizeof(f), i,
-		    "languages"), "40", "must list 1 to %d accepted languages",
+		return hn_error_set(err, HN_EINVAL,
+		    fname(f, sizeof(f), i, "languages"), "40",
+		    "must list 1 to %d accepted languages",
 		    HN_DIR_MAX_LANGUAGES);
-	json_array_foreach(v, j, l) {
+	json_array_foreach(v, j, l)
+	{
 		if (!json_is_string(l) || json_string_length(l) < 2 ||
 		    json_string_length(l) > 16)
-			return hn_error_set(err, HN_EINVAL, fname(f, sizeof(f),
-			    i, "languages"), "40",
+			return hn_error_set(err, HN_EINVAL,
+			    fname(f, sizeof(f), i, "languages"), "40",
 			    "languages are language tags (e.g. \"en\")");
 	}
 	if ((v = json_object_get(e, "name")) != NULL && !json_is_string(v))
-		return hn_error_set(err, HN_EINVAL, fname(f, sizeof(f), i,
-		    "name"), NULL, "must be a string");
+		return hn_error_set(err, HN_EINVAL,
+		    fname(f, sizeof(f), i, "name"), NULL, "must be a string");
 	if ((v = json_object_get(e, "register")) != NULL && !json_is_object(v))
-		return hn_error_set(err, HN_EINVAL, fname(f, sizeof(f), i,
-		    "register"), NULL,
+		return hn_error_set(err, HN_EINVAL,
+		    fname(f, sizeof(f), i, "register"), NULL,
 		    "must be an object (the party's register entry)");
 	/* Room for what later formats declare: an object whose members
 	 * readers keep and ignore when unknown. */
 	if ((v = json_object_get(e, "declarations")) != NULL &&
 	    !json_is_object(v))
-		return hn_error_set(err, HN_EINVAL, fname(f, sizeof(f), i,
-		    "declarations"), NULL, "must be an object");
+		return hn_error_set(err, HN_EINVAL,
+		    fname(f, sizeof(f), i, "declarations"), NULL,
+		    "must be an object");
 	p->declarations = v;
 	return 0;
 }
@@ -366,30 +390,38 @@ parse_party(struct hn_dir_party *p, const json_t *e, size_t i, int version,
 	int r;
 
 	if (!json_is_object(e))
-		return hn_error_set(err, HN_EINVAL, fname(f, sizeof(f), i, "%s",
-		    ""), NULL, "an entry must be an object");
-	json_object_foreach((json_t *)e, k, v) {
+		return hn_error_set(err, HN_EINVAL,
+		    fname(f, sizeof(f), i, "%s", ""), NULL,
+		    "an entry must be an object");
+	json_object_foreach((json_t *)e, k, v)
+	{
 		if (!known(version == 1 ? known_v1 : known_v2, k))
-			return hn_error_set(err, HN_EINVAL, fname(f, sizeof(f),
-			    i, "%s", k), NULL, "unknown field%s", version ==
-			    2 && known(known_v1, k) ? " (version 1; version 2 "
-			    "lists endpoints)" : version == 1 && known(known_v2,
-			    k) ? " (version 2 only)" : "");
+			return hn_error_set(err, HN_EINVAL,
+			    fname(f, sizeof(f), i, "%s", k), NULL,
+			    "unknown field%s",
+			    version == 2 && known(known_v1, k) ?
+				" (version 1; version 2 "
+				"lists endpoints)" :
+				version == 1 && known(known_v2, k) ?
+				" (version 2 only)" :
+				"");
 	}
 	s = hn_json_str(e, "code");
 	if (!code_valid(s))
-		return hn_error_set(err, HN_EINVAL, fname(f, sizeof(f), i,
-		    "code"), NULL, "must be three capital letters");
+		return hn_error_set(err, HN_EINVAL,
+		    fname(f, sizeof(f), i, "code"), NULL,
+		    "must be three capital letters");
 	memcpy(p->code, s, HN_PARTY_CODE_LEN + 1);
 	if ((r = version == 1 ? parse_v1_node(p, e, i, err) :
-	    parse_endpoints(p, e, i, err)) < 0 ||
+				parse_endpoints(p, e, i, err)) < 0 ||
 	    (r = parse_keys(p, e, i, err)) < 0 ||
 	    (r = parse_witnesses(p, e, i, err)) < 0 ||
 	    (r = parse_contacts(p, e, i, err)) < 0)
 		return r;
 	if (!strings_bounded(e))
-		return hn_error_set(err, HN_ETOOBIG, fname(f, sizeof(f), i, "%s",
-		    ""), NULL, "a string exceeds %d bytes", HN_DIR_TEXT_MAX);
+		return hn_error_set(err, HN_ETOOBIG,
+		    fname(f, sizeof(f), i, "%s", ""), NULL,
+		    "a string exceeds %d bytes", HN_DIR_TEXT_MAX);
 	p->entry = e;
 	return 0;
 }
@@ -406,8 +438,10 @@ check_witnesses(const struct hn_directory *d, struct hn_error *err)
 		for (j = 0; j < p->nwitnesses; j++)
 			if (hn_directory_find(d, p->witnesses[j]) == NULL)
 				return hn_error_set(err, HN_EINVAL, "witnesses",
-				    NULL, "%s names witness %s, which is not in "
-				    "the directory", p->code, p->witnesses[j]);
+				    NULL,
+				    "%s names witness %s, which is not in "
+				    "the directory",
+				    p->code, p->witnesses[j]);
 	}
 	return 0;
 }
@@ -424,13 +458,15 @@ index_pins(struct hn_directory *d, struct hn_error *err)
 		for (j = 0; j < d->parties[i].nendpoints; j++)
 			n += d->parties[i].endpoints[j].npins;
 	if (n > 0 && (d->pins = calloc(n, sizeof(*d->pins))) == NULL)
-		return hn_error_set(err, HN_ENOMEM, NULL, NULL, "out of memory");
+		return hn_error_set(err, HN_ENOMEM, NULL, NULL,
+		    "out of memory");
 	for (i = 0; i < d->nparties; i++) {
 		p = &d->parties[i];
 		for (j = 0; j < p->nendpoints; j++)
 			for (m = 0; m < p->endpoints[j].npins; m++) {
 				memcpy(d->pins[d->npins].fp,
-				    p->endpoints[j].tls_sha256[m], HN_SHA256_LEN);
+				    p->endpoints[j].tls_sha256[m],
+				    HN_SHA256_LEN);
 				d->pins[d->npins++].party = i;
 			}
 	}
@@ -457,13 +493,14 @@ check_keys(const struct hn_directory *d, struct hn_error *err)
 	if (d->nparties == 0)
 		return 0;
 	if ((k = calloc(2 * d->nparties, sizeof(*k))) == NULL)
-		return hn_error_set(err, HN_ENOMEM, NULL, NULL, "out of memory");
+		return hn_error_set(err, HN_ENOMEM, NULL, NULL,
+		    "out of memory");
 	for (i = 0; i < d->nparties; i++) {
 		memcpy(k[n].fp, d->parties[i].pk, HN_ED25519_PK_LEN);
 		k[n++].party = i;
 		if (d->parties[i].cosigning_key[0] != '\0' &&
 		    hn_note_verifier_parse(&cv, d->parties[i].cosigning_key,
-		    strlen(d->parties[i].cosigning_key), NULL) == 0) {
+			strlen(d->parties[i].cosigning_key), NULL) == 0) {
 			memcpy(k[n].fp, cv.pk, HN_ED25519_PK_LEN);
 			k[n++].party = i;
 		}
@@ -472,8 +509,9 @@ check_keys(const struct hn_directory *d, struct hn_error *err)
 	for (i = 1; i < n && r == 0; i++)
 		if (cmp_pin(&k[i - 1], &k[i]) == 0)
 			r = hn_error_set(err, HN_EINVAL, "parties", NULL,
-			    "%s and %s share a key", d->parties[k[i - 1].party]
-			    .code, d->parties[k[i].party].code);
+			    "%s and %s share a key",
+			    d->parties[k[i - 1].party].code,
+			    d->parties[k[i].party].code);
 	free(k);
 	return r;
 }
@@ -486,7 +524,8 @@ check_header(struct hn_directory *d, struct hn_error *err)
 	const char *s, *k;
 	json_t *v;
 
-	json_object_foreach(d->payload, k, v) {
+	json_object_foreach(d->payload, k, v)
+	{
 		if (!known(top, k))
 			return hn_error_set(err, HN_EINVAL, k, NULL,
 			    "unknown field");
@@ -508,11 +547,12 @@ check_header(struct hn_directory *d, struct hn_error *err)
 		    "must be a positive integer");
 	d->serial = (uint64_t)json_integer_value(v);
 	if (hn_datetime_parse(hn_json_str(d->payload, "issued_at"),
-	    &d->issued_at) < 0)
+		&d->issued_at) < 0)
 		return hn_error_set(err, HN_EINVAL, "issued_at", NULL,
 		    "must be YYYY-MM-DDTHH:MM:SSZ");
 	if (hn_datetime_parse(hn_json_str(d->payload, "expires_at"),
-	    &d->expires_at) < 0 || d->expires_at <= d->issued_at)
+		&d->expires_at) < 0 ||
+	    d->expires_at <= d->issued_at)
 		return hn_error_set(err, HN_EINVAL, "expires_at", NULL,
 		    "must be YYYY-MM-DDTHH:MM:SSZ after issued_at");
 	return 0;
@@ -544,9 +584,12 @@ from_payload(struct hn_directory **out, json_t *doc, struct hn_error *err)
 	parties = json_object_get(d->payload, "parties");
 	n = json_array_size(parties);
 	if (!json_is_array(parties) || n > HN_DIR_MAX_PARTIES) {
-		r = hn_error_set(err, json_is_array(parties) ? HN_ETOOBIG :
-		    HN_EINVAL, "parties", NULL, "must be an array of at most "
-		    "%d entries", HN_DIR_MAX_PARTIES);
+		r = hn_error_set(err,
+		    json_is_array(parties) ? HN_ETOOBIG : HN_EINVAL, "parties",
+		    NULL,
+		    "must be an array of at most "
+		    "%d entries",
+		    HN_DIR_MAX_PARTIES);
 		goto out;
 	}
 	if (n > 0 && (d->parties = calloc(n, sizeof(*d->parties))) == NULL) {
@@ -554,8 +597,8 @@ from_payload(struct hn_directory **out, json_t *doc, struct hn_error *err)
 		goto out;
 	}
 	for (i = 0; i < n; i++)
-		if ((r = parse_party(&d->parties[i], json_array_get(parties,
-		    i), i, d->version, err)) < 0)
+		if ((r = parse_party(&d->parties[i], json_array_get(parties, i),
+			 i, d->version, err)) < 0)
 			goto out;
 	d->nparties = n;
 	qsort(d->parties, n, sizeof(*d->parties), cmp_party);
@@ -604,8 +647,8 @@ hn_directory_open(struct hn_directory **out, const char *data, size_t len,
 	*out = NULL;
 	if ((r = hn_vkey_parse(registry_vkey, name, pk, err)) < 0)
 		goto out;
-	if ((r = hn_signed_open(&so, HN_SIGNED_DIRECTORY, data, len,
-	    HN_DIR_MAX, pk, err)) < 0)
+	if ((r = hn_signed_open(&so, HN_SIGNED_DIRECTORY, data, len, HN_DIR_MAX,
+		 pk, err)) < 0)
 		goto out;
 	if (strcmp(so.signer, name) != 0) {
 		r = hn_error_set(err, HN_EVERIFY, "signer", NULL,
@@ -614,7 +657,7 @@ hn_directory_open(struct hn_directory **out, const char *data, size_t len,
 		goto out;
 	}
 	if ((r = hn_directory_parse_payload(&d, so.payload, so.payload_len,
-	    err)) < 0)
+		 err)) < 0)
 		goto out;
 	if (strcmp(d->registry, name) != 0) {
 		r = hn_error_set(err, HN_EVERIFY, "registry", NULL,
@@ -655,12 +698,15 @@ entry_to_v2(json_t *e, size_t i, struct hn_error *err)
 	if (!json_is_object(e) || (url == NULL && fp == NULL))
 		return 0;
 	if (json_object_get(e, "endpoints") != NULL)
-		return hn_error_set(err, HN_EINVAL, fname(f, sizeof(f), i,
-		    "node_url"), NULL, "give endpoints or node_url and "
+		return hn_error_set(err, HN_EINVAL,
+		    fname(f, sizeof(f), i, "node_url"), NULL,
+		    "give endpoints or node_url and "
 		    "tls_sha256 (version 1), not both");
-	if (json_object_set_new(e, "endpoints", json_pack("[{s:O?, s:[O?]}]",
-	    "url", url, "tls_sha256", fp)) < 0)
-		return hn_error_set(err, HN_ENOMEM, NULL, NULL, "out of memory");
+	if (json_object_set_new(e, "endpoints",
+		json_pack("[{s:O?, s:[O?]}]", "url", url, "tls_sha256", fp)) <
+	    0)
+		return hn_error_set(err, HN_ENOMEM, NULL, NULL,
+		    "out of memory");
 	json_object_del(e, "node_url");
 	json_object_del(e, "tls_sha256");
 	return 0;
@@ -678,8 +724,9 @@ entry_to_v1(json_t *e, size_t i, struct hn_error *err)
 	ep = json_array_get(eps, 0);
 	pins = json_object_get(ep, "tls_sha256");
 	if (json_array_size(eps) != 1 || json_array_size(pins) != 1)
-		return hn_error_set(err, HN_EINVAL, fname(f, sizeof(f), i,
-		    "endpoints"), NULL, "a version 1 directory holds one "
+		return hn_error_set(err, HN_EINVAL,
+		    fname(f, sizeof(f), i, "endpoints"), NULL,
+		    "a version 1 directory holds one "
 		    "endpoint with one tls_sha256");
 	if ((v = json_object_get(e, "witnesses")) != NULL &&
 	    json_array_size(v) == 0)
@@ -690,15 +737,19 @@ entry_to_v1(json_t *e, size_t i, struct hn_error *err)
 	if (json_object_get(e, "cosigning_key") != NULL ||
 	    json_object_get(e, "witnesses") != NULL ||
 	    json_object_get(e, "declarations") != NULL)
-		return hn_error_set(err, HN_EINVAL, fname(f, sizeof(f), i, "%s",
-		    json_object_get(e, "cosigning_key") != NULL ?
-		    "cosigning_key" : json_object_get(e, "witnesses") != NULL ?
-		    "witnesses" : "declarations"), NULL,
-		    "not in a version 1 directory");
+		return hn_error_set(err, HN_EINVAL,
+		    fname(f, sizeof(f), i, "%s",
+			json_object_get(e, "cosigning_key") != NULL ?
+			    "cosigning_key" :
+			    json_object_get(e, "witnesses") != NULL ?
+			    "witnesses" :
+			    "declarations"),
+		    NULL, "not in a version 1 directory");
 	if (json_object_set(e, "node_url", json_object_get(ep, "url")) < 0 ||
 	    json_object_set(e, "tls_sha256", json_array_get(pins, 0)) < 0)
-		return hn_error_set(err, HN_EINVAL, fname(f, sizeof(f), i,
-		    "endpoints[0]"), NULL, "needs url and tls_sha256");
+		return hn_error_set(err, HN_EINVAL,
+		    fname(f, sizeof(f), i, "endpoints[0]"), NULL,
+		    "needs url and tls_sha256");
 	json_object_del(e, "endpoints");
 	return 0;
 }
@@ -719,8 +770,8 @@ desc_times(json_t *doc, int64_t now, struct hn_error *err)
 		if (!json_is_integer(v) || json_integer_value(v) < 1 ||
 		    json_integer_value(v) > 3660 ||
 		    json_object_get(doc, "expires_at") != NULL ||
-		    hn_datetime_parse(hn_json_str(doc, "issued_at"),
-		    &issued) < 0)
+		    hn_datetime_parse(hn_json_str(doc, "issued_at"), &issued) <
+			0)
 			return hn_error_set(err, HN_EINVAL, "valid_days", NULL,
 			    "1 to 3660 days, instead of expires_at");
 		hn_datetime_format(issued + 86400 * json_integer_value(v), ts);
@@ -758,7 +809,8 @@ hn_directory_sign_version(struct hn_buf *out, const char *desc, size_t len,
 	}
 	if ((r = desc_times(doc, now, err)) < 0)
 		goto out;
-	json_array_foreach(json_object_get(doc, "parties"), i, e) {
+	json_array_foreach(json_object_get(doc, "parties"), i, e)
+	{
 		if ((r = entry_to_v2(e, i, err)) < 0 ||
 		    (version == 1 && (r = entry_to_v1(e, i, err)) < 0))
 			goto out;
@@ -770,15 +822,17 @@ hn_directory_sign_version(struct hn_buf *out, const char *desc, size_t len,
 		goto out;
 	}
 	if ((r = hn_directory_parse_payload(&d, payload, strlen(payload),
-	    err)) < 0)
+		 err)) < 0)
 		goto out;
 	if (strlen(payload) + 512 > HN_DIR_MAX) {
-		r = hn_error_set(err, HN_ETOOBIG, "", NULL, "the signed "
-		    "directory would exceed %u bytes", HN_DIR_MAX);
+		r = hn_error_set(err, HN_ETOOBIG, "", NULL,
+		    "the signed "
+		    "directory would exceed %u bytes",
+		    HN_DIR_MAX);
 		goto out;
 	}
 	if ((r = hn_signed_make(out, HN_SIGNED_DIRECTORY, name, payload,
-	    strlen(payload), sk)) < 0) {
+		 strlen(payload), sk)) < 0) {
 		hn_error_set(err, r, NULL, NULL, "cannot sign the directory");
 		goto out;
 	}
@@ -837,7 +891,7 @@ hn_dir_party_has_pin(const struct hn_dir_party *p,
 	for (j = 0; j < p->nendpoints; j++)
 		for (m = 0; m < p->endpoints[j].npins; m++)
 			hit |= hn_memeq_ct(fp, p->endpoints[j].tls_sha256[m],
-			    HN_SHA256_LEN) == 0;
+				   HN_SHA256_LEN) == 0;
 	return hit;
 }
 
@@ -877,8 +931,8 @@ hn_directory_update(const char *path, const char *data, size_t len,
 
 	if (out != NULL)
 		*out = NULL;
-	if ((r = hn_directory_open(&nd, data, len, registry_vkey, now,
-	    err)) < 0)
+	if ((r = hn_directory_open(&nd, data, len, registry_vkey, now, err)) <
+	    0)
 		goto out;
 	/* An unreadable or expired held copy does not block a newer one, but
 	 * an unexpired held copy with a higher serial does. */
@@ -887,16 +941,18 @@ hn_directory_update(const char *path, const char *data, size_t len,
 		if (nd->serial < held->serial) {
 			r = hn_error_set(err, HN_ESTATE, "serial", NULL,
 			    "directory serial %llu is older than the held "
-			    "serial %llu", (unsigned long long)nd->serial,
+			    "serial %llu",
+			    (unsigned long long)nd->serial,
 			    (unsigned long long)held->serial);
 			goto out;
 		}
 		if (nd->serial == held->serial) {
 			if (nd->raw_len != held->raw_len ||
 			    memcmp(nd->raw, held->raw, nd->raw_len) != 0) {
-				r = hn_error_set(err, HN_ESTATE, "serial",
-				    NULL, "serial %llu reused with other "
-				    "contents", (unsigned long long)nd->serial);
+				r = hn_error_set(err, HN_ESTATE, "serial", NULL,
+				    "serial %llu reused with other "
+				    "contents",
+				    (unsigned long long)nd->serial);
 				goto out;
 			}
 			goto done; /* same copy: nothing to write */

@@ -11,26 +11,19 @@
  * The request kinds mirror core's request table (issue 2); the others are
  * the messages exchanged about a request under arts. 40-42.
  */
-const struct hn_msg_kind hn_msg_kinds[] = {
-	{ "preservation", 1, 0, "42" },
-	{ "traffic_disclosure", 1, 0, "43" },
-	{ "stored_data", 1, 0, "44" },
-	{ "realtime_traffic", 1, 0, "45" },
-	{ "interception", 1, 0, "46" },
-	{ "emergency", 1, 0, "41" },
-	{ "mla", 1, 0, "40" },
+const struct hn_msg_kind hn_msg_kinds[] = { { "preservation", 1, 0, "42" },
+	{ "traffic_disclosure", 1, 0, "43" }, { "stored_data", 1, 0, "44" },
+	{ "realtime_traffic", 1, 0, "45" }, { "interception", 1, 0, "46" },
+	{ "emergency", 1, 0, "41" }, { "mla", 1, 0, "40" },
 	{ "acknowledgement", 0, 1, "40" },
-	{ "status_update", 0, 1, "40" },     /* status questions answered */
-	{ "more_information", 0, 1, "40" },  /* consultation before refusal */
-	{ "response", 0, 1, "40" },          /* executed / partially executed */
-	{ "refusal", 0, 1, "40" },           /* grounds + reasons */
+	{ "status_update", 0, 1, "40" }, /* status questions answered */
+	{ "more_information", 0, 1, "40" }, /* consultation before refusal */
+	{ "response", 0, 1, "40" }, /* executed / partially executed */
+	{ "refusal", 0, 1, "40" }, /* grounds + reasons */
 	{ "postponement", 0, 1, "40" },
-	{ "withdrawal", 0, 1, "40" },        /* assistance no longer needed */
-	{ "preservation_extension", 0, 1, "42" },
-	{ "release", 0, 1, "42" },
-	{ "receipt", 0, 1, NULL },
-	{ NULL, 0, 0, NULL }
-};
+	{ "withdrawal", 0, 1, "40" }, /* assistance no longer needed */
+	{ "preservation_extension", 0, 1, "42" }, { "release", 0, 1, "42" },
+	{ "receipt", 0, 1, NULL }, { NULL, 0, 0, NULL } };
 
 const struct hn_msg_kind *
 hn_msg_kind_find(const char *name)
@@ -73,7 +66,7 @@ hn_msgid_valid(const char *s)
 		return 0;
 	for (i = 0; i < HN_MSGID_LEN; i++)
 		if (!((s[i] >= '0' && s[i] <= '9') ||
-		    (s[i] >= 'a' && s[i] <= 'f')))
+			(s[i] >= 'a' && s[i] <= 'f')))
 			return 0;
 	return 1;
 }
@@ -96,8 +89,8 @@ ref_valid(const char *s)
 	for (i = 0; i < n; i++) {
 		char c = s[i];
 		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-		    (c >= 'A' && c <= 'Z') || c == '_' || c == '-' ||
-		    c == '.' || c == ':'))
+			(c >= 'A' && c <= 'Z') || c == '_' || c == '-' ||
+			c == '.' || c == ':'))
 			return 0;
 	}
 	return 1;
@@ -134,12 +127,13 @@ hn_envelope_seal(struct hn_buf *out, const char *id, const char *sender,
 		return hn_error_set(err, HN_EINVAL, "body", NULL,
 		    "body must be a JSON object");
 	hn_datetime_format(time, ts);
-	doc = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:O}", "v", 1, "id",
-	    id, "sender", sender, "recipient", recipient, "kind", kind,
-	    "time", ts, "body", body);
+	doc = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:O}", "v", 1, "id", id,
+	    "sender", sender, "recipient", recipient, "kind", kind, "time", ts,
+	    "body", body);
 	if (doc == NULL ||
-	    (in_reply_to != NULL && json_object_set_new(doc, "in_reply_to",
-	    json_string(in_reply_to)) != 0) ||
+	    (in_reply_to != NULL &&
+		json_object_set_new(doc, "in_reply_to",
+		    json_string(in_reply_to)) != 0) ||
 	    (payload = hn_json_dump(doc)) == NULL) {
 		r = hn_error_set(err, HN_ENOMEM, NULL, NULL, "out of memory");
 		goto out;
@@ -150,7 +144,7 @@ hn_envelope_seal(struct hn_buf *out, const char *id, const char *sender,
 		goto out;
 	}
 	if ((r = hn_signed_make(out, HN_SIGNED_ENVELOPE, sender, payload,
-	    strlen(payload), sk)) < 0) {
+		 strlen(payload), sk)) < 0) {
 		hn_error_set(err, r, NULL, NULL, "cannot sign the envelope");
 		goto out;
 	}
@@ -171,7 +165,8 @@ check_fields(const json_t *doc, const char *const *known, struct hn_error *err)
 	if (!json_is_object(doc))
 		return hn_error_set(err, HN_EINVAL, "", NULL,
 		    "payload must be a JSON object");
-	json_object_foreach((json_t *)doc, k, v) {
+	json_object_foreach((json_t *)doc, k, v)
+	{
 		for (j = 0; known[j] != NULL && strcmp(known[j], k) != 0; j++)
 			;
 		if (known[j] == NULL)
@@ -190,8 +185,8 @@ static int
 envelope_from(struct hn_envelope **out, const struct hn_signed *so,
     const char *data, size_t len, struct hn_error *err)
 {
-	static const char *known[] = { "v", "id", "sender", "recipient",
-		"kind", "time", "in_reply_to", "body", NULL };
+	static const char *known[] = { "v", "id", "sender", "recipient", "kind",
+		"time", "in_reply_to", "body", NULL };
 	const struct hn_msg_kind *k;
 	struct hn_envelope *e = NULL;
 	const char *s;
@@ -204,7 +199,7 @@ envelope_from(struct hn_envelope **out, const struct hn_signed *so,
 		goto out;
 	}
 	if ((e->doc = hn_json_parse(so->payload, so->payload_len, HN_ENV_MAX,
-	    HN_ENV_DEPTH, err)) == NULL) {
+		 HN_ENV_DEPTH, err)) == NULL) {
 		r = err != NULL ? err->code : HN_EPARSE;
 		goto out;
 	}
@@ -287,8 +282,8 @@ hn_envelope_open_pk(struct hn_envelope **out, const char *data, size_t len,
 	int r;
 
 	*out = NULL;
-	if ((r = hn_signed_open(&so, HN_SIGNED_ENVELOPE, data, len,
-	    HN_ENV_MAX, pk, err)) < 0)
+	if ((r = hn_signed_open(&so, HN_SIGNED_ENVELOPE, data, len, HN_ENV_MAX,
+		 pk, err)) < 0)
 		return r;
 	return envelope_from(out, &so, data, len, err);
 }
@@ -321,10 +316,10 @@ hn_receipt_free(struct hn_receipt *r)
 }
 
 int
-hn_receipt_seal(struct hn_buf *out, const char *message_id,
-    const char *sender, const char *recipient, int64_t received_at,
-    uint64_t ledger_index, const char *checkpoint,
-    const uint8_t sk[HN_ED25519_SK_LEN], struct hn_error *err)
+hn_receipt_seal(struct hn_buf *out, const char *message_id, const char *sender,
+    const char *recipient, int64_t received_at, uint64_t ledger_index,
+    const char *checkpoint, const uint8_t sk[HN_ED25519_SK_LEN],
+    struct hn_error *err)
 {
 	return hn_receipt_seal_refused(out, message_id, sender, recipient,
 	    received_at, ledger_index, checkpoint, NULL, sk, err);
@@ -363,7 +358,7 @@ hn_receipt_seal_refused(struct hn_buf *out, const char *message_id,
 		goto out;
 	}
 	if ((r = hn_signed_make(out, HN_SIGNED_RECEIPT, recipient, payload,
-	    strlen(payload), sk)) < 0) {
+		 strlen(payload), sk)) < 0) {
 		hn_error_set(err, r, NULL, NULL, "cannot sign the receipt");
 		goto out;
 	}
@@ -378,9 +373,8 @@ int
 hn_receipt_open(struct hn_receipt **out, const char *data, size_t len,
     const struct hn_directory *dir, const uint8_t *pk, struct hn_error *err)
 {
-	static const char *known[] = { "v", "message_id", "sender",
-		"recipient", "received_at", "ledger_index", "checkpoint",
-		"refused", NULL };
+	static const char *known[] = { "v", "message_id", "sender", "recipient",
+		"received_at", "ledger_index", "checkpoint", "refused", NULL };
 	const struct hn_dir_party *p;
 	struct hn_receipt *rc = NULL;
 	struct hn_signed so;
@@ -400,10 +394,10 @@ hn_receipt_open(struct hn_receipt **out, const char *data, size_t len,
 		pk = p->pk;
 	}
 	if ((r = hn_signed_open(&so, HN_SIGNED_RECEIPT, data, len,
-	    HN_RECEIPT_MAX, pk, err)) < 0)
+		 HN_RECEIPT_MAX, pk, err)) < 0)
 		goto out;
-	if ((doc = hn_json_parse(so.payload, so.payload_len, HN_RECEIPT_MAX,
-	    4, err)) == NULL) {
+	if ((doc = hn_json_parse(so.payload, so.payload_len, HN_RECEIPT_MAX, 4,
+		 err)) == NULL) {
 		r = err != NULL ? err->code : HN_EPARSE;
 		goto out;
 	}
@@ -435,7 +429,7 @@ hn_receipt_open(struct hn_receipt **out, const char *data, size_t len,
 	}
 	memcpy(rc->recipient, s, 4);
 	if (hn_datetime_parse(hn_json_str(doc, "received_at"),
-	    &rc->received_at) < 0) {
+		&rc->received_at) < 0) {
 		r = hn_error_set(err, HN_EINVAL, "received_at", NULL,
 		    "must be YYYY-MM-DDTHH:MM:SSZ");
 		goto out;
@@ -455,8 +449,9 @@ hn_receipt_open(struct hn_receipt **out, const char *data, size_t len,
 		goto out;
 	}
 	v = json_object_get(doc, "refused");
-	if (v != NULL && (!json_is_string(v) || json_string_length(v) == 0 ||
-	    json_string_length(v) > HN_REFUSED_MAX)) {
+	if (v != NULL &&
+	    (!json_is_string(v) || json_string_length(v) == 0 ||
+		json_string_length(v) > HN_REFUSED_MAX)) {
 		r = hn_error_set(err, HN_EINVAL, "refused", NULL,
 		    "must be a reason of 1 to %d bytes", HN_REFUSED_MAX);
 		goto out;

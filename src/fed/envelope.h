@@ -35,8 +35,8 @@
 
 #define HN_ENV_MAX ((1u << 20) + 4096) /* bytes of a signed envelope */
 #define HN_ENV_DEPTH 32
-#define HN_MSGID_LEN 32               /* hex digits of a message id */
-#define HN_REF_MAX 64                 /* bytes of in_reply_to */
+#define HN_MSGID_LEN 32 /* hex digits of a message id */
+#define HN_REF_MAX 64 /* bytes of in_reply_to */
 #define HN_KIND_MAX 31
 #define HN_RECEIPT_MAX 16384
 #define HN_REFUSED_MAX 512 /* bytes of a refusal reason in a receipt */
@@ -45,8 +45,8 @@
 /* Message kinds: every request kind, then the messages about a request. */
 struct hn_msg_kind {
 	const char *name;
-	int is_request;      /* starts a request (core's kinds) */
-	int needs_reply_to;  /* must name the request or message answered */
+	int is_request; /* starts a request (core's kinds) */
+	int needs_reply_to; /* must name the request or message answered */
 	const char *article; /* of the Convention, for documentation */
 };
 
@@ -60,11 +60,11 @@ struct hn_envelope {
 	char kind[HN_KIND_MAX + 1];
 	int64_t time;
 	char in_reply_to[HN_REF_MAX + 1]; /* "" when none */
-	json_t *body;                      /* borrowed from doc */
-	json_t *doc;                       /* the parsed payload (owned) */
-	char *raw;                         /* the signed object (owned) */
+	json_t *body; /* borrowed from doc */
+	json_t *doc; /* the parsed payload (owned) */
+	char *raw; /* the signed object (owned) */
 	size_t raw_len;
-	size_t payload_off;                /* payload = raw + payload_off */
+	size_t payload_off; /* payload = raw + payload_off */
 };
 
 void hn_envelope_free(struct hn_envelope *e);
@@ -95,20 +95,20 @@ int hn_envelope_open(struct hn_envelope **out, const char *data, size_t len,
     __attribute__((warn_unused_result));
 
 /* The same with an explicit key (the signer must still be a party code). */
-int hn_envelope_open_pk(struct hn_envelope **out, const char *data,
-    size_t len, const uint8_t pk[HN_ED25519_PK_LEN], struct hn_error *err)
+int hn_envelope_open_pk(struct hn_envelope **out, const char *data, size_t len,
+    const uint8_t pk[HN_ED25519_PK_LEN], struct hn_error *err)
     __attribute__((warn_unused_result));
 
 struct hn_receipt {
 	char message_id[HN_MSGID_LEN + 1];
-	char sender[4], recipient[4];  /* of the message receipted */
+	char sender[4], recipient[4]; /* of the message receipted */
 	int64_t received_at;
 	uint64_t ledger_index;
-	char *checkpoint;              /* signed checkpoint note (owned) */
+	char *checkpoint; /* signed checkpoint note (owned) */
 	char refused[HN_REFUSED_MAX + 1]; /* "" or why the message was
-	                                     refused for good (the receiver
-	                                     keeps it; never retried) */
-	char *raw;                     /* the signed receipt (owned) */
+					     refused for good (the receiver
+					     keeps it; never retried) */
+	char *raw; /* the signed receipt (owned) */
 	size_t raw_len;
 };
 

@@ -12,9 +12,8 @@
 #include "util/json.h"
 #include "util/diag.h"
 
-static int
-refuse(int *status, const char **code, char *msg, size_t msglen, int http,
-    const char *c, const char *sender, const char *fmt, ...)
+static int refuse(int *status, const char **code, char *msg, size_t msglen,
+    int http, const char *c, const char *sender, const char *fmt, ...)
     __attribute__((format(printf, 8, 9)));
 
 static int
@@ -28,9 +27,10 @@ refuse(int *status, const char **code, char *msg, size_t msglen, int http,
 	va_end(ap);
 	*status = http;
 	*code = c;
-	hn_diag(HN_DIAG_WARN, "evidence.wire_rejected", "reason=%s sender=%s "
-	    "message=\"%s\"", c, sender != NULL && sender[0] ? sender : "-",
-	    msg);
+	hn_diag(HN_DIAG_WARN, "evidence.wire_rejected",
+	    "reason=%s sender=%s "
+	    "message=\"%s\"",
+	    c, sender != NULL && sender[0] ? sender : "-", msg);
 	return HN_EDENIED;
 }
 
@@ -53,8 +53,9 @@ hn_fed_evidence_open(struct hn_fed *f, const char *body, size_t len,
 	pthread_rwlock_rdlock(&f->dir_lock);
 	if (f->dir == NULL || now >= f->dir->expires_at) {
 		r = refuse(status, code, msg, msglen, 503, "stale_directory",
-		    NULL, "%s", f->dir == NULL ? "this node holds no directory" :
-		    "this node's directory has expired");
+		    NULL, "%s",
+		    f->dir == NULL ? "this node holds no directory" :
+				     "this node's directory has expired");
 		goto unlock;
 	}
 	if (hn_signed_parse(&so, body, len, HN_EVW_MAX, &err) != 0 ||
@@ -71,14 +72,16 @@ hn_fed_evidence_open(struct hn_fed *f, const char *body, size_t len,
 	HN_FMT_FIXED(sender, 4, "%s", p->code); /* the directory's 3 letters */
 	if (!hn_dir_party_has_pin(p, peer_fp)) {
 		r = refuse(status, code, msg, msglen, 403,
-		    "certificate_mismatch", sender, "the TLS client certificate "
+		    "certificate_mismatch", sender,
+		    "the TLS client certificate "
 		    "is not the sender's certificate in the directory");
 		goto unlock;
 	}
 	if (hn_signed_open(&so, HN_SIGNED_EVIDENCE, body, len, HN_EVW_MAX,
-	    p->pk, &err) != 0) {
+		p->pk, &err) != 0) {
 		r = refuse(status, code, msg, msglen, 403, "bad_signature",
-		    sender, "the signature does not verify under the sender's "
+		    sender,
+		    "the signature does not verify under the sender's "
 		    "key");
 		goto unlock;
 	}

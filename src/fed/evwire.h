@@ -30,7 +30,7 @@
 
 #define HN_EVW_MAX ((1u << 20) + 4096) /* bytes of one signed object */
 #define HN_EVW_DEPTH 4
-#define HN_EVW_PIECE (512u << 10)      /* sealed-stream bytes per chunk */
+#define HN_EVW_PIECE (512u << 10) /* sealed-stream bytes per chunk */
 
 /*
  * Authenticates a signed evidence-transfer object that arrived over
@@ -50,9 +50,9 @@
  * otherwise *status, *code and msg are set (and the rejection logged).
  */
 int hn_fed_evidence_open(struct hn_fed *f, const char *body, size_t len,
-    const uint8_t *peer_fp, int64_t now, json_t **payload,
-    char sender[4], int *status, const char **code, char *msg,
-    size_t msglen) __attribute__((warn_unused_result));
+    const uint8_t *peer_fp, int64_t now, json_t **payload, char sender[4],
+    int *status, const char **code, char *msg, size_t msglen)
+    __attribute__((warn_unused_result));
 
 /* Signs payload (a JSON object, compact, keys sorted) as this node. */
 int hn_fed_evidence_sign(struct hn_fed *f, const json_t *payload,

@@ -21,7 +21,8 @@
 #include "util/json.h"
 #include "util/diag.h"
 
-_Static_assert(HN_DIR_MAX_PINS <= HN_CLIENT_PINS_MAX, "every pin of an "
+_Static_assert(HN_DIR_MAX_PINS <= HN_CLIENT_PINS_MAX,
+    "every pin of an "
     "endpoint fits the client");
 
 #define DUE_BATCH 64
@@ -119,8 +120,7 @@ hn_fed_open(struct hn_fed **out, const struct hn_fed_config *cfg,
 		    cfg->directory_path);
 	else if (r < 0 && r != HN_ENOTFOUND)
 		hn_diag(HN_DIAG_WARN, "directory.unusable",
-		    "path=%s error=\"%s\"",
-		    cfg->directory_path, e2.message);
+		    "path=%s error=\"%s\"", cfg->directory_path, e2.message);
 	else if (r == 0)
 		hn_diag(HN_DIAG_INFO, "directory.loaded",
 		    "serial=%llu parties=%zu",
@@ -150,7 +150,7 @@ hn_fed_directory_fetch(struct hn_fed *f, int64_t now, struct hn_error *err)
 	memset(&o, 0, sizeof(o));
 	o.url = f->cfg.registry_url;
 	o.trust = f->has_registry_pin ? HN_TRUST_PINS : HN_TRUST_NONE;
-	o.pins = (const uint8_t (*)[32])f->registry_pin;
+	o.pins = (const uint8_t(*)[32])f->registry_pin;
 	o.npins = 1;
 	o.cert = f->cfg.tls_cert;
 	o.key = f->cfg.tls_key;
@@ -158,7 +158,7 @@ hn_fed_directory_fetch(struct hn_fed *f, int64_t now, struct hn_error *err)
 	if ((r = hn_client_new(&p, &o, err)) < 0)
 		goto out;
 	if ((r = hn_client_request(p, "GET", "/v1/directory", NULL, NULL, 0,
-	    f->cfg.timeout_ms, &status, &b, err)) < 0)
+		 f->cfg.timeout_ms, &status, &b, err)) < 0)
 		goto out;
 	if (status != 200) {
 		r = hn_error_set(err, HN_ENET, "registry_url", NULL,
@@ -186,10 +186,11 @@ dir_main(void *arg)
 		if (r < 0 && r != HN_ESTATE)
 			hn_diag(HN_DIAG_WARN, "directory.fetch_failed",
 			    "url=%s "
-			    "error=\"%s\"", f->cfg.registry_url, err.message);
+			    "error=\"%s\"",
+			    f->cfg.registry_url, err.message);
 		/* Until a first directory is held, try again soon. */
 		wait = r < 0 && f->dir == NULL ? 1000 :
-		    f->cfg.directory_refresh_ms;
+						 f->cfg.directory_refresh_ms;
 		pthread_mutex_lock(&f->mu);
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_sec += wait / 1000;
@@ -218,16 +219,16 @@ hn_fed_start(struct hn_fed *f, struct hn_error *err)
 	f->nworkers = f->cfg.workers > 0 ? (int)f->cfg.workers : 4;
 	if (f->nworkers > 64)
 		f->nworkers = 64;
-	if ((f->workers = calloc((size_t)f->nworkers,
-	    sizeof(*f->workers))) == NULL ||
+	if ((f->workers = calloc((size_t)f->nworkers, sizeof(*f->workers))) ==
+		NULL ||
 	    (f->inflight = calloc(INFLIGHT_MAX(f), sizeof(*f->inflight))) ==
-	    NULL)
+		NULL)
 		return hn_error_set(err, HN_ENOMEM, NULL, NULL,
 		    "out of memory");
 	for (i = 0; i < f->nworkers; i++) {
 		f->workers[i].ndue = INFLIGHT_MAX(f) + DUE_BATCH;
 		if ((f->workers[i].due = calloc(f->workers[i].ndue,
-		    sizeof(*f->workers[i].due))) == NULL)
+			 sizeof(*f->workers[i].due))) == NULL)
 			return hn_error_set(err, HN_ENOMEM, NULL, NULL,
 			    "out of memory");
 	}
@@ -241,21 +242,21 @@ hn_fed_start(struct hn_fed *f, struct hn_error *err)
 		f->workers[i].f = f;
 		f->workers[i].k = i;
 		if (pthread_create(&f->workers[i].th, NULL, worker_main,
-		    &f->workers[i]) != 0)
+			&f->workers[i]) != 0)
 			return hn_error_set(err, HN_EINTERNAL, NULL, NULL,
 			    "cannot start the delivery workers");
 		f->workers[i].started = 1;
 	}
 	if (f->cfg.registry_url != NULL && f->cfg.registry_url[0] != '\0') {
 		if (pthread_create(&f->dirthread, NULL, dir_main, f) != 0)
-			hn_diag(HN_DIAG_ERROR, "directory.not_started",
-			    "%s", "");
+			hn_diag(HN_DIAG_ERROR, "directory.not_started", "%s",
+			    "");
 		else
 			f->dir_started = 1;
 	}
 	if (f->cfg.witness_interval_ms > 0) {
-		if (pthread_create(&f->witness, NULL, hn_fed_witness_main, f)
-		    != 0)
+		if (pthread_create(&f->witness, NULL, hn_fed_witness_main, f) !=
+		    0)
 			hn_diag(HN_DIAG_ERROR, "witness.not_started", "%s", "");
 		else
 			f->witness_started = 1;
@@ -362,8 +363,7 @@ hn_fed_pause(struct hn_fed *f, long ms)
 		ts.tv_nsec -= 1000000000L;
 	}
 	pthread_mutex_lock(&f->mu);
-	while (!f->stopping &&
-	    pthread_cond_timedwait(&f->cv, &f->mu, &ts) == 0)
+	while (!f->stopping && pthread_cond_timedwait(&f->cv, &f->mu, &ts) == 0)
 		;
 	stop = f->stopping;
 	pthread_mutex_unlock(&f->mu);
@@ -404,7 +404,7 @@ hn_fed_directory_offer(struct hn_fed *f, const char *data, size_t len,
 		    (unsigned long long)d->serial,
 		    (unsigned long long)f->dir->serial);
 		if (hn_file_write_atomic(f->cfg.directory_path, f->dir->raw,
-		    f->dir->raw_len, 0644) != 0)
+			f->dir->raw_len, 0644) != 0)
 			hn_diag(HN_DIAG_ERROR, "directory.rewrite_failed", "%s",
 			    "");
 		hn_directory_free(d);
@@ -418,8 +418,10 @@ hn_fed_directory_offer(struct hn_fed *f, const char *data, size_t len,
 		hn_directory_free(f->dir);
 		f->dir = d;
 	} else {
-		hn_diag(HN_DIAG_WARN, "directory.refused", "error=%s field=%s "
-		    "message=\"%s\"", hn_errcode(r), err ? err->field : "",
+		hn_diag(HN_DIAG_WARN, "directory.refused",
+		    "error=%s field=%s "
+		    "message=\"%s\"",
+		    hn_errcode(r), err ? err->field : "",
 		    err ? err->message : "");
 	}
 	pthread_rwlock_unlock(&f->dir_lock);
@@ -516,14 +518,15 @@ hn_fed_queue(struct hn_fed *f, struct hn_db *db, const char *recipient,
 	else
 		hn_msgid_new(msg_id);
 	if ((r = hn_fedstore_outbox_add(db, msg_id, recipient, kind,
-	    in_reply_to, request_id, text, now)) < 0) {
+		 in_reply_to, request_id, text, now)) < 0) {
 		hn_error_set(err, r, NULL, NULL, "cannot queue the message");
 		goto out;
 	}
-	if ((r = ledger_event(f, db, json_pack("{s:s, s:s, s:s, s:s, s:s}",
-	    "event", "message.queued", "id", msg_id, "to", recipient,
-	    "kind", kind, "request", request_id ? request_id : ""),
-	    &index)) < 0) {
+	if ((r = ledger_event(f, db,
+		 json_pack("{s:s, s:s, s:s, s:s, s:s}", "event",
+		     "message.queued", "id", msg_id, "to", recipient, "kind",
+		     kind, "request", request_id ? request_id : ""),
+		 &index)) < 0) {
 		hn_error_set(err, r, NULL, NULL, "cannot log the message");
 		goto out;
 	}
@@ -548,8 +551,10 @@ reject(struct hn_fed *f, int *status, const char **ctype, struct hn_buf *resp,
 	int r;
 
 	STAT_INC(f, inbox_rejected);
-	hn_diag(HN_DIAG_WARN, "inbox.rejected", "reason=%s sender=%s id=%s "
-	    "message=\"%s\"", code, sender ? sender : "-", id ? id : "-", msg);
+	hn_diag(HN_DIAG_WARN, "inbox.rejected",
+	    "reason=%s sender=%s id=%s "
+	    "message=\"%s\"",
+	    code, sender ? sender : "-", id ? id : "-", msg);
 	*status = http;
 	*ctype = "application/json";
 	j = json_pack("{s:s, s:s}", "error", code, "message", msg);
@@ -590,31 +595,34 @@ inbox_store(struct hn_db *db, void *arg, struct hn_error *err)
 	refused[0] = '\0';
 	if (f->env.deliver != NULL &&
 	    (r = f->env.deliver(f->env.ctx, db, e, refused, sizeof(refused),
-	    err)) < 0)
+		 err)) < 0)
 		return r;
 	hn_sha256(e->raw, e->raw_len, h);
 	hn_hex_encode(hex, h, sizeof(h));
-	if ((r = ledger_event(f, db, json_pack("{s:s, s:s, s:s, s:s, s:s, "
-	    "s:s, s:s*}", "event", "message.received", "id", e->id, "from",
-	    e->sender, "kind", e->kind, "in_reply_to", e->in_reply_to,
-	    "envelope_sha256", hex, "refused", refused[0] != '\0' ? refused :
-	    NULL), &j->index)) < 0)
+	if ((r = ledger_event(f, db,
+		 json_pack("{s:s, s:s, s:s, s:s, s:s, "
+			   "s:s, s:s*}",
+		     "event", "message.received", "id", e->id, "from",
+		     e->sender, "kind", e->kind, "in_reply_to", e->in_reply_to,
+		     "envelope_sha256", hex, "refused",
+		     refused[0] != '\0' ? refused : NULL),
+		 &j->index)) < 0)
 		return hn_error_set(err, r, NULL, NULL,
 		    "cannot append to the ledger");
 	if ((r = hn_fedstore_inbox_add(db, e->sender, e->id, e->kind,
-	    e->in_reply_to, e->raw, e->raw_len, j->received_ms,
-	    (int64_t)j->index)) < 0)
+		 e->in_reply_to, e->raw, e->raw_len, j->received_ms,
+		 (int64_t)j->index)) < 0)
 		return hn_error_set(err, r, NULL, NULL,
 		    r == HN_EEXIST ? "duplicate" : "cannot store");
 	if (refused[0] != '\0') {
 		if ((r = hn_fedstore_inbox_set_refused(db, e->sender, e->id,
-		    refused)) < 0)
+			 refused)) < 0)
 			return hn_error_set(err, r, NULL, NULL,
 			    "cannot record the refusal");
 		hn_diag(HN_DIAG_WARN, "inbox.refused",
 		    "sender=%s id=%s kind=%s "
-		    "request=%s reason=\"%s\"", e->sender, e->id, e->kind,
-		    e->in_reply_to, refused);
+		    "request=%s reason=\"%s\"",
+		    e->sender, e->id, e->kind, e->in_reply_to, refused);
 	}
 	if (f->env.checkpoint_pending == NULL)
 		return 0; /* receipted after the commit (receipt_for) */
@@ -624,10 +632,10 @@ inbox_store(struct hn_db *db, void *arg, struct hn_error *err)
 	hn_buf_reset(j->receipt);
 	if ((r = f->env.checkpoint_pending(f->env.ctx, db, &cp)) < 0 ||
 	    (r = hn_receipt_seal_refused(j->receipt, e->id, e->sender,
-	    f->cfg.party, j->received_ms / 1000, j->index, cp.data, refused,
-	    f->sk, err)) < 0 ||
+		 f->cfg.party, j->received_ms / 1000, j->index, cp.data,
+		 refused, f->sk, err)) < 0 ||
 	    (r = hn_fedstore_inbox_set_receipt(db, e->sender, e->id,
-	    j->receipt->data, j->receipt->len)) < 0) {
+		 j->receipt->data, j->receipt->len)) < 0) {
 		hn_buf_reset(j->receipt);
 		hn_error_set(err, r, NULL, NULL, "cannot sign the receipt");
 	}
@@ -678,13 +686,12 @@ receipt_for(struct hn_fed *f, const char *sender, const char *id,
 		goto out;
 	if (row.receipt == NULL) {
 		if ((r = f->env.checkpoint(f->env.ctx,
-		    (uint64_t)row.ledger_index + 1, &cp)) < 0)
+			 (uint64_t)row.ledger_index + 1, &cp)) < 0)
 			goto out;
 		hn_buf_reset(resp);
-		if ((r = hn_receipt_seal_refused(resp, id, sender,
-		    f->cfg.party, row.received_ms / 1000,
-		    (uint64_t)row.ledger_index, cp.data, row.refused, f->sk,
-		    &err)) < 0)
+		if ((r = hn_receipt_seal_refused(resp, id, sender, f->cfg.party,
+			 row.received_ms / 1000, (uint64_t)row.ledger_index,
+			 cp.data, row.refused, f->sk, &err)) < 0)
 			goto out;
 		rj.sender = sender;
 		rj.id = id;
@@ -743,9 +750,9 @@ inbox_open(struct hn_fed *f, const char *body, size_t len,
 	pthread_rwlock_rdlock(&f->dir_lock);
 	if (f->dir == NULL || now >= f->dir->expires_at) {
 		r = rejected(reject(f, status, ctype, resp, 503,
-		    "stale_directory", NULL, NULL, f->dir == NULL ?
-		    "this node holds no directory" :
-		    "this node's directory has expired"));
+		    "stale_directory", NULL, NULL,
+		    f->dir == NULL ? "this node holds no directory" :
+				     "this node's directory has expired"));
 		goto out;
 	}
 	if (hn_signed_parse(&so, body, len, HN_ENV_MAX, &err) < 0 ||
@@ -756,22 +763,23 @@ inbox_open(struct hn_fed *f, const char *body, size_t len,
 	}
 	memcpy(sender, so.signer, HN_SIGNER_MAX + 1);
 	if ((p = hn_directory_find(f->dir, so.signer)) == NULL) {
-		r = rejected(reject(f, status, ctype, resp, 403,
-		    "unknown_sender", sender, NULL,
-		    "the sender is not in the directory"));
+		r = rejected(
+		    reject(f, status, ctype, resp, 403, "unknown_sender",
+			sender, NULL, "the sender is not in the directory"));
 		goto out;
 	}
 	if (!hn_dir_party_has_pin(p, peer_fp)) {
 		r = rejected(reject(f, status, ctype, resp, 403,
-		    "certificate_mismatch", sender, NULL, "the TLS client "
+		    "certificate_mismatch", sender, NULL,
+		    "the TLS client "
 		    "certificate is not the sender's certificate in the "
 		    "directory"));
 		goto out;
 	}
 	if ((r = hn_envelope_open_pk(out, body, len, p->pk, &err)) < 0) {
 		if (r == HN_EVERIFY)
-			r = reject(f, status, ctype, resp, 403,
-			    "bad_signature", sender, NULL,
+			r = reject(f, status, ctype, resp, 403, "bad_signature",
+			    sender, NULL,
 			    "the signature does not verify under the sender's "
 			    "key");
 		else
@@ -803,7 +811,8 @@ inbox_admit(struct hn_fed *f, const struct hn_envelope *e, int64_t now,
 	if (e->time < now - f->cfg.time_window_s ||
 	    e->time > now + f->cfg.future_skew_s)
 		return rejected(reject(f, status, ctype, resp, 400,
-		    "stale_time", sender, e->id, "the message time is outside "
+		    "stale_time", sender, e->id,
+		    "the message time is outside "
 		    "the accepted window"));
 	k = hn_msg_kind_find(e->kind);
 	if (k == NULL || !k->is_request)
@@ -812,12 +821,13 @@ inbox_admit(struct hn_fed *f, const struct hn_envelope *e, int64_t now,
 	to = hn_json_str(e->body, "to");
 	if ((from != NULL && strcmp(from, e->sender) != 0) ||
 	    (to != NULL && strcmp(to, e->recipient) != 0))
-		return rejected(reject(f, status, ctype, resp, 400,
-		    "malformed", sender, e->id, "the request's from/to are "
+		return rejected(reject(f, status, ctype, resp, 400, "malformed",
+		    sender, e->id,
+		    "the request's from/to are "
 		    "not the envelope's sender/recipient"));
 	reason[0] = '\0';
-	gr = f->env.gate(f->env.ctx, f->cfg.party, e->sender, e->time,
-	    e->body, reason, sizeof(reason));
+	gr = f->env.gate(f->env.ctx, f->cfg.party, e->sender, e->time, e->body,
+	    reason, sizeof(reason));
 	if (gr == HN_EDENIED)
 		return rejected(reject(f, status, ctype, resp, 403,
 		    "not_in_force", sender, e->id, reason));
@@ -853,16 +863,19 @@ inbox_accept(struct hn_fed *f, const struct hn_envelope *e, int64_t now,
 		return 0;
 	}
 	if (r < 0) {
-		hn_diag(HN_DIAG_ERROR, "inbox.store_failed", "sender=%s id=%s "
-		    "error=\"%s\"", e->sender, e->id, err.message);
+		hn_diag(HN_DIAG_ERROR, "inbox.store_failed",
+		    "sender=%s id=%s "
+		    "error=\"%s\"",
+		    e->sender, e->id, err.message);
 		return r;
 	}
 	STAT_INC(f, inbox_accepted);
 	if (f->env.accepted != NULL)
 		f->env.accepted(f->env.ctx, e, job.index);
-	hn_diag(HN_DIAG_INFO, "inbox.accepted", "sender=%s id=%s kind=%s "
-	    "index=%llu", e->sender, e->id, e->kind,
-	    (unsigned long long)job.index);
+	hn_diag(HN_DIAG_INFO, "inbox.accepted",
+	    "sender=%s id=%s kind=%s "
+	    "index=%llu",
+	    e->sender, e->id, e->kind, (unsigned long long)job.index);
 	return 0;
 }
 
@@ -879,12 +892,12 @@ hn_fed_inbox(struct hn_fed *f, const char *body, size_t len,
 
 	memset(&row, 0, sizeof(row));
 	if ((r = inbox_open(f, body, len, peer_fp, now, sender, &e, status,
-	    ctype, resp)) != 0)
+		 ctype, resp)) != 0)
 		goto out;
 	if (strcmp(e->recipient, f->cfg.party) != 0) {
-		r = rejected(reject(f, status, ctype, resp, 400,
-		    "wrong_recipient", sender, e->id,
-		    "this node is not the recipient"));
+		r = rejected(
+		    reject(f, status, ctype, resp, 400, "wrong_recipient",
+			sender, e->id, "this node is not the recipient"));
 		goto out;
 	}
 	/* Dedup before the time window: a retried message gets the
@@ -897,8 +910,9 @@ hn_fed_inbox(struct hn_fed *f, const char *body, size_t len,
 		dup = 1;
 	else if (r != HN_ENOTFOUND)
 		goto out;
-	if (!dup && ((r = inbox_admit(f, e, now, sender, status, ctype,
-	    resp)) != 0 || (r = inbox_accept(f, e, now, resp, &dup)) != 0))
+	if (!dup &&
+	    ((r = inbox_admit(f, e, now, sender, status, ctype, resp)) != 0 ||
+		(r = inbox_accept(f, e, now, resp, &dup)) != 0))
 		goto out;
 	if (dup) {
 		STAT_INC(f, inbox_duplicates);
@@ -910,7 +924,8 @@ hn_fed_inbox(struct hn_fed *f, const char *body, size_t len,
 	} else if ((r = receipt_for(f, e->sender, e->id, resp)) < 0) {
 		hn_diag(HN_DIAG_ERROR, "inbox.receipt_failed",
 		    "sender=%s id=%s "
-		    "error=%s", e->sender, e->id, hn_errcode(r));
+		    "error=%s",
+		    e->sender, e->id, hn_errcode(r));
 		goto out;
 	}
 	*status = 200;
@@ -938,7 +953,7 @@ hn_fed_client_new(struct hn_fed *f, const struct hn_dir_party *p,
 	memset(&o, 0, sizeof(o));
 	o.url = ep->url;
 	o.trust = HN_TRUST_PINS;
-	o.pins = (const uint8_t (*)[32])ep->tls_sha256;
+	o.pins = (const uint8_t(*)[32])ep->tls_sha256;
 	o.npins = ep->npins;
 	o.cert = f->cfg.tls_cert;
 	o.key = f->cfg.tls_key;
@@ -984,8 +999,8 @@ hn_fed_peer_for(struct hn_fed *f, struct peer_slot *slots, size_t *n,
 		if (hn_fed_client_new(f, p, &s->p, err) < 0)
 			return NULL;
 	} else {
-		hn_client_set_pins(s->p,
-		    (const uint8_t (*)[32])ep->tls_sha256, ep->npins);
+		hn_client_set_pins(s->p, (const uint8_t(*)[32])ep->tls_sha256,
+		    ep->npins);
 	}
 	return s->p;
 }
@@ -1062,8 +1077,8 @@ mark_store(struct hn_db *db, void *arg, struct hn_error *err)
 	struct mark_job *j = arg;
 	int r;
 
-	if ((r = hn_fedstore_outbox_mark(db, j->msg_id, j->status,
-	    j->attempts, j->next_ms, j->error)) < 0)
+	if ((r = hn_fedstore_outbox_mark(db, j->msg_id, j->status, j->attempts,
+		 j->next_ms, j->error)) < 0)
 		return r;
 	if (j->status == HN_OUT_FAILED && j->f->env.failed != NULL)
 		return j->f->env.failed(j->f->env.ctx, db, j->msg_id, j->error,
@@ -1079,21 +1094,22 @@ delivered_one(struct hn_fed *f, struct hn_db *db, const struct fed_mark *m,
 	uint64_t index;
 	int r;
 
-	if ((r = hn_fedstore_outbox_delivered(db, m->rc->message_id,
-	    m->rc->raw, m->rc->raw_len, (int64_t)m->rc->ledger_index,
-	    m->rc->refused, m->now_ms)) < 0)
+	if ((r = hn_fedstore_outbox_delivered(db, m->rc->message_id, m->rc->raw,
+		 m->rc->raw_len, (int64_t)m->rc->ledger_index, m->rc->refused,
+		 m->now_ms)) < 0)
 		return r;
-	if ((r = ledger_event(f, db, json_pack("{s:s, s:s, s:s, s:I, s:s*}",
-	    "event", "message.delivered", "id", m->rc->message_id, "to",
-	    m->rc->recipient, "their_index",
-	    (json_int_t)m->rc->ledger_index, "refused",
-	    m->rc->refused[0] != '\0' ? m->rc->refused : NULL),
-	    &index)) < 0)
+	if ((r = ledger_event(f, db,
+		 json_pack("{s:s, s:s, s:s, s:I, s:s*}", "event",
+		     "message.delivered", "id", m->rc->message_id, "to",
+		     m->rc->recipient, "their_index",
+		     (json_int_t)m->rc->ledger_index, "refused",
+		     m->rc->refused[0] != '\0' ? m->rc->refused : NULL),
+		 &index)) < 0)
 		return r;
 	if (m->rc->refused[0] != '\0')
 		hn_diag(HN_DIAG_WARN, "outbox.refused",
-		    "id=%s to=%s reason=\"%s\"",
-		    m->rc->message_id, m->rc->recipient, m->rc->refused);
+		    "id=%s to=%s reason=\"%s\"", m->rc->message_id,
+		    m->rc->recipient, m->rc->refused);
 	if (f->env.delivered != NULL)
 		return f->env.delivered(f->env.ctx, db, m->rc->message_id,
 		    m->rc, err);
@@ -1136,13 +1152,16 @@ record_failure(struct hn_fed *f, const char *msg_id, const char *recipient,
 		STAT_INC(f, out_failed);
 		hn_diag(HN_DIAG_WARN, "outbox.failed",
 		    "id=%s to=%s attempts=%d "
-		    "error=\"%s\"", msg_id, recipient, mj.attempts, msg);
+		    "error=\"%s\"",
+		    msg_id, recipient, mj.attempts, msg);
 	} else {
 		mj.status = HN_OUT_DELIVERING;
-		mj.next_ms = hn_fed_now_ms() + hn_retry_delay_ms(&f->retry,
-		    mj.attempts);
-		hn_diag(HN_DIAG_INFO, "outbox.retry", "id=%s to=%s attempts=%d "
-		    "in_ms=%lld error=\"%s\"", msg_id, recipient, mj.attempts,
+		mj.next_ms =
+		    hn_fed_now_ms() + hn_retry_delay_ms(&f->retry, mj.attempts);
+		hn_diag(HN_DIAG_INFO, "outbox.retry",
+		    "id=%s to=%s attempts=%d "
+		    "in_ms=%lld error=\"%s\"",
+		    msg_id, recipient, mj.attempts,
 		    (long long)(mj.next_ms - hn_fed_now_ms()), msg);
 	}
 	mj.error = msg;
@@ -1169,8 +1188,8 @@ record_marks(struct hn_fed *f, struct fed_mark *m, size_t n)
 		if (n == 1 || r < 0) {
 			mj.m = &m[i];
 			mj.n = 1;
-			if (f->env.write(f->env.ctx, marks_store, &mj,
-			    &err) < 0) {
+			if (f->env.write(f->env.ctx, marks_store, &mj, &err) <
+			    0) {
 				record_failure(f, m[i].rc->message_id,
 				    m[i].rc->recipient, m[i].attempts, 0,
 				    "cannot store the receipt");
@@ -1178,9 +1197,10 @@ record_marks(struct hn_fed *f, struct fed_mark *m, size_t n)
 			}
 		}
 		STAT_INC(f, out_delivered);
-		hn_diag(HN_DIAG_INFO, "outbox.delivered", "id=%s to=%s "
-		    "attempts=%d their_index=%llu", m[i].rc->message_id,
-		    m[i].rc->recipient, m[i].attempts,
+		hn_diag(HN_DIAG_INFO, "outbox.delivered",
+		    "id=%s to=%s "
+		    "attempts=%d their_index=%llu",
+		    m[i].rc->message_id, m[i].rc->recipient, m[i].attempts,
 		    (unsigned long long)m[i].rc->ledger_index);
 	}
 	pthread_mutex_lock(&f->mu);
@@ -1263,15 +1283,15 @@ deliver_one(struct hn_fed_worker *w, struct hn_outbox_row *row)
 	hn_error_clear(&err);
 	STAT_INC(f, out_attempts);
 	if ((body = hn_json_parse(row->body, strlen(row->body), HN_ENV_MAX,
-	    HN_ENV_DEPTH, &err)) == NULL) {
+		 HN_ENV_DEPTH, &err)) == NULL) {
 		msgf(msg, sizeof(msg), "stored body unreadable: %s",
 		    err.message);
 		final = 1;
 		goto done;
 	}
 	if ((r = hn_envelope_seal(&env, row->msg_id, f->cfg.party,
-	    row->recipient, row->kind, (int64_t)time(NULL),
-	    row->in_reply_to, body, f->sk, &err)) < 0) {
+		 row->recipient, row->kind, (int64_t)time(NULL),
+		 row->in_reply_to, body, f->sk, &err)) < 0) {
 		msgf(msg, sizeof(msg), "cannot seal: %s", err.message);
 		final = 1;
 		goto done;
@@ -1299,8 +1319,9 @@ deliver_one(struct hn_fed_worker *w, struct hn_outbox_row *row)
 		goto done;
 	}
 	if (status == 200) {
-		if (hn_receipt_open(&rc, resp.data, resp.len, NULL, pk,
-		    &err) < 0 || strcmp(rc->message_id, row->msg_id) != 0 ||
+		if (hn_receipt_open(&rc, resp.data, resp.len, NULL, pk, &err) <
+			0 ||
+		    strcmp(rc->message_id, row->msg_id) != 0 ||
 		    strcmp(rc->recipient, row->recipient) != 0 ||
 		    strcmp(rc->sender, f->cfg.party) != 0) {
 			msgf(msg, sizeof(msg), "receipt does not verify: %s",
@@ -1324,8 +1345,8 @@ deliver_one(struct hn_fed_worker *w, struct hn_outbox_row *row)
 		json_decref(j);
 	}
 done:
-	record_failure(f, row->msg_id, row->recipient, row->attempts + 1,
-	    final, msg);
+	record_failure(f, row->msg_id, row->recipient, row->attempts + 1, final,
+	    msg);
 	claim_key(key, HN_WORK_MESSAGE, row->msg_id);
 	release_claim(f, key);
 	outcome = final ? OUT_FAILED : OUT_RETRY;
@@ -1401,15 +1422,17 @@ ev_record(struct hn_fed *f, struct ev_job *j)
 	hn_error_clear(&err);
 	j->f = f;
 	if (f->env.write(f->env.ctx, ev_store, j, &err) < 0)
-		hn_diag(HN_DIAG_ERROR, "evidence.transfer_state", "transfer=%s "
-		    "msg=\"%s\"", j->xfer, err.message);
+		hn_diag(HN_DIAG_ERROR, "evidence.transfer_state",
+		    "transfer=%s "
+		    "msg=\"%s\"",
+		    j->xfer, err.message);
 }
 
 /* The outcome k of an attempt of transfer d (its attempts before it:
  * `before`) recorded: when it is due again, or its end. */
 static int
-ev_outcome(struct hn_fed *f, const struct hn_outbox_due *d, int k,
-    int before, int progressed, char *why, size_t whylen)
+ev_outcome(struct hn_fed *f, const struct hn_outbox_due *d, int k, int before,
+    int progressed, char *why, size_t whylen)
 {
 	struct ev_job j;
 	size_t l;
@@ -1428,18 +1451,20 @@ ev_outcome(struct hn_fed *f, const struct hn_outbox_due *d, int k,
 	}
 	/* progress: the count starts again, as for a message's first try */
 	j.attempts = progressed ? 1 : before + 1;
-	if (k == HN_FED_WORK_RETRY && hn_retry_exhausted(&f->retry,
-	    j.attempts)) {
+	if (k == HN_FED_WORK_RETRY &&
+	    hn_retry_exhausted(&f->retry, j.attempts)) {
 		l = strlen(why);
-		(void)hn_fmt_cut(why + l, whylen - l, " (%d attempts)", j.attempts);
+		(void)hn_fmt_cut(why + l, whylen - l, " (%d attempts)",
+		    j.attempts);
 		k = HN_FED_WORK_FINAL;
 	}
 	if (k == HN_FED_WORK_RETRY) {
-		j.next_ms = hn_fed_now_ms() + hn_retry_delay_ms(&f->retry,
-		    j.attempts);
-		hn_diag(HN_DIAG_INFO, "evidence.transfer_retry", "transfer=%s "
-		    "to=%s attempts=%d in_ms=%lld msg=\"%s\"", d->msg_id,
-		    d->recipient, j.attempts,
+		j.next_ms =
+		    hn_fed_now_ms() + hn_retry_delay_ms(&f->retry, j.attempts);
+		hn_diag(HN_DIAG_INFO, "evidence.transfer_retry",
+		    "transfer=%s "
+		    "to=%s attempts=%d in_ms=%lld msg=\"%s\"",
+		    d->msg_id, d->recipient, j.attempts,
 		    (long long)(j.next_ms - hn_fed_now_ms()), why);
 		ev_record(f, &j);
 		return OUT_RETRY;
@@ -1448,8 +1473,10 @@ ev_outcome(struct hn_fed *f, const struct hn_outbox_due *d, int k,
 	j.failed = k == HN_FED_WORK_FINAL;
 	if (j.failed) {
 		STAT_INC(f, ev_failed);
-		hn_diag(HN_DIAG_WARN, "evidence.transfer_failed", "transfer=%s "
-		    "to=%s msg=\"%s\"", d->msg_id, d->recipient, why);
+		hn_diag(HN_DIAG_WARN, "evidence.transfer_failed",
+		    "transfer=%s "
+		    "to=%s msg=\"%s\"",
+		    d->msg_id, d->recipient, why);
 	} else {
 		hn_diag(HN_DIAG_WARN, "evidence.transfer_interrupted",
 		    "transfer=%s to=%s msg=\"%s\"", d->msg_id, d->recipient,
@@ -1525,8 +1552,10 @@ deliver_evidence(struct hn_fed_worker *w, const struct hn_outbox_due *d)
 		peer = hn_fed_peer_for(f, w->peers, &w->npeers, p, &err);
 	pthread_rwlock_unlock(&f->dir_lock);
 	if (peer == NULL)
-		msgf(why, sizeof(why), "%s", p == NULL ? "the recipient is not "
-		    "in the directory held" : err.message);
+		msgf(why, sizeof(why), "%s",
+		    p == NULL ? "the recipient is not "
+				"in the directory held" :
+				err.message);
 	else
 		k = f->env.evidence(f->env.ctx, d->msg_id, peer, &progressed,
 		    why, sizeof(why));
@@ -1581,7 +1610,7 @@ worker_main(void *arg)
 		now = hn_fed_now_ms();
 		if (f->env.reader(f->env.ctx, &db) == 0) {
 			if (hn_fedstore_outbox_due_ids(db, now, due, limit,
-			    &n) < 0)
+				&n) < 0)
 				n = 0;
 			f->env.release(f->env.ctx, db);
 		}
@@ -1590,12 +1619,12 @@ worker_main(void *arg)
 		pthread_mutex_lock(&f->mu);
 		/* (full: every claim is a row being sent or a receipt
 		 * being recorded; wait for them) */
-		for (i = 0; i < n && !more &&
-		    f->ninflight < INFLIGHT_MAX(f); i++) {
+		for (i = 0; i < n && !more && f->ninflight < INFLIGHT_MAX(f);
+		     i++) {
 			claim_key(key, due[i].kind, due[i].msg_id);
 			if (inflight_has(f, key) ||
 			    (due[i].kind == HN_WORK_EVIDENCE &&
-			    f->env.evidence == NULL))
+				f->env.evidence == NULL))
 				continue;
 			if (in_list(down, ndown, due[i].recipient)) {
 				skipped = 1;
@@ -1637,8 +1666,8 @@ worker_main(void *arg)
 				next = hn_fedstore_outbox_next(db);
 				f->env.release(f->env.ctx, db);
 			}
-			wait = next == INT64_MAX ? 1000 :
-			    next - hn_fed_now_ms();
+			wait =
+			    next == INT64_MAX ? 1000 : next - hn_fed_now_ms();
 			if (wait > 1000)
 				wait = 1000;
 			if (wait <= 0)

@@ -33,8 +33,8 @@ struct hn_fed_env {
 	void *ctx;
 	/* Runs job(db, arg, err) in one durable transaction; returns its
 	 * result once committed (0) or rolled back. */
-	int (*write)(void *ctx, hn_fed_job job, void *arg,
-	    struct hn_error *err);
+	int (
+	    *write)(void *ctx, hn_fed_job job, void *arg, struct hn_error *err);
 	/* Borrows / returns a reader connection. */
 	int (*reader)(void *ctx, struct hn_db **db);
 	void (*release)(void *ctx, struct hn_db *db);
@@ -58,9 +58,8 @@ struct hn_fed_env {
 	 * sender never retries it; the ledger entry message.received says
 	 * `refused`). It must not write anything before it knows it will
 	 * accept. A negative return rolls back (the sender retries). */
-	int (*deliver)(void *ctx, struct hn_db *db,
-	    const struct hn_envelope *e, char *refused, size_t refusedlen,
-	    struct hn_error *err);
+	int (*deliver)(void *ctx, struct hn_db *db, const struct hn_envelope *e,
+	    char *refused, size_t refusedlen, struct hn_error *err);
 	/* Optional: told after a received message was committed (metrics,
 	 * benchmarks). Must not block. */
 	void (*accepted)(void *ctx, const struct hn_envelope *e,
@@ -103,36 +102,36 @@ struct hn_fed_env {
 
 /* What one attempt of a work item came to. */
 enum hn_fed_work {
-	HN_FED_WORK_DONE = 0,    /* receipted and recorded */
-	HN_FED_WORK_YIELD,       /* progress; due again at once (a slice) */
-	HN_FED_WORK_RETRY,       /* after the policy's delay */
-	HN_FED_WORK_FINAL,       /* failed for good */
-	HN_FED_WORK_STOP,        /* interrupted: the node stops (or a test) */
+	HN_FED_WORK_DONE = 0, /* receipted and recorded */
+	HN_FED_WORK_YIELD, /* progress; due again at once (a slice) */
+	HN_FED_WORK_RETRY, /* after the policy's delay */
+	HN_FED_WORK_FINAL, /* failed for good */
+	HN_FED_WORK_STOP, /* interrupted: the node stops (or a test) */
 };
 
 struct hn_fed_config {
-	const char *party;            /* our party code */
-	const uint8_t *sk;            /* our Ed25519 secret key (copied) */
-	const char *registry_key;     /* pinned registry verifier key */
-	const char *directory_path;   /* the held copy (DIR/directory.signed) */
-	const char *registry_url;     /* optional: GET {url}/v1/directory */
-	const uint8_t *registry_pin;  /* optional: the registry's TLS
-	                                 certificate SHA-256 (the content is
-	                                 signed either way) */
+	const char *party; /* our party code */
+	const uint8_t *sk; /* our Ed25519 secret key (copied) */
+	const char *registry_key; /* pinned registry verifier key */
+	const char *directory_path; /* the held copy (DIR/directory.signed) */
+	const char *registry_url; /* optional: GET {url}/v1/directory */
+	const uint8_t *registry_pin; /* optional: the registry's TLS
+					certificate SHA-256 (the content is
+					signed either way) */
 	const char *tls_cert, *tls_key; /* PEM files: our client identity */
-	long retry_base_ms;           /* first retry delay (default 500) */
-	long retry_max_ms;            /* cap of the backoff (default 60000) */
-	long max_attempts;            /* 0: retry until delivered */
-	long workers;                 /* delivery threads (default 4): their
-	                                 requests overlap, so both sides'
-	                                 group commits batch them */
-	long timeout_ms;              /* per HTTP request (default 10000) */
-	long time_window_s;           /* inbox: past window (default 600) */
-	long future_skew_s;           /* inbox: future tolerance (default 300) */
-	long witness_interval_ms;     /* 0: no witness thread */
-	const char *key_name;         /* our signing key's note name (the
-	                                 name in our directory entry) */
-	long directory_refresh_ms;    /* registry poll (default 60000) */
+	long retry_base_ms; /* first retry delay (default 500) */
+	long retry_max_ms; /* cap of the backoff (default 60000) */
+	long max_attempts; /* 0: retry until delivered */
+	long workers; /* delivery threads (default 4): their
+			 requests overlap, so both sides'
+			 group commits batch them */
+	long timeout_ms; /* per HTTP request (default 10000) */
+	long time_window_s; /* inbox: past window (default 600) */
+	long future_skew_s; /* inbox: future tolerance (default 300) */
+	long witness_interval_ms; /* 0: no witness thread */
+	const char *key_name; /* our signing key's note name (the
+				 name in our directory entry) */
+	long directory_refresh_ms; /* registry poll (default 60000) */
 };
 
 struct hn_fed;
@@ -164,8 +163,8 @@ void hn_fed_committed(struct hn_fed *f);
 int hn_fed_directory_offer(struct hn_fed *f, const char *data, size_t len,
     int64_t now, struct hn_error *err) __attribute__((warn_unused_result));
 /* Fetches the directory from the registry now and offers it. */
-int hn_fed_directory_fetch(struct hn_fed *f, int64_t now,
-    struct hn_error *err) __attribute__((warn_unused_result));
+int hn_fed_directory_fetch(struct hn_fed *f, int64_t now, struct hn_error *err)
+    __attribute__((warn_unused_result));
 /* Appends the held signed directory to out (HN_ENOTFOUND if none). */
 int hn_fed_directory_raw(struct hn_fed *f, struct hn_buf *out);
 /* Format version (1 or 2, as signed), serial, expiry and number of
@@ -197,8 +196,7 @@ json_t *hn_fed_party_languages(struct hn_fed *f, const char *party);
 int hn_fed_queue(struct hn_fed *f, struct hn_db *db, const char *recipient,
     const char *kind, const char *in_reply_to, const char *request_id,
     const json_t *body, int64_t now_ms, char msg_id[HN_MSGID_LEN + 1],
-    uint64_t *index, struct hn_error *err)
-    __attribute__((warn_unused_result));
+    uint64_t *index, struct hn_error *err) __attribute__((warn_unused_result));
 
 /*
  * POST /v1/inbox. body/len: the signed envelope; peer_fp: SHA-256 of the
@@ -246,9 +244,9 @@ void hn_fed_stats(struct hn_fed *f, struct hn_fed_stats *out);
  * smaller tree or an inconsistent one raises an alert (stored, logged,
  * counted) and returns HN_EVERIFY / HN_ESTATE.
  */
-int hn_fed_witness_check(struct hn_fed *f, const char *peer,
-    const char *note, size_t len, const uint8_t (*proof)[32], size_t nproof,
-    int64_t now, struct hn_buf *out, struct hn_error *err)
+int hn_fed_witness_check(struct hn_fed *f, const char *peer, const char *note,
+    size_t len, const uint8_t (*proof)[32], size_t nproof, int64_t now,
+    struct hn_buf *out, struct hn_error *err)
     __attribute__((warn_unused_result));
 /* The tree size of the peer's last checkpoint seen (0 if none). */
 uint64_t hn_fed_witness_held(struct hn_fed *f, const char *peer);

@@ -19,8 +19,8 @@
 
 /* A verified receipt waiting to be recorded (fed.c, marker thread). */
 struct fed_mark {
-	struct hn_receipt *rc;  /* owned */
-	int attempts;           /* the row's attempts, this one included */
+	struct hn_receipt *rc; /* owned */
+	int attempts; /* the row's attempts, this one included */
 	int64_t now_ms;
 };
 
@@ -35,36 +35,36 @@ struct hn_fed_worker {
 	int k;
 	pthread_t th;
 	int started;
-	struct peer_slot peers[MAX_PEERS];  /* this thread's clients */
+	struct peer_slot peers[MAX_PEERS]; /* this thread's clients */
 	size_t npeers;
-	struct hn_outbox_due *due;          /* scan buffer */
+	struct hn_outbox_due *due; /* scan buffer */
 	size_t ndue;
 };
 
 struct hn_fed {
 	struct hn_fed_config cfg;
 	struct hn_fed_env env;
-	struct hn_retry retry;              /* from cfg: messages, evidence */
+	struct hn_retry retry; /* from cfg: messages, evidence */
 	uint8_t sk[HN_ED25519_SK_LEN];
 
 	pthread_rwlock_t dir_lock;
 	struct hn_directory *dir; /* held copy, or NULL */
 
 	pthread_mutex_t mu;
-	pthread_cond_t cv;                  /* witness, directory: stop */
-	unsigned long kicks;                /* bumped by hn_fed_kick */
-	int queued;         /* hn_fed_queue since the last hn_fed_committed */
+	pthread_cond_t cv; /* witness, directory: stop */
+	unsigned long kicks; /* bumped by hn_fed_kick */
+	int queued; /* hn_fed_queue since the last hn_fed_committed */
 	int stopping, started;
-	struct hn_fed_worker *workers;      /* delivery threads */
+	struct hn_fed_worker *workers; /* delivery threads */
 	int nworkers;
-	pthread_cond_t wcv;                 /* idle delivery threads */
+	pthread_cond_t wcv; /* idle delivery threads */
 	char (*inflight)[HN_FED_CLAIM_LEN]; /* work items claimed (mu): one
-	                                       owner each */
+					       owner each */
 	size_t ninflight;
 	struct fed_mark marks[HN_FED_MARKS_MAX]; /* for the marker (mu) */
 	size_t nmarks;
-	pthread_cond_t mcv;                 /* the marker: marks queued */
-	pthread_cond_t roomcv;              /* delivery threads: room */
+	pthread_cond_t mcv; /* the marker: marks queued */
+	pthread_cond_t roomcv; /* delivery threads: room */
 	pthread_t marker;
 	int marker_started, workers_done;
 
@@ -94,10 +94,11 @@ struct hn_client *hn_fed_peer_for(struct hn_fed *f, struct peer_slot *slots,
 void *hn_fed_witness_main(void *arg);
 int64_t hn_fed_now_ms(void);
 
-#define STAT_INC(f, field) do { \
-	pthread_mutex_lock(&(f)->stats_mu); \
-	(f)->stats.field++; \
-	pthread_mutex_unlock(&(f)->stats_mu); \
-} while (0)
+#define STAT_INC(f, field) \
+	do { \
+		pthread_mutex_lock(&(f)->stats_mu); \
+		(f)->stats.field++; \
+		pthread_mutex_unlock(&(f)->stats_mu); \
+	} while (0)
 
 #endif

@@ -6,8 +6,7 @@
 
 int
 hn_nodekey_load(const char *path, const char *name_if_new,
-    uint8_t sk[HN_ED25519_SK_LEN], char *name, char *vkey,
-    struct hn_error *err)
+    uint8_t sk[HN_ED25519_SK_LEN], char *name, char *vkey, struct hn_error *err)
 {
 	struct hn_buf b = HN_BUF_INIT(4096);
 	uint8_t seed[HN_ED25519_SEED_LEN], pk[HN_ED25519_PK_LEN];
@@ -25,8 +24,8 @@ hn_nodekey_load(const char *path, const char *name_if_new,
 			    "cannot create %s", path);
 			goto out;
 		}
-		hn_diag(HN_DIAG_INFO, "fed.signing_key_created",
-		    "path=%s", path);
+		hn_diag(HN_DIAG_INFO, "fed.signing_key_created", "path=%s",
+		    path);
 	} else if (r != 0) {
 		r = hn_error_set(err, r, "signing.key", NULL, "cannot read %s",
 		    path);

@@ -17,7 +17,7 @@
  * name (HN_SIGNER_MAX + 1) and the verifier key (HN_VKEY_MAX + 1).
  */
 int hn_nodekey_load(const char *path, const char *name_if_new,
-    uint8_t sk[HN_ED25519_SK_LEN], char *name, char *vkey,
-    struct hn_error *err) __attribute__((warn_unused_result));
+    uint8_t sk[HN_ED25519_SK_LEN], char *name, char *vkey, struct hn_error *err)
+    __attribute__((warn_unused_result));
 
 #endif

@@ -11,8 +11,8 @@
 #define HN_FED_RETRY_H
 
 struct hn_retry {
-	long base_ms;      /* first delay (> 0) */
-	long max_ms;       /* cap of the delay */
+	long base_ms; /* first delay (> 0) */
+	long max_ms; /* cap of the delay */
 	long max_attempts; /* attempts before failing for good; 0: no limit */
 };
 

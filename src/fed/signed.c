@@ -28,18 +28,18 @@ static int
 type_valid(const char *s, size_t len)
 {
 	return (len == strlen(HN_SIGNED_DIRECTORY) &&
-	    memcmp(s, HN_SIGNED_DIRECTORY, len) == 0) ||
+		   memcmp(s, HN_SIGNED_DIRECTORY, len) == 0) ||
 	    (len == strlen(HN_SIGNED_ENVELOPE) &&
-	    memcmp(s, HN_SIGNED_ENVELOPE, len) == 0) ||
+		memcmp(s, HN_SIGNED_ENVELOPE, len) == 0) ||
 	    (len == strlen(HN_SIGNED_RECEIPT) &&
-	    memcmp(s, HN_SIGNED_RECEIPT, len) == 0) ||
+		memcmp(s, HN_SIGNED_RECEIPT, len) == 0) ||
 	    (len == strlen(HN_SIGNED_EVIDENCE) &&
-	    memcmp(s, HN_SIGNED_EVIDENCE, len) == 0);
+		memcmp(s, HN_SIGNED_EVIDENCE, len) == 0);
 }
 
 int
-hn_signed_parse(struct hn_signed *out, const char *data, size_t len,
-    size_t max, struct hn_error *err)
+hn_signed_parse(struct hn_signed *out, const char *data, size_t len, size_t max,
+    struct hn_error *err)
 {
 	const char *nl, *sp1, *sp2, *end;
 	size_t hlen;
@@ -67,8 +67,8 @@ hn_signed_parse(struct hn_signed *out, const char *data, size_t len,
 	memcpy(out->signer, sp1 + 1, (size_t)(sp2 - sp1 - 1));
 	end = nl;
 	if ((size_t)(end - sp2 - 1) != SIG_B64_LEN ||
-	    hn_b64_decode(out->sig, sizeof(out->sig), sp2 + 1,
-	    SIG_B64_LEN) != HN_ED25519_SIG_LEN)
+	    hn_b64_decode(out->sig, sizeof(out->sig), sp2 + 1, SIG_B64_LEN) !=
+		HN_ED25519_SIG_LEN)
 		return hn_error_set(err, HN_EPARSE, "signature", NULL,
 		    "signature is not base64 of 64 bytes");
 	out->payload = nl + 1;
@@ -83,7 +83,8 @@ signed_message(struct hn_buf *m, const char *type, const char *signer,
 {
 	int r;
 
-	if ((r = hn_buf_adds(m, type)) < 0 || (r = hn_buf_add(m, "\n", 1)) < 0 ||
+	if ((r = hn_buf_adds(m, type)) < 0 ||
+	    (r = hn_buf_add(m, "\n", 1)) < 0 ||
 	    (r = hn_buf_adds(m, signer)) < 0 ||
 	    (r = hn_buf_add(m, "\n", 1)) < 0 ||
 	    (r = hn_buf_add(m, payload, len)) < 0)
@@ -107,7 +108,7 @@ hn_signed_open(struct hn_signed *out, const char *type, const char *data,
 		goto out;
 	}
 	if ((r = signed_message(&m, out->type, out->signer, out->payload,
-	    out->payload_len)) < 0) {
+		 out->payload_len)) < 0) {
 		hn_error_set(err, r, NULL, NULL, "out of memory");
 		goto out;
 	}
@@ -249,8 +250,9 @@ hn_skey_format(struct hn_buf *out, const char *name,
 		return HN_EINVAL;
 	hn_ed25519_from_seed(pk, sk, seed);
 	memset(&s, 0, sizeof(s));
-	if ((r = hn_note_signer_from_sk(&s, name, HN_NOTE_ED25519, sk,
-	    NULL)) == 0 && (r = hn_note_signer_format(&s, out)) == 0)
+	if ((r = hn_note_signer_from_sk(&s, name, HN_NOTE_ED25519, sk, NULL)) ==
+		0 &&
+	    (r = hn_note_signer_format(&s, out)) == 0)
 		r = hn_buf_add(out, "\n", 1);
 	hn_note_signer_wipe(&s);
 	hn_wipe(sk, sizeof(sk));

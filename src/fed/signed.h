@@ -36,8 +36,8 @@
 #define HN_SIGNED_RECEIPT "hanoinet-receipt-v1"
 #define HN_SIGNED_EVIDENCE "hanoinet-evidence-v1" /* fed/evwire.h */
 
-#define HN_SIGNER_MAX 128   /* bytes of a signer / key name */
-#define HN_VKEY_MAX 256     /* bytes of a verifier key string */
+#define HN_SIGNER_MAX 128 /* bytes of a signer / key name */
+#define HN_VKEY_MAX 256 /* bytes of a verifier key string */
 
 /* A parsed signed object; pointers point into the caller's input. */
 struct hn_signed {
@@ -74,9 +74,8 @@ int hn_signer_valid(const char *s, size_t len);
  * Parses a C2SP Ed25519 verifier key; checks the key ID. name (optional)
  * receives the key name (HN_SIGNER_MAX + 1 bytes).
  */
-int hn_vkey_parse(const char *vkey, char *name,
-    uint8_t pk[HN_ED25519_PK_LEN], struct hn_error *err)
-    __attribute__((warn_unused_result));
+int hn_vkey_parse(const char *vkey, char *name, uint8_t pk[HN_ED25519_PK_LEN],
+    struct hn_error *err) __attribute__((warn_unused_result));
 /* Formats the verifier key of (name, pk) into out (HN_VKEY_MAX + 1). */
 int hn_vkey_format(char *out, size_t outsz, const char *name,
     const uint8_t pk[HN_ED25519_PK_LEN]);

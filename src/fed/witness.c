@@ -35,11 +35,13 @@ wstate_store(struct hn_db *db, void *arg, struct hn_error *err)
 	struct wstate_job *j = arg;
 	int r;
 
-	if (j->root != NULL && (r = hn_fedstore_witness_put(db, j->peer,
-	    j->size, j->root, j->checkpoint, j->now_ms)) < 0)
+	if (j->root != NULL &&
+	    (r = hn_fedstore_witness_put(db, j->peer, j->size, j->root,
+		 j->checkpoint, j->now_ms)) < 0)
 		return r;
-	if (j->line != NULL && (r = hn_fedstore_cosig_add(db, j->peer,
-	    j->size, j->witness, j->line, j->now_ms)) < 0)
+	if (j->line != NULL &&
+	    (r = hn_fedstore_cosig_add(db, j->peer, j->size, j->witness,
+		 j->line, j->now_ms)) < 0)
 		return r;
 	return 0;
 }
@@ -135,7 +137,7 @@ hn_fed_witness_check(struct hn_fed *f, const char *peer, const char *note,
 		return hn_error_set(err, HN_ESTATE, "key_name", NULL,
 		    "this node has no witness key name");
 	if ((r = hn_note_signer_from_sk(&me, f->key_name, HN_NOTE_COSIG_V1,
-	    f->sk, err)) < 0)
+		 f->sk, err)) < 0)
 		goto out;
 	memset(&st, 0, sizeof(st));
 	hn_merkle_empty_root(st.root);
@@ -147,12 +149,13 @@ hn_fed_witness_check(struct hn_fed *f, const char *peer, const char *note,
 		have = 1;
 	}
 	f->env.release(f->env.ctx, db);
-	r = hn_witness_cosign(note, len, &logkey, NULL, &st, proof, nproof,
-	    &me, (uint64_t)now, out, err);
+	r = hn_witness_cosign(note, len, &logkey, NULL, &st, proof, nproof, &me,
+	    (uint64_t)now, out, err);
 	if (r == HN_EVERIFY || r == HN_ESTATE) {
-		(void)hn_fmt_cut(msg, sizeof(msg), "checkpoint of %s rejected "
-		    "(held size %llu): %.400s", peer,
-		    (unsigned long long)(have ? held.size : 0),
+		(void)hn_fmt_cut(msg, sizeof(msg),
+		    "checkpoint of %s rejected "
+		    "(held size %llu): %.400s",
+		    peer, (unsigned long long)(have ? held.size : 0),
 		    err ? err->message : "");
 		alert(f, peer, msg);
 		goto out;
@@ -161,7 +164,7 @@ hn_fed_witness_check(struct hn_fed *f, const char *peer, const char *note,
 		goto out;
 	/* The new state, and our cosignature line (the last line). */
 	if ((r = hn_note_parse(&n, out->data + before, out->len - before,
-	    err)) < 0 ||
+		 err)) < 0 ||
 	    (r = hn_checkpoint_parse(&cp, n.text, n.text_len, err)) < 0)
 		goto out;
 	line = out->data + out->len - 1;
@@ -282,7 +285,7 @@ hn_fed_cosig_receive(struct hn_fed *f, const char *body, size_t len,
 		    n.sigs[i].key_id != wit.key_id)
 			continue;
 		if (hn_cosig_verify(n.text, n.text_len, n.sigs[i].sig,
-		    n.sigs[i].sig_len, wit.pk, &ts) < 0) {
+			n.sigs[i].sig_len, wit.pk, &ts) < 0) {
 			r = json_resp(resp, status, 400, "bad_signature",
 			    "the cosignature does not verify");
 			goto out;
@@ -293,8 +296,8 @@ hn_fed_cosig_receive(struct hn_fed *f, const char *body, size_t len,
 		raw[3] = (uint8_t)wit.key_id;
 		memcpy(raw + 4, n.sigs[i].sig, n.sigs[i].sig_len);
 		hn_b64_encode(b64, raw, 4 + n.sigs[i].sig_len);
-		if (hn_fmt(line, sizeof(line), "\xe2\x80\x94 %s %s",
-		    wit.name, b64) != 0) {
+		if (hn_fmt(line, sizeof(line), "\xe2\x80\x94 %s %s", wit.name,
+			b64) != 0) {
 			r = json_resp(resp, status, 400, "malformed",
 			    "signature line too long");
 			goto out;
@@ -315,8 +318,10 @@ hn_fed_cosig_receive(struct hn_fed *f, const char *body, size_t len,
 	wj.now_ms = now * 1000;
 	if ((r = f->env.write(f->env.ctx, wstate_store, &wj, &err)) < 0)
 		goto out;
-	hn_diag(HN_DIAG_INFO, "witness.cosignature_received", "witness=%s "
-	    "size=%llu", peer, (unsigned long long)cp.size);
+	hn_diag(HN_DIAG_INFO, "witness.cosignature_received",
+	    "witness=%s "
+	    "size=%llu",
+	    peer, (unsigned long long)cp.size);
 	r = json_resp(resp, status, 200, NULL, "stored");
 out:
 	hn_note_release(&n);
@@ -335,8 +340,9 @@ parse_proof(const char *s, size_t len, uint8_t (*proof)[32], size_t *n)
 		if (e == NULL)
 			e = end;
 		if (e > s) {
-			if (*n == 64 || hn_b64_decode(proof[*n], 32, s,
-			    (size_t)(e - s)) != 32)
+			if (*n == 64 ||
+			    hn_b64_decode(proof[*n], 32, s, (size_t)(e - s)) !=
+				32)
 				return HN_EPARSE;
 			(*n)++;
 		}
@@ -349,9 +355,9 @@ parse_proof(const char *s, size_t len, uint8_t (*proof)[32], size_t *n)
 static int
 witness_peer(struct hn_fed *f, const char *code, int64_t now)
 {
-	struct hn_buf cpb = HN_BUF_INIT(HN_NOTE_MAX), pb =
-	    HN_BUF_INIT(PROOF_TEXT_MAX), out = HN_BUF_INIT(HN_NOTE_MAX),
-	    resp = HN_BUF_INIT(4096);
+	struct hn_buf cpb = HN_BUF_INIT(HN_NOTE_MAX),
+		      pb = HN_BUF_INIT(PROOF_TEXT_MAX),
+		      out = HN_BUF_INIT(HN_NOTE_MAX), resp = HN_BUF_INIT(4096);
 	uint8_t proof[64][32];
 	const struct hn_dir_party *p;
 	struct hn_checkpoint cp;
@@ -373,12 +379,13 @@ witness_peer(struct hn_fed *f, const char *code, int64_t now)
 		r = HN_ENOTFOUND;
 		goto out;
 	}
-	if ((r = hn_client_request(peer, "GET", "/v1/log/checkpoint", NULL, NULL,
-	    0, f->cfg.timeout_ms, &status, &cpb, &err)) < 0 ||
+	if ((r = hn_client_request(peer, "GET", "/v1/log/checkpoint", NULL,
+		 NULL, 0, f->cfg.timeout_ms, &status, &cpb, &err)) < 0 ||
 	    status != 200) {
 		hn_diag(HN_DIAG_INFO, "witness.unreachable",
 		    "peer=%s status=%ld "
-		    "error=\"%s\"", code, status, r < 0 ? err.message : "");
+		    "error=\"%s\"",
+		    code, status, r < 0 ? err.message : "");
 		r = r < 0 ? r : HN_ENET;
 		goto out;
 	}
@@ -390,12 +397,12 @@ witness_peer(struct hn_fed *f, const char *code, int64_t now)
 	held = hn_fed_witness_held(f, code);
 	if (held > 0 && cp.size > held) {
 		if ((r = hn_fmt(path, sizeof(path),
-		    "/v1/log/consistency?from=%llu&to=%llu",
-		    (unsigned long long)held,
-		    (unsigned long long)cp.size)) != 0)
+			 "/v1/log/consistency?from=%llu&to=%llu",
+			 (unsigned long long)held,
+			 (unsigned long long)cp.size)) != 0)
 			goto out;
 		if ((r = hn_client_request(peer, "GET", path, NULL, NULL, 0,
-		    f->cfg.timeout_ms, &status, &pb, &err)) < 0 ||
+			 f->cfg.timeout_ms, &status, &pb, &err)) < 0 ||
 		    status != 200) {
 			r = r < 0 ? r : HN_ENET;
 			goto out;
@@ -408,12 +415,13 @@ witness_peer(struct hn_fed *f, const char *code, int64_t now)
 		}
 	}
 	if ((r = hn_fed_witness_check(f, code, cpb.data, cpb.len,
-	    (const uint8_t (*)[32])proof, np, now, &out, &err)) < 0)
+		 (const uint8_t(*)[32])proof, np, now, &out, &err)) < 0)
 		goto out;
 	/* Give the peer our cosignature (best effort). */
 	if (hn_client_request(peer, "POST", "/v1/log/cosignature",
-	    "text/plain; charset=utf-8", out.data, out.len, f->cfg.timeout_ms,
-	    &status, &resp, &err) < 0 || status != 200)
+		"text/plain; charset=utf-8", out.data, out.len,
+		f->cfg.timeout_ms, &status, &resp, &err) < 0 ||
+	    status != 200)
 		hn_diag(HN_DIAG_INFO, "witness.cosignature_not_returned",
 		    "peer=%s status=%ld", code, status);
 	r = 0;

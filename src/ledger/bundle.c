@@ -35,7 +35,8 @@ sha256_hex_valid(const char *s)
 	size_t i;
 
 	for (i = 0; i < 64; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+		if (!((s[i] >= '0' && s[i] <= '9') ||
+			(s[i] >= 'a' && s[i] <= 'f')))
 			return HN_EINVAL;
 	return s[i] == '\0' ? 0 : HN_EINVAL;
 }
@@ -45,8 +46,7 @@ struct report {
 	int problems;
 };
 
-static void
-say(struct report *rp, int ok, const char *fmt, ...)
+static void say(struct report *rp, int ok, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 static void
@@ -92,8 +92,9 @@ parse_manifest(const char *m, size_t len, struct mentry **out, size_t *n,
 	}
 	if (len < strlen(HN_BUNDLE_MANIFEST_HEAD) ||
 	    memcmp(m, HN_BUNDLE_MANIFEST_HEAD,
-	    strlen(HN_BUNDLE_MANIFEST_HEAD)) != 0) {
-		say(rp, 0, "manifest.hashdeep: not a hashdeep sha256 manifest "
+		strlen(HN_BUNDLE_MANIFEST_HEAD)) != 0) {
+		say(rp, 0,
+		    "manifest.hashdeep: not a hashdeep sha256 manifest "
 		    "(header lines)");
 		return HN_EPARSE;
 	}
@@ -105,7 +106,8 @@ parse_manifest(const char *m, size_t len, struct mentry **out, size_t *n,
 			ok = 0;
 			break;
 		}
-		if (lineno <= 2 || (nl - p >= 2 && p[0] == '#' && p[1] == '#')) {
+		if (lineno <= 2 ||
+		    (nl - p >= 2 && p[0] == '#' && p[1] == '#')) {
 			p = nl + 1;
 			continue;
 		}
@@ -145,7 +147,8 @@ parse_manifest(const char *m, size_t len, struct mentry **out, size_t *n,
 			errno = 0;
 			v[cnt].size = strtoull(num, &e, 10);
 			if (errno != 0 || *e != '\0' || num[0] == '-') {
-				say(rp, 0, "manifest.hashdeep: line %zu: bad size",
+				say(rp, 0,
+				    "manifest.hashdeep: line %zu: bad size",
 				    lineno);
 				ok = 0;
 			}
@@ -247,7 +250,8 @@ check_files(const char *dir, struct mentry *m, size_t n, struct report *rp)
 		return;
 	}
 	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
 			continue;
 		found = 0;
 		for (i = 0; i < n; i++)
@@ -276,7 +280,8 @@ check_files(const char *dir, struct mentry *m, size_t n, struct report *rp)
 		hn_hex_encode(hex, md, 32);
 		m[i].seen = 1;
 		if (size != m[i].size)
-			say(rp, 0, "files/%s: %llu bytes, the manifest says %llu",
+			say(rp, 0,
+			    "files/%s: %llu bytes, the manifest says %llu",
 			    m[i].name, (unsigned long long)size,
 			    (unsigned long long)m[i].size);
 		else if (strcmp(hex, m[i].sha256) != 0)
@@ -344,9 +349,9 @@ parse_pinned(const char *pinned, uint8_t pk[32])
  * when the signature fails, so that the ledger proof is still checked.
  */
 static void
-check_signature(const char *dir, const struct hn_buf *man,
-    const char *pinned, const char *principal_in, uint8_t trusted_out[32],
-    char *principal_out, size_t pmax, struct report *rp)
+check_signature(const char *dir, const struct hn_buf *man, const char *pinned,
+    const char *principal_in, uint8_t trusted_out[32], char *principal_out,
+    size_t pmax, struct report *rp)
 {
 	struct hn_buf as, sig, pk = HN_BUF_INIT(256);
 	uint8_t key[32], signer[32], trusted[32];
@@ -381,9 +386,11 @@ check_signature(const char *dir, const struct hn_buf *man,
 		goto out;
 	}
 	if (hn_ssh_allowed_signer(as.data, as.len, principal, HN_BUNDLE_NS,
-	    key) != 0) {
-		say(rp, 0, "allowed_signers: no ssh-ed25519 key for %s in "
-		    "namespace %s", principal, HN_BUNDLE_NS);
+		key) != 0) {
+		say(rp, 0,
+		    "allowed_signers: no ssh-ed25519 key for %s in "
+		    "namespace %s",
+		    principal, HN_BUNDLE_NS);
 		goto out;
 	}
 	if (pinned == NULL)
@@ -394,7 +401,8 @@ check_signature(const char *dir, const struct hn_buf *man,
 	if (pinned != NULL && hn_memeq_ct(key, trusted, 32) != 0)
 		say(rp, 0, "allowed_signers: %s's key %s is not the pinned key",
 		    principal, pk.data);
-	if (read_small(dir, "manifest.hashdeep.sig", HN_SSHSIG_MAX, &sig) != 0) {
+	if (read_small(dir, "manifest.hashdeep.sig", HN_SSHSIG_MAX, &sig) !=
+	    0) {
 		say(rp, 0, "manifest.hashdeep.sig: missing or unreadable");
 		goto out;
 	}
@@ -405,18 +413,23 @@ check_signature(const char *dir, const struct hn_buf *man,
 		goto out;
 	}
 	if (r != 0 || hn_memeq_ct(signer, trusted, 32) != 0) {
-		say(rp, 0, "manifest.hashdeep.sig: does not verify for %s%s: the "
-		    "manifest or the signature was altered", principal,
-		    pinned != NULL ? " with the pinned key" : "");
+		say(rp, 0,
+		    "manifest.hashdeep.sig: does not verify for %s%s: the "
+		    "manifest or the signature was altered",
+		    principal, pinned != NULL ? " with the pinned key" : "");
 		goto out;
 	}
 	if (pinned != NULL)
-		say(rp, 1, "manifest.hashdeep.sig: good signature by %s "
-		    "(pinned key)", principal);
+		say(rp, 1,
+		    "manifest.hashdeep.sig: good signature by %s "
+		    "(pinned key)",
+		    principal);
 	else
-		say(rp, 1, "manifest.hashdeep.sig: good signature by %s with the "
+		say(rp, 1,
+		    "manifest.hashdeep.sig: good signature by %s with the "
 		    "key in allowed_signers (%s); compare it with the key the "
-		    "node publishes", principal, pk.data);
+		    "node publishes",
+		    principal, pk.data);
 out:
 	hn_buf_release(&as);
 	hn_buf_release(&sig);
@@ -450,11 +463,13 @@ case_index(json_t *graph, json_t *ids, struct report *rp)
 	size_t i;
 	int bad = 0;
 
-	json_array_foreach(graph, i, o) {
+	json_array_foreach(graph, i, o)
+	{
 		const char *id = hn_json_str(o, "@id");
 
 		if (id == NULL || typ(o)[0] == '\0') {
-			say(rp, 0, "case.jsonld: graph node %zu has no @id or @type",
+			say(rp, 0,
+			    "case.jsonld: graph node %zu has no @id or @type",
 			    i);
 			bad = 1;
 			continue;
@@ -489,7 +504,8 @@ check_action(json_t *o, json_t *ids, struct report *rp)
 	for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
 		if (json_object_get(o, keys[k]) != NULL &&
 		    dangling(o, keys[k], ids)) {
-			say(rp, 0, "case.jsonld: action %s: %s refers to nothing",
+			say(rp, 0,
+			    "case.jsonld: action %s: %s refers to nothing",
 			    hn_json_str(o, "@id"), keys[k]);
 			bad = 1;
 		}
@@ -506,23 +522,28 @@ file_facts(json_t *o, json_t *ids, const char **name, const char **size,
 	size_t j, hi;
 
 	*name = *size = *sha = NULL;
-	json_array_foreach(json_object_get(o, "uco-core:hasFacet"), j, f) {
+	json_array_foreach(json_object_get(o, "uco-core:hasFacet"), j, f)
+	{
 		if (strcmp(typ(f), "uco-observable:FileFacet") == 0) {
 			*name = hn_json_str(f, "uco-observable:fileName");
 			*size = hn_json_str(json_object_get(f,
-			    "uco-observable:sizeInBytes"), "@value");
+						"uco-observable:sizeInBytes"),
+			    "@value");
 		}
 		if (strcmp(typ(f), "uco-observable:ContentDataFacet") != 0)
 			continue;
 		json_array_foreach(json_object_get(f, "uco-observable:hash"),
-		    hi, h) {
-			json_t *hn = json_object_get(ids,
-			    ref_of(h) ? ref_of(h) : "");
-			const char *meth = hn_json_str(hn, "uco-types:hashMethod");
+		    hi, h)
+		{
+			json_t *hn =
+			    json_object_get(ids, ref_of(h) ? ref_of(h) : "");
+			const char *meth =
+			    hn_json_str(hn, "uco-types:hashMethod");
 
 			if (meth != NULL && strcmp(meth, "SHA256") == 0)
 				*sha = hn_json_str(json_object_get(hn,
-				    "uco-types:hashValue"), "@value");
+						       "uco-types:hashValue"),
+				    "@value");
 		}
 	}
 }
@@ -530,8 +551,8 @@ file_facts(json_t *o, json_t *ids, const char **name, const char **size,
 /* A File node: in the manifest with the same size and SHA-256, and with
  * at least one provenance record. */
 static int
-check_file(json_t *o, json_t *graph, json_t *ids, struct mentry *m,
-    size_t n, struct report *rp)
+check_file(json_t *o, json_t *graph, json_t *ids, struct mentry *m, size_t n,
+    struct report *rp)
 {
 	const char *fname, *sha, *size, *fid = hn_json_str(o, "@id");
 	char sz[32];
@@ -551,20 +572,25 @@ check_file(json_t *o, json_t *graph, json_t *ids, struct mentry *m,
 		if (strcmp(m[k].name, fname) == 0)
 			break;
 	if (k == n) {
-		say(rp, 0, "case.jsonld: file %s is not in the manifest", fname);
+		say(rp, 0, "case.jsonld: file %s is not in the manifest",
+		    fname);
 		return 1;
 	}
 	m[k].in_case = 1;
 	HN_FMT_FIXED(sz, sizeof(sz), "%llu", (unsigned long long)m[k].size);
 	if (strcmp(sz, size) != 0 || strcmp(sha, m[k].sha256) != 0) {
-		say(rp, 0, "case.jsonld: file %s: size or SHA-256 differs from "
-		    "the manifest", fname);
+		say(rp, 0,
+		    "case.jsonld: file %s: size or SHA-256 differs from "
+		    "the manifest",
+		    fname);
 		bad = 1;
 	}
-	json_array_foreach(graph, j, v) {
+	json_array_foreach(graph, j, v)
+	{
 		const char *obj = ref_of(json_object_get(v, "uco-core:object"));
 
-		if (strcmp(typ(v), "case-investigation:ProvenanceRecord") == 0 &&
+		if (strcmp(typ(v), "case-investigation:ProvenanceRecord") ==
+			0 &&
 		    obj != NULL && strcmp(obj, fid) == 0)
 			has_prov = 1;
 	}
@@ -590,8 +616,8 @@ check_case(const char *dir, struct mentry *m, size_t n, struct report *rp)
 		hn_buf_release(&b);
 		return;
 	}
-	doc = hn_json_parse(b.data, b.len, HN_BUNDLE_CASE_MAX, HN_JSON_MAX_DEPTH,
-	    &e);
+	doc = hn_json_parse(b.data, b.len, HN_BUNDLE_CASE_MAX,
+	    HN_JSON_MAX_DEPTH, &e);
 	hn_buf_release(&b);
 	if (doc == NULL) {
 		say(rp, 0, "case.jsonld: not JSON (%s)", e.message);
@@ -606,26 +632,32 @@ check_case(const char *dir, struct mentry *m, size_t n, struct report *rp)
 	if ((ids = json_object()) == NULL)
 		goto out;
 	bad |= case_index(graph, ids, rp);
-	json_array_foreach(graph, i, o) {
+	json_array_foreach(graph, i, o)
+	{
 		const char *t = typ(o);
 
 		if (strcmp(t, "case-investigation:Investigation") == 0) {
 			ninv++;
-			if (dangling(o, "case-investigation:relevantAuthorization",
-			    ids)) {
-				say(rp, 0, "case.jsonld: the investigation has no "
+			if (dangling(o,
+				"case-investigation:relevantAuthorization",
+				ids)) {
+				say(rp, 0,
+				    "case.jsonld: the investigation has no "
 				    "authorisation");
 				bad = 1;
 			}
-		} else if (strcmp(t, "case-investigation:ProvenanceRecord") == 0) {
+		} else if (strcmp(t, "case-investigation:ProvenanceRecord") ==
+		    0) {
 			nprov++;
 			if (dangling(o, "uco-core:object", ids)) {
-				say(rp, 0, "case.jsonld: provenance record %s refers "
-				    "to nothing", hn_json_str(o, "@id"));
+				say(rp, 0,
+				    "case.jsonld: provenance record %s refers "
+				    "to nothing",
+				    hn_json_str(o, "@id"));
 				bad = 1;
 			}
-		} else if (strcmp(t, "case-investigation:InvestigativeAction") ==
-		    0) {
+		} else if (strcmp(t,
+			       "case-investigation:InvestigativeAction") == 0) {
 			nact++;
 			bad |= check_action(o, ids, rp);
 		} else if (strcmp(t, "uco-observable:File") == 0) {
@@ -635,19 +667,23 @@ check_case(const char *dir, struct mentry *m, size_t n, struct report *rp)
 	}
 	for (k = 0; k < n; k++) {
 		if (!m[k].in_case) {
-			say(rp, 0, "case.jsonld: manifest file %s is not described",
+			say(rp, 0,
+			    "case.jsonld: manifest file %s is not described",
 			    m[k].name);
 			bad = 1;
 		}
 	}
 	if (ninv != 1) {
-		say(rp, 0, "case.jsonld: %zu investigations (expected 1)", ninv);
+		say(rp, 0, "case.jsonld: %zu investigations (expected 1)",
+		    ninv);
 		bad = 1;
 	}
 	if (!bad)
-		say(rp, 1, "case.jsonld: %zu files agree with the manifest, %zu "
+		say(rp, 1,
+		    "case.jsonld: %zu files agree with the manifest, %zu "
 		    "custody steps (investigative actions), %zu provenance "
-		    "records", nfiles, nact, nprov);
+		    "records",
+		    nfiles, nact, nprov);
 out:
 	json_decref(ids);
 	json_decref(doc);
@@ -668,7 +704,8 @@ check_tlog(const char *dir, const struct hn_buf *man, const char *principal,
 
 	r = read_small(dir, "manifest.tlog-proof", 1 << 20, &b);
 	if (r == HN_ENOTFOUND) {
-		say(rp, 0, "manifest.tlog-proof: missing (no proof that the "
+		say(rp, 0,
+		    "manifest.tlog-proof: missing (no proof that the "
 		    "node's ledger records this manifest)");
 		goto out;
 	}
@@ -677,7 +714,8 @@ check_tlog(const char *dir, const struct hn_buf *man, const char *principal,
 		goto out;
 	}
 	if (!have_pk) {
-		say(rp, 0, "manifest.tlog-proof: not checked (no trusted node "
+		say(rp, 0,
+		    "manifest.tlog-proof: not checked (no trusted node "
 		    "key)");
 		goto out;
 	}
@@ -693,18 +731,21 @@ check_tlog(const char *dir, const struct hn_buf *man, const char *principal,
 	hn_hex_encode(hex, md, 32);
 	if (j == NULL || hn_json_str(j, "manifest_sha256") == NULL ||
 	    strcmp(hn_json_str(j, "type") ? hn_json_str(j, "type") : "",
-	    "evidence.export") != 0) {
-		say(rp, 0, "manifest.tlog-proof: the logged entry is not an "
+		"evidence.export") != 0) {
+		say(rp, 0,
+		    "manifest.tlog-proof: the logged entry is not an "
 		    "evidence export");
 		goto out;
 	}
 	if (strcmp(hn_json_str(j, "manifest_sha256"), hex) != 0) {
-		say(rp, 0, "manifest.tlog-proof: the ledger records manifest "
+		say(rp, 0,
+		    "manifest.tlog-proof: the ledger records manifest "
 		    "SHA-256 %s, the manifest here is %s",
 		    hn_json_str(j, "manifest_sha256"), hex);
 		goto out;
 	}
-	say(rp, 1, "manifest.tlog-proof: entry %llu of %s's ledger (tree size "
+	say(rp, 1,
+	    "manifest.tlog-proof: entry %llu of %s's ledger (tree size "
 	    "%llu, checkpoint signed by %s) records this manifest",
 	    (unsigned long long)index, principal, (unsigned long long)size,
 	    principal);
@@ -725,8 +766,8 @@ all_zero(const uint8_t *p, size_t n)
 }
 
 int
-hn_bundle_verify(const char *dir, const char *pinned_key,
-    const char *principal, struct hn_buf *report, int *problems)
+hn_bundle_verify(const char *dir, const char *pinned_key, const char *principal,
+    struct hn_buf *report, int *problems)
 {
 	struct report rp = { report, 0 };
 	struct hn_buf man;
@@ -742,7 +783,7 @@ hn_bundle_verify(const char *dir, const char *pinned_key,
 		hn_buf_release(&man);
 		say(&rp, 0, "manifest.hashdeep: %s",
 		    r == HN_ENOTFOUND ? "missing: not an evidence export" :
-		    hn_strerror(r));
+					hn_strerror(r));
 		*problems = rp.problems;
 		return r == HN_ENOTFOUND ? HN_ENOTFOUND : HN_EVERIFY;
 	}

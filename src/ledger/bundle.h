@@ -24,8 +24,7 @@
 #define HN_BUNDLE_FILES_MAX 10000
 #define HN_BUNDLE_NAME_MAX 200 /* a file name (store/evidence.h agrees) */
 /* The manifest's first lines (hashdeep writes "%%%%" literally). */
-#define HN_BUNDLE_MANIFEST_HEAD \
-	"%%%% HASHDEEP-1.0\n%%%% size,sha256,filename\n"
+#define HN_BUNDLE_MANIFEST_HEAD "%%%% HASHDEEP-1.0\n%%%% size,sha256,filename\n"
 
 /*
  * Checks directory dir. pinned_key: "ssh-ed25519 BASE64" the verifier

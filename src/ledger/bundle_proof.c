@@ -81,11 +81,11 @@ decimal(const char *s, size_t n, uint64_t *v)
 
 int
 hn_tlogproof_verify(const char *text, size_t len, const char *name,
-    const uint8_t pk[32], struct hn_buf *entry, uint64_t *index,
-    uint64_t *size, struct hn_error *err)
+    const uint8_t pk[32], struct hn_buf *entry, uint64_t *index, uint64_t *size,
+    struct hn_error *err)
 {
 	const char *p = text, *end = text + len, *l;
-	uint8_t (*proof)[32] = NULL, leaf[32];
+	uint8_t(*proof)[32] = NULL, leaf[32];
 	struct hn_note_verifier v;
 	struct hn_checkpoint cp;
 	struct hn_error e2;
@@ -98,7 +98,8 @@ hn_tlogproof_verify(const char *text, size_t len, const char *name,
 
 	*index = *size = 0;
 	if (len > HN_TLOGPROOF_MAX)
-		return hn_error_set(err, HN_ETOOBIG, NULL, NULL, "proof too big");
+		return hn_error_set(err, HN_ETOOBIG, NULL, NULL,
+		    "proof too big");
 	if (line(&p, end, &l, &n) != 0 || n != strlen(HEADER) ||
 	    memcmp(l, HEADER, n) != 0)
 		return hn_error_set(err, HN_EPARSE, NULL, NULL,
@@ -154,7 +155,8 @@ hn_tlogproof_verify(const char *text, size_t len, const char *name,
 	}
 	/* the checkpoint: signed by the node's key (ledger/checkpoint.h) */
 	if (strlen(name) > HN_NOTE_NAME_MAX) {
-		r = hn_error_set(err, HN_EINVAL, NULL, NULL, "key name too long");
+		r = hn_error_set(err, HN_EINVAL, NULL, NULL,
+		    "key name too long");
 		goto out;
 	}
 	memset(&v, 0, sizeof(v));
@@ -163,7 +165,7 @@ hn_tlogproof_verify(const char *text, size_t len, const char *name,
 	memcpy(v.pk, pk, 32);
 	v.key_id = hn_note_key_id(name, HN_NOTE_ED25519, pk);
 	if ((r = hn_checkpoint_open(&cp, p, (size_t)(end - p), &v, 1, NULL,
-	    &e2)) != 0) {
+		 &e2)) != 0) {
 		r = hn_error_set(err, r, NULL, NULL, "checkpoint: %s",
 		    e2.message);
 		goto out;
@@ -172,8 +174,9 @@ hn_tlogproof_verify(const char *text, size_t len, const char *name,
 	if ((r = hn_sha256_init(&h)) != 0)
 		goto out;
 	hn_merkle_leaf_hash(&h, raw + 1, (size_t)got, leaf);
-	r = *index < *size ? hn_merkle_verify_inclusion(&h, *index, *size, leaf,
-	    (const uint8_t(*)[32])proof, np, cp.root, sizeof(cp.root)) :
+	r = *index < *size ?
+	    hn_merkle_verify_inclusion(&h, *index, *size, leaf,
+		(const uint8_t(*)[32])proof, np, cp.root, sizeof(cp.root)) :
 	    HN_EVERIFY;
 	hn_sha256_release(&h);
 	if (r != 0) {

@@ -45,7 +45,7 @@ int hn_tlogproof_format(struct hn_buf *out, const void *entry, size_t len,
  * part failed.
  */
 int hn_tlogproof_verify(const char *p, size_t len, const char *name,
-    const uint8_t pk[32], struct hn_buf *entry, uint64_t *index,
-    uint64_t *size, struct hn_error *err) __attribute__((warn_unused_result));
+    const uint8_t pk[32], struct hn_buf *entry, uint64_t *index, uint64_t *size,
+    struct hn_error *err) __attribute__((warn_unused_result));
 
 #endif

@@ -70,12 +70,12 @@ add(json_t *arr, json_t *v)
 static json_t *
 case_context(void)
 {
-	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}",
-	    "kb", "http://example.org/kb/",
-	    "case-investigation",
+	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "kb",
+	    "http://example.org/kb/", "case-investigation",
 	    "https://ontology.caseontology.org/case/investigation/",
-	    "uco-action", "https://ontology.unifiedcyberontology.org/uco/action/",
-	    "uco-core", "https://ontology.unifiedcyberontology.org/uco/core/",
+	    "uco-action",
+	    "https://ontology.unifiedcyberontology.org/uco/action/", "uco-core",
+	    "https://ontology.unifiedcyberontology.org/uco/core/",
 	    "uco-identity",
 	    "https://ontology.unifiedcyberontology.org/uco/identity/",
 	    "uco-observable",
@@ -94,7 +94,8 @@ action_title(const char *a)
 		{ "intake", "Intake (fingerprinted on arrival)" },
 		{ "seal", "Sealed (encrypted at rest)" },
 		{ "transfer_out", "Transfer to the requesting State" },
-		{ "acknowledged", "Receipt acknowledged by the requesting State" },
+		{ "acknowledged",
+		    "Receipt acknowledged by the requesting State" },
 		{ "received", "Received from the sending State" },
 		{ "verified", "Verified" },
 		{ "opened", "Opened" },
@@ -125,15 +126,16 @@ hash_node(json_t *graph, json_t *refs, const char *node, const char *req,
 	{
 		char key[256];
 
-		if ((r = hn_fmt(key, sizeof(key), "%lld/%s",
-		    (long long)it->id, method)) != 0)
+		if ((r = hn_fmt(key, sizeof(key), "%lld/%s", (long long)it->id,
+			 method)) != 0)
 			return r;
 		if ((hid = kb_id("hash", node, req, key)) == NULL)
 			return HN_ENOMEM;
 	}
-	r = add(graph, json_pack("{s:s,s:s,s:s,s:o}", "@id", hid, "@type",
-	    "uco-types:Hash", "uco-types:hashMethod", method,
-	    "uco-types:hashValue", typed("xsd:hexBinary", value)));
+	r = add(graph,
+	    json_pack("{s:s,s:s,s:s,s:o}", "@id", hid, "@type",
+		"uco-types:Hash", "uco-types:hashMethod", method,
+		"uco-types:hashValue", typed("xsd:hexBinary", value)));
 	if (r == 0)
 		r = add(refs, ref(hid));
 	free(hid);
@@ -144,8 +146,8 @@ hash_node(json_t *graph, json_t *refs, const char *node, const char *req,
 struct doc {
 	const char *node, *req;
 	json_t *graph; /* every node */
-	json_t *objs;  /* the investigation's uco-core:object (shared) */
-	char *tool;    /* the tool's id */
+	json_t *objs; /* the investigation's uco-core:object (shared) */
+	char *tool; /* the tool's id */
 };
 
 /* The investigation, its authorisation, the organisation and the tool. */
@@ -163,25 +165,31 @@ doc_head(struct doc *d)
 	if (inv == NULL || auth == NULL || org == NULL || d->tool == NULL)
 		goto out;
 	if ((r = hn_fmt(focus, sizeof(focus), "Evidence for request %s",
-	    d->req)) != 0)
+		 d->req)) != 0)
 		goto out;
-	if ((r = add(d->graph, json_pack("{s:s,s:s,s:s,s:s,s:o,s:o}", "@id",
-	    inv, "@type", "case-investigation:Investigation", "uco-core:name",
-	    d->req, "case-investigation:focus", focus,
-	    "case-investigation:relevantAuthorization", ref(auth),
-	    "uco-core:object", json_incref(d->objs)))) != 0 ||
-	    (r = add(d->graph, json_pack("{s:s,s:s,s:s,s:s}", "@id", auth,
-	    "@type", "case-investigation:Authorization",
-	    "case-investigation:authorizationType",
-	    "Request for mutual legal assistance (United Nations Convention "
-	    "against Cybercrime, art. 40)",
-	    "case-investigation:authorizationIdentifier", d->req))) != 0 ||
-	    (r = add(d->graph, json_pack("{s:s,s:s,s:s}", "@id", org, "@type",
-	    "uco-identity:Organization", "uco-core:name", d->node))) != 0)
+	if ((r = add(d->graph,
+		 json_pack("{s:s,s:s,s:s,s:s,s:o,s:o}", "@id", inv, "@type",
+		     "case-investigation:Investigation", "uco-core:name",
+		     d->req, "case-investigation:focus", focus,
+		     "case-investigation:relevantAuthorization", ref(auth),
+		     "uco-core:object", json_incref(d->objs)))) != 0 ||
+	    (r = add(d->graph,
+		 json_pack("{s:s,s:s,s:s,s:s}", "@id", auth, "@type",
+		     "case-investigation:Authorization",
+		     "case-investigation:authorizationType",
+		     "Request for mutual legal assistance (United Nations Convention "
+		     "against Cybercrime, art. 40)",
+		     "case-investigation:authorizationIdentifier", d->req))) !=
+		0 ||
+	    (r = add(d->graph,
+		 json_pack("{s:s,s:s,s:s}", "@id", org, "@type",
+		     "uco-identity:Organization", "uco-core:name", d->node))) !=
+		0)
 		goto out;
-	r = add(d->graph, json_pack("{s:s,s:s,s:s,s:s}", "@id", d->tool,
-	    "@type", "uco-tool:Tool", "uco-core:name", "hanoinet",
-	    "uco-tool:version", HN_VERSION));
+	r = add(d->graph,
+	    json_pack("{s:s,s:s,s:s,s:s}", "@id", d->tool, "@type",
+		"uco-tool:Tool", "uco-core:name", "hanoinet",
+		"uco-tool:version", HN_VERSION));
 out:
 	free(inv);
 	free(auth);
@@ -207,33 +215,33 @@ doc_file(struct doc *d, const struct hn_case_file *it, char **file)
 	    (hashes = json_array()) == NULL)
 		goto out;
 	if ((r = hash_node(d->graph, hashes, d->node, d->req, it, "SHA256",
-	    it->sha256)) != 0 ||
+		 it->sha256)) != 0 ||
 	    (r = hash_node(d->graph, hashes, d->node, d->req, it, "SHA1",
-	    it->sha1)) != 0 ||
+		 it->sha1)) != 0 ||
 	    (r = hash_node(d->graph, hashes, d->node, d->req, it, "MD5",
-	    it->md5)) != 0)
+		 it->md5)) != 0)
 		goto out;
 	if ((r = hn_fmt(size, sizeof(size), "%llu",
-	    (unsigned long long)it->size)) != 0)
+		 (unsigned long long)it->size)) != 0)
 		goto out;
 	r = HN_ENOMEM;
-	facets = json_pack("[{s:s,s:s,s:s,s:o},{s:s,s:s,s:o}]",
-	    "@id", ff, "@type", "uco-observable:FileFacet",
-	    "uco-observable:fileName", it->name,
-	    "uco-observable:sizeInBytes", typed("xsd:integer", size),
+	facets = json_pack("[{s:s,s:s,s:s,s:o},{s:s,s:s,s:o}]", "@id", ff,
+	    "@type", "uco-observable:FileFacet", "uco-observable:fileName",
+	    it->name, "uco-observable:sizeInBytes", typed("xsd:integer", size),
 	    "@id", cf, "@type", "uco-observable:ContentDataFacet",
 	    "uco-observable:hash", hashes);
 	hashes = NULL; /* transferred (or freed by a failed pack) */
 	if (facets == NULL)
 		goto out;
 	if (it->description[0] != '\0')
-		r = add(d->graph, json_pack("{s:s,s:s,s:s,s:o}", "@id", *file,
-		    "@type", "uco-observable:File", "uco-core:description",
-		    it->description, "uco-core:hasFacet", facets));
+		r = add(d->graph,
+		    json_pack("{s:s,s:s,s:s,s:o}", "@id", *file, "@type",
+			"uco-observable:File", "uco-core:description",
+			it->description, "uco-core:hasFacet", facets));
 	else
-		r = add(d->graph, json_pack("{s:s,s:s,s:o}", "@id", *file,
-		    "@type", "uco-observable:File", "uco-core:hasFacet",
-		    facets));
+		r = add(d->graph,
+		    json_pack("{s:s,s:s,s:o}", "@id", *file, "@type",
+			"uco-observable:File", "uco-core:hasFacet", facets));
 	if (r == 0)
 		r = add(d->objs, ref(*file));
 out:
@@ -254,39 +262,41 @@ struct step_ids {
 
 /* The actor, provenance record and action nodes of one step. */
 static int
-doc_step_nodes(struct doc *d, const struct hn_case_step *e,
-    const char *file, const char *root_exhibit, const char *exhibit,
-    const char *ts, const char *desc, struct step_ids *ids)
+doc_step_nodes(struct doc *d, const struct hn_case_step *e, const char *file,
+    const char *root_exhibit, const char *exhibit, const char *ts,
+    const char *desc, struct step_ids *ids)
 {
 	json_t *a;
 	int r;
 
 	/* the person (or service) who acted; one node per name */
-	if ((r = add(d->graph, json_pack("{s:s,s:s,s:s}", "@id", ids->who,
-	    "@type", "uco-identity:Identity", "uco-core:name",
-	    e->actor))) != 0 ||
-	    (r = add(d->graph, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:o}",
-	    "@id", ids->prov, "@type", "case-investigation:ProvenanceRecord",
-	    "uco-core:description", desc,
-	    "case-investigation:exhibitNumber", exhibit,
-	    "case-investigation:rootExhibitNumber", root_exhibit,
-	    "uco-core:name", e->action, "uco-core:object", ref(file)))) != 0)
+	if ((r = add(d->graph,
+		 json_pack("{s:s,s:s,s:s}", "@id", ids->who, "@type",
+		     "uco-identity:Identity", "uco-core:name", e->actor))) !=
+		0 ||
+	    (r = add(d->graph,
+		 json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:o}", "@id", ids->prov,
+		     "@type", "case-investigation:ProvenanceRecord",
+		     "uco-core:description", desc,
+		     "case-investigation:exhibitNumber", exhibit,
+		     "case-investigation:rootExhibitNumber", root_exhibit,
+		     "uco-core:name", e->action, "uco-core:object",
+		     ref(file)))) != 0)
 		return r;
 	a = json_pack("{s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:o}", "@id", ids->act,
-	    "@type", "case-investigation:InvestigativeAction",
-	    "uco-core:name", action_title(e->action),
-	    "uco-core:description", desc,
+	    "@type", "case-investigation:InvestigativeAction", "uco-core:name",
+	    action_title(e->action), "uco-core:description", desc,
 	    "uco-action:startTime", typed("xsd:dateTime", ts),
-	    "uco-action:performer", ref(ids->who),
-	    "uco-action:instrument", ref(d->tool),
-	    "uco-action:result", json_pack("[o,o]", ref(file), ref(ids->prov)));
+	    "uco-action:performer", ref(ids->who), "uco-action:instrument",
+	    ref(d->tool), "uco-action:result",
+	    json_pack("[o,o]", ref(file), ref(ids->prov)));
 	if (a == NULL)
 		return HN_ENOMEM;
 	if (ids->prev_prov != NULL &&
-	    (json_object_set_new(a, "uco-action:object",
-	    ref(ids->prev_prov)) != 0 ||
-	    json_object_set_new(a, "case-investigation:wasInformedBy",
-	    ref(ids->prev_act)) != 0)) {
+	    (json_object_set_new(a, "uco-action:object", ref(ids->prev_prov)) !=
+		    0 ||
+		json_object_set_new(a, "case-investigation:wasInformedBy",
+		    ref(ids->prev_act)) != 0)) {
 		json_decref(a);
 		return HN_ENOMEM;
 	}
@@ -306,7 +316,7 @@ doc_step(struct doc *d, const struct hn_case_file *it, size_t j,
 	int r;
 
 	if ((r = hn_fmt(key, sizeof(key), "%lld/%lld", (long long)it->id,
-	    (long long)e->id)) != 0)
+		 (long long)e->id)) != 0)
 		return r;
 	ids->act = kb_id("investigative-action", d->node, d->req, key);
 	ids->prov = kb_id("provenance-record", d->node, d->req, key);
@@ -315,7 +325,7 @@ doc_step(struct doc *d, const struct hn_case_file *it, size_t j,
 		return HN_ENOMEM;
 	hn_datetime_format(e->at, ts);
 	if ((r = hn_fmt(exhibit, sizeof(exhibit), "%s/%zu", root_exhibit,
-	    j + 1)) != 0)
+		 j + 1)) != 0)
 		return r;
 	/* a reason has no fixed bound: the description grows to fit it */
 	r = hn_buf_addf(&desc, "Custody step %zu of %s: %s by %s at %s%s%s",
@@ -343,7 +353,7 @@ doc_steps(struct doc *d, const struct hn_case_file *it, const char *file)
 	assert(it->steps != NULL || it->nsteps == 0);
 	memset(&ids, 0, sizeof(ids));
 	if ((r = hn_fmt(root_exhibit, sizeof(root_exhibit), "%s/%lld", d->req,
-	    (long long)it->id)) != 0)
+		 (long long)it->id)) != 0)
 		return r;
 	for (j = 0; r == 0 && j < it->nsteps; j++) {
 		if ((r = doc_step(d, it, j, file, root_exhibit, &ids)) != 0)
@@ -375,13 +385,15 @@ dedupe(json_t **graph)
 		json_decref(g2);
 		return HN_ENOMEM;
 	}
-	json_array_foreach(*graph, k, v) {
+	json_array_foreach(*graph, k, v)
+	{
 		const char *id = hn_json_str(v, "@id");
 
 		if (id != NULL && json_object_get(seen, id) != NULL)
 			continue;
 		if (json_object_set_new(seen, id != NULL ? id : "",
-		    json_true()) != 0 || json_array_append(g2, v) != 0) {
+			json_true()) != 0 ||
+		    json_array_append(g2, v) != 0) {
 			json_decref(seen);
 			json_decref(g2);
 			return HN_ENOMEM;
@@ -423,8 +435,8 @@ hn_case_document(json_t **out, const char *node, const char *req,
 	}
 	if ((r = dedupe(&d.graph)) != 0)
 		goto out;
-	if ((*out = json_pack("{s:o,s:O}", "@context", case_context(),
-	    "@graph", d.graph)) == NULL)
+	if ((*out = json_pack("{s:o,s:O}", "@context", case_context(), "@graph",
+		 d.graph)) == NULL)
 		r = HN_ENOMEM;
 out:
 	free(d.tool);

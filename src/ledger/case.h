@@ -20,8 +20,8 @@
 struct hn_case_step {
 	int64_t id;
 	const char *action, *actor, *reason; /* reason: "" if none */
-	int64_t at;                          /* UTC seconds */
-	int64_t ledger_index;                /* -1: not in the ledger */
+	int64_t at; /* UTC seconds */
+	int64_t ledger_index; /* -1: not in the ledger */
 };
 
 /* One exported file. sha1, md5, description: "" if unknown. */

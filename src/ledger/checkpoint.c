@@ -69,7 +69,7 @@ hn_checkpoint_parse(struct hn_checkpoint *c, const char *text, size_t len,
 		    "checkpoint size is not a decimal without leading zeroes");
 	if (next_line(text, len, &pos, &line, &ll) != 0 ||
 	    hn_b64_decode(c->root, sizeof(c->root), line, ll) !=
-	    HN_MERKLE_HASH_LEN)
+		HN_MERKLE_HASH_LEN)
 		return hn_error_set(err, HN_EPARSE, "root", NULL,
 		    "checkpoint root is not base64 of 32 bytes");
 	ext = pos;
@@ -105,8 +105,9 @@ hn_checkpoint_format(const struct hn_checkpoint *c, struct hn_buf *out)
 	el = strlen(c->ext);
 	ol = strlen(c->origin);
 	if (ol == 0 || memchr(c->origin, '\n', ol) != NULL ||
-	    (el > 0 && (c->ext[el - 1] != '\n' || c->ext[0] == '\n' ||
-	    strstr(c->ext, "\n\n") != NULL)))
+	    (el > 0 &&
+		(c->ext[el - 1] != '\n' || c->ext[0] == '\n' ||
+		    strstr(c->ext, "\n\n") != NULL)))
 		return HN_EINVAL;
 	hn_b64_encode(b64, c->root, sizeof(c->root));
 	return hn_buf_addf(out, "%s\n%" PRIu64 "\n%s\n%s", c->origin, c->size,
@@ -135,13 +136,12 @@ hn_checkpoint_open(struct hn_checkpoint *c, const char *msg, size_t len,
 }
 
 int
-hn_cosig_message(struct hn_buf *out, const char *body, size_t len,
-    uint64_t ts)
+hn_cosig_message(struct hn_buf *out, const char *body, size_t len, uint64_t ts)
 {
 	int r;
 
-	if ((r = hn_buf_addf(out, "cosignature/v1\ntime %" PRIu64 "\n",
-	    ts)) != 0)
+	if ((r = hn_buf_addf(out, "cosignature/v1\ntime %" PRIu64 "\n", ts)) !=
+	    0)
 		return r;
 	return hn_buf_add(out, body, len);
 }
@@ -225,17 +225,20 @@ hn_witness_cosign(const char *msg, size_t len,
 	if (c.size < last->size) {
 		r = hn_error_set(err, HN_ESTATE, "size", NULL,
 		    "checkpoint size %" PRIu64 " is older than the last "
-		    "cosigned size %" PRIu64, c.size, last->size);
+		    "cosigned size %" PRIu64,
+		    c.size, last->size);
 		goto out;
 	}
 	if ((r = hn_sha256_init(&h)) != 0)
 		goto out;
-	if (last->size > 0 && hn_merkle_verify_consistency(&h, last->size,
-	    c.size, last->root, sizeof(last->root), c.root, sizeof(c.root),
-	    proof, nproof) != 0) {
+	if (last->size > 0 &&
+	    hn_merkle_verify_consistency(&h, last->size, c.size, last->root,
+		sizeof(last->root), c.root, sizeof(c.root), proof,
+		nproof) != 0) {
 		r = hn_error_set(err, HN_EVERIFY, "proof", NULL,
 		    "checkpoint %" PRIu64 " is not consistent with the last "
-		    "cosigned checkpoint %" PRIu64, c.size, last->size);
+		    "cosigned checkpoint %" PRIu64,
+		    c.size, last->size);
 		goto out;
 	}
 	if ((r = hn_cosig_sign(&sig, n.text, n.text_len, now, witness)) != 0) {

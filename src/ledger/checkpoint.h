@@ -85,9 +85,9 @@ struct hn_witness_state {
  */
 int hn_witness_cosign(const char *msg, size_t len,
     const struct hn_note_verifier *log_key, const char *origin,
-    struct hn_witness_state *last,
-    const uint8_t (*proof)[HN_MERKLE_HASH_LEN], size_t nproof,
-    const struct hn_note_signer *witness, uint64_t now, struct hn_buf *out,
-    struct hn_error *err) __attribute__((warn_unused_result));
+    struct hn_witness_state *last, const uint8_t (*proof)[HN_MERKLE_HASH_LEN],
+    size_t nproof, const struct hn_note_signer *witness, uint64_t now,
+    struct hn_buf *out, struct hn_error *err)
+    __attribute__((warn_unused_result));
 
 #endif

@@ -44,8 +44,8 @@ hn_merkle_empty_root(uint8_t out[HL])
 }
 
 void
-hn_merkle_root_of(struct hn_sha256 *h, const uint8_t (*leaves)[HL],
-    uint64_t n, uint8_t out[HL])
+hn_merkle_root_of(struct hn_sha256 *h, const uint8_t (*leaves)[HL], uint64_t n,
+    uint8_t out[HL])
 {
 	uint8_t stack[65][HL];
 	unsigned height[65];
@@ -211,9 +211,8 @@ subproof(struct proof *p, uint64_t m, uint64_t lo, uint64_t hi, int b)
 }
 
 int
-hn_merkle_inclusion_proof(hn_merkle_get_fn get, void *arg,
-    struct hn_sha256 *h, uint64_t index, uint64_t size, uint8_t (*proof)[HL],
-    size_t max, size_t *n)
+hn_merkle_inclusion_proof(hn_merkle_get_fn get, void *arg, struct hn_sha256 *h,
+    uint64_t index, uint64_t size, uint8_t (*proof)[HL], size_t max, size_t *n)
 {
 	struct proof p = { get, arg, h, proof, max, 0 };
 	int r;
@@ -230,8 +229,8 @@ hn_merkle_inclusion_proof(hn_merkle_get_fn get, void *arg,
 
 int
 hn_merkle_consistency_proof(hn_merkle_get_fn get, void *arg,
-    struct hn_sha256 *h, uint64_t size1, uint64_t size2,
-    uint8_t (*proof)[HL], size_t max, size_t *n)
+    struct hn_sha256 *h, uint64_t size1, uint64_t size2, uint8_t (*proof)[HL],
+    size_t max, size_t *n)
 {
 	struct proof p = { get, arg, h, proof, max, 0 };
 	int r;
@@ -277,9 +276,9 @@ root_eq(const uint8_t a[HL], const uint8_t *root, size_t root_len)
 }
 
 int
-hn_merkle_verify_inclusion(struct hn_sha256 *h, uint64_t index,
-    uint64_t size, const uint8_t leaf_hash[HL], const uint8_t (*proof)[HL],
-    size_t n, const uint8_t *root, size_t root_len)
+hn_merkle_verify_inclusion(struct hn_sha256 *h, uint64_t index, uint64_t size,
+    const uint8_t leaf_hash[HL], const uint8_t (*proof)[HL], size_t n,
+    const uint8_t *root, size_t root_len)
 {
 	uint8_t r[HL];
 	uint64_t fn, sn;

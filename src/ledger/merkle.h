@@ -81,9 +81,8 @@ size_t hn_merkle_consistency_len(uint64_t size1, uint64_t size2);
 
 int hn_merkle_verify_inclusion(struct hn_sha256 *h, uint64_t index,
     uint64_t size, const uint8_t leaf_hash[HN_MERKLE_HASH_LEN],
-    const uint8_t (*proof)[HN_MERKLE_HASH_LEN], size_t n,
-    const uint8_t *root, size_t root_len)
-    __attribute__((warn_unused_result));
+    const uint8_t (*proof)[HN_MERKLE_HASH_LEN], size_t n, const uint8_t *root,
+    size_t root_len) __attribute__((warn_unused_result));
 
 int hn_merkle_verify_consistency(struct hn_sha256 *h, uint64_t size1,
     uint64_t size2, const uint8_t *root1, size_t root1_len,

@@ -57,10 +57,9 @@ static int
 is_space(uint32_t c)
 {
 	/* Unicode White_Space (what Go's unicode.IsSpace tests). */
-	return c == ' ' || (c >= 0x09 && c <= 0x0d) || c == 0x85 ||
-	    c == 0xa0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
-	    c == 0x2028 || c == 0x2029 || c == 0x202f || c == 0x205f ||
-	    c == 0x3000;
+	return c == ' ' || (c >= 0x09 && c <= 0x0d) || c == 0x85 || c == 0xa0 ||
+	    c == 0x1680 || (c >= 0x2000 && c <= 0x200a) || c == 0x2028 ||
+	    c == 0x2029 || c == 0x202f || c == 0x205f || c == 0x3000;
 }
 
 /* Valid UTF-8 without control characters other than newline. */
@@ -205,7 +204,8 @@ hn_note_parse(struct hn_note *n, const char *msg, size_t len,
 	if ((n->sigs = calloc(count, sizeof(*n->sigs))) == NULL ||
 	    (n->text = malloc(split + 1)) == NULL) {
 		hn_note_release(n);
-		return hn_error_set(err, HN_ENOMEM, NULL, NULL, "out of memory");
+		return hn_error_set(err, HN_ENOMEM, NULL, NULL,
+		    "out of memory");
 	}
 	memcpy(n->text, msg, split);
 	n->text[split] = '\0';
@@ -213,7 +213,7 @@ hn_note_parse(struct hn_note *n, const char *msg, size_t len,
 	while (p < end) {
 		eol = memchr(p, '\n', (size_t)(end - p));
 		if ((r = parse_sig(&n->sigs[n->nsigs], p, (size_t)(eol - p),
-		    err)) != 0) {
+			 err)) != 0) {
 			hn_note_release(n);
 			return r;
 		}
@@ -281,8 +281,8 @@ verify_one(const struct hn_note *n, const struct hn_note_sig *s,
 			return HN_EVERIFY;
 		return hn_ed25519_verify(s->sig, n->text, n->text_len, v->pk);
 	case HN_NOTE_COSIG_V1:
-		return hn_cosig_verify(n->text, n->text_len, s->sig,
-		    s->sig_len, v->pk, NULL);
+		return hn_cosig_verify(n->text, n->text_len, s->sig, s->sig_len,
+		    v->pk, NULL);
 	default:
 		return HN_EVERIFY;
 	}
@@ -377,8 +377,8 @@ parse_hex_id(const char *s, size_t len, uint32_t *id)
 	if (len != 8)
 		return HN_EPARSE;
 	for (i = 0; i < 8; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' &&
-		    s[i] <= 'f')))
+		if (!((s[i] >= '0' && s[i] <= '9') ||
+			(s[i] >= 'a' && s[i] <= 'f')))
 			return HN_EPARSE;
 	if (hn_hex_decode(raw, 4, s, 8) != 4)
 		return HN_EPARSE;
@@ -413,8 +413,8 @@ trim_nl(const char *s, size_t len)
 }
 
 int
-hn_note_verifier_parse(struct hn_note_verifier *v, const char *vkey,
-    size_t len, struct hn_error *err)
+hn_note_verifier_parse(struct hn_note_verifier *v, const char *vkey, size_t len,
+    struct hn_error *err)
 {
 	size_t p1, p2;
 
@@ -534,8 +534,8 @@ hn_note_signer_generate(struct hn_note_signer *s, const char *name,
 }
 
 int
-hn_note_signer_from_sk(struct hn_note_signer *s, const char *name,
-    uint8_t type, const uint8_t sk[HN_ED25519_SK_LEN], struct hn_error *err)
+hn_note_signer_from_sk(struct hn_note_signer *s, const char *name, uint8_t type,
+    const uint8_t sk[HN_ED25519_SK_LEN], struct hn_error *err)
 {
 	int r = signer_from_seed(s, name, strlen(name), type, sk, err);
 

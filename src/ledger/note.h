@@ -30,10 +30,10 @@
 #include "util/buf.h"
 #include "util/err.h"
 
-#define HN_NOTE_MAX 65536      /* whole signed note, bytes */
-#define HN_NOTE_SIGS_MAX 64    /* signature lines (the spec asks >= 16) */
-#define HN_NOTE_NAME_MAX 256   /* key name, bytes */
-#define HN_NOTE_SIG_MAX 128    /* decoded signature after the key ID */
+#define HN_NOTE_MAX 65536 /* whole signed note, bytes */
+#define HN_NOTE_SIGS_MAX 64 /* signature lines (the spec asks >= 16) */
+#define HN_NOTE_NAME_MAX 256 /* key name, bytes */
+#define HN_NOTE_SIG_MAX 128 /* decoded signature after the key ID */
 
 #define HN_NOTE_ED25519 0x01
 #define HN_NOTE_COSIG_V1 0x04
@@ -113,8 +113,8 @@ int hn_note_verifier_parse(struct hn_note_verifier *v, const char *vkey,
 int hn_note_verifier_format(const struct hn_note_verifier *v,
     struct hn_buf *out);
 
-int hn_note_signer_parse(struct hn_note_signer *s, const char *skey,
-    size_t len, struct hn_error *err) __attribute__((warn_unused_result));
+int hn_note_signer_parse(struct hn_note_signer *s, const char *skey, size_t len,
+    struct hn_error *err) __attribute__((warn_unused_result));
 int hn_note_signer_format(const struct hn_note_signer *s, struct hn_buf *out);
 /* A fresh random key of the given type. */
 int hn_note_signer_generate(struct hn_note_signer *s, const char *name,

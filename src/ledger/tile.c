@@ -164,7 +164,8 @@ hn_tile_get(void *arg, unsigned level, uint64_t index,
 	if (w == 0 || off + count > (uint64_t)w)
 		return HN_EINTERNAL;
 	if (!t->have || t->level != (int)L || t->index != n || t->width != w) {
-		struct hn_buf b = HN_BUF_INIT(HN_TILE_FULL * HN_MERKLE_HASH_LEN);
+		struct hn_buf b =
+		    HN_BUF_INIT(HN_TILE_FULL * HN_MERKLE_HASH_LEN);
 		t->have = 0;
 		if ((r = t->read(t->arg, (int)L, n, w, &b)) != 0) {
 			hn_buf_release(&b);
@@ -181,7 +182,7 @@ hn_tile_get(void *arg, unsigned level, uint64_t index,
 		t->index = n;
 		t->width = w;
 	}
-	hn_merkle_root_of(t->h, (const uint8_t (*)[HN_MERKLE_HASH_LEN])
-	    t->hashes[off], count, out);
+	hn_merkle_root_of(t->h,
+	    (const uint8_t(*)[HN_MERKLE_HASH_LEN])t->hashes[off], count, out);
 	return 0;
 }

@@ -19,9 +19,9 @@
 #include "ledger/merkle.h"
 #include "util/buf.h"
 
-#define HN_TILE_LEVELS 8     /* levels 0..7 cover trees below 2^64 */
-#define HN_TILE_H 8          /* tile height */
-#define HN_TILE_FULL 256     /* width of a full tile */
+#define HN_TILE_LEVELS 8 /* levels 0..7 cover trees below 2^64 */
+#define HN_TILE_H 8 /* tile height */
+#define HN_TILE_FULL 256 /* width of a full tile */
 #define HN_TILE_ENTRIES_LEVEL (-1)
 #define HN_TILE_PATH_MAX 96
 
@@ -30,8 +30,7 @@
  * out; level HN_TILE_ENTRIES_LEVEL is the entry bundle. HN_EINVAL for bad
  * arguments, HN_ETOOBIG if outsz is too small.
  */
-int hn_tile_path(char *out, size_t outsz, int level, uint64_t index,
-    int width);
+int hn_tile_path(char *out, size_t outsz, int level, uint64_t index, int width);
 
 /* Parses a tile path (strictly: the canonical form only). HN_EPARSE. */
 int hn_tile_parse(const char *path, int *level, uint64_t *index, int *width);

@@ -31,8 +31,8 @@ hn_tree_put(uint8_t (*t)[HL], struct hn_sha256 *h, unsigned w,
 }
 
 int
-hn_tree_add(struct hn_tree_edge *e, struct hn_sha256 *h,
-    const uint8_t leaf[HL], hn_tree_tile_fn on_tile, void *arg)
+hn_tree_add(struct hn_tree_edge *e, struct hn_sha256 *h, const uint8_t leaf[HL],
+    hn_tree_tile_fn on_tile, void *arg)
 {
 	uint8_t cur[HL];
 	uint64_t pos = e->size;
@@ -47,8 +47,8 @@ hn_tree_add(struct hn_tree_edge *e, struct hn_sha256 *h,
 		hn_tree_put(e->t[L], h, w, cur);
 		if (w != 255)
 			break;
-		if ((r = on_tile(arg, L, pos >> 8,
-		    (const uint8_t *)e->t[L])) != 0)
+		if ((r = on_tile(arg, L, pos >> 8, (const uint8_t *)e->t[L])) !=
+		    0)
 			return r;
 		memcpy(cur, e->t[L][HN_TREE_ROW(8)], HL);
 		pos >>= 8;

@@ -50,14 +50,13 @@ void hn_tree_put(uint8_t (*tile)[HN_MERKLE_HASH_LEN], struct hn_sha256 *h,
  * then inconsistent (reload it).
  */
 int hn_tree_add(struct hn_tree_edge *e, struct hn_sha256 *h,
-    const uint8_t leaf[HN_MERKLE_HASH_LEN], hn_tree_tile_fn on_tile,
-    void *arg);
+    const uint8_t leaf[HN_MERKLE_HASH_LEN], hn_tree_tile_fn on_tile, void *arg);
 
 /*
  * Where node (level, index) of the tree lives: tile level *L, tile *tile,
  * node *node (0..510) within it. level < 64.
  */
-void hn_tree_locate(unsigned level, uint64_t index, unsigned *L,
-    uint64_t *tile, unsigned *node);
+void hn_tree_locate(unsigned level, uint64_t index, unsigned *L, uint64_t *tile,
+    unsigned *node);
 
 #endif

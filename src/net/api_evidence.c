@@ -2,10 +2,10 @@
  * /v1/evidence: chunked, resumable evidence uploads and the evidence list.
  *
  *   POST   /v1/evidence                    {request, name, description}
- *                                          -> 201 {upload, offset: 0, chunk_size, put_max}
- *                                          404 field "request": not held here
- *   GET    /v1/evidence/uploads/{id}       -> {upload, offset, request, name}
- *   PUT    /v1/evidence/uploads/{id}?offset=N   raw bytes (at most put_max)
+ *                                          -> 201 {upload, offset: 0,
+ * chunk_size, put_max} 404 field "request": not held here GET
+ * /v1/evidence/uploads/{id}       -> {upload, offset, request, name} PUT
+ * /v1/evidence/uploads/{id}?offset=N   raw bytes (at most put_max)
  *                                          -> {upload, offset, durable}
  *   POST   /v1/evidence/uploads/{id}/finish -> 201 {item, sha256, size, ...}
  *   DELETE /v1/evidence/uploads/{id}       -> 204 (cancelled)
@@ -86,7 +86,8 @@ hn_api_evidence_create(struct hn_req *r)
 	if (req == NULL || req[0] == '\0' || strlen(req) > HN_EV_REQUEST_MAX) {
 		rc = hn_resp_error(r, 400, "validation_failed", "request", NULL,
 		    "request: the id of the request this evidence answers "
-		    "(1 to %d bytes)", HN_EV_REQUEST_MAX);
+		    "(1 to %d bytes)",
+		    HN_EV_REQUEST_MAX);
 		goto out;
 	}
 	if (name == NULL || name[0] == '\0' || strlen(name) > 4096) {
@@ -106,15 +107,16 @@ hn_api_evidence_create(struct hn_req *r)
 	}
 	if ((rc = req_db(r, &db)) != 0)
 		goto out;
-	if ((rc = hn_ev_upload_create(r->node, db, req, name, desc,
-	    r->who.name, r->now, &u, &e)) != 0) {
+	if ((rc = hn_ev_upload_create(r->node, db, req, name, desc, r->who.name,
+		 r->now, &u, &e)) != 0) {
 		rc = fail_with(r, &e, rc);
 		goto out;
 	}
-	rc = hn_resp_json(r, 201, json_pack("{s:s,s:I,s:I,s:I,s:s,s:s}",
-	    "upload", u.id, "offset", (json_int_t)0, "chunk_size",
-	    (json_int_t)HN_SEAL_CHUNK_DEFAULT, "put_max", (json_int_t)PUT_MAX,
-	    "request", u.request_id, "name", u.name));
+	rc = hn_resp_json(r, 201,
+	    json_pack("{s:s,s:I,s:I,s:I,s:s,s:s}", "upload", u.id, "offset",
+		(json_int_t)0, "chunk_size", (json_int_t)HN_SEAL_CHUNK_DEFAULT,
+		"put_max", (json_int_t)PUT_MAX, "request", u.request_id, "name",
+		u.name));
 out:
 	json_decref(body);
 	return rc;
@@ -131,7 +133,8 @@ load_upload(struct hn_req *r, struct hn_upload *u)
 	hn_error_clear(&e);
 	if (hn_upload_id_valid(hn_req_param(r, "id")) != 0)
 		return hn_resp_error(r, 404, "not_found", "id", NULL,
-		    "no such upload"), HN_ENOTFOUND;
+			   "no such upload"),
+		       HN_ENOTFOUND;
 	if ((rc = req_db(r, &db)) != 0)
 		return rc;
 	if ((rc = hn_ev_upload_get(db, hn_req_param(r, "id"), u, &e)) != 0) {
@@ -139,7 +142,8 @@ load_upload(struct hn_req *r, struct hn_upload *u)
 		return rc;
 	}
 	if ((rc = hn_ev_setup(r->node, &e)) != 0) {
-		hn_resp_error(r, 503, "unavailable", NULL, NULL, "%s", e.message);
+		hn_resp_error(r, 503, "unavailable", NULL, NULL, "%s",
+		    e.message);
 		return rc;
 	}
 	return 0;
@@ -192,7 +196,8 @@ hn_api_evidence_upload_put(struct hn_req *r)
 	off = q != NULL ? strtoull(q, &end, 10) : 0;
 	if (q == NULL || q[0] == '\0' || q[0] == '-' || *end != '\0' ||
 	    errno != 0)
-		return hn_resp_error(r, 400, "validation_failed", "offset", NULL,
+		return hn_resp_error(r, 400, "validation_failed", "offset",
+		    NULL,
 		    "?offset=N (the plaintext offset of these bytes) is "
 		    "required");
 	rc = hn_ev_upload_write(u.id, off, r->body, r->body_len, &size,
@@ -221,12 +226,12 @@ hn_api_evidence_upload_finish(struct hn_req *r)
 		return 0;
 	memset(&it, 0, sizeof(it));
 	if ((rc = hn_ev_upload_finish(r->node, &u, r->who.name, r->now, &it,
-	    &res, &e)) != 0)
+		 &res, &e)) != 0)
 		return fail_with(r, &e, rc);
-	return hn_resp_json(r, 201, json_pack("{s:I,s:s,s:I,s:s,s:s,s:b}",
-	    "item", (json_int_t)it.id, "sha256", res.addr, "size",
-	    (json_int_t)res.size, "request", it.request_id, "name",
-	    it.name, "existed", res.existed));
+	return hn_resp_json(r, 201,
+	    json_pack("{s:I,s:s,s:I,s:s,s:s,s:b}", "item", (json_int_t)it.id,
+		"sha256", res.addr, "size", (json_int_t)res.size, "request",
+		it.request_id, "name", it.name, "existed", res.existed));
 }
 
 /* --- DELETE /v1/evidence/uploads/{id} ----------------------------------- */
@@ -291,8 +296,8 @@ hn_api_evidence_list(struct hn_req *r)
 
 	hn_error_clear(&e);
 	if (req == NULL || req[0] == '\0' || strlen(req) > HN_EV_REQUEST_MAX)
-		return hn_resp_error(r, 400, "validation_failed", "request", NULL,
-		    "?request=ID is required");
+		return hn_resp_error(r, 400, "validation_failed", "request",
+		    NULL, "?request=ID is required");
 	if ((rc = hn_req_db(r, &db)) != 0 ||
 	    (rc = hn_evidence_list(db, req, &items, &n)) != 0)
 		return fail_with(r, &e, rc);
@@ -318,8 +323,8 @@ hn_api_evidence_list(struct hn_req *r)
 		json_array_append_new(list, o);
 	}
 	free(items);
-	return hn_resp_json(r, 200, json_pack("{s:s,s:o}", "request", req,
-	    "items", list));
+	return hn_resp_json(r, 200,
+	    json_pack("{s:s,s:o}", "request", req, "items", list));
 }
 
 /* --- GET /v1/evidence/{id}/content?reason=WHY --------------------------- */
@@ -425,7 +430,8 @@ hn_api_evidence_content(struct hn_req *r)
 	if (it.deleted_at != 0)
 		return hn_resp_error(r, 410, "gone", "id", NULL,
 		    "item %lld was deleted when its retention ended (its "
-		    "SHA-256 and custody stay)", (long long)it.id);
+		    "SHA-256 and custody stay)",
+		    (long long)it.id);
 	if ((rc = hn_ev_setup(r->node, &e)) != 0)
 		return hn_resp_error(r, 503, "unavailable", NULL, NULL, "%s",
 		    e.message);
@@ -455,7 +461,8 @@ hn_api_evidence_content(struct hn_req *r)
 	/* the first piece and the look-ahead before anything is promised:
 	 * an object that fails this early gets a clean error */
 	if ((rc = hn_blob_open(&d->rd, hn_ev_blobs(), it.sha256, hn_ev_keys(),
-	    &e)) != 0 || (n = hn_blob_read(d->rd, &d->la, &e)) < 0) {
+		 &e)) != 0 ||
+	    (n = hn_blob_read(d->rd, &d->la, &e)) < 0) {
 		rc = rc ? rc : HN_EVERIFY;
 		goto damaged;
 	}
@@ -475,13 +482,14 @@ hn_api_evidence_content(struct hn_req *r)
 		d->la_len = n;
 	}
 	if ((rc = hn_ev_opened(r->node, &it, r->who.name, reason, r->now,
-	    &e)) != 0) {
+		 &e)) != 0) {
 		download_free(d);
 		return fail_with(r, &e, rc);
 	}
-	hn_diag(HN_DIAG_INFO, "evidence.opened", "item=%lld request=%s "
-	    "sha256=%s by=%s via=api", (long long)it.id, it.request_id,
-	    it.sha256, r->who.name);
+	hn_diag(HN_DIAG_INFO, "evidence.opened",
+	    "item=%lld request=%s "
+	    "sha256=%s by=%s via=api",
+	    (long long)it.id, it.request_id, it.sha256, r->who.name);
 	/* a safe name of at most HN_EV_NAME_MAX (200) bytes */
 	HN_FMT_FIXED(hv, sizeof(hv), "attachment; filename=\"%s\"", it.name);
 	hn_resp_header(r, "Content-Disposition", hv);
@@ -495,8 +503,8 @@ hn_api_evidence_content(struct hn_req *r)
 damaged:
 	hn_diag(HN_DIAG_ERROR, "evidence.download_failed",
 	    "item=%lld object=%s "
-	    "by=%s sent=0 msg=\"%s\"", (long long)it.id, it.sha256,
-	    r->who.name, e.message);
+	    "by=%s sent=0 msg=\"%s\"",
+	    (long long)it.id, it.sha256, r->who.name, e.message);
 	download_free(d);
 	if (rc == HN_ENOTFOUND)
 		return hn_resp_error(r, 500, "evidence_missing", NULL, NULL,
@@ -504,7 +512,8 @@ damaged:
 		    (long long)it.id);
 	return hn_resp_error(r, 500, "evidence_damaged", NULL, NULL,
 	    "the stored object of item %lld does not verify; nothing was "
-	    "served: %s", (long long)it.id, e.message);
+	    "served: %s",
+	    (long long)it.id, e.message);
 }
 
 /* --- shared with net/api_evxfer.c (net/evidence_int.h) ------------------ */

@@ -64,13 +64,15 @@ open_wire(struct hn_req *r, const char *op, json_t **p, char sender[4])
 	hn_error_clear(&e);
 	if (f == NULL)
 		return hn_resp_error(r, 503, "federation_disabled", NULL, NULL,
-		    "the federation is not running on this node"), HN_ESTATE;
+			   "the federation is not running on this node"),
+		       HN_ESTATE;
 	if ((rc = hn_ev_setup(r->node, &e)) != 0)
 		return hn_resp_error(r, 503, "unavailable", NULL, NULL, "%s",
-		    e.message), rc;
+			   e.message),
+		       rc;
 	if ((rc = hn_fed_evidence_open(f, r->body ? r->body : "", r->body_len,
-	    r->has_peer ? r->peer_fp : NULL, r->now, p, sender, &st, &code,
-	    msg, sizeof(msg))) != 0)
+		 r->has_peer ? r->peer_fp : NULL, r->now, p, sender, &st, &code,
+		 msg, sizeof(msg))) != 0)
 		return hn_resp_error(r, st, code, NULL, NULL, "%s", msg), rc;
 	if (strcmp(hn_json_str(*p, "op"), op) != 0 ||
 	    !hn_xfer_id_valid(hn_json_str(*p, "transfer")) ||
@@ -78,18 +80,20 @@ open_wire(struct hn_req *r, const char *op, json_t **p, char sender[4])
 		json_decref(*p);
 		*p = NULL;
 		return hn_resp_error(r, 400, "malformed", NULL, NULL,
-		    "expected a '%s' object for this transfer", op), HN_EPARSE;
+			   "expected a '%s' object for this transfer", op),
+		       HN_EPARSE;
 	}
 	return 0;
 }
 
 static int
-answer_state(struct hn_req *r, int status, const char *xfer,
-    const char *state, uint64_t offset)
+answer_state(struct hn_req *r, int status, const char *xfer, const char *state,
+    uint64_t offset)
 {
-	return hn_resp_json(r, status, json_pack("{s:s,s:s,s:I,s:I}",
-	    "transfer", xfer, "state", state, "offset", (json_int_t)offset,
-	    "piece", (json_int_t)HN_EVW_PIECE));
+	return hn_resp_json(r, status,
+	    json_pack("{s:s,s:s,s:I,s:I}", "transfer", xfer, "state", state,
+		"offset", (json_int_t)offset, "piece",
+		(json_int_t)HN_EVW_PIECE));
 }
 
 /* The 409 that tells the sender where to continue. */
@@ -97,8 +101,9 @@ static int
 answer_offset(struct hn_req *r, const char *code, const struct hn_error *e,
     uint64_t offset)
 {
-	return hn_resp_json(r, 409, json_pack("{s:s,s:s,s:I}", "error", code,
-	    "message", e->message, "offset", (json_int_t)offset));
+	return hn_resp_json(r, 409,
+	    json_pack("{s:s,s:s,s:I}", "error", code, "message", e->message,
+		"offset", (json_int_t)offset));
 }
 
 /*
@@ -124,8 +129,10 @@ answer_refusal(struct hn_req *r, int rc, const struct hn_evrecv_answer *a,
 		return hn_resp_error(r, 409, "transfer_failed", f, NULL, "%s",
 		    e->message);
 	case HN_EVRECV_NOT_RECEIVING:
-		return answer_offset(r, strcmp(a->state, "failed") == 0 ?
-		    "transfer_failed" : "conflict", e, a->offset);
+		return answer_offset(r,
+		    strcmp(a->state, "failed") == 0 ? "transfer_failed" :
+						      "conflict",
+		    e, a->offset);
 	case HN_EVRECV_OFFSET:
 		return answer_offset(r, "offset_mismatch", e, a->offset);
 	case HN_EVRECV_PIECE:
@@ -172,8 +179,8 @@ offer_parse(const json_t *p, const char *sender, int64_t now,
 	    hn_blob_addr_valid(sha) != 0 ||
 	    (cond != NULL && strlen(cond) > HN_EV_TEXT_MAX) ||
 	    u64_field(p, "size", SIZE_MAX_ITEM, &t->size) != 0 ||
-	    u64_field(p, "sealed_size", 2 * SIZE_MAX_ITEM,
-	    &t->sealed_size) != 0 ||
+	    u64_field(p, "sealed_size", 2 * SIZE_MAX_ITEM, &t->sealed_size) !=
+		0 ||
 	    t->sealed_size < hn_seal_stream_size(t->size, HN_SEAL_CHUNK_MAX) ||
 	    t->sealed_size > hn_seal_stream_size(t->size, HN_SEAL_CHUNK_MIN))
 		return HN_EINVAL;
@@ -247,7 +254,8 @@ hn_api_evxfer_chunk(struct hn_req *r)
 	    u64_field(p, "offset", 2 * SIZE_MAX_ITEM, &off) != 0) {
 		rc = hn_resp_error(r, 400, "malformed", "data", NULL,
 		    "a chunk carries offset and data (base64, at most %u "
-		    "bytes)", HN_EVW_PIECE);
+		    "bytes)",
+		    HN_EVW_PIECE);
 		goto out;
 	}
 	if ((rc = hn_req_db(r, &db)) == 0)
@@ -327,19 +335,22 @@ transfer_request(struct hn_req *r, const char *req, const char *to)
 	rc = hn_ev_request_party(db, req, 1, other);
 	if (rc == HN_ENOTFOUND)
 		return hn_resp_error(r, 404, "not_found", "request", "40",
-		    "request %s: no such request on this node", req), 1;
+			   "request %s: no such request on this node", req),
+		       1;
 	if (rc != 0 && rc != HN_ESTATE)
 		return rc;
 	if (strcmp(other, to) != 0)
 		return hn_resp_error(r, 400, "validation_failed", "to", NULL,
-		    "request %s is with %s: its evidence goes to %s, not %s",
-		    req, other, other, to), 1;
+			   "request %s is with %s: its evidence goes to %s, not %s",
+			   req, other, other, to),
+		       1;
 	if (rc == HN_ESTATE)
 		return hn_resp_error(r, 409, "conflict", "request", "40",
-		    "request %s has not reached %s over the network (not "
-		    "sent, not yet receipted, or registered from writing): %s "
-		    "would not know it; its evidence can follow once it does",
-		    req, to, to), 1;
+			   "request %s has not reached %s over the network (not "
+			   "sent, not yet receipted, or registered from writing): %s "
+			   "would not know it; its evidence can follow once it does",
+			   req, to, to),
+		       1;
 	return 0;
 }
 
@@ -352,14 +363,17 @@ transfer_peer(struct hn_req *r, struct hn_fed *f, const char *to,
 
 	if (strcmp(to, hn_fed_self(f)) == 0)
 		return hn_resp_error(r, 400, "validation_failed", "to", NULL,
-		    "to: not this node's own party"), 1;
+			   "to: not this node's own party"),
+		       1;
 	rc = hn_fed_party_copy(f, to, r->now, peer);
 	if (rc == HN_ESTATE)
 		return hn_resp_error(r, 503, "stale_directory", NULL, NULL,
-		    "this node holds no unexpired directory"), 1;
+			   "this node holds no unexpired directory"),
+		       1;
 	if (rc != 0)
 		return hn_resp_error(r, 400, "validation_failed", "to", NULL,
-		    "%s is not in the directory of nodes", to), 1;
+			   "%s is not in the directory of nodes", to),
+		       1;
 	return 0;
 }
 
@@ -369,19 +383,60 @@ transfer_answer(struct hn_req *r, int64_t item, const char *to,
     const struct hn_evsend_result *res)
 {
 	if (res->outcome == HN_EVSEND_ACKNOWLEDGED)
-		return hn_resp_json(r, 200, json_pack("{s:s,s:I,s:s,s:s,s:I,"
-		    "s:I}", "transfer", res->xfer, "item", (json_int_t)item,
-		    "to", to, "state", "acknowledged", "total",
-		    (json_int_t)res->total, "their_ledger_index",
-		    (json_int_t)res->their_index));
+		return hn_resp_json(r, 200,
+		    json_pack("{s:s,s:I,s:s,s:s,s:I,"
+			      "s:I}",
+			"transfer", res->xfer, "item", (json_int_t)item, "to",
+			to, "state", "acknowledged", "total",
+			(json_int_t)res->total, "their_ledger_index",
+			(json_int_t)res->their_index));
 	if (res->outcome == HN_EVSEND_ACTIVE)
-		return hn_resp_json(r, 202, json_pack("{s:s,s:I,s:s,s:s,s:I}",
-		    "transfer", res->xfer, "item", (json_int_t)item, "to", to,
-		    "state", "sending", "total", (json_int_t)res->total));
-	return hn_resp_json(r, 202, json_pack("{s:s,s:I,s:s,s:s,s:I,s:I}",
-	    "transfer", res->xfer, "item", (json_int_t)item, "to", to,
-	    "state", "sending", "total", (json_int_t)res->total,
-	    "ledger_index", (json_int_t)res->ledger_index));
+		return hn_resp_json(r, 202,
+		    json_pack("{s:s,s:I,s:s,s:s,s:I}", "transfer", res->xfer,
+			"item", (json_int_t)item, "to", to, "state", "sending",
+			"total", (json_int_t)res->total));
+	return hn_resp_json(r, 202,
+	    json_pack("{s:s,s:I,s:s,s:s,s:I,s:I}", "transfer", res->xfer,
+		"item", (json_int_t)item, "to", to, "state", "sending", "total",
+		(json_int_t)res->total, "ledger_index",
+		(json_int_t)res->ledger_index));
+}
+
+/* The body's fields of POST /v1/evidence/{id}/transfer; answers and
+ * returns 1 when one is wrong. */
+static int
+transfer_fields(struct hn_req *r, json_t *body, const char **to,
+    const char **cond, const char **why, const char **req)
+{
+	*to = hn_json_str(body, "to");
+	*cond = hn_json_str(body, "conditions");
+	*why = hn_json_str(body, "reason");
+	*req = hn_json_str(body, "request");
+	if (*to == NULL || strlen(*to) != 3) {
+		hn_resp_error(r, 400, "validation_failed", "to", NULL,
+		    "to: the receiving party's code");
+		return 1;
+	}
+	if ((*cond != NULL && strlen(*cond) > HN_EV_TEXT_MAX) ||
+	    (*why != NULL && strlen(*why) > HN_EV_TEXT_MAX)) {
+		/* the field that is too long, so a form can show it there */
+		const char *fld =
+		    *cond != NULL && strlen(*cond) > HN_EV_TEXT_MAX ?
+		    "conditions" :
+		    "reason";
+
+		hn_resp_error(r, 413, "too_large", fld, NULL,
+		    "%s: at most %d bytes", fld, HN_EV_TEXT_MAX);
+		return 1;
+	}
+	if (*req != NULL &&
+	    ((*req)[0] == '\0' || strlen(*req) > HN_EV_REQUEST_MAX)) {
+		hn_resp_error(r, 400, "validation_failed", "request", NULL,
+		    "request: the id of a request this node holds (1 to %d bytes)",
+		    HN_EV_REQUEST_MAX);
+		return 1;
+	}
+	return 0;
 }
 
 /*
@@ -412,30 +467,8 @@ hn_api_evidence_transfer(struct hn_req *r)
 		    "the federation is not running on this node");
 	if (hn_req_json(r, &body) != 0)
 		return 0;
-	to = hn_json_str(body, "to");
-	cond = hn_json_str(body, "conditions");
-	why = hn_json_str(body, "reason");
-	req = hn_json_str(body, "request");
-	if (to == NULL || strlen(to) != 3) {
-		rc = hn_resp_error(r, 400, "validation_failed", "to", NULL,
-		    "to: the receiving party's code");
-		goto out;
-	}
-	if ((cond != NULL && strlen(cond) > HN_EV_TEXT_MAX) ||
-	    (why != NULL && strlen(why) > HN_EV_TEXT_MAX)) {
-		/* the field that is too long, so a form can show it there */
-		const char *fld = cond != NULL && strlen(cond) > HN_EV_TEXT_MAX ?
-		    "conditions" : "reason";
-
-		rc = hn_resp_error(r, 413, "too_large", fld, NULL,
-		    "%s: at most %d bytes", fld, HN_EV_TEXT_MAX);
-		goto out;
-	}
-	if (req != NULL && (req[0] == '\0' ||
-	    strlen(req) > HN_EV_REQUEST_MAX)) {
-		rc = hn_resp_error(r, 400, "validation_failed", "request", NULL,
-		    "request: the id of a request this node holds (1 to %d "
-		    "bytes)", HN_EV_REQUEST_MAX);
+	if (transfer_fields(r, body, &to, &cond, &why, &req) != 0) {
+		rc = 0;
 		goto out;
 	}
 	if (hn_ev_load_item(r, &it) != 0) {
@@ -445,15 +478,16 @@ hn_api_evidence_transfer(struct hn_req *r)
 	if (req == NULL)
 		req = it.request_id;
 	if (it.deleted_at != 0) {
-		rc = hn_resp_error(r, 410, "gone", "id", NULL, "item %lld was "
-		    "deleted", (long long)it.id);
+		rc = hn_resp_error(r, 410, "gone", "id", NULL,
+		    "item %lld was deleted", (long long)it.id);
 		goto out;
 	}
 	if (hn_evidence_onward_allowed(&it) != 0) {
 		/* art. 36: no onward transfer without the sender's consent */
-		hn_diag(HN_DIAG_WARN, "evidence.transfer_refused", "item=%lld "
-		    "to=%s origin=%s reason=art36", (long long)it.id, to,
-		    it.origin);
+		hn_diag(HN_DIAG_WARN, "evidence.transfer_refused",
+		    "item=%lld "
+		    "to=%s origin=%s reason=art36",
+		    (long long)it.id, to, it.origin);
 		rc = hn_resp_error(r, 403, "forbidden", "to", "36",
 		    "art. 36: %s was received from %s; sending it on needs "
 		    "that State's authorisation, which is not recorded",
@@ -538,23 +572,25 @@ hn_api_evidence_transfers(struct hn_req *r)
 	}
 	for (i = 0; i < n; i++) {
 		uint64_t sent = v[i].sent;
-		int live = v[i].xfer[0] != '\0' &&
-		    hn_evsend_active(v[i].xfer, &sent);
+		int live =
+		    v[i].xfer[0] != '\0' && hn_evsend_active(v[i].xfer, &sent);
 
 		hn_datetime_format(v[i].created_at, ts);
 		hn_datetime_format(v[i].acked_at, ta);
-		json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,"
-		    "s:I,s:s,s:s*,s:I,s:s,s:b,s:s}", "transfer", v[i].xfer,
-		    "direction", v[i].direction, "peer", v[i].peer,
-		    "conditions", v[i].conditions, "state", v[i].state, "sent",
-		    (json_int_t)sent, "total", (json_int_t)v[i].total,
-		    "created_at", ts, "acknowledged_at",
-		    v[i].acked_at ? ta : NULL, "their_ledger_index",
-		    (json_int_t)v[i].their_index, "error", v[i].error, "active",
-		    live, "request", v[i].request_id[0] != '\0' ?
-		    v[i].request_id : it.request_id));
+		json_array_append_new(a,
+		    json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,"
+			      "s:I,s:s,s:s*,s:I,s:s,s:b,s:s}",
+			"transfer", v[i].xfer, "direction", v[i].direction,
+			"peer", v[i].peer, "conditions", v[i].conditions,
+			"state", v[i].state, "sent", (json_int_t)sent, "total",
+			(json_int_t)v[i].total, "created_at", ts,
+			"acknowledged_at", v[i].acked_at ? ta : NULL,
+			"their_ledger_index", (json_int_t)v[i].their_index,
+			"error", v[i].error, "active", live, "request",
+			v[i].request_id[0] != '\0' ? v[i].request_id :
+						     it.request_id));
 	}
 	free(v);
-	return hn_resp_json(r, 200, json_pack("{s:I,s:o}", "item",
-	    (json_int_t)it.id, "transfers", a));
+	return hn_resp_json(r, 200,
+	    json_pack("{s:I,s:o}", "item", (json_int_t)it.id, "transfers", a));
 }

@@ -28,11 +28,13 @@ fed_of(struct hn_req *r)
 	return hn_fednode_fed(r->node);
 }
 
-#define NEED_FED(r, f) do { \
-	if (((f) = fed_of(r)) == NULL) \
-		return hn_resp_error((r), 503, "federation_disabled", NULL, \
-		    NULL, "the federation is not running on this node"); \
-} while (0)
+#define NEED_FED(r, f) \
+	do { \
+		if (((f) = fed_of(r)) == NULL) \
+			return hn_resp_error((r), 503, "federation_disabled", \
+			    NULL, NULL, \
+			    "the federation is not running on this node"); \
+	} while (0)
 
 /* POST /v1/inbox (peer): docs/protocol.md section 5. */
 int
@@ -45,7 +47,8 @@ hn_api_inbox(struct hn_req *r)
 
 	NEED_FED(r, f);
 	if (hn_fed_inbox(f, r->body ? r->body : "", r->body_len,
-	    r->has_peer ? r->peer_fp : NULL, r->now, &st, &ct, &resp) != 0) {
+		r->has_peer ? r->peer_fp : NULL, r->now, &st, &ct,
+		&resp) != 0) {
 		hn_buf_release(&resp);
 		return hn_resp_error(r, 500, "internal", NULL, NULL,
 		    "the message could not be processed");
@@ -98,23 +101,24 @@ hn_api_federation(struct hn_req *r)
 	hn_fed_stats(f, &st);
 	label = hn_conf_get(&r->node->conf, "register_label");
 	o = json_pack("{s:s, s:s, s:s, s:s, s:{s:I, s:s, s:I}, s:i, s:s*, "
-	    "s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}}",
-	    "party", r->node->party, "role", hn_conf_get(&r->node->conf, "role"),
-	    "signing_key", r->node->vkey, "key_name", r->node->key_name,
-	    "directory", "serial", (json_int_t)serial, "expires_at", ts,
-	    "parties", (json_int_t)np, "directory_version", version,
-	    "register_label", label && *label ? label : NULL,
-	    "counters", "inbox_accepted", (json_int_t)st.inbox_accepted,
-	    "inbox_duplicates", (json_int_t)st.inbox_duplicates,
-	    "inbox_rejected", (json_int_t)st.inbox_rejected,
-	    "out_attempts", (json_int_t)st.out_attempts,
-	    "out_delivered", (json_int_t)st.out_delivered,
-	    "out_failed", (json_int_t)st.out_failed,
-	    "evidence_attempts", (json_int_t)st.ev_attempts,
-	    "evidence_acknowledged", (json_int_t)st.ev_acknowledged,
-	    "evidence_failed", (json_int_t)st.ev_failed,
-	    "witness_cosigned", (json_int_t)st.witness_cosigned,
-	    "witness_alerts", (json_int_t)st.witness_alerts);
+		      "s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}}",
+	    "party", r->node->party, "role",
+	    hn_conf_get(&r->node->conf, "role"), "signing_key", r->node->vkey,
+	    "key_name", r->node->key_name, "directory", "serial",
+	    (json_int_t)serial, "expires_at", ts, "parties", (json_int_t)np,
+	    "directory_version", version, "register_label",
+	    label && *label ? label : NULL, "counters", "inbox_accepted",
+	    (json_int_t)st.inbox_accepted, "inbox_duplicates",
+	    (json_int_t)st.inbox_duplicates, "inbox_rejected",
+	    (json_int_t)st.inbox_rejected, "out_attempts",
+	    (json_int_t)st.out_attempts, "out_delivered",
+	    (json_int_t)st.out_delivered, "out_failed",
+	    (json_int_t)st.out_failed, "evidence_attempts",
+	    (json_int_t)st.ev_attempts, "evidence_acknowledged",
+	    (json_int_t)st.ev_acknowledged, "evidence_failed",
+	    (json_int_t)st.ev_failed, "witness_cosigned",
+	    (json_int_t)st.witness_cosigned, "witness_alerts",
+	    (json_int_t)st.witness_alerts);
 	return hn_resp_json(r, 200, o);
 }
 
@@ -164,10 +168,12 @@ hn_api_messages_create(struct hn_req *r)
 	}
 	if (strcmp(k->name, "more_information") != 0) {
 		rc = hn_resp_error(r, 400, "use_request_routes", "kind",
-		    k->article, "a %s %s: use POST /v1/requests and "
+		    k->article,
+		    "a %s %s: use POST /v1/requests and "
 		    "/v1/requests/{id}/transitions (or /approve), which check "
 		    "the Convention's rules and send it to the other State; "
-		    "this route carries only more_information", k->name,
+		    "this route carries only more_information",
+		    k->name,
 		    k->is_request ? "is a request" : "changes a request");
 		goto out;
 	}
@@ -175,13 +181,18 @@ hn_api_messages_create(struct hn_req *r)
 	    (request != NULL && strlen(request) > HN_REF_MAX)) {
 		rc = hn_resp_error(r, 400, "validation_failed",
 		    reply != NULL && strlen(reply) > HN_REF_MAX ?
-		    "in_reply_to" : "request_id", NULL, "references are at "
-		    "most %d bytes", HN_REF_MAX);
+			"in_reply_to" :
+			"request_id",
+		    NULL,
+		    "references are at "
+		    "most %d bytes",
+		    HN_REF_MAX);
 		goto out;
 	}
 	if (request != NULL && reply != NULL && strcmp(request, reply) != 0) {
 		rc = hn_resp_error(r, 400, "validation_failed", "in_reply_to",
-		    NULL, "in_reply_to and request_id name different "
+		    NULL,
+		    "in_reply_to and request_id name different "
 		    "requests");
 		goto out;
 	}
@@ -220,12 +231,11 @@ outbox_json(const struct hn_outbox_row *o)
 	json_t *j;
 
 	j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:I, s:I, s:s}",
-	    "id", o->msg_id, "to", o->recipient, "kind", o->kind,
-	    "in_reply_to", o->in_reply_to, "request_id", o->request_id,
-	    "status", hn_out_status_name(o->status), "attempts", o->attempts,
-	    "created_ms", (json_int_t)o->created_ms,
-	    "next_attempt_ms", (json_int_t)o->next_ms,
-	    "last_error", o->last_error);
+	    "id", o->msg_id, "to", o->recipient, "kind", o->kind, "in_reply_to",
+	    o->in_reply_to, "request_id", o->request_id, "status",
+	    hn_out_status_name(o->status), "attempts", o->attempts,
+	    "created_ms", (json_int_t)o->created_ms, "next_attempt_ms",
+	    (json_int_t)o->next_ms, "last_error", o->last_error);
 	if (j != NULL && o->status == HN_OUT_DELIVERED) {
 		json_object_set_new(j, "delivered_ms",
 		    json_integer(o->delivered_ms));
@@ -302,22 +312,24 @@ hn_api_messages_list(struct hn_req *r)
 		for (i = 0; i < n; i++) {
 			struct hn_signed so;
 			json_t *m = json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, "
-			    "s:I, s:b}", "seq", (json_int_t)in[i].seq, "id",
-			    in[i].msg_id, "from", in[i].sender, "kind",
-			    in[i].kind, "in_reply_to", in[i].in_reply_to,
-			    "received_ms", (json_int_t)in[i].received_ms,
-			    "ledger_index", (json_int_t)in[i].ledger_index,
-			    "receipted", in[i].receipt != NULL);
+					      "s:I, s:b}",
+			    "seq", (json_int_t)in[i].seq, "id", in[i].msg_id,
+			    "from", in[i].sender, "kind", in[i].kind,
+			    "in_reply_to", in[i].in_reply_to, "received_ms",
+			    (json_int_t)in[i].received_ms, "ledger_index",
+			    (json_int_t)in[i].ledger_index, "receipted",
+			    in[i].receipt != NULL);
 
 			if (m != NULL && in[i].refused[0] != '\0')
 				json_object_set_new(m, "refused",
 				    json_string(in[i].refused));
 
-			if (m != NULL && hn_signed_parse(&so, in[i].envelope,
-			    in[i].envelope_len, HN_ENV_MAX, NULL) == 0) {
-				json_t *p = hn_json_parse(so.payload,
-				    so.payload_len, HN_ENV_MAX, HN_ENV_DEPTH,
-				    NULL);
+			if (m != NULL &&
+			    hn_signed_parse(&so, in[i].envelope,
+				in[i].envelope_len, HN_ENV_MAX, NULL) == 0) {
+				json_t *p =
+				    hn_json_parse(so.payload, so.payload_len,
+					HN_ENV_MAX, HN_ENV_DEPTH, NULL);
 				if (p != NULL) {
 					json_object_set(m, "body",
 					    json_object_get(p, "body"));
@@ -329,7 +341,7 @@ hn_api_messages_list(struct hn_req *r)
 	} else {
 		if ((rows = calloc(limit, sizeof(*rows))) == NULL ||
 		    hn_fedstore_outbox_list(db, hn_req_query(r, "request_id"),
-		    before, rows, limit, &n) != 0)
+			before, rows, limit, &n) != 0)
 			goto fail;
 		for (i = 0; i < n; i++) {
 			json_t *m = outbox_json(&rows[i]);
@@ -383,14 +395,14 @@ hn_api_fed_cosignature(struct hn_req *r)
 
 	NEED_FED(r, f);
 	if (hn_fed_cosig_receive(f, r->body ? r->body : "", r->body_len,
-	    r->has_peer ? r->peer_fp : NULL, r->now, &st, &resp) != 0 &&
+		r->has_peer ? r->peer_fp : NULL, r->now, &st, &resp) != 0 &&
 	    st == 500) {
 		hn_buf_release(&resp);
 		return hn_resp_error(r, 500, "internal", NULL, NULL,
 		    "cannot store");
 	}
-	rc = hn_resp_raw(r, st, "application/json", resp.data ? resp.data :
-	    "{}", resp.data ? resp.len : 2);
+	rc = hn_resp_raw(r, st, "application/json",
+	    resp.data ? resp.data : "{}", resp.data ? resp.len : 2);
 	hn_buf_release(&resp);
 	return rc;
 }
@@ -444,7 +456,7 @@ hn_api_witness(struct hn_req *r)
 		    "cannot read");
 	}
 	hn_buf_release(&b);
-	o = json_pack("{s:I, s:o}", "alert_count", (json_int_t)count,
-	    "alerts", alerts);
+	o = json_pack("{s:I, s:o}", "alert_count", (json_int_t)count, "alerts",
+	    alerts);
 	return hn_resp_json(r, 200, o);
 }

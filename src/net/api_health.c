@@ -18,10 +18,10 @@ hn_api_healthz(struct hn_req *r)
 	if (hn_req_db(r, &db) != 0 || hn_db_ping(db) != 0)
 		return hn_resp_error(r, 503, "unavailable", NULL, NULL,
 		    "the database is not available");
-	return hn_resp_json(r, 200, json_pack("{s:s, s:s, s:s, s:s, s:I}",
-	    "status", "ok", "party", r->node->party, "name", r->node->name,
-	    "version", HN_VERSION, "uptime_s",
-	    (json_int_t)(r->now - r->node->started)));
+	return hn_resp_json(r, 200,
+	    json_pack("{s:s, s:s, s:s, s:s, s:I}", "status", "ok", "party",
+		r->node->party, "name", r->node->name, "version", HN_VERSION,
+		"uptime_s", (json_int_t)(r->now - r->node->started)));
 }
 
 int

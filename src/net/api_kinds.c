@@ -25,12 +25,12 @@ party_view(struct hn_node *n, const json_t *entry, int32_t today)
 	json_t *o;
 
 	o = json_deep_copy(entry);
-	p = hn_register_find(n->reg, hn_json_str(entry, "code") ?
-	    hn_json_str(entry, "code") : "");
+	p = hn_register_find(n->reg,
+	    hn_json_str(entry, "code") ? hn_json_str(entry, "code") : "");
 	if (o == NULL || p == NULL)
 		return o;
-	json_object_set_new(o, "in_force", json_boolean(
-	    hn_party_in_force(p, today)));
+	json_object_set_new(o, "in_force",
+	    json_boolean(hn_party_in_force(p, today)));
 	if (p->in_force_from != HN_DATE_NONE) {
 		hn_date_format(p->in_force_from, d);
 		json_object_set_new(o, "in_force_from", json_string(d));
@@ -51,7 +51,7 @@ hn_api_parties(struct hn_req *r)
 		return hn_resp_error(r, 500, "internal", NULL, NULL,
 		    "internal error");
 	json_array_foreach(list, i, v)
-		json_array_append_new(out, party_view(r->node, v, today));
+	    json_array_append_new(out, party_view(r->node, v, today));
 	v = json_pack("{s:s, s:o, s:I}", "instrument",
 	    hn_instrument_name(r->node->reg->instrument), "parties", out,
 	    "instruments", (json_int_t)r->node->reg->instruments);
@@ -71,11 +71,12 @@ hn_api_party(struct hn_req *r)
 	json_t *v;
 	size_t i;
 
-	json_array_foreach(list, i, v) {
+	json_array_foreach(list, i, v)
+	{
 		c = hn_json_str(v, "code");
 		if (c != NULL && strcmp(c, code) == 0)
-			return hn_resp_json(r, 200, party_view(r->node, v,
-			    hn_date_of_time(r->now)));
+			return hn_resp_json(r, 200,
+			    party_view(r->node, v, hn_date_of_time(r->now)));
 	}
 	return hn_resp_error(r, 404, "not_found", "code", NULL,
 	    "no party %.8s in the register", code);

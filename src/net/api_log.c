@@ -59,8 +59,8 @@ parse_u64(const char *s, uint64_t *out)
 int
 hn_api_log_proof(struct hn_req *r)
 {
-	struct hn_buf cp = HN_BUF_INIT(HN_NOTE_MAX), entry = HN_BUF_INIT(
-	    HN_LEDGER_ENTRY_MAX + 1);
+	struct hn_buf cp = HN_BUF_INIT(HN_NOTE_MAX),
+		      entry = HN_BUF_INIT(HN_LEDGER_ENTRY_MAX + 1);
 	uint8_t proof[HN_MERKLE_PROOF_MAX][32];
 	char b64[hn_b64_len(HN_LEDGER_ENTRY_MAX)], h[hn_b64_len(32)];
 	struct hn_checkpoint c;
@@ -93,8 +93,7 @@ hn_api_log_proof(struct hn_req *r)
 		goto out;
 	}
 	pthread_mutex_lock(&r->node->ledger_mu);
-	rc = hn_ledger_inclusion(r->node->ledger_ro, index, c.size, proof,
-	    &np);
+	rc = hn_ledger_inclusion(r->node->ledger_ro, index, c.size, proof, &np);
 	if (rc == 0)
 		rc = hn_ledger_entry(r->node->ledger_ro, index, &entry);
 	pthread_mutex_unlock(&r->node->ledger_mu);
@@ -110,10 +109,12 @@ hn_api_log_proof(struct hn_req *r)
 	}
 	hn_b64_encode(b64, (const uint8_t *)entry.data, entry.len);
 	hn_b64_encode(h, c.root, 32);
-	rc = hn_resp_json(r, 200, json_pack("{s:I, s:I, s:s, s:s, s:s%, s:o,"
-	    " s:s%}", "index", (json_int_t)index, "size", (json_int_t)c.size,
-	    "root", h, "entry", b64, "entry_text", entry.data, entry.len,
-	    "proof", arr, "checkpoint", cp.data, cp.len));
+	rc = hn_resp_json(r, 200,
+	    json_pack("{s:I, s:I, s:s, s:s, s:s%, s:o,"
+		      " s:s%}",
+		"index", (json_int_t)index, "size", (json_int_t)c.size, "root",
+		h, "entry", b64, "entry_text", entry.data, entry.len, "proof",
+		arr, "checkpoint", cp.data, cp.len));
 	arr = NULL;
 out:
 	json_decref(arr);
@@ -163,8 +164,8 @@ hn_api_log_consistency(struct hn_req *r)
 int
 hn_api_log_tile(struct hn_req *r)
 {
-	struct hn_buf out = HN_BUF_INIT(HN_TILE_FULL * (HN_LEDGER_ENTRY_MAX +
-	    2));
+	struct hn_buf out =
+	    HN_BUF_INIT(HN_TILE_FULL * (HN_LEDGER_ENTRY_MAX + 2));
 	char path[HN_TILE_PATH_MAX + 8];
 	struct hn_error e;
 	uint64_t index;

@@ -34,14 +34,16 @@ problems_response(struct hn_req *r, const struct hn_problems *ps)
 
 	arr = json_array();
 	for (i = 0; i < ps->n; i++)
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:s}",
-		    "field", ps->p[i].field, "message", ps->p[i].message,
-		    "article", ps->p[i].article));
+		json_array_append_new(arr,
+		    json_pack("{s:s, s:s, s:s}", "field", ps->p[i].field,
+			"message", ps->p[i].message, "article",
+			ps->p[i].article));
 	o = json_pack("{s:s, s:s, s:s, s:s, s:o, s:b}", "error",
-	    "validation_failed", "message", ps->n ? ps->p[0].message :
-	    "invalid request", "field", ps->n ? ps->p[0].field : "",
-	    "article", ps->n ? ps->p[0].article : "", "problems", arr,
-	    "truncated", ps->truncated);
+	    "validation_failed", "message",
+	    ps->n ? ps->p[0].message : "invalid request", "field",
+	    ps->n ? ps->p[0].field : "", "article",
+	    ps->n ? ps->p[0].article : "", "problems", arr, "truncated",
+	    ps->truncated);
 	return hn_resp_json(r, 400, o);
 }
 
@@ -79,8 +81,7 @@ resp_view(struct hn_req *r, int status, const struct hn_request_row *row,
 	    hn_buf_adds(&b, row->body != NULL ? row->body : "{}") != 0 ||
 	    (meta[1] != '}' && hn_buf_adds(&b, ",") != 0) ||
 	    hn_buf_adds(&b, meta + 1) != 0) {
-		hn_resp_error(r, 500, "internal", NULL, NULL,
-		    "internal error");
+		hn_resp_error(r, 500, "internal", NULL, NULL, "internal error");
 		rc = HN_ENOMEM;
 	} else {
 		rc = hn_resp_raw(r, status, "application/json", b.data, b.len);
@@ -142,7 +143,7 @@ hn_api_requests_create(struct hn_req *r)
 	j.now = r->now;
 	/* everything but the storing happens here, beside the writer */
 	if ((rc = hn_rq_create_prepare(r->node, doc, r->who.name, r->now, &j.p,
-	    &e)) != 0 ||
+		 &e)) != 0 ||
 	    (rc = hn_store_write(r->node->store, create_job, &j, &e)) != 0) {
 		rc = fail(r, rc, &e);
 		goto out;
@@ -152,7 +153,8 @@ hn_api_requests_create(struct hn_req *r)
 	 * waking the delivery threads for every POST cost 7% of the CPU */
 	hn_diag(HN_DIAG_INFO, "request.created",
 	    "id=%s kind=%s to=%s index=%llu"
-	    " account=%s", j.p.row.id, j.p.row.kind, j.p.row.to,
+	    " account=%s",
+	    j.p.row.id, j.p.row.kind, j.p.row.to,
 	    (unsigned long long)j.p.row.ledger_index, r->who.name);
 	rc = resp_view(r, 201, &j.p.row, NULL, NULL);
 out:
@@ -207,10 +209,11 @@ hn_api_requests_list(struct hn_req *r)
 	}
 	if ((v = hn_req_query(r, "due")) != NULL && *v) {
 		if (hn_level_parse(v, &lvl) != 0)
-			return hn_resp_error(r, 400, "validation_failed",
-			    "due", NULL, "due is ok, due_soon or overdue");
+			return hn_resp_error(r, 400, "validation_failed", "due",
+			    NULL, "due is ok, due_soon or overdue");
 		f.level = lvl == HN_LEVEL_OVERDUE ? HN_RQ_OVERDUE :
-		    lvl == HN_LEVEL_DUE_SOON ? HN_RQ_DUE_SOON : HN_RQ_OK;
+		    lvl == HN_LEVEL_DUE_SOON	  ? HN_RQ_DUE_SOON :
+						    HN_RQ_OK;
 	}
 	if ((v = hn_req_query(r, "limit")) != NULL && *v) {
 		errno = 0;
@@ -233,8 +236,9 @@ hn_api_requests_list(struct hn_req *r)
 		return fail(r, rc, &e);
 	}
 	hn_rq_times(items);
-	return hn_resp_json(r, 200, json_pack("{s:o, s:s?}", "requests",
-	    items, "next_cursor", cur[0] ? cur : NULL));
+	return hn_resp_json(r, 200,
+	    json_pack("{s:o, s:s?}", "requests", items, "next_cursor",
+		cur[0] ? cur : NULL));
 }
 
 int
@@ -319,9 +323,11 @@ do_transition(struct hn_req *r, const char *to, int approve, json_t *body)
 	if (g != NULL && !json_is_null(g)) {
 		if (!json_is_array(g) || json_array_size(g) > 32)
 			return hn_resp_error(r, 400, "validation_failed",
-			    "grounds", "40", "grounds is a list of at most 32 "
+			    "grounds", "40",
+			    "grounds is a list of at most 32 "
 			    "codes");
-		json_array_foreach(g, i, v) {
+		json_array_foreach(g, i, v)
+		{
 			if (!json_is_string(v))
 				return hn_resp_error(r, 400,
 				    "validation_failed", "grounds", "40",
@@ -333,11 +339,13 @@ do_transition(struct hn_req *r, const char *to, int approve, json_t *body)
 	}
 	v = json_object_get(body, "reason");
 	if (v != NULL && !json_is_null(v)) {
-		if (!json_is_string(v) || json_string_length(v) >
-		    HN_REQUEST_MAX_TEXT)
+		if (!json_is_string(v) ||
+		    json_string_length(v) > HN_REQUEST_MAX_TEXT)
 			return hn_resp_error(r, 400, "validation_failed",
-			    "reason", "40", "reason is a text of at most %u "
-			    "bytes", HN_REQUEST_MAX_TEXT);
+			    "reason", "40",
+			    "reason is a text of at most %u "
+			    "bytes",
+			    HN_REQUEST_MAX_TEXT);
 		if (json_string_length(v) > 0)
 			j.args.reason = json_string_value(v);
 	}
@@ -357,13 +365,16 @@ do_transition(struct hn_req *r, const char *to, int approve, json_t *body)
 	j.args.roles = r->who.role & HN_PR_OFFICERS;
 	j.args.payload = json_object_size(payload) ? payload : NULL;
 	j.args.now = r->now;
-	if ((rc = hn_store_write(r->node->store, transition_job, &j, &e)) != 0) {
+	if ((rc = hn_store_write(r->node->store, transition_job, &j, &e)) !=
+	    0) {
 		rc = fail(r, rc, &e);
 		goto out;
 	}
 	committed(r->node);
-	hn_diag(HN_DIAG_INFO, "request.transition", "id=%s from=%s to=%s "
-	    "index=%llu account=%s", j.row.id, j.from, j.row.state,
+	hn_diag(HN_DIAG_INFO, "request.transition",
+	    "id=%s from=%s to=%s "
+	    "index=%llu account=%s",
+	    j.row.id, j.from, j.row.state,
 	    (unsigned long long)j.row.ledger_index, r->who.name);
 	rc = resp_view(r, 200, &j.row, NULL, j.from);
 out:
@@ -469,12 +480,14 @@ hn_api_requests_message(struct hn_req *r)
 			committed(r->node);
 			hn_diag(HN_DIAG_INFO, "request.message",
 			    "id=%s kind=%s "
-			    "index=%llu account=%s", j.row.id, j.kind,
+			    "index=%llu account=%s",
+			    j.row.id, j.kind,
 			    (unsigned long long)j.row.ledger_index,
 			    r->who.name);
-			rc = hn_resp_json(r, 201, json_pack("{s:s, s:s, s:I}",
-			    "id", j.row.id, "kind", j.kind, "ledger_index",
-			    (json_int_t)j.row.ledger_index));
+			rc = hn_resp_json(r, 201,
+			    json_pack("{s:s, s:s, s:I}", "id", j.row.id, "kind",
+				j.kind, "ledger_index",
+				(json_int_t)j.row.ledger_index));
 		}
 	}
 	hn_request_row_release(&j.row);

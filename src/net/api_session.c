@@ -18,11 +18,11 @@
 struct login_job {
 	struct hn_node *node;
 	int64_t account;
-	int ok;            /* password matched */
+	int ok; /* password matched */
 	int64_t now;
 	uint8_t hash[HN_TOKEN_HASH_LEN];
 	int64_t expires;
-	int locked;        /* out: this failure locked the account */
+	int locked; /* out: this failure locked the account */
 };
 
 /* Records the outcome of a password check (one transaction). */
@@ -57,9 +57,10 @@ cookie(struct hn_req *r, const char *token, int64_t max_age)
 	char v[256];
 	int n;
 
-	if ((n = hn_fmt(v, sizeof(v), "hn_session=%s; Path=/; Max-Age=%lld; "
-	    "Secure; HttpOnly; SameSite=Strict", token,
-	    (long long)max_age)) != 0)
+	if ((n = hn_fmt(v, sizeof(v),
+		 "hn_session=%s; Path=/; Max-Age=%lld; "
+		 "Secure; HttpOnly; SameSite=Strict",
+		 token, (long long)max_age)) != 0)
 		return n;
 	return hn_resp_header(r, "Set-Cookie", v);
 }
@@ -145,9 +146,10 @@ hn_api_session_login(struct hn_req *r)
 	    a.role);
 	hn_datetime_format(j.expires, exp);
 	cookie(r, token, r->node->session_ttl);
-	rc = hn_resp_json(r, 201, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}",
-	    "token", token, "name", a.name, "role", a.role, "lang", a.lang,
-	    "party", r->node->party, "expires_at", exp));
+	rc = hn_resp_json(r, 201,
+	    json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "token", token, "name",
+		a.name, "role", a.role, "lang", a.lang, "party", r->node->party,
+		"expires_at", exp));
 out:
 	hn_wipe(token, sizeof(token));
 	hn_wipe(a.pwhash, sizeof(a.pwhash));
@@ -159,9 +161,10 @@ out:
 int
 hn_api_session_get(struct hn_req *r)
 {
-	return hn_resp_json(r, 200, json_pack("{s:s, s:s, s:s, s:s}", "name",
-	    r->who.name, "role", hn_role_name(r->who.role), "lang",
-	    r->who.lang, "party", r->node->party));
+	return hn_resp_json(r, 200,
+	    json_pack("{s:s, s:s, s:s, s:s}", "name", r->who.name, "role",
+		hn_role_name(r->who.role), "lang", r->who.lang, "party",
+		r->node->party));
 }
 
 static int
@@ -177,8 +180,9 @@ hn_api_session_logout(struct hn_req *r)
 	int rc;
 
 	hn_error_clear(&e);
-	if (r->has_session && (rc = hn_store_write(r->node->store, logout_job,
-	    r->session_hash, &e)) != 0) {
+	if (r->has_session &&
+	    (rc = hn_store_write(r->node->store, logout_job, r->session_hash,
+		 &e)) != 0) {
 		if (e.code == 0)
 			e.code = rc;
 		return hn_resp_err(r, &e);
@@ -226,9 +230,10 @@ hn_api_session_patch(struct hn_req *r)
 		rc = hn_resp_err(r, &e);
 		goto out;
 	}
-	rc = hn_resp_json(r, 200, json_pack("{s:s, s:s, s:s, s:s}", "name",
-	    r->who.name, "role", hn_role_name(r->who.role), "lang", j.lang,
-	    "party", r->node->party));
+	rc = hn_resp_json(r, 200,
+	    json_pack("{s:s, s:s, s:s, s:s}", "name", r->who.name, "role",
+		hn_role_name(r->who.role), "lang", j.lang, "party",
+		r->node->party));
 out:
 	json_decref(body);
 	return rc;

@@ -23,17 +23,13 @@ static const char csp[] =
 static const struct {
 	const char *ext;
 	const char *ctype;
-} types[] = {
-	{ ".html", "text/html; charset=utf-8" },
+} types[] = { { ".html", "text/html; charset=utf-8" },
 	{ ".js", "text/javascript; charset=utf-8" },
 	{ ".mjs", "text/javascript; charset=utf-8" },
 	{ ".css", "text/css; charset=utf-8" },
 	{ ".json", "application/json; charset=utf-8" },
-	{ ".svg", "image/svg+xml" },
-	{ ".png", "image/png" },
-	{ ".txt", "text/plain; charset=utf-8" },
-	{ NULL, NULL }
-};
+	{ ".svg", "image/svg+xml" }, { ".png", "image/png" },
+	{ ".txt", "text/plain; charset=utf-8" }, { NULL, NULL } };
 
 /* The content type for a name, or NULL: only known types are served. */
 static const char *

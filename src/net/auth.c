@@ -15,14 +15,15 @@ valid_name(const char *s)
 {
 	size_t i;
 
-	if (s == NULL || !((s[0] >= 'a' && s[0] <= 'z') ||
-	    (s[0] >= '0' && s[0] <= '9')))
+	if (s == NULL ||
+	    !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= '0' && s[0] <= '9')))
 		return 0;
 	for (i = 0; s[i]; i++) {
 		if (i >= HN_ACCOUNT_NAME_MAX - 1)
 			return 0;
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' &&
-		    s[i] <= '9') || s[i] == '.' || s[i] == '_' || s[i] == '-'))
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+			(s[i] >= '0' && s[i] <= '9') || s[i] == '.' ||
+			s[i] == '_' || s[i] == '-'))
 			return 0;
 	}
 	return 1;
@@ -31,8 +32,8 @@ valid_name(const char *s)
 int
 hn_lang_valid(const char *s)
 {
-	static const char *const langs[] = { "ar", "en", "es", "fr", "ru",
-		"zh", NULL };
+	static const char *const langs[] = { "ar", "en", "es", "fr", "ru", "zh",
+		NULL };
 	int i;
 
 	for (i = 0; langs[i] != NULL; i++)
@@ -83,8 +84,7 @@ hn_account_prepare(struct hn_account *a, const char *name, const char *role,
 }
 
 void
-hn_session_token(char token[HN_TOKEN_LEN + 1],
-    uint8_t hash[HN_TOKEN_HASH_LEN])
+hn_session_token(char token[HN_TOKEN_LEN + 1], uint8_t hash[HN_TOKEN_HASH_LEN])
 {
 	uint8_t raw[32];
 	char b64[hn_b64_len(32)];

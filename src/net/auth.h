@@ -20,10 +20,9 @@
  * HN_GENERATED_PASSWORD_LEN + 1 bytes), and fills a with the Argon2id hash.
  * Slow (the hash): never call it on the writer thread.
  */
-int hn_account_prepare(struct hn_account *a, const char *name,
-    const char *role, const char *password, const char *lang,
-    char *generated, int64_t now, struct hn_error *err)
-    __attribute__((warn_unused_result));
+int hn_account_prepare(struct hn_account *a, const char *name, const char *role,
+    const char *password, const char *lang, char *generated, int64_t now,
+    struct hn_error *err) __attribute__((warn_unused_result));
 
 /* One of the Convention's six languages: ar en es fr ru zh. */
 int hn_lang_valid(const char *s);

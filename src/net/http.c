@@ -23,12 +23,13 @@
 #include "util/diag.h"
 
 /* TLS 1.2 and 1.3 only, AEAD ciphers only, forward secrecy only. */
-#define TLS_PRIORITIES "SECURE256:+SECURE128:-VERS-ALL:+VERS-TLS1.3:" \
+#define TLS_PRIORITIES \
+	"SECURE256:+SECURE128:-VERS-ALL:+VERS-TLS1.3:" \
 	"+VERS-TLS1.2:-CIPHER-ALL:+AES-256-GCM:+AES-128-GCM:" \
 	"+CHACHA20-POLY1305:-RSA:-DHE-RSA:-SHA1"
 
 #define HEADER_MEMORY (64 * 1024) /* per connection: request line + headers */
-#define TOKEN_LEN 43              /* base64url of 32 bytes, no padding */
+#define TOKEN_LEN 43 /* base64url of 32 bytes, no padding */
 
 struct hn_http {
 	struct MHD_Daemon *d;
@@ -47,8 +48,8 @@ struct reqstate {
 
 /* ---- metrics: HTTP latency histogram (Prometheus) ---- */
 
-static const double buckets[] = { 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
-	0.1, 0.25, 0.5, 1, 2.5, 5, 10 };
+static const double buckets[] = { 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+	0.25, 0.5, 1, 2.5, 5, 10 };
 #define NBUCKETS (sizeof(buckets) / sizeof(buckets[0]))
 static atomic_ullong hist[NBUCKETS + 1];
 static atomic_ullong hist_count;
@@ -85,28 +86,36 @@ hn_http_metrics(struct hn_buf *out)
 	size_t i;
 	int r = 0;
 
-	r |= hn_buf_adds(out, "# HELP hanoinet_http_request_duration_seconds "
+	r |= hn_buf_adds(out,
+	    "# HELP hanoinet_http_request_duration_seconds "
 	    "Time from request arrival to response.\n"
 	    "# TYPE hanoinet_http_request_duration_seconds histogram\n");
 	for (i = 0; i <= NBUCKETS; i++) {
 		cum += atomic_load(&hist[i]);
 		if (i < NBUCKETS)
-			r |= hn_buf_addf(out, "hanoinet_http_request_duration_"
-			    "seconds_bucket{le=\"%g\"} %llu\n", buckets[i], cum);
+			r |= hn_buf_addf(out,
+			    "hanoinet_http_request_duration_"
+			    "seconds_bucket{le=\"%g\"} %llu\n",
+			    buckets[i], cum);
 		else
-			r |= hn_buf_addf(out, "hanoinet_http_request_duration_"
-			    "seconds_bucket{le=\"+Inf\"} %llu\n", cum);
+			r |= hn_buf_addf(out,
+			    "hanoinet_http_request_duration_"
+			    "seconds_bucket{le=\"+Inf\"} %llu\n",
+			    cum);
 	}
-	r |= hn_buf_addf(out, "hanoinet_http_request_duration_seconds_sum "
+	r |= hn_buf_addf(out,
+	    "hanoinet_http_request_duration_seconds_sum "
 	    "%.6f\nhanoinet_http_request_duration_seconds_count %llu\n",
-	    (double)atomic_load(&hist_sum_us) / 1e6,
-	    atomic_load(&hist_count));
-	r |= hn_buf_adds(out, "# HELP hanoinet_http_responses_total "
+	    (double)atomic_load(&hist_sum_us) / 1e6, atomic_load(&hist_count));
+	r |= hn_buf_adds(out,
+	    "# HELP hanoinet_http_responses_total "
 	    "Responses by status class.\n"
 	    "# TYPE hanoinet_http_responses_total counter\n");
 	for (i = 1; i < 6; i++)
-		r |= hn_buf_addf(out, "hanoinet_http_responses_total{code=\""
-		    "%zuxx\"} %llu\n", i, atomic_load(&status_class[i]));
+		r |= hn_buf_addf(out,
+		    "hanoinet_http_responses_total{code=\""
+		    "%zuxx\"} %llu\n",
+		    i, atomic_load(&status_class[i]));
 	return r ? HN_ETOOBIG : 0;
 }
 
@@ -115,14 +124,10 @@ hn_http_metrics(struct hn_buf *out)
 static const struct {
 	const char *name;
 	unsigned bit;
-} role_names[] = {
-	{ "duty_officer", HN_ROLE_DUTY_OFFICER },
+} role_names[] = { { "duty_officer", HN_ROLE_DUTY_OFFICER },
 	{ "central_authority", HN_ROLE_CENTRAL_AUTHORITY },
-	{ "supervisor", HN_ROLE_SUPERVISOR },
-	{ "auditor", HN_ROLE_AUDITOR },
-	{ "admin", HN_ROLE_ADMIN },
-	{ NULL, 0 }
-};
+	{ "supervisor", HN_ROLE_SUPERVISOR }, { "auditor", HN_ROLE_AUDITOR },
+	{ "admin", HN_ROLE_ADMIN }, { NULL, 0 } };
 
 unsigned
 hn_role_bit(const char *name)
@@ -182,13 +187,14 @@ hn_req_json(struct hn_req *r, json_t **out)
 	*out = NULL;
 	if (r->body_len == 0)
 		return hn_resp_error(r, 400, "validation_failed", NULL, NULL,
-		    "a JSON body is required"), HN_EINVAL;
-	v = hn_json_parse(r->body, r->body_len, r->body_len,
-	    HN_JSON_MAX_DEPTH, &e);
+			   "a JSON body is required"),
+		       HN_EINVAL;
+	v = hn_json_parse(r->body, r->body_len, r->body_len, HN_JSON_MAX_DEPTH,
+	    &e);
 	if (v == NULL) {
 		hn_resp_error(r, e.code == HN_ETOOBIG ? 413 : 400,
-		    e.code == HN_ETOOBIG ? "too_large" : "malformed_json",
-		    NULL, NULL, "%s", e.message);
+		    e.code == HN_ETOOBIG ? "too_large" : "malformed_json", NULL,
+		    NULL, "%s", e.message);
 		return e.code ? e.code : HN_EPARSE;
 	}
 	if (!json_is_object(v)) {
@@ -223,8 +229,8 @@ hn_req_db(struct hn_req *r, struct hn_db **db)
 static void stream_free(void *cls);
 
 int
-hn_resp_raw(struct hn_req *r, int status, const char *ctype,
-    const void *data, size_t len)
+hn_resp_raw(struct hn_req *r, int status, const char *ctype, const void *data,
+    size_t len)
 {
 	if (r->stream_ != NULL) {
 		stream_free(r->stream_);
@@ -237,7 +243,8 @@ hn_resp_raw(struct hn_req *r, int status, const char *ctype,
 		r->status = 500;
 		r->ctype = "application/json";
 		hn_buf_reset(&r->out);
-		hn_buf_adds(&r->out, "{\"error\":\"internal\",\"message\":"
+		hn_buf_adds(&r->out,
+		    "{\"error\":\"internal\",\"message\":"
 		    "\"response too large\"}");
 		return HN_ETOOBIG;
 	}
@@ -253,7 +260,8 @@ hn_resp_json(struct hn_req *r, int status, json_t *v)
 	if (v == NULL || (s = json_dumps(v, JSON_COMPACT)) == NULL) {
 		json_decref(v);
 		return hn_resp_error(r, 500, "internal", NULL, NULL,
-		    "internal error"), HN_ENOMEM;
+			   "internal error"),
+		       HN_ENOMEM;
 	}
 	json_decref(v);
 	rc = hn_resp_raw(r, status, "application/json", s, strlen(s));
@@ -262,8 +270,8 @@ hn_resp_json(struct hn_req *r, int status, json_t *v)
 }
 
 int
-hn_resp_error(struct hn_req *r, int status, const char *code,
-    const char *field, const char *article, const char *fmt, ...)
+hn_resp_error(struct hn_req *r, int status, const char *code, const char *field,
+    const char *article, const char *fmt, ...)
 {
 	char msg[HN_ERR_MESSAGE_MAX];
 	json_t *o;
@@ -296,8 +304,8 @@ hn_resp_err(struct hn_req *r, const struct hn_error *e)
 	int code = e != NULL ? e->code : HN_EINTERNAL;
 	const char *field = e != NULL ? e->field : NULL;
 	const char *art = e != NULL ? e->article : NULL;
-	const char *msg = e != NULL && e->message[0] ? e->message :
-	    hn_strerror(code);
+	const char *msg =
+	    e != NULL && e->message[0] ? e->message : hn_strerror(code);
 
 	switch (code) {
 	case HN_EINVAL:
@@ -306,8 +314,8 @@ hn_resp_err(struct hn_req *r, const struct hn_error *e)
 		return hn_resp_error(r, 400, "validation_failed", field, art,
 		    "%s", msg);
 	case HN_EPARSE:
-		return hn_resp_error(r, 400, "malformed_json", field, art,
-		    "%s", msg);
+		return hn_resp_error(r, 400, "malformed_json", field, art, "%s",
+		    msg);
 	case HN_ENOTFOUND:
 		return hn_resp_error(r, 404, "not_found", field, art, "%s",
 		    msg);
@@ -347,7 +355,8 @@ hn_resp_stream(struct hn_req *r, int status, const char *ctype,
 		if (st->free != NULL)
 			st->free(st->ctx);
 		return hn_resp_error(r, 500, "internal", NULL, NULL,
-		    "internal error"), HN_ENOMEM;
+			   "internal error"),
+		       HN_ENOMEM;
 	}
 	*c = *st;
 	if (r->stream_ != NULL) {
@@ -395,8 +404,7 @@ hn_resp_header(struct hn_req *r, const char *name, const char *value)
 	    strlen(value) >= sizeof(r->hvalue[0]))
 		return HN_ETOOBIG;
 	HN_FMT_FIXED(r->hname[r->nheaders], sizeof(r->hname[0]), "%s", name);
-	HN_FMT_FIXED(r->hvalue[r->nheaders], sizeof(r->hvalue[0]), "%s",
-	    value);
+	HN_FMT_FIXED(r->hvalue[r->nheaders], sizeof(r->hvalue[0]), "%s", value);
 	r->nheaders++;
 	return 0;
 }
@@ -423,9 +431,11 @@ token_ok(const char *t)
 	size_t i;
 
 	for (i = 0; t[i]; i++)
-		if (i >= TOKEN_LEN || !((t[i] >= 'a' && t[i] <= 'z') ||
-		    (t[i] >= 'A' && t[i] <= 'Z') || (t[i] >= '0' &&
-		    t[i] <= '9') || t[i] == '-' || t[i] == '_'))
+		if (i >= TOKEN_LEN ||
+		    !((t[i] >= 'a' && t[i] <= 'z') ||
+			(t[i] >= 'A' && t[i] <= 'Z') ||
+			(t[i] >= '0' && t[i] <= '9') || t[i] == '-' ||
+			t[i] == '_'))
 			return 0;
 	return i == TOKEN_LEN;
 }
@@ -474,8 +484,8 @@ peer_certificate(struct hn_req *r)
 	    MHD_CONNECTION_INFO_GNUTLS_SESSION);
 	if (ci == NULL || ci->tls_session == NULL)
 		return;
-	certs = gnutls_certificate_get_peers(
-	    (gnutls_session_t)ci->tls_session, &n);
+	certs =
+	    gnutls_certificate_get_peers((gnutls_session_t)ci->tls_session, &n);
 	if (certs == NULL || n == 0 || certs[0].size == 0)
 		return;
 	hn_x509_fingerprint_der(certs[0].data, certs[0].size, r->peer_fp);
@@ -585,8 +595,7 @@ admit(struct reqstate *s, const char *method, const char *url)
 	}
 	cl = MHD_lookup_connection_value(r->conn_, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_CONTENT_LENGTH);
-	s->body.max = r->route->body_max ? r->route->body_max :
-	    s->h->body_max;
+	s->body.max = r->route->body_max ? r->route->body_max : s->h->body_max;
 	if (cl != NULL && strtoull(cl, NULL, 10) > s->body.max) {
 		hn_resp_error(r, 413, "too_large", NULL, NULL,
 		    "the body is larger than %zu bytes", s->body.max);
@@ -668,13 +677,17 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		return;
 	observe(mono() - s->r.t0_, s->r.status);
 	if (s->r.status >= 500 || toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
-		hn_diag(HN_DIAG_INFO, "http.request", "method=%s path=\"%s\" "
-		    "status=%d ms=%.1f term=%d", s->r.method, s->r.path,
-		    s->r.status, (mono() - s->r.t0_) * 1e3, (int)toe);
+		hn_diag(HN_DIAG_INFO, "http.request",
+		    "method=%s path=\"%s\" "
+		    "status=%d ms=%.1f term=%d",
+		    s->r.method, s->r.path, s->r.status,
+		    (mono() - s->r.t0_) * 1e3, (int)toe);
 	else
-		hn_diag(HN_DIAG_DEBUG, "http.request", "method=%s path=\"%s\" "
-		    "status=%d ms=%.1f account=%s", s->r.method, s->r.path,
-		    s->r.status, (mono() - s->r.t0_) * 1e3, s->r.who.name);
+		hn_diag(HN_DIAG_DEBUG, "http.request",
+		    "method=%s path=\"%s\" "
+		    "status=%d ms=%.1f account=%s",
+		    s->r.method, s->r.path, s->r.status,
+		    (mono() - s->r.t0_) * 1e3, s->r.who.name);
 	if (s->db != NULL)
 		hn_store_release(h->node->store, s->db);
 	hn_buf_release(&s->body);
@@ -773,18 +786,18 @@ hn_http_start(struct hn_http **out, struct hn_node *node,
 		    "cannot parse listen address '%s' (ADDR:PORT)",
 		    cfg->listen);
 	if ((h = calloc(1, sizeof(*h))) == NULL)
-		return hn_error_set(err, HN_ENOMEM, NULL, NULL, "out of memory");
+		return hn_error_set(err, HN_ENOMEM, NULL, NULL,
+		    "out of memory");
 	h->node = node;
 	h->body_max = cfg->body_max ? cfg->body_max : HN_DEFAULT_BODY_MAX;
 	/* poll(), not select(), in each connection's thread: no FD_SETSIZE
 	 * ceiling, and no scan of a descriptor bitmap on every request */
-	flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
-	    MHD_USE_POLL | MHD_USE_TLS | MHD_USE_ERROR_LOG |
-	    (v6 ? MHD_USE_IPv6 : 0);
+	flags = MHD_USE_THREAD_PER_CONNECTION |
+	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_TLS |
+	    MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
 	h->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, h,
-	    MHD_OPTION_EXTERNAL_LOGGER, mhd_diag, NULL,
-	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-	    MHD_OPTION_HTTPS_MEM_KEY, cfg->tls_key_pem,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_diag, NULL, MHD_OPTION_SOCK_ADDR,
+	    (struct sockaddr *)&ss, MHD_OPTION_HTTPS_MEM_KEY, cfg->tls_key_pem,
 	    MHD_OPTION_HTTPS_MEM_CERT, cfg->tls_cert_pem,
 	    /* asking for (not requiring) a client certificate: a trust list
 	     * makes libmicrohttpd send a CertificateRequest. Peers are pinned
@@ -796,10 +809,8 @@ hn_http_start(struct hn_http **out, struct hn_node *node,
 	    MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_s,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HEADER_MEMORY,
 	    MHD_OPTION_THREAD_STACK_SIZE, (size_t)(1U << 20),
-	    MHD_OPTION_LISTEN_BACKLOG_SIZE, 128U,
-	    MHD_OPTION_STRICT_FOR_CLIENT, 1,
-	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
-	    MHD_OPTION_END);
+	    MHD_OPTION_LISTEN_BACKLOG_SIZE, 128U, MHD_OPTION_STRICT_FOR_CLIENT,
+	    1, MHD_OPTION_NOTIFY_COMPLETED, on_completed, h, MHD_OPTION_END);
 	if (h->d == NULL) {
 		free(h);
 		return hn_error_set(err, HN_ENET, "listen", NULL,

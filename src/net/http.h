@@ -43,15 +43,16 @@ struct hn_db;
 
 /* Roles (account roles, and two pseudo-roles for routes). */
 enum {
-	HN_ROLE_DUTY_OFFICER = 1 << 0,      /* 24/7 point of contact, art. 41 */
-	HN_ROLE_CENTRAL_AUTHORITY = 1 << 1, /* mutual legal assistance, art. 40 */
-	HN_ROLE_SUPERVISOR = 1 << 2,        /* approves emergency requests */
-	HN_ROLE_AUDITOR = 1 << 3,           /* read-only, sees the ledger */
-	HN_ROLE_ADMIN = 1 << 4,             /* accounts and configuration */
+	HN_ROLE_DUTY_OFFICER = 1 << 0, /* 24/7 point of contact, art. 41 */
+	HN_ROLE_CENTRAL_AUTHORITY = 1
+	    << 1, /* mutual legal assistance, art. 40 */
+	HN_ROLE_SUPERVISOR = 1 << 2, /* approves emergency requests */
+	HN_ROLE_AUDITOR = 1 << 3, /* read-only, sees the ledger */
+	HN_ROLE_ADMIN = 1 << 4, /* accounts and configuration */
 	HN_ROLE_PUBLIC = 1 << 5, /* route: no session needed */
-	HN_ROLE_PEER = 1 << 6    /* route: a node with a TLS client certificate;
-	                            the handler must check its pinned
-	                            fingerprint (r->peer_fp) */
+	HN_ROLE_PEER = 1 << 6 /* route: a node with a TLS client certificate;
+				 the handler must check its pinned
+				 fingerprint (r->peer_fp) */
 };
 #define HN_ROLES_OFFICERS \
 	(HN_ROLE_DUTY_OFFICER | HN_ROLE_CENTRAL_AUTHORITY | HN_ROLE_SUPERVISOR)
@@ -68,9 +69,9 @@ const char *hn_role_name(unsigned bit);
 #define HN_RESP_HEADERS_MAX 6
 
 struct hn_principal {
-	int64_t account_id;                  /* 0: no session */
+	int64_t account_id; /* 0: no session */
 	char name[HN_ACCOUNT_NAME_MAX];
-	unsigned role;                       /* one HN_ROLE_* bit, or 0 */
+	unsigned role; /* one HN_ROLE_* bit, or 0 */
 	char lang[HN_LANG_MAX];
 };
 
@@ -87,10 +88,10 @@ struct hn_req {
 	const char *body;
 	size_t body_len;
 	struct hn_principal who;
-	int has_peer;                        /* a TLS client certificate */
-	uint8_t peer_fp[32];                 /* SHA-256 of its DER */
-	int64_t now;                         /* Unix seconds at arrival */
-	uint8_t session_hash[32];            /* of the token used, if any */
+	int has_peer; /* a TLS client certificate */
+	uint8_t peer_fp[32]; /* SHA-256 of its DER */
+	int64_t now; /* Unix seconds at arrival */
+	uint8_t session_hash[32]; /* of the token used, if any */
 	int has_session;
 
 	/* response (set by hn_resp_*) */
@@ -106,7 +107,7 @@ struct hn_req {
 
 	char pnames_[HN_ROUTE_PARAMS_MAX][32]; /* private */
 	void *conn_; /* private: the MHD connection */
-	double t0_;  /* private: arrival (monotonic seconds) */
+	double t0_; /* private: arrival (monotonic seconds) */
 	int oversize_;
 	size_t discarded_;
 };
@@ -172,13 +173,13 @@ int hn_resp_header(struct hn_req *r, const char *name, const char *value);
 /* ---- the server ---- */
 
 struct hn_http_config {
-	const char *listen;        /* "127.0.0.1:8247", "[::1]:0" */
-	const char *tls_key_pem;   /* kept alive until hn_http_stop */
+	const char *listen; /* "127.0.0.1:8247", "[::1]:0" */
+	const char *tls_key_pem; /* kept alive until hn_http_stop */
 	const char *tls_cert_pem;
-	size_t body_max;           /* default body limit (1 MiB) */
-	unsigned max_connections;  /* total */
+	size_t body_max; /* default body limit (1 MiB) */
+	unsigned max_connections; /* total */
 	unsigned max_per_ip;
-	unsigned timeout_s;        /* idle connection timeout */
+	unsigned timeout_s; /* idle connection timeout */
 };
 
 struct hn_http;

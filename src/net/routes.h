@@ -16,10 +16,10 @@
 #include "net/http.h"
 
 struct hn_route {
-	const char *method;  /* "GET", "POST", "DELETE", "PUT", "PATCH" */
+	const char *method; /* "GET", "POST", "DELETE", "PUT", "PATCH" */
 	const char *pattern; /* "/v1/requests/{id}/transitions" */
-	unsigned roles;      /* HN_ROLE_* bits allowed */
-	size_t body_max;     /* 0: the configured default (1 MiB) */
+	unsigned roles; /* HN_ROLE_* bits allowed */
+	size_t body_max; /* 0: the configured default (1 MiB) */
 	hn_handler fn;
 	const char *summary;
 };

@@ -161,9 +161,8 @@ item_job(struct hn_db *db, void *arg, struct hn_error *err)
 	if (r != 0)
 		return hn_error_set(err, r, NULL, NULL,
 		    "cannot store the item: %s", hn_db_errmsg(db));
-	if ((r = hn_custody_event_tx(j->c, j->it, "intake", j->at, j->actor,
-	    "", json_object_size(j->intake) > 0 ? j->intake : NULL,
-	    err)) != 0)
+	if ((r = hn_custody_event_tx(j->c, j->it, "intake", j->at, j->actor, "",
+		 json_object_size(j->intake) > 0 ? j->intake : NULL, err)) != 0)
 		return r;
 	return hn_custody_event_tx(j->c, j->it, "seal", j->at, j->actor, "",
 	    j->seal, err);
@@ -194,8 +193,7 @@ add_item(struct hn_custody *c, const struct hn_intake_result *res,
 		return hn_error_set(err, HN_ETOOBIG, "actor", NULL,
 		    "actor name too long");
 	/* every length was checked above; digests are fixed-size hex */
-	HN_FMT_FIXED(it->request_id, sizeof(it->request_id), "%s",
-	    request_id);
+	HN_FMT_FIXED(it->request_id, sizeof(it->request_id), "%s", request_id);
 	hn_evidence_safe_name(it->name, name);
 	HN_FMT_FIXED(it->description, sizeof(it->description), "%s",
 	    description);
@@ -211,9 +209,9 @@ add_item(struct hn_custody *c, const struct hn_intake_result *res,
 		goto out;
 	}
 	if ((res->sha1[0] != '\0' &&
-	    (r = set(d, "sha1", json_string(res->sha1))) != 0) ||
+		(r = set(d, "sha1", json_string(res->sha1))) != 0) ||
 	    (res->md5[0] != '\0' &&
-	    (r = set(d, "md5", json_string(res->md5))) != 0))
+		(r = set(d, "md5", json_string(res->md5))) != 0))
 		goto out;
 	if ((r = set(s, "object", json_string(res->addr))) != 0 ||
 	    (r = set(s, "cipher", json_string("aes-256-gcm-stream"))) != 0 ||
@@ -227,7 +225,7 @@ add_item(struct hn_custody *c, const struct hn_intake_result *res,
 	j.intake = d;
 	j.seal = s;
 	r = own_tx ? hn_db_tx(c->db, item_job, &j, err) :
-	    item_job(c->db, &j, err);
+		     item_job(c->db, &j, err);
 out:
 	json_decref(d);
 	json_decref(s);
@@ -235,22 +233,20 @@ out:
 }
 
 int
-hn_custody_add_item(struct hn_custody *c,
-    const struct hn_intake_result *res, const char *request_id,
-    const char *name, const char *description, const char *actor,
-    int64_t at, const char *sealed_for_hex, struct hn_evidence_item *it,
-    struct hn_error *err)
+hn_custody_add_item(struct hn_custody *c, const struct hn_intake_result *res,
+    const char *request_id, const char *name, const char *description,
+    const char *actor, int64_t at, const char *sealed_for_hex,
+    struct hn_evidence_item *it, struct hn_error *err)
 {
 	return add_item(c, res, request_id, name, description, actor, at,
 	    sealed_for_hex, it, 1, err);
 }
 
 int
-hn_custody_add_item_tx(struct hn_custody *c,
-    const struct hn_intake_result *res, const char *request_id,
-    const char *name, const char *description, const char *actor,
-    int64_t at, const char *sealed_for_hex, struct hn_evidence_item *it,
-    struct hn_error *err)
+hn_custody_add_item_tx(struct hn_custody *c, const struct hn_intake_result *res,
+    const char *request_id, const char *name, const char *description,
+    const char *actor, int64_t at, const char *sealed_for_hex,
+    struct hn_evidence_item *it, struct hn_error *err)
 {
 	return add_item(c, res, request_id, name, description, actor, at,
 	    sealed_for_hex, it, 0, err);
@@ -271,21 +267,21 @@ receive_job(struct hn_db *db, void *arg, struct hn_error *err)
 	int r;
 
 	if ((r = add_item(j->c, in->res, in->request_id, in->name,
-	    in->description, in->actor, in->at, in->sealed_for_hex, it, 0,
-	    err)) != 0)
+		 in->description, in->actor, in->at, in->sealed_for_hex, it, 0,
+		 err)) != 0)
 		return r;
 	/* art. 36: who sent it and under which conditions */
 	if ((r = hn_evidence_set_origin(db, it->id, in->from,
-	    in->conditions)) != 0)
+		 in->conditions)) != 0)
 		return r;
 	if (hn_fmt(it->origin, sizeof(it->origin), "%s", in->from) != 0 ||
 	    hn_fmt(it->conditions, sizeof(it->conditions), "%s",
-	    in->conditions) != 0)
+		in->conditions) != 0)
 		return HN_ETOOBIG; /* set_origin checked them: not reached */
 	if ((r = hn_custody_event_tx(j->c, it, "received", in->at, in->actor,
-	    "", in->received, err)) != 0 ||
+		 "", in->received, err)) != 0 ||
 	    (r = hn_custody_event_tx(j->c, it, "verified", in->at, in->actor,
-	    in->verified, NULL, err)) != 0)
+		 in->verified, NULL, err)) != 0)
 		return r;
 	return hn_transfer_insert(db, it->id, "in", in->from, in->conditions,
 	    in->at);
@@ -315,10 +311,10 @@ hand_over_job(struct hn_db *db, void *arg, struct hn_error *err)
 	int r;
 
 	if ((r = hn_custody_event_tx(j->c, j->it, "transfer_out", j->at,
-	    j->actor, j->reason, j->detail, err)) != 0)
+		 j->actor, j->reason, j->detail, err)) != 0)
 		return r;
 	if ((r = hn_transfer_insert(db, j->it->id, "out", j->peer,
-	    j->conditions, j->at)) != 0)
+		 j->conditions, j->at)) != 0)
 		return hn_error_set(err, r, NULL, NULL,
 		    "cannot record the transfer");
 	return 0;
@@ -334,11 +330,13 @@ hn_custody_hand_over(struct hn_custody *c, const struct hn_evidence_item *it,
 	int r;
 
 	if (hn_evidence_onward_allowed(it) != 0) /* art. 36 */
-		return hn_error_set(err, HN_EDENIED, NULL, "36", "%s was "
+		return hn_error_set(err, HN_EDENIED, NULL, "36",
+		    "%s was "
 		    "received from %s; sending it on needs that State's "
-		    "authorisation", it->name, it->origin);
+		    "authorisation",
+		    it->name, it->origin);
 	if ((j.detail = json_pack("{s:s,s:s,s:s}", "recipient", peer,
-	    "conditions", conditions, "sealed_for", sealed_for)) == NULL)
+		 "conditions", conditions, "sealed_for", sealed_for)) == NULL)
 		return hn_error_set(err, HN_ENOMEM, NULL, NULL,
 		    "out of memory");
 	r = hn_db_tx(c->db, hand_over_job, &j, err);
@@ -361,11 +359,10 @@ delete_job(struct hn_db *db, void *arg, struct hn_error *err)
 	int r;
 
 	if ((r = hn_custody_event_tx(j->c, j->it, "deleted", j->at, j->actor,
-	    j->reason, NULL, err)) != 0 ||
+		 j->reason, NULL, err)) != 0 ||
 	    (r = hn_evidence_mark_deleted(db, j->it->id, j->at)) != 0)
 		return r;
-	return hn_evidence_object_refs(db, j->it->sha256, j->it->id,
-	    &j->refs);
+	return hn_evidence_object_refs(db, j->it->sha256, j->it->id, &j->refs);
 }
 
 int
@@ -378,14 +375,17 @@ hn_custody_delete(struct hn_custody *c, const char *blobs,
 	int r;
 
 	if (it->retention_until == 0 || it->retention_until > at)
-		return hn_error_set(err, HN_ESTATE, NULL, NULL, "%s is under "
+		return hn_error_set(err, HN_ESTATE, NULL, NULL,
+		    "%s is under "
 		    "retention: it is deleted only once its retention period "
-		    "ends", it->name);
+		    "ends",
+		    it->name);
 	if ((r = hn_db_tx(c->db, delete_job, &j, err)) != 0)
 		return r;
 	/* the record is durable; now the content (if nothing else uses it) */
-	if (j.refs == 0 && hn_blob_path(path, sizeof(path), blobs,
-	    it->sha256) == 0 && unlink(path) == 0)
+	if (j.refs == 0 &&
+	    hn_blob_path(path, sizeof(path), blobs, it->sha256) == 0 &&
+	    unlink(path) == 0)
 		(void)hn_fsync_parent(path);
 	return 0;
 }

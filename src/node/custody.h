@@ -31,8 +31,8 @@
 
 struct hn_custody_sink {
 	/* appends entry to the log inside the caller's transaction */
-	int (*append)(void *ctx, const void *entry, size_t len,
-	    uint64_t *index);
+	int (
+	    *append)(void *ctx, const void *entry, size_t len, uint64_t *index);
 	void *ctx;
 };
 
@@ -55,16 +55,14 @@ int hn_custody_append(struct hn_custody *c, json_t *entry, int64_t *index)
  * (action, item, request, name, sha256, size, actor, at, reason, detail)
  * then the evidence_custody row with its index.
  */
-int hn_custody_event_tx(struct hn_custody *c,
-    const struct hn_evidence_item *it, const char *action, int64_t at,
-    const char *actor, const char *reason, json_t *detail,
-    struct hn_error *err) __attribute__((warn_unused_result));
+int hn_custody_event_tx(struct hn_custody *c, const struct hn_evidence_item *it,
+    const char *action, int64_t at, const char *actor, const char *reason,
+    json_t *detail, struct hn_error *err) __attribute__((warn_unused_result));
 
 /* The same in its own transaction. */
 int hn_custody_event(struct hn_custody *c, const struct hn_evidence_item *it,
     const char *action, int64_t at, const char *actor, const char *reason,
-    json_t *detail, struct hn_error *err)
-    __attribute__((warn_unused_result));
+    json_t *detail, struct hn_error *err) __attribute__((warn_unused_result));
 
 /*
  * Registers a finished intake as an item of request_id, in one
@@ -75,14 +73,14 @@ int hn_custody_event(struct hn_custody *c, const struct hn_evidence_item *it,
  */
 int hn_custody_add_item(struct hn_custody *c,
     const struct hn_intake_result *res, const char *request_id,
-    const char *name, const char *description, const char *actor,
-    int64_t at, const char *sealed_for_hex, struct hn_evidence_item *it,
+    const char *name, const char *description, const char *actor, int64_t at,
+    const char *sealed_for_hex, struct hn_evidence_item *it,
     struct hn_error *err) __attribute__((warn_unused_result));
 /* The same inside the caller's transaction (e.g. a store/store.h job). */
 int hn_custody_add_item_tx(struct hn_custody *c,
     const struct hn_intake_result *res, const char *request_id,
-    const char *name, const char *description, const char *actor,
-    int64_t at, const char *sealed_for_hex, struct hn_evidence_item *it,
+    const char *name, const char *description, const char *actor, int64_t at,
+    const char *sealed_for_hex, struct hn_evidence_item *it,
     struct hn_error *err) __attribute__((warn_unused_result));
 
 /*
@@ -97,13 +95,13 @@ int hn_custody_add_item_tx(struct hn_custody *c,
 struct hn_custody_in {
 	const struct hn_intake_result *res;
 	const char *request_id, *name, *description;
-	const char *actor;          /* who records it */
+	const char *actor; /* who records it */
 	int64_t at;
 	const char *sealed_for_hex; /* this node's key */
-	const char *from;           /* the sender (art. 36) */
-	const char *conditions;     /* the sender's conditions (art. 36) */
-	json_t *received;           /* detail of "received" (NULL: none) */
-	const char *verified;       /* reason of "verified" */
+	const char *from; /* the sender (art. 36) */
+	const char *conditions; /* the sender's conditions (art. 36) */
+	json_t *received; /* detail of "received" (NULL: none) */
+	const char *verified; /* reason of "verified" */
 };
 
 int hn_custody_receive(struct hn_custody *c, const struct hn_custody_in *in,
@@ -118,10 +116,9 @@ int hn_custody_receive(struct hn_custody *c, const struct hn_custody_in *in,
  * data without the sender's authorisation (art. 36).
  */
 int hn_custody_hand_over(struct hn_custody *c,
-    const struct hn_evidence_item *it, const char *peer,
-    const char *conditions, const char *sealed_for, int64_t at,
-    const char *actor, const char *reason, struct hn_error *err)
-    __attribute__((warn_unused_result));
+    const struct hn_evidence_item *it, const char *peer, const char *conditions,
+    const char *sealed_for, int64_t at, const char *actor, const char *reason,
+    struct hn_error *err) __attribute__((warn_unused_result));
 
 /*
  * Deletes item it at the end of its retention: the "deleted" event and

@@ -23,14 +23,16 @@ hn_evhand_seal_for(struct hn_custody *c, const char *blobs,
 	int rc, fd;
 
 	if (hn_evidence_onward_allowed(it) != 0) /* art. 36 */
-		return hn_error_set(err, HN_EDENIED, NULL, "36", "%s was "
+		return hn_error_set(err, HN_EDENIED, NULL, "36",
+		    "%s was "
 		    "received from %s; sending it on needs that State's "
-		    "authorisation", it->name, it->origin);
+		    "authorisation",
+		    it->name, it->origin);
 	if (hn_fmt(tmp, sizeof(tmp), "%s.partial", out) != 0)
 		return hn_error_set(err, HN_ETOOBIG, "out", NULL,
 		    "%s: path too long", out);
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0600)) < 0)
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) <
+	    0)
 		return hn_error_set(err, HN_EIO, "out", NULL, "%s: %s", tmp,
 		    strerror(errno));
 	rc = hn_blob_export_sealed(blobs, it->sha256, keys, recipient_pk, fd,
@@ -47,7 +49,7 @@ hn_evhand_seal_for(struct hn_custody *c, const char *blobs,
 		return rc;
 	}
 	if ((rc = hn_custody_hand_over(c, it, recipient, conditions, vkey, at,
-	    actor, reason, err)) != 0)
+		 actor, reason, err)) != 0)
 		unlink(out); /* not recorded: not handed over */
 	return rc;
 }
@@ -55,8 +57,8 @@ hn_evhand_seal_for(struct hn_custody *c, const char *blobs,
 int
 hn_evhand_receive(struct hn_custody *c, const char *blobs,
     const struct hn_seal_keys *keys, int fd, const char *sha256,
-    const struct hn_custody_in *in, uint64_t *size,
-    struct hn_evidence_item *it, struct hn_error *err)
+    const struct hn_custody_in *in, uint64_t *size, struct hn_evidence_item *it,
+    struct hn_error *err)
 {
 	struct hn_intake_result res;
 	struct hn_custody_in x = *in;
@@ -67,9 +69,9 @@ hn_evhand_receive(struct hn_custody *c, const char *blobs,
 	memset(it, 0, sizeof(*it));
 	hn_error_clear(&e);
 	if ((rc = hn_blob_receive_sealed(blobs, sha256, keys, fd, &res.size,
-	    &existed, &e)) != 0)
-		return hn_error_set(err, rc, e.field[0] ? e.field : NULL,
-		    NULL, "refused: %s", e.message);
+		 &existed, &e)) != 0)
+		return hn_error_set(err, rc, e.field[0] ? e.field : NULL, NULL,
+		    "refused: %s", e.message);
 	/* sha256: an object address (hn_blob_receive_sealed checked it) */
 	HN_FMT_FIXED(res.addr, sizeof(res.addr), "%s", sha256);
 	res.existed = existed;

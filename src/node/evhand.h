@@ -47,8 +47,7 @@ int hn_evhand_seal_for(struct hn_custody *c, const char *blobs,
  */
 int hn_evhand_receive(struct hn_custody *c, const char *blobs,
     const struct hn_seal_keys *keys, int fd, const char *sha256,
-    const struct hn_custody_in *in, uint64_t *size,
-    struct hn_evidence_item *it, struct hn_error *err)
-    __attribute__((warn_unused_result));
+    const struct hn_custody_in *in, uint64_t *size, struct hn_evidence_item *it,
+    struct hn_error *err) __attribute__((warn_unused_result));
 
 #endif

@@ -35,8 +35,8 @@ static struct {
 	struct hn_seal_keys keys;
 	char blobs[4096];
 	struct hn_ledger *ledger;
-} ev = { PTHREAD_MUTEX_INITIALIZER, 0, "", { 0 }, { { 0 }, { 0 }, { 0 } },
-	"", NULL };
+} ev = { PTHREAD_MUTEX_INITIALIZER, 0, "", { 0 }, { { 0 }, { 0 }, { 0 } }, "",
+	NULL };
 
 struct open_upload {
 	char id[HN_UPLOAD_ID_MAX + 1];
@@ -72,8 +72,9 @@ hn_ev_setup(struct hn_node *n, struct hn_error *err)
 	HN_FMT_FIXED(ev.name, sizeof(ev.name), "%s", n->key_name); /* 129 */
 	memcpy(ev.sk, n->sk, sizeof(ev.sk));
 	if ((r = hn_seal_keys_from_ed25519(&ev.keys, ev.sk)) != 0 ||
-	    (r = hn_conf_path(&n->conf, "blobs", ev.blobs,
-	    sizeof(ev.blobs))) != 0 || (r = hn_mkdirs(ev.blobs, 0700)) != 0)
+	    (r = hn_conf_path(&n->conf, "blobs", ev.blobs, sizeof(ev.blobs))) !=
+		0 ||
+	    (r = hn_mkdirs(ev.blobs, 0700)) != 0)
 		goto out;
 	ev.ledger = n->ledger;
 	ev.ready = 1;
@@ -174,7 +175,8 @@ take(const char *id, struct open_upload **out, uint64_t *reopened_at,
 	HN_FMT_FIXED(lru->id, sizeof(lru->id), "%s", id); /* checked above */
 	pthread_mutex_unlock(&open_uploads.mu);
 
-	r = hn_intake_begin(&in, ev.blobs, &ev.keys, 0, 0, id, reopened_at, err);
+	r = hn_intake_begin(&in, ev.blobs, &ev.keys, 0, 0, id, reopened_at,
+	    err);
 	pthread_mutex_lock(&open_uploads.mu);
 	if (r != 0) {
 		lru->id[0] = '\0';
@@ -203,8 +205,8 @@ give(struct open_upload *u, int drop)
 /* ---- checks ---- */
 
 int
-hn_ev_request_held(struct hn_db *db, const char *id,
-    struct hn_request_row *rq, struct hn_error *err)
+hn_ev_request_held(struct hn_db *db, const char *id, struct hn_request_row *rq,
+    struct hn_error *err)
 {
 	struct hn_request_row row;
 	int rc;
@@ -215,7 +217,8 @@ hn_ev_request_held(struct hn_db *db, const char *id,
 		hn_error_set(err, rc, "request", "40",
 		    "request %s: no such request on this node; evidence "
 		    "belongs to a request it holds (one created with POST "
-		    "/v1/requests, or received from the other State)", id);
+		    "/v1/requests, or received from the other State)",
+		    id);
 	} else if (rc != 0) {
 		if (err != NULL)
 			err->code = rc;
@@ -228,8 +231,7 @@ hn_ev_request_held(struct hn_db *db, const char *id,
 }
 
 int
-hn_ev_request_party(struct hn_db *db, const char *id, int there,
-    char other[4])
+hn_ev_request_party(struct hn_db *db, const char *id, int there, char other[4])
 {
 	struct hn_request_row rq;
 	struct hn_outbox_row o;
@@ -249,7 +251,8 @@ hn_ev_request_party(struct hn_db *db, const char *id, int there,
 	}
 	rc = hn_fedstore_outbox_get(db, rq.id, &o);
 	if (rc == 0) {
-		rc = o.status == HN_OUT_DELIVERED && o.refused[0] == '\0' ? 0 :
+		rc = o.status == HN_OUT_DELIVERED && o.refused[0] == '\0' ?
+		    0 :
 		    HN_ESTATE;
 		hn_outbox_row_release(&o);
 	} else if (rc == HN_ENOTFOUND) {
@@ -316,8 +319,8 @@ upload_insert_job(struct hn_db *db, void *arg, struct hn_error *err)
 
 int
 hn_ev_upload_create(struct hn_node *n, struct hn_db *db, const char *request,
-    const char *name, const char *description, const char *actor,
-    int64_t now, struct hn_upload *u, struct hn_error *err)
+    const char *name, const char *description, const char *actor, int64_t now,
+    struct hn_upload *u, struct hn_error *err)
 {
 	struct hn_intake *in = NULL;
 	uint8_t rnd[12];
@@ -329,26 +332,29 @@ hn_ev_upload_create(struct hn_node *n, struct hn_db *db, const char *request,
 	hn_random(rnd, sizeof(rnd));
 	hn_hex_encode(u->id, rnd, sizeof(rnd));
 	if ((rc = hn_fmt_field(u->request_id, sizeof(u->request_id), request,
-	    "request", err)) != 0)
+		 "request", err)) != 0)
 		return rc;
 	hn_evidence_safe_name(u->name, name);
 	if ((rc = hn_ev_name_free(db, u->request_id, u->name, err)) != 0)
 		return rc;
 	if ((rc = hn_fmt_field(u->description, sizeof(u->description),
-	    description != NULL ? description : "", "description", err)) != 0 ||
+		 description != NULL ? description : "", "description", err)) !=
+		0 ||
 	    (rc = hn_fmt_field(u->created_by, sizeof(u->created_by), actor,
-	    "actor", err)) != 0)
+		 "actor", err)) != 0)
 		return rc;
 	u->created_at = now;
 	if ((rc = hn_store_write(n->store, upload_insert_job, u, err)) != 0)
 		return rc;
 	/* the staging file exists from now on */
 	if ((rc = hn_intake_begin(&in, ev.blobs, &ev.keys, 0, 0, u->id, NULL,
-	    err)) != 0)
+		 err)) != 0)
 		return rc;
 	hn_intake_abort(in, 1);
-	hn_diag(HN_DIAG_INFO, "evidence.upload_created", "upload=%s request=%s "
-	    "by=%s", u->id, u->request_id, actor);
+	hn_diag(HN_DIAG_INFO, "evidence.upload_created",
+	    "upload=%s request=%s "
+	    "by=%s",
+	    u->id, u->request_id, actor);
 	return 0;
 }
 
@@ -435,8 +441,8 @@ finish_job(struct hn_db *db, void *arg, struct hn_error *err)
 	hn_ev_custody(&c, db);
 	hn_hex_encode(pkhex, ev.keys.ed_pk, 32);
 	if ((r = hn_custody_add_item_tx(&c, j->res, j->u->request_id,
-	    j->u->name, j->u->description, j->actor, j->at, pkhex, &j->it,
-	    err)) != 0)
+		 j->u->name, j->u->description, j->actor, j->at, pkhex, &j->it,
+		 err)) != 0)
 		return r;
 	return hn_upload_delete(db, j->u->id);
 }
@@ -469,7 +475,8 @@ hn_ev_upload_finish(struct hn_node *n, const struct hn_upload *u,
 	*it = j.it;
 	hn_diag(HN_DIAG_INFO, "evidence.intake",
 	    "item=%lld request=%s sha256=%s "
-	    "size=%llu by=%s", (long long)j.it.id, j.it.request_id, res->addr,
+	    "size=%llu by=%s",
+	    (long long)j.it.id, j.it.request_id, res->addr,
 	    (unsigned long long)res->size, actor);
 	return 0;
 }
@@ -513,8 +520,8 @@ opened_job(struct hn_db *db, void *arg, struct hn_error *err)
 	hn_ev_custody(&c, db);
 	if ((d = json_pack("{s:s}", "via", "api download")) == NULL)
 		return HN_ENOMEM;
-	r = hn_custody_event_tx(&c, j->it, "opened", j->at, j->actor,
-	    j->reason, d, err);
+	r = hn_custody_event_tx(&c, j->it, "opened", j->at, j->actor, j->reason,
+	    d, err);
 	json_decref(d);
 	return r;
 }

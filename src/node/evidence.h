@@ -54,8 +54,8 @@ int hn_ev_request_held(struct hn_db *db, const char *id,
 int hn_ev_request_party(struct hn_db *db, const char *id, int there,
     char other[4]) __attribute__((warn_unused_result));
 /* HN_EEXIST (field name) if the request has an item of that name. */
-int hn_ev_name_free(struct hn_db *db, const char *request,
-    const char *name, struct hn_error *err);
+int hn_ev_name_free(struct hn_db *db, const char *request, const char *name,
+    struct hn_error *err);
 /* The item whose decimal id is `id`; HN_ENOTFOUND (field id). */
 int hn_ev_item_get(struct hn_db *db, const char *id,
     struct hn_evidence_item *it, struct hn_error *err);
@@ -67,8 +67,8 @@ int hn_ev_item_get(struct hn_db *db, const char *id,
  */
 int hn_ev_upload_create(struct hn_node *n, struct hn_db *db,
     const char *request, const char *name, const char *description,
-    const char *actor, int64_t now, struct hn_upload *u,
-    struct hn_error *err) __attribute__((warn_unused_result));
+    const char *actor, int64_t now, struct hn_upload *u, struct hn_error *err)
+    __attribute__((warn_unused_result));
 /* The upload row of `id` (HN_ENOTFOUND, field id, when none or invalid). */
 int hn_ev_upload_get(struct hn_db *db, const char *id, struct hn_upload *u,
     struct hn_error *err) __attribute__((warn_unused_result));
@@ -93,12 +93,12 @@ int hn_ev_upload_finish(struct hn_node *n, const struct hn_upload *u,
     struct hn_intake_result *res, struct hn_error *err)
     __attribute__((warn_unused_result));
 /* Cancels upload id: its staging file and its row go. */
-int hn_ev_upload_cancel(struct hn_node *n, const char *id,
-    struct hn_error *err) __attribute__((warn_unused_result));
+int hn_ev_upload_cancel(struct hn_node *n, const char *id, struct hn_error *err)
+    __attribute__((warn_unused_result));
 
 /* Records the custody event "opened" of item it (via the API download). */
 int hn_ev_opened(struct hn_node *n, const struct hn_evidence_item *it,
-    const char *actor, const char *reason, int64_t now,
-    struct hn_error *err) __attribute__((warn_unused_result));
+    const char *actor, const char *reason, int64_t now, struct hn_error *err)
+    __attribute__((warn_unused_result));
 
 #endif

@@ -50,8 +50,8 @@ fail(struct hn_error *err, int rc)
 static int
 stage_path(char *out, size_t max, const char *sender, const char *xfer)
 {
-	return hn_fmt(out, max, "%s/incoming/%s-%s.part", hn_ev_blobs(),
-	    sender, xfer);
+	return hn_fmt(out, max, "%s/incoming/%s-%s.part", hn_ev_blobs(), sender,
+	    xfer);
 }
 
 /*
@@ -149,20 +149,23 @@ offer_new(struct hn_node *n, struct hn_db *db, const struct hn_xfer_in *t,
 
 	rc = hn_ev_request_party(db, t->request_id, 0, other);
 	if (rc == HN_ENOTFOUND) {
-		hn_diag(HN_DIAG_WARN, "evidence.wire_rejected", "reason="
-		    "unknown_request sender=%s request=%s", t->sender,
-		    t->request_id);
+		hn_diag(HN_DIAG_WARN, "evidence.wire_rejected",
+		    "reason="
+		    "unknown_request sender=%s request=%s",
+		    t->sender, t->request_id);
 		return hn_error_set(err, HN_ENOTFOUND, "request", "40",
 		    "request %s: %s holds no such request; evidence is "
 		    "transferred for a request that went between the two "
-		    "States over the network", t->request_id, n->party);
+		    "States over the network",
+		    t->request_id, n->party);
 	}
 	if (rc != 0)
 		return fail(err, rc);
 	if (strcmp(other, t->sender) != 0) {
-		hn_diag(HN_DIAG_WARN, "evidence.wire_rejected", "reason="
-		    "not_a_party sender=%s request=%s", t->sender,
-		    t->request_id);
+		hn_diag(HN_DIAG_WARN, "evidence.wire_rejected",
+		    "reason="
+		    "not_a_party sender=%s request=%s",
+		    t->sender, t->request_id);
 		return hn_error_set(err, HN_EDENIED, "request", NULL,
 		    "%s is not a party to request %s", t->sender,
 		    t->request_id);
@@ -174,14 +177,14 @@ offer_new(struct hn_node *n, struct hn_db *db, const struct hn_xfer_in *t,
 	if ((rc = hn_fmt(dir, sizeof(dir), "%s/incoming", hn_ev_blobs())) != 0)
 		return fail(err, rc);
 	if ((rc = hn_mkdirs(dir, 0700)) != 0 ||
-	    (rc = hn_store_write(n->store, in_insert_job, (void *)t,
-	    err)) != 0)
+	    (rc = hn_store_write(n->store, in_insert_job, (void *)t, err)) != 0)
 		return fail(err, rc);
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0600)) < 0)
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) <
+	    0)
 		return fail(err, HN_EIO);
 	close(fd);
-	hn_diag(HN_DIAG_INFO, "evidence.incoming_offer", "sender=%s "
+	hn_diag(HN_DIAG_INFO, "evidence.incoming_offer",
+	    "sender=%s "
 	    "transfer=%s request=%s name=%s sha256=%s size=%llu offset=0",
 	    t->sender, t->xfer, t->request_id, t->name, t->sha256,
 	    (unsigned long long)t->size);
@@ -190,9 +193,8 @@ offer_new(struct hn_node *n, struct hn_db *db, const struct hn_xfer_in *t,
 }
 
 int
-hn_evrecv_offer(struct hn_node *n, struct hn_db *db,
-    const struct hn_xfer_in *t, struct hn_evrecv_answer *ans,
-    struct hn_error *err)
+hn_evrecv_offer(struct hn_node *n, struct hn_db *db, const struct hn_xfer_in *t,
+    struct hn_evrecv_answer *ans, struct hn_error *err)
 {
 	struct hn_xfer_in have;
 	uint64_t off = 0;
@@ -220,20 +222,21 @@ hn_evrecv_offer(struct hn_node *n, struct hn_db *db,
 		    t->xfer, have.error);
 		return 0;
 	}
-	if ((rc = held_locked(t->sender, t->xfer, have.sealed_size,
-	    &off)) != 0)
+	if ((rc = held_locked(t->sender, t->xfer, have.sealed_size, &off)) != 0)
 		return fail(err, rc);
-	hn_diag(HN_DIAG_INFO, "evidence.incoming_resume", "sender=%s "
-	    "transfer=%s offset=%llu of=%llu", t->sender, t->xfer,
-	    (unsigned long long)off, (unsigned long long)have.sealed_size);
+	hn_diag(HN_DIAG_INFO, "evidence.incoming_resume",
+	    "sender=%s "
+	    "transfer=%s offset=%llu of=%llu",
+	    t->sender, t->xfer, (unsigned long long)off,
+	    (unsigned long long)have.sealed_size);
 	answer(ans, HN_EVRECV_NONE, "receiving", off);
 	return 0;
 }
 
 /* Stages n bytes at off once the file holds exactly off (in_mu). */
 static int
-stage(const struct hn_xfer_in *t, uint64_t off, const uint8_t *buf,
-    size_t n, struct hn_evrecv_answer *ans, struct hn_error *err)
+stage(const struct hn_xfer_in *t, uint64_t off, const uint8_t *buf, size_t n,
+    struct hn_evrecv_answer *ans, struct hn_error *err)
 {
 	char path[HN_BLOB_PATH_MAX];
 	uint64_t have = 0;
@@ -248,14 +251,16 @@ stage(const struct hn_xfer_in *t, uint64_t off, const uint8_t *buf,
 	}
 	if (off != have) {
 		answer(ans, HN_EVRECV_OFFSET, t->state, have);
-		hn_error_set(err, 0, NULL, NULL, "this node holds a different "
+		hn_error_set(err, 0, NULL, NULL,
+		    "this node holds a different "
 		    "number of bytes; continue from offset");
 		goto out;
 	}
 	if (off + n > t->sealed_size ||
 	    (n != HN_EVW_PIECE && off + n != t->sealed_size)) {
 		answer(ans, HN_EVRECV_PIECE, t->state, have);
-		hn_error_set(err, 0, "data", NULL, "pieces are %u bytes, the "
+		hn_error_set(err, 0, "data", NULL,
+		    "pieces are %u bytes, the "
 		    "last one what remains of the %llu announced",
 		    HN_EVW_PIECE, (unsigned long long)t->sealed_size);
 		goto out;
@@ -263,8 +268,10 @@ stage(const struct hn_xfer_in *t, uint64_t off, const uint8_t *buf,
 	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) < 0 ||
 	    pwrite(fd, buf, n, (off_t)off) != (ssize_t)n ||
 	    fdatasync(fd) != 0) {
-		rc = hn_error_set(err, HN_EIO, NULL, NULL, "cannot stage the "
-		    "piece: %s", strerror(errno));
+		rc = hn_error_set(err, HN_EIO, NULL, NULL,
+		    "cannot stage the "
+		    "piece: %s",
+		    strerror(errno));
 		goto out;
 	}
 	answer(ans, HN_EVRECV_NONE, "receiving", off + n);
@@ -297,7 +304,8 @@ hn_evrecv_chunk(struct hn_db *db, const char *sender, const char *xfer,
 		return fail(err, rc);
 	if (strcmp(t.state, "receiving") != 0) {
 		answer(ans, HN_EVRECV_NOT_RECEIVING, t.state, t.sealed_size);
-		hn_error_set(err, 0, NULL, NULL, "the transfer is not "
+		hn_error_set(err, 0, NULL, NULL,
+		    "the transfer is not "
 		    "receiving");
 		return 0;
 	}
@@ -305,8 +313,10 @@ hn_evrecv_chunk(struct hn_db *db, const char *sender, const char *xfer,
 		return fail(err, HN_ENOMEM);
 	if ((n = hn_b64_decode(buf, HN_EVW_PIECE, b64, strlen(b64))) <= 0) {
 		answer(ans, HN_EVRECV_PIECE, t.state, 0);
-		hn_error_set(err, 0, "data", NULL, "data is not base64 of 1 to "
-		    "%u bytes", HN_EVW_PIECE);
+		hn_error_set(err, 0, "data", NULL,
+		    "data is not base64 of 1 to "
+		    "%u bytes",
+		    HN_EVW_PIECE);
 		rc = 0;
 	} else {
 		rc = stage(&t, off, buf, (size_t)n, ans, err);
@@ -342,9 +352,9 @@ finish_in_job(struct hn_db *db, void *arg, struct hn_error *err)
 	res.existed = j->existed;
 	hn_hex_encode(pkhex, hn_ev_keys()->ed_pk, 32);
 	HN_FMT_FIXED(actor, sizeof(actor), "node %s", t->sender);
-	if ((d = json_pack("{s:s,s:s,s:s,s:I}", "from", t->sender,
-	    "conditions", t->conditions, "transfer", t->xfer, "sealed_size",
-	    (json_int_t)t->sealed_size)) == NULL)
+	if ((d = json_pack("{s:s,s:s,s:s,s:I}", "from", t->sender, "conditions",
+		 t->conditions, "transfer", t->xfer, "sealed_size",
+		 (json_int_t)t->sealed_size)) == NULL)
 		return HN_ENOMEM;
 	memset(&in, 0, sizeof(in));
 	in.res = &res;
@@ -358,7 +368,7 @@ finish_in_job(struct hn_db *db, void *arg, struct hn_error *err)
 	in.conditions = t->conditions;
 	in.received = d;
 	in.verified = "every chunk authenticated; SHA-256 matches the "
-	    "sender's";
+		      "sender's";
 	/* in this write job's transaction */
 	r = hn_custody_receive(&c, &in, &j->it, err);
 	json_decref(d);
@@ -385,29 +395,32 @@ store_stream(struct hn_node *n, struct hn_xfer_in *t, int64_t now,
 
 	hn_error_clear(&e);
 	if ((rc = stage_path(path, sizeof(path), t->sender, t->xfer)) != 0 ||
-	    (rc = held_locked(t->sender, t->xfer, t->sealed_size,
-	    &have)) != 0)
+	    (rc = held_locked(t->sender, t->xfer, t->sealed_size, &have)) != 0)
 		return fail(err, rc);
 	if (have != t->sealed_size) {
 		answer(ans, HN_EVRECV_OFFSET, t->state, have);
 		hn_error_set(err, 0, NULL, NULL, "not every byte has arrived");
 		return 0;
 	}
-	rc = hn_blob_adopt_sealed(hn_ev_blobs(), t->sha256, hn_ev_keys(),
-	    path, &size, &existed, &e);
+	rc = hn_blob_adopt_sealed(hn_ev_blobs(), t->sha256, hn_ev_keys(), path,
+	    &size, &existed, &e);
 	if (rc == 0 && size != t->size)
-		rc = hn_error_set(&e, HN_EVERIFY, NULL, NULL, "%llu bytes of "
-		    "content, %llu announced", (unsigned long long)size,
-		    (unsigned long long)t->size);
+		rc = hn_error_set(&e, HN_EVERIFY, NULL, NULL,
+		    "%llu bytes of "
+		    "content, %llu announced",
+		    (unsigned long long)size, (unsigned long long)t->size);
 	if (rc == HN_EVERIFY || rc == HN_EPARSE) {
-		hn_diag(HN_DIAG_WARN, "evidence.incoming_refused", "sender=%s "
-		    "transfer=%s sha256=%s msg=\"%s\"", t->sender, t->xfer,
-		    t->sha256, e.message);
+		hn_diag(HN_DIAG_WARN, "evidence.incoming_refused",
+		    "sender=%s "
+		    "transfer=%s sha256=%s msg=\"%s\"",
+		    t->sender, t->xfer, t->sha256, e.message);
 		set_failed(n, t->sender, t->xfer, e.message);
 		unlink(path);
 		answer(ans, HN_EVRECV_UNVERIFIED, "failed", 0);
-		hn_error_set(err, 0, "sha256", NULL, "refused, nothing stored: "
-		    "%s", e.message);
+		hn_error_set(err, 0, "sha256", NULL,
+		    "refused, nothing stored: "
+		    "%s",
+		    e.message);
 		return 0;
 	}
 	if (rc != 0) {
@@ -421,18 +434,20 @@ store_stream(struct hn_node *n, struct hn_xfer_in *t, int64_t now,
 	fj.existed = existed;
 	t->created_at = now;
 	if ((rc = hn_store_write(n->store, finish_in_job, &fj, &e)) != 0) {
-		hn_diag(HN_DIAG_WARN, "evidence.incoming_refused", "sender=%s "
-		    "transfer=%s msg=\"%s\"", t->sender, t->xfer,
-		    msg_of(&e, rc));
+		hn_diag(HN_DIAG_WARN, "evidence.incoming_refused",
+		    "sender=%s "
+		    "transfer=%s msg=\"%s\"",
+		    t->sender, t->xfer, msg_of(&e, rc));
 		set_failed(n, t->sender, t->xfer, msg_of(&e, rc));
 		if (err != NULL)
 			*err = e;
 		return fail(err, rc);
 	}
 	*item = fj.it.id;
-	hn_diag(HN_DIAG_INFO, "evidence.received", "sender=%s transfer=%s "
-	    "item=%lld request=%s sha256=%s size=%llu", t->sender, t->xfer,
-	    (long long)*item, t->request_id, t->sha256,
+	hn_diag(HN_DIAG_INFO, "evidence.received",
+	    "sender=%s transfer=%s "
+	    "item=%lld request=%s sha256=%s size=%llu",
+	    t->sender, t->xfer, (long long)*item, t->request_id, t->sha256,
 	    (unsigned long long)size);
 	return 0;
 }
@@ -465,14 +480,16 @@ receipt_of(struct hn_node *n, struct hn_db *db, const struct hn_xfer_in *t,
 			index = evs[i].ledger_index;
 	free(evs);
 	if (index < 0)
-		return hn_error_set(e, HN_EINTERNAL, NULL, NULL, "no verified "
-		    "entry for item %lld", (long long)item);
+		return hn_error_set(e, HN_EINTERNAL, NULL, NULL,
+		    "no verified "
+		    "entry for item %lld",
+		    (long long)item);
 	if ((rc = hn_node_checkpoint(n, &cp, e)) != 0)
 		goto out;
 	if ((rc = hn_buf_add(&cp, "", 1)) != 0)
 		goto out;
 	if ((rc = hn_receipt_seal(out, t->xfer, t->sender, n->party, now,
-	    (uint64_t)index, cp.data, n->sk, e)) != 0)
+		 (uint64_t)index, cp.data, n->sk, e)) != 0)
 		goto out;
 	if ((rc = hn_buf_add(out, "", 1)) != 0)
 		goto out;

@@ -38,20 +38,20 @@ struct hn_db;
 
 enum hn_evrecv_refusal {
 	HN_EVRECV_NONE = 0,
-	HN_EVRECV_UNKNOWN,     /* no such transfer from this sender */
-	HN_EVRECV_FAILED,      /* the transfer failed for good */
+	HN_EVRECV_UNKNOWN, /* no such transfer from this sender */
+	HN_EVRECV_FAILED, /* the transfer failed for good */
 	HN_EVRECV_NOT_RECEIVING, /* a piece for a transfer that is not
-	                            receiving (ans->state says what it is) */
-	HN_EVRECV_OFFSET,      /* this node holds ans->offset bytes, not what
-	                          the piece or finish assumed */
-	HN_EVRECV_PIECE,       /* a piece that is no piece (err field data) */
-	HN_EVRECV_UNVERIFIED,  /* refused at finish: nothing stored */
+				    receiving (ans->state says what it is) */
+	HN_EVRECV_OFFSET, /* this node holds ans->offset bytes, not what
+			     the piece or finish assumed */
+	HN_EVRECV_PIECE, /* a piece that is no piece (err field data) */
+	HN_EVRECV_UNVERIFIED, /* refused at finish: nothing stored */
 };
 
 struct hn_evrecv_answer {
 	enum hn_evrecv_refusal refused;
 	char state[HN_XFER_STATE_MAX + 1]; /* receiving, verified, failed */
-	uint64_t offset;                   /* bytes held durably */
+	uint64_t offset; /* bytes held durably */
 };
 
 /*

@@ -56,7 +56,7 @@ struct sender {
 	char request[HN_EV_REQUEST_MAX + 1]; /* the offer's: on both nodes */
 	struct hn_dir_party peer;
 	uint64_t total, sent;
-	struct hn_client *pc;   /* the delivery thread's (not owned) */
+	struct hn_client *pc; /* the delivery thread's (not owned) */
 	int slot;
 };
 
@@ -90,18 +90,19 @@ out_state_job(struct hn_db *db, void *arg, struct hn_error *err)
 	int r;
 
 	if ((r = hn_xfer_out_update(db, j->xfer, j->state, j->sent, j->error,
-	    j->their_index, j->receipt, j->acked_at)) != 0 || j->it == NULL)
+		 j->their_index, j->receipt, j->acked_at)) != 0 ||
+	    j->it == NULL)
 		return r;
 	j->env->custody(&c, db);
 	HN_FMT_FIXED(actor, sizeof(actor), "node %s", j->to);
-	if ((d = json_pack("{s:s,s:s,s:I,s:s}", "recipient", j->to,
-	    "transfer", j->xfer, "their_ledger_index",
-	    (json_int_t)j->their_index, "receipt_sha256",
-	    j->receipt_sha)) == NULL)
+	if ((d = json_pack("{s:s,s:s,s:I,s:s}", "recipient", j->to, "transfer",
+		 j->xfer, "their_ledger_index", (json_int_t)j->their_index,
+		 "receipt_sha256", j->receipt_sha)) == NULL)
 		return HN_ENOMEM;
 	r = hn_custody_event_tx(&c, j->it, "acknowledged", j->acked_at, actor,
 	    "signed receipt: every chunk and the SHA-256 verified by the "
-	    "recipient", d, err);
+	    "recipient",
+	    d, err);
 	json_decref(d);
 	return r;
 }
@@ -136,7 +137,8 @@ post(struct sender *s, const char *method, const char *path, json_t *pl,
 	json_object_set_new(pl, "recipient", json_string(s->to));
 	json_object_set_new(pl, "time", json_string(ts));
 	if ((rc = hn_fed_evidence_sign(s->f, pl, &obj)) != 0) {
-		(void)hn_fmt_cut(why, whylen, "cannot sign: %s", hn_strerror(rc));
+		(void)hn_fmt_cut(why, whylen, "cannot sign: %s",
+		    hn_strerror(rc));
 		hn_buf_release(&obj);
 		return SENT_FINAL;
 	}
@@ -146,8 +148,8 @@ post(struct sender *s, const char *method, const char *path, json_t *pl,
 		json_t *o = json_object_get(pl, "offset");
 
 		if (hn_fmt(fn, sizeof(fn), "%s/%s-%lld", dump,
-		    hn_json_str(pl, "op"), o ? (long long)json_integer_value(o) :
-		    0LL) == 0)
+			hn_json_str(pl, "op"),
+			o ? (long long)json_integer_value(o) : 0LL) == 0)
 			(void)hn_file_write_atomic(fn, obj.data, obj.len, 0600);
 	}
 	hn_buf_reset(resp);
@@ -161,15 +163,16 @@ post(struct sender *s, const char *method, const char *path, json_t *pl,
 	}
 	if (*st >= 200 && *st < 300)
 		return SENT_OK;
-	ej = hn_json_parse(resp->data ? resp->data : "", resp->len, RESP_MAX,
-	    4, NULL);
+	ej = hn_json_parse(resp->data ? resp->data : "", resp->len, RESP_MAX, 4,
+	    NULL);
 	code = hn_json_str(ej, "error");
 	if (*st == 409 && json_is_integer(json_object_get(ej, "offset")) &&
 	    code != NULL && strcmp(code, "offset_mismatch") == 0) {
 		json_decref(ej);
 		return SENT_OK;
 	}
-	(void)hn_fmt_cut(why, whylen, "HTTP %ld %s: %s", *st, code ? code : "error",
+	(void)hn_fmt_cut(why, whylen, "HTTP %ld %s: %s", *st,
+	    code ? code : "error",
 	    hn_json_str(ej, "message") ? hn_json_str(ej, "message") : "");
 	/* the outbox's rule: a definite refusal is final, a busy or
 	 * confused recipient may answer later */
@@ -181,15 +184,17 @@ post(struct sender *s, const char *method, const char *path, json_t *pl,
 static int
 resp_offset(const struct hn_buf *b, uint64_t *off, char *state, size_t sl)
 {
-	json_t *j = hn_json_parse(b->data ? b->data : "", b->len, RESP_MAX, 4,
-	    NULL);
+	json_t *j =
+	    hn_json_parse(b->data ? b->data : "", b->len, RESP_MAX, 4, NULL);
 	json_t *o = json_object_get(j, "offset");
 	int r = HN_EPARSE;
 
 	/* a state too long for state is not a state: the answer is bad */
 	if (json_is_integer(o) && json_integer_value(o) >= 0 &&
-	    (state == NULL || hn_fmt(state, sl, "%s", hn_json_str(j, "state") ?
-	    hn_json_str(j, "state") : "") == 0)) {
+	    (state == NULL ||
+		hn_fmt(state, sl, "%s",
+		    hn_json_str(j, "state") ? hn_json_str(j, "state") : "") ==
+		    0)) {
 		*off = (uint64_t)json_integer_value(o);
 		r = 0;
 	}
@@ -200,8 +205,8 @@ resp_offset(const struct hn_buf *b, uint64_t *off, char *state, size_t sl)
 /* Reads sealed-stream bytes [off, off + n): the re-wrapped header, then
  * the stored body. */
 static int
-piece(int fd, const uint8_t hdr[HN_SEAL_HEADER_LEN], uint64_t off,
-    uint8_t *buf, size_t n)
+piece(int fd, const uint8_t hdr[HN_SEAL_HEADER_LEN], uint64_t off, uint8_t *buf,
+    size_t n)
 {
 	size_t done = 0, h;
 	ssize_t k;
@@ -291,33 +296,35 @@ struct run {
 
 /* Asks the recipient where it stands: *off, state. */
 static int
-offer(struct sender *s, struct run *a, uint64_t *off, char *state,
-    size_t sl, char *why, size_t whylen)
+offer(struct sender *s, struct run *a, uint64_t *off, char *state, size_t sl,
+    char *why, size_t whylen)
 {
 	json_t *pl;
 	int k;
 
 	pl = json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:s}", "op", "offer",
-	    "request", hn_hook_str(HN_HOOK_XFER_REQUEST) != NULL ?
-	    hn_hook_str(HN_HOOK_XFER_REQUEST) : s->request,
-	    "name", s->it.name,
-	    "description", s->it.description, "sha256",
+	    "request",
+	    hn_hook_str(HN_HOOK_XFER_REQUEST) != NULL ?
+		hn_hook_str(HN_HOOK_XFER_REQUEST) :
+		s->request,
+	    "name", s->it.name, "description", s->it.description, "sha256",
 	    hn_hook_on(HN_HOOK_XFER_WRONG_SHA) ?
-	    "0000000000000000000000000000000000000000000000000000000000000000" :
-	    s->it.sha256, "size", (json_int_t)s->it.size,
-	    "sealed_size", (json_int_t)s->total, "conditions",
-	    s->it.conditions);
+		"0000000000000000000000000000000000000000000000000000000000000000" :
+		s->it.sha256,
+	    "size", (json_int_t)s->it.size, "sealed_size", (json_int_t)s->total,
+	    "conditions", s->it.conditions);
 	if (pl == NULL) {
 		(void)hn_fmt_cut(why, whylen, "out of memory");
 		return SENT_RETRY;
 	}
-	k = post(s, "POST", "/v1/evidence/incoming", pl, &a->st, &a->resp,
-	    why, whylen);
+	k = post(s, "POST", "/v1/evidence/incoming", pl, &a->st, &a->resp, why,
+	    whylen);
 	json_decref(pl);
 	if (k != SENT_OK)
 		return k;
 	if (resp_offset(&a->resp, off, state, sl) != 0 || *off > s->total) {
-		(void)hn_fmt_cut(why, whylen, "the recipient's answer has no offset");
+		(void)hn_fmt_cut(why, whylen,
+		    "the recipient's answer has no offset");
 		return SENT_FINAL;
 	}
 	if (*off > 0)
@@ -339,17 +346,21 @@ pieces(struct sender *s, struct run *a, uint64_t *off, int *progressed,
 	HN_FMT_FIXED(url, sizeof(url), "/v1/evidence/incoming/%s", s->xfer);
 	while (*off < s->total) {
 		size_t n = s->total - *off < HN_EVW_PIECE ?
-		    (size_t)(s->total - *off) : HN_EVW_PIECE;
+		    (size_t)(s->total - *off) :
+		    HN_EVW_PIECE;
 
 		if (a->stop_after > 0 && a->pieces >= a->stop_after) {
-			(void)hn_fmt_cut(why, whylen, "stopped for a test after %d "
-			    "pieces", a->pieces);
+			(void)hn_fmt_cut(why, whylen,
+			    "stopped for a test after %d "
+			    "pieces",
+			    a->pieces);
 			return SENT_STOP;
 		}
 		if (a->hold_after > 0 && a->pieces >= a->hold_after &&
 		    !__atomic_exchange_n(&snd.held, 1, __ATOMIC_ACQ_REL)) {
 			if (hold(s->f)) {
-				(void)hn_fmt_cut(why, whylen, "the node stopped");
+				(void)hn_fmt_cut(why, whylen,
+				    "the node stopped");
 				return SENT_STOP;
 			}
 		}
@@ -376,7 +387,8 @@ pieces(struct sender *s, struct run *a, uint64_t *off, int *progressed,
 			return k;
 		if (resp_offset(&a->resp, off, NULL, 0) != 0 ||
 		    *off > s->total) {
-			(void)hn_fmt_cut(why, whylen, "the recipient's answer has no "
+			(void)hn_fmt_cut(why, whylen,
+			    "the recipient's answer has no "
 			    "offset");
 			return SENT_FINAL;
 		}
@@ -417,7 +429,8 @@ attempt(struct sender *s, struct run *a, int *progressed, char *why,
 	k = post(s, "POST", url, pl, &a->st, &a->resp, why, whylen);
 	json_decref(pl);
 	if (k == SENT_OK && a->st == 409) {
-		(void)hn_fmt_cut(why, whylen, "the recipient lacks bytes at finish");
+		(void)hn_fmt_cut(why, whylen,
+		    "the recipient lacks bytes at finish");
 		return SENT_RETRY;
 	}
 	return k;
@@ -436,8 +449,8 @@ acknowledge(struct sender *s, struct hn_buf *resp, char *why, size_t whylen)
 	int rc;
 
 	hn_error_clear(&e);
-	if (hn_fed_receipt_check(s->f, resp->data ? resp->data : "",
-	    resp->len, &rcpt, &e) != 0 ||
+	if (hn_fed_receipt_check(s->f, resp->data ? resp->data : "", resp->len,
+		&rcpt, &e) != 0 ||
 	    strcmp(rcpt->message_id, s->xfer) != 0 ||
 	    strcmp(rcpt->sender, hn_fed_self(s->f)) != 0 ||
 	    strcmp(rcpt->recipient, s->to) != 0 ||
@@ -473,9 +486,11 @@ acknowledge(struct sender *s, struct hn_buf *resp, char *why, size_t whylen)
 		goto out;
 	}
 	s->sent = s->total;
-	hn_diag(HN_DIAG_INFO, "evidence.transfer_acknowledged", "transfer=%s "
-	    "item=%lld to=%s their_index=%llu", s->xfer, (long long)s->it.id,
-	    s->to, (unsigned long long)rcpt->ledger_index);
+	hn_diag(HN_DIAG_INFO, "evidence.transfer_acknowledged",
+	    "transfer=%s "
+	    "item=%lld to=%s their_index=%llu",
+	    s->xfer, (long long)s->it.id, s->to,
+	    (unsigned long long)rcpt->ledger_index);
 	rc = SENT_OK;
 out:
 	hn_receipt_free(rcpt);
@@ -493,18 +508,18 @@ run_open(struct sender *s, struct run *a, char *why, size_t whylen)
 	int rc = SENT_OK;
 
 	hn_error_clear(&e);
-	if (hn_blob_verify(s->env.blobs, s->it.sha256, s->env.keys, NULL,
-	    &e) != 0) {
-		(void)hn_fmt_cut(why, whylen, "the stored object does not verify: %s",
-		    e.message);
+	if (hn_blob_verify(s->env.blobs, s->it.sha256, s->env.keys, NULL, &e) !=
+	    0) {
+		(void)hn_fmt_cut(why, whylen,
+		    "the stored object does not verify: %s", e.message);
 		return SENT_FINAL;
 	}
-	if (hn_blob_path(path, sizeof(path), s->env.blobs,
-	    s->it.sha256) != 0 ||
+	if (hn_blob_path(path, sizeof(path), s->env.blobs, s->it.sha256) != 0 ||
 	    (a->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 ||
 	    hn_fd_read_full(a->fd, in, sizeof(in)) != (ssize_t)sizeof(in) ||
 	    hn_seal_rewrap(a->hdr, in, s->env.keys, s->peer.pk) != 0) {
-		(void)hn_fmt_cut(why, whylen, "cannot read or re-wrap the object");
+		(void)hn_fmt_cut(why, whylen,
+		    "cannot read or re-wrap the object");
 		rc = SENT_FINAL;
 	} else if ((a->buf = malloc(HN_EVW_PIECE)) == NULL ||
 	    (a->b64 = malloc(hn_b64_len(HN_EVW_PIECE))) == NULL) {
@@ -543,8 +558,8 @@ send_once(struct sender *s, int *progressed, char *why, size_t whylen)
  * sendable, recipient in the directory, object of its size): -1; else an
  * enum hn_fed_work with the reason in why. */
 static int
-sender_load(const struct hn_evsend_env *env, const char *xfer,
-    struct sender *s, char *why, size_t whylen)
+sender_load(const struct hn_evsend_env *env, const char *xfer, struct sender *s,
+    char *why, size_t whylen)
 {
 	struct hn_xfer_out t;
 	struct hn_db *db = NULL;
@@ -570,22 +585,27 @@ sender_load(const struct hn_evsend_env *env, const char *xfer,
 	rc = hn_evidence_get(db, t.item_id, &s->it);
 	hn_store_release(env->store, db);
 	if (rc != 0 || s->it.deleted_at != 0) {
-		(void)hn_fmt_cut(why, whylen, "item %lld is gone", (long long)t.item_id);
+		(void)hn_fmt_cut(why, whylen, "item %lld is gone",
+		    (long long)t.item_id);
 		return HN_FED_WORK_FINAL;
 	}
 	if (hn_evidence_onward_allowed(&s->it) != 0) {
-		(void)hn_fmt_cut(why, whylen, "art. 36: sending item %lld on needs its "
-		    "sender's authorisation", (long long)t.item_id);
+		(void)hn_fmt_cut(why, whylen,
+		    "art. 36: sending item %lld on needs its "
+		    "sender's authorisation",
+		    (long long)t.item_id);
 		return HN_FED_WORK_FINAL;
 	}
 	if (hn_blob_path(path, sizeof(path), env->blobs, s->it.sha256) != 0 ||
 	    stat(path, &sb) != 0 || (uint64_t)sb.st_size != t.total) {
-		(void)hn_fmt_cut(why, whylen, "the stored object of item %lld is "
-		    "missing or changed", (long long)t.item_id);
+		(void)hn_fmt_cut(why, whylen,
+		    "the stored object of item %lld is "
+		    "missing or changed",
+		    (long long)t.item_id);
 		return HN_FED_WORK_FINAL;
 	}
 	if (hn_fed_party_copy(env->fed, t.peer, (int64_t)time(NULL),
-	    &s->peer) != 0) {
+		&s->peer) != 0) {
 		(void)hn_fmt_cut(why, whylen, "%s is not in the directory held",
 		    t.peer);
 		return HN_FED_WORK_RETRY;
@@ -655,8 +675,8 @@ hn_evsend_attempt(const struct hn_evsend_env *env, const char *xfer,
 }
 
 int
-hn_evsend_end(struct hn_db *db, const char *xfer, int failed,
-    const char *why, struct hn_error *err)
+hn_evsend_end(struct hn_db *db, const char *xfer, int failed, const char *why,
+    struct hn_error *err)
 {
 	struct hn_xfer_out t;
 	int rc;
@@ -688,7 +708,7 @@ hn_evsend_active(const char *xfer, uint64_t *sent)
 struct begin_job {
 	const struct hn_evsend_env *env;
 	const struct hn_evsend_ask *q;
-	struct hn_xfer_out t;         /* the row of a new transfer */
+	struct hn_xfer_out t; /* the row of a new transfer */
 	struct hn_evsend_result *res;
 };
 
@@ -707,10 +727,13 @@ begin_resume(struct hn_db *db, struct begin_job *j, struct hn_error *err)
 	if (rc == HN_ENOTFOUND)
 		return 0;
 	if (rc != 0)
-		return hn_error_set(err, rc, NULL, NULL, "cannot read the "
-		    "transfers of item %lld", (long long)q->it->id);
+		return hn_error_set(err, rc, NULL, NULL,
+		    "cannot read the "
+		    "transfers of item %lld",
+		    (long long)q->it->id);
 	if (strcmp(prev.request_id[0] != '\0' ? prev.request_id :
-	    q->it->request_id, q->request) != 0)
+						q->it->request_id,
+		q->request) != 0)
 		return 0; /* that one answered another request */
 	if (strcmp(prev.state, "acknowledged") != 0 &&
 	    (strcmp(prev.state, "failed") == 0 || prev.total != q->total))
@@ -760,9 +783,9 @@ begin_job(struct hn_db *db, void *arg, struct hn_error *err)
 	hn_fed_work_queued(j->env->fed);
 	j->env->custody(&c, db);
 	if ((d = json_pack("{s:s,s:s,s:s,s:s,s:I}", "recipient", j->t.peer,
-	    "conditions", j->t.conditions, "transfer", j->t.xfer, "sealed_for",
-	    q->peer->signing_key, "sealed_size", (json_int_t)j->t.total)) ==
-	    NULL)
+		 "conditions", j->t.conditions, "transfer", j->t.xfer,
+		 "sealed_for", q->peer->signing_key, "sealed_size",
+		 (json_int_t)j->t.total)) == NULL)
 		return HN_ENOMEM;
 	/* onward, for another request than the item's (art. 36) */
 	if (j->t.request_id[0] != '\0')
@@ -780,9 +803,8 @@ begin_job(struct hn_db *db, void *arg, struct hn_error *err)
 }
 
 int
-hn_evsend_begin(const struct hn_evsend_env *env,
-    const struct hn_evsend_ask *q, struct hn_evsend_result *res,
-    struct hn_error *err)
+hn_evsend_begin(const struct hn_evsend_env *env, const struct hn_evsend_ask *q,
+    struct hn_evsend_result *res, struct hn_error *err)
 {
 	struct begin_job bj;
 	uint8_t rnd[16];
@@ -797,13 +819,13 @@ hn_evsend_begin(const struct hn_evsend_env *env,
 	hn_hex_encode(bj.t.xfer, rnd, sizeof(rnd));
 	bj.t.item_id = q->it->id;
 	if ((rc = hn_fmt_field(bj.t.peer, sizeof(bj.t.peer), q->to, "to",
-	    err)) != 0 ||
+		 err)) != 0 ||
 	    (rc = hn_fmt_field(bj.t.conditions, sizeof(bj.t.conditions),
-	    q->conditions != NULL ? q->conditions : "", "conditions",
-	    err)) != 0 ||
+		 q->conditions != NULL ? q->conditions : "", "conditions",
+		 err)) != 0 ||
 	    (strcmp(q->request, q->it->request_id) != 0 &&
-	    (rc = hn_fmt_field(bj.t.request_id, sizeof(bj.t.request_id),
-	    q->request, "request", err)) != 0))
+		(rc = hn_fmt_field(bj.t.request_id, sizeof(bj.t.request_id),
+		     q->request, "request", err)) != 0))
 		return rc;
 	HN_FMT_FIXED(bj.t.state, sizeof(bj.t.state), "sending");
 	bj.t.total = q->total;
@@ -814,8 +836,10 @@ hn_evsend_begin(const struct hn_evsend_env *env,
 	if ((rc = hn_store_write(env->store, begin_job, &bj, err)) != 0)
 		return rc;
 	if (res->outcome == HN_EVSEND_STARTED)
-		hn_diag(HN_DIAG_INFO, "evidence.transfer_started", "transfer=%s "
-		    "item=%lld to=%s by=%s resume=%d", res->xfer,
-		    (long long)q->it->id, q->to, q->actor, res->resumed);
+		hn_diag(HN_DIAG_INFO, "evidence.transfer_started",
+		    "transfer=%s "
+		    "item=%lld to=%s by=%s resume=%d",
+		    res->xfer, (long long)q->it->id, q->to, q->actor,
+		    res->resumed);
 	return 0;
 }

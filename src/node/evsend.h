@@ -47,10 +47,10 @@ struct hn_fed;
 
 /* What the sender needs of the node; must outlive the transfers. */
 struct hn_evsend_env {
-	struct hn_store *store;           /* group-commit writer, readers */
-	struct hn_fed *fed;               /* signs, checks receipts, policy */
-	const char *blobs;                /* evidence object root */
-	const struct hn_seal_keys *keys;  /* the node's evidence keys */
+	struct hn_store *store; /* group-commit writer, readers */
+	struct hn_fed *fed; /* signs, checks receipts, policy */
+	const char *blobs; /* evidence object root */
+	const struct hn_seal_keys *keys; /* the node's evidence keys */
 	/* custody bound to db (a write job's connection) and the log */
 	void (*custody)(struct hn_custody *c, struct hn_db *db);
 };
@@ -60,29 +60,29 @@ struct hn_evsend_env {
  * directory, stored object present of `total` bytes). */
 struct hn_evsend_ask {
 	const struct hn_evidence_item *it;
-	const char *to;          /* party code */
-	const char *request;     /* the request it answers on both nodes */
-	const char *conditions;  /* art. 36 conditions (a new transfer) */
-	const char *reason;      /* for the custody entry */
-	const char *actor;       /* who asked */
+	const char *to; /* party code */
+	const char *request; /* the request it answers on both nodes */
+	const char *conditions; /* art. 36 conditions (a new transfer) */
+	const char *reason; /* for the custody entry */
+	const char *actor; /* who asked */
 	const struct hn_dir_party *peer;
-	uint64_t total;          /* sealed stream size */
+	uint64_t total; /* sealed stream size */
 	int64_t now;
 };
 
 enum hn_evsend_outcome {
-	HN_EVSEND_STARTED = 1,   /* a new transfer, or a resumed one */
-	HN_EVSEND_ACTIVE,        /* already being sent */
-	HN_EVSEND_ACKNOWLEDGED,  /* already acknowledged: nothing to do */
+	HN_EVSEND_STARTED = 1, /* a new transfer, or a resumed one */
+	HN_EVSEND_ACTIVE, /* already being sent */
+	HN_EVSEND_ACKNOWLEDGED, /* already acknowledged: nothing to do */
 };
 
 struct hn_evsend_result {
 	enum hn_evsend_outcome outcome;
 	char xfer[HN_XFER_ID_LEN + 1];
 	uint64_t total;
-	int64_t ledger_index;    /* STARTED, new: the transfer_out entry */
-	int64_t their_index;     /* ACKNOWLEDGED */
-	int resumed;             /* STARTED: an earlier record goes on */
+	int64_t ledger_index; /* STARTED, new: the transfer_out entry */
+	int64_t their_index; /* ACKNOWLEDGED */
+	int resumed; /* STARTED: an earlier record goes on */
 };
 
 /*

@@ -40,7 +40,8 @@ write_file(const char *dir, const char *name, const void *p, size_t n,
 	if ((r = join(path, sizeof(path), dir, name)) != 0)
 		return hn_error_set(err, r, NULL, NULL, "path too long");
 	if ((r = hn_file_write_atomic(path, p, n, 0644)) != 0)
-		return hn_error_set(err, r, NULL, NULL, "cannot write %s", path);
+		return hn_error_set(err, r, NULL, NULL, "cannot write %s",
+		    path);
 	return 0;
 }
 
@@ -54,7 +55,8 @@ dir_empty_or_absent(const char *path)
 	if ((d = opendir(path)) == NULL)
 		return errno == ENOENT ? 0 : HN_EIO;
 	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0) {
+		if (strcmp(de->d_name, ".") != 0 &&
+		    strcmp(de->d_name, "..") != 0) {
 			r = HN_EEXIST;
 			break;
 		}
@@ -83,7 +85,8 @@ static const char readme_fmt[] =
     "  2. The manifest was signed by the node (compare the key in\n"
     "     allowed_signers with the one published for %s):\n"
     "       ssh-keygen -Y verify -f allowed_signers -I %s \\\n"
-    "         -n " HN_BUNDLE_NS " -s manifest.hashdeep.sig < manifest.hashdeep\n"
+    "         -n " HN_BUNDLE_NS
+    " -s manifest.hashdeep.sig < manifest.hashdeep\n"
     "  3. The SHA-256 of the manifest, as recorded in the audit log:\n"
     "       sha256sum manifest.hashdeep     (expected: %s)\n"
     "  4. Everything at once, offline, with hanoinet:\n"
@@ -92,16 +95,17 @@ static const char readme_fmt[] =
     "       case_validate case.jsonld   (or any SHACL validator)\n";
 
 /* One export in progress. */
-struct export {
+struct export
+{
 	struct hn_custody *c;
 	const struct hn_bundle_export *x;
 	struct hn_bundle_summary *sum;
 	struct hn_evidence_item *items; /* the request's, deleted ones too */
 	size_t n;
 	char ts[HN_TIME_STRLEN]; /* x->at */
-	struct hn_buf man;       /* manifest.hashdeep */
-	json_t *entry;           /* the ledger entry, as appended */
-	int64_t idx;             /* its index, -1 without a ledger */
+	struct hn_buf man; /* manifest.hashdeep */
+	json_t *entry; /* the ledger entry, as appended */
+	int64_t idx; /* its index, -1 without a ledger */
 };
 
 /* files/NAME for every live item (each checked on its way out of the
@@ -121,9 +125,11 @@ write_files(struct export *e, struct hn_error *err)
 		return hn_error_set(err, r ? r : HN_EIO, "out", NULL,
 		    "cannot create %s/files", x->out);
 	if ((r = hn_buf_adds(&e->man, HN_BUNDLE_MANIFEST_HEAD)) != 0 ||
-	    (r = hn_buf_addf(&e->man, "## Invoked from: hanoinet evidence "
-	    "export --request %s (node %s, %s)\n## $ hashdeep -c sha256 -l "
-	    "-r .\n## \n", x->request_id, x->node_name, e->ts)) != 0)
+	    (r = hn_buf_addf(&e->man,
+		 "## Invoked from: hanoinet evidence "
+		 "export --request %s (node %s, %s)\n## $ hashdeep -c sha256 -l "
+		 "-r .\n## \n",
+		 x->request_id, x->node_name, e->ts)) != 0)
 		return r;
 	for (i = 0; i < e->n; i++) {
 		const struct hn_evidence_item *it = &e->items[i];
@@ -133,7 +139,7 @@ write_files(struct export *e, struct hn_error *err)
 		if ((r = join(path, sizeof(path), files, it->name)) != 0)
 			return r;
 		if ((r = hn_blob_copy_out(x->blobroot, it->sha256, x->keys,
-		    path, &size, err)) != 0)
+			 path, &size, err)) != 0)
 			return r;
 		if (size != it->size)
 			return hn_error_set(err, HN_EVERIFY, NULL, NULL,
@@ -141,13 +147,14 @@ write_files(struct export *e, struct hn_error *err)
 			    it->name, (unsigned long long)size,
 			    (unsigned long long)it->size);
 		if ((r = hn_buf_addf(&e->man, "%llu,%s,./%s\n",
-		    (unsigned long long)it->size, it->sha256, it->name)) != 0)
+			 (unsigned long long)it->size, it->sha256, it->name)) !=
+		    0)
 			return r;
 		e->sum->files++;
 		e->sum->bytes += size;
 	}
 	if ((r = write_file(x->out, "manifest.hashdeep", e->man.data,
-	    e->man.len, err)) != 0)
+		 e->man.len, err)) != 0)
 		return r;
 	hn_sha256(e->man.data, e->man.len, md);
 	hn_hex_encode(e->sum->manifest_sha256, md, 32);
@@ -170,7 +177,7 @@ record_tx(struct hn_db *db, void *arg, struct hn_error *err)
 	(void)db; /* the custody's connection: the same one */
 	if ((names = json_array()) == NULL ||
 	    (d = json_pack("{s:s}", "manifest_sha256",
-	    e->sum->manifest_sha256)) == NULL)
+		 e->sum->manifest_sha256)) == NULL)
 		goto out;
 	for (i = 0; i < e->n; i++) {
 		const struct hn_evidence_item *it = &e->items[i];
@@ -178,11 +185,11 @@ record_tx(struct hn_db *db, void *arg, struct hn_error *err)
 		if (it->deleted_at != 0)
 			continue;
 		if ((r = hn_custody_event_tx(e->c, it, "exported", x->at,
-		    x->actor, x->reason, d, err)) != 0)
+			 x->actor, x->reason, d, err)) != 0)
 			goto out;
-		if (json_array_append_new(names, json_pack("{s:s,s:s,s:I}",
-		    "name", it->name, "sha256", it->sha256, "size",
-		    (json_int_t)it->size)) != 0) {
+		if (json_array_append_new(names,
+			json_pack("{s:s,s:s,s:I}", "name", it->name, "sha256",
+			    it->sha256, "size", (json_int_t)it->size)) != 0) {
 			r = HN_ENOMEM;
 			goto out;
 		}
@@ -194,8 +201,9 @@ record_tx(struct hn_db *db, void *arg, struct hn_error *err)
 	    "evidence.export", "request", x->request_id, "manifest_sha256",
 	    e->sum->manifest_sha256, "actor", x->actor, "at", e->ts, "files",
 	    (json_int_t)e->sum->files);
-	if (entry == NULL || (e->sum->files <= 100 &&
-	    json_object_set(entry, "items", names) != 0))
+	if (entry == NULL ||
+	    (e->sum->files <= 100 &&
+		json_object_set(entry, "items", names) != 0))
 		goto out;
 	if (x->reason != NULL && x->reason[0] != '\0' &&
 	    json_object_set_new(entry, "reason", json_string(x->reason)) != 0)
@@ -240,14 +248,14 @@ write_case(struct export *e, struct hn_error *err)
 		if (it->deleted_at != 0)
 			continue; /* not exported */
 		if ((r = hn_evidence_custody_list(e->c->db, it->id, &evs[nf],
-		    &nev)) != 0) {
+			 &nev)) != 0) {
 			r = hn_error_set(err, r, NULL, NULL,
 			    "cannot read the custody of %s", it->name);
 			goto out;
 		}
 		r = HN_ENOMEM;
-		if (nev > 0 && (steps[nf] = calloc(nev,
-		    sizeof(**steps))) == NULL)
+		if (nev > 0 &&
+		    (steps[nf] = calloc(nev, sizeof(**steps))) == NULL)
 			goto out;
 		for (j = 0; j < nev; j++) {
 			const struct hn_evidence_custody *ev = &evs[nf][j];
@@ -272,7 +280,7 @@ write_case(struct export *e, struct hn_error *err)
 		nf++;
 	}
 	if ((r = hn_case_document(&doc, e->x->node_name, e->x->request_id,
-	    files, nf)) != 0)
+		 files, nf)) != 0)
 		goto out;
 	if ((doc_s = json_dumps(doc, JSON_INDENT(1) | JSON_ENSURE_ASCII)) ==
 	    NULL) {
@@ -303,12 +311,12 @@ write_signature(struct export *e, struct hn_error *err)
 	int r;
 
 	if ((r = hn_sshsig_sign(&sig, e->man.data, e->man.len, HN_BUNDLE_NS,
-	    x->sk)) != 0 ||
+		 x->sk)) != 0 ||
 	    (r = write_file(x->out, "manifest.hashdeep.sig", sig.data, sig.len,
-	    err)) != 0)
+		 err)) != 0)
 		goto out;
 	if ((r = hn_buf_addf(&as, "%s namespaces=\"%s\" ", x->node_name,
-	    HN_BUNDLE_NS)) != 0 ||
+		 HN_BUNDLE_NS)) != 0 ||
 	    (r = hn_ssh_pubkey_format(&as, x->sk + 32)) != 0 ||
 	    (r = hn_buf_adds(&as, "\n")) != 0)
 		goto out;
@@ -334,9 +342,9 @@ write_proof(struct export *e, struct hn_error *err)
 	if ((entry_s = hn_json_dump(e->entry)) == NULL)
 		return HN_ENOMEM;
 	if ((r = x->prove(x->prove_ctx, (uint64_t)e->idx, entry_s,
-	    strlen(entry_s), &proof, err)) == 0 &&
+		 strlen(entry_s), &proof, err)) == 0 &&
 	    (r = write_file(x->out, "manifest.tlog-proof", proof.data,
-	    proof.len, err)) == 0)
+		 proof.len, err)) == 0)
 		e->sum->tlog_proof = 1;
 	free(entry_s);
 	hn_buf_release(&proof);
@@ -351,9 +359,11 @@ write_readme(struct export *e, struct hn_error *err)
 	int r;
 
 	if ((r = hn_buf_addf(&txt, readme_fmt, x->request_id, x->node_name,
-	    HN_VERSION, e->ts, e->sum->tlog_proof ? "" :
-	    "\n                          (absent: this node has no audit log)",
-	    x->node_name, x->node_name, e->sum->manifest_sha256)) == 0)
+		 HN_VERSION, e->ts,
+		 e->sum->tlog_proof ?
+		     "" :
+		     "\n                          (absent: this node has no audit log)",
+		 x->node_name, x->node_name, e->sum->manifest_sha256)) == 0)
 		r = write_file(x->out, "README.txt", txt.data, txt.len, err);
 	hn_buf_release(&txt);
 	return r;
@@ -396,8 +406,7 @@ hn_bundle_export(struct hn_custody *c, const struct hn_bundle_export *x,
 	sum->ledger_index = e.idx;
 	if ((r = write_case(&e, err)) != 0 ||
 	    (r = write_signature(&e, err)) != 0 ||
-	    (r = write_proof(&e, err)) != 0 ||
-	    (r = write_readme(&e, err)) != 0)
+	    (r = write_proof(&e, err)) != 0 || (r = write_readme(&e, err)) != 0)
 		goto out;
 	r = 0;
 out:

@@ -44,14 +44,14 @@ typedef int (*hn_bundle_prover)(void *ctx, uint64_t index, const void *entry,
 
 struct hn_bundle_export {
 	const char *request_id;
-	const char *out;       /* directory to create (must be absent or empty) */
-	const char *actor;     /* who exports */
-	const char *reason;    /* why (custody record) */
-	int64_t at;            /* now, UTC seconds */
-	const char *blobroot;  /* DIR/blobs */
+	const char *out; /* directory to create (must be absent or empty) */
+	const char *actor; /* who exports */
+	const char *reason; /* why (custody record) */
+	int64_t at; /* now, UTC seconds */
+	const char *blobroot; /* DIR/blobs */
 	const struct hn_seal_keys *keys;
 	const char *node_name; /* SSH principal and note key name */
-	const uint8_t *sk;     /* the node's Ed25519 secret key (64 bytes) */
+	const uint8_t *sk; /* the node's Ed25519 secret key (64 bytes) */
 	hn_bundle_prover prove; /* NULL: no ledger, no manifest.tlog-proof */
 	void *prove_ctx;
 };
@@ -61,7 +61,7 @@ struct hn_bundle_summary {
 	uint64_t bytes;
 	char manifest_sha256[65];
 	int64_t ledger_index; /* -1 without a ledger */
-	int tlog_proof;       /* manifest.tlog-proof written */
+	int tlog_proof; /* manifest.tlog-proof written */
 };
 
 int hn_bundle_export(struct hn_custody *c, const struct hn_bundle_export *x,

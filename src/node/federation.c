@@ -123,9 +123,9 @@ language_check(struct hn_fednode *fn, const json_t *req, const char *party,
 	int r = 0;
 
 	if (l != NULL) {
-		json_array_foreach(l, i, v)
-			if (json_is_string(v) && n < sizeof(acc) / sizeof(acc[0]))
-				acc[n++] = json_string_value(v);
+		json_array_foreach(l, i, v) if (json_is_string(v) &&
+		    n < sizeof(acc) / sizeof(acc[0])) acc[n++] =
+		    json_string_value(v);
 		r = hn_request_language_check(req, party, acc, n, reason, len);
 	}
 	json_decref(l);
@@ -145,7 +145,8 @@ p_gate(void *ctx, const char *us, const char *them, int64_t when,
 		if (ps.n > 0)
 			hn_problem_format(&ps.p[0], reason, len);
 		else
-			(void)hn_fmt_cut(reason, len, "the request is not "
+			(void)hn_fmt_cut(reason, len,
+			    "the request is not "
 			    "valid");
 		return HN_EINVAL;
 	}
@@ -175,8 +176,7 @@ p_gate(void *ctx, const char *us, const char *them, int64_t when,
  */
 static int
 p_request_send(void *ctx, struct hn_db *db, const struct hn_request_row *rq,
-    const char *kind, const json_t *payload, int64_t now,
-    struct hn_error *err)
+    const char *kind, const json_t *payload, int64_t now, struct hn_error *err)
 {
 	struct hn_fednode *fn = ctx;
 	int ours = strcmp(rq->side, "requesting") == 0;
@@ -192,8 +192,9 @@ p_request_send(void *ctx, struct hn_db *db, const struct hn_request_row *rq,
 		if (!ours)
 			return hn_error_set(err, HN_EINTERNAL, NULL, NULL,
 			    "only the requesting State sends the request");
-		if (rq->body == NULL || (body = hn_json_parse(rq->body,
-		    strlen(rq->body), HN_ENV_MAX, HN_ENV_DEPTH, err)) == NULL)
+		if (rq->body == NULL ||
+		    (body = hn_json_parse(rq->body, strlen(rq->body),
+			 HN_ENV_MAX, HN_ENV_DEPTH, err)) == NULL)
 			return HN_EINVAL;
 		if (language_check(fn, body, rq->to, why, sizeof(why)) != 0) {
 			json_decref(body);
@@ -222,8 +223,7 @@ p_request_send(void *ctx, struct hn_db *db, const struct hn_request_row *rq,
 
 static int
 p_request_note(void *ctx, struct hn_db *db, const struct hn_request_row *rq,
-    const char *kind, const json_t *payload, int64_t now,
-    struct hn_error *err)
+    const char *kind, const json_t *payload, int64_t now, struct hn_error *err)
 {
 	struct hn_fednode *fn = ctx;
 	int ours = strcmp(rq->side, "requesting") == 0;
@@ -235,8 +235,8 @@ p_request_note(void *ctx, struct hn_db *db, const struct hn_request_row *rq,
 		return hn_error_set(err, HN_ESTATE, NULL, NULL,
 		    "this node is not on the network");
 	if (ours ? (strcmp(rq->state, "draft") == 0 ||
-	    strcmp(rq->state, "awaiting_approval") == 0) :
-	    rq->remote_id[0] == '\0')
+		       strcmp(rq->state, "awaiting_approval") == 0) :
+		   rq->remote_id[0] == '\0')
 		return hn_error_set(err, HN_ESTATE, "state", "40",
 		    "request %s has not gone over the network", rq->id);
 	body = json_pack("{s:s, s:O}", "request", rq->id, "payload", payload);
@@ -302,11 +302,12 @@ p_deliver(void *ctx, struct hn_db *db, const struct hn_envelope *e,
 		a.party = e->sender;
 		a.payload = payload;
 		a.reason = hn_json_str(payload, "reason");
-		json_array_foreach(json_object_get(payload, "grounds"), i, v) {
+		json_array_foreach(json_object_get(payload, "grounds"), i, v)
+		{
 			if (i >= HN_GROUNDS_MAX)
 				break;
-			grounds[i] = json_is_string(v) ? json_string_value(v) :
-			    "";
+			grounds[i] =
+			    json_is_string(v) ? json_string_value(v) : "";
 			a.ngrounds = i + 1;
 		}
 		a.grounds = grounds;
@@ -319,8 +320,12 @@ p_deliver(void *ctx, struct hn_db *db, const struct hn_envelope *e,
 	switch (r) {
 	case 0:
 		return 0;
-	case HN_ENOTFOUND: case HN_EDENIED: case HN_ESTATE: case HN_EINVAL:
-	case HN_EVALIDATE: case HN_EEXIST:
+	case HN_ENOTFOUND:
+	case HN_EDENIED:
+	case HN_ESTATE:
+	case HN_EINVAL:
+	case HN_EVALIDATE:
+	case HN_EEXIST:
 		(void)hn_fmt_cut(refused, refusedlen, "%s%s%s%s", /* a reason */
 		    why.message[0] ? why.message : hn_strerror(r),
 		    why.article[0] ? " (art. " : "", why.article,
@@ -365,8 +370,8 @@ request_outcome(struct hn_fednode *fn, struct hn_db *db, const char *msg_id,
 		a.party = o.recipient;
 		a.actor = actor;
 		a.now = (int64_t)time(NULL);
-		if (refused != NULL && (payload = json_pack("{s:s}", "reason",
-		    refused)) == NULL) {
+		if (refused != NULL &&
+		    (payload = json_pack("{s:s}", "reason", refused)) == NULL) {
 			r = hn_error_set(err, HN_ENOMEM, NULL, NULL,
 			    "out of memory");
 			goto out;
@@ -396,14 +401,15 @@ p_failed(void *ctx, struct hn_db *db, const char *msg_id, const char *why,
     struct hn_error *err)
 {
 	/* not the other node's word: our delivery gave up */
-	return request_outcome(ctx, db, msg_id, why != NULL && *why != '\0' ?
-	    why : "delivery failed", "federation", err);
+	return request_outcome(ctx, db, msg_id,
+	    why != NULL && *why != '\0' ? why : "delivery failed", "federation",
+	    err);
 }
 
 /* Evidence transfers: work items of the delivery engine (node/evsend.h). */
 static int
-p_evidence(void *ctx, const char *xfer, struct hn_client *peer,
-    int *progressed, char *why, size_t whylen)
+p_evidence(void *ctx, const char *xfer, struct hn_client *peer, int *progressed,
+    char *why, size_t whylen)
 {
 	struct hn_fednode *fn = ctx;
 	struct hn_evsend_env env;
@@ -443,8 +449,8 @@ p_accepted(void *ctx, const struct hn_envelope *e, uint64_t index)
 }
 
 void
-hn_fednode_observe(struct hn_node *n, void (*fn)(void *ctx,
-    const char *sender, const char *msg_id), void *ctx)
+hn_fednode_observe(struct hn_node *n,
+    void (*fn)(void *ctx, const char *sender, const char *msg_id), void *ctx)
 {
 	if (n->fed == NULL)
 		return;
@@ -490,12 +496,58 @@ conf_long(struct hn_node *n, const char *key, long def, long min, long max)
 	if (v == NULL || *v == '\0')
 		return def;
 	if (hn_conf_int(&n->conf, key, min, max, &x, &e) != 0) {
-		hn_diag(HN_DIAG_WARN, "fed.config",
-		    "key=%s message=\"%s\"", key,
-		    e.message);
+		hn_diag(HN_DIAG_WARN, "fed.config", "key=%s message=\"%s\"",
+		    key, e.message);
 		return def;
 	}
 	return x;
+}
+
+/* The delivery engine's settings from hanoinet.conf. */
+static int
+fed_config(struct hn_node *n, struct hn_fednode *fn, struct hn_fed_config *cfg,
+    struct hn_error *err)
+{
+	const char *v;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->party = n->party;
+	cfg->sk = fn->sk;
+	cfg->key_name = fn->key_name;
+	cfg->registry_key = hn_conf_get(&n->conf, "registry_key");
+	if (cfg->registry_key == NULL || cfg->registry_key[0] == '\0') {
+		/* No federation without a pinned registry: say so once. */
+		hn_diag(HN_DIAG_WARN, "fed.disabled",
+		    "reason=\"no registry_key in %s\"", n->conf.path);
+		cfg->registry_key =
+		    "none+00000000+AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+	}
+	cfg->directory_path = fn->dirpath;
+	cfg->registry_url = hn_conf_get(&n->conf, "registry_url");
+	v = hn_conf_get(&n->conf, "registry_tls_sha256");
+	if (v != NULL && *v != '\0') {
+		if (strlen(v) != 64 ||
+		    hn_hex_decode(fn->regpin, 32, v, 64) != 32) {
+			return hn_error_set(err, HN_EINVAL,
+			    "registry_tls_sha256", NULL,
+			    "must be 64 hex digits");
+		}
+		cfg->registry_pin = fn->regpin;
+	}
+	cfg->tls_cert = fn->crt;
+	cfg->tls_key = fn->key;
+	cfg->retry_base_ms = conf_long(n, "retry_base_ms", 500, 1, 3600000);
+	cfg->retry_max_ms = conf_long(n, "retry_max_ms", 60000, 1, 86400000);
+	cfg->max_attempts = conf_long(n, "max_attempts", 0, 0, 1000000);
+	cfg->workers = conf_long(n, "delivery_workers", 4, 1, 64);
+	cfg->timeout_ms = conf_long(n, "peer_timeout_ms", 10000, 100, 600000);
+	cfg->time_window_s = conf_long(n, "inbox_window_s", 600, 1, 86400 * 30);
+	cfg->future_skew_s = conf_long(n, "inbox_skew_s", 300, 1, 86400);
+	cfg->witness_interval_ms =
+	    1000 * conf_long(n, "witness_interval_s", 60, 0, 86400);
+	cfg->directory_refresh_ms =
+	    1000 * conf_long(n, "directory_refresh_s", 300, 1, 86400 * 7);
+	return 0;
 }
 
 int
@@ -505,7 +557,6 @@ hn_fednode_start(struct hn_node *n, struct hn_error *err)
 	struct hn_fed_config cfg;
 	struct hn_fed_env env;
 	char *regtext = NULL;
-	const char *v;
 	size_t nb = 0, nr = 0;
 	int r = 0;
 
@@ -521,14 +572,16 @@ hn_fednode_start(struct hn_node *n, struct hn_error *err)
 	/* The register and the partners the treaty gate consults. */
 	if ((regtext = hn_json_dump(n->parties)) == NULL ||
 	    (r = hn_register_load(regtext, strlen(regtext), &fn->reg, err)) !=
-	    0) {
+		0) {
 		r = r ? r : HN_ENOMEM;
 		goto out;
 	}
-	if ((r = split_codes(fn->partners_buf[0], hn_conf_get(&n->conf,
-	    "bilateral"), fn->bilateral, &nb)) != 0 ||
-	    (r = split_codes(fn->partners_buf[1], hn_conf_get(&n->conf,
-	    "reciprocity"), fn->reciprocity, &nr)) != 0) {
+	if ((r = split_codes(fn->partners_buf[0],
+		 hn_conf_get(&n->conf, "bilateral"), fn->bilateral, &nb)) !=
+		0 ||
+	    (r = split_codes(fn->partners_buf[1],
+		 hn_conf_get(&n->conf, "reciprocity"), fn->reciprocity, &nr)) !=
+		0) {
 		hn_error_set(err, r, "bilateral", NULL, "too many partners");
 		goto out;
 	}
@@ -538,51 +591,16 @@ hn_fednode_start(struct hn_node *n, struct hn_error *err)
 	fn->partners.nreciprocity = nr;
 
 	if ((r = hn_conf_path(&n->conf, "directory.signed", fn->dirpath,
-	    sizeof(fn->dirpath))) != 0 ||
-	    (r = hn_conf_path(&n->conf, "tls.crt", fn->crt,
-	    sizeof(fn->crt))) != 0 ||
-	    (r = hn_conf_path(&n->conf, "tls.key", fn->key,
-	    sizeof(fn->key))) != 0) {
+		 sizeof(fn->dirpath))) != 0 ||
+	    (r = hn_conf_path(&n->conf, "tls.crt", fn->crt, sizeof(fn->crt))) !=
+		0 ||
+	    (r = hn_conf_path(&n->conf, "tls.key", fn->key, sizeof(fn->key))) !=
+		0) {
 		hn_error_set(err, r, NULL, NULL, "path too long");
 		goto out;
 	}
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.party = n->party;
-	cfg.sk = fn->sk;
-	cfg.key_name = fn->key_name;
-	cfg.registry_key = hn_conf_get(&n->conf, "registry_key");
-	if (cfg.registry_key == NULL || cfg.registry_key[0] == '\0') {
-		/* No federation without a pinned registry: say so once. */
-		hn_diag(HN_DIAG_WARN, "fed.disabled",
-		    "reason=\"no registry_key "
-		    "in %s\"", n->conf.path);
-		cfg.registry_key = "none+00000000+AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
-	}
-	cfg.directory_path = fn->dirpath;
-	cfg.registry_url = hn_conf_get(&n->conf, "registry_url");
-	v = hn_conf_get(&n->conf, "registry_tls_sha256");
-	if (v != NULL && *v != '\0') {
-		if (strlen(v) != 64 ||
-		    hn_hex_decode(fn->regpin, 32, v, 64) != 32) {
-			r = hn_error_set(err, HN_EINVAL, "registry_tls_sha256",
-			    NULL, "must be 64 hex digits");
-			goto out;
-		}
-		cfg.registry_pin = fn->regpin;
-	}
-	cfg.tls_cert = fn->crt;
-	cfg.tls_key = fn->key;
-	cfg.retry_base_ms = conf_long(n, "retry_base_ms", 500, 1, 3600000);
-	cfg.retry_max_ms = conf_long(n, "retry_max_ms", 60000, 1, 86400000);
-	cfg.max_attempts = conf_long(n, "max_attempts", 0, 0, 1000000);
-	cfg.workers = conf_long(n, "delivery_workers", 4, 1, 64);
-	cfg.timeout_ms = conf_long(n, "peer_timeout_ms", 10000, 100, 600000);
-	cfg.time_window_s = conf_long(n, "inbox_window_s", 600, 1, 86400 * 30);
-	cfg.future_skew_s = conf_long(n, "inbox_skew_s", 300, 1, 86400);
-	cfg.witness_interval_ms = 1000 * conf_long(n, "witness_interval_s",
-	    60, 0, 86400);
-	cfg.directory_refresh_ms = 1000 * conf_long(n, "directory_refresh_s",
-	    300, 1, 86400 * 7);
+	if ((r = fed_config(n, fn, &cfg, err)) != 0)
+		goto out;
 	memset(&env, 0, sizeof(env));
 	env.ctx = fn;
 	env.write = p_write;
@@ -674,7 +692,8 @@ message_request(struct hn_db *db, const struct hn_fednode_msg *m,
 	if ((rc = hn_requests_get(db, m->ref, rq)) == HN_ENOTFOUND)
 		return hn_error_set(err, rc, m->field, "40",
 		    "request %s: no such request on this node; a message "
-		    "is about a request it holds", m->ref);
+		    "is about a request it holds",
+		    m->ref);
 	if (rc != 0)
 		return hn_error_set(err, HN_EDB, NULL, NULL,
 		    "cannot read request %s", m->ref);
@@ -683,7 +702,8 @@ message_request(struct hn_db *db, const struct hn_fednode_msg *m,
 	if (strcmp(m->to, other) != 0)
 		return hn_error_set(err, HN_EINVAL, "to", "40",
 		    "request %s is between %s and %s: its correspondence goes "
-		    "to %s", rq->id, rq->from, rq->to, other);
+		    "to %s",
+		    rq->id, rq->from, rq->to, other);
 	if (ours) {
 		rc = hn_fedstore_outbox_get(db, rq->id, &o);
 		if (rc == 0) {
@@ -697,7 +717,8 @@ message_request(struct hn_db *db, const struct hn_fednode_msg *m,
 	if (rc == HN_ENOTFOUND)
 		return hn_error_set(err, HN_ESTATE, m->field, "40",
 		    "request %s has not gone over the network (state %s): "
-		    "%s does not hold it", rq->id, rq->state, other);
+		    "%s does not hold it",
+		    rq->id, rq->state, other);
 	if (rc != 0)
 		return hn_error_set(err, HN_EDB, NULL, NULL,
 		    "cannot read request %s", m->ref);

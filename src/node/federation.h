@@ -43,8 +43,8 @@ struct hn_fed *hn_fednode_fed(struct hn_node *n);
 
 /* Calls fn(ctx, sender, msg_id) after each received message is committed
  * (benchmarks; fn must not block). NULL fn: none. */
-void hn_fednode_observe(struct hn_node *n, void (*fn)(void *ctx,
-    const char *sender, const char *msg_id), void *ctx);
+void hn_fednode_observe(struct hn_node *n,
+    void (*fn)(void *ctx, const char *sender, const char *msg_id), void *ctx);
 
 /*
  * A free message about a request (kind more_information, art. 40:
@@ -61,14 +61,13 @@ struct hn_fednode_msg {
 	const json_t *body;
 	int64_t now_ms;
 	char id[HN_MSGID_LEN + 1]; /* out: the message id */
-	uint64_t index;            /* out: its ledger index */
+	uint64_t index; /* out: its ledger index */
 };
 int hn_fednode_message(struct hn_node *n, struct hn_db *db,
     struct hn_fednode_msg *m, struct hn_error *err)
     __attribute__((warn_unused_result));
 
 /* Appends the federation's Prometheus families to out. */
-int hn_fednode_metrics(struct hn_node *n, struct hn_db *db,
-    struct hn_buf *out);
+int hn_fednode_metrics(struct hn_node *n, struct hn_db *db, struct hn_buf *out);
 
 #endif

@@ -25,45 +25,67 @@
 /* The configuration keys: adding a setting = adding a row. */
 static const struct {
 	const char *key;
-	const char *def;  /* NULL: no default (must be set or is optional) */
+	const char *def; /* NULL: no default (must be set or is optional) */
 	const char *help; /* written as a comment by `hanoinet init` */
-} keys[] = {
-	{ "party", NULL, "this node's party (ISO 3166-1 alpha-3, EUU for the EU)" },
+} keys[] = { { "party", NULL,
+		 "this node's party (ISO 3166-1 alpha-3, EUU for the EU)" },
 	{ "name", "localhost", "node name: certificate CN and URL host" },
-	{ "listen", HN_DEFAULT_LISTEN, "address:port of the HTTPS API ([::1]:8247 for IPv6)" },
+	{ "listen", HN_DEFAULT_LISTEN,
+	    "address:port of the HTTPS API ([::1]:8247 for IPv6)" },
 	{ "role", "node", "node | registry" },
-	{ "register", "", "register of parties (JSON); empty: the one built in" },
+	{ "register", "",
+	    "register of parties (JSON); empty: the one built in" },
 	{ "log_level", "info", "debug | info | warn | error" },
-	{ "body_limit", "1048576", "largest request body in bytes (per-route limits may be lower)" },
+	{ "body_limit", "1048576",
+	    "largest request body in bytes (per-route limits may be lower)" },
 	{ "max_connections", "256", "simultaneous connections" },
-	{ "max_connections_per_ip", "128", "simultaneous connections from one address" },
+	{ "max_connections_per_ip", "128",
+	    "simultaneous connections from one address" },
 	{ "timeout", "30", "idle connection timeout, seconds" },
 	{ "readers", "8", "database reader connections" },
 	{ "session_hours", "12", "lifetime of a login session" },
-	{ "max_failed_logins", "5", "failed logins in a row before a lock-out" },
+	{ "max_failed_logins", "5",
+	    "failed logins in a row before a lock-out" },
 	{ "lockout_minutes", "15", "length of a lock-out" },
 	/* the federation (node/federation.h, docs/protocol.md) */
-	{ "registry_key", "", "the registry's verifier key (pinned); required to exchange messages" },
-	{ "registry_url", "", "https:// URL of the registry to fetch the signed directory from (empty: use DIR/directory.signed only)" },
-	{ "registry_tls_sha256", "", "SHA-256 of the registry's TLS certificate (optional pin)" },
-	{ "retry_base_ms", "500", "first delivery retry delay (doubles up to retry_max_ms, +-50% jitter)" },
+	{ "registry_key", "",
+	    "the registry's verifier key (pinned); required to exchange messages" },
+	{ "registry_url", "",
+	    "https:// URL of the registry to fetch the signed directory from (empty: use DIR/directory.signed only)" },
+	{ "registry_tls_sha256", "",
+	    "SHA-256 of the registry's TLS certificate (optional pin)" },
+	{ "retry_base_ms", "500",
+	    "first delivery retry delay (doubles up to retry_max_ms, +-50% jitter)" },
 	{ "retry_max_ms", "60000", "longest delay between delivery attempts" },
-	{ "max_attempts", "0", "delivery attempts before a message is marked failed (0: until delivered)" },
-	{ "delivery_workers", "4", "delivery threads (their requests overlap and batch)" },
-	{ "peer_timeout_ms", "10000", "timeout of one request to another node" },
-	{ "inbox_window_s", "600", "accept messages signed at most this long ago" },
-	{ "inbox_skew_s", "300", "accept messages signed at most this far in the future" },
-	{ "witness_interval_s", "60", "how often to fetch and cosign the peers' checkpoints (0: never)" },
-	{ "directory_refresh_s", "300", "how often to fetch the directory from registry_url" },
-	{ "bilateral", "", "parties with which a bilateral treaty is a legal basis (comma-separated codes)" },
-	{ "reciprocity", "", "parties with which reciprocity is declared (comma-separated codes)" },
-	{ "register_label", "", "shown with the register (e.g. that a demo's register is simulated)" },
-	{ "ack_target_hours", "24", "art. 41: acknowledge requests received through the 24/7 network within" },
-	{ "ack_target_emergency_minutes", "60", "art. 41: acknowledge emergency requests within" },
-	{ "emergency_execution_hours", "24", "art. 41: execute an acknowledged emergency request within" },
-	{ "due_soon_hours", "6", "a deadline is due soon this long before it (or a quarter of its span)" },
-	{ NULL, NULL, NULL }
-};
+	{ "max_attempts", "0",
+	    "delivery attempts before a message is marked failed (0: until delivered)" },
+	{ "delivery_workers", "4",
+	    "delivery threads (their requests overlap and batch)" },
+	{ "peer_timeout_ms", "10000",
+	    "timeout of one request to another node" },
+	{ "inbox_window_s", "600",
+	    "accept messages signed at most this long ago" },
+	{ "inbox_skew_s", "300",
+	    "accept messages signed at most this far in the future" },
+	{ "witness_interval_s", "60",
+	    "how often to fetch and cosign the peers' checkpoints (0: never)" },
+	{ "directory_refresh_s", "300",
+	    "how often to fetch the directory from registry_url" },
+	{ "bilateral", "",
+	    "parties with which a bilateral treaty is a legal basis (comma-separated codes)" },
+	{ "reciprocity", "",
+	    "parties with which reciprocity is declared (comma-separated codes)" },
+	{ "register_label", "",
+	    "shown with the register (e.g. that a demo's register is simulated)" },
+	{ "ack_target_hours", "24",
+	    "art. 41: acknowledge requests received through the 24/7 network within" },
+	{ "ack_target_emergency_minutes", "60",
+	    "art. 41: acknowledge emergency requests within" },
+	{ "emergency_execution_hours", "24",
+	    "art. 41: execute an acknowledged emergency request within" },
+	{ "due_soon_hours", "6",
+	    "a deadline is due soon this long before it (or a quarter of its span)" },
+	{ NULL, NULL, NULL } };
 
 static int
 key_index(const char *k)
@@ -84,8 +106,8 @@ trim(char *s)
 	while (*s == ' ' || *s == '\t')
 		s++;
 	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' ||
-	    e[-1] == '\n'))
+	while (e > s &&
+	    (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n'))
 		*--e = '\0';
 	return s;
 }
@@ -101,9 +123,9 @@ hn_conf_load(struct hn_conf *c, const char *path, struct hn_error *err)
 	if ((r = hn_fmt(c->path, sizeof(c->path), "%s", path)) != 0)
 		return hn_error_set(err, r, NULL, NULL, "path too long");
 	if (realpath(path, c->dir) == NULL) {
-		return hn_error_set(err, errno == ENOENT ? HN_ENOTFOUND :
-		    HN_EIO, NULL, NULL, "cannot read %s: %s", path,
-		    strerror(errno));
+		return hn_error_set(err,
+		    errno == ENOENT ? HN_ENOTFOUND : HN_EIO, NULL, NULL,
+		    "cannot read %s: %s", path, strerror(errno));
 	}
 	if ((slash = strrchr(c->dir, '/')) != NULL)
 		*(slash == c->dir ? slash + 1 : slash) = '\0';
@@ -203,7 +225,8 @@ hn_conf_write_default(const char *path, const char *party, const char *name,
 	struct hn_buf b = HN_BUF_INIT(1 << 16);
 	int i, r = 0;
 
-	r |= hn_buf_adds(&b, "# hanoinet node configuration (key = value).\n"
+	r |= hn_buf_adds(&b,
+	    "# hanoinet node configuration (key = value).\n"
 	    "# See hanoinet(1). Unknown keys are errors.\n\n");
 	for (i = 0; keys[i].key != NULL && r == 0; i++) {
 		r |= hn_buf_addf(&b, "# %s\n", keys[i].help);
@@ -239,8 +262,8 @@ load_register(struct hn_node *n, struct hn_error *err)
 			    "cannot read the register %s: %s", path,
 			    hn_strerror(r));
 		}
-		n->parties = hn_json_parse(b.data, b.len, b.max,
-		    HN_JSON_MAX_DEPTH, err);
+		n->parties =
+		    hn_json_parse(b.data, b.len, b.max, HN_JSON_MAX_DEPTH, err);
 		hn_buf_release(&b);
 	} else {
 		if ((a = hn_asset_find("data/parties.json")) == NULL)
@@ -277,8 +300,8 @@ load_key(struct hn_node *n, struct hn_error *err)
 	char path[PATH_MAX], name[32];
 	int r;
 
-	if ((r = hn_conf_path(&n->conf, "signing.key", path,
-	    sizeof(path))) != 0)
+	if ((r = hn_conf_path(&n->conf, "signing.key", path, sizeof(path))) !=
+	    0)
 		return hn_error_set(err, r, NULL, NULL, "path too long");
 	HN_FMT_FIXED(name, sizeof(name), "hanoinet/%.3s", n->party);
 	return hn_nodekey_load(path, name, n->sk, n->key_name, n->vkey, err);
@@ -325,16 +348,16 @@ open_ledger(struct hn_node *n, struct hn_error *err)
 	int r;
 
 	if ((r = hn_ledger_open(&n->ledger, hn_store_writer_db(n->store),
-	    n->key_name, n->sk, n->key_name, err)) != 0)
+		 n->key_name, n->sk, n->key_name, err)) != 0)
 		return r;
 	hn_store_on_rollback(n->store, ledger_rolled_back, n);
-	if ((r = hn_conf_path(&n->conf, "hanoinet.db", path,
-	    sizeof(path))) != 0 ||
+	if ((r = hn_conf_path(&n->conf, "hanoinet.db", path, sizeof(path))) !=
+		0 ||
 	    (r = hn_db_open(&n->ledger_db, path, err)) != 0)
 		return r;
 	(void)hn_db_cache_limit(n->ledger_db, 512);
-	if ((r = hn_ledger_open(&n->ledger_ro, n->ledger_db, n->key_name,
-	    n->sk, n->key_name, err)) != 0)
+	if ((r = hn_ledger_open(&n->ledger_ro, n->ledger_db, n->key_name, n->sk,
+		 n->key_name, err)) != 0)
 		return r;
 	pthread_mutex_init(&n->ledger_mu, NULL);
 	hn_buf_init(&n->lastcp, 1 << 16);
@@ -342,8 +365,7 @@ open_ledger(struct hn_node *n, struct hn_error *err)
 }
 
 int
-hn_node_checkpoint(struct hn_node *n, struct hn_buf *out,
-    struct hn_error *err)
+hn_node_checkpoint(struct hn_node *n, struct hn_buf *out, struct hn_error *err)
 {
 	uint64_t size;
 	int r = 0;
@@ -367,8 +389,8 @@ hn_node_checkpoint(struct hn_node *n, struct hn_buf *out,
 }
 
 int
-hn_node_ledger_append(struct hn_node *n, const json_t *entry,
-    uint64_t *index, struct hn_error *err)
+hn_node_ledger_append(struct hn_node *n, const json_t *entry, uint64_t *index,
+    struct hn_error *err)
 {
 	char *text;
 	int r;
@@ -382,8 +404,8 @@ hn_node_ledger_append(struct hn_node *n, const json_t *entry,
 }
 
 int
-hn_node_ledger_append_text(struct hn_node *n, const char *text,
-    uint64_t *index, struct hn_error *err)
+hn_node_ledger_append_text(struct hn_node *n, const char *text, uint64_t *index,
+    struct hn_error *err)
 {
 	int r;
 
@@ -405,8 +427,7 @@ valid_party(const char *p)
 }
 
 int
-hn_node_open(struct hn_node **out, const char *conf_path,
-    struct hn_error *err)
+hn_node_open(struct hn_node **out, const char *conf_path, struct hn_error *err)
 {
 	struct hn_node *n = NULL;
 	struct hn_buf crt = HN_BUF_INIT(1 << 16);
@@ -417,7 +438,8 @@ hn_node_open(struct hn_node **out, const char *conf_path,
 
 	*out = NULL;
 	if ((n = calloc(1, sizeof(*n))) == NULL)
-		return hn_error_set(err, HN_ENOMEM, NULL, NULL, "out of memory");
+		return hn_error_set(err, HN_ENOMEM, NULL, NULL,
+		    "out of memory");
 	if ((r = hn_conf_load(&n->conf, conf_path, err)) != 0)
 		goto out;
 	v = hn_conf_get(&n->conf, "party");
@@ -428,33 +450,34 @@ hn_node_open(struct hn_node **out, const char *conf_path,
 	}
 	HN_FMT_FIXED(n->party, sizeof(n->party), "%s", v); /* 3 letters */
 	if ((r = hn_fmt_field(n->name, sizeof(n->name),
-	    hn_conf_get(&n->conf, "name"), "name", err)) != 0)
+		 hn_conf_get(&n->conf, "name"), "name", err)) != 0)
 		goto out;
 	v = hn_conf_get(&n->conf, "log_level");
 	hn_diag_set_level(strcmp(v, "debug") == 0 ? HN_DIAG_DEBUG :
-	    strcmp(v, "warn") == 0 ? HN_DIAG_WARN :
-	    strcmp(v, "error") == 0 ? HN_DIAG_ERROR : HN_DIAG_INFO);
+		strcmp(v, "warn") == 0		  ? HN_DIAG_WARN :
+		strcmp(v, "error") == 0		  ? HN_DIAG_ERROR :
+						    HN_DIAG_INFO);
 	if ((r = hn_conf_int(&n->conf, "body_limit", 1024, 64L << 20, &x,
-	    err)) != 0)
+		 err)) != 0)
 		goto out;
 	n->body_max = (size_t)x;
-	if ((r = hn_conf_int(&n->conf, "session_hours", 1, 24 * 30, &x,
-	    err)) != 0)
+	if ((r = hn_conf_int(&n->conf, "session_hours", 1, 24 * 30, &x, err)) !=
+	    0)
 		goto out;
 	n->session_ttl = x * 3600;
 	if ((r = hn_conf_int(&n->conf, "max_failed_logins", 1, 1000, &x,
-	    err)) != 0)
+		 err)) != 0)
 		goto out;
 	n->max_failed_logins = (int)x;
 	if ((r = hn_conf_int(&n->conf, "lockout_minutes", 1, 24 * 60, &x,
-	    err)) != 0)
+		 err)) != 0)
 		goto out;
 	n->lockout_s = x * 60;
 	if ((r = hn_conf_int(&n->conf, "readers", 1, HN_STORE_READERS_MAX, &x,
-	    err)) != 0)
+		 err)) != 0)
 		goto out;
-	if ((r = hn_conf_path(&n->conf, "hanoinet.db", path,
-	    sizeof(path))) != 0 ||
+	if ((r = hn_conf_path(&n->conf, "hanoinet.db", path, sizeof(path))) !=
+		0 ||
 	    (r = hn_store_open(&n->store, path, (int)x, err)) != 0)
 		goto out;
 	if ((r = load_register(n, err)) != 0)
@@ -462,19 +485,19 @@ hn_node_open(struct hn_node **out, const char *conf_path,
 	if ((r = load_key(n, err)) != 0 || (r = open_ledger(n, err)) != 0)
 		goto out;
 	if ((r = hn_conf_int(&n->conf, "ack_target_hours", 1, 24 * 365, &x,
-	    err)) != 0)
+		 err)) != 0)
 		goto out;
 	n->ack_target = x * 3600;
 	if ((r = hn_conf_int(&n->conf, "ack_target_emergency_minutes", 1,
-	    24 * 60 * 30, &x, err)) != 0)
+		 24 * 60 * 30, &x, err)) != 0)
 		goto out;
 	n->ack_target_emergency = x * 60;
-	if ((r = hn_conf_int(&n->conf, "emergency_execution_hours", 1,
-	    24 * 365, &x, err)) != 0)
+	if ((r = hn_conf_int(&n->conf, "emergency_execution_hours", 1, 24 * 365,
+		 &x, err)) != 0)
 		goto out;
 	n->emergency_execution = x * 3600;
 	if ((r = hn_conf_int(&n->conf, "due_soon_hours", 0, 24 * 365, &x,
-	    err)) != 0)
+		 err)) != 0)
 		goto out;
 	n->due_soon = x * 3600;
 	if ((r = hn_conf_path(&n->conf, "tls.crt", path, sizeof(path))) != 0 ||

@@ -53,9 +53,8 @@ const char *hn_conf_get(const struct hn_conf *c, const char *key);
 int hn_conf_int(const struct hn_conf *c, const char *key, long min, long max,
     long *out, struct hn_error *err) __attribute__((warn_unused_result));
 /* Writes the commented default configuration for `party` and `name`. */
-int hn_conf_write_default(const char *path, const char *party,
-    const char *name, struct hn_error *err)
-    __attribute__((warn_unused_result));
+int hn_conf_write_default(const char *path, const char *party, const char *name,
+    struct hn_error *err) __attribute__((warn_unused_result));
 /* DIR/FILE into out; HN_ETOOBIG if too long. */
 int hn_conf_path(const struct hn_conf *c, const char *file, char *out,
     size_t max);
@@ -87,17 +86,17 @@ struct hn_node_hooks {
 
 struct hn_node {
 	struct hn_conf conf;
-	char party[8];             /* ISO 3166-1 alpha-3 (or EUU) */
-	char name[256];            /* node name (certificate CN) */
+	char party[8]; /* ISO 3166-1 alpha-3 (or EUU) */
+	char name[256]; /* node name (certificate CN) */
 	struct hn_store *store;
-	json_t *parties;           /* the register: {"parties": [...]} */
+	json_t *parties; /* the register: {"parties": [...]} */
 	size_t body_max;
-	int64_t session_ttl;       /* seconds */
+	int64_t session_ttl; /* seconds */
 	int max_failed_logins;
 	int64_t lockout_s;
 	int64_t started;
-	uint8_t tls_fp[32];        /* SHA-256 of our certificate */
-	struct hn_fednode *fed;    /* the federation (node/federation.h) */
+	uint8_t tls_fp[32]; /* SHA-256 of our certificate */
+	struct hn_fednode *fed; /* the federation (node/federation.h) */
 
 	/* The ledger (the node owns it; federation and evidence use it).
 	 * `ledger` is bound to the writer connection: use it only inside
@@ -108,15 +107,15 @@ struct hn_node {
 	struct hn_ledger *ledger_ro;
 	struct hn_db *ledger_db;
 	pthread_mutex_t ledger_mu;
-	struct hn_buf lastcp;          /* last signed checkpoint (ledger_mu) */
+	struct hn_buf lastcp; /* last signed checkpoint (ledger_mu) */
 	uint64_t lastcp_size;
-	uint8_t sk[64];                /* Ed25519 (seed || pk), wiped at close */
+	uint8_t sk[64]; /* Ed25519 (seed || pk), wiped at close */
 	char key_name[HN_SIGNER_MAX + 1]; /* "hanoinet/VNM": log origin */
-	char vkey[HN_VKEY_MAX + 1];    /* our C2SP verifier key */
+	char vkey[HN_VKEY_MAX + 1]; /* our C2SP verifier key */
 
-	struct hn_register *reg;       /* the register (core/treaty.h) */
+	struct hn_register *reg; /* the register (core/treaty.h) */
 	int64_t ack_target, ack_target_emergency, due_soon; /* deadlines */
-	int64_t emergency_execution;   /* art. 41: acknowledged -> executed */
+	int64_t emergency_execution; /* art. 41: acknowledged -> executed */
 	struct hn_node_hooks hooks;
 };
 
@@ -142,8 +141,8 @@ int hn_node_checkpoint(struct hn_node *n, struct hn_buf *out,
  * Writes the signing key file `path` (0600) for the log origin / key name
  * "hanoinet/PARTY" (C2SP note private key, ledger/note.h).
  */
-int hn_node_keygen(const char *path, const char *party,
-    struct hn_error *err) __attribute__((warn_unused_result));
+int hn_node_keygen(const char *path, const char *party, struct hn_error *err)
+    __attribute__((warn_unused_result));
 
 /*
  * Loads the configuration at conf_path, opens the store and the register.

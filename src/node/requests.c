@@ -35,8 +35,9 @@ hn_rq_id_valid(const char *id)
 	size_t i;
 
 	for (i = 0; id[i]; i++)
-		if (i >= HN_REQUEST_ID_LEN || !((id[i] >= '0' && id[i] <= '9') ||
-		    (id[i] >= 'a' && id[i] <= 'f')))
+		if (i >= HN_REQUEST_ID_LEN ||
+		    !((id[i] >= '0' && id[i] <= '9') ||
+			(id[i] >= 'a' && id[i] <= 'f')))
 			return 0;
 	return i == HN_REQUEST_ID_LEN;
 }
@@ -188,10 +189,9 @@ append_entry(struct hn_node *n, json_t *e, uint64_t *index,
  * commit's single writer thread only stores (store_new).
  */
 static int
-prepare(struct hn_node *n, const json_t *doc, const char *id,
-    const char *side, const char *state, const char *actor,
-    const char *remote_id, int64_t now, struct hn_rq_new *p,
-    struct hn_error *err)
+prepare(struct hn_node *n, const json_t *doc, const char *id, const char *side,
+    const char *state, const char *actor, const char *remote_id, int64_t now,
+    struct hn_rq_new *p, struct hn_error *err)
 {
 	struct hn_request_row *r = &p->row;
 	char at[HN_TIME_STRLEN], hash[65];
@@ -208,26 +208,27 @@ prepare(struct hn_node *n, const json_t *doc, const char *id,
 	if (id == NULL)
 		new_id(r->id);
 	if ((rc = hn_fmt_field(r->kind, sizeof(r->kind), jstr(doc, "kind"),
-	    "kind", err)) != 0 ||
-	    (rc = hn_fmt_field(r->side, sizeof(r->side), side, "side",
-	    err)) != 0 ||
+		 "kind", err)) != 0 ||
+	    (rc = hn_fmt_field(r->side, sizeof(r->side), side, "side", err)) !=
+		0 ||
 	    (rc = hn_fmt_field(r->from, sizeof(r->from), jstr(doc, "from"),
-	    "from", err)) != 0 ||
+		 "from", err)) != 0 ||
 	    (rc = hn_fmt_field(r->to, sizeof(r->to), jstr(doc, "to"), "to",
-	    err)) != 0 ||
+		 err)) != 0 ||
 	    (rc = hn_fmt_field(r->state, sizeof(r->state), state, "state",
-	    err)) != 0)
+		 err)) != 0)
 		return rc;
 	if (hn_request_basis(doc, &basis) != 0)
 		return hn_error_set(err, HN_EINVAL, "legal_basis", NULL,
 		    "invalid legal basis");
 	if ((rc = hn_fmt_field(r->legal_basis, sizeof(r->legal_basis),
-	    hn_basis_name(basis), "legal_basis", err)) != 0 ||
+		 hn_basis_name(basis), "legal_basis", err)) != 0 ||
 	    (rc = hn_fmt_field(r->created_by, sizeof(r->created_by), actor,
-	    "actor", err)) != 0)
+		 "actor", err)) != 0)
 		return rc;
-	if (remote_id != NULL && (rc = hn_fmt_field(r->remote_id,
-	    sizeof(r->remote_id), remote_id, "remote_id", err)) != 0)
+	if (remote_id != NULL &&
+	    (rc = hn_fmt_field(r->remote_id, sizeof(r->remote_id), remote_id,
+		 "remote_id", err)) != 0)
 		return rc;
 	if ((r->body = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS)) == NULL)
 		return hn_error_set(err, HN_ENOMEM, NULL, NULL,
@@ -245,8 +246,8 @@ prepare(struct hn_node *n, const json_t *doc, const char *id,
 	    "type", "request.created", "id", r->id, "kind", r->kind, "side",
 	    r->side, "from", r->from, "to", r->to, "state", r->state, "actor",
 	    actor, "at", at, "body_sha256", hash);
-	if (e == NULL || (p->entry = json_dumps(e, JSON_COMPACT |
-	    JSON_SORT_KEYS)) == NULL) {
+	if (e == NULL ||
+	    (p->entry = json_dumps(e, JSON_COMPACT | JSON_SORT_KEYS)) == NULL) {
 		json_decref(e);
 		return hn_error_set(err, HN_ENOMEM, NULL, NULL,
 		    "out of memory");
@@ -257,21 +258,22 @@ prepare(struct hn_node *n, const json_t *doc, const char *id,
 
 /* Inside the write job: the ledger entry, the row, its history. */
 static int
-store_new(struct hn_node *n, struct hn_db *db, struct hn_rq_new *p,
-    int64_t now, struct hn_error *err)
+store_new(struct hn_node *n, struct hn_db *db, struct hn_rq_new *p, int64_t now,
+    struct hn_error *err)
 {
 	struct hn_request_row *r = &p->row;
 	int rc;
 
 	if ((rc = hn_node_ledger_append_text(n, p->entry, &r->ledger_index,
-	    err)) != 0)
+		 err)) != 0)
 		return rc;
 	if ((rc = hn_requests_insert(db, r)) != 0)
 		return hn_error_set(err, rc, rc == HN_EEXIST ? "id" : NULL,
-		    NULL, rc == HN_EEXIST ? "this request was stored already" :
-		    "cannot store the request");
+		    NULL,
+		    rc == HN_EEXIST ? "this request was stored already" :
+				      "cannot store the request");
 	if ((rc = hn_requests_event_add(db, r->id, now, r->created_by, NULL,
-	    r->state, NULL, r->ledger_index)) != 0)
+		 r->state, NULL, r->ledger_index)) != 0)
 		return hn_error_set(err, rc, NULL, NULL,
 		    "cannot store the request's history");
 	return 0;
@@ -288,8 +290,8 @@ hn_rq_new_release(struct hn_rq_new *p)
 }
 
 static int
-insert(struct hn_node *n, struct hn_db *db, const json_t *doc,
-    const char *id, const char *side, const char *state, const char *actor,
+insert(struct hn_node *n, struct hn_db *db, const json_t *doc, const char *id,
+    const char *side, const char *state, const char *actor,
     const char *remote_id, int64_t now, struct hn_request_row *r,
     struct hn_error *err)
 {
@@ -297,7 +299,7 @@ insert(struct hn_node *n, struct hn_db *db, const json_t *doc,
 	int rc;
 
 	if ((rc = prepare(n, doc, id, side, state, actor, remote_id, now, &p,
-	    err)) == 0)
+		 err)) == 0)
 		rc = store_new(n, db, &p, now, err);
 	free(p.entry);
 	*r = p.row; /* the caller releases the row */
@@ -349,8 +351,8 @@ row_needs(const struct hn_protocol *p, enum hn_side side, enum hn_state from,
 		const struct hn_proto_row *t = &p->rows[i];
 
 		if (t->side == side && t->from == from && t->to == to &&
-		    t->cause == cause && (t->on == NULL || on == NULL ||
-		    strcmp(t->on, on) == 0))
+		    t->cause == cause &&
+		    (t->on == NULL || on == NULL || strcmp(t->on, on) == 0))
 			needs |= t->needs;
 	}
 	return needs;
@@ -366,8 +368,8 @@ receipt_target(const struct hn_protocol *p, enum hn_side side,
 
 	for (i = 0; p != NULL && on != NULL && i < p->nrows; i++)
 		if (p->rows[i].side == side && p->rows[i].from == from &&
-		    p->rows[i].cause == HN_BY_RECEIPT && p->rows[i].on != NULL &&
-		    strcmp(p->rows[i].on, on) == 0)
+		    p->rows[i].cause == HN_BY_RECEIPT &&
+		    p->rows[i].on != NULL && strcmp(p->rows[i].on, on) == 0)
 			return p->rows[i].to;
 	return HN_ST_NONE;
 }
@@ -392,36 +394,43 @@ preservation_ref_ok(struct hn_db *db, const json_t *doc, enum hn_side side,
 	int rc;
 
 	if (ref == NULL || *ref == '\0') {
-		(void)hn_fmt_cut(why, whylen, "a disclosure of preserved "
+		(void)hn_fmt_cut(why, whylen,
+		    "a disclosure of preserved "
 		    "traffic data names the preservation request it arises "
 		    "from (preservation_reference, art. 43)");
 		return false;
 	}
 	if (!hn_rq_id_valid(ref)) {
-		(void)hn_fmt_cut(why, whylen, "preservation_reference is the "
+		(void)hn_fmt_cut(why, whylen,
+		    "preservation_reference is the "
 		    "id of a preservation request (32 hex digits), not "
-		    "'%.40s' (art. 43)", ref);
+		    "'%.40s' (art. 43)",
+		    ref);
 		return false;
 	}
 	hn_request_row_init(&pr);
 	rc = hn_requests_get(db, ref, &pr);
 	if (rc != 0 || (pk = hn_kind_find(pr.kind)) == NULL ||
 	    !pk->preservation || hn_state_parse(pr.state, &st) != 0)
-		(void)hn_fmt_cut(why, whylen, "no preservation request %s here "
-		    "(preservation_reference, art. 43)", ref);
+		(void)hn_fmt_cut(why, whylen,
+		    "no preservation request %s here "
+		    "(preservation_reference, art. 43)",
+		    ref);
 	else if (strcmp(pr.side, hn_side_name(side)) != 0 ||
 	    strcmp(pr.from, jstr(doc, "from")) != 0 ||
 	    strcmp(pr.to, jstr(doc, "to")) != 0)
-		(void)hn_fmt_cut(why, whylen, "preservation request %s is not "
-		    "one of %s to %s (preservation_reference, art. 43)", ref,
-		    jstr(doc, "from"), jstr(doc, "to"));
-	else if (side == HN_SIDE_REQUESTING && (st == HN_ST_DRAFT ||
-	    st == HN_ST_AWAITING_APPROVAL || st == HN_ST_QUEUED ||
-	    st == HN_ST_WITHDRAWN))
-		(void)hn_fmt_cut(why, whylen, "preservation request %s is %s: "
+		(void)hn_fmt_cut(why, whylen,
+		    "preservation request %s is not "
+		    "one of %s to %s (preservation_reference, art. 43)",
+		    ref, jstr(doc, "from"), jstr(doc, "to"));
+	else if (side == HN_SIDE_REQUESTING &&
+	    (st == HN_ST_DRAFT || st == HN_ST_AWAITING_APPROVAL ||
+		st == HN_ST_QUEUED || st == HN_ST_WITHDRAWN))
+		(void)hn_fmt_cut(why, whylen,
+		    "preservation request %s is %s: "
 		    "a disclosure follows a preservation the requested State "
-		    "has received (preservation_reference, art. 43)", ref,
-		    pr.state);
+		    "has received (preservation_reference, art. 43)",
+		    ref, pr.state);
 	else
 		ok = true;
 	hn_request_row_release(&pr);
@@ -435,11 +444,11 @@ static void
 refusal_ctx(struct hn_node *n, const struct hn_request_row *r,
     const json_t *doc, struct hn_refusal_ctx *rc)
 {
-	const struct hn_party *p = n->reg != NULL ?
-	    hn_register_find(n->reg, r->to) : NULL;
+	const struct hn_party *p =
+	    n->reg != NULL ? hn_register_find(n->reg, r->to) : NULL;
 
-	if (doc == NULL || hn_refusal_ctx_init(rc, doc, p != NULL ?
-	    &p->decl : NULL) != 0) {
+	if (doc == NULL ||
+	    hn_refusal_ctx_init(rc, doc, p != NULL ? &p->decl : NULL) != 0) {
 		memset(rc, 0, sizeof(*rc));
 		rc->kind = hn_kind_find(r->kind);
 		if (hn_basis_parse(r->legal_basis, &rc->basis) != 0)
@@ -499,9 +508,9 @@ hn_rq_receive(struct hn_node *n, struct hn_db *db, const json_t *doc,
 	hn_request_row_init(out);
 	hn_problems_init(&ps);
 	if (hn_request_validate(doc, &ps) != 0)
-		return hn_error_set(err, HN_EVALIDATE, ps.n ? ps.p[0].field :
-		    NULL, ps.n ? ps.p[0].article : NULL, "%s",
-		    ps.n ? ps.p[0].message : "invalid request");
+		return hn_error_set(err, HN_EVALIDATE,
+		    ps.n ? ps.p[0].field : NULL, ps.n ? ps.p[0].article : NULL,
+		    "%s", ps.n ? ps.p[0].message : "invalid request");
 	if (strcmp(jstr(doc, "to"), n->party) != 0)
 		return hn_error_set(err, HN_EINVAL, "to", NULL,
 		    "the request is not addressed to %s", n->party);
@@ -509,20 +518,21 @@ hn_rq_receive(struct hn_node *n, struct hn_db *db, const json_t *doc,
 	memset(&f, 0, sizeof(f));
 	f.now = now;
 	why[0] = '\0';
-	f.preservation_ref_ok = preservation_ref_ok(db, doc,
-	    HN_SIDE_REQUESTED, why, sizeof(why));
-	if ((rc = hn_proto_check(hn_protocol_for(hn_kind_find(jstr(doc,
-	    "kind"))), HN_SIDE_REQUESTED, HN_ST_NONE, HN_ST_RECEIVED,
-	    HN_BY_MESSAGE, HN_MSG_REQUEST, &f, NULL, err)) != 0) {
+	f.preservation_ref_ok =
+	    preservation_ref_ok(db, doc, HN_SIDE_REQUESTED, why, sizeof(why));
+	if ((rc = hn_proto_check(hn_protocol_for(
+				     hn_kind_find(jstr(doc, "kind"))),
+		 HN_SIDE_REQUESTED, HN_ST_NONE, HN_ST_RECEIVED, HN_BY_MESSAGE,
+		 HN_MSG_REQUEST, &f, NULL, err)) != 0) {
 		if (rc == HN_EVALIDATE && why[0] != '\0')
 			hn_error_set(err, rc, "preservation_reference", "43",
 			    "%s", why);
 		return rc;
 	}
 	/* one id on both nodes: the message that carried it (fed) */
-	return insert(n, db, doc, remote_id != NULL &&
-	    hn_rq_id_valid(remote_id) ? remote_id : NULL, "requested",
-	    hn_state_name(hn_state_initial(HN_SIDE_REQUESTED)),
+	return insert(n, db, doc,
+	    remote_id != NULL && hn_rq_id_valid(remote_id) ? remote_id : NULL,
+	    "requested", hn_state_name(hn_state_initial(HN_SIDE_REQUESTED)),
 	    jstr(doc, "from"), remote_id, now, out, err);
 }
 
@@ -558,8 +568,8 @@ apply(struct hn_node *n, struct hn_db *db, struct hn_request_row *r,
 	    r->state, "actor", actor, "at", at, "cause",
 	    hn_cause_name(t->cause));
 	if (e != NULL && a->payload != NULL) {
-		if ((ptext = json_dumps(a->payload, JSON_COMPACT |
-		    JSON_SORT_KEYS)) == NULL) {
+		if ((ptext = json_dumps(a->payload,
+			 JSON_COMPACT | JSON_SORT_KEYS)) == NULL) {
 			json_decref(e);
 			return hn_error_set(err, HN_ENOMEM, NULL, NULL,
 			    "out of memory");
@@ -577,7 +587,7 @@ apply(struct hn_node *n, struct hn_db *db, struct hn_request_row *r,
 		goto out;
 	if ((rc = hn_requests_update(db, r)) != 0 ||
 	    (rc = hn_requests_event_add(db, r->id, a->now, actor, from_state,
-	    r->state, ptext, r->ledger_index)) != 0) {
+		 r->state, ptext, r->ledger_index)) != 0) {
 		rc = hn_error_set(err, rc, NULL, NULL,
 		    "cannot store the transition");
 		goto out;
@@ -604,8 +614,9 @@ load(struct hn_db *db, const char *id, struct hn_request_row *r,
 		    "no such request");
 	if ((rc = hn_requests_get(db, id, r)) != 0)
 		return hn_error_set(err, rc, rc == HN_ENOTFOUND ? "id" : NULL,
-		    NULL, rc == HN_ENOTFOUND ? "no such request" :
-		    "cannot read the request");
+		    NULL,
+		    rc == HN_ENOTFOUND ? "no such request" :
+					 "cannot read the request");
 	if ((*k = hn_kind_find(r->kind)) == NULL ||
 	    hn_side_parse(r->side, side) != 0 ||
 	    hn_state_parse(r->state, st) != 0)
@@ -652,15 +663,16 @@ hn_rq_change(struct hn_node *n, struct hn_db *db,
 	case HN_BY_MESSAGE:
 	case HN_BY_RECEIPT:
 		/* only the other State of this request speaks for it */
-		if (a->party == NULL || strcmp(a->party,
-		    other_party(r, side)) != 0)
+		if (a->party == NULL ||
+		    strcmp(a->party, other_party(r, side)) != 0)
 			return hn_error_set(err, HN_EDENIED, "request", "40",
 			    "request %s is not between %s and %s", r->id,
 			    n->party, a->party != NULL ? a->party : "?");
 		/* a receipt the node itself stands for (a delivery that
 		 * failed for good) names its own actor */
 		actor = a->cause == HN_BY_RECEIPT && a->actor != NULL ?
-		    a->actor : a->party;
+		    a->actor :
+		    a->party;
 		break;
 	case HN_BY_TIMER:
 		actor = "timer";
@@ -713,8 +725,9 @@ timer_job(struct hn_db *db, void *arg, struct hn_error *err)
 		return rc == HN_ENOTFOUND ? 0 : rc;
 	}
 	deadline_input(j->node, &r, &in, &cfg);
-	nd = in.kind != NULL ? hn_deadlines_compute(&in, &cfg, j->now, d,
-	    HN_DEADLINES_MAX) : 0;
+	nd = in.kind != NULL ?
+	    hn_deadlines_compute(&in, &cfg, j->now, d, HN_DEADLINES_MAX) :
+	    0;
 	for (i = 0; i < nd; i++)
 		if (strcmp(d[i].name, "preservation") == 0 &&
 		    !d[i].until_decision && d[i].due <= j->now)
@@ -752,8 +765,8 @@ hn_rq_timers(struct hn_node *n, int64_t now, size_t max, size_t *count,
 		max = TIMER_BATCH;
 	if ((rc = hn_store_reader(n->store, &db, err)) != 0)
 		return rc;
-	rc = hn_requests_preserved_before(db, now -
-	    HN_PRESERVATION_MIN_SECONDS, now, ids, max, &nids);
+	rc = hn_requests_preserved_before(db, now - HN_PRESERVATION_MIN_SECONDS,
+	    now, ids, max, &nids);
 	hn_store_release(n->store, db);
 	if (rc != 0)
 		return hn_error_set(err, rc, NULL, NULL,
@@ -765,8 +778,10 @@ hn_rq_timers(struct hn_node *n, int64_t now, size_t max, size_t *count,
 		j.now = now;
 		hn_error_clear(&e);
 		if ((rc = hn_store_write(n->store, timer_job, &j, &e)) != 0) {
-			hn_diag(HN_DIAG_WARN, "request.expiry_failed", "id=%s "
-			    "msg=\"%s\"", ids[i], e.message);
+			hn_diag(HN_DIAG_WARN, "request.expiry_failed",
+			    "id=%s "
+			    "msg=\"%s\"",
+			    ids[i], e.message);
 			continue;
 		}
 		if (!j.expired)
@@ -796,30 +811,32 @@ hn_rq_note(struct hn_node *n, struct hn_db *db, const char *id,
 
 	if ((rc = load(db, id, r, &k, &side, &st, err)) != 0)
 		return rc;
-	if (party != NULL && strcmp(side == HN_SIDE_REQUESTING ? r->to :
-	    r->from, party) != 0)
+	if (party != NULL &&
+	    strcmp(side == HN_SIDE_REQUESTING ? r->to : r->from, party) != 0)
 		return hn_error_set(err, HN_EDENIED, NULL, NULL,
 		    "request %s is not between us and %s", id, party);
 	if (party == NULL && n->hooks.request_note == NULL)
 		return hn_error_set(err, HN_ESTATE, NULL, NULL,
 		    "this node is not on the network");
 	payload = json_pack("{s:s, s:s}", "message", kind, "text", text);
-	if (payload == NULL || (ptext = json_dumps(payload, JSON_COMPACT |
-	    JSON_SORT_KEYS)) == NULL) {
+	if (payload == NULL ||
+	    (ptext = json_dumps(payload, JSON_COMPACT | JSON_SORT_KEYS)) ==
+		NULL) {
 		rc = hn_error_set(err, HN_ENOMEM, NULL, NULL, "out of memory");
 		goto out;
 	}
 	hn_datetime_format(now, at);
 	sha256_hex(ptext, hash);
-	if ((rc = append_entry(n, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}",
-	    "type", "request.message", "id", r->id, "message", kind, "actor",
-	    actor, "at", at, "payload_sha256", hash), &r->ledger_index,
-	    err)) != 0)
+	if ((rc = append_entry(n,
+		 json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "type",
+		     "request.message", "id", r->id, "message", kind, "actor",
+		     actor, "at", at, "payload_sha256", hash),
+		 &r->ledger_index, err)) != 0)
 		goto out;
 	r->updated_at = now;
 	if ((rc = hn_requests_update(db, r)) != 0 ||
 	    (rc = hn_requests_event_add(db, r->id, now, actor, r->state,
-	    r->state, ptext, r->ledger_index)) != 0) {
+		 r->state, ptext, r->ledger_index)) != 0) {
 		rc = hn_error_set(err, rc, NULL, NULL,
 		    "cannot store the message");
 		goto out;
@@ -834,9 +851,9 @@ out:
 	return rc;
 }
 
-static const char *const time_keys[] = { "created_at", "updated_at",
-	"next_due", "at", "received_at", "preserved_at", "due",
-	"stated_deadline", "not_before", NULL };
+static const char *const time_keys[] = { "created_at", "updated_at", "next_due",
+	"at", "received_at", "preserved_at", "due", "stated_deadline",
+	"not_before", NULL };
 
 void
 hn_rq_times(json_t *o)
@@ -848,13 +865,13 @@ hn_rq_times(json_t *o)
 	int j;
 
 	if (json_is_array(o)) {
-		json_array_foreach(o, i, v)
-			hn_rq_times(v);
+		json_array_foreach(o, i, v) hn_rq_times(v);
 		return;
 	}
 	if (!json_is_object(o))
 		return;
-	json_object_foreach(o, key, v) {
+	json_object_foreach(o, key, v)
+	{
 		if (json_is_object(v) || json_is_array(v)) {
 			if (strcmp(key, "body") != 0 &&
 			    strcmp(key, "payload") != 0)
@@ -902,14 +919,14 @@ grounds_json(struct hn_node *n, const struct hn_request_row *r)
 	ng = hn_grounds_allowed(&rc, g, HN_GROUNDS_MAX);
 	a = json_array();
 	for (i = 0; a != NULL && i < ng && i < HN_GROUNDS_MAX; i++) {
-		o = json_pack("{s:s, s:s, s:s}", "code", g[i]->code,
-		    "citation", hn_citation_format(&g[i]->src, cite,
-		    sizeof(cite)), "text", g[i]->text);
+		o = json_pack("{s:s, s:s, s:s}", "code", g[i]->code, "citation",
+		    hn_citation_format(&g[i]->src, cite, sizeof(cite)), "text",
+		    g[i]->text);
 		/* the provision that opens it for this kind (art. 42, 43) */
 		if (o != NULL && g[i]->via.article != NULL)
-			json_object_set_new(o, "via", json_string(
-			    hn_citation_format(&g[i]->via, cite,
-			    sizeof(cite))));
+			json_object_set_new(o, "via",
+			    json_string(hn_citation_format(&g[i]->via, cite,
+				sizeof(cite))));
 		json_array_append_new(a, o);
 	}
 	return a;
@@ -937,14 +954,16 @@ actions_json(struct hn_node *n, const struct hn_request_row *r,
 	nt = hn_proto_actions(p, side, st, who->roles, tr,
 	    sizeof(tr) / sizeof(tr[0]));
 	for (i = 0; i < nt && i < sizeof(tr) / sizeof(tr[0]); i++) {
-		if ((tr[i]->needs & HN_PN_OTHER_APPROVER) && who->name != NULL &&
-		    strcmp(who->name, r->created_by) == 0)
+		if ((tr[i]->needs & HN_PN_OTHER_APPROVER) &&
+		    who->name != NULL && strcmp(who->name, r->created_by) == 0)
 			continue;
 		t = json_pack("{s:s, s:s?, s:s?, s:s, s:o}", "to",
-		    hn_state_name(tr[i]->to), "label", tr[i]->label,
-		    "article", tr[i]->cite != NULL ? tr[i]->cite->article :
-		    NULL, "citation", tr[i]->cite != NULL ?
-		    hn_citation_format(tr[i]->cite, cite, sizeof(cite)) : "",
+		    hn_state_name(tr[i]->to), "label", tr[i]->label, "article",
+		    tr[i]->cite != NULL ? tr[i]->cite->article : NULL,
+		    "citation",
+		    tr[i]->cite != NULL ?
+			hn_citation_format(tr[i]->cite, cite, sizeof(cite)) :
+			"",
 		    "needs", needs_json(tr[i]->needs));
 		if (t == NULL)
 			continue;
@@ -978,9 +997,10 @@ view(struct hn_node *n, const struct hn_request_row *r, json_t *body,
 	int nd;
 
 	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I,"
-	    " s:I, s:o*}", "id", r->id, "kind", r->kind, "side", r->side,
-	    "from", r->from, "to", r->to, "state", r->state, "legal_basis",
-	    r->legal_basis, "created_by", r->created_by, "created_at",
+		      " s:I, s:o*}",
+	    "id", r->id, "kind", r->kind, "side", r->side, "from", r->from,
+	    "to", r->to, "state", r->state, "legal_basis", r->legal_basis,
+	    "created_by", r->created_by, "created_at",
 	    (json_int_t)r->created_at, "updated_at", (json_int_t)r->updated_at,
 	    "ledger_index", (json_int_t)r->ledger_index, "body", body);
 	if (o == NULL) {
@@ -1000,11 +1020,13 @@ view(struct hn_node *n, const struct hn_request_row *r, json_t *body,
 	if (in.kind != NULL) {
 		nd = hn_deadlines_compute(&in, &cfg, now, d, HN_DEADLINES_MAX);
 		for (i = 0; nd > 0 && i < (size_t)nd; i++)
-			json_array_append_new(dl, json_pack("{s:s, s:I, s:s,"
-			    " s:s, s:b}", "name", d[i].name, "due",
-			    (json_int_t)d[i].due, "level",
-			    hn_level_name(d[i].level), "article", d[i].article,
-			    "until_decision", d[i].until_decision));
+			json_array_append_new(dl,
+			    json_pack("{s:s, s:I, s:s,"
+				      " s:s, s:b}",
+				"name", d[i].name, "due", (json_int_t)d[i].due,
+				"level", hn_level_name(d[i].level), "article",
+				d[i].article, "until_decision",
+				d[i].until_decision));
 	}
 	json_object_set_new(o, "deadlines", dl);
 	/* every user row of this state, for any officer ("transitions"),
@@ -1015,18 +1037,18 @@ view(struct hn_node *n, const struct hn_request_row *r, json_t *body,
 	    sizeof(tr) / sizeof(tr[0]));
 	for (i = 0; i < nt && i < sizeof(tr) / sizeof(tr[0]); i++) {
 		t = json_pack("{s:s, s:s?, s:s?, s:o}", "to",
-		    hn_state_name(tr[i]->to), "article", tr[i]->cite != NULL ?
-		    tr[i]->cite->article : NULL, "label", tr[i]->label,
-		    "needs", needs_json(tr[i]->needs));
-		if (t != NULL && (tr[i]->roles & HN_PR_OFFICERS) ==
-		    HN_PR_SUPERVISOR)
+		    hn_state_name(tr[i]->to), "article",
+		    tr[i]->cite != NULL ? tr[i]->cite->article : NULL, "label",
+		    tr[i]->label, "needs", needs_json(tr[i]->needs));
+		if (t != NULL &&
+		    (tr[i]->roles & HN_PR_OFFICERS) == HN_PR_SUPERVISOR)
 			json_array_append_new(json_object_get(t, "needs"),
 			    json_string("supervisor"));
 		json_array_append_new(ts, t);
 	}
 	json_object_set_new(o, "transitions", ts);
-	json_object_set_new(o, "actions", actions_json(n, r, p, in.side,
-	    in.state, who, now));
+	json_object_set_new(o, "actions",
+	    actions_json(n, r, p, in.side, in.state, who, now));
 	if (events != NULL)
 		json_object_set_new(o, "history", events);
 	hn_rq_times(o);

@@ -56,8 +56,8 @@ struct hn_rq_new {
 int hn_rq_create_prepare(struct hn_node *n, const json_t *doc,
     const char *actor, int64_t now, struct hn_rq_new *out,
     struct hn_error *err);
-int hn_rq_create_store(struct hn_node *n, struct hn_db *db,
-    struct hn_rq_new *p, int64_t now, struct hn_error *err);
+int hn_rq_create_store(struct hn_node *n, struct hn_db *db, struct hn_rq_new *p,
+    int64_t now, struct hn_error *err);
 void hn_rq_new_release(struct hn_rq_new *p);
 
 /*
@@ -78,17 +78,17 @@ int hn_rq_receive(struct hn_node *n, struct hn_db *db, const json_t *doc,
 /* One change of a request's state. */
 struct hn_rq_change_args {
 	const char *id;
-	const char *to;       /* the state to move to; NULL for a receipt:
-	                         the state the table's receipt row names */
-	enum hn_cause cause;  /* user, message, receipt, timer */
-	const char *on;       /* message and receipt: the message's kind */
-	const char *party;    /* message and receipt: the other State */
-	const char *actor;    /* user: the account; receipt: NULL (the
-	                         party) or who stands for it */
-	unsigned roles;       /* user: its HN_PR_* roles */
+	const char *to; /* the state to move to; NULL for a receipt:
+			   the state the table's receipt row names */
+	enum hn_cause cause; /* user, message, receipt, timer */
+	const char *on; /* message and receipt: the message's kind */
+	const char *party; /* message and receipt: the other State */
+	const char *actor; /* user: the account; receipt: NULL (the
+			      party) or who stands for it */
+	unsigned roles; /* user: its HN_PR_* roles */
 	const char *const *grounds; /* refusal: ground codes */
 	size_t ngrounds;
-	const char *reason;   /* refusal, postponement, return */
+	const char *reason; /* refusal, postponement, return */
 	const json_t *payload; /* kept in the history and sent along (NULL) */
 	int64_t now;
 };
@@ -148,8 +148,8 @@ int hn_rq_note(struct hn_node *n, struct hn_db *db, const char *id,
 
 /* Who looks at a request: the actions in its view are theirs. */
 struct hn_rq_viewer {
-	const char *name;  /* account */
-	unsigned roles;    /* HN_PR_*; 0: none (an auditor) */
+	const char *name; /* account */
+	unsigned roles; /* HN_PR_*; 0: none (an auditor) */
 };
 
 /*

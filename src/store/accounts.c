@@ -9,26 +9,27 @@
 
 const struct hn_migration hn_accounts_migrations[] = {
 	{ "0100-accounts",
-	  "CREATE TABLE accounts ("
-	  " id INTEGER PRIMARY KEY,"
-	  " name TEXT NOT NULL UNIQUE,"
-	  " role TEXT NOT NULL,"
-	  " pwhash TEXT NOT NULL,"
-	  " failed INTEGER NOT NULL DEFAULT 0,"
-	  " locked_until INTEGER NOT NULL DEFAULT 0,"
-	  " lang TEXT NOT NULL DEFAULT 'en',"
-	  " disabled INTEGER NOT NULL DEFAULT 0,"
-	  " created_at INTEGER NOT NULL);"
-	  "CREATE TABLE sessions ("
-	  " token_hash BLOB PRIMARY KEY,"
-	  " account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
-	  " created_at INTEGER NOT NULL,"
-	  " expires_at INTEGER NOT NULL) WITHOUT ROWID;"
-	  "CREATE INDEX sessions_expiry ON sessions(expires_at);" },
+	    "CREATE TABLE accounts ("
+	    " id INTEGER PRIMARY KEY,"
+	    " name TEXT NOT NULL UNIQUE,"
+	    " role TEXT NOT NULL,"
+	    " pwhash TEXT NOT NULL,"
+	    " failed INTEGER NOT NULL DEFAULT 0,"
+	    " locked_until INTEGER NOT NULL DEFAULT 0,"
+	    " lang TEXT NOT NULL DEFAULT 'en',"
+	    " disabled INTEGER NOT NULL DEFAULT 0,"
+	    " created_at INTEGER NOT NULL);"
+	    "CREATE TABLE sessions ("
+	    " token_hash BLOB PRIMARY KEY,"
+	    " account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	    " created_at INTEGER NOT NULL,"
+	    " expires_at INTEGER NOT NULL) WITHOUT ROWID;"
+	    "CREATE INDEX sessions_expiry ON sessions(expires_at);" },
 	{ NULL, NULL }
 };
 
-#define ACCOUNT_COLS "id, name, role, pwhash, failed, locked_until, lang, " \
+#define ACCOUNT_COLS \
+	"id, name, role, pwhash, failed, locked_until, lang, " \
 	"disabled, created_at"
 
 static void
@@ -204,11 +205,13 @@ hn_accounts_list(struct hn_db *db, json_t **out)
 		return HN_ENOMEM;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		read_account(st, 0, &a);
-		if (json_array_append_new(arr, json_pack("{s:s, s:s, s:s, "
-		    "s:b, s:I, s:I}", "name", a.name, "role", a.role, "lang",
-		    a.lang, "disabled", a.disabled, "locked_until",
-		    (json_int_t)a.locked_until, "created_at",
-		    (json_int_t)a.created_at)) != 0) {
+		if (json_array_append_new(arr,
+			json_pack("{s:s, s:s, s:s, "
+				  "s:b, s:I, s:I}",
+			    "name", a.name, "role", a.role, "lang", a.lang,
+			    "disabled", a.disabled, "locked_until",
+			    (json_int_t)a.locked_until, "created_at",
+			    (json_int_t)a.created_at)) != 0) {
 			rc = SQLITE_NOMEM;
 			break;
 		}
@@ -264,8 +267,8 @@ hn_sessions_lookup(struct hn_db *db, const uint8_t hash[HN_TOKEN_HASH_LEN],
 	if (rc == SQLITE_ROW) {
 		h = sqlite3_column_blob(st, 0);
 		/* the index found it; compare again in constant time */
-		if (h == NULL || sqlite3_column_bytes(st, 0) !=
-		    HN_TOKEN_HASH_LEN ||
+		if (h == NULL ||
+		    sqlite3_column_bytes(st, 0) != HN_TOKEN_HASH_LEN ||
 		    hn_memeq_ct(h, hash, HN_TOKEN_HASH_LEN) != 0) {
 			r = HN_ENOTFOUND;
 		} else {

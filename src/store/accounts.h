@@ -23,7 +23,7 @@ struct hn_account {
 	char name[HN_ACCOUNT_NAME_MAX];
 	char role[HN_ROLE_NAME_MAX];
 	char pwhash[HN_PASSWORD_HASH_MAX];
-	int failed;           /* consecutive failed logins */
+	int failed; /* consecutive failed logins */
 	int64_t locked_until; /* 0 or the end of a lock-out */
 	char lang[HN_LANG_MAX];
 	int disabled;
@@ -46,15 +46,12 @@ int hn_accounts_count(struct hn_db *db, int64_t *n);
 int hn_accounts_list(struct hn_db *db, json_t **out);
 
 #define HN_TOKEN_HASH_LEN 32
-int hn_sessions_insert(struct hn_db *db,
-    const uint8_t hash[HN_TOKEN_HASH_LEN], int64_t account, int64_t now,
-    int64_t expires);
+int hn_sessions_insert(struct hn_db *db, const uint8_t hash[HN_TOKEN_HASH_LEN],
+    int64_t account, int64_t now, int64_t expires);
 /* The account of a live session (expires > now); HN_ENOTFOUND otherwise. */
-int hn_sessions_lookup(struct hn_db *db,
-    const uint8_t hash[HN_TOKEN_HASH_LEN], int64_t now,
-    struct hn_account *a, int64_t *expires);
-int hn_sessions_delete(struct hn_db *db,
-    const uint8_t hash[HN_TOKEN_HASH_LEN]);
+int hn_sessions_lookup(struct hn_db *db, const uint8_t hash[HN_TOKEN_HASH_LEN],
+    int64_t now, struct hn_account *a, int64_t *expires);
+int hn_sessions_delete(struct hn_db *db, const uint8_t hash[HN_TOKEN_HASH_LEN]);
 /* Deletes sessions that expired before `now`. */
 int hn_sessions_purge(struct hn_db *db, int64_t now);
 

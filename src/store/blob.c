@@ -36,7 +36,8 @@ hn_blob_addr_valid(const char *s)
 	if (s == NULL)
 		return HN_EINVAL;
 	for (i = 0; i < HN_BLOB_ADDR_LEN; i++) {
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+		if (!((s[i] >= '0' && s[i] <= '9') ||
+			(s[i] >= 'a' && s[i] <= 'f')))
 			return HN_EINVAL;
 	}
 	return s[i] == '\0' ? 0 : HN_EINVAL;
@@ -80,8 +81,8 @@ reader_from_fd(struct hn_blob_reader **out, int fd, const char *addr,
 	memcpy(r->addr, addr, HN_BLOB_ADDR_LEN + 1);
 	n = hn_fd_read_full(fd, header, sizeof(header));
 	if (n < 0) {
-		rc = hn_error_set(err, HN_EIO, NULL, NULL, "object %s: read error",
-		    addr);
+		rc = hn_error_set(err, HN_EIO, NULL, NULL,
+		    "object %s: read error", addr);
 		goto out;
 	}
 	if ((size_t)n < sizeof(header)) {
@@ -158,7 +159,8 @@ end_checks(struct hn_blob_reader *r, struct hn_error *err)
 	if (hn_memeq_ct(hex, r->addr, HN_BLOB_ADDR_LEN) != 0)
 		return hn_error_set(err, HN_EVERIFY, NULL, NULL,
 		    "object %s: content does not match its address (SHA-256 "
-		    "%s): swapped or replaced object", r->addr, hex);
+		    "%s): swapped or replaced object",
+		    r->addr, hex);
 	return 0;
 }
 
@@ -185,8 +187,8 @@ hn_blob_read(struct hn_blob_reader *r, const uint8_t **data,
 		if ((size_t)n < HN_SEAL_ABYTES)
 			return hn_error_set(err, HN_EVERIFY, NULL, NULL,
 			    "object %s: truncated after %llu bytes of content "
-			    "(no final chunk)", r->addr,
-			    (unsigned long long)r->pos);
+			    "(no final chunk)",
+			    r->addr, (unsigned long long)r->pos);
 		rc = hn_seal_dec_chunk(&r->dec, r->pt, &ptlen, r->ct, (size_t)n,
 		    &final);
 		if (rc != 0)
@@ -234,8 +236,7 @@ hn_blob_close(struct hn_blob_reader *r)
 }
 
 static int
-drain(struct hn_blob_reader *r, int outfd, uint64_t *size,
-    struct hn_error *err)
+drain(struct hn_blob_reader *r, int outfd, uint64_t *size, struct hn_error *err)
 {
 	const uint8_t *p;
 	ssize_t n;
@@ -247,7 +248,8 @@ drain(struct hn_blob_reader *r, int outfd, uint64_t *size,
 			return (int)n;
 		if (n == 0)
 			break;
-		if (outfd >= 0 && (rc = hn_fd_write_all(outfd, p, (size_t)n)) != 0)
+		if (outfd >= 0 &&
+		    (rc = hn_fd_write_all(outfd, p, (size_t)n)) != 0)
 			return hn_error_set(err, rc, NULL, NULL, "write error");
 	}
 	if (size != NULL)
@@ -256,8 +258,8 @@ drain(struct hn_blob_reader *r, int outfd, uint64_t *size,
 }
 
 int
-hn_blob_verify(const char *root, const char *addr,
-    const struct hn_seal_keys *k, uint64_t *size, struct hn_error *err)
+hn_blob_verify(const char *root, const char *addr, const struct hn_seal_keys *k,
+    uint64_t *size, struct hn_error *err)
 {
 	struct hn_blob_reader *r = NULL;
 	int rc;
@@ -290,18 +292,20 @@ hn_blob_copy_out(const char *root, const char *addr,
 	if ((rc = drain(r, fd, size, err)) != 0)
 		goto out;
 	if (fchmod(fd, 0644) != 0 || fsync(fd) != 0) {
-		rc = hn_error_set(err, HN_EIO, NULL, NULL, "cannot sync %s", tmp);
+		rc = hn_error_set(err, HN_EIO, NULL, NULL, "cannot sync %s",
+		    tmp);
 		goto out;
 	}
 	if (close(fd) != 0) {
 		fd = -1;
-		rc = hn_error_set(err, HN_EIO, NULL, NULL, "cannot close %s", tmp);
+		rc = hn_error_set(err, HN_EIO, NULL, NULL, "cannot close %s",
+		    tmp);
 		goto out;
 	}
 	fd = -1;
 	if (rename(tmp, dest) != 0) {
-		rc = hn_error_set(err, HN_EIO, NULL, NULL, "cannot rename to %s",
-		    dest);
+		rc = hn_error_set(err, HN_EIO, NULL, NULL,
+		    "cannot rename to %s", dest);
 		goto out;
 	}
 	tmp[0] = '\0';
@@ -339,7 +343,8 @@ hn_blob_export_sealed(const char *root, const char *addr,
 	}
 	if (hn_fd_read_full(in, header, sizeof(header)) !=
 	    (ssize_t)sizeof(header)) {
-		rc = hn_error_set(err, HN_EIO, NULL, NULL, "cannot read %s", addr);
+		rc = hn_error_set(err, HN_EIO, NULL, NULL, "cannot read %s",
+		    addr);
 		goto out;
 	}
 	if ((rc = hn_seal_rewrap(out, header, k, recipient_ed_pk)) != 0) {
@@ -412,7 +417,8 @@ hn_blob_commit(const char *root, const char *tmp, const char *addr,
 	if ((n = hn_fmt(dir, sizeof(dir), "%s/%.2s", root, addr)) != 0)
 		return hn_error_set(err, n, NULL, NULL, "path too long");
 	if ((rc = mkdir_sync(dir, root)) != 0)
-		return hn_error_set(err, rc, NULL, NULL, "cannot create %s", dir);
+		return hn_error_set(err, rc, NULL, NULL, "cannot create %s",
+		    dir);
 	if (link(tmp, path) != 0) {
 		if (errno != EEXIST)
 			return hn_error_set(err, HN_EIO, NULL, NULL,
@@ -520,7 +526,8 @@ hn_blob_adopt_sealed(const char *root, const char *expected_addr,
 		return hn_error_set(err, HN_EINVAL, "address", NULL,
 		    "not an object address");
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return hn_error_set(err, HN_EIO, NULL, NULL, "cannot open the "
+		return hn_error_set(err, HN_EIO, NULL, NULL,
+		    "cannot open the "
 		    "staged stream");
 	if ((rc = reader_from_fd(&r, fd, expected_addr, k, err)) != 0)
 		return rc;

@@ -25,19 +25,14 @@ struct hn_db {
 
 /* Each table family's migrations, applied in this order. */
 static const struct hn_migration core_migrations[] = {
-	{ "0000-meta", "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);" },
+	{ "0000-meta",
+	    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);" },
 	{ NULL, NULL }
 };
 
-static const struct hn_migration *const families[] = {
-	core_migrations,
-	hn_ledger_migrations,
-	hn_fed_migrations,
-	hn_evidence_migrations,
-	hn_accounts_migrations,
-	hn_requests_migrations,
-	NULL
-};
+static const struct hn_migration *const families[] = { core_migrations,
+	hn_ledger_migrations, hn_fed_migrations, hn_evidence_migrations,
+	hn_accounts_migrations, hn_requests_migrations, NULL };
 
 int
 hn_db_err(int rc)
@@ -232,9 +227,10 @@ migrate(struct hn_db *db, struct hn_error *err)
 	sqlite3_stmt *st;
 	int r, yes;
 
-	if ((r = hn_db_exec(db, "CREATE TABLE IF NOT EXISTS migrations ("
-	    "name TEXT PRIMARY KEY, applied_at TEXT NOT NULL "
-	    "DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')))")) != 0)
+	if ((r = hn_db_exec(db,
+		 "CREATE TABLE IF NOT EXISTS migrations ("
+		 "name TEXT PRIMARY KEY, applied_at TEXT NOT NULL "
+		 "DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')))")) != 0)
 		return hn_error_set(err, r, NULL, NULL,
 		    "cannot create the migrations table: %s", hn_db_errmsg(db));
 	for (f = families; *f != NULL; f++) {
@@ -250,9 +246,10 @@ migrate(struct hn_db *db, struct hn_error *err)
 				    "migration %s: %s", m->name,
 				    hn_db_errmsg(db));
 			r = hn_db_exec(db, m->sql);
-			if (r == 0 && sqlite3_prepare_v2(db->h,
-			    "INSERT INTO migrations(name) VALUES (?)", -1, &st,
-			    NULL) == SQLITE_OK) {
+			if (r == 0 &&
+			    sqlite3_prepare_v2(db->h,
+				"INSERT INTO migrations(name) VALUES (?)", -1,
+				&st, NULL) == SQLITE_OK) {
 				sqlite3_bind_text(st, 1, m->name, -1,
 				    SQLITE_STATIC);
 				r = hn_db_err(sqlite3_step(st));
@@ -282,9 +279,11 @@ hn_db_open(struct hn_db **out, const char *path, struct hn_error *err)
 
 	*out = NULL;
 	if ((db = calloc(1, sizeof(*db))) == NULL)
-		return hn_error_set(err, HN_ENOMEM, NULL, NULL, "out of memory");
-	rc = sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL);
+		return hn_error_set(err, HN_ENOMEM, NULL, NULL,
+		    "out of memory");
+	rc = sqlite3_open_v2(path, &db->h,
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+	    NULL);
 	if (rc != SQLITE_OK) {
 		r = hn_error_set(err, HN_EDB, NULL, NULL,
 		    "cannot open database %s: %s", path,
@@ -304,10 +303,11 @@ hn_db_open(struct hn_db **out, const char *path, struct hn_error *err)
 	 * the group commit's writer thread spend 1.7 times the instructions
 	 * per POST /v1/requests (docs/PERFORMANCE.md, intake).
 	 */
-	if ((r = hn_db_exec(db, "PRAGMA page_size=4096; "
-	    "PRAGMA journal_mode=WAL; "
-	    "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
-	    "PRAGMA wal_autocheckpoint=4000;")) != 0) {
+	if ((r = hn_db_exec(db,
+		 "PRAGMA page_size=4096; "
+		 "PRAGMA journal_mode=WAL; "
+		 "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
+		 "PRAGMA wal_autocheckpoint=4000;")) != 0) {
 		hn_error_set(err, r, NULL, NULL, "cannot configure %s: %s",
 		    path, hn_db_errmsg(db));
 		hn_db_close(db);

@@ -2,9 +2,10 @@
  * db.h - the node's SQLite database: open, migrations, transactions.
  *
  * INTERNAL to src/store: nothing outside it includes this header (the
- * public handles are in store/store.h). SQL lives only in src/store/. One database per node, WAL mode,
- * synchronous=FULL (an acknowledged commit survives power loss), foreign
- * keys on, a busy timeout so that readers never see SQLITE_BUSY.
+ * public handles are in store/store.h). SQL lives only in src/store/. One
+ * database per node, WAL mode, synchronous=FULL (an acknowledged commit
+ * survives power loss), foreign keys on, a busy timeout so that readers never
+ * see SQLITE_BUSY.
  *
  * Migrations: each table family (store/<family>.c) exports a NULL-terminated
  * array of struct hn_migration; db.c lists the arrays in order. Each

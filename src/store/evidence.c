@@ -10,104 +10,103 @@
 
 const struct hn_migration hn_evidence_migrations[] = {
 	{ "0100-evidence",
-	  "CREATE TABLE evidence_item ("
-	  " id INTEGER PRIMARY KEY,"
-	  " request_id TEXT NOT NULL,"
-	  " name TEXT NOT NULL,"
-	  " description TEXT NOT NULL DEFAULT '',"
-	  " sha256 TEXT NOT NULL CHECK (length(sha256) = 64),"
-	  " sha1 TEXT NOT NULL DEFAULT '',"
-	  " md5 TEXT NOT NULL DEFAULT '',"
-	  " size INTEGER NOT NULL CHECK (size >= 0),"
-	  " added_at INTEGER NOT NULL,"
-	  " added_by TEXT NOT NULL,"
-	  /* art. 36: who sent it, under which conditions, onward consent */
-	  " origin TEXT NOT NULL DEFAULT '',"
-	  " conditions TEXT NOT NULL DEFAULT '',"
-	  " onward_consent TEXT NOT NULL DEFAULT '',"
-	  " retention_until INTEGER NOT NULL DEFAULT 0,"
-	  " deleted_at INTEGER NOT NULL DEFAULT 0,"
-	  " UNIQUE (request_id, name));"
-	  "CREATE INDEX evidence_item_sha256 ON evidence_item(sha256);"
-	  "CREATE TABLE evidence_custody ("
-	  " id INTEGER PRIMARY KEY,"
-	  " item_id INTEGER NOT NULL REFERENCES evidence_item(id),"
-	  " action TEXT NOT NULL,"
-	  " at INTEGER NOT NULL,"
-	  " actor TEXT NOT NULL,"
-	  " reason TEXT NOT NULL DEFAULT '',"
-	  " detail TEXT NOT NULL DEFAULT '',"
-	  " ledger_index INTEGER NOT NULL DEFAULT -1);"
-	  "CREATE INDEX evidence_custody_item ON evidence_custody(item_id, id);"
-	  /* transfers over federation (the wire part comes with src/fed/) */
-	  "CREATE TABLE evidence_transfer ("
-	  " id INTEGER PRIMARY KEY,"
-	  " item_id INTEGER NOT NULL REFERENCES evidence_item(id),"
-	  " direction TEXT NOT NULL CHECK (direction IN ('out', 'in')),"
-	  " peer TEXT NOT NULL,"
-	  " conditions TEXT NOT NULL DEFAULT '',"
-	  " sent_bytes INTEGER NOT NULL DEFAULT 0,"
-	  " state TEXT NOT NULL DEFAULT 'pending',"
-	  " created_at INTEGER NOT NULL,"
-	  " acked_at INTEGER NOT NULL DEFAULT 0);" },
+	    "CREATE TABLE evidence_item ("
+	    " id INTEGER PRIMARY KEY,"
+	    " request_id TEXT NOT NULL,"
+	    " name TEXT NOT NULL,"
+	    " description TEXT NOT NULL DEFAULT '',"
+	    " sha256 TEXT NOT NULL CHECK (length(sha256) = 64),"
+	    " sha1 TEXT NOT NULL DEFAULT '',"
+	    " md5 TEXT NOT NULL DEFAULT '',"
+	    " size INTEGER NOT NULL CHECK (size >= 0),"
+	    " added_at INTEGER NOT NULL,"
+	    " added_by TEXT NOT NULL,"
+	    /* art. 36: who sent it, under which conditions, onward consent */
+	    " origin TEXT NOT NULL DEFAULT '',"
+	    " conditions TEXT NOT NULL DEFAULT '',"
+	    " onward_consent TEXT NOT NULL DEFAULT '',"
+	    " retention_until INTEGER NOT NULL DEFAULT 0,"
+	    " deleted_at INTEGER NOT NULL DEFAULT 0,"
+	    " UNIQUE (request_id, name));"
+	    "CREATE INDEX evidence_item_sha256 ON evidence_item(sha256);"
+	    "CREATE TABLE evidence_custody ("
+	    " id INTEGER PRIMARY KEY,"
+	    " item_id INTEGER NOT NULL REFERENCES evidence_item(id),"
+	    " action TEXT NOT NULL,"
+	    " at INTEGER NOT NULL,"
+	    " actor TEXT NOT NULL,"
+	    " reason TEXT NOT NULL DEFAULT '',"
+	    " detail TEXT NOT NULL DEFAULT '',"
+	    " ledger_index INTEGER NOT NULL DEFAULT -1);"
+	    "CREATE INDEX evidence_custody_item ON evidence_custody(item_id, id);"
+	    /* transfers over federation (the wire part comes with src/fed/) */
+	    "CREATE TABLE evidence_transfer ("
+	    " id INTEGER PRIMARY KEY,"
+	    " item_id INTEGER NOT NULL REFERENCES evidence_item(id),"
+	    " direction TEXT NOT NULL CHECK (direction IN ('out', 'in')),"
+	    " peer TEXT NOT NULL,"
+	    " conditions TEXT NOT NULL DEFAULT '',"
+	    " sent_bytes INTEGER NOT NULL DEFAULT 0,"
+	    " state TEXT NOT NULL DEFAULT 'pending',"
+	    " created_at INTEGER NOT NULL,"
+	    " acked_at INTEGER NOT NULL DEFAULT 0);" },
 	{ "0101-evidence-uploads",
-	  "CREATE TABLE evidence_upload ("
-	  " id TEXT PRIMARY KEY,"
-	  " request_id TEXT NOT NULL,"
-	  " name TEXT NOT NULL,"
-	  " description TEXT NOT NULL DEFAULT '',"
-	  " created_by TEXT NOT NULL,"
-	  " created_at INTEGER NOT NULL);" },
+	    "CREATE TABLE evidence_upload ("
+	    " id TEXT PRIMARY KEY,"
+	    " request_id TEXT NOT NULL,"
+	    " name TEXT NOT NULL,"
+	    " description TEXT NOT NULL DEFAULT '',"
+	    " created_by TEXT NOT NULL,"
+	    " created_at INTEGER NOT NULL);" },
 	/* transfers over the federation channel (store/evxfer.h) */
 	{ "0102-evidence-transfer-wire",
-	  "ALTER TABLE evidence_transfer ADD COLUMN xfer TEXT NOT NULL "
-	  " DEFAULT '';"
-	  "ALTER TABLE evidence_transfer ADD COLUMN total INTEGER NOT NULL "
-	  " DEFAULT 0;"
-	  "ALTER TABLE evidence_transfer ADD COLUMN error TEXT NOT NULL "
-	  " DEFAULT '';"
-	  "ALTER TABLE evidence_transfer ADD COLUMN their_index INTEGER "
-	  " NOT NULL DEFAULT -1;"
-	  "ALTER TABLE evidence_transfer ADD COLUMN receipt TEXT NOT NULL "
-	  " DEFAULT '';"
-	  "CREATE INDEX evidence_transfer_item ON evidence_transfer(item_id);"
-	  "CREATE TABLE evidence_incoming ("
-	  " sender TEXT NOT NULL,"
-	  " xfer TEXT NOT NULL,"
-	  " request_id TEXT NOT NULL,"
-	  " name TEXT NOT NULL,"
-	  " description TEXT NOT NULL DEFAULT '',"
-	  " sha256 TEXT NOT NULL CHECK (length(sha256) = 64),"
-	  " size INTEGER NOT NULL CHECK (size >= 0),"
-	  " sealed_size INTEGER NOT NULL CHECK (sealed_size >= 0),"
-	  " conditions TEXT NOT NULL DEFAULT '',"
-	  " state TEXT NOT NULL,"
-	  " error TEXT NOT NULL DEFAULT '',"
-	  " item_id INTEGER NOT NULL DEFAULT 0,"
-	  " receipt TEXT NOT NULL DEFAULT '',"
-	  " created_at INTEGER NOT NULL,"
-	  " PRIMARY KEY (sender, xfer));" },
+	    "ALTER TABLE evidence_transfer ADD COLUMN xfer TEXT NOT NULL "
+	    " DEFAULT '';"
+	    "ALTER TABLE evidence_transfer ADD COLUMN total INTEGER NOT NULL "
+	    " DEFAULT 0;"
+	    "ALTER TABLE evidence_transfer ADD COLUMN error TEXT NOT NULL "
+	    " DEFAULT '';"
+	    "ALTER TABLE evidence_transfer ADD COLUMN their_index INTEGER "
+	    " NOT NULL DEFAULT -1;"
+	    "ALTER TABLE evidence_transfer ADD COLUMN receipt TEXT NOT NULL "
+	    " DEFAULT '';"
+	    "CREATE INDEX evidence_transfer_item ON evidence_transfer(item_id);"
+	    "CREATE TABLE evidence_incoming ("
+	    " sender TEXT NOT NULL,"
+	    " xfer TEXT NOT NULL,"
+	    " request_id TEXT NOT NULL,"
+	    " name TEXT NOT NULL,"
+	    " description TEXT NOT NULL DEFAULT '',"
+	    " sha256 TEXT NOT NULL CHECK (length(sha256) = 64),"
+	    " size INTEGER NOT NULL CHECK (size >= 0),"
+	    " sealed_size INTEGER NOT NULL CHECK (sealed_size >= 0),"
+	    " conditions TEXT NOT NULL DEFAULT '',"
+	    " state TEXT NOT NULL,"
+	    " error TEXT NOT NULL DEFAULT '',"
+	    " item_id INTEGER NOT NULL DEFAULT 0,"
+	    " receipt TEXT NOT NULL DEFAULT '',"
+	    " created_at INTEGER NOT NULL,"
+	    " PRIMARY KEY (sender, xfer));" },
 	/* the request a wire transfer answers when it is not the item's
 	 * (an onward transfer, art. 36; '' : the item's) */
 	{ "0103-evidence-transfer-request",
-	  "ALTER TABLE evidence_transfer ADD COLUMN request_id TEXT NOT NULL "
-	  " DEFAULT '';" },
+	    "ALTER TABLE evidence_transfer ADD COLUMN request_id TEXT NOT NULL "
+	    " DEFAULT '';" },
 	/* a wire transfer is a work item of the delivery engine (fed/fed.h):
 	 * due at next_ms, its failed attempts since the last progress */
 	{ "0104-evidence-transfer-engine",
-	  "ALTER TABLE evidence_transfer ADD COLUMN next_ms INTEGER NOT NULL "
-	  " DEFAULT 0;"
-	  "ALTER TABLE evidence_transfer ADD COLUMN attempts INTEGER NOT NULL "
-	  " DEFAULT 0;"
-	  "CREATE INDEX evidence_transfer_due ON evidence_transfer(next_ms) "
-	  " WHERE direction = 'out' AND xfer != '' AND state = 'sending';" },
+	    "ALTER TABLE evidence_transfer ADD COLUMN next_ms INTEGER NOT NULL "
+	    " DEFAULT 0;"
+	    "ALTER TABLE evidence_transfer ADD COLUMN attempts INTEGER NOT NULL "
+	    " DEFAULT 0;"
+	    "CREATE INDEX evidence_transfer_due ON evidence_transfer(next_ms) "
+	    " WHERE direction = 'out' AND xfer != '' AND state = 'sending';" },
 	{ NULL, NULL }
 };
 
-static const char *const actions[] = {
-	"intake", "seal", "transfer_out", "acknowledged", "received",
-	"verified", "opened", "exported", "deleted", NULL
-};
+static const char *const actions[] = { "intake", "seal", "transfer_out",
+	"acknowledged", "received", "verified", "opened", "exported", "deleted",
+	NULL };
 
 int
 hn_evidence_custody_action_valid(const char *action)
@@ -131,8 +130,8 @@ hn_evidence_safe_name(char out[HN_EV_NAME_MAX + 1], const char *in)
 	for (i = 0; base[i] != '\0' && n < HN_EV_NAME_MAX; i++) {
 		c = base[i];
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-' ||
-		    c == ' ' || c == '+'))
+			(c >= '0' && c <= '9') || c == '.' || c == '_' ||
+			c == '-' || c == ' ' || c == '+'))
 			c = '_';
 		if (n == 0 && c == '.')
 			c = '_';
@@ -151,7 +150,8 @@ fits(const char *s, size_t max)
 	return s != NULL && strnlen(s, max + 1) <= max;
 }
 
-#define ITEM_COLS "id, request_id, name, description, sha256, sha1, md5, " \
+#define ITEM_COLS \
+	"id, request_id, name, description, sha256, sha1, md5, " \
 	"size, added_at, added_by, origin, conditions, onward_consent, " \
 	"retention_until, deleted_at"
 
@@ -181,16 +181,18 @@ item_row(sqlite3_stmt *st, void *p)
 int
 hn_evidence_insert(struct hn_db *db, struct hn_evidence_item *it)
 {
-	static const char sql[] = "INSERT INTO evidence_item (request_id, "
+	static const char sql[] =
+	    "INSERT INTO evidence_item (request_id, "
 	    "name, description, sha256, sha1, md5, size, added_at, added_by, "
 	    "origin, conditions, onward_consent, retention_until) VALUES "
 	    "(?,?,?,?,?,?,?,?,?,?,?,?,?)";
 	sqlite3_stmt *st;
 	int r;
 
-	if (!fits(it->request_id, HN_EV_REQUEST_MAX) || it->request_id[0] == '\0' ||
-	    !fits(it->name, HN_EV_NAME_MAX) || it->name[0] == '\0' ||
-	    strlen(it->sha256) != 64 || it->size > (uint64_t)INT64_MAX)
+	if (!fits(it->request_id, HN_EV_REQUEST_MAX) ||
+	    it->request_id[0] == '\0' || !fits(it->name, HN_EV_NAME_MAX) ||
+	    it->name[0] == '\0' || strlen(it->sha256) != 64 ||
+	    it->size > (uint64_t)INT64_MAX)
 		return HN_EINVAL;
 	if ((r = hn_db_stmt(db, &st, sql)) != 0)
 		return r;
@@ -218,8 +220,8 @@ hn_evidence_insert(struct hn_db *db, struct hn_evidence_item *it)
 int
 hn_evidence_get(struct hn_db *db, int64_t id, struct hn_evidence_item *it)
 {
-	static const char sql[] = "SELECT " ITEM_COLS
-	    " FROM evidence_item WHERE id = ?";
+	static const char sql[] =
+	    "SELECT " ITEM_COLS " FROM evidence_item WHERE id = ?";
 	sqlite3_stmt *st;
 	int r, rc;
 
@@ -229,8 +231,9 @@ hn_evidence_get(struct hn_db *db, int64_t id, struct hn_evidence_item *it)
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		item_row(st, it);
-	r = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? HN_ENOTFOUND :
-	    hn_db_err(rc);
+	r = rc == SQLITE_ROW  ? 0 :
+	    rc == SQLITE_DONE ? HN_ENOTFOUND :
+				hn_db_err(rc);
 	sqlite3_reset(st);
 	return r;
 }
@@ -239,7 +242,8 @@ int
 hn_evidence_list(struct hn_db *db, const char *request_id,
     struct hn_evidence_item **items, size_t *n)
 {
-	static const char sql[] = "SELECT " ITEM_COLS
+	static const char sql[] =
+	    "SELECT " ITEM_COLS
 	    " FROM evidence_item WHERE request_id = ? ORDER BY id";
 	sqlite3_stmt *st;
 	void *v;
@@ -251,17 +255,17 @@ hn_evidence_list(struct hn_db *db, const char *request_id,
 		return r;
 	sqlite3_bind_text(st, 1, request_id, -1, SQLITE_STATIC);
 	if ((r = hn_db_rows(st, sizeof(**items), HN_EV_LIST_MAX, item_row, &v,
-	    n)) == 0)
+		 n)) == 0)
 		*items = v;
 	return r;
 }
 
 int
-hn_evidence_object_refs(struct hn_db *db, const char *sha256,
-    int64_t except_id, int64_t *count)
+hn_evidence_object_refs(struct hn_db *db, const char *sha256, int64_t except_id,
+    int64_t *count)
 {
 	static const char sql[] = "SELECT count(*) FROM evidence_item WHERE "
-	    "sha256 = ? AND id != ? AND deleted_at = 0";
+				  "sha256 = ? AND id != ? AND deleted_at = 0";
 	sqlite3_stmt *st;
 	int r, rc;
 
@@ -277,8 +281,7 @@ hn_evidence_object_refs(struct hn_db *db, const char *sha256,
 }
 
 static int
-update(struct hn_db *db, const char *sql, int64_t id, int64_t v,
-    const char *s)
+update(struct hn_db *db, const char *sql, int64_t id, int64_t v, const char *s)
 {
 	sqlite3_stmt *st;
 	int r;
@@ -301,7 +304,7 @@ int
 hn_evidence_mark_deleted(struct hn_db *db, int64_t id, int64_t at)
 {
 	static const char sql[] = "UPDATE evidence_item SET deleted_at = ? "
-	    "WHERE id = ?";
+				  "WHERE id = ?";
 
 	return update(db, sql, id, at, NULL);
 }
@@ -310,7 +313,7 @@ int
 hn_evidence_set_consent(struct hn_db *db, int64_t id, const char *consent)
 {
 	static const char sql[] = "UPDATE evidence_item SET onward_consent = ? "
-	    "WHERE id = ?";
+				  "WHERE id = ?";
 
 	if (!fits(consent, HN_EV_TEXT_MAX))
 		return HN_ETOOBIG;
@@ -322,7 +325,7 @@ hn_evidence_set_origin(struct hn_db *db, int64_t id, const char *origin,
     const char *conditions)
 {
 	static const char sql[] = "UPDATE evidence_item SET origin = ?, "
-	    "conditions = ? WHERE id = ?";
+				  "conditions = ? WHERE id = ?";
 	sqlite3_stmt *st;
 	int r;
 
@@ -343,7 +346,8 @@ hn_evidence_set_origin(struct hn_db *db, int64_t id, const char *origin,
 int
 hn_evidence_set_retention(struct hn_db *db, int64_t id, int64_t until)
 {
-	static const char sql[] = "UPDATE evidence_item SET retention_until = ? "
+	static const char sql[] =
+	    "UPDATE evidence_item SET retention_until = ? "
 	    "WHERE id = ?";
 
 	return update(db, sql, id, until, NULL);
@@ -353,7 +357,8 @@ int
 hn_transfer_insert(struct hn_db *db, int64_t item_id, const char *direction,
     const char *peer, const char *conditions, int64_t at)
 {
-	static const char sql[] = "INSERT INTO evidence_transfer (item_id, "
+	static const char sql[] =
+	    "INSERT INTO evidence_transfer (item_id, "
 	    "direction, peer, conditions, state, created_at) VALUES "
 	    "(?,?,?,?,?,?)";
 	sqlite3_stmt *st;
@@ -368,8 +373,9 @@ hn_transfer_insert(struct hn_db *db, int64_t item_id, const char *direction,
 	sqlite3_bind_text(st, 2, direction, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, peer, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, conditions, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, strcmp(direction, "in") == 0 ? "verified" :
-	    "sealed", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5,
+	    strcmp(direction, "in") == 0 ? "verified" : "sealed", -1,
+	    SQLITE_STATIC);
 	sqlite3_bind_int64(st, 6, at);
 	r = hn_db_err(sqlite3_step(st));
 	sqlite3_reset(st);
@@ -389,17 +395,18 @@ hn_evidence_onward_allowed(const struct hn_evidence_item *it)
 }
 
 int
-hn_evidence_custody_insert(struct hn_db *db,
-    struct hn_evidence_custody *ev)
+hn_evidence_custody_insert(struct hn_db *db, struct hn_evidence_custody *ev)
 {
-	static const char sql[] = "INSERT INTO evidence_custody (item_id, "
+	static const char sql[] =
+	    "INSERT INTO evidence_custody (item_id, "
 	    "action, at, actor, reason, detail, ledger_index) VALUES "
 	    "(?,?,?,?,?,?,?)";
 	sqlite3_stmt *st;
 	int r;
 
 	if (hn_evidence_custody_action_valid(ev->action) != 0 ||
-	    !fits(ev->actor, HN_EV_WHO_MAX) || !fits(ev->reason, HN_EV_TEXT_MAX) ||
+	    !fits(ev->actor, HN_EV_WHO_MAX) ||
+	    !fits(ev->reason, HN_EV_TEXT_MAX) ||
 	    !fits(ev->detail, HN_EV_TEXT_MAX))
 		return HN_EINVAL;
 	if ((r = hn_db_stmt(db, &st, sql)) != 0)
@@ -438,7 +445,8 @@ int
 hn_evidence_custody_list(struct hn_db *db, int64_t item_id,
     struct hn_evidence_custody **evs, size_t *n)
 {
-	static const char sql[] = "SELECT id, item_id, action, at, actor, "
+	static const char sql[] =
+	    "SELECT id, item_id, action, at, actor, "
 	    "reason, detail, ledger_index FROM evidence_custody WHERE "
 	    "item_id = ? ORDER BY id";
 	sqlite3_stmt *st;
@@ -451,7 +459,7 @@ hn_evidence_custody_list(struct hn_db *db, int64_t item_id,
 		return r;
 	sqlite3_bind_int64(st, 1, item_id);
 	if ((r = hn_db_rows(st, sizeof(**evs), HN_EV_LIST_MAX, custody_row, &v,
-	    n)) == 0)
+		 n)) == 0)
 		*evs = v;
 	return r;
 }
@@ -459,7 +467,8 @@ hn_evidence_custody_list(struct hn_db *db, int64_t item_id,
 int
 hn_upload_insert(struct hn_db *db, const struct hn_upload *u)
 {
-	static const char sql[] = "INSERT INTO evidence_upload (id, "
+	static const char sql[] =
+	    "INSERT INTO evidence_upload (id, "
 	    "request_id, name, description, created_by, created_at) VALUES "
 	    "(?,?,?,?,?,?)";
 	sqlite3_stmt *st;
@@ -487,7 +496,8 @@ hn_upload_insert(struct hn_db *db, const struct hn_upload *u)
 int
 hn_upload_get(struct hn_db *db, const char *id, struct hn_upload *u)
 {
-	static const char sql[] = "SELECT id, request_id, name, description, "
+	static const char sql[] =
+	    "SELECT id, request_id, name, description, "
 	    "created_by, created_at FROM evidence_upload WHERE id = ?";
 	sqlite3_stmt *st;
 	int r, rc;
@@ -505,8 +515,9 @@ hn_upload_get(struct hn_db *db, const char *id, struct hn_upload *u)
 		HN_DB_COL(st, 4, u->created_by);
 		u->created_at = sqlite3_column_int64(st, 5);
 	}
-	r = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? HN_ENOTFOUND :
-	    hn_db_err(rc);
+	r = rc == SQLITE_ROW  ? 0 :
+	    rc == SQLITE_DONE ? HN_ENOTFOUND :
+				hn_db_err(rc);
 	sqlite3_reset(st);
 	return r;
 }

@@ -34,19 +34,20 @@
 struct hn_evidence_item {
 	int64_t id;
 	char request_id[HN_EV_REQUEST_MAX + 1];
-	char name[HN_EV_NAME_MAX + 1]; /* file name in exports: [A-Za-z0-9._+ -] */
+	char name[HN_EV_NAME_MAX +
+	    1]; /* file name in exports: [A-Za-z0-9._+ -] */
 	char description[HN_EV_TEXT_MAX + 1];
 	char sha256[65]; /* object address */
-	char sha1[41];   /* "" if not computed */
+	char sha1[41]; /* "" if not computed */
 	char md5[33];
 	uint64_t size;
 	int64_t added_at;
 	char added_by[HN_EV_WHO_MAX + 1];
-	char origin[HN_EV_WHO_MAX + 1];          /* "" local, else sender node */
-	char conditions[HN_EV_TEXT_MAX + 1];     /* art. 36 sender conditions */
+	char origin[HN_EV_WHO_MAX + 1]; /* "" local, else sender node */
+	char conditions[HN_EV_TEXT_MAX + 1]; /* art. 36 sender conditions */
 	char onward_consent[HN_EV_TEXT_MAX + 1]; /* art. 36 authorisation ref */
 	int64_t retention_until; /* 0: none set */
-	int64_t deleted_at;      /* 0: present */
+	int64_t deleted_at; /* 0: present */
 };
 
 struct hn_evidence_custody {
@@ -57,7 +58,7 @@ struct hn_evidence_custody {
 	char actor[HN_EV_WHO_MAX + 1];
 	char reason[HN_EV_TEXT_MAX + 1];
 	char detail[HN_EV_TEXT_MAX + 1]; /* JSON object or "" */
-	int64_t ledger_index;            /* -1: not in the ledger */
+	int64_t ledger_index; /* -1: not in the ledger */
 };
 
 /*
@@ -105,9 +106,9 @@ int hn_evidence_set_retention(struct hn_db *db, int64_t id, int64_t until)
  * Records a transfer of item_id to or from `peer` (direction "out" or
  * "in") with the art. 36 conditions that travel with it.
  */
-int hn_transfer_insert(struct hn_db *db, int64_t item_id,
-    const char *direction, const char *peer, const char *conditions,
-    int64_t at) __attribute__((warn_unused_result));
+int hn_transfer_insert(struct hn_db *db, int64_t item_id, const char *direction,
+    const char *peer, const char *conditions, int64_t at)
+    __attribute__((warn_unused_result));
 
 /* Art. 36: 0 if it may be sent to another State, HN_EDENIED if not. */
 int hn_evidence_onward_allowed(const struct hn_evidence_item *it);
@@ -133,8 +134,7 @@ int hn_upload_get(struct hn_db *db, const char *id, struct hn_upload *u)
 int hn_upload_delete(struct hn_db *db, const char *id)
     __attribute__((warn_unused_result));
 
-int hn_evidence_custody_insert(struct hn_db *db,
-    struct hn_evidence_custody *ev)
+int hn_evidence_custody_insert(struct hn_db *db, struct hn_evidence_custody *ev)
     __attribute__((warn_unused_result));
 /* An item's events, oldest first (allocated; at most HN_EV_LIST_MAX). */
 int hn_evidence_custody_list(struct hn_db *db, int64_t item_id,

@@ -22,12 +22,14 @@ hn_xfer_id_valid(const char *s)
 	if (s == NULL)
 		return 0;
 	for (i = 0; i < HN_XFER_ID_LEN; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+		if (!((s[i] >= '0' && s[i] <= '9') ||
+			(s[i] >= 'a' && s[i] <= 'f')))
 			return 0;
 	return s[i] == '\0';
 }
 
-#define OUT_COLS "id, item_id, direction, peer, conditions, xfer, sent_bytes, " \
+#define OUT_COLS \
+	"id, item_id, direction, peer, conditions, xfer, sent_bytes, " \
 	"total, state, created_at, acked_at, their_index, error, request_id"
 
 static void
@@ -55,15 +57,16 @@ out_row(sqlite3_stmt *st, void *p)
 int
 hn_xfer_out_insert(struct hn_db *db, struct hn_xfer_out *t)
 {
-	static const char sql[] = "INSERT INTO evidence_transfer (item_id, "
+	static const char sql[] =
+	    "INSERT INTO evidence_transfer (item_id, "
 	    "direction, peer, conditions, xfer, sent_bytes, total, state, "
 	    "created_at, request_id) VALUES (?,'out',?,?,?,?,?,?,?,?)";
 	sqlite3_stmt *st;
 	int r;
 
-	if (!fits(t->peer, HN_EV_WHO_MAX) || !fits(t->conditions,
-	    HN_EV_TEXT_MAX) || !hn_xfer_id_valid(t->xfer) ||
-	    !fits(t->state, HN_XFER_STATE_MAX) ||
+	if (!fits(t->peer, HN_EV_WHO_MAX) ||
+	    !fits(t->conditions, HN_EV_TEXT_MAX) ||
+	    !hn_xfer_id_valid(t->xfer) || !fits(t->state, HN_XFER_STATE_MAX) ||
 	    !fits(t->request_id, HN_EV_REQUEST_MAX) || t->total > INT64_MAX ||
 	    t->sent > t->total)
 		return HN_EINVAL;
@@ -103,8 +106,9 @@ out_one(struct hn_db *db, const char *sql, const char *s1, int64_t i1,
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		out_row(st, t);
-	r = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? HN_ENOTFOUND :
-	    hn_db_err(rc);
+	r = rc == SQLITE_ROW  ? 0 :
+	    rc == SQLITE_DONE ? HN_ENOTFOUND :
+				hn_db_err(rc);
 	sqlite3_reset(st);
 	return r;
 }
@@ -113,7 +117,7 @@ int
 hn_xfer_out_get(struct hn_db *db, const char *xfer, struct hn_xfer_out *t)
 {
 	static const char sql[] = "SELECT " OUT_COLS " FROM evidence_transfer "
-	    "WHERE xfer = ? AND direction = 'out'";
+				  "WHERE xfer = ? AND direction = 'out'";
 
 	if (!hn_xfer_id_valid(xfer))
 		return HN_ENOTFOUND;
@@ -124,7 +128,8 @@ int
 hn_xfer_out_latest(struct hn_db *db, int64_t item_id, const char *peer,
     struct hn_xfer_out *t)
 {
-	static const char sql[] = "SELECT " OUT_COLS " FROM evidence_transfer "
+	static const char sql[] =
+	    "SELECT " OUT_COLS " FROM evidence_transfer "
 	    "WHERE item_id = ? AND peer = ? AND direction = 'out' AND "
 	    "xfer != '' ORDER BY id DESC LIMIT 1";
 
@@ -133,10 +138,11 @@ hn_xfer_out_latest(struct hn_db *db, int64_t item_id, const char *peer,
 
 int
 hn_xfer_out_update(struct hn_db *db, const char *xfer, const char *state,
-    uint64_t sent, const char *error, int64_t their_index,
-    const char *receipt, int64_t acked_at)
+    uint64_t sent, const char *error, int64_t their_index, const char *receipt,
+    int64_t acked_at)
 {
-	static const char sql[] = "UPDATE evidence_transfer SET state = ?, "
+	static const char sql[] =
+	    "UPDATE evidence_transfer SET state = ?, "
 	    "sent_bytes = ?, error = ?, their_index = ?, receipt = "
 	    "coalesce(?, receipt), acked_at = ? WHERE xfer = ? AND "
 	    "direction = 'out'";
@@ -171,7 +177,7 @@ hn_xfer_list(struct hn_db *db, int64_t item_id, struct hn_xfer_out **out,
     size_t *n)
 {
 	static const char sql[] = "SELECT " OUT_COLS " FROM evidence_transfer "
-	    "WHERE item_id = ? ORDER BY id";
+				  "WHERE item_id = ? ORDER BY id";
 	sqlite3_stmt *st;
 	void *v;
 	int r;
@@ -182,7 +188,7 @@ hn_xfer_list(struct hn_db *db, int64_t item_id, struct hn_xfer_out **out,
 		return r;
 	sqlite3_bind_int64(st, 1, item_id);
 	if ((r = hn_db_rows(st, sizeof(**out), HN_EV_LIST_MAX, out_row, &v,
-	    n)) == 0)
+		 n)) == 0)
 		*out = v;
 	return r;
 }
@@ -191,7 +197,8 @@ int
 hn_xfer_out_schedule(struct hn_db *db, const char *xfer, int attempts,
     int64_t next_ms)
 {
-	static const char sql[] = "UPDATE evidence_transfer SET attempts = ?, "
+	static const char sql[] =
+	    "UPDATE evidence_transfer SET attempts = ?, "
 	    "next_ms = ? WHERE xfer = ? AND direction = 'out'";
 	sqlite3_stmt *st;
 	int r;
@@ -212,7 +219,8 @@ int
 hn_xfer_out_due(struct hn_db *db, const char *xfer, int64_t now_ms,
     int *attempts)
 {
-	static const char sql[] = "SELECT attempts FROM evidence_transfer "
+	static const char sql[] =
+	    "SELECT attempts FROM evidence_transfer "
 	    "WHERE xfer = ? AND direction = 'out' AND state = 'sending' AND "
 	    "next_ms <= ?";
 	sqlite3_stmt *st;
@@ -234,7 +242,8 @@ hn_xfer_out_due(struct hn_db *db, const char *xfer, int64_t now_ms,
 int
 hn_xfer_out_resume(struct hn_db *db, const char *xfer)
 {
-	static const char sql[] = "UPDATE evidence_transfer SET state = "
+	static const char sql[] =
+	    "UPDATE evidence_transfer SET state = "
 	    "'sending', error = '', next_ms = 0, attempts = 0 WHERE direction "
 	    "= 'out' AND xfer != '' AND state IN ('sending', 'interrupted') "
 	    "AND (?1 IS NULL OR xfer = ?1)";
@@ -254,24 +263,26 @@ hn_xfer_out_resume(struct hn_db *db, const char *xfer)
 	return r;
 }
 
-#define IN_COLS "sender, xfer, request_id, name, description, sha256, size, " \
+#define IN_COLS \
+	"sender, xfer, request_id, name, description, sha256, size, " \
 	"sealed_size, conditions, state, error, item_id, created_at"
 
 int
 hn_xfer_in_insert(struct hn_db *db, const struct hn_xfer_in *t)
 {
 	static const char sql[] = "INSERT INTO evidence_incoming (" IN_COLS
-	    ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)";
+				  ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)";
 	sqlite3_stmt *st;
 	int r;
 
 	if (!fits(t->sender, sizeof(t->sender) - 1) ||
-	    !hn_xfer_id_valid(t->xfer) || !fits(t->request_id,
-	    HN_EV_REQUEST_MAX) || !fits(t->name, HN_EV_NAME_MAX) ||
+	    !hn_xfer_id_valid(t->xfer) ||
+	    !fits(t->request_id, HN_EV_REQUEST_MAX) ||
+	    !fits(t->name, HN_EV_NAME_MAX) ||
 	    !fits(t->description, HN_EV_TEXT_MAX) || strlen(t->sha256) != 64 ||
 	    !fits(t->conditions, HN_EV_TEXT_MAX) ||
-	    !fits(t->state, HN_XFER_STATE_MAX) || !fits(t->error,
-	    HN_EV_TEXT_MAX) || t->size > INT64_MAX ||
+	    !fits(t->state, HN_XFER_STATE_MAX) ||
+	    !fits(t->error, HN_EV_TEXT_MAX) || t->size > INT64_MAX ||
 	    t->sealed_size > INT64_MAX)
 		return HN_EINVAL;
 	if ((r = hn_db_stmt(db, &st, sql)) != 0)
@@ -299,7 +310,7 @@ hn_xfer_in_get(struct hn_db *db, const char *sender, const char *xfer,
     struct hn_xfer_in *t)
 {
 	static const char sql[] = "SELECT " IN_COLS " FROM evidence_incoming "
-	    "WHERE sender = ? AND xfer = ?";
+				  "WHERE sender = ? AND xfer = ?";
 	sqlite3_stmt *st;
 	int r, rc;
 
@@ -324,18 +335,19 @@ hn_xfer_in_get(struct hn_db *db, const char *sender, const char *xfer,
 		t->item_id = sqlite3_column_int64(st, 11);
 		t->created_at = sqlite3_column_int64(st, 12);
 	}
-	r = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? HN_ENOTFOUND :
-	    hn_db_err(rc);
+	r = rc == SQLITE_ROW  ? 0 :
+	    rc == SQLITE_DONE ? HN_ENOTFOUND :
+				hn_db_err(rc);
 	sqlite3_reset(st);
 	return r;
 }
 
 int
 hn_xfer_in_update(struct hn_db *db, const char *sender, const char *xfer,
-    const char *state, const char *error, int64_t item_id,
-    const char *receipt)
+    const char *state, const char *error, int64_t item_id, const char *receipt)
 {
-	static const char sql[] = "UPDATE evidence_incoming SET state = ?, "
+	static const char sql[] =
+	    "UPDATE evidence_incoming SET state = ?, "
 	    "error = ?, item_id = ?, receipt = coalesce(?, receipt) WHERE "
 	    "sender = ? AND xfer = ?";
 	sqlite3_stmt *st;
@@ -367,7 +379,7 @@ hn_xfer_in_receipt(struct hn_db *db, const char *sender, const char *xfer,
     struct hn_buf *out)
 {
 	static const char sql[] = "SELECT receipt FROM evidence_incoming "
-	    "WHERE sender = ? AND xfer = ?";
+				  "WHERE sender = ? AND xfer = ?";
 	sqlite3_stmt *st;
 	int r, rc;
 

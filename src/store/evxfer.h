@@ -33,16 +33,16 @@
 
 struct hn_xfer_out {
 	int64_t id, item_id;
-	char direction[4];                   /* "out" or "in" */
-	char peer[HN_EV_WHO_MAX + 1];        /* party code (or node name) */
+	char direction[4]; /* "out" or "in" */
+	char peer[HN_EV_WHO_MAX + 1]; /* party code (or node name) */
 	char conditions[HN_EV_TEXT_MAX + 1]; /* art. 36 */
-	char xfer[HN_XFER_ID_LEN + 1];       /* "" for file transfers */
+	char xfer[HN_XFER_ID_LEN + 1]; /* "" for file transfers */
 	/* the request it answers on both nodes; "" : the item's */
 	char request_id[HN_EV_REQUEST_MAX + 1];
 	uint64_t sent, total;
 	char state[HN_XFER_STATE_MAX + 1];
 	int64_t created_at, acked_at;
-	int64_t their_index;                 /* recipient's ledger, -1 */
+	int64_t their_index; /* recipient's ledger, -1 */
 	char error[HN_EV_TEXT_MAX + 1];
 };
 
@@ -53,8 +53,8 @@ int hn_xfer_id_valid(const char *s);
 int hn_xfer_out_insert(struct hn_db *db, struct hn_xfer_out *t)
     __attribute__((warn_unused_result));
 /* HN_ENOTFOUND if there is no outgoing transfer with that id. */
-int hn_xfer_out_get(struct hn_db *db, const char *xfer,
-    struct hn_xfer_out *t) __attribute__((warn_unused_result));
+int hn_xfer_out_get(struct hn_db *db, const char *xfer, struct hn_xfer_out *t)
+    __attribute__((warn_unused_result));
 /* The latest wire transfer of item to peer (HN_ENOTFOUND if none). */
 int hn_xfer_out_latest(struct hn_db *db, int64_t item_id, const char *peer,
     struct hn_xfer_out *t) __attribute__((warn_unused_result));
@@ -62,10 +62,9 @@ int hn_xfer_out_latest(struct hn_db *db, int64_t item_id, const char *peer,
  * Sets state, sent bytes, error; their_index/receipt/acked_at when
  * acknowledged (receipt NULL: unchanged).
  */
-int hn_xfer_out_update(struct hn_db *db, const char *xfer,
-    const char *state, uint64_t sent, const char *error,
-    int64_t their_index, const char *receipt, int64_t acked_at)
-    __attribute__((warn_unused_result));
+int hn_xfer_out_update(struct hn_db *db, const char *xfer, const char *state,
+    uint64_t sent, const char *error, int64_t their_index, const char *receipt,
+    int64_t acked_at) __attribute__((warn_unused_result));
 /* Every transfer of an item, in and out, oldest first (allocated). */
 int hn_xfer_list(struct hn_db *db, int64_t item_id, struct hn_xfer_out **v,
     size_t *n) __attribute__((warn_unused_result));
@@ -115,12 +114,11 @@ int hn_xfer_in_insert(struct hn_db *db, const struct hn_xfer_in *t)
 int hn_xfer_in_get(struct hn_db *db, const char *sender, const char *xfer,
     struct hn_xfer_in *t) __attribute__((warn_unused_result));
 /* Sets state, error, item; receipt NULL: unchanged. */
-int hn_xfer_in_update(struct hn_db *db, const char *sender,
-    const char *xfer, const char *state, const char *error, int64_t item_id,
-    const char *receipt) __attribute__((warn_unused_result));
-/* Appends the stored receipt ("" if none) to out. */
-int hn_xfer_in_receipt(struct hn_db *db, const char *sender,
-    const char *xfer, struct hn_buf *out)
+int hn_xfer_in_update(struct hn_db *db, const char *sender, const char *xfer,
+    const char *state, const char *error, int64_t item_id, const char *receipt)
     __attribute__((warn_unused_result));
+/* Appends the stored receipt ("" if none) to out. */
+int hn_xfer_in_receipt(struct hn_db *db, const char *sender, const char *xfer,
+    struct hn_buf *out) __attribute__((warn_unused_result));
 
 #endif

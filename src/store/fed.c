@@ -11,64 +11,64 @@
 
 const struct hn_migration hn_fed_migrations[] = {
 	{ "0001-fed",
-	  "CREATE TABLE fed_outbox ("
-	  " seq INTEGER PRIMARY KEY,"
-	  " msg_id TEXT NOT NULL UNIQUE,"
-	  " recipient TEXT NOT NULL,"
-	  " kind TEXT NOT NULL,"
-	  " in_reply_to TEXT NOT NULL DEFAULT '',"
-	  " request_id TEXT NOT NULL DEFAULT '',"
-	  " body TEXT NOT NULL,"
-	  " status INTEGER NOT NULL DEFAULT 0 CHECK (status BETWEEN 0 AND 3),"
-	  " attempts INTEGER NOT NULL DEFAULT 0,"
-	  " created_ms INTEGER NOT NULL,"
-	  " next_ms INTEGER NOT NULL,"
-	  " delivered_ms INTEGER NOT NULL DEFAULT 0,"
-	  " last_error TEXT NOT NULL DEFAULT '',"
-	  " receipt TEXT,"
-	  " receipt_index INTEGER NOT NULL DEFAULT -1);"
-	  "CREATE INDEX fed_outbox_due ON fed_outbox(status, next_ms);"
-	  "CREATE INDEX fed_outbox_request ON fed_outbox(request_id);"
-	  "CREATE TABLE fed_inbox ("
-	  " seq INTEGER PRIMARY KEY,"
-	  " sender TEXT NOT NULL,"
-	  " msg_id TEXT NOT NULL,"
-	  " kind TEXT NOT NULL,"
-	  " in_reply_to TEXT NOT NULL DEFAULT '',"
-	  " envelope BLOB NOT NULL,"
-	  " received_ms INTEGER NOT NULL,"
-	  " ledger_index INTEGER NOT NULL,"
-	  " receipt BLOB,"
-	  " UNIQUE (sender, msg_id));"
-	  "CREATE TABLE fed_witness ("
-	  " peer TEXT PRIMARY KEY,"
-	  " size INTEGER NOT NULL,"
-	  " root BLOB NOT NULL,"
-	  " checkpoint TEXT NOT NULL,"
-	  " seen_ms INTEGER NOT NULL);"
-	  "CREATE TABLE fed_cosig ("
-	  " seq INTEGER PRIMARY KEY,"
-	  " peer TEXT NOT NULL,"
-	  " size INTEGER NOT NULL,"
-	  " witness TEXT NOT NULL,"
-	  " line TEXT NOT NULL,"
-	  " at_ms INTEGER NOT NULL,"
-	  " UNIQUE (peer, size, witness));"
-	  "CREATE TABLE fed_alert ("
-	  " seq INTEGER PRIMARY KEY,"
-	  " peer TEXT NOT NULL,"
-	  " message TEXT NOT NULL,"
-	  " at_ms INTEGER NOT NULL);" },
+	    "CREATE TABLE fed_outbox ("
+	    " seq INTEGER PRIMARY KEY,"
+	    " msg_id TEXT NOT NULL UNIQUE,"
+	    " recipient TEXT NOT NULL,"
+	    " kind TEXT NOT NULL,"
+	    " in_reply_to TEXT NOT NULL DEFAULT '',"
+	    " request_id TEXT NOT NULL DEFAULT '',"
+	    " body TEXT NOT NULL,"
+	    " status INTEGER NOT NULL DEFAULT 0 CHECK (status BETWEEN 0 AND 3),"
+	    " attempts INTEGER NOT NULL DEFAULT 0,"
+	    " created_ms INTEGER NOT NULL,"
+	    " next_ms INTEGER NOT NULL,"
+	    " delivered_ms INTEGER NOT NULL DEFAULT 0,"
+	    " last_error TEXT NOT NULL DEFAULT '',"
+	    " receipt TEXT,"
+	    " receipt_index INTEGER NOT NULL DEFAULT -1);"
+	    "CREATE INDEX fed_outbox_due ON fed_outbox(status, next_ms);"
+	    "CREATE INDEX fed_outbox_request ON fed_outbox(request_id);"
+	    "CREATE TABLE fed_inbox ("
+	    " seq INTEGER PRIMARY KEY,"
+	    " sender TEXT NOT NULL,"
+	    " msg_id TEXT NOT NULL,"
+	    " kind TEXT NOT NULL,"
+	    " in_reply_to TEXT NOT NULL DEFAULT '',"
+	    " envelope BLOB NOT NULL,"
+	    " received_ms INTEGER NOT NULL,"
+	    " ledger_index INTEGER NOT NULL,"
+	    " receipt BLOB,"
+	    " UNIQUE (sender, msg_id));"
+	    "CREATE TABLE fed_witness ("
+	    " peer TEXT PRIMARY KEY,"
+	    " size INTEGER NOT NULL,"
+	    " root BLOB NOT NULL,"
+	    " checkpoint TEXT NOT NULL,"
+	    " seen_ms INTEGER NOT NULL);"
+	    "CREATE TABLE fed_cosig ("
+	    " seq INTEGER PRIMARY KEY,"
+	    " peer TEXT NOT NULL,"
+	    " size INTEGER NOT NULL,"
+	    " witness TEXT NOT NULL,"
+	    " line TEXT NOT NULL,"
+	    " at_ms INTEGER NOT NULL,"
+	    " UNIQUE (peer, size, witness));"
+	    "CREATE TABLE fed_alert ("
+	    " seq INTEGER PRIMARY KEY,"
+	    " peer TEXT NOT NULL,"
+	    " message TEXT NOT NULL,"
+	    " at_ms INTEGER NOT NULL);" },
 	/* A message refused for good by its receiver (not a legal change
 	 * of its copy of the request): why, on both sides. */
 	{ "0002-fed-refused",
-	  "ALTER TABLE fed_outbox ADD COLUMN refused TEXT NOT NULL DEFAULT '';"
-	  "ALTER TABLE fed_inbox ADD COLUMN refused TEXT NOT NULL DEFAULT '';" },
+	    "ALTER TABLE fed_outbox ADD COLUMN refused TEXT NOT NULL DEFAULT '';"
+	    "ALTER TABLE fed_inbox ADD COLUMN refused TEXT NOT NULL DEFAULT '';" },
 	/* IN_TURN's lookup: the first pending message about a request to a
 	 * recipient, without walking its delivered ones */
 	{ "0003-fed-turn",
-	  "CREATE INDEX fed_outbox_turn ON fed_outbox(request_id, recipient, "
-	  "seq) WHERE status IN (0, 1);" },
+	    "CREATE INDEX fed_outbox_turn ON fed_outbox(request_id, recipient, "
+	    "seq) WHERE status IN (0, 1);" },
 	{ NULL, NULL }
 };
 
@@ -135,9 +135,10 @@ hn_fedstore_outbox_add(struct hn_db *db, const char *msg_id,
 	sqlite3_stmt *st;
 	int r;
 
-	if ((r = hn_db_stmt(db, &st, "INSERT INTO fed_outbox (msg_id, "
-	    "recipient, kind, in_reply_to, request_id, body, created_ms, "
-	    "next_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) < 0)
+	if ((r = hn_db_stmt(db, &st,
+		 "INSERT INTO fed_outbox (msg_id, "
+		 "recipient, kind, in_reply_to, request_id, body, created_ms, "
+		 "next_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) < 0)
 		return r;
 	sqlite3_bind_text(st, 1, msg_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, recipient, -1, SQLITE_STATIC);
@@ -154,7 +155,8 @@ hn_fedstore_outbox_add(struct hn_db *db, const char *msg_id,
 	return r;
 }
 
-#define OUT_COLS "seq, msg_id, recipient, kind, in_reply_to, request_id, " \
+#define OUT_COLS \
+	"seq, msg_id, recipient, kind, in_reply_to, request_id, " \
 	"body, status, attempts, created_ms, next_ms, delivered_ms, " \
 	"last_error, receipt, receipt_index, refused"
 
@@ -188,8 +190,7 @@ outbox_row(sqlite3_stmt *st, struct hn_outbox_row *o)
 
 /* Runs a prepared SELECT of OUT_COLS into rows. */
 static int
-outbox_rows(sqlite3_stmt *st, struct hn_outbox_row *rows, size_t max,
-    size_t *n)
+outbox_rows(sqlite3_stmt *st, struct hn_outbox_row *rows, size_t max, size_t *n)
 {
 	int rc = SQLITE_DONE, r = 0;
 
@@ -219,21 +220,23 @@ outbox_rows(sqlite3_stmt *st, struct hn_outbox_row *rows, size_t max,
  * the earlier rows walked every delivered row for each pending one, 1.8 s
  * per query with 1,500 pending messages about one request.
  */
-#define IN_TURN " AND (request_id = '' OR seq = (SELECT min(p.seq) FROM " \
+#define IN_TURN \
+	" AND (request_id = '' OR seq = (SELECT min(p.seq) FROM " \
 	"fed_outbox AS p WHERE p.request_id = fed_outbox.request_id AND " \
 	"p.recipient = fed_outbox.recipient AND p.status IN (0, 1)))"
 
 int
-hn_fedstore_outbox_due(struct hn_db *db, int64_t now_ms, int nparts,
-    int part, struct hn_outbox_row *rows, size_t max, size_t *n)
+hn_fedstore_outbox_due(struct hn_db *db, int64_t now_ms, int nparts, int part,
+    struct hn_outbox_row *rows, size_t max, size_t *n)
 {
 	sqlite3_stmt *st;
 	int r;
 
 	*n = 0;
-	if ((r = hn_db_stmt(db, &st, "SELECT " OUT_COLS " FROM fed_outbox "
-	    "WHERE status IN (0, 1) AND next_ms <= ? AND seq % ? = ?" IN_TURN
-	    " ORDER BY next_ms, seq LIMIT ?")) < 0)
+	if ((r = hn_db_stmt(db, &st,
+		 "SELECT " OUT_COLS " FROM fed_outbox "
+		 "WHERE status IN (0, 1) AND next_ms <= ? AND seq % ? = ?" IN_TURN
+		 " ORDER BY next_ms, seq LIMIT ?")) < 0)
 		return r;
 	sqlite3_bind_int64(st, 1, now_ms);
 	sqlite3_bind_int(st, 2, nparts > 0 ? nparts : 1);
@@ -250,11 +253,13 @@ hn_fedstore_outbox_due_ids(struct hn_db *db, int64_t now_ms,
 	int r, rc = SQLITE_DONE;
 
 	*n = 0;
-	if ((r = hn_db_stmt(db, &st, "SELECT 0, msg_id, recipient, next_ms, "
-	    "seq FROM fed_outbox WHERE status IN (0, 1) AND next_ms <= ?"
-	    IN_TURN " UNION ALL SELECT 1, xfer, peer, next_ms, id FROM "
-	    "evidence_transfer WHERE direction = 'out' AND xfer != '' AND "
-	    "state = 'sending' AND next_ms <= ? ORDER BY 4, 1, 5 LIMIT ?")) < 0)
+	if ((r = hn_db_stmt(db, &st,
+		 "SELECT 0, msg_id, recipient, next_ms, "
+		 "seq FROM fed_outbox WHERE status IN (0, 1) AND next_ms <= ?" IN_TURN
+		 " UNION ALL SELECT 1, xfer, peer, next_ms, id FROM "
+		 "evidence_transfer WHERE direction = 'out' AND xfer != '' AND "
+		 "state = 'sending' AND next_ms <= ? ORDER BY 4, 1, 5 LIMIT ?")) <
+	    0)
 		return r;
 	sqlite3_bind_int64(st, 1, now_ms);
 	sqlite3_bind_int64(st, 2, now_ms);
@@ -277,10 +282,11 @@ hn_fedstore_outbox_next(struct hn_db *db)
 	sqlite3_stmt *st;
 	int64_t v = INT64_MAX;
 
-	if (hn_db_stmt(db, &st, "SELECT min(m) FROM (SELECT min(next_ms) AS m "
-	    "FROM fed_outbox WHERE status IN (0, 1)" IN_TURN " UNION ALL "
-	    "SELECT min(next_ms) FROM evidence_transfer WHERE direction = "
-	    "'out' AND xfer != '' AND state = 'sending')") < 0)
+	if (hn_db_stmt(db, &st,
+		"SELECT min(m) FROM (SELECT min(next_ms) AS m "
+		"FROM fed_outbox WHERE status IN (0, 1)" IN_TURN " UNION ALL "
+		"SELECT min(next_ms) FROM evidence_transfer WHERE direction = "
+		"'out' AND xfer != '' AND state = 'sending')") < 0)
 		return v;
 	if (sqlite3_step(st) == SQLITE_ROW &&
 	    sqlite3_column_type(st, 0) != SQLITE_NULL)
@@ -296,9 +302,10 @@ hn_fedstore_outbox_mark(struct hn_db *db, const char *msg_id, int status,
 	sqlite3_stmt *st;
 	int r;
 
-	if ((r = hn_db_stmt(db, &st, "UPDATE fed_outbox SET status = ?, "
-	    "attempts = ?, next_ms = ?, last_error = ? WHERE msg_id = ? AND "
-	    "status <> 2")) < 0)
+	if ((r = hn_db_stmt(db, &st,
+		 "UPDATE fed_outbox SET status = ?, "
+		 "attempts = ?, next_ms = ?, last_error = ? WHERE msg_id = ? AND "
+		 "status <> 2")) < 0)
 		return r;
 	sqlite3_bind_int(st, 1, status);
 	sqlite3_bind_int(st, 2, attempts);
@@ -319,9 +326,10 @@ hn_fedstore_outbox_delivered(struct hn_db *db, const char *msg_id,
 	sqlite3_stmt *st;
 	int r;
 
-	if ((r = hn_db_stmt(db, &st, "UPDATE fed_outbox SET status = 2, "
-	    "delivered_ms = ?, receipt = ?, receipt_index = ?, last_error = '', "
-	    "refused = ? WHERE msg_id = ?")) < 0)
+	if ((r = hn_db_stmt(db, &st,
+		 "UPDATE fed_outbox SET status = 2, "
+		 "delivered_ms = ?, receipt = ?, receipt_index = ?, last_error = '', "
+		 "refused = ? WHERE msg_id = ?")) < 0)
 		return r;
 	sqlite3_bind_int64(st, 1, now_ms);
 	sqlite3_bind_text(st, 2, receipt, (int)receipt_len, SQLITE_STATIC);
@@ -336,7 +344,8 @@ hn_fedstore_outbox_delivered(struct hn_db *db, const char *msg_id,
 int
 hn_fedstore_outbox_reset(struct hn_db *db)
 {
-	return hn_db_exec(db, "UPDATE fed_outbox SET status = 0 WHERE "
+	return hn_db_exec(db,
+	    "UPDATE fed_outbox SET status = 0 WHERE "
 	    "status = 1");
 }
 
@@ -348,8 +357,9 @@ hn_fedstore_outbox_get(struct hn_db *db, const char *msg_id,
 	size_t n;
 	int r;
 
-	if ((r = hn_db_stmt(db, &st, "SELECT " OUT_COLS " FROM fed_outbox "
-	    "WHERE msg_id = ?")) < 0)
+	if ((r = hn_db_stmt(db, &st,
+		 "SELECT " OUT_COLS " FROM fed_outbox "
+		 "WHERE msg_id = ?")) < 0)
 		return r;
 	sqlite3_bind_text(st, 1, msg_id, -1, SQLITE_STATIC);
 	if ((r = outbox_rows(st, out, 1, &n)) < 0)
@@ -365,9 +375,10 @@ hn_fedstore_outbox_list(struct hn_db *db, const char *request_id,
 	int r;
 
 	*n = 0;
-	if ((r = hn_db_stmt(db, &st, "SELECT " OUT_COLS " FROM fed_outbox "
-	    "WHERE (?1 = 0 OR seq < ?1) AND (?2 IS NULL OR request_id = ?2) "
-	    "ORDER BY seq DESC LIMIT ?3")) < 0)
+	if ((r = hn_db_stmt(db, &st,
+		 "SELECT " OUT_COLS " FROM fed_outbox "
+		 "WHERE (?1 = 0 OR seq < ?1) AND (?2 IS NULL OR request_id = ?2) "
+		 "ORDER BY seq DESC LIMIT ?3")) < 0)
 		return r;
 	sqlite3_bind_int64(st, 1, before);
 	if (request_id != NULL)
@@ -383,8 +394,9 @@ hn_fedstore_outbox_counts(struct hn_db *db, int64_t counts[4])
 	int r, rc, s;
 
 	memset(counts, 0, 4 * sizeof(counts[0]));
-	if ((r = hn_db_stmt(db, &st, "SELECT status, count(*) FROM "
-	    "fed_outbox GROUP BY status")) < 0)
+	if ((r = hn_db_stmt(db, &st,
+		 "SELECT status, count(*) FROM "
+		 "fed_outbox GROUP BY status")) < 0)
 		return r;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		s = sqlite3_column_int(st, 0);
@@ -405,7 +417,8 @@ hn_inbox_row_release(struct hn_inbox_row *r)
 	r->envelope = r->receipt = NULL;
 }
 
-#define IN_COLS "seq, sender, msg_id, kind, in_reply_to, envelope, " \
+#define IN_COLS \
+	"seq, sender, msg_id, kind, in_reply_to, envelope, " \
 	"received_ms, ledger_index, receipt, refused"
 
 static int
@@ -431,14 +444,15 @@ inbox_row(sqlite3_stmt *st, struct hn_inbox_row *o)
 }
 
 int
-hn_fedstore_inbox_get(struct hn_db *db, const char *sender,
-    const char *msg_id, struct hn_inbox_row *out)
+hn_fedstore_inbox_get(struct hn_db *db, const char *sender, const char *msg_id,
+    struct hn_inbox_row *out)
 {
 	sqlite3_stmt *st;
 	int r, rc;
 
-	if ((r = hn_db_stmt(db, &st, "SELECT " IN_COLS " FROM fed_inbox "
-	    "WHERE sender = ? AND msg_id = ?")) < 0)
+	if ((r = hn_db_stmt(db, &st,
+		 "SELECT " IN_COLS " FROM fed_inbox "
+		 "WHERE sender = ? AND msg_id = ?")) < 0)
 		return r;
 	sqlite3_bind_text(st, 1, sender, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, msg_id, -1, SQLITE_STATIC);
@@ -452,17 +466,17 @@ hn_fedstore_inbox_get(struct hn_db *db, const char *sender,
 }
 
 int
-hn_fedstore_inbox_add(struct hn_db *db, const char *sender,
-    const char *msg_id, const char *kind, const char *in_reply_to,
-    const char *envelope, size_t len, int64_t received_ms,
-    int64_t ledger_index)
+hn_fedstore_inbox_add(struct hn_db *db, const char *sender, const char *msg_id,
+    const char *kind, const char *in_reply_to, const char *envelope, size_t len,
+    int64_t received_ms, int64_t ledger_index)
 {
 	sqlite3_stmt *st;
 	int r;
 
-	if ((r = hn_db_stmt(db, &st, "INSERT INTO fed_inbox (sender, msg_id, "
-	    "kind, in_reply_to, envelope, received_ms, ledger_index) VALUES "
-	    "(?, ?, ?, ?, ?, ?, ?)")) < 0)
+	if ((r = hn_db_stmt(db, &st,
+		 "INSERT INTO fed_inbox (sender, msg_id, "
+		 "kind, in_reply_to, envelope, received_ms, ledger_index) VALUES "
+		 "(?, ?, ?, ?, ?, ?, ?)")) < 0)
 		return r;
 	sqlite3_bind_text(st, 1, sender, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, msg_id, -1, SQLITE_STATIC);
@@ -484,8 +498,9 @@ hn_fedstore_inbox_set_receipt(struct hn_db *db, const char *sender,
 	sqlite3_stmt *st;
 	int r;
 
-	if ((r = hn_db_stmt(db, &st, "UPDATE fed_inbox SET receipt = ? WHERE "
-	    "sender = ? AND msg_id = ? AND receipt IS NULL")) < 0)
+	if ((r = hn_db_stmt(db, &st,
+		 "UPDATE fed_inbox SET receipt = ? WHERE "
+		 "sender = ? AND msg_id = ? AND receipt IS NULL")) < 0)
 		return r;
 	sqlite3_bind_blob(st, 1, receipt, (int)len, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, sender, -1, SQLITE_STATIC);
@@ -504,8 +519,9 @@ hn_fedstore_inbox_set_refused(struct hn_db *db, const char *sender,
 	sqlite3_stmt *st;
 	int r;
 
-	if ((r = hn_db_stmt(db, &st, "UPDATE fed_inbox SET refused = ? WHERE "
-	    "sender = ? AND msg_id = ?")) < 0)
+	if ((r = hn_db_stmt(db, &st,
+		 "UPDATE fed_inbox SET refused = ? WHERE "
+		 "sender = ? AND msg_id = ?")) < 0)
 		return r;
 	sqlite3_bind_text(st, 1, reason, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, sender, -1, SQLITE_STATIC);
@@ -522,8 +538,9 @@ hn_fedstore_inbox_count(struct hn_db *db, const char *sender, int64_t *n)
 	int r;
 
 	*n = 0;
-	if ((r = hn_db_stmt(db, &st, "SELECT count(*) FROM fed_inbox WHERE "
-	    "?1 IS NULL OR sender = ?1")) < 0)
+	if ((r = hn_db_stmt(db, &st,
+		 "SELECT count(*) FROM fed_inbox WHERE "
+		 "?1 IS NULL OR sender = ?1")) < 0)
 		return r;
 	if (sender != NULL)
 		sqlite3_bind_text(st, 1, sender, -1, SQLITE_STATIC);
@@ -543,8 +560,9 @@ hn_fedstore_inbox_list(struct hn_db *db, int64_t before,
 	int r = 0, rc = SQLITE_DONE;
 
 	*n = 0;
-	if ((r = hn_db_stmt(db, &st, "SELECT " IN_COLS " FROM fed_inbox "
-	    "WHERE (?1 = 0 OR seq < ?1) ORDER BY seq DESC LIMIT ?2")) < 0)
+	if ((r = hn_db_stmt(db, &st,
+		 "SELECT " IN_COLS " FROM fed_inbox "
+		 "WHERE (?1 = 0 OR seq < ?1) ORDER BY seq DESC LIMIT ?2")) < 0)
 		return r;
 	sqlite3_bind_int64(st, 1, before);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
@@ -579,8 +597,9 @@ hn_fedstore_witness_get(struct hn_db *db, const char *peer,
 	int r, rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((r = hn_db_stmt(db, &st, "SELECT size, root, checkpoint, seen_ms "
-	    "FROM fed_witness WHERE peer = ?")) < 0)
+	if ((r = hn_db_stmt(db, &st,
+		 "SELECT size, root, checkpoint, seen_ms "
+		 "FROM fed_witness WHERE peer = ?")) < 0)
 		return r;
 	sqlite3_bind_text(st, 1, peer, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
@@ -604,11 +623,12 @@ hn_fedstore_witness_put(struct hn_db *db, const char *peer, uint64_t size,
 	sqlite3_stmt *st;
 	int r;
 
-	if ((r = hn_db_stmt(db, &st, "INSERT INTO fed_witness (peer, size, "
-	    "root, checkpoint, seen_ms) VALUES (?, ?, ?, ?, ?) ON CONFLICT "
-	    "(peer) DO UPDATE SET size = excluded.size, root = excluded.root, "
-	    "checkpoint = excluded.checkpoint, seen_ms = excluded.seen_ms"))
-	    < 0)
+	if ((r = hn_db_stmt(db, &st,
+		 "INSERT INTO fed_witness (peer, size, "
+		 "root, checkpoint, seen_ms) VALUES (?, ?, ?, ?, ?) ON CONFLICT "
+		 "(peer) DO UPDATE SET size = excluded.size, root = excluded.root, "
+		 "checkpoint = excluded.checkpoint, seen_ms = excluded.seen_ms")) <
+	    0)
 		return r;
 	sqlite3_bind_text(st, 1, peer, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)size);
@@ -627,8 +647,9 @@ hn_fedstore_cosig_add(struct hn_db *db, const char *peer, uint64_t size,
 	sqlite3_stmt *st;
 	int r;
 
-	if ((r = hn_db_stmt(db, &st, "INSERT OR IGNORE INTO fed_cosig (peer, "
-	    "size, witness, line, at_ms) VALUES (?, ?, ?, ?, ?)")) < 0)
+	if ((r = hn_db_stmt(db, &st,
+		 "INSERT OR IGNORE INTO fed_cosig (peer, "
+		 "size, witness, line, at_ms) VALUES (?, ?, ?, ?, ?)")) < 0)
 		return r;
 	sqlite3_bind_text(st, 1, peer, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)size);
@@ -647,19 +668,20 @@ hn_fedstore_cosig_list(struct hn_db *db, const char *peer, size_t max,
 	sqlite3_stmt *st;
 	int r = 0, rc;
 
-	if ((r = hn_db_stmt(db, &st, "SELECT peer, size, witness, line FROM "
-	    "fed_cosig WHERE ?1 IS NULL OR peer = ?1 ORDER BY seq DESC "
-	    "LIMIT ?2")) < 0)
+	if ((r = hn_db_stmt(db, &st,
+		 "SELECT peer, size, witness, line FROM "
+		 "fed_cosig WHERE ?1 IS NULL OR peer = ?1 ORDER BY seq DESC "
+		 "LIMIT ?2")) < 0)
 		return r;
 	if (peer != NULL)
 		sqlite3_bind_text(st, 1, peer, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		if ((r = hn_buf_addf(out, "%s %lld %s %s\n",
-		    (const char *)sqlite3_column_text(st, 0),
-		    (long long)sqlite3_column_int64(st, 1),
-		    (const char *)sqlite3_column_text(st, 2),
-		    (const char *)sqlite3_column_text(st, 3))) < 0)
+			 (const char *)sqlite3_column_text(st, 0),
+			 (long long)sqlite3_column_int64(st, 1),
+			 (const char *)sqlite3_column_text(st, 2),
+			 (const char *)sqlite3_column_text(st, 3))) < 0)
 			break;
 	if (r == 0 && rc != SQLITE_DONE)
 		r = HN_EDB;
@@ -668,14 +690,15 @@ hn_fedstore_cosig_list(struct hn_db *db, const char *peer, size_t max,
 }
 
 int
-hn_fedstore_alert_add(struct hn_db *db, const char *peer,
-    const char *message, int64_t at_ms)
+hn_fedstore_alert_add(struct hn_db *db, const char *peer, const char *message,
+    int64_t at_ms)
 {
 	sqlite3_stmt *st;
 	int r;
 
-	if ((r = hn_db_stmt(db, &st, "INSERT INTO fed_alert (peer, message, "
-	    "at_ms) VALUES (?, ?, ?)")) < 0)
+	if ((r = hn_db_stmt(db, &st,
+		 "INSERT INTO fed_alert (peer, message, "
+		 "at_ms) VALUES (?, ?, ?)")) < 0)
 		return r;
 	sqlite3_bind_text(st, 1, peer, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, message, -1, SQLITE_STATIC);
@@ -700,8 +723,9 @@ hn_fedstore_alert_list(struct hn_db *db, size_t max, struct hn_buf *out,
 	if (sqlite3_step(st) == SQLITE_ROW)
 		*count = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
-	if ((r = hn_db_stmt(db, &st, "SELECT peer, message, at_ms FROM "
-	    "fed_alert ORDER BY seq DESC LIMIT ?")) < 0)
+	if ((r = hn_db_stmt(db, &st,
+		 "SELECT peer, message, at_ms FROM "
+		 "fed_alert ORDER BY seq DESC LIMIT ?")) < 0)
 		return r;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)max);
 	if ((a = json_array()) == NULL) {
@@ -709,10 +733,11 @@ hn_fedstore_alert_list(struct hn_db *db, size_t max, struct hn_buf *out,
 		return HN_ENOMEM;
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(a, json_pack("{s:s, s:s, s:I}", "peer",
-		    (const char *)sqlite3_column_text(st, 0), "message",
-		    (const char *)sqlite3_column_text(st, 1), "at_ms",
-		    (json_int_t)sqlite3_column_int64(st, 2)));
+		json_array_append_new(a,
+		    json_pack("{s:s, s:s, s:I}", "peer",
+			(const char *)sqlite3_column_text(st, 0), "message",
+			(const char *)sqlite3_column_text(st, 1), "at_ms",
+			(json_int_t)sqlite3_column_int64(st, 2)));
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		r = HN_EDB;

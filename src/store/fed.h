@@ -36,14 +36,15 @@ struct hn_outbox_row {
 	char kind[32];
 	char in_reply_to[65];
 	char request_id[65];
-	char *body;              /* JSON object text (owned) */
+	char *body; /* JSON object text (owned) */
 	int status;
 	int attempts;
 	int64_t created_ms, next_ms, delivered_ms;
 	char last_error[HN_OUT_ERROR_MAX];
-	char *receipt;           /* signed receipt (owned), NULL until delivered */
-	int64_t receipt_index;   /* the recipient's ledger index, -1 if none */
-	char refused[HN_OUT_ERROR_MAX + 1]; /* "" or why the receiver refused it */
+	char *receipt; /* signed receipt (owned), NULL until delivered */
+	int64_t receipt_index; /* the recipient's ledger index, -1 if none */
+	char refused[HN_OUT_ERROR_MAX +
+	    1]; /* "" or why the receiver refused it */
 };
 
 void hn_outbox_row_release(struct hn_outbox_row *r);
@@ -71,8 +72,8 @@ enum hn_work_kind { HN_WORK_MESSAGE = 0, HN_WORK_EVIDENCE = 1 };
 /* A due work item's key, without its body (the delivery threads claim
  * items by kind and id and then read the one they deliver). */
 struct hn_outbox_due {
-	int kind;                /* enum hn_work_kind */
-	char msg_id[33];         /* message id, or transfer id */
+	int kind; /* enum hn_work_kind */
+	char msg_id[33]; /* message id, or transfer id */
 	char recipient[4];
 };
 /* Up to `max` work items due at now_ms, oldest first (next_ms, then
@@ -110,11 +111,11 @@ struct hn_inbox_row {
 	char msg_id[33];
 	char kind[32];
 	char in_reply_to[65];
-	char *envelope;          /* signed envelope (owned) */
+	char *envelope; /* signed envelope (owned) */
 	size_t envelope_len;
 	int64_t received_ms;
 	int64_t ledger_index;
-	char *receipt;           /* NULL until made (owned) */
+	char *receipt; /* NULL until made (owned) */
 	size_t receipt_len;
 	char refused[HN_OUT_ERROR_MAX + 1]; /* "" or why we refused it */
 };
@@ -137,8 +138,7 @@ int hn_fedstore_inbox_set_refused(struct hn_db *db, const char *sender,
 int hn_fedstore_inbox_set_receipt(struct hn_db *db, const char *sender,
     const char *msg_id, const char *receipt, size_t len);
 /* Number of stored messages (optionally from one sender). */
-int hn_fedstore_inbox_count(struct hn_db *db, const char *sender,
-    int64_t *n);
+int hn_fedstore_inbox_count(struct hn_db *db, const char *sender, int64_t *n);
 /* Rows newest first after seq `before` (0: newest), at most max. */
 int hn_fedstore_inbox_list(struct hn_db *db, int64_t before,
     struct hn_inbox_row *rows, size_t max, size_t *n);
@@ -148,15 +148,14 @@ struct hn_witness_row {
 	char peer[4];
 	uint64_t size;
 	uint8_t root[32];
-	char *checkpoint;        /* owned */
+	char *checkpoint; /* owned */
 	int64_t seen_ms;
 };
 void hn_witness_row_release(struct hn_witness_row *r);
 int hn_fedstore_witness_get(struct hn_db *db, const char *peer,
     struct hn_witness_row *out);
-int hn_fedstore_witness_put(struct hn_db *db, const char *peer,
-    uint64_t size, const uint8_t root[32], const char *checkpoint,
-    int64_t seen_ms);
+int hn_fedstore_witness_put(struct hn_db *db, const char *peer, uint64_t size,
+    const uint8_t root[32], const char *checkpoint, int64_t seen_ms);
 /* A cosignature we made (or received) on a peer's checkpoint. */
 int hn_fedstore_cosig_add(struct hn_db *db, const char *peer, uint64_t size,
     const char *witness, const char *cosig_line, int64_t at_ms);

@@ -44,10 +44,10 @@ struct hn_intake {
 	pthread_cond_t cv;
 	pthread_t th;
 	int th_ok;
-	int werr;    /* the worker's first error */
-	int wdone;   /* the worker has exited */
+	int werr; /* the worker's first error */
+	int wdone; /* the worker has exited */
 	int stop;
-	uint64_t size;    /* plaintext accepted */
+	uint64_t size; /* plaintext accepted */
 	uint64_t written; /* plaintext in whole chunks written by the worker */
 };
 
@@ -61,8 +61,10 @@ hn_upload_id_valid(const char *s)
 	for (i = 0; s[i] != '\0'; i++) {
 		if (i >= HN_UPLOAD_ID_MAX)
 			return HN_EINVAL;
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
-		    (s[i] >= '0' && s[i] <= '9') || s[i] == '-' || s[i] == '_'))
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+			(s[i] >= 'A' && s[i] <= 'Z') ||
+			(s[i] >= '0' && s[i] <= '9') || s[i] == '-' ||
+			s[i] == '_'))
 			return HN_EINVAL;
 	}
 	return 0;
@@ -218,8 +220,10 @@ fresh_stream(struct hn_intake *in, uint32_t chunk, struct hn_error *err)
 	if (ftruncate(in->fd, 0) != 0 || lseek(in->fd, 0, SEEK_SET) != 0)
 		return hn_error_set(err, HN_EIO, NULL, NULL, "cannot reset %s",
 		    in->path);
-	if ((r = hn_seal_enc_init(&in->enc, header, in->keys.ed_pk, chunk)) != 0)
-		return hn_error_set(err, r, NULL, NULL, "cannot start the stream");
+	if ((r = hn_seal_enc_init(&in->enc, header, in->keys.ed_pk, chunk)) !=
+	    0)
+		return hn_error_set(err, r, NULL, NULL,
+		    "cannot start the stream");
 	in->chunk = chunk;
 	if ((r = hn_fd_write_all(in->fd, header, sizeof(header))) != 0)
 		return hn_error_set(err, r, NULL, NULL, "cannot write %s",
@@ -264,7 +268,8 @@ resume_stream(struct hn_intake *in, uint32_t chunk, uint64_t *resumed_at,
 		if ((size_t)n < ctlen)
 			break;
 		if (hn_seal_dec_chunk(&dec, in->slot[0], &ptlen, in->ct, ctlen,
-		    &final) != 0 || final) {
+			&final) != 0 ||
+		    final) {
 			/* a damaged chunk: keep what came before it */
 			break;
 		}
@@ -337,7 +342,7 @@ hn_intake_begin(struct hn_intake **out, const char *root,
 	in->resumable = upload_id != NULL;
 	if ((r = hn_fmt(in->root, sizeof(in->root), "%s", root)) != 0 ||
 	    (r = hn_fmt(dir, sizeof(dir), "%s/%s", root,
-	    upload_id != NULL ? "uploads" : "tmp")) != 0) {
+		 upload_id != NULL ? "uploads" : "tmp")) != 0) {
 		r = hn_error_set(err, r, NULL, NULL, "path too long");
 		goto out;
 	}
@@ -349,7 +354,7 @@ hn_intake_begin(struct hn_intake **out, const char *root,
 		goto out;
 	if (upload_id == NULL) {
 		if ((r = hn_fmt(in->path, sizeof(in->path), "%s/intake.XXXXXX",
-		    dir)) != 0) {
+			 dir)) != 0) {
 			r = hn_error_set(err, r, NULL, NULL, "path too long");
 			goto out;
 		}
@@ -363,7 +368,7 @@ hn_intake_begin(struct hn_intake **out, const char *root,
 			goto out;
 	} else {
 		if ((r = hn_fmt(in->path, sizeof(in->path), "%s/%s.part", dir,
-		    upload_id)) != 0) {
+			 upload_id)) != 0) {
 			r = hn_error_set(err, r, NULL, NULL, "path too long");
 			goto out;
 		}
@@ -439,7 +444,8 @@ hn_intake_read_fd(struct hn_intake *in, int fd,
 	for (;;) {
 		if ((r = acquire(in)) != 0)
 			return worker_error(in, r, err);
-		n = read(fd, in->slot[in->head] + in->fill, in->chunk - in->fill);
+		n = read(fd, in->slot[in->head] + in->fill,
+		    in->chunk - in->fill);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)

@@ -38,16 +38,16 @@
 
 enum {
 	HN_INTAKE_SHA1 = 1 << 0, /* also compute SHA-1 */
-	HN_INTAKE_MD5 = 1 << 1,  /* also compute MD5 */
+	HN_INTAKE_MD5 = 1 << 1, /* also compute MD5 */
 };
 
 struct hn_intake_result {
 	char addr[65]; /* SHA-256 hex = object address */
 	uint8_t sha256[HN_SHA256_LEN];
 	char sha1[41]; /* "" unless HN_INTAKE_SHA1 */
-	char md5[33];  /* "" unless HN_INTAKE_MD5 */
+	char md5[33]; /* "" unless HN_INTAKE_MD5 */
 	uint64_t size; /* plaintext bytes */
-	int existed;   /* the object was in the store already (checked, kept) */
+	int existed; /* the object was in the store already (checked, kept) */
 };
 
 struct hn_intake;

@@ -13,7 +13,7 @@
 
 #define HL HN_MERKLE_HASH_LEN
 #define LEVELS HN_TILE_LEVELS /* 256^8 = 2^64 */
-#define CACHE 8               /* tiles kept for proofs */
+#define CACHE 8 /* tiles kept for proofs */
 
 _Static_assert(HN_TILE_NODES_BYTES == HN_TREE_NODES_BYTES,
     "a stored tile is a ledger/tree.h tile");
@@ -58,20 +58,19 @@ get_tile(struct hn_ledger *l, unsigned L, uint64_t idx,
 	for (i = 0; i < CACHE; i++) {
 		c = &l->cache[i];
 		if (c->used && c->level == L && c->idx == idx) {
-			*out = (const uint8_t (*)[HL])c->n;
+			*out = (const uint8_t(*)[HL])c->n;
 			return 0;
 		}
 	}
 	c = &l->cache[l->cache_next];
 	l->cache_next = (l->cache_next + 1) % CACHE;
 	c->used = 0;
-	if ((r = hn_store_ledger_get_tile(l->db, L, idx,
-	    (uint8_t *)c->n)) != 0)
+	if ((r = hn_store_ledger_get_tile(l->db, L, idx, (uint8_t *)c->n)) != 0)
 		return r == HN_ENOTFOUND ? HN_EVERIFY : r;
 	c->used = 1;
 	c->level = L;
 	c->idx = idx;
-	*out = (const uint8_t (*)[HL])c->n;
+	*out = (const uint8_t(*)[HL])c->n;
 	return 0;
 }
 
@@ -83,7 +82,7 @@ static int
 ledger_get(void *arg, unsigned level, uint64_t index, uint8_t out[HL])
 {
 	struct hn_ledger *l = arg;
-	const uint8_t (*nodes)[HL];
+	const uint8_t(*nodes)[HL];
 	unsigned L, node;
 	uint64_t tile;
 	int r;
@@ -95,7 +94,7 @@ ledger_get(void *arg, unsigned level, uint64_t index, uint8_t out[HL])
 		if ((r = get_tile(l, L, tile, &nodes)) != 0)
 			return r;
 	} else {
-		nodes = (const uint8_t (*)[HL])l->e.t[L];
+		nodes = (const uint8_t(*)[HL])l->e.t[L];
 	}
 	memcpy(out, nodes[node], HL);
 	return 0;
@@ -125,7 +124,7 @@ static int
 load_locked(struct hn_ledger *l, struct hn_error *err)
 {
 	struct load_ctx lc;
-	const uint8_t (*t)[HL];
+	const uint8_t(*t)[HL];
 	uint64_t size, have, row, base, j;
 	unsigned L, w;
 	int r;
@@ -145,8 +144,9 @@ load_locked(struct hn_ledger *l, struct hn_error *err)
 		if (have != hn_tree_full_tiles(size, L))
 			return hn_error_set(err, HN_EVERIFY, "ledger", NULL,
 			    "ledger storage inconsistent: %" PRIu64 " entries "
-			    "need %" PRIu64 " full tiles at level %u, found %"
-			    PRIu64, size, hn_tree_full_tiles(size, L), L, have);
+			    "need %" PRIu64
+			    " full tiles at level %u, found %" PRIu64,
+			    size, hn_tree_full_tiles(size, L), L, have);
 		row = hn_tree_row_len(size, L);
 		w = (unsigned)(row & 255);
 		base = row - w;
@@ -162,7 +162,8 @@ load_locked(struct hn_ledger *l, struct hn_error *err)
 			if (r != 0)
 				return hn_error_set(err, r, "ledger", NULL,
 				    "cannot read ledger entries %" PRIu64
-				    "..%" PRIu64, base, base + w - 1);
+				    "..%" PRIu64,
+				    base, base + w - 1);
 			continue;
 		}
 		for (j = 0; j < w; j++) {
@@ -252,7 +253,7 @@ check_last_tile(struct hn_ledger *l, struct hn_error *err)
 	c.count = 0;
 	c.bad = 0;
 	if ((r = hn_store_ledger_scan(l->db, c.base, c.base + 256, tail_leaf,
-	    &c)) != 0)
+		 &c)) != 0)
 		return hn_error_set(err, r, "ledger", NULL,
 		    "cannot read the last entries");
 	if (c.bad || c.count != 256)
@@ -286,7 +287,8 @@ check_last_checkpoint(struct hn_ledger *l, struct hn_error *err)
 	if (hn_memeq_ct(root, want, HL) != 0)
 		return hn_error_set(err, HN_EVERIFY, "ledger", NULL,
 		    "the tree at size %" PRIu64 " no longer matches the "
-		    "checkpoint signed for it: the log was rewritten", size);
+		    "checkpoint signed for it: the log was rewritten",
+		    size);
 	return 0;
 }
 
@@ -304,9 +306,11 @@ hn_ledger_open(struct hn_ledger **out, struct hn_db *db, const char *origin,
 	if (ol == 0 || ol > HN_ORIGIN_MAX || strchr(origin, '\n') != NULL)
 		return hn_error_set(err, HN_EINVAL, "origin", NULL,
 		    "the log origin must be one non-empty line of at most %d "
-		    "bytes", HN_ORIGIN_MAX);
+		    "bytes",
+		    HN_ORIGIN_MAX);
 	if ((l = calloc(1, sizeof(*l))) == NULL)
-		return hn_error_set(err, HN_ENOMEM, NULL, NULL, "out of memory");
+		return hn_error_set(err, HN_ENOMEM, NULL, NULL,
+		    "out of memory");
 	l->db = db;
 	memcpy(l->origin, origin, ol + 1);
 	if ((r = hn_sha256_init(&l->sha)) != 0) {
@@ -315,8 +319,8 @@ hn_ledger_open(struct hn_ledger **out, struct hn_db *db, const char *origin,
 	}
 	if (sk != NULL) {
 		if ((r = hn_note_signer_from_sk(&l->signer,
-		    key_name != NULL ? key_name : origin, HN_NOTE_ED25519, sk,
-		    err)) != 0)
+			 key_name != NULL ? key_name : origin, HN_NOTE_ED25519,
+			 sk, err)) != 0)
 			goto fail;
 		l->can_sign = 1;
 	}
@@ -383,13 +387,13 @@ hn_ledger_append_many(struct hn_ledger *l, const void *const *entries,
 	assert(!l->stale);
 	*first = l->e.size;
 	if ((r = hn_store_ledger_put_entries(l->db, l->e.size, entries, lens,
-	    n)) != 0)
+		 n)) != 0)
 		goto out;
 	for (k = 0; k < n; k++) {
-		hn_merkle_leaf_hash(&l->sha, lens[k] ? entries[k] : "",
-		    lens[k], leaf);
-		if ((r = hn_tree_add(&l->e, &l->sha, leaf, put_tile,
-		    l->db)) != 0)
+		hn_merkle_leaf_hash(&l->sha, lens[k] ? entries[k] : "", lens[k],
+		    leaf);
+		if ((r = hn_tree_add(&l->e, &l->sha, leaf, put_tile, l->db)) !=
+		    0)
 			goto out;
 	}
 	if (own)
@@ -430,7 +434,8 @@ hn_ledger_root(struct hn_ledger *l, uint64_t size, uint8_t root[32])
 
 	began = hn_store_read_begin(l->db);
 	if ((r = sync_state(l)) == 0)
-		r = size > l->e.size ? HN_ERANGE :
+		r = size > l->e.size ?
+		    HN_ERANGE :
 		    hn_merkle_root(ledger_get, l, &l->sha, size, root);
 	hn_store_read_end(l->db, began);
 	return r;
@@ -454,9 +459,9 @@ checkpoint(struct hn_ledger *l, struct hn_buf *signed_note)
 	if ((r = hn_merkle_root(ledger_get, l, &l->sha, c.size, c.root)) ||
 	    (r = hn_checkpoint_format(&c, &body)) != 0 ||
 	    (r = hn_note_sign(&note, body.data, body.len, &l->signer, 1,
-	    NULL)) != 0 ||
+		 NULL)) != 0 ||
 	    (r = hn_store_ledger_put_checkpoint(l->db, c.size, c.root,
-	    note.data, note.len)) != 0)
+		 note.data, note.len)) != 0)
 		goto out;
 	r = hn_buf_add(signed_note, note.data, note.len);
 out:
@@ -503,9 +508,10 @@ hn_ledger_inclusion(struct hn_ledger *l, uint64_t index, uint64_t size,
 	*n = 0;
 	began = hn_store_read_begin(l->db);
 	if ((r = sync_state(l)) == 0)
-		r = size > l->e.size || index >= size ? HN_ERANGE :
+		r = size > l->e.size || index >= size ?
+		    HN_ERANGE :
 		    hn_merkle_inclusion_proof(ledger_get, l, &l->sha, index,
-		    size, proof, HN_MERKLE_PROOF_MAX, n);
+			size, proof, HN_MERKLE_PROOF_MAX, n);
 	hn_store_read_end(l->db, began);
 	return r;
 }
@@ -520,8 +526,9 @@ hn_ledger_consistency(struct hn_ledger *l, uint64_t size1, uint64_t size2,
 	began = hn_store_read_begin(l->db);
 	if ((r = sync_state(l)) == 0)
 		r = size2 > l->e.size || size1 == 0 || size1 > size2 ?
-		    HN_ERANGE : hn_merkle_consistency_proof(ledger_get, l,
-		    &l->sha, size1, size2, proof, HN_MERKLE_PROOF_MAX, n);
+		    HN_ERANGE :
+		    hn_merkle_consistency_proof(ledger_get, l, &l->sha, size1,
+			size2, proof, HN_MERKLE_PROOF_MAX, n);
 	hn_store_read_end(l->db, began);
 	return r;
 }
@@ -551,7 +558,7 @@ static int
 tile_locked(struct hn_ledger *l, int level, uint64_t index, int width,
     struct hn_buf *out)
 {
-	const uint8_t (*t)[HL];
+	const uint8_t(*t)[HL];
 	uint64_t start, row;
 	unsigned L;
 	int r;
@@ -637,15 +644,16 @@ audit_checkpoint(void *arg, uint64_t size, const uint8_t root[32])
 
 	if (size > a->l->e.size)
 		return hn_error_set(a->err, HN_EVERIFY, "ledger", NULL,
-		    "checkpoint %" PRIu64 " is beyond the %" PRIu64
-		    " entries", size, a->l->e.size);
+		    "checkpoint %" PRIu64 " is beyond the %" PRIu64 " entries",
+		    size, a->l->e.size);
 	if ((r = hn_merkle_root(ledger_get, a->l, &a->l->sha, size, got)))
 		return hn_error_set(a->err, r, "ledger", NULL,
 		    "cannot compute the root at %" PRIu64, size);
 	if (memcmp(got, root, HL) != 0)
 		return hn_error_set(a->err, HN_EVERIFY, "ledger", NULL,
 		    "the tree at %" PRIu64 " does not match its signed "
-		    "checkpoint", size);
+		    "checkpoint",
+		    size);
 	return 0;
 }
 
@@ -660,7 +668,8 @@ hn_ledger_audit(struct hn_ledger *l, struct hn_error *err)
 	if ((r = load(l, err)) != 0)
 		return r;
 	if ((a = calloc(1, sizeof(*a))) == NULL)
-		return hn_error_set(err, HN_ENOMEM, NULL, NULL, "out of memory");
+		return hn_error_set(err, HN_ENOMEM, NULL, NULL,
+		    "out of memory");
 	a->l = l;
 	a->err = err;
 	r = hn_store_ledger_scan(l->db, 0, l->e.size, audit_leaf, a);
@@ -670,11 +679,13 @@ hn_ledger_audit(struct hn_ledger *l, struct hn_error *err)
 		    l->e.size);
 	for (L = 0; r == 0 && L < LEVELS; L++)
 		if (memcmp(a->e.t[L], l->e.t[L],
-		    (size_t)(hn_tree_row_len(l->e.size, L) & 255) * HL) != 0)
+			(size_t)(hn_tree_row_len(l->e.size, L) & 255) * HL) !=
+		    0)
 			r = hn_error_set(err, HN_EVERIFY, "ledger", NULL,
 			    "partial tile at level %u differs", L);
 	if (r == 0)
-		r = hn_store_ledger_scan_checkpoints(l->db, audit_checkpoint, a);
+		r = hn_store_ledger_scan_checkpoints(l->db, audit_checkpoint,
+		    a);
 	if (r != 0 && err != NULL && err->code == 0)
 		hn_error_set(err, r, "ledger", NULL, "audit failed: %s",
 		    hn_strerror(r));

@@ -42,7 +42,7 @@
 #include "util/err.h"
 
 #define HN_LEDGER_ENTRY_MAX 65535 /* tlog-tiles entry bundles: uint16 */
-#define HN_TILE_ENTRIES (-1)      /* hn_ledger_tile level: entry bundle */
+#define HN_TILE_ENTRIES (-1) /* hn_ledger_tile level: entry bundle */
 #define HN_TILE_WIDTH 256
 
 struct hn_ledger; /* the node's ledger over a struct hn_db */
@@ -54,9 +54,9 @@ struct hn_ledger; /* the node's ledger over a struct hn_db */
  * note key name (NULL: the origin). Fails with HN_EVERIFY if the stored
  * state is inconsistent (see above).
  */
-int hn_ledger_open(struct hn_ledger **out, struct hn_db *db,
-    const char *origin, const uint8_t sk[64], const char *key_name,
-    struct hn_error *err) __attribute__((warn_unused_result));
+int hn_ledger_open(struct hn_ledger **out, struct hn_db *db, const char *origin,
+    const uint8_t sk[64], const char *key_name, struct hn_error *err)
+    __attribute__((warn_unused_result));
 void hn_ledger_free(struct hn_ledger *l);
 
 /*
@@ -118,8 +118,8 @@ int hn_ledger_last_checkpoint(struct hn_ledger *l, struct hn_buf *note);
  */
 int hn_ledger_inclusion(struct hn_ledger *l, uint64_t index, uint64_t size,
     uint8_t (*proof)[32], size_t *n);
-int hn_ledger_consistency(struct hn_ledger *l, uint64_t size1,
-    uint64_t size2, uint8_t (*proof)[32], size_t *n);
+int hn_ledger_consistency(struct hn_ledger *l, uint64_t size1, uint64_t size2,
+    uint8_t (*proof)[32], size_t *n);
 
 /* Appends entry `index` to out (HN_ENOTFOUND beyond the size). */
 int hn_ledger_entry(struct hn_ledger *l, uint64_t index, struct hn_buf *out);

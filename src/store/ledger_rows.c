@@ -92,7 +92,7 @@ hn_store_ledger_put_entry(struct hn_db *db, uint64_t idx, const void *entry,
 	if (idx > INT64_MAX || len > 65535)
 		return HN_ERANGE;
 	if ((r = hn_db_stmt(db, &st,
-	    "INSERT INTO ledger_entries(idx, entry) VALUES (?, ?)")))
+		 "INSERT INTO ledger_entries(idx, entry) VALUES (?, ?)")))
 		return r;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)idx);
 	sqlite3_bind_blob(st, 2, len ? entry : "", (int)len, SQLITE_STATIC);
@@ -120,15 +120,17 @@ hn_store_ledger_put_entries(struct hn_db *db, uint64_t first,
 		if (lens[k] > 65535 || (lens[k] > 0 && entries[k] == NULL))
 			return HN_ERANGE;
 	/* 16 rows per statement: one statement run instead of 16. */
-	if (n >= PUT_ROWS && (r = hn_db_stmt(db, &st, "INSERT INTO "
-	    "ledger_entries(idx, entry) VALUES " V8 ", " V8)) != 0)
+	if (n >= PUT_ROWS &&
+	    (r = hn_db_stmt(db, &st,
+		 "INSERT INTO "
+		 "ledger_entries(idx, entry) VALUES " V8 ", " V8)) != 0)
 		return r;
 	for (; n - i >= PUT_ROWS; i += PUT_ROWS) {
 		for (k = 0; k < PUT_ROWS; k++) {
 			sqlite3_bind_int64(st, (int)(2 * k + 1),
 			    (sqlite3_int64)(first + i + k));
-			sqlite3_bind_blob(st, (int)(2 * k + 2), lens[i + k] ?
-			    entries[i + k] : "", (int)lens[i + k],
+			sqlite3_bind_blob(st, (int)(2 * k + 2),
+			    lens[i + k] ? entries[i + k] : "", (int)lens[i + k],
 			    SQLITE_STATIC);
 		}
 		r = step_done(st);
@@ -138,7 +140,7 @@ hn_store_ledger_put_entries(struct hn_db *db, uint64_t first,
 	}
 	for (; i < n; i++)
 		if ((r = hn_store_ledger_put_entry(db, first + i, entries[i],
-		    lens[i])) != 0)
+			 lens[i])) != 0)
 			return r;
 	return 0;
 }
@@ -152,7 +154,7 @@ hn_store_ledger_get_entry(struct hn_db *db, uint64_t idx, struct hn_buf *out)
 	if (idx > INT64_MAX)
 		return HN_ENOTFOUND;
 	if ((r = hn_db_stmt(db, &st,
-	    "SELECT entry FROM ledger_entries WHERE idx = ?")))
+		 "SELECT entry FROM ledger_entries WHERE idx = ?")))
 		return r;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)idx);
 	rc = sqlite3_step(st);
@@ -177,8 +179,9 @@ hn_store_ledger_scan(struct hn_db *db, uint64_t lo, uint64_t hi,
 
 	if (lo > INT64_MAX || hi > INT64_MAX)
 		return HN_ERANGE;
-	if ((r = hn_db_stmt(db, &st, "SELECT idx, entry FROM ledger_entries "
-	    "WHERE idx >= ? AND idx < ? ORDER BY idx")))
+	if ((r = hn_db_stmt(db, &st,
+		 "SELECT idx, entry FROM ledger_entries "
+		 "WHERE idx >= ? AND idx < ? ORDER BY idx")))
 		return r;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)lo);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)hi);
@@ -186,7 +189,7 @@ hn_store_ledger_scan(struct hn_db *db, uint64_t lo, uint64_t hi,
 		const void *p = sqlite3_column_blob(st, 1);
 		size_t n = (size_t)sqlite3_column_bytes(st, 1);
 		if ((r = fn(arg, (uint64_t)sqlite3_column_int64(st, 0),
-		    p ? p : "", n)) != 0) {
+			 p ? p : "", n)) != 0) {
 			sqlite3_reset(st);
 			return r;
 		}
@@ -206,8 +209,9 @@ hn_store_ledger_put_tile(struct hn_db *db, unsigned level, uint64_t idx,
 		return HN_ERANGE;
 	if (level > 7 || idx >= TILE_ID(1, 0))
 		return HN_ERANGE;
-	if ((r = hn_db_stmt(db, &st, "INSERT INTO ledger_tiles(id, level, "
-	    "idx, nodes) VALUES (?, ?, ?, ?)")))
+	if ((r = hn_db_stmt(db, &st,
+		 "INSERT INTO ledger_tiles(id, level, "
+		 "idx, nodes) VALUES (?, ?, ?, ?)")))
 		return r;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)TILE_ID(level, idx));
 	sqlite3_bind_int(st, 2, (int)level);
@@ -228,7 +232,7 @@ hn_store_ledger_get_tile(struct hn_db *db, unsigned level, uint64_t idx,
 	if (level > 7 || idx >= TILE_ID(1, 0))
 		return HN_ENOTFOUND;
 	if ((r = hn_db_stmt(db, &st,
-	    "SELECT nodes FROM ledger_tiles WHERE id = ?")))
+		 "SELECT nodes FROM ledger_tiles WHERE id = ?")))
 		return r;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)TILE_ID(level, idx));
 	rc = sqlite3_step(st);
@@ -255,8 +259,9 @@ hn_store_ledger_tiles(struct hn_db *db, unsigned level, uint64_t *n)
 
 	if (level > 7)
 		return HN_ERANGE;
-	if ((r = hn_db_stmt(db, &st, "SELECT max(id) - ? FROM ledger_tiles "
-	    "WHERE id >= ? AND id < ?")))
+	if ((r = hn_db_stmt(db, &st,
+		 "SELECT max(id) - ? FROM ledger_tiles "
+		 "WHERE id >= ? AND id < ?")))
 		return r;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)TILE_ID(level, 0));
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)TILE_ID(level, 0));
@@ -273,8 +278,9 @@ hn_store_ledger_put_checkpoint(struct hn_db *db, uint64_t size,
 
 	if (size > INT64_MAX)
 		return HN_ERANGE;
-	if ((r = hn_db_stmt(db, &st, "INSERT OR IGNORE INTO "
-	    "ledger_checkpoints(size, root, note) VALUES (?, ?, ?)")))
+	if ((r = hn_db_stmt(db, &st,
+		 "INSERT OR IGNORE INTO "
+		 "ledger_checkpoints(size, root, note) VALUES (?, ?, ?)")))
 		return r;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)size);
 	sqlite3_bind_blob(st, 2, root, 32, SQLITE_STATIC);
@@ -291,21 +297,22 @@ hn_store_ledger_last_checkpoint(struct hn_db *db, uint64_t *size,
 	sqlite3_stmt *st;
 	int r, rc;
 
-	if ((r = hn_db_stmt(db, &st, "SELECT size, root, note FROM "
-	    "ledger_checkpoints ORDER BY size DESC LIMIT 1")))
+	if ((r = hn_db_stmt(db, &st,
+		 "SELECT size, root, note FROM "
+		 "ledger_checkpoints ORDER BY size DESC LIMIT 1")))
 		return r;
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 1) == 32) {
 		*size = (uint64_t)sqlite3_column_int64(st, 0);
 		memcpy(root, sqlite3_column_blob(st, 1), 32);
-		r = note == NULL ? 0 : hn_buf_add(note,
-		    sqlite3_column_text(st, 2),
-		    (size_t)sqlite3_column_bytes(st, 2));
+		r = note == NULL ? 0 :
+				   hn_buf_add(note, sqlite3_column_text(st, 2),
+				       (size_t)sqlite3_column_bytes(st, 2));
 	} else if (rc == SQLITE_DONE) {
 		r = HN_ENOTFOUND;
 	} else {
 		r = rc == SQLITE_ROW ? HN_EVERIFY :
-		    (hn_db_err(rc) ? hn_db_err(rc) : HN_EDB);
+				       (hn_db_err(rc) ? hn_db_err(rc) : HN_EDB);
 	}
 	sqlite3_reset(st);
 	return r;
@@ -319,7 +326,7 @@ hn_store_ledger_scan_checkpoints(struct hn_db *db,
 	int r, rc;
 
 	if ((r = hn_db_stmt(db, &st,
-	    "SELECT size, root FROM ledger_checkpoints ORDER BY size")))
+		 "SELECT size, root FROM ledger_checkpoints ORDER BY size")))
 		return r;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (sqlite3_column_bytes(st, 1) != 32) {
@@ -327,7 +334,7 @@ hn_store_ledger_scan_checkpoints(struct hn_db *db,
 			return HN_EVERIFY;
 		}
 		if ((r = fn(arg, (uint64_t)sqlite3_column_int64(st, 0),
-		    sqlite3_column_blob(st, 1))) != 0) {
+			 sqlite3_column_blob(st, 1))) != 0) {
 			sqlite3_reset(st);
 			return r;
 		}
@@ -344,7 +351,7 @@ hn_store_witness_get(struct hn_db *db, const char *origin, uint64_t *size,
 	int r, rc;
 
 	if ((r = hn_db_stmt(db, &st,
-	    "SELECT size, root FROM ledger_witness WHERE origin = ?")))
+		 "SELECT size, root FROM ledger_witness WHERE origin = ?")))
 		return r;
 	sqlite3_bind_text(st, 1, origin, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
@@ -356,7 +363,7 @@ hn_store_witness_get(struct hn_db *db, const char *origin, uint64_t *size,
 		r = HN_ENOTFOUND;
 	} else {
 		r = rc == SQLITE_ROW ? HN_EVERIFY :
-		    (hn_db_err(rc) ? hn_db_err(rc) : HN_EDB);
+				       (hn_db_err(rc) ? hn_db_err(rc) : HN_EDB);
 	}
 	sqlite3_reset(st);
 	return r;
@@ -371,11 +378,12 @@ hn_store_witness_put(struct hn_db *db, const char *origin, uint64_t size,
 
 	if (size > INT64_MAX)
 		return HN_ERANGE;
-	if ((r = hn_db_stmt(db, &st, "INSERT INTO ledger_witness(origin, "
-	    "size, root, note) VALUES (?, ?, ?, ?) ON CONFLICT(origin) DO "
-	    "UPDATE SET size = excluded.size, root = excluded.root, "
-	    "note = excluded.note, updated_at = "
-	    "strftime('%Y-%m-%dT%H:%M:%SZ','now')")))
+	if ((r = hn_db_stmt(db, &st,
+		 "INSERT INTO ledger_witness(origin, "
+		 "size, root, note) VALUES (?, ?, ?, ?) ON CONFLICT(origin) DO "
+		 "UPDATE SET size = excluded.size, root = excluded.root, "
+		 "note = excluded.note, updated_at = "
+		 "strftime('%Y-%m-%dT%H:%M:%SZ','now')")))
 		return r;
 	sqlite3_bind_text(st, 1, origin, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)size);

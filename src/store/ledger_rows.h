@@ -24,15 +24,15 @@
 #include "store/db.h"
 #include "util/buf.h"
 
-#define HN_TILE_BYTES 8192        /* a tlog tile: 256 hashes */
-#define HN_TILE_NODES 511         /* 256 + 128 + ... + 1 */
+#define HN_TILE_BYTES 8192 /* a tlog tile: 256 hashes */
+#define HN_TILE_NODES 511 /* 256 + 128 + ... + 1 */
 #define HN_TILE_NODES_BYTES (HN_TILE_NODES * 32)
 
 
 /* Number of entries: max(idx) + 1, or 0. */
 int hn_store_ledger_size(struct hn_db *db, uint64_t *size);
-int hn_store_ledger_put_entry(struct hn_db *db, uint64_t idx,
-    const void *entry, size_t len);
+int hn_store_ledger_put_entry(struct hn_db *db, uint64_t idx, const void *entry,
+    size_t len);
 /* Inserts entries[0..n) (lens[k] bytes each) at idx first, first + 1, ... */
 int hn_store_ledger_put_entries(struct hn_db *db, uint64_t first,
     const void *const *entries, const size_t *lens, size_t n);
@@ -61,8 +61,8 @@ int hn_store_ledger_last_checkpoint(struct hn_db *db, uint64_t *size,
 int hn_store_ledger_scan_checkpoints(struct hn_db *db,
     int (*fn)(void *arg, uint64_t size, const uint8_t root[32]), void *arg);
 
-int hn_store_witness_get(struct hn_db *db, const char *origin,
-    uint64_t *size, uint8_t root[32]);
+int hn_store_witness_get(struct hn_db *db, const char *origin, uint64_t *size,
+    uint8_t root[32]);
 int hn_store_witness_put(struct hn_db *db, const char *origin, uint64_t size,
     const uint8_t root[32], const char *note, size_t len);
 

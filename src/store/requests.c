@@ -10,42 +10,42 @@
 
 const struct hn_migration hn_requests_migrations[] = {
 	{ "0200-requests",
-	  "CREATE TABLE requests ("
-	  " id TEXT PRIMARY KEY,"
-	  " kind TEXT NOT NULL,"
-	  " side TEXT NOT NULL CHECK (side IN ('requesting','requested')),"
-	  " from_party TEXT NOT NULL,"
-	  " to_party TEXT NOT NULL,"
-	  " state TEXT NOT NULL,"
-	  " legal_basis TEXT NOT NULL,"
-	  " created_by TEXT NOT NULL,"
-	  " remote_id TEXT,"
-	  " body TEXT NOT NULL,"
-	  " created_at INTEGER NOT NULL,"
-	  " updated_at INTEGER NOT NULL,"
-	  " received_at INTEGER,"
-	  " preserved_at INTEGER,"
-	  " followup_received_at INTEGER,"
-	  " followup_decided_at INTEGER,"
-	  " stated_deadline INTEGER,"
-	  " next_due INTEGER,"
-	  " soon_at INTEGER,"
-	  " ledger_index INTEGER NOT NULL);"
-	  "CREATE INDEX requests_created ON requests(created_at, id);"
-	  "CREATE INDEX requests_due ON requests(next_due);"
-	  "CREATE INDEX requests_state ON requests(state, created_at);"
-	  "CREATE UNIQUE INDEX requests_remote ON requests(remote_id) "
-	  " WHERE remote_id IS NOT NULL;"
-	  "CREATE TABLE request_events ("
-	  " seq INTEGER PRIMARY KEY,"
-	  " request_id TEXT NOT NULL REFERENCES requests(id),"
-	  " at INTEGER NOT NULL,"
-	  " actor TEXT NOT NULL,"
-	  " from_state TEXT,"
-	  " to_state TEXT NOT NULL,"
-	  " payload TEXT,"
-	  " ledger_index INTEGER NOT NULL);"
-	  "CREATE INDEX request_events_req ON request_events(request_id, seq);" },
+	    "CREATE TABLE requests ("
+	    " id TEXT PRIMARY KEY,"
+	    " kind TEXT NOT NULL,"
+	    " side TEXT NOT NULL CHECK (side IN ('requesting','requested')),"
+	    " from_party TEXT NOT NULL,"
+	    " to_party TEXT NOT NULL,"
+	    " state TEXT NOT NULL,"
+	    " legal_basis TEXT NOT NULL,"
+	    " created_by TEXT NOT NULL,"
+	    " remote_id TEXT,"
+	    " body TEXT NOT NULL,"
+	    " created_at INTEGER NOT NULL,"
+	    " updated_at INTEGER NOT NULL,"
+	    " received_at INTEGER,"
+	    " preserved_at INTEGER,"
+	    " followup_received_at INTEGER,"
+	    " followup_decided_at INTEGER,"
+	    " stated_deadline INTEGER,"
+	    " next_due INTEGER,"
+	    " soon_at INTEGER,"
+	    " ledger_index INTEGER NOT NULL);"
+	    "CREATE INDEX requests_created ON requests(created_at, id);"
+	    "CREATE INDEX requests_due ON requests(next_due);"
+	    "CREATE INDEX requests_state ON requests(state, created_at);"
+	    "CREATE UNIQUE INDEX requests_remote ON requests(remote_id) "
+	    " WHERE remote_id IS NOT NULL;"
+	    "CREATE TABLE request_events ("
+	    " seq INTEGER PRIMARY KEY,"
+	    " request_id TEXT NOT NULL REFERENCES requests(id),"
+	    " at INTEGER NOT NULL,"
+	    " actor TEXT NOT NULL,"
+	    " from_state TEXT,"
+	    " to_state TEXT NOT NULL,"
+	    " payload TEXT,"
+	    " ledger_index INTEGER NOT NULL);"
+	    "CREATE INDEX request_events_req ON request_events(request_id, seq);" },
 	/*
 	 * Art. 41 and 40: when each copy was acknowledged (the emergency's
 	 * execution clock starts there) and the order of lists (core's
@@ -58,29 +58,29 @@ const struct hn_migration hn_requests_migrations[] = {
 	 * and the order key.
 	 */
 	{ "0201-requests-clocks",
-	  "ALTER TABLE requests ADD COLUMN acknowledged_at INTEGER;"
-	  "ALTER TABLE requests ADD COLUMN order_key INTEGER NOT NULL"
-	  " DEFAULT 0;"
-	  "UPDATE requests SET acknowledged_at = (SELECT min(e.at)"
-	  " FROM request_events e WHERE e.request_id = requests.id"
-	  " AND e.to_state IN ('acknowledged','postponed'));"
-	  "UPDATE requests SET next_due = NULL, soon_at = NULL"
-	  " WHERE state IN ('executed','partially_executed','refused',"
-	  " 'expired','released','withdrawn','rejected');"
-	  "UPDATE requests SET next_due = acknowledged_at + 86400,"
-	  " soon_at = acknowledged_at + 64800"
-	  " WHERE kind = 'emergency' AND state IN ('acknowledged','postponed')"
-	  " AND acknowledged_at IS NOT NULL"
-	  " AND (next_due IS NULL OR next_due > acknowledged_at + 86400);"
-	  "UPDATE requests SET order_key ="
-	  " (CASE WHEN kind = 'emergency' AND state NOT IN ('executed',"
-	  " 'partially_executed','refused','expired','released','withdrawn',"
-	  " 'rejected')"
-	  " THEN 0 ELSE 8796093022208 END) +"
-	  " (CASE WHEN next_due IS NOT NULL"
-	  " THEN max(0, min(next_due, 4398046511103))"
-	  " ELSE 8796093022207 - max(0, min(created_at, 4398046511103)) END);"
-	  "CREATE INDEX requests_order ON requests(order_key);" },
+	    "ALTER TABLE requests ADD COLUMN acknowledged_at INTEGER;"
+	    "ALTER TABLE requests ADD COLUMN order_key INTEGER NOT NULL"
+	    " DEFAULT 0;"
+	    "UPDATE requests SET acknowledged_at = (SELECT min(e.at)"
+	    " FROM request_events e WHERE e.request_id = requests.id"
+	    " AND e.to_state IN ('acknowledged','postponed'));"
+	    "UPDATE requests SET next_due = NULL, soon_at = NULL"
+	    " WHERE state IN ('executed','partially_executed','refused',"
+	    " 'expired','released','withdrawn','rejected');"
+	    "UPDATE requests SET next_due = acknowledged_at + 86400,"
+	    " soon_at = acknowledged_at + 64800"
+	    " WHERE kind = 'emergency' AND state IN ('acknowledged','postponed')"
+	    " AND acknowledged_at IS NOT NULL"
+	    " AND (next_due IS NULL OR next_due > acknowledged_at + 86400);"
+	    "UPDATE requests SET order_key ="
+	    " (CASE WHEN kind = 'emergency' AND state NOT IN ('executed',"
+	    " 'partially_executed','refused','expired','released','withdrawn',"
+	    " 'rejected')"
+	    " THEN 0 ELSE 8796093022208 END) +"
+	    " (CASE WHEN next_due IS NOT NULL"
+	    " THEN max(0, min(next_due, 4398046511103))"
+	    " ELSE 8796093022207 - max(0, min(created_at, 4398046511103)) END);"
+	    "CREATE INDEX requests_order ON requests(order_key);" },
 	{ NULL, NULL }
 };
 
@@ -116,7 +116,8 @@ bind_time(sqlite3_stmt *st, int i, int64_t t)
 static int64_t
 col_time(sqlite3_stmt *st, int i)
 {
-	return sqlite3_column_type(st, i) == SQLITE_NULL ? HN_RQ_NONE :
+	return sqlite3_column_type(st, i) == SQLITE_NULL ?
+	    HN_RQ_NONE :
 	    sqlite3_column_int64(st, i);
 }
 
@@ -158,8 +159,7 @@ hn_requests_insert(struct hn_db *db, const struct hn_request_row *r)
 		sqlite3_bind_text(st, 9, r->remote_id, -1, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(st, 9);
-	sqlite3_bind_text(st, 10, r->body ? r->body : "{}", -1,
-	    SQLITE_STATIC);
+	sqlite3_bind_text(st, 10, r->body ? r->body : "{}", -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 11, r->created_at);
 	sqlite3_bind_int64(st, 12, r->updated_at);
 	bind_time(st, 13, r->received_at);
@@ -175,7 +175,8 @@ hn_requests_insert(struct hn_db *db, const struct hn_request_row *r)
 	return done(st);
 }
 
-#define ROW_COLS "id, kind, side, from_party, to_party, state, legal_basis," \
+#define ROW_COLS \
+	"id, kind, side, from_party, to_party, state, legal_basis," \
 	" created_by, remote_id, body, created_at, updated_at, received_at," \
 	" preserved_at, followup_received_at, followup_decided_at," \
 	" stated_deadline, next_due, soon_at, ledger_index, acknowledged_at," \
@@ -258,8 +259,8 @@ hn_requests_update(struct hn_db *db, const struct hn_request_row *r)
 }
 
 int
-hn_requests_preserved_before(struct hn_db *db, int64_t before,
-    int64_t now, char (*ids)[HN_REQUEST_ID_LEN + 1], size_t max, size_t *n)
+hn_requests_preserved_before(struct hn_db *db, int64_t before, int64_t now,
+    char (*ids)[HN_REQUEST_ID_LEN + 1], size_t max, size_t *n)
 {
 	static const char sql[] =
 	    "SELECT id FROM requests WHERE state IN ('preserved','extended')"
@@ -287,8 +288,8 @@ hn_requests_preserved_before(struct hn_db *db, int64_t before,
 
 int
 hn_requests_event_add(struct hn_db *db, const char *id, int64_t at,
-    const char *actor, const char *from, const char *to,
-    const char *payload, uint64_t ledger_index)
+    const char *actor, const char *from, const char *to, const char *payload,
+    uint64_t ledger_index)
 {
 	static const char sql[] =
 	    "INSERT INTO request_events(request_id, at, actor, from_state,"
@@ -332,19 +333,19 @@ hn_requests_events(struct hn_db *db, const char *id, json_t **out)
 		return HN_ENOMEM;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		o = json_pack("{s:I, s:s, s:s?, s:s, s:I}",
-		    "at", (json_int_t)sqlite3_column_int64(st, 0),
-		    "actor", (const char *)sqlite3_column_text(st, 1),
-		    "from", (const char *)sqlite3_column_text(st, 2),
-		    "to", (const char *)sqlite3_column_text(st, 3),
-		    "ledger_index", (json_int_t)sqlite3_column_int64(st, 5));
+		o = json_pack("{s:I, s:s, s:s?, s:s, s:I}", "at",
+		    (json_int_t)sqlite3_column_int64(st, 0), "actor",
+		    (const char *)sqlite3_column_text(st, 1), "from",
+		    (const char *)sqlite3_column_text(st, 2), "to",
+		    (const char *)sqlite3_column_text(st, 3), "ledger_index",
+		    (json_int_t)sqlite3_column_int64(st, 5));
 		if (o == NULL) {
 			rc = SQLITE_NOMEM;
 			break;
 		}
 		p = sqlite3_column_text(st, 4);
-		if (p != NULL && (pl = json_loads((const char *)p, 0,
-		    NULL)) != NULL)
+		if (p != NULL &&
+		    (pl = json_loads((const char *)p, 0, NULL)) != NULL)
 			json_object_set_new(o, "payload", pl);
 		json_array_append_new(arr, o);
 	}
@@ -433,17 +434,17 @@ hn_requests_list(struct hn_db *db, const struct hn_request_filter *f,
 			continue;
 		}
 		o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I,"
-		    " s:I}",
-		    "id", (const char *)sqlite3_column_text(st, 0),
-		    "kind", (const char *)sqlite3_column_text(st, 1),
-		    "side", (const char *)sqlite3_column_text(st, 2),
-		    "from", (const char *)sqlite3_column_text(st, 3),
-		    "to", (const char *)sqlite3_column_text(st, 4),
-		    "state", (const char *)sqlite3_column_text(st, 5),
-		    "legal_basis", (const char *)sqlite3_column_text(st, 6),
-		    "created_at", (json_int_t)sqlite3_column_int64(st, 7),
-		    "updated_at", (json_int_t)sqlite3_column_int64(st, 8),
-		    "ledger_index", (json_int_t)sqlite3_column_int64(st, 10));
+			      " s:I}",
+		    "id", (const char *)sqlite3_column_text(st, 0), "kind",
+		    (const char *)sqlite3_column_text(st, 1), "side",
+		    (const char *)sqlite3_column_text(st, 2), "from",
+		    (const char *)sqlite3_column_text(st, 3), "to",
+		    (const char *)sqlite3_column_text(st, 4), "state",
+		    (const char *)sqlite3_column_text(st, 5), "legal_basis",
+		    (const char *)sqlite3_column_text(st, 6), "created_at",
+		    (json_int_t)sqlite3_column_int64(st, 7), "updated_at",
+		    (json_int_t)sqlite3_column_int64(st, 8), "ledger_index",
+		    (json_int_t)sqlite3_column_int64(st, 10));
 		if (o == NULL) {
 			rc = SQLITE_NOMEM;
 			break;

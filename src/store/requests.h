@@ -24,27 +24,27 @@
 
 #define HN_RQ_NONE INT64_MIN
 #define HN_RQ_ORDER_LAST INT64_MAX /* order_key of a row not yet scheduled */
-#define HN_RQ_CURSOR_MAX 48        /* "KEY.ROWID" + NUL */
+#define HN_RQ_CURSOR_MAX 48 /* "KEY.ROWID" + NUL */
 #define HN_REQUEST_ID_LEN 32 /* 16 bytes, hex: 6 of time (ms), 10 random */
 
 struct hn_request_row {
 	char id[HN_REQUEST_ID_LEN + 1];
 	char kind[32];
-	char side[12];          /* "requesting" | "requested" */
+	char side[12]; /* "requesting" | "requested" */
 	char from[4], to[4];
 	char state[24];
 	char legal_basis[16];
-	char created_by[64];    /* account, or the sending party for incoming */
-	char remote_id[80];     /* incoming: the message id it arrived in */
-	char *body;             /* the request document (JSON text), owned */
+	char created_by[64]; /* account, or the sending party for incoming */
+	char remote_id[80]; /* incoming: the message id it arrived in */
+	char *body; /* the request document (JSON text), owned */
 	int64_t created_at, updated_at;
 	int64_t received_at, preserved_at;
 	int64_t followup_received_at, followup_decided_at;
 	int64_t stated_deadline;
 	int64_t next_due, soon_at;
 	int64_t acknowledged_at; /* art. 41: the emergency's execution clock */
-	int64_t order_key;      /* position in lists (hn_deadline_order_key) */
-	uint64_t ledger_index;  /* of the last change */
+	int64_t order_key; /* position in lists (hn_deadline_order_key) */
+	uint64_t ledger_index; /* of the last change */
 };
 
 void hn_request_row_init(struct hn_request_row *r);
@@ -53,15 +53,14 @@ void hn_request_row_release(struct hn_request_row *r);
 /* HN_EEXIST if the id is taken. */
 int hn_requests_insert(struct hn_db *db, const struct hn_request_row *r);
 /* HN_ENOTFOUND if absent. r->body is allocated (release the row). */
-int hn_requests_get(struct hn_db *db, const char *id,
-    struct hn_request_row *r);
+int hn_requests_get(struct hn_db *db, const char *id, struct hn_request_row *r);
 /* Writes the mutable fields (state, times, next_due, soon_at, order_key,
  * index). */
 int hn_requests_update(struct hn_db *db, const struct hn_request_row *r);
 
 int hn_requests_event_add(struct hn_db *db, const char *id, int64_t at,
-    const char *actor, const char *from, const char *to,
-    const char *payload, uint64_t ledger_index);
+    const char *actor, const char *from, const char *to, const char *payload,
+    uint64_t ledger_index);
 /* [{"at","actor","from","to","payload"?,"ledger_index"}] oldest first. */
 int hn_requests_events(struct hn_db *db, const char *id, json_t **out);
 
@@ -73,20 +72,20 @@ int hn_requests_events(struct hn_db *db, const char *id, json_t **out);
  * expires them once their period has run out; core's deadline decides).
  * *n gets how many.
  */
-int hn_requests_preserved_before(struct hn_db *db, int64_t before,
-    int64_t now, char (*ids)[HN_REQUEST_ID_LEN + 1], size_t max, size_t *n);
+int hn_requests_preserved_before(struct hn_db *db, int64_t before, int64_t now,
+    char (*ids)[HN_REQUEST_ID_LEN + 1], size_t max, size_t *n);
 
 enum hn_rq_level { HN_RQ_ANY = -1, HN_RQ_OK, HN_RQ_DUE_SOON, HN_RQ_OVERDUE };
 
 struct hn_request_filter {
-	const char *kind;   /* NULL: any */
-	const char *party;  /* from or to; NULL: any */
+	const char *kind; /* NULL: any */
+	const char *party; /* from or to; NULL: any */
 	const char *state;
 	const char *side;
-	int level;          /* enum hn_rq_level */
+	int level; /* enum hn_rq_level */
 	int64_t now;
-	int limit;          /* 1..500 */
-	bool cursor;        /* false: the first page */
+	int limit; /* 1..500 */
+	bool cursor; /* false: the first page */
 	int64_t after_key, before_rowid; /* hn_requests_cursor_parse */
 };
 

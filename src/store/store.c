@@ -26,7 +26,7 @@ struct hn_store {
 	pthread_t thread;
 	int started;
 	pthread_mutex_t mu;
-	pthread_cond_t work;  /* writer: jobs queued or stop */
+	pthread_cond_t work; /* writer: jobs queued or stop */
 	struct job *head, *tail;
 	int stopping;
 	void (*rollback_fn)(void *);
@@ -41,7 +41,7 @@ struct hn_store {
 	struct hn_db *free_readers[HN_STORE_READERS_MAX];
 	int nfree, nopen, maxreaders;
 	uint64_t seen_jobs; /* jobs run at the last hn_store_shrink call */
-	int pending;        /* used since the last shrink */
+	int pending; /* used since the last shrink */
 };
 
 static void
@@ -103,8 +103,7 @@ run_batch(struct hn_store *s, struct job *batch, int n)
 	}
 	if ((r = hn_db_commit(s->wdb)) != 0) {
 		hn_diag(HN_DIAG_ERROR, "store.commit_failed",
-		    "jobs=%d msg=\"%s\"",
-		    n, hn_db_errmsg(s->wdb));
+		    "jobs=%d msg=\"%s\"", n, hn_db_errmsg(s->wdb));
 		hn_db_rollback(s->wdb);
 		for (j = batch; j != NULL; j = j->next) {
 			if (j->result == 0) {
@@ -138,7 +137,8 @@ writer(void *arg)
 		/* take up to HN_STORE_BATCH_MAX jobs, a call alone */
 		batch = s->head;
 		for (n = 1, last = batch; !batch->notx && last->next != NULL &&
-		    !last->next->notx && n < HN_STORE_BATCH_MAX; n++)
+		     !last->next->notx && n < HN_STORE_BATCH_MAX;
+		     n++)
 			last = last->next;
 		s->head = last->next;
 		if (s->head == NULL)
@@ -147,7 +147,8 @@ writer(void *arg)
 		pthread_mutex_unlock(&s->mu);
 
 		if (batch->notx) {
-			batch->result = batch->fn(s->wdb, batch->arg, batch->err);
+			batch->result =
+			    batch->fn(s->wdb, batch->arg, batch->err);
 			failed = batch->result != 0;
 		} else {
 			failed = run_batch(s, batch, n);
@@ -183,14 +184,16 @@ hn_store_open(struct hn_store **out, const char *path, int readers,
 	if ((s = calloc(1, sizeof(*s))) == NULL ||
 	    (s->path = strdup(path)) == NULL) {
 		free(s);
-		return hn_error_set(err, HN_ENOMEM, NULL, NULL, "out of memory");
+		return hn_error_set(err, HN_ENOMEM, NULL, NULL,
+		    "out of memory");
 	}
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->work, NULL);
 	pthread_mutex_init(&s->rmu, NULL);
 	pthread_cond_init(&s->rcv, NULL);
-	s->maxreaders = readers < 1 ? 1 : readers > HN_STORE_READERS_MAX ?
-	    HN_STORE_READERS_MAX : readers;
+	s->maxreaders = readers < 1	   ? 1 :
+	    readers > HN_STORE_READERS_MAX ? HN_STORE_READERS_MAX :
+					     readers;
 	if ((r = hn_db_open(&s->wdb, path, err)) != 0) {
 		hn_store_close(s);
 		return r;

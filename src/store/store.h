@@ -32,7 +32,7 @@
  * SQLite itself, statements and BEGIN/COMMIT stay in store/db.h, which only
  * src/store includes.
  */
-struct hn_db;    /* one database connection; one thread at a time */
+struct hn_db; /* one database connection; one thread at a time */
 struct hn_store; /* the storage service below */
 
 typedef int (*hn_write_fn)(struct hn_db *db, void *arg, struct hn_error *err);
@@ -55,8 +55,8 @@ void hn_db_close(struct hn_db *db);
  * runs in it and the owner of that transaction commits or rolls back.
  * The writes of one logical change go in one fn.
  */
-int hn_db_tx(struct hn_db *db, hn_write_fn fn, void *arg,
-    struct hn_error *err) __attribute__((warn_unused_result));
+int hn_db_tx(struct hn_db *db, hn_write_fn fn, void *arg, struct hn_error *err)
+    __attribute__((warn_unused_result));
 
 /* A trivial read: 0 if the database answers (health checks). */
 int hn_db_ping(struct hn_db *db);
@@ -122,8 +122,8 @@ void hn_store_on_commit(struct hn_store *s, void (*fn)(void *), void *ctx);
 
 /* Borrows a reader connection (blocks while all are in use); give it back
  * with hn_store_release. */
-int hn_store_reader(struct hn_store *s, struct hn_db **db,
-    struct hn_error *err) __attribute__((warn_unused_result));
+int hn_store_reader(struct hn_store *s, struct hn_db **db, struct hn_error *err)
+    __attribute__((warn_unused_result));
 void hn_store_release(struct hn_store *s, struct hn_db *db);
 
 /*
@@ -145,9 +145,9 @@ int hn_store_checkpoint(struct hn_store *s);
 int hn_store_shrink(struct hn_store *s);
 
 struct hn_store_stats {
-	uint64_t batches;   /* transactions committed */
-	uint64_t jobs;      /* jobs run */
-	uint64_t failed;    /* jobs that returned an error */
+	uint64_t batches; /* transactions committed */
+	uint64_t jobs; /* jobs run */
+	uint64_t failed; /* jobs that returned an error */
 	uint64_t max_batch; /* largest batch so far */
 };
 void hn_store_stats(struct hn_store *s, struct hn_store_stats *out);

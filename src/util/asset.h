@@ -8,7 +8,8 @@
 #include <stddef.h>
 
 struct hn_asset {
-	const char *path; /* relative to the source root, e.g. "web/index.html" */
+	const char
+	    *path; /* relative to the source root, e.g. "web/index.html" */
 	const unsigned char *data; /* NUL-terminated for convenience */
 	size_t len;
 };

@@ -20,7 +20,10 @@ struct hn_buf {
 	size_t max;
 };
 
-#define HN_BUF_INIT(m) { NULL, 0, 0, (m) }
+#define HN_BUF_INIT(m) \
+	{ \
+		NULL, 0, 0, (m) \
+	}
 
 void hn_buf_init(struct hn_buf *b, size_t max);
 void hn_buf_release(struct hn_buf *b);

@@ -32,9 +32,9 @@ hn_diag(enum hn_diag_level lvl, const char *event, const char *fmt, ...)
 	gmtime_r(&now, &tm);
 	line[0] = '\0';
 	if (hn_fmt_add(line, sizeof(line) - 1, &n,
-	    "ts=%04d-%02d-%02dT%02d:%02d:%02dZ level=%s event=%s ",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec, names[lvl], event) != 0)
+		"ts=%04d-%02d-%02dT%02d:%02d:%02dZ level=%s event=%s ",
+		tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		tm.tm_min, tm.tm_sec, names[lvl], event) != 0)
 		return;
 	/* A long message is cut, not dropped: the line is still worth having. */
 	va_start(ap, fmt);

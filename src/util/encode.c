@@ -57,7 +57,8 @@ hn_b64_encode(char *out, const uint8_t *in, size_t n)
 	uint32_t v;
 
 	for (i = 0; i + 2 < n; i += 3) {
-		v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 | in[i + 2];
+		v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 |
+		    in[i + 2];
 		out[o++] = b64d[v >> 18];
 		out[o++] = b64d[(v >> 12) & 63];
 		out[o++] = b64d[(v >> 6) & 63];

@@ -13,22 +13,23 @@
 
 enum {
 	HN_OK = 0,
-	HN_EINVAL = -1,     /* invalid argument or input */
-	HN_ENOMEM = -2,     /* allocation failed */
-	HN_EIO = -3,        /* read, write or fsync failed */
-	HN_ETOOBIG = -4,    /* a size limit was exceeded */
-	HN_EPARSE = -5,     /* input does not parse */
-	HN_ENOTFOUND = -6,  /* no such object */
-	HN_EDENIED = -7,    /* not allowed (role, policy, treaty) */
-	HN_EVERIFY = -8,    /* a signature, hash or proof does not verify */
-	HN_EEXIST = -9,     /* already exists */
-	HN_ESTATE = -10,    /* illegal state or transition */
-	HN_EDB = -11,       /* database error */
-	HN_ENET = -12,      /* network error */
-	HN_ERANGE = -13,    /* a number or index out of range */
-	HN_EBUSY = -14,     /* try again later */
-	HN_ECRYPTO = -15,   /* a cryptographic primitive failed */
-	HN_EVALIDATE = -16, /* a request does not satisfy the Convention's rules */
+	HN_EINVAL = -1, /* invalid argument or input */
+	HN_ENOMEM = -2, /* allocation failed */
+	HN_EIO = -3, /* read, write or fsync failed */
+	HN_ETOOBIG = -4, /* a size limit was exceeded */
+	HN_EPARSE = -5, /* input does not parse */
+	HN_ENOTFOUND = -6, /* no such object */
+	HN_EDENIED = -7, /* not allowed (role, policy, treaty) */
+	HN_EVERIFY = -8, /* a signature, hash or proof does not verify */
+	HN_EEXIST = -9, /* already exists */
+	HN_ESTATE = -10, /* illegal state or transition */
+	HN_EDB = -11, /* database error */
+	HN_ENET = -12, /* network error */
+	HN_ERANGE = -13, /* a number or index out of range */
+	HN_EBUSY = -14, /* try again later */
+	HN_ECRYPTO = -15, /* a cryptographic primitive failed */
+	HN_EVALIDATE =
+	    -16, /* a request does not satisfy the Convention's rules */
 	HN_EINTERNAL = -17, /* a bug: an invariant did not hold */
 	HN_E_COUNT_ = 18
 };
@@ -45,7 +46,7 @@ const char *hn_errcode(int code);
 
 struct hn_error {
 	int code;
-	char field[HN_ERR_FIELD_MAX];     /* e.g. "data[0].relation_to_offence" */
+	char field[HN_ERR_FIELD_MAX]; /* e.g. "data[0].relation_to_offence" */
 	char article[HN_ERR_ARTICLE_MAX]; /* e.g. "42 (c)"; "" when none */
 	char message[HN_ERR_MESSAGE_MAX];
 };

@@ -112,7 +112,7 @@ hn_file_write_atomic(const char *path, const void *data, size_t len,
 	int fd, r;
 
 	if ((r = hn_fmt(tmp, sizeof(tmp), "%s.tmp.%ld", path,
-	    (long)getpid())) != 0)
+		 (long)getpid())) != 0)
 		return r;
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
 	if (fd < 0)

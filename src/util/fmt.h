@@ -64,11 +64,11 @@ int hn_vfmt_cut(char *dst, size_t cap, const char *fmt, va_list ap)
  * asserted in the Debug build. Prefer hn_fmt with an error path wherever any
  * part of the text comes from outside.
  */
-#define HN_FMT_FIXED(dst, cap, ...)                                 \
-	do {                                                        \
-		int hn_fmt_r_ = hn_fmt((dst), (cap), __VA_ARGS__);  \
-		assert(hn_fmt_r_ == 0);                             \
-		(void)hn_fmt_r_;                                    \
+#define HN_FMT_FIXED(dst, cap, ...) \
+	do { \
+		int hn_fmt_r_ = hn_fmt((dst), (cap), __VA_ARGS__); \
+		assert(hn_fmt_r_ == 0); \
+		(void)hn_fmt_r_; \
 	} while (0)
 
 #endif

@@ -19,14 +19,15 @@
 
 enum hn_hook {
 	/* evidence sender (docs/protocol.md section 7) */
-	HN_HOOK_XFER_DUMP,       /* str: directory; keep each signed object sent */
+	HN_HOOK_XFER_DUMP, /* str: directory; keep each signed object sent */
 	HN_HOOK_XFER_STOP_AFTER, /* int: stop the sender after N pieces */
 	HN_HOOK_XFER_HOLD_AFTER, /* int: hold after N pieces until ... */
-	HN_HOOK_XFER_RELEASE,    /* str: ... this file exists (else until stop) */
-	HN_HOOK_XFER_REQUEST,    /* str: announce this request id instead */
-	HN_HOOK_XFER_WRONG_SHA,  /* set: announce a false SHA-256 */
+	HN_HOOK_XFER_RELEASE, /* str: ... this file exists (else until stop) */
+	HN_HOOK_XFER_REQUEST, /* str: announce this request id instead */
+	HN_HOOK_XFER_WRONG_SHA, /* set: announce a false SHA-256 */
 	/* `evidence add --url` (net/upload.c) */
-	HN_HOOK_UPLOAD_FAIL_AFTER, /* int: drop the connection once after N pieces */
+	HN_HOOK_UPLOAD_FAIL_AFTER, /* int: drop the connection once after N
+				      pieces */
 	HN_HOOK_COUNT
 };
 

@@ -11,7 +11,8 @@ hn_json_depth(const json_t *v)
 	int d, m = 0;
 
 	if (json_is_object(v)) {
-		json_object_foreach((json_t *)v, k, c) {
+		json_object_foreach((json_t *)v, k, c)
+		{
 			d = hn_json_depth(c);
 			if (d > m)
 				m = d;
@@ -19,7 +20,8 @@ hn_json_depth(const json_t *v)
 		return m + 1;
 	}
 	if (json_is_array(v)) {
-		json_array_foreach(v, i, c) {
+		json_array_foreach(v, i, c)
+		{
 			d = hn_json_depth(c);
 			if (d > m)
 				m = d;

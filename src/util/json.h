@@ -19,8 +19,8 @@
  * On failure returns NULL and fills err with HN_EPARSE (with line and
  * column), HN_ETOOBIG (len > max) or HN_EINVAL (too deep).
  */
-json_t *hn_json_parse(const char *data, size_t len, size_t max,
-    int max_depth, struct hn_error *err);
+json_t *hn_json_parse(const char *data, size_t len, size_t max, int max_depth,
+    struct hn_error *err);
 
 /* The nesting depth of v: a scalar is 0, [] is 1, [[1]] is 2. */
 int hn_json_depth(const json_t *v);

@@ -91,7 +91,8 @@ ingest(struct fx *f, const uint8_t *p, size_t n, uint32_t chunk,
 	size_t off = 0, step;
 
 	assert_int_equal(hn_intake_begin(&in, f->root, &f->k, chunk,
-	    HN_INTAKE_SHA1 | HN_INTAKE_MD5, NULL, NULL, &err), 0);
+			     HN_INTAKE_SHA1 | HN_INTAKE_MD5, NULL, NULL, &err),
+	    0);
 	/* odd write sizes to cross chunk boundaries */
 	while (off < n) {
 		step = n - off < 37 ? n - off : 37;
@@ -123,12 +124,15 @@ test_sizes(void **state)
 		assert_int_equal(res.size, sizes[i]);
 		assert_int_equal(res.existed, 0);
 		assert_int_equal(hn_blob_exists(f->root, want), 0);
-		assert_int_equal(hn_blob_verify(f->root, want, &f->k, &size, &err), 0);
+		assert_int_equal(hn_blob_verify(f->root, want, &f->k, &size,
+				     &err),
+		    0);
 		assert_int_equal(size, sizes[i]);
 	}
 	/* known vectors for the legacy digests */
 	ingest(f, (const uint8_t *)"abc", 3, 0, &res);
-	assert_string_equal(res.sha1, "a9993e364706816aba3e25717850c26c9cd0d89d");
+	assert_string_equal(res.sha1,
+	    "a9993e364706816aba3e25717850c26c9cd0d89d");
 	assert_string_equal(res.md5, "900150983cd24fb0d6963f7d28e17f72");
 	assert_string_equal(res.addr,
 	    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
@@ -153,11 +157,15 @@ test_default_chunk_boundaries(void **state)
 		ingest(f, buf, sizes[i], 0, &res);
 		expect_addr(want, buf, sizes[i]);
 		assert_string_equal(res.addr, want);
-		assert_int_equal(hn_blob_path(path, sizeof(path), f->root, want), 0);
+		assert_int_equal(hn_blob_path(path, sizeof(path), f->root,
+				     want),
+		    0);
 		assert_int_equal(stat(path, &st), 0);
 		assert_int_equal((uint64_t)st.st_size,
 		    hn_seal_stream_size(sizes[i], HN_SEAL_CHUNK_DEFAULT));
-		assert_int_equal(hn_blob_verify(f->root, want, &f->k, NULL, &err), 0);
+		assert_int_equal(hn_blob_verify(f->root, want, &f->k, NULL,
+				     &err),
+		    0);
 	}
 	free(buf);
 }
@@ -180,7 +188,8 @@ test_read_fd(void **state)
 	assert_int_equal(write(fd, buf, sizeof(buf)), (ssize_t)sizeof(buf));
 	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
 	assert_int_equal(hn_intake_begin(&in, f->root, &f->k, CH, 0, NULL, NULL,
-	    &err), 0);
+			     &err),
+	    0);
 	assert_int_equal(hn_intake_read_fd(in, fd, NULL, NULL, &err), 0);
 	assert_int_equal(hn_intake_finish(in, &res, &err), 0);
 	close(fd);
@@ -230,7 +239,8 @@ expect_bad(struct fx *f, const char *addr, const char *needle)
 		fail_msg("message '%s' lacks '%s'", err.message, needle);
 	snprintf(dest, sizeof(dest), "%s/out", f->dir);
 	unlink(dest);
-	assert_int_equal(hn_blob_copy_out(f->root, addr, &f->k, dest, NULL, &err),
+	assert_int_equal(hn_blob_copy_out(f->root, addr, &f->k, dest, NULL,
+			     &err),
 	    HN_EVERIFY);
 	assert_int_not_equal(stat(dest, &st), 0); /* never served as good */
 }
@@ -241,7 +251,8 @@ test_damage(void **state)
 	struct fx *f = *state;
 	struct hn_intake_result a, b;
 	uint8_t buf[4 * CH + 9];
-	char pa[HN_BLOB_PATH_MAX], pb[HN_BLOB_PATH_MAX], cmd[2 * HN_BLOB_PATH_MAX + 16];
+	char pa[HN_BLOB_PATH_MAX], pb[HN_BLOB_PATH_MAX],
+	    cmd[2 * HN_BLOB_PATH_MAX + 16];
 	long size = (long)hn_seal_stream_size(sizeof(buf), CH);
 
 	fill(buf, sizeof(buf), 1);
@@ -264,14 +275,17 @@ test_damage(void **state)
 	damage(f, a.addr, size - 1, 0x01, -1, 0);
 	assert_int_equal(hn_blob_verify(f->root, a.addr, &f->k, NULL, NULL), 0);
 
-	/* trailing bytes (read with the final chunk: it no longer authenticates) */
+	/* trailing bytes (read with the final chunk: it no longer
+	 * authenticates) */
 	damage(f, a.addr, 0, 0, -1, 1);
 	expect_bad(f, a.addr, "chunk 4");
 	damage(f, a.addr, 0, 0, size, 0);
 	/* truncated: at a chunk boundary (no final chunk), inside one, header */
-	damage(f, a.addr, 0, 0, HN_SEAL_HEADER_LEN + 2 * (CH + HN_SEAL_ABYTES), 0);
+	damage(f, a.addr, 0, 0, HN_SEAL_HEADER_LEN + 2 * (CH + HN_SEAL_ABYTES),
+	    0);
 	expect_bad(f, a.addr, "truncated");
-	damage(f, a.addr, 0, 0, HN_SEAL_HEADER_LEN + 2 * (CH + HN_SEAL_ABYTES) - 3, 0);
+	damage(f, a.addr, 0, 0,
+	    HN_SEAL_HEADER_LEN + 2 * (CH + HN_SEAL_ABYTES) - 3, 0);
 	expect_bad(f, a.addr, "does not authenticate");
 	damage(f, a.addr, 0, 0, 100, 0);
 	expect_bad(f, a.addr, "truncated");
@@ -310,7 +324,8 @@ test_existing_object(void **state)
 	/* a damaged existing object is reported, not silently kept or replaced */
 	damage(f, a.addr, HN_SEAL_HEADER_LEN + 1, 0x02, -1, 0);
 	assert_int_equal(hn_intake_begin(&in, f->root, &f->k, CH, 0, NULL, NULL,
-	    &err), 0);
+			     &err),
+	    0);
 	assert_int_equal(hn_intake_write(in, buf, sizeof(buf), &err), 0);
 	assert_int_equal(hn_intake_finish(in, &b, &err), HN_EVERIFY);
 	assert_int_equal(stat(path, &st2), 0);
@@ -334,13 +349,14 @@ test_resume(void **state)
 
 	fill(buf, sizeof(buf), 42);
 	expect_addr(want, buf, sizeof(buf));
-	assert_int_equal(hn_intake_begin(&in, f->root, &f->k, CH, 0, "up-1", &at,
-	    &err), 0);
+	assert_int_equal(hn_intake_begin(&in, f->root, &f->k, CH, 0, "up-1",
+			     &at, &err),
+	    0);
 	assert_int_equal(at, 0);
 	assert_int_equal(hn_intake_write(in, buf, 3 * CH + 20, &err), 0);
 	assert_int_equal(hn_intake_sync(in, &durable, &err), 0);
 	assert_int_equal(durable, 3 * CH); /* whole chunks only */
-	hn_intake_abort(in, 1);             /* connection lost */
+	hn_intake_abort(in, 1); /* connection lost */
 
 	/* a torn write at the end of the staging file */
 	snprintf(part, sizeof(part), "%s/uploads/up-1.part", f->root);
@@ -349,8 +365,9 @@ test_resume(void **state)
 	assert_int_equal(write(fd, "torn", 4), 4);
 	close(fd);
 
-	assert_int_equal(hn_intake_begin(&in, f->root, &f->k, CH, 0, "up-1", &at,
-	    &err), 0);
+	assert_int_equal(hn_intake_begin(&in, f->root, &f->k, CH, 0, "up-1",
+			     &at, &err),
+	    0);
 	assert_int_equal(at, 3 * CH);
 	assert_int_equal(hn_intake_write(in, buf + at, 5 * CH, &err), 0);
 	assert_int_equal(hn_intake_sync(in, &durable, &err), 0);
@@ -360,13 +377,17 @@ test_resume(void **state)
 	/* a damaged chunk in the staging file: resume before it */
 	fd = open(part, O_RDWR);
 	assert_true(fd >= 0);
-	assert_int_equal(pwrite(fd, "Z", 1, HN_SEAL_HEADER_LEN + 6 * (CH + HN_SEAL_ABYTES) + 9),
+	assert_int_equal(pwrite(fd, "Z", 1,
+			     HN_SEAL_HEADER_LEN + 6 * (CH + HN_SEAL_ABYTES) +
+				 9),
 	    1);
 	close(fd);
-	assert_int_equal(hn_intake_begin(&in, f->root, &f->k, CH, 0, "up-1", &at,
-	    &err), 0);
+	assert_int_equal(hn_intake_begin(&in, f->root, &f->k, CH, 0, "up-1",
+			     &at, &err),
+	    0);
 	assert_int_equal(at, 6 * CH);
-	assert_int_equal(hn_intake_write(in, buf + at, sizeof(buf) - at, &err), 0);
+	assert_int_equal(hn_intake_write(in, buf + at, sizeof(buf) - at, &err),
+	    0);
 	assert_int_equal(hn_intake_finish(in, &res, &err), 0);
 	assert_string_equal(res.addr, want);
 	assert_int_equal(res.size, sizeof(buf));
@@ -374,14 +395,16 @@ test_resume(void **state)
 	assert_int_equal(hn_blob_verify(f->root, want, &f->k, NULL, &err), 0);
 
 	/* cancelled upload: staging removed; another node cannot resume it */
-	assert_int_equal(hn_intake_begin(&in, f->root, &f->k, CH, 0, "up-2", &at,
-	    &err), 0);
+	assert_int_equal(hn_intake_begin(&in, f->root, &f->k, CH, 0, "up-2",
+			     &at, &err),
+	    0);
 	assert_int_equal(hn_intake_write(in, buf, 2 * CH, &err), 0);
 	hn_intake_abort(in, 0);
 	snprintf(part, sizeof(part), "%s/uploads/up-2.part", f->root);
 	assert_int_equal(access(part, F_OK), -1);
-	assert_int_equal(hn_intake_begin(&in, f->root, &f->k, CH, 0, "../x", &at,
-	    &err), HN_EINVAL);
+	assert_int_equal(hn_intake_begin(&in, f->root, &f->k, CH, 0, "../x",
+			     &at, &err),
+	    HN_EINVAL);
 }
 
 static void
@@ -406,18 +429,21 @@ test_transfer(void **state)
 	ingest(f, buf, sizeof(buf), CH, &res);
 	fd = open(wire, O_RDWR | O_CREAT | O_TRUNC, 0600);
 	assert_true(fd >= 0);
-	assert_int_equal(hn_blob_export_sealed(f->root, res.addr, &f->k, rk.ed_pk,
-	    fd, &err), 0);
+	assert_int_equal(hn_blob_export_sealed(f->root, res.addr, &f->k,
+			     rk.ed_pk, fd, &err),
+	    0);
 	/* the recipient checks the hash before acknowledging */
 	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
 	memset(other, 'a', 64);
 	other[64] = '\0';
 	assert_int_equal(hn_blob_receive_sealed(rroot, other, &rk, fd, &size,
-	    &existed, &err), HN_EVERIFY);
+			     &existed, &err),
+	    HN_EVERIFY);
 	assert_int_equal(hn_blob_exists(rroot, other), HN_ENOTFOUND);
 	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
 	assert_int_equal(hn_blob_receive_sealed(rroot, res.addr, &rk, fd, &size,
-	    &existed, &err), 0);
+			     &existed, &err),
+	    0);
 	assert_int_equal(size, sizeof(buf));
 	assert_int_equal(hn_blob_verify(rroot, res.addr, &rk, NULL, &err), 0);
 	/* the sender's key does not open the recipient's copy */
@@ -427,7 +453,8 @@ test_transfer(void **state)
 	assert_int_equal(pwrite(fd, "\x55", 1, 400), 1);
 	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
 	assert_int_equal(hn_blob_receive_sealed(rroot, res.addr, &rk, fd, &size,
-	    &existed, &err), HN_EVERIFY);
+			     &existed, &err),
+	    HN_EVERIFY);
 	close(fd);
 	hn_seal_keys_wipe(&rk);
 	hn_wipe(sk, sizeof(sk));
@@ -458,41 +485,49 @@ test_adopt(void **state)
 	ingest(f, buf, sizeof(buf), CH, &res);
 	fd = open(part, O_RDWR | O_CREAT | O_TRUNC, 0600);
 	assert_true(fd >= 0);
-	assert_int_equal(hn_blob_export_sealed(f->root, res.addr, &f->k, rk.ed_pk,
-	    fd, &err), 0);
+	assert_int_equal(hn_blob_export_sealed(f->root, res.addr, &f->k,
+			     rk.ed_pk, fd, &err),
+	    0);
 	/* another address than announced: refused, nothing stored, the
 	 * staged file is the caller's */
 	memset(other, 'b', 64);
 	other[64] = '\0';
 	assert_int_equal(hn_blob_adopt_sealed(rroot, other, &rk, part, &size,
-	    &existed, &err), HN_EVERIFY);
+			     &existed, &err),
+	    HN_EVERIFY);
 	assert_int_equal(hn_blob_exists(rroot, other), HN_ENOTFOUND);
 	assert_int_equal(stat(part, &st), 0);
 	/* the sender's keys cannot open it */
 	assert_int_equal(hn_blob_adopt_sealed(rroot, res.addr, &f->k, part,
-	    &size, &existed, &err), HN_EVERIFY);
+			     &size, &existed, &err),
+	    HN_EVERIFY);
 	/* a flipped bit */
 	assert_int_equal(pwrite(fd, "\x01", 1, 300), 1);
 	assert_int_equal(hn_blob_adopt_sealed(rroot, res.addr, &rk, part, &size,
-	    &existed, &err), HN_EVERIFY);
+			     &existed, &err),
+	    HN_EVERIFY);
 	assert_int_equal(hn_blob_exists(rroot, res.addr), HN_ENOTFOUND);
 	/* truncated */
 	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
 	assert_int_equal(ftruncate(fd, 0), 0);
-	assert_int_equal(hn_blob_export_sealed(f->root, res.addr, &f->k, rk.ed_pk,
-	    fd, &err), 0);
+	assert_int_equal(hn_blob_export_sealed(f->root, res.addr, &f->k,
+			     rk.ed_pk, fd, &err),
+	    0);
 	assert_int_equal(fstat(fd, &st), 0);
 	assert_int_equal(ftruncate(fd, st.st_size - CH - 16), 0);
 	assert_int_equal(hn_blob_adopt_sealed(rroot, res.addr, &rk, part, &size,
-	    &existed, &err), HN_EVERIFY);
+			     &existed, &err),
+	    HN_EVERIFY);
 	/* whole and right: it becomes the object, the staged file goes */
 	assert_int_equal(ftruncate(fd, 0), 0);
 	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
-	assert_int_equal(hn_blob_export_sealed(f->root, res.addr, &f->k, rk.ed_pk,
-	    fd, &err), 0);
+	assert_int_equal(hn_blob_export_sealed(f->root, res.addr, &f->k,
+			     rk.ed_pk, fd, &err),
+	    0);
 	close(fd);
 	assert_int_equal(hn_blob_adopt_sealed(rroot, res.addr, &rk, part, &size,
-	    &existed, &err), 0);
+			     &existed, &err),
+	    0);
 	assert_int_equal(size, sizeof(buf));
 	assert_int_equal(existed, 0);
 	assert_int_equal(stat(part, &st), -1);
@@ -506,8 +541,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_sizes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_default_chunk_boundaries, setup,
-		    teardown),
+		cmocka_unit_test_setup_teardown(test_default_chunk_boundaries,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_fd, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_damage, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_existing_object, setup,

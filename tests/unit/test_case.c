@@ -38,7 +38,8 @@ count_type(json_t *graph, const char *t)
 	json_t *v;
 	size_t i, n = 0;
 
-	json_array_foreach(graph, i, v) {
+	json_array_foreach(graph, i, v)
+	{
 		const char *ty = hn_json_str(v, "@type");
 
 		n += ty != NULL && strcmp(ty, t) == 0;
@@ -47,14 +48,15 @@ count_type(json_t *graph, const char *t)
 }
 
 static json_t *
-node_named(json_t *graph, const char *type, const char *key,
-    const char *value)
+node_named(json_t *graph, const char *type, const char *key, const char *value)
 {
 	json_t *v;
 	size_t i;
 
-	json_array_foreach(graph, i, v) {
-		const char *ty = hn_json_str(v, "@type"), *s = hn_json_str(v, key);
+	json_array_foreach(graph, i, v)
+	{
+		const char *ty = hn_json_str(v, "@type"),
+			   *s = hn_json_str(v, key);
 
 		if (ty != NULL && strcmp(ty, type) == 0 && s != NULL &&
 		    strcmp(s, value) == 0)
@@ -70,46 +72,51 @@ test_document(void **state)
 	const char *d;
 
 	(void)state;
-	assert_int_equal(hn_case_document(&doc, "hanoinet.example/VNM",
-	    "REQ-1", files, 2), 0);
+	assert_int_equal(hn_case_document(&doc, "hanoinet.example/VNM", "REQ-1",
+			     files, 2),
+	    0);
 	assert_non_null(json_object_get(doc, "@context"));
 	graph = json_object_get(doc, "@graph");
 	assert_true(json_is_array(graph));
-	assert_int_equal(count_type(graph,
-	    "case-investigation:Investigation"), 1);
-	assert_int_equal(count_type(graph,
-	    "case-investigation:Authorization"), 1);
+	assert_int_equal(count_type(graph, "case-investigation:Investigation"),
+	    1);
+	assert_int_equal(count_type(graph, "case-investigation:Authorization"),
+	    1);
 	assert_int_equal(count_type(graph, "uco-identity:Organization"), 1);
 	assert_int_equal(count_type(graph, "uco-tool:Tool"), 1);
 	assert_int_equal(count_type(graph, "uco-observable:File"), 2);
 	/* SHA256 + SHA1 for the first, SHA256 + MD5 for the second */
 	assert_int_equal(count_type(graph, "uco-types:Hash"), 4);
 	assert_int_equal(count_type(graph,
-	    "case-investigation:InvestigativeAction"), 5);
+			     "case-investigation:InvestigativeAction"),
+	    5);
 	assert_int_equal(count_type(graph,
-	    "case-investigation:ProvenanceRecord"), 5);
+			     "case-investigation:ProvenanceRecord"),
+	    5);
 	/* alice, bob, carol: once each although alice acts three times */
 	assert_int_equal(count_type(graph, "uco-identity:Identity"), 3);
 	/* the investigation lists 2 files + 5 actions + 5 records */
 	inv = node_named(graph, "case-investigation:Investigation",
 	    "uco-core:name", "REQ-1");
 	assert_non_null(inv);
-	assert_int_equal(json_array_size(json_object_get(inv,
-	    "uco-core:object")), 12);
+	assert_int_equal(json_array_size(
+			     json_object_get(inv, "uco-core:object")),
+	    12);
 
 	/* step 3 of disk.img: exhibit, reason, no ledger entry */
 	p = node_named(graph, "case-investigation:ProvenanceRecord",
 	    "case-investigation:exhibitNumber", "REQ-1/7/3");
 	assert_non_null(p);
 	d = hn_json_str(p, "uco-core:description");
-	assert_non_null(strstr(d, "Custody step 3 of disk.img: exported by "
+	assert_non_null(strstr(d,
+	    "Custody step 3 of disk.img: exported by "
 	    "bob at 2025-12-05T"));
 	assert_non_null(strstr(d, "; reason: court order 7"));
 	assert_null(strstr(d, "ledger entry"));
 	p = node_named(graph, "case-investigation:ProvenanceRecord",
 	    "case-investigation:exhibitNumber", "REQ-1/9/1");
-	assert_non_null(strstr(hn_json_str(p, "uco-core:description"),
-	    "(ledger entry 9)"));
+	assert_non_null(
+	    strstr(hn_json_str(p, "uco-core:description"), "(ledger entry 9)"));
 
 	/* the first action of a file stands alone, the next is informed by
 	 * it and takes its provenance record as object */
@@ -122,7 +129,8 @@ test_document(void **state)
 	    "uco-core:name", "Verified");
 	assert_non_null(a);
 	assert_string_equal(hn_json_str(json_object_get(a,
-	    "case-investigation:wasInformedBy"), "@id"),
+					    "case-investigation:wasInformedBy"),
+				"@id"),
 	    hn_json_str(prev, "@id"));
 	assert_non_null(json_object_get(a, "uco-action:object"));
 	json_decref(doc);

@@ -21,7 +21,7 @@ struct seen {
 	const char *val, *req;
 	int flag;
 	char each[128]; /* "name=value," for each call, in order */
-	int fail_on;    /* each() fails (exit 3) on the value "bad" */
+	int fail_on; /* each() fails (exit 3) on the value "bad" */
 };
 
 /* Appends w to out[128]. */
@@ -65,8 +65,8 @@ test_table(void **state)
 		    "", "" },
 		{ { "--req=r", "--val=v=w" }, 0, 0, HN_CLI_GO, "v=w", "r", 0,
 		    "", "" },
-		{ { "-v", "x", "--req", "r" }, 0, 0, HN_CLI_GO, "x", "r", 0,
-		    "", "" },
+		{ { "-v", "x", "--req", "r" }, 0, 0, HN_CLI_GO, "x", "r", 0, "",
+		    "" },
 		{ { "-vx", "--req", "r" }, 0, 0, HN_CLI_GO, "x", "r", 0, "",
 		    "" },
 		{ { "--req", "r", "--flag" }, 0, 0, HN_CLI_GO, NULL, "r", 1, "",
@@ -74,8 +74,8 @@ test_table(void **state)
 		{ { "--req", "r", "-f" }, 0, 0, HN_CLI_GO, NULL, "r", 1, "",
 		    "" },
 		/* the last of a repeated value wins; each is called in order */
-		{ { "--req", "a", "--req", "b" }, 0, 0, HN_CLI_GO, NULL, "b",
-		    0, "", "" },
+		{ { "--req", "a", "--req", "b" }, 0, 0, HN_CLI_GO, NULL, "b", 0,
+		    "", "" },
 		{ { "--each", "1", "--req", "r", "--other", "2", "--each=3" },
 		    0, 0, HN_CLI_GO, NULL, "r", 0, "each=1,other=2,each=3,",
 		    "" },
@@ -112,14 +112,12 @@ test_table(void **state)
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		char *argv[MAXARGS + 1] = { "cmd" }, pos[128] = "";
 		struct seen s;
-		const struct hn_cli_opt opts[] = {
-			HN_OPT_LETTER("val", 'v', &s.val),
+		const struct hn_cli_opt opts[] = { HN_OPT_LETTER("val", 'v',
+						       &s.val),
 			HN_OPT_REQ("req", &s.req),
 			HN_OPT_FLAG_LETTER("flag", 'f', &s.flag),
 			HN_OPT_EACH("each", each, &s),
-			HN_OPT_EACH("other", each, &s),
-			HN_OPT_END
-		};
+			HN_OPT_EACH("other", each, &s), HN_OPT_END };
 
 		memset(&s, 0, sizeof(s));
 		for (argc = 1; t[i].args[argc - 1] != NULL; argc++)
@@ -156,10 +154,8 @@ static void
 test_each_required(void **state)
 {
 	struct seen s;
-	const struct hn_cli_opt opts[] = {
-		HN_OPT_EACH_REQ("url", each, &s),
-		HN_OPT_END
-	};
+	const struct hn_cli_opt opts[] = { HN_OPT_EACH_REQ("url", each, &s),
+		HN_OPT_END };
 	char *a1[] = { "cmd", NULL }, *a2[] = { "cmd", "--url", "u", NULL };
 
 	(void)state;

@@ -49,7 +49,7 @@ struct srv {
 	SSL_CTX *ctx;
 	int lfd, port, stop;
 	pthread_t th;
-	int conns;    /* connections accepted */
+	int conns; /* connections accepted */
 	int requests; /* requests answered */
 	char last_head[4096];
 };
@@ -73,8 +73,8 @@ make_cert(const char *crt, const char *key, uint8_t fp[32])
 	X509_gmtime_adj(X509_getm_notBefore(x), -60);
 	X509_gmtime_adj(X509_getm_notAfter(x), 3600);
 	X509_set_pubkey(x, pk);
-	X509_NAME_add_entry_by_txt(X509_get_subject_name(x), "CN",
-	    MBSTRING_ASC, (const unsigned char *)"127.0.0.1", -1, -1, 0);
+	X509_NAME_add_entry_by_txt(X509_get_subject_name(x), "CN", MBSTRING_ASC,
+	    (const unsigned char *)"127.0.0.1", -1, -1, 0);
 	X509_set_issuer_name(x, X509_get_subject_name(x));
 	X509V3_set_ctx(&v3, x, x, NULL, NULL, 0);
 	ext = X509V3_EXT_conf_nid(NULL, &v3, NID_subject_alt_name,
@@ -139,8 +139,8 @@ serve_one(struct srv *s, SSL *ssl)
 	if (hn_sha256_init(&h) != 0)
 		return -1;
 	while (got < blen) {
-		size_t want = blen - got < sizeof(buf) ? blen - got :
-		    sizeof(buf);
+		size_t want =
+		    blen - got < sizeof(buf) ? blen - got : sizeof(buf);
 
 		if ((k = SSL_read(ssl, buf, (int)want)) <= 0) {
 			hn_sha256_release(&h);
@@ -163,7 +163,8 @@ serve_one(struct srv *s, SSL *ssl)
 	__atomic_add_fetch(&s->requests, 1, __ATOMIC_SEQ_CST);
 	big = strncmp(head, "GET /big ", 9) == 0;
 	if (big) {
-		snprintf(ans, sizeof(ans), "HTTP/1.1 200 OK\r\n"
+		snprintf(ans, sizeof(ans),
+		    "HTTP/1.1 200 OK\r\n"
 		    "Content-Length: 100000\r\n\r\n");
 		SSL_write(ssl, ans, (int)strlen(ans));
 		memset(buf, 'x', sizeof(buf));
@@ -171,12 +172,16 @@ serve_one(struct srv *s, SSL *ssl)
 			SSL_write(ssl, buf, 10000);
 	} else {
 		char body[512];
-		int bl = snprintf(body, sizeof(body), "{\"len\":%zu,"
-		    "\"sha256\":\"%s\",\"client\":\"%s\"}", blen, hex, cfp);
+		int bl = snprintf(body, sizeof(body),
+		    "{\"len\":%zu,"
+		    "\"sha256\":\"%s\",\"client\":\"%s\"}",
+		    blen, hex, cfp);
 
-		snprintf(ans, sizeof(ans), "HTTP/1.1 200 OK\r\n"
+		snprintf(ans, sizeof(ans),
+		    "HTTP/1.1 200 OK\r\n"
 		    "Content-Type: application/json\r\n"
-		    "Content-Length: %d\r\n\r\n%s", bl, body);
+		    "Content-Length: %d\r\n\r\n%s",
+		    bl, body);
 		SSL_write(ssl, ans, (int)strlen(ans));
 	}
 	return 0;
@@ -198,7 +203,8 @@ srv_main(void *arg)
 	sigaddset(&pipe, SIGPIPE);
 	pthread_sigmask(SIG_BLOCK, &pipe, NULL);
 	while (!__atomic_load_n(&s->stop, __ATOMIC_SEQ_CST)) {
-		struct pollfd p[2] = { { s->lfd, POLLIN, 0 }, { fd, POLLIN, 0 } };
+		struct pollfd p[2] = { { s->lfd, POLLIN, 0 },
+			{ fd, POLLIN, 0 } };
 
 		if (ssl != NULL && SSL_pending(ssl) > 0)
 			p[1].revents = POLLIN;
@@ -258,9 +264,11 @@ setup(void **state)
 	make_cert(s->ccrt, s->ckey, s->cfp);
 	s->ctx = SSL_CTX_new(TLS_server_method());
 	assert_int_equal(SSL_CTX_use_certificate_file(s->ctx, s->crt,
-	    SSL_FILETYPE_PEM), 1);
+			     SSL_FILETYPE_PEM),
+	    1);
 	assert_int_equal(SSL_CTX_use_PrivateKey_file(s->ctx, s->key,
-	    SSL_FILETYPE_PEM), 1);
+			     SSL_FILETYPE_PEM),
+	    1);
 	SSL_CTX_set_verify(s->ctx, SSL_VERIFY_PEER, accept_any);
 	s->lfd = socket(AF_INET, SOCK_STREAM, 0);
 	setsockopt(s->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
@@ -348,19 +356,19 @@ test_pins(void **state)
 	/* a list: the right pin last, first */
 	memset(pins, 0xab, sizeof(pins));
 	memcpy(pins[2], s->fp, 32);
-	c = pinned(s, (const uint8_t (*)[32])pins, 3);
+	c = pinned(s, (const uint8_t(*)[32])pins, 3);
 	assert_int_equal(get(c, "/x", &b, &rc, &e), 200);
 	hn_client_free(c);
 	memset(pins, 0xab, sizeof(pins));
 	memcpy(pins[0], s->fp, 32);
-	c = pinned(s, (const uint8_t (*)[32])pins, 3);
+	c = pinned(s, (const uint8_t(*)[32])pins, 3);
 	assert_int_equal(get(c, "/x", &b, &rc, &e), 200);
 	hn_client_free(c);
 	/* none right: refused in the handshake, nothing sent */
 	memset(pins, 0xab, sizeof(pins));
 	pins[1][0] = s->fp[0];
 	__atomic_store_n(&s->requests, 0, __ATOMIC_SEQ_CST);
-	c = pinned(s, (const uint8_t (*)[32])pins, 3);
+	c = pinned(s, (const uint8_t(*)[32])pins, 3);
 	assert_int_equal(get(c, "/x", &b, &rc, &e), 0);
 	assert_int_equal(rc, HN_ENET);
 	assert_string_equal(e.field, "certificate");
@@ -395,7 +403,7 @@ test_keepalive_and_new_pins(void **state)
 	/* a new list (renewal announced): a new, checked connection */
 	memset(pins, 0x11, sizeof(pins));
 	memcpy(pins[1], s->fp, 32);
-	hn_client_set_pins(c, (const uint8_t (*)[32])pins, 2);
+	hn_client_set_pins(c, (const uint8_t(*)[32])pins, 2);
 	assert_int_equal(get(c, "/x", &b, &rc, &e), 200);
 	assert_int_equal(s->conns, 2);
 	/* pins that no longer match: refused at once */
@@ -475,12 +483,14 @@ test_identity_token_body(void **state)
 	o.accept = "application/json";
 	assert_int_equal(hn_client_new(&c, &o, &e), 0);
 	assert_int_equal(hn_client_request(c, "POST", "/in", "text/plain",
-	    "hello", 5, 0, &st, &b, &e), 0);
+			     "hello", 5, 0, &st, &b, &e),
+	    0);
 	assert_int_equal(st, 200);
 	hn_hex_encode(hex, s->cfp, 32);
 	assert_non_null(strstr(b.data, hex)); /* mutual TLS */
 	assert_non_null(strstr(b.data, "\"len\":5"));
-	assert_non_null(strcasestr(s->last_head, "Authorization: Bearer "
+	assert_non_null(strcasestr(s->last_head,
+	    "Authorization: Bearer "
 	    "tok123\r\n"));
 	assert_non_null(strcasestr(s->last_head, "Accept: application/json"));
 	assert_non_null(strcasestr(s->last_head, "Content-Type: text/plain"));
@@ -488,8 +498,9 @@ test_identity_token_body(void **state)
 	/* the token goes; a token with a line break is refused */
 	assert_int_equal(hn_client_set_token(c, NULL), 0);
 	hn_buf_reset(&b);
-	assert_int_equal(hn_client_request(c, "DELETE", "/s", NULL, NULL, 0,
-	    0, &st, &b, &e), 0);
+	assert_int_equal(hn_client_request(c, "DELETE", "/s", NULL, NULL, 0, 0,
+			     &st, &b, &e),
+	    0);
 	assert_null(strcasestr(s->last_head, "Authorization"));
 	assert_true(strncmp(s->last_head, "DELETE /s ", 10) == 0);
 	assert_int_not_equal(hn_client_set_token(c, "a\r\nX-Evil: 1"), 0);
@@ -505,15 +516,18 @@ test_identity_token_body(void **state)
 	hn_hex_encode(hex, md, 32);
 	hn_buf_reset(&b);
 	assert_int_equal(hn_client_request_fd(c, "PUT", "/up?offset=1000",
-	    "application/octet-stream", fd, 1000, 250000, 0, &st, &b, &e), 0);
+			     "application/octet-stream", fd, 1000, 250000, 0,
+			     &st, &b, &e),
+	    0);
 	assert_int_equal(st, 200);
 	assert_true(strncmp(s->last_head, "PUT /up?offset=1000 ", 20) == 0);
 	assert_non_null(strstr(b.data, "\"len\":250000"));
 	assert_non_null(strstr(b.data, hex));
 	/* a range past the end of the file: HN_EIO, not a short body */
 	hn_buf_reset(&b);
-	assert_int_equal(hn_client_request_fd(c, "PUT", "/up", NULL, fd,
-	    n - 10, 100, 0, &st, &b, &e), HN_EIO);
+	assert_int_equal(hn_client_request_fd(c, "PUT", "/up", NULL, fd, n - 10,
+			     100, 0, &st, &b, &e),
+	    HN_EIO);
 	close(fd);
 	free(data);
 	hn_client_free(c);
@@ -560,8 +574,9 @@ test_peer_closes(void **state)
 	c = pinned(s, &s->fp, 1);
 	for (i = 0; i < 3; i++) {
 		hn_buf_reset(&b);
-		assert_int_equal(hn_client_request_fd(c, "PUT", "/close",
-		    NULL, fd, 0, n, 0, &st, &b, &e), HN_ENET);
+		assert_int_equal(hn_client_request_fd(c, "PUT", "/close", NULL,
+				     fd, 0, n, 0, &st, &b, &e),
+		    HN_ENET);
 	}
 	/* the client goes on */
 	assert_int_equal(get(c, "/x", &b, &i, &e), 200);
@@ -593,7 +608,7 @@ test_options(void **state)
 	o.trust = HN_TRUST_PINS;
 	assert_int_equal(hn_client_new(&c, &o, &e), HN_EINVAL);
 	assert_string_equal(e.field, "pins");
-	o.pins = (const uint8_t (*)[32])pins;
+	o.pins = (const uint8_t(*)[32])pins;
 	o.npins = HN_CLIENT_PINS_MAX + 1;
 	assert_int_equal(hn_client_new(&c, &o, &e), HN_EINVAL);
 	o.trust = HN_TRUST_CAFILE;
@@ -612,8 +627,9 @@ test_options(void **state)
 	o.timeout_ms = 2000;
 	assert_int_equal(hn_client_new(&c, &o, &e), 0);
 	assert_string_equal(hn_client_url(c), "https://127.0.0.1:1");
-	assert_int_equal(hn_client_request(c, "GET", "/", NULL, NULL, 0, 0,
-	    &st, &b, &e), HN_ENET);
+	assert_int_equal(hn_client_request(c, "GET", "/", NULL, NULL, 0, 0, &st,
+			     &b, &e),
+	    HN_ENET);
 	assert_int_equal(st, 0);
 	hn_client_free(c);
 	hn_client_free(NULL);

@@ -68,8 +68,8 @@ test_acknowledge(void **state)
 		assert_int_equal(compute(&in, T0 + t[i].at), 1);
 		assert_string_equal(out[0].name, "acknowledge");
 		assert_string_equal(out[0].article, "41");
-		assert_int_equal(out[0].due, T0 + (strcmp(t[i].kind,
-		    "emergency") ? 24 * H : H));
+		assert_int_equal(out[0].due,
+		    T0 + (strcmp(t[i].kind, "emergency") ? 24 * H : H));
 		if (out[0].level != t[i].want)
 			fail_msg("case %zu: level %s", i,
 			    hn_level_name(out[0].level));
@@ -96,10 +96,12 @@ test_acknowledge(void **state)
 		in.kind = hn_kind_find("preservation");
 		/* due soon in the last quarter (30 min) of 2 h */
 		assert_int_equal(hn_deadlines_compute(&in, &c, T0 + 89 * 60,
-		    out, 4), 1);
+				     out, 4),
+		    1);
 		assert_int_equal(out[0].level, HN_LEVEL_OK);
 		assert_int_equal(hn_deadlines_compute(&in, &c, T0 + 90 * 60,
-		    out, 4), 1);
+				     out, 4),
+		    1);
 		assert_int_equal(out[0].due, T0 + 2 * H);
 		assert_int_equal(out[0].level, HN_LEVEL_DUE_SOON);
 		assert_int_equal(hn_deadlines_compute(&in, NULL, T0, out, 4),
@@ -215,10 +217,10 @@ test_stated_check(void **state)
 	} t[] = {
 		{ "2020-01-01T00:00:00Z", T0, HN_EVALIDATE },
 		{ "2026-11-22T23:59:59Z", T0, HN_EVALIDATE },
-		{ "2026-11-23T00:00:00Z", T0, HN_EVALIDATE }, /* now: not after */
+		{ "2026-11-23T00:00:00Z", T0,
+		    HN_EVALIDATE }, /* now: not after */
 		{ "2026-11-23T00:00:01Z", T0, 0 },
-		{ "2030-01-01T00:00:00Z", T0, 0 },
-		{ NULL, T0, 0 },
+		{ "2030-01-01T00:00:00Z", T0, 0 }, { NULL, T0, 0 },
 		{ "not a time", T0, 0 }, /* hn_request_validate's problem */
 	};
 	struct hn_problems ps;
@@ -241,8 +243,7 @@ test_stated_check(void **state)
 			assert_string_equal(ps.p[0].field, "deadline");
 			assert_string_equal(ps.p[0].article, "40");
 			assert_non_null(strstr(ps.p[0].message, "in the past"));
-			assert_non_null(strstr(ps.p[0].message,
-			    t[i].deadline));
+			assert_non_null(strstr(ps.p[0].message, t[i].deadline));
 		}
 		json_decref(req);
 	}
@@ -254,8 +255,8 @@ test_stated_check(void **state)
 }
 
 static const enum hn_state finals[] = { HN_ST_EXECUTED,
-	HN_ST_PARTIALLY_EXECUTED, HN_ST_REFUSED, HN_ST_EXPIRED,
-	HN_ST_RELEASED, HN_ST_WITHDRAWN, HN_ST_REJECTED };
+	HN_ST_PARTIALLY_EXECUTED, HN_ST_REFUSED, HN_ST_EXPIRED, HN_ST_RELEASED,
+	HN_ST_WITHDRAWN, HN_ST_REJECTED };
 
 /* No open clock in a final state: every kind, both sides, every time
  * that could start one, long after each would be overdue. */
@@ -271,7 +272,7 @@ test_final_no_clock(void **state)
 		for (s = 0; s < 2; s++) {
 			side = s ? HN_SIDE_REQUESTED : HN_SIDE_REQUESTING;
 			for (f = 0; f < sizeof(finals) / sizeof(finals[0]);
-			    f++) {
+			     f++) {
 				in = input(hn_kinds[k].name, side, finals[f]);
 				in.created_at = in.received_at = T0;
 				in.preserved_at = in.acknowledged_at = T0 + H;
@@ -279,13 +280,12 @@ test_final_no_clock(void **state)
 				in.stated_deadline = T0 + DAY;
 				if (compute(&in, T0 + 400 * DAY) != 0)
 					fail_msg("%s, %s, %s: a deadline in a "
-					    "final state (%s)",
+						 "final state (%s)",
 					    hn_kinds[k].name,
 					    hn_side_name(side),
 					    hn_state_name(finals[f]),
 					    out[0].name);
-				assert_true(hn_deadline_state_final(
-				    finals[f]));
+				assert_true(hn_deadline_state_final(finals[f]));
 			}
 		}
 	}
@@ -314,8 +314,9 @@ test_emergency_execution(void **state)
 
 	for (s = 0; s < 2; s++) {
 		for (i = 0; i < 2; i++) {
-			in = input("emergency", s ? HN_SIDE_REQUESTED :
-			    HN_SIDE_REQUESTING, open[i]);
+			in = input("emergency",
+			    s ? HN_SIDE_REQUESTED : HN_SIDE_REQUESTING,
+			    open[i]);
 			in.created_at = in.received_at = T0;
 			in.acknowledged_at = A;
 			assert_int_equal(compute(&in, A), 1);
@@ -384,8 +385,8 @@ static void
 test_order_key(void **state)
 {
 	struct hn_deadline_input em, em_done, mla, old;
-	int64_t k_em_nodl, k_em_dl, k_em_done, k_dl_early, k_dl_late,
-	    k_new, k_old;
+	int64_t k_em_nodl, k_em_dl, k_em_done, k_dl_early, k_dl_late, k_new,
+	    k_old;
 
 	em = input("emergency", HN_SIDE_REQUESTED, HN_ST_ACKNOWLEDGED);
 	em.created_at = T0;
@@ -436,8 +437,7 @@ test_levels(void **state)
 	assert_int_equal(hn_deadline_level(HN_TIME_NONE, 100, 100, 10),
 	    HN_LEVEL_OVERDUE);
 	assert_int_equal(hn_deadline_level(0, 100, 74, 50), HN_LEVEL_OK);
-	assert_int_equal(hn_deadline_level(0, 100, 75, 50),
-	    HN_LEVEL_DUE_SOON);
+	assert_int_equal(hn_deadline_level(0, 100, 75, 50), HN_LEVEL_DUE_SOON);
 	assert_int_equal(hn_level_parse("due_soon", &l), 0);
 	assert_int_equal(l, HN_LEVEL_DUE_SOON);
 	assert_int_equal(hn_level_parse("late", &l), HN_EINVAL);

@@ -87,8 +87,8 @@ hex(int n)
 static json_t *
 contacts(json_t *e)
 {
-	json_object_set_new(e, "contact_24_7", json_pack("{s:s}", "phone",
-	    "+84"));
+	json_object_set_new(e, "contact_24_7",
+	    json_pack("{s:s}", "phone", "+84"));
 	json_object_set_new(e, "central_authority", json_object());
 	json_object_set_new(e, "languages", json_pack("[s]", "en"));
 	return e;
@@ -103,12 +103,12 @@ desc2(void)
 	json_t *vn, *fr, *de;
 
 	vn = json_pack("{s:s, s:[{s:s, s:[s]}, {s:s, s:[s, s]}], s:s, s:s, "
-	    "s:[s, s], s:{s:{s:i}, s:s}}", "code", "VNM", "endpoints", "url",
-	    "https://vnm-a.example:8443", "tls_sha256", hex(1), "url",
-	    "https://vnm-b.example:8443", "tls_sha256", hex(11), hex(12),
-	    "signing_key", vnm.vkey, "cosigning_key", vnm_cosig, "witnesses",
-	    "FRA", "DEU", "declarations", "future_member", "x", 1, "note",
-	    "kept");
+		       "s:[s, s], s:{s:{s:i}, s:s}}",
+	    "code", "VNM", "endpoints", "url", "https://vnm-a.example:8443",
+	    "tls_sha256", hex(1), "url", "https://vnm-b.example:8443",
+	    "tls_sha256", hex(11), hex(12), "signing_key", vnm.vkey,
+	    "cosigning_key", vnm_cosig, "witnesses", "FRA", "DEU",
+	    "declarations", "future_member", "x", 1, "note", "kept");
 	fr = json_pack("{s:s, s:[{s:s, s:[s]}], s:s}", "code", "FRA",
 	    "endpoints", "url", "https://fra.example", "tls_sha256", hex(2),
 	    "signing_key", fra.vkey);
@@ -139,8 +139,8 @@ sign_doc(struct hn_buf *b, json_t *doc, int version, struct hn_error *err)
 
 	assert_non_null(s);
 	hn_buf_reset(b);
-	r = hn_directory_sign_version(b, s, strlen(s), version,
-	    "registry.test", reg.sk, NOW, err);
+	r = hn_directory_sign_version(b, s, strlen(s), version, "registry.test",
+	    reg.sk, NOW, err);
 	free(s);
 	json_decref(doc);
 	return r;
@@ -161,7 +161,8 @@ test_v2_round_trip(void **state)
 	assert_int_equal(sign_doc(&b, desc2(), 2, &err), 0);
 	assert_non_null(strstr(b.data, "\"v\":2"));
 	assert_int_equal(hn_directory_open(&d, b.data, b.len, reg.vkey, NOW,
-	    &err), 0);
+			     &err),
+	    0);
 	assert_int_equal(d->version, 2);
 	assert_int_equal(d->nparties, 3);
 	p = hn_directory_find(d, "VNM");
@@ -178,8 +179,11 @@ test_v2_round_trip(void **state)
 	assert_string_equal(p->witnesses[1], "DEU");
 	/* Unknown declarations are kept, as signed. */
 	assert_non_null(p->declarations);
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(
-	    p->declarations, "future_member"), "x")), 1);
+	assert_int_equal(json_integer_value(
+			     json_object_get(json_object_get(p->declarations,
+						 "future_member"),
+				 "x")),
+	    1);
 	assert_string_equal(hn_json_str(p->declarations, "note"), "kept");
 	/* Every pin of every endpoint names its party; has_pin agrees. */
 	fp[31] = 0x12;
@@ -205,7 +209,8 @@ test_v2_round_trip(void **state)
 	json_object_del(again, "registry");
 	assert_int_equal(sign_doc(&b2, again, 2, &err), 0);
 	assert_int_equal(hn_directory_open(&d2, b2.data, b2.len, reg.vkey, NOW,
-	    &err), 0);
+			     &err),
+	    0);
 	s = strchr(b.data, '\n');
 	assert_string_equal(s, strchr(b2.data, '\n'));
 	hn_directory_free(d);
@@ -237,9 +242,11 @@ test_v1_read(void **state)
 	(void)state;
 	snprintf(payload, sizeof(payload), v1_fmt, vnm.vkey, hex(1));
 	assert_int_equal(hn_signed_make(&b, HN_SIGNED_DIRECTORY,
-	    "registry.test", payload, strlen(payload), reg.sk), 0);
+			     "registry.test", payload, strlen(payload), reg.sk),
+	    0);
 	assert_int_equal(hn_directory_open(&d, b.data, b.len, reg.vkey, NOW,
-	    &err), 0);
+			     &err),
+	    0);
 	assert_int_equal(d->version, 1);
 	p = hn_directory_find(d, "VNM");
 	assert_non_null(p);
@@ -267,11 +274,13 @@ test_v1_read(void **state)
 	snprintf(payload, sizeof(payload), v1_fmt, vnm.vkey, hex(1));
 	memcpy(strstr(payload, "\"v\":1"), "\"v\":2", 5);
 	assert_int_equal(hn_directory_parse_payload(&d, payload,
-	    strlen(payload), &err), HN_EINVAL);
+			     strlen(payload), &err),
+	    HN_EINVAL);
 	assert_string_equal(err.field, "parties[0].node_url");
 	memcpy(strstr(payload, "\"v\":2"), "\"v\":3", 5);
 	assert_int_equal(hn_directory_parse_payload(&d, payload,
-	    strlen(payload), &err), HN_EINVAL);
+			     strlen(payload), &err),
+	    HN_EINVAL);
 	assert_string_equal(err.field, "v");
 	assert_null(d);
 	hn_buf_release(&b);
@@ -295,7 +304,8 @@ test_v1_write(void **state)
 	json_object_set_new(party(doc, 0), "tls_sha256", json_string(hex(2)));
 	assert_int_equal(sign_doc(&b, json_deep_copy(doc), 2, &err), 0);
 	assert_int_equal(hn_directory_open(&d, b.data, b.len, reg.vkey, NOW,
-	    &err), 0);
+			     &err),
+	    0);
 	assert_int_equal(d->version, 2);
 	assert_string_equal(hn_directory_find(d, "FRA")->endpoints[0].url,
 	    "https://fra.example");
@@ -307,7 +317,8 @@ test_v1_write(void **state)
 	assert_non_null(strstr(b.data, "\"node_url\":\"https://deu.example\""));
 	assert_null(strstr(b.data, "endpoints"));
 	assert_int_equal(hn_directory_open(&d, b.data, b.len, reg.vkey, NOW,
-	    &err), 0);
+			     &err),
+	    0);
 	assert_int_equal(d->version, 1);
 	hn_directory_free(d);
 	/* What version 1 cannot say is refused, named. */
@@ -318,8 +329,8 @@ test_v1_write(void **state)
 	assert_int_equal(sign_doc(&b, doc, 1, &err), HN_EINVAL);
 	assert_string_equal(err.field, "parties[0].cosigning_key");
 	doc = desc2();
-	json_object_set_new(party(doc, 1), "witnesses", json_pack("[s]",
-	    "VNM"));
+	json_object_set_new(party(doc, 1), "witnesses",
+	    json_pack("[s]", "VNM"));
 	json_array_remove(json_object_get(doc, "parties"), 0);
 	json_object_set_new(party(doc, 1), "witnesses", json_array());
 	json_object_set_new(party(doc, 1), "declarations", json_object());
@@ -338,7 +349,9 @@ with_pins(size_t n)
 	for (i = 0; i < n; i++)
 		json_array_append_new(pins, json_string(hex(100 + (int)i)));
 	json_object_set_new(json_array_get(json_object_get(party(doc, 0),
-	    "endpoints"), 0), "tls_sha256", pins);
+					       "endpoints"),
+				0),
+	    "tls_sha256", pins);
 	return doc;
 }
 
@@ -360,12 +373,14 @@ test_bounds(void **state)
 		char url[64];
 
 		snprintf(url, sizeof(url), "https://vnm-%zu.example", i);
-		json_array_append_new(eps, json_pack("{s:s, s:[s]}", "url", url,
-		    "tls_sha256", hex(200 + (int)i)));
+		json_array_append_new(eps,
+		    json_pack("{s:s, s:[s]}", "url", url, "tls_sha256",
+			hex(200 + (int)i)));
 	}
 	assert_int_equal(sign_doc(&b, json_deep_copy(doc), 2, &err), 0);
-	json_array_append_new(eps, json_pack("{s:s, s:[s]}", "url",
-	    "https://vnm-9.example", "tls_sha256", hex(299)));
+	json_array_append_new(eps,
+	    json_pack("{s:s, s:[s]}", "url", "https://vnm-9.example",
+		"tls_sha256", hex(299)));
 	assert_int_equal(sign_doc(&b, doc, 2, &err), HN_ETOOBIG);
 	assert_string_equal(err.field, "parties[0].endpoints");
 	/* Pins: 4 fine, 5 too many, none refused. */
@@ -401,13 +416,16 @@ test_bounds(void **state)
 	big[HN_DIR_URL_MAX + 1] = '\0';
 	doc = desc2();
 	json_object_set_new(json_array_get(json_object_get(party(doc, 2),
-	    "endpoints"), 0), "url", json_string(big));
+					       "endpoints"),
+				0),
+	    "url", json_string(big));
 	assert_int_equal(sign_doc(&b, doc, 2, &err), HN_EINVAL);
 	assert_string_equal(err.field, "parties[2].endpoints[0].url");
 	big[HN_DIR_URL_MAX + 1] = 'a';
 	doc = desc2();
 	json_object_set_new((json_t *)json_object_get(party(doc, 0),
-	    "declarations"), "long", json_string(big));
+				"declarations"),
+	    "long", json_string(big));
 	assert_int_equal(sign_doc(&b, doc, 2, &err), HN_ETOOBIG);
 	assert_string_equal(err.field, "parties[0]");
 	free(big);
@@ -418,10 +436,12 @@ test_bounds(void **state)
 	big[HN_DIR_MAX] = '}';
 	big[HN_DIR_MAX + 1] = '\0';
 	assert_int_equal(hn_directory_parse_payload(&d, big, HN_DIR_MAX + 1,
-	    &err), HN_ETOOBIG);
+			     &err),
+	    HN_ETOOBIG);
 	hn_buf_reset(&b);
 	assert_int_equal(hn_directory_sign(&b, big, HN_DIR_MAX + 1,
-	    "registry.test", reg.sk, NOW, &err), HN_ETOOBIG);
+			     "registry.test", reg.sk, NOW, &err),
+	    HN_ETOOBIG);
 	assert_null(d);
 	free(big);
 	hn_buf_release(&b);
@@ -436,26 +456,27 @@ test_invalid(void **state)
 	json_t *doc, *ep;
 
 	(void)state;
-#define REFUSED(want) do { \
-	assert_int_equal(sign_doc(&b, doc, 2, &err), HN_EINVAL); \
-	assert_string_equal(err.field, want); \
-} while (0)
+#define REFUSED(want) \
+	do { \
+		assert_int_equal(sign_doc(&b, doc, 2, &err), HN_EINVAL); \
+		assert_string_equal(err.field, want); \
+	} while (0)
 	doc = desc2();
-	json_object_set_new(party(doc, 0), "witnesses", json_pack("[s]",
-	    "ITA"));
+	json_object_set_new(party(doc, 0), "witnesses",
+	    json_pack("[s]", "ITA"));
 	REFUSED("witnesses");
 	assert_non_null(strstr(err.message, "ITA"));
 	doc = desc2();
-	json_object_set_new(party(doc, 0), "witnesses", json_pack("[s]",
-	    "VNM"));
+	json_object_set_new(party(doc, 0), "witnesses",
+	    json_pack("[s]", "VNM"));
 	REFUSED("parties[0].witnesses[0]");
 	doc = desc2();
-	json_object_set_new(party(doc, 0), "witnesses", json_pack("[s, s]",
-	    "FRA", "FRA"));
+	json_object_set_new(party(doc, 0), "witnesses",
+	    json_pack("[s, s]", "FRA", "FRA"));
 	REFUSED("parties[0].witnesses[1]");
 	doc = desc2();
-	json_object_set_new(party(doc, 0), "witnesses", json_pack("[s]",
-	    "fra"));
+	json_object_set_new(party(doc, 0), "witnesses",
+	    json_pack("[s]", "fra"));
 	REFUSED("parties[0].witnesses[0]");
 	/* A signing key (type 0x01) as cosigning key; the signing key itself
 	 * as a cosigning key; another party's signing key. */
@@ -534,15 +555,19 @@ test_signature(void **state)
 	payload = strchr(b.data, '\n') + 1;
 	/* Missing: the payload alone (no signed header), an empty header. */
 	assert_int_equal(hn_directory_open(&d, payload, strlen(payload),
-	    reg.vkey, NOW, &err), HN_EPARSE);
-	assert_int_equal(hn_directory_open(&d, "\n{}", 3, reg.vkey, NOW,
-	    &err), HN_EPARSE);
+			     reg.vkey, NOW, &err),
+	    HN_EPARSE);
+	assert_int_equal(hn_directory_open(&d, "\n{}", 3, reg.vkey, NOW, &err),
+	    HN_EPARSE);
 	/* Forged: the same payload signed by another key under the pinned
 	 * key's name. */
 	assert_int_equal(hn_signed_make(&f, HN_SIGNED_DIRECTORY,
-	    "registry.test", payload, strlen(payload), other.sk), 0);
+			     "registry.test", payload, strlen(payload),
+			     other.sk),
+	    0);
 	assert_int_equal(hn_directory_open(&d, f.data, f.len, reg.vkey, NOW,
-	    &err), HN_EVERIFY);
+			     &err),
+	    HN_EVERIFY);
 	/* Tampered: a second pin changed, a witness removed, a declaration
 	 * changed. */
 	t = strdup(b.data);
@@ -556,12 +581,14 @@ test_signature(void **state)
 	    HN_EVERIFY);
 	free(t);
 	/* Truncated. */
-	assert_int_equal(hn_directory_open(&d, b.data, b.len - 1, reg.vkey,
-	    NOW, &err), HN_EVERIFY);
+	assert_int_equal(hn_directory_open(&d, b.data, b.len - 1, reg.vkey, NOW,
+			     &err),
+	    HN_EVERIFY);
 	assert_null(d);
 	/* Pinned to another registry key. */
 	assert_int_equal(hn_directory_open(&d, b.data, b.len, other.vkey, NOW,
-	    &err), HN_EVERIFY);
+			     &err),
+	    HN_EVERIFY);
 	assert_null(d);
 	hn_buf_release(&b);
 	hn_buf_release(&f);

@@ -78,10 +78,12 @@ test_ids(void **state)
 {
 	(void)state;
 	assert_int_equal(hn_xfer_id_valid(X1), 1);
-	assert_int_equal(hn_xfer_id_valid("0123456789ABCDEF0123456789abcdef"), 0);
+	assert_int_equal(hn_xfer_id_valid("0123456789ABCDEF0123456789abcdef"),
+	    0);
 	assert_int_equal(hn_xfer_id_valid(X1 "0"), 0);
 	assert_int_equal(hn_xfer_id_valid("0123"), 0);
-	assert_int_equal(hn_xfer_id_valid("../../etc/passwd0123456789abcdef"), 0);
+	assert_int_equal(hn_xfer_id_valid("../../etc/passwd0123456789abcdef"),
+	    0);
 	assert_int_equal(hn_xfer_id_valid(NULL), 0);
 }
 
@@ -138,9 +140,10 @@ test_out(void **state)
 	assert_int_equal(hn_xfer_out_schedule(f->db, X2, 1, 1), HN_ENOTFOUND);
 	/* interrupted: not due until the engine's start resumes it */
 	assert_int_equal(hn_xfer_out_update(f->db, X1, "interrupted", 1000,
-	    "connection refused", -1, NULL, 0), 0);
-	assert_int_equal(hn_fedstore_outbox_due_ids(f->db, 1000000, due, 8,
-	    &n), 0);
+			     "connection refused", -1, NULL, 0),
+	    0);
+	assert_int_equal(hn_fedstore_outbox_due_ids(f->db, 1000000, due, 8, &n),
+	    0);
 	assert_int_equal(n, 0);
 	assert_int_equal(hn_xfer_out_resume(f->db, NULL), 0);
 	assert_int_equal(hn_xfer_out_get(f->db, X1, &g), 0);
@@ -154,14 +157,14 @@ test_out(void **state)
 	assert_int_equal(hn_fedstore_outbox_due_ids(f->db, 1, due, 8, &n), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(hn_xfer_out_update(f->db, X1, "acknowledged", 3000, "",
-	    42, "hanoinet-receipt-v1 FRA sig\n{}", 200), 0);
-	assert_int_equal(hn_fedstore_outbox_due_ids(f->db, 1000000, due, 8,
-	    &n), 0);
+			     42, "hanoinet-receipt-v1 FRA sig\n{}", 200),
+	    0);
+	assert_int_equal(hn_fedstore_outbox_due_ids(f->db, 1000000, due, 8, &n),
+	    0);
 	assert_int_equal(n, 0);
 	/* settled: neither due nor resumable (a resume that lost the race
 	 * with the delivery thread that acknowledged it) */
-	assert_int_equal(hn_xfer_out_due(f->db, X1, 1000000, &a),
-	    HN_ENOTFOUND);
+	assert_int_equal(hn_xfer_out_due(f->db, X1, 1000000, &a), HN_ENOTFOUND);
 	assert_int_equal(hn_xfer_out_resume(f->db, X1), HN_ENOTFOUND);
 	assert_int_equal(hn_xfer_out_get(f->db, X1, &g), 0);
 	assert_string_equal(g.state, "acknowledged");
@@ -169,12 +172,15 @@ test_out(void **state)
 	assert_int_equal(g.acked_at, 200);
 	/* an unknown transfer, bad states and oversized text */
 	assert_int_equal(hn_xfer_out_update(f->db, X2, "sending", 0, "", -1,
-	    NULL, 0), HN_ENOTFOUND);
+			     NULL, 0),
+	    HN_ENOTFOUND);
 	assert_int_equal(hn_xfer_out_update(f->db, X1,
-	    "a-state-name-far-too-long", 0, "", -1, NULL, 0), HN_EINVAL);
+			     "a-state-name-far-too-long", 0, "", -1, NULL, 0),
+	    HN_EINVAL);
 	/* the file transfers (seal-for / receive) are listed with them */
 	assert_int_equal(hn_transfer_insert(f->db, f->item, "in", "astra", "",
-	    300), 0);
+			     300),
+	    0);
 	assert_int_equal(hn_xfer_list(f->db, f->item, &v, &n), 0);
 	assert_int_equal(n, 2);
 	assert_string_equal(v[0].direction, "out");
@@ -219,20 +225,23 @@ test_in(void **state)
 	assert_int_equal(hn_xfer_in_receipt(f->db, "VNM", X1, &b), 0);
 	assert_int_equal(b.len, 0);
 	assert_int_equal(hn_xfer_in_update(f->db, "VNM", X1, "verified", "", 7,
-	    "RECEIPT"), 0);
+			     "RECEIPT"),
+	    0);
 	assert_int_equal(hn_xfer_in_receipt(f->db, "VNM", X1, &b), 0);
 	assert_int_equal(b.len, 7);
 	assert_memory_equal(b.data, "RECEIPT", 7);
 	/* an update without a receipt keeps it */
 	assert_int_equal(hn_xfer_in_update(f->db, "VNM", X1, "verified", "", 7,
-	    NULL), 0);
+			     NULL),
+	    0);
 	hn_buf_reset(&b);
 	assert_int_equal(hn_xfer_in_receipt(f->db, "VNM", X1, &b), 0);
 	assert_int_equal(b.len, 7);
 	assert_int_equal(hn_xfer_in_get(f->db, "VNM", X1, &g), 0);
 	assert_int_equal(g.item_id, 7);
 	assert_int_equal(hn_xfer_in_update(f->db, "FRA", X1, "failed", "x", 0,
-	    NULL), HN_ENOTFOUND);
+			     NULL),
+	    HN_ENOTFOUND);
 	/* invalid rows */
 	snprintf(t.xfer, sizeof(t.xfer), X2);
 	t.sha256[10] = '\0';

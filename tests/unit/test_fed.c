@@ -60,8 +60,9 @@ test_keys_vectors(void **state)
 	char name[HN_SIGNER_MAX + 1], vk[HN_VKEY_MAX + 1];
 	struct hn_error err;
 
-	assert_int_equal(hn_skey_parse(astra_sk, strlen(astra_sk), name, sk,
-	    pk, &err), 0);
+	assert_int_equal(hn_skey_parse(astra_sk, strlen(astra_sk), name, sk, pk,
+			     &err),
+	    0);
 	assert_string_equal(name, "astra");
 	assert_int_equal(hn_vkey_format(vk, sizeof(vk), "astra", pk), 0);
 	assert_string_equal(vk, astra_vk);
@@ -69,23 +70,34 @@ test_keys_vectors(void **state)
 	assert_memory_equal(pk, pk2, 32);
 	/* The C2SP signed-note example key. */
 	assert_int_equal(hn_vkey_parse("example.com/foo+530d903a+Aeky"
-	    "eRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k", name, pk2, &err), 0);
+				       "eRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k",
+			     name, pk2, &err),
+	    0);
 	assert_string_equal(name, "example.com/foo");
 	/* Wrong key ID, wrong type byte, truncated, no parts. */
 	assert_int_equal(hn_vkey_parse("astra+cad5a3d3+AZJqeuyE/GnknsCNh1e"
-	    "CtDtwdAwKBddOlS8M2eI1Jt4b", name, pk2, &err) < 0, 1);
+				       "CtDtwdAwKBddOlS8M2eI1Jt4b",
+			     name, pk2, &err) < 0,
+	    1);
 	assert_int_equal(hn_vkey_parse("astra+cad5a3d2+ApJqeuyE/GnknsCNh1e"
-	    "CtDtwdAwKBddOlS8M2eI1Jt4b", name, pk2, &err), HN_EPARSE);
+				       "CtDtwdAwKBddOlS8M2eI1Jt4b",
+			     name, pk2, &err),
+	    HN_EPARSE);
 	assert_int_equal(hn_vkey_parse("astra+cad5a3d2+AZJqeuyE", name, pk2,
-	    &err), HN_EPARSE);
+			     &err),
+	    HN_EPARSE);
 	assert_int_equal(hn_vkey_parse("astra", name, pk2, &err), HN_EPARSE);
 	assert_int_equal(hn_vkey_parse("+cad5a3d2+AZJqeuyE/GnknsCNh1eCtDtwdAw"
-	    "KBddOlS8M2eI1Jt4b", name, pk2, &err), HN_EPARSE);
+				       "KBddOlS8M2eI1Jt4b",
+			     name, pk2, &err),
+	    HN_EPARSE);
 	assert_int_equal(hn_skey_parse("PRIVATE+KEY+astra+cad5a3d2+ASgwwenlc0"
-	    "uuYcdy7kI44pQvuz1fw8cS5NqS8RkZBXoz", 71, name, sk, pk, &err) < 0,
+				       "uuYcdy7kI44pQvuz1fw8cS5NqS8RkZBXoz",
+			     71, name, sk, pk, &err) < 0,
 	    1);
-	assert_int_equal(hn_skey_parse(astra_vk, strlen(astra_vk), name, sk,
-	    pk, &err), HN_EPARSE);
+	assert_int_equal(hn_skey_parse(astra_vk, strlen(astra_vk), name, sk, pk,
+			     &err),
+	    HN_EPARSE);
 }
 
 static void
@@ -97,32 +109,41 @@ test_signed(void **state)
 	char *t;
 
 	assert_int_equal(hn_signed_make(&b, HN_SIGNED_RECEIPT, "VNM", "{}", 2,
-	    vnm.sk), 0);
+			     vnm.sk),
+	    0);
 	assert_int_equal(hn_signed_open(&so, HN_SIGNED_RECEIPT, b.data, b.len,
-	    4096, vnm.pk, &err), 0);
+			     4096, vnm.pk, &err),
+	    0);
 	assert_int_equal(so.payload_len, 2);
 	assert_memory_equal(so.payload, "{}", 2);
 	/* Wrong type expected, wrong key, tampered payload, truncated,
 	 * oversized, no header. */
 	assert_int_equal(hn_signed_open(&so, HN_SIGNED_ENVELOPE, b.data, b.len,
-	    4096, vnm.pk, &err), HN_EPARSE);
+			     4096, vnm.pk, &err),
+	    HN_EPARSE);
 	assert_int_equal(hn_signed_open(&so, HN_SIGNED_RECEIPT, b.data, b.len,
-	    4096, fra.pk, &err), HN_EVERIFY);
+			     4096, fra.pk, &err),
+	    HN_EVERIFY);
 	t = strdup(b.data);
 	t[b.len - 1] = ']';
-	assert_int_equal(hn_signed_open(&so, HN_SIGNED_RECEIPT, t, b.len,
-	    4096, vnm.pk, &err), HN_EVERIFY);
+	assert_int_equal(hn_signed_open(&so, HN_SIGNED_RECEIPT, t, b.len, 4096,
+			     vnm.pk, &err),
+	    HN_EVERIFY);
 	assert_int_equal(hn_signed_open(&so, HN_SIGNED_RECEIPT, t, b.len - 1,
-	    4096, vnm.pk, &err), HN_EVERIFY);
+			     4096, vnm.pk, &err),
+	    HN_EVERIFY);
 	assert_int_equal(hn_signed_open(&so, HN_SIGNED_RECEIPT, t, 30, 4096,
-	    vnm.pk, &err), HN_EPARSE);
+			     vnm.pk, &err),
+	    HN_EPARSE);
 	assert_int_equal(hn_signed_open(&so, HN_SIGNED_RECEIPT, t, b.len, 10,
-	    vnm.pk, &err), HN_ETOOBIG);
+			     vnm.pk, &err),
+	    HN_ETOOBIG);
 	/* The signer is bound: renaming it breaks the signature. */
 	memcpy(t, b.data, b.len);
 	t[strlen(HN_SIGNED_RECEIPT) + 1] = 'W';
-	assert_int_equal(hn_signed_open(&so, HN_SIGNED_RECEIPT, t, b.len,
-	    4096, vnm.pk, &err), HN_EVERIFY);
+	assert_int_equal(hn_signed_open(&so, HN_SIGNED_RECEIPT, t, b.len, 4096,
+			     vnm.pk, &err),
+	    HN_EVERIFY);
 	assert_int_equal(hn_signed_parse(&so, "x y z\n{}", 8, 100, &err),
 	    HN_EPARSE);
 	free(t);
@@ -181,7 +202,8 @@ sign_dir(struct hn_buf *b, int serial, const char *extra)
 
 	hn_buf_reset(b);
 	assert_int_equal(hn_directory_sign(b, d, strlen(d), "registry.test",
-	    reg.sk, NOW, &err), 0);
+			     reg.sk, NOW, &err),
+	    0);
 }
 
 static void
@@ -196,7 +218,8 @@ test_directory(void **state)
 
 	sign_dir(&b, 3, NULL);
 	assert_int_equal(hn_directory_open(&d, b.data, b.len, reg.vkey, NOW,
-	    &err), 0);
+			     &err),
+	    0);
 	assert_int_equal(d->serial, 3);
 	assert_int_equal(d->nparties, 2);
 	p = hn_directory_find(d, "VNM");
@@ -215,17 +238,20 @@ test_directory(void **state)
 
 	/* Expired at now; signed by another key; tampered; truncated. */
 	assert_int_equal(hn_directory_open(&d, b.data, b.len, reg.vkey,
-	    NOW + 40 * 86400, &err), HN_ESTATE);
+			     NOW + 40 * 86400, &err),
+	    HN_ESTATE);
 	assert_string_equal(err.field, "expires_at");
 	assert_int_equal(hn_directory_open(&d, b.data, b.len, vnm.vkey, NOW,
-	    &err), HN_EVERIFY);
+			     &err),
+	    HN_EVERIFY);
 	t = malloc(b.len);
 	memcpy(t, b.data, b.len);
 	*strstr(t, "9002") = '8';
 	assert_int_equal(hn_directory_open(&d, t, b.len, reg.vkey, NOW, &err),
 	    HN_EVERIFY);
-	assert_int_equal(hn_directory_open(&d, b.data, b.len - 1, reg.vkey,
-	    NOW, &err), HN_EVERIFY);
+	assert_int_equal(hn_directory_open(&d, b.data, b.len - 1, reg.vkey, NOW,
+			     &err),
+	    HN_EVERIFY);
 	free(t);
 	assert_null(d);
 	hn_directory_free(NULL);
@@ -235,8 +261,8 @@ test_directory(void **state)
 static void
 test_directory_invalid(void **state)
 {
-	static const char *bad[] = {
-		"{}", "[]", "{\"serial\":0,\"valid_days\":3,\"parties\":[]}",
+	static const char *bad[] = { "{}", "[]",
+		"{\"serial\":0,\"valid_days\":3,\"parties\":[]}",
 		"{\"serial\":1,\"valid_days\":0,\"parties\":[]}",
 		"{\"serial\":1,\"valid_days\":3,\"parties\":{}}",
 		"{\"serial\":1,\"valid_days\":3,\"parties\":[],\"x\":1}",
@@ -252,29 +278,33 @@ test_directory_invalid(void **state)
 	for (i = 0; bad[i] != NULL; i++) {
 		hn_buf_reset(&b);
 		assert_true(hn_directory_sign(&b, bad[i], strlen(bad[i]),
-		    "registry.test", reg.sk, NOW, &err) < 0);
+				"registry.test", reg.sk, NOW, &err) < 0);
 	}
 	/* Unknown field in an entry; duplicate party; missing contact. */
 	p = desc(1, ",\"colour\":\"red\"");
 	assert_int_equal(hn_directory_sign(&b, p, strlen(p), "registry.test",
-	    reg.sk, NOW, &err), HN_EINVAL);
+			     reg.sk, NOW, &err),
+	    HN_EINVAL);
 	assert_string_equal(err.field, "parties[0].colour");
 	snprintf(d, sizeof(d), "%s", desc(1, NULL));
 	p = strstr(d, "\"FRA\"");
 	memcpy(p, "\"VNM\"", 5);
 	assert_int_equal(hn_directory_sign(&b, d, strlen(d), "registry.test",
-	    reg.sk, NOW, &err), HN_EINVAL);
+			     reg.sk, NOW, &err),
+	    HN_EINVAL);
 	snprintf(d, sizeof(d), "%s", desc(1, NULL));
 	p = strstr(d, "contact_24_7");
 	memcpy(p, "contact_24_x", 12);
 	assert_int_equal(hn_directory_sign(&b, d, strlen(d), "registry.test",
-	    reg.sk, NOW, &err), HN_EINVAL);
+			     reg.sk, NOW, &err),
+	    HN_EINVAL);
 	/* http:// URL refused. */
 	snprintf(d, sizeof(d), "%s", desc(1, NULL));
 	p = strstr(d, "https://");
 	memcpy(p, "http:///", 8);
 	assert_int_equal(hn_directory_sign(&b, d, strlen(d), "registry.test",
-	    reg.sk, NOW, &err), HN_EINVAL);
+			     reg.sk, NOW, &err),
+	    HN_EINVAL);
 	assert_string_equal(err.field, "parties[0].endpoints[0].url");
 	hn_buf_release(&b);
 }
@@ -282,7 +312,8 @@ test_directory_invalid(void **state)
 static void
 test_directory_update(void **state)
 {
-	struct hn_buf b3 = HN_BUF_INIT(HN_DIR_MAX), b4 = HN_BUF_INIT(HN_DIR_MAX);
+	struct hn_buf b3 = HN_BUF_INIT(HN_DIR_MAX),
+		      b4 = HN_BUF_INIT(HN_DIR_MAX);
 	struct hn_buf b3x = HN_BUF_INIT(HN_DIR_MAX);
 	struct hn_directory *d = NULL;
 	char path[] = "/tmp/hn-test-dir-XXXXXX";
@@ -299,31 +330,39 @@ test_directory_update(void **state)
 	assert_int_equal(hn_directory_load(path, reg.vkey, NOW, &d, &err),
 	    HN_ENOTFOUND);
 	assert_int_equal(hn_directory_update(path, b3.data, b3.len, reg.vkey,
-	    NOW, &d, &err), 0);
+			     NOW, &d, &err),
+	    0);
 	assert_int_equal(d->serial, 3);
 	hn_directory_free(d);
 	/* Same again: fine. Newer: taken. Older: refused, newer kept. */
 	assert_int_equal(hn_directory_update(path, b3.data, b3.len, reg.vkey,
-	    NOW, NULL, &err), 0);
+			     NOW, NULL, &err),
+	    0);
 	assert_int_equal(hn_directory_update(path, b4.data, b4.len, reg.vkey,
-	    NOW, NULL, &err), 0);
+			     NOW, NULL, &err),
+	    0);
 	assert_int_equal(hn_directory_update(path, b3.data, b3.len, reg.vkey,
-	    NOW, NULL, &err), HN_ESTATE);
+			     NOW, NULL, &err),
+	    HN_ESTATE);
 	assert_string_equal(err.field, "serial");
 	/* A forged or expired one is refused; the held copy stays. */
 	assert_int_equal(hn_directory_update(path, b4.data, b4.len - 2,
-	    reg.vkey, NOW, NULL, &err), HN_EVERIFY);
+			     reg.vkey, NOW, NULL, &err),
+	    HN_EVERIFY);
 	assert_int_equal(hn_directory_update(path, b4.data, b4.len, reg.vkey,
-	    NOW + 90 * 86400, NULL, &err), HN_ESTATE);
+			     NOW + 90 * 86400, NULL, &err),
+	    HN_ESTATE);
 	assert_int_equal(hn_directory_load(path, reg.vkey, NOW, &d, &err), 0);
 	assert_int_equal(d->serial, 4);
 	hn_directory_free(d);
 	unlink(path);
 	/* Same serial, different contents: refused. */
 	assert_int_equal(hn_directory_update(path, b3.data, b3.len, reg.vkey,
-	    NOW, NULL, &err), 0);
-	assert_int_equal(hn_directory_update(path, b3x.data, b3x.len,
-	    reg.vkey, NOW, NULL, &err), HN_ESTATE);
+			     NOW, NULL, &err),
+	    0);
+	assert_int_equal(hn_directory_update(path, b3x.data, b3x.len, reg.vkey,
+			     NOW, NULL, &err),
+	    HN_ESTATE);
 	unlink(path);
 	hn_buf_release(&b3);
 	hn_buf_release(&b4);
@@ -339,7 +378,8 @@ dir(void)
 
 	sign_dir(&b, 1, NULL);
 	assert_int_equal(hn_directory_open(&d, b.data, b.len, reg.vkey, NOW,
-	    &err), 0);
+			     &err),
+	    0);
 	hn_buf_release(&b);
 	return d;
 }
@@ -360,7 +400,8 @@ test_envelope(void **state)
 	assert_true(hn_msgid_valid(id));
 	assert_string_not_equal(id, id2);
 	assert_int_equal(hn_envelope_seal(&b, id, "VNM", "FRA", "preservation",
-	    NOW, NULL, body, vnm.sk, &err), 0);
+			     NOW, NULL, body, vnm.sk, &err),
+	    0);
 	assert_int_equal(hn_envelope_open(&e, b.data, b.len, d, &err), 0);
 	assert_string_equal(e->id, id);
 	assert_string_equal(e->sender, "VNM");
@@ -382,12 +423,14 @@ test_envelope(void **state)
 	free(t);
 	hn_buf_reset(&b);
 	assert_int_equal(hn_envelope_seal(&b, id, "VNM", "FRA", "preservation",
-	    NOW, NULL, body, evil.sk, &err), 0);
+			     NOW, NULL, body, evil.sk, &err),
+	    0);
 	assert_int_equal(hn_envelope_open(&e, b.data, b.len, d, &err),
 	    HN_EVERIFY);
 	hn_buf_reset(&b);
 	assert_int_equal(hn_envelope_seal(&b, id, "DEU", "FRA", "preservation",
-	    NOW, NULL, body, evil.sk, &err), 0);
+			     NOW, NULL, body, evil.sk, &err),
+	    0);
 	assert_int_equal(hn_envelope_open(&e, b.data, b.len, d, &err),
 	    HN_ENOTFOUND);
 	assert_int_equal(hn_envelope_open_pk(&e, b.data, b.len, evil.pk, &err),
@@ -400,16 +443,20 @@ test_envelope(void **state)
 	/* A reply must name what it answers; unknown kinds refused. */
 	hn_buf_reset(&b);
 	assert_int_equal(hn_envelope_seal(&b, id2, "FRA", "VNM",
-	    "acknowledgement", NOW, NULL, body, fra.sk, &err), HN_EINVAL);
+			     "acknowledgement", NOW, NULL, body, fra.sk, &err),
+	    HN_EINVAL);
 	assert_int_equal(hn_envelope_seal(&b, id2, "FRA", "VNM",
-	    "acknowledgement", NOW, id, body, fra.sk, &err), 0);
+			     "acknowledgement", NOW, id, body, fra.sk, &err),
+	    0);
 	assert_int_equal(hn_envelope_open(&e, b.data, b.len, d, &err), 0);
 	assert_string_equal(e->in_reply_to, id);
 	hn_envelope_free(e);
-	assert_int_equal(hn_envelope_seal(&b, id2, "FRA", "VNM", "gossip",
-	    NOW, NULL, body, fra.sk, &err), HN_EINVAL);
-	assert_int_equal(hn_envelope_seal(&b, "ABC", "FRA", "VNM", "mla",
-	    NOW, NULL, body, fra.sk, &err), HN_EINVAL);
+	assert_int_equal(hn_envelope_seal(&b, id2, "FRA", "VNM", "gossip", NOW,
+			     NULL, body, fra.sk, &err),
+	    HN_EINVAL);
+	assert_int_equal(hn_envelope_seal(&b, "ABC", "FRA", "VNM", "mla", NOW,
+			     NULL, body, fra.sk, &err),
+	    HN_EINVAL);
 	assert_non_null(hn_msg_kind_find("preservation_extension"));
 	assert_non_null(hn_msg_kind_find("receipt"));
 	json_decref(body);
@@ -421,8 +468,7 @@ test_envelope(void **state)
 static void
 test_envelope_payloads(void **state)
 {
-	static const char *bad[] = {
-		"[]",
+	static const char *bad[] = { "[]",
 		"{\"v\":2,\"id\":\"00000000000000000000000000000000\"}",
 		"{\"v\":1,\"id\":\"0000\",\"sender\":\"VNM\",\"recipient\":\"FRA\","
 		"\"kind\":\"mla\",\"time\":\"2026-11-18T00:00:00Z\",\"body\":{}}",
@@ -450,9 +496,10 @@ test_envelope_payloads(void **state)
 	for (i = 0; bad[i] != NULL; i++) {
 		hn_buf_reset(&b);
 		assert_int_equal(hn_signed_make(&b, HN_SIGNED_ENVELOPE, "VNM",
-		    bad[i], strlen(bad[i]), vnm.sk), 0);
-		assert_true(hn_envelope_open_pk(&e, b.data, b.len, vnm.pk,
-		    &err) < 0);
+				     bad[i], strlen(bad[i]), vnm.sk),
+		    0);
+		assert_true(
+		    hn_envelope_open_pk(&e, b.data, b.len, vnm.pk, &err) < 0);
 		assert_null(e);
 	}
 	hn_buf_release(&b);
@@ -469,7 +516,9 @@ test_receipt(void **state)
 
 	hn_msgid_new(id);
 	assert_int_equal(hn_receipt_seal(&b, id, "VNM", "FRA", NOW, 41,
-	    "example/FRA\n42\nAAAA\n\n— example/FRA xyz\n", fra.sk, &err), 0);
+			     "example/FRA\n42\nAAAA\n\n— example/FRA xyz\n",
+			     fra.sk, &err),
+	    0);
 	assert_int_equal(hn_receipt_open(&r, b.data, b.len, d, NULL, &err), 0);
 	assert_string_equal(r->message_id, id);
 	assert_int_equal(r->ledger_index, 41);
@@ -478,8 +527,8 @@ test_receipt(void **state)
 	hn_receipt_free(r);
 	r = NULL;
 	/* Signed by VNM's key but claiming FRA: refused. */
-	assert_int_equal(hn_receipt_open(&r, b.data, b.len, NULL, vnm.pk,
-	    &err), HN_EVERIFY);
+	assert_int_equal(hn_receipt_open(&r, b.data, b.len, NULL, vnm.pk, &err),
+	    HN_EVERIFY);
 	b.data[b.len - 3] ^= 1;
 	assert_int_equal(hn_receipt_open(&r, b.data, b.len, d, NULL, &err),
 	    HN_EVERIFY);

@@ -38,10 +38,10 @@ static uint8_t fp_vnm[32], fp_fra[32], fp_evil[32];
 struct tenv {
 	struct hn_db *db;
 	pthread_mutex_t mu;
-	uint64_t ledger;     /* entries appended (committed or not) */
-	int deny;            /* gate refuses */
-	int cp_fail;         /* checkpoint_pending fails */
-	int cp_pending;      /* checkpoint_pending calls */
+	uint64_t ledger; /* entries appended (committed or not) */
+	int deny; /* gate refuses */
+	int cp_fail; /* checkpoint_pending fails */
+	int cp_pending; /* checkpoint_pending calls */
 	char tmp[64];
 	char dirpath[96];
 	char dbpath[96];
@@ -133,8 +133,10 @@ t_gate(void *ctx, const char *us, const char *them, int64_t when,
 		return HN_EINVAL;
 	}
 
-	snprintf(reason, len, "the UN Convention (%s) is %sin force between "
-	    "%s and %s", basis, t->deny ? "not " : "", us, them);
+	snprintf(reason, len,
+	    "the UN Convention (%s) is %sin force between "
+	    "%s and %s",
+	    basis, t->deny ? "not " : "", us, them);
 	return t->deny ? HN_EDENIED : 0;
 }
 
@@ -175,7 +177,8 @@ signed_dir(struct hn_buf *b, int64_t issued, int days)
 	    (long long)issued, is, ex, fv, vnm.vkey, fa, fra.vkey);
 	hn_buf_reset(b);
 	assert_int_equal(hn_directory_sign(b, d, strlen(d), "registry.test",
-	    reg.sk, issued, &err), 0);
+			     reg.sk, issued, &err),
+	    0);
 }
 
 static struct tenv T;
@@ -186,8 +189,8 @@ setup(void **state)
 {
 	struct hn_fed_config cfg;
 	struct hn_fed_env env = { &T, t_write, t_reader, t_release, t_append,
-		t_checkpoint, t_gate, NULL, NULL, NULL, t_checkpoint_pending, NULL, NULL,
-		NULL };
+		t_checkpoint, t_gate, NULL, NULL, NULL, t_checkpoint_pending,
+		NULL, NULL, NULL };
 	struct hn_buf b = HN_BUF_INIT(HN_DIR_MAX);
 	struct hn_error err;
 	int64_t now = (int64_t)time(NULL);
@@ -252,8 +255,9 @@ seal(struct hn_buf *b, const uint8_t *sk, const char *from, const char *to,
 
 	hn_msgid_new(id);
 	hn_buf_reset(b);
-	assert_int_equal(hn_envelope_seal(b, id, from, to, kind, t, reply,
-	    body, sk, &err), 0);
+	assert_int_equal(hn_envelope_seal(b, id, from, to, kind, t, reply, body,
+			     sk, &err),
+	    0);
 	json_decref(body);
 }
 
@@ -268,7 +272,8 @@ expect(const char *data, size_t len, const uint8_t *fp, int want_status,
 	uint64_t ledger = T.ledger;
 
 	assert_int_equal(hn_fed_inbox(F, data, len, fp, (int64_t)time(NULL),
-	    &status, &ct, &resp), 0);
+			     &status, &ct, &resp),
+	    0);
 	if (status != want_status || strstr(resp.data, want_code) == NULL)
 		fail_msg("status %d body %s, want %d %s", status, resp.data,
 		    want_status, want_code);
@@ -292,11 +297,13 @@ test_accept_and_dedup(void **state)
 	seal(&b, vnm.sk, "VNM", "FRA", "preservation", NULL,
 	    (int64_t)time(NULL), id);
 	assert_int_equal(hn_fed_inbox(F, b.data, b.len, fp_vnm,
-	    (int64_t)time(NULL), &st, &ct, &r1), 0);
+			     (int64_t)time(NULL), &st, &ct, &r1),
+	    0);
 	assert_int_equal(st, 200);
 	assert_string_equal(ct, "application/vnd.hanoinet.receipt");
 	assert_int_equal(hn_receipt_open(&rc, r1.data, r1.len, NULL, fra.pk,
-	    &err), 0);
+			     &err),
+	    0);
 	assert_string_equal(rc->message_id, id);
 	assert_string_equal(rc->sender, "VNM");
 	assert_int_equal(stored(), n0 + 1);
@@ -304,7 +311,8 @@ test_accept_and_dedup(void **state)
 	/* The same message again (even re-signed later with another time):
 	 * not stored twice, the ORIGINAL receipt bytes come back. */
 	assert_int_equal(hn_fed_inbox(F, b.data, b.len, fp_vnm,
-	    (int64_t)time(NULL) + 5, &st, &ct, &r2), 0);
+			     (int64_t)time(NULL) + 5, &st, &ct, &r2),
+	    0);
 	assert_int_equal(st, 200);
 	assert_int_equal(r1.len, r2.len);
 	assert_memory_equal(r1.data, r2.data, r1.len);
@@ -314,7 +322,8 @@ test_accept_and_dedup(void **state)
 	/* A replay far outside the time window still gets the receipt. */
 	hn_buf_reset(&r2);
 	assert_int_equal(hn_fed_inbox(F, b.data, b.len, fp_vnm,
-	    (int64_t)time(NULL) + 86400, &st, &ct, &r2), 0);
+			     (int64_t)time(NULL) + 86400, &st, &ct, &r2),
+	    0);
 	assert_int_equal(st, 200);
 	assert_memory_equal(r1.data, r2.data, r1.len);
 	hn_buf_release(&b);
@@ -345,15 +354,16 @@ test_receipt_in_transaction(void **state)
 	seal(&b, vnm.sk, "VNM", "FRA", "preservation", NULL,
 	    (int64_t)time(NULL), id);
 	T.cp_fail = 1;
-	assert_true(hn_fed_inbox(F, b.data, b.len, fp_vnm,
-	    (int64_t)time(NULL), &st, &ct, &r1) < 0);
+	assert_true(hn_fed_inbox(F, b.data, b.len, fp_vnm, (int64_t)time(NULL),
+			&st, &ct, &r1) < 0);
 	assert_int_not_equal(st, 200);
 	assert_int_equal(stored(), n0);
 	assert_int_equal(T.ledger, l0);
 	T.cp_fail = 0;
 	hn_buf_reset(&r1);
 	assert_int_equal(hn_fed_inbox(F, b.data, b.len, fp_vnm,
-	    (int64_t)time(NULL), &st, &ct, &r1), 0);
+			     (int64_t)time(NULL), &st, &ct, &r1),
+	    0);
 	assert_int_equal(st, 200);
 	assert_int_equal(stored(), n0 + 1);
 	assert_int_equal(hn_fedstore_inbox_get(T.db, "VNM", id, &row), 0);
@@ -364,28 +374,33 @@ test_receipt_in_transaction(void **state)
 
 	/* A row without a receipt: its duplicate gets one, made once. */
 	hn_msgid_new(id);
-	assert_int_equal(hn_fedstore_inbox_add(T.db, "VNM", id,
-	    "preservation", "", "x", 1, (int64_t)time(NULL) * 1000, 7), 0);
+	assert_int_equal(hn_fedstore_inbox_add(T.db, "VNM", id, "preservation",
+			     "", "x", 1, (int64_t)time(NULL) * 1000, 7),
+	    0);
 	hn_buf_reset(&b);
 	{
 		json_t *body = json_pack("{s:s}", "offence", "fraud");
 
 		assert_int_equal(hn_envelope_seal(&b, id, "VNM", "FRA",
-		    "preservation", (int64_t)time(NULL), NULL, body, vnm.sk,
-		    &err), 0);
+				     "preservation", (int64_t)time(NULL), NULL,
+				     body, vnm.sk, &err),
+		    0);
 		json_decref(body);
 	}
 	hn_buf_reset(&r1);
 	assert_int_equal(hn_fed_inbox(F, b.data, b.len, fp_vnm,
-	    (int64_t)time(NULL), &st, &ct, &r1), 0);
+			     (int64_t)time(NULL), &st, &ct, &r1),
+	    0);
 	assert_int_equal(st, 200);
 	assert_int_equal(hn_receipt_open(&rc, r1.data, r1.len, NULL, fra.pk,
-	    &err), 0);
+			     &err),
+	    0);
 	assert_string_equal(rc->message_id, id);
 	assert_int_equal(rc->ledger_index, 7);
 	hn_receipt_free(rc);
 	assert_int_equal(hn_fed_inbox(F, b.data, b.len, fp_vnm,
-	    (int64_t)time(NULL), &st, &ct, &r2), 0);
+			     (int64_t)time(NULL), &st, &ct, &r2),
+	    0);
 	assert_int_equal(st, 200);
 	assert_int_equal(r1.len, r2.len);
 	assert_memory_equal(r1.data, r2.data, r1.len);
@@ -441,7 +456,8 @@ test_rejections(void **state)
 		int st;
 
 		assert_int_equal(hn_fed_inbox(F, b.data, b.len, fp_vnm, now,
-		    &st, &ct, &resp), 0);
+				     &st, &ct, &resp),
+		    0);
 		assert_int_equal(st, 200);
 		hn_buf_release(&resp);
 	}
@@ -454,14 +470,16 @@ test_rejections(void **state)
 		hn_msgid_new(id);
 		hn_buf_reset(&b);
 		assert_int_equal(hn_envelope_seal(&b, id, "VNM", "FRA", "mla",
-		    now, NULL, body, vnm.sk, &err), 0);
+				     now, NULL, body, vnm.sk, &err),
+		    0);
 		expect(b.data, b.len, fp_vnm, 400, "invalid_request");
 		json_decref(body);
 		body = json_pack("{s:s, s:s}", "from", "DEU", "to", "FRA");
 		hn_msgid_new(id);
 		hn_buf_reset(&b);
 		assert_int_equal(hn_envelope_seal(&b, id, "VNM", "FRA", "mla",
-		    now, NULL, body, vnm.sk, &err), 0);
+				     now, NULL, body, vnm.sk, &err),
+		    0);
 		expect(b.data, b.len, fp_vnm, 400, "malformed");
 		json_decref(body);
 	}
@@ -480,17 +498,20 @@ test_stale_directory(void **state)
 	int st;
 
 	seal(&b, vnm.sk, "VNM", "FRA", "preservation", NULL, later, id);
-	assert_int_equal(hn_fed_inbox(F, b.data, b.len, fp_vnm, later, &st,
-	    &ct, &resp), 0);
+	assert_int_equal(hn_fed_inbox(F, b.data, b.len, fp_vnm, later, &st, &ct,
+			     &resp),
+	    0);
 	assert_int_equal(st, 503);
 	assert_non_null(strstr(resp.data, "stale_directory"));
 	/* An older directory is refused; an expired one too. */
 	signed_dir(&b, (int64_t)time(NULL) - 3600, 30);
 	assert_int_equal(hn_fed_directory_offer(F, b.data, b.len,
-	    (int64_t)time(NULL), &err), HN_ESTATE);
+			     (int64_t)time(NULL), &err),
+	    HN_ESTATE);
 	signed_dir(&b, (int64_t)time(NULL) + 10, 1);
 	assert_int_equal(hn_fed_directory_offer(F, b.data, b.len,
-	    (int64_t)time(NULL) + 3 * 86400, &err), HN_ESTATE);
+			     (int64_t)time(NULL) + 3 * 86400, &err),
+	    HN_ESTATE);
 	hn_buf_release(&b);
 	hn_buf_release(&resp);
 }
@@ -535,18 +556,20 @@ test_queue(void **state)
 	hn_outbox_row_release(&row);
 	/* A failing job leaves no outbox row and no ledger entry. */
 	assert_int_equal(t_write(&T, queue_fail_job, id2, &err), HN_EINVAL);
-	assert_int_equal(hn_fedstore_outbox_get(T.db, id2, &row),
-	    HN_ENOTFOUND);
+	assert_int_equal(hn_fedstore_outbox_get(T.db, id2, &row), HN_ENOTFOUND);
 	assert_int_equal(T.ledger, l0 + 1);
 	assert_int_equal(hn_fedstore_outbox_counts(T.db, c), 0);
 	assert_int_equal(c[HN_OUT_QUEUED], 1);
 	/* Invalid: to ourselves, unknown kind, reply without reference. */
 	assert_int_equal(hn_fed_queue(F, T.db, "FRA", "mla", NULL, NULL, body,
-	    0, id2, NULL, &err), HN_EINVAL);
+			     0, id2, NULL, &err),
+	    HN_EINVAL);
 	assert_int_equal(hn_fed_queue(F, T.db, "VNM", "gossip", NULL, NULL,
-	    body, 0, id2, NULL, &err), HN_EINVAL);
+			     body, 0, id2, NULL, &err),
+	    HN_EINVAL);
 	assert_int_equal(hn_fed_queue(F, T.db, "VNM", "refusal", NULL, NULL,
-	    body, 0, id2, NULL, &err), HN_EINVAL);
+			     body, 0, id2, NULL, &err),
+	    HN_EINVAL);
 	json_decref(body);
 }
 
@@ -567,7 +590,8 @@ vnm_log(int n, const char *prefix, int m, struct hn_buf *cp,
 	snprintf(path, sizeof(path), "%s/vnm-%s-%d.db", T.tmp, prefix, n);
 	assert_int_equal(hn_db_open(&db, path, &err), 0);
 	assert_int_equal(hn_ledger_open(&l, db, "hanoinet/VNM", vnm.sk,
-	    "node/VNM", &err), 0);
+			     "node/VNM", &err),
+	    0);
 	for (i = 0; i < n; i++) {
 		snprintf(e, sizeof(e), "%s%d", i < 2 ? "e" : prefix, i);
 		assert_int_equal(hn_ledger_append(l, e, strlen(e), &idx), 0);
@@ -576,7 +600,8 @@ vnm_log(int n, const char *prefix, int m, struct hn_buf *cp,
 	assert_int_equal(hn_ledger_checkpoint(l, cp), 0);
 	if (proof != NULL)
 		assert_int_equal(hn_ledger_consistency(l, (uint64_t)m,
-		    (uint64_t)n, proof, np), 0);
+				     (uint64_t)n, proof, np),
+		    0);
 	hn_ledger_free(l);
 	hn_db_close(db);
 }
@@ -584,7 +609,8 @@ vnm_log(int n, const char *prefix, int m, struct hn_buf *cp,
 static void
 test_witness(void **state)
 {
-	struct hn_buf cp = HN_BUF_INIT(HN_NOTE_MAX), out = HN_BUF_INIT(HN_NOTE_MAX);
+	struct hn_buf cp = HN_BUF_INIT(HN_NOTE_MAX),
+		      out = HN_BUF_INIT(HN_NOTE_MAX);
 	struct hn_buf resp = HN_BUF_INIT(4096), cos = HN_BUF_INIT(4096);
 	uint8_t proof[HN_MERKLE_PROOF_MAX][32];
 	struct hn_fed_stats s0, s1;
@@ -596,29 +622,32 @@ test_witness(void **state)
 	assert_int_equal(hn_fed_witness_held(F, "VNM"), 0);
 	vnm_log(3, "a", 0, &cp, NULL, NULL);
 	assert_int_equal(hn_fed_witness_check(F, "VNM", cp.data, cp.len, NULL,
-	    0, now, &out, &err), 0);
+			     0, now, &out, &err),
+	    0);
 	assert_int_equal(hn_fed_witness_held(F, "VNM"), 3);
 	assert_non_null(strstr(out.data, "\xe2\x80\x94 node/FRA "));
 	/* Grown consistently: cosigned with the proof. */
 	vnm_log(5, "a", 3, &cp, proof, &np);
 	hn_buf_reset(&out);
 	assert_int_equal(hn_fed_witness_check(F, "VNM", cp.data, cp.len,
-	    (const uint8_t (*)[32])proof, np, now, &out, &err), 0);
+			     (const uint8_t(*)[32])proof, np, now, &out, &err),
+	    0);
 	assert_int_equal(hn_fed_witness_held(F, "VNM"), 5);
 	/* A fork (same first 2 entries, other history): alert, state kept. */
 	vnm_log(7, "b", 5, &cp, proof, &np);
 	hn_buf_reset(&out);
 	assert_true(hn_fed_witness_check(F, "VNM", cp.data, cp.len,
-	    (const uint8_t (*)[32])proof, np, now, &out, &err) < 0);
+			(const uint8_t(*)[32])proof, np, now, &out, &err) < 0);
 	assert_int_equal(hn_fed_witness_held(F, "VNM"), 5);
 	/* Smaller tree than seen: alert. Forged (tampered) checkpoint: alert. */
 	vnm_log(4, "a", 0, &cp, NULL, NULL);
 	assert_true(hn_fed_witness_check(F, "VNM", cp.data, cp.len, NULL, 0,
-	    now, &out, &err) < 0);
-	/* another valid base64 character in the signature: always a real change */
+			now, &out, &err) < 0);
+	/* another valid base64 character in the signature: always a real change
+	 */
 	cp.data[cp.len - 5] = cp.data[cp.len - 5] == 'A' ? 'B' : 'A';
 	assert_true(hn_fed_witness_check(F, "VNM", cp.data, cp.len, NULL, 0,
-	    now, &out, &err) < 0);
+			now, &out, &err) < 0);
 	hn_fed_stats(F, &s1);
 	assert_int_equal(s1.witness_alerts - s0.witness_alerts, 3);
 	assert_int_equal(s1.witness_cosigned - s0.witness_cosigned, 2);

@@ -46,8 +46,8 @@ static const char preservation[] =
 static int
 setup(void **state)
 {
-	char conf[128], *argv[] = { "init", "--party", "FRA", "--dir", NULL,
-		NULL };
+	char conf[128],
+	    *argv[] = { "init", "--party", "FRA", "--dir", NULL, NULL };
 	struct hn_error e;
 	int fd, saved;
 
@@ -95,7 +95,7 @@ teardown(void **state)
 /* One gate call or arrival in its own write job. */
 struct job {
 	const struct hn_rq_change_args *a;
-	json_t *doc;    /* arrival (hn_rq_receive) or creation */
+	json_t *doc; /* arrival (hn_rq_receive) or creation */
 	const char *author;
 	int64_t now;
 	struct hn_request_row row;
@@ -124,8 +124,7 @@ create_job(struct hn_db *db, void *arg, struct hn_error *err)
 {
 	struct job *j = arg;
 
-	return hn_rq_create(node, db, j->doc, j->author, j->now, &j->row,
-	    err);
+	return hn_rq_create(node, db, j->doc, j->author, j->now, &j->row, err);
 }
 
 /* hn_rq_change(a) -> its code; err and the state into *e and st */
@@ -193,9 +192,11 @@ preserved(int64_t at, char id[HN_REQUEST_ID_LEN + 1])
 {
 	assert_int_equal(receive(preservation, at, id, NULL), 0);
 	assert_int_equal(user(id, "acknowledged", "duty", HN_PR_DUTY_OFFICER,
-	    at, NULL), 0);
+			     at, NULL),
+	    0);
 	assert_int_equal(user(id, "preserved", "duty", HN_PR_DUTY_OFFICER, at,
-	    NULL), 0);
+			     NULL),
+	    0);
 }
 
 static const char *
@@ -223,12 +224,14 @@ test_release_after_60_days(void **state)
 	(void)state;
 	preserved(t0, id);
 	assert_int_equal(user(id, "released", "duty", HN_PR_DUTY_OFFICER,
-	    t0 + 60 * DAY - 1, &e), HN_ESTATE);
+			     t0 + 60 * DAY - 1, &e),
+	    HN_ESTATE);
 	assert_string_equal(e.article, "42");
 	assert_non_null(strstr(e.message, "60 days"));
 	assert_string_equal(state_of(id, st), "preserved");
 	assert_int_equal(user(id, "released", "duty", HN_PR_DUTY_OFFICER,
-	    t0 + 60 * DAY, &e), 0);
+			     t0 + 60 * DAY, &e),
+	    0);
 	assert_string_equal(state_of(id, st), "released");
 }
 
@@ -285,10 +288,9 @@ offers_approval(const char *id, const char *name)
 	hn_request_row_release(&r);
 	assert_non_null(v);
 	assert_true(json_is_array(json_object_get(v, "actions")));
-	json_array_foreach(json_object_get(v, "actions"), k, a)
-		if (strcmp(json_string_value(json_object_get(a, "to")),
-		    "queued") == 0)
-			found = 1;
+	json_array_foreach(json_object_get(v, "actions"), k,
+	    a) if (strcmp(json_string_value(json_object_get(a, "to")),
+		       "queued") == 0) found = 1;
 	json_decref(v);
 	return found;
 }
@@ -298,7 +300,8 @@ offers_approval(const char *id, const char *name)
 static void
 test_emergency_approval(void **state)
 {
-	static const char text[] = "{\"kind\":\"emergency\",\"from\":\"FRA\","
+	static const char text[] =
+	    "{\"kind\":\"emergency\",\"from\":\"FRA\","
 	    "\"to\":\"VNM\",\"requesting_authority\":\"A\",\"emergency\":\"E\","
 	    "\"facts\":\"F\",\"data\":[{\"description\":\"D\"}]}";
 	char id[HN_REQUEST_ID_LEN + 1], st[24];
@@ -318,14 +321,15 @@ test_emergency_approval(void **state)
 	snprintf(id, sizeof(id), "%s", j.row.id);
 	hn_request_row_release(&j.row);
 	assert_int_equal(user(id, "awaiting_approval", "alice",
-	    HN_PR_SUPERVISOR, t0, NULL), 0);
+			     HN_PR_SUPERVISOR, t0, NULL),
+	    0);
 	assert_int_equal(offers_approval(id, "alice"), 0);
 	assert_int_equal(offers_approval(id, "bob"), 1);
 	assert_int_equal(user(id, "queued", "alice", HN_PR_SUPERVISOR, t0, &e),
 	    HN_EDENIED);
 	assert_string_equal(e.article, "41");
-	assert_int_equal(user(id, "queued", "duty", HN_PR_DUTY_OFFICER, t0,
-	    &e), HN_EDENIED);
+	assert_int_equal(user(id, "queued", "duty", HN_PR_DUTY_OFFICER, t0, &e),
+	    HN_EDENIED);
 	assert_string_equal(state_of(id, st), "awaiting_approval");
 	assert_int_equal(user(id, "queued", "bob", HN_PR_SUPERVISOR, t0, &e),
 	    0);
@@ -372,7 +376,8 @@ test_disclosure_arrival(void **state)
 
 	(void)state;
 	assert_int_equal(receive(preservation, t0, pid, NULL), 0);
-#define TD "{\"kind\":\"traffic_disclosure\",\"from\":\"VNM\",\"to\":\"FRA\"," \
+#define TD \
+	"{\"kind\":\"traffic_disclosure\",\"from\":\"VNM\",\"to\":\"FRA\"," \
 	"\"requesting_authority\":\"A\",\"offence\":\"O\",\"facts\":\"F\"," \
 	"\"data\":[{\"description\":\"D\",\"relation_to_offence\":\"R\"}]," \
 	"\"purpose\":\"P\",\"preservation_reference\":\"%s\"}"

@@ -97,15 +97,17 @@ expect(const char *code, char c, enum hn_basis b, bool reserved, bool conv)
 	 * offence outside the Convention */
 	if (strcmp(code, "dual_criminality_reservation") == 0)
 		return c == P && reserved && !conv ?
-		    (b == HN_BASIS_UNCCC ? "UNCCC art. 42" :
-		    b == HN_BASIS_BUDAPEST ? "Budapest art. 29(4)" : NULL) :
+		    (b == HN_BASIS_UNCCC	   ? "UNCCC art. 42" :
+			    b == HN_BASIS_BUDAPEST ? "Budapest art. 29(4)" :
+						     NULL) :
 		    NULL;
 	if (b == HN_BASIS_BILATERAL)
 		return strcmp(code, "treaty_ground") == 0 ? "bilateral treaty" :
-		    NULL;
+							    NULL;
 	if (b == HN_BASIS_RECIPROCITY)
 		return strcmp(code, "domestic_law_ground") == 0 ?
-		    "reciprocity" : NULL;
+		    "reciprocity" :
+		    NULL;
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
 		if (t[i].basis == b && t[i].cls == c &&
 		    strcmp(t[i].code, code) == 0)
@@ -114,8 +116,8 @@ expect(const char *code, char c, enum hn_basis b, bool reserved, bool conv)
 }
 
 static void
-ctx_for(struct hn_refusal_ctx *ctx, const struct hn_kind *k,
-    enum hn_basis b, bool reserved, bool conv)
+ctx_for(struct hn_refusal_ctx *ctx, const struct hn_kind *k, enum hn_basis b,
+    bool reserved, bool conv)
 {
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->kind = k;
@@ -142,58 +144,93 @@ test_every_combination(void **state)
 		for (b = 0; b < HN_BASIS_COUNT_; b++)
 			for (res = 0; res < 2; res++)
 				for (conv = 0; conv < 2; conv++) {
-		ctx_for(&ctx, k, (enum hn_basis)b, res, conv);
-		n = hn_grounds_allowed(&ctx, list, HN_GROUNDS_MAX);
-		assert_true(n <= HN_GROUNDS_MAX);
-		nwant = 0;
-		for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
-			want = expect(codes[i], cls(k->name), (enum hn_basis)b,
-			    res, conv);
-			one[0] = codes[i];
-			hn_error_clear(&err);
-			r = hn_grounds_check(&ctx, one, 1, &err);
-			g = hn_ground_allowed(&ctx, codes[i]);
-			if ((want != NULL) != (r == 0) ||
-			    (want != NULL) != (g != NULL))
-				fail_msg("%s, %s, %s, reservation %d, convention "
-				    "offence %d: want %s, got %d (%s)",
-				    codes[i], k->name, hn_basis_name(b), res,
-				    conv, want ? want : "refused", r,
-				    err.message);
-			if (want == NULL) {
-				assert_int_equal(r, HN_EINVAL);
-				assert_string_equal(err.field, "grounds");
-				assert_true(err.message[0] != '\0');
-			} else {
-				nwant++;
-				assert_string_equal(hn_citation_format(&g->src,
-				    cite, sizeof(cite)), want);
-				/* it is in the list, once */
-				for (j = 0; j < n && list[j] != g; j++)
-					;
-				assert_true(j < n);
-			}
-			checked++;
-		}
-		/* the list holds exactly the expected codes, each once */
-		assert_int_equal(n, nwant);
-		for (i = 0; i < n; i++)
-			for (j = 0; j < i; j++)
-				assert_string_not_equal(list[i]->code,
-				    list[j]->code);
-		for (i = 0; i < sizeof(forged) / sizeof(forged[0]); i++) {
-			one[0] = forged[i];
-			assert_int_equal(hn_grounds_check(&ctx, one, 1, &err),
-			    HN_EINVAL);
-			assert_string_equal(err.field, "grounds");
-			assert_null(hn_ground_allowed(&ctx, forged[i]));
-			checked++;
-		}
+					ctx_for(&ctx, k, (enum hn_basis)b, res,
+					    conv);
+					n = hn_grounds_allowed(&ctx, list,
+					    HN_GROUNDS_MAX);
+					assert_true(n <= HN_GROUNDS_MAX);
+					nwant = 0;
+					for (i = 0; i <
+					     sizeof(codes) / sizeof(codes[0]);
+					     i++) {
+						want = expect(codes[i],
+						    cls(k->name),
+						    (enum hn_basis)b, res,
+						    conv);
+						one[0] = codes[i];
+						hn_error_clear(&err);
+						r = hn_grounds_check(&ctx, one,
+						    1, &err);
+						g = hn_ground_allowed(&ctx,
+						    codes[i]);
+						if ((want != NULL) !=
+							(r == 0) ||
+						    (want != NULL) !=
+							(g != NULL))
+							fail_msg(
+							    "%s, %s, %s, reservation %d, convention "
+							    "offence %d: want %s, got %d (%s)",
+							    codes[i], k->name,
+							    hn_basis_name(b),
+							    res, conv,
+							    want ? want :
+								   "refused",
+							    r, err.message);
+						if (want == NULL) {
+							assert_int_equal(r,
+							    HN_EINVAL);
+							assert_string_equal(
+							    err.field,
+							    "grounds");
+							assert_true(
+							    err.message[0] !=
+							    '\0');
+						} else {
+							nwant++;
+							assert_string_equal(
+							    hn_citation_format(
+								&g->src, cite,
+								sizeof(cite)),
+							    want);
+							/* it is in the list,
+							 * once */
+							for (j = 0; j < n &&
+							     list[j] != g;
+							     j++)
+								;
+							assert_true(j < n);
+						}
+						checked++;
+					}
+					/* the list holds exactly the expected
+					 * codes, each once */
+					assert_int_equal(n, nwant);
+					for (i = 0; i < n; i++)
+						for (j = 0; j < i; j++)
+							assert_string_not_equal(
+							    list[i]->code,
+							    list[j]->code);
+					for (i = 0; i <
+					     sizeof(forged) / sizeof(forged[0]);
+					     i++) {
+						one[0] = forged[i];
+						assert_int_equal(
+						    hn_grounds_check(&ctx, one,
+							1, &err),
+						    HN_EINVAL);
+						assert_string_equal(err.field,
+						    "grounds");
+						assert_null(
+						    hn_ground_allowed(&ctx,
+							forged[i]));
+						checked++;
+					}
 				}
 	/* 7 kinds x 4 bases x 2 x 2, each with every code */
-	assert_int_equal(checked, 7 * 4 * 2 * 2 *
-	    (sizeof(codes) / sizeof(codes[0]) +
-	    sizeof(forged) / sizeof(forged[0])));
+	assert_int_equal(checked,
+	    7 * 4 * 2 * 2 *
+		(sizeof(codes) / sizeof(codes[0]) +
+		    sizeof(forged) / sizeof(forged[0])));
 	/* every code of the table is one of the codes above */
 	for (g = hn_grounds; g->code != NULL; g++) {
 		for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
@@ -279,7 +316,8 @@ test_messages(void **state)
 		    { "dual_criminality_reservation" }, 1, "40", NULL },
 		/* bilateral: the treaty's grounds */
 		{ "mla", HN_BASIS_BILATERAL, false, false, { "non_conformity" },
-		    1, "", "non_conformity is not a ground for mla under "
+		    1, "",
+		    "non_conformity is not a ground for mla under "
 		    "bilateral; the grounds are: treaty_ground" },
 	};
 	struct hn_refusal_ctx ctx;
@@ -307,7 +345,8 @@ test_messages(void **state)
 		ctx_for(&ctx, hn_kind_find("mla"), HN_BASIS_UNCCC, false,
 		    false);
 		assert_int_equal(hn_grounds_check(&ctx, many,
-		    HN_GROUNDS_MAX + 1, &err), HN_EINVAL);
+				     HN_GROUNDS_MAX + 1, &err),
+		    HN_EINVAL);
 		assert_string_equal(err.message, "at most 32 grounds");
 		assert_int_equal(hn_grounds_check(&ctx, NULL, 1, &err),
 		    HN_EINVAL);
@@ -364,9 +403,10 @@ test_citations_unambiguous(void **state)
 	 * cited by paragraph or letter is never a field's citation (a ground
 	 * cited by its whole article, like "UNCCC art. 42" for the
 	 * reservation, names that article and nothing else) */
-	json_array_foreach(j, i, e) {
-		const char *art = json_string_value(json_object_get(e,
-		    "article"));
+	json_array_foreach(j, i, e)
+	{
+		const char *art =
+		    json_string_value(json_object_get(e, "article"));
 		json_t *c = json_object_get(e, "citation");
 
 		assert_non_null(art);
@@ -378,9 +418,10 @@ test_citations_unambiguous(void **state)
 				if (f->article != NULL &&
 				    strcmp(f->article, art) == 0)
 					fail_msg("ground %s and field %s.%s "
-					    "both cite %s", json_string_value(
-					    json_object_get(e, "code")), k->name,
-					    f->name, art);
+						 "both cite %s",
+					    json_string_value(
+						json_object_get(e, "code")),
+					    k->name, f->name, art);
 	}
 	json_decref(j);
 	/* the formatter: every part, and short buffers */
@@ -394,7 +435,8 @@ test_citations_unambiguous(void **state)
 		assert_string_equal(hn_citation_format(&c, a, sizeof(a)),
 		    "Budapest art. 29(5)");
 		assert_string_equal(hn_citation_format(&c, a, 6), "Budap");
-		assert_string_equal(hn_citation_format(&none, a, sizeof(a)), "");
+		assert_string_equal(hn_citation_format(&none, a, sizeof(a)),
+		    "");
 		assert_string_equal(hn_citation_format(NULL, a, sizeof(a)), "");
 		a[0] = 'z';
 		hn_citation_format(&c, a, 0);
@@ -419,46 +461,54 @@ test_json(void **state)
 
 	assert_non_null(j);
 	assert_int_equal(json_array_size(j), sizeof(codes) / sizeof(codes[0]));
-	json_array_foreach(j, i, e) {
-		const char *code = json_string_value(json_object_get(e,
-		    "code"));
+	json_array_foreach(j, i, e)
+	{
+		const char *code =
+		    json_string_value(json_object_get(e, "code"));
 
 		assert_string_equal(code, codes[i]);
 		assert_non_null(json_string_value(json_object_get(e, "text")));
-		assert_true(json_is_boolean(json_object_get(e,
-		    "preservation_only")));
-		assert_int_equal(json_is_true(json_object_get(e,
-		    "preservation_only")), strcmp(code,
-		    "dual_criminality_reservation") == 0);
+		assert_true(
+		    json_is_boolean(json_object_get(e, "preservation_only")));
+		assert_int_equal(json_is_true(
+				     json_object_get(e, "preservation_only")),
+		    strcmp(code, "dual_criminality_reservation") == 0);
 		c = json_object_get(e, "citation");
-		assert_non_null(json_string_value(json_object_get(c,
-		    "instrument")));
+		assert_non_null(
+		    json_string_value(json_object_get(c, "instrument")));
 		assert_true(json_is_boolean(json_object_get(c, "confirmed")));
 		for (rows = 0, g = hn_grounds; g->code != NULL; g++)
 			rows += strcmp(g->code, code) == 0;
 		assert_int_equal(json_array_size(json_object_get(e, "applies")),
 		    rows);
-		json_array_foreach(json_object_get(e, "applies"), k, a) {
+		json_array_foreach(json_object_get(e, "applies"), k, a)
+		{
 			enum hn_basis b;
 
 			assert_int_equal(hn_basis_parse(json_string_value(
-			    json_object_get(a, "basis")), &b), 0);
-			assert_true(json_array_size(json_object_get(a,
-			    "kinds")) > 0);
+							    json_object_get(a,
+								"basis")),
+					     &b),
+			    0);
+			assert_true(
+			    json_array_size(json_object_get(a, "kinds")) > 0);
 			assert_non_null(json_object_get(a, "via"));
-			assert_true(json_is_boolean(json_object_get(a,
-			    "reservation")));
+			assert_true(
+			    json_is_boolean(json_object_get(a, "reservation")));
 		}
 	}
 	/* the UN preservation subset says which article opens it */
 	e = json_array_get(j, 1);
 	a = json_array_get(json_object_get(e, "applies"), 1);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(
-	    a, "via"), "text")), "UNCCC art. 42");
-	assert_string_equal(json_string_value(json_array_get(json_object_get(a,
-	    "kinds"), 0)), "preservation");
-	assert_true(json_is_false(json_object_get(json_object_get(a,
-	    "citation"), "confirmed")));
+	assert_string_equal(json_string_value(
+				json_object_get(json_object_get(a, "via"),
+				    "text")),
+	    "UNCCC art. 42");
+	assert_string_equal(json_string_value(
+				json_array_get(json_object_get(a, "kinds"), 0)),
+	    "preservation");
+	assert_true(json_is_false(
+	    json_object_get(json_object_get(a, "citation"), "confirmed")));
 	json_decref(j);
 }
 
@@ -476,7 +526,8 @@ refuse(const struct hn_proto_facts *f, struct hn_error *err)
 static void
 test_request_and_protocol(void **state)
 {
-	static const char *doc = "{\"kind\":\"preservation\","
+	static const char *doc =
+	    "{\"kind\":\"preservation\","
 	    "\"legal_basis\":\"budapest\",\"convention_offence\":true}";
 	const char *pol[] = { "political_offence" };
 	const char *dual[] = { "dual_criminality_reservation" };
@@ -537,7 +588,8 @@ test_request_and_protocol(void **state)
 static void
 test_register_reservation(void **state)
 {
-	static const char *reg_doc = "{\"instrument\":\"unccc\",\"parties\":["
+	static const char *reg_doc =
+	    "{\"instrument\":\"unccc\",\"parties\":["
 	    "{\"code\":\"VNM\",\"name\":\"V\",\"kind\":\"state\"},"
 	    "{\"code\":\"FRA\",\"name\":\"F\",\"kind\":\"state\","
 	    "\"reservations\":[{\"article\":\"42\"}]}]}";
@@ -546,8 +598,8 @@ test_register_reservation(void **state)
 	struct hn_refusal_ctx ctx;
 	struct hn_error err;
 
-	assert_int_equal(hn_register_load(reg_doc, strlen(reg_doc), &reg,
-	    &err), 0);
+	assert_int_equal(hn_register_load(reg_doc, strlen(reg_doc), &reg, &err),
+	    0);
 	ctx_for(&ctx, hn_kind_find("preservation"), HN_BASIS_UNCCC, false,
 	    false);
 	assert_int_equal(hn_register_decl(reg, "FRA", &ctx.requested), 0);

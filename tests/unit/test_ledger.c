@@ -94,7 +94,8 @@ fresh(struct hn_db **db, struct hn_ledger **l, const char *path)
 	unlink(side);
 	assert_int_equal(hn_db_open(db, path, &err), 0);
 	assert_int_equal(hn_ledger_open(l, *db, "hanoinet.example/VNM", sk,
-	    NULL, &err), 0);
+			     NULL, &err),
+	    0);
 }
 
 static void
@@ -125,12 +126,13 @@ check_against_memory(struct hn_ledger *l, uint64_t size)
 
 	assert_true(hn_ledger_size(l) == size);
 	assert_int_equal(hn_merkle_mem_build(&t, &sha,
-	    (const uint8_t (*)[HL])leaves, size), 0);
+			     (const uint8_t(*)[HL])leaves, size),
+	    0);
 	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		uint64_t s = sizes[i], idx[4];
 		if (s > size)
 			continue;
-		hn_merkle_root_of(&sha, (const uint8_t (*)[HL])leaves, s, want);
+		hn_merkle_root_of(&sha, (const uint8_t(*)[HL])leaves, s, want);
 		assert_int_equal(hn_ledger_root(l, s, root), 0);
 		assert_memory_equal(root, want, HL);
 		idx[0] = 0;
@@ -138,25 +140,30 @@ check_against_memory(struct hn_ledger *l, uint64_t size)
 		idx[2] = s / 2;
 		idx[3] = (s * 7) / 9;
 		for (j = 0; j < 4; j++) {
-			assert_int_equal(hn_ledger_inclusion(l, idx[j], s, proof,
-			    &n), 0);
-			assert_int_equal(hn_merkle_verify_inclusion(&sha, idx[j],
-			    s, leaves[idx[j]], (const uint8_t (*)[HL])proof, n,
-			    want, HL), 0);
+			assert_int_equal(hn_ledger_inclusion(l, idx[j], s,
+					     proof, &n),
+			    0);
+			assert_int_equal(hn_merkle_verify_inclusion(&sha,
+					     idx[j], s, leaves[idx[j]],
+					     (const uint8_t(*)[HL])proof, n,
+					     want, HL),
+			    0);
 		}
 		for (j = 0; j < i; j++) {
 			uint8_t r1[HL];
 			uint64_t s1 = sizes[j];
-			hn_merkle_root_of(&sha, (const uint8_t (*)[HL])leaves,
+			hn_merkle_root_of(&sha, (const uint8_t(*)[HL])leaves,
 			    s1, r1);
 			assert_int_equal(hn_ledger_consistency(l, s1, s, proof,
-			    &n), 0);
+					     &n),
+			    0);
 			assert_int_equal(hn_merkle_verify_consistency(&sha, s1,
-			    s, r1, HL, want, HL, (const uint8_t (*)[HL])proof,
-			    n), 0);
+					     s, r1, HL, want, HL,
+					     (const uint8_t(*)[HL])proof, n),
+			    0);
 		}
 	}
-	hn_merkle_root_of(&sha, (const uint8_t (*)[HL])leaves, size, want);
+	hn_merkle_root_of(&sha, (const uint8_t(*)[HL])leaves, size, want);
 	assert_int_equal(hn_ledger_root(l, size, root), 0);
 	assert_memory_equal(root, want, HL);
 	assert_int_equal(hn_ledger_root(l, size + 1, root), HN_ERANGE);
@@ -198,7 +205,8 @@ test_append_proofs_tiles(void **state)
 
 	/* tiles: level 0 = leaf hashes, level 1 = roots of level-0 tiles */
 	assert_int_equal(hn_merkle_mem_build(&t, &sha,
-	    (const uint8_t (*)[HL])leaves, N), 0);
+			     (const uint8_t(*)[HL])leaves, N),
+	    0);
 	assert_int_equal(hn_ledger_tile(l, 0, 5, 256, &b), 0);
 	assert_int_equal(b.len, 8192);
 	assert_memory_equal(b.data, leaves[5 * 256], 8192);
@@ -260,10 +268,12 @@ test_append_proofs_tiles(void **state)
 	{
 		char *big = calloc(1, HN_LEDGER_ENTRY_MAX + 1);
 		assert_non_null(big);
-		assert_int_equal(hn_ledger_append(l, big, HN_LEDGER_ENTRY_MAX + 1,
-		    &idx), HN_ETOOBIG);
+		assert_int_equal(hn_ledger_append(l, big,
+				     HN_LEDGER_ENTRY_MAX + 1, &idx),
+		    HN_ETOOBIG);
 		assert_int_equal(hn_ledger_append(l, big, HN_LEDGER_ENTRY_MAX,
-		    &idx), 0);
+				     &idx),
+		    0);
 		assert_true(idx == N);
 		free(big);
 	}
@@ -289,7 +299,8 @@ test_reopen_and_rollback(void **state)
 
 	assert_int_equal(hn_db_open(&db, dbpath, &err), 0);
 	assert_int_equal(hn_ledger_open(&l, db, "hanoinet.example/VNM", NULL,
-	    NULL, &err), 0);
+			     NULL, &err),
+	    0);
 	check_against_memory(l, 1000);
 
 	/* a rolled-back append leaves no trace */
@@ -316,13 +327,14 @@ test_reopen_and_rollback(void **state)
 	assert_int_equal(hn_db_rollback(db), 0);
 	assert_int_equal(hn_db_open(&db2, dbpath, &err), 0);
 	assert_int_equal(hn_ledger_open(&l2, db2, "hanoinet.example/VNM", NULL,
-	    NULL, &err), 0);
+			     NULL, &err),
+	    0);
 	append_range(db2, l2, 1000, 1100);
 	check_against_memory(l, 1100);
 	/* and appends continue correctly from the first connection */
 	append_range(db, l, 1100, 1300);
 	check_against_memory(l2, 1300);
-	hn_merkle_root_of(&sha, (const uint8_t (*)[HL])leaves, 1300, want);
+	hn_merkle_root_of(&sha, (const uint8_t(*)[HL])leaves, 1300, want);
 	assert_int_equal(hn_ledger_root(l, 1300, root), 0);
 	assert_memory_equal(root, want, HL);
 	/*
@@ -375,14 +387,16 @@ test_checkpoint_and_tamper(void **state)
 	assert_int_equal(hn_ledger_checkpoint(l, &note), 0); /* empty log */
 	append_range(db, l, 0, 600);
 	assert_int_equal(hn_note_signer_from_sk(&s, "hanoinet.example/VNM",
-	    HN_NOTE_ED25519, sk, NULL), 0);
+			     HN_NOTE_ED25519, sk, NULL),
+	    0);
 	hn_note_signer_verifier(&s, &v);
 	hn_buf_reset(&note);
 	assert_int_equal(hn_ledger_checkpoint(l, &note), 0);
 	assert_int_equal(hn_checkpoint_open(&c, note.data, note.len, &v, 1,
-	    "hanoinet.example/VNM", &err), 0);
+			     "hanoinet.example/VNM", &err),
+	    0);
 	assert_true(c.size == 600);
-	hn_merkle_root_of(&sha, (const uint8_t (*)[HL])leaves, 600, want);
+	hn_merkle_root_of(&sha, (const uint8_t(*)[HL])leaves, 600, want);
 	assert_memory_equal(c.root, want, HL);
 	/* never inside a transaction; never by a read-only log */
 	assert_int_equal(hn_db_begin(db), 0);
@@ -400,8 +414,9 @@ test_checkpoint_and_tamper(void **state)
 		assert_true(idx == 600);
 		hn_buf_reset(&note);
 		assert_int_equal(hn_ledger_checkpoint_pending(l, &note), 0);
-		assert_int_equal(hn_checkpoint_open(&c, note.data, note.len,
-		    &v, 1, "hanoinet.example/VNM", &err), 0);
+		assert_int_equal(hn_checkpoint_open(&c, note.data, note.len, &v,
+				     1, "hanoinet.example/VNM", &err),
+		    0);
 		assert_true(c.size == 601);
 		assert_int_equal(hn_ledger_root(l, 601, lr), 0);
 		assert_memory_equal(c.root, lr, HL);
@@ -410,12 +425,14 @@ test_checkpoint_and_tamper(void **state)
 		assert_true(hn_ledger_size(l) == 600);
 		hn_buf_reset(&note);
 		assert_int_equal(hn_ledger_last_checkpoint(l, &note), 0);
-		assert_int_equal(hn_checkpoint_open(&c, note.data, note.len,
-		    &v, 1, "hanoinet.example/VNM", &err), 0);
+		assert_int_equal(hn_checkpoint_open(&c, note.data, note.len, &v,
+				     1, "hanoinet.example/VNM", &err),
+		    0);
 		assert_true(c.size == 600); /* the pending one is gone */
 	}
 	assert_int_equal(hn_ledger_open(&ro, db, "hanoinet.example/VNM", NULL,
-	    NULL, &err), 0);
+			     NULL, &err),
+	    0);
 	assert_int_equal(hn_ledger_checkpoint(ro, &note), HN_EDENIED);
 	hn_ledger_free(ro);
 	hn_ledger_free(l);
@@ -425,27 +442,38 @@ test_checkpoint_and_tamper(void **state)
 	    "UPDATE ledger_entries SET entry = 'forged' WHERE idx = 7");
 	assert_int_equal(hn_db_exec(db, sql), 0);
 	assert_int_equal(hn_ledger_open(&l, db, "hanoinet.example/VNM", sk,
-	    NULL, &err), 0); /* 7 is in an old full tile: caught by the audit */
+			     NULL, &err),
+	    0); /* 7 is in an old full tile: caught by the audit */
 	assert_int_equal(hn_ledger_audit(l, &err), HN_EVERIFY);
 	hn_ledger_free(l);
 	/* in the last full tile: caught at open */
-	assert_int_equal(hn_db_exec(db, "UPDATE ledger_entries SET entry = "
-	    "'forged' WHERE idx = 300"), 0);
+	assert_int_equal(hn_db_exec(db,
+			     "UPDATE ledger_entries SET entry = "
+			     "'forged' WHERE idx = 300"),
+	    0);
 	assert_int_equal(hn_ledger_open(&l, db, "hanoinet.example/VNM", sk,
-	    NULL, &err), HN_EVERIFY);
-	assert_int_equal(hn_db_exec(db, "UPDATE ledger_entries SET entry = "
-	    "'forged' WHERE idx = 599"), 0);
+			     NULL, &err),
+	    HN_EVERIFY);
+	assert_int_equal(hn_db_exec(db,
+			     "UPDATE ledger_entries SET entry = "
+			     "'forged' WHERE idx = 599"),
+	    0);
 	assert_int_equal(hn_ledger_open(&l, db, "hanoinet.example/VNM", sk,
-	    NULL, &err), HN_EVERIFY); /* the signed checkpoint no longer holds */
+			     NULL, &err),
+	    HN_EVERIFY); /* the signed checkpoint no longer holds */
 	/* truncation: entries lost after a checkpoint */
-	assert_int_equal(hn_db_exec(db, "DELETE FROM ledger_entries WHERE "
-	    "idx >= 590"), 0);
+	assert_int_equal(hn_db_exec(db,
+			     "DELETE FROM ledger_entries WHERE "
+			     "idx >= 590"),
+	    0);
 	assert_int_equal(hn_ledger_open(&l, db, "hanoinet.example/VNM", sk,
-	    NULL, &err), HN_EVERIFY);
+			     NULL, &err),
+	    HN_EVERIFY);
 	/* a missing tile */
 	assert_int_equal(hn_db_exec(db, "DELETE FROM ledger_tiles"), 0);
 	assert_int_equal(hn_ledger_open(&l, db, "hanoinet.example/VNM", sk,
-	    NULL, &err), HN_EVERIFY);
+			     NULL, &err),
+	    HN_EVERIFY);
 	/* bad origin */
 	assert_int_equal(hn_ledger_open(&l, db, "", sk, NULL, &err), HN_EINVAL);
 	assert_int_equal(hn_ledger_open(&l, db, "a\nb", sk, NULL, &err),
@@ -486,7 +514,8 @@ test_tile_paths(void **state)
 
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		assert_int_equal(hn_tile_path(buf, sizeof(buf), t[i].level,
-		    t[i].index, t[i].width), 0);
+				     t[i].index, t[i].width),
+		    0);
 		assert_string_equal(buf, t[i].path);
 		assert_int_equal(hn_tile_parse(buf, &level, &idx, &width), 0);
 		assert_int_equal(level, t[i].level);
@@ -527,7 +556,8 @@ test_tile_paths(void **state)
 		assert_int_equal(hn_tile_bundle_next(bundle, 9, &off, &e, &len),
 		    0);
 		off = 8;
-		assert_int_equal(hn_tile_bundle_next(bundle, 10, &off, &e, &len),
+		assert_int_equal(hn_tile_bundle_next(bundle, 10, &off, &e,
+				     &len),
 		    HN_EPARSE);
 	}
 }
@@ -572,21 +602,26 @@ test_tile_reader(void **state)
 		tr.arg = l;
 		tr.size = s;
 		tr.h = &sha;
-		assert_int_equal(hn_merkle_root(hn_tile_get, &tr, &sha, s, root),
+		assert_int_equal(hn_merkle_root(hn_tile_get, &tr, &sha, s,
+				     root),
 		    0);
-		hn_merkle_root_of(&sha, (const uint8_t (*)[HL])leaves, s, want);
+		hn_merkle_root_of(&sha, (const uint8_t(*)[HL])leaves, s, want);
 		assert_memory_equal(root, want, HL);
 		assert_int_equal(hn_merkle_inclusion_proof(hn_tile_get, &tr,
-		    &sha, s / 3, s, p1, HN_MERKLE_PROOF_MAX, &n1), 0);
+				     &sha, s / 3, s, p1, HN_MERKLE_PROOF_MAX,
+				     &n1),
+		    0);
 		assert_int_equal(hn_ledger_inclusion(l, s / 3, s, p2, &n2), 0);
 		assert_int_equal(n1, n2);
 		assert_memory_equal(p1, p2, n1 * HL);
 		if (s > 1) {
 			assert_int_equal(hn_merkle_consistency_proof(hn_tile_get,
-			    &tr, &sha, s / 2, s, p1, HN_MERKLE_PROOF_MAX, &n1),
+					     &tr, &sha, s / 2, s, p1,
+					     HN_MERKLE_PROOF_MAX, &n1),
 			    0);
 			assert_int_equal(hn_ledger_consistency(l, s / 2, s, p2,
-			    &n2), 0);
+					     &n2),
+			    0);
 			assert_int_equal(n1, n2);
 			assert_memory_equal(p1, p2, n1 * HL);
 		}
@@ -597,11 +632,14 @@ test_tile_reader(void **state)
 	tr.arg = l;
 	tr.size = N;
 	tr.h = &sha;
-	hn_merkle_root_of(&sha, (const uint8_t (*)[HL])leaves, N, want);
+	hn_merkle_root_of(&sha, (const uint8_t(*)[HL])leaves, N, want);
 	assert_int_equal(hn_merkle_inclusion_proof(hn_tile_get, &tr, &sha,
-	    3 * 256 + 7, N, p1, HN_MERKLE_PROOF_MAX, &n1), 0);
+			     3 * 256 + 7, N, p1, HN_MERKLE_PROOF_MAX, &n1),
+	    0);
 	assert_int_not_equal(hn_merkle_verify_inclusion(&sha, 3 * 256 + 7, N,
-	    leaves[3 * 256 + 7], (const uint8_t (*)[HL])p1, n1, want, HL), 0);
+				 leaves[3 * 256 + 7], (const uint8_t(*)[HL])p1,
+				 n1, want, HL),
+	    0);
 	hn_ledger_free(l);
 	hn_db_close(db);
 }
@@ -626,7 +664,8 @@ append_many_range(struct hn_ledger *l, uint64_t lo, uint64_t hi, size_t n)
 			ents[k] = e[k];
 		}
 		assert_int_equal(hn_ledger_append_many(l, ents, lens, m,
-		    &first), 0);
+				     &first),
+		    0);
 		assert_true(first == i);
 	}
 }
@@ -648,10 +687,10 @@ test_append_many(void **state)
 	fresh(&db, &l, path);
 	/* batches of every size around the 16-row INSERT and tile edges,
 	 * interleaved with single appends, in transactions */
-	for (c = 0; i < 5000; c = (c + 1) % (sizeof(chunks) /
-	    sizeof(chunks[0]))) {
-		uint64_t end = i + 3 * chunks[c] < 5000 ? i + 3 * chunks[c] :
-		    5000;
+	for (c = 0; i < 5000;
+	     c = (c + 1) % (sizeof(chunks) / sizeof(chunks[0]))) {
+		uint64_t end =
+		    i + 3 * chunks[c] < 5000 ? i + 3 * chunks[c] : 5000;
 		assert_int_equal(hn_db_begin(db), 0);
 		append_many_range(l, i, end, chunks[c]);
 		assert_int_equal(hn_db_commit(db), 0);
@@ -708,7 +747,8 @@ test_append_many(void **state)
 	hn_db_close(db);
 	assert_int_equal(hn_db_open(&db, path, &err), 0);
 	assert_int_equal(hn_ledger_open(&l, db, "hanoinet.example/VNM", sk,
-	    NULL, &err), 0);
+			     NULL, &err),
+	    0);
 	check_against_memory(l, 5400);
 	hn_ledger_free(l);
 	hn_db_close(db);
@@ -722,8 +762,7 @@ child(int fd)
 	uint64_t i = 0, idx;
 
 	if (hn_db_open(&db, dbpath, NULL) != 0 ||
-	    hn_ledger_open(&l, db, "hanoinet.example/VNM", sk, NULL, NULL) !=
-	    0)
+	    hn_ledger_open(&l, db, "hanoinet.example/VNM", sk, NULL, NULL) != 0)
 		_exit(3);
 	i = hn_ledger_size(l);
 	for (;;) {
@@ -742,7 +781,8 @@ child(int fd)
 				entry_of(i + k, e[k], &lens[k]);
 				ents[k] = e[k];
 			}
-			if (hn_ledger_append_many(l, ents, lens, m, &idx) != 0 ||
+			if (hn_ledger_append_many(l, ents, lens, m, &idx) !=
+				0 ||
 			    idx != i)
 				_exit(5);
 			i += m;
@@ -800,7 +840,8 @@ test_crash_safety(void **state)
 
 		assert_int_equal(hn_db_open(&db, path, &err), 0);
 		assert_int_equal(hn_ledger_open(&l, db, "hanoinet.example/VNM",
-		    sk, NULL, &err), 0);
+				     sk, NULL, &err),
+		    0);
 		size = hn_ledger_size(l);
 		/* every acknowledged batch is there; never half a batch */
 		assert_true(size >= committed);

@@ -74,7 +74,8 @@ proofm(json_t *o, uint8_t (*p)[HL], size_t *n)
 	assert_true(json_is_array(a));
 	if (json_array_size(a) > HN_MERKLE_PROOF_MAX)
 		return -1;
-	json_array_foreach(a, i, v) {
+	json_array_foreach(a, i, v)
+	{
 		const char *s = json_string_value(v);
 		uint8_t tmp[64];
 		if (s == NULL ||
@@ -97,9 +98,9 @@ run_inclusion(json_t *o)
 	ll = b64m(o, "leafHash", leaf, sizeof(leaf));
 	if (rl < 0 || ll != HL || proofm(o, proof, &n) != 0)
 		return HN_EPARSE;
-	return hn_merkle_verify_inclusion(&sha,
-	    u64m(cur_text, "leafIdx"), u64m(cur_text, "treeSize"), leaf,
-	    (const uint8_t (*)[HL])proof, n, root, rl);
+	return hn_merkle_verify_inclusion(&sha, u64m(cur_text, "leafIdx"),
+	    u64m(cur_text, "treeSize"), leaf, (const uint8_t(*)[HL])proof, n,
+	    root, rl);
 }
 
 static int
@@ -113,9 +114,9 @@ run_consistency(json_t *o)
 	l2 = b64m(o, "root2", r2, sizeof(r2));
 	if (l1 < 0 || l2 < 0 || proofm(o, proof, &n) != 0)
 		return HN_EPARSE;
-	return hn_merkle_verify_consistency(&sha,
-	    u64m(cur_text, "size1"), u64m(cur_text, "size2"), r1, l1, r2, l2,
-	    (const uint8_t (*)[HL])proof, n);
+	return hn_merkle_verify_consistency(&sha, u64m(cur_text, "size1"),
+	    u64m(cur_text, "size2"), r1, l1, r2, l2,
+	    (const uint8_t(*)[HL])proof, n);
 }
 
 /* Walks dir recursively; returns the number of vector files checked. */
@@ -137,7 +138,7 @@ walk(const char *dir, int (*run)(json_t *), int *valid, int *invalid)
 		if (e->d_name[0] == '.')
 			continue;
 		assert_true(snprintf(path, sizeof(path), "%s/%s", dir,
-		    e->d_name) < (int)sizeof(path));
+				e->d_name) < (int)sizeof(path));
 		if (strstr(e->d_name, ".json") == NULL) {
 			if (e->d_type == DT_DIR)
 				count += walk(path, run, valid, invalid);
@@ -184,8 +185,7 @@ test_vectors_consistency(void **state)
 	char dir[512];
 	int v = 0, iv = 0;
 
-	snprintf(dir, sizeof(dir), "%s/testdata/merkle/consistency",
-	    shared());
+	snprintf(dir, sizeof(dir), "%s/testdata/merkle/consistency", shared());
 	assert_true(walk(dir, run_consistency, &v, &iv) > 50);
 	assert_true(v >= 5);
 	assert_true(iv >= 40);
@@ -202,11 +202,11 @@ load_small(void)
 	char path[512], *line, *save = NULL;
 	int nl = 0, nr = 0;
 
-	snprintf(path, sizeof(path), "%s/testdata/merkle/rfc6962-small-trees.txt",
-	    shared());
+	snprintf(path, sizeof(path),
+	    "%s/testdata/merkle/rfc6962-small-trees.txt", shared());
 	assert_int_equal(hn_file_read(path, &b), 0);
 	for (line = strtok_r(b.data, "\n", &save); line != NULL;
-	    line = strtok_r(NULL, "\n", &save)) {
+	     line = strtok_r(NULL, "\n", &save)) {
 		uint8_t raw[64];
 		int i;
 		char *sp;
@@ -244,12 +244,14 @@ test_small_trees(void **state)
 
 	load_small();
 	for (n = 0; n <= 8; n++) {
-		hn_merkle_root_of(&sha, (const uint8_t (*)[HL])small_leaf, n, r);
+		hn_merkle_root_of(&sha, (const uint8_t(*)[HL])small_leaf, n, r);
 		assert_memory_equal(r, small_root[n], HL);
 		assert_int_equal(hn_merkle_mem_build(&t, &sha,
-		    (const uint8_t (*)[HL])small_leaf, n), 0);
+				     (const uint8_t(*)[HL])small_leaf, n),
+		    0);
 		assert_int_equal(hn_merkle_root(hn_merkle_mem_get, &t, &sha, n,
-		    r), 0);
+				     r),
+		    0);
 		assert_memory_equal(r, small_root[n], HL);
 		hn_merkle_mem_release(&t);
 	}
@@ -272,111 +274,146 @@ test_generated_proofs(void **state)
 		hn_merkle_leaf_hash(&sha, raw, sizeof(raw), leaves[i]);
 	}
 	assert_int_equal(hn_merkle_mem_build(&t, &sha,
-	    (const uint8_t (*)[HL])leaves, NMAX), 0);
+			     (const uint8_t(*)[HL])leaves, NMAX),
+	    0);
 	for (n = 0; n <= NMAX; n++)
-		hn_merkle_root_of(&sha, (const uint8_t (*)[HL])leaves, n,
+		hn_merkle_root_of(&sha, (const uint8_t(*)[HL])leaves, n,
 		    roots[n]);
 	for (n = 1; n <= NMAX; n++) {
 		for (m = 0; m < n; m++) {
-			assert_int_equal(hn_merkle_inclusion_proof(
-			    hn_merkle_mem_get, &t, &sha, m, n, proof,
-			    HN_MERKLE_PROOF_MAX, &np), 0);
+			assert_int_equal(hn_merkle_inclusion_proof(hn_merkle_mem_get,
+					     &t, &sha, m, n, proof,
+					     HN_MERKLE_PROOF_MAX, &np),
+			    0);
 			assert_int_equal(np, hn_merkle_inclusion_len(m, n));
 			assert_int_equal(hn_merkle_verify_inclusion(&sha, m, n,
-			    leaves[m], (const uint8_t (*)[HL])proof, np,
-			    roots[n], HL), 0);
+					     leaves[m],
+					     (const uint8_t(*)[HL])proof, np,
+					     roots[n], HL),
+			    0);
 			/* wrong index, size, leaf, root; tampered/short/long */
 			if (n < NMAX)
-				assert_int_not_equal(hn_merkle_verify_inclusion(
-				    &sha, m, n + 1, leaves[m],
-				    (const uint8_t (*)[HL])proof, np,
-				    roots[n + 1], HL), 0);
+				assert_int_not_equal(
+				    hn_merkle_verify_inclusion(&sha, m, n + 1,
+					leaves[m], (const uint8_t(*)[HL])proof,
+					np, roots[n + 1], HL),
+				    0);
 			if (n > 1)
-				assert_int_not_equal(hn_merkle_verify_inclusion(
-				    &sha, (m + 1) % n, n, leaves[m],
-				    (const uint8_t (*)[HL])proof, np, roots[n],
-				    HL), 0);
+				assert_int_not_equal(
+				    hn_merkle_verify_inclusion(&sha,
+					(m + 1) % n, n, leaves[m],
+					(const uint8_t(*)[HL])proof, np,
+					roots[n], HL),
+				    0);
 			memcpy(leaf, leaves[m], HL);
 			leaf[0] ^= 1;
-			assert_int_not_equal(hn_merkle_verify_inclusion(&sha,
-			    m, n, leaf, (const uint8_t (*)[HL])proof, np,
-			    roots[n], HL), 0);
-			assert_int_not_equal(hn_merkle_verify_inclusion(&sha,
-			    m, n, leaves[m], (const uint8_t (*)[HL])proof, np,
-			    roots[n], HL - 1), 0);
+			assert_int_not_equal(hn_merkle_verify_inclusion(&sha, m,
+						 n, leaf,
+						 (const uint8_t(*)[HL])proof,
+						 np, roots[n], HL),
+			    0);
+			assert_int_not_equal(hn_merkle_verify_inclusion(&sha, m,
+						 n, leaves[m],
+						 (const uint8_t(*)[HL])proof,
+						 np, roots[n], HL - 1),
+			    0);
 			for (k = 0; k < np; k++) {
 				proof[k][k % HL] ^= 0x80;
-				assert_int_not_equal(hn_merkle_verify_inclusion(
-				    &sha, m, n, leaves[m],
-				    (const uint8_t (*)[HL])proof, np, roots[n],
-				    HL), 0);
+				assert_int_not_equal(
+				    hn_merkle_verify_inclusion(&sha, m, n,
+					leaves[m], (const uint8_t(*)[HL])proof,
+					np, roots[n], HL),
+				    0);
 				proof[k][k % HL] ^= 0x80;
 			}
 			if (np > 0)
-				assert_int_not_equal(hn_merkle_verify_inclusion(
-				    &sha, m, n, leaves[m],
-				    (const uint8_t (*)[HL])proof, np - 1,
-				    roots[n], HL), 0);
+				assert_int_not_equal(
+				    hn_merkle_verify_inclusion(&sha, m, n,
+					leaves[m], (const uint8_t(*)[HL])proof,
+					np - 1, roots[n], HL),
+				    0);
 			memcpy(proof[np], roots[n], HL);
-			assert_int_not_equal(hn_merkle_verify_inclusion(&sha,
-			    m, n, leaves[m], (const uint8_t (*)[HL])proof,
-			    np + 1, roots[n], HL), 0);
+			assert_int_not_equal(hn_merkle_verify_inclusion(&sha, m,
+						 n, leaves[m],
+						 (const uint8_t(*)[HL])proof,
+						 np + 1, roots[n], HL),
+			    0);
 		}
 		assert_int_equal(hn_merkle_inclusion_proof(hn_merkle_mem_get,
-		    &t, &sha, n, n, proof, HN_MERKLE_PROOF_MAX, &np),
+				     &t, &sha, n, n, proof, HN_MERKLE_PROOF_MAX,
+				     &np),
 		    HN_ERANGE);
 	}
 	for (n = 1; n <= NMAX; n++) {
 		for (m = 1; m <= n; m++) {
-			assert_int_equal(hn_merkle_consistency_proof(
-			    hn_merkle_mem_get, &t, &sha, m, n, proof,
-			    HN_MERKLE_PROOF_MAX, &np), 0);
+			assert_int_equal(
+			    hn_merkle_consistency_proof(hn_merkle_mem_get, &t,
+				&sha, m, n, proof, HN_MERKLE_PROOF_MAX, &np),
+			    0);
 			assert_int_equal(np, hn_merkle_consistency_len(m, n));
 			assert_int_equal(hn_merkle_verify_consistency(&sha, m,
-			    n, roots[m], HL, roots[n], HL,
-			    (const uint8_t (*)[HL])proof, np), 0);
+					     n, roots[m], HL, roots[n], HL,
+					     (const uint8_t(*)[HL])proof, np),
+			    0);
 			if (m == n)
 				continue;
 			assert_int_not_equal(hn_merkle_verify_consistency(&sha,
-			    m, n, roots[n], HL, roots[m], HL,
-			    (const uint8_t (*)[HL])proof, np), 0);
+						 m, n, roots[n], HL, roots[m],
+						 HL,
+						 (const uint8_t(*)[HL])proof,
+						 np),
+			    0);
 			if (n < NMAX)
 				assert_int_not_equal(
 				    hn_merkle_verify_consistency(&sha, m, n + 1,
-				    roots[m], HL, roots[n + 1], HL,
-				    (const uint8_t (*)[HL])proof, np), 0);
+					roots[m], HL, roots[n + 1], HL,
+					(const uint8_t(*)[HL])proof, np),
+				    0);
 			for (k = 0; k < np; k++) {
 				proof[k][31 - k % HL] ^= 0x01;
 				assert_int_not_equal(
 				    hn_merkle_verify_consistency(&sha, m, n,
-				    roots[m], HL, roots[n], HL,
-				    (const uint8_t (*)[HL])proof, np), 0);
+					roots[m], HL, roots[n], HL,
+					(const uint8_t(*)[HL])proof, np),
+				    0);
 				proof[k][31 - k % HL] ^= 0x01;
 			}
 			assert_int_not_equal(hn_merkle_verify_consistency(&sha,
-			    m, n, roots[m], HL, roots[n], HL,
-			    (const uint8_t (*)[HL])proof, np - 1), 0);
+						 m, n, roots[m], HL, roots[n],
+						 HL,
+						 (const uint8_t(*)[HL])proof,
+						 np - 1),
+			    0);
 			memcpy(proof[np], roots[n], HL);
 			assert_int_not_equal(hn_merkle_verify_consistency(&sha,
-			    m, n, roots[m], HL, roots[n], HL,
-			    (const uint8_t (*)[HL])proof, np + 1), 0);
+						 m, n, roots[m], HL, roots[n],
+						 HL,
+						 (const uint8_t(*)[HL])proof,
+						 np + 1),
+			    0);
 		}
 		assert_int_equal(hn_merkle_consistency_proof(hn_merkle_mem_get,
-		    &t, &sha, 0, n, proof, HN_MERKLE_PROOF_MAX, &np),
+				     &t, &sha, 0, n, proof, HN_MERKLE_PROOF_MAX,
+				     &np),
 		    HN_ERANGE);
 		assert_int_equal(hn_merkle_consistency_proof(hn_merkle_mem_get,
-		    &t, &sha, n + 1, n, proof, HN_MERKLE_PROOF_MAX, &np),
+				     &t, &sha, n + 1, n, proof,
+				     HN_MERKLE_PROOF_MAX, &np),
 		    HN_ERANGE);
 	}
 	/* A proof buffer that is too small is an error, not an overflow. */
 	assert_int_equal(hn_merkle_inclusion_proof(hn_merkle_mem_get, &t, &sha,
-	    0, NMAX, proof, 2, &np), HN_ETOOBIG);
+			     0, NMAX, proof, 2, &np),
+	    HN_ETOOBIG);
 	/* Huge sizes: verification rejects without reading past the proof. */
 	assert_int_not_equal(hn_merkle_verify_inclusion(&sha, UINT64_MAX - 1,
-	    UINT64_MAX, leaves[0], (const uint8_t (*)[HL])proof, 3, roots[1],
-	    HL), 0);
+				 UINT64_MAX, leaves[0],
+				 (const uint8_t(*)[HL])proof, 3, roots[1], HL),
+	    0);
 	assert_int_not_equal(hn_merkle_verify_consistency(&sha, 1, UINT64_MAX,
-	    roots[1], HL, roots[2], HL, (const uint8_t (*)[HL])proof, 64), 0);
+				 roots[1], HL, roots[2], HL,
+				 (const uint8_t(*)[HL])proof, 64),
+	    0);
 	assert_int_equal(hn_merkle_inclusion_len(UINT64_MAX - 1, UINT64_MAX),
 	    63);
 	hn_merkle_mem_release(&t);

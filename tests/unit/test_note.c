@@ -28,8 +28,8 @@ static const char *test_skey =
 static const char *test_vkey =
     "astra+cad5a3d2+AZJqeuyE/GnknsCNh1eCtDtwdAwKBddOlS8M2eI1Jt4b";
 static const char *words[] = { "one", "two", "three", "four", "five", "six",
-	"seven", "eit", "nain", "ten", "ileven", "twelf", "threeten",
-	"fourten", "fivten" };
+	"seven", "eit", "nain", "ten", "ileven", "twelf", "threeten", "fourten",
+	"fivten" };
 
 static const char *
 shared(void)
@@ -62,7 +62,8 @@ test_keys(void **state)
 	struct hn_error err;
 
 	assert_int_equal(hn_note_signer_parse(&s, test_skey, strlen(test_skey),
-	    &err), 0);
+			     &err),
+	    0);
 	assert_string_equal(s.name, "astra");
 	assert_int_equal(s.key_id, 0xcad5a3d2);
 	hn_note_signer_verifier(&s, &v);
@@ -72,7 +73,8 @@ test_keys(void **state)
 	assert_int_equal(hn_note_signer_format(&s, &b), 0);
 	assert_string_equal(b.data, test_skey);
 	assert_int_equal(hn_note_verifier_parse(&v2, test_vkey,
-	    strlen(test_vkey), &err), 0);
+			     strlen(test_vkey), &err),
+	    0);
 	assert_memory_equal(&v, &v2, sizeof(v));
 	/* with a trailing newline (a key file) */
 	hn_buf_reset(&b);
@@ -82,7 +84,9 @@ test_keys(void **state)
 
 	/* malformed keys */
 	{
-		static const char *bad_v[] = { "", "astra",
+		static const char *bad_v[] = {
+			"",
+			"astra",
 			"astra+cad5a3d2",
 			"astra+cad5a3d3+AZJqeuyE/GnknsCNh1eCtDtwdAwKBddOlS8M2eI1Jt4b",
 			"astra+CAD5A3D2+AZJqeuyE/GnknsCNh1eCtDtwdAwKBddOlS8M2eI1Jt4b",
@@ -98,8 +102,11 @@ test_keys(void **state)
 		size_t i;
 		for (i = 0; i < sizeof(bad_v) / sizeof(bad_v[0]); i++)
 			assert_int_not_equal(hn_note_verifier_parse(&v2,
-			    bad_v[i], strlen(bad_v[i]), &err), 0);
-		static const char *bad_s[] = { "",
+						 bad_v[i], strlen(bad_v[i]),
+						 &err),
+			    0);
+		static const char *bad_s[] = {
+			"",
 			"PRIVATE+KEY+astra+cad5a3d3+ASgwwenlc0uuYcdy7kI44pQvuz1fw8cS5NqS8RkZBXoy",
 			"PRIVATE+KEY+astra+cad5a3d2+ASgwwenlc0uuYcdy7kI44pQvuz1fw8cS5NqS8RkZBXo",
 			"PRIVATE+KEY+astra+cad5a3d2+BSgwwenlc0uuYcdy7kI44pQvuz1fw8cS5NqS8RkZBXoy",
@@ -108,8 +115,9 @@ test_keys(void **state)
 			"astra+cad5a3d2+AZJqeuyE/GnknsCNh1eCtDtwdAwKBddOlS8M2eI1Jt4b",
 		};
 		for (i = 0; i < sizeof(bad_s) / sizeof(bad_s[0]); i++)
-			assert_int_not_equal(hn_note_signer_parse(&g,
-			    bad_s[i], strlen(bad_s[i]), &err), 0);
+			assert_int_not_equal(hn_note_signer_parse(&g, bad_s[i],
+						 strlen(bad_s[i]), &err),
+			    0);
 	}
 
 	/* generated keys round-trip (their base64 may contain '+') */
@@ -119,29 +127,37 @@ test_keys(void **state)
 			struct hn_note_signer g2;
 			struct hn_note_verifier gv, gv2;
 			assert_int_equal(hn_note_signer_generate(&g,
-			    "hanoinet.example/VNM", HN_NOTE_ED25519, &err), 0);
+					     "hanoinet.example/VNM",
+					     HN_NOTE_ED25519, &err),
+			    0);
 			hn_buf_reset(&b);
 			assert_int_equal(hn_note_signer_format(&g, &b), 0);
-			assert_int_equal(hn_note_signer_parse(&g2, b.data, b.len,
-			    &err), 0);
+			assert_int_equal(hn_note_signer_parse(&g2, b.data,
+					     b.len, &err),
+			    0);
 			assert_memory_equal(&g, &g2, sizeof(g));
 			hn_note_signer_verifier(&g, &gv);
 			hn_buf_reset(&b);
 			assert_int_equal(hn_note_verifier_format(&gv, &b), 0);
 			assert_int_equal(hn_note_verifier_parse(&gv2, b.data,
-			    b.len, &err), 0);
+					     b.len, &err),
+			    0);
 			assert_memory_equal(&gv, &gv2, sizeof(gv));
 			hn_note_signer_wipe(&g2);
 		}
 	}
 	assert_int_not_equal(hn_note_signer_generate(&g, "bad name",
-	    HN_NOTE_ED25519, &err), 0);
-	assert_int_not_equal(hn_note_signer_generate(&g, "a+b",
-	    HN_NOTE_ED25519, &err), 0);
-	assert_int_not_equal(hn_note_signer_generate(&g, "",
-	    HN_NOTE_ED25519, &err), 0);
+				 HN_NOTE_ED25519, &err),
+	    0);
+	assert_int_not_equal(hn_note_signer_generate(&g, "a+b", HN_NOTE_ED25519,
+				 &err),
+	    0);
+	assert_int_not_equal(hn_note_signer_generate(&g, "", HN_NOTE_ED25519,
+				 &err),
+	    0);
 	assert_int_not_equal(hn_note_signer_generate(&g, "nbsp\xc2\xa0x",
-	    HN_NOTE_ED25519, &err), 0);
+				 HN_NOTE_ED25519, &err),
+	    0);
 	hn_note_signer_wipe(&s);
 	hn_note_signer_wipe(&g);
 	hn_buf_release(&b);
@@ -152,7 +168,8 @@ test_spec_example(void **state)
 {
 	static const char vk[] =
 	    "example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k";
-	static const char msg[] = "This is an example message.\n\n"
+	static const char msg[] =
+	    "This is an example message.\n\n"
 	    "\xe2\x80\x94 example.com/foo Uw2QOkn8srV1yJGh2VYRlL1Tnagv1YEq6TfXp"
 	    "pzi2ONncAlTgK7Ztg1ERYNZXsYjOBH3mFXmRKuwHjG1Yu72IneyaQM=\n";
 	struct hn_note_verifier v;
@@ -172,36 +189,43 @@ test_c2sp_checkpoints(void **state)
 
 	assert_int_equal(hn_sha256_init(&h), 0);
 	assert_int_equal(hn_note_signer_parse(&s, test_skey, strlen(test_skey),
-	    NULL), 0);
+			     NULL),
+	    0);
 	assert_int_equal(hn_note_verifier_parse(&v, test_vkey,
-	    strlen(test_vkey), NULL), 0);
+			     strlen(test_vkey), NULL),
+	    0);
 	for (i = 0; i < 15; i++)
 		hn_merkle_leaf_hash(&h, words[i], strlen(words[i]), leaves[i]);
 	for (i = 0; i < 16; i++) {
-		struct hn_buf want = HN_BUF_INIT(4096), body = HN_BUF_INIT(4096);
+		struct hn_buf want = HN_BUF_INIT(4096),
+			      body = HN_BUF_INIT(4096);
 		struct hn_buf got = HN_BUF_INIT(4096);
 		struct hn_checkpoint c, c2;
 		char path[512];
 
-		snprintf(path, sizeof(path), "%s/testdata/c2sp-log/checkpoint.%d",
-		    shared(), i);
+		snprintf(path, sizeof(path),
+		    "%s/testdata/c2sp-log/checkpoint.%d", shared(), i);
 		assert_int_equal(hn_file_read(path, &want), 0);
 		memset(&c, 0, sizeof(c));
 		snprintf(c.origin, sizeof(c.origin), "example.com/testdata");
 		c.size = (uint64_t)i;
-		hn_merkle_root_of(&h, (const uint8_t (*)[HL])leaves, c.size,
+		hn_merkle_root_of(&h, (const uint8_t(*)[HL])leaves, c.size,
 		    c.root);
 		assert_int_equal(hn_checkpoint_format(&c, &body), 0);
 		assert_int_equal(hn_note_sign(&got, body.data, body.len, &s, 1,
-		    NULL), 0);
+				     NULL),
+		    0);
 		assert_int_equal(got.len, want.len);
 		assert_memory_equal(got.data, want.data, want.len);
 		assert_int_equal(hn_checkpoint_open(&c2, want.data, want.len,
-		    &v, 1, "example.com/testdata", NULL), 0);
+				     &v, 1, "example.com/testdata", NULL),
+		    0);
 		assert_int_equal(c2.size, c.size);
 		assert_memory_equal(c2.root, c.root, HL);
 		assert_int_not_equal(hn_checkpoint_open(&c2, want.data,
-		    want.len, &v, 1, "example.com/other", NULL), 0);
+					 want.len, &v, 1, "example.com/other",
+					 NULL),
+		    0);
 		hn_buf_release(&want);
 		hn_buf_release(&body);
 		hn_buf_release(&got);
@@ -220,7 +244,8 @@ test_tampered(void **state)
 	size_t i;
 
 	assert_int_equal(hn_note_verifier_parse(&v, test_vkey,
-	    strlen(test_vkey), NULL), 0);
+			     strlen(test_vkey), NULL),
+	    0);
 	snprintf(path, sizeof(path), "%s/testdata/c2sp-log/checkpoint.7",
 	    shared());
 	assert_int_equal(hn_file_read(path, &b), 0);
@@ -281,7 +306,8 @@ test_malformed(void **state)
 		assert_int_equal(n.nsigs, 1);
 		assert_int_equal(n.text_len, 5);
 		assert_int_equal(hn_note_verifier_parse(&v, test_vkey,
-		    strlen(test_vkey), NULL), 0);
+				     strlen(test_vkey), NULL),
+		    0);
 		assert_int_equal(hn_note_verify(&n, &v, 1, NULL, &err),
 		    HN_EVERIFY);
 		hn_note_release(&n);
@@ -299,18 +325,23 @@ test_limits_and_unknown(void **state)
 	size_t i, which;
 
 	assert_int_equal(hn_note_signer_parse(&s, test_skey, strlen(test_skey),
-	    NULL), 0);
+			     NULL),
+	    0);
 	hn_note_signer_verifier(&s, &v);
 	assert_int_equal(hn_note_signer_generate(&other, "astra",
-	    HN_NOTE_ED25519, NULL), 0);
+			     HN_NOTE_ED25519, NULL),
+	    0);
 	hn_note_signer_verifier(&other, &vo);
 
 	/* 16 unknown signatures and one known: verifies, known one found */
 	assert_int_equal(hn_note_sign(&b, "hello\n", 6, &s, 1, NULL), 0);
 	for (i = 0; i < 16; i++)
-		assert_int_equal(hn_buf_addf(&b, "\xe2\x80\x94 w%zu "
-		    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n",
-		    i), 0);
+		assert_int_equal(
+		    hn_buf_addf(&b,
+			"\xe2\x80\x94 w%zu "
+			"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n",
+			i),
+		    0);
 	assert_int_equal(hn_note_parse(&n, b.data, b.len, NULL), 0);
 	assert_int_equal(n.nsigs, 17);
 	assert_int_equal(hn_note_verify(&n, &v, 1, &which, NULL), 0);
@@ -338,7 +369,8 @@ test_limits_and_unknown(void **state)
 	/* more than HN_NOTE_SIGS_MAX signature lines: too big */
 	for (i = 16; i < HN_NOTE_SIGS_MAX + 1; i++)
 		assert_int_equal(hn_buf_addf(&b, "\xe2\x80\x94 w%zu AAAAAAAA\n",
-		    i), 0);
+				     i),
+		    0);
 	assert_int_equal(hn_note_parse(&n, b.data, b.len, NULL), HN_ETOOBIG);
 
 	/* a note longer than HN_NOTE_MAX */
@@ -370,7 +402,10 @@ static void
 test_checkpoint_body(void **state)
 {
 	static const char *bad[] = {
-		"", "o\n", "o\n1\n", "\n1\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n",
+		"",
+		"o\n",
+		"o\n1\n",
+		"\n1\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n",
 		"o\n01\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n",
 		"o\n-1\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n",
 		"o\n1x\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n",
@@ -421,30 +456,34 @@ test_cosignature(void **state)
 
 	assert_int_equal(hn_sha256_init(&h), 0);
 	assert_int_equal(hn_note_signer_parse(&logk, test_skey,
-	    strlen(test_skey), NULL), 0);
+			     strlen(test_skey), NULL),
+	    0);
 	hn_note_signer_verifier(&logk, &logv);
 	assert_int_equal(hn_note_signer_generate(&wit, "witness.example/w1",
-	    HN_NOTE_COSIG_V1, NULL), 0);
+			     HN_NOTE_COSIG_V1, NULL),
+	    0);
 	hn_note_signer_verifier(&wit, &witv);
-	assert_int_equal(witv.key_id, hn_note_key_id("witness.example/w1",
-	    0x04, wit.pk));
+	assert_int_equal(witv.key_id,
+	    hn_note_key_id("witness.example/w1", 0x04, wit.pk));
 	for (i = 0; i < 15; i++)
 		hn_merkle_leaf_hash(&h, words[i], strlen(words[i]), leaves[i]);
 	assert_int_equal(hn_merkle_mem_build(&t, &h,
-	    (const uint8_t (*)[HL])leaves, 15), 0);
+			     (const uint8_t(*)[HL])leaves, 15),
+	    0);
 	for (i = 0; i < 16; i++) {
 		char path[512];
 		hn_buf_init(&cp[i], 4096);
-		snprintf(path, sizeof(path), "%s/testdata/c2sp-log/checkpoint.%d",
-		    shared(), i);
+		snprintf(path, sizeof(path),
+		    "%s/testdata/c2sp-log/checkpoint.%d", shared(), i);
 		assert_int_equal(hn_file_read(path, &cp[i]), 0);
 	}
 
 	memset(&st, 0, sizeof(st));
 	/* first sight: size 3, no proof needed */
 	assert_int_equal(hn_witness_cosign(cp[3].data, cp[3].len, &logv,
-	    "example.com/testdata", &st, NULL, 0, &wit, 1700000000, &out,
-	    &err), 0);
+			     "example.com/testdata", &st, NULL, 0, &wit,
+			     1700000000, &out, &err),
+	    0);
 	assert_int_equal(st.size, 3);
 	{
 		struct hn_note n;
@@ -456,7 +495,9 @@ test_cosignature(void **state)
 		assert_int_equal(hn_note_verify(&n, &witv, 1, &which, NULL), 0);
 		assert_int_equal(hn_note_verify(&n, both, 2, NULL, NULL), 0);
 		assert_int_equal(hn_cosig_verify(n.text, n.text_len,
-		    n.sigs[1].sig, n.sigs[1].sig_len, wit.pk, &ts), 0);
+				     n.sigs[1].sig, n.sigs[1].sig_len, wit.pk,
+				     &ts),
+		    0);
 		assert_true(ts == 1700000000);
 		/* tampered timestamp */
 		n.sigs[1].sig[7] ^= 1;
@@ -466,58 +507,75 @@ test_cosignature(void **state)
 	}
 	/* grow to 9 with a valid consistency proof */
 	assert_int_equal(hn_merkle_consistency_proof(hn_merkle_mem_get, &t, &h,
-	    3, 9, proof, HN_MERKLE_PROOF_MAX, &np), 0);
+			     3, 9, proof, HN_MERKLE_PROOF_MAX, &np),
+	    0);
 	hn_buf_reset(&out);
 	assert_int_equal(hn_witness_cosign(cp[9].data, cp[9].len, &logv,
-	    "example.com/testdata", &st, (const uint8_t (*)[HL])proof, np,
-	    &wit, 1700000100, &out, &err), 0);
+			     "example.com/testdata", &st,
+			     (const uint8_t(*)[HL])proof, np, &wit, 1700000100,
+			     &out, &err),
+	    0);
 	assert_int_equal(st.size, 9);
 	/* a proof for the wrong sizes is refused, state unchanged */
 	assert_int_equal(hn_merkle_consistency_proof(hn_merkle_mem_get, &t, &h,
-	    8, 12, proof, HN_MERKLE_PROOF_MAX, &np), 0);
+			     8, 12, proof, HN_MERKLE_PROOF_MAX, &np),
+	    0);
 	assert_int_equal(hn_witness_cosign(cp[12].data, cp[12].len, &logv,
-	    "example.com/testdata", &st, (const uint8_t (*)[HL])proof, np,
-	    &wit, 1700000200, &out, &err), HN_EVERIFY);
+			     "example.com/testdata", &st,
+			     (const uint8_t(*)[HL])proof, np, &wit, 1700000200,
+			     &out, &err),
+	    HN_EVERIFY);
 	assert_int_equal(st.size, 9);
 	/* no proof */
 	assert_int_equal(hn_witness_cosign(cp[12].data, cp[12].len, &logv,
-	    "example.com/testdata", &st, NULL, 0, &wit, 1700000200, &out,
-	    &err), HN_EVERIFY);
+			     "example.com/testdata", &st, NULL, 0, &wit,
+			     1700000200, &out, &err),
+	    HN_EVERIFY);
 	/* rolling back to an older checkpoint */
 	assert_int_equal(hn_witness_cosign(cp[5].data, cp[5].len, &logv,
-	    "example.com/testdata", &st, NULL, 0, &wit, 1700000200, &out,
-	    &err), HN_ESTATE);
+			     "example.com/testdata", &st, NULL, 0, &wit,
+			     1700000200, &out, &err),
+	    HN_ESTATE);
 	/* a fork: same size, different root */
 	{
 		struct hn_witness_state fork = st;
 		fork.root[0] ^= 1;
 		assert_int_equal(hn_witness_cosign(cp[9].data, cp[9].len, &logv,
-		    "example.com/testdata", &fork, NULL, 0, &wit, 1700000200,
-		    &out, &err), HN_EVERIFY);
+				     "example.com/testdata", &fork, NULL, 0,
+				     &wit, 1700000200, &out, &err),
+		    HN_EVERIFY);
 	}
 	/* wrong origin, wrong log key, forged checkpoint */
 	assert_int_not_equal(hn_witness_cosign(cp[9].data, cp[9].len, &logv,
-	    "example.com/other", &st, NULL, 0, &wit, 1, &out, &err), 0);
+				 "example.com/other", &st, NULL, 0, &wit, 1,
+				 &out, &err),
+	    0);
 	assert_int_not_equal(hn_witness_cosign(cp[9].data, cp[9].len, &witv,
-	    NULL, &st, NULL, 0, &wit, 1, &out, &err), 0);
+				 NULL, &st, NULL, 0, &wit, 1, &out, &err),
+	    0);
 	cp[10].data[22] ^= 1;
-	assert_int_equal(hn_witness_cosign(cp[10].data, cp[10].len, &logv,
-	    NULL, &st, NULL, 0, &wit, 1, &out, &err), HN_EVERIFY);
+	assert_int_equal(hn_witness_cosign(cp[10].data, cp[10].len, &logv, NULL,
+			     &st, NULL, 0, &wit, 1, &out, &err),
+	    HN_EVERIFY);
 	/* a malformed signature line (bad base64) is HN_EVERIFY too */
 	cp[11].data[cp[11].len - 5] = '!';
-	assert_int_equal(hn_witness_cosign(cp[11].data, cp[11].len, &logv,
-	    NULL, &st, NULL, 0, &wit, 1, &out, &err), HN_EVERIFY);
-	assert_int_equal(hn_witness_cosign("junk", 4, &logv, NULL, &st, NULL,
-	    0, &wit, 1, &out, &err), HN_EVERIFY);
+	assert_int_equal(hn_witness_cosign(cp[11].data, cp[11].len, &logv, NULL,
+			     &st, NULL, 0, &wit, 1, &out, &err),
+	    HN_EVERIFY);
+	assert_int_equal(hn_witness_cosign("junk", 4, &logv, NULL, &st, NULL, 0,
+			     &wit, 1, &out, &err),
+	    HN_EVERIFY);
 	/* a plain Ed25519 key cannot cosign; timestamps >= 2^63 refused */
 	assert_int_equal(hn_note_signer_generate(&wrongtype, "w",
-	    HN_NOTE_ED25519, NULL), 0);
+			     HN_NOTE_ED25519, NULL),
+	    0);
 	{
 		struct hn_note_sig sig;
 		assert_int_equal(hn_cosig_sign(&sig, "a\n", 2, 1, &wrongtype),
 		    HN_EINVAL);
 		assert_int_equal(hn_cosig_sign(&sig, "a\n", 2,
-		    UINT64_C(1) << 63, &wit), HN_EINVAL);
+				     UINT64_C(1) << 63, &wit),
+		    HN_EINVAL);
 	}
 	for (i = 0; i < 16; i++)
 		hn_buf_release(&cp[i]);

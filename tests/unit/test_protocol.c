@@ -32,9 +32,8 @@ static const char *const req_emergency[] = { "draft>awaiting_approval",
 /* The requested State never withdraws: only the requester does (art. 40). */
 static const char *const ed_plain[] = { "received>acknowledged",
 	"acknowledged>executed", "acknowledged>partially_executed",
-	"acknowledged>refused", "acknowledged>postponed",
-	"postponed>executed", "postponed>partially_executed",
-	"postponed>refused", NULL };
+	"acknowledged>refused", "acknowledged>postponed", "postponed>executed",
+	"postponed>partially_executed", "postponed>refused", NULL };
 static const char *const ed_preservation[] = { "received>acknowledged",
 	"acknowledged>preserved", "acknowledged>refused",
 	"acknowledged>postponed", "postponed>preserved", "postponed>refused",
@@ -93,9 +92,11 @@ test_user_matrix(void **state)
 				for (to = 0; to < HN_ST_COUNT_; to++) {
 					const char *const *l = side == 0 ?
 					    (k->emergency ? req_emergency :
-					    k->preservation ? req_preservation :
-					    req_plain) : (k->preservation ?
-					    ed_preservation : ed_plain);
+						    k->preservation ?
+							    req_preservation :
+							    req_plain) :
+					    (k->preservation ? ed_preservation :
+							       ed_plain);
 
 					want = listed(l, from, to);
 					r = hn_proto_check(p, side, from, to,
@@ -114,85 +115,99 @@ static void
 test_side_role_cause(void **state)
 {
 	const struct hn_protocol *mla = hn_protocol_for(hn_kind_find("mla"));
-	const struct hn_protocol *em = hn_protocol_for(
-	    hn_kind_find("emergency"));
+	const struct hn_protocol *em =
+	    hn_protocol_for(hn_kind_find("emergency"));
 	struct hn_proto_facts f = officer();
 	struct hn_error err;
 
 	(void)state;
 	/* the requested State may not withdraw: 403 naming the side */
 	assert_int_equal(hn_proto_check(mla, HN_SIDE_REQUESTED,
-	    HN_ST_ACKNOWLEDGED, HN_ST_WITHDRAWN, HN_BY_USER, NULL, &f, NULL,
-	    &err), HN_EDENIED);
+			     HN_ST_ACKNOWLEDGED, HN_ST_WITHDRAWN, HN_BY_USER,
+			     NULL, &f, NULL, &err),
+	    HN_EDENIED);
 	assert_non_null(strstr(err.message, "requesting"));
 	/* nor the requester acknowledge or refuse */
 	assert_int_equal(hn_proto_check(mla, HN_SIDE_REQUESTING,
-	    HN_ST_DELIVERED, HN_ST_ACKNOWLEDGED, HN_BY_USER, NULL, &f, NULL,
-	    &err), HN_EDENIED);
-	assert_int_equal(hn_proto_check(mla, HN_SIDE_REQUESTING,
-	    HN_ST_ACKNOWLEDGED, HN_ST_REFUSED, HN_BY_USER, NULL, &f, NULL,
-	    &err), HN_EDENIED);
-	/* a receipt's change is the network's, not a user's */
-	assert_int_equal(hn_proto_check(mla, HN_SIDE_REQUESTING,
-	    HN_ST_QUEUED, HN_ST_DELIVERED, HN_BY_USER, NULL, &f, NULL, &err),
+			     HN_ST_DELIVERED, HN_ST_ACKNOWLEDGED, HN_BY_USER,
+			     NULL, &f, NULL, &err),
 	    HN_EDENIED);
 	assert_int_equal(hn_proto_check(mla, HN_SIDE_REQUESTING,
-	    HN_ST_QUEUED, HN_ST_DELIVERED, HN_BY_RECEIPT, HN_MSG_REQUEST,
-	    NULL, NULL, &err), 0);
+			     HN_ST_ACKNOWLEDGED, HN_ST_REFUSED, HN_BY_USER,
+			     NULL, &f, NULL, &err),
+	    HN_EDENIED);
+	/* a receipt's change is the network's, not a user's */
+	assert_int_equal(hn_proto_check(mla, HN_SIDE_REQUESTING, HN_ST_QUEUED,
+			     HN_ST_DELIVERED, HN_BY_USER, NULL, &f, NULL, &err),
+	    HN_EDENIED);
+	assert_int_equal(hn_proto_check(mla, HN_SIDE_REQUESTING, HN_ST_QUEUED,
+			     HN_ST_DELIVERED, HN_BY_RECEIPT, HN_MSG_REQUEST,
+			     NULL, NULL, &err),
+	    0);
 	/* the other node refused the request (its gate) or it could not
 	 * be delivered, for good: rejected, also after a withdrawal */
+	assert_int_equal(hn_proto_check(mla, HN_SIDE_REQUESTING, HN_ST_QUEUED,
+			     HN_ST_REJECTED, HN_BY_RECEIPT, HN_MSG_REFUSED,
+			     NULL, NULL, &err),
+	    0);
 	assert_int_equal(hn_proto_check(mla, HN_SIDE_REQUESTING,
-	    HN_ST_QUEUED, HN_ST_REJECTED, HN_BY_RECEIPT, HN_MSG_REFUSED,
-	    NULL, NULL, &err), 0);
+			     HN_ST_WITHDRAWN, HN_ST_REJECTED, HN_BY_RECEIPT,
+			     HN_MSG_REFUSED, NULL, NULL, &err),
+	    0);
 	assert_int_equal(hn_proto_check(mla, HN_SIDE_REQUESTING,
-	    HN_ST_WITHDRAWN, HN_ST_REJECTED, HN_BY_RECEIPT, HN_MSG_REFUSED,
-	    NULL, NULL, &err), 0);
-	assert_int_equal(hn_proto_check(mla, HN_SIDE_REQUESTING,
-	    HN_ST_DELIVERED, HN_ST_REJECTED, HN_BY_RECEIPT, HN_MSG_REFUSED,
-	    NULL, NULL, &err), HN_ESTATE);
+			     HN_ST_DELIVERED, HN_ST_REJECTED, HN_BY_RECEIPT,
+			     HN_MSG_REFUSED, NULL, NULL, &err),
+	    HN_ESTATE);
 	assert_true(hn_proto_final(mla, HN_SIDE_REQUESTING, HN_ST_REJECTED));
 	/* an inbound refusal needs known grounds and reasons */
 	f.grounds = NULL;
 	f.ngrounds = 0;
 	assert_int_equal(hn_proto_check(mla, HN_SIDE_REQUESTING,
-	    HN_ST_ACKNOWLEDGED, HN_ST_REFUSED, HN_BY_MESSAGE, "refusal", &f,
-	    NULL, &err), HN_EINVAL);
+			     HN_ST_ACKNOWLEDGED, HN_ST_REFUSED, HN_BY_MESSAGE,
+			     "refusal", &f, NULL, &err),
+	    HN_EINVAL);
 	assert_string_equal(err.field, "grounds");
 	f = officer();
 	assert_int_equal(hn_proto_check(mla, HN_SIDE_REQUESTING,
-	    HN_ST_ACKNOWLEDGED, HN_ST_REFUSED, HN_BY_MESSAGE, "refusal", &f,
-	    NULL, &err), 0);
+			     HN_ST_ACKNOWLEDGED, HN_ST_REFUSED, HN_BY_MESSAGE,
+			     "refusal", &f, NULL, &err),
+	    0);
 	/* not in the table at all: 409 */
 	assert_int_equal(hn_proto_check(mla, HN_SIDE_REQUESTING,
-	    HN_ST_DELIVERED, HN_ST_DRAFT, HN_BY_USER, NULL, &f, NULL, &err),
+			     HN_ST_DELIVERED, HN_ST_DRAFT, HN_BY_USER, NULL, &f,
+			     NULL, &err),
 	    HN_ESTATE);
 	/* art. 41: approving needs a supervisor who is not the author */
 	assert_int_equal(hn_proto_check(em, HN_SIDE_REQUESTING,
-	    HN_ST_AWAITING_APPROVAL, HN_ST_QUEUED, HN_BY_USER, NULL, &f, NULL,
-	    &err), 0); /* officer() includes the supervisor role */
+			     HN_ST_AWAITING_APPROVAL, HN_ST_QUEUED, HN_BY_USER,
+			     NULL, &f, NULL, &err),
+	    0); /* officer() includes the supervisor role */
 	f.roles = HN_PR_DUTY_OFFICER;
 	assert_int_equal(hn_proto_check(em, HN_SIDE_REQUESTING,
-	    HN_ST_AWAITING_APPROVAL, HN_ST_QUEUED, HN_BY_USER, NULL, &f, NULL,
-	    &err), HN_EDENIED);
+			     HN_ST_AWAITING_APPROVAL, HN_ST_QUEUED, HN_BY_USER,
+			     NULL, &f, NULL, &err),
+	    HN_EDENIED);
 	f.roles = HN_PR_SUPERVISOR;
 	f.actor = "alice";
 	assert_int_equal(hn_proto_check(em, HN_SIDE_REQUESTING,
-	    HN_ST_AWAITING_APPROVAL, HN_ST_QUEUED, HN_BY_USER, NULL, &f, NULL,
-	    &err), HN_EDENIED);
+			     HN_ST_AWAITING_APPROVAL, HN_ST_QUEUED, HN_BY_USER,
+			     NULL, &f, NULL, &err),
+	    HN_EDENIED);
 	assert_string_equal(err.article, "41");
 	/* no way around approval */
 	f = officer();
 	assert_int_equal(hn_proto_check(em, HN_SIDE_REQUESTING, HN_ST_DRAFT,
-	    HN_ST_QUEUED, HN_BY_USER, NULL, &f, NULL, &err), HN_ESTATE);
+			     HN_ST_QUEUED, HN_BY_USER, NULL, &f, NULL, &err),
+	    HN_ESTATE);
 }
 
 static void
 test_needs(void **state)
 {
-	const struct hn_protocol *pres = hn_protocol_for(
-	    hn_kind_find("preservation"));
-	const struct hn_protocol *dis = hn_protocol_for(
-	    hn_kind_find("traffic_disclosure"));
+	const struct hn_protocol *pres =
+	    hn_protocol_for(hn_kind_find("preservation"));
+	const struct hn_protocol *dis =
+	    hn_protocol_for(hn_kind_find("traffic_disclosure"));
 	struct hn_proto_facts f = officer();
 	struct hn_error err;
 	const char *bank[] = { "bank_secrecy" };
@@ -201,55 +216,66 @@ test_needs(void **state)
 	/* art. 42: 60 days from preserved, for a release and for expiry */
 	f.preserved_at = f.now - 59 * 86400;
 	assert_int_equal(hn_proto_check(pres, HN_SIDE_REQUESTED,
-	    HN_ST_PRESERVED, HN_ST_RELEASED, HN_BY_USER, NULL, &f, NULL, &err),
+			     HN_ST_PRESERVED, HN_ST_RELEASED, HN_BY_USER, NULL,
+			     &f, NULL, &err),
 	    HN_ESTATE);
 	assert_string_equal(err.article, "42");
-	assert_int_equal(hn_proto_check(pres, HN_SIDE_REQUESTED,
-	    HN_ST_EXTENDED, HN_ST_EXPIRED, HN_BY_TIMER, NULL, &f, NULL, &err),
+	assert_int_equal(hn_proto_check(pres, HN_SIDE_REQUESTED, HN_ST_EXTENDED,
+			     HN_ST_EXPIRED, HN_BY_TIMER, NULL, &f, NULL, &err),
 	    HN_ESTATE);
 	f.preserved_at = f.now - 60 * 86400;
 	assert_int_equal(hn_proto_check(pres, HN_SIDE_REQUESTED,
-	    HN_ST_PRESERVED, HN_ST_RELEASED, HN_BY_USER, NULL, &f, NULL, &err),
+			     HN_ST_PRESERVED, HN_ST_RELEASED, HN_BY_USER, NULL,
+			     &f, NULL, &err),
 	    0);
 	assert_int_equal(hn_proto_check(pres, HN_SIDE_REQUESTED,
-	    HN_ST_PRESERVED, HN_ST_EXPIRED, HN_BY_TIMER, NULL, &f, NULL, &err),
+			     HN_ST_PRESERVED, HN_ST_EXPIRED, HN_BY_TIMER, NULL,
+			     &f, NULL, &err),
 	    0);
 	/* a user does not expire a preservation: the timer does */
 	assert_int_equal(hn_proto_check(pres, HN_SIDE_REQUESTED,
-	    HN_ST_PRESERVED, HN_ST_EXPIRED, HN_BY_USER, NULL, &f, NULL, &err),
+			     HN_ST_PRESERVED, HN_ST_EXPIRED, HN_BY_USER, NULL,
+			     &f, NULL, &err),
 	    HN_EDENIED);
 	/* the requester's withdrawal ends it at any time */
 	f.preserved_at = f.now - 1;
 	assert_int_equal(hn_proto_check(pres, HN_SIDE_REQUESTED,
-	    HN_ST_PRESERVED, HN_ST_WITHDRAWN, HN_BY_MESSAGE, "withdrawal", &f,
-	    NULL, &err), 0);
+			     HN_ST_PRESERVED, HN_ST_WITHDRAWN, HN_BY_MESSAGE,
+			     "withdrawal", &f, NULL, &err),
+	    0);
 	/* refusal: grounds and reasons (art. 40), on both copies */
 	f.reason = " ";
 	assert_int_equal(hn_proto_check(pres, HN_SIDE_REQUESTED,
-	    HN_ST_ACKNOWLEDGED, HN_ST_REFUSED, HN_BY_USER, NULL, &f, NULL,
-	    &err), HN_EINVAL);
+			     HN_ST_ACKNOWLEDGED, HN_ST_REFUSED, HN_BY_USER,
+			     NULL, &f, NULL, &err),
+	    HN_EINVAL);
 	assert_string_equal(err.field, "reason");
 	assert_int_equal(hn_proto_check(pres, HN_SIDE_REQUESTING,
-	    HN_ST_ACKNOWLEDGED, HN_ST_REFUSED, HN_BY_MESSAGE, "refusal", &f,
-	    NULL, &err), HN_EINVAL);
+			     HN_ST_ACKNOWLEDGED, HN_ST_REFUSED, HN_BY_MESSAGE,
+			     "refusal", &f, NULL, &err),
+	    HN_EINVAL);
 	f.reason = "r";
 	f.grounds = bank;
 	assert_int_equal(hn_proto_check(pres, HN_SIDE_REQUESTING,
-	    HN_ST_ACKNOWLEDGED, HN_ST_REFUSED, HN_BY_MESSAGE, "refusal", &f,
-	    NULL, &err), HN_EINVAL);
+			     HN_ST_ACKNOWLEDGED, HN_ST_REFUSED, HN_BY_MESSAGE,
+			     "refusal", &f, NULL, &err),
+	    HN_EINVAL);
 	assert_string_equal(err.field, "grounds");
 	f.ngrounds = 0;
 	assert_int_equal(hn_proto_check(pres, HN_SIDE_REQUESTED,
-	    HN_ST_ACKNOWLEDGED, HN_ST_REFUSED, HN_BY_USER, NULL, &f, NULL,
-	    &err), HN_EINVAL);
+			     HN_ST_ACKNOWLEDGED, HN_ST_REFUSED, HN_BY_USER,
+			     NULL, &f, NULL, &err),
+	    HN_EINVAL);
 	/* art. 43: the preservation a disclosure arises from */
 	f = officer();
 	f.preservation_ref_ok = false;
 	assert_int_equal(hn_proto_check(dis, HN_SIDE_REQUESTING, HN_ST_DRAFT,
-	    HN_ST_QUEUED, HN_BY_USER, NULL, &f, NULL, &err), HN_EVALIDATE);
+			     HN_ST_QUEUED, HN_BY_USER, NULL, &f, NULL, &err),
+	    HN_EVALIDATE);
 	assert_string_equal(err.field, "preservation_reference");
 	assert_int_equal(hn_proto_check(dis, HN_SIDE_REQUESTED, HN_ST_NONE,
-	    HN_ST_RECEIVED, HN_BY_MESSAGE, HN_MSG_REQUEST, &f, NULL, &err),
+			     HN_ST_RECEIVED, HN_BY_MESSAGE, HN_MSG_REQUEST, &f,
+			     NULL, &err),
 	    HN_EVALIDATE);
 }
 
@@ -281,10 +307,10 @@ test_messages_pair(void **state)
 					found = u->side != t->side &&
 					    u->cause == HN_BY_MESSAGE &&
 					    strcmp(u->on, t->sends) == 0 &&
-					    (strcmp(t->sends,
-					    HN_MSG_REQUEST) == 0 ?
-					    u->to == HN_ST_RECEIVED :
-					    u->to == t->to);
+					    (strcmp(t->sends, HN_MSG_REQUEST) ==
+							0 ?
+						    u->to == HN_ST_RECEIVED :
+						    u->to == t->to);
 				else
 					found = u->side != t->side &&
 					    u->sends != NULL &&
@@ -292,8 +318,8 @@ test_messages_pair(void **state)
 			}
 			if (!found)
 				fail_msg("%s row %zu (%s %s>%s) has no "
-				    "counterpart", (*p)->name, i,
-				    hn_side_name(t->side),
+					 "counterpart",
+				    (*p)->name, i, hn_side_name(t->side),
 				    hn_state_name(t->from),
 				    hn_state_name(t->to));
 		}
@@ -302,8 +328,8 @@ test_messages_pair(void **state)
 static void
 test_final_and_names(void **state)
 {
-	const struct hn_protocol *pres = hn_protocol_for(
-	    hn_kind_find("preservation"));
+	const struct hn_protocol *pres =
+	    hn_protocol_for(hn_kind_find("preservation"));
 	enum hn_state s;
 	char *text;
 
@@ -312,8 +338,7 @@ test_final_and_names(void **state)
 	assert_true(hn_proto_final(pres, HN_SIDE_REQUESTED, HN_ST_WITHDRAWN));
 	assert_false(hn_proto_final(pres, HN_SIDE_REQUESTED, HN_ST_PRESERVED));
 	/* a final answer still wins over the requester's withdrawal */
-	assert_false(hn_proto_final(pres, HN_SIDE_REQUESTING,
-	    HN_ST_WITHDRAWN));
+	assert_false(hn_proto_final(pres, HN_SIDE_REQUESTING, HN_ST_WITHDRAWN));
 	assert_true(hn_proto_final(pres, HN_SIDE_REQUESTING, HN_ST_RELEASED));
 	assert_int_equal(hn_state_parse("none", &s), HN_EINVAL);
 	assert_int_equal(hn_state_parse("approved", &s), HN_EINVAL);
@@ -348,8 +373,8 @@ test_docs_in_sync(void **state)
 	if (strlen(text) != (size_t)(b - a) ||
 	    memcmp(text, a, (size_t)(b - a)) != 0)
 		fail_msg("docs/protocol.md differs from `hanoinet request "
-		    "protocol` between the protocol markers: paste its "
-		    "output there");
+			 "protocol` between the protocol markers: paste its "
+			 "output there");
 	free(text);
 	hn_buf_release(&doc);
 }

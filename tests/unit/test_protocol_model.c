@@ -81,34 +81,35 @@
 #define REQ HN_SIDE_REQUESTING
 #define ED HN_SIDE_REQUESTED
 
-#define M_MSGS 8        /* messages one side may commit (an outbox) */
-#define M_COPIES 2      /* copies of one message, or receipts, in flight */
-#define M_KINDS 16      /* message kinds of one table */
-#define M_STEPS 24      /* changes one copy may take from one state */
-#define M_BAD 64        /* invariant-1 findings remembered */
-#define M_MIN_DEPTH 10  /* the minimum */
+#define M_MSGS 8 /* messages one side may commit (an outbox) */
+#define M_COPIES 2 /* copies of one message, or receipts, in flight */
+#define M_KINDS 16 /* message kinds of one table */
+#define M_STEPS 24 /* changes one copy may take from one state */
+#define M_BAD 64 /* invariant-1 findings remembered */
+#define M_MIN_DEPTH 10 /* the minimum */
 #define M_MAX_DEPTH 200
 #define M_MAX_STATES (3u << 20)
 #define M_FLUSH_MAX 256 /* actions the network needs to deliver it all */
 
 #define F_PRES 0x1 /* the copy has been preserved (preserved_at is set) */
-#define F_D60 0x2  /* 60 days have passed since (art. 42) */
+#define F_D60 0x2 /* 60 days have passed since (art. 42) */
 
 #define T0 INT64_C(1798761600) /* 2027-01-01: the copy was preserved */
 #define DAY INT64_C(86400)
 
 /* One world. Plain bytes (no padding), so it hashes and compares as such. */
 struct mstate {
-	uint32_t wire[2];  /* copies in flight of side s's message i (2 bits) */
-	uint32_t rcpt[2];  /* receipts in flight for side s's message i */
-	uint16_t done[2];  /* node s processed the other side's message i */
+	uint32_t wire[2]; /* copies in flight of side s's message i (2 bits) */
+	uint32_t rcpt[2]; /* receipts in flight for side s's message i */
+	uint16_t done[2]; /* node s processed the other side's message i */
 	uint16_t refused[2]; /* ... and refused it (its receipt says so) */
-	uint8_t st[2];     /* the copies: enum hn_state */
-	uint8_t clk[2];    /* their open clocks: HN_CLK_* */
-	uint8_t flags[2];  /* F_* */
-	uint8_t nsent[2];  /* messages side s committed */
-	uint8_t head[2];   /* side s's outbox head (the ones before: receipted) */
-	uint8_t msg[2][M_MSGS]; /* message i of side s: kind << 4 | state named */
+	uint8_t st[2]; /* the copies: enum hn_state */
+	uint8_t clk[2]; /* their open clocks: HN_CLK_* */
+	uint8_t flags[2]; /* F_* */
+	uint8_t nsent[2]; /* messages side s committed */
+	uint8_t head[2]; /* side s's outbox head (the ones before: receipted) */
+	uint8_t msg[2]
+		   [M_MSGS]; /* message i of side s: kind << 4 | state named */
 	uint8_t pad[2];
 };
 _Static_assert(sizeof(struct mstate) == 52, "struct mstate has padding");
@@ -120,15 +121,15 @@ struct mnode {
 };
 
 enum act_type {
-	A_USER,         /* node n takes user step i */
-	A_TIMER,        /* node n takes timer step i */
-	A_CLOCK,        /* 60 days pass for node n's copy */
-	A_PUT,          /* node n puts its outbox head on the wire */
-	A_DELIVER,      /* a copy of node n's message i reaches the other */
-	A_LOSE,         /* a copy of node n's message i is lost */
-	A_RECEIPT,      /* a receipt for node n's message i reaches n (step) */
+	A_USER, /* node n takes user step i */
+	A_TIMER, /* node n takes timer step i */
+	A_CLOCK, /* 60 days pass for node n's copy */
+	A_PUT, /* node n puts its outbox head on the wire */
+	A_DELIVER, /* a copy of node n's message i reaches the other */
+	A_LOSE, /* a copy of node n's message i is lost */
+	A_RECEIPT, /* a receipt for node n's message i reaches n (step) */
 	A_LOSE_RECEIPT, /* a receipt for node n's message i is lost */
-	A_CRASH,        /* node n crashes: everything in flight is lost */
+	A_CRASH, /* node n crashes: everything in flight is lost */
 };
 #define ACT(t, n, i, j) \
 	((uint32_t)(t) | (uint32_t)(n) << 4 | (uint32_t)(i) << 5 | \
@@ -141,7 +142,7 @@ enum act_type {
 struct step {
 	const struct hn_proto_row *row; /* NULL: refused (a message) */
 	unsigned how; /* user: roles | other actor << 3 | bare << 4 */
-	int bad;      /* 1 + index into m->bad: the step breaks invariant 1 */
+	int bad; /* 1 + index into m->bad: the step breaks invariant 1 */
 };
 
 struct steps {
@@ -173,18 +174,18 @@ struct model {
 	uint32_t *hash;
 	size_t hcap;
 	double budget; /* seconds before the search stops deepening */
-	bool quiet;    /* no trace printed */
+	bool quiet; /* no trace printed */
 	unsigned maxdepth;
 	/* the outcome */
 	unsigned depth;
 	bool exhaustive;
 	double secs;
-	int inv;           /* the invariant violated (0: none; -1: a bound) */
+	int inv; /* the invariant violated (0: none; -1: a bound) */
 	char why[400];
-	size_t at;         /* the state where it was seen */
-	bool by_act;       /* ... after taking act from it */
+	size_t at; /* the state where it was seen */
+	bool by_act; /* ... after taking act from it */
 	uint32_t act;
-	bool by_flush;     /* ... after the network delivered everything */
+	bool by_flush; /* ... after the network delivered everything */
 };
 
 static double
@@ -289,8 +290,7 @@ how_text(unsigned how, char *buf, size_t n)
  * side decides. A message leads to what the other side decided; a receipt
  * only confirms delivery. */
 static const char *
-owner_check(enum hn_side side, enum hn_cause cause, unsigned from,
-    unsigned to)
+owner_check(enum hn_side side, enum hn_cause cause, unsigned from, unsigned to)
 {
 	bool answer = to >= HN_ST_RECEIVED && to <= HN_ST_RELEASED;
 
@@ -299,26 +299,31 @@ owner_check(enum hn_side side, enum hn_cause cause, unsigned from,
 	case HN_BY_TIMER:
 		if (side == REQ)
 			return (to == HN_ST_DRAFT ||
-			    to == HN_ST_AWAITING_APPROVAL ||
-			    to == HN_ST_QUEUED || to == HN_ST_WITHDRAWN) ?
+				   to == HN_ST_AWAITING_APPROVAL ||
+				   to == HN_ST_QUEUED ||
+				   to == HN_ST_WITHDRAWN) ?
 			    NULL :
 			    "the requesting State decides only draft, "
 			    "awaiting_approval, queued and withdrawn";
-		return (answer && to != HN_ST_RECEIVED) ? NULL :
+		return (answer && to != HN_ST_RECEIVED) ?
+		    NULL :
 		    "the requested State decides only its answers (it may "
 		    "not withdraw the request)";
 	case HN_BY_MESSAGE:
 		if (side == REQ)
-			return answer ? NULL :
+			return answer ?
+			    NULL :
 			    "a message of the requested State may only bring "
 			    "its answer";
 		return ((from == HN_ST_NONE && to == HN_ST_RECEIVED) ||
-		    to == HN_ST_WITHDRAWN) ? NULL :
+			   to == HN_ST_WITHDRAWN) ?
+		    NULL :
 		    "a message of the requesting State may only bring the "
 		    "request or its withdrawal";
 	case HN_BY_RECEIPT:
-		return (side == REQ && (to == HN_ST_DELIVERED ||
-		    to == HN_ST_REJECTED)) ? NULL :
+		return (side == REQ &&
+			   (to == HN_ST_DELIVERED || to == HN_ST_REJECTED)) ?
+		    NULL :
 		    "a receipt only confirms delivery (queued -> delivered) "
 		    "or its refusal by the other node (-> rejected)";
 	}
@@ -378,16 +383,15 @@ step_check(struct model *m, enum hn_side side, unsigned from, unsigned to,
 		w = "the console would not offer it (hn_proto_actions)";
 	else if ((w = owner_check(side, cause, from, to)) != NULL)
 		;
-	else if (m->kind->emergency && side == REQ &&
-	    to == HN_ST_QUEUED &&
+	else if (m->kind->emergency && side == REQ && to == HN_ST_QUEUED &&
 	    (from != HN_ST_AWAITING_APPROVAL || cause != HN_BY_USER ||
 		!(f->roles & HN_PR_SUPERVISOR) || f->actor == NULL ||
 		strcmp(f->actor, f->author) == 0))
 		w = "an emergency is queued only by the approval of a "
 		    "supervisor other than its author (art. 41)";
-	else if (side == ED && (from == HN_ST_PRESERVED ||
-	    from == HN_ST_EXTENDED) && (to == HN_ST_RELEASED ||
-	    to == HN_ST_EXPIRED) && !(flags & F_D60))
+	else if (side == ED &&
+	    (from == HN_ST_PRESERVED || from == HN_ST_EXTENDED) &&
+	    (to == HN_ST_RELEASED || to == HN_ST_EXPIRED) && !(flags & F_D60))
 		w = "a preservation is released or expires only after 60 "
 		    "days (art. 42)";
 	if (w == NULL)
@@ -406,8 +410,7 @@ step_check(struct model *m, enum hn_side side, unsigned from, unsigned to,
 }
 
 static void
-steps_add(struct steps *ss, const struct hn_proto_row *r, unsigned how,
-    int bad)
+steps_add(struct steps *ss, const struct hn_proto_row *r, unsigned how, int bad)
 {
 	unsigned i;
 
@@ -429,7 +432,7 @@ local_steps(struct model *m, enum hn_side side, unsigned st, unsigned flags,
     enum hn_cause cause)
 {
 	struct steps *ss = cause == HN_BY_USER ? &m->user[side][st][flags] :
-	    &m->timer[side][st][flags];
+						 &m->timer[side][st][flags];
 	const struct hn_proto_row *r;
 	struct hn_proto_facts f;
 	struct hn_error err;
@@ -452,10 +455,12 @@ local_steps(struct model *m, enum hn_side side, unsigned st, unsigned flags,
 			facts_init(m, &f, flags, how);
 			r = NULL;
 			if (hn_proto_check(m->p, side, (enum hn_state)st,
-			    (enum hn_state)to, cause, NULL, &f, &r, &err) != 0)
+				(enum hn_state)to, cause, NULL, &f, &r,
+				&err) != 0)
 				continue;
-			steps_add(ss, r, how, step_check(m, side, st, to,
-			    cause, NULL, &f, flags, r));
+			steps_add(ss, r, how,
+			    step_check(m, side, st, to, cause, NULL, &f, flags,
+				r));
 		}
 	}
 	return ss;
@@ -476,13 +481,12 @@ msg_steps(struct model *m, enum hn_side side, unsigned st, unsigned flags,
 		return ss;
 	ss->done = true;
 	facts_init(m, &f, flags, 0);
-	if (hn_proto_check(m->p, side, (enum hn_state)st,
-	    (enum hn_state)named, HN_BY_MESSAGE, m->msgs[k], &f, &r,
-	    &err) != 0)
+	if (hn_proto_check(m->p, side, (enum hn_state)st, (enum hn_state)named,
+		HN_BY_MESSAGE, m->msgs[k], &f, &r, &err) != 0)
 		return ss;
 	ss->s[0].row = r;
-	ss->s[0].bad = step_check(m, side, st, named, HN_BY_MESSAGE,
-	    m->msgs[k], &f, flags, r);
+	ss->s[0].bad = step_check(m, side, st, named, HN_BY_MESSAGE, m->msgs[k],
+	    &f, flags, r);
 	return ss;
 }
 
@@ -510,11 +514,12 @@ rcpt_steps(struct model *m, enum hn_side side, unsigned st, unsigned flags,
 		tried |= 1u << to;
 		r = NULL;
 		if (hn_proto_check(m->p, side, (enum hn_state)st,
-		    (enum hn_state)to, HN_BY_RECEIPT, m->msgs[k], &f, &r,
-		    &err) != 0)
+			(enum hn_state)to, HN_BY_RECEIPT, m->msgs[k], &f, &r,
+			&err) != 0)
 			continue;
-		steps_add(ss, r, 0, step_check(m, side, st, to,
-		    HN_BY_RECEIPT, m->msgs[k], &f, flags, r));
+		steps_add(ss, r, 0,
+		    step_check(m, side, st, to, HN_BY_RECEIPT, m->msgs[k], &f,
+			flags, r));
 	}
 	return ss;
 }
@@ -535,16 +540,19 @@ take(struct model *m, struct mstate *s, unsigned n,
 	if (r->sends == NULL)
 		return 0;
 	if (s->nsent[n] == M_MSGS) {
-		snprintf(m->why, sizeof(m->why), "the %s side committed more "
+		snprintf(m->why, sizeof(m->why),
+		    "the %s side committed more "
 		    "than %d messages (the model's bound; does the table "
-		    "loop?)", hn_side_name((enum hn_side)n), M_MSGS);
+		    "loop?)",
+		    hn_side_name((enum hn_side)n), M_MSGS);
 		return -1;
 	}
 	k = msg_index(m, r->sends);
 	/* The request names the state the requested copy starts in; any
 	 * other message the state the sender's copy reached. */
 	named = strcmp(r->sends, HN_MSG_REQUEST) == 0 ?
-	    (unsigned)hn_state_initial(ED) : (unsigned)r->to;
+	    (unsigned)hn_state_initial(ED) :
+	    (unsigned)r->to;
 	s->msg[n][s->nsent[n]++] = (uint8_t)(k << 4 | named);
 	return 0;
 }
@@ -584,8 +592,7 @@ step_bad(struct model *m, const struct step *st)
  * what happened.
  */
 static int
-act_do(struct model *m, struct mstate *s, uint32_t act, char *desc,
-    size_t dlen)
+act_do(struct model *m, struct mstate *s, uint32_t act, char *desc, size_t dlen)
 {
 	unsigned n = ACT_NODE(act), i = ACT_I(act), j = ACT_J(act);
 	unsigned o = 1 - n, k, named;
@@ -626,8 +633,10 @@ act_do(struct model *m, struct mstate *s, uint32_t act, char *desc,
 			return 1;
 		s->flags[n] |= F_D60;
 		if (desc != NULL)
-			snprintf(desc, dlen, "%s: 60 days pass since the copy "
-			    "was preserved", hn_side_name((enum hn_side)n));
+			snprintf(desc, dlen,
+			    "%s: 60 days pass since the copy "
+			    "was preserved",
+			    hn_side_name((enum hn_side)n));
 		return 0;
 	case A_PUT:
 		if (s->head[n] == s->nsent[n] ||
@@ -649,7 +658,8 @@ act_do(struct model *m, struct mstate *s, uint32_t act, char *desc,
 		if (s->done[o] & (1u << i)) {
 			refused = (s->refused[o] >> i) & 1;
 			if (desc != NULL)
-				snprintf(desc, dlen, "%s receives %s again: "
+				snprintf(desc, dlen,
+				    "%s receives %s again: "
 				    "already processed, its receipt again",
 				    hn_side_name((enum hn_side)o), a);
 		} else if (j == 1) {
@@ -659,7 +669,8 @@ act_do(struct model *m, struct mstate *s, uint32_t act, char *desc,
 			if ((s->msg[n][i] >> 4) != 0)
 				return 1;
 			if (desc != NULL)
-				snprintf(desc, dlen, "%s receives %s: its gate "
+				snprintf(desc, dlen,
+				    "%s receives %s: its gate "
 				    "refuses it (treaty, validation)",
 				    hn_side_name((enum hn_side)o), a);
 			s->done[o] |= (uint16_t)(1u << i);
@@ -668,7 +679,8 @@ act_do(struct model *m, struct mstate *s, uint32_t act, char *desc,
 			k = s->msg[n][i] >> 4;
 			named = s->msg[n][i] & 0xf;
 			st = &msg_steps(m, (enum hn_side)o, s->st[o],
-			    s->flags[o], k, named)->s[0];
+			    s->flags[o], k, named)
+				  ->s[0];
 			refused = st->row == NULL;
 			if (desc != NULL && refused) {
 				facts_init(m, &f, s->flags[o], 0);
@@ -677,9 +689,11 @@ act_do(struct model *m, struct mstate *s, uint32_t act, char *desc,
 				    (enum hn_state)s->st[o],
 				    (enum hn_state)named, HN_BY_MESSAGE,
 				    m->msgs[k], &f, &r, &err);
-				snprintf(desc, dlen, "%s receives %s: refused "
-				    "in %s (%.200s)", hn_side_name((enum hn_side)o),
-				    a, st_name(s->st[o]), err.message);
+				snprintf(desc, dlen,
+				    "%s receives %s: refused "
+				    "in %s (%.200s)",
+				    hn_side_name((enum hn_side)o), a,
+				    st_name(s->st[o]), err.message);
 			} else if (desc != NULL) {
 				row_text(st->row, b, sizeof(b));
 				snprintf(desc, dlen, "%s receives %s: %s",
@@ -713,8 +727,8 @@ act_do(struct model *m, struct mstate *s, uint32_t act, char *desc,
 		if (desc != NULL) {
 			msg_text(m, s, n, i, a, sizeof(a));
 			snprintf(desc, dlen, "the network loses %s %s of %s",
-			    ACT_TYPE(act) == A_LOSE ? "a copy" : "a receipt",
-			    a, hn_side_name((enum hn_side)n));
+			    ACT_TYPE(act) == A_LOSE ? "a copy" : "a receipt", a,
+			    hn_side_name((enum hn_side)n));
 		}
 		return 0;
 	case A_RECEIPT:
@@ -768,7 +782,8 @@ act_do(struct model *m, struct mstate *s, uint32_t act, char *desc,
 			return 1;
 		s->wire[0] = s->wire[1] = s->rcpt[0] = s->rcpt[1] = 0;
 		if (desc != NULL)
-			snprintf(desc, dlen, "%s crashes: what was in flight "
+			snprintf(desc, dlen,
+			    "%s crashes: what was in flight "
 			    "is lost (outboxes and copies were committed)",
 			    hn_side_name((enum hn_side)n));
 		return 0;
@@ -835,8 +850,10 @@ state_check(struct model *m, const struct mstate *s)
 	char c[48];
 
 	if (fa && fb && a != b) {
-		snprintf(m->why, sizeof(m->why), "contradictory final copies: "
-		    "requesting %s, requested %s", st_name(a), st_name(b));
+		snprintf(m->why, sizeof(m->why),
+		    "contradictory final copies: "
+		    "requesting %s, requested %s",
+		    st_name(a), st_name(b));
 		return 2;
 	}
 	/* Not queued against received: when everything is delivered, the
@@ -845,10 +862,10 @@ state_check(struct model *m, const struct mstate *s)
 	    !(a == HN_ST_DELIVERED && b == HN_ST_RECEIVED) &&
 	    !((a == HN_ST_DRAFT || a == HN_ST_AWAITING_APPROVAL) &&
 		b == HN_ST_NONE) &&
-	    !(a == HN_ST_WITHDRAWN && b == HN_ST_NONE &&
-		!request_sent(m, s)) &&
+	    !(a == HN_ST_WITHDRAWN && b == HN_ST_NONE && !request_sent(m, s)) &&
 	    !(a == HN_ST_REJECTED && b == HN_ST_NONE)) {
-		snprintf(m->why, sizeof(m->why), "everything delivered, the "
+		snprintf(m->why, sizeof(m->why),
+		    "everything delivered, the "
 		    "copies disagree: requesting %s, requested %s",
 		    st_name(a), st_name(b));
 		return 3;
@@ -858,7 +875,8 @@ state_check(struct model *m, const struct mstate *s)
 		    hn_proto_final(m->p, (enum hn_side)n,
 			(enum hn_state)s->st[n])) {
 			clocks_text(s->clk[n], c, sizeof(c));
-			snprintf(m->why, sizeof(m->why), "the %s copy is "
+			snprintf(m->why, sizeof(m->why),
+			    "the %s copy is "
 			    "final (%s) with an open clock: %s",
 			    hn_side_name((enum hn_side)n), st_name(s->st[n]),
 			    c);
@@ -912,8 +930,10 @@ flush_check(struct model *m, const struct mstate *s0, FILE *out)
 		/* A receipt row may pick among several: the first. */
 	}
 	if (!quiet(&s)) {
-		snprintf(m->why, sizeof(m->why), "the network does not "
-		    "settle in %d actions", M_FLUSH_MAX);
+		snprintf(m->why, sizeof(m->why),
+		    "the network does not "
+		    "settle in %d actions",
+		    M_FLUSH_MAX);
 		return -1;
 	}
 	return state_check(m, &s);
@@ -1019,9 +1039,11 @@ expand(struct model *m, uint32_t idx)
 		acts[na++] = ACT(A_CRASH, n, 0, 0);
 		for (i = 0; i < s0.nsent[n]; i++)
 			for (t = 0; t < 4; t++)
-				for (j = 0; j < (per_msg[t] == A_RECEIPT ?
-				    M_STEPS : per_msg[t] == A_DELIVER ? 2u :
-				    1u); j++)
+				for (j = 0;
+				     j < (per_msg[t] == A_RECEIPT ? M_STEPS :
+						 per_msg[t] == A_DELIVER ? 2u :
+									   1u);
+				     j++)
 					acts[na++] = ACT(per_msg[t], n, i, j);
 	}
 	for (t = 0; t < na; t++) {
@@ -1085,7 +1107,7 @@ trace_print(struct model *m, FILE *out)
 	fprintf(out, "MODEL VIOLATION kind=%s table=%s invariant=%d: %s\n",
 	    m->kind->name, m->p->name, m->inv, m->why);
 	for (idx = (uint32_t)m->at; idx != 0 && np < M_MAX_DEPTH;
-	    idx = m->nodes[idx].parent)
+	     idx = m->nodes[idx].parent)
 		path[np++] = m->nodes[idx].act;
 	if (m->by_act)
 		fprintf(out, "  trace (%zu actions, the last breaks it):\n",
@@ -1150,8 +1172,8 @@ model_new(const struct hn_kind *k, const struct hn_protocol *p)
  * with model_free; its inv says the outcome (0 none), and unless quiet
  * the trace was printed. */
 static struct model *
-model_run(const struct hn_kind *k, const struct hn_protocol *p,
-    double budget, bool quiet)
+model_run(const struct hn_kind *k, const struct hn_protocol *p, double budget,
+    bool quiet)
 {
 	struct model *m = model_new(k, p);
 	struct mstate s0;
@@ -1175,8 +1197,7 @@ model_run(const struct hn_kind *k, const struct hn_protocol *p,
 			if (expand(m, (uint32_t)i) != 0)
 				goto done;
 			if ((i & 1023) == 0 && m->depth >= M_MIN_DEPTH &&
-			    (now_secs() - t0 > budget ||
-				m->n > M_MAX_STATES)) {
+			    (now_secs() - t0 > budget || m->n > M_MAX_STATES)) {
 				partial = true;
 				break;
 			}
@@ -1253,12 +1274,14 @@ test_real_tables(void **state)
 		assert_non_null(p);
 		assert_true(listed_table(p));
 		m = model_run(k, p, budget_per_kind(), false);
-		printf("MODEL kind=%s depth=%u states=%zu\n", k->name,
-		    m->depth, m->n);
+		printf("MODEL kind=%s depth=%u states=%zu\n", k->name, m->depth,
+		    m->n);
 		printf("  table=%s %s, %.2f s, refusals on ground %s%s\n",
-		    p->name, m->exhaustive ? "exhaustive (every reachable "
-		    "state)" : "bounded by the time budget", m->secs,
-		    m->ground ? m->ground : "(none allowed)",
+		    p->name,
+		    m->exhaustive ? "exhaustive (every reachable "
+				    "state)" :
+				    "bounded by the time budget",
+		    m->secs, m->ground ? m->ground : "(none allowed)",
 		    m->inv ? ", VIOLATION (trace above)" : "");
 		fflush(stdout);
 		/* A refusal row no ground can pass would leave refusals
@@ -1267,7 +1290,8 @@ test_real_tables(void **state)
 			if ((p->rows[i].needs & HN_PN_GROUNDS) &&
 			    m->ground == NULL && m->inv == 0) {
 				printf("MODEL kind=%s: a row needs grounds, "
-				    "none is allowed\n", k->name);
+				       "none is allowed\n",
+				    k->name);
 				m->inv = -1;
 			}
 		if (m->inv != 0 || m->depth < M_MIN_DEPTH)
@@ -1304,26 +1328,30 @@ test_actions_are_changes(void **state)
 		for (side = 0; side < 2; side++)
 			for (st = 0; st < HN_ST_COUNT_; st++)
 				for (roles = 1; roles <= HN_PR_OFFICERS;
-				    roles++) {
+				     roles++) {
 					n = hn_proto_actions(p, side, st, roles,
 					    out, M_STEPS);
 					assert_true(n <= M_STEPS);
 					for (i = 0; i < n; i++) {
 						assert_int_equal(out[i]->side,
 						    side);
-						assert_int_equal(out[i]->from, st);
+						assert_int_equal(out[i]->from,
+						    st);
 						assert_int_equal(out[i]->cause,
 						    HN_BY_USER);
-						assert_true(out[i]->roles & roles);
-						facts_init(m, &f, F_PRES | F_D60,
+						assert_true(
+						    out[i]->roles & roles);
+						facts_init(m, &f,
+						    F_PRES | F_D60,
 						    roles | 0x8);
 						r = NULL;
 						if (hn_proto_check(p, side, st,
-						    out[i]->to, HN_BY_USER, NULL,
-						    &f, &r, &err) != 0)
+							out[i]->to, HN_BY_USER,
+							NULL, &f, &r,
+							&err) != 0)
 							fail_msg("%s: %s %s -> %s "
-							    "is offered but "
-							    "refused: %s",
+								 "is offered but "
+								 "refused: %s",
 							    k->name,
 							    hn_side_name(side),
 							    st_name(st),
@@ -1545,10 +1573,10 @@ test_broken_every_network_row(void **state)
 			m = model_run(k, &b.p, 1.5, true);
 			row_text(&p->rows[i], txt, sizeof(txt));
 			printf("MODEL broken table=%s without %s %s %s %s: "
-			    "invariant=%d (%s)\n", p->name,
-			    hn_side_name(p->rows[i].side),
-			    hn_cause_name(p->rows[i].cause), p->rows[i].on,
-			    txt, m->inv, m->inv ? m->why : "not found");
+			       "invariant=%d (%s)\n",
+			    p->name, hn_side_name(p->rows[i].side),
+			    hn_cause_name(p->rows[i].cause), p->rows[i].on, txt,
+			    m->inv, m->inv ? m->why : "not found");
 			if (m->inv <= 0)
 				trace_print(m, stdout);
 			assert_true(m->inv > 0);

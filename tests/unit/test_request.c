@@ -68,12 +68,12 @@ dump(void)
 	}
 }
 
-#define EXPECT(f, m, a)                                                     \
-	do {                                                                \
-		if (!has(f, m, a)) {                                        \
-			dump();                                             \
-			fail_msg("expected %s: %s (art. %s)", f, m, a);     \
-		}                                                           \
+#define EXPECT(f, m, a) \
+	do { \
+		if (!has(f, m, a)) { \
+			dump(); \
+			fail_msg("expected %s: %s (art. %s)", f, m, a); \
+		} \
 	} while (0)
 
 /* A valid value for every field of the table (required and optional). */
@@ -113,7 +113,8 @@ sample(const struct hn_field *fs, const char *kind, bool optional)
 			v = json_string("fr");
 			break;
 		case HN_FT_ITEMS:
-			v = json_pack("[o, o]", sample(f->items, kind, optional),
+			v = json_pack("[o, o]",
+			    sample(f->items, kind, optional),
 			    sample(f->items, kind, optional));
 			break;
 		}
@@ -223,7 +224,8 @@ test_every_required_missing(void **state)
 					continue;
 				req = sample(k->fields, k->name, true);
 				item = json_array_get(json_object_get(req,
-				    f->name), 1);
+							  f->name),
+				    1);
 				json_object_del(item, g->name);
 				assert_int_equal(validate(req), HN_EVALIDATE);
 				snprintf(path, sizeof(path), "%s[1].%s",
@@ -248,8 +250,8 @@ test_preservation_rules(void **state)
 		{ "{\"data\":[{\"description\":\"x\"}]}",
 		    "data[0].relation_to_offence", "required", "42 (c)" },
 		{ "{\"data\":[{\"description\":\"x\",\"relation_to_offence\":"
-		    "\"  \"}]}", "data[0].relation_to_offence", "required",
-		    "42 (c)" },
+		  "\"  \"}]}",
+		    "data[0].relation_to_offence", "required", "42 (c)" },
 		{ "{\"data\":[]}", "data", "required", "42 (c)" },
 		{ "{\"data\":{}}", "data", "must be a list", "42 (c)" },
 		{ "{\"data\":[\"x\"]}", "data[0]", "must be an object",
@@ -258,8 +260,8 @@ test_preservation_rules(void **state)
 		    "42 (d)" },
 		{ "{\"convention_offence\":\"yes\"}", "convention_offence",
 		    "must be true or false", "42" },
-		{ "{\"mla_to_follow\":false}", "mla_to_follow",
-		    "must be true", "42 (f)" },
+		{ "{\"mla_to_follow\":false}", "mla_to_follow", "must be true",
+		    "42 (f)" },
 		{ "{\"mla_to_follow\":\"true\"}", "mla_to_follow",
 		    "must be true", "42 (f)" },
 		{ "{\"confidential\":\"yes\"}", "confidential",
@@ -277,7 +279,8 @@ test_preservation_rules(void **state)
 		{ "{\"custodain\":\"typo\"}", "custodain", "unknown field",
 		    "" },
 		{ "{\"data\":[{\"description\":\"x\",\"relation_to_offence\":"
-		    "\"y\",\"size\":1}]}", "data[0].size", "unknown field", "" },
+		  "\"y\",\"size\":1}]}",
+		    "data[0].size", "unknown field", "" },
 		{ "{\"legal_basis\":\"friendship\"}", "legal_basis",
 		    "must be unccc, budapest, bilateral or reciprocity", "" },
 		{ "{\"deadline\":\"2026-12-01T00:00:00Z\"}", "deadline_reason",
@@ -322,7 +325,8 @@ test_preservation_rules(void **state)
 static void
 test_traffic_reference(void **state)
 {
-	static const char *doc = "{\"kind\":\"traffic_disclosure\","
+	static const char *doc =
+	    "{\"kind\":\"traffic_disclosure\","
 	    "\"from\":\"VNM\",\"to\":\"FRA\",\"requesting_authority\":"
 	    "\"Cyber unit\",\"preservation_reference\":\"PRES-1\","
 	    "\"offence\":\"fraud\",\"facts\":\"f\",\"data\":[{"
@@ -405,7 +409,8 @@ test_limits(void **state)
 	assert_string_equal(ps.p[0].field, "(document)");
 	hn_problems_init(&ps);
 	assert_int_equal(hn_request_parse(preservation_doc,
-	    strlen(preservation_doc), &req, &ps), 0);
+			     strlen(preservation_doc), &req, &ps),
+	    0);
 	assert_non_null(req);
 	json_decref(req);
 	req = NULL;
@@ -494,44 +499,62 @@ test_kinds_json(void **state)
 	bool saw = false;
 
 	assert_non_null(j);
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(j,
-	    "limits"), "text_bytes")), 65536);
+	assert_int_equal(json_integer_value(
+			     json_object_get(json_object_get(j, "limits"),
+				 "text_bytes")),
+	    65536);
 	kinds = json_object_get(j, "kinds");
 	assert_int_equal(json_array_size(kinds), 7);
-	json_array_foreach(kinds, i, k) {
-		assert_non_null(hn_kind_find(json_string_value(json_object_get(k, "name"))));
-		json_array_foreach(json_object_get(k, "fields"), j2, f) {
-			if (strcmp(json_string_value(json_object_get(f,
-			    "name")), "data") == 0 &&
-			    strcmp(json_string_value(json_object_get(k,
-			    "name")), "preservation") == 0) {
+	json_array_foreach(kinds, i, k)
+	{
+		assert_non_null(hn_kind_find(
+		    json_string_value(json_object_get(k, "name"))));
+		json_array_foreach(json_object_get(k, "fields"), j2, f)
+		{
+			if (strcmp(json_string_value(
+				       json_object_get(f, "name")),
+				"data") == 0 &&
+			    strcmp(json_string_value(
+				       json_object_get(k, "name")),
+				"preservation") == 0) {
 				saw = true;
 				assert_int_equal(json_array_size(
-				    json_object_get(f, "items")), 2);
+						     json_object_get(f,
+							 "items")),
+				    2);
 				assert_string_equal(json_string_value(
-				    json_object_get(f, "article")), "42 (c)");
+							json_object_get(f,
+							    "article")),
+				    "42 (c)");
 			}
 		}
 	}
 	assert_true(saw);
 	/* art. 42 (d): no "custodian or system_location" group any more;
 	 * the key stays for old clients */
-	assert_int_equal(json_array_size(json_object_get(json_array_get(kinds,
-	    0), "one_of")), 0);
-	assert_true(json_is_array(json_object_get(json_array_get(kinds, 0),
-	    "one_of")));
+	assert_int_equal(json_array_size(
+			     json_object_get(json_array_get(kinds, 0),
+				 "one_of")),
+	    0);
+	assert_true(
+	    json_is_array(json_object_get(json_array_get(kinds, 0), "one_of")));
 	/* the lifecycle travels with the kinds (the console's buttons) */
 	k = json_array_get(kinds, 5);
 	assert_string_equal(json_string_value(json_object_get(k, "name")),
 	    "emergency");
 	saw = false;
-	json_array_foreach(json_object_get(k, "transitions"), i, f) {
+	json_array_foreach(json_object_get(k, "transitions"), i, f)
+	{
 		if (strcmp(json_string_value(json_object_get(f, "from")),
-		    "awaiting_approval") == 0 && strcmp(json_string_value(
-		    json_object_get(f, "to")), "queued") == 0) {
+			"awaiting_approval") == 0 &&
+		    strcmp(json_string_value(json_object_get(f, "to")),
+			"queued") == 0) {
 			saw = true;
-			assert_string_equal(json_string_value(json_array_get(
-			    json_object_get(f, "needs"), 0)), "supervisor");
+			assert_string_equal(json_string_value(
+						json_array_get(json_object_get(f,
+								   "needs"),
+						    0)),
+			    "supervisor");
 		}
 	}
 	assert_true(saw);
@@ -545,8 +568,10 @@ test_kinds_json(void **state)
 	    "40(21)(a)");
 	assert_non_null(json_object_get(f, "text"));
 	assert_true(json_is_false(json_object_get(f, "preservation_only")));
-	assert_string_equal(json_string_value(json_object_get(json_object_get(
-	    f, "citation"), "text")), "UNCCC art. 40(21)(a)");
+	assert_string_equal(json_string_value(
+				json_object_get(json_object_get(f, "citation"),
+				    "text")),
+	    "UNCCC art. 40(21)(a)");
 	assert_true(json_is_array(json_object_get(f, "applies")));
 	json_decref(j);
 }
@@ -571,7 +596,8 @@ test_language(void **state)
 		req = parse(preservation_doc);
 		json_object_set_new(req, "language", json_string(bad[i]));
 		assert_int_not_equal(validate(req), 0);
-		EXPECT("language", "must be a language tag, e.g. fr or es-419", "40");
+		EXPECT("language", "must be a language tag, e.g. fr or es-419",
+		    "40");
 		json_decref(req);
 	}
 	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
@@ -582,23 +608,29 @@ test_language(void **state)
 	}
 	req = parse(preservation_doc);
 	assert_int_equal(hn_request_language_check(req, "FRA", acc, 2, why,
-	    sizeof(why)), 0); /* none stated */
+			     sizeof(why)),
+	    0); /* none stated */
 	json_object_set_new(req, "language", json_string("FR-ca"));
 	assert_int_equal(hn_request_language_check(req, "FRA", acc, 2, why,
-	    sizeof(why)), 0);
+			     sizeof(why)),
+	    0);
 	json_object_set_new(req, "language", json_string("en"));
 	assert_int_equal(hn_request_language_check(req, "FRA", acc, 2, why,
-	    sizeof(why)), 0);
+			     sizeof(why)),
+	    0);
 	json_object_set_new(req, "language", json_string("es"));
 	assert_int_equal(hn_request_language_check(req, "FRA", acc, 2, why,
-	    sizeof(why)), HN_EDENIED);
-	assert_string_equal(why, "FRA accepts requests in fr, en; this request "
+			     sizeof(why)),
+	    HN_EDENIED);
+	assert_string_equal(why,
+	    "FRA accepts requests in fr, en; this request "
 	    "is in es (art. 40)");
 	json_object_set_new(req, "language", json_string("f"));
 	assert_int_equal(hn_request_language_check(req, "FRA", acc, 2, why,
-	    sizeof(why)), HN_EDENIED); /* a prefix is not the language */
-	assert_int_equal(hn_request_language_check(req, "FRA", acc, 2, why,
-	    8), HN_EDENIED); /* a short buffer is cut, never overrun */
+			     sizeof(why)),
+	    HN_EDENIED); /* a prefix is not the language */
+	assert_int_equal(hn_request_language_check(req, "FRA", acc, 2, why, 8),
+	    HN_EDENIED); /* a short buffer is cut, never overrun */
 	assert_int_equal(strlen(why), 7);
 	json_decref(req);
 }
@@ -631,7 +663,7 @@ test_docs_in_sync(void **state)
 
 			if (at == NULL || (next != NULL && at > next))
 				fail_msg("docs/requests.md, %s: no row \"%s\" "
-				    "(regenerate with `hanoinet request kinds --markdown`)",
+					 "(regenerate with `hanoinet request kinds --markdown`)",
 				    k->name, row);
 		}
 	}
@@ -641,7 +673,8 @@ test_docs_in_sync(void **state)
 static void
 test_gate_and_deadline(void **state)
 {
-	static const char *reg_doc = "{\"instrument\":\"budapest\","
+	static const char *reg_doc =
+	    "{\"instrument\":\"budapest\","
 	    "\"parties\":[{\"code\":\"VNM\",\"name\":\"V\",\"kind\":"
 	    "\"state\"},{\"code\":\"FRA\",\"name\":\"F\",\"kind\":"
 	    "\"state\"}]}";
@@ -654,26 +687,32 @@ test_gate_and_deadline(void **state)
 	char why[256];
 	int64_t t;
 
-	assert_int_equal(hn_register_load(reg_doc, strlen(reg_doc), &reg,
-	    &err), 0);
+	assert_int_equal(hn_register_load(reg_doc, strlen(reg_doc), &reg, &err),
+	    0);
 	regs[0] = reg;
 	/* received by FRA: the other party is VNM */
-	assert_int_equal(hn_request_gate(req, regs, 1, &partners, "FRA",
-	    20780, why, sizeof(why)), HN_EDENIED);
-	assert_string_equal(why, "the UN Convention (unccc) cannot be relied "
+	assert_int_equal(hn_request_gate(req, regs, 1, &partners, "FRA", 20780,
+			     why, sizeof(why)),
+	    HN_EDENIED);
+	assert_string_equal(why,
+	    "the UN Convention (unccc) cannot be relied "
 	    "on between FRA and VNM: no register of it is configured");
 	json_object_set_new(req, "legal_basis", json_string("budapest"));
-	assert_int_equal(hn_request_gate(req, regs, 1, &partners, "VNM",
-	    20780, why, sizeof(why)), HN_EDENIED);
+	assert_int_equal(hn_request_gate(req, regs, 1, &partners, "VNM", 20780,
+			     why, sizeof(why)),
+	    HN_EDENIED);
 	assert_non_null(strstr(why, "fewer than 5 instruments"));
 	json_object_set_new(req, "legal_basis", json_string("bilateral"));
-	assert_int_equal(hn_request_gate(req, regs, 1, &partners, "VNM",
-	    20780, why, sizeof(why)), 0);
-	assert_int_equal(hn_request_gate(req, regs, 1, &partners, "DEU",
-	    20780, why, sizeof(why)), HN_EINVAL);
+	assert_int_equal(hn_request_gate(req, regs, 1, &partners, "VNM", 20780,
+			     why, sizeof(why)),
+	    0);
+	assert_int_equal(hn_request_gate(req, regs, 1, &partners, "DEU", 20780,
+			     why, sizeof(why)),
+	    HN_EINVAL);
 	json_object_set_new(req, "legal_basis", json_string("whim"));
-	assert_int_equal(hn_request_gate(req, regs, 1, &partners, "VNM",
-	    20780, why, sizeof(why)), HN_EINVAL);
+	assert_int_equal(hn_request_gate(req, regs, 1, &partners, "VNM", 20780,
+			     why, sizeof(why)),
+	    HN_EINVAL);
 	/* the stated deadline */
 	assert_int_equal(hn_request_deadline(req, &t), HN_ENOTFOUND);
 	json_object_set_new(req, "deadline",

@@ -21,10 +21,14 @@ test_delay(void **state)
 		int attempts;
 		long expect; /* before jitter */
 	} t[] = {
-		{ 500, 60000, 1, 500 }, { 500, 60000, 2, 1000 },
-		{ 500, 60000, 3, 2000 }, { 500, 60000, 8, 60000 },
-		{ 500, 60000, 1000, 60000 }, { 100, 1000, 4, 800 },
-		{ 100, 1000, 5, 1000 }, { 1, 1, 50, 1 },
+		{ 500, 60000, 1, 500 },
+		{ 500, 60000, 2, 1000 },
+		{ 500, 60000, 3, 2000 },
+		{ 500, 60000, 8, 60000 },
+		{ 500, 60000, 1000, 60000 },
+		{ 100, 1000, 4, 800 },
+		{ 100, 1000, 5, 1000 },
+		{ 1, 1, 50, 1 },
 		{ 500, 60000, 0, 500 },
 	};
 	size_t i;
@@ -82,11 +86,15 @@ test_answer(void **state)
 		const char *code;
 		int retry;
 	} t[] = {
-		{ 0, NULL, 1 },         /* no answer */
-		{ 500, NULL, 1 }, { 502, "x", 1 }, { 503, "stale_directory", 1 },
+		{ 0, NULL, 1 }, /* no answer */
+		{ 500, NULL, 1 },
+		{ 502, "x", 1 },
+		{ 503, "stale_directory", 1 },
 		{ 429, NULL, 1 },
-		{ 400, "malformed", 0 }, { 403, "certificate_mismatch", 0 },
-		{ 404, "not_found", 0 }, { 409, "conflict", 0 },
+		{ 400, "malformed", 0 },
+		{ 403, "certificate_mismatch", 0 },
+		{ 404, "not_found", 0 },
+		{ 409, "conflict", 0 },
 		{ 413, NULL, 0 },
 		{ 400, "stale_directory", 1 }, /* the receiver's, not ours */
 		{ 301, NULL, 1 },

@@ -48,7 +48,9 @@ seal(struct stream *s, const struct hn_seal_keys *k, size_t len)
 		for (size_t i = 0; i < n; i++)
 			pt[i] = (uint8_t)(off + i);
 		assert_true(s->n < 16);
-		assert_int_equal(hn_seal_enc_chunk(&e, s->ct[s->n], pt, n, final), 0);
+		assert_int_equal(hn_seal_enc_chunk(&e, s->ct[s->n], pt, n,
+				     final),
+		    0);
 		s->ctlen[s->n++] = n + HN_SEAL_ABYTES;
 		off += n;
 		if (final)
@@ -72,7 +74,7 @@ open_stream(const struct stream *s, const struct hn_seal_keys *k, size_t *len)
 		return r;
 	for (i = 0; i < s->n; i++) {
 		if ((r = hn_seal_dec_chunk(&d, pt, &n, s->ct[i], s->ctlen[i],
-		    &final)) != 0)
+			 &final)) != 0)
 			goto out;
 		for (size_t j = 0; j < n; j++)
 			if (pt[j] != (uint8_t)(*len + j))
@@ -92,7 +94,8 @@ out:
 static void
 test_roundtrip_sizes(void **state)
 {
-	static const size_t sizes[] = { 0, 1, CH - 1, CH, CH + 1, 3 * CH, 5 * CH + 7 };
+	static const size_t sizes[] = { 0, 1, CH - 1, CH, CH + 1, 3 * CH,
+		5 * CH + 7 };
 	struct hn_seal_keys k;
 	struct stream *s = malloc(sizeof(*s));
 	size_t i, len;
@@ -196,7 +199,8 @@ test_rewrap(void **state)
 	node(&third);
 	seal(s, &k, 2 * CH + 3);
 	*t = *s;
-	assert_int_equal(hn_seal_rewrap(t->header, s->header, &k, rcpt.ed_pk), 0);
+	assert_int_equal(hn_seal_rewrap(t->header, s->header, &k, rcpt.ed_pk),
+	    0);
 	assert_int_equal(hn_seal_header_parse(t->header, &chunk, pk), 0);
 	assert_int_equal(chunk, CH);
 	assert_memory_equal(pk, rcpt.ed_pk, 32);
@@ -205,7 +209,8 @@ test_rewrap(void **state)
 	assert_int_equal(len, 2 * CH + 3);
 	assert_int_equal(open_stream(t, &k, &len), HN_EVERIFY);
 	/* only the key holder can re-wrap */
-	assert_int_equal(hn_seal_rewrap(t->header, s->header, &third, third.ed_pk),
+	assert_int_equal(hn_seal_rewrap(t->header, s->header, &third,
+			     third.ed_pk),
 	    HN_EVERIFY);
 	hn_seal_keys_wipe(&k);
 	hn_seal_keys_wipe(&rcpt);
@@ -238,8 +243,9 @@ test_resume_state(void **state)
 	hn_seal_enc_wipe(&e); /* "crash" */
 	assert_int_equal(hn_seal_dec_init(&d, s->header, &k), 0);
 	for (i = 0; i < 2; i++)
-		assert_int_equal(hn_seal_dec_chunk(&d, pt, &n, s->ct[i], s->ctlen[i],
-		    &final), 0);
+		assert_int_equal(hn_seal_dec_chunk(&d, pt, &n, s->ct[i],
+				     s->ctlen[i], &final),
+		    0);
 	assert_int_equal(hn_seal_dec_to_enc(&e2, &d), 0);
 	for (size_t j = 0; j < 9; j++)
 		pt[j] = (uint8_t)(2 * CH + j);
@@ -251,10 +257,12 @@ test_resume_state(void **state)
 	/* sizes: non-final must be full, final must be short */
 	assert_int_equal(hn_seal_enc_chunk(&e2, s->ct[0], pt, 1, 0), HN_ESTATE);
 	assert_int_equal(hn_seal_enc_init(&e, s->header, k.ed_pk, CH), 0);
-	assert_int_equal(hn_seal_enc_chunk(&e, s->ct[0], pt, CH - 1, 0), HN_EINVAL);
+	assert_int_equal(hn_seal_enc_chunk(&e, s->ct[0], pt, CH - 1, 0),
+	    HN_EINVAL);
 	assert_int_equal(hn_seal_enc_chunk(&e, s->ct[0], pt, CH, 1), HN_EINVAL);
 	hn_seal_enc_wipe(&e);
-	assert_int_equal(hn_seal_enc_init(&e, s->header, k.ed_pk, 8), HN_EINVAL);
+	assert_int_equal(hn_seal_enc_init(&e, s->header, k.ed_pk, 8),
+	    HN_EINVAL);
 	hn_seal_enc_wipe(&e);
 	hn_seal_enc_wipe(&e2);
 	hn_seal_dec_wipe(&d);

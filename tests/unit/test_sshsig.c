@@ -35,16 +35,20 @@ test_sshsig_roundtrip(void **state)
 	hn_ed25519_keypair(pk, sk);
 	hn_ed25519_keypair(pk2, sk2);
 	assert_int_equal(hn_sshsig_sign(&sig, m, strlen(m), "hanoinet-evidence",
-	    sk), 0);
+			     sk),
+	    0);
 	assert_non_null(strstr(sig.data, "-----BEGIN SSH SIGNATURE-----\n"));
 	assert_int_equal(hn_sshsig_verify(sig.data, sig.len, m, strlen(m),
-	    "hanoinet-evidence", who), 0);
+			     "hanoinet-evidence", who),
+	    0);
 	assert_memory_equal(who, pk, 32);
 	/* other message, other namespace */
 	assert_int_equal(hn_sshsig_verify(sig.data, sig.len, "x", 1,
-	    "hanoinet-evidence", who), HN_EVERIFY);
+			     "hanoinet-evidence", who),
+	    HN_EVERIFY);
 	assert_int_equal(hn_sshsig_verify(sig.data, sig.len, m, strlen(m),
-	    "file", who), HN_EVERIFY);
+			     "file", who),
+	    HN_EVERIFY);
 	/* every single-character change of the armour is refused */
 	s = malloc(sig.len + 1);
 	assert_non_null(s);
@@ -54,29 +58,40 @@ test_sshsig_roundtrip(void **state)
 			continue;
 		s[i] = s[i] == 'A' ? 'B' : 'A';
 		assert_int_not_equal(hn_sshsig_verify(s, sig.len, m, strlen(m),
-		    "hanoinet-evidence", who), 0);
+					 "hanoinet-evidence", who),
+		    0);
 	}
 	/* truncated */
 	assert_int_equal(hn_sshsig_verify(sig.data, sig.len / 2, m, strlen(m),
-	    "hanoinet-evidence", who), HN_EPARSE);
+			     "hanoinet-evidence", who),
+	    HN_EPARSE);
 	assert_int_equal(hn_sshsig_verify("", 0, m, strlen(m),
-	    "hanoinet-evidence", who), HN_EPARSE);
+			     "hanoinet-evidence", who),
+	    HN_EPARSE);
 	free(s);
 
 	/* allowed_signers */
 	assert_int_equal(hn_ssh_pubkey_format(&line, pk), 0);
-	assert_int_equal(hn_buf_addf(&as, "# comment\nother ssh-ed25519 "
-	    "AAAAC3NzaC1lZDI1NTE5AAAAIJJqeuyE/GnknsCNh1eCtDtwdAwKBddOlS8M2eI1Jt4b\n"
-	    "vnm,node-a namespaces=\"file,hanoinet-evidence\" %s\n", line.data), 0);
+	assert_int_equal(
+	    hn_buf_addf(&as,
+		"# comment\nother ssh-ed25519 "
+		"AAAAC3NzaC1lZDI1NTE5AAAAIJJqeuyE/GnknsCNh1eCtDtwdAwKBddOlS8M2eI1Jt4b\n"
+		"vnm,node-a namespaces=\"file,hanoinet-evidence\" %s\n",
+		line.data),
+	    0);
 	assert_int_equal(hn_ssh_allowed_signer(as.data, as.len, "node-a",
-	    "hanoinet-evidence", pk2), 0);
+			     "hanoinet-evidence", pk2),
+	    0);
 	assert_memory_equal(pk2, pk, 32);
 	assert_int_equal(hn_ssh_allowed_signer(as.data, as.len, "node-a", "git",
-	    pk2), HN_ENOTFOUND);
-	assert_int_equal(hn_ssh_allowed_signer(as.data, as.len, "node", 
-	    "hanoinet-evidence", pk2), HN_ENOTFOUND);
+			     pk2),
+	    HN_ENOTFOUND);
+	assert_int_equal(hn_ssh_allowed_signer(as.data, as.len, "node",
+			     "hanoinet-evidence", pk2),
+	    HN_ENOTFOUND);
 	assert_int_equal(hn_ssh_allowed_signer(as.data, as.len, "other",
-	    "anything", pk2), 0);
+			     "anything", pk2),
+	    0);
 	hn_buf_release(&sig);
 	hn_buf_release(&as);
 	hn_buf_release(&line);
@@ -162,7 +177,9 @@ astra(uint8_t pk[32])
 	uint8_t raw[33];
 
 	assert_int_equal(hn_b64_decode(raw, sizeof(raw),
-	    "AZJqeuyE/GnknsCNh1eCtDtwdAwKBddOlS8M2eI1Jt4b", 44), 33);
+			     "AZJqeuyE/GnknsCNh1eCtDtwdAwKBddOlS8M2eI1Jt4b",
+			     44),
+	    33);
 	memcpy(pk, raw + 1, 32);
 }
 
@@ -192,7 +209,8 @@ static void
 test_tlogproof(void **state)
 {
 	uint8_t pk[32], proof[64][32], root[32], other[32];
-	struct hn_buf cp, p = HN_BUF_INIT(1 << 20), entry = HN_BUF_INIT(1 << 16);
+	struct hn_buf cp, p = HN_BUF_INIT(1 << 20),
+			  entry = HN_BUF_INIT(1 << 16);
 	uint64_t idx, size;
 	size_t np, i;
 	int sz;
@@ -210,17 +228,22 @@ test_tlogproof(void **state)
 				struct hn_sha256 h;
 
 				assert_int_equal(hn_sha256_init(&h), 0);
-				assert_int_equal(hn_merkle_verify_inclusion(&h, i,
-				    (uint64_t)sz, other, (const uint8_t(*)[32])proof,
-				    np, root, 32), 0);
+				assert_int_equal(hn_merkle_verify_inclusion(&h,
+						     i, (uint64_t)sz, other,
+						     (const uint8_t(*)[32])proof,
+						     np, root, 32),
+				    0);
 				hn_sha256_release(&h);
 			}
 			hn_buf_reset(&p);
 			assert_int_equal(hn_tlogproof_format(&p, words[i],
-			    strlen(words[i]), i, (const uint8_t(*)[32])proof, np,
-			    cp.data, cp.len), 0);
+					     strlen(words[i]), i,
+					     (const uint8_t(*)[32])proof, np,
+					     cp.data, cp.len),
+			    0);
 			assert_int_equal(verify_text(p.data, p.len, pk, "astra",
-			    &entry, &idx, &size), 0);
+					     &entry, &idx, &size),
+			    0);
 			assert_int_equal(idx, i);
 			assert_int_equal(size, (uint64_t)sz);
 			assert_int_equal(entry.len, strlen(words[i]));
@@ -235,39 +258,52 @@ test_tlogproof(void **state)
 	path(proof, &np, 6, 0, 13);
 	hn_buf_reset(&p);
 	assert_int_equal(hn_tlogproof_format(&p, "eit", 3, 6,
-	    (const uint8_t(*)[32])proof, np, cp.data, cp.len), 0);
+			     (const uint8_t(*)[32])proof, np, cp.data, cp.len),
+	    0);
 	assert_int_equal(verify_text(p.data, p.len, pk, "astra", &entry, &idx,
-	    &size), HN_EVERIFY); /* leaf 6 is "seven" */
+			     &size),
+	    HN_EVERIFY); /* leaf 6 is "seven" */
 	hn_buf_reset(&p);
 	assert_int_equal(hn_tlogproof_format(&p, "seven", 5, 7,
-	    (const uint8_t(*)[32])proof, np, cp.data, cp.len), 0);
+			     (const uint8_t(*)[32])proof, np, cp.data, cp.len),
+	    0);
 	assert_int_equal(verify_text(p.data, p.len, pk, "astra", &entry, &idx,
-	    &size), HN_EVERIFY);
+			     &size),
+	    HN_EVERIFY);
 	proof[1][0] ^= 1;
 	hn_buf_reset(&p);
 	assert_int_equal(hn_tlogproof_format(&p, "seven", 5, 6,
-	    (const uint8_t(*)[32])proof, np, cp.data, cp.len), 0);
+			     (const uint8_t(*)[32])proof, np, cp.data, cp.len),
+	    0);
 	assert_int_equal(verify_text(p.data, p.len, pk, "astra", &entry, &idx,
-	    &size), HN_EVERIFY);
+			     &size),
+	    HN_EVERIFY);
 	proof[1][0] ^= 1;
 	hn_buf_reset(&p);
 	assert_int_equal(hn_tlogproof_format(&p, "seven", 5, 6,
-	    (const uint8_t(*)[32])proof, np - 1, cp.data, cp.len), 0);
+			     (const uint8_t(*)[32])proof, np - 1, cp.data,
+			     cp.len),
+	    0);
 	assert_int_equal(verify_text(p.data, p.len, pk, "astra", &entry, &idx,
-	    &size), HN_EVERIFY);
+			     &size),
+	    HN_EVERIFY);
 	hn_buf_reset(&p);
 	assert_int_equal(hn_tlogproof_format(&p, "seven", 5, 6,
-	    (const uint8_t(*)[32])proof, np, cp.data, cp.len), 0);
+			     (const uint8_t(*)[32])proof, np, cp.data, cp.len),
+	    0);
 	assert_int_equal(verify_text(p.data, p.len, pk, "astra", &entry, &idx,
-	    &size), 0);
+			     &size),
+	    0);
 	/* other key or name: not signed by the node */
 	other[0] = 0;
 	memcpy(other, pk, 32);
 	other[5] ^= 1;
 	assert_int_equal(verify_text(p.data, p.len, other, "astra", &entry,
-	    &idx, &size), HN_EVERIFY);
+			     &idx, &size),
+	    HN_EVERIFY);
 	assert_int_equal(verify_text(p.data, p.len, pk, "astro", &entry, &idx,
-	    &size), HN_EVERIFY);
+			     &size),
+	    HN_EVERIFY);
 	/* every single-byte change in the text is caught */
 	t = malloc(p.len);
 	assert_non_null(t);
@@ -277,12 +313,14 @@ test_tlogproof(void **state)
 			continue;
 		t[i] = t[i] == 'A' ? 'B' : 'A';
 		assert_int_not_equal(verify_text(t, p.len, pk, "astra", &entry,
-		    &idx, &size), 0);
+					 &idx, &size),
+		    0);
 	}
 	/* truncated anywhere */
 	for (i = 0; i < p.len; i += 7)
 		assert_int_not_equal(verify_text(p.data, i, pk, "astra", &entry,
-		    &idx, &size), 0);
+					 &idx, &size),
+		    0);
 	free(t);
 	hn_buf_release(&cp);
 	hn_buf_release(&p);

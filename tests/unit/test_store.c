@@ -110,8 +110,10 @@ insert_job(struct hn_db *db, void *arg, struct hn_error *err)
 	int v = *(int *)arg;
 	char sql[128];
 
-	snprintf(sql, sizeof(sql), "INSERT INTO meta(key, value) "
-	    "VALUES ('k%d', 'v')", v);
+	snprintf(sql, sizeof(sql),
+	    "INSERT INTO meta(key, value) "
+	    "VALUES ('k%d', 'v')",
+	    v);
 	if (hn_db_exec(db, sql) != 0)
 		return HN_EDB;
 	if (v % 7 == 3) /* fails after writing: must leave no trace */
@@ -178,8 +180,8 @@ test_group_commit(void **state)
 		failed += w[i].failed;
 	}
 	for (i = 0; i < THREADS * PER_THREAD; i++)
-		expect_failed += ((i / PER_THREAD) * 1000 + i % PER_THREAD) %
-		    7 == 3;
+		expect_failed +=
+		    ((i / PER_THREAD) * 1000 + i % PER_THREAD) % 7 == 3;
 	assert_int_equal(failed, expect_failed);
 	assert_int_equal(ok + failed, THREADS * PER_THREAD);
 	assert_true(rollbacks > 0);
@@ -193,7 +195,8 @@ test_group_commit(void **state)
 	/* a reader sees exactly the successful jobs */
 	assert_int_equal(hn_store_reader(s, &db, NULL), 0);
 	assert_int_equal(sqlite3_prepare_v2(hn_db_sqlite(db),
-	    "SELECT count(*) FROM meta WHERE key LIKE 'k%'", -1, &q, NULL),
+			     "SELECT count(*) FROM meta WHERE key LIKE 'k%'",
+			     -1, &q, NULL),
 	    SQLITE_OK);
 	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
 	rows = sqlite3_column_int(q, 0);
@@ -214,7 +217,8 @@ meta_rows(struct hn_db *db)
 	int n;
 
 	assert_int_equal(sqlite3_prepare_v2(hn_db_sqlite(db),
-	    "SELECT count(*) FROM meta WHERE key LIKE 'k%'", -1, &q, NULL),
+			     "SELECT count(*) FROM meta WHERE key LIKE 'k%'",
+			     -1, &q, NULL),
 	    SQLITE_OK);
 	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
 	n = sqlite3_column_int(q, 0);

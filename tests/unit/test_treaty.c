@@ -36,10 +36,10 @@ S(int32_t d)
 
 /* A synthetic register built by the tests. */
 struct dep {
-	const char *code;    /* NULL: generated from the index */
-	const char *kind;    /* NULL: "state" */
-	const char *type;    /* NULL: "ratification" */
-	const char *date;    /* NULL: an instrument without a date */
+	const char *code; /* NULL: generated from the index */
+	const char *kind; /* NULL: "state" */
+	const char *type; /* NULL: "ratification" */
+	const char *date; /* NULL: an instrument without a date */
 	const char *denounced;
 };
 
@@ -62,23 +62,29 @@ build(const char *instrument, const struct dep *d, size_t n)
 	size_t i;
 
 	assert_int_equal(hn_buf_addf(&b, "{\"instrument\":\"%s\",\"parties\":[",
-	    instrument), 0);
+			     instrument),
+	    0);
 	for (i = 0; i < n; i++) {
 		code_of(i, code);
-		assert_int_equal(hn_buf_addf(&b, "%s{\"code\":\"%s\",\"name\":"
-		    "\"P%zu\",\"kind\":\"%s\",\"events\":[{\"type\":"
-		    "\"signature\"},{\"type\":\"%s\"", i ? "," : "",
-		    d[i].code ? d[i].code : code, i,
-		    d[i].kind ? d[i].kind : "state",
-		    d[i].type ? d[i].type : "ratification"), 0);
+		assert_int_equal(hn_buf_addf(&b,
+				     "%s{\"code\":\"%s\",\"name\":"
+				     "\"P%zu\",\"kind\":\"%s\",\"events\":[{\"type\":"
+				     "\"signature\"},{\"type\":\"%s\"",
+				     i ? "," : "", d[i].code ? d[i].code : code,
+				     i, d[i].kind ? d[i].kind : "state",
+				     d[i].type ? d[i].type : "ratification"),
+		    0);
 		if (d[i].date)
 			assert_int_equal(hn_buf_addf(&b, ",\"date\":\"%s\"",
-			    d[i].date), 0);
+					     d[i].date),
+			    0);
 		assert_int_equal(hn_buf_adds(&b, "}"), 0);
 		if (d[i].denounced)
-			assert_int_equal(hn_buf_addf(&b, ",{\"type\":"
-			    "\"denunciation\",\"date\":\"%s\"}",
-			    d[i].denounced), 0);
+			assert_int_equal(hn_buf_addf(&b,
+					     ",{\"type\":"
+					     "\"denunciation\",\"date\":\"%s\"}",
+					     d[i].denounced),
+			    0);
 		assert_int_equal(hn_buf_adds(&b, "]}"), 0);
 	}
 	assert_int_equal(hn_buf_adds(&b, "]}"), 0);
@@ -128,9 +134,11 @@ test_thirty_nine_is_not_enough(void **state)
 	assert_int_equal(reg->entry_into_force, HN_DATE_NONE);
 	assert_int_equal(P(reg, "AAA")->in_force_from, HN_DATE_NONE);
 	assert_false(hn_party_in_force(P(reg, "AAA"), D("2030-01-01")));
-	assert_int_equal(hn_register_between(reg, "AAA", "AAB",
-	    D("2030-01-01"), why, sizeof(why)), 0);
-	assert_string_equal(why, "the UN Convention (unccc) is not in force "
+	assert_int_equal(hn_register_between(reg, "AAA", "AAB", D("2030-01-01"),
+			     why, sizeof(why)),
+	    0);
+	assert_string_equal(why,
+	    "the UN Convention (unccc) is not in force "
 	    "between AAA and AAB on 2030-01-01: fewer than 40 instruments "
 	    "deposited (art. 65)");
 	hn_register_free(reg);
@@ -142,9 +150,9 @@ test_fortieth_on_a_busy_day(void **state)
 {
 	static const struct dep extra[] = {
 		{ "FRA", NULL, "accession", "2027-02-01", NULL }, /* 39th */
-		{ "GER", NULL, "approval", "2027-02-01", NULL },  /* 40th */
+		{ "GER", NULL, "approval", "2027-02-01", NULL }, /* 40th */
 		{ "ITA", NULL, "acceptance", "2027-02-01", NULL }, /* 41st */
-		{ "ESP", NULL, NULL, "2027-02-01", NULL },        /* 42nd */
+		{ "ESP", NULL, NULL, "2027-02-01", NULL }, /* 42nd */
 		{ "PRT", NULL, NULL, "2027-02-02", NULL },
 		{ "NLD", NULL, NULL, "2027-04-02", NULL },
 		{ "BEL", NULL, NULL, "2027-04-03", NULL },
@@ -156,7 +164,8 @@ test_fortieth_on_a_busy_day(void **state)
 		const char *code, *from;
 	} want[] = {
 		{ "AAA", "2027-05-02" }, /* before the 40th: general date */
-		{ "FRA", "2027-05-02" }, { "GER", "2027-05-02" },
+		{ "FRA", "2027-05-02" },
+		{ "GER", "2027-05-02" },
 		{ "ITA", "2027-05-02" }, /* same day as the 40th */
 		{ "ESP", "2027-05-02" },
 		{ "PRT", "2027-05-02" }, /* +30 = 2027-03-04 < general */
@@ -262,14 +271,18 @@ test_leap_years_and_denunciation(void **state)
 	assert_true(hn_party_in_force(P(reg, "EAR"), D("2027-07-01")));
 	assert_false(hn_party_in_force(P(reg, "EAR"), D("2028-06-15")));
 
-	assert_int_equal(hn_register_between(reg, "AAA", "DEN",
-	    D("2029-03-01"), why, sizeof(why)), 0);
-	assert_string_equal(why, "the UN Convention (unccc) is not in force "
+	assert_int_equal(hn_register_between(reg, "AAA", "DEN", D("2029-03-01"),
+			     why, sizeof(why)),
+	    0);
+	assert_string_equal(why,
+	    "the UN Convention (unccc) is not in force "
 	    "between AAA and DEN on 2029-03-01: the denunciation by DEN took "
 	    "effect on 2029-03-01 (art. 67)");
-	assert_int_equal(hn_register_between(reg, "AAA", "DEN",
-	    D("2029-02-28"), why, sizeof(why)), 1);
-	assert_string_equal(why, "the UN Convention (unccc) is in force "
+	assert_int_equal(hn_register_between(reg, "AAA", "DEN", D("2029-02-28"),
+			     why, sizeof(why)),
+	    1);
+	assert_string_equal(why,
+	    "the UN Convention (unccc) is in force "
 	    "between AAA and DEN on 2029-02-28 (art. 65)");
 	hn_register_free(reg);
 }
@@ -302,12 +315,14 @@ test_between(void **state)
 
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		assert_int_equal(hn_register_between(reg, t[i].a, t[i].b,
-		    D(t[i].on), why, sizeof(why)), t[i].want);
+				     D(t[i].on), why, sizeof(why)),
+		    t[i].want);
 		if (t[i].why == NULL)
 			continue;
-		snprintf(want, sizeof(want), "the UN Convention (unccc) is not "
-		    "in force between %s and %s on %s: %s", t[i].a, t[i].b,
-		    t[i].on, t[i].why);
+		snprintf(want, sizeof(want),
+		    "the UN Convention (unccc) is not "
+		    "in force between %s and %s on %s: %s",
+		    t[i].a, t[i].b, t[i].on, t[i].why);
 		assert_string_equal(why, want);
 	}
 	hn_register_free(reg);
@@ -350,9 +365,11 @@ test_budapest(void **state)
 	    "2028-04-01");
 	assert_true(hn_party_in_force(P(reg, "DEC"), D("2028-03-31")));
 	assert_false(hn_party_in_force(P(reg, "DEC"), D("2028-04-01")));
-	assert_int_equal(hn_register_between(reg, "AAA", "JAN",
-	    D("2026-04-30"), why, sizeof(why)), 0);
-	assert_string_equal(why, "the Budapest Convention (budapest) is not "
+	assert_int_equal(hn_register_between(reg, "AAA", "JAN", D("2026-04-30"),
+			     why, sizeof(why)),
+	    0);
+	assert_string_equal(why,
+	    "the Budapest Convention (budapest) is not "
 	    "in force between AAA and JAN on 2026-04-30: it enters into force "
 	    "for JAN on 2026-05-01 (art. 36, 37)");
 	hn_register_free(reg);
@@ -362,7 +379,8 @@ test_budapest(void **state)
 static void
 test_confirmed_is_informational(void **state)
 {
-	static const char *doc = "{\"parties\":[{\"code\":\"AAA\",\"name\":"
+	static const char *doc =
+	    "{\"parties\":[{\"code\":\"AAA\",\"name\":"
 	    "\"A\",\"kind\":\"state\",\"extra\":1,\"events\":[{\"type\":"
 	    "\"ratification\",\"date\":\"2027-01-01\",\"confirmed\":false,"
 	    "\"note\":\"n\",\"place\":\"Hanoi\",\"whatever\":[1]}]}]}";
@@ -394,46 +412,50 @@ test_errors(void **state)
 		{ "{\"parties\":[1]}", "parties[0]", "not an object",
 		    HN_EINVAL },
 		{ "{\"parties\":[{\"code\":\"fra\",\"name\":\"F\",\"kind\":"
-		    "\"state\"}]}", "parties[0].code",
+		  "\"state\"}]}",
+		    "parties[0].code",
 		    "not three capital letters (ISO 3166-1 alpha-3)",
 		    HN_EINVAL },
 		{ "{\"parties\":[{\"code\":\"FRA\",\"kind\":\"state\"}]}",
 		    "parties[0] (FRA).name", "required string missing",
 		    HN_EINVAL },
 		{ "{\"parties\":[{\"code\":\"FRA\",\"name\":\"F\",\"kind\":"
-		    "\"empire\"}]}", "parties[0] (FRA).kind",
-		    "must be \"state\" or \"reio\"", HN_EINVAL },
+		  "\"empire\"}]}",
+		    "parties[0] (FRA).kind", "must be \"state\" or \"reio\"",
+		    HN_EINVAL },
 		{ "{\"parties\":[{\"code\":\"FRA\",\"name\":\"F\",\"kind\":"
-		    "\"state\",\"events\":{}}]}", "parties[0] (FRA).events",
-		    "not an array", HN_EINVAL },
+		  "\"state\",\"events\":{}}]}",
+		    "parties[0] (FRA).events", "not an array", HN_EINVAL },
 		{ "{\"parties\":[{\"code\":\"AAA\",\"name\":\"A\",\"kind\":"
-		    "\"state\"},{\"code\":\"BBB\",\"name\":\"B\",\"kind\":"
-		    "\"state\"},{\"code\":\"CCC\",\"name\":\"C\",\"kind\":"
-		    "\"state\"},{\"code\":\"FRA\",\"name\":\"F\",\"kind\":"
-		    "\"state\",\"events\":[{\"type\":\"signature\"},{\"type\":"
-		    "\"ratification\",\"date\":\"2026-02-30\"}]}]}",
-		    "parties[3] (FRA).events[1].date",
-		    "not a date YYYY-MM-DD", HN_EINVAL },
+		  "\"state\"},{\"code\":\"BBB\",\"name\":\"B\",\"kind\":"
+		  "\"state\"},{\"code\":\"CCC\",\"name\":\"C\",\"kind\":"
+		  "\"state\"},{\"code\":\"FRA\",\"name\":\"F\",\"kind\":"
+		  "\"state\",\"events\":[{\"type\":\"signature\"},{\"type\":"
+		  "\"ratification\",\"date\":\"2026-02-30\"}]}]}",
+		    "parties[3] (FRA).events[1].date", "not a date YYYY-MM-DD",
+		    HN_EINVAL },
 		{ "{\"parties\":[{\"code\":\"FRA\",\"name\":\"F\",\"kind\":"
-		    "\"state\",\"events\":[{\"type\":\"ratification\","
-		    "\"date\":20260101}]}]}", "parties[0] (FRA).events[0].date",
-		    "not a date YYYY-MM-DD", HN_EINVAL },
+		  "\"state\",\"events\":[{\"type\":\"ratification\","
+		  "\"date\":20260101}]}]}",
+		    "parties[0] (FRA).events[0].date", "not a date YYYY-MM-DD",
+		    HN_EINVAL },
 		{ "{\"parties\":[{\"code\":\"FRA\",\"name\":\"F\",\"kind\":"
-		    "\"state\",\"events\":[{\"type\":\"ratifcation\"}]}]}",
+		  "\"state\",\"events\":[{\"type\":\"ratifcation\"}]}]}",
 		    "parties[0] (FRA).events[0].type", NULL, HN_EINVAL },
 		{ "{\"parties\":[{\"code\":\"FRA\",\"name\":\"F\",\"kind\":"
-		    "\"state\",\"events\":[{\"date\":\"2026-01-01\"}]}]}",
+		  "\"state\",\"events\":[{\"date\":\"2026-01-01\"}]}]}",
 		    "parties[0] (FRA).events[0].type",
 		    "required string missing", HN_EINVAL },
 		{ "{\"parties\":[{\"code\":\"FRA\",\"name\":\"F\",\"kind\":"
-		    "\"state\",\"events\":[{\"type\":\"signature\","
-		    "\"confirmed\":\"no\"}]}]}",
+		  "\"state\",\"events\":[{\"type\":\"signature\","
+		  "\"confirmed\":\"no\"}]}]}",
 		    "parties[0] (FRA).events[0].confirmed", "not a boolean",
 		    HN_EINVAL },
 		{ "{\"parties\":[{\"code\":\"FRA\",\"name\":\"F\",\"kind\":"
-		    "\"state\"},{\"code\":\"FRA\",\"name\":\"G\",\"kind\":"
-		    "\"state\"}]}", "parties[1] (FRA).code",
-		    "duplicate of parties[0]", HN_EINVAL },
+		  "\"state\"},{\"code\":\"FRA\",\"name\":\"G\",\"kind\":"
+		  "\"state\"}]}",
+		    "parties[1] (FRA).code", "duplicate of parties[0]",
+		    HN_EINVAL },
 	};
 	struct hn_register *reg;
 	struct hn_error err;
@@ -467,8 +489,10 @@ test_limits(void **state)
 	assert_int_equal(hn_buf_adds(&b, "{\"parties\":["), 0);
 	for (i = 0; i <= HN_REGISTER_MAX_PARTIES; i++) {
 		code_of(i, code);
-		assert_int_equal(hn_buf_addf(&b, "%s{\"code\":\"%s\","
-		    "\"name\":\"x\",\"kind\":\"state\"}", i ? "," : "", code),
+		assert_int_equal(hn_buf_addf(&b,
+				     "%s{\"code\":\"%s\","
+				     "\"name\":\"x\",\"kind\":\"state\"}",
+				     i ? "," : "", code),
 		    0);
 	}
 	assert_int_equal(hn_buf_adds(&b, "]}"), 0);
@@ -477,11 +501,14 @@ test_limits(void **state)
 	assert_string_equal(err.field, "parties");
 	/* too many events */
 	hn_buf_reset(&b);
-	assert_int_equal(hn_buf_adds(&b, "{\"parties\":[{\"code\":\"AAA\","
-	    "\"name\":\"x\",\"kind\":\"state\",\"events\":["), 0);
+	assert_int_equal(hn_buf_adds(&b,
+			     "{\"parties\":[{\"code\":\"AAA\","
+			     "\"name\":\"x\",\"kind\":\"state\",\"events\":["),
+	    0);
 	for (i = 0; i <= HN_REGISTER_MAX_EVENTS; i++)
 		assert_int_equal(hn_buf_addf(&b, "%s{\"type\":\"signature\"}",
-		    i ? "," : ""), 0);
+				     i ? "," : ""),
+		    0);
 	assert_int_equal(hn_buf_adds(&b, "]}]}"), 0);
 	assert_int_equal(hn_register_load(b.data, b.len, &reg, &err),
 	    HN_ETOOBIG);
@@ -490,8 +517,10 @@ test_limits(void **state)
 	hn_buf_reset(&b);
 	assert_int_equal(hn_buf_adds(&b, "{\"parties\":[], \"pad\":\""), 0);
 	for (i = 0; i < HN_REGISTER_MAX_BYTES / 64; i++)
-		assert_int_equal(hn_buf_adds(&b, "0123456789abcdef0123456789"
-		    "abcdef0123456789abcdef0123456789abcdef"), 0);
+		assert_int_equal(hn_buf_adds(&b,
+				     "0123456789abcdef0123456789"
+				     "abcdef0123456789abcdef0123456789abcdef"),
+		    0);
 	assert_int_equal(hn_buf_adds(&b, "\"}"), 0);
 	assert_int_equal(hn_register_load(b.data, b.len, &reg, &err),
 	    HN_ETOOBIG);
@@ -514,8 +543,7 @@ test_gate(void **state)
 {
 	struct hn_register *un = build_n("unccc", 40, "2027-01-01", NULL, 0);
 	struct hn_register *few = build_n("unccc", 3, "2027-01-01", NULL, 0);
-	struct hn_register *bud = build_n("budapest", 5, "2020-01-01", NULL,
-	    0);
+	struct hn_register *bud = build_n("budapest", 5, "2020-01-01", NULL, 0);
 	const struct hn_register *regs[] = { few, bud };
 	const struct hn_register *regs2[] = { un };
 	static const char *const bil[] = { "AAC" };
@@ -526,39 +554,55 @@ test_gate(void **state)
 	int32_t on = D("2026-11-23");
 
 	assert_int_equal(hn_treaty_gate(regs, 2, &partners, "AAA", "AAB", on,
-	    HN_BASIS_UNCCC, why, sizeof(why)), HN_EDENIED);
-	assert_string_equal(why, "the UN Convention (unccc) is not in force "
+			     HN_BASIS_UNCCC, why, sizeof(why)),
+	    HN_EDENIED);
+	assert_string_equal(why,
+	    "the UN Convention (unccc) is not in force "
 	    "between AAA and AAB on 2026-11-23: fewer than 40 instruments "
 	    "deposited (art. 65)");
 	assert_int_equal(hn_treaty_gate(regs, 2, &partners, "AAA", "AAB", on,
-	    HN_BASIS_BUDAPEST, why, sizeof(why)), 0);
-	assert_string_equal(why, "the Budapest Convention (budapest) is in "
+			     HN_BASIS_BUDAPEST, why, sizeof(why)),
+	    0);
+	assert_string_equal(why,
+	    "the Budapest Convention (budapest) is in "
 	    "force between AAA and AAB on 2026-11-23 (art. 36, 37)");
 	assert_int_equal(hn_treaty_gate(regs2, 1, &partners, "AAA", "AAB", on,
-	    HN_BASIS_BUDAPEST, why, sizeof(why)), HN_EDENIED);
-	assert_string_equal(why, "the Budapest Convention (budapest) cannot be "
+			     HN_BASIS_BUDAPEST, why, sizeof(why)),
+	    HN_EDENIED);
+	assert_string_equal(why,
+	    "the Budapest Convention (budapest) cannot be "
 	    "relied on between AAA and AAB: no register of it is configured");
 	assert_int_equal(hn_treaty_gate(regs2, 1, NULL, "AAA", "AAB",
-	    D("2027-04-01"), HN_BASIS_UNCCC, why, sizeof(why)), 0);
+			     D("2027-04-01"), HN_BASIS_UNCCC, why, sizeof(why)),
+	    0);
 	assert_int_equal(hn_treaty_gate(regs2, 1, NULL, "AAA", "AAB",
-	    D("2027-03-31"), HN_BASIS_UNCCC, why, sizeof(why)), HN_EDENIED);
+			     D("2027-03-31"), HN_BASIS_UNCCC, why, sizeof(why)),
+	    HN_EDENIED);
 	/* bilateral and reciprocity come from the configuration */
 	assert_int_equal(hn_treaty_gate(regs, 2, &partners, "VNM", "AAC", on,
-	    HN_BASIS_BILATERAL, why, sizeof(why)), 0);
-	assert_string_equal(why, "a bilateral treaty (bilateral) with AAC is "
+			     HN_BASIS_BILATERAL, why, sizeof(why)),
+	    0);
+	assert_string_equal(why,
+	    "a bilateral treaty (bilateral) with AAC is "
 	    "declared in the configuration of VNM's node");
 	assert_int_equal(hn_treaty_gate(regs, 2, &partners, "VNM", "AAD", on,
-	    HN_BASIS_BILATERAL, why, sizeof(why)), HN_EDENIED);
-	assert_string_equal(why, "a bilateral treaty (bilateral) with AAD is "
+			     HN_BASIS_BILATERAL, why, sizeof(why)),
+	    HN_EDENIED);
+	assert_string_equal(why,
+	    "a bilateral treaty (bilateral) with AAD is "
 	    "not declared in the configuration of VNM's node");
 	assert_int_equal(hn_treaty_gate(regs, 2, &partners, "VNM", "AAE", on,
-	    HN_BASIS_RECIPROCITY, why, sizeof(why)), 0);
+			     HN_BASIS_RECIPROCITY, why, sizeof(why)),
+	    0);
 	assert_int_equal(hn_treaty_gate(regs, 2, &partners, "VNM", "AAC", on,
-	    HN_BASIS_RECIPROCITY, why, sizeof(why)), HN_EDENIED);
+			     HN_BASIS_RECIPROCITY, why, sizeof(why)),
+	    HN_EDENIED);
 	assert_int_equal(hn_treaty_gate(regs, 2, NULL, "VNM", "AAE", on,
-	    HN_BASIS_RECIPROCITY, why, sizeof(why)), HN_EDENIED);
+			     HN_BASIS_RECIPROCITY, why, sizeof(why)),
+	    HN_EDENIED);
 	assert_int_equal(hn_treaty_gate(regs, 2, NULL, "VNM", "AAE", on,
-	    (enum hn_basis)99, why, sizeof(why)), HN_EDENIED);
+			     (enum hn_basis)99, why, sizeof(why)),
+	    HN_EDENIED);
 	/* names */
 	assert_int_equal(hn_basis_parse("reciprocity", &b), 0);
 	assert_int_equal(b, HN_BASIS_RECIPROCITY);
@@ -600,7 +644,8 @@ test_signature_period(void **state)
 	int r;
 
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		snprintf(doc, sizeof(doc), "{\"instrument\":\"%s\",\"parties\":"
+		snprintf(doc, sizeof(doc),
+		    "{\"instrument\":\"%s\",\"parties\":"
 		    "[{\"code\":\"AAA\",\"name\":\"A\",\"kind\":\"state\"},"
 		    "{\"code\":\"NOR\",\"name\":\"N\",\"kind\":\"state\","
 		    "\"events\":[{\"type\":\"signature\",\"date\":"
@@ -617,33 +662,38 @@ test_signature_period(void **state)
 		if (t[i].ok)
 			continue;
 		assert_int_equal(r, HN_EINVAL);
-		assert_string_equal(err.field, "parties[1] (NOR).events[1].date");
+		assert_string_equal(err.field,
+		    "parties[1] (NOR).events[1].date");
 		assert_string_equal(err.article, "64");
 	}
 	/* the message says what happened and what the text allows */
 	{
-		static const char *late = "{\"parties\":[{\"code\":\"NOR\","
+		static const char *late =
+		    "{\"parties\":[{\"code\":\"NOR\","
 		    "\"name\":\"N\",\"kind\":\"state\",\"events\":[{\"type\":"
 		    "\"signature\",\"date\":\"2027-01-01\"}]}]}";
 
-		assert_int_equal(hn_register_load(late, strlen(late), &reg, &err),
+		assert_int_equal(hn_register_load(late, strlen(late), &reg,
+				     &err),
 		    HN_EINVAL);
 		assert_null(reg);
-		assert_string_equal(err.field, "parties[0] (NOR).events[0].date");
-		assert_string_equal(err.message, "a signature dated 2027-01-01: "
+		assert_string_equal(err.field,
+		    "parties[0] (NOR).events[0].date");
+		assert_string_equal(err.message,
+		    "a signature dated 2027-01-01: "
 		    "the UN Convention was open for signature until 2026-12-31; "
 		    "after that a State becomes a party by accession (art. 64)");
 	}
 }
 
-#define PARTY(extra)                                                        \
-	"{\"instrument\":\"unccc\",\"parties\":[{\"code\":\"AAA\","        \
-	"\"name\":\"A\",\"kind\":\"state\"},{\"code\":\"BBB\",\"name\":"  \
-	"\"B\",\"kind\":\"state\"},{\"code\":\"CCC\",\"name\":\"C\","     \
-	"\"kind\":\"state\"},{\"code\":\"FRA\",\"name\":\"F\",\"kind\":"   \
+#define PARTY(extra) \
+	"{\"instrument\":\"unccc\",\"parties\":[{\"code\":\"AAA\"," \
+	"\"name\":\"A\",\"kind\":\"state\"},{\"code\":\"BBB\",\"name\":" \
+	"\"B\",\"kind\":\"state\"},{\"code\":\"CCC\",\"name\":\"C\"," \
+	"\"kind\":\"state\"},{\"code\":\"FRA\",\"name\":\"F\",\"kind\":" \
 	"\"state\"," extra "}]}"
-#define BUDAPEST(extra)                                                     \
-	"{\"instrument\":\"budapest\",\"parties\":[{\"code\":\"FRA\","      \
+#define BUDAPEST(extra) \
+	"{\"instrument\":\"budapest\",\"parties\":[{\"code\":\"FRA\"," \
 	"\"name\":\"F\",\"kind\":\"state\"," extra "}]}"
 
 /* Reservations and declarations per party: what the register says, with
@@ -672,15 +722,18 @@ test_reservations_and_declarations(void **state)
 		    "parties[3] (FRA).reservations[0].article",
 		    "not an article number, e.g. \"42\"", HN_EINVAL },
 		{ PARTY("\"reservations\":[{\"article\":\"042\"}]"),
-		    "parties[3] (FRA).reservations[0].article", NULL, HN_EINVAL },
+		    "parties[3] (FRA).reservations[0].article", NULL,
+		    HN_EINVAL },
 		{ PARTY("\"reservations\":[{\"article\":\"4200\"}]"),
-		    "parties[3] (FRA).reservations[0].article", NULL, HN_EINVAL },
+		    "parties[3] (FRA).reservations[0].article", NULL,
+		    HN_EINVAL },
 		{ PARTY("\"reservations\":[{\"article\":\"42\"},{\"article\":"
-		    "\"42\",\"paragraph\":\"x\"}]"),
+			"\"42\",\"paragraph\":\"x\"}]"),
 		    "parties[3] (FRA).reservations[1].paragraph",
 		    "not a paragraph number, e.g. \"4\"", HN_EINVAL },
 		{ PARTY("\"reservations\":[{\"article\":\"42\",\"date\":"
-		    "\"2027-02-30\"}]"), "parties[3] (FRA).reservations[0].date",
+			"\"2027-02-30\"}]"),
+		    "parties[3] (FRA).reservations[0].date",
 		    "not a date YYYY-MM-DD", HN_EINVAL },
 		{ PARTY("\"reservations\":[{\"article\":\"42\",\"text\":7}]"),
 		    "parties[3] (FRA).reservations[0].text", "not a string",
@@ -702,18 +755,23 @@ test_reservations_and_declarations(void **state)
 		{ PARTY("\"declarations\":{\"channels\":[\"fax\"]}"),
 		    "parties[3] (FRA).declarations.channels[0]",
 		    "unknown channel (central_authority, network_24_7, interpol "
-		    "or diplomatic)", HN_EINVAL },
+		    "or diplomatic)",
+		    HN_EINVAL },
 		/* Budapest art. 42: "No other reservation may be made." */
 		{ BUDAPEST("\"reservations\":[{\"article\":\"30\"}]"),
 		    "parties[0] (FRA).reservations[0].article",
 		    "the Budapest Convention allows no reservation under art. 30; "
 		    "only arts. 4(2), 6(3), 9(4), 10(3), 11(3), 14(3), 22(2), "
-		    "29(4) and 41(1) (art. 42)", HN_EINVAL },
-		{ BUDAPEST("\"reservations\":[{\"article\":\"29\",\"paragraph\":"
-		    "\"5\"}]"), "parties[0] (FRA).reservations[0].paragraph",
+		    "29(4) and 41(1) (art. 42)",
+		    HN_EINVAL },
+		{ BUDAPEST(
+		      "\"reservations\":[{\"article\":\"29\",\"paragraph\":"
+		      "\"5\"}]"),
+		    "parties[0] (FRA).reservations[0].paragraph",
 		    "the Budapest Convention allows no reservation under art. "
 		    "29(5); only arts. 4(2), 6(3), 9(4), 10(3), 11(3), 14(3), "
-		    "22(2), 29(4) and 41(1) (art. 42)", HN_EINVAL },
+		    "22(2), 29(4) and 41(1) (art. 42)",
+		    HN_EINVAL },
 	};
 	struct hn_buf b = HN_BUF_INIT(HN_REGISTER_MAX_BYTES);
 	struct hn_register *reg;
@@ -736,19 +794,25 @@ test_reservations_and_declarations(void **state)
 			assert_string_equal(err.message, bad[i].msg);
 	}
 	/* limits: reservations, languages, channels, text */
-	assert_int_equal(hn_buf_adds(&b, "{\"parties\":[{\"code\":\"FRA\","
-	    "\"name\":\"F\",\"kind\":\"state\",\"reservations\":["), 0);
+	assert_int_equal(
+	    hn_buf_adds(&b,
+		"{\"parties\":[{\"code\":\"FRA\","
+		"\"name\":\"F\",\"kind\":\"state\",\"reservations\":["),
+	    0);
 	for (i = 0; i <= HN_PARTY_MAX_RESERVATIONS; i++)
 		assert_int_equal(hn_buf_addf(&b, "%s{\"article\":\"42\"}",
-		    i ? "," : ""), 0);
+				     i ? "," : ""),
+		    0);
 	assert_int_equal(hn_buf_adds(&b, "]}]}"), 0);
 	assert_int_equal(hn_register_load(b.data, b.len, &reg, &err),
 	    HN_ETOOBIG);
 	assert_string_equal(err.field, "parties[0] (FRA).reservations");
 	hn_buf_reset(&b);
-	assert_int_equal(hn_buf_adds(&b, "{\"parties\":[{\"code\":\"FRA\","
-	    "\"name\":\"F\",\"kind\":\"state\",\"declarations\":{"
-	    "\"languages\":["), 0);
+	assert_int_equal(hn_buf_adds(&b,
+			     "{\"parties\":[{\"code\":\"FRA\","
+			     "\"name\":\"F\",\"kind\":\"state\",\"declarations\":{"
+			     "\"languages\":["),
+	    0);
 	for (i = 0; i <= HN_DECL_MAX_LANGUAGES; i++)
 		assert_int_equal(hn_buf_addf(&b, "%s\"fr\"", i ? "," : ""), 0);
 	assert_int_equal(hn_buf_adds(&b, "]}}]}"), 0);
@@ -757,11 +821,14 @@ test_reservations_and_declarations(void **state)
 	assert_string_equal(err.field,
 	    "parties[0] (FRA).declarations.languages");
 	hn_buf_reset(&b);
-	assert_int_equal(hn_buf_adds(&b, "{\"parties\":[{\"code\":\"FRA\","
-	    "\"name\":\"F\",\"kind\":\"state\",\"declarations\":{"
-	    "\"channels\":["), 0);
+	assert_int_equal(hn_buf_adds(&b,
+			     "{\"parties\":[{\"code\":\"FRA\","
+			     "\"name\":\"F\",\"kind\":\"state\",\"declarations\":{"
+			     "\"channels\":["),
+	    0);
 	for (i = 0; i <= HN_CH_COUNT_ * 2; i++)
-		assert_int_equal(hn_buf_addf(&b, "%s\"interpol\"", i ? "," : ""),
+		assert_int_equal(hn_buf_addf(&b, "%s\"interpol\"",
+				     i ? "," : ""),
 		    0);
 	assert_int_equal(hn_buf_adds(&b, "]}}]}"), 0);
 	assert_int_equal(hn_register_load(b.data, b.len, &reg, &err),
@@ -769,9 +836,11 @@ test_reservations_and_declarations(void **state)
 	assert_string_equal(err.field,
 	    "parties[0] (FRA).declarations.channels");
 	hn_buf_reset(&b);
-	assert_int_equal(hn_buf_adds(&b, "{\"parties\":[{\"code\":\"FRA\","
-	    "\"name\":\"F\",\"kind\":\"state\",\"reservations\":[{"
-	    "\"article\":\"42\",\"text\":\""), 0);
+	assert_int_equal(hn_buf_adds(&b,
+			     "{\"parties\":[{\"code\":\"FRA\","
+			     "\"name\":\"F\",\"kind\":\"state\",\"reservations\":[{"
+			     "\"article\":\"42\",\"text\":\""),
+	    0);
 	for (i = 0; i <= HN_RESERVATION_TEXT_MAX; i++)
 		assert_int_equal(hn_buf_adds(&b, "x"), 0);
 	assert_int_equal(hn_buf_adds(&b, "\"}]}]}"), 0);
@@ -781,7 +850,8 @@ test_reservations_and_declarations(void **state)
 
 	/* what a valid register declares */
 	{
-		static const char *un = PARTY("\"reservations\":[{\"article\":"
+		static const char *un = PARTY(
+		    "\"reservations\":[{\"article\":"
 		    "\"11\"},{\"article\":\"42\",\"date\":\"2027-02-01\","
 		    "\"text\":\"dual criminality\",\"note\":\"ignored\"}],"
 		    "\"declarations\":{\"languages\":[\"fr\",\"en-GB\"],"
@@ -794,10 +864,12 @@ test_reservations_and_declarations(void **state)
 		assert_true(d.dual_criminality_preservation);
 		assert_int_equal(d.nlanguages, 2);
 		assert_string_equal(d.languages[1], "en-GB");
-		assert_int_equal(d.channels, (1u << HN_CH_CENTRAL_AUTHORITY) |
-		    (1u << HN_CH_NETWORK_247));
+		assert_int_equal(d.channels,
+		    (1u << HN_CH_CENTRAL_AUTHORITY) |
+			(1u << HN_CH_NETWORK_247));
 		assert_int_equal(P(reg, "FRA")->nreservations, 2);
-		assert_string_equal(P(reg, "FRA")->reservations[1].article, "42");
+		assert_string_equal(P(reg, "FRA")->reservations[1].article,
+		    "42");
 		assert_string_equal(S(P(reg, "FRA")->reservations[1].date),
 		    "2027-02-01");
 		assert_int_equal(P(reg, "FRA")->reservations[0].date,
@@ -817,7 +889,7 @@ test_reservations_and_declarations(void **state)
 	/* a reservation under another article is not the art. 42 one */
 	{
 		static const char *un = PARTY("\"reservations\":[{\"article\":"
-		    "\"11\"}]");
+					      "\"11\"}]");
 
 		assert_int_equal(hn_register_load(un, strlen(un), &reg, &err),
 		    0);
@@ -830,17 +902,19 @@ test_reservations_and_declarations(void **state)
 	{
 		static const char *const docs[] = {
 			BUDAPEST("\"reservations\":[{\"article\":\"29\","
-			    "\"paragraph\":\"4\"}]"),
+				 "\"paragraph\":\"4\"}]"),
 			BUDAPEST("\"reservations\":[{\"article\":\"29\"}]"),
 			BUDAPEST("\"reservations\":[{\"article\":\"6\","
-			    "\"paragraph\":\"3\"}]"),
+				 "\"paragraph\":\"3\"}]"),
 		};
 
 		for (i = 0; i < 3; i++) {
 			assert_int_equal(hn_register_load(docs[i],
-			    strlen(docs[i]), &reg, &err), 0);
+					     strlen(docs[i]), &reg, &err),
+			    0);
 			assert_int_equal(hn_register_decl(reg, "FRA", &d), 0);
-			assert_int_equal(d.dual_criminality_preservation, i < 2);
+			assert_int_equal(d.dual_criminality_preservation,
+			    i < 2);
 			hn_register_free(reg);
 		}
 	}
@@ -879,8 +953,8 @@ test_real_register(void **state)
 
 	if (shared == NULL)
 		skip();
-	snprintf(path, sizeof(path), "%s/testdata/parties/register-2026-11.json",
-	    shared);
+	snprintf(path, sizeof(path),
+	    "%s/testdata/parties/register-2026-11.json", shared);
 	assert_int_equal(hn_file_read(path, &b), 0);
 	assert_int_equal(hn_register_load(b.data, b.len, &reg, &err), 0);
 	assert_int_equal(reg->nparties, 73);

@@ -77,7 +77,7 @@ test_base64(void **state)
 	}
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_true(hn_b64_decode(out, sizeof(out), bad[i],
-		    strlen(bad[i])) < 0);
+				strlen(bad[i])) < 0);
 	assert_int_equal(hn_b64_decode(out, 2, "Zm9v", 4), HN_ETOOBIG);
 }
 
@@ -122,7 +122,8 @@ test_errors(void **state)
 	}
 	assert_string_equal(hn_strerror(-1000), "unknown error");
 	assert_int_equal(hn_error_set(&e, HN_EVALIDATE, "custodian", "42 (d)",
-	    "%s", "missing"), HN_EVALIDATE);
+			     "%s", "missing"),
+	    HN_EVALIDATE);
 	assert_string_equal(e.field, "custodian");
 	assert_string_equal(e.article, "42 (d)");
 	assert_int_equal(hn_error_set(NULL, HN_EIO, NULL, NULL, "x"), HN_EIO);
@@ -165,8 +166,7 @@ test_fmt(void **state)
 	assert_int_equal(hn_fmt_add(b, sizeof(b), &len, "%d", 1234), 0);
 	assert_int_equal(len, 7);
 	assert_string_equal(b, "abc1234");
-	assert_int_equal(hn_fmt_add(b, sizeof(b), &len, "%s", "x"),
-	    HN_ETOOBIG);
+	assert_int_equal(hn_fmt_add(b, sizeof(b), &len, "%s", "x"), HN_ETOOBIG);
 	assert_int_equal(len, 7);
 	assert_string_equal(b, "abc1234");
 	len = 3;
@@ -174,8 +174,7 @@ test_fmt(void **state)
 	assert_int_equal(hn_fmt_add(b, sizeof(b), &len, "%s", "defgh"),
 	    HN_ETOOBIG);
 	assert_string_equal(b, "abc");
-	assert_int_equal(hn_fmt_add(b, sizeof(b), &len, "%ls", bad),
-	    HN_EINVAL);
+	assert_int_equal(hn_fmt_add(b, sizeof(b), &len, "%ls", bad), HN_EINVAL);
 	assert_string_equal(b, "abc");
 	assert_int_equal(hn_fmt_add(b, sizeof(b), &len, "%s", ""), 0);
 	assert_int_equal(len, 3);
