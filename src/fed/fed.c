@@ -1378,10 +1378,13 @@ deliver_claimed(struct hn_fed_worker *w, const char *msg_id)
 		release_claim(f, key);
 		return OUT_RETRY;
 	}
-	if (row.status == HN_OUT_DELIVERED || row.status == HN_OUT_FAILED) {
+	/* the scan that found it may be older than another thread's
+	 * attempt: settled meanwhile, or put back to wait for its retry */
+	if (row.status == HN_OUT_DELIVERED || row.status == HN_OUT_FAILED ||
+	    row.next_ms > hn_fed_now_ms()) {
 		hn_outbox_row_release(&row);
 		release_claim(f, key);
-		return OUT_DELIVERED; /* settled meanwhile */
+		return OUT_DELIVERED;
 	}
 	r = deliver_one(w, &row);
 	hn_outbox_row_release(&row);

@@ -226,26 +226,6 @@ outbox_rows(sqlite3_stmt *st, struct hn_outbox_row *rows, size_t max, size_t *n)
 	"p.recipient = fed_outbox.recipient AND p.status IN (0, 1)))"
 
 int
-hn_fedstore_outbox_due(struct hn_db *db, int64_t now_ms, int nparts, int part,
-    struct hn_outbox_row *rows, size_t max, size_t *n)
-{
-	sqlite3_stmt *st;
-	int r;
-
-	*n = 0;
-	if ((r = hn_db_stmt(db, &st,
-		 "SELECT " OUT_COLS " FROM fed_outbox "
-		 "WHERE status IN (0, 1) AND next_ms <= ? AND seq % ? = ?" IN_TURN
-		 " ORDER BY next_ms, seq LIMIT ?")) < 0)
-		return r;
-	sqlite3_bind_int64(st, 1, now_ms);
-	sqlite3_bind_int(st, 2, nparts > 0 ? nparts : 1);
-	sqlite3_bind_int(st, 3, nparts > 0 ? part : 0);
-	sqlite3_bind_int64(st, 4, (sqlite3_int64)max);
-	return outbox_rows(st, rows, max, n);
-}
-
-int
 hn_fedstore_outbox_due_ids(struct hn_db *db, int64_t now_ms,
     struct hn_outbox_due *due, size_t max, size_t *n)
 {

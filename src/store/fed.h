@@ -54,13 +54,6 @@ int hn_fedstore_outbox_add(struct hn_db *db, const char *msg_id,
     const char *recipient, const char *kind, const char *in_reply_to,
     const char *request_id, const char *body, int64_t now_ms);
 
-/*
- * Up to `max` rows due at now_ms (queued or delivering, next_ms <= now)
- * whose seq % nparts == part (delivery threads share the work), oldest
- * first, into rows[0..*n). Release each row.
- */
-int hn_fedstore_outbox_due(struct hn_db *db, int64_t now_ms, int nparts,
-    int part, struct hn_outbox_row *rows, size_t max, size_t *n);
 /* The earliest next_ms of any work item (a message in turn, a transfer
  * sending), or INT64_MAX. */
 int64_t hn_fedstore_outbox_next(struct hn_db *db);
