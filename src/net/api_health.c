@@ -1,4 +1,4 @@
-/* GET /healthz, GET /metrics, GET /v1/openapi.yaml */
+/* GET /healthz, /readyz, /metrics, /v1/openapi.yaml, /v1/node */
 #include <stdio.h>
 #include <string.h>
 
@@ -22,6 +22,27 @@ hn_api_healthz(struct hn_req *r)
 	    json_pack("{s:s, s:s, s:s, s:s, s:I}", "status", "ok", "party",
 		r->node->party, "name", r->node->name, "version", HN_VERSION,
 		"uptime_s", (json_int_t)(r->now - r->node->started)));
+}
+
+/*
+ * Not ready (503) while the storage is exhausted: writes would get 507,
+ * reads still work. A load balancer stops sending new work; the node
+ * becomes ready again by itself once space is freed (store.h).
+ */
+int
+hn_api_readyz(struct hn_req *r)
+{
+	struct hn_db *db;
+	int rc;
+
+	if (hn_req_db(r, &db) != 0 || hn_db_ping(db) != 0)
+		return hn_resp_error(r, 503, "unavailable", NULL, NULL,
+		    "the database is not available");
+	if ((rc = hn_store_ready(r->node->store)) != 0)
+		return hn_resp_error(r, 503,
+		    rc == HN_ENOSPACE ? "insufficient_storage" : "unavailable",
+		    NULL, NULL, "not ready: %s", hn_strerror(rc));
+	return hn_resp_json(r, 200, json_pack("{s:s}", "status", "ready"));
 }
 
 int

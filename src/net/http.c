@@ -17,6 +17,7 @@
 #include "crypto/x509.h"
 #include "node/node.h"
 #include "net/routes.h"
+#include "net/metrics.h"
 #include "store/store.h"
 #include "util/fmt.h"
 #include "util/json.h"
@@ -336,6 +337,17 @@ hn_resp_err(struct hn_req *r, const struct hn_error *e)
 	case HN_EVERIFY:
 		return hn_resp_error(r, 400, "verification_failed", field, art,
 		    "%s", msg);
+	case HN_ENOSPACE:
+		/* the one place a full disk becomes 507 (RFC 4918, 11.5):
+		 * nothing was written, the client may retry later */
+		hn_metrics_insufficient_storage();
+		hn_store_full(r->node->store);
+		hn_diag(HN_DIAG_ERROR, "http.insufficient_storage",
+		    "method=%s path=\"%s\" msg=\"%s\"", r->method, r->path,
+		    msg);
+		return hn_resp_error(r, 507, "insufficient_storage", NULL, NULL,
+		    "the node is out of storage; nothing was written, try "
+		    "again later");
 	default:
 		hn_diag(HN_DIAG_ERROR, "http.internal_error",
 		    "method=%s path=\"%s\" code=%d msg=\"%s\"", r->method,

@@ -13,6 +13,9 @@
 struct hn_node;
 struct hn_db;
 
+/* Counts one write refused for lack of storage (507). Thread-safe. */
+void hn_metrics_insufficient_storage(void);
+
 int hn_metrics_write(struct hn_node *n, struct hn_db *db, int64_t now,
     struct hn_buf *out);
 

@@ -12,7 +12,9 @@
 const struct hn_route hn_routes[] = {
 	/* health, metrics, the API description */
 	{ "GET", "/healthz", HN_ROLE_PUBLIC, 0, hn_api_healthz,
-	    "liveness and readiness" },
+	    "liveness: the process answers and its database reads" },
+	{ "GET", "/readyz", HN_ROLE_PUBLIC, 0, hn_api_readyz,
+	    "readiness: the node can take writes (storage not exhausted)" },
 	{ "GET", "/metrics", HN_ROLE_ADMIN | HN_ROLE_AUDITOR, 0, hn_api_metrics,
 	    "Prometheus metrics" },
 	{ "GET", "/v1/openapi.yaml", HN_ROLE_PUBLIC, 0, hn_api_openapi,

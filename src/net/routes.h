@@ -36,6 +36,7 @@ const struct hn_route *hn_route_match(const char *method, const char *path,
 
 /* Handlers (one group per file net/api_<resource>.c). */
 int hn_api_healthz(struct hn_req *r);
+int hn_api_readyz(struct hn_req *r);
 int hn_api_metrics(struct hn_req *r);
 int hn_api_openapi(struct hn_req *r);
 int hn_api_node(struct hn_req *r);

@@ -383,12 +383,12 @@ mkdir_sync(const char *dir, const char *parent)
 			return HN_EIO;
 		if (fsync(fd) != 0) {
 			close(fd);
-			return HN_EIO;
+			return hn_errno_code(errno);
 		}
 		close(fd);
 		return 0;
 	}
-	return errno == EEXIST ? 0 : HN_EIO;
+	return errno == EEXIST ? 0 : hn_errno_code(errno);
 }
 
 static int
@@ -421,8 +421,9 @@ hn_blob_commit(const char *root, const char *tmp, const char *addr,
 		    dir);
 	if (link(tmp, path) != 0) {
 		if (errno != EEXIST)
-			return hn_error_set(err, HN_EIO, NULL, NULL,
-			    "cannot link object %s: %s", addr, strerror(errno));
+			return hn_error_set(err, hn_errno_code(errno), NULL,
+			    NULL, "cannot link object %s: %s", addr,
+			    hn_strerror(hn_errno_code(errno)));
 		/* never overwrite: check the one we have */
 		if ((rc = hn_blob_verify(root, addr, k, NULL, err)) != 0)
 			return rc;
@@ -458,8 +459,8 @@ hn_blob_receive_sealed(const char *root, const char *expected_addr,
 	if ((len = hn_fmt(tmp, sizeof(tmp), "%s/recv.XXXXXX", tmpdir)) != 0)
 		return hn_error_set(err, len, NULL, NULL, "path too long");
 	if ((out = mkstemp(tmp)) < 0)
-		return hn_error_set(err, HN_EIO, NULL, NULL, "cannot create %s",
-		    tmp);
+		return hn_error_set(err, hn_errno_code(errno), NULL, NULL,
+		    "cannot create %s", tmp);
 	/* store the received bytes as they are, then verify the stored copy */
 	for (;;) {
 		uint8_t buf[65536];
@@ -477,7 +478,7 @@ hn_blob_receive_sealed(const char *root, const char *expected_addr,
 			goto out;
 	}
 	if (fsync(out) != 0) {
-		rc = HN_EIO;
+		rc = hn_errno_code(errno);
 		goto out;
 	}
 	if ((in2 = open(tmp, O_RDONLY | O_CLOEXEC)) < 0) {

@@ -49,8 +49,9 @@ hn_db_err(int rc)
 		return HN_ENOMEM;
 	case SQLITE_CONSTRAINT:
 		return HN_EEXIST;
+	case SQLITE_FULL: /* the unix VFS says so for ENOSPC and EDQUOT */
+		return HN_ENOSPACE;
 	case SQLITE_IOERR:
-	case SQLITE_FULL:
 		return HN_EIO;
 	default:
 		return HN_EDB;

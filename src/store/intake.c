@@ -360,7 +360,7 @@ hn_intake_begin(struct hn_intake **out, const char *root,
 		}
 		if ((in->fd = mkstemp(in->path)) < 0) {
 			in->path[0] = '\0';
-			r = hn_error_set(err, HN_EIO, NULL, NULL,
+			r = hn_error_set(err, hn_errno_code(errno), NULL, NULL,
 			    "cannot create a temp file in %s", dir);
 			goto out;
 		}
@@ -374,7 +374,7 @@ hn_intake_begin(struct hn_intake **out, const char *root,
 		}
 		in->fd = open(in->path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 		if (in->fd < 0) {
-			r = hn_error_set(err, HN_EIO, NULL, NULL,
+			r = hn_error_set(err, hn_errno_code(errno), NULL, NULL,
 			    "cannot open %s", in->path);
 			goto out;
 		}
@@ -484,8 +484,8 @@ hn_intake_sync(struct hn_intake *in, uint64_t *durable, struct hn_error *err)
 	if (r != 0)
 		return worker_error(in, r, err);
 	if (fdatasync(in->fd) != 0)
-		return hn_error_set(err, HN_EIO, NULL, NULL, "cannot sync %s",
-		    in->path);
+		return hn_error_set(err, hn_errno_code(errno), NULL, NULL,
+		    "cannot sync %s", in->path);
 	*durable = w;
 	return 0;
 }
@@ -522,8 +522,8 @@ hn_intake_finish(struct hn_intake *in, struct hn_intake_result *res,
 	}
 	res->size = in->size;
 	if (fsync(in->fd) != 0) {
-		r = hn_error_set(err, HN_EIO, NULL, NULL, "cannot sync %s",
-		    in->path);
+		r = hn_error_set(err, hn_errno_code(errno), NULL, NULL,
+		    "cannot sync %s", in->path);
 		goto out;
 	}
 	close(in->fd);

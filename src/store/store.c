@@ -6,6 +6,8 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
+#include <time.h>
 
 #include "util/diag.h"
 
@@ -34,6 +36,8 @@ struct hn_store {
 	void *commit_ctx;
 	void *rollback_ctx;
 	struct hn_store_stats stats;
+	pthread_cond_t committed; /* broadcast when stats.commits grows */
+	int kicked; /* hn_store_kick: wake hn_store_wait_commit */
 
 	/* reader pool */
 	pthread_mutex_t rmu;
@@ -103,14 +107,16 @@ run_batch(struct hn_store *s, struct job *batch, int n)
 	}
 	if ((r = hn_db_commit(s->wdb)) != 0) {
 		hn_diag(HN_DIAG_ERROR, "store.commit_failed",
-		    "jobs=%d msg=\"%s\"", n, hn_db_errmsg(s->wdb));
+		    "jobs=%d error=\"%s\" msg=\"%s\"", n, hn_strerror(r),
+		    hn_db_errmsg(s->wdb));
 		hn_db_rollback(s->wdb);
 		for (j = batch; j != NULL; j = j->next) {
 			if (j->result == 0) {
 				failed++;
 				j->result = r;
 				hn_error_set(j->err, r, NULL, NULL,
-				    "the database could not commit");
+				    "the database could not commit: %s",
+				    hn_strerror(r));
 			}
 		}
 		any_rollback = 1;
@@ -118,6 +124,20 @@ run_batch(struct hn_store *s, struct job *batch, int n)
 	if (any_rollback)
 		rolled_back(s);
 	return failed;
+}
+
+/* Under mu: the batch's jobs that failed for lack of space. */
+static void
+count_full(struct hn_store *s, const struct job *batch)
+{
+	const struct job *j;
+
+	for (j = batch; j != NULL; j = j->next) {
+		if (j->result == HN_ENOSPACE) {
+			s->stats.full_failures++;
+			s->stats.full = 1;
+		}
+	}
 }
 
 static void *
@@ -160,6 +180,12 @@ writer(void *arg)
 		s->stats.failed += (uint64_t)failed;
 		if ((uint64_t)n > s->stats.max_batch)
 			s->stats.max_batch = (uint64_t)n;
+		count_full(s, batch);
+		if (failed < n) {
+			s->stats.commits++;
+			s->stats.full = 0; /* a write went through */
+			pthread_cond_broadcast(&s->committed);
+		}
 		if (failed < n && s->commit_fn != NULL)
 			s->commit_fn(s->commit_ctx);
 		/* wake exactly the callers of this batch */
@@ -177,6 +203,7 @@ int
 hn_store_open(struct hn_store **out, const char *path, int readers,
     struct hn_error *err)
 {
+	pthread_condattr_t ca;
 	struct hn_store *s;
 	int r;
 
@@ -189,6 +216,10 @@ hn_store_open(struct hn_store **out, const char *path, int readers,
 	}
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->work, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&s->committed, &ca);
+	pthread_condattr_destroy(&ca);
 	pthread_mutex_init(&s->rmu, NULL);
 	pthread_cond_init(&s->rcv, NULL);
 	s->maxreaders = readers < 1	   ? 1 :
@@ -244,6 +275,7 @@ hn_store_close(struct hn_store *s)
 	hn_db_close(s->wdb);
 	pthread_mutex_destroy(&s->mu);
 	pthread_cond_destroy(&s->work);
+	pthread_cond_destroy(&s->committed);
 	pthread_mutex_destroy(&s->rmu);
 	pthread_cond_destroy(&s->rcv);
 	free(s->path);
@@ -435,4 +467,68 @@ hn_store_stats(struct hn_store *s, struct hn_store_stats *out)
 	pthread_mutex_lock(&s->mu);
 	*out = s->stats;
 	pthread_mutex_unlock(&s->mu);
+}
+
+uint64_t
+hn_store_wait_commit(struct hn_store *s, uint64_t seen, long timeout_ms)
+{
+	struct timespec ts;
+	uint64_t c;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ts.tv_sec += timeout_ms / 1000;
+	ts.tv_nsec += (timeout_ms % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&s->mu);
+	while (s->stats.commits == seen && !s->kicked &&
+	    pthread_cond_timedwait(&s->committed, &s->mu, &ts) == 0)
+		;
+	s->kicked = 0;
+	c = s->stats.commits;
+	pthread_mutex_unlock(&s->mu);
+	return c;
+}
+
+void
+hn_store_kick(struct hn_store *s)
+{
+	pthread_mutex_lock(&s->mu);
+	s->kicked = 1;
+	pthread_cond_broadcast(&s->committed);
+	pthread_mutex_unlock(&s->mu);
+}
+
+void
+hn_store_full(struct hn_store *s)
+{
+	pthread_mutex_lock(&s->mu);
+	s->stats.full = 1;
+	pthread_mutex_unlock(&s->mu);
+}
+
+int
+hn_store_ready(struct hn_store *s)
+{
+	struct statvfs v;
+	uint64_t avail;
+	int full, low;
+
+	if (statvfs(s->path, &v) != 0)
+		return HN_EIO;
+	avail = (uint64_t)v.f_bavail * (uint64_t)v.f_frsize;
+	pthread_mutex_lock(&s->mu);
+	full = s->stats.full;
+	/* once a write failed for lack of space, wait for a margin before
+	 * calling the node ready again, so that it does not flap */
+	low = avail < (full ? HN_STORE_SPACE_RESUME : HN_STORE_SPACE_MIN) ||
+	    (v.f_files > 0 && v.f_favail < 16);
+	if (full && !low)
+		s->stats.full = 0;
+	if (!full && low)
+		s->stats.full = 1;
+	pthread_mutex_unlock(&s->mu);
+	return low ? HN_ENOSPACE : 0;
 }

@@ -149,7 +149,36 @@ struct hn_store_stats {
 	uint64_t jobs; /* jobs run */
 	uint64_t failed; /* jobs that returned an error */
 	uint64_t max_batch; /* largest batch so far */
+	uint64_t commits; /* batches and calls in which something committed */
+	uint64_t full_failures; /* jobs that failed with HN_ENOSPACE */
+	int full; /* storage exhausted (see hn_store_ready) */
 };
 void hn_store_stats(struct hn_store *s, struct hn_store_stats *out);
+
+/*
+ * Waits until something commits after the count `seen` (stats.commits),
+ * at most timeout_ms, or until hn_store_kick; returns stats.commits. For a
+ * thread that follows the writes (the node's checkpoint signer).
+ */
+uint64_t hn_store_wait_commit(struct hn_store *s, uint64_t seen,
+    long timeout_ms);
+/* Wakes a hn_store_wait_commit caller (to stop its thread). */
+void hn_store_kick(struct hn_store *s);
+
+/*
+ * Storage exhaustion. A write job failing with HN_ENOSPACE (SQLITE_FULL:
+ * ENOSPC or EDQUOT under the database) marks the store full; so does
+ * hn_store_full (an evidence object could not be written); a commit that
+ * goes through clears it. hn_store_ready returns HN_ENOSPACE while the
+ * filesystem of the database has less than HN_STORE_SPACE_MIN bytes (or 16
+ * inodes) free, or, once marked full, until it has HN_STORE_SPACE_RESUME
+ * free again (then the mark is cleared: the node recovers by itself);
+ * otherwise 0 (HN_EIO if the filesystem cannot be asked). Reads work
+ * throughout.
+ */
+#define HN_STORE_SPACE_MIN (1U << 20)
+#define HN_STORE_SPACE_RESUME (4U << 20)
+void hn_store_full(struct hn_store *s);
+int hn_store_ready(struct hn_store *s);
 
 #endif

@@ -1,5 +1,6 @@
 #include "util/err.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -28,6 +29,7 @@ static const struct {
 	{ "cryptographic failure", "crypto_error" },
 	{ "validation failed", "validation_failed" },
 	{ "internal error", "internal_error" },
+	{ "no space left on device", "insufficient_storage" },
 };
 
 const char *
@@ -44,6 +46,18 @@ hn_errcode(int code)
 	if (code > 0 || -code >= HN_E_COUNT_)
 		return "unknown_error";
 	return errtab[-code].code;
+}
+
+int
+hn_errno_code(int errnum)
+{
+	switch (errnum) {
+	case ENOSPC:
+	case EDQUOT:
+		return HN_ENOSPACE;
+	default:
+		return HN_EIO;
+	}
 }
 
 static void

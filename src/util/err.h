@@ -31,7 +31,8 @@ enum {
 	HN_EVALIDATE =
 	    -16, /* a request does not satisfy the Convention's rules */
 	HN_EINTERNAL = -17, /* a bug: an invariant did not hold */
-	HN_E_COUNT_ = 18
+	HN_ENOSPACE = -18, /* storage exhausted: disk full, quota, inodes */
+	HN_E_COUNT_ = 19
 };
 
 /* The static, never-NULL name of a code: "invalid argument", ... */
@@ -39,6 +40,13 @@ const char *hn_strerror(int code);
 
 /* Short stable machine code for APIs: "invalid", "not_found", ... */
 const char *hn_errcode(int code);
+
+/*
+ * The code for a failed system call's errno: HN_ENOSPACE for ENOSPC and
+ * EDQUOT (the storage is exhausted: an operator frees space and the same
+ * call works again), HN_EIO for anything else (write paths use it).
+ */
+int hn_errno_code(int errnum);
 
 #define HN_ERR_FIELD_MAX 128
 #define HN_ERR_ARTICLE_MAX 32

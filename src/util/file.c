@@ -55,7 +55,7 @@ write_all(int fd, const void *data, size_t len)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			return HN_EIO;
+			return n < 0 ? hn_errno_code(errno) : HN_EIO;
 		p += n;
 		len -= (size_t)n;
 	}
@@ -99,7 +99,7 @@ hn_fsync_parent(const char *path)
 	if ((fd = open(dirname(tmp), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return HN_EIO;
 	if (fsync(fd) != 0)
-		r = HN_EIO;
+		r = hn_errno_code(errno);
 	close(fd);
 	return r;
 }
@@ -116,14 +116,14 @@ hn_file_write_atomic(const char *path, const void *data, size_t len,
 		return r;
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
 	if (fd < 0)
-		return HN_EIO;
+		return hn_errno_code(errno);
 	r = write_all(fd, data, len);
 	if (r == 0 && fchmod(fd, mode) != 0)
 		r = HN_EIO;
 	if (r == 0 && fsync(fd) != 0)
-		r = HN_EIO;
+		r = hn_errno_code(errno);
 	if (close(fd) != 0 && r == 0)
-		r = HN_EIO;
+		r = hn_errno_code(errno);
 	if (r == 0 && rename(tmp, path) != 0)
 		r = HN_EIO;
 	if (r != 0) {
@@ -147,10 +147,10 @@ hn_mkdirs(const char *path, mode_t mode)
 			continue;
 		*p = '\0';
 		if (mkdir(tmp, mode) != 0 && errno != EEXIST)
-			return HN_EIO;
+			return hn_errno_code(errno);
 		*p = '/';
 	}
 	if (mkdir(tmp, mode) != 0 && errno != EEXIST)
-		return HN_EIO;
+		return hn_errno_code(errno);
 	return 0;
 }
