@@ -83,7 +83,9 @@ serve_http_config(struct hn_node *node, const char *listen,
 		&hc->max_connections) != 0 ||
 	    conf_unsigned(node, "max_connections_per_ip", 10000,
 		&hc->max_per_ip) != 0 ||
-	    conf_unsigned(node, "timeout", 3600, &hc->timeout_s) != 0)
+	    conf_unsigned(node, "timeout", 3600, &hc->timeout_s) != 0 ||
+	    conf_unsigned(node, "header_timeout", 3600,
+		&hc->header_timeout_s) != 0)
 		return 1;
 	if (hn_conf_path(&node->conf, "tls.key", path, sizeof(path)) != 0 ||
 	    hn_file_read(path, key) != 0 ||

@@ -15,9 +15,11 @@
 #include "crypto/sha256.h"
 #include "crypto/sign.h"
 #include "crypto/x509.h"
-#include "node/node.h"
-#include "net/routes.h"
+#include "net/conns.h"
+#include "net/http_strict.h"
 #include "net/metrics.h"
+#include "net/routes.h"
+#include "node/node.h"
 #include "store/store.h"
 #include "util/fmt.h"
 #include "util/json.h"
@@ -31,20 +33,26 @@
 
 #define HEADER_MEMORY (64 * 1024) /* per connection: request line + headers */
 #define TOKEN_LEN 43 /* base64url of 32 bytes, no padding */
+/* a body must come at this many bytes per second at least (averaged over
+ * each header_timeout), or the connection is closed (net/conns.h) */
+#define BODY_MIN_RATE 256
 
 struct hn_http {
 	struct MHD_Daemon *d;
 	struct hn_node *node;
 	size_t body_max;
+	struct hn_conns *conns; /* admissions and deadlines */
 };
 
 struct reqstate {
 	struct hn_req r;
 	struct hn_http *h;
 	struct hn_db *db; /* borrowed reader, if any */
+	struct hn_conn *conn; /* its entry in h->conns, or NULL */
 	struct hn_buf body;
 	int ready; /* the route and the caller are checked */
 	int responded;
+	int close; /* answer with Connection: close */
 };
 
 /* ---- metrics: HTTP latency histogram (Prometheus) ---- */
@@ -117,6 +125,7 @@ hn_http_metrics(struct hn_buf *out)
 		    "hanoinet_http_responses_total{code=\""
 		    "%zuxx\"} %llu\n",
 		    i, atomic_load(&status_class[i]));
+	r |= hn_conns_metrics(out);
 	return r ? HN_ETOOBIG : 0;
 }
 
@@ -547,10 +556,119 @@ send_response(struct reqstate *s, struct MHD_Connection *c)
 	    "max-age=31536000");
 	for (i = 0; i < r->nheaders; i++)
 		MHD_add_response_header(resp, r->hname[i], r->hvalue[i]);
+	if (s->close)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION,
+		    "close");
 	ok = MHD_queue_response(c, (unsigned)r->status, resp);
 	MHD_destroy_response(resp);
 	s->responded = 1;
 	return ok;
+}
+
+/* ---- RFC 9112 framing, before any handler (net/http_strict.h) ---- */
+
+struct fields {
+	struct hn_hfield f[HN_HFIELDS_MAX];
+	size_t n;
+	int over;
+	const char *base, *end; /* the raw header as the parser left it */
+};
+
+static enum MHD_Result
+collect_field(void *cls, enum MHD_ValueKind kind, const char *key,
+    size_t key_size, const char *value, size_t value_size)
+{
+	struct fields *fs = cls;
+
+	(void)kind;
+	if (fs->n >= HN_HFIELDS_MAX) {
+		fs->over = 1;
+		return MHD_NO;
+	}
+	fs->f[fs->n].name = key;
+	fs->f[fs->n].name_len = key_size;
+	fs->f[fs->n].value = value != NULL ? value : "";
+	fs->f[fs->n].value_len = value != NULL ? value_size : 0;
+	fs->n++;
+	return MHD_YES;
+}
+
+/*
+ * libmicrohttpd 0.9.75 parses the header in place: the request line starts
+ * its buffer (the method), the header is header_size bytes, and each
+ * field's name and value point into it, in order. The bytes between a
+ * value's end and the next name (or the end) are what the parser skipped:
+ * the rest of a line cut at a NUL shows there. A name outside the buffer
+ * was built from a folded line. Where the layout is not this one (another
+ * library version), no gaps are given and the check is only the fields'.
+ */
+static void
+field_gaps(struct fields *fs)
+{
+	const char *at;
+	size_t i;
+
+	if (fs->n == 0 || fs->base == NULL || fs->f[0].name < fs->base ||
+	    fs->f[0].name >= fs->end)
+		return;
+	for (i = 0; i < fs->n; i++) {
+		struct hn_hfield *f = &fs->f[i];
+		const char *next = i + 1 < fs->n ? fs->f[i + 1].name : fs->end;
+
+		if (f->name < fs->base || f->name >= fs->end) {
+			f->folded = 1;
+			continue;
+		}
+		at = f->value + f->value_len;
+		if (f->value < f->name || at > fs->end)
+			continue;
+		if (next < fs->base || next > fs->end)
+			next = NULL; /* the next one is checked itself */
+		else if (next >= at) {
+			f->gap = at;
+			f->gap_len = (size_t)(next - at);
+		}
+	}
+}
+
+/*
+ * 0 if the request's framing is sound; else an error response is set and
+ * the connection is to be closed after it (the bytes after a refused
+ * header are never read as another request).
+ */
+static int
+strict(struct reqstate *s, const char *method, const char *version)
+{
+	const union MHD_ConnectionInfo *ci;
+	struct hn_req *r = &s->r;
+	struct fields fs;
+	struct hn_strict v;
+
+	memset(&fs, 0, sizeof(fs));
+	(void)MHD_get_connection_values_n(r->conn_, MHD_HEADER_KIND,
+	    collect_field, &fs);
+	ci = MHD_get_connection_info(r->conn_,
+	    MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
+	if (ci != NULL && ci->header_size > 0) {
+		fs.base = method;
+		fs.end = method + ci->header_size;
+		field_gaps(&fs);
+	}
+	if (fs.over) {
+		s->close = 1;
+		return hn_resp_error(r, 431, "too_large", "headers", NULL,
+			   "more than %d header fields", HN_HFIELDS_MAX),
+		       HN_ETOOBIG;
+	}
+	if (hn_http_strict(fs.f, fs.n,
+		version != NULL && strcmp(version, "HTTP/1.0") == 0, &v) == 0)
+		return 0;
+	s->close = 1;
+	hn_diag(HN_DIAG_INFO, "http.refused", "status=%d error=%s field=%s",
+	    v.status, v.error, v.field[0] ? v.field : "-");
+	return hn_resp_error(r, v.status, v.error, v.field, NULL, "%s",
+		   v.message),
+	       HN_EPARSE;
 }
 
 /* Checks the route and the caller once the headers are in. */
@@ -616,6 +734,43 @@ admit(struct reqstate *s, const char *method, const char *url)
 	s->ready = 1;
 }
 
+/* The first call: the header is complete. */
+static enum MHD_Result
+on_header(struct hn_http *h, struct MHD_Connection *c, const char *url,
+    const char *method, const char *version, void **con_cls)
+{
+	const union MHD_ConnectionInfo *ci;
+	struct reqstate *s;
+	struct hn_req *r;
+	const char *cl;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return MHD_NO;
+	r = &s->r;
+	s->h = h;
+	r->node = h->node;
+	r->conn_ = c;
+	r->method = method;
+	r->path = url;
+	r->now = (int64_t)time(NULL);
+	r->t0_ = mono();
+	hn_buf_init(&r->out, 64U << 20);
+	hn_buf_init(&s->body, h->body_max);
+	*con_cls = s;
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	s->conn = ci != NULL ? ci->socket_context : NULL;
+	if (strict(s, method, version) == 0)
+		admit(s, method, url);
+	if (!s->ready) {
+		hn_conns_busy(h->conns, s->conn);
+		return send_response(s, c);
+	}
+	cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_LENGTH);
+	hn_conns_header_done(h->conns, s->conn, cl != NULL && strcmp(cl, "0"));
+	return MHD_YES;
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *c, const char *url,
     const char *method, const char *version, const char *upload_data,
@@ -625,25 +780,8 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 	struct reqstate *s = *con_cls;
 	struct hn_req *r;
 
-	if (s == NULL) {
-		if ((s = calloc(1, sizeof(*s))) == NULL)
-			return MHD_NO;
-		r = &s->r;
-		s->h = h;
-		r->node = h->node;
-		r->conn_ = c;
-		r->method = method;
-		r->path = url;
-		r->now = (int64_t)time(NULL);
-		r->t0_ = mono();
-		hn_buf_init(&r->out, 64U << 20);
-		hn_buf_init(&s->body, h->body_max);
-		*con_cls = s;
-		admit(s, method, url);
-		if (!s->ready)
-			return send_response(s, c);
-		return MHD_YES;
-	}
+	if (s == NULL)
+		return on_header(h, c, url, method, version, con_cls);
 	r = &s->r;
 	if (s->responded) {
 		/* an error was already queued; discard what still comes */
@@ -651,6 +789,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		return MHD_YES;
 	}
 	if (*upload_size != 0) {
+		hn_conns_body(h->conns, s->conn, *upload_size);
 		if (!r->oversize_ &&
 		    hn_buf_add(&s->body, upload_data, *upload_size) != 0)
 			r->oversize_ = 1;
@@ -662,6 +801,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	hn_conns_busy(h->conns, s->conn);
 	if (r->oversize_) {
 		hn_resp_error(r, 413, "too_large", NULL, NULL,
 		    "the body is larger than %zu bytes", s->body.max);
@@ -687,6 +827,7 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 
 	if (s == NULL)
 		return;
+	hn_conns_idle(h->conns, s->conn);
 	observe(mono() - s->r.t0_, s->r.status);
 	if (s->r.status >= 500 || toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
 		hn_diag(HN_DIAG_INFO, "http.request",
@@ -711,6 +852,41 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	hn_wipe(s->r.session_hash, sizeof(s->r.session_hash));
 	free(s);
 	*con_cls = NULL;
+}
+
+/* Admission at accept, before TLS (net/conns.h). */
+static enum MHD_Result
+on_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
+{
+	struct hn_http *h = cls;
+
+	return hn_conns_admit(h->conns, addr, addrlen) ? MHD_YES : MHD_NO;
+}
+
+static void
+on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+    enum MHD_ConnectionNotificationCode code)
+{
+	const union MHD_ConnectionInfo *fd, *ad;
+	struct hn_http *h = cls;
+	socklen_t len;
+
+	if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+		hn_conns_remove(h->conns, *socket_context);
+		*socket_context = NULL;
+		return;
+	}
+	fd = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+	ad = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (fd == NULL || ad == NULL || ad->client_addr == NULL) {
+		*socket_context = NULL;
+		return;
+	}
+	len = ad->client_addr->sa_family == AF_INET6 ?
+	    sizeof(struct sockaddr_in6) :
+	    sizeof(struct sockaddr_in);
+	*socket_context =
+	    hn_conns_add(h->conns, fd->connect_fd, ad->client_addr, len);
 }
 
 static void mhd_diag(void *cls, const char *fmt, va_list ap)
@@ -788,6 +964,7 @@ hn_http_start(struct hn_http **out, struct hn_node *node,
 {
 	struct sockaddr_storage ss;
 	const union MHD_DaemonInfo *di;
+	struct hn_conns_limits lim;
 	struct hn_http *h;
 	unsigned flags;
 	int v6;
@@ -802,12 +979,22 @@ hn_http_start(struct hn_http **out, struct hn_node *node,
 		    "out of memory");
 	h->node = node;
 	h->body_max = cfg->body_max ? cfg->body_max : HN_DEFAULT_BODY_MAX;
+	lim.max_total = cfg->max_connections;
+	lim.max_per_ip = cfg->max_per_ip;
+	lim.header_timeout = cfg->header_timeout_s ? cfg->header_timeout_s :
+						     HN_DEFAULT_HEADER_TIMEOUT;
+	lim.body_min = (size_t)(BODY_MIN_RATE * lim.header_timeout);
+	if (hn_conns_new(&h->conns, &lim) != 0) {
+		free(h);
+		return hn_error_set(err, HN_ENOMEM, NULL, NULL,
+		    "cannot start the connection reaper");
+	}
 	/* poll(), not select(), in each connection's thread: no FD_SETSIZE
 	 * ceiling, and no scan of a descriptor bitmap on every request */
 	flags = MHD_USE_THREAD_PER_CONNECTION |
 	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_TLS |
 	    MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
-	h->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, h,
+	h->d = MHD_start_daemon(flags, 0, on_accept, h, on_request, h,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_diag, NULL, MHD_OPTION_SOCK_ADDR,
 	    (struct sockaddr *)&ss, MHD_OPTION_HTTPS_MEM_KEY, cfg->tls_key_pem,
 	    MHD_OPTION_HTTPS_MEM_CERT, cfg->tls_cert_pem,
@@ -822,8 +1009,10 @@ hn_http_start(struct hn_http **out, struct hn_node *node,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HEADER_MEMORY,
 	    MHD_OPTION_THREAD_STACK_SIZE, (size_t)(1U << 20),
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, 128U, MHD_OPTION_STRICT_FOR_CLIENT,
-	    1, MHD_OPTION_NOTIFY_COMPLETED, on_completed, h, MHD_OPTION_END);
+	    1, MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
+	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, h, MHD_OPTION_END);
 	if (h->d == NULL) {
+		hn_conns_free(h->conns);
 		free(h);
 		return hn_error_set(err, HN_ENET, "listen", NULL,
 		    "cannot listen on %s (in use, or bad TLS key?)",
@@ -842,5 +1031,6 @@ hn_http_stop(struct hn_http *h)
 	if (h == NULL)
 		return;
 	MHD_stop_daemon(h->d);
+	hn_conns_free(h->conns);
 	free(h);
 }

@@ -22,6 +22,10 @@
  *    "article": "42 (c)"}
  * with a 4xx status; a 5xx never carries internal detail (it is logged).
  *
+ * Before that still, the framing is checked (net/http_strict.h: 400, 411
+ * or 501 with Connection: close) and the connection was admitted and is
+ * held to its header and body deadlines (net/conns.h).
+ *
  * Threads: one thread per connection; a handler may block (e.g. on the
  * group commit in store/store.h). Handlers must be thread-safe.
  */
@@ -180,7 +184,13 @@ struct hn_http_config {
 	unsigned max_connections; /* total */
 	unsigned max_per_ip;
 	unsigned timeout_s; /* idle connection timeout */
+	/* a request header must be complete this many seconds after the
+	 * connection opened or its previous response was done; while a body
+	 * arrives, each such span must bring some bytes (net/conns.h). 0:
+	 * HN_DEFAULT_HEADER_TIMEOUT */
+	unsigned header_timeout_s;
 };
+#define HN_DEFAULT_HEADER_TIMEOUT 10
 
 struct hn_http;
 

@@ -42,6 +42,8 @@ static const struct {
 	{ "max_connections_per_ip", "128",
 	    "simultaneous connections from one address" },
 	{ "timeout", "30", "idle connection timeout, seconds" },
+	{ "header_timeout", "10",
+	    "seconds to send a whole request header (and each such span of a body must bring data)" },
 	{ "readers", "8", "database reader connections" },
 	{ "session_hours", "12", "lifetime of a login session" },
 	{ "max_failed_logins", "5",
