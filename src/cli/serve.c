@@ -224,6 +224,11 @@ cmd_serve(int argc, char **argv)
 	}
 	if (serve_http_config(node, listen, &hc, &key, &crt) != 0)
 		goto out;
+	/* no appended entry stays unsigned for long (node.h) */
+	if (hn_node_signer_start(node, &e) != 0) {
+		hn_cli_fail(1, "%s", e.message);
+		goto out;
+	}
 	if (hn_fednode_start(node, &e) != 0) {
 		hn_cli_fail(1, "federation: %s", e.message);
 		goto out;

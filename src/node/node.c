@@ -366,21 +366,34 @@ open_ledger(struct hn_node *n, struct hn_error *err)
 	return 0;
 }
 
-int
-hn_node_checkpoint(struct hn_node *n, struct hn_buf *out, struct hn_error *err)
+/* Under ledger_mu: signs a checkpoint if the log grew since the last. */
+static int
+refresh_checkpoint(struct hn_node *n, int *signed_now)
 {
 	uint64_t size;
 	int r = 0;
 
-	pthread_mutex_lock(&n->ledger_mu);
+	*signed_now = 0;
 	size = hn_ledger_size(n->ledger_ro);
 	if (n->lastcp.len == 0 || size > n->lastcp_size) {
 		hn_buf_reset(&n->lastcp);
-		if ((r = hn_ledger_checkpoint(n->ledger_ro, &n->lastcp)) == 0)
+		if ((r = hn_ledger_checkpoint(n->ledger_ro, &n->lastcp)) == 0) {
 			n->lastcp_size = size;
-		else
+			*signed_now = 1;
+		} else {
 			hn_buf_reset(&n->lastcp);
+		}
 	}
+	return r;
+}
+
+int
+hn_node_checkpoint(struct hn_node *n, struct hn_buf *out, struct hn_error *err)
+{
+	int r, fresh;
+
+	pthread_mutex_lock(&n->ledger_mu);
+	r = refresh_checkpoint(n, &fresh);
 	if (r == 0)
 		r = hn_buf_add(out, n->lastcp.data, n->lastcp.len);
 	pthread_mutex_unlock(&n->ledger_mu);
@@ -388,6 +401,100 @@ hn_node_checkpoint(struct hn_node *n, struct hn_buf *out, struct hn_error *err)
 		return hn_error_set(err, r, NULL, NULL,
 		    "cannot sign a checkpoint: %s", hn_strerror(r));
 	return 0;
+}
+
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Signs if the log grew; 0, or the error (logged). */
+static int
+sign_now(struct hn_node *n)
+{
+	uint64_t size = 0;
+	int r, fresh;
+
+	pthread_mutex_lock(&n->ledger_mu);
+	r = refresh_checkpoint(n, &fresh);
+	size = n->lastcp_size;
+	pthread_mutex_unlock(&n->ledger_mu);
+	if (r != 0)
+		hn_diag(HN_DIAG_WARN, "ledger.checkpoint_failed",
+		    "error=\"%s\"", hn_strerror(r));
+	else if (fresh)
+		hn_diag(HN_DIAG_DEBUG, "ledger.checkpoint_signed", "size=%llu",
+		    (unsigned long long)size);
+	return r;
+}
+
+/*
+ * Follows the store's commits: after a commit, waits until HN_SIGN_BATCH_MS
+ * have passed since the last signature (commits meanwhile share it), then
+ * signs if the log grew. A failure is retried every second.
+ */
+static void *
+signer(void *arg)
+{
+	struct hn_node *n = arg;
+	struct hn_store_stats st;
+	uint64_t seen, c;
+	int64_t last = 0, wait;
+	int pending = 1; /* at start: sign what an earlier run left */
+
+	pthread_setname_np(pthread_self(), "hn-signer");
+	hn_store_stats(n->store, &st);
+	seen = st.commits;
+	while (!atomic_load(&n->signer_stop)) {
+		if (pending) {
+			wait = last + HN_SIGN_BATCH_MS - mono_ms();
+			if (wait > 0) {
+				/* the batch window: commits join it */
+				seen = hn_store_wait_commit(n->store, seen,
+				    (long)wait);
+				continue;
+			}
+			if (sign_now(n) == 0)
+				pending = 0;
+			last = mono_ms();
+		}
+		c = hn_store_wait_commit(n->store, seen,
+		    pending ? 1000 : 60000);
+		if (c != seen) {
+			seen = c;
+			pending = 1;
+		}
+	}
+	(void)sign_now(n); /* the last appends before a clean stop */
+	return NULL;
+}
+
+int
+hn_node_signer_start(struct hn_node *n, struct hn_error *err)
+{
+	if (n->signer_on)
+		return 0;
+	atomic_store(&n->signer_stop, 0);
+	if (pthread_create(&n->signer, NULL, signer, n) != 0)
+		return hn_error_set(err, HN_ENOMEM, NULL, NULL,
+		    "cannot start the checkpoint signer");
+	n->signer_on = 1;
+	return 0;
+}
+
+static void
+signer_stop(struct hn_node *n)
+{
+	if (!n->signer_on)
+		return;
+	atomic_store(&n->signer_stop, 1);
+	hn_store_kick(n->store);
+	pthread_join(n->signer, NULL);
+	n->signer_on = 0;
 }
 
 int
@@ -524,6 +631,7 @@ hn_node_close(struct hn_node *n)
 {
 	if (n == NULL)
 		return;
+	signer_stop(n); /* after a last checkpoint */
 	hn_store_stop(n->store); /* the writer is stopped: no more jobs */
 	hn_ledger_free(n->ledger);
 	if (n->ledger_ro != NULL) {

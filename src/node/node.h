@@ -16,6 +16,7 @@
 #include <jansson.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -109,6 +110,9 @@ struct hn_node {
 	pthread_mutex_t ledger_mu;
 	struct hn_buf lastcp; /* last signed checkpoint (ledger_mu) */
 	uint64_t lastcp_size;
+	pthread_t signer; /* hn_node_signer_start */
+	int signer_on;
+	atomic_int signer_stop;
 	uint8_t sk[64]; /* Ed25519 (seed || pk), wiped at close */
 	char key_name[HN_SIGNER_MAX + 1]; /* "hanoinet/VNM": log origin */
 	char vkey[HN_VKEY_MAX + 1]; /* our C2SP verifier key */
@@ -136,6 +140,19 @@ int hn_node_ledger_append_text(struct hn_node *n, const char *text,
  */
 int hn_node_checkpoint(struct hn_node *n, struct hn_buf *out,
     struct hn_error *err);
+
+/*
+ * The checkpoint signer (serve): a thread that follows the store's commits
+ * and signs a checkpoint covering every committed entry at most
+ * HN_SIGN_BATCH_MS after the last signature (one signature for all the
+ * appends in between), so no entry stays unsigned for more than about
+ * that. At start it signs what an earlier run left unsigned; a failed
+ * signature (a full disk) is retried every second. hn_node_close stops it
+ * after a last signature. Not started: checkpoints are signed on demand
+ * only (hn_node_checkpoint), as offline tools do.
+ */
+#define HN_SIGN_BATCH_MS 200
+int hn_node_signer_start(struct hn_node *n, struct hn_error *err);
 
 /*
  * Writes the signing key file `path` (0600) for the log origin / key name

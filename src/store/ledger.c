@@ -262,6 +262,65 @@ check_last_tile(struct hn_ledger *l, struct hn_error *err)
 	return 0;
 }
 
+/*
+ * Which entry was rewritten: the recorded checkpoints in order of size,
+ * the last whose root still matches (`good`) and the first that does not
+ * (`bad`): the rewritten entry is in [good, bad). The node signs within a
+ * moment of each append, so that is usually one entry.
+ */
+struct locate {
+	struct hn_ledger *l;
+	uint64_t good, bad;
+	int found;
+};
+
+static int
+locate_cb(void *arg, uint64_t size, const uint8_t root[32])
+{
+	struct locate *lc = arg;
+	uint8_t got[HL];
+
+	if (size > lc->l->e.size ||
+	    hn_merkle_root(ledger_get, lc->l, &lc->l->sha, size, got) != 0 ||
+	    hn_memeq_ct(got, root, HL) != 0) {
+		lc->bad = size;
+		lc->found = 1;
+		return 1; /* stop the scan */
+	}
+	lc->good = size;
+	return 0;
+}
+
+/* Sets err to say which entry (or range) no longer matches; HN_EVERIFY. */
+static int
+name_rewrite(struct hn_ledger *l, uint64_t size, struct hn_error *err)
+{
+	struct locate lc = { l, 0, size, 0 };
+	int r;
+
+	r = hn_store_ledger_scan_checkpoints(l->db, locate_cb, &lc);
+	if (r != 0 && r != 1) {
+		lc.good = 0;
+		lc.bad = size;
+	}
+	if (lc.bad > l->e.size)
+		return hn_error_set(err, HN_EVERIFY, "ledger", NULL,
+		    "the ledger has %" PRIu64 " entries but a checkpoint of "
+		    "size %" PRIu64 " was signed: entries were lost",
+		    l->e.size, lc.bad);
+	if (lc.bad == lc.good + 1)
+		return hn_error_set(err, HN_EVERIFY, "ledger", NULL,
+		    "entry %" PRIu64 " was rewritten: the tree at size "
+		    "%" PRIu64 " no longer matches the checkpoint signed for "
+		    "it (at size %" PRIu64 " it still does)",
+		    lc.good, lc.bad, lc.good);
+	return hn_error_set(err, HN_EVERIFY, "ledger", NULL,
+	    "an entry in %" PRIu64 "..%" PRIu64 " was rewritten: the tree at "
+	    "size %" PRIu64 " no longer matches the checkpoint signed for it "
+	    "(at size %" PRIu64 " it still does)",
+	    lc.good, lc.bad - 1, lc.bad, lc.good);
+}
+
 /* Checks the tree against the last checkpoint this node signed. */
 static int
 check_last_checkpoint(struct hn_ledger *l, struct hn_error *err)
@@ -285,10 +344,7 @@ check_last_checkpoint(struct hn_ledger *l, struct hn_error *err)
 		return hn_error_set(err, r, "ledger", NULL,
 		    "cannot compute the root at %" PRIu64, size);
 	if (hn_memeq_ct(root, want, HL) != 0)
-		return hn_error_set(err, HN_EVERIFY, "ledger", NULL,
-		    "the tree at size %" PRIu64 " no longer matches the "
-		    "checkpoint signed for it: the log was rewritten",
-		    size);
+		return name_rewrite(l, size, err);
 	return 0;
 }
 
@@ -650,10 +706,7 @@ audit_checkpoint(void *arg, uint64_t size, const uint8_t root[32])
 		return hn_error_set(a->err, r, "ledger", NULL,
 		    "cannot compute the root at %" PRIu64, size);
 	if (memcmp(got, root, HL) != 0)
-		return hn_error_set(a->err, HN_EVERIFY, "ledger", NULL,
-		    "the tree at %" PRIu64 " does not match its signed "
-		    "checkpoint",
-		    size);
+		return name_rewrite(a->l, size, a->err);
 	return 0;
 }
 
