@@ -79,6 +79,7 @@ serve_http_config(struct hn_node *node, const char *listen,
 	memset(hc, 0, sizeof(*hc));
 	hc->listen = listen ? listen : hn_conf_get(&node->conf, "listen");
 	hc->body_max = node->body_max;
+	hc->origin = hn_conf_get(&node->conf, "origin");
 	if (conf_unsigned(node, "max_connections", 10000,
 		&hc->max_connections) != 0 ||
 	    conf_unsigned(node, "max_connections_per_ip", 10000,

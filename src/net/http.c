@@ -17,6 +17,7 @@
 #include "crypto/x509.h"
 #include "net/conns.h"
 #include "net/http_strict.h"
+#include "net/origin.h"
 #include "net/metrics.h"
 #include "net/routes.h"
 #include "node/node.h"
@@ -42,6 +43,7 @@ struct hn_http {
 	struct hn_node *node;
 	size_t body_max;
 	struct hn_conns *conns; /* admissions and deadlines */
+	struct hn_origins origins; /* the node's own (net/origin.h) */
 };
 
 struct reqstate {
@@ -432,16 +434,19 @@ hn_resp_header(struct hn_req *r, const char *name, const char *value)
 
 /* ---- authentication ---- */
 
-/* The session token from "Authorization: Bearer T" or cookie hn_session. */
+/* The session token from "Authorization: Bearer T" or cookie hn_session
+ * (*cookie set). */
 static const char *
-find_token(struct hn_req *r)
+find_token(struct hn_req *r, int *cookie)
 {
 	const char *v;
 
+	*cookie = 0;
 	v = MHD_lookup_connection_value(r->conn_, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_AUTHORIZATION);
 	if (v != NULL && strncmp(v, "Bearer ", 7) == 0)
 		return v + 7;
+	*cookie = 1;
 	return MHD_lookup_connection_value(r->conn_, MHD_COOKIE_KIND,
 	    "hn_session");
 }
@@ -469,9 +474,9 @@ authenticate(struct reqstate *s)
 	struct hn_account a;
 	struct hn_db *db;
 	const char *t;
-	int rc;
+	int rc, cookie;
 
-	if ((t = find_token(r)) == NULL)
+	if ((t = find_token(r, &cookie)) == NULL)
 		return 0;
 	if (!token_ok(t))
 		return HN_EDENIED;
@@ -486,6 +491,7 @@ authenticate(struct reqstate *s)
 	if (a.disabled || hn_role_bit(a.role) == 0)
 		return HN_EDENIED;
 	r->has_session = 1;
+	r->via_cookie = cookie;
 	r->who.account_id = a.id;
 	/* the same sizes as the account's */
 	HN_FMT_FIXED(r->who.name, sizeof(r->who.name), "%s", a.name);
@@ -671,6 +677,63 @@ strict(struct reqstate *s, const char *method, const char *version)
 	       HN_EPARSE;
 }
 
+/* The write gate (net/origin.h): 0, or 1 with the refusal queued. */
+static int
+cross_site(struct reqstate *s)
+{
+	struct hn_req *r = &s->r;
+	struct hn_gate_req q;
+	const char *cl;
+
+	memset(&q, 0, sizeof(q));
+	q.method = r->method;
+	q.bearer = r->has_session && !r->via_cookie;
+	q.cookie = r->has_session && r->via_cookie;
+	q.origin = hn_req_header(r, "Origin");
+	q.fetch_site = hn_req_header(r, "Sec-Fetch-Site");
+	q.ctype = hn_req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
+	cl = hn_req_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	q.has_body = (cl != NULL && strspn(cl, "0") != strlen(cl)) ||
+	    hn_req_header(r, MHD_HTTP_HEADER_TRANSFER_ENCODING) != NULL;
+	q.route_type = r->route->body_type;
+	switch (hn_gate_write(&s->h->origins, &q)) {
+	case HN_GATE_OK:
+		return 0;
+	case HN_GATE_CROSS_SITE:
+		hn_diag(HN_DIAG_WARN, "http.cross_site",
+		    "method=%s path=\"%s\" addr=%s", r->method, r->path,
+		    r->addr);
+		hn_resp_error(r, 403, "cross_site", NULL, NULL,
+		    "a write with the session cookie needs this node's own "
+		    "Origin");
+		return 1;
+	default:
+		hn_resp_error(r, 415, "unsupported_media_type", NULL, NULL,
+		    "the body must be %s",
+		    q.route_type ? q.route_type : "application/json");
+		return 1;
+	}
+}
+
+static void
+client_address(struct hn_req *r)
+{
+	const union MHD_ConnectionInfo *ci;
+	const struct sockaddr *sa;
+
+	ci = MHD_get_connection_info(r->conn_,
+	    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci == NULL || (sa = ci->client_addr) == NULL)
+		return;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
+		    r->addr, sizeof(r->addr));
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6,
+		    &((const struct sockaddr_in6 *)sa)->sin6_addr, r->addr,
+		    sizeof(r->addr));
+}
+
 /* Checks the route and the caller once the headers are in. */
 static void
 admit(struct reqstate *s, const char *method, const char *url)
@@ -723,6 +786,8 @@ admit(struct reqstate *s, const char *method, const char *url)
 			return;
 		}
 	}
+	if (cross_site(s))
+		return;
 	cl = MHD_lookup_connection_value(r->conn_, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_CONTENT_LENGTH);
 	s->body.max = r->route->body_max ? r->route->body_max : s->h->body_max;
@@ -757,6 +822,7 @@ on_header(struct hn_http *h, struct MHD_Connection *c, const char *url,
 	hn_buf_init(&r->out, 64U << 20);
 	hn_buf_init(&s->body, h->body_max);
 	*con_cls = s;
+	client_address(r);
 	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 	s->conn = ci != NULL ? ci->socket_context : NULL;
 	if (strict(s, method, version) == 0)
@@ -1021,6 +1087,11 @@ hn_http_start(struct hn_http **out, struct hn_node *node,
 	di = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
 	if (port != NULL)
 		*port = di != NULL ? di->port : 0;
+	if (hn_origins_init(&h->origins, cfg->origin, node->name, cfg->listen,
+		di != NULL ? di->port : 0, err) != 0) {
+		hn_http_stop(h);
+		return err != NULL && err->code ? err->code : HN_EINVAL;
+	}
 	*out = h;
 	return 0;
 }

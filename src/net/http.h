@@ -14,7 +14,9 @@
  *
  * Before the handler runs, the server has matched the route, authenticated
  * the caller (session cookie `hn_session` or `Authorization: Bearer`),
- * checked the route's roles, and read the body within the route's limit.
+ * checked the route's roles, refused cross-site writes (net/origin.h: a
+ * cookie-authenticated write needs the node's own Origin and the route's
+ * media type), and read the body within the route's limit.
  * The handler sets exactly one response with the hn_resp_* helpers and
  * returns what they return (0, or a negative HN_E* if even the response
  * could not be built; the server then answers 500). Errors are JSON:
@@ -97,6 +99,8 @@ struct hn_req {
 	int64_t now; /* Unix seconds at arrival */
 	uint8_t session_hash[32]; /* of the token used, if any */
 	int has_session;
+	int via_cookie; /* the session came in the cookie, not a bearer */
+	char addr[48]; /* the client's IP address (text) */
 
 	/* response (set by hn_resp_*) */
 	int status;
@@ -189,6 +193,7 @@ struct hn_http_config {
 	 * arrives, each such span must bring some bytes (net/conns.h). 0:
 	 * HN_DEFAULT_HEADER_TIMEOUT */
 	unsigned header_timeout_s;
+	const char *origin; /* the `origin` key (net/origin.h); NULL: derived */
 };
 #define HN_DEFAULT_HEADER_TIMEOUT 10
 

@@ -22,6 +22,7 @@ struct hn_route {
 	size_t body_max; /* 0: the configured default (1 MiB) */
 	hn_handler fn;
 	const char *summary;
+	const char *body_type; /* NULL: application/json (net/origin.h) */
 };
 
 extern const struct hn_route hn_routes[]; /* ends with a NULL method */

@@ -32,6 +32,8 @@ static const struct {
 	{ "name", "localhost", "node name: certificate CN and URL host" },
 	{ "listen", HN_DEFAULT_LISTEN,
 	    "address:port of the HTTPS API ([::1]:8247 for IPv6)" },
+	{ "origin", "",
+	    "the console's https origin(s), comma-separated, if not https://NAME:PORT (e.g. behind a proxy); a write with the session cookie from any other origin is refused" },
 	{ "role", "node", "node | registry" },
 	{ "register", "",
 	    "register of parties (JSON); empty: the one built in" },
