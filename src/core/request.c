@@ -405,6 +405,108 @@ hn_request_language_check(const json_t *req, const char *to,
 	return HN_EDENIED;
 }
 
+long
+hn_text_unsafe(const char *s, size_t len, unsigned *cp)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, n;
+	unsigned c;
+
+	while (i < len) {
+		c = u[i];
+		if (c < 0x80)
+			n = 1;
+		else if ((c & 0xe0) == 0xc0)
+			n = 2, c &= 0x1f;
+		else if ((c & 0xf0) == 0xe0)
+			n = 3, c &= 0x0f;
+		else
+			n = 4, c &= 0x07;
+		if (i + n > len)
+			n = len - i;
+		for (size_t k = 1; k < n; k++)
+			c = (c << 6) | (u[i + k] & 0x3f);
+		if ((c < 0x20 && c != '\t' && c != '\n') ||
+		    (c >= 0x7f && c <= 0x9f) || (c >= 0x202a && c <= 0x202e) ||
+		    (c >= 0x2066 && c <= 0x2069)) {
+			*cp = c;
+			return (long)i;
+		}
+		i += n;
+	}
+	return -1;
+}
+
+#define TEXT_DEPTH_MAX 16
+
+static int
+text_walk(const json_t *v, char *path, size_t max, int depth,
+    struct hn_error *err)
+{
+	const char *key;
+	const json_t *e;
+	size_t i, at = strlen(path);
+	unsigned cp;
+	long off;
+	int r;
+
+	if (depth > TEXT_DEPTH_MAX)
+		return hn_error_set(err, HN_EVALIDATE, path, NULL,
+		    "nested too deep");
+	if (json_is_string(v)) {
+		off = hn_text_unsafe(json_string_value(v),
+		    json_string_length(v), &cp);
+		if (off < 0)
+			return 0;
+		return hn_error_set(err, HN_EVALIDATE, path, NULL,
+		    "holds a control or bidirectional-override character "
+		    "(U+%04X at byte %ld), which could hide or reorder what "
+		    "an officer reads",
+		    cp, off);
+	}
+	if (json_is_array(v)) {
+		json_array_foreach(v, i, e)
+		{
+			if (hn_fmt(path + at, max - at, "[%zu]", i) != 0)
+				return hn_error_set(err, HN_EVALIDATE, path,
+				    NULL, "nested too deep to name");
+			if ((r = text_walk(e, path, max, depth + 1, err)) != 0)
+				return r;
+			path[at] = '\0';
+		}
+		return 0;
+	}
+	json_object_foreach((json_t *)v, key, e)
+	{
+		if (hn_text_unsafe(key, strlen(key), &cp) >= 0)
+			return hn_error_set(err, HN_EVALIDATE, path, NULL,
+			    "a member name holds a control or "
+			    "bidirectional-override character (U+%04X)",
+			    cp);
+		if (hn_fmt(path + at, max - at, "%s%.64s", at ? "." : "",
+			key) != 0)
+			return hn_error_set(err, HN_EVALIDATE, path, NULL,
+			    "nested too deep to name");
+		if ((r = text_walk(e, path, max, depth + 1, err)) != 0)
+			return r;
+		path[at] = '\0';
+	}
+	return 0;
+}
+
+int
+hn_text_check(const json_t *v, const char *prefix, struct hn_error *err)
+{
+	char path[HN_PROBLEM_FIELD_MAX];
+
+	if (v == NULL)
+		return 0;
+	if (hn_fmt(path, sizeof(path), "%s", prefix) != 0)
+		return hn_error_set(err, HN_EVALIDATE, NULL, NULL,
+		    "field name too long");
+	return text_walk(v, path, sizeof(path), 0, err);
+}
+
 static void check_object(const json_t *obj, const struct hn_field *fs,
     const char *prefix, struct hn_problems *ps);
 
@@ -417,6 +519,8 @@ check_field(const json_t *v, const struct hn_field *f, const char *path,
 	int64_t t;
 	char sub[HN_PROBLEM_FIELD_MAX];
 	const json_t *e;
+	unsigned cp;
+	long off;
 	size_t i;
 
 	switch (f->type) {
@@ -429,6 +533,13 @@ check_field(const json_t *v, const struct hn_field *f, const char *path,
 			    "longer than %zu bytes", f->max);
 		else if (blank(s) && f->required)
 			hn_problems_add(ps, path, f->article, "required");
+		else if ((off = hn_text_unsafe(s, json_string_length(v),
+			      &cp)) >= 0)
+			hn_problems_add(ps, path, f->article,
+			    "holds a control or bidirectional-override "
+			    "character (U+%04X at byte %ld), which could hide "
+			    "or reorder what an officer reads",
+			    cp, off);
 		break;
 	case HN_FT_PARTY:
 		if (!party_code(s))

@@ -112,6 +112,24 @@ void hn_problem_format(const struct hn_problem *p, char *buf, size_t n);
 int hn_request_validate(const json_t *req, struct hn_problems *out);
 
 /*
+ * Texts shown to officers (issue 15): a control character (C0 but TAB and
+ * LF, DEL, C1) or a bidirectional override or isolate (U+202A..U+202E,
+ * U+2066..U+2069) could hide or reorder what another officer reads
+ * ("Trojan Source"). The marks LRM, RLM and ALM, which Arabic text needs
+ * and which reorder nothing beyond their neighbours, pass.
+ * hn_text_unsafe: the byte offset of the first such character of s (valid
+ * UTF-8, len bytes) and its code point in *cp, or -1 if there is none.
+ */
+long hn_text_unsafe(const char *s, size_t len, unsigned *cp);
+/*
+ * Every string of v (objects and arrays walked, depth bounded): 0, or
+ * HN_EVALIDATE with err's field the path of the first unsafe one
+ * ("payload.reason", "data[0].description"; `prefix` names v itself).
+ */
+int hn_text_check(const json_t *v, const char *prefix, struct hn_error *err)
+    __attribute__((warn_unused_result));
+
+/*
  * Parses a request document (at most HN_REQUEST_MAX_BYTES, depth at most
  * HN_REQUEST_MAX_DEPTH) and validates it. A document that does not parse,
  * is too large or too deep is one problem with field "(document)". On

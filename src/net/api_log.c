@@ -10,10 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crypto/sha256.h"
 #include "ledger/checkpoint.h"
+#include "ledger/merkle.h"
 #include "store/ledger.h"
 #include "ledger/note.h"
 #include "ledger/tile.h"
+#include "net/auth.h"
 #include "net/http.h"
 #include "node/node.h"
 #include "net/routes.h"
@@ -62,11 +65,14 @@ hn_api_log_proof(struct hn_req *r)
 	struct hn_buf cp = HN_BUF_INIT(HN_NOTE_MAX),
 		      entry = HN_BUF_INIT(HN_LEDGER_ENTRY_MAX + 1);
 	uint8_t proof[HN_MERKLE_PROOF_MAX][32];
-	char b64[hn_b64_len(HN_LEDGER_ENTRY_MAX)], h[hn_b64_len(32)];
+	char b64[hn_b64_len(HN_LEDGER_ENTRY_MAX)], h[hn_b64_len(32)],
+	    lh[hn_b64_len(32)];
+	uint8_t leaf[32];
+	struct hn_sha256 sh;
 	struct hn_checkpoint c;
 	struct hn_note note;
 	struct hn_error e;
-	json_t *arr = NULL;
+	json_t *arr = NULL, *o;
 	uint64_t index;
 	size_t np = 0, i;
 	int rc;
@@ -107,15 +113,27 @@ hn_api_log_proof(struct hn_req *r)
 		hn_b64_encode(h, proof[i], 32);
 		json_array_append_new(arr, json_string(h));
 	}
-	hn_b64_encode(b64, (const uint8_t *)entry.data, entry.len);
+	if ((rc = hn_sha256_init(&sh)) != 0) {
+		e.code = rc;
+		rc = hn_resp_err(r, &e);
+		goto out;
+	}
+	hn_merkle_leaf_hash(&sh, entry.data, entry.len, leaf);
+	hn_sha256_release(&sh);
+	hn_b64_encode(lh, leaf, 32);
 	hn_b64_encode(h, c.root, 32);
-	rc = hn_resp_json(r, 200,
-	    json_pack("{s:I, s:I, s:s, s:s, s:s%, s:o,"
-		      " s:s%}",
-		"index", (json_int_t)index, "size", (json_int_t)c.size, "root",
-		h, "entry", b64, "entry_text", entry.data, entry.len, "proof",
-		arr, "checkpoint", cp.data, cp.len));
+	o = json_pack("{s:I, s:I, s:s, s:s, s:o, s:s%}", "index",
+	    (json_int_t)index, "size", (json_int_t)c.size, "root", h,
+	    "leaf_hash", lh, "proof", arr, "checkpoint", cp.data, cp.len);
 	arr = NULL;
+	/* the entry itself only for those who may read entry texts */
+	if (o != NULL && hn_entry_text_allowed(r->who.role)) {
+		hn_b64_encode(b64, (const uint8_t *)entry.data, entry.len);
+		json_object_set_new(o, "entry", json_string(b64));
+		json_object_set_new(o, "entry_text",
+		    json_stringn(entry.data, entry.len));
+	}
+	rc = hn_resp_json(r, 200, o);
 out:
 	json_decref(arr);
 	hn_note_release(&note);
@@ -176,9 +194,9 @@ hn_api_log_tile(struct hn_req *r)
 	    hn_tile_parse(path, &level, &index, &width) != 0)
 		return hn_resp_error(r, 404, "not_found", NULL, NULL,
 		    "not a tile path");
-	/* entry bundles hold the entries themselves: auditors and admins */
+	/* entry bundles hold the entries themselves (net/auth.h) */
 	if (level == HN_TILE_ENTRIES_LEVEL &&
-	    !(r->who.role & (HN_ROLE_AUDITOR | HN_ROLE_ADMIN)))
+	    !hn_entry_text_allowed(r->who.role))
 		return hn_resp_error(r, 403, "forbidden", NULL, NULL,
 		    "entry bundles are for auditors");
 	pthread_mutex_lock(&r->node->ledger_mu);

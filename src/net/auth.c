@@ -30,6 +30,12 @@ valid_name(const char *s)
 }
 
 int
+hn_entry_text_allowed(unsigned role)
+{
+	return (role & (HN_ROLE_AUDITOR | HN_ROLE_ADMIN)) != 0;
+}
+
+int
 hn_lang_valid(const char *s)
 {
 	static const char *const langs[] = { "ar", "en", "es", "fr", "ru", "zh",

@@ -24,6 +24,14 @@ int hn_account_prepare(struct hn_account *a, const char *name, const char *role,
     const char *password, const char *lang, char *generated, int64_t now,
     struct hn_error *err) __attribute__((warn_unused_result));
 
+/*
+ * The one rule for who reads the audit log's entry texts (the entries
+ * themselves, wherever they are served: inclusion proofs, tile entry
+ * bundles): auditors and admins. Officers check inclusion by leaf hash;
+ * what happened to a request they read in the request's own history.
+ */
+int hn_entry_text_allowed(unsigned role);
+
 /* One of the Convention's six languages: ar en es fr ru zh. */
 int hn_lang_valid(const char *s);
 

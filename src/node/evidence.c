@@ -6,10 +6,13 @@
 #include "node/evidence.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "crypto/sign.h"
 #include "ledger/note.h"
@@ -21,6 +24,7 @@
 #include "util/encode.h"
 #include "util/file.h"
 #include "util/fmt.h"
+#include "util/hook.h"
 #include "util/json.h"
 #include "util/diag.h"
 
@@ -113,7 +117,8 @@ hn_ev_blobs(void)
 
 /*
  * Takes upload id for exclusive use: the open intake, or reopened from its
- * staging file. HN_EBUSY if another request is using it.
+ * staging file. HN_ESTATE if another request is using it (a conflict:
+ * 409), HN_EBUSY if every slot is in use.
  */
 static int
 take(const char *id, struct open_upload **out, uint64_t *reopened_at,
@@ -137,9 +142,13 @@ take(const char *id, struct open_upload **out, uint64_t *reopened_at,
 	}
 	if (u != NULL) {
 		if (u->busy) {
+			/* a conflict with the other request (e.g. two PUTs
+			 * at one offset), not the node being busy: 409 */
 			pthread_mutex_unlock(&open_uploads.mu);
-			return hn_error_set(err, HN_EBUSY, NULL, NULL,
-			    "upload %s is in use by another request", id);
+			return hn_error_set(err, HN_ESTATE, "offset", NULL,
+			    "upload %s is being written by another request; "
+			    "ask where it stands (GET) and continue there",
+			    id);
 		}
 		u->busy = 1;
 		u->used = ++open_uploads.clock;
@@ -390,6 +399,26 @@ hn_ev_upload_state(const char *id, uint64_t *size, uint64_t *durable,
 	return rc;
 }
 
+/*
+ * Tests (HN_HOOK_UPLOAD_HOLD=FILE): a write holds the upload it took until
+ * FILE exists, after creating FILE.held, so that a test can send a second
+ * write while the first one is known to be in progress. At most 30 s.
+ */
+static void
+hold_for_test(void)
+{
+	const char *rel = hn_hook_str(HN_HOOK_UPLOAD_HOLD);
+	char held[PATH_MAX];
+	int i, fd;
+
+	if (rel == NULL || hn_fmt(held, sizeof(held), "%s.held", rel) != 0)
+		return;
+	if ((fd = open(held, O_WRONLY | O_CREAT, 0600)) >= 0)
+		close(fd);
+	for (i = 0; i < 3000 && access(rel, F_OK) != 0; i++)
+		usleep(10000);
+}
+
 int
 hn_ev_upload_write(const char *id, uint64_t offset, const void *data,
     size_t len, uint64_t *size, uint64_t *durable, struct hn_error *err)
@@ -400,6 +429,7 @@ hn_ev_upload_write(const char *id, uint64_t offset, const void *data,
 
 	if ((rc = take(id, &ou, &at, err)) != 0)
 		return rc;
+	hold_for_test();
 	*size = hn_intake_size(ou->in);
 	if (offset != *size) {
 		rc = hn_intake_sync(ou->in, durable, err);

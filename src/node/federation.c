@@ -326,7 +326,9 @@ p_deliver(void *ctx, struct hn_db *db, const struct hn_envelope *e,
 	case HN_EINVAL:
 	case HN_EVALIDATE:
 	case HN_EEXIST:
-		(void)hn_fmt_cut(refused, refusedlen, "%s%s%s%s", /* a reason */
+		(void)hn_fmt_cut(refused, refusedlen, "%s%s%s%s%s%s",
+		    /* a reason, naming the field when there is one */
+		    why.field[0] ? why.field : "", why.field[0] ? ": " : "",
 		    why.message[0] ? why.message : hn_strerror(r),
 		    why.article[0] ? " (art. " : "", why.article,
 		    why.article[0] ? ")" : "");
@@ -737,6 +739,9 @@ hn_fednode_message(struct hn_node *n, struct hn_db *db,
 	if (f == NULL)
 		return hn_error_set(err, HN_ESTATE, NULL, NULL,
 		    "the federation is not running on this node");
+	/* texts the other State's officers will read (issue 15) */
+	if ((rc = hn_text_check(m->body, "body", err)) != 0)
+		return rc;
 	hn_request_row_init(&rq);
 	if ((rc = message_request(db, m, &rq, err)) != 0)
 		goto out;

@@ -681,6 +681,10 @@ hn_rq_change(struct hn_node *n, struct hn_db *db,
 		return hn_error_set(err, HN_EINVAL, "cause", NULL,
 		    "unknown cause");
 	}
+	/* texts other officers will read: no control or bidi override */
+	if ((ret = hn_text_check(a->payload,
+		 a->cause == HN_BY_USER ? "" : "payload", err)) != 0)
+		return ret;
 	memset(&rc, 0, sizeof(rc));
 	gather(n, db, r, p, side, from_st, to_st, a, &f, &rc, &doc, why,
 	    sizeof(why));
@@ -807,6 +811,8 @@ hn_rq_note(struct hn_node *n, struct hn_db *db, const char *id,
 	enum hn_side side;
 	char at[HN_TIME_STRLEN], hash[65], *ptext = NULL;
 	json_t *payload;
+	unsigned cp;
+	long off;
 	int rc;
 
 	if ((rc = load(db, id, r, &k, &side, &st, err)) != 0)
@@ -818,6 +824,13 @@ hn_rq_note(struct hn_node *n, struct hn_db *db, const char *id,
 	if (party == NULL && n->hooks.request_note == NULL)
 		return hn_error_set(err, HN_ESTATE, NULL, NULL,
 		    "this node is not on the network");
+	if (text != NULL &&
+	    (off = hn_text_unsafe(text, strlen(text), &cp)) >= 0)
+		return hn_error_set(err, HN_EVALIDATE, "text", "40",
+		    "holds a control or bidirectional-override character "
+		    "(U+%04X at byte %ld), which could hide or reorder what "
+		    "an officer reads",
+		    cp, off);
 	payload = json_pack("{s:s, s:s}", "message", kind, "text", text);
 	if (payload == NULL ||
 	    (ptext = json_dumps(payload, JSON_COMPACT | JSON_SORT_KEYS)) ==

@@ -28,6 +28,10 @@ enum hn_hook {
 	/* `evidence add --url` (net/upload.c) */
 	HN_HOOK_UPLOAD_FAIL_AFTER, /* int: drop the connection once after N
 				      pieces */
+	/* evidence intake (node/evidence.c) */
+	HN_HOOK_UPLOAD_HOLD, /* str: a PUT holds its upload, once it has it,
+				until this file exists (it creates FILE.held
+				first; at most 30 s) */
 	HN_HOOK_COUNT
 };
 

@@ -73,7 +73,7 @@ for it in json.loads(sys.argv[1])["items"]:
         assert ev[0]["actor"] == "duty" and ev[0]["reason"] == "court order 17", ev
         assert ev[0]["ledger_index"] >= 0
         print(ev[0]["ledger_index"])' "$BODY" "$BIG") || fail "custody: $BODY"
-api GET "/v1/log/proof/$IDX"
+api GET "/v1/log/proof/$IDX" "" "$AUDIT_TOKEN"
 expect 200 "proof of the opened entry"
 grep -q 'opened' <<<"$BODY" || fail "the ledger entry: $BODY"
 ok "custody 'opened' (duty, court order 17) at ledger index $IDX"

@@ -10,6 +10,7 @@ N="$HN_T/vnm"
 hn_init "$N" VNM
 hn_start "$N"
 TOKEN=$(login admin "$ADMIN_PW")
+ADMIN_TOKEN=$TOKEN # entry texts: auditors and admins (net/auth.h)
 pw=$(add_account officer duty_officer)
 TOKEN=$(login officer "$pw")
 curl -sS --cacert "$CA" "$URL/v1/kinds" >"$HN_T/kinds.json"
@@ -33,9 +34,9 @@ for round in 1 2 3; do
 	acked=$(sort -u "$HN_T/acked.$round" | wc -l)
 	[ "$acked" -gt 0 ] || fail "round $round: nothing was acknowledged"
 	hn_start "$N"
-	python3 - "$URL" "$CA" "$TOKEN" "$HN_T/acked.$round" <<'PY' || fail "round $round: lost or half-written requests"
+	python3 - "$URL" "$CA" "$TOKEN" "$HN_T/acked.$round" "$ADMIN_TOKEN" <<'PY' || fail "round $round: lost or half-written requests"
 import http.client, json, ssl, sys
-url, ca, token, acked = sys.argv[1:5]
+url, ca, token, acked, admin = sys.argv[1:6]
 host, port = url.replace("https://", "").split(":")
 c = http.client.HTTPSConnection(host, int(port), context=ssl.create_default_context(cafile=ca), timeout=30)
 H = {"Authorization": "Bearer " + token}
@@ -44,7 +45,7 @@ for rid in sorted(set(open(acked).read().split())):
     r = c.getresponse(); d = json.loads(r.read())
     assert r.status == 200, (rid, r.status, d)
     assert d["history"][0]["to"] == "draft", d
-    c.request("GET", "/v1/log/proof/%d" % d["ledger_index"], headers=H)
+    c.request("GET", "/v1/log/proof/%d" % d["ledger_index"], headers={"Authorization": "Bearer " + admin})
     r = c.getresponse(); p = json.loads(r.read())
     assert r.status == 200 and ('"id":"%s"' % rid) in p["entry_text"], p
 PY

@@ -36,7 +36,7 @@ for k in $kinds; do
 	expect 200 "show $k"
 	[ "$(jget body.kind)" = "$k" ] || fail "show body"
 	[ "$(jget history.0.to)" = draft ] || fail "history"
-	api GET "/v1/log/proof/$idx"
+	api GET "/v1/log/proof/$idx" "" "${TOK[auditor]}"
 	expect 200 "proof of $k"
 	case "$(jget entry_text)" in *"\"id\":\"$id\""*request.created*) ;; *) fail "ledger entry: $BODY" ;; esac
 done

@@ -725,6 +725,84 @@ test_gate_and_deadline(void **state)
 	hn_register_free(reg);
 }
 
+/* Texts shown to officers: control and bidi-override characters (issue 15). */
+static void
+test_unsafe_text(void **state)
+{
+	static const struct {
+		const char *s;
+		long at;
+		unsigned cp;
+	} t[] = {
+		{ "plain text", -1, 0 },
+		{ "two\nlines\twith a tab", -1, 0 },
+		{ "\xd9\x85\xd8\xb1\xd8\xad\xd8\xa8\xd8\xa7 \xe2\x80\x8f"
+		  "RLM \xe2\x80\x8e LRM \xd8\x9c ALM",
+		    -1, 0 },
+		{ "\xe4\xb8\xad\xe6\x96\x87 \xf0\x9f\x98\x80", -1, 0 },
+		{ "", -1, 0 },
+		{ "esc\x1b[2J", 3, 0x1b },
+		{ "cr\r", 2, 0x0d },
+		{ "del\x7f", 3, 0x7f },
+		{ "c1 \xc2\x85", 3, 0x85 },
+		{ "c1 \xc2\x9f", 3, 0x9f },
+		{ "\xc2\xa0 nbsp ok", -1, 0 },
+		{ "invoice \xe2\x80\xae"
+		  "fdp.exe",
+		    8, 0x202e },
+		{ "\xe2\x80\xaa LRE", 0, 0x202a },
+		{ "x\xe2\x81\xa6 LRI", 1, 0x2066 },
+		{ "x\xe2\x81\xa9", 1, 0x2069 },
+		{ "x\xe2\x81\xaa ok", -1, 0 },
+	};
+	struct hn_error e;
+	unsigned cp;
+	json_t *v;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		cp = 0;
+		if (hn_text_unsafe(t[i].s, strlen(t[i].s), &cp) != t[i].at)
+			fail_msg("case %zu: %s", i, t[i].s);
+		if (t[i].at >= 0)
+			assert_int_equal(cp, t[i].cp);
+	}
+	/* the field is named, however deep */
+	v = json_pack("{s:s, s:[{s:s}, {s:s}]}", "facts", "ok", "data",
+	    "description", "fine", "description", "bad \xe2\x80\xae");
+	assert_non_null(v);
+	hn_error_clear(&e);
+	assert_int_equal(hn_text_check(v, "payload", &e), HN_EVALIDATE);
+	assert_string_equal(e.field, "payload.data[1].description");
+	hn_error_clear(&e);
+	assert_int_equal(hn_text_check(v, "", &e), HN_EVALIDATE);
+	assert_string_equal(e.field, "data[1].description");
+	json_decref(v);
+	v = json_pack("{s:s}", "reason", "fine\nreason");
+	assert_int_equal(hn_text_check(v, "", &e), 0);
+	assert_int_equal(hn_text_check(NULL, "", &e), 0);
+	json_decref(v);
+	/* the request document: the field, with the problems */
+	v = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:[{s:s, s:s}], s:s, "
+		      "s:s, s:b}",
+	    "kind", "preservation", "from", "VNM", "to", "FRA",
+	    "requesting_authority", "A", "offence", "O\x1b[31m", "proceedings",
+	    "P", "data", "description", "D", "relation_to_offence", "R",
+	    "facts", "F", "necessity", "N", "mla_to_follow", 1);
+	assert_non_null(v);
+	{
+		struct hn_problems pr;
+
+		hn_problems_init(&pr);
+		assert_int_equal(hn_request_validate(v, &pr), HN_EVALIDATE);
+		assert_int_equal(pr.n, 1);
+		assert_string_equal(pr.p[0].field, "offence");
+		assert_non_null(strstr(pr.p[0].message, "U+001B"));
+	}
+	json_decref(v);
+}
+
 int
 main(void)
 {
@@ -743,6 +821,7 @@ main(void)
 		cmocka_unit_test(test_gate_and_deadline),
 		cmocka_unit_test(test_language),
 		cmocka_unit_test(test_docs_in_sync),
+		cmocka_unit_test(test_unsafe_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
