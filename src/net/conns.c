@@ -194,10 +194,10 @@ hn_conns_admit(struct hn_conns *t, const struct sockaddr *sa, socklen_t len)
 	addr_of(sa, len, &a);
 	pthread_mutex_lock(&t->mu);
 	for (c = t->head; c != NULL; c = c->next) {
-		all_startups += !c->served && !c->closing;
+		all_startups += c->phase == PHASE_HEADER && !c->closing;
 		if (addr_eq(&c->a, &a)) {
 			mine++;
-			startups += !c->served && !c->closing;
+			startups += c->phase == PHASE_HEADER && !c->closing;
 		}
 	}
 	if (all_startups >= t->l.max_total / 2 &&

@@ -10,10 +10,11 @@
  * client_header_timeout + limit_conn.
  *
  * Admission (at accept, before TLS):
- *  - once half of max_total are connections that have not completed a
- *    request header yet ("startups"), an address holding startups_per_ip
- *    (max_total / 16) of them is refused another one; a burst of quick
- *    clients from one address below that pressure is not;
+ *  - once half of max_total are connections waiting for a request header
+ *    ("startups": new ones, and kept-alive ones between requests, which
+ *    a slow client could use the same way), an address holding
+ *    startups_per_ip (max_total / 16) of them is refused another one; a
+ *    burst of quick clients from one address below that pressure is not;
  *  - the last `reserve` slots under max_total go only to addresses holding
  *    fewer than 2 connections: a health probe, a user, a peer from another
  *    address still gets in while a few addresses hold everything else.

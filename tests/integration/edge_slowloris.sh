@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Slow clients (issue 15): 300 TLS connections from 127.0.0.2-5 (under the
 # per-address cap) each send a request header one line a second and never
-# finish it. Throughout, /healthz and a logged-in GET /v1/session from
+# finish it (half of them after one quick request on the connection). Throughout, /healthz and a logged-in GET /v1/session from
 # 127.0.0.1 answer every probe within 2 s; every slow connection is closed
 # at header_timeout (3 s here); a body that trickles is closed too; the
 # refusals and deadline closes are counted in /metrics.

@@ -156,7 +156,7 @@ test_admission(void **state)
 		held[n++] = hn_conns_add(t, -1, SA(c));
 	assert_false(hn_conns_admit(t, SA(a)));
 	assert_true(hn_conns_admit(t, SA(b)));
-	/* served connections are not startups */
+	/* connections past their header are not startups */
 	for (i = 0; i < n; i++)
 		hn_conns_header_done(t, held[i], 0);
 	assert_true(hn_conns_admit(t, SA(a)));

@@ -4,7 +4,9 @@
 slowloris.py PORT TOKEN SECONDS CONNS LINE_EVERY OUT.json
 
 CONNS threads open TLS connections from 127.0.0.2-5 and send a request
-header one line every LINE_EVERY seconds, never finishing it; a connection
+header one line every LINE_EVERY seconds, never finishing it (every other
+thread first sends one whole request and reads its answer, so that its
+slow header is the second on a kept-alive connection); a connection
 that is closed or refused is opened again after a short pause. Meanwhile,
 from 127.0.0.1, /healthz and GET /v1/session (with TOKEN) are probed every
 0.5 s on fresh connections. Writes a summary: the probes' worst latency and
@@ -49,6 +51,10 @@ def slow(i):
             alive[0] += 1
             stats["max_alive"] = max(stats["max_alive"], alive[0])
         try:
+            if i % 2:
+                s.settimeout(5)
+                s.sendall(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                s.recv(4096)
             s.sendall(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n")
             n = 0
             s.settimeout(EVERY)
