@@ -31,6 +31,9 @@ static const struct hn_cmd commands[] = {
 	    "the depositary's tools: keygen, entry, "
 	    "sign, verify (the signed directory)" },
 	{ "message", cmd_message, "seal or open a signed envelope by hand" },
+	{ "tls", cmd_tls,
+	    "the node's TLS certificate: renew (pending until the "
+	    "directory lists it), status" },
 	{ "demo", cmd_demo,
 	    "the main job: a registry and nodes on loopback "
 	    "(--status: the register's status only)" },

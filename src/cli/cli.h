@@ -133,5 +133,6 @@ int hn_cli_register_load(const char *path, struct hn_register **out);
 int cmd_evidence(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_tls(int argc, char **argv);
 
 #endif

@@ -69,7 +69,8 @@ cmd_init(int argc, char **argv)
 		    strerror(errno));
 
 	/* TLS identity */
-	if ((r = hn_x509_generate(name, 3650, &key, &crt, &e)) != 0) {
+	if ((r = hn_x509_generate(name, HN_X509_DAYS_MAX, &key, &crt, &e)) !=
+	    0) {
 		hn_cli_fail(1, "%s", e.message);
 		goto out;
 	}

@@ -18,6 +18,7 @@
 #include "node/node.h"
 #include "net/routes.h"
 #include "node/requests.h"
+#include "node/tls.h"
 #include "store/store.h"
 #include "util/buf.h"
 #include "util/file.h"
@@ -187,7 +188,7 @@ cmd_serve(int argc, char **argv)
 	char path[PATH_MAX], num[16];
 	sigset_t set;
 	unsigned port = 0;
-	int sig, status = 1;
+	int sig, status = 1, switched;
 
 	hn_error_clear(&e);
 	if ((status = serve_options(&o, argc, argv)) != HN_CLI_GO)
@@ -223,6 +224,10 @@ cmd_serve(int argc, char **argv)
 		hn_cli_fail(1, "%s", e.message);
 		goto out;
 	}
+	/* a renewed certificate the directory now lists (node/tls.h) */
+	if (hn_node_tls_switch(node, (int64_t)time(NULL), &switched, &e) != 0)
+		hn_diag(HN_DIAG_ERROR, "tls.switch_failed", "msg=\"%s\"",
+		    e.message);
 	if (serve_http_config(node, listen, &hc, &key, &crt) != 0)
 		goto out;
 	/* no appended entry stays unsigned for long (node.h) */

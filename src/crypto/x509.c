@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/bio.h>
 #include <openssl/evp.h>
@@ -70,7 +71,11 @@ hn_x509_generate(const char *name, int days, struct hn_buf *key_pem,
 	char san[512];
 	int r = HN_ECRYPTO, n, isip;
 
-	if (!valid_name(name) || days < 1 || days > 36500)
+	if (days < 1 || days > HN_X509_DAYS_MAX)
+		return hn_error_set(err, HN_EINVAL, "days", NULL,
+		    "a certificate is valid for 1 to %d days",
+		    HN_X509_DAYS_MAX);
+	if (!valid_name(name))
 		return hn_error_set(err, HN_EINVAL, "name", NULL,
 		    "invalid node name for a certificate");
 	isip = inet_pton(AF_INET, name, a) == 1 ||
@@ -95,9 +100,10 @@ hn_x509_generate(const char *name, int days, struct hn_buf *key_pem,
 	if ((bn = BN_bin2bn(serial, sizeof(serial), NULL)) == NULL ||
 	    BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(crt)) == NULL)
 		goto out;
+	/* an hour of clock skew before now, `days` days in all */
 	if (X509_gmtime_adj(X509_getm_notBefore(crt), -3600) == NULL ||
-	    X509_gmtime_adj(X509_getm_notAfter(crt), (long)days * 86400) ==
-		NULL)
+	    X509_gmtime_adj(X509_getm_notAfter(crt),
+		(long)days * 86400 - 3600) == NULL)
 		goto out;
 	if (!X509_set_pubkey(crt, pkey))
 		goto out;
@@ -162,6 +168,29 @@ hn_x509_fingerprint_pem(const char *pem, size_t len, uint8_t out[32])
 	r = 0;
 out:
 	OPENSSL_free(der);
+	X509_free(crt);
+	BIO_free(b);
+	return r;
+}
+
+int
+hn_x509_not_after(const char *pem, size_t len, int64_t *out)
+{
+	const ASN1_TIME *t;
+	struct tm tm;
+	BIO *b = NULL;
+	X509 *crt = NULL;
+	int r = HN_EPARSE;
+
+	if (len > 1 << 20 || (b = BIO_new_mem_buf(pem, (int)len)) == NULL)
+		return HN_EPARSE;
+	if ((crt = PEM_read_bio_X509(b, NULL, NULL, NULL)) == NULL ||
+	    (t = X509_get0_notAfter(crt)) == NULL ||
+	    ASN1_TIME_to_tm(t, &tm) != 1)
+		goto out;
+	*out = (int64_t)timegm(&tm);
+	r = 0;
+out:
 	X509_free(crt);
 	BIO_free(b);
 	return r;

@@ -343,6 +343,8 @@ exchange(struct hn_client *c, const char *method, const char *path,
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https");
 	curl_easy_setopt(h, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
+	/* ECDHE over X25519 or P-256 only, as the server (net/http.c) */
+	curl_easy_setopt(h, CURLOPT_SSL_EC_CURVES, "X25519:P-256");
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, c->errbuf);
 	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);

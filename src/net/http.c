@@ -26,11 +26,17 @@
 #include "util/json.h"
 #include "util/diag.h"
 
-/* TLS 1.2 and 1.3 only, AEAD ciphers only, forward secrecy only. */
+/*
+ * TLS 1.2 and 1.3 only, AEAD ciphers only, forward secrecy only: ECDHE
+ * over X25519 or P-256 and nothing else (no finite-field DH in either
+ * version; TLS 1.2 key exchange ECDHE only), in the server's order of
+ * preference (X25519 first, whatever the client lists first).
+ */
 #define TLS_PRIORITIES \
 	"SECURE256:+SECURE128:-VERS-ALL:+VERS-TLS1.3:" \
 	"+VERS-TLS1.2:-CIPHER-ALL:+AES-256-GCM:+AES-128-GCM:" \
-	"+CHACHA20-POLY1305:-RSA:-DHE-RSA:-SHA1"
+	"+CHACHA20-POLY1305:-KX-ALL:+ECDHE-ECDSA:+ECDHE-RSA:" \
+	"-GROUP-ALL:+GROUP-X25519:+GROUP-SECP256R1:-SHA1:%SERVER_PRECEDENCE"
 
 #define HEADER_MEMORY (64 * 1024) /* per connection: request line + headers */
 #define TOKEN_LEN 43 /* base64url of 32 bytes, no padding */
