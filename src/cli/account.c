@@ -39,7 +39,7 @@ account_add(int argc, char **argv)
 	if (hn_fmt(path, sizeof(path), "%s/hanoinet.db", dir) != 0)
 		return hn_cli_usage("path too long");
 	if (hn_account_prepare(&a, argv[1], argv[2], NULL, lang, generated,
-		(int64_t)time(NULL), &e) != 0) {
+		(int64_t)time(NULL), 0, &e) != 0) {
 		r = hn_cli_usage("%s", e.message);
 		goto out;
 	}

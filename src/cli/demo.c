@@ -354,7 +354,9 @@ make_node(struct proc *p, const char *base, const char *code,
 	p->admin_pw[n] = '\0';
 	HN_FMT_FIXED(p->url, sizeof(p->url), "https://127.0.0.1:%u", p->port);
 	n = hn_fmt(conf, sizeof(conf),
-	    "\n# hanoinet demo\nregister = %s\nregister_label = %s\n"
+	    "\n# hanoinet demo (demo = yes: the accounts' password is the "
+	    "demo password, exempt from the strength check)\ndemo = yes\n"
+	    "register = %s\nregister_label = %s\n"
 	    "registry_key = %s\n%s%s%s"
 	    "retry_base_ms = 200\nretry_max_ms = 5000\n%s",
 	    regpath, LABEL, regvkey, registry_url ? "registry_url = " : "",

@@ -107,7 +107,7 @@ cmd_init(int argc, char **argv)
 		goto out;
 	}
 	if (hn_account_prepare(&a, "admin", "admin", NULL, "en", generated,
-		(int64_t)time(NULL), &e) != 0 ||
+		(int64_t)time(NULL), 0, &e) != 0 ||
 	    hn_accounts_insert(db, &a, NULL) != 0) {
 		hn_cli_fail(1, "cannot create the admin account: %s",
 		    e.message[0] ? e.message : hn_db_errmsg(db));

@@ -23,9 +23,32 @@ int hn_password_hash(char out[HN_PASSWORD_HASH_MAX], const char *pw)
 /* 0 if pw matches hash, HN_EVERIFY if not (or the hash is malformed). */
 int hn_password_verify(const char *hash, const char *pw)
     __attribute__((warn_unused_result));
+/*
+ * The same, waiting for one of the HN_PASSWORD_CONCURRENCY places in order
+ * of prio (lower first; 0 is the best) and then of arrival: a login flood
+ * on one account cannot starve another's login (net/throttle.h).
+ */
+int hn_password_verify_prio(const char *hash, const char *pw, unsigned prio)
+    __attribute__((warn_unused_result));
 
-/* Burns the same time as a verification (for unknown accounts). */
-void hn_password_dummy(const char *pw);
+/*
+ * Burns the time of a verification (for unknown accounts): verifies pw
+ * against a dummy Argon2id hash of the same parameters, made once, in the
+ * same queue at prio. Never matches.
+ */
+void hn_password_dummy(const char *pw, unsigned prio);
+
+/*
+ * Strength of a password chosen by a person (libpwquality, with cracklib's
+ * dictionary; the same settings on every node, not the host's): at least
+ * HN_PASSWORD_MIN characters, no more than 3 repeated or 4 sequential
+ * characters, not a dictionary word or the user's name in some form, and
+ * a libpwquality score of at least HN_PASSWORD_MIN_SCORE. 0, or HN_EINVAL
+ * with the reason in why[max]; HN_ENOMEM.
+ */
+#define HN_PASSWORD_MIN_SCORE 30
+int hn_password_strength(const char *pw, const char *user, char *why,
+    size_t max) __attribute__((warn_unused_result));
 
 /*
  * Writes a random password of `len` characters (a-z, 2-9 without look-alike

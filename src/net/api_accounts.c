@@ -61,7 +61,8 @@ hn_api_accounts_create(struct hn_req *r)
 	}
 	if ((rc = hn_account_prepare(&a, hn_json_str(body, "name"),
 		 hn_json_str(body, "role"), pw, hn_json_str(body, "lang"),
-		 generated, r->now, &e)) != 0 ||
+		 generated, r->now, r->node->demo ? HN_ACCOUNT_DEMO : 0, &e)) !=
+		0 ||
 	    (rc = hn_store_write(r->node->store, insert_job, &a, &e)) != 0) {
 		if (e.code == 0)
 			e.code = rc;

@@ -8,6 +8,7 @@
 #include "crypto/sign.h"
 #include "net/http.h"
 #include "util/encode.h"
+#include "util/diag.h"
 #include "util/fmt.h"
 
 static int
@@ -51,8 +52,10 @@ hn_lang_valid(const char *s)
 int
 hn_account_prepare(struct hn_account *a, const char *name, const char *role,
     const char *password, const char *lang, char *generated, int64_t now,
-    struct hn_error *err)
+    unsigned flags, struct hn_error *err)
 {
+	char why[HN_ERR_MESSAGE_MAX - 32];
+	int given = password != NULL, r;
 	size_t n;
 
 	memset(a, 0, sizeof(*a));
@@ -78,6 +81,23 @@ hn_account_prepare(struct hn_account *a, const char *name, const char *role,
 		return hn_error_set(err, HN_EINVAL, "password", NULL,
 		    "a password has %d to %d characters", HN_PASSWORD_MIN,
 		    HN_PASSWORD_MAX);
+	if (given && (flags & HN_ACCOUNT_DEMO) &&
+	    strcmp(password, HN_DEMO_PASSWORD) == 0) {
+		hn_diag(HN_DIAG_WARN, "account.demo_password",
+		    "account=%s msg=\"a demo node: the demo password is "
+		    "accepted without the strength check\"",
+		    name);
+	} else if (given && strcmp(password, HN_DEMO_PASSWORD) == 0) {
+		return hn_error_set(err, HN_EINVAL, "password", NULL,
+		    "the demo password is public: only a demo node accepts it");
+	} else if (given &&
+	    (r = hn_password_strength(password, name, why, sizeof(why))) != 0) {
+		if (r != HN_EINVAL)
+			return hn_error_set(err, r, NULL, NULL,
+			    "cannot check the password");
+		return hn_error_set(err, HN_EINVAL, "password", NULL,
+		    "password too weak: %s", why);
+	}
 	/* each was checked above: a valid name, a known role and language */
 	HN_FMT_FIXED(a->name, sizeof(a->name), "%s", name);
 	HN_FMT_FIXED(a->role, sizeof(a->role), "%s", role);

@@ -15,14 +15,20 @@
 
 /*
  * Checks name ([a-z0-9._-], 1..63, starting with a letter or digit), role
- * (an account role) and password (HN_PASSWORD_MIN..HN_PASSWORD_MAX bytes;
+ * (an account role) and password (HN_PASSWORD_MIN..HN_PASSWORD_MAX bytes,
+ * strong enough (below);
  * NULL: a random one is generated into `generated`, which must hold
  * HN_GENERATED_PASSWORD_LEN + 1 bytes), and fills a with the Argon2id hash.
  * Slow (the hash): never call it on the writer thread.
  */
 int hn_account_prepare(struct hn_account *a, const char *name, const char *role,
     const char *password, const char *lang, char *generated, int64_t now,
-    struct hn_error *err) __attribute__((warn_unused_result));
+    unsigned flags, struct hn_error *err) __attribute__((warn_unused_result));
+/* A password given (not generated) must pass crypto/password.h's
+ * strength check, except with this flag the demo password on a demo node
+ * (the `demo` key; the node logs that it accepted it). */
+#define HN_ACCOUNT_DEMO 1u
+#define HN_DEMO_PASSWORD "hanoinet-demo"
 
 /*
  * The one rule for who reads the audit log's entry texts (the entries

@@ -242,6 +242,17 @@ hn_req_db(struct hn_req *r, struct hn_db **db)
 	return 0;
 }
 
+void
+hn_req_db_done(struct hn_req *r)
+{
+	struct reqstate *s = (struct reqstate *)r;
+
+	if (s->db != NULL) {
+		hn_store_release(r->node->store, s->db);
+		s->db = NULL;
+	}
+}
+
 /* ---- responses ---- */
 
 static void stream_free(void *cls);

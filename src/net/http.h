@@ -136,6 +136,9 @@ int hn_req_json(struct hn_req *r, json_t **out);
 /* A reader connection for the duration of the handler (borrowed from the
  * pool, given back automatically after the handler returns). */
 int hn_req_db(struct hn_req *r, struct hn_db **db);
+/* Gives the reader back early (before slow work such as a password
+ * check); a later hn_req_db borrows one again. */
+void hn_req_db_done(struct hn_req *r);
 
 /* Responds with v (a reference is stolen; NULL -> 500). */
 int hn_resp_json(struct hn_req *r, int status, json_t *v);

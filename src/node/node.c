@@ -49,8 +49,11 @@ static const struct {
 	{ "readers", "8", "database reader connections" },
 	{ "session_hours", "12", "lifetime of a login session" },
 	{ "max_failed_logins", "5",
-	    "failed logins in a row before a lock-out" },
-	{ "lockout_minutes", "15", "length of a lock-out" },
+	    "failed logins from one address for one account before each further attempt from there is delayed (0.25 s, doubling, at most 4 s); no account is ever locked" },
+	{ "lockout_minutes", "15",
+	    "how long those failures are remembered (the delays end after this long without a failure)" },
+	{ "demo", "no",
+	    "yes: a demo node; accounts may have the demo password hanoinet-demo, which the strength check would not be asked about (logged)" },
 	/* the federation (node/federation.h, docs/protocol.md) */
 	{ "registry_key", "",
 	    "the registry's verifier key (pinned); required to exchange messages" },
@@ -584,6 +587,7 @@ hn_node_open(struct hn_node **out, const char *conf_path, struct hn_error *err)
 		 err)) != 0)
 		goto out;
 	n->lockout_s = x * 60;
+	n->demo = strcmp(hn_conf_get(&n->conf, "demo"), "yes") == 0;
 	if ((r = hn_conf_int(&n->conf, "readers", 1, HN_STORE_READERS_MAX, &x,
 		 err)) != 0)
 		goto out;

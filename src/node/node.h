@@ -93,8 +93,9 @@ struct hn_node {
 	json_t *parties; /* the register: {"parties": [...]} */
 	size_t body_max;
 	int64_t session_ttl; /* seconds */
-	int max_failed_logins;
-	int64_t lockout_s;
+	int max_failed_logins; /* per (address, account): net/throttle.h */
+	int64_t lockout_s; /* how long those failures are remembered */
+	int demo; /* `demo = yes`: the demo password is allowed */
 	int64_t started;
 	uint8_t tls_fp[32]; /* SHA-256 of our certificate */
 	struct hn_fednode *fed; /* the federation (node/federation.h) */

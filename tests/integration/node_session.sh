@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The node over TLS: health, login, sessions (bearer, cookie, expired,
-# forged, logged out), lock-out, accounts, TLS versions, client certificates.
+# forged, logged out), no lock-out, accounts, TLS versions, client certificates.
 . "$HN_SRC/tests/integration/lib/node.sh"
 
 N="$HN_T/vnm"
@@ -107,17 +107,18 @@ expect 401 "after logout"
 TOKEN=$(login admin "$ADMIN_PW")
 ok "logout ends the session"
 
-# lock-out after 5 failures, even with the right password
-for i in 1 2 3 4 5; do
+# no lock-out (issue 15): after 5 failures the right password still works,
+# delayed (edge_login.sh tries floods and timings); a lock-out left in the
+# database by an older version is ignored and cleared
+for i in 1 2 3 4 5 6; do
 	api POST /v1/session '{"name":"alice","password":"wrong-password-000"}' ""
 	expect 401 "failure $i"
 done
-api POST /v1/session "{\"name\":\"alice\",\"password\":\"$pw\"}" ""
-expect 429 "locked out"
-[ "$(jget error)" = locked_out ] || fail "locked: $BODY"
-sqlite3 "$N/hanoinet.db" "UPDATE accounts SET locked_until = 1 WHERE name = 'alice'" >/dev/null
+sqlite3 "$N/hanoinet.db" "UPDATE accounts SET failed = 9, locked_until = 4102444800 WHERE name = 'alice'" >/dev/null
 login alice "$pw" >/dev/null
-ok "lock-out after 5 failed logins, lifted after its time"
+[ "$(sqlite3 "$N/hanoinet.db" "SELECT failed || ' ' || locked_until FROM accounts WHERE name = 'alice'")" = "0 0" ] ||
+	fail "the old lock-out columns were not cleared"
+ok "6 failed logins lock nothing: the right password works (delayed)"
 
 api GET /v1/openapi.yaml
 expect 200 openapi

@@ -47,7 +47,7 @@ export async function render(ctx, main) {
 			ctx.go(back);
 		} catch (err) {
 			msg.textContent = err.status === 401 || err.code === 'invalid_credentials' ? t('signin.bad_credentials')
-				: err.status === 429 || err.code === 'locked_out' ? t('signin.locked') : errorText(err);
+				: err.status === 429 || err.code === 'throttled' ? t('signin.locked') : errorText(err);
 			msg.hidden = false;
 			pass.focus();
 		} finally {
