@@ -135,6 +135,8 @@ hn_password_dummy(const char *pw, unsigned prio)
 		sodium_memzero(h, sizeof(h));
 }
 
+static pthread_mutex_t quality_mu = PTHREAD_MUTEX_INITIALIZER;
+
 int
 hn_password_strength(const char *pw, const char *user, char *why, size_t max)
 {
@@ -156,10 +158,14 @@ hn_password_strength(const char *pw, const char *user, char *why, size_t max)
 		pwquality_free_settings(s);
 		return HN_ENOMEM;
 	}
+	/* cracklib keeps its dictionary in static state: one check at once */
+	pthread_mutex_lock(&quality_mu);
 	score = pwquality_check(s, pw, NULL, user, &aux);
-	if (score < 0) {
+	if (score < 0)
 		(void)hn_fmt_cut(why, max, "%s",
 		    pwquality_strerror(buf, sizeof(buf), score, aux));
+	pthread_mutex_unlock(&quality_mu);
+	if (score < 0) {
 		pwquality_free_settings(s);
 		return HN_EINVAL;
 	}

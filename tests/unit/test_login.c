@@ -4,6 +4,7 @@
  * argument) and crypto/password's strength check (libpwquality) and
  * dummy verification.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -52,7 +53,8 @@ test_delays(void **state)
 	assert_int_equal(hn_throttle_delay(&cfg, 1000000), 4000);
 	reset();
 	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
-		assert_int_equal(attempt("10.0.0.1", "victim", 0, 1000), want[i]);
+		assert_int_equal(attempt("10.0.0.1", "victim", 0, 1000),
+		    want[i]);
 }
 
 static void
@@ -173,6 +175,37 @@ test_strength(void **state)
 			fail_msg("refused: %s (%s)", strong[i], why);
 }
 
+/* cracklib is not thread-safe: the check serialises it (a node creates
+ * accounts from many connection threads at once). */
+static void *
+strength_worker(void *arg)
+{
+	char why[256];
+	int i;
+
+	for (i = 0; i < 20; i++)
+		if (hn_password_strength("concurrent-pass-17", "c17", why,
+			sizeof(why)) != 0)
+			*(int *)arg = 1;
+	return NULL;
+}
+
+static void
+test_strength_threads(void **state)
+{
+	pthread_t th[8];
+	int bad = 0, i;
+
+	(void)state;
+	for (i = 0; i < 8; i++)
+		assert_int_equal(pthread_create(&th[i], NULL, strength_worker,
+				     &bad),
+		    0);
+	for (i = 0; i < 8; i++)
+		pthread_join(th[i], NULL);
+	assert_int_equal(bad, 0);
+}
+
 static void
 test_dummy(void **state)
 {
@@ -197,6 +230,7 @@ main(void)
 		cmocka_unit_test(test_concurrent),
 		cmocka_unit_test(test_table_full),
 		cmocka_unit_test(test_strength),
+		cmocka_unit_test(test_strength_threads),
 		cmocka_unit_test(test_dummy),
 	};
 
