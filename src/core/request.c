@@ -426,6 +426,12 @@ hn_text_unsafe(const char *s, size_t len, unsigned *cp)
 			n = len - i;
 		for (size_t k = 1; k < n; k++)
 			c = (c << 6) | (u[i + k] & 0x3f);
+		/* CR only as the first half of CRLF (a line break from some
+		 * clients); alone it can overwrite a line on a terminal */
+		if (c == '\r' && i + 1 < len && u[i + 1] == '\n') {
+			i++;
+			continue;
+		}
 		if ((c < 0x20 && c != '\t' && c != '\n') ||
 		    (c >= 0x7f && c <= 0x9f) || (c >= 0x202a && c <= 0x202e) ||
 		    (c >= 0x2066 && c <= 0x2069)) {

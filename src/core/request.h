@@ -112,9 +112,10 @@ void hn_problem_format(const struct hn_problem *p, char *buf, size_t n);
 int hn_request_validate(const json_t *req, struct hn_problems *out);
 
 /*
- * Texts shown to officers (issue 15): a control character (C0 but TAB and
- * LF, DEL, C1) or a bidirectional override or isolate (U+202A..U+202E,
- * U+2066..U+2069) could hide or reorder what another officer reads
+ * Texts shown to officers (issue 15): a control character (C0 but TAB, LF
+ * and the CR of a CRLF; DEL; C1) or a bidirectional override or isolate
+ * (U+202A..U+202E, U+2066..U+2069) could hide or reorder what another officer
+ * reads
  * ("Trojan Source"). The marks LRM, RLM and ALM, which Arabic text needs
  * and which reorder nothing beyond their neighbours, pass.
  * hn_text_unsafe: the byte offset of the first such character of s (valid
