@@ -383,6 +383,24 @@ hn_ev_upload_get(struct hn_db *db, const char *id, struct hn_upload *u,
 	return rc;
 }
 
+/*
+ * Gives the upload back after a sync. A failed sync (the staging file's
+ * writer hit a full disk) leaves the intake unusable: it is dropped, and
+ * the next call reopens it from its durable chunks, so the upload works
+ * again once space is back.
+ */
+static int
+sync_done(struct open_upload *ou, int rc)
+{
+	if (rc != 0) {
+		hn_intake_abort(ou->in, 1);
+		give(ou, 1);
+		return rc;
+	}
+	give(ou, 0);
+	return 0;
+}
+
 int
 hn_ev_upload_state(const char *id, uint64_t *size, uint64_t *durable,
     struct hn_error *err)
@@ -395,8 +413,7 @@ hn_ev_upload_state(const char *id, uint64_t *size, uint64_t *durable,
 		return rc;
 	*size = hn_intake_size(ou->in);
 	rc = hn_intake_sync(ou->in, durable, err);
-	give(ou, 0);
-	return rc;
+	return sync_done(ou, rc);
 }
 
 /*
@@ -448,8 +465,7 @@ hn_ev_upload_write(const char *id, uint64_t offset, const void *data,
 	}
 	*size = hn_intake_size(ou->in);
 	rc = hn_intake_sync(ou->in, durable, err);
-	give(ou, 0);
-	return rc;
+	return sync_done(ou, rc);
 }
 
 struct finish_job {

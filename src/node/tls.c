@@ -30,8 +30,9 @@ hn_node_tls_renew(const char *dir, const char *name, int days, uint8_t fp[32],
 		goto out;
 	if ((r = hn_x509_fingerprint_pem(crt.data, crt.len, fp)) != 0 ||
 	    (r = hn_x509_not_after(crt.data, crt.len, not_after)) != 0) {
-		hn_error_set(err, r, NULL, NULL, "cannot read the new "
-						 "certificate");
+		hn_error_set(err, r, NULL, NULL,
+		    "cannot read the new "
+		    "certificate");
 		goto out;
 	}
 	/* the key first: a pending certificate always has its key */
@@ -61,8 +62,7 @@ directory_allows(struct hn_node *n, const uint8_t fp[32], int64_t now)
 	struct hn_error e;
 	int r, ok;
 
-	if (hn_conf_path(&n->conf, "directory.signed", path, sizeof(path)) !=
-	    0)
+	if (hn_conf_path(&n->conf, "directory.signed", path, sizeof(path)) != 0)
 		return 0;
 	if (vkey == NULL || vkey[0] == '\0')
 		return access(path, F_OK) != 0; /* nothing to check against */
@@ -70,8 +70,8 @@ directory_allows(struct hn_node *n, const uint8_t fp[32], int64_t now)
 	if (r == HN_ENOTFOUND)
 		return 1;
 	if (r != 0) {
-		hn_diag(HN_DIAG_WARN, "tls.directory_unreadable",
-		    "msg=\"%s\"", e.message);
+		hn_diag(HN_DIAG_WARN, "tls.directory_unreadable", "msg=\"%s\"",
+		    e.message);
 		return 0;
 	}
 	p = hn_directory_find(d, n->party);
@@ -122,9 +122,10 @@ switch_files(const char *dir)
 	if ((r = name_in(path, sizeof(path), dir, "tls.next.key")) != 0)
 		return r;
 	half = access(path, F_OK) != 0;
-	if (!half && ((r = move(dir, "tls.crt", "tls.prev.crt", 1)) != 0 ||
-			 (r = move(dir, "tls.key", "tls.prev.key", 1)) != 0 ||
-			 (r = move(dir, "tls.next.key", "tls.key", 0)) != 0))
+	if (!half &&
+	    ((r = move(dir, "tls.crt", "tls.prev.crt", 1)) != 0 ||
+		(r = move(dir, "tls.key", "tls.prev.key", 1)) != 0 ||
+		(r = move(dir, "tls.next.key", "tls.key", 0)) != 0))
 		return r;
 	if ((r = move(dir, "tls.next.crt", "tls.crt", 0)) != 0)
 		return r;

@@ -43,6 +43,16 @@ ok "a request is created while there is space"
 
 api GET /readyz "" ""
 expect 200 "/readyz with space"
+api POST /v1/evidence "{\"request\":\"$first\",\"name\":\"full.bin\"}"
+expect 201 "start an evidence upload"
+UP=$(jget upload)
+head -c $((2 * 1048576)) /dev/urandom >"$HN_T/piece"
+put_piece() { # put_piece OFFSET: the 2 MiB piece into the upload
+	STATUS=$(curl -sS --max-time 30 --cacert "$CA" -o "$HN_T/resp" -w '%{http_code}' \
+	    -X PUT -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/octet-stream' \
+	    --data-binary "@$HN_T/piece" "$URL/v1/evidence/uploads/$UP?offset=$1") || STATUS=000
+	BODY=$(cat "$HN_T/resp")
+}
 
 # fill the filesystem to the last block
 cat /dev/zero >"$D/fill" 2>/dev/null || true
@@ -68,6 +78,12 @@ for i in $(seq 1 40); do
 done
 [ "$n507" -ge 3 ] || fail "writes on a full disk were not refused ($n507 x 507)"
 ok "writes on a full disk: 507 insufficient_storage ($((acked - 1)) fitted)"
+
+# evidence bytes on a full disk: ENOSPC from the object write is 507 too
+put_piece 0
+expect 507 "2 MiB of evidence on a full disk"
+[ "$(jget error)" = insufficient_storage ] || fail "evidence 507 names insufficient_storage: $BODY"
+ok "evidence upload on a full disk: 507 insufficient_storage"
 
 # reads with an existing session keep working
 api GET "/v1/requests/$first"
@@ -123,6 +139,15 @@ new_request VNM FRA >/dev/null
 acked=$((acked + 1))
 api POST /v1/session "{\"name\":\"officer\",\"password\":\"$pw\"}" ""
 expect 201 "login once space is back"
+api GET "/v1/evidence/uploads/$UP"
+expect 200 "the upload after a refused write"
+off=$(jget offset)
+# the upload resumes at what is durable (whole chunks); nothing beyond
+[ "$off" -lt $((2 * 1048576)) ] || fail "a refused evidence write counted as written: $BODY"
+head -c $((2 * 1048576)) "$HN_T/piece" | tail -c $((2 * 1048576 - off)) >"$HN_T/rest"
+mv "$HN_T/rest" "$HN_T/piece"
+put_piece "$off"
+expect 200 "the evidence piece once space is back"
 ok "space freed: ready, writes and logins work again without a restart"
 
 # nothing half-written: exactly the acknowledged requests exist
