@@ -24,7 +24,7 @@
  *    "article": "42 (c)"}
  * with a 4xx status; a 5xx never carries internal detail (it is logged).
  *
- * Before that still, the framing is checked (net/http_strict.h: 400, 411
+ * Before that still, the framing is checked (net/http_strict.h: 400
  * or 501 with Connection: close) and the connection was admitted and is
  * held to its header and body deadlines (net/conns.h).
  *

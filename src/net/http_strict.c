@@ -207,7 +207,7 @@ hn_http_strict(const struct hn_hfield *f, size_t n, int http10,
 		    17,
 		    codings == 0 ? "an empty Transfer-Encoding" :
 				   "chunked applied more than once");
-	return refuse(v, 411, "length_required", "Transfer-Encoding", 17,
+	return refuse(v, 400, "length_required", "Transfer-Encoding", 17,
 	    "send the body with a Content-Length; chunked request bodies "
 	    "are not accepted");
 }

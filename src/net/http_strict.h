@@ -20,11 +20,12 @@
  *                          Transfer-Encoding in an HTTP/1.0 request, an
  *                          empty coding list or chunked twice
  *   501 not_implemented    a transfer coding other than chunked
- *   411 length_required    chunked: request bodies come with a
+ *   400 length_required    chunked: request bodies come with a
  *                          Content-Length (no client of the node sends
- *                          chunked; refusing it keeps libmicrohttpd's
- *                          chunk parser, and its 500 on a long chunk
- *                          extension, out of reach)
+ *                          chunked; refusing it before the body keeps
+ *                          libmicrohttpd's chunk parser, and its 500 on
+ *                          a long chunk extension, out of reach: a long
+ *                          extension is a 400, never a 500)
  */
 #ifndef HN_NET_HTTP_STRICT_H
 #define HN_NET_HTTP_STRICT_H
@@ -55,7 +56,7 @@ struct hn_hfield {
 #define HN_STRICT_MESSAGE_MAX 160
 
 struct hn_strict {
-	int status; /* 0: acceptable; else 400, 411 or 501 */
+	int status; /* 0: acceptable; else 400 or 501 */
 	const char *error; /* the API error code, NULL when acceptable */
 	char field[HN_STRICT_FIELD_MAX]; /* the header at fault (a token) */
 	char message[HN_STRICT_MESSAGE_MAX]; /* human, printable ASCII */

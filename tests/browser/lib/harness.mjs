@@ -145,7 +145,7 @@ export class Harness {
 			const data = body === undefined ? null : Buffer.from(JSON.stringify(body));
 			const req = https.request(`${node.url}${p}`, {method, ca: node.ca, timeout: 30000,
 				checkServerIdentity: () => undefined, /* the node's certificate names localhost; the CA pin is what counts */
-				/* a Content-Length, not chunked: the node refuses chunked bodies (411) */
+				/* a Content-Length, not chunked: the node refuses chunked bodies (400 length_required) */
 				headers: {'Accept': 'application/json', ...(data ? {'Content-Type': 'application/json', 'Content-Length': data.length} : {}),
 					...(token ? {'Authorization': `Bearer ${token}`} : {})}}, res => {
 				const chunks = [];
