@@ -775,24 +775,31 @@ hn_fednode_metrics(struct hn_node *n, struct hn_db *db, struct hn_buf *out)
 	if (hn_fedstore_outbox_counts(db, c) != 0)
 		memset(c, 0, sizeof(c));
 	r = hn_buf_addf(out,
+	    "# HELP hanoinet_outbox_messages Federation outbox messages by delivery status.\n"
 	    "# TYPE hanoinet_outbox_messages gauge\n"
 	    "hanoinet_outbox_messages{status=\"queued\"} %lld\n"
 	    "hanoinet_outbox_messages{status=\"delivering\"} %lld\n"
 	    "hanoinet_outbox_messages{status=\"delivered\"} %lld\n"
 	    "hanoinet_outbox_messages{status=\"failed\"} %lld\n"
+	    "# HELP hanoinet_inbox_total Federation inbox messages received, by outcome.\n"
 	    "# TYPE hanoinet_inbox_total counter\n"
 	    "hanoinet_inbox_total{outcome=\"accepted\"} %llu\n"
 	    "hanoinet_inbox_total{outcome=\"duplicate\"} %llu\n"
 	    "hanoinet_inbox_total{outcome=\"rejected\"} %llu\n"
+	    "# HELP hanoinet_delivery_attempts_total Federation message delivery attempts.\n"
 	    "# TYPE hanoinet_delivery_attempts_total counter\n"
 	    "hanoinet_delivery_attempts_total %llu\n"
+	    "# HELP hanoinet_evidence_transfer_attempts_total Evidence transfer attempts to peers.\n"
 	    "# TYPE hanoinet_evidence_transfer_attempts_total counter\n"
 	    "hanoinet_evidence_transfer_attempts_total %llu\n"
+	    "# HELP hanoinet_evidence_transfers_total Evidence transfers finished, by outcome.\n"
 	    "# TYPE hanoinet_evidence_transfers_total counter\n"
 	    "hanoinet_evidence_transfers_total{outcome=\"acknowledged\"} %llu\n"
 	    "hanoinet_evidence_transfers_total{outcome=\"failed\"} %llu\n"
+	    "# HELP hanoinet_witness_cosigned_total Peer checkpoints cosigned as a witness.\n"
 	    "# TYPE hanoinet_witness_cosigned_total counter\n"
 	    "hanoinet_witness_cosigned_total %llu\n"
+	    "# HELP hanoinet_witness_alerts_total Witness alerts (inconsistent peer checkpoints).\n"
 	    "# TYPE hanoinet_witness_alerts_total counter\n"
 	    "hanoinet_witness_alerts_total %llu\n",
 	    (long long)c[0], (long long)c[1], (long long)c[2], (long long)c[3],
