@@ -207,7 +207,8 @@ hn_asset_find(const char *code)
 	size_t lo = 0, hi = NASSETS, mid;
 	int c;
 
-	if (code == NULL || strnlen(code, HN_ASSET_CODE_MAX) >= HN_ASSET_CODE_MAX)
+	if (code == NULL ||
+	    strnlen(code, HN_ASSET_CODE_MAX) >= HN_ASSET_CODE_MAX)
 		return NULL;
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
@@ -277,7 +278,7 @@ hn_amount_parse(const char *code, const char *text, struct hn_amount *out,
 		return hn_error_set(err, HN_EPARSE, value_field, NULL,
 		    "amount longer than %d bytes", HN_AMOUNT_TEXT_MAX);
 	for (intdigits = 0; intdigits < n && is_digit(text[intdigits]);
-	    intdigits++)
+	     intdigits++)
 		;
 	if (intdigits == 0 || (text[0] == '0' && intdigits > 1))
 		goto bad;
@@ -362,8 +363,7 @@ hn_amount_add(const struct hn_amount *a, const struct hn_amount *b,
 }
 
 int
-hn_amount_cmp(const struct hn_amount *a, const struct hn_amount *b,
-    int *result)
+hn_amount_cmp(const struct hn_amount *a, const struct hn_amount *b, int *result)
 {
 	if (a->asset != b->asset)
 		return HN_EINVAL;

@@ -48,7 +48,8 @@ struct hn_asset {
 };
 
 struct hn_amount {
-	const struct hn_asset *asset; /* a row of the table; never NULL once set */
+	const struct hn_asset
+	    *asset; /* a row of the table; never NULL once set */
 	hn_minor_t minor;
 };
 

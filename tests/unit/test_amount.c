@@ -10,8 +10,7 @@
 #include "util/err.h"
 
 static struct hn_amount
-A(const char *code, const char *text)
-{
+A(const char *code, const char *text) {
 	struct hn_amount a;
 
 	assert_int_equal(hn_amount_parse(code, text, &a, "c", "v", NULL), 0);
@@ -63,8 +62,7 @@ test_parse_good(void **state)
 		{ "JPY", "1000", "1000", "1000" },
 		{ "KWD", "1.234", "1.234", "1234" },
 		{ "BTC", "0.00000001", "0.00000001", "1" },
-		{ "BTC", "21000000", "21000000.00000000",
-		    "2100000000000000" },
+		{ "BTC", "21000000", "21000000.00000000", "2100000000000000" },
 		{ "ETH", "1", "1.000000000000000000", "1000000000000000000" },
 		{ "ETH", "0.000000000000000001", "0.000000000000000001", "1" },
 		/* Beyond int64: 100 million ETH in wei. */
@@ -94,23 +92,32 @@ test_parse_bad(void **state)
 		const char *code, *in;
 		int rc;
 		const char *field;
-	} t[] = { { "USD", "", HN_EPARSE, "v" }, { "USD", "1.", HN_EPARSE, "v" },
-		{ "USD", ".5", HN_EPARSE, "v" }, { "USD", "01", HN_EPARSE, "v" },
-		{ "USD", "00.5", HN_EPARSE, "v" }, { "USD", "-1", HN_EPARSE, "v" },
-		{ "USD", "+1", HN_EPARSE, "v" }, { "USD", "1e3", HN_EPARSE, "v" },
-		{ "USD", "1,000", HN_EPARSE, "v" }, { "USD", " 1", HN_EPARSE, "v" },
-		{ "USD", "1 ", HN_EPARSE, "v" }, { "USD", "1.2.3", HN_EPARSE, "v" },
-		{ "USD", "1.001", HN_EPARSE, "v" }, { "JPY", "1.0", HN_EPARSE, "v" },
-		{ "USD", "NaN", HN_EPARSE, "v" }, { "USD", "inf", HN_EPARSE, "v" },
+	} t[] = { { "USD", "", HN_EPARSE, "v" },
+		{ "USD", "1.", HN_EPARSE, "v" },
+		{ "USD", ".5", HN_EPARSE, "v" },
+		{ "USD", "01", HN_EPARSE, "v" },
+		{ "USD", "00.5", HN_EPARSE, "v" },
+		{ "USD", "-1", HN_EPARSE, "v" },
+		{ "USD", "+1", HN_EPARSE, "v" },
+		{ "USD", "1e3", HN_EPARSE, "v" },
+		{ "USD", "1,000", HN_EPARSE, "v" },
+		{ "USD", " 1", HN_EPARSE, "v" },
+		{ "USD", "1 ", HN_EPARSE, "v" },
+		{ "USD", "1.2.3", HN_EPARSE, "v" },
+		{ "USD", "1.001", HN_EPARSE, "v" },
+		{ "JPY", "1.0", HN_EPARSE, "v" },
+		{ "USD", "NaN", HN_EPARSE, "v" },
+		{ "USD", "inf", HN_EPARSE, "v" },
 		{ "USD", "0x10", HN_EPARSE, "v" },
 		{ "BTC", "0.000000001", HN_EPARSE, "v" },
 		{ "ETH", "340282366920938463463.374607431768211456", HN_ERANGE,
 		    "v" },
-		{ "USD", "99999999999999999999999999999999999999999",
-		    HN_ERANGE, "v" },
+		{ "USD", "99999999999999999999999999999999999999999", HN_ERANGE,
+		    "v" },
 		{ "USD", "1000000000000000000000000000000000000000000000000",
 		    HN_EPARSE, "v" },
-		{ "XAU", "1", HN_EINVAL, "c" }, { "usd", "1", HN_EINVAL, "c" } };
+		{ "XAU", "1", HN_EINVAL, "c" },
+		{ "usd", "1", HN_EINVAL, "c" } };
 	struct hn_amount a = { .asset = NULL, .minor = 7 };
 	struct hn_error err;
 	size_t i;
@@ -171,8 +178,9 @@ test_minor_parse(void **state)
 	hn_minor_t v = 9;
 	size_t i;
 
-	assert_int_equal(
-	    hn_minor_parse("340282366920938463463374607431768211455", &v), 0);
+	assert_int_equal(hn_minor_parse("340282366920938463463374607431768211455",
+			     &v),
+	    0);
 	hn_minor_format(v, buf);
 	assert_string_equal(buf, "340282366920938463463374607431768211455");
 	assert_int_equal(hn_minor_parse("0", &v), 0);
