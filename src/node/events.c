@@ -91,8 +91,8 @@ notify(const struct hn_event *ev)
 }
 
 int
-hn_events_publish(const char *kind, const char *request_id,
-    const char *json, uint64_t *id)
+hn_events_publish(const char *kind, const char *request_id, const char *json,
+    uint64_t *id)
 {
 	struct hn_event ev, *slot;
 	struct timespec ts;
@@ -166,8 +166,8 @@ copy_out(uint64_t after, struct hn_event *out, size_t max, int *gap)
 }
 
 int
-hn_events_wait(uint64_t after, struct hn_event *out, size_t max,
-    int timeout_ms, int *gap)
+hn_events_wait(uint64_t after, struct hn_event *out, size_t max, int timeout_ms,
+    int *gap)
 {
 	struct timespec ts;
 	unsigned wakes;

@@ -104,19 +104,15 @@ test_refused(void **state)
 	assert_int_equal(hn_events_publish(NULL, "r", "{}", NULL), HN_EINVAL);
 	assert_int_equal(hn_events_publish("", "r", "{}", NULL), HN_EINVAL);
 	assert_int_equal(hn_events_publish("Bad", "r", "{}", NULL), HN_EINVAL);
-	assert_int_equal(hn_events_publish("a\nb", "r", "{}", NULL),
-	    HN_EINVAL);
+	assert_int_equal(hn_events_publish("a\nb", "r", "{}", NULL), HN_EINVAL);
 	memset(kind, 'a', sizeof(kind) - 1);
 	kind[sizeof(kind) - 1] = '\0';
 	assert_int_equal(hn_events_publish(kind, "r", "{}", NULL), HN_EINVAL);
-	assert_int_equal(hn_events_publish("x", "r 1", "{}", NULL),
-	    HN_EINVAL);
-	assert_int_equal(hn_events_publish("x", "r\n", "{}", NULL),
-	    HN_EINVAL);
+	assert_int_equal(hn_events_publish("x", "r 1", "{}", NULL), HN_EINVAL);
+	assert_int_equal(hn_events_publish("x", "r\n", "{}", NULL), HN_EINVAL);
 	memset(rid, 'r', sizeof(rid) - 1);
 	rid[sizeof(rid) - 1] = '\0';
-	assert_int_equal(hn_events_publish("x", rid, "{}", NULL),
-	    HN_ETOOBIG);
+	assert_int_equal(hn_events_publish("x", rid, "{}", NULL), HN_ETOOBIG);
 	/* a newline would end the SSE data line and forge an event */
 	assert_int_equal(hn_events_publish("x", "r",
 			     "{}\n\nevent: request.inbound", NULL),
