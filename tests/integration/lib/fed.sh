@@ -168,9 +168,14 @@ fed_raw() {
 	STATUS=$(curl -sS --max-time 20 --cacert "$HN_T/$2/tls.crt" \
 	    --cert "$HN_T/$1/tls.crt" --key "$HN_T/$1/tls.key" \
 	    -H 'Content-Type: application/vnd.hanoinet.envelope' \
-	    --data-binary @"$HN_T/raw.env" -o "$HN_T/raw.resp" -w '%{http_code}' \
-	    "${URLS[$2]}/v1/inbox") || STATUS=000
+	    --data-binary @"$HN_T/raw.env" -o "$HN_T/raw.resp" \
+	    -w '%{http_code} %{content_type}' "${URLS[$2]}/v1/inbox") ||
+	    STATUS=000
+	local ctype=${STATUS#* }
+	STATUS=${STATUS%% *}
+	[ "$ctype" != "$STATUS" ] || ctype=
 	BODY=$(cat "$HN_T/raw.resp")
+	hn_record POST /v1/inbox "$STATUS" "$ctype" "$HN_T/raw.resp"
 }
 
 # A valid request body of a kind (preservation, mla) or {} for messages.

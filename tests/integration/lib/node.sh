@@ -64,9 +64,26 @@ api() {
 	local m=$1 p=$2 d=${3:-} t=${4-${TOKEN:-}} args=()
 	[ -n "$t" ] && args+=(-H "Authorization: Bearer $t")
 	[ -n "$d" ] && args+=(-H 'Content-Type: application/json' --data-binary "$d")
+	rm -f "$HN_T/resp"
 	STATUS=$(curl -sS --max-time 30 --cacert "$CA" -o "$HN_T/resp" \
-	    -w '%{http_code}' -X "$m" "${args[@]}" "$URL$p") || STATUS=000
+	    -w '%{http_code} %{content_type}' -X "$m" "${args[@]}" "$URL$p") ||
+	    STATUS=000
+	local ctype=${STATUS#* }
+	STATUS=${STATUS%% *}
+	[ "$ctype" != "$STATUS" ] || ctype=
 	BODY=$(cat "$HN_T/resp" 2>/dev/null || true)
+	hn_record "$m" "$p" "$STATUS" "$ctype" "$HN_T/resp"
+}
+
+# hn_record METHOD PATH STATUS CONTENT-TYPE BODYFILE: when HN_API_RECORD
+# names a file, appends the response to it (one tab-separated line, the
+# body in base64) for the contract test (tests/contract/validate.py checks
+# each against docs/api.yaml).
+hn_record() {
+	[ -n "${HN_API_RECORD:-}" ] || return 0
+	local b=""
+	[ -s "$5" ] && b=$(base64 -w0 "$5")
+	printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$b" >>"$HN_API_RECORD"
 }
 
 expect() { # expect STATUS CONTEXT
