@@ -12,7 +12,7 @@
 
 #include "core/amount.h"
 
-static const struct hn_asset assets[] = {
+static const struct hn_currency assets[] = {
 	{ "AED", 2, HN_ASSET_FIAT, NULL },
 	{ "AFN", 2, HN_ASSET_FIAT, NULL },
 	{ "ALL", 2, HN_ASSET_FIAT, NULL },
@@ -194,15 +194,15 @@ static const struct hn_asset assets[] = {
 #define NASSETS (sizeof(assets) / sizeof(assets[0]))
 #define MINOR_MAX (~(hn_minor_t)0)
 
-const struct hn_asset *
-hn_asset_table(size_t *n)
+const struct hn_currency *
+hn_currency_table(size_t *n)
 {
 	*n = NASSETS;
 	return assets;
 }
 
-const struct hn_asset *
-hn_asset_find(const char *code)
+const struct hn_currency *
+hn_currency_find(const char *code)
 {
 	size_t lo = 0, hi = NASSETS, mid;
 	int c;
@@ -262,12 +262,12 @@ int
 hn_amount_parse(const char *code, const char *text, struct hn_amount *out,
     const char *code_field, const char *value_field, struct hn_error *err)
 {
-	const struct hn_asset *a;
+	const struct hn_currency *a;
 	hn_minor_t v = 0;
 	size_t i, n, intdigits, frac = 0;
 	bool point = false;
 
-	if ((a = hn_asset_find(code)) == NULL)
+	if ((a = hn_currency_find(code)) == NULL)
 		return hn_error_set(err, HN_EINVAL, code_field, NULL,
 		    "unknown currency or asset code");
 	if (text == NULL)

@@ -40,7 +40,7 @@ enum hn_asset_class {
 	HN_ASSET_CRYPTO = 2, /* a crypto-asset with its own units */
 };
 
-struct hn_asset {
+struct hn_currency {
 	const char *code; /* "USD", "BTC" */
 	uint8_t exponent; /* minor units per unit = 10^exponent */
 	enum hn_asset_class class;
@@ -48,15 +48,15 @@ struct hn_asset {
 };
 
 struct hn_amount {
-	const struct hn_asset
+	const struct hn_currency
 	    *asset; /* a row of the table; never NULL once set */
 	hn_minor_t minor;
 };
 
 /* The table row for code (exact, case-sensitive), or NULL. */
-const struct hn_asset *hn_asset_find(const char *code);
+const struct hn_currency *hn_currency_find(const char *code);
 /* The whole table, for listings and for the console's forms. */
-const struct hn_asset *hn_asset_table(size_t *n);
+const struct hn_currency *hn_currency_table(size_t *n);
 
 /*
  * Parses `text` (NUL-terminated) as an amount of `code`. 0 and *out set;

@@ -27,25 +27,25 @@ test_table(void **state)
 		{ "VND", 0 }, { "KWD", 3 }, { "BHD", 3 }, { "TND", 3 },
 		{ "CLF", 4 }, { "BTC", 8 }, { "ETH", 18 }, { "USDT", 6 },
 		{ "XMR", 12 } };
-	const struct hn_asset *tab;
+	const struct hn_currency *tab;
 	size_t i, n;
 
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		assert_non_null(hn_asset_find(t[i].code));
-		assert_int_equal(hn_asset_find(t[i].code)->exponent, t[i].e);
+		assert_non_null(hn_currency_find(t[i].code));
+		assert_int_equal(hn_currency_find(t[i].code)->exponent, t[i].e);
 	}
-	assert_int_equal(hn_asset_find("BTC")->class, HN_ASSET_CRYPTO);
-	assert_int_equal(hn_asset_find("USD")->class, HN_ASSET_FIAT);
+	assert_int_equal(hn_currency_find("BTC")->class, HN_ASSET_CRYPTO);
+	assert_int_equal(hn_currency_find("USD")->class, HN_ASSET_FIAT);
 	/* No minor unit in ISO 4217, lower case, unknown, too long. */
-	assert_null(hn_asset_find("XAU"));
-	assert_null(hn_asset_find("XXX"));
-	assert_null(hn_asset_find("usd"));
-	assert_null(hn_asset_find("US"));
-	assert_null(hn_asset_find(""));
-	assert_null(hn_asset_find("USDUSDUSDUSD"));
-	assert_null(hn_asset_find(NULL));
+	assert_null(hn_currency_find("XAU"));
+	assert_null(hn_currency_find("XXX"));
+	assert_null(hn_currency_find("usd"));
+	assert_null(hn_currency_find("US"));
+	assert_null(hn_currency_find(""));
+	assert_null(hn_currency_find("USDUSDUSDUSD"));
+	assert_null(hn_currency_find(NULL));
 	/* The binary search relies on order; codes are unique. */
-	tab = hn_asset_table(&n);
+	tab = hn_currency_table(&n);
 	assert_true(n > 150);
 	for (i = 1; i < n; i++)
 		assert_true(strcmp(tab[i - 1].code, tab[i].code) < 0);
