@@ -17,6 +17,8 @@ static const struct hn_cmd commands[] = {
 	{ "login", cmd_login, "log in to a node (keeps the session token)" },
 	{ "logout", cmd_logout, "end the session" },
 	{ "account", cmd_account, "accounts of a local data directory: add" },
+	{ "roster", cmd_roster,
+	    "the on-call roster of a local data directory: show, set" },
 	{ "request", cmd_request,
 	    "validate, kinds, protocol; create, list, "
 	    "show, transition, approve on a node; receive (in writing)" },

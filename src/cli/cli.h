@@ -121,6 +121,7 @@ int cmd_request_receive(int argc, char **argv);
 int cmd_login(int argc, char **argv);
 int cmd_logout(int argc, char **argv);
 int cmd_account(int argc, char **argv);
+int cmd_roster(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_log(int argc, char **argv);
 

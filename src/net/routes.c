@@ -39,6 +39,13 @@ const struct hn_route hn_routes[] = {
 	    "list accounts", NULL },
 	{ "POST", "/v1/accounts", HN_ROLE_ADMIN, 4 * KiB,
 	    hn_api_accounts_create, "create an account", NULL },
+	/* the on-call roster for alerts (issue 16; core/roster.h) */
+	{ "GET", "/v1/roster", HN_ROLE_ADMIN, 0, hn_api_roster_get,
+	    "the on-call roster: who is alerted when, in which language",
+	    NULL },
+	{ "PUT", "/v1/roster", HN_ROLE_ADMIN, 64 * KiB, hn_api_roster_put,
+	    "replace the on-call roster (validated, errors name the field)",
+	    NULL },
 
 	/* the officers' console (web/, embedded; docs/console.md) */
 	{ "GET", "/", HN_ROLE_PUBLIC, 0, hn_api_web_index,

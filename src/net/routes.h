@@ -47,6 +47,8 @@ int hn_api_session_get(struct hn_req *r);
 int hn_api_session_patch(struct hn_req *r);
 int hn_api_accounts_list(struct hn_req *r);
 int hn_api_accounts_create(struct hn_req *r);
+int hn_api_roster_get(struct hn_req *r);
+int hn_api_roster_put(struct hn_req *r);
 int hn_api_web_index(struct hn_req *r);
 int hn_api_web_asset(struct hn_req *r);
 int hn_api_inbox(struct hn_req *r);

@@ -32,7 +32,8 @@ static const struct hn_migration core_migrations[] = {
 
 static const struct hn_migration *const families[] = { core_migrations,
 	hn_ledger_migrations, hn_fed_migrations, hn_evidence_migrations,
-	hn_accounts_migrations, hn_requests_migrations, NULL };
+	hn_accounts_migrations, hn_requests_migrations, hn_roster_migrations,
+	NULL };
 
 int
 hn_db_err(int rc)

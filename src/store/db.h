@@ -36,6 +36,7 @@ extern const struct hn_migration hn_fed_migrations[];
 extern const struct hn_migration hn_evidence_migrations[];
 extern const struct hn_migration hn_accounts_migrations[];
 extern const struct hn_migration hn_requests_migrations[];
+extern const struct hn_migration hn_roster_migrations[];
 
 /* hn_db_open, hn_db_close, hn_db_tx, hn_db_errmsg: store/store.h. */
 
