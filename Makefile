@@ -4,6 +4,8 @@
 #   make check    every test, then the unit and integration tests again under
 #                 AddressSanitizer + UndefinedBehaviorSanitizer
 #   make demo     the main job: a registry and nodes on loopback
+#   make deb      build/hanoinet_VERSION_ARCH.deb (debhelper, built out of
+#                 tree in build/deb/; scripts/make-deb)
 #   make bench    every benchmark in bench/ (make bench-NAME for one)
 #   make soak     every integration test 5 times beside stress-ng --cpu 2
 #                 (scripts/soak; SOAK_ARGS='-R REGEX -n RUNS'); not in check
@@ -14,7 +16,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 60
 CTEST_ARGS ?=
 
-.PHONY: all build deps check check-plain check-asan demo bench fuzz lint format clean soak
+.PHONY: all build deps check check-plain check-asan demo deb bench fuzz lint format clean soak
 
 all: build
 
@@ -41,6 +43,9 @@ lint:
 
 demo: build
 	build/hanoinet demo
+
+deb: deps
+	@scripts/make-deb
 
 bench: build
 	@set -e; for b in build/bench_*; do echo "== $$b"; $$b; done
