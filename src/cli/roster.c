@@ -51,8 +51,7 @@ roster_show(int argc, char **argv)
 		r = hn_cli_fail(1, "cannot read the roster");
 		goto out;
 	}
-	r = json_dumpf(v, stdout, JSON_INDENT(2) | JSON_SORT_KEYS) == 0 ? 0 :
-									  1;
+	r = json_dumpf(v, stdout, JSON_INDENT(2) | JSON_SORT_KEYS) == 0 ? 0 : 1;
 	putchar('\n');
 out:
 	json_decref(v);
@@ -104,11 +103,10 @@ out:
 	return r;
 }
 
-static const struct hn_cmd roster_cmds[] = {
-	{ "show", roster_show, "print the on-call roster" },
+static const struct hn_cmd roster_cmds[] = { { "show", roster_show,
+						 "print the on-call roster" },
 	{ "set", roster_set, "validate a roster file and store it" },
-	{ NULL, NULL, NULL }
-};
+	{ NULL, NULL, NULL } };
 
 int
 cmd_roster(int argc, char **argv)

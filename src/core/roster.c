@@ -4,8 +4,7 @@
 
 #include "util/fmt.h"
 
-static const char *const langs[] = { "ar", "en", "es", "fr", "ru", "zh",
-	NULL };
+static const char *const langs[] = { "ar", "en", "es", "fr", "ru", "zh", NULL };
 static const char *const days[] = { "mon", "tue", "wed", "thu", "fri", "sat",
 	"sun", NULL };
 

@@ -24,8 +24,9 @@ hn_roster_get(struct hn_db *db, json_t **out)
 	int r;
 
 	*out = NULL;
-	if ((r = hn_db_stmt(db, &st, "SELECT doc, updated_by, updated_at "
-				      "FROM alert_roster WHERE id = 1")) != 0)
+	if ((r = hn_db_stmt(db, &st,
+		 "SELECT doc, updated_by, updated_at "
+		 "FROM alert_roster WHERE id = 1")) != 0)
 		return r;
 	r = sqlite3_step(st);
 	if (r == SQLITE_ROW) {
@@ -57,8 +58,7 @@ out:
 }
 
 int
-hn_roster_put(struct hn_db *db, const json_t *doc, const char *by,
-    int64_t now)
+hn_roster_put(struct hn_db *db, const json_t *doc, const char *by, int64_t now)
 {
 	sqlite3_stmt *st;
 	char *text;
