@@ -194,7 +194,12 @@ hn_api_log_tile(struct hn_req *r)
 	    hn_tile_parse(path, &level, &index, &width) != 0)
 		return hn_resp_error(r, 404, "not_found", NULL, NULL,
 		    "not a tile path");
-	/* entry bundles hold the entries themselves (net/auth.h) */
+	/* hash tiles are public like checkpoints (a witness or a court
+	 * follows the log); entry bundles hold the entries themselves
+	 * (net/auth.h) */
+	if (level == HN_TILE_ENTRIES_LEVEL && r->who.role == 0)
+		return hn_resp_error(r, 401, "unauthenticated", NULL, NULL,
+		    "entry bundles are for auditors: log in first");
 	if (level == HN_TILE_ENTRIES_LEVEL &&
 	    !hn_entry_text_allowed(r->who.role))
 		return hn_resp_error(r, 403, "forbidden", NULL, NULL,
@@ -210,6 +215,14 @@ hn_api_log_tile(struct hn_req *r)
 		e.code = rc;
 		return hn_resp_err(r, &e);
 	}
+	/* a full tile never changes (C2SP tlog-tiles); a partial one grows */
+	hn_resp_header(r, "Cache-Control",
+	    level == HN_TILE_ENTRIES_LEVEL ?
+		(width == HN_TILE_FULL ?
+			"private, max-age=31536000, immutable" :
+			"private, max-age=10") :
+		(width == HN_TILE_FULL ? "public, max-age=31536000, immutable" :
+					 "public, max-age=10"));
 	rc = hn_resp_raw(r, 200, "application/octet-stream",
 	    out.data ? out.data : "", out.len);
 	hn_buf_release(&out);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -449,6 +450,18 @@ hn_resp_header(struct hn_req *r, const char *name, const char *value)
 	return 0;
 }
 
+/* Whether the handler set header NAME (case-insensitive). */
+static int
+has_header(const struct hn_req *r, const char *name)
+{
+	int i;
+
+	for (i = 0; i < r->nheaders; i++)
+		if (strcasecmp(r->hname[i], name) == 0)
+			return 1;
+	return 0;
+}
+
 /* ---- authentication ---- */
 
 /* The session token from "Authorization: Bearer T" or cookie hn_session
@@ -572,8 +585,9 @@ send_response(struct reqstate *s, struct MHD_Connection *c)
 	}
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 	    r->ctype ? r->ctype : "application/json");
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
-	    "no-store");
+	if (!has_header(r, MHD_HTTP_HEADER_CACHE_CONTROL))
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+		    "no-store");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Strict-Transport-Security",
 	    "max-age=31536000");

@@ -80,8 +80,8 @@ const struct hn_route hn_routes[] = {
 	/* the ledger */
 	{ "GET", "/v1/log/proof/{index}", HN_ROLES_USERS, 0, hn_api_log_proof,
 	    "inclusion proof of an entry, with the entry", NULL },
-	{ "GET", "/v1/log/tile/*", HN_ROLES_USERS | HN_ROLE_PEER, 0,
-	    hn_api_log_tile, "tlog tiles (entry bundles: auditors)", NULL },
+	{ "GET", "/v1/log/tile/*", HN_ROLE_PUBLIC, 0, hn_api_log_tile,
+	    "tlog tiles (hash tiles: anyone; entry bundles: auditors)", NULL },
 
 	/* the federation (net/api_fed.c, docs/protocol.md) */
 	{ "POST", "/v1/inbox", HN_ROLE_PEER, (1024 + 5) * KiB, hn_api_inbox,
